@@ -1,0 +1,3 @@
+"""stocktake: children's services stocktakes and joint reviews from the terminal."""
+
+__version__ = "0.1.0"

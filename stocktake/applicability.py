@@ -1,0 +1,55 @@
+"""Which questions apply to a respondent: their role, and the skip conditions met so far.
+
+Interviews use it to decide what to ask next; scoring uses it so that an answer to a question
+that later became hidden is kept but not scored.
+
+    visible = applicable_questions(bank, "health", response.answers)
+"""
+
+from __future__ import annotations
+
+from typing import Mapping
+
+from stocktake.banks import Bank, Condition, Question
+from stocktake.responses import ANSWERED, Answer
+
+
+def condition_met(condition: Condition, answer: Answer | None) -> bool:
+    """An unanswered, not-applicable or don't-know answer meets no condition."""
+    if answer is None or answer.status != ANSWERED or answer.value is None:
+        return False
+    value = answer.value
+    chosen = value if isinstance(value, list) else [value]
+    if condition.is_ is not None:
+        return any(_same(v, condition.is_) for v in chosen)
+    if condition.in_ is not None:
+        return any(_same(v, w) for v in chosen for w in condition.in_)
+    if condition.at_least is not None:
+        try:
+            return float(value) >= condition.at_least
+        except (TypeError, ValueError):
+            return False
+    return False
+
+
+def is_applicable(bank: Bank, question: Question, role: str,
+                  answers: Mapping[str, Answer]) -> bool:
+    if not question.asked_of(role):
+        return False
+    if question.when is None:
+        return True
+    # A condition on a question that is itself hidden is not met: chains hide together.
+    source = bank.question(question.when.question)
+    if not is_applicable(bank, source, role, answers):
+        return False
+    return condition_met(question.when, answers.get(question.when.question))
+
+
+def applicable_questions(bank: Bank, role: str, answers: Mapping[str, Answer]) -> list[Question]:
+    return [q for q in bank.questions if is_applicable(bank, q, role, answers)]
+
+
+def _same(a, b) -> bool:
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+        return float(a) == float(b)
+    return str(a) == str(b)

@@ -1,0 +1,366 @@
+"""Checking a question bank whole, so that every problem is reported at once.
+
+    problems = validate_bank_file(Path("question_banks/idea-stocktake.toml"))
+    for p in problems:
+        print(p.render())   # file:line: question vision.x: ...
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from stocktake.banks import QUESTION_TYPES, SCORED_BY_DEFAULT, read_bank_toml
+from stocktake.errors import StocktakeError
+
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
+COLOUR_PATTERN = re.compile(r"^#[0-9A-Fa-f]{6}$")
+
+TOP_KEYS = {"id", "title", "version", "description", "min_coverage", "bands", "roles", "areas",
+            "questions"}
+BAND_KEYS = {"label", "min", "colour"}
+ROLE_KEYS = {"id", "title"}
+AREA_KEYS = {"id", "title", "description"}
+QUESTION_KEYS = {"id", "area", "text", "type", "guidance", "levels", "options", "weight", "roles",
+                 "required", "scored", "when", "min", "max", "unit"}
+OPTION_KEYS = {"id", "label", "score"}
+WHEN_KEYS = {"question", "is", "in", "at_least"}
+MIN_LEVELS, MAX_LEVELS = 3, 6
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    where: str  # "question vision.x", "area risk", "role police", "bank"
+    message: str
+    line: int | None = None
+
+    def render(self) -> str:
+        place = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{place}: {self.where}: {self.message}"
+
+
+def validate_bank_file(path: Path) -> list[Problem]:
+    """All problems in one bank file; a TOML syntax error is a single problem with its line."""
+    try:
+        data = read_bank_toml(Path(path))
+    except StocktakeError as exc:
+        line = None
+        match = re.search(r"at line (\d+)", exc.message)
+        if match:
+            line = int(match.group(1))
+        message = exc.message.split(": ", 1)[1] if ": " in exc.message else exc.message
+        return [Problem(str(path), "file", message, line)]
+    return validate_bank_data(data, Path(path))
+
+
+def validate_bank_data(data: dict, path: Path | None = None) -> list[Problem]:
+    return _Checker(data, path).run()
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+class _Checker:
+    def __init__(self, data: dict, path: Path | None):
+        self.data = data
+        self.file = str(path) if path else "<bank>"
+        self.problems: list[Problem] = []
+        self.occurrence: dict[str, int] = {}
+        try:
+            self.lines = path.read_text(encoding="utf-8").splitlines() if path else []
+        except OSError:
+            self.lines = []
+
+    def line_of(self, ident: Any) -> int | None:
+        """The line declaring the item now being checked: TOML parsers keep no positions, so
+        find the nth `id = "<ident>"`, n counting the items with that id seen so far."""
+        if not isinstance(ident, str):
+            return None
+        pattern = re.compile(r'^\s*id\s*=\s*["\']' + re.escape(ident) + r'["\']')
+        wanted = self.occurrence.get(ident, 0)
+        seen = 0
+        for number, text in enumerate(self.lines, start=1):
+            if pattern.match(text):
+                if seen == wanted:
+                    return number
+                seen += 1
+        return None
+
+    def begin_item(self, ident: Any) -> None:
+        if isinstance(ident, str):
+            self.occurrence[ident] = self.occurrence.get(ident, -1) + 1
+
+    def add(self, where: str, message: str, ident: Any = None) -> None:
+        self.problems.append(Problem(self.file, where, message, self.line_of(ident)))
+
+    def unknown_keys(self, table: dict, allowed: set[str], where: str, ident: Any = None) -> None:
+        for key in sorted(set(table) - allowed):
+            close = [k for k in allowed if _similar(key, k)]
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            self.add(where, f"unknown key '{key}'{hint}", ident)
+
+    def run(self) -> list[Problem]:
+        d = self.data
+        self.unknown_keys(d, TOP_KEYS, "bank")
+        for key in ("id", "title", "version", "description"):
+            if key not in d:
+                self.add("bank", f"missing '{key}'")
+            elif not isinstance(d[key], str) or not d[key].strip():
+                if not (key == "version" and _is_number(d[key])):
+                    self.add("bank", f"'{key}' must be a non-empty string")
+        if isinstance(d.get("id"), str) and not ID_PATTERN.match(d["id"]):
+            self.add("bank", f"id '{d['id']}' may use only lowercase letters, digits, '-', '_' and '.'")
+        if "min_coverage" in d and not (_is_number(d["min_coverage"]) and 0 <= d["min_coverage"] <= 1):
+            self.add("bank", "min_coverage must be a number from 0 to 1")
+        self.check_bands(d.get("bands"))
+        roles = self.check_simple_list("roles", "role", ROLE_KEYS, ("id", "title"))
+        areas = self.check_simple_list("areas", "area", AREA_KEYS, ("id", "title"))
+        self.check_questions(d.get("questions"), set(roles), set(areas))
+        return self.problems
+
+    def check_bands(self, bands: Any) -> None:
+        if bands is None:
+            return
+        if not isinstance(bands, list) or not bands:
+            self.add("bands", "[[bands]] must be a non-empty list of tables")
+            return
+        mins, labels = [], set()
+        for band in bands:
+            if not isinstance(band, dict):
+                self.add("bands", "each band must be a table")
+                continue
+            label = band.get("label", "?")
+            where = f"band {label}"
+            self.unknown_keys(band, BAND_KEYS, where)
+            if not isinstance(band.get("label"), str) or not band["label"].strip():
+                self.add(where, "missing 'label'")
+            elif label in labels:
+                self.add(where, "duplicate band label")
+            labels.add(label)
+            if not _is_number(band.get("min")) or not 0 <= band["min"] <= 100:
+                self.add(where, "'min' must be a number from 0 to 100")
+            else:
+                mins.append(band["min"])
+            colour = band.get("colour")
+            if colour is not None and (not isinstance(colour, str) or not COLOUR_PATTERN.match(colour)):
+                self.add(where, f"colour {colour!r} must look like \"#RRGGBB\"")
+        if mins and min(mins) != 0:
+            self.add("bands", f"bands must cover 0 to 100, but the lowest starts at {min(mins)}; "
+                              "give one band min = 0")
+        if len(mins) != len(set(mins)):
+            self.add("bands", "two bands start at the same 'min'")
+
+    def check_simple_list(self, key: str, noun: str, allowed: set[str],
+                          required: tuple[str, ...]) -> list[str]:
+        items = self.data.get(key)
+        if items is None:
+            self.add("bank", f"missing [[{key}]]: a bank needs at least one {noun}")
+            return []
+        if not isinstance(items, list) or not items:
+            self.add("bank", f"[[{key}]] must be a non-empty list of tables")
+            return []
+        ids: list[str] = []
+        for item in items:
+            if not isinstance(item, dict):
+                self.add(key, f"each {noun} must be a table")
+                continue
+            ident = item.get("id")
+            where = f"{noun} {ident}"
+            self.begin_item(ident)
+            self.unknown_keys(item, allowed, where, ident)
+            for req in required:
+                if not isinstance(item.get(req), str) or not item[req].strip():
+                    self.add(where, f"missing '{req}'", ident)
+            if isinstance(ident, str):
+                if not ID_PATTERN.match(ident):
+                    self.add(where, "id may use only lowercase letters, digits, '-', '_' and '.'", ident)
+                if ident in ids:
+                    self.add(where, f"duplicate {noun} id '{ident}'", ident)
+                ids.append(ident)
+        return ids
+
+    def check_questions(self, questions: Any, roles: set[str], areas: set[str]) -> None:
+        if questions is None:
+            self.add("bank", "missing [[questions]]")
+            return
+        if not isinstance(questions, list) or not questions:
+            self.add("bank", "[[questions]] must be a non-empty list of tables")
+            return
+        earlier: dict[str, dict] = {}
+        used_areas: set[str] = set()
+        for q in questions:
+            if not isinstance(q, dict):
+                self.add("questions", "each question must be a table")
+                continue
+            ident = q.get("id")
+            where = f"question {ident}"
+            self.begin_item(ident)
+            self.unknown_keys(q, QUESTION_KEYS, where, ident)
+            if not isinstance(ident, str) or not ident:
+                self.add("question ?", "missing 'id'")
+            elif not ID_PATTERN.match(ident):
+                self.add(where, "id may use only lowercase letters, digits, '-', '_' and '.'", ident)
+            elif ident in earlier:
+                self.add(where, f"duplicate question id '{ident}'", ident)
+            for req in ("area", "text", "type"):
+                if not isinstance(q.get(req), str) or not q[req].strip():
+                    self.add(where, f"missing '{req}'", ident)
+            area = q.get("area")
+            if isinstance(area, str) and area and area not in areas:
+                self.add(where, f"unknown area '{area}'", ident)
+            used_areas.add(area)
+            qtype = q.get("type")
+            if isinstance(qtype, str) and qtype not in QUESTION_TYPES:
+                self.add(where, f"unknown type '{qtype}' (use one of {', '.join(QUESTION_TYPES)})",
+                         ident)
+            self.check_question_shape(q, where, ident)
+            q_roles = q.get("roles", [])
+            if not isinstance(q_roles, list) or not all(isinstance(r, str) for r in q_roles):
+                self.add(where, "'roles' must be a list of role ids", ident)
+            else:
+                for role in q_roles:
+                    if role not in roles:
+                        self.add(where, f"asks unknown role '{role}'", ident)
+            weight = q.get("weight", 1)
+            if not _is_number(weight) or weight <= 0:
+                self.add(where, f"weight must be a number above 0, not {weight!r}", ident)
+            for flag in ("required", "scored"):
+                if flag in q and not isinstance(q[flag], bool):
+                    self.add(where, f"'{flag}' must be true or false", ident)
+            if "guidance" in q and not isinstance(q["guidance"], str):
+                self.add(where, "'guidance' must be a string", ident)
+            if "when" in q:
+                self.check_when(q["when"], where, ident, earlier)
+            if isinstance(ident, str) and ident not in earlier:
+                earlier[ident] = q
+        for area in sorted(areas - used_areas):
+            self.occurrence[area] = 0
+            self.add(f"area {area}", "has no questions", area)
+
+    def check_question_shape(self, q: dict, where: str, ident: Any) -> None:
+        qtype = q.get("type")
+        levels, options = q.get("levels"), q.get("options")
+        if qtype == "scale":
+            if not isinstance(levels, list) or not all(isinstance(x, str) and x.strip() for x in levels):
+                self.add(where, "a scale needs 'levels', a list of descriptors (lowest first)", ident)
+            elif not MIN_LEVELS <= len(levels) <= MAX_LEVELS:
+                self.add(where, f"a scale needs {MIN_LEVELS} to {MAX_LEVELS} levels, "
+                                f"not {len(levels)}", ident)
+        elif levels is not None:
+            self.add(where, f"'levels' is only for scale questions, not {qtype}", ident)
+        if qtype in ("choice", "multi"):
+            self.check_options(options, where, ident, scored=q.get("scored", True))
+        elif options is not None:
+            self.add(where, f"'options' is only for choice and multi questions, not {qtype}", ident)
+        for key in ("min", "max"):
+            if key in q and (qtype != "number" or not _is_number(q[key])):
+                self.add(where, f"'{key}' is a number, and only for number questions", ident)
+        if "unit" in q and qtype != "number":
+            self.add(where, "'unit' is only for number questions", ident)
+        if _is_number(q.get("min")) and _is_number(q.get("max")) and q["min"] >= q["max"]:
+            self.add(where, "'min' must be below 'max'", ident)
+        scored = q.get("scored", SCORED_BY_DEFAULT.get(qtype, False))
+        if qtype == "text" and scored is True:
+            self.add(where, "a text question cannot be scored", ident)
+        if qtype == "number" and scored is True and not ("min" in q and "max" in q):
+            self.add(where, "a scored number question needs 'min' and 'max'", ident)
+
+    def check_options(self, options: Any, where: str, ident: Any, scored: Any) -> None:
+        if not isinstance(options, list) or not options:
+            self.add(where, "needs 'options', a list of { id, label, score }", ident)
+            return
+        seen: set[str] = set()
+        for opt in options:
+            if not isinstance(opt, dict):
+                self.add(where, "each option must be a table { id, label, score }", ident)
+                continue
+            oid = opt.get("id")
+            self.unknown_keys(opt, OPTION_KEYS, f"{where} option {oid}", ident)
+            if not isinstance(oid, str) or not oid:
+                self.add(where, "an option is missing its 'id'", ident)
+            elif oid in seen:
+                self.add(where, f"duplicate option id '{oid}'", ident)
+            elif oid in ("na", "dk"):
+                self.add(where, f"option id '{oid}' is reserved for not applicable / don't know",
+                         ident)
+            seen.add(oid)
+            if not isinstance(opt.get("label"), str) or not opt["label"].strip():
+                self.add(where, f"option {oid} is missing its 'label'", ident)
+            score = opt.get("score", 0)
+            if not _is_number(score) or score < 0:
+                self.add(where, f"option {oid} score must be a number >= 0", ident)
+        scores = [o.get("score", 0) for o in options if isinstance(o, dict) and _is_number(o.get("score", 0))]
+        if scored is not False and scores and max(scores) <= 0:
+            self.add(where, "a scored question needs at least one option with a score above 0", ident)
+
+    def check_when(self, when: Any, where: str, ident: Any, earlier: dict[str, dict]) -> None:
+        if not isinstance(when, dict):
+            self.add(where, "'when' must be a table such as { question = \"x\", is = \"yes\" }", ident)
+            return
+        self.unknown_keys(when, WHEN_KEYS, f"{where} when", ident)
+        target = when.get("question")
+        tests = [k for k in ("is", "in", "at_least") if k in when]
+        if len(tests) != 1:
+            self.add(where, "'when' needs exactly one of 'is', 'in' or 'at_least'", ident)
+        if not isinstance(target, str):
+            self.add(where, "'when' must name a 'question'", ident)
+            return
+        if target not in earlier:
+            if target == ident:
+                self.add(where, "'when' names the question itself", ident)
+            else:
+                self.add(where, f"'when' names unknown or later question '{target}'", ident)
+            return
+        source = earlier[target]
+        allowed = _values_of(source)
+        if "is" in when:
+            self._check_when_value(when["is"], source, allowed, where, ident, target)
+        if "in" in when:
+            if not isinstance(when["in"], list) or not when["in"]:
+                self.add(where, "'when.in' must be a non-empty list", ident)
+            else:
+                for value in when["in"]:
+                    self._check_when_value(value, source, allowed, where, ident, target)
+        if "at_least" in when:
+            if source.get("type") not in ("scale", "number"):
+                self.add(where, f"'at_least' needs a scale or number question, but '{target}' "
+                                f"is {source.get('type')}", ident)
+            elif not _is_number(when["at_least"]):
+                self.add(where, "'at_least' must be a number", ident)
+            elif source.get("type") == "scale" and allowed and when["at_least"] not in allowed:
+                self.add(where, f"'{target}' cannot reach level {when['at_least']}", ident)
+
+    def _check_when_value(self, value: Any, source: dict, allowed: set | None, where: str,
+                          ident: Any, target: str) -> None:
+        if allowed is not None and value not in allowed:
+            shown = ", ".join(sorted(map(str, allowed)))
+            self.add(where, f"'when' value {value!r} is not one '{target}' can take ({shown})", ident)
+
+
+def _values_of(question: dict) -> set | None:
+    """The values a question's answer can take, where that set is finite."""
+    qtype = question.get("type")
+    if qtype == "yesno":
+        return {"yes", "no"}
+    if qtype == "scale" and isinstance(question.get("levels"), list):
+        return set(range(1, len(question["levels"]) + 1))
+    if qtype in ("choice", "multi") and isinstance(question.get("options"), list):
+        return {o.get("id") for o in question["options"] if isinstance(o, dict)}
+    return None
+
+
+def _similar(a: str, b: str) -> bool:
+    """Cheap typo detection: one edit apart, or the same letters."""
+    if a == b:
+        return False
+    if sorted(a) == sorted(b):
+        return True
+    if abs(len(a) - len(b)) > 1:
+        return False
+    from difflib import SequenceMatcher
+
+    return SequenceMatcher(None, a, b).ratio() >= 0.8

@@ -1,0 +1,362 @@
+"""Question banks: the model (frozen dataclasses), loading from TOML, finding banks by id.
+
+A bank is read once, checked whole by :mod:`stocktake.bank_validation`, and then only read.
+
+    bank = find_bank("idea-stocktake")
+    for q in bank.questions_in("vision"):
+        print(q.id, q.text)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tomllib
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from stocktake.errors import StocktakeError
+
+QUESTION_TYPES = ("scale", "choice", "multi", "yesno", "number", "text")
+SCORED_BY_DEFAULT = {"scale": True, "choice": True, "multi": True, "yesno": True,
+                     "number": False, "text": False}
+DEFAULT_MIN_COVERAGE = 0.5
+
+
+@dataclass(frozen=True)
+class Band:
+    label: str
+    min: float
+    colour: str
+
+
+DEFAULT_BANDS = (
+    Band("Emerging", 0, "#F4B6B6"),
+    Band("Developing", 25, "#FFE08A"),
+    Band("Established", 50, "#B7DEA8"),
+    Band("Embedded", 75, "#6FBF73"),
+)
+
+
+@dataclass(frozen=True)
+class Role:
+    id: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Area:
+    id: str
+    title: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Option:
+    id: str
+    label: str
+    score: float
+
+
+@dataclass(frozen=True)
+class Condition:
+    """A skip condition as data: `question` must be `is`, be `in` a list, or be `at_least` N."""
+
+    question: str
+    is_: Any = None
+    in_: tuple | None = None
+    at_least: float | None = None
+
+    def to_dict(self) -> dict:
+        out: dict[str, Any] = {"question": self.question}
+        if self.is_ is not None:
+            out["is"] = self.is_
+        if self.in_ is not None:
+            out["in"] = list(self.in_)
+        if self.at_least is not None:
+            out["at_least"] = self.at_least
+        return out
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    area: str
+    text: str
+    type: str
+    guidance: str = ""
+    levels: tuple[str, ...] = ()
+    options: tuple[Option, ...] = ()
+    weight: float = 1.0
+    roles: tuple[str, ...] = ()  # empty: asked of every role
+    required: bool = False
+    scored: bool = True
+    when: Condition | None = None
+    min: float | None = None
+    max: float | None = None
+    unit: str = ""
+
+    def asked_of(self, role: str) -> bool:
+        return not self.roles or role in self.roles
+
+    def option(self, option_id: str) -> Option | None:
+        for opt in self.options:
+            if opt.id == option_id:
+                return opt
+        return None
+
+    def to_dict(self) -> dict:
+        return {
+            "id": self.id, "area": self.area, "text": self.text, "guidance": self.guidance,
+            "type": self.type, "levels": list(self.levels),
+            "options": [{"id": o.id, "label": o.label, "score": o.score} for o in self.options],
+            "weight": self.weight, "roles": list(self.roles),
+            "when": self.when.to_dict() if self.when else None,
+            "scored": self.scored, "required": self.required,
+            "min": self.min, "max": self.max, "unit": self.unit,
+        }
+
+
+@dataclass(frozen=True)
+class Bank:
+    id: str
+    title: str
+    version: str
+    description: str
+    min_coverage: float
+    bands: tuple[Band, ...]
+    roles: tuple[Role, ...]
+    areas: tuple[Area, ...]
+    questions: tuple[Question, ...]
+    source: Path | None = field(default=None, compare=False)
+
+    @property
+    def hash(self) -> str:
+        return content_hash(self)
+
+    @property
+    def role_ids(self) -> tuple[str, ...]:
+        return tuple(r.id for r in self.roles)
+
+    def question(self, question_id: str) -> Question:
+        try:
+            return self._question_index()[question_id]
+        except KeyError:
+            raise StocktakeError(f"bank {self.id} has no question '{question_id}'",
+                                 hint=f"run `stocktake banks show {self.id}` to see its questions")
+
+    def has_question(self, question_id: str) -> bool:
+        return question_id in self._question_index()
+
+    def area(self, area_id: str) -> Area:
+        for area in self.areas:
+            if area.id == area_id:
+                return area
+        known = ", ".join(a.id for a in self.areas)
+        raise StocktakeError(f"bank {self.id} has no area '{area_id}'", hint=f"its areas are: {known}")
+
+    def role(self, role_id: str) -> Role:
+        for role in self.roles:
+            if role.id == role_id:
+                return role
+        known = ", ".join(self.role_ids)
+        raise StocktakeError(f"bank {self.id} has no role '{role_id}'", hint=f"its roles are: {known}")
+
+    def questions_in(self, area_id: str) -> list[Question]:
+        return [q for q in self.questions if q.area == area_id]
+
+    def questions_for_role(self, role_id: str) -> list[Question]:
+        return [q for q in self.questions if q.asked_of(role_id)]
+
+    def band_for(self, score: float | None) -> Band | None:
+        if score is None:
+            return None
+        chosen = self.bands[0]
+        for band in self.bands:
+            if score >= band.min - 1e-9:
+                chosen = band
+        return chosen
+
+    def to_dict(self) -> dict:
+        """The whole bank as data: the form `banks show --json` prints and the hash is taken over."""
+        return {
+            "id": self.id, "title": self.title, "version": self.version,
+            "description": self.description, "hash": self.hash,
+            "min_coverage": self.min_coverage,
+            "bands": [{"label": b.label, "min": b.min, "colour": b.colour} for b in self.bands],
+            "roles": [{"id": r.id, "title": r.title} for r in self.roles],
+            "areas": [{"id": a.id, "title": a.title, "description": a.description}
+                      for a in self.areas],
+            "questions": [q.to_dict() for q in self.questions],
+        }
+
+    def _question_index(self) -> dict[str, Question]:
+        # Frozen dataclass: cache the index on the instance dict directly.
+        index = self.__dict__.get("_qindex")
+        if index is None:
+            index = {q.id: q for q in self.questions}
+            object.__setattr__(self, "_qindex", index)
+        return index
+
+
+def content_hash(bank: Bank) -> str:
+    """SHA-256 over the bank's canonical JSON (sorted keys, no whitespace, hash itself left out)."""
+    cached = bank.__dict__.get("_hash")
+    if cached:
+        return cached
+    data = {
+        "id": bank.id, "title": bank.title, "version": bank.version,
+        "description": bank.description, "min_coverage": bank.min_coverage,
+        "bands": [[b.label, b.min, b.colour] for b in bank.bands],
+        "roles": [[r.id, r.title] for r in bank.roles],
+        "areas": [[a.id, a.title, a.description] for a in bank.areas],
+        "questions": [q.to_dict() for q in bank.questions],
+    }
+    canonical = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    digest = hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    object.__setattr__(bank, "_hash", digest)
+    return digest
+
+
+# ---------------------------------------------------------------- loading
+
+
+def read_bank_toml(path: Path) -> dict:
+    """Parse a bank file; a syntax error becomes a StocktakeError naming file, line and column."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise StocktakeError(f"{path}: no such file", hint="check the path to the bank file")
+    except OSError as exc:
+        raise StocktakeError(f"{path}: cannot read ({exc.strerror})")
+    try:
+        return tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise StocktakeError(f"{path}: not UTF-8 text", hint="save the bank as UTF-8 TOML")
+    except tomllib.TOMLDecodeError as exc:
+        raise StocktakeError(f"{path}: broken TOML: {exc}",
+                             hint="fix the TOML syntax at that line (quotes, brackets, commas)")
+
+
+def bank_from_data(data: dict, source: Path | None = None) -> Bank:
+    """Build a Bank from parsed TOML that has already passed validation."""
+    bands = tuple(sorted((Band(str(b["label"]), float(b["min"]), str(b.get("colour", "#FFFFFF")))
+                          for b in data.get("bands", [])), key=lambda b: b.min)) or DEFAULT_BANDS
+    questions = []
+    for q in data["questions"]:
+        qtype = q["type"]
+        when = None
+        if "when" in q:
+            w = q["when"]
+            when = Condition(question=w["question"], is_=w.get("is"),
+                             in_=tuple(w["in"]) if "in" in w else None,
+                             at_least=float(w["at_least"]) if "at_least" in w else None)
+        questions.append(Question(
+            id=q["id"], area=q["area"], text=q["text"].strip(), type=qtype,
+            guidance=str(q.get("guidance", "")).strip(),
+            levels=tuple(str(x).strip() for x in q.get("levels", [])),
+            options=tuple(Option(str(o["id"]), str(o["label"]), float(o.get("score", 0)))
+                          for o in q.get("options", [])),
+            weight=float(q.get("weight", 1)),
+            roles=tuple(q.get("roles", [])),
+            required=bool(q.get("required", False)),
+            scored=bool(q.get("scored", SCORED_BY_DEFAULT[qtype])),
+            when=when,
+            min=float(q["min"]) if "min" in q else None,
+            max=float(q["max"]) if "max" in q else None,
+            unit=str(q.get("unit", "")),
+        ))
+    return Bank(
+        id=data["id"], title=data["title"], version=str(data["version"]),
+        description=str(data.get("description", "")).strip(),
+        min_coverage=float(data.get("min_coverage", DEFAULT_MIN_COVERAGE)),
+        bands=bands,
+        roles=tuple(Role(r["id"], r["title"]) for r in data["roles"]),
+        areas=tuple(Area(a["id"], a["title"], str(a.get("description", "")).strip())
+                    for a in data["areas"]),
+        questions=tuple(questions),
+        source=source,
+    )
+
+
+def load_bank(path: Path) -> Bank:
+    """Read, validate and build one bank; every problem is listed in the error's details."""
+    from stocktake.bank_validation import validate_bank_data
+
+    path = Path(path)
+    data = read_bank_toml(path)
+    problems = validate_bank_data(data, path)
+    if problems:
+        raise StocktakeError(
+            f"{path}: {len(problems)} problem(s) in the bank",
+            hint=f"fix them, then check with `stocktake banks validate {path}`",
+            details=[p.render() for p in problems])
+    return bank_from_data(data, source=path)
+
+
+# ---------------------------------------------------------------- finding
+
+
+def shipped_banks_dir() -> Path:
+    """The shipped banks: inside the installed package, or `question_banks/` in a checkout."""
+    here = Path(__file__).resolve().parent
+    installed = here / "question_banks"
+    if installed.is_dir():
+        return installed
+    return here.parent / "question_banks"
+
+
+def bank_dirs() -> list[Path]:
+    dirs = [Path(p) for p in os.environ.get("STOCKTAKE_BANK_PATH", "").split(os.pathsep) if p]
+    dirs.append(shipped_banks_dir())
+    return dirs
+
+
+def bank_files() -> list[Path]:
+    files: list[Path] = []
+    for folder in bank_dirs():
+        if folder.is_dir():
+            files.extend(sorted(folder.glob("*.toml")))
+    return files
+
+
+@cache
+def _load_cached(path: str, mtime_ns: int) -> Bank:
+    return load_bank(Path(path))
+
+
+def load_bank_cached(path: Path) -> Bank:
+    return _load_cached(str(path), path.stat().st_mtime_ns)
+
+
+def available_banks() -> list[Bank]:
+    """Every bank found, first by search order wins for a repeated id; broken files are skipped."""
+    seen: dict[str, Bank] = {}
+    for path in bank_files():
+        try:
+            bank = load_bank_cached(path)
+        except StocktakeError:
+            continue
+        seen.setdefault(bank.id, bank)
+    return list(seen.values())
+
+
+def find_bank(ref: str) -> Bank:
+    """A bank by id (searching the bank folders) or by path to a TOML file."""
+    candidate = Path(ref)
+    if ref.endswith(".toml") or candidate.is_file():
+        return load_bank_cached(candidate) if candidate.is_file() else load_bank(candidate)
+    for path in bank_files():
+        if path.stem == ref:
+            bank = load_bank_cached(path)
+            if bank.id == ref:
+                return bank
+    for bank in available_banks():
+        if bank.id == ref:
+            return bank
+    known = ", ".join(b.id for b in available_banks()) or "none found"
+    raise StocktakeError(f"unknown bank '{ref}'",
+                         hint=f"known banks: {known}; or give the path to a .toml file")

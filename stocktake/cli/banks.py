@@ -1,0 +1,99 @@
+"""`stocktake banks ...`: list, show and validate question banks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import List
+
+import typer
+from rich.table import Table
+
+from stocktake.cli.common import console, print_json, resolve_bank
+from stocktake.cli.main import app
+from stocktake.errors import StocktakeError
+
+banks_app = typer.Typer(help="Question banks: list, show and validate them.\n\n"
+                             "Example: stocktake banks show idea-stocktake",
+                        no_args_is_help=True)
+app.add_typer(banks_app, name="banks")
+
+
+@banks_app.command("list")
+def list_banks(as_json: bool = typer.Option(False, "--json", help="Print JSON only.")) -> None:
+    """List the banks stocktake can find (shipped, and folders in $STOCKTAKE_BANK_PATH).
+
+    Example: stocktake banks list --json
+    """
+    from stocktake.banks import available_banks
+
+    banks = available_banks()
+    if as_json:
+        print_json([{"id": b.id, "title": b.title, "version": b.version, "hash": b.hash,
+                     "areas": len(b.areas), "questions": len(b.questions),
+                     "path": str(b.source)} for b in banks])
+        return
+    table = Table(title="Question banks", title_justify="left")
+    table.add_column("id", style="bold", no_wrap=True)
+    table.add_column("title")
+    table.add_column("version", justify="right")
+    table.add_column("areas", justify="right")
+    table.add_column("questions", justify="right")
+    for b in banks:
+        table.add_row(b.id, b.title, b.version, str(len(b.areas)), str(len(b.questions)))
+    console.print(table)
+    console.print("Show one with [bold]stocktake banks show ID[/].")
+
+
+@banks_app.command("show")
+def show_bank(
+    bank_ref: str = typer.Argument(..., metavar="BANK", help="Bank id, or path to a .toml file."),
+    as_json: bool = typer.Option(False, "--json", help="Print the whole bank as JSON."),
+) -> None:
+    """Show a bank's areas and questions.
+
+    Example: stocktake banks show joint-area-review --json
+    """
+    bank = resolve_bank(bank_ref)
+    if as_json:
+        print_json(bank.to_dict())
+        return
+    console.print(f"[bold]{bank.title}[/] ({bank.id} {bank.version}, hash {bank.hash[:12]})")
+    console.print(bank.description)
+    console.print("Roles: " + ", ".join(f"{r.id}" for r in bank.roles))
+    for area in bank.areas:
+        table = Table(title=f"{area.title} ({area.id})", title_justify="left", show_lines=False)
+        table.add_column("question", no_wrap=True)
+        table.add_column("type")
+        table.add_column("text", ratio=1)
+        table.add_column("roles")
+        for q in bank.questions_in(area.id):
+            table.add_row(q.id, q.type, q.text, ", ".join(q.roles) or "all")
+        console.print(table)
+
+
+@banks_app.command("validate")
+def validate_banks(
+    paths: List[Path] = typer.Argument(..., metavar="PATH...", help="Bank files (.toml) to check."),
+) -> None:
+    """Check bank files and report every problem at once (exit 1 if any).
+
+    Example: stocktake banks validate question_banks/*.toml
+    """
+    from stocktake.bank_validation import validate_bank_file
+    from stocktake.banks import load_bank
+
+    problems: list[str] = []
+    summaries: list[str] = []
+    for path in paths:
+        found = validate_bank_file(path)
+        if found:
+            problems.extend(p.render() for p in found)
+            continue
+        bank = load_bank(path)
+        summaries.append(f"{bank.id} {bank.version}: {len(bank.areas)} areas, "
+                         f"{len(bank.questions)} questions")
+    if problems:
+        raise StocktakeError(f"{len(problems)} problem(s) in {len(paths)} bank file(s)",
+                             hint="fix each problem listed, then validate again",
+                             details=problems)
+    console.print(f"OK: {len(paths)} bank(s) valid ({'; '.join(summaries)})")

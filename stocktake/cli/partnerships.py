@@ -1,0 +1,81 @@
+"""`stocktake partnerships ...`: the partnerships a workspace holds."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.table import Table
+
+from stocktake.cli.common import console, open_workspace, print_json
+from stocktake.cli.main import app
+
+partnerships_app = typer.Typer(
+    help="Partnerships (one per children's services authority), named by GSS code.\n\n"
+         "Example: stocktake partnerships add E09000007",
+    no_args_is_help=True)
+app.add_typer(partnerships_app, name="partnerships")
+
+
+@partnerships_app.command("add")
+def add(
+    code: str = typer.Argument(..., help="GSS code, e.g. E09000007 for Camden."),
+    name: Optional[str] = typer.Option(None, help="Name, for a code not in the reference list."),
+    region: Optional[str] = typer.Option(None, help="Region, for a code not in the list."),
+) -> None:
+    """Record a partnership; name and region come from the shipped list of authorities.
+
+    Example: stocktake partnerships add E09000007
+    """
+    from stocktake.partnerships import partnership_for
+    from stocktake.reference import authority
+
+    p = partnership_for(code, name, region)
+    added, _ = open_workspace().add_partnerships([p])
+    verb = "Added" if added else "Updated"
+    where = f", {p.region}" if p.region else ""
+    console.print(f"{verb} {p.code} {p.name}{where}.")
+    known = authority(p.code)
+    if known is not None and not known.current:
+        console.print(f"[yellow]Note:[/] {p.name} ended on {known.end_date}; replaced by "
+                      f"{', '.join(known.replaced_by)}.")
+
+
+@partnerships_app.command("list")
+def list_partnerships(as_json: bool = typer.Option(False, "--json", help="Print JSON only.")) -> None:
+    """List the workspace's partnerships.
+
+    Example: stocktake partnerships list --json
+    """
+    found = open_workspace().partnerships()
+    if as_json:
+        print_json([p.to_doc() for p in found])
+        return
+    if not found:
+        console.print("No partnerships yet. Add one with [bold]stocktake partnerships add "
+                      "E09000007[/].")
+        return
+    table = Table(title=f"Partnerships ({len(found)})", title_justify="left")
+    table.add_column("code", no_wrap=True)
+    table.add_column("name")
+    table.add_column("region")
+    for p in found:
+        table.add_row(p.code, p.name, p.region)
+    console.print(table)
+
+
+@partnerships_app.command("import")
+def import_csv(
+    path: Path = typer.Argument(..., metavar="FILE.csv", help="CSV with header code,name,region."),
+) -> None:
+    """Add partnerships from a CSV (code,name,region); a bad row stops the whole import.
+
+    Example: stocktake partnerships import neighbours.csv
+    """
+    from stocktake.partnerships import read_partnerships_csv
+
+    rows = read_partnerships_csv(path)
+    added, updated = open_workspace().add_partnerships(rows)
+    console.print(f"Imported {len(rows)} partnership(s) from {path}: {added} added, "
+                  f"{updated} updated.")

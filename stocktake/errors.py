@@ -1,0 +1,32 @@
+"""The one error type users see.
+
+The core raises :class:`StocktakeError` with a message (what is wrong, and where) and a hint (what
+to do); the CLI renders it once, as two plain lines, and exits with its code. Nothing else in the
+core decides how a failure looks.
+
+    raise StocktakeError("unknown bank 'idea'", hint="run `stocktake banks list` to see the banks")
+"""
+
+from __future__ import annotations
+
+
+class StocktakeError(Exception):
+    """A failure the user can act on: exit code 1 by default, 2 for misuse of the command."""
+
+    def __init__(self, message: str, hint: str | None = None, *, details: list[str] | None = None,
+                 exit_code: int = 1):
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+        self.details = list(details or [])
+        self.exit_code = exit_code
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class UsageError(StocktakeError):
+    """The command was called in a way that cannot work (exit code 2, as for bad options)."""
+
+    def __init__(self, message: str, hint: str | None = None, *, details: list[str] | None = None):
+        super().__init__(message, hint, details=details, exit_code=2)

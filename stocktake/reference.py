@@ -1,0 +1,71 @@
+"""The English local authorities with children's services responsibilities, shipped with the package.
+
+Source: ONS names and GSS codes (Open Government Licence v3.0) and mySociety's local authority
+lookup (MIT licence) for regions, dates and successors; see the README's credits.
+
+    camden = authority("E09000007")   # Authority(code='E09000007', name='Camden', region='London', ...)
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+GSS_CODE = re.compile(r"^E(06|08|09|10)\d{6}$")
+# The two authorities national statistics often suppress or combine for their size.
+SMALL_AUTHORITIES = ("E09000001", "E06000053")
+
+
+@dataclass(frozen=True)
+class Authority:
+    code: str
+    name: str
+    region_code: str
+    region: str
+    type: str
+    start_date: str
+    end_date: str
+    replaced_by: tuple[str, ...]
+
+    @property
+    def current(self) -> bool:
+        return not self.end_date
+
+    @property
+    def two_tier(self) -> bool:
+        """County councils (E10) have district councils beneath them; other authorities do not."""
+        return self.code.startswith("E10")
+
+
+@cache
+def authorities() -> tuple[Authority, ...]:
+    """Every authority in the list, current and ended, in code order."""
+    text = resources.files("stocktake").joinpath("data/authorities.csv").read_text(encoding="utf-8")
+    rows = csv.DictReader(text.splitlines())
+    return tuple(Authority(r["code"], r["name"], r["region_code"], r["region"], r["type"],
+                           r["start_date"], r["end_date"], tuple(r["replaced_by"].split()))
+                 for r in rows)
+
+
+@cache
+def _by_code() -> dict[str, Authority]:
+    return {a.code: a for a in authorities()}
+
+
+def authority(code: str) -> Authority | None:
+    return _by_code().get(code.strip().upper())
+
+
+def current_authorities() -> list[Authority]:
+    return [a for a in authorities() if a.current]
+
+
+def regions() -> list[str]:
+    return sorted({a.region for a in authorities()})
+
+
+def is_gss_code(code: str) -> bool:
+    return bool(GSS_CODE.match(code))
