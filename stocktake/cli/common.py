@@ -11,8 +11,8 @@ from rich.console import Console
 
 from stocktake.errors import StocktakeError
 
-console = Console(highlight=False)
-err_console = Console(stderr=True, highlight=False)
+console = Console(highlight=False, soft_wrap=True)
+err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 class _State:

@@ -1,0 +1,166 @@
+"""The workspace store: atomic writes, backups, locking across processes, reopening."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import stat
+from pathlib import Path
+
+import pytest
+
+from stocktake.atomic import atomic_write_bytes, backup_paths
+from stocktake.errors import StocktakeError
+from stocktake.partnerships import partnership_for
+from stocktake.responses import ANSWERED, DONT_KNOW, Answer, Moderation, ResponseKey
+from stocktake.store import DamagedStoreFile, Workspace
+
+KEY = ResponseKey("E09000007", "mini", "2026-27", "Director")
+
+
+def test_answers_survive_reopening_the_workspace(workspace):
+    workspace.save_answer(KEY, Answer("vision.statement", ANSWERED, "yes", "CYPP p2"), role="council")
+    workspace.save_answer(KEY, Answer("vision.known", DONT_KNOW), role="council")
+    reopened = Workspace.open(workspace.root)
+    response = reopened.response(KEY)
+    assert response.role == "council"
+    assert response.answers["vision.statement"].value == "yes"
+    assert response.answers["vision.statement"].evidence == "CYPP p2"
+    assert response.answers["vision.known"].status == DONT_KNOW
+    assert response.answers["vision.known"].answered_at  # stamped when saved
+
+
+def test_changed_answer_keeps_the_earlier_value_in_history(workspace):
+    workspace.save_answer(KEY, Answer("vision.known", ANSWERED, 2), role="council")
+    workspace.save_answer(KEY, Answer("vision.known", ANSWERED, 3), role="council")
+    workspace.save_answer(KEY, Answer("vision.known", ANSWERED, 3), role="council")  # unchanged
+    history = workspace.history(KEY)
+    assert [h["previous"]["value"] for h in history] == [2]
+    assert workspace.response(KEY).answers["vision.known"].value == 3
+
+
+def test_a_respondent_keeps_one_role(workspace):
+    workspace.save_answer(KEY, Answer("vision.known", ANSWERED, 2), role="council")
+    with pytest.raises(StocktakeError, match="as 'council', not 'health'"):
+        workspace.save_answer(KEY, Answer("vision.known", ANSWERED, 3), role="health")
+    assert workspace.response(KEY).answers["vision.known"].value == 2
+
+
+def test_each_partnership_is_its_own_file_so_saves_do_not_grow_with_the_nation(workspace):
+    other = ResponseKey("E08000025", "mini", "2026-27", "Director")
+    workspace.save_answer(KEY, Answer("vision.known", ANSWERED, 2), role="council")
+    workspace.save_answer(other, Answer("vision.known", ANSWERED, 4), role="council")
+    shards = sorted(p.name for p in (workspace.root / "partnerships").glob("*.json"))
+    assert shards == ["E08000025.json", "E09000007.json"]
+    assert len(workspace.responses(bank="mini")) == 2
+    assert [r.key.partnership for r in workspace.responses("E09000007")] == ["E09000007"]
+
+
+def test_atomic_write_leaves_no_temporary_file_and_rolls_backups(tmp_path):
+    target = tmp_path / "data.json"
+    backups = tmp_path / "backups"
+    for n in range(5):
+        atomic_write_bytes(target, json.dumps({"n": n}).encode(), backups)
+    assert json.loads(target.read_text()) == {"n": 4}
+    assert [json.loads(p.read_text())["n"] for p in backup_paths(target, backups)] == [3, 2, 1]
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+
+
+def test_failed_write_keeps_the_old_file_whole(tmp_path, monkeypatch):
+    target = tmp_path / "data.json"
+    atomic_write_bytes(target, b'{"old": 1}')
+
+    def failing_fsync(fd):  # fault injection: the disk reports an I/O error mid-write
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(os, "fsync", failing_fsync)
+    with pytest.raises(OSError):
+        atomic_write_bytes(target, b'{"new": 2}')
+    assert target.read_bytes() == b'{"old": 1}'
+    assert [p.name for p in tmp_path.iterdir()] == ["data.json"]
+
+
+def test_workspace_folder_and_files_are_owner_only(workspace):
+    workspace.add_partnerships([partnership_for("E09000007")])
+    workspace.save_answer(KEY, Answer("vision.known", ANSWERED, 2), role="council")
+    assert stat.S_IMODE(workspace.root.stat().st_mode) == 0o700
+    for path in workspace.store_files():
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
+
+
+def test_damaged_file_names_itself_and_the_doctor_command(workspace):
+    workspace.save_answer(KEY, Answer("vision.known", ANSWERED, 2), role="council")
+    shard = workspace.shard_path("E09000007")
+    shard.write_bytes(shard.read_bytes()[:40])
+    with pytest.raises(DamagedStoreFile) as info:
+        workspace.response(KEY)
+    assert str(shard) in info.value.message and "doctor" in info.value.hint
+    # The failed command overwrote nothing.
+    with pytest.raises(DamagedStoreFile):
+        workspace.save_answer(KEY, Answer("vision.known", ANSWERED, 3), role="council")
+    assert len(shard.read_bytes()) == 40
+
+
+def test_moderations_are_kept_beside_the_answers(workspace):
+    workspace.save_answer(KEY, Answer("vision.known", ANSWERED, 2), role="council")
+    workspace.add_moderation(Moderation("E09000007", "mini", "2026-27", "vision", 60, "Board minutes",
+                                        "A. Adviser"))
+    mods = workspace.moderations("E09000007", "mini", "2026-27")
+    assert [(m.area, m.score, m.adviser) for m in mods] == [("vision", 60.0, "A. Adviser")]
+    assert workspace.response(KEY).answers["vision.known"].value == 2
+
+
+def _write_many(root: str, respondent_prefix: str, count: int, questions: int) -> None:
+    ws = Workspace(Path(root))
+    for r in range(count):
+        key = ResponseKey("E09000007", "mini", "2026-27", f"{respondent_prefix}-{r}")
+        for q in range(questions):
+            ws.save_answer(key, Answer(f"q{q}", ANSWERED, q), role="council")
+
+
+def test_two_processes_writing_at_once_lose_nothing(workspace):
+    ctx = multiprocessing.get_context("spawn")
+    procs = [ctx.Process(target=_write_many, args=(str(workspace.root), name, 4, 6))
+             for name in ("a", "b")]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(60)
+        assert p.exitcode == 0
+    responses = workspace.responses("E09000007")
+    assert len(responses) == 8
+    assert all(len(r.answers) == 6 for r in responses)
+
+
+def test_write_responses_replaces_by_key_in_one_write(workspace):
+    from stocktake.responses import Response
+
+    first = Response(KEY, "council", answers={"vision.known": Answer("vision.known", ANSWERED, 1)})
+    second = Response(KEY, "council", answers={"vision.known": Answer("vision.known", ANSWERED, 4)})
+    workspace.write_responses("E09000007", [first])
+    workspace.write_responses("E09000007", [second])
+    stored = workspace.responses("E09000007")
+    assert len(stored) == 1 and stored[0].answers["vision.known"].value == 4
+
+
+def test_lock_held_too_long_names_the_holder(workspace, monkeypatch):
+    from stocktake.locking import workspace_lock
+
+    lock = workspace.root / "locks" / "E09000007.lock"
+    with workspace_lock(lock):
+        monkeypatch.setenv("STOCKTAKE_LOCK_TIMEOUT", "0.2")
+        ctx = multiprocessing.get_context("spawn")
+        with ctx.Pool(1) as pool:
+            message = pool.apply(_try_save, (str(workspace.root),))
+    assert "busy" in message and f"process {os.getpid()}" in message
+
+
+def _try_save(root: str) -> str:
+    os.environ["STOCKTAKE_LOCK_TIMEOUT"] = "0.2"
+    try:
+        Workspace(Path(root)).save_answer(KEY, Answer("x", ANSWERED, 1), role="council")
+    except StocktakeError as exc:
+        return exc.message
+    return "saved"
