@@ -1,0 +1,466 @@
+"""`stocktake interview`, `answers` and `moderate`: answering a bank, reading it back, moderating.
+
+The interview asks one question at a time (stocktake.prompts), moves with stocktake.interview's
+flow, and saves each answer before the next prompt appears, so Ctrl-C or a closed laptop loses
+nothing that was answered.
+
+    stocktake interview E09000007 --bank idea-stocktake --respondent "Jo Bloggs" --role council
+    stocktake answers E09000007 --json
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Optional
+
+import typer
+from rich.markup import escape
+from rich.panel import Panel
+from rich.table import Table
+
+from stocktake.cli.common import (console, err_console, open_workspace, print_json, resolve_bank,
+                                  state)
+from stocktake.cli.main import app
+from stocktake.errors import StocktakeError, UsageError
+
+if TYPE_CHECKING:
+    from stocktake.banks import Bank, Question
+    from stocktake.interview import InterviewFlow
+    from stocktake.partnerships import Partnership
+    from stocktake.prompts import Reply
+    from stocktake.responses import Answer, ResponseKey
+    from stocktake.store import Workspace
+
+WAVE = re.compile(r"^(\d{4})-(\d{2})$")
+EXIT_INTERRUPTED = 130
+
+
+# ---------------------------------------------------------------- shared checks
+
+
+def check_wave(wave: str | None) -> str:
+    """The wave given, or the current financial year; `2026-27` form, the years consecutive."""
+    from stocktake.responses import current_wave
+
+    if wave is None:
+        return current_wave()
+    wave = wave.strip()
+    match = WAVE.match(wave)
+    if not match or (int(match.group(1)) + 1) % 100 != int(match.group(2)):
+        raise UsageError(f"'{wave}' is not a wave", hint=f"give a financial year such as "
+                                                         f"{current_wave()}")
+    return wave
+
+
+def ensure_partnership(ws: Workspace, code: str) -> Partnership:
+    """The workspace's partnership for CODE, added from the shipped list if it is not there yet."""
+    from stocktake.partnerships import normalise_code, partnership_for
+    from stocktake.reference import authority
+
+    code = normalise_code(code)
+    found = ws.find_partnership(code)
+    if found is not None:
+        return found
+    if authority(code) is None:
+        raise StocktakeError(
+            f"partnership {code} is not in the workspace {ws.root}, nor in the list of English "
+            "children's services authorities",
+            hint=f"add it first with `stocktake partnerships add {code} --name NAME`")
+    partnership = partnership_for(code)
+    ws.add_partnerships([partnership])
+    region = f", {partnership.region}" if partnership.region else ""
+    console.print(f"Added {partnership.code} {escape(partnership.name)}{region} to the workspace.")
+    return partnership
+
+
+def _non_empty(value: str | None, option: str) -> str:
+    text = (value or "").strip()
+    if not text:
+        raise UsageError(f"{option} cannot be empty", hint=f"give {option} a value")
+    return text
+
+
+def _number_text(number: float) -> str:
+    return str(int(number)) if float(number).is_integer() else str(number)
+
+
+# ---------------------------------------------------------------- interview
+
+
+@app.command("interview")
+def interview(
+    code: str = typer.Argument(..., metavar="CODE",
+                               help="Partnership: GSS code, e.g. E09000007 for Camden."),
+    bank_ref: str = typer.Option(..., "--bank", metavar="BANK",
+                                 help="Bank id (see `stocktake banks list`) or .toml path."),
+    respondent: str = typer.Option(..., "--respondent", metavar="NAME",
+                                   help="Who is answering; one response per name and wave."),
+    role: str = typer.Option(..., "--role", metavar="ROLE",
+                             help="The respondent's role, one of the bank's roles."),
+    wave: Optional[str] = typer.Option(None, "--wave", metavar="WAVE",
+                                       help="Financial year, e.g. 2026-27. Default: the current."),
+    adviser: str = typer.Option("", "--adviser", metavar="NAME",
+                                help="The improvement adviser conducting the interview."),
+    self_assessment: bool = typer.Option(False, "--self-assessment",
+                                         help="Record as a self-assessment, not an interview."),
+    answers_file: Optional[Path] = typer.Option(
+        None, "--answers", metavar="FILE",
+        help="Store answers from a CSV (question,value,evidence) or JSON file; no prompts."),
+    no_evidence: bool = typer.Option(False, "--no-evidence",
+                                     help="Do not ask for an evidence note after each answer."),
+) -> None:
+    """Interview one respondent, question by question, saving each answer as it is given.
+
+    Run the same command again to resume at the first unanswered question; Ctrl-C keeps answers.
+
+    Keys: arrows or the key shown, then Enter. Back, Skip, Jump and Save sit below the answers.
+
+    Example: stocktake interview E09000007 --bank idea-stocktake --respondent "Jo Bloggs" --role council
+    """
+    from stocktake.responses import ResponseKey
+
+    if answers_file is None and not sys.stdin.isatty():
+        raise UsageError(
+            "interview needs a terminal to ask questions, and stdin is not one",
+            hint="run it in a terminal, or give the answers with --answers FILE "
+                 "(CSV with header question,value,evidence)")
+    bank = resolve_bank(bank_ref)
+    bank.role(role)
+    respondent = _non_empty(respondent, "--respondent")
+    wave = check_wave(wave)
+    mode = "self-assessment" if self_assessment else "interview"
+    adviser = adviser.strip()
+    checked = None
+    if answers_file is not None:
+        from stocktake.answers_file import read_answers_file
+
+        # Checked whole before anything, the partnership included, is stored.
+        checked = read_answers_file(bank, role, answers_file)
+    ws = open_workspace()
+    partnership = ensure_partnership(ws, code)
+    _warn_district(partnership.code, role)
+    key = ResponseKey(partnership.code, bank.id, wave, respondent)
+    meta = {"role": role, "mode": mode, "adviser": adviser, "bank_version": bank.version,
+            "bank_hash": bank.hash}
+    who = f"{escape(respondent)} ({role}), {partnership.code} {escape(partnership.name)}, " \
+          f"{bank.id} {wave}"
+    if checked is not None:
+        ws.save_answers(key, checked, **meta)
+        console.print(f"Stored {len(checked)} answers for {who}.")
+        return
+    resume = resume_command(code=partnership.code, bank_ref=bank_ref, respondent=respondent,
+                            role=role, wave=wave, adviser=adviser,
+                            self_assessment=self_assessment, no_evidence=no_evidence)
+    console.print(f"[bold]{escape(bank.title)}[/]: {who}")
+    run_interview(ws, bank, key, meta, ask_for_evidence=not no_evidence, resume=resume)
+
+
+def resume_command(*, code: str, bank_ref: str, respondent: str, role: str, wave: str,
+                   adviser: str = "", self_assessment: bool = False,
+                   no_evidence: bool = False) -> str:
+    """The exact command that resumes this interview, quoted for a POSIX shell."""
+    parts = ["stocktake"]
+    if state.workspace is not None:
+        parts += ["-w", str(state.workspace)]
+    parts += ["interview", code, "--bank", bank_ref, "--respondent", respondent, "--role", role,
+              "--wave", wave]
+    if adviser:
+        parts += ["--adviser", adviser]
+    if self_assessment:
+        parts.append("--self-assessment")
+    if no_evidence:
+        parts.append("--no-evidence")
+    return shlex.join(parts)
+
+
+def _warn_district(code: str, role: str) -> None:
+    from stocktake.reference import authority
+
+    known = authority(code)
+    if role == "district" and known is not None and not known.two_tier:
+        err_console.print(
+            f"[yellow]Warning:[/] {known.name} ({known.type or 'single-tier'}) has no district "
+            "councils beneath it; district councils exist only under county councils (E10). "
+            "Check the role.")
+
+
+def run_interview(ws: Workspace, bank: Bank, key: ResponseKey, meta: dict[str, str], *,
+                  ask_for_evidence: bool = True, resume: str = "") -> bool:
+    """Ask until the review's Finish or Save and quit; True if finished. Ctrl-C exits 130."""
+    from stocktake.interview import BACK, JUMP, QUIT, SKIP, InterviewFlow
+
+    response = ws.start_response(key, **meta)
+    flow = InterviewFlow(bank, meta["role"], response.answers)
+    progress = flow.progress()
+    if progress.answered:
+        console.print(f"{progress.answered} of {progress.total} already answered; starting at "
+                      "the first unanswered question.")
+    question = flow.resume_point()
+    reviewing = False
+    shown_area: str | None = None
+    try:
+        while True:
+            if question is None:
+                target = _review(flow)
+                if target is None:
+                    break
+                question, reviewing, shown_area = bank.question(target), True, None
+            if question.area != shown_area:
+                _render_area_header(flow, question.area)
+                shown_area = question.area
+            _render_question(flow, question)
+            reply = _prompts().ask_question(question, flow.answers.get(question.id))
+            if reply.is_answer:
+                _answer(ws, key, meta, flow, question, reply, ask_for_evidence)
+                question = None if reviewing else flow.next_after(question)
+            elif reply.action == BACK:
+                previous = flow.previous(question)
+                if reviewing:
+                    question = None
+                elif previous is None:
+                    console.print("[dim]This is the first question.[/]")
+                else:
+                    question = previous
+            elif reply.action == SKIP:
+                flow.skip(question)
+                question = None if reviewing else flow.next_after(question)
+            elif reply.action == JUMP:
+                target_area = _prompts().ask_area(_area_choices(flow))
+                if target_area is not None:
+                    first = flow.first_in_area(target_area)
+                    if first is None:
+                        console.print("[dim]No questions in that area apply now.[/]")
+                    else:
+                        question, reviewing, shown_area = first, False, None
+            elif reply.action == QUIT:
+                _say_saved(flow, resume)
+                return False
+    except (KeyboardInterrupt, EOFError):
+        console.print()
+        _say_saved(flow, resume)
+        raise typer.Exit(EXIT_INTERRUPTED)
+    console.print(summary_table(flow), soft_wrap=False)
+    left = flow.unanswered()
+    if left:
+        console.print(f"{len(left)} question(s) still unanswered. To answer them later run:")
+        console.print(escape(resume), soft_wrap=True)
+    else:
+        console.print("Every question that applies is answered.")
+    return True
+
+
+def _prompts():
+    # questionary (and prompt_toolkit) load only when someone is about to be asked something.
+    from stocktake import prompts
+
+    return prompts
+
+
+def _answer(ws: Workspace, key: ResponseKey, meta: dict[str, str], flow: InterviewFlow,
+            question: Question, reply: Reply, ask_for_evidence: bool) -> None:
+    from stocktake.responses import Answer
+
+    old = flow.answers.get(question.id)
+    answer = Answer(question.id, reply.status, reply.value, evidence=old.evidence if old else "")
+    _save(ws, key, meta, flow, answer)
+    # Text answers carry their own explanation; asking for a note on top only slows people down.
+    if ask_for_evidence and question.type != "text":
+        note = _prompts().ask_evidence(answer.evidence)
+        if note != answer.evidence:
+            _save(ws, key, meta, flow, Answer(question.id, answer.status, answer.value, note))
+
+
+def _save(ws: Workspace, key: ResponseKey, meta: dict[str, str], flow: InterviewFlow,
+          answer: Answer) -> None:
+    old = flow.answers.get(answer.question)
+    if old is None or (old.status, old.value, old.evidence) != \
+            (answer.status, answer.value, answer.evidence):
+        ws.save_answer(key, answer, **meta)
+    flow.record(answer)
+
+
+def _say_saved(flow: InterviewFlow, resume: str) -> None:
+    progress = flow.progress()
+    console.print(f"Saved: {progress.answered} of {progress.total} questions answered. "
+                  "To carry on, run:")
+    console.print(escape(resume), soft_wrap=True)
+
+
+# ---------------------------------------------------------------- rendering
+
+
+def _render_area_header(flow: InterviewFlow, area_id: str) -> None:
+    where = flow.area_position(area_id)
+    answered = sum(1 for q in flow.applicable() if q.area == area_id and flow.is_answered(q))
+    count = sum(1 for q in flow.applicable() if q.area == area_id)
+    console.print()
+    console.print(Panel(escape(where.area.description),
+                        title=f"Area {where.index} of {where.count} · {escape(where.area.title)}",
+                        title_align="left",
+                        subtitle=f"{answered} of {count} answered", subtitle_align="right"),
+                  soft_wrap=False)
+
+
+def _render_question(flow: InterviewFlow, question: Question) -> None:
+    p = flow.progress(question)
+    required = " · required" if question.required else ""
+    console.print()
+    console.print(f"[dim]Question {p.position} of {p.total} · {p.answered} answered · "
+                  f"{question.id}{required}[/]")
+    # Wrapped by rich at word boundaries: the shared console soft-wraps by default.
+    console.print(f"[bold]{escape(question.text)}[/]", soft_wrap=False)
+    if question.guidance:
+        console.print(f"[italic]{escape(question.guidance)}[/]", soft_wrap=False)
+
+
+def _area_choices(flow: InterviewFlow) -> list[tuple[str, str]]:
+    choices = []
+    for row in flow.summary():
+        done = row.applicable - row.unanswered
+        choices.append((row.area.id, f"{row.area.title} ({done} of {row.applicable} answered)"))
+    return choices
+
+
+def _review(flow: InterviewFlow) -> str | None:
+    """List what is left open, and let the respondent pick any question to revisit."""
+    from stocktake.answer_values import describe_value
+
+    skipped, unsure = flow.unanswered(), flow.dont_know()
+    console.print()
+    console.print(f"[bold]Review[/]: {len(skipped)} unanswered, {len(unsure)} don't know.")
+    for label, questions in (("Unanswered", skipped), ("Don't know", unsure)):
+        for q in questions:
+            console.print(f"  {label}: {q.id}  {escape(_short(q.text))}")
+    items = []
+    first = [q.id for q in skipped + unsure]
+    ordered = skipped + unsure + [q for q in flow.applicable() if q.id not in first]
+    for q in ordered:
+        answer = flow.answers.get(q.id)
+        shown = "unanswered" if answer is None else \
+            describe_value(q, answer.status, answer.value)
+        items.append((q.id, f"{q.id} [{_short(shown, 30)}] {_short(q.text, 50)}"))
+    return _prompts().ask_review(items)
+
+
+def _short(text: str, width: int = 70) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def summary_table(flow: InterviewFlow) -> Table:
+    """What was answered in each area; the place to add area scores when scoring lands."""
+    table = Table(title="Summary", title_justify="left")
+    table.add_column("area")
+    for name in ("questions", "answered", "n/a", "don't know", "unanswered"):
+        table.add_column(name, justify="right")
+    for row in flow.summary():
+        table.add_row(escape(row.area.title), str(row.applicable), str(row.answered),
+                      str(row.not_applicable), str(row.dont_know), str(row.unanswered))
+    return table
+
+
+# ---------------------------------------------------------------- answers
+
+
+@app.command("answers")
+def answers(
+    code: str = typer.Argument(..., metavar="CODE", help="Partnership: GSS code."),
+    bank_ref: str = typer.Option("idea-stocktake", "--bank", metavar="BANK",
+                                 help="Bank id or .toml path."),
+    wave: Optional[str] = typer.Option(None, "--wave", metavar="WAVE",
+                                       help="Financial year, e.g. 2026-27. Default: the current."),
+    respondent: Optional[str] = typer.Option(None, "--respondent", metavar="NAME",
+                                             help="Only this respondent's answers."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON only."),
+) -> None:
+    """Show the answers stored for a partnership, bank and wave.
+
+    Example: stocktake answers E09000007 --bank idea-stocktake --json
+    """
+    from stocktake.answer_values import describe_value
+    from stocktake.partnerships import normalise_code
+
+    bank = resolve_bank(bank_ref)
+    wave = check_wave(wave)
+    code = normalise_code(code)
+    ws = open_workspace()
+    responses = [r for r in ws.responses(code, bank.id, wave)
+                 if respondent is None or r.key.respondent == respondent.strip()]
+    if not responses and ws.find_partnership(code) is None:
+        ws.partnership(code)  # raises: not in the workspace, with the `partnerships add` hint
+    responses.sort(key=lambda r: r.key.respondent.lower())
+    order = {q.id: i for i, q in enumerate(bank.questions)}
+    rows = []
+    for response in responses:
+        for answer in sorted(response.answers.values(),
+                             key=lambda a: (order.get(a.question, len(order)), a.question)):
+            rows.append((response, answer))
+    if as_json:
+        print_json([{**response.key.as_dict(), "role": response.role,
+                     "question": answer.question, "value": answer.value,
+                     "status": answer.status, "evidence": answer.evidence,
+                     "answered_at": answer.answered_at} for response, answer in rows])
+        return
+    if not rows:
+        who = f" from {respondent}" if respondent else ""
+        console.print(f"No answers{escape(who)} stored for {code}, {bank.id} {wave}.")
+        return
+    table = Table(title=f"Answers: {code}, {bank.id} {wave} ({len(rows)})", title_justify="left")
+    table.add_column("respondent")
+    table.add_column("role")
+    table.add_column("question", no_wrap=True)
+    table.add_column("answer", ratio=2)
+    table.add_column("evidence", ratio=1)
+    table.add_column("answered (UTC)", no_wrap=True)
+    for response, answer in rows:
+        shown = describe_value(bank.question(answer.question), answer.status, answer.value) \
+            if bank.has_question(answer.question) else str(answer.value)
+        table.add_row(escape(response.key.respondent), response.role, answer.question,
+                      escape(shown), escape(answer.evidence),
+                      answer.answered_at[:16].replace("T", " "))
+    console.print(table, soft_wrap=False)
+
+
+# ---------------------------------------------------------------- moderation
+
+
+@app.command("moderate")
+def moderate(
+    code: str = typer.Argument(..., metavar="CODE", help="Partnership: GSS code."),
+    bank_ref: str = typer.Option(..., "--bank", metavar="BANK", help="Bank id or .toml path."),
+    area: str = typer.Option(..., "--area", metavar="AREA", help="Area id, e.g. vision."),
+    score: float = typer.Option(..., "--score", metavar="N", help="The adviser's score, 0 to 100."),
+    reason: str = typer.Option(..., "--reason", metavar="TEXT", help="Why, in a sentence or two."),
+    adviser: str = typer.Option(..., "--adviser", metavar="NAME", help="Who moderated."),
+    wave: Optional[str] = typer.Option(None, "--wave", metavar="WAVE",
+                                       help="Financial year, e.g. 2026-27. Default: the current."),
+) -> None:
+    """Record an adviser's moderated score for one area, kept beside the self-assessment.
+
+    Example: stocktake moderate E09000007 --bank idea-stocktake --area vision --score 55 --reason "Vision not yet known to front-line staff" --adviser "A. Adviser"
+    """
+    import math
+
+    from stocktake.responses import Moderation
+
+    bank = resolve_bank(bank_ref)
+    found = bank.area(area.strip())
+    if not math.isfinite(score) or not 0 <= score <= 100:
+        raise UsageError(f"--score {_number_text(score)} is out of range",
+                         hint="give a score from 0 to 100")
+    reason = _non_empty(reason, "--reason")
+    adviser = _non_empty(adviser, "--adviser")
+    wave = check_wave(wave)
+    ws = open_workspace()
+    partnership = ensure_partnership(ws, code)
+    earlier = [m for m in ws.moderations(partnership.code, bank.id, wave) if m.area == found.id]
+    stored = ws.add_moderation(Moderation(partnership.code, bank.id, wave, found.id, score,
+                                          reason, adviser))
+    console.print(f"Stored moderation: {partnership.code} {escape(partnership.name)}, {bank.id} "
+                  f"{wave}, {escape(found.title)} ({found.id}) scored {_number_text(score)} by "
+                  f"{escape(adviser)} at {stored.moderated_at}.")
+    note = f"; it is now the latest of {len(earlier) + 1} for this area" if earlier else ""
+    console.print(f"The respondents' own answers are unchanged{note}.")

@@ -1,0 +1,273 @@
+"""Questionary rendering of one question, and the small prompts around it (evidence, areas, review).
+
+The only module that imports questionary. Every prompt is asked with `unsafe_ask()`, so Ctrl-C
+raises KeyboardInterrupt to the caller (questionary's `ask()` would swallow it and return None,
+which looks like an answer); the caller has already saved every earlier answer.
+
+    reply = ask_question(bank.question("vision.has-statement"), current=None)
+    if reply.action == "answer":
+        ws.save_answer(key, Answer(question.id, reply.status, reply.value), role="council")
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from stocktake.answer_values import BadValue, format_value, parse_answer
+from stocktake.banks import Question
+from stocktake.interview import BACK, JUMP, QUIT, SKIP
+from stocktake.responses import ANSWERED, DONT_KNOW, NOT_APPLICABLE, Answer
+
+ANSWER = "answer"
+
+# Shortcut keys: a letter per navigation choice, digits then spare letters for levels and options.
+NAV_KEYS = {BACK: "b", SKIP: "s", JUMP: "j", QUIT: "q"}
+NAV_TITLES = {BACK: "Back", SKIP: "Skip for now", JUMP: "Jump to area...", QUIT: "Save and quit"}
+STATUS_KEYS = {NOT_APPLICABLE: "a", DONT_KNOW: "d"}
+STATUS_TITLES = {NOT_APPLICABLE: "Not applicable", DONT_KNOW: "Don't know"}
+YESNO = (("yes", "Yes", "y"), ("no", "No", "n"))
+ANSWER_KEYS = [*"123456789", *"cefghilmoprtuvwxz"]  # none of the letters above
+
+# Typed commands for text and number prompts, where a list of choices would get in the way.
+TYPED_NAV = {":back": BACK, ":skip": SKIP, ":jump": JUMP, ":quit": QUIT}
+TYPED_STATUS = {":na": NOT_APPLICABLE, ":dk": DONT_KNOW}
+# questionary gives a choice whose value is None its title instead, so "nothing" needs a token.
+_NONE = ("none",)
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What the respondent did: answered (with status and value), or one of the navigation moves."""
+
+    action: str  # "answer", or back | skip | jump | quit
+    status: str | None = None
+    value: Any = None
+
+    @property
+    def is_answer(self) -> bool:
+        return self.action == ANSWER
+
+
+def ask_question(question: Question, current: Answer | None = None, *,
+                 can_skip: bool = True, message: str = "Your answer") -> Reply:
+    """Ask one question by its type; `current` preselects an earlier answer.
+
+    `can_skip` is False for required questions: they can be answered not applicable or don't know
+    but not left for later.
+    """
+    can_skip = can_skip and not question.required
+    if question.type == "multi":
+        return _ask_multi(question, current, can_skip, message)
+    if question.type in ("number", "text"):
+        return _ask_typed(question, current, can_skip, message)
+    return _ask_select(question, current, can_skip, message)
+
+
+def ask_evidence(current: str = "") -> str:
+    """An optional evidence note; Enter keeps what is there (nothing, the first time)."""
+    import questionary
+
+    note = questionary.text("Evidence note", default=current or "",
+                            instruction="(optional: where the evidence is; Enter to skip)"
+                            ).unsafe_ask()
+    return (note or "").strip()
+
+
+def ask_area(areas: list[tuple[str, str]]) -> str | None:
+    """Pick an area from (id, label) pairs; None to stay where you are."""
+    import questionary
+    from questionary import Choice, Separator
+
+    choices: list[Any] = [Choice(label, value=area_id) for area_id, label in areas]
+    choices += [Separator(), Choice("Cancel", value=_NONE)]
+    picked = questionary.select("Jump to which area?", choices=choices,
+                                instruction="(arrow keys, Enter to choose)").unsafe_ask()
+    return None if picked == _NONE else picked
+
+
+def ask_review(items: list[tuple[str, str]]) -> str | None:
+    """Pick a question to revisit from (id, label) pairs; None for Finish."""
+    import questionary
+    from questionary import Choice, Separator
+
+    choices: list[Any] = [Choice("Finish", value=_NONE), Separator()]
+    choices += [Choice(label, value=qid) for qid, label in items]
+    picked = questionary.select("Revisit an answer, or finish", choices=choices,
+                                instruction="(arrow keys, Enter to choose)").unsafe_ask()
+    return None if picked == _NONE else picked
+
+
+# ---------------------------------------------------------------- by question type
+
+
+def _answer_choices(question: Question) -> list[tuple[Any, str]]:
+    if question.type == "scale":
+        return [(level, text) for level, text in enumerate(question.levels, start=1)]
+    if question.type == "yesno":
+        return [(value, title) for value, title, _ in YESNO]
+    return [(opt.id, opt.label) for opt in question.options]
+
+
+def _extra_choices(question: Question, can_skip: bool) -> list[Any]:
+    """After a separator: N/A and don't know for scored questions, then the navigation moves."""
+    from questionary import Choice, Separator
+
+    extra: list[Any] = [Separator()]
+    if question.scored:
+        extra += [Choice(STATUS_TITLES[s], value=("status", s), shortcut_key=STATUS_KEYS[s])
+                  for s in (NOT_APPLICABLE, DONT_KNOW)]
+        extra.append(Separator())
+    for move in (BACK, SKIP, JUMP, QUIT):
+        if move == SKIP and not can_skip:
+            continue
+        extra.append(Choice(NAV_TITLES[move], value=("nav", move), shortcut_key=NAV_KEYS[move]))
+    return extra
+
+
+def _wrapped(title: str, indent: int = 6) -> str:
+    """A long level or option folded to the terminal's width under its first line.
+
+    questionary crops each choice at the edge of the screen, and a level descriptor cut off
+    half-way is a different question.
+    """
+    import shutil
+    import textwrap
+
+    width = max(30, shutil.get_terminal_size((100, 24)).columns - indent - 1)
+    lines = textwrap.wrap(" ".join(title.split()), width) or [title]
+    return ("\n" + " " * indent).join(lines)
+
+
+def _reply_from(choice: Any) -> Reply:
+    kind, payload = choice
+    if kind == "nav":
+        return Reply(payload)
+    if kind == "status":
+        return Reply(ANSWER, payload, None)
+    return Reply(ANSWER, ANSWERED, payload)
+
+
+def _current_choice(current: Answer | None) -> Any:
+    if current is None:
+        return None
+    if current.status in (NOT_APPLICABLE, DONT_KNOW):
+        return ("status", current.status)
+    return ("answer", current.value)
+
+
+def _ask_select(question: Question, current: Answer | None, can_skip: bool,
+                message: str) -> Reply:
+    import questionary
+    from questionary import Choice
+
+    choices: list[Any] = []
+    yesno_keys = {value: key for value, _, key in YESNO}
+    for i, (value, title) in enumerate(_answer_choices(question)):
+        key = yesno_keys[value] if question.type == "yesno" else ANSWER_KEYS[i]
+        choices.append(Choice(_wrapped(title), value=("answer", value), shortcut_key=key))
+    choices += _extra_choices(question, can_skip)
+    default = _current_choice(current)
+    values = [getattr(c, "value", object()) for c in choices]
+    answer = questionary.select(
+        message, choices=choices, default=default if default in values else None,
+        use_shortcuts=True, use_jk_keys=False,
+        instruction="(arrow keys or the key shown, then Enter)").unsafe_ask()
+    return _reply_from(answer)
+
+
+def _ask_multi(question: Question, current: Answer | None, can_skip: bool,
+               message: str) -> Reply:
+    import questionary
+    from questionary import Choice, Separator
+
+    chosen = set(current.value or []) if current and current.status == ANSWERED else set()
+    choices: list[Any] = [Choice(_wrapped(opt.label, indent=5), value=("answer", opt.id),
+                                 checked=opt.id in chosen) for opt in question.options]
+    # Shortcut keys mean nothing in a checkbox; strip them so the titles read cleanly.
+    for extra in _extra_choices(question, can_skip):
+        if not isinstance(extra, Separator):  # a Separator is a Choice too
+            extra = Choice(extra.title, value=extra.value,
+                           checked=current is not None and extra.value == _current_choice(current))
+        choices.append(extra)
+
+    def valid(picked: list) -> bool | str:
+        options = [p for p in picked if p[0] == "answer"]
+        others = [p for p in picked if p[0] != "answer"]
+        if others and (options or len(others) > 1):
+            return "Tick options, or tick one of the lines below them on its own"
+        if not picked:
+            return "Tick at least one option with Space" + (", or tick Skip for now"
+                                                            if can_skip else "")
+        return True
+
+    picked = questionary.checkbox(
+        message, choices=choices, validate=valid,
+        instruction="(Space to tick, Enter to confirm; tick Back, Skip... alone to move)"
+    ).unsafe_ask()
+    options = [p[1] for p in picked if p[0] == "answer"]
+    if options:
+        return Reply(ANSWER, ANSWERED, options)
+    return _reply_from(picked[0])
+
+
+def typed_reply(question: Question, text: str, *, can_skip: bool = True) -> Reply:
+    """A typed line as a reply: a `:command`, or a value parsed as in files (else BadValue)."""
+    word = text.strip()
+    lowered = word.lower()
+    can_skip = can_skip and not question.required
+    or_skip = ", or :skip to come back to it later" if can_skip else ""
+    if lowered in TYPED_NAV:
+        move = TYPED_NAV[lowered]
+        if move == SKIP and not can_skip:
+            raise BadValue("this question is required: answer it"
+                           + (", or type :na or :dk" if question.scored else ""))
+        return Reply(move)
+    if not word:
+        raise BadValue("type an answer" + or_skip)
+    if lowered in TYPED_STATUS:
+        status, value = TYPED_STATUS[lowered], None
+    else:
+        status, value = parse_answer(question, word)
+    if status != ANSWERED and not question.scored:
+        # Not offered for unscored questions, so "n/a" typed there is refused like ":na".
+        raise BadValue(f"{STATUS_TITLES[status]} is only for scored questions; type an answer"
+                       + or_skip)
+    return Reply(ANSWER, status, value)
+
+
+def typed_instruction(question: Question, can_skip: bool) -> str:
+    """The hint beside a typed prompt: the number's bounds and the commands it takes."""
+    bounds = ""
+    if question.type == "number":
+        low = format_value(question, question.min) if question.min is not None else ""
+        high = format_value(question, question.max) if question.max is not None else ""
+        unit = f" {question.unit}" if question.unit else ""
+        if low or high:
+            bounds = f"{low or '...'} to {high or '...'}{unit}; "
+    commands = [":back"] + ([":skip"] if can_skip else []) + [":jump", ":quit"]
+    if question.scored:
+        commands = [":na", ":dk"] + commands
+    return f"({bounds}or type {' '.join(commands)})"
+
+
+def _ask_typed(question: Question, current: Answer | None, can_skip: bool,
+               message: str) -> Reply:
+    import questionary
+
+    default = ""
+    if current is not None:
+        default = {NOT_APPLICABLE: ":na", DONT_KNOW: ":dk"}.get(
+            current.status, format_value(question, current.value))
+
+    def valid(text: str) -> bool | str:
+        try:
+            typed_reply(question, text, can_skip=can_skip)
+        except BadValue as exc:
+            return str(exc)
+        return True
+
+    text = questionary.text(message, default=default, validate=valid,
+                            instruction=typed_instruction(question, can_skip)).unsafe_ask()
+    return typed_reply(question, text, can_skip=can_skip)
+
