@@ -154,7 +154,7 @@ def interview(
     resume = resume_command(code=partnership.code, bank_ref=bank_ref, respondent=respondent,
                             role=role, wave=wave, adviser=adviser,
                             self_assessment=self_assessment, no_evidence=no_evidence)
-    console.print(f"[bold]{escape(bank.title)}[/]: {who}")
+    console.print(f"[bold]{escape(bank.title)}[/]: {who}", soft_wrap=False)
     run_interview(ws, bank, key, meta, ask_for_evidence=not no_evidence, resume=resume)
 
 
@@ -408,20 +408,28 @@ def answers(
         who = f" from {respondent}" if respondent else ""
         console.print(f"No answers{escape(who)} stored for {code}, {bank.id} {wave}.")
         return
-    table = Table(title=f"Answers: {code}, {bank.id} {wave} ({len(rows)})", title_justify="left")
-    table.add_column("respondent")
-    table.add_column("role")
-    table.add_column("question", no_wrap=True)
-    table.add_column("answer", ratio=2)
-    table.add_column("evidence", ratio=1)
-    table.add_column("answered (UTC)", no_wrap=True)
+    # One table per respondent, one line per answer: a listing to scan, not to read in full.
+    by_respondent: dict[str, list] = {}
     for response, answer in rows:
-        shown = describe_value(bank.question(answer.question), answer.status, answer.value) \
-            if bank.has_question(answer.question) else str(answer.value)
-        table.add_row(escape(response.key.respondent), response.role, answer.question,
-                      escape(shown), escape(answer.evidence),
-                      answer.answered_at[:16].replace("T", " "))
-    console.print(table, soft_wrap=False)
+        by_respondent.setdefault(response.key.respondent, []).append((response, answer))
+    for name, items in by_respondent.items():
+        role = items[0][0].role
+        table = Table(title=f"{escape(name)} ({role}): {code}, {bank.id} {wave}, "
+                            f"{len(items)} answers", title_justify="left", expand=True)
+        wide = console.width >= 110  # the timestamp column only where it fits
+        table.add_column("question", no_wrap=True, min_width=20)
+        table.add_column("answer", ratio=3, no_wrap=True, overflow="ellipsis", min_width=12)
+        table.add_column("evidence", ratio=1, no_wrap=True, overflow="ellipsis", min_width=8)
+        if wide:
+            table.add_column("answered (UTC)", no_wrap=True)
+        for response, answer in items:
+            shown = describe_value(bank.question(answer.question), answer.status, answer.value) \
+                if bank.has_question(answer.question) else str(answer.value)
+            cells = [answer.question, escape(shown), escape(answer.evidence)]
+            if wide:
+                cells.append(answer.answered_at[:16].replace("T", " "))
+            table.add_row(*cells)
+        console.print(table, soft_wrap=False)
 
 
 # ---------------------------------------------------------------- moderation
