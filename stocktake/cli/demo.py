@@ -1,0 +1,206 @@
+"""`stocktake demo`: fill a workspace with simulated stocktakes and write the benchmark workbook.
+
+    stocktake demo
+    stocktake -w /tmp/national demo --partnerships 153 --respondents 20
+"""
+
+from __future__ import annotations
+
+import shlex
+import time
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich import box
+from rich.table import Table
+
+from stocktake.cli.common import (console, err_console, open_workspace, print_json, resolve_bank,
+                                  state)
+from stocktake.cli.main import app
+
+DEFAULT_BANK = "idea-stocktake"
+
+
+@app.command("demo")
+def demo_command(
+    partnerships: int = typer.Option(20, "--partnerships", "-n", metavar="N",
+                                     help="How many real authorities to simulate (at most 153)."),
+    respondents: int = typer.Option(4, "--respondents", "-m", metavar="M",
+                                    help="Respondents per partnership (council first, then "
+                                         "partners)."),
+    seed: int = typer.Option(1, "--seed", metavar="S",
+                             help="Random seed: the same seed gives the same stocktakes."),
+    bank_ref: str = typer.Option(DEFAULT_BANK, "--bank", "-b", metavar="BANK",
+                                 help="Bank id, or path to a .toml file."),
+    wave: Optional[str] = typer.Option(None, "--wave", metavar="WAVE",
+                                       help="Wave, e.g. 2026-27. Default: the current financial "
+                                            "year.", show_default=False),
+    out: Path = typer.Option(Path("exports"), "--out", metavar="DIR",
+                             help="Folder for the benchmark workbook."),
+    force: bool = typer.Option(False, "--force",
+                               help="Add demo data even where the workspace holds real "
+                                    "responses to this bank and wave (they are never "
+                                    "overwritten)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON only."),
+) -> None:
+    """Fill the workspace with simulated stocktakes of real English authorities, then write the
+    benchmark workbook and show a summary.
+
+    Answers are plausible and correlated, with some N/A, don't know and evidence notes.
+    Demo responses carry the adviser "(demo) ..."; a rerun with the same seed replaces them.
+    A workspace holding real responses to the bank and wave is refused unless --force.
+
+    Example: stocktake -w ~/stocktake-demo demo --partnerships 20 --respondents 4
+    """
+    import random
+
+    from stocktake.demo import simulate_demo
+    from stocktake.responses import current_wave
+
+    bank = resolve_bank(bank_ref)
+    wave = wave or current_wave()
+    _check_wave(wave)
+    started = time.perf_counter()
+    demo = simulate_demo(bank, wave, random.Random(seed), partnerships=partnerships,
+                         respondents=respondents)
+    ws = open_workspace()
+    written = _write_with_progress(ws, demo, force, quiet=as_json)
+    built = time.perf_counter() - started
+
+    from stocktake.national import national_benchmark
+    from stocktake.workbooks.benchmark import write_benchmark_workbook
+
+    nation = national_benchmark(ws, bank, wave)
+    known = {p.code: p for p in ws.partnerships()}
+    out.mkdir(parents=True, exist_ok=True)
+    workbook = write_benchmark_workbook(out / f"benchmark-{bank.id}-{wave}.xlsx", nation, bank,
+                                        known)
+    elapsed = time.perf_counter() - started
+    league = nation.league()
+    # Highest first throughout; the bottom three never repeat the top three.
+    top, bottom = league[:3], league[max(3, len(league) - 3):]
+    names = {code: p.name for code, p in known.items()}
+    summary = {
+        "bank": bank.id, "wave": wave, "seed": seed,
+        "partnerships": written.partnerships, "respondents": written.respondents,
+        "answers": written.answers, "workspace": str(ws.root), "workbook": str(Path(workbook).resolve()),
+        "benchmark_partnerships": nation.count,
+        "kept_real": written.kept_real, "earlier_demo": written.earlier_demo,
+        "seconds": round(elapsed, 2),
+        "medians": [{"id": a.id, "title": a.title, "median": _round(a.median),
+                     "level": _level(bank, a.median)} for a in nation.areas],
+        "top": [_league_row(s, names) for s in top],
+        "bottom": [_league_row(s, names) for s in bottom],
+        "try_next": _try_next(bank.id, wave, top[0].partnership if top else None),
+    }
+    if as_json:
+        print_json(summary)
+        return
+    _render_summary(summary, built)
+
+
+def _check_wave(wave: str) -> None:
+    import re
+
+    from stocktake.errors import UsageError
+
+    # The wave names the workbook file, so it keeps to characters every file system takes.
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,39}", wave):
+        raise UsageError(f"'{wave}' is not a usable wave name",
+                         hint="use a financial year such as 2026-27")
+
+
+def _write_with_progress(ws, demo, force: bool, quiet: bool):
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, \
+        TimeElapsedColumn
+
+    from stocktake.demo import write_demo
+
+    if quiet:
+        return write_demo(ws, demo, force=force)
+    with Progress(TextColumn("Writing stocktakes"), BarColumn(), MofNCompleteColumn(),
+                  TextColumn("partnerships"), TimeElapsedColumn(), console=err_console,
+                  transient=True) as progress:
+        task = progress.add_task("write", total=len(demo.partnerships))
+        return write_demo(ws, demo, force=force,
+                          progress=lambda done, total: progress.update(task, completed=done))
+
+
+def _league_row(scores, names: dict[str, str]) -> dict:
+    return {"partnership": scores.partnership, "name": names.get(scores.partnership, ""),
+            "overall": _round(scores.overall), "level": scores.overall_level}
+
+
+def _try_next(bank_id: str, wave: str, code: str | None) -> list[str]:
+    from stocktake.responses import current_wave
+
+    prefix = ["stocktake"]
+    if state.workspace is not None:
+        prefix += ["-w", str(state.workspace)]
+    extra = []
+    if bank_id != DEFAULT_BANK:
+        extra += ["--bank", bank_id]
+    if wave != current_wave():
+        extra += ["--wave", wave]
+    code = code or "CODE"
+    commands = [[*prefix, "scores", code, *extra], [*prefix, "benchmark", *extra],
+                [*prefix, "export", code, *extra]]
+    return [shlex.join(c) for c in commands]
+
+
+def _level(bank, score: float | None) -> str | None:
+    band = bank.band_for(score)
+    return band.label if band else None
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)
+
+
+def _score(value: float | None) -> str:
+    return "-" if value is None else f"{value:.1f}"
+
+
+def _render_summary(summary: dict, built: float) -> None:
+    console.print(
+        f"Simulated [bold]{summary['partnerships']}[/] partnerships, "
+        f"[bold]{summary['respondents']}[/] respondents and [bold]{summary['answers']:,}[/] "
+        f"answers to {summary['bank']} {summary['wave']} (seed {summary['seed']}) in "
+        f"{built:.1f} s.")
+    console.print(f"Workspace: {summary['workspace']}")
+    console.print(f"Benchmark workbook: [bold]{summary['workbook']}[/]")
+    if summary["kept_real"]:
+        console.print(f"[yellow]Note:[/] {summary['kept_real']} real response(s) share a name "
+                      "with a demo respondent and were left as they were.")
+    if summary["earlier_demo"]:
+        console.print(f"[yellow]Note:[/] the workspace still holds {summary['earlier_demo']} "
+                      "demo response(s) from an earlier run with another seed or size; they "
+                      f"are in the benchmark ({summary['benchmark_partnerships']} partnerships). "
+                      "Use a fresh workspace (-w DIR) for a clean demo.")
+
+    medians = Table(title="National median by area", title_justify="left", box=box.SIMPLE)
+    medians.add_column("area")
+    medians.add_column("median", justify="right")
+    medians.add_column("level")
+    for area in summary["medians"]:
+        medians.add_row(area["title"], _score(area["median"]), area["level"] or "-")
+    console.print(medians)
+
+    if summary["top"]:
+        league = Table(title="Highest and lowest overall scores", title_justify="left",
+                       box=box.SIMPLE)
+        league.add_column("", no_wrap=True)
+        league.add_column("code", no_wrap=True)
+        league.add_column("partnership")
+        league.add_column("overall", justify="right")
+        league.add_column("level")
+        for label, rows in (("top", summary["top"]), ("bottom", summary["bottom"])):
+            for i, row in enumerate(rows):
+                league.add_row(label if i == 0 else "", row["partnership"], row["name"],
+                               _score(row["overall"]), row["level"] or "-")
+        console.print(league)
+
+    console.print("Try next:")
+    for command in summary["try_next"]:
+        console.print(f"  [bold]{command}[/]", soft_wrap=True)
