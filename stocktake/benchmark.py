@@ -1,0 +1,274 @@
+"""Benchmarks across partnerships: distributions, quartiles, positions and trends. Pure, no I/O.
+
+Quartiles and percentile ranks follow Excel's QUARTILE.INC and PERCENTRANK.INC exactly, so a
+national team can check any figure in its own spreadsheet:
+
+- QUARTILE.INC(values, k): sort the n values, take position h = (n - 1) k / 4 (0-based) and
+  interpolate linearly between the values either side of it.
+- PERCENTRANK.INC(values, x): (the number of values below x) / (n - 1) when x is one of them;
+  between two values, interpolate from the last of the lower ones; truncated (not rounded) to
+  `significance` digits, three by default.
+- A partnership's quartile, 1 lowest to 4 highest, is the spreadsheet formula
+  =IF(x>=QUARTILE.INC(r,3),4,IF(x>=QUARTILE.INC(r,2),3,IF(x>=QUARTILE.INC(r,1),2,1))).
+
+    bench = build_benchmark(bank, all_scores, regions={"E09000007": "London", ...})
+    bench.position("E09000007", "vision").quartile      # 3
+    bench.to_json()                                     # what `stocktake benchmark --json` prints
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Collection, Mapping, Sequence
+
+from stocktake.banks import Bank
+from stocktake.scoring import PartnershipScores
+
+OVERALL = "overall"
+
+
+def quartile_inc(values: Sequence[float], quart: int) -> float:
+    """Excel's QUARTILE.INC: quart 0 is the minimum, 2 the median, 4 the maximum."""
+    if not values:
+        raise ValueError("QUARTILE.INC of no values")
+    if quart not in (0, 1, 2, 3, 4):
+        raise ValueError(f"quart must be 0 to 4, not {quart!r}")
+    ordered = sorted(values)
+    position = (len(ordered) - 1) * quart / 4
+    low = math.floor(position)
+    fraction = position - low
+    if fraction == 0 or low + 1 >= len(ordered):
+        return float(ordered[low])
+    return ordered[low] + fraction * (ordered[low + 1] - ordered[low])
+
+
+def percentrank_inc(values: Sequence[float], x: float, significance: int = 3) -> float:
+    """Excel's PERCENTRANK.INC: x's rank in [0, 1], truncated to `significance` digits."""
+    if not values:
+        raise ValueError("PERCENTRANK.INC of no values")
+    if significance < 1:
+        raise ValueError("significance must be at least 1")
+    ordered = sorted(values)
+    n = len(ordered)
+    if x < ordered[0] or x > ordered[-1]:
+        raise ValueError(f"{x} lies outside the values ({ordered[0]} to {ordered[-1]})")
+    if n == 1:
+        return 1.0
+    below = sum(1 for v in ordered if v < x)
+    if ordered[below] == x:
+        rank = below / (n - 1)
+    else:
+        lower, upper = ordered[below - 1], ordered[below]
+        rank = (below - 1 + (x - lower) / (upper - lower)) / (n - 1)
+    return _truncate(rank, significance)
+
+
+def quartile_of(values: Sequence[float], x: float) -> int:
+    """1 (lowest) to 4 (highest): at or above QUARTILE.INC k puts x in quartile k + 1."""
+    for k, quartile in ((3, 4), (2, 3), (1, 2)):
+        if x >= quartile_inc(values, k):
+            return quartile
+    return 1
+
+
+@dataclass(frozen=True)
+class AreaDistribution:
+    id: str
+    title: str
+    n: int
+    min: float | None
+    q1: float | None
+    median: float | None
+    q3: float | None
+    max: float | None
+    mean: float | None
+
+    @classmethod
+    def of(cls, area_id: str, title: str, values: Sequence[float]) -> "AreaDistribution":
+        if not values:
+            return cls(area_id, title, 0, None, None, None, None, None, None)
+        q = [quartile_inc(values, k) for k in range(5)]
+        return cls(area_id, title, len(values), q[0], q[1], q[2], q[3], q[4],
+                   math.fsum(values) / len(values))
+
+    def to_json(self) -> dict:
+        return {"id": self.id, "title": self.title, "n": self.n, "min": _r(self.min),
+                "q1": _r(self.q1), "median": _r(self.median), "q3": _r(self.q3),
+                "max": _r(self.max), "mean": _r(self.mean)}
+
+
+@dataclass(frozen=True)
+class Position:
+    """Where one partnership stands in one area (or `overall`) among the benchmark's others."""
+
+    partnership: str
+    area: str
+    score: float | None
+    quartile: int | None  # None without a score or with no other partnership to compare
+    percentile_rank: float | None
+    vs_median: float | None
+    vs_region: float | None
+    vs_group: float | None
+
+    def to_json(self, with_group: bool = False) -> dict:
+        out = {"partnership": self.partnership, "area": self.area, "score": _r(self.score),
+               "quartile": self.quartile, "percentile_rank": self.percentile_rank,
+               "vs_median": _r(self.vs_median), "vs_region": _r(self.vs_region)}
+        if with_group:
+            out["vs_group"] = _r(self.vs_group)
+        return out
+
+
+@dataclass(frozen=True)
+class Benchmark:
+    bank: str
+    wave: str
+    count: int
+    areas: tuple[AreaDistribution, ...]
+    positions: tuple[Position, ...]  # partnership by code, then areas in bank order
+    scores: tuple[PartnershipScores, ...]  # by partnership code
+    regions: dict[str, str]  # code -> region
+    region_means: dict[str, dict[str, float]]  # region -> area -> mean
+    overall: AreaDistribution | None = None  # of the overall scores
+    overall_positions: tuple[Position, ...] = ()  # area "overall", by partnership code
+    groups: dict[str, str] = field(default_factory=dict)  # code -> comparator group
+    group_means: dict[str, dict[str, float]] = field(default_factory=dict)  # group -> area -> mean
+
+    def area(self, area_id: str) -> AreaDistribution:
+        if area_id == OVERALL and self.overall is not None:
+            return self.overall
+        for distribution in self.areas:
+            if distribution.id == area_id:
+                return distribution
+        raise KeyError(area_id)
+
+    def position(self, partnership: str, area: str) -> Position:
+        index = self.__dict__.get("_index")
+        if index is None:
+            index = {(p.partnership, p.area): p
+                     for p in self.positions + self.overall_positions}
+            object.__setattr__(self, "_index", index)
+        return index[(partnership, area)]
+
+    def partnership_scores(self, partnership: str) -> PartnershipScores:
+        for scores in self.scores:
+            if scores.partnership == partnership:
+                return scores
+        raise KeyError(partnership)
+
+    def league(self) -> list[PartnershipScores]:
+        """Partnerships by overall score, highest first; those without a score last, by code."""
+        return sorted(self.scores, key=lambda s: (s.overall is None, -(s.overall or 0.0),
+                                                  s.partnership))
+
+    def to_json(self) -> dict:
+        """The `stocktake benchmark --json` shape; `vs_group` only when groups were given."""
+        with_group = bool(self.groups)
+        return {"bank": self.bank, "wave": self.wave, "count": self.count,
+                "areas": [a.to_json() for a in self.areas],
+                "positions": [p.to_json(with_group) for p in self.positions]}
+
+
+def build_benchmark(bank: Bank, scores: Sequence[PartnershipScores], regions: Mapping[str, str],
+                    groups: Mapping[str, str] | None = None,
+                    exclude: Collection[str] = ()) -> Benchmark:
+    """Distributions and positions over the given partnerships' scores (one bank and wave)."""
+    excluded = set(exclude)
+    kept = sorted((s for s in scores if s.partnership not in excluded),
+                  key=lambda s: s.partnership)
+    groups = dict(groups or {})
+    area_ids = [a.id for a in bank.areas] + [OVERALL]
+    titles = {a.id: a.title for a in bank.areas} | {OVERALL: "Overall"}
+
+    values: dict[str, dict[str, float]] = {a: {} for a in area_ids}  # area -> code -> score
+    for s in kept:
+        for result in s.areas:
+            if result.score is not None and result.id in values:
+                values[result.id][s.partnership] = result.score
+        if s.overall is not None:
+            values[OVERALL][s.partnership] = s.overall
+
+    region_means = _means_by(values, {s.partnership: regions.get(s.partnership, "") for s in kept})
+    group_means = _means_by(values, {s.partnership: groups.get(s.partnership, "") for s in kept})
+
+    distributions = {a: AreaDistribution.of(a, titles[a], list(values[a].values()))
+                     for a in area_ids}
+    positions: list[Position] = []
+    overall_positions: list[Position] = []
+    for s in kept:
+        region, group = regions.get(s.partnership, ""), groups.get(s.partnership, "")
+        for area_id in area_ids:
+            score = values[area_id].get(s.partnership)
+            position = _position(s.partnership, area_id, score, list(values[area_id].values()),
+                                 distributions[area_id], region_means.get(region, {}).get(area_id),
+                                 group_means.get(group, {}).get(area_id))
+            (overall_positions if area_id == OVERALL else positions).append(position)
+
+    def area_only(means: dict[str, dict[str, float]]) -> dict[str, dict[str, float]]:
+        return {k: {a: m for a, m in v.items() if a != OVERALL} for k, v in means.items()}
+
+    return Benchmark(
+        bank=bank.id, wave=kept[0].wave if kept else "", count=len(kept),
+        areas=tuple(distributions[a.id] for a in bank.areas), positions=tuple(positions),
+        scores=tuple(kept), regions={s.partnership: regions.get(s.partnership, "") for s in kept},
+        region_means=area_only(region_means), overall=distributions[OVERALL],
+        overall_positions=tuple(overall_positions),
+        groups={code: g for code, g in groups.items() if code not in excluded},
+        group_means=area_only(group_means))
+
+
+def trend(before: PartnershipScores, after: PartnershipScores) -> list[dict]:
+    """Per area (later wave's order, then any only in the earlier): id, title, from, to, change."""
+    earlier = {a.id: a for a in before.areas}
+    later = {a.id: a for a in after.areas}
+    rows = []
+    for area_id in list(later) + [a for a in earlier if a not in later]:
+        old, new = earlier.get(area_id), later.get(area_id)
+        was = old.score if old else None
+        now = new.score if new else None
+        rows.append({"id": area_id, "title": (new or old).title, "from": was, "to": now,
+                     "change": now - was if was is not None and now is not None else None})
+    return rows
+
+
+# ---------------------------------------------------------------- internals
+
+
+def _position(code: str, area_id: str, score: float | None, values: list[float],
+              distribution: AreaDistribution, region_mean: float | None,
+              group_mean: float | None) -> Position:
+    if score is None:
+        return Position(code, area_id, None, None, None, None, None, None)
+    compared = len(values) >= 2
+    return Position(
+        partnership=code, area=area_id, score=score,
+        quartile=quartile_of(values, score) if compared else None,
+        percentile_rank=percentrank_inc(values, score) if compared else None,
+        vs_median=score - distribution.median if distribution.median is not None else None,
+        vs_region=score - region_mean if region_mean is not None else None,
+        vs_group=score - group_mean if group_mean is not None else None)
+
+
+def _means_by(values: dict[str, dict[str, float]],
+              membership: Mapping[str, str]) -> dict[str, dict[str, float]]:
+    """Mean score per region (or group) per area; partnerships without one are left out."""
+    collected: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
+    for area_id, by_code in values.items():
+        for code, score in by_code.items():
+            name = membership.get(code, "")
+            if name:
+                collected[name][area_id].append(score)
+    return {name: {a: math.fsum(v) / len(v) for a, v in areas.items()}
+            for name, areas in sorted(collected.items())}
+
+
+def _truncate(value: float, digits: int) -> float:
+    # Excel truncates; the 15-digit snap first stops 0.3 (stored as 0.29999...) becoming 0.299.
+    scale = 10 ** digits
+    return math.floor(float(f"{value * scale:.15g}")) / scale
+
+
+def _r(value: float | None) -> float | None:
+    return None if value is None else round(value, 2)

@@ -1,0 +1,400 @@
+"""`stocktake scores`, `benchmark` and `trend`: maturity scores, national comparison, change.
+
+    stocktake scores E09000007 --wave 2026-27
+    stocktake benchmark --region London --json
+    stocktake trend E09000007 --from 2025-26 --to 2026-27
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich import box
+from rich.table import Table
+from rich.text import Text
+
+from stocktake.cli.common import console, err_console, open_workspace, print_json, resolve_bank
+from stocktake.cli.main import app
+from stocktake.errors import StocktakeError
+
+DEFAULT_BANK = "idea-stocktake"
+_EIGHTHS = " ▏▎▍▌▋▊▉"
+
+
+def _default_wave() -> str:
+    from stocktake.responses import current_wave
+
+    return current_wave()
+
+
+BANK_OPTION = typer.Option(DEFAULT_BANK, "--bank", "-b", metavar="BANK",
+                           help="Bank id, or path to a .toml file.")
+WAVE_HELP = "Wave, e.g. 2026-27. Default: the current financial year."
+JSON_OPTION = typer.Option(False, "--json", help="Print JSON only.")
+
+
+@app.command("scores")
+def scores_command(
+    code: str = typer.Argument(..., metavar="CODE", help="Partnership code, e.g. E09000007."),
+    bank_ref: str = BANK_OPTION,
+    wave: Optional[str] = typer.Option(None, "--wave", metavar="WAVE", help=WAVE_HELP,
+                                       show_default=False),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """A partnership's maturity score per area: level, coverage, divergence, moderation and its
+    national quartile when the workspace holds other partnerships.
+
+    Example: stocktake scores E09000007 --wave 2026-27
+    """
+    from stocktake.national import national_benchmark, partnership_scores
+
+    bank = resolve_bank(bank_ref)
+    wave = wave or _default_wave()
+    ws = open_workspace()
+    scores = partnership_scores(ws, bank, wave, code)
+    if as_json:
+        print_json(scores.to_json())
+        return
+    nation = None
+    try:
+        nation = national_benchmark(ws, bank, wave)
+    except StocktakeError as exc:
+        err_console.print(Text(f"National quartiles left out: {exc.message}", style="dim"))
+    if nation is not None and nation.count < 2:
+        nation = None
+    _render_scores(scores, bank, _partnership_label(ws, scores.partnership), nation)
+
+
+@app.command("benchmark")
+def benchmark_command(
+    bank_ref: str = BANK_OPTION,
+    wave: Optional[str] = typer.Option(None, "--wave", metavar="WAVE", help=WAVE_HELP,
+                                       show_default=False),
+    region: Optional[str] = typer.Option(None, "--region", metavar="REGION",
+                                         help="Only the partnerships of this region, e.g. London."),
+    groups_file: Optional[Path] = typer.Option(
+        None, "--groups", metavar="FILE",
+        help="CSV of code,group (e.g. statistical neighbours): each partnership is also compared "
+             "with its group's mean."),
+    exclude_small: bool = typer.Option(
+        False, "--exclude-small",
+        help="Leave out the City of London and the Isles of Scilly, as national statistics do."),
+    xlsx: Optional[Path] = typer.Option(None, "--xlsx", metavar="PATH",
+                                        help="Also write the benchmark workbook here."),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Compare every partnership of a bank and wave: each area's distribution (a box plot of
+    min, Q1, median, Q3, max, as Excel's QUARTILE.INC) and a league table by overall score.
+
+    Example: stocktake benchmark --wave 2026-27 --region London --exclude-small
+    """
+    from stocktake.national import national_benchmark, read_groups_csv
+    from stocktake.reference import SMALL_AUTHORITIES
+
+    bank = resolve_bank(bank_ref)
+    wave = wave or _default_wave()
+    groups = read_groups_csv(groups_file) if groups_file is not None else None
+    ws = open_workspace()
+    bench = national_benchmark(ws, bank, wave, region=region, groups=groups,
+                               exclude=SMALL_AUTHORITIES if exclude_small else ())
+    if bench.count == 0:
+        raise StocktakeError("no partnerships left to compare",
+                             hint="leave out --exclude-small or --region")
+    partnerships = {p.code: p for p in ws.partnerships()}
+    if xlsx is not None:
+        written = _write_workbook(xlsx, bench, bank, partnerships)
+        (err_console if as_json else console).print(f"Wrote the benchmark workbook to {written}")
+    if as_json:
+        print_json(bench.to_json())
+        return
+    names = {code: _partnership_name(code, partnerships) for code in bench.regions}
+    _render_benchmark(bench, bank, names, region, exclude_small)
+
+
+@app.command("trend")
+def trend_command(
+    code: str = typer.Argument(..., metavar="CODE", help="Partnership code, e.g. E09000007."),
+    bank_ref: str = BANK_OPTION,
+    from_wave: str = typer.Option(..., "--from", metavar="WAVE", help="The earlier wave."),
+    to_wave: str = typer.Option(..., "--to", metavar="WAVE", help="The later wave."),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """How a partnership's area scores changed between two waves.
+
+    Example: stocktake trend E09000007 --bank idea-stocktake --from 2025-26 --to 2026-27
+    """
+    from stocktake.benchmark import trend
+    from stocktake.national import partnership_scores
+
+    bank = resolve_bank(bank_ref)
+    ws = open_workspace()
+    before = partnership_scores(ws, bank, from_wave, code)
+    after = partnership_scores(ws, bank, to_wave, code)
+    rows = trend(before, after)
+    overall = {"from": before.overall, "to": after.overall,
+               "change": _change(before.overall, after.overall)}
+    if as_json:
+        print_json({"partnership": after.partnership, "bank": bank.id, "from": from_wave,
+                    "to": to_wave, "overall": {k: _r(v) for k, v in overall.items()},
+                    "areas": [{**row, "from": _r(row["from"]), "to": _r(row["to"]),
+                               "change": _r(row["change"])} for row in rows]})
+        return
+    console.print(Text.assemble(
+        (_partnership_label(ws, after.partnership), "bold"),
+        f" · {bank.title} · {from_wave} to {to_wave}"))
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+    table.add_column("Area", ratio=1, overflow="fold")
+    table.add_column(from_wave, justify="right", no_wrap=True)
+    table.add_column(to_wave, justify="right", no_wrap=True)
+    table.add_column("Change", justify="right", no_wrap=True)
+    for row in rows:
+        table.add_row(row["title"], _fmt(row["from"]), _fmt(row["to"]), _arrow(row["change"]))
+    table.add_section()
+    table.add_row(Text("Overall", style="bold"), _fmt(overall["from"]), _fmt(overall["to"]),
+                  _arrow(overall["change"]))
+    console.print(table)
+
+
+# ---------------------------------------------------------------- scores rendering
+
+
+def _render_scores(scores, bank, label: str, nation) -> None:
+    width = console.width
+    bar_width = 10 if width >= 90 else 8
+    header = Text.assemble((label, "bold"), f" · {bank.title} · {scores.wave} · "
+                                            f"{scores.respondents} respondent"
+                                            f"{'s' if scores.respondents != 1 else ''}")
+    console.print(header, soft_wrap=False)
+    any_moderated = any(a.moderated for a in scores.areas)
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
+    table.add_column("Area", ratio=1, overflow="fold", min_width=12)
+    table.add_column("", no_wrap=True, width=bar_width)
+    table.add_column("Score", justify="right", no_wrap=True)
+    if any_moderated:
+        table.add_column("Self", justify="right", no_wrap=True)
+    table.add_column("Level", no_wrap=True)
+    table.add_column("Cover", justify="right", no_wrap=True)
+    table.add_column("Resp", justify="right", no_wrap=True)
+    table.add_column("Spread", justify="right", no_wrap=True)
+    if nation is not None:
+        table.add_column("Q", justify="right", no_wrap=True)
+    for area in scores.areas:
+        cells: list = [area.title, _bar(area.score, bar_width),
+                       _fmt(area.score) + ("*" if area.moderated else "")]
+        if any_moderated:
+            cells.append(_fmt(area.self_assessed) if area.moderated else "")
+        cells += [_level(area.level, area.colour),
+                  f"{area.coverage:.0%}" if area.coverage is not None else "–",
+                  str(area.respondents), _spread(area.spread, area.divergent)]
+        if nation is not None:
+            cells.append(_quartile(nation, scores.partnership, area.id))
+        table.add_row(*cells)
+    table.add_section()
+    overall: list = [Text("Overall", style="bold"), _bar(scores.overall, bar_width),
+                     Text(_fmt(scores.overall), style="bold")]
+    if any_moderated:
+        overall.append("")
+    overall += [_level(scores.overall_level, scores.overall_colour), "", "", ""]
+    if nation is not None:
+        overall.append(_quartile(nation, scores.partnership, "overall"))
+    table.add_row(*overall)
+    console.print(table)
+    _render_notes(scores, bank, nation)
+
+
+def _render_notes(scores, bank, nation) -> None:
+    notes: list[Text] = []
+    if any(a.divergent for a in scores.areas):
+        notes.append(Text("◆ divergent: respondents' scores in the area differ by 25 points or "
+                          "more; worth a conversation."))
+    for area in scores.areas:
+        m = area.moderation
+        if m is not None:
+            who = f" by {m.adviser}" if m.adviser else ""
+            why = f": {m.reason}" if m.reason else ""
+            notes.append(Text(f"* moderated{who}: {area.title} {_fmt(m.score)} "
+                              f"(self-assessed {_fmt(area.self_assessed)}){why}"))
+    if nation is not None:
+        notes.append(Text(f"Q: national quartile among {nation.count} partnerships, "
+                          "1 lowest to 4 highest."))
+    notes.append(Text(f"Cover: share of applicable questions answered; below "
+                      f"{bank.min_coverage:.0%} a respondent's area score is withheld.",
+                      style="dim"))
+    for note in notes:
+        console.print(note, soft_wrap=False)
+    withheld = [(a.title, reason) for a in scores.areas for reason in a.withheld]
+    if withheld:
+        console.print(Text("Withheld:", style="bold"))
+        listing = Table.grid(padding=(0, 1))
+        listing.add_column(no_wrap=True)
+        listing.add_column(ratio=1)
+        for title, reason in withheld:
+            listing.add_row(" -", Text(f"{title}: {reason}"))
+        console.print(listing)
+
+
+def _bar(score: float | None, width: int) -> str:
+    if score is None:
+        return ""
+    eighths = round(max(0.0, min(100.0, score)) / 100 * width * 8)
+    full, part = divmod(eighths, 8)
+    return ("█" * full + (_EIGHTHS[part] if part else "")).ljust(width)
+
+
+def _spread(spread: float | None, divergent: bool) -> str:
+    if spread is None:
+        return "–"
+    return f"{'◆ ' if divergent else ''}{spread:.0f}"
+
+
+def _level(label: str | None, colour: str | None) -> Text:
+    if label is None:
+        return Text("–")
+    return Text(label, style=f"#000000 on {colour}" if colour else "")
+
+
+def _quartile(nation, code: str, area_id: str) -> str:
+    try:
+        quartile = nation.position(code, area_id).quartile
+    except KeyError:
+        return "–"
+    return str(quartile) if quartile is not None else "–"
+
+
+# ---------------------------------------------------------------- benchmark rendering
+
+
+def _render_benchmark(bench, bank, names: dict[str, str], region: str | None,
+                      exclude_small: bool) -> None:
+    shown_region = next((r for r in bench.regions.values() if r), region)
+    scope = f"{shown_region} only" if region else "all partnerships"
+    if exclude_small:
+        scope += ", small authorities left out"
+    console.print(Text.assemble((f"{bank.title} · {bench.wave}", "bold"),
+                                f" · {bench.count} partnership{'s' if bench.count != 1 else ''}"
+                                f" ({scope})"), soft_wrap=False)
+    console.print(Text("Each area's scores: ├ min ─ ▒ Q1 to Q3 █ median ─ max ┤ "
+                       "(quartiles as Excel's QUARTILE.INC)"), soft_wrap=False)
+    plot_width = max(21, min(51, console.width - 42))
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
+    table.add_column("Area", ratio=1, overflow="fold", min_width=12)
+    table.add_column(_axis(plot_width), no_wrap=True, width=plot_width)
+    table.add_column("n", justify="right", no_wrap=True)
+    table.add_column("Med", justify="right", no_wrap=True)
+    table.add_column("Mean", justify="right", no_wrap=True)
+    rows = list(bench.areas) + ([bench.overall] if bench.overall is not None else [])
+    for d in rows:
+        if d is bench.overall:
+            table.add_section()
+        table.add_row(d.title, _box_plot(d, plot_width), str(d.n), _fmt(d.median),
+                      _fmt(d.mean))
+    console.print(table)
+    _render_league(bench, bank, names)
+
+
+def _render_league(bench, bank, names: dict[str, str]) -> None:
+    console.print(Text("Partnerships by overall score. Not a verdict: read each score with "
+                       "its coverage and moderation (stocktake scores CODE).", style="bold"),
+                  soft_wrap=False)
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
+    table.add_column("#", justify="right", no_wrap=True)
+    table.add_column("Partnership", ratio=2, overflow="fold")
+    table.add_column("Region", ratio=1, overflow="fold")
+    table.add_column("Score", justify="right", no_wrap=True)
+    table.add_column("Level", no_wrap=True)
+    table.add_column("Q", justify="right", no_wrap=True)
+    rank, previous = 0, None
+    for place, scores in enumerate(bench.league(), start=1):
+        if scores.overall is None:
+            shown_rank = "–"
+        else:
+            if scores.overall != previous:
+                rank, previous = place, scores.overall
+            shown_rank = str(rank)
+        table.add_row(shown_rank, f"{names[scores.partnership]} ({scores.partnership})",
+                      bench.regions.get(scores.partnership, "") or "–", _fmt(scores.overall),
+                      _level(scores.overall_level, scores.overall_colour),
+                      _quartile(bench, scores.partnership, "overall"))
+    console.print(table)
+
+
+def _axis(width: int) -> str:
+    axis = [" "] * width
+    for value in (0, 25, 50, 75, 100):
+        label = str(value)
+        at = _at(value, width)
+        start = min(max(0, at - len(label) // 2), width - len(label))
+        axis[start:start + len(label)] = label
+    return "".join(axis)
+
+
+def _box_plot(d, width: int) -> str:
+    if d.n == 0:
+        return "no scores".center(width)
+    line = [" "] * width
+    lo, q1, med, q3, hi = (_at(v, width) for v in (d.min, d.q1, d.median, d.q3, d.max))
+    for i in range(lo, hi + 1):
+        line[i] = "─"
+    for i in range(q1, q3 + 1):
+        line[i] = "▒"
+    if hi > lo:
+        line[lo], line[hi] = "├", "┤"
+    line[med] = "█"
+    return "".join(line)
+
+
+def _at(value: float, width: int) -> int:
+    return round(max(0.0, min(100.0, value)) / 100 * (width - 1))
+
+
+# ---------------------------------------------------------------- shared helpers
+
+
+def _write_workbook(path: Path, bench, bank, partnerships) -> Path:
+    from stocktake.workbooks.benchmark import write_benchmark_workbook
+
+    result = write_benchmark_workbook(Path(path), bench, bank, partnerships)
+    return Path(result) if isinstance(result, (str, Path)) else Path(path)
+
+
+def _partnership_name(code: str, partnerships: dict) -> str:
+    from stocktake.reference import authority
+
+    if code in partnerships and partnerships[code].name:
+        return partnerships[code].name
+    known = authority(code)
+    return known.name if known else code
+
+
+def _partnership_label(ws, code: str) -> str:
+    found = ws.find_partnership(code)
+    name = _partnership_name(code, {code: found} if found else {})
+    region = found.region if found and found.region else ""
+    if not region:
+        from stocktake.reference import authority
+
+        known = authority(code)
+        region = known.region if known else ""
+    return f"{name} ({code})" + (f", {region}" if region else "")
+
+
+def _fmt(value: float | None) -> str:
+    return "–" if value is None else f"{value:.1f}"
+
+
+def _r(value: float | None) -> float | None:
+    return None if value is None else round(value, 2)
+
+
+def _change(before: float | None, after: float | None) -> float | None:
+    return after - before if before is not None and after is not None else None
+
+
+def _arrow(change: float | None) -> str:
+    if change is None:
+        return "–"
+    if round(change, 1) == 0:
+        return "= 0.0"
+    return f"{'▲' if change > 0 else '▼'} {change:+.1f}"

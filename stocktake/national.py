@@ -1,0 +1,152 @@
+"""Scores and benchmarks from a workspace: the I/O around the pure scoring and benchmark modules.
+
+    ws = Workspace.open(Path("~/stocktake").expanduser())
+    camden = partnership_scores(ws, bank, "2026-27", "E09000007")
+    nation = national_benchmark(ws, bank, "2026-27", groups=read_groups_csv(Path("sn.csv")))
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import Collection, Mapping
+
+from stocktake.banks import Bank
+from stocktake.benchmark import Benchmark, build_benchmark
+from stocktake.errors import StocktakeError
+from stocktake.partnerships import OTHER_CODE, normalise_code
+from stocktake.reference import authority, is_gss_code
+from stocktake.responses import Moderation, Response
+from stocktake.scoring import PartnershipScores, score_partnership
+from stocktake.store import SHARD_DIR, Workspace, read_store_file
+
+
+def partnership_scores(ws: Workspace, bank: Bank, wave: str, code: str) -> PartnershipScores:
+    """One partnership's scores; an error with a hint when it has no responses for bank and wave."""
+    code = normalise_code(code)
+    responses, moderations = _read_shard(ws.shard_path(code), bank.id, wave)
+    if not responses:
+        known = ws.find_partnership(code)
+        if known is None and not ws.shard_path(code).exists():
+            raise StocktakeError(f"partnership {code} is not in the workspace {ws.root}",
+                                 hint=f"add it with `stocktake partnerships add {code}`, or check "
+                                      "the code with `stocktake partnerships list`")
+        waves = sorted({r.key.wave for r in ws.responses(code, bank=bank.id)})
+        hint = (f"its {bank.id} responses are for wave {', '.join(waves)}"
+                if waves else "record some answers first, e.g. with `stocktake interview`")
+        raise StocktakeError(f"{code} has no responses to {bank.id} in wave {wave}", hint=hint)
+    return score_partnership(bank, responses, moderations, partnership=code, wave=wave)
+
+
+def all_partnership_scores(ws: Workspace, bank: Bank, wave: str) -> list[PartnershipScores]:
+    """Scores of every partnership with responses to this bank in this wave, by code."""
+    found = []
+    for path in sorted((ws.root / SHARD_DIR).glob("*.json")):
+        responses, moderations = _read_shard(path, bank.id, wave)
+        if responses:
+            code = responses[0].key.partnership
+            found.append(score_partnership(bank, responses, moderations, partnership=code,
+                                           wave=wave))
+    return found
+
+
+def national_benchmark(ws: Workspace, bank: Bank, wave: str, *, region: str | None = None,
+                       groups: Mapping[str, str] | None = None,
+                       exclude: Collection[str] = ()) -> Benchmark:
+    """The benchmark of every partnership with responses (optionally of one region only)."""
+    scores = all_partnership_scores(ws, bank, wave)
+    if not scores:
+        waves = sorted({r.key.wave for r in ws.responses(bank=bank.id)})
+        hint = (f"the workspace has {bank.id} responses for wave {', '.join(waves)}: "
+                "give --wave"
+                if waves else f"no partnership in {ws.root} has answered {bank.id} yet")
+        raise StocktakeError(f"no responses to {bank.id} in wave {wave}", hint=hint)
+    regions = workspace_regions(ws, [s.partnership for s in scores])
+    if region is not None:
+        wanted = _match_region(region, set(regions.values()))
+        scores = [s for s in scores if regions.get(s.partnership) == wanted]
+        if not scores:
+            raise StocktakeError(f"no partnership in {wanted} has responses to {bank.id} in "
+                                 f"wave {wave}", hint="leave out --region to see the nation")
+    return build_benchmark(bank, scores, regions, groups, exclude)
+
+
+def workspace_regions(ws: Workspace, codes: Collection[str]) -> dict[str, str]:
+    """Each code's region: as recorded in the workspace, else from the reference list."""
+    recorded = {p.code: p.region for p in ws.partnerships()}
+    regions = {}
+    for code in codes:
+        region = recorded.get(code) or ""
+        if not region:
+            known = authority(code)
+            region = known.region if known else ""
+        regions[code] = region
+    return regions
+
+
+def read_groups_csv(path: Path) -> dict[str, str]:
+    """Comparator groups from a CSV of code,group (header optional); every bad row is reported."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise StocktakeError(f"{path}: no such file", hint="give --groups a CSV of code,group")
+    except IsADirectoryError:
+        raise StocktakeError(f"{path} is a folder", hint="give --groups a CSV of code,group")
+    except UnicodeDecodeError:
+        raise StocktakeError(f"{path}: not UTF-8 text", hint="save the CSV as UTF-8")
+    except OSError as exc:
+        raise StocktakeError(f"{path}: cannot read ({exc.strerror})")
+    rows = list(csv.reader(text.splitlines()))
+    groups: dict[str, str] = {}
+    seen: dict[str, int] = {}
+    problems: list[str] = []
+    for line, row in enumerate(rows, start=1):
+        cells = [c.strip() for c in row]
+        if not any(cells):
+            continue
+        if line == 1 and [c.lower() for c in cells[:2]] == ["code", "group"]:
+            continue
+        if len(cells) != 2 or not cells[0] or not cells[1]:
+            problems.append(f"{path}:{line}: expected two cells, code and group; got "
+                            f"{','.join(row)!r}")
+            continue
+        code = normalise_code(cells[0])
+        if not (is_gss_code(code) or OTHER_CODE.match(code)):
+            problems.append(f"{path}:{line}: '{cells[0]}' is not a partnership code")
+            continue
+        if code in seen:
+            problems.append(f"{path}:{line}: {code} repeats line {seen[code]}")
+            continue
+        seen[code] = line
+        groups[code] = cells[1]
+    if problems:
+        raise StocktakeError(f"{path}: {len(problems)} bad row(s)",
+                             hint="each line should read code,group, e.g. E09000007,Inner London",
+                             details=problems)
+    if not groups:
+        raise StocktakeError(f"{path}: no groups found",
+                             hint="each line should read code,group, e.g. E09000007,Inner London")
+    return groups
+
+
+def _read_shard(path: Path, bank_id: str, wave: str) -> tuple[list[Response], list[Moderation]]:
+    # One read per shard gives both the responses and the moderations.
+    data = read_store_file(path)
+    if not data:
+        return [], []
+    responses = [Response.from_doc(doc) for doc in data.get("responses", {}).values()
+                 if doc.get("bank") == bank_id and doc.get("wave") == wave]
+    moderations = [Moderation.from_doc(doc) for doc in data.get("moderations", {}).values()
+                   if doc.get("bank") == bank_id and doc.get("wave") == wave]
+    return responses, moderations
+
+
+def _match_region(region: str, present: set[str]) -> str:
+    from stocktake.reference import regions as reference_regions
+
+    known = sorted({r for r in present if r} | set(reference_regions()))
+    for name in known:
+        if name.lower() == region.strip().lower():
+            return name
+    raise StocktakeError(f"unknown region '{region}'", hint=f"regions: {', '.join(known)}")

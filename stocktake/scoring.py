@@ -1,0 +1,269 @@
+"""The scoring method: question scores, respondent area scores, partnership scores. Pure, no I/O.
+
+The method (issue 4, and the README) in the order it is applied:
+
+1. A question score s in [0, 1]: scale (level - 1) / (N - 1); choice the option's score over the
+   highest option score; multi the chosen scores over all positive scores, capped at 1; yesno
+   yes 1, no 0; a number only if the bank marks it scored, (v - min) / (max - min) clipped.
+2. A respondent's area score is 100 x sum(w s) / sum(w) over the answered, scored questions of
+   the area asked of them. N/A answers and questions hidden by role or skip logic are left out
+   entirely; don't-know and unanswered questions count only against coverage.
+3. Coverage = answered / applicable; below the bank's `min_coverage` the score is withheld.
+4. The partnership's area score is the mean of the respondents' non-withheld scores; spread is
+   their max - min and the area is divergent when the spread is 25 points or more. An adviser's
+   moderation (the latest for the area) replaces the score; the self-assessed mean stays beside it.
+5. Levels come from the bank's bands; overall is the mean of the non-null area scores.
+
+Sums go through math.fsum, which is exactly rounded, so results do not depend on the order of
+respondents or answers, not even in the last bit.
+
+    scores = score_partnership(bank, responses, moderations, partnership="E09000007",
+                               wave="2026-27")
+    scores.area("vision").score      # 62.5
+    scores.to_json()                 # what `stocktake scores --json` prints
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Iterable, Sequence
+
+from stocktake.applicability import is_applicable
+from stocktake.banks import Bank, Question
+from stocktake.responses import ANSWERED, NOT_APPLICABLE, Answer, Moderation, Response
+
+# Partners who differ by this many points or more see the area differently: worth a conversation.
+DIVERGENCE_POINTS = 25.0
+_EPS = 1e-9
+
+
+def question_score(question: Question, answer: Answer | None) -> float | None:
+    """The answer's score in [0, 1]; None if unscored, N/A, don't know, unanswered or unreadable."""
+    if answer is None or answer.status != ANSWERED or not question.scored:
+        return None
+    value = answer.value
+    if value is None or isinstance(value, bool):
+        return None
+    qtype = question.type
+    if qtype == "scale":
+        level = _number(value)
+        if level is None or len(question.levels) < 2:
+            return None
+        return _clip((level - 1) / (len(question.levels) - 1))
+    if qtype == "choice":
+        option = question.option(str(value))
+        top = max((o.score for o in question.options), default=0.0)
+        if option is None or top <= 0:
+            return None
+        return _clip(option.score / top)
+    if qtype == "multi":
+        chosen_ids = value if isinstance(value, (list, tuple)) else [value]
+        positive = math.fsum(o.score for o in question.options if o.score > 0)
+        chosen = [question.option(str(c)) for c in dict.fromkeys(chosen_ids)]
+        if positive <= 0 or any(o is None for o in chosen):
+            return None
+        return min(1.0, math.fsum(o.score for o in chosen) / positive)
+    if qtype == "yesno":
+        word = str(value).strip().lower()
+        return 1.0 if word == "yes" else 0.0 if word == "no" else None
+    if qtype == "number":
+        number = _number(value)
+        if number is None or question.min is None or question.max is None \
+                or question.max <= question.min:
+            return None
+        return _clip((number - question.min) / (question.max - question.min))
+    return None  # text is never scored
+
+
+@dataclass(frozen=True)
+class RespondentAreaScore:
+    """One respondent's view of one area. applicable == 0: the area was not theirs to answer."""
+
+    respondent: str
+    role: str
+    area: str
+    score: float | None
+    coverage: float | None
+    answered: int
+    applicable: int
+    withheld: str | None  # the reason, when the score is withheld for low coverage
+
+
+def respondent_area_scores(bank: Bank, response: Response) -> list[RespondentAreaScore]:
+    """One score per bank area, in bank order."""
+    return _respondent_scores(bank, _questions_by_area(bank), response)
+
+
+@dataclass(frozen=True)
+class AreaResult:
+    """A partnership's result for one area, after moderation."""
+
+    id: str
+    title: str
+    score: float | None
+    level: str | None
+    colour: str | None
+    coverage: float | None
+    respondents: int  # respondents whose score counts (asked, not withheld)
+    spread: float | None
+    divergent: bool
+    moderated: bool
+    self_assessed: float | None  # the respondents' mean, moderated or not
+    moderation: Moderation | None
+    withheld: tuple[str, ...]  # one reason per withheld respondent
+
+    def to_json(self) -> dict:
+        return {"id": self.id, "title": self.title, "score": _round(self.score),
+                "level": self.level, "coverage": _round(self.coverage, 4),
+                "respondents": self.respondents, "spread": _round(self.spread),
+                "divergent": self.divergent, "moderated": self.moderated,
+                "self_assessed": _round(self.self_assessed)}
+
+
+@dataclass(frozen=True)
+class PartnershipScores:
+    partnership: str
+    bank: str
+    wave: str
+    respondents: int
+    overall: float | None
+    overall_level: str | None
+    areas: tuple[AreaResult, ...]
+    overall_colour: str | None = None
+    respondent_scores: tuple[RespondentAreaScore, ...] = ()
+
+    def area(self, area_id: str) -> AreaResult:
+        for result in self.areas:
+            if result.id == area_id:
+                return result
+        raise KeyError(area_id)
+
+    def to_json(self) -> dict:
+        """The `stocktake scores --json` shape; scores to 2 decimals, coverage as a 0-1 share."""
+        return {"partnership": self.partnership, "bank": self.bank, "wave": self.wave,
+                "overall": {"score": _round(self.overall), "level": self.overall_level},
+                "areas": [a.to_json() for a in self.areas]}
+
+
+def score_partnership(bank: Bank, responses: Sequence[Response],
+                      moderations: Sequence[Moderation] = (), *, partnership: str,
+                      wave: str) -> PartnershipScores:
+    """Score every area of the bank for one partnership; the latest moderation per area wins."""
+    by_area = _questions_by_area(bank)
+    per_area: dict[str, list[RespondentAreaScore]] = {a.id: [] for a in bank.areas}
+    every: list[RespondentAreaScore] = []
+    for response in sorted(responses, key=lambda r: r.key.respondent):
+        for result in _respondent_scores(bank, by_area, response):
+            per_area[result.area].append(result)
+            every.append(result)
+    latest = latest_moderations(moderations)
+    areas = tuple(_area_result(bank, area.id, area.title, per_area[area.id], latest.get(area.id))
+                  for area in bank.areas)
+    overall = _mean(a.score for a in areas if a.score is not None)
+    band = bank.band_for(overall)
+    return PartnershipScores(
+        partnership=partnership, bank=bank.id, wave=wave,
+        respondents=len({r.key.respondent for r in responses}),
+        overall=overall, overall_level=band.label if band else None, areas=areas,
+        overall_colour=band.colour if band else None, respondent_scores=tuple(every))
+
+
+def latest_moderations(moderations: Iterable[Moderation]) -> dict[str, Moderation]:
+    """The moderation that counts per area: the latest `moderated_at`, the later entry on a tie."""
+    latest: dict[str, Moderation] = {}
+    for moderation in moderations:
+        held = latest.get(moderation.area)
+        if held is None or moderation.moderated_at >= held.moderated_at:
+            latest[moderation.area] = moderation
+    return latest
+
+
+# ---------------------------------------------------------------- internals
+
+
+def _questions_by_area(bank: Bank) -> dict[str, list[Question]]:
+    grouped: dict[str, list[Question]] = {a.id: [] for a in bank.areas}
+    for question in bank.questions:
+        if question.scored and question.type != "text" and question.area in grouped:
+            grouped[question.area].append(question)
+    return grouped
+
+
+def _respondent_scores(bank: Bank, by_area: dict[str, list[Question]],
+                       response: Response) -> list[RespondentAreaScore]:
+    answers, role = response.answers, response.role
+    results = []
+    for area in bank.areas:
+        weighted, weights = [], []
+        applicable = answered = 0
+        for question in by_area[area.id]:
+            if not is_applicable(bank, question, role, answers):
+                continue
+            answer = answers.get(question.id)
+            if answer is not None and answer.status == NOT_APPLICABLE:
+                continue
+            applicable += 1
+            s = question_score(question, answer)
+            if s is None:
+                continue  # don't know, unanswered or unreadable: counts against coverage only
+            answered += 1
+            weighted.append(question.weight * s)
+            weights.append(question.weight)
+        score: float | None = None
+        coverage: float | None = None
+        withheld: str | None = None
+        if applicable:
+            coverage = answered / applicable
+            if answered == 0 or coverage + _EPS < bank.min_coverage:
+                withheld = (f"{response.key.respondent} ({role}) answered {answered} of "
+                            f"{applicable} question{'s' if applicable != 1 else ''} "
+                            f"({coverage:.0%}), below the bank's minimum of "
+                            f"{bank.min_coverage:.0%}")
+            else:
+                score = 100.0 * math.fsum(weighted) / math.fsum(weights)
+        results.append(RespondentAreaScore(response.key.respondent, role, area.id, score,
+                                           coverage, answered, applicable, withheld))
+    return results
+
+
+def _area_result(bank: Bank, area_id: str, title: str, results: list[RespondentAreaScore],
+                 moderation: Moderation | None) -> AreaResult:
+    asked = [r for r in results if r.applicable > 0]
+    counted = sorted(r.score for r in asked if r.score is not None)
+    self_assessed = _mean(counted)
+    applicable = sum(r.applicable for r in asked)
+    coverage = sum(r.answered for r in asked) / applicable if applicable else None
+    spread = counted[-1] - counted[0] if len(counted) >= 2 else None
+    score = moderation.score if moderation is not None else self_assessed
+    band = bank.band_for(score)
+    withheld = tuple(sorted(r.withheld for r in asked if r.withheld))
+    return AreaResult(
+        id=area_id, title=title, score=score, level=band.label if band else None,
+        colour=band.colour if band else None, coverage=coverage, respondents=len(counted),
+        spread=spread, divergent=spread is not None and spread >= DIVERGENCE_POINTS - _EPS,
+        moderated=moderation is not None, self_assessed=self_assessed, moderation=moderation,
+        withheld=withheld)
+
+
+def _mean(values: Iterable[float]) -> float | None:
+    values = list(values)
+    return math.fsum(values) / len(values) if values else None
+
+
+def _number(value) -> float | None:
+    if isinstance(value, bool):
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _clip(x: float) -> float:
+    return min(1.0, max(0.0, x))
+
+
+def _round(value: float | None, digits: int = 2) -> float | None:
+    return None if value is None else round(value, digits)

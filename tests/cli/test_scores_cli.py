@@ -1,0 +1,249 @@
+"""`stocktake scores`, `benchmark` and `trend` on a real workspace, as a user runs them."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from stocktake.partnerships import partnership_for
+from stocktake.responses import (ANSWERED, DONT_KNOW, NOT_APPLICABLE, Answer, Moderation,
+                                 Response, ResponseKey)
+
+WAVE = "2026-27"
+
+
+def _response(code: str, name: str, role: str, answers: dict, wave: str = WAVE) -> Response:
+    built = {qid: Answer(qid, v) if v in (NOT_APPLICABLE, DONT_KNOW) else Answer(qid, ANSWERED, v)
+             for qid, v in answers.items()}
+    return Response(ResponseKey(code, "mini", wave, name), role, answers=built)
+
+
+def worked_example(code: str = "E09000007") -> list[Response]:
+    """The hand-worked example of tests/test_scoring.py: vision 34.03, risk 75, overall 54.51."""
+    return [
+        _response(code, "Ann", "council", {"vision.statement": "yes", "vision.known": 3,
+                                           "vision.consulted": ["children", "staff"],
+                                           "risk.register": "full"}),
+        _response(code, "Bob", "health", {"vision.statement": "no", "vision.known": 4,
+                                          "vision.consulted": DONT_KNOW,
+                                          "risk.register": "partial"}),
+        _response(code, "Cat", "young-people", {"vision.statement": NOT_APPLICABLE,
+                                                "vision.consulted": ["parents"]}),
+        _response(code, "Dev", "council", {"vision.statement": "yes", "vision.known": DONT_KNOW,
+                                           "vision.consulted": DONT_KNOW,
+                                           "risk.register": NOT_APPLICABLE}),
+    ]
+
+
+def one_respondent(code: str, level: int, register: str, wave: str = WAVE) -> list[Response]:
+    return [_response(code, "Lead", "council", {"vision.statement": "yes", "vision.known": level,
+                                                "vision.consulted": ["staff"],
+                                                "risk.register": register}, wave)]
+
+
+@pytest.fixture
+def nation(workspace):
+    """Camden (the worked example, vision moderated) and four others; names in the workspace."""
+    codes = ["E09000007", "E09000001", "E08000025", "E06000053", "E09000033"]
+    workspace.add_partnerships([partnership_for(c) for c in codes])
+    workspace.write_responses("E09000007", worked_example())
+    workspace.add_moderation(Moderation("E09000007", "mini", WAVE, "vision", 40.0,
+                                        "Evidence at review day", "Pat Adviser"))
+    for code, level, register in (("E09000001", 4, "full"), ("E08000025", 1, "none"),
+                                  ("E06000053", 2, "partial"), ("E09000033", 3, "full")):
+        workspace.write_responses(code, one_respondent(code, level, register))
+    return workspace
+
+
+@pytest.fixture
+def narrow(monkeypatch):
+    """An 80-column terminal: the shared consoles read COLUMNS only once, at import."""
+    from stocktake.cli import common
+
+    monkeypatch.setattr(common.console, "width", 80)
+    monkeypatch.setattr(common.err_console, "width", 80)
+
+
+def assert_fits(text: str, columns: int = 80) -> None:
+    too_wide = [line for line in text.splitlines() if len(line) > columns]
+    assert not too_wide, f"lines wider than {columns}: {too_wide}"
+    assert "\x1b[" not in text  # NO_COLOR: no escape codes at all
+
+
+# ---------------------------------------------------------------- scores
+
+
+def test_scores_json_is_the_worked_example_with_moderation(cli, nation):
+    result = cli("scores", "E09000007", "--bank", "mini", "--wave", WAVE, "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["partnership"] == "E09000007" and data["bank"] == "mini" and data["wave"] == WAVE
+    assert data["overall"] == {"score": 57.5, "level": "Established"}  # (40 + 75) / 2
+    vision, risk = data["areas"]
+    assert vision == {"id": "vision", "title": "Vision", "score": 40.0, "level": "Developing",
+                      "coverage": 0.6667, "respondents": 3, "spread": 77.08, "divergent": True,
+                      "moderated": True, "self_assessed": 34.03}
+    assert risk == {"id": "risk", "title": "Risk", "score": 75.0, "level": "Embedded",
+                    "coverage": 1.0, "respondents": 2, "spread": 50.0, "divergent": True,
+                    "moderated": False, "self_assessed": 75.0}
+
+
+def test_scores_table_reads_at_80_columns_with_marks_and_national_quartile(cli, nation, narrow):
+    result = cli("scores", "E09000007", "--bank", "mini", "--wave", WAVE)
+    assert result.exit_code == 0, result.output
+    assert_fits(result.stdout)
+    out = " ".join(result.stdout.split())  # phrases may wrap at 80 columns
+    assert "Camden (E09000007), London" in out
+    assert "40.0*" in out and "34.0" in out  # adviser's score, self-assessed beside it
+    assert "moderated by Pat Adviser" in out and "Evidence at review day" in out
+    assert "◆ 77" in out and "divergent" in out
+    assert "national quartile among 5 partnerships" in out
+    assert "Withheld:" in out and "Dev (council) answered 1 of 3 questions (33%)" in out
+    assert "Embedded" in out and "Overall" in out and "57.5" in out
+    assert "█" in out  # the bar
+
+
+def test_scores_without_other_partnerships_has_no_quartile_column(cli, workspace):
+    workspace.write_responses("E09000007", worked_example())
+    result = cli("scores", "E09000007", "--bank", "mini", "--wave", WAVE)
+    assert result.exit_code == 0, result.output
+    assert "national quartile" not in result.stdout and "34.0" in result.stdout
+
+
+def test_scores_of_an_unknown_partnership_or_empty_wave_is_a_clear_error(cli, nation):
+    result = cli("scores", "E06000001", "--bank", "mini", "--wave", WAVE)
+    assert result.exit_code == 1 and "E06000001 is not in the workspace" in result.stderr
+    assert "Hint:" in result.stderr and "Traceback" not in result.output
+    result = cli("scores", "E09000007", "--bank", "mini", "--wave", "2024-25")
+    assert result.exit_code == 1
+    assert "no responses to mini in wave 2024-25" in result.stderr and "2026-27" in result.stderr
+    result = cli("scores", "E09000007", "--bank", "nope", "--wave", WAVE)
+    assert result.exit_code == 1 and "unknown bank 'nope'" in result.stderr
+
+
+# ---------------------------------------------------------------- benchmark
+
+
+def test_benchmark_json_shape_and_figures(cli, nation):
+    result = cli("benchmark", "--bank", "mini", "--wave", WAVE, "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert set(data) == {"bank", "wave", "count", "areas", "positions"}
+    assert data["count"] == 5 and len(data["positions"]) == 10
+    vision = data["areas"][0]
+    # vision, 100 x (yes 1 + 2 x (level - 1)/3 + staff 0.25) / 4 for levels 4, 1, 2, 3:
+    # 81.25, 31.25, 47.92, 64.58, and Camden's moderated 40
+    assert (vision["n"], vision["min"], vision["median"], vision["max"]) == \
+        (5, 31.25, 47.92, 81.25)
+    camden = next(p for p in data["positions"]
+                  if p["partnership"] == "E09000007" and p["area"] == "vision")
+    assert set(camden) == {"partnership", "area", "score", "quartile", "percentile_rank",
+                           "vs_median", "vs_region"}
+    # one of the other four below it: rank 1/4; Q1 is 40 itself, so quartile 2
+    assert camden["quartile"] == 2 and camden["percentile_rank"] == 0.25
+
+
+def test_benchmark_exclude_small_region_and_groups(cli, nation, tmp_path):
+    small = json.loads(cli("benchmark", "--bank", "mini", "--wave", WAVE, "--exclude-small",
+                           "--json").stdout)
+    assert small["count"] == 3
+    assert {p["partnership"] for p in small["positions"]} == {"E09000007", "E08000025",
+                                                              "E09000033"}
+    london = json.loads(cli("benchmark", "--bank", "mini", "--wave", WAVE, "--region", "London",
+                            "--json").stdout)
+    assert london["count"] == 3
+    groups = tmp_path / "sn.csv"
+    groups.write_text("code,group\nE09000007,Inner\nE09000033,Inner\n", encoding="utf-8")
+    grouped = json.loads(cli("benchmark", "--bank", "mini", "--wave", WAVE, "--groups", groups,
+                             "--json").stdout)
+    camden = next(p for p in grouped["positions"]
+                  if p["partnership"] == "E09000007" and p["area"] == "vision")
+    assert camden["vs_group"] == pytest.approx(40 - (40 + 64.58) / 2, abs=0.01)
+
+
+def test_benchmark_bad_groups_file_lists_each_bad_line(cli, nation, tmp_path):
+    groups = tmp_path / "sn.csv"
+    groups.write_text("code,group\nE09000007\nE09000007,Inner\n???,X\n", encoding="utf-8")
+    result = cli("benchmark", "--bank", "mini", "--wave", WAVE, "--groups", groups)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "sn.csv:2:" in result.stderr and "sn.csv:4:" in result.stderr
+
+
+def test_benchmark_table_reads_at_80_columns(cli, nation, narrow):
+    result = cli("benchmark", "--bank", "mini", "--wave", WAVE)
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert_fits(out)
+    assert "5 partnerships" in out and "├" in out and "█" in out and "┤" in out
+    assert "0" in out and "100" in out
+    # the league: City of London first (overall 90.6), Birmingham last (15.6)
+    league = [line for line in out.splitlines() if "(E0" in line]
+    assert "City of London" in league[0] and "Birmingham" in league[-1]
+
+
+def test_benchmark_region_unknown_or_empty_wave_fails_cleanly(cli, nation):
+    result = cli("benchmark", "--bank", "mini", "--wave", WAVE, "--region", "Narnia")
+    assert result.exit_code == 1 and "unknown region" in result.stderr
+    result = cli("benchmark", "--bank", "mini", "--wave", "2030-31")
+    assert result.exit_code == 1 and "no responses to mini in wave 2030-31" in result.stderr
+
+
+def test_benchmark_writes_the_workbook_where_asked(cli, nation, tmp_path):
+    pytest.importorskip("stocktake.workbooks.benchmark")
+    target = tmp_path / "bench.xlsx"
+    result = cli("benchmark", "--bank", "mini", "--wave", WAVE, "--xlsx", target)
+    assert result.exit_code == 0, result.output
+    assert target.exists() and str(target) in result.stdout.replace("\n", "")
+
+
+# ---------------------------------------------------------------- trend
+
+
+def test_trend_json_and_table(cli, nation):
+    nation.write_responses("E09000007", one_respondent("E09000007", 1, "none", wave="2025-26"))
+    result = cli("trend", "E09000007", "--bank", "mini", "--from", "2025-26", "--to", WAVE,
+                 "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    # 2025-26: vision (1 + 0 + 0.25) / 4 = 31.25, risk 0; 2026-27: vision 40 (moderated), risk 75
+    assert data["partnership"] == "E09000007" and (data["from"], data["to"]) == ("2025-26", WAVE)
+    assert data["areas"][0] == {"id": "vision", "title": "Vision", "from": 31.25, "to": 40.0,
+                                "change": 8.75}
+    assert data["areas"][1]["change"] == 75.0
+    assert data["overall"] == {"from": 15.62, "to": 57.5, "change": 41.88}
+    table = cli("trend", "E09000007", "--bank", "mini", "--from", "2025-26", "--to", WAVE)
+    assert table.exit_code == 0 and "▲ +8.8" in table.stdout and "Overall" in table.stdout
+
+
+def test_trend_needs_both_waves(cli, nation):
+    result = cli("trend", "E09000007", "--bank", "mini", "--from", "2019-20", "--to", WAVE)
+    assert result.exit_code == 1 and "wave 2019-20" in result.stderr
+    result = cli("trend", "E09000007", "--bank", "mini", "--to", WAVE)
+    assert result.exit_code == 2
+
+
+# ---------------------------------------------------------------- help and a real terminal
+
+
+@pytest.mark.parametrize("command", ["scores", "benchmark", "trend"])
+def test_each_command_has_help_with_an_example(cli, command):
+    result = cli(command, "--help")
+    assert result.exit_code == 0 and "Example:" in result.stdout
+
+
+def test_real_terminal_80_columns_no_color(nation, tmp_path):
+    """The installed command in a subprocess with COLUMNS=80 and NO_COLOR, as a user would."""
+    exe = Path(sys.executable).with_name("stocktake")
+    command = [str(exe)] if exe.exists() else [sys.executable, "-m", "stocktake"]
+    env = {**os.environ, "COLUMNS": "80", "NO_COLOR": "1"}
+    for args in (["scores", "E09000007"], ["benchmark"]):
+        done = subprocess.run(command + ["-w", str(nation.root), *args, "--bank", "mini",
+                                         "--wave", WAVE],
+                              capture_output=True, text=True, env=env, timeout=60)
+        assert done.returncode == 0, done.stderr
+        assert_fits(done.stdout)
