@@ -216,7 +216,10 @@ def _respondent_scores(bank: Bank, by_area: dict[str, list[Question]],
         if applicable:
             coverage = answered / applicable
             if answered == 0 or coverage + _EPS < bank.min_coverage:
-                withheld = (f"{response.key.respondent} ({role}) answered {answered} of "
+                who = response.key.respondent
+                if f"({role})" not in who:  # names often carry the role already
+                    who = f"{who} ({role})"
+                withheld = (f"{who} answered {answered} of "
                             f"{applicable} question{'s' if applicable != 1 else ''} "
                             f"({coverage:.0%}), below the bank's minimum of "
                             f"{bank.min_coverage:.0%}")
