@@ -351,14 +351,26 @@ def _short(text: str, width: int = 70) -> str:
 
 
 def summary_table(flow: InterviewFlow) -> Table:
-    """What was answered in each area; the place to add area scores when scoring lands."""
+    """What was answered in each area, and this respondent's own area score and level."""
+    from stocktake.responses import Response, ResponseKey
+    from stocktake.scoring import respondent_area_scores
+
+    own = Response(ResponseKey("", flow.bank.id, "", ""), flow.role, answers=flow.answers)
+    scores = {s.area: s for s in respondent_area_scores(flow.bank, own)}
     table = Table(title="Summary", title_justify="left")
     table.add_column("area")
-    for name in ("questions", "answered", "n/a", "don't know", "unanswered"):
+    for name in ("questions", "answered", "n/a", "don't know", "unanswered", "score"):
         table.add_column(name, justify="right")
+    table.add_column("level")
     for row in flow.summary():
+        area_score = scores.get(row.area.id)
+        score = area_score.score if area_score else None
+        band = flow.bank.band_for(score)
+        shown = f"{score:.1f}" if score is not None else ("withheld" if area_score and
+                                                          area_score.withheld else "-")
         table.add_row(escape(row.area.title), str(row.applicable), str(row.answered),
-                      str(row.not_applicable), str(row.dont_know), str(row.unanswered))
+                      str(row.not_applicable), str(row.dont_know), str(row.unanswered), shown,
+                      band.label if band else "")
     return table
 
 

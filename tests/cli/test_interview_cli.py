@@ -109,6 +109,13 @@ def test_every_question_type_answered_by_keyboard_is_stored(terminal, ws):
     assert "Question 2 of 6 · 1 answered · vision.known" in result.stdout
     assert "Look for it in the children and young people's plan." in result.stdout  # guidance
     assert "Summary" in result.stdout
+    # This respondent's own area scores, by hand: vision (1x1 + 2x2/3 + 1x3/4) / 4 = 77.08;
+    # risk: the partial register scores 1 of 2 (the number and text are unscored) = 50.0.
+    summary = result.stdout[result.stdout.index("Summary"):]
+    vision_row = next(line for line in summary.splitlines() if "Vision" in line)
+    risk_row = next(line for line in summary.splitlines() if "Risk" in line)
+    assert "77.1" in vision_row and "Embedded" in vision_row
+    assert "50.0" in risk_row and "Established" in risk_row
     assert "Every question that applies is answered." in result.stdout
     response = ws.response(KEY)
     assert (response.role, response.mode, response.bank_version) == ("council", "interview", "1.0")
