@@ -140,7 +140,8 @@ class _Checker:
                 self.add(where, "missing 'label'")
             elif label in labels:
                 self.add(where, "duplicate band label")
-            labels.add(label)
+            if isinstance(label, str):
+                labels.add(label)
             if not _is_number(band.get("min")) or not 0 <= band["min"] <= 100:
                 self.add(where, "'min' must be a number from 0 to 100")
             else:
@@ -212,7 +213,8 @@ class _Checker:
             area = q.get("area")
             if isinstance(area, str) and area and area not in areas:
                 self.add(where, f"unknown area '{area}'", ident)
-            used_areas.add(area)
+            if isinstance(area, str):
+                used_areas.add(area)
             qtype = q.get("type")
             if isinstance(qtype, str) and qtype not in QUESTION_TYPES:
                 self.add(where, f"unknown type '{qtype}' (use one of {', '.join(QUESTION_TYPES)})",
@@ -263,7 +265,8 @@ class _Checker:
             self.add(where, "'unit' is only for number questions", ident)
         if _is_number(q.get("min")) and _is_number(q.get("max")) and q["min"] >= q["max"]:
             self.add(where, "'min' must be below 'max'", ident)
-        scored = q.get("scored", SCORED_BY_DEFAULT.get(qtype, False))
+        scored = q.get("scored", SCORED_BY_DEFAULT.get(qtype, False) if isinstance(qtype, str)
+                       else False)
         if qtype == "text" and scored is True:
             self.add(where, "a text question cannot be scored", ident)
         if qtype == "number" and scored is True and not ("min" in q and "max" in q):
@@ -287,7 +290,8 @@ class _Checker:
             elif oid in ("na", "dk"):
                 self.add(where, f"option id '{oid}' is reserved for not applicable / don't know",
                          ident)
-            seen.add(oid)
+            if isinstance(oid, str):
+                seen.add(oid)
             if not isinstance(opt.get("label"), str) or not opt["label"].strip():
                 self.add(where, f"option {oid} is missing its 'label'", ident)
             score = opt.get("score", 0)
@@ -336,7 +340,7 @@ class _Checker:
 
     def _check_when_value(self, value: Any, source: dict, allowed: set | None, where: str,
                           ident: Any, target: str) -> None:
-        if allowed is not None and value not in allowed:
+        if allowed is not None and (isinstance(value, (list, dict)) or value not in allowed):
             shown = ", ".join(sorted(map(str, allowed)))
             self.add(where, f"'when' value {value!r} is not one '{target}' can take ({shown})", ident)
 
@@ -349,7 +353,8 @@ def _values_of(question: dict) -> set | None:
     if qtype == "scale" and isinstance(question.get("levels"), list):
         return set(range(1, len(question["levels"]) + 1))
     if qtype in ("choice", "multi") and isinstance(question.get("options"), list):
-        return {o.get("id") for o in question["options"] if isinstance(o, dict)}
+        return {o.get("id") for o in question["options"]
+                if isinstance(o, dict) and not isinstance(o.get("id"), (list, dict))}
     return None
 
 

@@ -61,8 +61,12 @@ def read_store_file(path: Path) -> dict | None:
         data = json.loads(raw)
     except (ValueError, UnicodeDecodeError) as exc:
         raise DamagedStoreFile(path, f"not valid JSON: {exc}")
-    if not isinstance(data, dict) or not all(isinstance(t, dict) for t in data.values()):
-        raise DamagedStoreFile(path, "not a TinyDB document")
+    # Hand-edited files can be valid JSON and still lack what every reader relies on.
+    from stocktake.doctor import store_data_problem
+
+    problem = store_data_problem(data)
+    if problem:
+        raise DamagedStoreFile(path, problem)
     return data
 
 

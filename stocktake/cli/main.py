@@ -51,6 +51,14 @@ def main(
 # Command groups register themselves on `app`; import order is the order in --help.
 from stocktake.cli import banks as _banks  # noqa: E402,F401
 from stocktake.cli import partnerships as _partnerships  # noqa: E402,F401
+from stocktake.cli import interview as _interview  # noqa: E402,F401
+from stocktake.cli import scores as _scores  # noqa: E402,F401
+from stocktake.cli import privacy as _privacy  # noqa: E402,F401
+from stocktake.cli import doctor as _doctor  # noqa: E402,F401
+from stocktake.cli import demo as _demo  # noqa: E402,F401
+from stocktake.cli import export as _export  # noqa: E402,F401
+from stocktake.cli import forms as _forms  # noqa: E402,F401
+from stocktake.cli import merge as _merge  # noqa: E402,F401
 
 
 def run() -> None:

@@ -1,0 +1,135 @@
+"""`stocktake export`: partnership workbooks (or tidy CSV / JSON) for one partnership or all.
+
+    stocktake export E09000007
+    stocktake export --all --format csv --out exports/
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Optional
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from stocktake.cli.common import console, err_console, open_workspace, print_json, resolve_bank
+from stocktake.cli.main import app
+from stocktake.errors import StocktakeError, UsageError
+
+
+@app.command("export")
+def export_command(
+    code: Optional[str] = typer.Argument(None, metavar="CODE",
+                                         help="Partnership code, e.g. E09000007."),
+    every: bool = typer.Option(False, "--all", help="Export every partnership in the workspace."),
+    bank_ref: Optional[str] = typer.Option(None, "--bank", "-b", metavar="BANK",
+                                           help="Only this bank (id or .toml path). Default: "
+                                                "every bank answered."),
+    wave: Optional[str] = typer.Option(None, "--wave", metavar="WAVE",
+                                       help="Only this wave, e.g. 2026-27. Default: every wave "
+                                            "answered."),
+    fmt: str = typer.Option("xlsx", "--format", "-f", metavar="xlsx|csv|json",
+                            help="xlsx: a report workbook; csv or json: tidy long format (answers, "
+                                 "and a -scores file)."),
+    out: Path = typer.Option(Path("exports"), "--out", "-o", metavar="DIR",
+                             help="Folder to write into (created if missing)."),
+    redact: bool = typer.Option(False, "--redact",
+                                help="Replace likely personal data in evidence and text answers."),
+    as_json: bool = typer.Option(False, "--json", help="Print what was written as JSON only."),
+) -> None:
+    """Export partnerships' answers and scores: one file per partnership, bank and wave,
+    named CODE-BANK-WAVE.xlsx (or .csv / .json with a CODE-BANK-WAVE-scores file).
+
+    Example: stocktake export E09000007 --bank idea-stocktake --wave 2026-27 --out exports/
+    """
+    from stocktake.exports import FORMATS, export_targets, gather_export, write_export
+    from stocktake.merge import BankShelf
+
+    if (code is None) == (not every):
+        raise UsageError("give a partnership CODE or --all (not both)",
+                         hint="e.g. `stocktake export E09000007` or `stocktake export --all`")
+    fmt = fmt.strip().lower()
+    if fmt not in FORMATS:
+        raise UsageError(f"unknown format '{fmt}'", hint=f"use --format {' or '.join(FORMATS)}")
+    if wave is not None:
+        from stocktake.cli.interview import check_wave
+
+        wave = check_wave(wave)
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"{out} is a file, not a folder", hint="give --out a folder")
+    ws = open_workspace()
+    shelf = BankShelf()
+    chosen = resolve_bank(bank_ref) if bank_ref else None
+    if chosen is not None:
+        shelf = BankShelf([chosen])
+    codes = None
+    if code is not None:
+        from stocktake.partnerships import normalise_code
+
+        codes = [normalise_code(code)]
+    targets = export_targets(ws, codes, chosen.id if chosen else None, wave)
+    if not targets:
+        raise StocktakeError(f"nothing to export in {ws.root}",
+                             hint="record answers first, or check --bank and --wave")
+
+    nationals: dict[tuple[str, str], Any] = {}
+    written: list[dict[str, Any]] = []
+    failed: list[dict[str, str]] = []
+
+    def export_one(target: tuple[str, str, str]) -> None:
+        from stocktake.national import national_benchmark
+
+        target_code, bank_id, target_wave = target
+        try:
+            bank = shelf.get(bank_id)
+            if (bank.id, target_wave) not in nationals:
+                nationals[(bank.id, target_wave)] = national_benchmark(ws, bank, target_wave)
+            export = gather_export(ws, bank, target_code, target_wave, redact=redact,
+                                   national=nationals[(bank.id, target_wave)])
+            files = write_export(export, fmt, out)
+        except StocktakeError as exc:
+            failed.append({"partnership": target_code, "bank": bank_id, "wave": target_wave,
+                           "reason": exc.message})
+            return
+        written.append({"partnership": target_code, "bank": bank_id, "wave": target_wave,
+                        "respondents": len(export.responses), "answers": export.answer_count,
+                        "files": [str(f) for f in files]})
+
+    if len(targets) > 1 and not as_json:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, \
+            TimeRemainingColumn
+
+        with Progress(TextColumn("Exporting"), BarColumn(), MofNCompleteColumn(),
+                      TimeRemainingColumn(), console=err_console, transient=True) as progress:
+            task = progress.add_task("export", total=len(targets))
+            for target in targets:
+                export_one(target)
+                progress.advance(task)
+    else:
+        for target in targets:
+            export_one(target)
+
+    if as_json:
+        print_json({"written": written, "failed": failed})
+    else:
+        _render(written, failed, out)
+    if failed:
+        raise typer.Exit(1)
+
+
+def _render(written: list[dict[str, Any]], failed: list[dict[str, str]], out: Path) -> None:
+    if written:
+        table = Table(title=f"Exported to {escape(str(out))}", title_justify="left")
+        table.add_column("partnership", no_wrap=True)
+        table.add_column("respondents", justify="right")
+        table.add_column("answers", justify="right")
+        table.add_column("file(s)", overflow="fold")
+        for row in written:
+            table.add_row(row["partnership"], str(row["respondents"]), str(row["answers"]),
+                          escape(", ".join(Path(f).name for f in row["files"])))
+        console.print(table)
+    for row in failed:
+        err_console.print(f"[bold red]Not exported:[/] {escape(row['partnership'])} "
+                          f"{escape(row['bank'])} {escape(row['wave'])}: "
+                          f"{escape(row['reason'])}")

@@ -1,0 +1,121 @@
+"""`stocktake forms create` and `forms import`: offline response forms in Excel.
+
+    stocktake forms create E09000007 --bank idea-stocktake --role council --out camden.xlsx
+    stocktake forms import returns/*.xlsx
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, List, Optional
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from stocktake.cli.common import (console, err_console, open_workspace, print_json, render_error,
+                                  resolve_bank)
+from stocktake.cli.main import app
+from stocktake.errors import StocktakeError, UsageError
+
+forms_app = typer.Typer(
+    help="Offline response forms: an Excel workbook per respondent, filled without stocktake "
+         "and imported back.\n\n"
+         "Example: stocktake forms create E09000007 --bank idea-stocktake --role council "
+         "--out camden-council.xlsx",
+    no_args_is_help=True)
+app.add_typer(forms_app, name="forms")
+
+
+@forms_app.command("create")
+def create(
+    code: str = typer.Argument(..., metavar="CODE", help="Partnership code, e.g. E09000007."),
+    bank_ref: str = typer.Option(..., "--bank", "-b", metavar="BANK",
+                                 help="Bank id, or path to a .toml file."),
+    role: str = typer.Option(..., "--role", "-r", metavar="ROLE",
+                             help="The role answering, e.g. council, health, schools."),
+    respondent: Optional[str] = typer.Option(None, "--respondent", metavar="NAME",
+                                             help="Fill in the respondent's name in advance."),
+    wave: Optional[str] = typer.Option(None, "--wave", metavar="WAVE",
+                                       help="Wave, e.g. 2026-27. Default: the current "
+                                            "financial year."),
+    out: Path = typer.Option(..., "--out", "-o", metavar="PATH.xlsx",
+                             help="Where to write the form."),
+) -> None:
+    """Write a response form: one row per question asked of ROLE, an answer dropdown and an
+    evidence cell each; everything else locked.
+
+    Example: stocktake forms create E09000007 -b idea-stocktake -r health -o camden-health.xlsx
+    """
+    from stocktake.cli.interview import check_wave
+    from stocktake.partnerships import normalise_code, partnership_for
+    from stocktake.workbooks.forms import create_form
+
+    if out.suffix.lower() != ".xlsx":
+        raise UsageError(f"{out}: a form is an .xlsx workbook", hint="give --out a name ending "
+                                                                      ".xlsx")
+    wave = check_wave(wave)
+    bank = resolve_bank(bank_ref)
+    code = normalise_code(code)
+    ws = open_workspace()
+    partnership = ws.find_partnership(code) or partnership_for(code)
+    path = create_form(out, bank, partnership, role, wave, (respondent or "").strip())
+    asked = len(bank.questions_for_role(role))
+    console.print(f"Wrote {escape(str(path))}: {asked} questions of {bank.id} {bank.version} for "
+                  f"{escape(partnership.name)} ({partnership.code}), role {role}, wave {wave}.")
+    console.print(f"When it comes back: [bold]stocktake forms import {escape(str(path))}[/]")
+
+
+@forms_app.command("import")
+def import_forms(
+    paths: List[Path] = typer.Argument(..., metavar="PATH.xlsx...",
+                                       help="Filled forms, or folders of them."),
+    as_json: bool = typer.Option(False, "--json", help="Print the outcome as JSON only."),
+) -> None:
+    """Check each filled form whole and store its answers (mode "form"); a form with any bad
+    cell is stored not at all, and the other forms go on. Exit 1 if any form was refused.
+
+    Example: stocktake forms import returns/camden-council.xlsx returns/camden-health.xlsx
+    """
+    from stocktake.merge import BankShelf, collect_files
+    from stocktake.workbooks.forms import read_form
+
+    files, missing = collect_files(paths)
+    ws = open_workspace()
+    shelf = BankShelf()
+    stored: list[dict[str, Any]] = []
+    refused: list[dict[str, Any]] = [{"file": str(m.path), "reason": m.reason, "details": []}
+                                     for m in missing]
+    for path in files:
+        try:
+            form = read_form(path, shelf)
+            ws.save_answers(form.key, list(form.answers), role=form.role, mode="form",
+                            bank_version=form.bank.version, bank_hash=form.bank.hash)
+            if ws.find_partnership(form.partnership.code) is None:
+                ws.add_partnerships([form.partnership])
+        except StocktakeError as exc:
+            refused.append({"file": str(path), "reason": exc.message, "details": exc.details,
+                            "hint": exc.hint})
+            if not as_json:
+                render_error(exc)
+            continue
+        stored.append({"file": str(path), "partnership": form.partnership.code,
+                       "bank": form.bank.id, "wave": form.wave, "respondent": form.respondent,
+                       "role": form.role, "answers": len(form.answers)})
+    if as_json:
+        print_json({"stored": stored, "refused": refused})
+    else:
+        for item in refused[:len(missing)]:
+            err_console.print(f"[bold red]Error:[/] {escape(item['file'])}: {item['reason']}")
+        if stored:
+            table = Table(title="Forms imported", title_justify="left")
+            for name in ("file", "partnership", "wave", "respondent", "role", "answers"):
+                table.add_column(name, justify="right" if name == "answers" else "left")
+            for row in stored:
+                table.add_row(escape(Path(row["file"]).name), row["partnership"], row["wave"],
+                              escape(row["respondent"]), row["role"], str(row["answers"]))
+            console.print(table)
+        if refused:
+            err_console.print(f"{len(refused)} form(s) refused; nothing from them was stored.")
+    if refused:
+        raise typer.Exit(1)

@@ -1,0 +1,96 @@
+"""`stocktake merge`: returned partnership workbooks into one national benchmark workbook.
+
+    stocktake merge returns/ --out national.xlsx
+    stocktake merge returns/*.xlsx --out national.xlsx --into-workspace --json
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import List
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from stocktake.cli.common import console, err_console, open_workspace, print_json
+from stocktake.cli.main import app
+from stocktake.errors import StocktakeError, UsageError
+
+
+@app.command("merge")
+def merge_command(
+    paths: List[Path] = typer.Argument(..., metavar="PATH...",
+                                       help="Exported partnership workbooks, or folders of them."),
+    out: Path = typer.Option(..., "--out", "-o", metavar="PATH.xlsx",
+                             help="The national benchmark workbook to write."),
+    as_json: bool = typer.Option(False, "--json", help="Print the outcome as JSON only."),
+    into_workspace: bool = typer.Option(False, "--into-workspace",
+                                        help="Also store the merged answers in the workspace."),
+    redact: bool = typer.Option(False, "--redact",
+                                help="Replace likely personal data in evidence and text answers "
+                                     "before storing them."),
+) -> None:
+    """Check returned workbooks (About sheet, seal, bank edition), keep the newest export of
+    each partnership, and write the national benchmark computed from the merged answers.
+    Refused files are listed with their reason; exit 1 if any was refused.
+
+    Example: stocktake merge returns/ --out national.xlsx
+    """
+    from stocktake.merge import merge_workbooks
+
+    if out.suffix.lower() != ".xlsx":
+        raise UsageError(f"{out}: the national workbook is an .xlsx file",
+                         hint="give --out a name ending .xlsx")
+    workspace = open_workspace() if into_workspace else None
+    if as_json:
+        result = merge_workbooks(paths, out, workspace=workspace, redact=redact)
+    else:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, \
+            TimeRemainingColumn
+
+        with Progress(TextColumn("Reading workbooks"), BarColumn(), MofNCompleteColumn(),
+                      TimeRemainingColumn(), console=err_console, transient=True) as progress:
+            task = progress.add_task("read", total=None)
+            result = merge_workbooks(
+                paths, out, workspace=workspace, redact=redact,
+                on_files=lambda n: progress.update(task, total=n),
+                progress=lambda _path: progress.advance(task))
+    if as_json:
+        print_json(result.to_json())
+    else:
+        _render(result, into_workspace)
+    if not result.merged and not as_json:
+        raise StocktakeError("no workbook could be merged; nothing was written",
+                             hint="check the reasons above; merge takes workbooks written by "
+                                  "`stocktake export`")
+    if result.rejected or not result.merged:
+        raise typer.Exit(1)
+
+
+def _render(result, into_workspace: bool) -> None:
+    if result.merged:
+        table = Table(title=f"Merged ({len(result.merged)})", title_justify="left")
+        table.add_column("partnership", no_wrap=True)
+        table.add_column("name")
+        table.add_column("respondents", justify="right")
+        table.add_column("answers", justify="right")
+        table.add_column("file")
+        for wb in result.merged:
+            table.add_row(wb.partnership.code, escape(wb.partnership.name),
+                          str(wb.respondents), str(wb.answers), escape(wb.path.name))
+        console.print(table)
+    # One line per refused file, path first, so the list can be searched and copied.
+    for item in result.rejected:
+        err_console.print(f"[bold red]Refused:[/] {escape(str(item.path))}: "
+                          f"{escape(item.reason)}")
+    if result.skipped:
+        names = ", ".join(escape(r.path.name) for r in result.skipped)
+        err_console.print(f"Passed over {len(result.skipped)} benchmark workbook(s) found in the "
+                          f"folders: {names}.")
+    for output in result.outputs:
+        console.print(f"Wrote {escape(str(output.path))}: {output.benchmark.count} partnerships, "
+                      f"{output.bank.id} {output.bank.version}, wave {output.wave}.")
+    if into_workspace and result.merged:
+        console.print(f"Stored the answers of {len(result.merged)} partnership(s) in the "
+                      "workspace.")

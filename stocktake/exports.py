@@ -1,0 +1,308 @@
+"""Exporting a partnership's stocktake: what goes out, and the tidy CSV and JSON forms of it.
+
+A :class:`PartnershipExport` gathers one partnership's responses, moderations and scores for one
+bank and wave (and the national picture when the workspace holds other partnerships); the
+workbook writer and the tidy writers both read from it, so the files agree with each other and
+with `stocktake scores`.
+
+    export = gather_export(ws, bank, "E09000007", "2026-27")
+    paths = write_export(export, "csv", Path("exports"))   # E09000007-idea-stocktake-2026-27.csv
+                                                           # and ...-scores.csv
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterable, Sequence
+
+from stocktake.answer_values import format_value
+from stocktake.applicability import is_applicable
+from stocktake.banks import Bank
+from stocktake.errors import StocktakeError
+from stocktake.partnerships import Partnership
+from stocktake.responses import ANSWERED, Answer, Moderation, Response, now_iso
+
+if TYPE_CHECKING:
+    from stocktake.benchmark import Benchmark
+    from stocktake.scoring import PartnershipScores
+    from stocktake.store import Workspace
+
+FORMATS = ("xlsx", "csv", "json")
+ANSWER_COLUMNS = ("partnership", "respondent", "role", "area", "question", "question_text",
+                  "value", "score", "status", "evidence", "answered_at")
+SCORE_COLUMNS = ("partnership", "name", "region", "bank", "wave", "area", "area_title", "score",
+                 "level", "coverage", "respondents", "spread", "divergent", "moderated",
+                 "self_assessed", "national_median", "national_quartile")
+
+
+@dataclass(frozen=True)
+class PartnershipExport:
+    partnership: Partnership
+    bank: Bank
+    wave: str
+    responses: tuple[Response, ...]  # by respondent
+    moderations: tuple[Moderation, ...]
+    scores: "PartnershipScores"
+    national: "Benchmark | None"  # only when it compares this partnership with others
+    exported_at: str
+    redacted: bool = False
+
+    @property
+    def answer_count(self) -> int:
+        return sum(len(r.answers) for r in self.responses)
+
+    def national_median(self, area_id: str) -> float | None:
+        if self.national is None:
+            return None
+        try:
+            return self.national.area(area_id).median
+        except KeyError:
+            return None
+
+    def national_quartile(self, area_id: str) -> int | None:
+        if self.national is None:
+            return None
+        try:
+            return self.national.position(self.partnership.code, area_id).quartile
+        except KeyError:
+            return None
+
+    def answer_rows(self) -> list[dict[str, Any]]:
+        """One row per answer, respondents in name order, questions in bank order.
+
+        `score` is the question's score on the 0-100 scale of area scores, and empty when the
+        answer does not count: not applicable, don't know, unscored, or a question its skip
+        condition now hides (the answer is kept, not scored).
+        """
+        from stocktake.scoring import question_score
+
+        bank = self.bank
+        order = {q.id: i for i, q in enumerate(bank.questions)}
+        rows = []
+        for response in self.responses:
+            answers = response.answers
+            for qid in sorted(answers, key=lambda q: (order.get(q, len(order)), q)):
+                answer = answers[qid]
+                question = bank.question(qid) if bank.has_question(qid) else None
+                score = None
+                if question is not None and is_applicable(bank, question, response.role,
+                                                           answers):
+                    s = question_score(question, answer)
+                    score = None if s is None else 100.0 * s
+                rows.append({
+                    "partnership": response.key.partnership,
+                    "respondent": response.key.respondent,
+                    "role": response.role,
+                    "area": question.area if question else "",
+                    "question": qid,
+                    "question_text": question.text if question else "",
+                    "value": cell_value(question, answer),
+                    "score": score,
+                    "status": answer.status,
+                    "evidence": answer.evidence,
+                    "answered_at": answer.answered_at,
+                })
+        return rows
+
+    def score_rows(self) -> list[dict[str, Any]]:
+        """One row per area of the bank, then `overall`."""
+        p = self.partnership
+        base = {"partnership": p.code, "name": p.name, "region": p.region, "bank": self.bank.id,
+                "wave": self.wave}
+        rows = []
+        for area in self.scores.areas:
+            rows.append({**base, "area": area.id, "area_title": area.title, "score": area.score,
+                         "level": area.level, "coverage": area.coverage,
+                         "respondents": area.respondents, "spread": area.spread,
+                         "divergent": area.divergent, "moderated": area.moderated,
+                         "self_assessed": area.self_assessed,
+                         "national_median": self.national_median(area.id),
+                         "national_quartile": self.national_quartile(area.id)})
+        rows.append({**base, "area": "overall", "area_title": "Overall",
+                     "score": self.scores.overall, "level": self.scores.overall_level,
+                     "coverage": None, "respondents": self.scores.respondents, "spread": None,
+                     "divergent": None, "moderated": None, "self_assessed": None,
+                     "national_median": self.national_median("overall"),
+                     "national_quartile": self.national_quartile("overall")})
+        return rows
+
+
+def cell_value(question: Any, answer: Answer) -> Any:
+    """What an answer's value cell holds: a level or number as a number, anything else as text."""
+    if answer.status != ANSWERED or answer.value is None:
+        return None
+    value = answer.value
+    if question is not None and question.type in ("scale", "number") and \
+            isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value
+    if question is None:
+        return ";".join(map(str, value)) if isinstance(value, list) else value
+    return format_value(question, value)
+
+
+# ---------------------------------------------------------------- gathering
+
+
+def export_targets(ws: "Workspace", codes: Sequence[str] | None, bank_id: str | None,
+                   wave: str | None) -> list[tuple[str, str, str]]:
+    """(code, bank id, wave) for every partnership, bank and wave with responses, filtered.
+
+    `codes` None means every partnership in the workspace. A named code with nothing to export
+    is an error that says what it does have.
+    """
+    from stocktake.store import SHARD_DIR, read_store_file
+
+    if codes is None:
+        paths = sorted((ws.root / SHARD_DIR).glob("*.json"))
+    else:
+        paths = [ws.shard_path(code) for code in codes]
+    targets: list[tuple[str, str, str]] = []
+    for path in paths:
+        data = read_store_file(path) or {}
+        found = sorted({(doc.get("partnership", path.stem), doc.get("bank", ""),
+                         doc.get("wave", "")) for doc in data.get("responses", {}).values()})
+        chosen = [t for t in found if (bank_id is None or t[1] == bank_id)
+                  and (wave is None or t[2] == wave)]
+        if codes is not None and not chosen:
+            code = path.stem
+            if ws.find_partnership(code) is None and not found:
+                raise StocktakeError(f"partnership {code} is not in the workspace {ws.root}",
+                                     hint="check the code with `stocktake partnerships list`")
+            have = ", ".join(f"{b} {w}" for _, b, w in found) or "no responses at all"
+            wanted = " ".join(x for x in (bank_id, wave) if x) or "any bank"
+            raise StocktakeError(f"{code} has no responses to export for {wanted}",
+                                 hint=f"it has: {have}")
+        targets.extend(chosen)
+    return targets
+
+
+def gather_export(ws: "Workspace", bank: Bank, code: str, wave: str, *, redact: bool = False,
+                  national: "Benchmark | None" = None, exported_at: str | None = None,
+                  with_national: bool = True) -> PartnershipExport:
+    """Everything one partnership's export holds. Pass `national` when exporting many
+    partnerships of one bank and wave, so the national benchmark is computed once."""
+    from stocktake.national import national_benchmark, workspace_regions
+    from stocktake.scoring import score_partnership
+
+    partnership = ws.find_partnership(code)
+    if partnership is None:
+        from stocktake.reference import authority
+
+        known = authority(code)
+        partnership = Partnership(code, known.name if known else code,
+                                  workspace_regions(ws, [code]).get(code, ""),
+                                  known.type if known else "")
+    responses = sorted(ws.responses(code, bank=bank.id, wave=wave),
+                       key=lambda r: r.key.respondent)
+    if not responses:
+        raise StocktakeError(f"{code} has no responses to {bank.id} in wave {wave}",
+                             hint=f"see what it has with `stocktake answers {code}`")
+    moderations = ws.moderations(code, bank=bank.id, wave=wave)
+    if redact:
+        responses, moderations = redact_responses(bank, responses, moderations)
+    scores = score_partnership(bank, responses, moderations, partnership=code, wave=wave)
+    if national is None and with_national:
+        national = national_benchmark(ws, bank, wave)
+    if national is not None and (national.count < 2 or
+                                 all(s.partnership != code for s in national.scores)):
+        national = None
+    return PartnershipExport(partnership, bank, wave, tuple(responses), tuple(moderations),
+                             scores, national, exported_at or now_iso(), redact)
+
+
+def redact_responses(bank: Bank, responses: Iterable[Response],
+                     moderations: Iterable[Moderation] = ()
+                     ) -> tuple[list[Response], list[Moderation]]:
+    """Evidence, text answers and moderation reasons with likely personal data redacted."""
+    from stocktake.privacy import redact_text
+
+    cleaned = []
+    for response in responses:
+        answers = {}
+        for qid, answer in response.answers.items():
+            question = bank.question(qid) if bank.has_question(qid) else None
+            value = answer.value
+            if isinstance(value, str) and (question is None or question.type == "text"):
+                value = redact_text(value)
+            answers[qid] = replace(answer, value=value,
+                                   evidence=redact_text(answer.evidence or ""))
+        cleaned.append(replace(response, answers=answers))
+    return cleaned, [replace(m, reason=redact_text(m.reason or "")) for m in moderations]
+
+
+# ---------------------------------------------------------------- writing
+
+
+def export_stem(code: str, bank_id: str, wave: str) -> str:
+    return f"{code}-{bank_id}-{wave}"
+
+
+def write_export(export: PartnershipExport, fmt: str, out_dir: Path) -> list[Path]:
+    """Write one partnership's export in `fmt` into `out_dir`; returns the files written."""
+    if fmt not in FORMATS:
+        raise StocktakeError(f"unknown format '{fmt}'", hint=f"use one of {', '.join(FORMATS)}")
+    out_dir = Path(out_dir)
+    stem = export_stem(export.partnership.code, export.bank.id, export.wave)
+    if fmt == "xlsx":
+        from stocktake.workbooks.partnership import write_partnership_workbook
+
+        return [write_partnership_workbook(out_dir / f"{stem}.xlsx", export)]
+    answers, scores = export.answer_rows(), export.score_rows()
+    if fmt == "csv":
+        files = [(out_dir / f"{stem}.csv", csv_bytes(ANSWER_COLUMNS, answers)),
+                 (out_dir / f"{stem}-scores.csv", csv_bytes(SCORE_COLUMNS, scores))]
+    else:
+        files = [(out_dir / f"{stem}.json", json_bytes(ANSWER_COLUMNS, answers)),
+                 (out_dir / f"{stem}-scores.json", json_bytes(SCORE_COLUMNS, scores))]
+    for path, data in files:
+        try:
+            out_dir.mkdir(parents=True, exist_ok=True)
+            _replace_file(path, data)
+        except OSError as exc:
+            raise StocktakeError(f"cannot write {path} ({exc.strerror})",
+                                 hint="choose a folder you can write to with --out")
+    return [path for path, _ in files]
+
+
+def _replace_file(path: Path, data: bytes) -> None:
+    """Write via a temporary file and rename, so a reader never sees half a file; the mode
+    follows the umask, as the workbooks' does."""
+    import os
+
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def csv_bytes(columns: Sequence[str], rows: Iterable[dict[str, Any]]) -> bytes:
+    """UTF-8 CSV with a byte-order mark (so Excel reads accents), every cell injection-safe."""
+    from stocktake.safety import csv_safe
+
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([_csv_text(csv_safe(row.get(c))) for c in columns])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def json_bytes(columns: Sequence[str], rows: Iterable[dict[str, Any]]) -> bytes:
+    data = [{c: row.get(c) for c in columns} for row in rows]
+    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def _csv_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else str(round(value, 6))
+    return str(value)

@@ -1,0 +1,617 @@
+"""The national merge: reading returned partnership workbooks, checking them, building the result.
+
+Each file is checked before it is parsed (stocktake.file_checks), read with the fast reader
+(stocktake.workbook_reader), identified by its About sheet, matched to this machine's edition of
+its bank, and its answer data checked against the seal written at export. A file that fails any
+check is refused with its reason and the merge carries on. Files are grouped by bank and wave;
+the same partnership twice keeps the newest export. Scores are then computed from the merged
+answers by the same code as `stocktake scores` and `stocktake benchmark`.
+
+    result = merge_workbooks([Path("returns/")], Path("national.xlsx"))
+    result.rejected   # [Rejected(path, "seal broken: ...")]
+"""
+
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+from operator import itemgetter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
+
+from stocktake.banks import Bank
+from stocktake.errors import StocktakeError
+from stocktake.partnerships import Partnership
+from stocktake.responses import ANSWERED, Answer, Moderation, Response, ResponseKey
+from stocktake.seal import (ANSWER_FIELDS, HEADER_FIELDS, MODERATION_FIELDS, RESPONSE_FIELDS,
+                            canonical_answer_lists, canonical_lists, canonical_rows,
+                            canonical_text, seal_of)
+
+if TYPE_CHECKING:
+    from stocktake.benchmark import Benchmark
+    from stocktake.scoring import PartnershipScores
+    from stocktake.store import Workspace
+
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xltx", ".xltm", ".xls")
+BENCHMARK_REASON = "a benchmark workbook, not a partnership export"
+
+
+class WorkbookRejected(StocktakeError):
+    """A returned workbook the merge will not use; `reason` is the short why."""
+
+    def __init__(self, path: Path, reason: str):
+        super().__init__(f"{path}: refused: {reason}")
+        self.path = path
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class CheckedExport:
+    """A workbook that passed every check, as canonical rows (the fields of stocktake.seal):
+    plain lists of text, cheap to send back from a worker process."""
+
+    path: Path
+    bank_id: str
+    wave: str
+    partnership: Partnership
+    exported_at: str
+    responses: list[list[str]]
+    answers: list[list[str]]
+    moderations: list[list[str]]
+
+
+@dataclass(frozen=True)
+class ReturnedWorkbook:
+    """One partnership export, read and checked, with its scores.
+
+    The responses are built from the checked rows when first asked for: a merge scores each
+    workbook where it was read (perhaps in a worker process) and needs the responses again
+    only to store them.
+    """
+
+    path: Path
+    bank: Bank
+    wave: str
+    partnership: Partnership
+    exported_at: str
+    checked: CheckedExport = field(repr=False, compare=False)
+    scores: "PartnershipScores" = field(repr=False, compare=False)
+
+    @property
+    def responses(self) -> tuple[Response, ...]:
+        built = self.__dict__.get("_responses")
+        if built is None:
+            c = self.checked
+            built = _rebuild_responses(self.bank, c.partnership.code, c.wave, c.responses,
+                                       c.answers)
+            object.__setattr__(self, "_responses", built)
+        return built
+
+    @property
+    def moderations(self) -> tuple[Moderation, ...]:
+        c = self.checked
+        return tuple(_rebuild_moderation(self.bank.id, c.wave, c.partnership.code, m)
+                     for m in c.moderations)
+
+    @property
+    def respondents(self) -> int:
+        return len(self.checked.responses)
+
+    @property
+    def answers(self) -> int:
+        return len(self.checked.answers)
+
+
+@dataclass(frozen=True)
+class Rejected:
+    path: Path
+    reason: str
+
+
+@dataclass(frozen=True)
+class NationalOutput:
+    bank: Bank
+    wave: str
+    path: Path
+    benchmark: "Benchmark"
+
+
+@dataclass
+class MergeResult:
+    merged: list[ReturnedWorkbook] = field(default_factory=list)
+    rejected: list[Rejected] = field(default_factory=list)
+    outputs: list[NationalOutput] = field(default_factory=list)
+    # Benchmark workbooks met inside a folder (an earlier merge's or demo's output beside the
+    # exports): passed over, not refused, since nobody sent them as returns.
+    skipped: list[Rejected] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        """{merged: [{file, partnership, respondents, answers}], rejected: [{file, reason}], out}.
+
+        `out` is the national workbook's path; a list of paths when the files held more than
+        one bank or wave; null when nothing could be merged.
+        """
+        paths = [str(o.path) for o in self.outputs]
+        return {
+            "merged": [{"file": str(w.path), "partnership": w.partnership.code,
+                        "bank": w.bank.id, "wave": w.wave,
+                        "respondents": w.respondents, "answers": w.answers}
+                       for w in self.merged],
+            "rejected": [{"file": str(r.path), "reason": r.reason} for r in self.rejected],
+            "out": paths[0] if len(paths) == 1 else (paths or None),
+            "skipped": [{"file": str(r.path), "reason": r.reason} for r in self.skipped],
+        }
+
+
+# ---------------------------------------------------------------- finding files
+
+
+def collect_files(paths: Sequence[Path], skip: Iterable[Path] = ()) -> tuple[list[Path],
+                                                                           list[Rejected]]:
+    """Files named, and the workbooks inside folders named (recursively), each once, in order.
+
+    Office's lock files (`~$name.xlsx`) and hidden files inside folders are passed over; a path
+    that does not exist is refused at once.
+    """
+    skipped = {Path(p).resolve() for p in skip}
+    found: list[Path] = []
+    missing: list[Rejected] = []
+    seen: set[Path] = set()
+
+    def add(path: Path) -> None:
+        resolved = path.resolve()
+        if resolved in seen or resolved in skipped:
+            return
+        seen.add(resolved)
+        found.append(path)
+
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                name = child.name
+                if child.is_file() and child.suffix.lower() in WORKBOOK_SUFFIXES and \
+                        not name.startswith(("~$", ".")):
+                    add(child)
+        elif path.exists():
+            add(path)
+        else:
+            missing.append(Rejected(path, "no such file or folder"))
+    return found, missing
+
+
+# ---------------------------------------------------------------- reading one workbook
+
+
+class BankShelf:
+    """Banks by id, found once each; a bank this machine does not have is a reason, not a crash."""
+
+    def __init__(self, banks: Iterable[Bank] = ()):
+        self._banks: dict[str, Bank | StocktakeError] = {b.id: b for b in banks}
+
+    def get(self, bank_id: str) -> Bank:
+        if bank_id not in self._banks:
+            from stocktake.banks import find_bank
+
+            try:
+                self._banks[bank_id] = find_bank(bank_id)
+            except StocktakeError as exc:
+                self._banks[bank_id] = exc
+        found = self._banks[bank_id]
+        if isinstance(found, StocktakeError):
+            raise found
+        return found
+
+
+def read_returned_workbook(path: Path, shelf: BankShelf | None = None, *,
+                           reader: str = "calamine") -> ReturnedWorkbook:
+    """Read, check and score one partnership export; WorkbookRejected says why it cannot be
+    used."""
+    shelf = shelf or BankShelf()
+    return scored_workbook(check_returned_workbook(path, shelf, reader=reader), shelf)
+
+
+def check_returned_workbook(path: Path, shelf: BankShelf, *,
+                            reader: str = "calamine") -> CheckedExport:
+    """Every check a returned workbook must pass, in the order that gives the clearest reason:
+    a safe workbook file, a stocktake export, this machine's edition of its bank, the sheets
+    it needs, an intact seal, rows of one partnership."""
+    from stocktake.file_checks import check_workbook_file
+    from stocktake.workbook_reader import MissingSheet, read_sheets
+
+    path = Path(path)
+    try:
+        check_workbook_file(path)
+    except StocktakeError as exc:
+        raise WorkbookRejected(path, getattr(exc, "reason", None) or exc.message)
+    try:
+        sheets = read_sheets(path, ["About"], optional=["Answers", "_responses", "_moderations"],
+                             reader=reader, empty_as_none=False)
+    except MissingSheet:
+        raise WorkbookRejected(path, "not a stocktake export (no About sheet)")
+    except StocktakeError as exc:
+        raise WorkbookRejected(path, getattr(exc, "reason", None) or exc.message)
+    except Exception as exc:  # noqa: BLE001 - any parser failure on untrusted input is a refusal
+        raise WorkbookRejected(path, f"cannot be read as a workbook ({type(exc).__name__})")
+    about = about_values(sheets["About"])
+    _check_identity(path, about)
+    for name in ("Answers", "_responses"):
+        if name not in sheets:
+            raise WorkbookRejected(path, f"sheet '{name}' is missing; send the workbook as "
+                                         "stocktake exported it")
+    bank = _matching_bank(path, about, shelf)
+    header = canonical_rows("header", [about])[0]
+    answers = canonical_answer_lists(_records(path, sheets["Answers"], ANSWER_FIELDS,
+                                              "Answers"), bank)
+    responses = canonical_lists("responses", _records(path, sheets["_responses"],
+                                                      RESPONSE_FIELDS, "_responses"))
+    moderations = canonical_lists("moderations", _records(
+        path, sheets.get("_moderations") or [list(MODERATION_FIELDS)], MODERATION_FIELDS,
+        "_moderations"))
+    seal = canonical_text(about.get("seal")).strip()
+    if not seal:
+        raise WorkbookRejected(path, "no seal in the About sheet")
+    if seal_of(header, responses, answers, moderations) != seal:
+        raise WorkbookRejected(path, "seal broken: the answer data was edited after export "
+                                     "(it no longer matches the seal in About)")
+    code, wave = header[HEADER_FIELDS.index("partnership")], header[HEADER_FIELDS.index("wave")]
+    others = {row[0] for row in answers} | {row[0] for row in responses}
+    others.discard(code)
+    if others:
+        raise WorkbookRejected(path, "holds rows for other partnerships "
+                                     f"({', '.join(sorted(others))})")
+    orphans = {row[1] for row in answers} - {row[1] for row in responses}
+    if orphans:
+        raise WorkbookRejected(path, "answers of respondents missing from the _responses sheet "
+                                     f"({', '.join(sorted(orphans))})")
+    return CheckedExport(path, bank.id, wave, partnership_from_about(code, about),
+                         header[HEADER_FIELDS.index("exported_at")], responses, answers,
+                         moderations)
+
+
+def scored_workbook(checked: CheckedExport, shelf: BankShelf,
+                    scores: "PartnershipScores | None" = None) -> ReturnedWorkbook:
+    """The workbook with its responses rebuilt and scored (by the same code as `stocktake
+    scores`), unless `scores` were worked out already."""
+    from stocktake.scoring import score_partnership
+
+    bank = shelf.get(checked.bank_id)
+    wb = ReturnedWorkbook(checked.path, bank, checked.wave, checked.partnership,
+                          checked.exported_at, checked, scores)  # type: ignore[arg-type]
+    if scores is None:
+        scores = score_partnership(bank, list(wb.responses), list(wb.moderations),
+                                   partnership=checked.partnership.code, wave=checked.wave)
+        object.__setattr__(wb, "scores", scores)
+    return wb
+
+
+def about_values(rows: list[list[Any]]) -> dict[str, Any]:
+    """key -> value from an About sheet's first two columns."""
+    found: dict[str, Any] = {}
+    for row in rows:
+        if len(row) >= 2 and isinstance(row[0], str) and row[0].strip():
+            found.setdefault(row[0].strip(), row[1])
+    return found
+
+
+def _check_identity(path: Path, about: dict[str, Any]) -> None:
+    from stocktake.workbooks import (BENCHMARK_WORKBOOK, FORMAT_VERSION, PARTNERSHIP_EXPORT,
+                                     RESPONSE_FORM)
+
+    kind = canonical_text(about.get("format")).strip()
+    if kind == RESPONSE_FORM:
+        raise WorkbookRejected(path, "a response form, not a partnership export; import it with "
+                                     "`stocktake forms import`")
+    if kind == BENCHMARK_WORKBOOK:
+        raise WorkbookRejected(path, BENCHMARK_REASON)
+    if kind != PARTNERSHIP_EXPORT:
+        raise WorkbookRejected(path, "not a stocktake export (its About sheet does not say "
+                                     f"'{PARTNERSHIP_EXPORT}')")
+    version = canonical_text(about.get("format_version")).strip()
+    if version != str(FORMAT_VERSION):
+        raise WorkbookRejected(path, f"export format {version or '?'} is not one this version "
+                                     f"of stocktake reads (format {FORMAT_VERSION})")
+
+
+def _matching_bank(path: Path, about: dict[str, Any], shelf: BankShelf) -> Bank:
+    bank_id = canonical_text(about.get("bank")).strip()
+    version = canonical_text(about.get("bank_version")).strip()
+    digest = canonical_text(about.get("bank_hash")).strip()
+    try:
+        bank = shelf.get(bank_id)
+    except StocktakeError:
+        raise WorkbookRejected(path, f"bank '{bank_id}' is not installed here")
+    if version != bank.version:
+        raise WorkbookRejected(path, f"different bank version: exported with {bank_id} "
+                                     f"{version}, this merge uses {bank.version}")
+    if digest != bank.hash:
+        raise WorkbookRejected(path, f"different edition of bank {bank_id} {version}: its "
+                                     f"questions differ from this machine's (hash "
+                                     f"{digest[:12]} vs {bank.hash[:12]})")
+    return bank
+
+
+def _records(path: Path, rows: list[list[Any]], fields: Sequence[str],
+             sheet: str) -> list[list[Any]]:
+    """Rows as lists of `fields` found by the header's names; empty rows (a table's tail, a
+    re-save's padding) are dropped."""
+    if not rows:
+        raise WorkbookRejected(path, f"sheet '{sheet}' is empty")
+    header = [canonical_text(h).strip() for h in rows[0]]
+    missing = [f for f in fields if f not in header]
+    if missing:
+        raise WorkbookRejected(path, f"sheet '{sheet}' has no column {', '.join(missing)}")
+    index = [header.index(f) for f in fields]
+    width = max(index) + 1
+    pick = itemgetter(*index)
+    records = []
+    for row in rows[1:]:
+        if len(row) < width:
+            row = list(row) + [None] * (width - len(row))
+        picked = pick(row)
+        # An empty row (a table's tail, a re-save's padding): None or "" in every field.
+        if (picked[0] is None or picked[0] == "") and \
+                all(v is None or v == "" for v in picked):
+            continue
+        records.append(picked)
+    return records
+
+
+def partnership_from_about(code: str, about: dict[str, Any]) -> Partnership:
+    """The partnership an About sheet names; the reference list fills what it leaves out."""
+    from stocktake.reference import authority
+
+    name = canonical_text(about.get("partnership_name")).strip()
+    region = canonical_text(about.get("region")).strip()
+    known = authority(code)
+    if known is not None:
+        return Partnership(code, name or known.name, region or known.region, known.type)
+    return Partnership(code, name or code, region, "")
+
+
+def _rebuild_responses(bank: Bank, code: str, wave: str, responses: list[list[str]],
+                       answers: list[list[str]]) -> tuple[Response, ...]:
+    """Responses from canonical rows (the fields of stocktake.seal, in order)."""
+    by_respondent: dict[str, dict[str, Answer]] = defaultdict(dict)
+    types = {q.id: q.type for q in bank.questions}
+    for _, respondent, qid, status, value, evidence, answered_at in answers:
+        if status != ANSWERED or value == "":
+            stored: Any = None
+        else:
+            qtype = types.get(qid)
+            # Levels are the bulk of every bank: whole numbers in canonical text.
+            stored = int(value) if qtype == "scale" and value.isdigit() else \
+                value if qtype in ("yesno", "choice", "text") else _answer_value(qtype, value)
+        by_respondent[respondent][qid] = Answer(qid, status, stored, evidence, answered_at)
+    rebuilt = []
+    for _, respondent, role, mode, adviser, version, digest, started_at, updated_at in responses:
+        key = ResponseKey(code, bank.id, wave, respondent)
+        rebuilt.append(Response(key, role, mode or "interview", adviser, version, digest,
+                                started_at, updated_at, by_respondent.pop(respondent, {})))
+    return tuple(sorted(rebuilt, key=lambda r: r.key.respondent))
+
+
+def _answer_value(qtype: str | None, text: str) -> Any:
+    """A stored answer value from its canonical text: levels and numbers as numbers, multi as
+    a list of option ids, anything else as text."""
+    if text == "":
+        return None
+    if qtype in ("scale", "number"):
+        try:
+            number = float(text)
+        except ValueError:
+            return text
+        if qtype == "scale" or number.is_integer():
+            return int(number)
+        return number
+    if qtype == "multi":
+        return [part for part in text.split(";") if part]
+    return text
+
+
+def _rebuild_moderation(bank_id: str, wave: str, code: str, row: list[str]) -> Moderation:
+    _, area, score, reason, adviser, moderated_at = row
+    try:
+        value = float(score)
+    except ValueError:
+        value = 0.0
+    return Moderation(code, bank_id, wave, area, value, reason, adviser, moderated_at)
+
+
+# ---------------------------------------------------------------- the whole merge
+
+
+def read_workbooks(paths: Sequence[Path], *, shelf: BankShelf | None = None,
+                   progress: Callable[[Path], None] | None = None,
+                   reader: str = "calamine", workers: int | None = None,
+                   ) -> tuple[list[ReturnedWorkbook], list[Rejected]]:
+    """Read every file; each is either a ReturnedWorkbook or a Rejected with its reason.
+
+    Reading and checking a workbook is independent of every other, so a large merge spreads
+    the files over `workers` processes (default: one per CPU, from 16 files up); results come
+    back in file order either way. Each workbook is scored where it was read.
+    """
+    shelf = shelf or BankShelf()
+    if workers is None:
+        workers = min(os.cpu_count() or 1, MAX_WORKERS) if len(paths) >= PARALLEL_FROM else 1
+    read: list[ReturnedWorkbook] = []
+    rejected: list[Rejected] = []
+    for path, outcome in _outcomes(paths, shelf, reader, workers):
+        if isinstance(outcome, Rejected):
+            rejected.append(outcome)
+        else:
+            read.append(outcome)
+        if progress is not None:
+            progress(Path(path))
+    return read, rejected
+
+
+PARALLEL_FROM = 16
+MAX_WORKERS = 8
+
+
+def _outcomes(paths: Sequence[Path], shelf: BankShelf, reader: str, workers: int):
+    if workers <= 1 or len(paths) < 2:
+        for path in paths:
+            yield path, _scored(_read_in(Path(path), shelf, reader), shelf)
+        return
+    import multiprocessing
+
+    # fork shares the already-imported modules and banks with the workers at no cost; where
+    # there is no fork (Windows, macOS default) spawn pays one import per worker.
+    global _WORKER_SHELF
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    chunk = max(1, len(paths) // (workers * 8))
+    _WORKER_SHELF = shelf  # forked workers inherit the banks already found
+    try:
+        with context.Pool(workers) as pool:
+            jobs = [(str(p), reader) for p in paths]
+            for path, outcome in zip(paths, pool.imap(_read_in_worker, jobs, chunksize=chunk)):
+                yield path, _scored(outcome, shelf)
+    finally:
+        _WORKER_SHELF = None
+
+
+def _read_in(path: Path, shelf: BankShelf,
+             reader: str) -> tuple[CheckedExport, "PartnershipScores | None"] | Rejected:
+    try:
+        return check_returned_workbook(path, shelf, reader=reader), None
+    except WorkbookRejected as exc:
+        return Rejected(exc.path, exc.reason)
+    except StocktakeError as exc:
+        return Rejected(path, exc.message)
+    except Exception as exc:  # noqa: BLE001 - one odd file must not stop the other 150
+        return Rejected(path, f"cannot be read ({type(exc).__name__}: {exc})")
+
+
+def _scored(outcome: Any, shelf: BankShelf) -> ReturnedWorkbook | Rejected:
+    if isinstance(outcome, Rejected):
+        return outcome
+    checked, scores = outcome
+    try:
+        return scored_workbook(checked, shelf, scores)
+    except Exception as exc:  # noqa: BLE001 - as above: refuse the file, go on
+        return Rejected(checked.path, f"cannot be read ({type(exc).__name__}: {exc})")
+
+
+_WORKER_SHELF: BankShelf | None = None
+
+
+def _read_in_worker(job: tuple[str, str]) -> Any:
+    """In a worker: check and score one file. What goes back is the checked rows (lists of
+    text) and the scores; pickling thousands of frozen Answer objects instead would cost more
+    than the worker saves, so the parent rebuilds responses only if it stores them."""
+    global _WORKER_SHELF
+    if _WORKER_SHELF is None:
+        _WORKER_SHELF = BankShelf()
+    path, reader = job
+    outcome = _read_in(Path(path), _WORKER_SHELF, reader)
+    if isinstance(outcome, Rejected):
+        return outcome
+    checked = outcome[0]
+    try:
+        return checked, scored_workbook(checked, _WORKER_SHELF).scores
+    except Exception as exc:  # noqa: BLE001
+        return Rejected(checked.path, f"cannot be read ({type(exc).__name__}: {exc})")
+
+
+def newest_exports(workbooks: Sequence[ReturnedWorkbook]
+                   ) -> tuple[list[ReturnedWorkbook], list[Rejected]]:
+    """One workbook per (bank, wave, partnership): the newest export; the others are refused."""
+    best: dict[tuple[str, str, str], ReturnedWorkbook] = {}
+    for wb in workbooks:
+        key = (wb.bank.id, wb.wave, wb.partnership.code)
+        held = best.get(key)
+        if held is None or wb.exported_at > held.exported_at:
+            best[key] = wb
+    kept = [wb for wb in workbooks if best[(wb.bank.id, wb.wave, wb.partnership.code)] is wb]
+    rejected = []
+    for wb in workbooks:
+        winner = best[(wb.bank.id, wb.wave, wb.partnership.code)]
+        if winner is wb:
+            continue
+        when = "the same export" if winner.exported_at == wb.exported_at else \
+            f"a newer export ({winner.exported_at})"
+        rejected.append(Rejected(wb.path, f"duplicate: {wb.partnership.code} {wb.bank.id} "
+                                          f"{wb.wave} is also in {winner.path}, {when}; that "
+                                          "one is merged"))
+    return kept, rejected
+
+
+def national_benchmark_of(bank: Bank, workbooks: Sequence[ReturnedWorkbook]) -> "Benchmark":
+    """The benchmark of merged workbooks from their scores, by the terminal's code."""
+    from stocktake.benchmark import build_benchmark
+
+    regions = {wb.partnership.code: wb.partnership.region for wb in workbooks}
+    return build_benchmark(bank, [wb.scores for wb in workbooks], regions)
+
+
+def output_paths(out: Path, groups: Sequence[tuple[str, str]]) -> list[Path]:
+    """`out` for one group; `<stem>-<bank>-<wave>.xlsx` beside it for each of several."""
+    if len(groups) <= 1:
+        return [out]
+    return [out.with_name(f"{out.stem}-{bank}-{wave}{out.suffix or '.xlsx'}")
+            for bank, wave in groups]
+
+
+def merge_workbooks(paths: Sequence[Path], out: Path, *, workspace: "Workspace | None" = None,
+                    redact: bool = False, progress: Callable[[Path], None] | None = None,
+                    on_files: Callable[[int], None] | None = None,
+                    reader: str = "calamine", workers: int | None = None) -> MergeResult:
+    """Read, check and group the files, write the national workbook(s), optionally import.
+
+    `on_files` hears how many files were found before reading starts (for a progress bar).
+    """
+    from stocktake.workbooks.benchmark import write_national_workbook
+
+    out = Path(out)
+    files, missing = collect_files(paths, skip=[out])
+    if on_files is not None:
+        on_files(len(files))
+    read, rejected = read_workbooks(files, progress=progress, reader=reader, workers=workers)
+    kept, duplicates = newest_exports(read)
+    named = {Path(p).resolve() for p in paths}
+    skipped = [r for r in rejected
+               if r.reason == BENCHMARK_REASON and r.path.resolve() not in named]
+    rejected = [r for r in rejected if r not in skipped]
+    result = MergeResult(rejected=missing + rejected + duplicates, skipped=skipped)
+    groups: dict[tuple[str, str], list[ReturnedWorkbook]] = defaultdict(list)
+    for wb in kept:
+        groups[(wb.bank.id, wb.wave)].append(wb)
+    ordered = sorted(groups)
+    for (bank_id, wave), path in zip(ordered, output_paths(out, ordered)):
+        members = sorted(groups[(bank_id, wave)], key=lambda w: w.partnership.code)
+        bank = members[0].bank
+        benchmark = national_benchmark_of(bank, members)
+        write_national_workbook(path, benchmark, bank,
+                                {wb.partnership.code: wb.partnership for wb in members},
+                                sources=[(wb.partnership.code, wb.path.name, wb.exported_at,
+                                          wb.respondents, wb.answers) for wb in members])
+        result.outputs.append(NationalOutput(bank, wave, path, benchmark))
+        result.merged.extend(members)
+        if workspace is not None:
+            import_into_workspace(workspace, members, redact=redact)
+    return result
+
+
+def import_into_workspace(ws: "Workspace", workbooks: Sequence[ReturnedWorkbook], *,
+                          redact: bool = False) -> None:
+    """Partnerships in one write, then each partnership's responses in one write; with
+    `redact`, likely personal data in evidence and text answers is replaced first (scores do
+    not change: neither is scored)."""
+    from stocktake.exports import redact_responses
+
+    ws.add_partnerships(wb.partnership for wb in workbooks)
+    for wb in workbooks:
+        responses, moderations = list(wb.responses), list(wb.moderations)
+        if redact:
+            responses, moderations = redact_responses(wb.bank, responses, moderations)
+        ws.write_responses(wb.partnership.code, responses)
+        if moderations:
+            held = {(m.area, m.moderated_at) for m in
+                    ws.moderations(wb.partnership.code, bank=wb.bank.id, wave=wb.wave)}
+            for moderation in moderations:
+                if (moderation.area, moderation.moderated_at) not in held:
+                    ws.add_moderation(moderation)

@@ -1,0 +1,52 @@
+"""Spreadsheet-injection guard: text people typed stays text in every workbook and CSV we write.
+
+A cell whose text begins with `=`, `+`, `-`, `@`, tab or carriage return can be taken for a
+formula by Excel, LibreOffice or openpyxl itself (which turns any str starting with "=" into a
+formula). Following the OWASP guidance on CSV injection, workbook cells get such text as a string
+cell, and CSV fields get a leading apostrophe.
+
+    set_text_cell(ws["B2"], evidence)          # never a live formula
+    writer.writerow([csv_safe(v) for v in row])
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+_ILLEGAL = None  # openpyxl's pattern of characters XML cannot hold, loaded on first use
+
+
+def is_formula_like(text: str) -> bool:
+    return isinstance(text, str) and text.startswith(FORMULA_PREFIXES)
+
+
+def set_text_cell(cell: Any, value: Any) -> None:
+    """Put `value` in an openpyxl cell; a str is always stored as a string, never a formula.
+
+    openpyxl decides the type on assignment (a str starting with "=" becomes data_type "f", which
+    is saved as an <f> element); forcing data_type "s" afterwards makes it save as plain text.
+    Works for ordinary and write-only cells. Control characters XML cannot hold (which openpyxl
+    would refuse with IllegalCharacterError) are dropped, so pasted text never stops an export.
+    """
+    if isinstance(value, str):
+        cell.value = _illegal_characters().sub("", value)
+        cell.data_type = "s"
+    else:
+        cell.value = value
+
+
+def _illegal_characters():
+    global _ILLEGAL
+    if _ILLEGAL is None:  # openpyxl is imported by whoever writes cells, not by `import stocktake`
+        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+        _ILLEGAL = ILLEGAL_CHARACTERS_RE
+    return _ILLEGAL
+
+
+def csv_safe(value: Any) -> Any:
+    """A formula-like string with a leading apostrophe; anything else unchanged."""
+    if is_formula_like(value):
+        return "'" + value
+    return value

@@ -1,0 +1,131 @@
+"""Reading the cells of returned workbooks fast: python-calamine, openpyxl read-only as fallback.
+
+Reading is most of a national merge's cost. On a 4,000-row workbook python-calamine (Rust) was
+about 17 times faster than openpyxl's read-only mode; `benchmarks/bench_merge.py` measures both
+on exported workbooks, so the choice stays a measurement. openpyxl remains the fallback for a file
+calamine cannot parse, and the baseline the benchmark compares against.
+
+Both readers give the same shape: per sheet, a list of rows, each a list of cell values, with
+None for an empty cell (calamine's "" and openpyxl's None agree), so callers never care which
+reader ran. Callers check the file with :func:`stocktake.file_checks.check_workbook_file` first.
+
+    sheets = read_sheets(Path("returns/camden.xlsx"), ["About", "Answers"])
+    for row in sheets["Answers"][1:]:
+        ...
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Iterable
+
+from stocktake.errors import StocktakeError
+
+Rows = list[list[Any]]
+READERS = ("calamine", "openpyxl")
+
+
+class MissingSheet(StocktakeError):
+    def __init__(self, path: Path, sheet: str, present: Iterable[str]):
+        names = ", ".join(present) or "none"
+        super().__init__(f"{path}: no sheet '{sheet}' (sheets: {names})",
+                         hint="send the workbook as stocktake wrote it, with every sheet")
+        self.sheet = sheet
+
+
+def sheet_names(path: Path) -> list[str]:
+    """The workbook's sheet names in order (calamine; openpyxl if calamine cannot read it)."""
+    try:
+        from python_calamine import CalamineWorkbook
+
+        return list(CalamineWorkbook.from_path(str(path)).sheet_names)
+    except Exception:  # noqa: BLE001 - any calamine failure falls back to openpyxl
+        wb = _openpyxl_open(path)
+        try:
+            return list(wb.sheetnames)
+        finally:
+            wb.close()
+
+
+def read_sheets(path: Path, sheets: Iterable[str], *, reader: str = "calamine",
+                optional: Iterable[str] = (), empty_as_none: bool = True) -> dict[str, Rows]:
+    """The rows of the named sheets; MissingSheet for a named sheet the file lacks.
+
+    Sheets in `optional` are read when present and left out of the result when not. A file
+    calamine cannot parse is tried with openpyxl before it is refused. Empty cells are None;
+    with `empty_as_none` False they may also be "" (calamine's way), for callers that treat
+    both alike and would rather not pay for the conversion.
+    """
+    path = Path(path)
+    wanted, maybe = list(sheets), list(optional)
+    if reader not in READERS:
+        raise ValueError(f"reader must be one of {READERS}")
+    if reader == "calamine":
+        try:
+            return _read_calamine(path, wanted, maybe, empty_as_none)
+        except MissingSheet:
+            raise
+        except Exception:  # noqa: BLE001 - a file calamine chokes on gets the second reader
+            pass
+    return _read_openpyxl(path, wanted, maybe)
+
+
+def _read_calamine(path: Path, wanted: list[str], maybe: list[str],
+                   empty_as_none: bool = True) -> dict[str, Rows]:
+    from python_calamine import CalamineWorkbook
+
+    wb = CalamineWorkbook.from_path(str(path))
+    try:
+        present = list(wb.sheet_names)
+        out: dict[str, Rows] = {}
+        for name in wanted + maybe:
+            if name not in present:
+                if name in maybe:
+                    continue
+                raise MissingSheet(path, name, present)
+            # skip_empty_area=False keeps row 1 as row 1 even when its first cells are empty.
+            rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            if empty_as_none:
+                rows = [[None if v == "" else v for v in row] if "" in row else row
+                        for row in rows]
+            out[name] = rows
+        return out
+    finally:
+        close = getattr(wb, "close", None)
+        if close is not None:
+            close()
+
+
+def _openpyxl_open(path: Path):
+    from stocktake.file_checks import safe_load_workbook
+
+    return safe_load_workbook(path, read_only=True, data_only=True)
+
+
+def _read_openpyxl(path: Path, wanted: list[str], maybe: list[str]) -> dict[str, Rows]:
+    wb = _openpyxl_open(path)
+    try:
+        present = list(wb.sheetnames)
+        out: dict[str, Rows] = {}
+        for name in wanted + maybe:
+            if name not in present:
+                if name in maybe:
+                    continue
+                raise MissingSheet(path, name, present)
+            ws = wb[name]
+            # A read-only sheet trusts the file's <dimension>, which some writers leave stale.
+            ws.reset_dimensions()
+            out[name] = [[None if v == "" else v for v in row]
+                         for row in ws.iter_rows(values_only=True)]
+        return out
+    finally:
+        wb.close()
+
+
+def cell_ref(row: int, col: int) -> str:
+    """1-based row and column -> "F12"."""
+    letters = ""
+    while col:
+        col, rest = divmod(col - 1, 26)
+        letters = chr(65 + rest) + letters
+    return f"{letters}{row}"

@@ -1,0 +1,418 @@
+"""The partnership workbook: one partnership's stocktake as a report a council can keep.
+
+Sheets: `Summary` (scores by area with band colours, national median and quartile when known, a
+radar and a bar chart), `Answers` (one row per answer, an Excel table with filters), `About`
+(where it came from, and the integrity seal), and two hidden sheets, `_responses` and
+`_moderations`, that let a national merge rebuild the responses exactly. Every cell holds a
+value, never a formula, so a re-save cannot change a result.
+
+    export = gather_export(ws, bank, "E09000007", "2026-27")
+    write_partnership_workbook(Path("exports/E09000007-idea-stocktake-2026-27.xlsx"), export)
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from openpyxl import Workbook
+from openpyxl.chart import BarChart, RadarChart, Reference
+from openpyxl.chart.label import DataLabelList
+from openpyxl.chart.marker import DataPoint
+from openpyxl.chart.series import SeriesLabel
+from openpyxl.chart.shapes import GraphicalProperties
+from openpyxl.styles import Alignment, Font
+from openpyxl.worksheet.pagebreak import Break
+from openpyxl.worksheet.table import Table, TableStyleInfo
+
+from stocktake import __version__
+from stocktake.exports import ANSWER_COLUMNS
+from stocktake.safety import set_text_cell
+from stocktake.seal import SEAL_METHOD, clean_text, compute_seal
+from stocktake.workbooks import FORMAT_VERSION, PARTNERSHIP_EXPORT
+from stocktake.workbooks.styles import (ACCENT, BODY_FONT, CENTRE, LABEL_FONT, NOTE_FONT,
+                                        SCORE_FORMAT, SHARE_FORMAT, WRAP_TOP, StyleMemo,
+                                        chart_title, fill_band, fit_row_height, hex_colour,
+                                        key_value_rows, print_setup, save_workbook, set_widths,
+                                        style_body, style_header_row, write_title)
+
+if TYPE_CHECKING:
+    from stocktake.exports import PartnershipExport
+
+RESPONSE_COLUMNS = ("partnership", "respondent", "role", "mode", "adviser", "bank_version",
+                    "bank_hash", "started_at", "updated_at")
+MODERATION_COLUMNS = ("partnership", "area", "score", "reason", "adviser", "moderated_at")
+SUMMARY_COLUMNS = ("Area", "Score", "Level", "Coverage", "Respondents", "Spread", "Divergent",
+                   "Moderated", "National median", "National quartile")
+TEXT_COLUMNS = {"partnership", "respondent", "role", "area", "question", "question_text",
+                "status", "evidence", "answered_at", "mode", "adviser", "bank_version",
+                "bank_hash", "started_at", "updated_at", "reason", "moderated_at"}
+
+
+def write_partnership_workbook(path: Path, export: "PartnershipExport") -> Path:
+    """Write the workbook to `path` (atomically: a reader never sees half a file)."""
+    return save_workbook(partnership_workbook(export), Path(path))
+
+
+def partnership_workbook(export: "PartnershipExport") -> Workbook:
+    wb = Workbook()
+    summary = wb.active
+    summary.title = "Summary"
+    # Cleaned first, so the seal covers exactly the text the cells will hold.
+    answer_rows = _cleaned(export.answer_rows())
+    response_rows = _cleaned(_response_row(r) for r in export.responses)
+    moderation_rows = _cleaned(m.to_doc() for m in export.moderations)
+    _write_summary(summary, export)
+    _write_answers(wb.create_sheet("Answers"), export, answer_rows)
+    header = about_header(export)
+    seal = compute_seal(header, response_rows, answer_rows, moderation_rows, bank=export.bank)
+    _write_about(wb.create_sheet("About"), export, header, seal, len(answer_rows))
+    _write_hidden(wb.create_sheet("_responses"), RESPONSE_COLUMNS, response_rows)
+    _write_hidden(wb.create_sheet("_moderations"), MODERATION_COLUMNS, moderation_rows)
+    return wb
+
+
+def _cleaned(rows: Any) -> list[dict[str, Any]]:
+    return [{k: clean_text(v) for k, v in row.items()} for row in rows]
+
+
+def about_header(export: "PartnershipExport") -> dict[str, Any]:
+    """The About values the seal covers (HEADER_FIELDS of stocktake.seal)."""
+    return {"bank": export.bank.id, "bank_version": export.bank.version,
+            "bank_hash": export.bank.hash, "wave": clean_text(export.wave),
+            "partnership": export.partnership.code, "exported_at": export.exported_at}
+
+
+def _response_row(response: Any) -> dict[str, Any]:
+    return {"partnership": response.key.partnership, "respondent": response.key.respondent,
+            "role": response.role, "mode": response.mode, "adviser": response.adviser,
+            "bank_version": response.bank_version, "bank_hash": response.bank_hash,
+            "started_at": response.started_at, "updated_at": response.updated_at}
+
+
+def _header_texts(export: "PartnershipExport") -> tuple[str, str]:
+    p = export.partnership
+    return (f"{p.name} ({p.code})",
+            f"{export.bank.title}, {export.wave} - exported {export.exported_at[:10]}")
+
+
+# ---------------------------------------------------------------- Summary
+
+
+def _write_summary(ws: Any, export: "PartnershipExport") -> None:
+    p, scores, bank = export.partnership, export.scores, export.bank
+    write_title(ws, "A1", f"{p.name}: children's services stocktake",
+                f"{bank.title} - wave {export.wave}")
+    overall = "" if scores.overall is None else f"{scores.overall:.1f} out of 100"
+    info = [("Partnership", p.name), ("Code", p.code), ("Region", p.region or "-"),
+            ("Question bank", f"{bank.title} ({bank.id} {bank.version})"),
+            ("Wave", export.wave), ("Respondents", scores.respondents),
+            ("Overall score", overall), ("Overall level", scores.overall_level or "withheld"),
+            ("Exported", export.exported_at)]
+    next_row = key_value_rows(ws, 4, info)
+    level_cell = ws.cell(row=next_row - 2, column=2)
+    fill_band(level_cell, scores.overall_colour)
+    level_cell.font = LABEL_FONT
+    # Values run across the table's width, so a long bank title stays on one line.
+    for row in range(4, next_row):
+        ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=len(SUMMARY_COLUMNS))
+
+    top = next_row + 1
+    for col, name in enumerate(SUMMARY_COLUMNS, start=1):
+        set_text_cell(ws.cell(row=top, column=col), name)
+    style_header_row(ws, top, 1, len(SUMMARY_COLUMNS))
+    row = top
+    for area in scores.areas:
+        row += 1
+        _summary_row(ws, row, area.title, area.score, area.level, area.coverage,
+                     area.respondents, area.spread, area.divergent, area.moderated,
+                     export.national_median(area.id), export.national_quartile(area.id))
+    first_area, last_area = top + 1, row
+    row += 1
+    _summary_row(ws, row, "Overall", scores.overall, scores.overall_level, None,
+                 scores.respondents, None, None, None,
+                 export.national_median("overall"), export.national_quartile("overall"))
+    style_body(ws, top + 1, row, 1, len(SUMMARY_COLUMNS), wrap_cols=[1])
+    for r in range(top + 1, row + 1):
+        fit_row_height(ws, r, [(40, ws.cell(row=r, column=1).value)])
+    for col in range(1, len(SUMMARY_COLUMNS) + 1):
+        ws.cell(row=row, column=col).font = LABEL_FONT
+    for r in range(top + 1, row + 1):
+        for col in range(2, len(SUMMARY_COLUMNS) + 1):
+            ws.cell(row=r, column=col).alignment = CENTRE
+    _fill_levels(ws, top + 1, row, scores)
+
+    notes = _notes(export)
+    note_row = row + 2
+    for text in notes:
+        cell = ws.cell(row=note_row, column=1)
+        set_text_cell(cell, text)
+        cell.font = NOTE_FONT
+        cell.alignment = WRAP_TOP
+        # Across the table's width: a moderation's reason may run to a few lines.
+        ws.merge_cells(start_row=note_row, start_column=1, end_row=note_row,
+                       end_column=len(SUMMARY_COLUMNS))
+        fit_row_height(ws, note_row, [(140, text)])
+        note_row += 1
+
+    _write_chart_labels(ws, export, top, first_area)
+    # The charts print on a page of their own, large enough to read, after the table.
+    ws.row_breaks.append(Break(id=note_row))
+    _add_charts(ws, export, first_area, last_area, note_row + 2)
+    set_widths(ws, {"A": 40, "B": 9, "C": 13, "D": 10, "E": 12, "F": 9, "G": 10, "H": 11,
+                    "I": 11, "J": 11, "K": 3, "L": 26})
+    ws.sheet_view.showGridLines = False
+    ws.print_area = f"A1:J{note_row + 2 + CHART_ROWS}"
+    left, right = _header_texts(export)
+    print_setup(ws, header_left=left, header_right=right)
+
+
+CHART_ROWS = 30  # rows of 15 points the charts cover: 14.5 cm and a margin
+CHART_LABEL_COL = 12  # column L, outside the print area
+
+
+def chart_label(title: str, limit: int = 26) -> str:
+    """An area title short enough to sit around a radar chart without crushing it."""
+    if len(title) <= limit:
+        return title
+    cut = title[:limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:-")
+    for small in (" and", " of", " for", " the", " to"):
+        if cut.endswith(small):
+            cut = cut[: -len(small)]
+    return cut + "\u2026"
+
+
+def _write_chart_labels(ws: Any, export: "PartnershipExport", top: int, first: int) -> None:
+    head = ws.cell(row=top, column=CHART_LABEL_COL)
+    set_text_cell(head, "Chart label")
+    head.font = NOTE_FONT
+    for offset, area in enumerate(export.scores.areas):
+        cell = ws.cell(row=first + offset, column=CHART_LABEL_COL)
+        set_text_cell(cell, chart_label(area.title))
+        cell.font = NOTE_FONT
+
+
+def _summary_row(ws: Any, row: int, title: str, score: float | None, level: str | None,
+                 coverage: float | None, respondents: int | None,
+                 spread: float | None, divergent: bool | None, moderated: bool | None,
+                 median: float | None, quartile: int | None) -> None:
+    values: list[Any] = [title, score, level or "withheld", coverage, respondents, spread,
+                         _yes_no(divergent), _yes_no(moderated), median, quartile]
+    for col, value in enumerate(values, start=1):
+        set_text_cell(ws.cell(row=row, column=col), value)
+    ws.cell(row=row, column=2).number_format = SCORE_FORMAT
+    ws.cell(row=row, column=4).number_format = SHARE_FORMAT
+    ws.cell(row=row, column=6).number_format = SCORE_FORMAT
+    ws.cell(row=row, column=9).number_format = SCORE_FORMAT
+
+
+def _fill_levels(ws: Any, first: int, last: int, scores: Any) -> None:
+    colours = [a.colour for a in scores.areas] + [scores.overall_colour]
+    for r, colour in zip(range(first, last + 1), colours):
+        fill_band(ws.cell(row=r, column=3), colour)
+        fill_band(ws.cell(row=r, column=2), colour)
+        if ws.cell(row=r, column=7).value == "yes":
+            ws.cell(row=r, column=7).font = Font(name=BODY_FONT.name, size=10, bold=True,
+                                                 color="B91C1C")
+
+
+def _yes_no(flag: bool | None) -> str | None:
+    return None if flag is None else ("yes" if flag else "no")
+
+
+def _notes(export: "PartnershipExport") -> list[str]:
+    bank = export.bank
+    bands = ", ".join(f"{b.label} from {b.min:g}" for b in bank.bands)
+    notes = [f"Scores run from 0 to 100; levels: {bands}.",
+             "Coverage is the share of applicable questions answered (not 'don't know'); a "
+             f"respondent's area score is withheld below {bank.min_coverage:.0%}.",
+             "Spread is the gap between the highest and lowest respondent; 25 points or more "
+             "marks the area divergent: partners see it differently."]
+    if export.national is not None:
+        notes.append(f"National median and quartile (1 lowest, 4 highest) compare "
+                     f"{export.national.count} partnerships in this workspace; they are not a "
+                     "league table.")
+    else:
+        notes.append("No national comparison: no other partnership in this workspace has "
+                     "answered this bank in this wave.")
+    for area in export.scores.areas:
+        if area.moderated and area.moderation is not None:
+            own = "none" if area.self_assessed is None else f"{area.self_assessed:.1f}"
+            m = area.moderation
+            notes.append(f"{area.title}: moderated to {m.score:.1f} by {m.adviser} (the "
+                         f"partners' own mean {own}): {m.reason}")
+    withheld = sum(len(a.withheld) for a in export.scores.areas)
+    if withheld:
+        notes.append(f"{withheld} respondent area score(s) withheld for low coverage; they "
+                     "count in no area score.")
+    return notes
+
+
+def _add_charts(ws: Any, export: "PartnershipExport", first: int, last: int,
+                anchor_row: int) -> None:
+    labels = Reference(ws, min_col=CHART_LABEL_COL, min_row=first, max_row=last)
+
+    radar = RadarChart()
+    radar.type = "marker"
+    radar.style = 26
+    radar.title = chart_title("Score by area, with the national median"
+                              if export.national is not None else "Score by area")
+    own = Reference(ws, min_col=2, min_row=first - 1, max_row=last)
+    radar.add_data(own, titles_from_data=True)
+    if export.national is not None:
+        median = Reference(ws, min_col=9, min_row=first - 1, max_row=last)
+        radar.add_data(median, titles_from_data=True)
+    radar.set_categories(labels)
+    radar.y_axis.scaling.min = 0
+    radar.y_axis.scaling.max = 100
+    radar.y_axis.majorUnit = 25
+    radar.y_axis.number_format = "0"
+    radar.y_axis.delete = False
+    radar.x_axis.delete = False
+    radar.legend.position = "b"
+    series_colours = [ACCENT, "E07B39"]
+    radar.series[0].tx = SeriesLabel(v=export.partnership.name)
+    if len(radar.series) > 1:
+        radar.series[1].tx = SeriesLabel(v="National median")
+    for series, colour in zip(radar.series, series_colours):
+        series.graphicalProperties.line.solidFill = colour
+        series.graphicalProperties.line.width = 28575  # 2.25 pt
+        series.marker.symbol = "circle"
+        series.marker.size = 6
+        series.marker.graphicalProperties = GraphicalProperties(solidFill=colour)
+        series.marker.graphicalProperties.line.solidFill = colour
+    radar.width, radar.height = 15.5, 14.5
+    ws.add_chart(radar, f"A{anchor_row}")
+
+    bars = BarChart()
+    bars.type = "bar"
+    bars.style = 10
+    bars.title = chart_title("Score and level")
+    bars.add_data(Reference(ws, min_col=2, min_row=first - 1, max_row=last), titles_from_data=True)
+    bars.set_categories(labels)
+    bars.y_axis.scaling.min = 0
+    bars.y_axis.scaling.max = 100
+    bars.y_axis.majorUnit = 25
+    bars.y_axis.number_format = "0"
+    bars.x_axis.scaling.orientation = "maxMin"  # first area at the top, as in the table
+    bars.y_axis.delete = False
+    bars.x_axis.delete = False
+    bars.legend = None
+    bars.gapWidth = 60
+    series = bars.series[0]
+    series.graphicalProperties.line.solidFill = "6B7280"
+    for index, area in enumerate(export.scores.areas):
+        point = DataPoint(idx=index)
+        point.graphicalProperties.solidFill = hex_colour(area.colour)
+        point.graphicalProperties.line.solidFill = "6B7280"
+        series.dPt.append(point)
+    series.dLbls = DataLabelList()
+    series.dLbls.showVal = True
+    series.dLbls.numFmt = "0.0"
+    for flag in ("showSerName", "showCatName", "showLegendKey", "showPercent"):
+        setattr(series.dLbls, flag, False)
+    bars.width, bars.height = 10.2, 14.5
+    ws.add_chart(bars, f"F{anchor_row}")
+
+
+# ---------------------------------------------------------------- Answers
+
+
+def _write_answers(ws: Any, export: "PartnershipExport", rows: list[dict[str, Any]]) -> None:
+    ws.append(list(ANSWER_COLUMNS))
+    for r, row in enumerate(rows, start=2):
+        for c, name in enumerate(ANSWER_COLUMNS, start=1):
+            value = row[name]
+            cell = ws.cell(row=r, column=c)
+            if isinstance(value, str) or name in TEXT_COLUMNS:
+                set_text_cell(cell, "" if value is None else str(value))
+                if value is None or value == "":
+                    cell.value = None
+            else:
+                cell.value = value
+    last = len(rows) + 1
+    style_header_row(ws, 1, 1, len(ANSWER_COLUMNS), height=20)
+    widths = dict(zip("ABCDEFGHIJK", (12, 22, 12, 14, 28, 50, 18, 8, 11, 40, 22)))
+    wrap = {ANSWER_COLUMNS.index(c): widths["ABCDEFGHIJK"[ANSWER_COLUMNS.index(c)]]
+            for c in ("respondent", "question", "question_text", "value", "evidence")}
+    score_col = ANSWER_COLUMNS.index("score")
+    centred = {score_col, ANSWER_COLUMNS.index("status")}
+    plain = StyleMemo(font=BODY_FONT, alignment=_TOP)
+    wrapped = StyleMemo(font=BODY_FONT, alignment=WRAP_TOP)
+    middle = StyleMemo(font=BODY_FONT, alignment=CENTRE)
+    score = StyleMemo(font=BODY_FONT, alignment=CENTRE, number_format=SCORE_FORMAT)
+    chosen = [score if i == score_col else middle if i in centred else
+              wrapped if i in wrap else plain for i in range(len(ANSWER_COLUMNS))]
+    for r, row in enumerate(ws.iter_rows(min_row=2, max_row=last), start=2):
+        for memo, cell in zip(chosen, row):
+            memo.apply(cell)
+        fit_row_height(ws, r, [(width, row[index].value) for index, width in wrap.items()])
+    table = Table(displayName="StocktakeAnswers", ref=f"A1:K{last}")
+    table.tableStyleInfo = TableStyleInfo(name="TableStyleLight9", showRowStripes=True)
+    ws.add_table(table)
+    ws.freeze_panes = "A2"
+    set_widths(ws, widths)
+    left, right = _header_texts(export)
+    print_setup(ws, header_left=left, header_right=right, title_rows="1:1")
+
+
+_TOP = Alignment(vertical="top")
+
+
+# ---------------------------------------------------------------- About and hidden sheets
+
+
+def _write_about(ws: Any, export: "PartnershipExport", header: dict[str, Any], seal: str,
+                 rows: int) -> None:
+    p = export.partnership
+    entries = [
+        ("format", PARTNERSHIP_EXPORT, "what this file is: stocktake reads it back by this line"),
+        ("format_version", str(FORMAT_VERSION), ""),
+        ("tool_version", __version__, "the stocktake version that wrote it"),
+        ("bank", header["bank"], export.bank.title),
+        ("bank_version", header["bank_version"], ""),
+        ("bank_hash", header["bank_hash"], "SHA-256 of the bank's questions: answers merge "
+                                           "only with the same edition"),
+        ("wave", header["wave"], "the financial year of the stocktake"),
+        ("partnership", header["partnership"], p.name),
+        ("partnership_name", p.name, ""),
+        ("region", p.region, ""),
+        ("exported_at", header["exported_at"], "UTC; the newest export of a partnership wins "
+                                               "a merge"),
+        ("respondents", str(len(export.responses)), ""),
+        ("rows", str(rows), "answers on the Answers sheet"),
+        ("redacted", "yes" if export.redacted else "no",
+         "likely personal data replaced in evidence and text answers"),
+        ("seal_method", SEAL_METHOD, "SHA-256 over the answer data in canonical form, not the "
+                                     "file: re-saving keeps it, editing an answer breaks it"),
+        ("seal", seal, ""),
+    ]
+    ws.append(["key", "value", "meaning"])
+    for key, value, meaning in entries:
+        row = ws.max_row + 1
+        for col, text in enumerate((key, value, meaning), start=1):
+            set_text_cell(ws.cell(row=row, column=col), text)
+    style_header_row(ws, 1, 1, 3, height=20)
+    style_body(ws, 2, ws.max_row, 1, 3, wrap_cols=[2, 3])
+    for row in range(2, ws.max_row + 1):
+        ws.cell(row=row, column=1).font = LABEL_FONT
+        fit_row_height(ws, row, [(68, ws.cell(row=row, column=2).value),
+                                 (60, ws.cell(row=row, column=3).value)])
+    set_widths(ws, {"A": 18, "B": 68, "C": 60})
+    left, right = _header_texts(export)
+    print_setup(ws, header_left=left, header_right=right)
+
+
+def _write_hidden(ws: Any, columns: tuple[str, ...], rows: list[dict[str, Any]]) -> None:
+    ws.append(list(columns))
+    for r, row in enumerate(rows, start=2):
+        for c, name in enumerate(columns, start=1):
+            value = row.get(name)
+            cell = ws.cell(row=r, column=c)
+            if isinstance(value, str):
+                set_text_cell(cell, value)
+                if value == "":
+                    cell.value = None
+            else:
+                cell.value = value
+    ws.sheet_state = "hidden"

@@ -1,0 +1,271 @@
+"""The look every stocktake workbook shares: fonts, fills, band colours, widths, print set-up.
+
+One place decides how a header, a title or a band-coloured cell looks, so the partnership export,
+the benchmark workbook and the offline form read as one family of reports.
+
+    ws = wb.create_sheet("Summary")
+    write_title(ws, "A1", "Camden: children's services stocktake")
+    style_header_row(ws, 5, 1, 10)
+    fill_band(ws["C6"], "#B7DEA8")
+    set_widths(ws, {"A": 34, "B": 10})
+    print_setup(ws, header_left="Camden (E09000007)", header_right="Exported 2026-05-01")
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable, Mapping
+
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+
+FONT_NAME = "Calibri"
+INK = "1F2937"          # body text: near-black reads better in print than pure black
+ACCENT = "1F4E79"       # headers and titles: a dark blue that survives greyscale printing
+ACCENT_LIGHT = "DCE6F1"
+MUTED = "6B7280"
+GRID = "BFC7D1"
+
+TITLE_FONT = Font(name=FONT_NAME, size=16, bold=True, color=ACCENT)
+SUBTITLE_FONT = Font(name=FONT_NAME, size=11, italic=True, color=MUTED)
+HEADER_FONT = Font(name=FONT_NAME, size=10, bold=True, color="FFFFFF")
+LABEL_FONT = Font(name=FONT_NAME, size=10, bold=True, color=INK)
+BODY_FONT = Font(name=FONT_NAME, size=10, color=INK)
+NOTE_FONT = Font(name=FONT_NAME, size=9, italic=True, color=MUTED)
+HEADER_FILL = PatternFill("solid", start_color=ACCENT, end_color=ACCENT)
+LABEL_FILL = PatternFill("solid", start_color=ACCENT_LIGHT, end_color=ACCENT_LIGHT)
+THIN = Side(style="thin", color=GRID)
+BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+
+WRAP_TOP = Alignment(wrap_text=True, vertical="top")
+CENTRE = Alignment(horizontal="center", vertical="top")
+HEADER_ALIGN = Alignment(wrap_text=True, vertical="center", horizontal="center")
+
+SCORE_FORMAT = "0.0"
+SHARE_FORMAT = "0%"
+RANK_FORMAT = "0.000"
+
+# No band yet (a withheld score): a neutral grey rather than an empty cell that looks forgotten.
+NO_BAND = "E5E7EB"
+
+
+def hex_colour(colour: str | None) -> str:
+    """`#B7DEA8` -> `B7DEA8`; None or a malformed colour -> the neutral no-band grey."""
+    text = (colour or "").lstrip("#").upper()
+    if len(text) == 6 and all(c in "0123456789ABCDEF" for c in text):
+        return text
+    return NO_BAND
+
+
+def band_fill(colour: str | None) -> PatternFill:
+    rgb = hex_colour(colour)
+    return PatternFill("solid", start_color=rgb, end_color=rgb)
+
+
+def fill_band(cell: Any, colour: str | None) -> None:
+    cell.fill = band_fill(colour)
+
+
+def write_title(ws: Any, ref: str, text: str, subtitle: str | None = None) -> None:
+    """A report title, and a muted subtitle in the cell below it."""
+    from stocktake.safety import set_text_cell
+
+    cell = ws[ref]
+    set_text_cell(cell, text)
+    cell.font = TITLE_FONT
+    if subtitle:
+        below = ws.cell(row=cell.row + 1, column=cell.column)
+        set_text_cell(below, subtitle)
+        below.font = SUBTITLE_FONT
+
+
+def style_header_row(ws: Any, row: int, first_col: int, last_col: int, height: float = 30) -> None:
+    for col in range(first_col, last_col + 1):
+        cell = ws.cell(row=row, column=col)
+        cell.font = HEADER_FONT
+        cell.fill = HEADER_FILL
+        cell.alignment = HEADER_ALIGN
+        cell.border = BOX
+    ws.row_dimensions[row].height = height
+
+
+def style_body(ws: Any, min_row: int, max_row: int, first_col: int, last_col: int,
+               wrap_cols: Iterable[int] = ()) -> None:
+    """Font and grid for a block; wrapped, top-aligned text in `wrap_cols`."""
+    wrap = set(wrap_cols)
+    wrapped = StyleMemo(font=BODY_FONT, border=BOX, alignment=WRAP_TOP)
+    plain = StyleMemo(font=BODY_FONT, border=BOX, alignment=Alignment(vertical="top"))
+    for row in ws.iter_rows(min_row=min_row, max_row=max_row, min_col=first_col,
+                            max_col=last_col):
+        for cell in row:
+            (wrapped if cell.column in wrap else plain).apply(cell)
+
+
+def set_widths(ws: Any, widths: Mapping[str | int, float]) -> None:
+    for key, width in widths.items():
+        letter = get_column_letter(key) if isinstance(key, int) else key
+        ws.column_dimensions[letter].width = width
+
+
+def header_footer_text(text: str) -> str:
+    """Header and footer text is a little language in which `&` starts a code: double it."""
+    return text.replace("&", "&&")
+
+
+def print_setup(ws: Any, *, header_left: str, header_right: str, title_rows: str | None = None,
+                landscape: bool = True, pages_tall: int = 0) -> None:
+    """Landscape, fit to one page wide, the report's subject and date in the header, page numbers
+    in the footer; `title_rows` ("1:1") repeat on every printed page; `pages_tall` 0 lets the
+    sheet run to as many pages as it needs."""
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = pages_tall
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_margins.left = ws.page_margins.right = 0.5
+    ws.page_margins.top = ws.page_margins.bottom = 0.75
+    ws.page_margins.header = ws.page_margins.footer = 0.3
+    ws.print_options.horizontalCentered = True
+    for header in (ws.oddHeader, ws.evenHeader, ws.firstHeader):
+        header.left.text = header_footer_text(header_left)
+        header.left.size = 9
+        header.right.text = header_footer_text(header_right)
+        header.right.size = 9
+    for footer in (ws.oddFooter, ws.evenFooter, ws.firstFooter):
+        footer.center.text = "Page &P of &N"
+        footer.center.size = 9
+    if title_rows:
+        ws.print_title_rows = title_rows
+
+
+LINE_HEIGHT = 12.75  # points per line of 10-point text
+ROW_HEIGHT = 14.0  # one line of 10-point text with a little air
+
+
+def wrapped_lines(text: Any, width: float) -> int:
+    """How many lines `text` takes when wrapped in a column `width` characters wide.
+
+    Neither Excel nor LibreOffice grows a row for wrapped text it did not lay out itself, so
+    writers set row heights from this estimate (10-point text runs about 1.25 characters per
+    width unit).
+    """
+    import textwrap
+
+    if text is None or text == "":
+        return 1
+    chars = max(4, int(width * 1.25) - 1)
+    lines = 0
+    # Spreadsheets also break after ';' and '-', as in multi answers like "a;b;c".
+    spaced = str(text).replace(";", "; ").replace("-", "- ")
+    for paragraph in spaced.split("\n"):
+        lines += max(1, len(textwrap.wrap(paragraph, chars, break_long_words=True,
+                                          break_on_hyphens=False)))
+    return lines
+
+
+def fit_row_height(ws: Any, row: int, cells: Iterable[tuple[float, Any]],
+                   minimum: int = 1) -> None:
+    """Set `row`'s height to hold the wrapped texts given as (column width, text) pairs."""
+    lines = max([minimum] + [wrapped_lines(text, width) for width, text in cells])
+    ws.row_dimensions[row].height = max(ROW_HEIGHT, lines * LINE_HEIGHT + 2)
+
+
+def set_row_heights(ws: Any, first: int, last: int, height: float | None = None) -> None:
+    """Fixed heights for rows of one line of 10-point text.
+
+    LibreOffice re-measures rows left at the default height after it has paginated, and
+    prints a blank page at the end of a long sheet; rows with a height of their own avoid
+    that, and print the same in Excel.
+    """
+    for row in range(first, last + 1):
+        ws.row_dimensions[row].height = height or ROW_HEIGHT
+
+
+def key_value_rows(ws: Any, start_row: int, rows: Iterable[tuple[str, Any]],
+                   key_col: int = 1) -> int:
+    """Label/value pairs down two columns (labels bold on a light fill); returns the next row."""
+    from stocktake.safety import set_text_cell
+
+    row = start_row
+    for key, value in rows:
+        label = ws.cell(row=row, column=key_col)
+        set_text_cell(label, key)
+        label.font = LABEL_FONT
+        label.fill = LABEL_FILL
+        label.border = BOX
+        label.alignment = Alignment(vertical="top")
+        cell = ws.cell(row=row, column=key_col + 1)
+        set_text_cell(cell, value)
+        cell.font = BODY_FONT
+        cell.border = BOX
+        cell.alignment = Alignment(vertical="top", horizontal="left")
+        row += 1
+    return row
+
+
+def save_workbook(wb: Any, path: Any) -> Any:
+    """Save via a temporary file in the same folder, so a reader never sees half a workbook."""
+    import os
+    from pathlib import Path
+
+    from stocktake.errors import StocktakeError
+
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.parent / f".{path.name}.{os.getpid()}.tmp"
+        try:
+            wb.save(tmp)
+            os.replace(tmp, path)
+        finally:
+            tmp.unlink(missing_ok=True)
+    except OSError as exc:
+        raise StocktakeError(f"cannot write {path} ({exc.strerror or exc})",
+                             hint="choose a folder you can write to, and close the file if it "
+                                  "is open in Excel")
+    return path
+
+
+class StyleMemo:
+    """Apply a fixed set of style attributes to many cells, fast.
+
+    Setting font, fill, border and alignment on an openpyxl cell hashes each object into the
+    workbook's style tables, every time; on a few thousand cells that is most of the time a
+    workbook takes to write. The result depends only on the cell's style before, so it is
+    worked out once per starting style and copied after (`_style` is openpyxl's per-cell
+    array of style ids: stable since openpyxl 2.5, and only valid within one workbook, so
+    use one memo per workbook).
+
+        body = StyleMemo(font=BODY_FONT, alignment=WRAP_TOP)
+        for cell in cells:
+            body.apply(cell)
+    """
+
+    def __init__(self, **attrs: Any):
+        self.attrs = attrs
+        self._after: dict[tuple[int, ...], Any] = {}
+
+    def apply(self, cell: Any) -> None:
+        from copy import copy
+
+        style = cell._style
+        before = tuple(style) if style is not None else ()  # None: never styled
+        after = self._after.get(before)
+        if after is None:
+            for name, value in self.attrs.items():
+                setattr(cell, name, value)
+            self._after[before] = copy(cell._style)
+        else:
+            cell._style = copy(after)
+
+
+def chart_title(text: str, size: float = 11) -> Any:
+    """A chart title in a size that leaves the plot room (both programs default to 13+ pt)."""
+    from openpyxl.chart.text import RichText, Text
+    from openpyxl.chart.title import Title
+    from openpyxl.drawing.text import (CharacterProperties, Paragraph, ParagraphProperties,
+                                       RegularTextRun)
+
+    props = CharacterProperties(sz=int(size * 100), b=True, solidFill=ACCENT)
+    paragraph = Paragraph(pPr=ParagraphProperties(defRPr=props),
+                          r=[RegularTextRun(rPr=props, t=text)])
+    return Title(tx=Text(rich=RichText(p=[paragraph])), overlay=False)
