@@ -19,11 +19,23 @@ DIR_MODE = 0o700
 
 
 def ensure_private_dir(path: Path) -> Path:
-    path.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
-    try:
-        os.chmod(path, DIR_MODE)
-    except PermissionError:  # a shared folder we do not own: leave its mode alone
-        pass
+    """Create `path` owner-only; missing parents too (mkdir's own `parents` ignores `mode`)."""
+    missing = []
+    folder = path
+    while not folder.exists():
+        missing.append(folder)
+        folder = folder.parent
+    for folder in reversed(missing):
+        folder.mkdir(mode=DIR_MODE, exist_ok=True)
+        try:
+            os.chmod(folder, DIR_MODE)  # the umask may have taken bits off
+        except PermissionError:
+            pass
+    if not missing:
+        try:
+            os.chmod(path, DIR_MODE)
+        except PermissionError:  # a shared folder we do not own: leave its mode alone
+            pass
     return path
 
 

@@ -218,7 +218,7 @@ def leftover_files(ws) -> list[Path]:
     """Temporary files left by writes that were killed; harmless, never read."""
     found = list(ws.root.glob(".*.tmp")) + list((ws.root / "partnerships").glob(".*.tmp"))
     if ws.backup_dir.is_dir():
-        found += list(ws.backup_dir.glob(".*.bak"))
+        found += list(ws.backup_dir.rglob(".*.bak"))
     return sorted(found)
 
 
@@ -273,7 +273,7 @@ def restore_file(ws, path: Path) -> Restored:
         if read_store_bytes(current)[1] is None:
             raise StocktakeError(f"store file {path} is not damaged; nothing restored")
         tried = []
-        for backup in backup_paths(path, ws.backup_dir):
+        for backup in backup_paths(path, ws.backup_dir_for(path)):
             try:
                 raw = backup.read_bytes()
             except OSError:

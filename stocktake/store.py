@@ -128,6 +128,11 @@ class Workspace:
     def backup_dir(self) -> Path:
         return self.root / "backups"
 
+    def backup_dir_for(self, path: Path) -> Path:
+        """Shards keep their backups in a folder of their own, so no partnership code can share
+        backup names with the index."""
+        return self.backup_dir / SHARD_DIR if path.parent.name == SHARD_DIR else self.backup_dir
+
     def shard_path(self, code: str) -> Path:
         return self.root / SHARD_DIR / f"{code}.json"
 
@@ -148,7 +153,7 @@ class Workspace:
                 data = storage.data or {}
                 if path == self.index_path:
                     data.setdefault("meta", {"1": {"format": FORMAT_VERSION}})
-                atomic_write_bytes(path, _encode(data), self.backup_dir)
+                atomic_write_bytes(path, _encode(data), self.backup_dir_for(path))
 
     def _read(self, path: Path):
         return _tinydb(_ShardStorage(path, read_store_file(path)))

@@ -56,7 +56,7 @@ def test_restore_brings_back_the_newest_backup_and_keeps_the_damaged_file(cli, w
     shard.write_bytes(damaged_bytes)
     result = cli("doctor", "--restore", workspace=workspace.root)
     assert result.exit_code == 0, result.output
-    assert "Restored partnerships/E09000007.json from backups/E09000007.json.1" in result.stdout
+    assert "Restored partnerships/E09000007.json from backups/partnerships/E09000007.json.1" in result.stdout
     assert "old)" in result.stdout and "changes made after that are lost" in result.stdout
     # The newest backup is the version before the last save: two answers of three.
     assert set(workspace.response(KEY).answers) == {"vision.statement", "vision.known"}
@@ -69,7 +69,7 @@ def test_restore_skips_a_damaged_backup_for_an_older_good_one(workspace):
     three_saves(workspace)
     shard = workspace.shard_path("E09000007")
     truncate(shard)
-    truncate(workspace.backup_dir / "E09000007.json.1")
+    truncate(workspace.backup_dir_for(shard) / "E09000007.json.1")
     restored = restore_file(workspace, shard)
     assert restored.backup.name == "E09000007.json.2"
     assert restored.age_seconds >= 0 and restored.backup_written_at
@@ -79,10 +79,10 @@ def test_restore_skips_a_damaged_backup_for_an_older_good_one(workspace):
 def test_restore_does_not_roll_the_damaged_version_into_the_backups(workspace):
     three_saves(workspace)
     shard = workspace.shard_path("E09000007")
-    before = {p.name: p.read_bytes() for p in workspace.backup_dir.iterdir()}
+    before = {p.name: p.read_bytes() for p in workspace.backup_dir.rglob("*") if p.is_file()}
     truncate(shard)
     restore_file(workspace, shard)
-    assert {p.name: p.read_bytes() for p in workspace.backup_dir.iterdir()} == before
+    assert {p.name: p.read_bytes() for p in workspace.backup_dir.rglob("*") if p.is_file()} == before
 
 
 def test_no_good_backup_leaves_the_damaged_file_and_exits_1(cli, workspace):

@@ -215,7 +215,7 @@ def test_truncated_shard_gives_the_doctor_message_on_reading_and_writing(cli, tm
         assert cli("interview", CODE, "--bank", BANK, "--wave", WAVE, "--respondent", f"R{n}",
                    "--role", "council", "--answers", path).exit_code == 0
     shard = tmp_path / "ws" / "partnerships" / f"{CODE}.json"
-    last_good = (tmp_path / "ws" / "backups" / f"{CODE}.json.1").read_bytes()
+    last_good = (tmp_path / "ws" / "backups" / "partnerships" / f"{CODE}.json.1").read_bytes()
     shard.write_bytes(shard.read_bytes()[:-25])
     reading = cli("answers", CODE, "--bank", BANK, "--wave", WAVE)
     writing = cli("interview", CODE, "--bank", BANK, "--wave", WAVE, "--respondent", "R9",
@@ -245,10 +245,11 @@ def test_store_files_are_owner_only_whatever_the_umask(tmp_path):
                                                                       n + 1), role="council")
     finally:
         os.umask(old)
-    folders = [ws.root, ws.root / "partnerships", ws.backup_dir, ws.root / "locks"]
+    folders = [ws.root, ws.root / "partnerships", ws.backup_dir, ws.backup_dir / "partnerships",
+               ws.root / "locks"]
     assert {f.name: stat.S_IMODE(f.stat().st_mode) for f in folders} == \
         {f.name: 0o700 for f in folders}
-    files = ws.store_files() + sorted(ws.backup_dir.iterdir()) + \
+    files = ws.store_files() + sorted(p for p in ws.backup_dir.rglob("*") if p.is_file()) + \
         sorted((ws.root / "locks").iterdir())
     assert {str(f): stat.S_IMODE(f.stat().st_mode) for f in files} == \
         {str(f): 0o600 for f in files}

@@ -164,3 +164,17 @@ def _try_save(root: str) -> str:
     except StocktakeError as exc:
         return exc.message
     return "saved"
+
+
+def test_a_partnership_named_like_the_index_keeps_separate_backups(workspace):
+    from stocktake.partnerships import Partnership
+
+    workspace.add_partnerships([Partnership("workspace", "Odd name")])
+    workspace.add_partnerships([Partnership("workspace", "Odd name, renamed")])
+    tricky = ResponseKey("workspace", "mini", "2026-27", "R")
+    for level in (1, 2):
+        workspace.save_answer(tricky, Answer("vision.known", ANSWERED, level), role="council")
+    index_backup = workspace.backup_dir / "workspace.json.1"
+    shard_backup = workspace.backup_dir / "partnerships" / "workspace.json.1"
+    assert "partnerships" in json.loads(index_backup.read_text())
+    assert "responses" in json.loads(shard_backup.read_text())
