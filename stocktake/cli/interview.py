@@ -150,6 +150,8 @@ def interview(
     if checked is not None:
         ws.save_answers(key, checked, **meta)
         console.print(f"Stored {len(checked)} answers for {who}.")
+        for answer in checked:
+            _warn_personal_data(answer)
         return
     resume = resume_command(code=partnership.code, bank_ref=bank_ref, respondent=respondent,
                             role=role, wave=wave, adviser=adviser,
@@ -279,7 +281,21 @@ def _save(ws: Workspace, key: ResponseKey, meta: dict[str, str], flow: Interview
     if old is None or (old.status, old.value, old.evidence) != \
             (answer.status, answer.value, answer.evidence):
         ws.save_answer(key, answer, **meta)
+        _warn_personal_data(answer)
     flow.record(answer)
+
+
+def _warn_personal_data(answer: Answer) -> None:
+    """Evidence notes are not the place for details of a child: say so the moment one is typed."""
+    from stocktake.privacy import describe, find_personal_data
+
+    texts = [answer.evidence] + ([answer.value] if isinstance(answer.value, str) else [])
+    findings = [f for text in texts if text for f in find_personal_data(text)]
+    if findings:
+        err_console.print(
+            f"[bold yellow]Warning:[/] {answer.question}: {escape(describe(findings))}. Notes are "
+            "not the place for details of a child or family; go Back to change it, or mask it in "
+            "exports with --redact.", soft_wrap=True)
 
 
 def _say_saved(flow: InterviewFlow, resume: str) -> None:

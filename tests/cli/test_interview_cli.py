@@ -412,3 +412,26 @@ def test_moderation_is_validated_before_it_is_stored(cli, ws, extra, message):
     result = moderate(cli, "--area", "vision", *extra)
     assert result.exit_code == 2 and message in result.stderr
     assert ws.partnerships() == [] or ws.moderations("E09000007") == []
+
+
+# ---------------------------------------------------------------- personal data
+
+
+def test_personal_data_typed_as_evidence_is_warned_about_and_kept(terminal, ws):
+    typed = ("y" + ENTER + "Seen at home, DOB 01/02/2015, mum jo@example.org" + ENTER
+             + CTRL_C)
+    result = terminal(MINI, typed)
+    assert result.exit_code == 130
+    assert "Warning:" in result.stderr and "vision.statement" in result.stderr
+    assert "date of birth" in result.stderr and "e-mail" in result.stderr
+    assert "DOB 01/02/2015" in stored(ws)["vision.statement"].evidence  # warned, not altered
+
+
+def test_personal_data_in_an_answers_file_is_warned_about(cli, tmp_path):
+    path = tmp_path / "answers.csv"
+    path.write_text("question,value,evidence\nvision.statement,yes,NHS 943 476 5919\n"
+                    "risk.barrier,Call 07700 900123 about the case,\n")
+    result = cli(*MINI, "--answers", str(path))
+    assert result.exit_code == 0
+    assert result.stderr.count("Warning:") == 2
+    assert "an NHS number" in result.stderr and "phone" in result.stderr
