@@ -25,7 +25,7 @@ app = typer.Typer(
          "Example: stocktake partnerships add E09000007 && stocktake banks list",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
-    rich_markup_mode="rich",
+    rich_markup_mode="markdown",
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 

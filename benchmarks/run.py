@@ -1,0 +1,210 @@
+"""The performance suite: a national round on this machine, each figure beside its baseline.
+
+    python benchmarks/run.py [--partnerships 153] [--respondents 20] [--repeat 5]
+
+Builds a national workspace with `stocktake demo` (153 partnerships x 20 respondents by default)
+and a one-partnership workspace beside it, then times the commands a national team and an
+adviser wait on. Every command is run as a user runs it (a new process), `--repeat` times, and
+the median is reported with the ratio against a baseline measured in the same run, because the
+machines are shared and absolute seconds drift. Not part of the test run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from pathlib import Path
+
+STOCKTAKE = [sys.executable, "-m", "stocktake"]
+if shutil.which("stocktake"):
+    STOCKTAKE = [shutil.which("stocktake")]
+
+BARE_TYPER = textwrap.dedent("""
+    import typer
+    app = typer.Typer()
+    @app.command()
+    def first(name: str = "x"):
+        "A command."
+    @app.command()
+    def second():
+        "Another."
+    app()
+""")
+
+
+def timed(cmd: list[str], repeat: int, env: dict | None = None, check: bool = True) -> float:
+    """Median wall-clock seconds of running `cmd` `repeat` times."""
+    runs = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        done = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+        runs.append(time.perf_counter() - t0)
+        if check and done.returncode != 0:
+            raise SystemExit(f"failed: {' '.join(cmd)}\n{done.stderr.decode()[-2000:]}")
+    return statistics.median(runs)
+
+
+def timed_call(fn, repeat: int) -> float:
+    runs = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        runs.append(time.perf_counter() - t0)
+    return statistics.median(runs)
+
+
+class Table:
+    def __init__(self) -> None:
+        self.rows: list[tuple[str, float, str, float, str]] = []
+
+    def add(self, measure: str, seconds: float, baseline_name: str, baseline: float,
+            goal: str = "") -> None:
+        self.rows.append((measure, seconds, baseline_name, baseline, goal))
+        print(f"  {measure}: {seconds * 1000:.1f} ms (baseline {baseline_name}: "
+              f"{baseline * 1000:.1f} ms, ratio {seconds / baseline:.2f}) {goal}", flush=True)
+
+    def render(self) -> str:
+        lines = ["| measure | ms | baseline | baseline ms | ratio | goal |",
+                 "|---|---:|---|---:|---:|---|"]
+        for measure, s, bname, b, goal in self.rows:
+            lines.append(f"| {measure} | {s * 1000:.1f} | {bname} | {b * 1000:.1f} | "
+                         f"{s / b:.2f} | {goal} |")
+        return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--partnerships", type=int, default=153)
+    parser.add_argument("--respondents", type=int, default=20)
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    repeat = args.repeat
+    table = Table()
+    tmp = Path(tempfile.mkdtemp(prefix="stocktake-bench-"))
+    env = {**os.environ, "NO_COLOR": "1"}
+    env.pop("STOCKTAKE_WORKSPACE", None)
+    national, single = tmp / "national", tmp / "single"
+    out = tmp / "exports"
+    bank = "idea-stocktake"
+    print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}; workspace in {tmp}")
+
+    t0 = time.perf_counter()
+    subprocess.run(STOCKTAKE + ["-w", str(national), "demo", "--partnerships",
+                                str(args.partnerships), "--respondents", str(args.respondents),
+                                "--out", str(out / "demo")], check=True, env=env,
+                   stdout=subprocess.DEVNULL)
+    build = time.perf_counter() - t0
+    subprocess.run(STOCKTAKE + ["-w", str(single), "demo", "--partnerships", "1",
+                                "--respondents", str(args.respondents), "--out",
+                                str(out / "single")], check=True, env=env,
+                   stdout=subprocess.DEVNULL)
+    codes = [p["code"] for p in json.loads(subprocess.run(
+        STOCKTAKE + ["-w", str(national), "partnerships", "list", "--json"], check=True, env=env,
+        capture_output=True).stdout)]
+    single_code = json.loads(subprocess.run(
+        STOCKTAKE + ["-w", str(single), "partnerships", "list", "--json"], check=True, env=env,
+        capture_output=True).stdout)[0]["code"]
+    print(f"built the national workspace ({len(codes)} x {args.respondents}) in {build:.1f} s")
+
+    # --- start-up
+    bare = tmp / "bare_typer.py"
+    bare.write_text(BARE_TYPER)
+    bare_help = timed([sys.executable, str(bare), "--help"], repeat, env)
+    table.add("stocktake --help", timed(STOCKTAKE + ["--help"], repeat, env),
+              "bare Typer app --help", bare_help, "goal <= 1.5x")
+    table.add("stocktake banks list", timed(STOCKTAKE + ["banks", "list"], repeat, env),
+              "bare Typer app --help", bare_help)
+    startup = timed(STOCKTAKE + ["--version"], repeat, env)
+
+    # --- saving one answer
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from stocktake.banks import find_bank
+    from stocktake.responses import ANSWERED, Answer, ResponseKey, current_wave
+    from stocktake.store import Workspace
+
+    bank_obj = find_bank(bank)
+    wave = current_wave()
+    question = next(q for q in bank_obj.questions if q.type == "scale" and q.asked_of("council"))
+    counter = iter(range(10 ** 9))
+
+    def save_in(root: Path, code: str):
+        ws = Workspace(root)
+        key = ResponseKey(code, bank, wave, "Benchmark respondent")
+
+        def save():
+            level = 1 + next(counter) % len(question.levels)
+            ws.save_answer(key, Answer(question.id, ANSWERED, level), role="council")
+        return save
+
+    one_save = timed_call(save_in(single, single_code), repeat * 10)
+    table.add("save one answer in-process, national", timed_call(save_in(national, codes[0]),
+                                                                 repeat * 10),
+              "same, one-partnership workspace", one_save, "goal <= 1.2x")
+    answers_csv = tmp / "one.csv"
+    answers_csv.write_text(f"question,value,evidence\n{question.id},3,\n")
+
+    def interview_cmd(root: Path, code: str) -> list[str]:
+        return STOCKTAKE + ["-w", str(root), "interview", code, "--bank", bank, "--respondent",
+                            "Benchmark respondent", "--role", "council", "--answers",
+                            str(answers_csv)]
+
+    one_cmd = timed(interview_cmd(single, single_code), repeat, env)
+    table.add("interview --answers (1 row), national", timed(interview_cmd(national, codes[0]),
+                                                             repeat, env),
+              "same, one-partnership workspace", one_cmd, "goal <= 1.5x and < 1 s")
+
+    # --- scoring and benchmarking the nation
+    # The table, not --json: the table also places the partnership in the national quartiles.
+    table.add("scores CODE, national", timed(STOCKTAKE + ["-w", str(national), "scores", codes[0]],
+                                             repeat, env),
+              "stocktake --version", startup)
+    table.add("benchmark --json, national", timed(STOCKTAKE + ["-w", str(national), "benchmark",
+                                                               "--json"], repeat, env),
+              "stocktake --version", startup, "goal < 3 s")
+
+    # --- workbooks
+    exports = out / "all"
+    t0 = time.perf_counter()
+    subprocess.run(STOCKTAKE + ["-w", str(national), "export", "--all", "--out", str(exports)],
+                   check=True, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    per_workbook = (time.perf_counter() - t0) / max(1, len(codes))
+    single_export = timed(STOCKTAKE + ["-w", str(single), "export", single_code, "--out",
+                                       str(out / "one")], repeat, env)
+    table.add("export --all, per workbook", per_workbook, "export of one partnership",
+              single_export)
+    table.add("forms create", timed(STOCKTAKE + ["-w", str(national), "forms", "create", codes[0],
+                                                 "--bank", bank, "--role", "council", "--out",
+                                                 str(out / "form.xlsx")], repeat, env),
+              "stocktake --version", startup)
+
+    # --- the national merge against merely reading the same files
+    workbooks = sorted(exports.glob("*.xlsx"))
+    from stocktake.workbook_reader import read_sheets
+
+    sheets = ["About", "Answers"]
+    optional = ["_responses", "_moderations"]
+    calamine = timed_call(lambda: [read_sheets(p, sheets, optional=optional, reader="calamine")
+                                   for p in workbooks], 1)
+    openpyxl_ro = timed_call(lambda: [read_sheets(p, sheets, optional=optional, reader="openpyxl")
+                                      for p in workbooks], 1)
+    merge = timed(STOCKTAKE + ["merge", str(exports), "--out", str(out / "national.xlsx")], 1,
+                  env)
+    table.add(f"merge {len(workbooks)} workbooks (command)", merge,
+              "bare read, python-calamine", calamine, "goal <= 2x")
+    table.add("bare read, openpyxl read-only", openpyxl_ro, "bare read, python-calamine", calamine)
+
+    print()
+    print(table.render())
+    shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
