@@ -68,7 +68,7 @@ def parse_answer(question: Question, raw: Any) -> tuple[str, Any]:
             raise BadValue(f"expected yes or no (or na, dk); got {raw!r}")
         return ANSWERED, word
     if qtype == "number":
-        number = _number(raw if text is None else text.replace(",", "").rstrip("%").strip())
+        number = finite_number(raw if text is None else text.replace(",", "").rstrip("%").strip())
         if number is None:
             raise BadValue(f"expected a number; got {raw!r}")
         if question.min is not None and number < question.min:
@@ -119,7 +119,8 @@ def _option_list(question: Question) -> str:
     return ", ".join(o.id for o in question.options)
 
 
-def _number(raw: Any) -> float | None:
+def finite_number(raw: Any) -> float | None:
+    """A finite float from a number or numeric text; None for anything else (booleans too)."""
     if isinstance(raw, bool):
         return None
     try:
@@ -130,7 +131,7 @@ def _number(raw: Any) -> float | None:
 
 
 def _whole_number(raw: Any) -> int | None:
-    number = _number(raw)
+    number = finite_number(raw)
     if number is None or not float(number).is_integer():
         return None
     return int(number)

@@ -29,6 +29,7 @@ import math
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
+from stocktake.answer_values import finite_number
 from stocktake.applicability import is_applicable
 from stocktake.banks import Bank, Question
 from stocktake.responses import ANSWERED, NOT_APPLICABLE, Answer, Moderation, Response
@@ -47,7 +48,7 @@ def question_score(question: Question, answer: Answer | None) -> float | None:
         return None
     qtype = question.type
     if qtype == "scale":
-        level = _number(value)
+        level = finite_number(value)
         if level is None or len(question.levels) < 2:
             return None
         return _clip((level - 1) / (len(question.levels) - 1))
@@ -68,7 +69,7 @@ def question_score(question: Question, answer: Answer | None) -> float | None:
         word = str(value).strip().lower()
         return 1.0 if word == "yes" else 0.0 if word == "no" else None
     if qtype == "number":
-        number = _number(value)
+        number = finite_number(value)
         if number is None or question.min is None or question.max is None \
                 or question.max <= question.min:
             return None
@@ -252,16 +253,6 @@ def _area_result(bank: Bank, area_id: str, title: str, results: list[RespondentA
 def _mean(values: Iterable[float]) -> float | None:
     values = list(values)
     return math.fsum(values) / len(values) if values else None
-
-
-def _number(value) -> float | None:
-    if isinstance(value, bool):
-        return None
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return number if math.isfinite(number) else None
 
 
 def _clip(x: float) -> float:
