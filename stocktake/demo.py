@@ -220,7 +220,7 @@ class DemoWritten:
     respondents: int
     answers: int
     kept_real: int  # responses left alone because a real response holds the same key
-    earlier_demo: int  # demo responses from another run (other seed or size) still in the workspace
+    earlier_demo: int  # demo responses of an earlier run (other seed or size), now removed
 
 
 def is_demo_response(response: Response) -> bool:
@@ -527,7 +527,12 @@ def write_demo(ws: "Workspace", demo: Demo, *, force: bool = False,
                  "demo`, or add --force to add demo data beside the real responses")
     real_keys = {r.key for r in real}
     new_keys = {r.key for p in demo.partnerships for r in p.responses}
-    earlier_demo = sum(1 for r in existing if is_demo_response(r) and r.key not in new_keys)
+    # An earlier demo run with another seed or size is cleared, so the benchmark shows this run.
+    stale: dict[str, list] = {}
+    for r in existing:
+        if is_demo_response(r) and r.key not in new_keys:
+            stale.setdefault(r.key.partnership, []).append(r.key)
+    earlier_demo = sum(len(keys) for keys in stale.values())
 
     ws.add_partnerships(p.partnership for p in demo.partnerships)
     respondents = answers = kept = 0
@@ -535,10 +540,13 @@ def write_demo(ws: "Workspace", demo: Demo, *, force: bool = False,
     for done, simulated in enumerate(demo.partnerships, start=1):
         to_write = [r for r in simulated.responses if r.key not in real_keys]
         kept += len(simulated.responses) - len(to_write)
-        if to_write:
-            ws.write_responses(simulated.partnership.code, to_write)
+        code = simulated.partnership.code
+        if to_write or code in stale:
+            ws.write_responses(code, to_write, remove=stale.pop(code, ()))
         respondents += len(to_write)
         answers += sum(len(r.answers) for r in to_write)
         if progress is not None:
             progress(done, total)
+    for code, keys in stale.items():  # partnerships this run did not simulate
+        ws.write_responses(code, [], remove=keys)
     return DemoWritten(total, respondents, answers, kept, earlier_demo)

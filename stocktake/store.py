@@ -278,10 +278,18 @@ class Workspace:
         db = self._read(self.shard_path(key.partnership))
         return [dict(d) for d in db.table("history").all() if _matches(d, key)]
 
-    def write_responses(self, partnership: str, responses: list[Response]) -> None:
-        """Store whole responses in one write (demo, merge): each replaces any with its key."""
+    def write_responses(self, partnership: str, responses: list[Response],
+                        remove: Iterable[ResponseKey] = ()) -> None:
+        """Store whole responses in one write (demo, merge): each replaces any with its key.
+
+        Responses named in `remove` are taken out in the same write (the demo clearing its own
+        earlier run); their history stays.
+        """
         with self._transaction(self.shard_path(partnership)) as db:
             table = db.table("responses")
+            gone = [d.doc_id for d in table.all() for key in remove if _matches(d, key)]
+            if gone:
+                table.remove(doc_ids=gone)
             existing = {(d["bank"], d["wave"], d["respondent"]): d.doc_id for d in table.all()}
             inserts = []
             for response in responses:

@@ -316,3 +316,13 @@ def test_demo_command_writes_a_benchmark_workbook_that_opens(cli, tmp_path):
     assert summary["benchmark_partnerships"] == 5 and summary["earlier_demo"] == 0
     assert len(summary["medians"]) == len(find_bank("idea-stocktake").areas)
     assert Path(summary["workbook"]) == workbook
+
+
+def test_a_rerun_with_another_size_clears_the_earlier_demo(workspace, idea):
+    write_demo(workspace, simulate(idea, partnerships=6, respondents=3))
+    before = {r.key for r in workspace.responses(bank=idea.id, wave=WAVE)}
+    smaller = simulate(idea, partnerships=2, respondents=2)
+    written = write_demo(workspace, smaller)
+    after = {r.key for r in workspace.responses(bank=idea.id, wave=WAVE)}
+    assert after == {r.key for r in all_responses(smaller)}
+    assert written.earlier_demo == len(before - after) > 0

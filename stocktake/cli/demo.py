@@ -174,10 +174,8 @@ def _render_summary(summary: dict, built: float) -> None:
         console.print(f"[yellow]Note:[/] {summary['kept_real']} real response(s) share a name "
                       "with a demo respondent and were left as they were.")
     if summary["earlier_demo"]:
-        console.print(f"[yellow]Note:[/] the workspace still holds {summary['earlier_demo']} "
-                      "demo response(s) from an earlier run with another seed or size; they "
-                      f"are in the benchmark ({summary['benchmark_partnerships']} partnerships). "
-                      "Use a fresh workspace (-w DIR) for a clean demo.")
+        console.print(f"Removed {summary['earlier_demo']} demo response(s) left by an earlier "
+                      "run with another seed or size.")
 
     medians = Table(title="National median by area", title_justify="left", box=box.SIMPLE)
     medians.add_column("area")
