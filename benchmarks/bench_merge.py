@@ -2,8 +2,7 @@
 
     python benchmarks/bench_merge.py [--partnerships 153] [--respondents 20] [--repeat 3]
 
-Fills a temporary workspace with random valid answers (written with Workspace.write_responses,
-one write per partnership), exports every partnership workbook, then times, best of --repeat:
+Fills a temporary workspace with the demo's simulated answers (one write per partnership), exports every partnership workbook, then times, best of --repeat:
 
 - merge: `merge_workbooks` on the folder, as `stocktake merge` runs it: file checks, reading,
   About and seal checks, rebuilding responses, scoring, the national workbook written;
@@ -25,64 +24,21 @@ import time
 from pathlib import Path
 from typing import Callable
 
-from stocktake.applicability import is_applicable
 from stocktake.banks import Bank, find_bank
-from stocktake.reference import current_authorities
-from stocktake.responses import (ANSWERED, DONT_KNOW, NOT_APPLICABLE, Answer, Response,
-                                 ResponseKey)
+from stocktake.demo import simulate_demo, write_demo
 from stocktake.store import Workspace
 
 WAVE = "2026-27"
 SHEETS = ("About", "Answers", "_responses", "_moderations")
 
 
-def random_response(bank: Bank, code: str, respondent: str, role: str,
-                    rng: random.Random) -> Response:
-    """A respondent answering every question their role and skip conditions ask, at random."""
-    stamp = "2026-10-01T09:00:00+00:00"
-    answers: dict[str, Answer] = {}
-    for q in bank.questions:
-        if not is_applicable(bank, q, role, answers):
-            continue
-        roll = rng.random()
-        if roll < 0.04:
-            answers[q.id] = Answer(q.id, NOT_APPLICABLE, None, answered_at=stamp)
-            continue
-        if roll < 0.08:
-            answers[q.id] = Answer(q.id, DONT_KNOW, None, answered_at=stamp)
-            continue
-        if q.type == "scale":
-            value = rng.randint(1, len(q.levels))
-        elif q.type == "choice":
-            value = rng.choice(q.options).id
-        elif q.type == "multi":
-            value = [o.id for o in q.options if rng.random() < 0.5] or [q.options[0].id]
-        elif q.type == "yesno":
-            value = rng.choice(["yes", "no"])
-        elif q.type == "number":
-            value = round(rng.uniform(q.min or 0, q.max if q.max is not None else 100), 1)
-        else:
-            value = rng.choice(["Staff turnover", "Money", "Shared data between partners"])
-        evidence = rng.choice(["", "", "Board minutes, March", "Joint plan 2026 p.4"])
-        answered_at = f"2026-10-01T09:{rng.randint(0, 59):02d}:00+00:00"
-        answers[q.id] = Answer(q.id, ANSWERED, value, evidence, answered_at)
-    return Response(ResponseKey(code, bank.id, WAVE, respondent), role, "interview", "",
-                    bank.version, bank.hash, stamp, stamp, answers)
-
-
 def fill_workspace(ws: Workspace, bank: Bank, partnerships: int, respondents: int,
                    seed: int = 1) -> list[str]:
-    from stocktake.partnerships import Partnership
-
-    rng = random.Random(seed)
-    chosen = sorted(rng.sample(current_authorities(), partnerships), key=lambda a: a.code)
-    ws.add_partnerships(Partnership(a.code, a.name, a.region, a.type) for a in chosen)
-    roles = [r for r in bank.role_ids if r != "district"]
-    for auth in chosen:
-        ws.write_responses(auth.code, [
-            random_response(bank, auth.code, f"Respondent {n:02d}", roles[n % len(roles)], rng)
-            for n in range(1, respondents + 1)])
-    return [a.code for a in chosen]
+    """The demo's simulated stocktakes, written as `stocktake demo` writes them."""
+    demo = simulate_demo(bank, WAVE, random.Random(seed), partnerships=partnerships,
+                         respondents=respondents)
+    write_demo(ws, demo)
+    return [p.partnership.code for p in demo.partnerships]
 
 
 def export_all(ws: Workspace, bank: Bank, codes: list[str], folder: Path) -> None:

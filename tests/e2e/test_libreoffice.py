@@ -14,13 +14,12 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from stocktake.applicability import is_applicable
-from stocktake.banks import Bank, find_bank
+from stocktake.banks import find_bank
+from stocktake.demo import simulate_demo, write_demo
 from stocktake.exports import gather_export, write_export
 from stocktake.merge import merge_workbooks
 from stocktake.national import national_benchmark
 from stocktake.partnerships import partnership_for
-from stocktake.responses import ANSWERED, DONT_KNOW, Answer, Response, ResponseKey
 from stocktake.scoring import score_partnership
 from stocktake.workbooks.benchmark import write_benchmark_workbook
 from stocktake.workbooks.forms import ANSWER_COLUMN, ID_COLUMN, create_form, read_form
@@ -30,7 +29,6 @@ pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not "
                                                          "installed")]
 WAVE = "2026-27"
-CODES = ("E09000007", "E06000001", "E10000002")
 TIMEOUT = 180
 
 
@@ -50,27 +48,6 @@ def soffice(profile: Path, convert_to: str, out: Path, *files: Path) -> None:
         assert (out / f"{f.stem}.{convert_to.split(':')[0]}").exists(), done.stdout + done.stderr
 
 
-def random_response(bank: Bank, code: str, respondent: str, role: str,
-                    rng: random.Random) -> Response:
-    stamp = "2026-10-01T09:00:00+00:00"
-    answers: dict[str, Answer] = {}
-    for q in bank.questions:
-        if not is_applicable(bank, q, role, answers):
-            continue
-        if rng.random() < 0.05:
-            answers[q.id] = Answer(q.id, DONT_KNOW, None, "", stamp)
-            continue
-        value = {"scale": lambda: rng.randint(1, len(q.levels)),
-                 "choice": lambda: rng.choice(q.options).id,
-                 "multi": lambda: [o.id for o in q.options[: rng.randint(1, len(q.options))]],
-                 "yesno": lambda: rng.choice(["yes", "no"]),
-                 "number": lambda: round(rng.uniform(q.min or 0, q.max or 100), 1),
-                 "text": lambda: "Pooled budgets & joint posts"}[q.type]()
-        answers[q.id] = Answer(q.id, ANSWERED, value, rng.choice(["", "Board minutes"]), stamp)
-    return Response(ResponseKey(code, bank.id, WAVE, respondent), role, "interview", "",
-                    bank.version, bank.hash, stamp, stamp, answers)
-
-
 @pytest.fixture(scope="module")
 def national(tmp_path_factory):
     """Three partnerships answering the IDeA bank, exported, with the benchmark workbook."""
@@ -79,15 +56,12 @@ def national(tmp_path_factory):
     root = tmp_path_factory.mktemp("national")
     ws = Workspace.open(root / "ws")
     bank = find_bank("idea-stocktake")
-    rng = random.Random(7)
-    ws.add_partnerships([partnership_for(c) for c in CODES])
-    for code in CODES:
-        ws.write_responses(code, [random_response(bank, code, f"Respondent {n}", role, rng)
-                                  for n, role in enumerate(("council", "health", "schools",
-                                                            "police", "young-people"))])
+    demo = simulate_demo(bank, WAVE, random.Random(7), partnerships=3, respondents=5)
+    write_demo(ws, demo)
+    codes = [p.partnership.code for p in demo.partnerships]
     bench = national_benchmark(ws, bank, WAVE)
     exports = [write_export(gather_export(ws, bank, code, WAVE, national=bench), "xlsx",
-                            root / "exports")[0] for code in CODES]
+                            root / "exports")[0] for code in codes]
     benchmark = write_benchmark_workbook(root / "benchmark.xlsx", bench, bank,
                                          {p.code: p for p in ws.partnerships()})
     return ws, bank, root, exports, benchmark
