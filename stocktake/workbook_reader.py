@@ -17,7 +17,7 @@ reader ran. Callers check the file with :func:`stocktake.file_checks.check_workb
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from stocktake.errors import StocktakeError
 
@@ -75,21 +75,16 @@ def _read_calamine(path: Path, wanted: list[str], maybe: list[str],
     from python_calamine import CalamineWorkbook
 
     wb = CalamineWorkbook.from_path(str(path))
+
+    def rows_of(name: str) -> Rows:
+        # skip_empty_area=False keeps row 1 as row 1 even when its first cells are empty.
+        rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        if empty_as_none:
+            rows = [[None if v == "" else v for v in row] if "" in row else row for row in rows]
+        return rows
+
     try:
-        present = list(wb.sheet_names)
-        out: dict[str, Rows] = {}
-        for name in wanted + maybe:
-            if name not in present:
-                if name in maybe:
-                    continue
-                raise MissingSheet(path, name, present)
-            # skip_empty_area=False keeps row 1 as row 1 even when its first cells are empty.
-            rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
-            if empty_as_none:
-                rows = [[None if v == "" else v for v in row] if "" in row else row
-                        for row in rows]
-            out[name] = rows
-        return out
+        return _pick_sheets(path, list(wb.sheet_names), wanted, maybe, rows_of)
     finally:
         close = getattr(wb, "close", None)
         if close is not None:
@@ -104,22 +99,30 @@ def _openpyxl_open(path: Path):
 
 def _read_openpyxl(path: Path, wanted: list[str], maybe: list[str]) -> dict[str, Rows]:
     wb = _openpyxl_open(path)
+
+    def rows_of(name: str) -> Rows:
+        ws = wb[name]
+        # A read-only sheet trusts the file's <dimension>, which some writers leave stale.
+        ws.reset_dimensions()
+        return [[None if v == "" else v for v in row] for row in ws.iter_rows(values_only=True)]
+
     try:
-        present = list(wb.sheetnames)
-        out: dict[str, Rows] = {}
-        for name in wanted + maybe:
-            if name not in present:
-                if name in maybe:
-                    continue
-                raise MissingSheet(path, name, present)
-            ws = wb[name]
-            # A read-only sheet trusts the file's <dimension>, which some writers leave stale.
-            ws.reset_dimensions()
-            out[name] = [[None if v == "" else v for v in row]
-                         for row in ws.iter_rows(values_only=True)]
-        return out
+        return _pick_sheets(path, list(wb.sheetnames), wanted, maybe, rows_of)
     finally:
         wb.close()
+
+
+def _pick_sheets(path: Path, present: list[str], wanted: list[str], maybe: list[str],
+                 rows_of: Callable[[str], Rows]) -> dict[str, Rows]:
+    """The rows of each wanted sheet (MissingSheet if absent) and of each optional one present."""
+    out: dict[str, Rows] = {}
+    for name in wanted + maybe:
+        if name not in present:
+            if name in maybe:
+                continue
+            raise MissingSheet(path, name, present)
+        out[name] = rows_of(name)
+    return out
 
 
 def cell_ref(row: int, col: int) -> str:
