@@ -45,6 +45,12 @@ def _illegal_characters():
     return _ILLEGAL
 
 
+def write_text_row(ws, row: int, values, first_col: int = 1) -> None:
+    """Put a row of values into a sheet, each through set_text_cell."""
+    for col, value in enumerate(values, start=first_col):
+        set_text_cell(ws.cell(row=row, column=col), value)
+
+
 def csv_safe(value: Any) -> Any:
     """A formula-like string with a leading apostrophe; anything else unchanged."""
     if is_formula_like(value):

@@ -26,7 +26,7 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 
 from stocktake import __version__
 from stocktake.responses import now_iso
-from stocktake.safety import set_text_cell
+from stocktake.safety import set_text_cell, write_text_row
 from stocktake.workbooks import BENCHMARK_WORKBOOK, FORMAT_VERSION
 from stocktake.workbooks.partnership import chart_label
 from stocktake.workbooks.styles import (BODY_FONT, CENTRE, HEADER_FONT, LABEL_FONT, NOTE_FONT,
@@ -125,8 +125,7 @@ def _write_scores(ws: Any, benchmark: "Benchmark", bank: "Bank",
             values = [code, name, region, area_id, score, level or "withheld", coverage,
                       position.quartile if position else None,
                       position.percentile_rank if position else None]
-            for col, value in enumerate(values, start=1):
-                set_text_cell(ws.cell(row=row, column=col), value)
+            write_text_row(ws, row, values)
             fills.setdefault(colour, StyleMemo(fill=band_fill(colour))).apply(
                 ws.cell(row=row, column=6))
     style_header_row(ws, 1, 1, len(SCORES_COLUMNS), height=20)
@@ -185,8 +184,7 @@ def _write_matrix(ws: Any, benchmark: "Benchmark", bank: "Bank",
         values: list[Any] = [code, _name(partnerships, code),
                              _region(benchmark, partnerships, code)]
         values += [by_area.get(area_id) for area_id, _ in areas]
-        for col, value in enumerate(values, start=1):
-            set_text_cell(ws.cell(row=row, column=col), value)
+        write_text_row(ws, row, values)
     last_col = len(heads)
     style_area_headers(ws, 4, last_col, heads[3:])
     style_body(ws, 2, row, 1, last_col)
@@ -246,8 +244,7 @@ def _write_distribution(ws: Any, benchmark: "Benchmark", bank: "Bank") -> None:
     for d in distributions:
         row += 1
         values = [d.title, d.n, d.min, d.q1, d.median, d.q3, d.max, d.mean]
-        for col, value in enumerate(values, start=1):
-            set_text_cell(ws.cell(row=row, column=col), value)
+        write_text_row(ws, row, values)
     style_body(ws, top + 1, row, 1, len(DIST_COLUMNS), wrap_cols=[1])
     set_row_heights(ws, top + 1, row)
     for cells in ws.iter_rows(min_row=top + 1, max_row=row, min_col=2,
@@ -351,13 +348,11 @@ def _write_regions(ws: Any, benchmark: "Benchmark", bank: "Bank") -> None:
         overall = _mean(s.overall for s in members[region])
         values: list[Any] = [region or "(no region)", len(members[region])]
         values += [overall if area_id == OVERALL else means.get(area_id) for area_id, _ in areas]
-        for col, value in enumerate(values, start=1):
-            set_text_cell(ws.cell(row=row, column=col), value)
+        write_text_row(ws, row, values)
     row += 1
     national: list[Any] = ["All partnerships", benchmark.count]
     national += [_safe_mean(benchmark, area_id) for area_id, _ in areas]
-    for col, value in enumerate(national, start=1):
-        set_text_cell(ws.cell(row=row, column=col), value)
+    write_text_row(ws, row, national)
     last_col = len(heads)
     style_area_headers(ws, 3, last_col, heads[2:])
     style_body(ws, 2, row, 1, last_col)
@@ -436,9 +431,8 @@ def _write_sources(ws: Any, sources: Sequence[Source],
     heads = ["Partnership", "Name", "File", "Exported at", "Respondents", "Answers"]
     ws.append(heads)
     for row, (code, file_name, exported_at, respondents, answers) in enumerate(sources, start=2):
-        for col, value in enumerate((code, _name(partnerships, code), file_name, exported_at,
-                                     respondents, answers), start=1):
-            set_text_cell(ws.cell(row=row, column=col), value)
+        write_text_row(ws, row, (code, _name(partnerships, code), file_name, exported_at,
+                                  respondents, answers))
     last = len(sources) + 1
     style_header_row(ws, 1, 1, len(heads), height=20)
     style_body(ws, 2, last, 1, len(heads))

@@ -27,7 +27,7 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 
 from stocktake import __version__
 from stocktake.exports import ANSWER_COLUMNS
-from stocktake.safety import set_text_cell
+from stocktake.safety import set_text_cell, write_text_row
 from stocktake.seal import SEAL_METHOD, clean_text, compute_seal
 from stocktake.workbooks import FORMAT_VERSION, PARTNERSHIP_EXPORT
 from stocktake.workbooks.styles import (ACCENT, BODY_FONT, CENTRE, LABEL_FONT, NOTE_FONT,
@@ -198,8 +198,7 @@ def _summary_row(ws: Any, row: int, title: str, score: float | None, level: str 
                  median: float | None, quartile: int | None) -> None:
     values: list[Any] = [title, score, level or "withheld", coverage, respondents, spread,
                          _yes_no(divergent), _yes_no(moderated), median, quartile]
-    for col, value in enumerate(values, start=1):
-        set_text_cell(ws.cell(row=row, column=col), value)
+    write_text_row(ws, row, values)
     ws.cell(row=row, column=2).number_format = SCORE_FORMAT
     ws.cell(row=row, column=4).number_format = SHARE_FORMAT
     ws.cell(row=row, column=6).number_format = SCORE_FORMAT
