@@ -6,20 +6,37 @@ folder. The old version is kept as a hard link in the backup folder (free: no co
 `BACKUPS` generations, so `stocktake doctor --restore` has something to bring back.
 
     atomic_write_bytes(path, data, backup_dir=ws / "backups")
+
+Nothing here follows a symbolic link inside the workspace: temporary files are created
+exclusively (a link planted at their name is refused, not written through), and a store file or
+folder that is a link is refused by name (`refuse_links`). Failures of the machine (a read-only
+mount, a full disk, a folder without write permission) become a StocktakeError saying so
+(`write_error`), never an internal error.
 """
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 from pathlib import Path
 
+from stocktake.errors import StocktakeError
+
 BACKUPS = 3
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 FILE_MODE = 0o600
 DIR_MODE = 0o700
+LINK_HINT = ("stocktake never follows links inside a workspace: put the real file or folder in "
+             "its place (or remove the link), then run `stocktake doctor`")
 
 
 def ensure_private_dir(path: Path) -> Path:
-    """Create `path` owner-only; missing parents too (mkdir's own `parents` ignores `mode`)."""
+    """Create `path` owner-only; missing parents too (mkdir's own `parents` ignores `mode`).
+
+    An existing folder is left as it is (a read command must not change modes: a workspace made
+    read-only on purpose with `chmod -R a-w` stays so); writers narrow it with `narrow_mode`.
+    """
     missing = []
     folder = path
     while not folder.exists():
@@ -29,14 +46,78 @@ def ensure_private_dir(path: Path) -> Path:
         folder.mkdir(mode=DIR_MODE, exist_ok=True)
         try:
             os.chmod(folder, DIR_MODE)  # the umask may have taken bits off
-        except PermissionError:
-            pass
-    if not missing:
-        try:
-            os.chmod(path, DIR_MODE)
-        except PermissionError:  # a shared folder we do not own: leave its mode alone
+        except OSError:
             pass
     return path
+
+
+def narrow_mode(path: Path) -> None:
+    """Take group and other bits off `path`, never adding any; silent where it cannot."""
+    try:
+        mode = stat.S_IMODE(os.lstat(path).st_mode)
+        if mode & 0o077:
+            os.chmod(path, mode & 0o700)
+    except OSError:
+        pass
+
+
+def refuse_links(path: Path, root: Path) -> None:
+    """StocktakeError if `path` or a folder between `root` and it is a symbolic link.
+
+    The workspace folder itself may be a link (a workspace kept on another drive); nothing
+    inside it may, since a link there would let a write land outside the workspace.
+    """
+    root = Path(root)
+    try:
+        relative = Path(path).relative_to(root)
+    except ValueError:
+        return
+    current = root
+    for part in relative.parts:
+        current = current / part
+        try:
+            if stat.S_ISLNK(os.lstat(current).st_mode):
+                raise link_error(current)
+        except FileNotFoundError:
+            return
+
+
+def link_error(path: Path) -> StocktakeError:
+    return StocktakeError(f"{path} is a symbolic link; stocktake refuses links in the workspace",
+                          hint=LINK_HINT)
+
+
+def write_error(exc: OSError, path: Path | str, in_workspace: bool = True) -> StocktakeError:
+    """What a failed write of `path` means to the user: read-only, disk full, a link, or else.
+
+    `in_workspace` False for files written elsewhere (an export's --out): the message then
+    names the file's drive, not the workspace, as read-only.
+    """
+    code = exc.errno
+    if not in_workspace and code in (errno.EROFS, errno.EACCES, errno.EPERM):
+        why = "read-only file system" if code == errno.EROFS else "permission denied"
+        return StocktakeError(f"{path} cannot be written ({why})",
+                              hint="write it to a folder you can write to")
+    if code == errno.EROFS:
+        return StocktakeError(
+            f"the workspace is read-only: {path} cannot be written (read-only file system); "
+            "nothing was changed",
+            hint="read commands work on it; to change answers, copy the workspace to a folder "
+                 "you can write to and give that with --workspace")
+    if code in (errno.EACCES, errno.EPERM):
+        return StocktakeError(
+            f"the workspace is read-only: {path} cannot be written (permission denied); "
+            "nothing was changed",
+            hint="read commands work on it; to change answers, ask its owner for write access "
+                 "or copy it to a folder of your own and give that with --workspace")
+    if code in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
+        return StocktakeError(
+            f"disk full: {path} could not be written; nothing of this change was stored",
+            hint="free some space on that drive and run the command again")
+    if code == errno.ELOOP:
+        return link_error(path)
+    return StocktakeError(f"cannot write {path} ({exc.strerror or exc})",
+                          hint="check the folder exists and you can write to it")
 
 
 def backup_paths(path: Path, backup_dir: Path) -> list[Path]:
@@ -46,7 +127,9 @@ def backup_paths(path: Path, backup_dir: Path) -> list[Path]:
 def atomic_write_bytes(path: Path, data: bytes, backup_dir: Path | None = None) -> None:
     folder = path.parent
     tmp = folder / f".{path.name}.{os.getpid()}.tmp"
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
+    tmp.unlink(missing_ok=True)  # a leftover of this pid's killed write, or a planted link
+    # O_EXCL: never write through a link put at the temporary name between unlink and open.
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW, FILE_MODE)
     try:
         view = memoryview(data)
         while view:
@@ -75,8 +158,9 @@ def _roll_backups(path: Path, backup_dir: Path) -> None:
     try:
         os.link(path, staged)
     except OSError:  # filesystems without hard links: copy instead
-        staged.write_bytes(path.read_bytes())
-        os.chmod(staged, FILE_MODE)
+        fd = os.open(staged, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW, FILE_MODE)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(path.read_bytes())
     os.replace(staged, slots[0])
 
 

@@ -15,6 +15,7 @@ range): it is reported for a person to judge, and no backup is restored for it.
 from __future__ import annotations
 
 import json
+import os
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -22,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from stocktake.errors import StocktakeError
+from stocktake.partnerships import is_valid_code
 
 SHARD_TABLES = {"responses", "history", "moderations"}
 INDEX_TABLES = {"partnerships", "meta"}
@@ -113,6 +115,9 @@ def read_store_bytes(raw: bytes) -> tuple[dict | None, str | None]:
         data = json.loads(raw)
     except (ValueError, UnicodeDecodeError) as exc:
         return None, f"not valid JSON: {exc}"
+    except RecursionError:
+        # `[` x 100,000: no store file nests like that; a damaged or hostile file.
+        return None, "nested too deeply to be a store file"
     problem = store_data_problem(data)
     return (None, problem) if problem else (data, None)
 
@@ -141,18 +146,104 @@ class FileReport:
                 "problems": self.problems, "documents": self.documents}
 
 
+MISSING_INDEX = "missing, though backups of it are kept (`doctor --restore` brings it back)"
+
+
 def check_workspace(ws) -> list[FileReport]:
-    """A report for every store file, index first; reading only, changing nothing."""
+    """A report for every store file, index first; reading only, changing nothing.
+
+    Beyond each file's own health: a missing `workspace.json` in a workspace that has shards or
+    backups of it is damage (restorable); a shard the index does not list, and a `.json` file
+    in `partnerships/` whose name is not a partnership code, are problems. Symbolic links are
+    reported by `find_links`, and their files are not read.
+    """
     banks: dict[str, Any] = {}
-    return [check_store_file(ws, path, banks) for path in ws.store_files()]
+    links = set(find_links(ws))
+    shard_dir = ws.root / "partnerships"
+    shards = [] if shard_dir in links or not shard_dir.is_dir() else \
+        [p for p in ws.shard_files() if p not in links]
+    reports: list[FileReport] = []
+    index_data = None
+    if ws.index_path in links:
+        pass
+    elif ws.index_path.exists():
+        report = check_store_file(ws, ws.index_path, banks)
+        reports.append(report)
+        if report.damaged is None:
+            index_data = _read_quietly(ws.index_path)
+    elif any(b.exists() for b in _index_backups(ws)):
+        reports.append(FileReport(ws.index_path, damaged=MISSING_INDEX))
+    else:
+        index_data = {}  # never written: each partnership's file is then unlisted
+    listed = {doc.get("code") for doc in (index_data or {}).get("partnerships", {}).values()}
+    for path in shards:
+        report = check_store_file(ws, path, banks)
+        if index_data is not None and path.stem not in listed:
+            report.problems.insert(0, f"partnership {path.stem} is not listed in workspace.json "
+                                      "(`doctor --restore` lists it)")
+        reports.append(report)
+    if shard_dir not in links and shard_dir.is_dir():
+        for path in sorted(shard_dir.glob("*.json")):
+            if path not in links and not is_valid_code(path.stem):
+                reports.append(FileReport(path, problems=[
+                    f"'{path.stem}' is not a partnership code, so this is no store file and "
+                    "no command reads it; move it out of the workspace"]))
+    return reports
+
+
+def unlisted_shards(ws) -> list[str]:
+    """Codes of partnerships' files that `workspace.json` does not list (it readable)."""
+    data = _read_quietly(ws.index_path) if ws.index_path.exists() else {}
+    if data is None:
+        return []
+    listed = {doc.get("code") for doc in data.get("partnerships", {}).values()}
+    links = set(find_links(ws))
+    return [p.stem for p in ws.shard_files() if p.stem not in listed and p not in links] \
+        if (ws.root / "partnerships").is_dir() and ws.root / "partnerships" not in links else []
+
+
+def find_links(ws) -> list[Path]:
+    """Every symbolic link inside the workspace (not followed); each is damage stocktake refuses
+    to read or write through. The workspace folder itself may be a link."""
+    found = []
+    for folder, dirs, files in os.walk(ws.root, followlinks=False):
+        for name in dirs + files:
+            path = Path(folder) / name
+            if path.is_symlink():
+                found.append(path)
+    return sorted(found)
+
+
+def _index_backups(ws) -> list[Path]:
+    from stocktake.atomic import backup_paths
+
+    return backup_paths(ws.index_path, ws.backup_dir_for(ws.index_path))
+
+
+def _read_quietly(path: Path) -> dict | None:
+    raw = _read_no_follow(path)
+    return None if raw is None else read_store_bytes(raw)[0]
+
+
+def _read_no_follow(path: Path) -> bytes | None:
+    """The bytes of `path`, None if it is missing; OSError (ELOOP for a link) otherwise."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except FileNotFoundError:
+        return None
+    with os.fdopen(fd, "rb") as handle:
+        return handle.read()
 
 
 def check_store_file(ws, path: Path, banks: dict[str, Any] | None = None) -> FileReport:
     report = FileReport(path)
     try:
-        raw = path.read_bytes()
+        raw = _read_no_follow(path)
     except OSError as exc:
         report.damaged = f"cannot be read ({exc.strerror})"
+        return report
+    if raw is None:
+        report.damaged = "missing"
         return report
     data, report.damaged = read_store_bytes(raw)
     if data is None:
@@ -245,38 +336,44 @@ class Restored:
     backup: Path
     backup_written_at: str  # ISO time the backed-up version was written
     age_seconds: float
-    damaged_copy: Path
+    damaged_copy: Path | None  # None when the file was missing
 
     def to_dict(self, root: Path) -> dict:
         return {"file": _relative(self.path, root), "backup": _relative(self.backup, root),
                 "backup_written_at": self.backup_written_at,
                 "backup_age_seconds": round(self.age_seconds),
-                "damaged_copy": _relative(self.damaged_copy, root)}
+                "damaged_copy": _relative(self.damaged_copy, root) if self.damaged_copy
+                else None}
 
 
 def restore_file(ws, path: Path) -> Restored:
-    """Replace a damaged store file by its newest backup that reads cleanly.
+    """Replace a damaged (or missing) store file by its newest backup that reads cleanly.
 
     The damaged file is kept beside it as `<name>.damaged-<UTC time>`; the restored version is
     written atomically under the file's lock, and not rolled into the backups (so the good older
     backups stay). Raises StocktakeError if the file is not damaged or no backup reads cleanly.
     """
-    from stocktake.atomic import atomic_write_bytes, backup_paths
+    from stocktake.atomic import backup_paths
     from stocktake.locking import workspace_lock
 
     shard = is_shard(ws, path)
-    with workspace_lock(ws.root / "locks" / f"{path.stem}.lock"):
+    with workspace_lock(ws.lock_path(path)):
         try:
-            current = path.read_bytes()
+            current = _read_no_follow(path)
         except OSError as exc:
-            raise StocktakeError(f"cannot read store file {path} ({exc.strerror})")
-        if read_store_bytes(current)[1] is None:
+            raise StocktakeError(f"cannot read store file {path} ({exc.strerror})",
+                                 hint="a symbolic link there is not restored: remove it first"
+                                 if path.is_symlink() else None)
+        if current is not None and read_store_bytes(current)[1] is None:
             raise StocktakeError(f"store file {path} is not damaged; nothing restored")
         tried = []
         for backup in backup_paths(path, ws.backup_dir_for(path)):
             try:
-                raw = backup.read_bytes()
-            except OSError:
+                raw = _read_no_follow(backup)
+            except OSError as exc:
+                tried.append(f"{_relative(backup, ws.root)}: cannot be read ({exc.strerror})")
+                continue
+            if raw is None:
                 continue
             data, why = read_store_bytes(raw)
             why = why or _kind_problem(data, shard)
@@ -284,10 +381,12 @@ def restore_file(ws, path: Path) -> Restored:
                 tried.append(f"{_relative(backup, ws.root)}: {why}")
                 continue
             stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-            damaged_copy = path.with_name(f"{path.name}.damaged-{stamp}")
-            atomic_write_bytes(damaged_copy, current)
+            damaged_copy = None
+            if current is not None:
+                damaged_copy = path.with_name(f"{path.name}.damaged-{stamp}")
+                ws.write_file(damaged_copy, current, backup=False)
             written = backup.stat().st_mtime
-            atomic_write_bytes(path, raw)
+            ws.write_file(path, raw, backup=False)
             return Restored(path, backup,
                             datetime.fromtimestamp(written, timezone.utc)
                             .replace(microsecond=0).isoformat(),
@@ -297,6 +396,54 @@ def restore_file(ws, path: Path) -> Restored:
                                          else "there are no backups of it"),
         hint="the damaged file is left as it is; repair it by hand, or remove it to start that "
              "file afresh", details=tried)
+
+
+def list_unlisted(ws) -> list[str]:
+    """Add every partnership whose file the index does not list to `workspace.json` (named from
+    the shipped authority list, else by its code); returns the codes added. A missing index is
+    created this way when no backup of it is left."""
+    from stocktake.partnerships import Partnership, partnership_for
+
+    codes = unlisted_shards(ws)
+    found = []
+    for code in codes:
+        try:
+            found.append(partnership_for(code))
+        except StocktakeError:
+            found.append(Partnership(code, code))
+    if found:
+        ws.add_partnerships(found)
+    return codes
+
+
+@dataclass
+class Repair:
+    restored: list[Restored] = field(default_factory=list)
+    not_restored: list[StocktakeError] = field(default_factory=list)
+    listed: list[str] = field(default_factory=list)  # codes added to the index
+    leftovers_removed: list[Path] = field(default_factory=list)
+
+
+def repair_workspace(ws, reports: list[FileReport]) -> Repair:
+    """`doctor --restore`: restore each damaged file, list unlisted partnerships in the index,
+    remove old leftovers. Links and misfitting answers are left for a person."""
+    repair = Repair()
+    index_missing = False
+    for report in reports:
+        if not report.damaged:
+            continue
+        try:
+            repair.restored.append(restore_file(ws, report.path))
+        except StocktakeError as exc:
+            if report.path == ws.index_path and report.damaged == MISSING_INDEX:
+                index_missing = True  # rebuilt from the shards below
+            else:
+                repair.not_restored.append(exc)
+    index_ok = not ws.index_path.exists() or _read_quietly(ws.index_path) is not None
+    if index_ok or index_missing:
+        repair.listed = list_unlisted(ws)
+    repair.leftovers_removed = remove_old_leftovers(ws)
+    return repair
 
 
 def _relative(path: Path, root: Path) -> str:

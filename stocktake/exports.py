@@ -154,10 +154,10 @@ def export_targets(ws: "Workspace", codes: Sequence[str] | None, bank_id: str | 
     `codes` None means every partnership in the workspace. A named code with nothing to export
     is an error that says what it does have.
     """
-    from stocktake.store import SHARD_DIR, read_store_file
+    from stocktake.store import read_store_file
 
     if codes is None:
-        paths = sorted((ws.root / SHARD_DIR).glob("*.json"))
+        paths = ws.shard_files()
     else:
         paths = [ws.shard_path(code) for code in codes]
     targets: list[tuple[str, str, str]] = []

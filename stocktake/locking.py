@@ -10,7 +10,9 @@ when instead of hanging.
 
 from __future__ import annotations
 
+import errno
 import json
+import math
 import os
 import socket
 import sys
@@ -22,31 +24,65 @@ from stocktake.errors import StocktakeError
 from stocktake.responses import now_iso
 
 DEFAULT_TIMEOUT = 15.0
+MAX_TIMEOUT = 3600.0
+TIMEOUT_VARIABLE = "STOCKTAKE_LOCK_TIMEOUT"
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 
 
 def lock_timeout() -> float:
-    try:
-        return float(os.environ.get("STOCKTAKE_LOCK_TIMEOUT", DEFAULT_TIMEOUT))
-    except ValueError:
+    """Seconds a writer waits for a lock: `STOCKTAKE_LOCK_TIMEOUT`, default 15.
+
+    StocktakeError for anything but a number of seconds from 0 to MAX_TIMEOUT: `nan`, `inf` or a
+    negative number would otherwise mean waiting forever without a word.
+    """
+    raw = os.environ.get(TIMEOUT_VARIABLE)
+    if raw is None or not raw.strip():
         return DEFAULT_TIMEOUT
+    try:
+        value = float(raw)
+    except ValueError:
+        value = math.nan
+    if not (0 <= value <= MAX_TIMEOUT):  # also false for nan
+        raise StocktakeError(
+            f"{TIMEOUT_VARIABLE} is {raw.strip()[:40]!r}: it must be a number of seconds from 0 to "
+            f"{MAX_TIMEOUT:g}",
+            hint=f"e.g. {TIMEOUT_VARIABLE}=60, or unset it for the default of "
+                 f"{DEFAULT_TIMEOUT:g} s")
+    return value
 
 
 @contextmanager
 def workspace_lock(lock_path: Path, timeout: float | None = None) -> Iterator[None]:
+    """Hold the lock at `lock_path` for the block; StocktakeError if it cannot be had.
+
+    The lock file is opened without following links first: filelock itself opens it with
+    O_TRUNC, which through a planted link would empty the link's target.
+    """
     from filelock import FileLock, Timeout
 
-    lock_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    lock = FileLock(str(lock_path), timeout=lock_timeout() if timeout is None else timeout,
-                    mode=0o600)
+    from stocktake.atomic import ensure_private_dir, link_error, write_error
+
+    wait = lock_timeout() if timeout is None else timeout
+    try:
+        if lock_path.parent.is_symlink():
+            raise link_error(lock_path.parent)
+        ensure_private_dir(lock_path.parent)
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | _NOFOLLOW, 0o600)
+        os.close(fd)
+    except OSError as exc:
+        raise write_error(exc, lock_path) from None
+    lock = FileLock(str(lock_path), timeout=wait, mode=0o600)
     try:
         lock.acquire()
-    except Timeout:
+    except Timeout:  # a TimeoutError, so an OSError: caught first
         holder = _read_holder(lock_path)
         raise StocktakeError(
             f"the workspace is busy: {lock_path.stem} has been locked by {holder} "
             f"for longer than {lock.timeout:g} s",
             hint="wait for that command to finish and run yours again; if that process no longer "
                  "exists, the lock frees itself (raise STOCKTAKE_LOCK_TIMEOUT to wait longer)")
+    except OSError as exc:
+        raise write_error(exc, lock_path) from None
     try:
         _write_holder(lock_path)
         yield
@@ -59,20 +95,32 @@ def _holder_path(lock_path: Path) -> Path:
 
 
 def _write_holder(lock_path: Path) -> None:
+    """Say who holds the lock. Never through a link: a planted `.owner` link is refused by name
+    (its target left untouched); other failures only cost the waiting command its detail."""
     info = {"pid": os.getpid(), "host": socket.gethostname(), "since": now_iso(),
             "command": " ".join(sys.argv[:3])}
+    holder = _holder_path(lock_path)
     try:
-        fd = os.open(_holder_path(lock_path), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(json.dumps(info))
-    except OSError:
-        pass
+        fd = os.open(holder, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | _NOFOLLOW, 0o600)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            from stocktake.atomic import link_error
+
+            raise link_error(holder) from None
+        return
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        try:
+            handle.write(json.dumps(info, ensure_ascii=True))
+        except OSError:
+            pass
 
 
 def _read_holder(lock_path: Path) -> str:
     try:
-        info = json.loads(_holder_path(lock_path).read_text(encoding="utf-8"))
+        fd = os.open(_holder_path(lock_path), os.O_RDONLY | _NOFOLLOW)
+        with os.fdopen(fd, "rb") as handle:
+            info = json.loads(handle.read(4096))
         return (f"process {info.get('pid')} on {info.get('host')} since {info.get('since')}"
                 f" ({info.get('command')})")
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError, AttributeError):
         return "another process"

@@ -18,7 +18,7 @@ from stocktake.partnerships import OTHER_CODE, normalise_code
 from stocktake.reference import authority, is_gss_code
 from stocktake.responses import Moderation, Response
 from stocktake.scoring import PartnershipScores, score_partnership
-from stocktake.store import SHARD_DIR, Workspace, read_store_file
+from stocktake.store import Workspace, read_store_file
 
 
 def partnership_scores(ws: Workspace, bank: Bank, wave: str, code: str) -> PartnershipScores:
@@ -41,7 +41,7 @@ def partnership_scores(ws: Workspace, bank: Bank, wave: str, code: str) -> Partn
 def all_partnership_scores(ws: Workspace, bank: Bank, wave: str) -> list[PartnershipScores]:
     """Scores of every partnership with responses to this bank in this wave, by code."""
     found = []
-    for path in sorted((ws.root / SHARD_DIR).glob("*.json")):
+    for path in ws.shard_files():
         responses, moderations = _read_shard(path, bank.id, wave)
         if responses:
             code = responses[0].key.partnership

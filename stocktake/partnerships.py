@@ -16,6 +16,31 @@ from stocktake.reference import authority, is_gss_code
 
 # Codes name files in the workspace, so they stay to safe characters.
 OTHER_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$")
+# Names Windows keeps for devices, whatever the extension: a shard `CON.json` cannot be a file.
+_DEVICE_NAMES = re.compile(r"^(CON|PRN|AUX|NUL|COM[0-9]|LPT[0-9])$", re.IGNORECASE)
+CODE_RULE = "a GSS code such as E09000007, or letters, digits, '-' and '_' (up to 40)"
+
+
+def is_valid_code(code: object) -> bool:
+    """Whether `code` can name a partnership's file: the one rule for the CLI, files and store."""
+    return isinstance(code, str) and bool(OTHER_CODE.fullmatch(code)) and \
+        not _DEVICE_NAMES.match(code)
+
+
+def check_code(code: object, source: str | None = None) -> str:
+    """`code` unchanged if it is a usable partnership code; StocktakeError naming it otherwise.
+
+    Every value that becomes part of a store path passes here first (the store calls it itself),
+    so a code read from a workbook, CSV or JSON cannot lead outside the workspace. `source` says
+    where the code came from, for the message ("the About sheet of form.xlsx").
+    """
+    if is_valid_code(code):
+        return code  # type: ignore[return-value]
+    shown = repr(code) if not isinstance(code, str) else \
+        "'" + code.encode("unicode_escape").decode("ascii")[:80] + "'"
+    where = f" in {source}" if source else ""
+    raise StocktakeError(f"{shown}{where} is not a usable partnership code",
+                         hint=f"use {CODE_RULE}")
 
 
 @dataclass(frozen=True)
@@ -51,10 +76,7 @@ def partnership_for(code: str, name: str | None = None, region: str | None = Non
                 hint="check the code (E06, E08, E09 or E10 and six digits), or give --name "
                      "(and --region) to record it anyway")
         return Partnership(code, name, region or "", "")
-    if not OTHER_CODE.match(code):
-        raise StocktakeError(
-            f"'{code}' is not a usable partnership code",
-            hint="use a GSS code such as E09000007, or letters, digits, '-' and '_' (up to 40)")
+    check_code(code)
     if not name:
         raise StocktakeError(
             f"'{code}' is not a GSS code of an English children's services authority "

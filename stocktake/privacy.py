@@ -149,11 +149,12 @@ class FlaggedText:
     field: str  # "evidence", "answer" or "moderation reason"
     kinds: tuple[str, ...]
     masked: str
+    place: str = "answers"  # "answers", "history", or the file of a backup or copy
 
     def to_dict(self) -> dict:
         return {"partnership": self.partnership, "bank": self.bank, "wave": self.wave,
                 "respondent": self.respondent, "question": self.question, "field": self.field,
-                "kinds": list(self.kinds), "masked": self.masked}
+                "kinds": list(self.kinds), "masked": self.masked, "place": self.place}
 
 
 def scan_workspace(workspace, partnership: str | None = None, bank: str | None = None,
@@ -181,8 +182,7 @@ def scan_workspace(workspace, partnership: str | None = None, bank: str | None =
             where = (key.partnership, key.bank, key.wave, key.respondent, qid)
             check(answer.value, where, "answer")
             check(answer.evidence, where, "evidence")
-    codes = [partnership] if partnership else \
-        [path.stem for path in workspace.store_files() if path != workspace.index_path]
+    codes = [partnership] if partnership else [path.stem for path in workspace.shard_files()]
     for code in codes:
         for moderation in workspace.moderations(code, bank=bank, wave=wave):
             check(moderation.reason, (code, moderation.bank, moderation.wave,

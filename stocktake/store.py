@@ -19,22 +19,27 @@ change (one answer, or a whole `--answers` file) is read once and written once, 
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 from contextlib import contextmanager
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
-from stocktake.atomic import atomic_write_bytes, ensure_private_dir
+from stocktake.atomic import (atomic_write_bytes, ensure_private_dir, link_error, narrow_mode,
+                              refuse_links, write_error)
 from stocktake.errors import StocktakeError
 from stocktake.locking import workspace_lock
-from stocktake.partnerships import Partnership
+from stocktake.partnerships import Partnership, check_code, is_valid_code
 from stocktake.responses import MODES, Answer, Moderation, Response, ResponseKey, now_iso
 
 FORMAT_VERSION = 1
 INDEX_FILE = "workspace.json"
 SHARD_DIR = "partnerships"
+LOCK_DIR = "locks"
+REMOVED_DIR = "removed"
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 
 
 class DamagedStoreFile(StocktakeError):
@@ -47,27 +52,37 @@ class DamagedStoreFile(StocktakeError):
         self.path = path
 
 
-def read_store_file(path: Path) -> dict | None:
-    """A store file's TinyDB data; None if it does not exist; DamagedStoreFile if unreadable."""
+def read_store_file(path: Path, root: Path | None = None) -> dict | None:
+    """A store file's TinyDB data; None if it does not exist; DamagedStoreFile if unreadable.
+
+    Never through a link: a store file (or a folder between `root` and it) that is a symbolic
+    link is refused by name.
+    """
+    refuse_links(path, root if root is not None else _workspace_of(path))
     try:
-        raw = path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | _NOFOLLOW)
     except FileNotFoundError:
         return None
     except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise link_error(path) from None
         raise StocktakeError(f"cannot read store file {path} ({exc.strerror})")
-    if not raw.strip():
-        raise DamagedStoreFile(path, "the file is empty")
     try:
-        data = json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise DamagedStoreFile(path, f"not valid JSON: {exc}")
+        with os.fdopen(fd, "rb") as handle:
+            raw = handle.read()
+    except OSError as exc:
+        raise StocktakeError(f"cannot read store file {path} ({exc.strerror})")
     # Hand-edited files can be valid JSON and still lack what every reader relies on.
-    from stocktake.doctor import store_data_problem
+    from stocktake.doctor import read_store_bytes
 
-    problem = store_data_problem(data)
+    data, problem = read_store_bytes(raw)
     if problem:
         raise DamagedStoreFile(path, problem)
     return data
+
+
+def _workspace_of(path: Path) -> Path:
+    return path.parent.parent if path.parent.name == SHARD_DIR else path.parent
 
 
 def _encode(data: dict) -> bytes:
@@ -107,17 +122,24 @@ class Workspace:
 
     @classmethod
     def open(cls, root: Path) -> "Workspace":
-        """Open a workspace folder, creating it (owner-only) if it does not exist."""
+        """Open a workspace folder, creating it (owner-only) if it does not exist.
+
+        An existing workspace that cannot be written (a read-only mount, `chmod -R a-w`) opens
+        as it is, for reading: its modes are never widened, and a write says it is read-only.
+        """
         root = Path(root).expanduser()
         if root.exists() and not root.is_dir():
             raise StocktakeError(f"workspace {root} is a file, not a folder",
                                  hint="give --workspace a folder path")
+        existed = root.is_dir()
         try:
-            ensure_private_dir(root)
-            ensure_private_dir(root / SHARD_DIR)
+            ensure_private_dir(root)  # creates what is missing; leaves existing modes alone
+            if not (root / SHARD_DIR).is_symlink():
+                ensure_private_dir(root / SHARD_DIR)
         except OSError as exc:
-            raise StocktakeError(f"cannot create workspace {root} ({exc.strerror})",
-                                 hint="choose a folder you can write to with --workspace")
+            if not existed:
+                raise StocktakeError(f"cannot create workspace {root} ({exc.strerror})",
+                                     hint="choose a folder you can write to with --workspace")
         return cls(root)
 
     @property
@@ -134,34 +156,68 @@ class Workspace:
         return self.backup_dir / SHARD_DIR if path.parent.name == SHARD_DIR else self.backup_dir
 
     def shard_path(self, code: str) -> Path:
-        return self.root / SHARD_DIR / f"{code}.json"
+        """`partnerships/<code>.json`; StocktakeError for a code that is not a usable code, so
+        no value read from a file can make a path outside the workspace."""
+        return self.root / SHARD_DIR / f"{check_code(code)}.json"
+
+    def lock_path(self, path: Path) -> Path:
+        return self.root / LOCK_DIR / f"{path.stem}.lock"
+
+    def shard_files(self) -> list[Path]:
+        """The partnerships' files: `partnerships/<CODE>.json` for valid codes only (anything
+        else there is no store file; `stocktake doctor` names it)."""
+        folder = self.root / SHARD_DIR
+        if folder.is_symlink():
+            raise link_error(folder)
+        return sorted(p for p in folder.glob("*.json") if is_valid_code(p.stem))
 
     def store_files(self) -> list[Path]:
         files = [self.index_path] if self.index_path.exists() else []
-        return files + sorted((self.root / SHARD_DIR).glob("*.json"))
+        return files + self.shard_files()
 
     # ------------------------------------------------------------ transactions
 
     @contextmanager
     def _transaction(self, path: Path) -> Iterator[Any]:
         """Lock the file, read it once, yield a TinyDB over it, write it once if changed."""
-        with workspace_lock(self.root / "locks" / f"{path.stem}.lock"):
-            storage = _ShardStorage(path, read_store_file(path))
+        with workspace_lock(self.lock_path(path)):
+            storage = _ShardStorage(path, read_store_file(path, self.root))
             db = _tinydb(storage)
             yield db
             if storage.dirty:
                 data = storage.data or {}
                 if path == self.index_path:
                     data.setdefault("meta", {"1": {"format": FORMAT_VERSION}})
-                atomic_write_bytes(path, _encode(data), self.backup_dir_for(path))
+                self.write_file(path, _encode(data))
+
+    def write_file(self, path: Path, data: bytes, backup: bool = True) -> None:
+        """Write a store file atomically (the old version to its backups), refusing links and
+        saying plainly when the workspace is read-only or the disk is full. The caller holds
+        the file's lock."""
+        backup_dir = self.backup_dir_for(path) if backup else None
+        refuse_links(path, self.root)
+        if backup_dir is not None:
+            refuse_links(backup_dir, self.root)
+        try:
+            ensure_private_dir(path.parent)
+            narrow_mode(self.root)  # a folder given with -w loses group and other bits on write
+            atomic_write_bytes(path, data, backup_dir)
+        except OSError as exc:
+            raise write_error(exc, path) from None
 
     def _read(self, path: Path):
-        return _tinydb(_ShardStorage(path, read_store_file(path)))
+        return _tinydb(_ShardStorage(path, read_store_file(path, self.root)))
 
     # ------------------------------------------------------------ partnerships
 
     def add_partnerships(self, partnerships: Iterable[Partnership]) -> tuple[int, int]:
-        """Record partnerships (new or updated) in one write; returns (added, updated)."""
+        """Record partnerships (new or updated) in one write; returns (added, updated).
+
+        Every code is checked first (`check_code`): the index never lists a code that could not
+        name a file, and a bad one stores none of them."""
+        partnerships = list(partnerships)
+        for p in partnerships:
+            check_code(p.code)
         added = updated = 0
         with self._transaction(self.index_path) as db:
             table = db.table("partnerships")
@@ -204,11 +260,10 @@ class Workspace:
     def responses(self, partnership: str | None = None, bank: str | None = None,
                   wave: str | None = None) -> list[Response]:
         """Responses, optionally of one partnership, bank and wave; all shards when none named."""
-        paths = [self.shard_path(partnership)] if partnership else \
-            sorted((self.root / SHARD_DIR).glob("*.json"))
+        paths = self.shard_files() if partnership is None else [self.shard_path(partnership)]
         found: list[Response] = []
         for path in paths:
-            data = read_store_file(path)
+            data = read_store_file(path, self.root)
             if not data:
                 continue
             for doc in data.get("responses", {}).values():
@@ -219,7 +274,11 @@ class Workspace:
 
     def start_response(self, key: ResponseKey, *, role: str, mode: str = "interview",
                        adviser: str = "", bank_version: str = "", bank_hash: str = "") -> Response:
-        """The response for this key, created if new; its role cannot change once given."""
+        """The response for this key; its role cannot change once given.
+
+        A new response is not stored until its first answer is (`save_answers`): an interview
+        abandoned before any answer leaves no empty respondent behind to be counted.
+        """
         return self.save_answers(key, [], role=role, mode=mode, adviser=adviser,
                                  bank_version=bank_version, bank_hash=bank_hash)
 
@@ -267,7 +326,8 @@ class Workspace:
             if answers or doc_id is None:
                 doc["updated_at"] = stamp
             if doc_id is None:
-                table.insert(doc)
+                if answers:  # an empty response is never stored
+                    table.insert(doc)
             elif answers or doc.get("adviser") != adviser_before:
                 table.update(doc, doc_ids=[doc_id])
             if history:
@@ -305,6 +365,105 @@ class Workspace:
             if inserts:
                 table.insert_multiple(inserts)
 
+    def answer_changes(self, key: ResponseKey, answers: Iterable[Answer]) -> "AnswerChanges":
+        """How `answers` differ from what is stored for `key` (before saving them): what a
+        re-import of a form tells its user. Replaced answers keep their earlier value in the
+        history when saved."""
+        stored = self.response(key)
+        before = stored.answers if stored else {}
+        added = changed = same = 0
+        for answer in answers:
+            old = before.get(answer.question)
+            if old is None:
+                added += 1
+            elif _changed(old.to_doc(), answer):
+                changed += 1
+            else:
+                same += 1
+        return AnswerChanges(stored is not None, added, changed, same)
+
+    # ------------------------------------------------------------ removing
+
+    def matching_responses(self, partnership: str, *, respondent: str | None = None,
+                           role: str | None = None, bank: str | None = None,
+                           wave: str | None = None) -> list[Response]:
+        """The partnership's responses matching every filter given (all when none is)."""
+        return [r for r in self.responses(partnership)
+                if (respondent is None or r.key.respondent == respondent)
+                and (role is None or r.role == role)
+                and (bank is None or r.key.bank == bank)
+                and (wave is None or r.key.wave == wave)]
+
+    def remove(self, partnership: str, keys: Iterable[ResponseKey] | None = None, *,
+               keep: bool = True) -> "Removal":
+        """Take responses out of the store: those in `keys`, or the whole partnership when None
+        (its file, its moderations and its line in the index).
+
+        The removed records (responses, the history of their answers, and for a whole
+        partnership its moderations) are first written to `backups/removed/` unless `keep` is
+        False, which is how an erasure request is honoured (then purge the rolling backups too:
+        `erasure.purge_removed`). Raises StocktakeError when nothing matches.
+        """
+        path = self.shard_path(partnership)
+        whole = keys is None
+        wanted = None if whole else set(keys)
+        kept_at = None
+        with self._transaction(path) as db:
+            responses, history = db.table("responses"), db.table("history")
+
+            def chosen(doc) -> bool:
+                return whole or ResponseKey(doc["partnership"], doc["bank"], doc["wave"],
+                                            doc["respondent"]) in wanted
+
+            gone = [dict(d) for d in responses.all() if chosen(d)]
+            if not gone and not whole:
+                raise StocktakeError(f"no such response in {partnership}")
+            gone_history = [dict(d) for d in history.all() if chosen(d)]
+            gone_moderations = [dict(d) for d in db.table("moderations").all()] if whole else []
+            if keep and (gone or gone_history or gone_moderations):
+                kept_at = self._keep_removed(partnership, gone, gone_history, gone_moderations)
+            if whole:
+                db.drop_tables()
+            else:
+                responses.remove(doc_ids=[d.doc_id for d in responses.all() if chosen(d)])
+                history.remove(doc_ids=[d.doc_id for d in history.all() if chosen(d)])
+        if whole:
+            with workspace_lock(self.lock_path(path)):
+                refuse_links(path, self.root)
+                try:
+                    if path.exists():  # the emptied version went to the backups just now
+                        path.unlink()
+                except OSError as exc:
+                    raise write_error(exc, path) from None
+            with self._transaction(self.index_path) as db:
+                table = db.table("partnerships")
+                table.remove(doc_ids=[d.doc_id for d in table.all()
+                                      if d.get("code") == partnership])
+        return Removal(partnership, [Response.from_doc(d) for d in gone], len(gone_history),
+                       len(gone_moderations), whole, kept_at)
+
+    def _keep_removed(self, partnership: str, responses: list[dict], history: list[dict],
+                      moderations: list[dict]) -> Path:
+        from stocktake.responses import now_iso as stamp_now
+
+        folder = self.backup_dir / REMOVED_DIR
+        refuse_links(folder, self.root)
+        stamp = stamp_now().replace(":", "").replace("+0000", "Z")
+        path = folder / f"{partnership}.json.removed-{stamp}"
+        data = {name: {str(n): doc for n, doc in enumerate(docs, start=1)}
+                for name, docs in (("responses", responses), ("history", history),
+                                   ("moderations", moderations)) if docs}
+        try:
+            ensure_private_dir(folder)
+            n = 1
+            while path.exists():
+                n += 1
+                path = folder / f"{partnership}.json.removed-{stamp}-{n}"
+            atomic_write_bytes(path, _encode(data))
+        except OSError as exc:
+            raise write_error(exc, path) from None
+        return path
+
     # ------------------------------------------------------------ moderation
 
     def add_moderation(self, moderation: Moderation) -> Moderation:
@@ -320,6 +479,32 @@ class Workspace:
         db = self._read(self.shard_path(partnership))
         return [Moderation.from_doc(d) for d in db.table("moderations").all()
                 if (bank is None or d["bank"] == bank) and (wave is None or d["wave"] == wave)]
+
+
+@dataclass(frozen=True)
+class AnswerChanges:
+    """How a set of answers differs from those stored for one response."""
+
+    existed: bool  # the response was stored before
+    added: int  # questions it had no answer to
+    changed: int  # answers replaced by a different one (the old kept in history)
+    unchanged: int
+
+    def describe(self) -> str:
+        if not self.existed:
+            return f"new respondent, {self.added} answer(s)"
+        return (f"already stored: {self.changed} answer(s) changed (earlier values kept in its "
+                f"history), {self.added} added, {self.unchanged} unchanged")
+
+
+@dataclass(frozen=True)
+class Removal:
+    partnership: str
+    responses: list[Response]
+    history: int  # history records removed with them
+    moderations: int
+    whole: bool  # the whole partnership
+    kept_at: Path | None  # where the removed records are kept; None when not kept
 
 
 def _matches(doc: dict, key: ResponseKey) -> bool:

@@ -59,3 +59,14 @@ def resolve_bank(ref: str):
     from stocktake.banks import find_bank
 
     return find_bank(ref)
+
+
+def confirm(question: str) -> bool:
+    """Ask yes/no on stderr (default no); end of input counts as no, never as a traceback."""
+    import typer
+
+    try:
+        return typer.confirm(question, default=False, err=True)
+    except typer.Abort:
+        err_console.print()
+        return False

@@ -7,7 +7,6 @@ from rich.markup import escape
 
 from stocktake.cli.common import console, err_console, open_workspace, print_json
 from stocktake.cli.main import app
-from stocktake.errors import StocktakeError
 
 
 @app.command("doctor")
@@ -17,49 +16,53 @@ def doctor(
                                       "reads cleanly, keeping the damaged one beside it."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON only."),
 ) -> None:
-    """Check every store file (readable, complete) and every response against its bank (known
-    questions, valid values). Exit code 1 if anything is damaged or does not fit.
+    """Check every store file (readable, complete, listed in workspace.json, named by a valid
+    code), every response against its bank (known questions, valid values), and that the
+    workspace holds no symbolic links. Exit code 1 if anything is damaged or does not fit.
 
     Example: stocktake doctor --restore
     """
-    from stocktake.doctor import check_workspace, leftover_files, remove_old_leftovers, restore_file
+    from stocktake.doctor import check_workspace, find_links, leftover_files, repair_workspace
 
     ws = open_workspace()
     reports = check_workspace(ws)
-    restored, failed = [], []
+    repair = None
     if restore:
-        for report in reports:
-            if report.damaged:
-                try:
-                    restored.append(restore_file(ws, report.path))
-                except StocktakeError as exc:
-                    failed.append(exc)
-        remove_old_leftovers(ws)
-        if restored:
+        repair = repair_workspace(ws, reports)
+        if repair.restored or repair.listed:
             reports = check_workspace(ws)
+    links = find_links(ws)
     leftovers = leftover_files(ws)
-    healthy = all(r.ok for r in reports) and not failed
+    failed = repair.not_restored if repair else []
+    healthy = all(r.ok for r in reports) and not failed and not links
     if as_json:
         print_json({"workspace": str(ws.root), "ok": healthy,
                     "files": [r.to_dict(ws.root) for r in reports],
-                    "restored": [r.to_dict(ws.root) for r in restored],
+                    "links": [{"path": _rel(p, ws), "target": _target(p)} for p in links],
+                    "restored": [r.to_dict(ws.root) for r in repair.restored] if repair else [],
+                    "listed": repair.listed if repair else [],
                     "not_restored": [{"message": e.message, "details": e.details}
                                      for e in failed],
                     "leftover_temporary_files": [str(p.relative_to(ws.root)) for p in leftovers]})
     else:
-        _render(ws, reports, restored, failed, leftovers, restore)
+        _render(ws, reports, repair, links, leftovers, restore)
     if not healthy:
         raise typer.Exit(1)
 
 
-def _render(ws, reports, restored, failed, leftovers, restore: bool) -> None:
+def _render(ws, reports, repair, links, leftovers, restore: bool) -> None:
     console.print(f"Workspace {escape(str(ws.root))}: {len(reports)} store file(s).")
-    for item in restored:
+    for item in (repair.restored if repair else []):
+        kept = (f" The damaged file is kept as {escape(_rel(item.damaged_copy, ws))}."
+                if item.damaged_copy else "")
         console.print(f"[green]Restored[/] {escape(_rel(item.path, ws))} from "
                       f"{escape(_rel(item.backup, ws))}, written {item.backup_written_at} "
-                      f"({_age(item.age_seconds)} old); changes made after that are lost. "
-                      f"The damaged file is kept as {escape(_rel(item.damaged_copy, ws))}.")
-    for exc in failed:
+                      f"({_age(item.age_seconds)} old); changes made after that are lost.{kept}")
+    if repair and repair.listed:
+        console.print(f"[green]Listed[/] in workspace.json: {escape(', '.join(repair.listed))} "
+                      "(their files were there; names from the shipped authority list, else "
+                      "the code: `stocktake partnerships add CODE --name ...` changes one).")
+    for exc in (repair.not_restored if repair else []):
         err_console.print(f"[bold red]Not restored:[/] {escape(exc.message)}")
         for line in exc.details:
             err_console.print(f"  - {escape(line)}")
@@ -75,19 +78,37 @@ def _render(ws, reports, restored, failed, leftovers, restore: bool) -> None:
                 console.print(f"  - {escape(problem)}")
         else:
             console.print(f"[green]ok[/]       {name} ({report.documents} record(s))")
+    for link in links:
+        console.print(f"[bold red]DAMAGED[/]  {escape(_rel(link, ws))}: a symbolic link (to "
+                      f"{escape(_target(link))}); stocktake neither reads nor writes through "
+                      "links in a workspace: put the real file or folder in its place, or "
+                      "remove the link")
     if leftovers:
         console.print(f"{len(leftovers)} temporary file(s) left by interrupted writes (harmless; "
                       "`doctor --restore` removes those over an hour old).")
     damaged = [r for r in reports if r.damaged]
-    if damaged and not restore:
-        console.print(f"{len(damaged)} damaged file(s). Run [bold]stocktake --workspace "
-                      f"{escape(str(ws.root))} doctor --restore[/] to bring back the last good "
-                      "backup of each.")
+    unlisted = any("not listed in workspace.json" in p for r in reports for p in r.problems)
+    if (damaged or unlisted) and not restore:
+        console.print(f"{len(damaged)} damaged file(s)"
+                      + (", partnerships missing from workspace.json" if unlisted else "")
+                      + f". Run [bold]stocktake --workspace {escape(str(ws.root))} doctor "
+                      "--restore[/] to bring back the last good backup of each"
+                      + (" and list them" if unlisted else "") + ".")
     elif any(r.problems for r in reports):
-        console.print("Nothing was changed: check which bank version these responses were "
-                      "given against, or correct the answers in an interview.")
-    elif not damaged and not failed:
+        console.print("Nothing was changed for the problems listed: check which bank version "
+                      "these responses were given against, or correct the answers in an "
+                      "interview.")
+    elif not damaged and not links and not (repair and repair.not_restored):
         console.print("No damage found.")
+
+
+def _target(link) -> str:
+    import os
+
+    try:
+        return os.readlink(link)
+    except OSError:
+        return "?"
 
 
 def _rel(path, ws) -> str:

@@ -89,6 +89,7 @@ def import_forms(
     for path in files:
         try:
             form = read_form(path, shelf)
+            changes = ws.answer_changes(form.key, form.answers)
             ws.save_answers(form.key, list(form.answers), role=form.role, mode="form",
                             bank_version=form.bank.version, bank_hash=form.bank.hash)
             if ws.find_partnership(form.partnership.code) is None:
@@ -101,7 +102,9 @@ def import_forms(
             continue
         stored.append({"file": str(path), "partnership": form.partnership.code,
                        "bank": form.bank.id, "wave": form.wave, "respondent": form.respondent,
-                       "role": form.role, "answers": len(form.answers)})
+                       "role": form.role, "answers": len(form.answers),
+                       "already_stored": changes.existed, "changed": changes.changed,
+                       "added": changes.added, "changes": changes.describe()})
     if as_json:
         print_json({"stored": stored, "refused": refused})
     else:
@@ -115,6 +118,10 @@ def import_forms(
                 table.add_row(escape(Path(row["file"]).name), row["partnership"], row["wave"],
                               escape(row["respondent"]), row["role"], str(row["answers"]))
             console.print(table)
+            for row in stored:
+                if row["already_stored"]:
+                    console.print(f"{escape(Path(row['file']).name)}: {escape(row['respondent'])}"
+                                  f" {escape(row['changes'])}.")
         if refused:
             err_console.print(f"{len(refused)} form(s) refused; nothing from them was stored.")
     if refused:

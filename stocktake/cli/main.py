@@ -59,6 +59,7 @@ from stocktake.cli import demo as _demo  # noqa: E402,F401
 from stocktake.cli import export as _export  # noqa: E402,F401
 from stocktake.cli import forms as _forms  # noqa: E402,F401
 from stocktake.cli import merge as _merge  # noqa: E402,F401
+from stocktake.cli import remove as _remove  # noqa: E402,F401
 
 
 def run() -> None:
@@ -77,7 +78,23 @@ def run() -> None:
     except Exception as exc:  # noqa: BLE001 - the last line of defence against tracebacks
         if os.environ.get("STOCKTAKE_DEBUG"):
             raise
+        machine = _machine_failure(exc)
+        if machine is not None:  # a read-only mount or a full disk is no bug
+            render_error(machine)
+            sys.exit(1)
         err_console.print(f"[bold red]Internal error:[/] {type(exc).__name__}: {exc}")
         err_console.print("[bold]Hint:[/] this is a bug in stocktake; run again with "
                           "STOCKTAKE_DEBUG=1 for the traceback and report it")
         sys.exit(1)
+
+
+def _machine_failure(exc: Exception) -> StocktakeError | None:
+    """A read-only file system or a full disk met outside the store's own writes, by file."""
+    import errno
+
+    if not isinstance(exc, OSError) or exc.errno not in (
+            errno.EROFS, errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
+        return None
+    from stocktake.atomic import write_error
+
+    return write_error(exc, exc.filename or "a file", in_workspace=False)

@@ -1,4 +1,5 @@
-"""`stocktake privacy-check`: stored free text that holds likely personal data."""
+"""`stocktake privacy-check`: stored free text that holds likely personal data, everywhere it is
+kept (answers, their history, backups), and `--purge` to mask it in all of them."""
 
 from __future__ import annotations
 
@@ -8,8 +9,9 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from stocktake.cli.common import console, open_workspace, print_json
+from stocktake.cli.common import confirm, console, open_workspace, print_json
 from stocktake.cli.main import app
+from stocktake.errors import StocktakeError, UsageError
 
 
 @app.command("privacy-check")
@@ -18,43 +20,111 @@ def privacy_check(
                                          help="One partnership's GSS code; default: all."),
     bank: Optional[str] = typer.Option(None, "--bank", help="Only this bank's responses."),
     wave: Optional[str] = typer.Option(None, "--wave", help="Only this wave, e.g. 2026-27."),
+    purge: bool = typer.Option(False, "--purge",
+                               help="Mask what is found in the answers, their history, the "
+                                    "backups and kept copies, saying what changed (asks first)."),
+    yes: bool = typer.Option(False, "--yes", "-y", help="With --purge: do not ask (scripts)."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON only."),
 ) -> None:
     """List evidence notes and text answers holding likely personal data (NHS numbers, e-mail
-    addresses, phone numbers, dates of birth), with that data masked.
+    addresses, phone numbers, dates of birth), with that data masked: in the current answers,
+    in the history of changed answers, and in every backup and copy of the store.
 
-    Exit code 0 when nothing is found, 1 when something is, so scripts can gate on it.
+    With --purge, mask it in all of those places (the data is then gone from the workspace;
+    after `stocktake remove` this honours an erasure request in full).
 
-    Example: stocktake privacy-check E09000007 --bank idea-stocktake
+    Exit code 0 when nothing is found, 1 when something is (after --purge: is left), so
+    scripts can gate on it.
+
+    Example: stocktake privacy-check E09000007 --purge --yes
     """
-    from stocktake.privacy import scan_workspace
-
+    from stocktake.erasure import find_in_history, find_in_stored_copies
     from stocktake.partnerships import normalise_code
+    from stocktake.privacy import scan_workspace
 
     workspace = open_workspace()
     if code:
         code = normalise_code(code)
         if not workspace.shard_path(code).exists():
             code = workspace.partnership(code).code  # unknown: says so, with a hint
-    flagged = scan_workspace(workspace, code, bank=bank, wave=wave)
-    if as_json:
+    if purge and (bank or wave):
+        raise UsageError("--purge masks a whole partnership or the whole workspace, not one "
+                         "bank or wave", hint="leave out --bank and --wave with --purge")
+
+    def scan() -> list:
+        return (scan_workspace(workspace, code, bank=bank, wave=wave)
+                + find_in_history(workspace, code, bank=bank, wave=wave)
+                + find_in_stored_copies(workspace, code, bank=bank, wave=wave))
+
+    flagged = scan()
+    if purge:
+        flagged = _purge(workspace, code, flagged, yes, as_json, scan)
+        if as_json:
+            return
+    elif as_json:
         print_json([f.to_dict() for f in flagged])
     elif not flagged:
         scope = code or "the workspace"
-        console.print(f"No likely personal data found in {scope}'s evidence notes and answers.")
+        console.print(f"No likely personal data found in {scope}'s answers, their history or "
+                      "the backups.")
     else:
-        table = Table(title=f"Likely personal data ({len(flagged)} place(s))", title_justify="left")
-        table.add_column("partnership", no_wrap=True)
-        table.add_column("respondent")
-        table.add_column("question")
-        table.add_column("kind")
-        table.add_column("text (masked)", min_width=30)
-        for f in flagged:
-            question = f.question if f.field == "answer" else f"{f.question} ({f.field})"
-            table.add_row(*(escape(cell) for cell in (f.partnership, f.respondent, question,
-                                                       ", ".join(f.kinds), f.masked)))
-        console.print(table)
-        console.print("Evidence notes are not the place for details of a child: edit these "
-                      "answers, or mask them on the way out with [bold]--redact[/].")
+        _render(flagged)
+        console.print("Evidence notes are not the place for details of a child: "
+                      "[bold]privacy-check --purge[/] masks these everywhere they are kept "
+                      "(answers, history, backups); editing an answer alone leaves the old text "
+                      "in its history and backups. [bold]--redact[/] masks them on the way out.")
     if flagged:
         raise typer.Exit(1)
+
+
+def _render(flagged) -> None:
+    table = Table(title=f"Likely personal data ({len(flagged)} place(s))", title_justify="left")
+    table.add_column("where", no_wrap=True)
+    table.add_column("partnership", no_wrap=True)
+    table.add_column("respondent")
+    table.add_column("question")
+    table.add_column("kind")
+    table.add_column("text (masked)", min_width=30)
+    for f in flagged:
+        question = f.question if f.field == "answer" else f"{f.question} ({f.field})"
+        table.add_row(*(escape(cell) for cell in (f.place, f.partnership, f.respondent, question,
+                                                   ", ".join(f.kinds), f.masked)))
+    console.print(table)
+
+
+def _purge(workspace, code, flagged, yes: bool, as_json: bool, scan) -> list:
+    """Mask everything found, after a confirmation; returns what is still found afterwards."""
+    from stocktake.erasure import purge
+
+    if not flagged:
+        if as_json:
+            print_json({"purged": [], "remaining": []})
+        else:
+            console.print("No likely personal data found: nothing to purge.")
+        return []
+    if not yes:
+        if not as_json:
+            _render(flagged)
+        places = sorted({f.place for f in flagged})
+        if not confirm(f"Mask these {len(flagged)} finding(s) in {len(places)} place(s)? "
+                       "This cannot be undone"):
+            raise StocktakeError("nothing was changed", hint="add --yes to purge without asking")
+    changed = purge(workspace, code)
+    remaining = scan()
+    if as_json:
+        print_json({"purged": [c.to_dict() for c in changed],
+                    "remaining": [f.to_dict() for f in remaining]})
+        if remaining:
+            raise typer.Exit(1)
+        return remaining
+    for item in changed:
+        console.print(f"Masked {item.masked} text(s) in {escape(item.file)} "
+                      f"({escape(', '.join(item.kinds))}).")
+    if remaining:
+        _render(remaining)
+    else:
+        console.print(f"Purged: {len(flagged)} finding(s) masked in {len(changed)} file(s); "
+                      "no likely personal data is left in the workspace's answers, history or "
+                      "backups. Copies outside the workspace (exports, sent workbooks) are not "
+                      "touched.")
+    return remaining

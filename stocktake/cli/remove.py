@@ -1,0 +1,101 @@
+"""`stocktake remove`: take a respondent, some responses or a whole partnership out of the
+workspace, kept in a backup, or gone for good (`--purge`) for a data-protection erasure."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import typer
+from rich.markup import escape
+
+from stocktake.cli.common import confirm, console, err_console, open_workspace, print_json
+from stocktake.cli.main import app
+from stocktake.errors import StocktakeError
+
+
+@app.command("remove")
+def remove(
+    code: str = typer.Argument(..., metavar="CODE", help="Partnership: GSS code."),
+    respondent: Optional[str] = typer.Option(None, "--respondent", metavar="NAME",
+                                             help="Only this respondent's responses."),
+    role: Optional[str] = typer.Option(None, "--role", metavar="ROLE",
+                                       help="Only responses given in this role."),
+    bank: Optional[str] = typer.Option(None, "--bank", metavar="BANK",
+                                       help="Only responses to this bank (its id)."),
+    wave: Optional[str] = typer.Option(None, "--wave", metavar="WAVE",
+                                       help="Only responses of this wave, e.g. 2026-27."),
+    yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation (scripts)."),
+    purge: bool = typer.Option(False, "--purge",
+                               help="Keep no copy: also drop the removed records from the "
+                                    "backups and earlier copies (a data-protection erasure)."),
+    as_json: bool = typer.Option(False, "--json", help="Print what was removed as JSON only."),
+) -> None:
+    """Remove a respondent (or the responses matching every option given) or, with no option,
+    the whole partnership: its answers, their history, its moderations and its entry.
+
+    What is removed is kept in backups/removed/ (the command says which file), so a mistake can
+    be undone by hand. To honour a data-protection erasure request, add --purge: then nothing is
+    kept, and the removed records are dropped from the backups and earlier copies too; check
+    with `stocktake privacy-check` afterwards. Exports and workbooks already sent are not
+    touched.
+
+    Example: stocktake remove E09000007 --respondent "Jo Bloggs" --bank idea-stocktake --purge
+    """
+    from stocktake.partnerships import normalise_code
+
+    ws = open_workspace()
+    code = normalise_code(code)
+    filters = {"respondent": respondent, "role": role, "bank": bank, "wave": wave}
+    whole = not any(v is not None for v in filters.values())
+    if not ws.shard_path(code).exists() and ws.find_partnership(code) is None:
+        raise StocktakeError(f"partnership {code} is not in the workspace {ws.root}",
+                             hint="see the codes with `stocktake partnerships list`")
+    matches = ws.matching_responses(code, **filters)
+    if not whole and not matches:
+        held = sorted({f"{r.key.respondent} ({r.role}, {r.key.bank} {r.key.wave})"
+                       for r in ws.responses(code)})
+        raise StocktakeError(f"no response of {code} matches "
+                             + ", ".join(f"--{k} {v!r}" for k, v in filters.items() if v),
+                             hint="its responses are listed below" if held
+                             else f"{code} has no responses", details=held)
+    what = (f"the whole partnership {code} ({len(matches)} response(s), its moderations and "
+            "its entry)" if whole else f"{len(matches)} response(s) of {code}")
+    if not yes:
+        if not as_json:
+            for r in matches:
+                err_console.print(f"  - {escape(r.key.respondent)} ({escape(r.role)}, "
+                                  f"{escape(r.key.bank)} {escape(r.key.wave)}): "
+                                  f"{len(r.answers)} answer(s)")
+        kept = "nothing will be kept" if purge else "a copy is kept in backups/removed/"
+        if not confirm(f"Remove {what}? ({kept})"):
+            raise StocktakeError("nothing was removed", hint="add --yes to remove without asking")
+    removal = ws.remove(code, None if whole else [r.key for r in matches], keep=not purge)
+    erased = []
+    if purge:
+        from stocktake.erasure import erase_from_copies
+
+        erased = erase_from_copies(ws, code, None if whole else [r.key for r in matches])
+    kept_at = str(removal.kept_at.relative_to(ws.root)) if removal.kept_at else None
+    if as_json:
+        print_json({"partnership": code, "whole_partnership": whole,
+                    "responses": [{"respondent": r.key.respondent, "role": r.role,
+                                   "bank": r.key.bank, "wave": r.key.wave,
+                                   "answers": len(r.answers)} for r in removal.responses],
+                    "history_records": removal.history, "moderations": removal.moderations,
+                    "kept_at": kept_at, "purged_from": [e.to_dict() for e in erased]})
+        return
+    names = "; ".join(f"{r.key.respondent} ({r.role}, {r.key.bank} {r.key.wave})"
+                      for r in removal.responses)
+    console.print(f"Removed {escape(what)}" + (f": {escape(names)}" if names else "")
+                  + (f", with {removal.history} history record(s)" if removal.history else "")
+                  + (f" and {removal.moderations} moderation(s)" if removal.moderations else "")
+                  + ".")
+    if kept_at:
+        console.print(f"A copy of what was removed is kept in {escape(kept_at)}; for a "
+                      "data-protection erasure, remove with --purge instead.")
+    else:
+        for item in erased:
+            verb = "Deleted" if item.deleted else f"Dropped {item.records} record(s) from"
+            console.print(f"{verb} {escape(item.file)}.")
+        console.print("Nothing of it is kept in the workspace. Exports and workbooks already "
+                      "sent elsewhere are not touched.")

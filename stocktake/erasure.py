@@ -1,0 +1,279 @@
+"""Gone means gone: personal data in every stored copy, not only in the current answers.
+
+An answer's earlier values stay in its shard's history, and each store file's last three
+versions stay in `backups/`; a file `doctor --restore` replaced stays beside it as
+`<name>.damaged-<time>`, and a killed write may leave a temporary file. Personal data removed
+from an answer lives on in all of those. `find_in_stored_copies` lists it there (saying which
+file and record), and `purge` masks it in every one of them, writing each changed file in place
+without rolling it into the backups (which would only keep the unmasked version once more).
+
+    findings = find_in_stored_copies(ws)           # history, backups, damaged copies, leftovers
+    changes = purge(ws)                            # [(file, strings masked)], every copy
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterator
+
+from stocktake.privacy import FlaggedText, find_personal_data, redact_text
+
+SHARD_DIR = "partnerships"
+REMOVED_DIR = "removed"  # inside backups/: what `stocktake remove` took out
+
+
+@dataclass(frozen=True)
+class Purged:
+    file: str  # relative to the workspace
+    masked: int  # strings in which something was masked
+    kinds: tuple[str, ...]
+
+    def to_dict(self) -> dict:
+        return {"file": self.file, "masked": self.masked, "kinds": list(self.kinds)}
+
+
+def stored_copies(ws, partnership: str | None = None) -> list[Path]:
+    """Every file holding store data other than the live files: backups, records kept by
+    `stocktake remove`, copies kept by `doctor --restore`, temporary files left by killed
+    writes; only those of one partnership's file if named. Links are left out (doctor reports
+    them; nothing is read through them)."""
+    shard_folders = (ws.root / SHARD_DIR, ws.backup_dir / SHARD_DIR, ws.backup_dir / REMOVED_DIR)
+    folders = shard_folders if partnership is not None else (ws.root, ws.backup_dir,
+                                                              *shard_folders)
+    found: list[Path] = []
+    for folder in folders:
+        if not folder.is_dir() or folder.is_symlink():
+            continue
+        for path in sorted(folder.iterdir()):
+            if path.is_symlink() or not path.is_file() or _is_live(ws, path):
+                continue
+            name = path.name.lstrip(".")
+            if ".json" not in name:
+                continue
+            if partnership is not None and not name.startswith(f"{partnership}.json"):
+                continue
+            found.append(path)
+    return found
+
+
+def _is_live(ws, path: Path) -> bool:
+    return path == ws.index_path or (path.parent == ws.root / SHARD_DIR
+                                     and path.suffix == ".json")
+
+
+def find_in_history(ws, partnership: str | None = None, bank: str | None = None,
+                    wave: str | None = None) -> list[FlaggedText]:
+    """Earlier values and evidence of changed answers (the shards' history) holding personal
+    data; `field` says "evidence (history)" or "answer (history)"."""
+    flagged = []
+    paths = ws.shard_files() if partnership is None else [ws.shard_path(partnership)]
+    from stocktake.store import read_store_file
+
+    for path in paths:
+        data = read_store_file(path, ws.root) or {}
+        for doc in data.get("history", {}).values():
+            if (bank and doc.get("bank") != bank) or (wave and doc.get("wave") != wave):
+                continue
+            previous = doc.get("previous") or {}
+            for key, label in (("value", "answer (history)"), ("evidence", "evidence (history)")):
+                flag = _flag(previous.get(key), doc, doc.get("question", ""), label, "history")
+                if flag:
+                    flagged.append(flag)
+    return flagged
+
+
+def find_in_stored_copies(ws, partnership: str | None = None, bank: str | None = None,
+                          wave: str | None = None) -> list[FlaggedText]:
+    """Personal data in backups, damaged copies and leftovers, each finding naming its file.
+
+    Every string in the file is looked at (names, answers, evidence, history, reasons), so a
+    file of any version or table shape is covered; one that is not JSON is read as text.
+    """
+    flagged = []
+    for path in stored_copies(ws, partnership):
+        place = _relative(path, ws.root)
+        raw = path.read_bytes()
+        try:
+            data = json.loads(raw)
+        except (ValueError, UnicodeDecodeError, RecursionError):
+            text = raw.decode("utf-8", "replace")
+            flag = _flag(text, {}, "", "raw text", place)
+            if flag:
+                flagged.append(flag)
+            continue
+        for doc, where, text in _strings(data):
+            if (bank and doc.get("bank") not in (None, bank)) or \
+                    (wave and doc.get("wave") not in (None, wave)):
+                continue
+            flag = _flag(text, doc, where[0], where[1], place)
+            if flag:
+                flagged.append(flag)
+    return flagged
+
+
+def purge(ws, partnership: str | None = None) -> list[Purged]:
+    """Mask personal data in every stored string of the live files and all their copies.
+
+    Each changed file is rewritten atomically under its lock, without rolling the old version
+    into the backups. Returns one Purged per file changed. Files of other partnerships are
+    untouched when `partnership` is given (the index then too).
+    """
+    from stocktake.locking import workspace_lock
+
+    live = ws.shard_files() if partnership is None else [ws.shard_path(partnership)]
+    if partnership is None and ws.index_path.exists():
+        live = [ws.index_path, *live]
+    changed: list[Purged] = []
+    for path in [*live, *stored_copies(ws, partnership)]:
+        if not path.exists():
+            continue
+        with workspace_lock(ws.lock_path(_store_name(path))):
+            raw = path.read_bytes()
+            new, count, kinds = _masked_bytes(raw)
+            if count:
+                ws.write_file(path, new, backup=False)
+                changed.append(Purged(_relative(path, ws.root), count, kinds))
+    return changed
+
+
+def _store_name(path: Path) -> Path:
+    """The store file a copy belongs to (`E09000007.json.2` -> `E09000007.json`), for its lock."""
+    name = path.name.lstrip(".")
+    return path.with_name(name[:name.index(".json") + len(".json")])
+
+
+def _masked_bytes(raw: bytes) -> tuple[bytes, int, tuple[str, ...]]:
+    try:
+        data = json.loads(raw)
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        text = raw.decode("utf-8", "replace")
+        findings = find_personal_data(text)
+        if not findings:
+            return raw, 0, ()
+        return (redact_text(text).encode("utf-8"), 1,
+                tuple(dict.fromkeys(f.kind for f in findings)))
+    kinds: dict[str, None] = {}
+    count = 0
+
+    def mask(value: Any) -> Any:
+        nonlocal count
+        if isinstance(value, str):
+            findings = find_personal_data(value)
+            if findings:
+                count += 1
+                kinds.update((f.kind, None) for f in findings)
+                return redact_text(value)
+            return value
+        if isinstance(value, dict):
+            return {k: mask(v) for k, v in value.items()}  # keys are ids, not text
+        if isinstance(value, list):
+            return [mask(v) for v in value]
+        return value
+
+    data = mask(data)
+    if not count:
+        return raw, 0, ()
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), count, \
+        tuple(kinds)
+
+
+def _strings(data: Any) -> Iterator[tuple[dict, tuple[str, str], str]]:
+    """(the record holding it, (question, field), text) for every string value in a store file;
+    the record is the TinyDB document, so its partnership and respondent can be named. Field is
+    the path inside the record: "evidence", "previous.evidence", "reason", "respondent"."""
+    tables = data.values() if isinstance(data, dict) else [data]
+    for table in tables:
+        docs = table.values() if isinstance(table, dict) else [table]
+        for doc in docs:
+            record = doc if isinstance(doc, dict) else {}
+            yield from _walk(doc, record, str(record.get("question", "")), "")
+
+
+def _walk(value: Any, doc: dict, question: str,
+          field: str) -> Iterator[tuple[dict, tuple[str, str], str]]:
+    if isinstance(value, str):
+        yield doc, (question, field), value
+    elif isinstance(value, dict):
+        answers = value is doc.get("answers")
+        for key, item in value.items():
+            if answers:  # keyed by question id
+                yield from _walk(item, doc, str(key), "")
+            else:
+                yield from _walk(item, doc, question, f"{field}.{key}" if field else str(key))
+    elif isinstance(value, list):
+        for item in value:
+            yield from _walk(item, doc, question, field)
+
+
+def _flag(text: Any, doc: dict, question: str, field: str, place: str) -> FlaggedText | None:
+    if not isinstance(text, str) or not text:
+        return None
+    findings = find_personal_data(text)
+    if not findings:
+        return None
+    get = doc.get if isinstance(doc, dict) else (lambda key, default=None: default)
+    return FlaggedText(str(get("partnership", get("code", "")) or ""), str(get("bank", "") or ""),
+                       str(get("wave", "") or ""), str(get("respondent", get("adviser", "")) or ""),
+                       question or str(get("question", get("area", "")) or ""), field,
+                       tuple(dict.fromkeys(f.kind for f in findings)), redact_text(text),
+                       place)
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return str(path.relative_to(root))
+    except ValueError:
+        return os.fspath(path)
+
+
+@dataclass(frozen=True)
+class Erased:
+    file: str  # relative to the workspace
+    records: int  # responses and history records dropped from it
+    deleted: bool  # the whole file was deleted
+
+    def to_dict(self) -> dict:
+        return {"file": self.file, "records": self.records, "deleted": self.deleted}
+
+
+def erase_from_copies(ws, partnership: str, keys=None) -> list[Erased]:
+    """After `Workspace.remove(..., keep=False)`: drop the removed respondents' records from
+    every backup and kept copy of the partnership's file, or delete those files when the whole
+    partnership went (`keys` None). A copy that is not JSON cannot be cut selectively and is
+    deleted whole. Returns what changed, file by file."""
+    from stocktake.atomic import write_error
+    from stocktake.locking import workspace_lock
+
+    wanted = None if keys is None else {(k.bank, k.wave, k.respondent) for k in keys}
+    erased: list[Erased] = []
+    for path in stored_copies(ws, partnership):
+        with workspace_lock(ws.lock_path(_store_name(path))):
+            try:
+                data = None if wanted is None else json.loads(path.read_bytes())
+            except (ValueError, UnicodeDecodeError, RecursionError):
+                data = None
+            try:
+                if not isinstance(data, dict):
+                    path.unlink()
+                    erased.append(Erased(_relative(path, ws.root), 0, True))
+                    continue
+                dropped = 0
+                for name in ("responses", "history"):
+                    table = data.get(name)
+                    if not isinstance(table, dict):
+                        continue
+                    for doc_id in [i for i, d in table.items() if isinstance(d, dict) and
+                                   (d.get("bank"), d.get("wave"), d.get("respondent")) in wanted]:
+                        del table[doc_id]
+                        dropped += 1
+                if dropped:
+                    ws.write_file(path, json.dumps(data, ensure_ascii=False,
+                                                   separators=(",", ":")).encode("utf-8"),
+                                  backup=False)
+                    erased.append(Erased(_relative(path, ws.root), dropped, False))
+            except OSError as exc:
+                raise write_error(exc, path) from None
+    return erased
