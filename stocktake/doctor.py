@@ -14,8 +14,10 @@ range): it is reported for a person to judge, and no backup is restored for it.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
+import stat
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -152,10 +154,10 @@ MISSING_INDEX = "missing, though backups of it are kept (`doctor --restore` brin
 def check_workspace(ws) -> list[FileReport]:
     """A report for every store file, index first; reading only, changing nothing.
 
-    Beyond each file's own health: a missing `workspace.json` in a workspace that has shards or
-    backups of it is damage (restorable); a shard the index does not list, and a `.json` file
-    in `partnerships/` whose name is not a partnership code, are problems. Symbolic links are
-    reported by `find_links`, and their files are not read.
+    Beyond each file's own health: a missing `workspace.json` whose backups remain is damage
+    (restorable); a shard the index does not list (a missing index with no backups lists none),
+    and a `.json` file in `partnerships/` whose name is not a partnership code, are problems.
+    Symbolic links are reported by `find_links`, and their files are not read.
     """
     banks: dict[str, Any] = {}
     links = set(find_links(ws))
@@ -228,10 +230,13 @@ def _read_quietly(path: Path) -> dict | None:
 def _read_no_follow(path: Path) -> bytes | None:
     """The bytes of `path`, None if it is missing; OSError (ELOOP for a link) otherwise."""
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)
+                     | getattr(os, "O_NONBLOCK", 0))  # a FIFO must not hang doctor
     except FileNotFoundError:
         return None
     with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file")
         return handle.read()
 
 

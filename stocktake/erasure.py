@@ -22,6 +22,13 @@ from typing import Any, Iterator
 from stocktake.privacy import FlaggedText, find_personal_data, redact_text
 
 SHARD_DIR = "partnerships"
+# Fields the store itself fills with ids, stamps and hashes: never personal data, never masked
+# (a hex bank hash can hold ten digits that pass the NHS check; masking it would break the
+# response's link to its bank edition).
+MACHINE_FIELDS = frozenset({
+    "partnership", "code", "bank", "wave", "role", "mode", "status", "question", "area",
+    "bank_version", "bank_hash", "format", "type", "region", "answered_at", "started_at",
+    "updated_at", "replaced_at", "moderated_at", "added_at", "score"})
 REMOVED_DIR = "removed"  # inside backups/: what `stocktake remove` took out
 
 
@@ -167,8 +174,8 @@ def _masked_bytes(raw: bytes) -> tuple[bytes, int, tuple[str, ...]]:
                 kinds.update((f.kind, None) for f in findings)
                 return redact_text(value)
             return value
-        if isinstance(value, dict):
-            return {k: mask(v) for k, v in value.items()}  # keys are ids, not text
+        if isinstance(value, dict):  # keys are ids, not text
+            return {k: v if k in MACHINE_FIELDS else mask(v) for k, v in value.items()}
         if isinstance(value, list):
             return [mask(v) for v in value]
         return value
@@ -201,7 +208,7 @@ def _walk(value: Any, doc: dict, question: str,
         for key, item in value.items():
             if answers:  # keyed by question id
                 yield from _walk(item, doc, str(key), "")
-            else:
+            elif key not in MACHINE_FIELDS:
                 yield from _walk(item, doc, question, f"{field}.{key}" if field else str(key))
     elif isinstance(value, list):
         for item in value:

@@ -178,6 +178,11 @@ def scan_workspace(workspace, partnership: str | None = None, bank: str | None =
     for response in sorted(responses, key=lambda r: (r.key.partnership, r.key.bank, r.key.wave,
                                                      r.key.respondent)):
         key = response.key
+        # Names are free text too: an e-mail address typed as a respondent or adviser name.
+        check(key.respondent, (key.partnership, key.bank, key.wave, key.respondent, ""),
+              "respondent name")
+        check(response.adviser, (key.partnership, key.bank, key.wave, key.respondent, ""),
+              "adviser name")
         for qid, answer in response.answers.items():
             where = (key.partnership, key.bank, key.wave, key.respondent, qid)
             check(answer.value, where, "answer")

@@ -22,6 +22,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+import stat
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -60,7 +61,8 @@ def read_store_file(path: Path, root: Path | None = None) -> dict | None:
     """
     refuse_links(path, root if root is not None else _workspace_of(path))
     try:
-        fd = os.open(path, os.O_RDONLY | _NOFOLLOW)
+        # O_NONBLOCK: a FIFO put in a store file's place must not hang every command.
+        fd = os.open(path, os.O_RDONLY | _NOFOLLOW | getattr(os, "O_NONBLOCK", 0))
     except FileNotFoundError:
         return None
     except OSError as exc:
@@ -69,6 +71,8 @@ def read_store_file(path: Path, root: Path | None = None) -> dict | None:
         raise StocktakeError(f"cannot read store file {path} ({exc.strerror})")
     try:
         with os.fdopen(fd, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                raise DamagedStoreFile(path, "not a regular file")
             raw = handle.read()
     except OSError as exc:
         raise StocktakeError(f"cannot read store file {path} ({exc.strerror})")

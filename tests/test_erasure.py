@@ -136,3 +136,22 @@ def test_merge_without_redact_then_with_it_leaves_nothing_after_purge(cli, works
     assert cli("privacy-check", "--purge", "--yes", workspace=fresh.root).exit_code == 0
     assert grep_workspace(fresh.root) == []
     assert cli("privacy-check", workspace=fresh.root).exit_code == 0
+
+
+def test_a_bank_hash_that_looks_like_an_nhs_number_is_neither_reported_nor_masked(cli,
+                                                                                  workspace):
+    hashed = "ab" + VALID_NHS + "cd" * 26  # ten digits passing the check, inside a hex hash
+    workspace.add_partnerships([partnership_for("E09000007")])
+    for value in ("no", "yes"):
+        workspace.save_answer(KEY, Answer("vision.statement", ANSWERED, value), role="council",
+                              bank_hash=hashed)
+    assert cli("privacy-check", workspace=workspace.root).exit_code == 0
+    assert cli("privacy-check", "--purge", "--yes", workspace=workspace.root).exit_code == 0
+    assert workspace.response(KEY).bank_hash == hashed
+
+
+def test_a_respondent_named_by_an_e_mail_address_is_found(cli, workspace):
+    key = ResponseKey("E09000007", "mini", "2026-27", "jo.bloggs@example.org")
+    workspace.save_answer(key, Answer("vision.statement", ANSWERED, "yes"), role="council")
+    found = json.loads(cli("privacy-check", "--json", workspace=workspace.root).stdout)
+    assert [(f["field"], f["place"]) for f in found] == [("respondent name", "answers")]

@@ -4,6 +4,7 @@ the chmod case is checked by modes, since the tests run as root, whom chmod does
 
 from __future__ import annotations
 
+import os
 import shutil
 import stat
 import subprocess
@@ -111,7 +112,6 @@ def test_a_write_narrows_a_shared_folder_but_never_widens_an_owner_bit(tmp_path)
 def without_permission_override(args: list[str], root) -> subprocess.CompletedProcess:
     """`stocktake -w root ARGS` as root without the capabilities that let root ignore modes, so
     `chmod a-w` binds it as it binds every other user."""
-    import os
     import sys
     from pathlib import Path
 
@@ -143,3 +143,38 @@ def test_after_chmod_a_w_reads_work_and_a_write_says_read_only(tmp_path):
         assert modes(root) == before
     finally:
         subprocess.run(["chmod", "-R", "u+w", str(root)], check=True)
+
+
+def test_a_full_disk_says_disk_full_names_the_file_and_keeps_the_old_version(cli, tmp_path):
+    mount = tmp_path / "small"
+    mount.mkdir()
+    made = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=512k", "none", str(mount)],
+                          capture_output=True, text=True)
+    if made.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here ({made.stderr.strip() or 'not root'})")
+    try:
+        root = mount / "ws"
+        fill(root)
+        shard = root / "partnerships" / f"{CODE}.json"
+        before = shard.read_bytes()
+        filler = os.open(mount / "filler", os.O_WRONLY | os.O_CREAT)  # take every free block
+        try:
+            while True:
+                os.write(filler, b"\0" * 4096)
+        except OSError:
+            pass
+        finally:
+            os.close(filler)
+        big = "x" * 100_000  # more than any block left
+        answers = tmp_path / "answers.csv"
+        answers.write_text(f"question,value,evidence\nvision.statement,yes,{big}\n")
+        result = cli("interview", CODE, "--bank", "mini", "--role", "council", "--respondent",
+                     "Eve", "--wave", "2026-27", "--answers", str(answers), workspace=root)
+        assert result.exit_code == 1
+        assert "disk full" in result.stderr and "nothing of this change was stored" in \
+            result.stderr
+        assert "Internal error" not in result.output
+        assert shard.read_bytes() == before
+        assert not list((root / "partnerships").glob(".*.tmp"))  # no half-written leftover
+    finally:
+        subprocess.run(["umount", str(mount)], check=False)

@@ -8,6 +8,8 @@ import json
 import os
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from stocktake.doctor import check_workspace, find_links
 from stocktake.errors import StocktakeError
@@ -302,3 +304,32 @@ def test_a_form_whose_about_sheet_names_a_path_writes_nothing_outside_the_worksp
     assert (outside / "config.json").read_text() == '{"keep": true}'
     assert {f for f in files_under(tmp_path) - before if not f.startswith("ws/locks")} == set()
     assert cli("doctor").exit_code == 0
+
+
+def test_a_fifo_in_place_of_a_shard_is_damage_not_a_hang(cli, workspace):
+    saved(workspace)
+    shard = workspace.shard_path(CODE)
+    shard.unlink()
+    os.mkfifo(shard)
+    result = cli("answers", CODE, "--bank", "mini", "--wave", "2026-27", workspace=workspace.root)
+    assert result.exit_code == 1 and "not a regular file" in result.stderr
+    result = cli("doctor", workspace=workspace.root)
+    assert result.exit_code == 1
+    assert "DAMAGED  partnerships/E09000007.json: cannot be read (not a regular file)" in \
+        result.stdout
+
+
+@settings(max_examples=400, deadline=None)
+@given(code=st.text(max_size=60) | st.from_regex(r"[A-Za-z0-9_./\\-]{0,45}", fullmatch=True))
+def test_any_code_is_refused_or_names_one_file_directly_inside_partnerships(tmp_path_factory,
+                                                                            code):
+    root = tmp_path_factory.getbasetemp() / "any-code-ws"
+    ws = Workspace(root)
+    try:
+        path = ws.shard_path(code)
+    except StocktakeError:
+        return
+    assert path.parent == root / "partnerships"
+    assert path.name == f"{code}.json" and "/" not in code and "\\" not in code
+    assert not code.startswith(".") and code.strip() == code
+    assert ws.lock_path(path).parent == root / "locks"
