@@ -14,6 +14,7 @@ import errno
 import json
 import math
 import os
+import stat
 import socket
 import sys
 from contextlib import contextmanager
@@ -27,6 +28,7 @@ DEFAULT_TIMEOUT = 15.0
 MAX_TIMEOUT = 3600.0
 TIMEOUT_VARIABLE = "STOCKTAKE_LOCK_TIMEOUT"
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
 
 
 def lock_timeout() -> float:
@@ -67,8 +69,11 @@ def workspace_lock(lock_path: Path, timeout: float | None = None) -> Iterator[No
         if lock_path.parent.is_symlink():
             raise link_error(lock_path.parent)
         ensure_private_dir(lock_path.parent)
-        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | _NOFOLLOW, 0o600)
-        os.close(fd)
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | _NOFOLLOW | _NONBLOCK, 0o600)
+        try:
+            _refuse_shared(fd, lock_path)
+        finally:
+            os.close(fd)
     except OSError as exc:
         raise write_error(exc, lock_path) from None
     lock = FileLock(str(lock_path), timeout=wait, mode=0o600)
@@ -101,7 +106,8 @@ def _write_holder(lock_path: Path) -> None:
             "command": " ".join(sys.argv[:3])}
     holder = _holder_path(lock_path)
     try:
-        fd = os.open(holder, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | _NOFOLLOW, 0o600)
+        # Truncated only once known to be a file of its own (not a FIFO, no other hard link).
+        fd = os.open(holder, os.O_WRONLY | os.O_CREAT | _NOFOLLOW | _NONBLOCK, 0o600)
     except OSError as exc:
         if exc.errno == errno.ELOOP:
             from stocktake.atomic import link_error
@@ -109,10 +115,24 @@ def _write_holder(lock_path: Path) -> None:
             raise link_error(holder) from None
         return
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        _refuse_shared(fd, holder)
         try:
+            os.ftruncate(fd, 0)
             handle.write(json.dumps(info, ensure_ascii=True))
         except OSError:
             pass
+
+
+def _refuse_shared(fd: int, path: Path) -> None:
+    """StocktakeError unless the open file is a regular file with no other name: writing to a
+    hard link of a file elsewhere would change that file."""
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode) or info.st_nlink > 1:
+        from stocktake.atomic import LINK_HINT
+
+        why = "is not a regular file" if not stat.S_ISREG(info.st_mode) else \
+            "has another name (a hard link)"
+        raise StocktakeError(f"{path} {why}; stocktake refuses to write to it", hint=LINK_HINT)
 
 
 def _read_holder(lock_path: Path) -> str:

@@ -174,3 +174,14 @@ def test_reimporting_a_form_says_how_many_answers_changed_and_keeps_the_old_in_h
     assert workspace.response(key).answers["vision.known"].value == 4
     assert sorted((h["question"], h["previous"]["value"]) for h in workspace.history(key)) == \
         [("risk.vacancies", 12.5), ("vision.known", 3)]
+
+
+def test_removing_a_partnership_with_no_responses_takes_its_entry_and_keeps_nothing(cli,
+                                                                                    workspace):
+    workspace.add_partnerships([partnership_for(CODE), partnership_for("E08000025")])
+    result = cli("remove", CODE, "--yes", workspace=workspace.root)
+    assert result.exit_code == 0, result.output
+    assert "no copy was needed" in result.stdout
+    assert [p.code for p in workspace.partnerships()] == ["E08000025"]
+    assert not workspace.shard_path(CODE).exists()
+    assert cli("doctor", workspace=workspace.root).exit_code == 0

@@ -333,3 +333,17 @@ def test_any_code_is_refused_or_names_one_file_directly_inside_partnerships(tmp_
     assert path.name == f"{code}.json" and "/" not in code and "\\" not in code
     assert not code.startswith(".") and code.strip() == code
     assert ws.lock_path(path).parent == root / "locks"
+
+
+@pytest.mark.parametrize("name", [f"{CODE}.owner", f"{CODE}.lock"])
+def test_a_lock_file_hard_linked_to_a_file_elsewhere_leaves_that_file_alone(workspace, tmp_path,
+                                                                            name):
+    saved(workspace)
+    target = tmp_path / "precious.txt"
+    target.write_text("do not touch")
+    planted = workspace.root / "locks" / name
+    planted.unlink()
+    os.link(target, planted)
+    with pytest.raises(StocktakeError, match="has another name"):
+        saved(workspace, "Eve")
+    assert target.read_text() == "do not touch"

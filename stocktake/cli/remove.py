@@ -93,6 +93,8 @@ def remove(
     if kept_at:
         console.print(f"A copy of what was removed is kept in {escape(kept_at)}; for a "
                       "data-protection erasure, remove with --purge instead.")
+    elif not purge:
+        console.print("It held no answers, so no copy was needed.")
     else:
         for item in erased:
             verb = "Deleted" if item.deleted else f"Dropped {item.records} record(s) from"
