@@ -292,3 +292,20 @@ def test_a_respondent_who_already_answered_another_way_is_refused(tmp_path, work
     assert "would overwrite other answers; nothing was stored" in caught.value.message
     assert workspace.response(key).answers["vision.statement"].value == "no"
     assert workspace.responses("E08000025") == []
+
+
+def test_submissions_rejected_in_review_are_left_out_and_said_so(tmp_path, workspace, mini_bank,
+                                                                 form, two):
+    sheets, xform = form
+    path = central_csv(tmp_path / "mini.csv", xform, sheets, two,
+                       version=form_version(mini_bank))
+    lines = path.read_text().splitlines()
+    header = lines[0].split(",")
+    cells = lines[2].split(",")
+    cells[header.index("ReviewState")] = "rejected"
+    path.write_text("\n".join([lines[0], lines[1], ",".join(cells)]) + "\n")
+    batches, outcome = _import(workspace, mini_bank, path)
+    assert [s.role for s in outcome.stored] == ["council"]
+    assert batches[0].warnings == (
+        "line 3: submission 6f1c2a9e-0000-4000-8000-000000000002 was rejected in ODK Central "
+        "(ReviewState); not imported",)

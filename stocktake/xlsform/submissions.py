@@ -57,6 +57,8 @@ KNOWN_METADATA = CENTRAL_METADATA | KOBO_METADATA | ODK_METADATA_QUESTIONS
 INSTANCE_COLUMNS = {CENTRAL: ("KEY", "meta-instanceID"), KOBO: ("_uuid", "meta/instanceID")}
 VERSION_COLUMNS = ("FormVersion", "__version__")
 UNKNOWN_ANSWERS = ("na", "dk")
+# A reviewer's rejection in either tool: such a submission is left out, and said so.
+REJECTED = {"ReviewState": "rejected", "_validation_status": "validation_status_not_approved"}
 
 PartnershipLookup = Callable[[str], Partnership]
 
@@ -132,6 +134,11 @@ def read_submissions(path: Path, bank: Bank, partnership: PartnershipLookup,
             problems.append(f"{label}: submission {instance} repeats {seen_ids[instance]}")
             continue
         seen_ids[instance] = where
+        rejected = [c for c, v in REJECTED.items() if text.get(c, "").lower() == v]
+        if rejected:
+            warnings.append(f"{where}: submission {instance} was rejected in {tool} "
+                            f"({rejected[0]}); not imported")
+            continue
         if text[FORM_FIELD] != identity:
             problems.append(f"{label}: made with {_describe_form(text[FORM_FIELD])}, not "
                             f"{bank.id} {bank.version} (hash {bank.hash[:12]}); collect with "
