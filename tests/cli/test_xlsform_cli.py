@@ -124,3 +124,16 @@ def test_submissions_import_refuses_a_bad_wave_as_a_usage_error(cli, tmp_path, m
     path = _central_export(tmp_path, mini_bank, [_row(mini_bank, "c1")])
     result = cli("submissions", "import", path, "--bank", "mini", "--wave", "2026")
     assert result.exit_code == 2 and "'2026' is not a wave" in result.stderr
+
+
+def test_export_xlsform_works_without_pyxform(cli, tmp_path, monkeypatch):
+    import sys
+
+    # As on a machine without the xlsform extra: `import pyxform` fails.
+    monkeypatch.setitem(sys.modules, "pyxform", None)
+    out = tmp_path / "mini.xlsx"
+    result = cli("banks", "export-xlsform", "mini", "--out", out, "-p", "E09000007")
+    assert result.exit_code == 0, result.output
+    assert out.exists() and "pyxform converts it" not in result.stdout
+    again = cli("banks", "import-xlsform", out, "--out", tmp_path / "b.toml")
+    assert again.exit_code == 0  # authoring needs tomli-w, not pyxform
