@@ -111,8 +111,11 @@ def read_submissions(path: Path, bank: Bank, partnership: PartnershipLookup,
         raise StocktakeError(
             f"{path}: not a submissions export of a form made by stocktake (no '{FORM_FIELD}' "
             f"column){found}",
-            hint=f"export the form with `stocktake banks export-xlsform {bank.id}`, collect with "
-                 "it, and import its submissions")
+            hint=(f"export the form with `stocktake banks export-xlsform {bank.id}`, collect "
+                  "with it, and import its submissions" if tool == CENTRAL else
+                  "download it from KoboToolbox with 'XML values and headers' (labels as "
+                  "headers cannot be matched to questions), from a form made by `stocktake "
+                  f"banks export-xlsform {bank.id}`"))
     if file_problems:
         raise StocktakeError(f"{path}: cannot read this {tool} export", details=file_problems,
                              hint=f"export the submissions of the form made by `stocktake banks "
@@ -409,7 +412,7 @@ def partnership_lookup(known: list[Partnership]) -> PartnershipLookup:
     return lookup
 
 
-def ws_response_stub(s: Submission):
+def _pending_response(s: Submission):
     """Stands for a response another submission of this import is about to create."""
     from types import SimpleNamespace
 
@@ -438,7 +441,7 @@ def store_submissions(ws, bank: Bank, batches: list[SubmissionsFile], wave: str)
                 continue
             stored.append((batch, s))
             imported.add(s.instance_id)
-            taken[(s.partnership.code, wave, s.respondent)] = ws_response_stub(s)
+            taken[(s.partnership.code, wave, s.respondent)] = _pending_response(s)
     if problems:
         raise StocktakeError(f"{len(problems)} submission(s) would overwrite other answers; "
                              "nothing was stored", details=problems,
