@@ -309,3 +309,28 @@ def test_submissions_rejected_in_review_are_left_out_and_said_so(tmp_path, works
     assert batches[0].warnings == (
         "line 3: submission 6f1c2a9e-0000-4000-8000-000000000002 was rejected in ODK Central "
         "(ReviewState); not imported",)
+
+
+def test_odk_central_csv_without_group_paths_imports_the_same(tmp_path, workspace, mini_bank,
+                                                              form, two):
+    sheets, xform = form
+    path = central_csv(tmp_path / "mini.csv", xform, sheets, two,
+                       version=form_version(mini_bank), group_paths=False)
+    assert ",vision.known," in path.read_text().splitlines()[0]
+    batches, _ = _import(workspace, mini_bank, path)
+    assert batches[0].warnings == ()
+    _assert_stored_as_given(workspace, mini_bank)
+
+
+def test_answers_are_dated_when_the_tool_received_them(tmp_path, workspace, mini_bank, form,
+                                                       two):
+    sheets, xform = form
+    central = central_csv(tmp_path / "c.csv", xform, sheets, two[:1],
+                          version=form_version(mini_bank))
+    _import(workspace, mini_bank, central)
+    answers = workspace.responses("E09000007")[0].answers.values()
+    assert {a.answered_at for a in answers} == {"2026-05-01T10:00:00+00:00"}
+    kobo = kobo_xlsx(tmp_path / "k.xlsx", xform, sheets, two[1:])
+    _import(workspace, mini_bank, kobo)
+    answers = workspace.responses("E08000025")[0].answers.values()
+    assert {a.answered_at for a in answers} == {"2026-05-01T10:00:00+00:00"}

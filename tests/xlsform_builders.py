@@ -59,9 +59,14 @@ def choices_of(sheets, list_name: str) -> list[str]:
 
 
 def central_csv(path: Path, xform: str, sheets, submissions: list[dict], *, version: str,
-                split: bool = False) -> Path:
-    """`submissions` map field name (last path part) -> value; `instance` gives the id."""
+                split: bool = False, group_paths: bool = True) -> Path:
+    """`submissions` map field name (last path part) -> value; `instance` gives the id.
+
+    `group_paths=False` is Central's `?groupPaths=false` export: field names without groups.
+    """
     paths = field_paths(xform)
+    if not group_paths:
+        paths = [p[-1:] for p in paths]
     multis = {row[1]: row[0].split(" ", 1)[1] for row in sheets.survey[1:]
               if str(row[0]).startswith("select_multiple ")}
     header = ["SubmissionDate"]
@@ -76,7 +81,7 @@ def central_csv(path: Path, xform: str, sheets, submissions: list[dict], *, vers
     for s in submissions:
         row = ["2026-05-01T10:00:00.000Z"]
         for p in paths:
-            if p == ("meta", "instanceID"):
+            if p[-1] == "instanceID":
                 row.append("uuid:" + s["instance"])
                 continue
             value = s.get(p[-1], "")

@@ -84,8 +84,24 @@ def import_submissions(
                       s.instance_id)
     if outcome.stored:
         console.print(table)
+    _warn_personal_data(outcome.stored)
     console.print(f"Stored {len(outcome.stored)} submission(s); {len(outcome.already)} "
                   "already imported, left as they were.")
+
+
+def _warn_personal_data(stored) -> None:
+    """As for typed answers: notes are not the place for details of a child; say so at once."""
+    from stocktake.privacy import describe, find_personal_data
+
+    for s in stored:
+        for answer in s.answers:
+            texts = [answer.evidence] + ([answer.value] if isinstance(answer.value, str) else [])
+            findings = [f for text in texts if text for f in find_personal_data(text)]
+            if findings:
+                err_console.print(
+                    f"[bold yellow]Warning:[/] {s.partnership.code} {escape(s.respondent)}, "
+                    f"{answer.question}: {escape(describe(findings))}. Mask it in exports with "
+                    "--redact.", soft_wrap=True)
 
 
 def _row(s) -> dict:

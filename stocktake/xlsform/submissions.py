@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Callable
 
@@ -41,9 +41,11 @@ from stocktake.xlsform.export import (DEFAULT_ANONYMOUS_ROLES, EVIDENCE_SUFFIX, 
 from stocktake.xlsform.relevance import ROLE_FIELD
 
 CENTRAL, KOBO = "ODK Central", "KoboToolbox"
+# When the tool received the submission (UTC): each answer's answered_at, not the import's time.
+SUBMITTED_COLUMNS = ("SubmissionDate", "_submission_time")
 # Columns the tools add to every export (ODK metadata questions too); never warned about.
 CENTRAL_METADATA = {"SubmissionDate", "meta-instanceID", "meta-instanceName", "meta-audit",
-                    "meta-deprecatedID", "meta-entity", "KEY", "SubmitterID", "SubmitterName",
+                    "meta-deprecatedID", "meta-entity", "instanceID", "instanceName", "KEY", "SubmitterID", "SubmitterName",
                     "AttachmentsPresent", "AttachmentsExpected", "Status", "ReviewState",
                     "DeviceID", "Edits", "FormVersion", "isValidated"}
 KOBO_METADATA = {"_id", "_uuid", "_submission_time", "_index", "_status", "_validation_status",
@@ -177,6 +179,9 @@ def read_submissions(path: Path, bank: Bank, partnership: PartnershipLookup,
         except StocktakeError as exc:
             problems.extend(exc.details or [exc.message])
             continue
+        submitted = _submitted_at(next((text[c] for c in SUBMITTED_COLUMNS if c in text), ""))
+        if submitted:
+            answers = [replace(a, answered_at=submitted) for a in answers]
         submissions.append(Submission(where, instance, found, role, respondent, tuple(answers)))
     if problems:
         raise StocktakeError(f"{path}: {len(problems)} problem(s); nothing was stored",
@@ -373,6 +378,22 @@ def _describe_form(value: str) -> str:
     if len(parts) == 3:
         return f"bank {parts[0]} {parts[1]} (hash {parts[2][:12]})"
     return f"form '{value}'" if value else "no stocktake_form value"
+
+
+def _submitted_at(value: str) -> str:
+    """ISO UTC to the second, as stocktake stamps answers; "" if the cell is not a timestamp.
+
+    Central writes `2026-05-01T10:00:00.000Z`; Kobo `2026-05-01T10:00:00` in UTC.
+    """
+    from datetime import datetime, timezone
+
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return ""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc).replace(microsecond=0).isoformat()
 
 
 def _instance_id(value: str) -> str:

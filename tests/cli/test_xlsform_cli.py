@@ -137,3 +137,13 @@ def test_export_xlsform_works_without_pyxform(cli, tmp_path, monkeypatch):
     assert out.exists() and "pyxform converts it" not in result.stdout
     again = cli("banks", "import-xlsform", out, "--out", tmp_path / "b.toml")
     assert again.exit_code == 0  # authoring needs tomli-w, not pyxform
+
+
+def test_submissions_import_warns_of_personal_data_in_evidence(cli, tmp_path, mini_bank):
+    path = _central_export(tmp_path, mini_bank, [
+        _row(mini_bank, "d1", **{"vision.statement": "yes",
+                                 "vision.statement_evidence": "ask jo.bloggs@example.org"})])
+    result = cli("submissions", "import", path, "--bank", "mini")
+    assert result.exit_code == 0, result.output
+    assert "Warning: E09000007 Officer d1, vision.statement: likely personal data" in \
+        result.stderr
