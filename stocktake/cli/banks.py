@@ -167,11 +167,13 @@ def import_xlsform(
     """
     from stocktake.atomic import atomic_write_bytes
     from stocktake.errors import UsageError
+    from stocktake.file_checks import check_workbook_file
     from stocktake.xlsform.authoring import bank_data_from_xlsform, bank_toml
     from stocktake.xlsform.pyxform_check import convert_xlsform, pyxform_available
 
     if out.suffix.lower() != ".toml":
         raise UsageError(f"{out}: a bank is a .toml file", hint="give --out a name ending .toml")
+    check_workbook_file(path)  # a missing, macro or non-xlsx file, named before pyxform reads it
     if pyxform_available():
         convert_xlsform(path)  # pyxform's own message, with sheet and row, for a broken form
     data = bank_data_from_xlsform(path)

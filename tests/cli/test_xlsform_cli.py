@@ -147,3 +147,18 @@ def test_submissions_import_warns_of_personal_data_in_evidence(cli, tmp_path, mi
     assert result.exit_code == 0, result.output
     assert "Warning: E09000007 Officer d1, vision.statement: likely personal data" in \
         result.stderr
+
+
+@pytest.mark.parametrize("name, content, message", [
+    ("missing.xlsx", None, "no such file"),
+    ("notes.csv", b"type,name\n", "not an Excel workbook"),
+    ("fake.xlsx", b"PK not really", "not an Excel workbook"),
+])
+def test_import_xlsform_refuses_a_file_that_is_not_a_workbook(cli, tmp_path, name, content,
+                                                              message):
+    path = tmp_path / name
+    if content is not None:
+        path.write_bytes(content)
+    result = cli("banks", "import-xlsform", path, "--out", tmp_path / "b.toml")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert message in result.stderr and "pyxform" not in result.stderr
