@@ -174,3 +174,14 @@ def test_a_bank_id_an_xform_cannot_name_is_refused_by_name(mini_bank):
     bank = replace(mini_bank, questions=mini_bank.questions[:-1] + (odd,))
     with pytest.raises(StocktakeError, match="question id '9.barrier' starts with a digit"):
         xlsform_sheets(bank, PLACES)
+
+
+def test_a_question_id_clashing_with_an_evidence_note_is_refused_by_name(mini_bank):
+    from dataclasses import replace
+
+    clash = replace(mini_bank.questions[0], id="vision.known_evidence", when=None)
+    bank = replace(mini_bank, questions=mini_bank.questions + (clash,))
+    with pytest.raises(StocktakeError) as caught:
+        xlsform_sheets(bank, PLACES)
+    assert caught.value.details[0].startswith("survey row ")
+    assert "'vision.known_evidence' repeats row" in caught.value.details[0]

@@ -115,7 +115,29 @@ def xlsform_sheets(bank: Bank, partnerships: Sequence[tuple[str, str]],
                  f"concat({ref(PARTNERSHIP_FIELD)}, ' ', {ref(ROLE_FIELD)})",
                  bank.description, bank.min_coverage]]
     bands = [list(BANDS_COLUMNS)] + [[b.label, b.min, b.colour] for b in bank.bands]
+    _check_unique_names(survey)
     return XLSFormSheets(survey, choices, settings, bands)
+
+
+def _check_unique_names(survey: list[list]) -> None:
+    """XLSForm names must be unique among siblings; say which bank ids collide, so a form that
+    ODK and Kobo would refuse is not written even where pyxform is not installed."""
+    scopes: list[dict[str, int]] = [{}]
+    clashes = []
+    for number, row in enumerate(survey[1:], start=2):
+        kind, name = row[0], row[1]
+        if kind == "end_group":
+            scopes.pop()
+            continue
+        if name in scopes[-1]:
+            clashes.append(f"survey row {number}: '{name}' repeats row {scopes[-1][name]}")
+        scopes[-1][name] = number
+        if kind == "begin_group":
+            scopes.append({})
+    if clashes:
+        raise StocktakeError("the form would use a name twice", details=clashes,
+                             hint="rename the question or area in the bank (a question id "
+                                  "ending '_evidence' clashes with the evidence note of another)")
 
 
 def group_name(area_id: str) -> str:
