@@ -122,3 +122,86 @@ def test_the_bank_validator_names_what_the_spreadsheet_leaves_out(tmp_path):
         bank_data_from_xlsform(path)
     text = "\n".join(caught.value.details)
     assert "missing 'text'" in text and "title" in text and "Thin Bank" in text
+
+
+EVERY_FEATURE = '''
+id = "features"
+title = "Every feature"
+version = "2.1"
+description = "Bands, coverage, weights, scoring flags, bounds, units and every condition."
+min_coverage = 0.7
+
+[[bands]]
+label = "Low"
+min = 0
+colour = "#FF0000"
+
+[[bands]]
+label = "High"
+min = 60
+colour = "#00FF00"
+
+[[roles]]
+id = "council"
+title = "Council"
+
+[[roles]]
+id = "schools"
+title = "Schools"
+
+[[areas]]
+id = "a"
+title = "Area A"
+description = "The first area."
+
+[[questions]]
+id = "a.who"
+area = "a"
+type = "multi"
+text = "Who takes part?"
+options = [{ id = "pupils", label = "Pupils", score = 1.5 }, { id = "staff", label = "Staff", score = 0 }]
+required = true
+
+[[questions]]
+id = "a.rate"
+area = "a"
+type = "number"
+text = "What share of staff took part?"
+min = 0
+max = 100
+unit = "%"
+scored = true
+weight = 0.5
+when = { question = "a.who", in = ["pupils", "staff"] }
+
+[[questions]]
+id = "a.kind"
+area = "a"
+type = "choice"
+text = "Which kind?"
+options = [{ id = "x", label = "X", score = 0 }, { id = "y", label = "Y", score = 3 }]
+scored = false
+roles = ["schools"]
+when = { question = "a.rate", at_least = 12.5 }
+
+[[questions]]
+id = "a.note"
+area = "a"
+type = "text"
+text = "Anything else?"
+guidance = "Keep it short."
+'''
+
+
+def test_round_trip_keeps_bands_coverage_weights_flags_bounds_and_conditions(tmp_path):
+    from stocktake.banks import load_bank
+
+    source = tmp_path / "features.toml"
+    source.write_text(EVERY_FEATURE)
+    bank = load_bank(source)
+    path = write_xlsform(tmp_path / "f.xlsx", xlsform_sheets(bank, [("E09000007", "Camden")]))
+    again = bank_from_data(tomllib.loads(bank_toml(bank_data_from_xlsform(path))))
+    assert again.bands == bank.bands and again.min_coverage == 0.7
+    assert again.question("a.rate").when == bank.question("a.rate").when
+    assert again.question("a.kind").scored is False
+    assert again.hash == bank.hash
