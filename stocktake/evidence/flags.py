@@ -11,6 +11,7 @@ banded measure is never flagged.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Sequence
 
 from stocktake.banks import Bank
@@ -38,3 +39,48 @@ def self_view_flag(bank: Bank, self_assessed: float | None,
     if index == 0 and 2 * sum(b == "A" for b in banded) >= len(banded):
         return FLAG
     return None
+
+
+@dataclass(frozen=True)
+class SelfView:
+    """One area's self-assessment beside its linked measures' bands."""
+
+    bank: str
+    area: str
+    title: str
+    self_assessed: float | None
+    level: str | None
+    bands: tuple[str | None, ...]
+    flag: str | None
+
+    @property
+    def key(self) -> str:
+        return f"{self.bank}/{self.area}"
+
+    @property
+    def score_text(self) -> str:
+        if self.self_assessed is None:
+            return "– (no score)"
+        return f"{self.self_assessed:.1f} ({self.level})"
+
+    def to_json(self) -> dict:
+        return {"bank": self.bank, "area": self.area, "title": self.title,
+                "self_assessed": None if self.self_assessed is None else round(self.self_assessed, 2),
+                "level": self.level, "bands": list(self.bands), "flag": self.flag}
+
+
+def self_view_rows(bank: Bank, scores, evidence) -> list[SelfView]:
+    """For each area of `bank` that links measures: its self-assessed score and level (the
+    respondents' mean, before any moderation), the bands of its linked measures in `evidence`
+    (a PartnershipEvidence), and the flag."""
+    rows = []
+    for area in bank.areas:
+        if not area.indicators:
+            continue
+        result = next((a for a in scores.areas if a.id == area.id), None)
+        own = result.self_assessed if result is not None else None
+        band = bank.band_for(own)
+        bands = tuple(evidence.bands_for(f"{bank.id}/{area.id}"))
+        rows.append(SelfView(bank.id, area.id, area.title, own, band.label if band else None,
+                             bands, self_view_flag(bank, own, bands)))
+    return rows

@@ -171,3 +171,77 @@ def _number(value: Value) -> float | None:
 def _clean(value) -> float | None:
     # Float noise from the source's binary values ("21.700000000000003") is not information.
     return None if value is None else round(value, 10)
+
+
+# ---------------------------------------------------------------- one partnership
+
+
+@dataclass(frozen=True)
+class PartnershipEvidence:
+    code: str
+    name: str
+    la_number: str
+    region: str
+    group: NeighbourGroup | None
+    measures: tuple[MeasureEvidence, ...]
+    source: str
+    credit: str
+
+    def to_json(self) -> dict:
+        return {"partnership": self.code, "name": self.name, "dfe_la_number": self.la_number,
+                "source": self.source, "credit": self.credit,
+                "indicators": [m.to_json() for m in self.measures]}
+
+    def bands_for(self, area_key: str) -> list[str | None]:
+        return [m.band for m in self.measures if area_key in m.areas]
+
+
+def authority_for_evidence(code: str):
+    """The shipped authority for a partnership code, with its DfE LA number. Raises
+    StocktakeError when the code is not an English authority or has no DfE number."""
+    from stocktake.errors import StocktakeError
+    from stocktake.reference import authority
+
+    found = authority(code)
+    if found is None:
+        raise StocktakeError(
+            f"{code} is not an English children's services authority, so DfE publishes no "
+            "indicators for it", hint="evidence needs a GSS code from the shipped list, e.g. "
+                                      "E09000007; the rest of stocktake works as before")
+    if not found.dfe_la_number:
+        raise StocktakeError(
+            f"{found.name} ({found.code}) has no DfE LA number of its own (ended "
+            f"{found.end_date or 'before DfE numbered it'})",
+            hint="use its successor: " + (", ".join(found.replaced_by) or "none listed"))
+    return found
+
+
+def partnership_evidence(data: Indicators, code: str,
+                         links: dict[str, tuple[str, ...]]) -> PartnershipEvidence:
+    """Every linked measure for the partnership `code`; `links` maps each measure id to the
+    areas ("bank/area") that link it, in the order to show. Raises StocktakeError for a code that
+    is not an English authority or an unknown measure id."""
+    from stocktake.evidence.neighbours import neighbours_of
+
+    found = authority_for_evidence(code)
+    for measure_id in links:
+        data.measure(measure_id)
+    group = neighbours_of(found.dfe_la_number)
+    region = group.region if group else found.region
+    views = tuple(measure_evidence(data, found.dfe_la_number, mid, group=group, region=region,
+                                   areas=areas) for mid, areas in links.items())
+    return PartnershipEvidence(found.code, found.name, found.dfe_la_number, region, group, views,
+                               data.source, data.credit)
+
+
+def bank_links(banks, area: str | None = None) -> dict[str, tuple[str, ...]]:
+    """The measures the banks link, each with the areas ("bank/area") linking it, in bank and
+    area order. `area` keeps one area's links only."""
+    links: dict[str, list[str]] = {}
+    for bank in banks:
+        for a in bank.areas:
+            if area is not None and a.id != area:
+                continue
+            for mid in a.indicators:
+                links.setdefault(mid, []).append(f"{bank.id}/{a.id}")
+    return {mid: tuple(areas) for mid, areas in links.items()}
