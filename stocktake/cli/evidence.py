@@ -214,7 +214,7 @@ def render_evidence(view, self_views, *, only_area: str | None = None) -> None:
         for m in measures:
             places = m.measure.places
             title = Text(m.measure.title)
-            title.append(f"  {m.measure.id}", style="dim")
+            title.append(f"\n{m.measure.id}", style="dim")
             if m.measure.unit:
                 title.append(f" · {m.measure.unit}", style="dim")
             if not m.series:
@@ -235,3 +235,78 @@ def render_evidence(view, self_views, *, only_area: str | None = None) -> None:
                        "Neighbours: the mean of the statistical neighbours with a published "
                        "value (counted/10).", style="dim"))
     console.print(Text(f"Source: {view.source}. {view.credit}.", style="dim"))
+
+
+# ---------------------------------------------------------------- used by other commands
+
+
+def show_area_evidence(code: str, bank, area, wave: str) -> None:
+    """Before a moderation is recorded: the area's published evidence and the self-view flag.
+    Never stops the moderation: a partnership without evidence gets a dim note."""
+    from stocktake.evidence.indicators import load_indicators
+    from stocktake.evidence.report import bank_links, partnership_evidence
+
+    if not area.indicators:
+        return
+    try:
+        view = partnership_evidence(load_indicators(), code, bank_links([bank], area.id))
+    except StocktakeError as exc:
+        err_console.print(Text(f"Published evidence left out: {exc.message}", style="dim"))
+        return
+    render_evidence(view, _self_views(code, [bank], view, wave), only_area=area.id)
+
+
+def self_view_flags(code: str, bank, scores) -> list:
+    """The areas of `scores` whose self-view the published figures contradict (see
+    stocktake.evidence.flags); empty when the bank links no measures or `code` is not an
+    English authority."""
+    from stocktake.evidence.flags import self_view_rows
+    from stocktake.evidence.indicators import load_indicators
+    from stocktake.evidence.report import bank_links, partnership_evidence
+
+    links = bank_links([bank])
+    if not links or scores.respondents == 0:
+        return []
+    try:
+        view = partnership_evidence(load_indicators(), code, links)
+    except StocktakeError:
+        return []
+    return [row for row in self_view_rows(bank, scores, view) if row.flag]
+
+
+def print_self_view_flags(code: str, flags) -> None:
+    for row in flags:
+        console.print(Text(f"⚑ {row.title}: self-assessed {row.score_text}, "
+                           f"{sum(b == 'D' for b in row.bands if b)} of "
+                           f"{sum(1 for b in row.bands if b)} banded measures in D, "
+                           f"{sum(b == 'A' for b in row.bands if b)} in A: {row.flag} "
+                           f"(stocktake evidence {code} --bank {row.bank} --area {row.area})",
+                           style="bold"), soft_wrap=False)
+
+
+def render_neighbour_comparison(rows, names: dict[str, str], bank) -> None:
+    """Each partnership's overall score beside its own neighbours' mean, and how many of its ten
+    neighbours the workspace holds."""
+    console.print(Text("Each partnership beside the mean of its own statistical neighbours "
+                       "(DfE, May 2025) in this workspace", style="bold"), soft_wrap=False)
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
+    table.add_column("Partnership", ratio=1, overflow="fold")
+    table.add_column("Overall", justify="right", no_wrap=True)
+    table.add_column("Neighbours' mean", justify="right", no_wrap=True)
+    table.add_column("Difference", justify="right", no_wrap=True)
+    table.add_column("Neighbours here", justify="right", no_wrap=True)
+    for row in rows:
+        mean = row.means.get("overall")
+        diff = row.difference("overall")
+        table.add_row(f"{names.get(row.code, row.code)} ({row.code})",
+                      _one(row.own.get("overall")), _one(mean),
+                      "–" if diff is None else f"{diff:+.1f}",
+                      f"{len(row.present)} of {row.group_size}" if row.group_size else
+                      "no group")
+    console.print(table)
+    console.print(Text("Per area: stocktake benchmark --neighbours --json. A mean over few "
+                       "neighbours says little.", style="dim"))
+
+
+def _one(value: float | None) -> str:
+    return "–" if value is None else f"{value:.1f}"
