@@ -201,10 +201,12 @@ def render_evidence(view, self_views, *, only_area: str | None = None) -> None:
         console.print(heading, soft_wrap=False)
         if own is not None and own.flag:
             console.print(Text(f"⚑ {own.flag}", style="bold red"), soft_wrap=False)
-        table = Table(box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
-        table.add_column("Measure", ratio=1, overflow="fold", min_width=18)
-        table.add_column("Year", no_wrap=True)
-        table.add_column("Value", justify="right", no_wrap=True)
+        # The box draws a space between columns: no padding, so the table fits 80 columns.
+        table = Table(box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True,
+                      padding=0)
+        table.add_column("Measure", ratio=1, overflow="fold", min_width=11)
+        table.add_column("Year", min_width=4, max_width=7, overflow="fold")  # "2021/22-23/24"
+        table.add_column("Value", justify="right", min_width=5, max_width=9, overflow="fold")
         table.add_column("Change", justify="right", no_wrap=True)
         table.add_column("Trend", no_wrap=True)
         table.add_column("Neighbours", justify="right", no_wrap=True)
@@ -223,7 +225,8 @@ def render_evidence(view, self_views, *, only_area: str | None = None) -> None:
             value = format_value(m.latest.value, places)
             change = "–" if m.change is None else f"{m.change:+,.{places}f}"
             nb = ("–" if m.neighbours_mean is None else f"{m.neighbours_mean:,.{places}f}")
-            nb += f" ({m.neighbours_counted}/{m.neighbours_in_group})" if group else ""
+            if group and m.neighbours_counted < m.neighbours_in_group:
+                nb += f" ({m.neighbours_counted})"
             band = Text(m.band, style=BAND_STYLE[m.band]) if m.band else Text(
                 "–" if m.measure.banded else "none", style="dim")
             table.add_row(title, m.latest.year or "–", value, change, m.sparkline(), nb,
@@ -232,9 +235,9 @@ def render_evidence(view, self_views, *, only_area: str | None = None) -> None:
         console.print(table)
     console.print(Text("Band: LAIT's quartile among all authorities for the latest year, A best "
                        "(polarity from DfE's dictionary); 'none' where DfE gives no polarity. "
-                       "Neighbours: the mean of the statistical neighbours with a published "
-                       "value (counted/10).", style="dim"))
-    console.print(Text(f"Source: {view.source}. {view.credit}.", style="dim"))
+                       "Neighbours: the mean of the ten statistical neighbours' published values; "
+                       "(n) where only n of them had one.", style="dim"), soft_wrap=False)
+    console.print(Text(f"Source: {view.source}. {view.credit}.", style="dim"), soft_wrap=False)
 
 
 # ---------------------------------------------------------------- used by other commands
@@ -305,7 +308,7 @@ def render_neighbour_comparison(rows, names: dict[str, str], bank) -> None:
                       "no group")
     console.print(table)
     console.print(Text("Per area: stocktake benchmark --neighbours --json. A mean over few "
-                       "neighbours says little.", style="dim"))
+                       "neighbours says little.", style="dim"), soft_wrap=False)
 
 
 def _one(value: float | None) -> str:

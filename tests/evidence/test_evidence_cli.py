@@ -385,3 +385,16 @@ def test_stocktake_help_does_not_import_the_evidence_package():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           env={**os.environ, "NO_COLOR": "1"})
     assert done.stderr.strip().endswith("CLEAN"), done.stderr
+
+
+def test_evidence_and_neighbours_fit_an_80_column_terminal(cli, monkeypatch, workspace):
+    from stocktake.cli import common
+
+    monkeypatch.setattr(common.console, "width", 80)
+    monkeypatch.setattr(common.err_console, "width", 80)
+    for args in (("evidence", "E09000007", "--bank", "idea-stocktake"),
+                 ("evidence", "E09000007", "--bank", "joint-area-review"),
+                 ("neighbours", "E09000007")):
+        text = cli(*args).stdout
+        too_wide = [line for line in text.splitlines() if len(line) > 80]
+        assert not too_wide, (args, too_wide)
