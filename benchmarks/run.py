@@ -178,6 +178,7 @@ def main() -> None:
 
     def load_and_parse():
         lait.shipped_dictionary.cache_clear()
+        lait.load_shipped.cache_clear()
         data = lait.load_shipped()
         for measure_id in linked:
             data.series[measure_id]

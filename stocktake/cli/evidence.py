@@ -206,6 +206,7 @@ def render_evidence(view, self_views, *, only_area: str | None = None) -> None:
                       padding=0)
         table.add_column("Measure", ratio=1, overflow="fold", min_width=11)
         table.add_column("Year", min_width=4, max_width=7, overflow="fold")  # "2021/22-23/24"
+        # "not published" takes two lines, so that the table fits 80 columns.
         table.add_column("Value", justify="right", min_width=5, max_width=9, overflow="fold")
         table.add_column("Change", justify="right", no_wrap=True)
         table.add_column("Trend", no_wrap=True)
@@ -219,6 +220,9 @@ def render_evidence(view, self_views, *, only_area: str | None = None) -> None:
             title.append(f"\n{m.measure.id}", style="dim")
             if m.measure.unit:
                 title.append(f" · {m.measure.unit}", style="dim")
+            source = _source_text(m.measure)
+            if source:
+                title.append(f"\n{source}", style="dim")
             if not m.series:
                 table.add_row(title, "–", "no data in this extract", "", "", "", "", "", "–")
                 continue
@@ -309,6 +313,16 @@ def render_neighbour_comparison(rows, names: dict[str, str], bank) -> None:
     console.print(table)
     console.print(Text("Per area: stocktake benchmark --neighbours --json. A mean over few "
                        "neighbours says little.", style="dim"), soft_wrap=False)
+
+
+def _source_text(measure) -> str:
+    """"DfE, updated 2025-11-01, next 2026-11-01": who publishes it and when it changes."""
+    parts = [measure.owner] if measure.owner else []
+    if measure.last_update:
+        parts.append(f"updated {measure.last_update}")
+    if measure.next_update:
+        parts.append(f"next {measure.next_update}")
+    return ", ".join(parts)
 
 
 def _one(value: float | None) -> str:

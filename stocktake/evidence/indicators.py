@@ -208,6 +208,7 @@ def _measures_from(payload: dict) -> dict[str, Measure]:
             for mid, m in payload["measures"].items()}
 
 
+@cache
 def load_shipped() -> Indicators:
     payload = shipped_payload()
     series = LazySeries(payload["series"])
@@ -227,7 +228,19 @@ def load_indicators(path: str | Path | None = None) -> Indicators:
     chosen = path if path else os.environ.get(ENV_VAR, "").strip() or None
     if not chosen:
         return load_shipped()
-    return load_extract(Path(chosen))
+    target = Path(chosen)
+    try:
+        stamp = target.stat()
+        key = (str(target.resolve()), stamp.st_mtime_ns, stamp.st_size)
+    except OSError:
+        return load_extract(target)  # raises the not-found error
+    # Read once per process and file version: `export --all` writes a workbook per partnership.
+    return _load_extract_cached(key)
+
+
+@cache
+def _load_extract_cached(key: tuple[str, int, int]) -> Indicators:
+    return load_extract(Path(key[0]))
 
 
 def load_extract(path: Path) -> Indicators:

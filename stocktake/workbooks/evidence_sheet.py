@@ -22,7 +22,7 @@ from openpyxl.utils import get_column_letter
 
 from stocktake.safety import set_text_cell, write_text_row
 from stocktake.workbooks.styles import (BODY_FONT, LABEL_FONT, NOTE_FONT, WRAP_TOP,
-                                        fill_band, key_value_rows, print_setup, save_workbook,
+                                        fill_band, fit_row_height, key_value_rows, print_setup, save_workbook,
                                         set_widths, style_body, style_header_row, write_title)
 
 SHEET = "Evidence"
@@ -33,6 +33,7 @@ DATA_COL = len(COLUMNS) + 2  # the charts' series start here, one blank column a
 BAND_COLOURS = {"A": "#6FBF73", "B": "#B7DEA8", "C": "#FFE08A", "D": "#F4B6B6"}
 FLAG_FONT = Font(name="Calibri", size=10, bold=True, color="B91C1C")
 ROW_HEIGHT = 42  # points: room for a trend chart beside each measure
+LABEL_WIDTH = 46
 
 
 def write_evidence_workbook(path: Path, view: Any, self_views: Sequence[Any] = ()) -> Path:
@@ -98,7 +99,7 @@ def add_evidence_sheet(wb: Workbook, view: Any, self_views: Sequence[Any], *, in
         row = _area_block(ws, row, key, measures, flags.get(key))
     set_text_cell(ws.cell(row=row, column=1), view.credit)
     ws.cell(row=row, column=1).font = NOTE_FONT
-    set_widths(ws, {1: 46, 2: 9, 3: 11, 4: 7, 5: 12, 6: 11, 7: 10, 8: 10, 9: 9, 10: 22})
+    set_widths(ws, {1: LABEL_WIDTH, 2: 9, 3: 11, 4: 7, 5: 12, 6: 11, 7: 10, 8: 10, 9: 9, 10: 22})
     print_setup(ws, header_left=f"{view.name} ({view.code})",
                 header_right="Published evidence (DfE LAIT)")
     ws.print_area = f"A1:{get_column_letter(len(COLUMNS))}{row}"
@@ -141,6 +142,11 @@ def _measure_row(ws: Any, row: int, m: Any) -> None:
     measure = m.measure
     number_format = "#,##0" + ("." + "0" * measure.places if measure.places else "")
     label = f"{measure.title} [{measure.id}]" + (f" ({measure.unit})" if measure.unit else "")
+    source = ", ".join(x for x in (measure.owner, measure.last_update and
+                                   f"updated {measure.last_update}", measure.next_update and
+                                   f"next {measure.next_update}") if x)
+    if source:
+        label += f". Source: {source}"
     band = m.band or ("-" if measure.banded else "no band")
     values = [label, m.latest.year or "-", _value(m.latest.value), band,
               _round(m.neighbours_mean), f"{m.neighbours_counted} of {m.neighbours_in_group}",
@@ -151,7 +157,9 @@ def _measure_row(ws: Any, row: int, m: Any) -> None:
         if isinstance(cell.value, float):
             cell.number_format = number_format if col != 9 else "+" + number_format + ";-" + \
                 number_format + ";0"
-    ws.row_dimensions[row].height = ROW_HEIGHT
+    # Tall enough for the wrapped label, and never shorter than the trend chart.
+    fit_row_height(ws, row, [(LABEL_WIDTH, label)])
+    ws.row_dimensions[row].height = max(ROW_HEIGHT, ws.row_dimensions[row].height)
     if len(m.series) >= 2:
         _trend_chart(ws, row, m)
 
