@@ -158,7 +158,11 @@ def _self_views(code: str, banks, view, wave: str | None):
     from stocktake.national import partnership_scores
     from stocktake.responses import current_wave
 
+    from stocktake.cli.common import workspace_path
+
     rows = []
+    if not workspace_path().is_dir():
+        return rows  # looking at evidence creates no workspace
     try:
         ws = open_workspace()
     except StocktakeError:

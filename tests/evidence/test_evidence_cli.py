@@ -398,3 +398,45 @@ def test_evidence_and_neighbours_fit_an_80_column_terminal(cli, monkeypatch, wor
         text = cli(*args).stdout
         too_wide = [line for line in text.splitlines() if len(line) > 80]
         assert not too_wide, (args, too_wide)
+
+
+def test_an_extract_with_duplicate_or_clashing_rows_is_refused_whole(cli, tmp_path):
+    rows = _newer_rows("7.5")
+    rows.append(list(rows[0]))                        # the same measure, year and LA twice
+    clash = list(rows[1])
+    clash[2], clash[5] = "2026 (Rev)", "213.0"        # a second label for 2026
+    rows.append(clash)
+    path = _extract(tmp_path / "dupes.csv", rows)
+    result = cli("evidence", "E09000007", "--indicators", str(path))
+    assert result.exit_code == 1
+    assert "line 10: a second row for Work_Force_Vac_Rate, 2025, LA 202" in result.stderr
+    assert "line 11: Work_Force_Vac_Rate has two labels for 2026" in result.stderr
+
+
+def test_an_extract_value_that_is_not_a_finite_number_is_not_published(cli, tmp_path):
+    path = _extract(tmp_path / "nan.csv", _newer_rows("nan"))
+    measure = evidence_json(cli, "E09000007", "--indicator", "Work_Force_Vac_Rate",
+                            "--indicators", str(path))["indicators"][0]
+    assert measure["latest"]["published"] is False and measure["latest"]["code"] == "nan"
+
+
+def test_a_measure_new_to_the_dictionary_is_shown_without_a_band(cli, tmp_path):
+    rows = [[r[0].replace("Work_Force_Vac_Rate", "New_Measure_2027"), "A new measure", *r[2:]]
+            for r in _newer_rows("7.5")]
+    path = _extract(tmp_path / "new.csv", rows)
+    measure = evidence_json(cli, "E09000007", "--indicator", "New_Measure_2027",
+                            "--indicators", str(path))["indicators"][0]
+    assert measure["title"] == "A new measure" and measure["band"] is None
+    assert measure["latest"]["value"] == 7.5
+
+
+def test_evidence_creates_no_workspace(cli, tmp_path):
+    target = tmp_path / "never"
+    result = cli("-w", str(target), "evidence", "E09000007", "--bank", "idea-stocktake")
+    assert result.exit_code == 0, result.output
+    assert not target.exists()
+
+
+def test_neighbours_by_an_unknown_dfe_number_is_refused(cli):
+    result = cli("neighbours", "999")
+    assert result.exit_code == 1 and "no authority has DfE LA number 999" in result.stderr
