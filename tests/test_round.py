@@ -285,3 +285,23 @@ def test_merge_expect_all_lists_every_current_authority_returned_or_not(cli, tmp
     assert {r[0] for r in rows if r[3] == "yes"} == returned
     assert all(r[3] == "no" and r[4] is None for r in rows if r[0] not in returned)
     assert all(r[6] and r[7] for r in rows if r[3] == "yes")
+
+
+def test_status_workbook_lists_each_partnership_and_each_respondent_to_chase(cli, planned,
+                                                                           tmp_path):
+    rows = manifest(planned)
+    assert cli("forms", "import",
+               str(fill_form(planned / form_of(rows, CAMDEN, "council"), "Ann"))).exit_code == 0
+    out = tmp_path / "status.xlsx"
+    result = cli("status", "--xlsx", str(out))
+    assert result.exit_code == 0, result.output
+    wb = load_workbook(out)
+    status_rows = list(wb["Status"].iter_rows(min_row=2, values_only=True))
+    assert [(r[0], r[2], r[3], r[4]) for r in status_rows] == [
+        (HARTLEPOOL, "not started", 2, 0), (LEEDS, "not started", 2, 0), (CAMDEN, "partial", 2, 1)]
+    chase = list(wb["Chase"].iter_rows(min_row=2, values_only=True))
+    assert len(chase) == 5
+    assert sorted(c[:3] for c in chase) == sorted(
+        [(HARTLEPOOL, "Hartlepool", "council"), (HARTLEPOOL, "Hartlepool", "health"),
+         (LEEDS, "Leeds", "council"), (LEEDS, "Leeds", "health"), (CAMDEN, "Camden", "health")])
+    assert wb.properties.title.startswith("Status of mini 2026-27")
