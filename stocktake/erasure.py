@@ -22,6 +22,10 @@ from typing import Any, Iterator
 from stocktake.privacy import FlaggedText, find_personal_data, redact_text
 
 SHARD_DIR = "partnerships"
+# Tables holding personal data by design: the round's roster keeps each person's name and
+# contact e-mail so they can be chased. Not findings, never masked; `stocktake remove` takes a
+# person's entries out (and with --purge out of every copy).
+DESIGNED_PERSONAL = frozenset({"roster"})
 # Fields the store itself fills with ids, stamps and hashes: never personal data, never masked
 # (a hex bank hash can hold ten digits that pass the NHS check; masking it would break the
 # response's link to its bank edition).
@@ -180,7 +184,11 @@ def _masked_bytes(raw: bytes) -> tuple[bytes, int, tuple[str, ...]]:
             return [mask(v) for v in value]
         return value
 
-    data = mask(data)
+    if isinstance(data, dict):
+        data = {name: table if name in DESIGNED_PERSONAL else mask(table)
+                for name, table in data.items()}
+    else:
+        data = mask(data)
     if not count:
         return raw, 0, ()
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), count, \
@@ -191,7 +199,8 @@ def _strings(data: Any) -> Iterator[tuple[dict, tuple[str, str], str]]:
     """(the record holding it, (question, field), text) for every string value in a store file;
     the record is the TinyDB document, so its partnership and respondent can be named. Field is
     the path inside the record: "evidence", "previous.evidence", "reason", "respondent"."""
-    tables = data.values() if isinstance(data, dict) else [data]
+    tables = [t for name, t in data.items() if name not in DESIGNED_PERSONAL] \
+        if isinstance(data, dict) else [data]
     for table in tables:
         docs = table.values() if isinstance(table, dict) else [table]
         for doc in docs:
@@ -254,7 +263,10 @@ def erase_from_copies(ws, partnership: str, keys=None) -> list[Erased]:
     from stocktake.atomic import write_error
     from stocktake.locking import workspace_lock
 
+    from stocktake.store import _roster_chooser
+
     wanted = None if keys is None else {(k.bank, k.wave, k.respondent) for k in keys}
+    on_roster = _roster_chooser(None if keys is None else set(keys))
     erased: list[Erased] = []
     for path in stored_copies(ws, partnership):
         with workspace_lock(ws.lock_path(_store_name(path))):
@@ -268,12 +280,13 @@ def erase_from_copies(ws, partnership: str, keys=None) -> list[Erased]:
                     erased.append(Erased(_relative(path, ws.root), 0, True))
                     continue
                 dropped = 0
-                for name in ("responses", "history"):
+                for name in ("responses", "history", "roster"):
                     table = data.get(name)
                     if not isinstance(table, dict):
                         continue
-                    for doc_id in [i for i, d in table.items() if isinstance(d, dict) and
-                                   (d.get("bank"), d.get("wave"), d.get("respondent")) in wanted]:
+                    for doc_id in [i for i, d in table.items() if isinstance(d, dict) and (
+                            on_roster(d) if name == "roster" else
+                            (d.get("bank"), d.get("wave"), d.get("respondent")) in wanted)]:
                         del table[doc_id]
                         dropped += 1
                 if dropped:

@@ -26,7 +26,7 @@ import stat
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
 from stocktake.atomic import (atomic_write_bytes, ensure_private_dir, link_error, narrow_mode,
                               refuse_links, write_error)
@@ -34,6 +34,10 @@ from stocktake.errors import StocktakeError
 from stocktake.locking import workspace_lock
 from stocktake.partnerships import Partnership, check_code, is_valid_code
 from stocktake.responses import MODES, Answer, Moderation, Response, ResponseKey, now_iso
+
+if TYPE_CHECKING:
+    from stocktake.round.plan import RoundPlan
+    from stocktake.round.roster import RosterEntry
 
 FORMAT_VERSION = 1
 INDEX_FILE = "workspace.json"
@@ -402,19 +406,21 @@ class Workspace:
     def remove(self, partnership: str, keys: Iterable[ResponseKey] | None = None, *,
                keep: bool = True) -> "Removal":
         """Take responses out of the store: those in `keys`, or the whole partnership when None
-        (its file, its moderations and its line in the index).
+        (its file, its moderations, its round roster and its line in the index).
 
-        The removed records (responses, the history of their answers, and for a whole
-        partnership its moderations) are first written to `backups/removed/` unless `keep` is
-        False, which is how an erasure request is honoured (then purge the rolling backups too:
-        `erasure.purge_removed`). Raises StocktakeError when nothing matches.
+        With the responses go the history of their answers and the respondents' roster entries
+        for that bank and wave (the name matched as the roster matches it). The removed records
+        are first written to `backups/removed/` unless `keep` is False, which is how an erasure
+        request is honoured (then drop them from the rolling backups too:
+        `erasure.erase_from_copies`). Raises StocktakeError when nothing matches.
         """
         path = self.shard_path(partnership)
         whole = keys is None
         wanted = None if whole else set(keys)
         kept_at = None
         with self._transaction(path) as db:
-            responses, history = db.table("responses"), db.table("history")
+            responses, history, roster = (db.table("responses"), db.table("history"),
+                                          db.table("roster"))
 
             def chosen(doc) -> bool:
                 return whole or ResponseKey(doc["partnership"], doc["bank"], doc["wave"],
@@ -423,15 +429,21 @@ class Workspace:
             gone = [dict(d) for d in responses.all() if chosen(d)]
             if not gone and not whole:
                 raise StocktakeError(f"no such response in {partnership}")
+            on_roster = _roster_chooser(None if whole else wanted)
             gone_history = [dict(d) for d in history.all() if chosen(d)]
+            gone_roster = [dict(d) for d in roster.all() if on_roster(d)]
             gone_moderations = [dict(d) for d in db.table("moderations").all()] if whole else []
-            if keep and (gone or gone_history or gone_moderations):
-                kept_at = self._keep_removed(partnership, gone, gone_history, gone_moderations)
+            if keep and (gone or gone_history or gone_moderations or gone_roster):
+                kept_at = self._keep_removed(partnership, {
+                    "responses": gone, "history": gone_history, "moderations": gone_moderations,
+                    "roster": gone_roster})
             if whole:
                 db.drop_tables()
             else:
                 responses.remove(doc_ids=[d.doc_id for d in responses.all() if chosen(d)])
                 history.remove(doc_ids=[d.doc_id for d in history.all() if chosen(d)])
+                if gone_roster:
+                    roster.remove(doc_ids=[d.doc_id for d in roster.all() if on_roster(d)])
         if whole:
             with workspace_lock(self.lock_path(path)):
                 refuse_links(path, self.root)
@@ -445,10 +457,9 @@ class Workspace:
                 table.remove(doc_ids=[d.doc_id for d in table.all()
                                       if d.get("code") == partnership])
         return Removal(partnership, [Response.from_doc(d) for d in gone], len(gone_history),
-                       len(gone_moderations), whole, kept_at)
+                       len(gone_moderations), whole, kept_at, len(gone_roster))
 
-    def _keep_removed(self, partnership: str, responses: list[dict], history: list[dict],
-                      moderations: list[dict]) -> Path:
+    def _keep_removed(self, partnership: str, tables: dict[str, list[dict]]) -> Path:
         from stocktake.responses import now_iso as stamp_now
 
         folder = self.backup_dir / REMOVED_DIR
@@ -456,8 +467,7 @@ class Workspace:
         stamp = stamp_now().replace(":", "").replace("+0000", "Z")
         path = folder / f"{partnership}.json.removed-{stamp}"
         data = {name: {str(n): doc for n, doc in enumerate(docs, start=1)}
-                for name, docs in (("responses", responses), ("history", history),
-                                   ("moderations", moderations)) if docs}
+                for name, docs in tables.items() if docs}
         try:
             ensure_private_dir(folder)
             n = 1
@@ -485,6 +495,77 @@ class Workspace:
         return [Moderation.from_doc(d) for d in db.table("moderations").all()
                 if (bank is None or d["bank"] == bank) and (wave is None or d["wave"] == wave)]
 
+    # ------------------------------------------------------------ the round (roster, plans)
+
+    def add_roster(self, entries: Iterable["RosterEntry"]) -> int:
+        """Store roster entries, one write per partnership (the roster is personal data and
+        lives with that partnership's responses, so `remove` and `privacy-check` cover it)."""
+        by_code: dict[str, list] = {}
+        for entry in entries:
+            by_code.setdefault(entry.partnership, []).append(entry)
+        stamp = now_iso()
+        for code, group in by_code.items():
+            with self._transaction(self.shard_path(code)) as db:
+                db.table("roster").insert_multiple({**e.to_doc(), "added_at": stamp}
+                                                   for e in group)
+        return sum(len(g) for g in by_code.values())
+
+    def roster(self, partnership: str | None = None, bank: str | None = None,
+               wave: str | None = None) -> list["RosterEntry"]:
+        """Roster entries, optionally of one partnership, bank and wave, in the order added."""
+        from stocktake.round.roster import RosterEntry
+
+        paths = self.shard_files() if partnership is None else [self.shard_path(partnership)]
+        found = []
+        for path in paths:
+            data = read_store_file(path, self.root) or {}
+            for _, doc in sorted(data.get("roster", {}).items(), key=lambda kv: int(kv[0])):
+                if (bank is None or doc.get("bank") == bank) and \
+                        (wave is None or doc.get("wave") == wave):
+                    found.append(RosterEntry.from_doc(doc))
+        return found
+
+    def remove_roster_entry(self, partnership: str, respondent: str, bank: str,
+                            wave: str) -> int:
+        """Take a person off a round's roster; returns how many entries went (0 or 1)."""
+        from stocktake.round.roster import name_key
+
+        with self._transaction(self.shard_path(partnership)) as db:
+            table = db.table("roster")
+            gone = [d.doc_id for d in table.all() if d.get("bank") == bank
+                    and d.get("wave") == wave
+                    and name_key(d.get("respondent", "")) == name_key(respondent)]
+            if gone:
+                table.remove(doc_ids=gone)
+        return len(gone)
+
+    def save_round(self, plan: "RoundPlan") -> "RoundPlan":
+        """Record a round's plan; a plan for the same bank and wave replaces the earlier one."""
+        if not plan.planned_at:
+            plan = replace(plan, planned_at=now_iso())
+        with self._transaction(self.index_path) as db:
+            table = db.table("rounds")
+            old = [d.doc_id for d in table.all()
+                   if d.get("bank") == plan.bank and d.get("wave") == plan.wave]
+            if old:
+                table.remove(doc_ids=old)
+            table.insert(plan.to_doc())
+        return plan
+
+    def rounds(self) -> list["RoundPlan"]:
+        """Every planned round, oldest plan first."""
+        from stocktake.round.plan import RoundPlan
+
+        db = self._read(self.index_path)
+        return sorted((RoundPlan.from_doc(d) for d in db.table("rounds").all()),
+                      key=lambda p: p.planned_at)
+
+    def round_plan(self, bank: str, wave: str) -> "RoundPlan | None":
+        for plan in self.rounds():
+            if plan.bank == bank and plan.wave == wave:
+                return plan
+        return None
+
 
 @dataclass(frozen=True)
 class AnswerChanges:
@@ -510,6 +591,19 @@ class Removal:
     moderations: int
     whole: bool  # the whole partnership
     kept_at: Path | None  # where the removed records are kept; None when not kept
+    roster: int = 0  # roster entries removed with them
+
+
+def _roster_chooser(keys: set[ResponseKey] | None):
+    """Whether a roster entry belongs to one of `keys` (all when None): same bank and wave, the
+    name matched as the roster matches names (case and spacing do not count)."""
+    if keys is None:
+        return lambda doc: True
+    from stocktake.round.roster import name_key
+
+    wanted = {(k.bank, k.wave, name_key(k.respondent)) for k in keys}
+    return lambda doc: (doc.get("bank"), doc.get("wave"),
+                        name_key(str(doc.get("respondent", "")))) in wanted
 
 
 def _matches(doc: dict, key: ResponseKey) -> bool:

@@ -185,3 +185,39 @@ def test_removing_a_partnership_with_no_responses_takes_its_entry_and_keeps_noth
     assert [p.code for p in workspace.partnerships()] == ["E08000025"]
     assert not workspace.shard_path(CODE).exists()
     assert cli("doctor", workspace=workspace.root).exit_code == 0
+
+
+# ---------------------------------------------------------------- the round's roster
+
+
+def with_roster(workspace) -> None:
+    from stocktake.round.roster import RosterEntry
+
+    two_respondents(workspace)
+    workspace.add_roster([RosterEntry(CODE, "council", " eve ", "eve@example.org", "Council",
+                                      "mini", WAVE),
+                          RosterEntry(CODE, "council", "Bob", "bob@example.org", "Council",
+                                      "mini", WAVE)])
+    workspace.add_roster([])  # a second version: the first goes to the backups
+
+
+def test_removing_a_respondent_takes_their_roster_entry_and_purge_every_copy(cli, workspace):
+    with_roster(workspace)
+    workspace.save_answer(ResponseKey(CODE, "mini", WAVE, "Bob"),
+                          Answer("vision.statement", ANSWERED, "no"), role="council")
+    result = cli("remove", CODE, "--respondent", "Eve", "--purge", "--yes", "--json",
+                 workspace=workspace.root)
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["roster_entries"] == 1
+    assert [e.respondent for e in workspace.roster(CODE)] == ["Bob"]
+    assert holding(workspace.root, re.compile(rb"eve@example.org")) == []
+    assert holding(workspace.root, re.compile(rb"bob@example.org"))  # Bob stays on the roster
+
+
+def test_roster_contact_addresses_are_not_privacy_findings_and_are_never_masked(cli, workspace):
+    with_roster(workspace)
+    result = cli("privacy-check", "--json", workspace=workspace.root)
+    found = json.loads(result.stdout)
+    assert not any("example.org" in f["masked"] or f["field"] == "email" for f in found)
+    cli("privacy-check", "--purge", "--yes", workspace=workspace.root)
+    assert {e.email for e in workspace.roster(CODE)} == {"eve@example.org", "bob@example.org"}

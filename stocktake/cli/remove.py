@@ -31,7 +31,8 @@ def remove(
     as_json: bool = typer.Option(False, "--json", help="Print what was removed as JSON only."),
 ) -> None:
     """Remove a respondent (or the responses matching every option given) or, with no option,
-    the whole partnership: its answers, their history, its moderations and its entry.
+    the whole partnership: its answers, their history, the round roster's entries for those
+    respondents, its moderations and its entry.
 
     What is removed is kept in backups/removed/ (the command says which file), so a mistake can
     be undone by hand. To honour a data-protection erasure request, add --purge: then nothing is
@@ -82,12 +83,15 @@ def remove(
                                    "bank": r.key.bank, "wave": r.key.wave,
                                    "answers": len(r.answers)} for r in removal.responses],
                     "history_records": removal.history, "moderations": removal.moderations,
+                    "roster_entries": removal.roster,
                     "kept_at": kept_at, "purged_from": [e.to_dict() for e in erased]})
         return
     names = "; ".join(f"{r.key.respondent} ({r.role}, {r.key.bank} {r.key.wave})"
                       for r in removal.responses)
     console.print(f"Removed {escape(what)}" + (f": {escape(names)}" if names else "")
                   + (f", with {removal.history} history record(s)" if removal.history else "")
+                  + (f", {removal.roster} roster entr{'y' if removal.roster == 1 else 'ies'}"
+                     if removal.roster else "")
                   + (f" and {removal.moderations} moderation(s)" if removal.moderations else "")
                   + ".")
     if kept_at:
