@@ -225,6 +225,27 @@ def find_links(ws) -> list[Path]:
     return sorted(found)
 
 
+def find_unsafe_lock_files(ws) -> list[tuple[Path, str]]:
+    """Lock and owner files stocktake would refuse to write: not a regular file, or with another
+    name (a hard link, through which a write would change a file elsewhere)."""
+    folder = ws.root / "locks"
+    if not folder.is_dir() or folder.is_symlink():
+        return []
+    found = []
+    for path in sorted(folder.iterdir()):
+        try:
+            info = os.lstat(path)
+        except OSError:
+            continue
+        if stat.S_ISLNK(info.st_mode):
+            continue  # find_links reports it
+        if not stat.S_ISREG(info.st_mode):
+            found.append((path, "not a regular file"))
+        elif info.st_nlink > 1:
+            found.append((path, "has another name (a hard link) elsewhere"))
+    return found
+
+
 def _index_backups(ws) -> list[Path]:
     from stocktake.atomic import backup_paths
 

@@ -347,3 +347,20 @@ def test_a_lock_file_hard_linked_to_a_file_elsewhere_leaves_that_file_alone(work
     with pytest.raises(StocktakeError, match="has another name"):
         saved(workspace, "Eve")
     assert target.read_text() == "do not touch"
+
+
+def test_doctor_reports_a_hard_linked_lock_file_and_the_write_is_refused(cli, workspace,
+                                                                        tmp_path):
+    saved(workspace)
+    target = tmp_path / "precious.txt"
+    target.write_text("do not touch")
+    lock = workspace.root / "locks" / f"{CODE}.lock"
+    lock.unlink()
+    os.link(target, lock)
+    result = cli("doctor", workspace=workspace.root)
+    assert result.exit_code == 1
+    assert f"DAMAGED  locks/{CODE}.lock: has another name (a hard link)" in result.stdout
+    data = json.loads(cli("doctor", "--json", workspace=workspace.root).stdout)
+    assert data["unsafe_lock_files"][0]["path"] == f"locks/{CODE}.lock"
+    lock.unlink()
+    assert cli("doctor", workspace=workspace.root).exit_code == 0

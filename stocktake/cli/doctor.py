@@ -22,7 +22,8 @@ def doctor(
 
     Example: stocktake doctor --restore
     """
-    from stocktake.doctor import check_workspace, find_links, leftover_files, repair_workspace
+    from stocktake.doctor import (check_workspace, find_links, find_unsafe_lock_files,
+                                  leftover_files, repair_workspace)
 
     ws = open_workspace()
     reports = check_workspace(ws)
@@ -32,25 +33,30 @@ def doctor(
         if repair.restored or repair.listed:
             reports = check_workspace(ws)
     links = find_links(ws)
+    unsafe = find_unsafe_lock_files(ws)
     leftovers = leftover_files(ws)
     failed = repair.not_restored if repair else []
-    healthy = all(r.ok for r in reports) and not failed and not links
+    healthy = all(r.ok for r in reports) and not failed and not links and not unsafe
     if as_json:
         print_json({"workspace": str(ws.root), "ok": healthy,
                     "files": [r.to_dict(ws.root) for r in reports],
                     "links": [{"path": _rel(p, ws), "target": _target(p)} for p in links],
+                    "unsafe_lock_files": [{"path": _rel(p, ws), "why": why}
+                                          for p, why in unsafe],
                     "restored": [r.to_dict(ws.root) for r in repair.restored] if repair else [],
                     "listed": repair.listed if repair else [],
                     "not_restored": [{"message": e.message, "details": e.details}
                                      for e in failed],
                     "leftover_temporary_files": [str(p.relative_to(ws.root)) for p in leftovers]})
     else:
-        _render(ws, reports, repair, links, leftovers, restore)
+        _render(ws, reports, repair, links + [p for p, _ in unsafe], leftovers, restore,
+                dict(unsafe))
     if not healthy:
         raise typer.Exit(1)
 
 
-def _render(ws, reports, repair, links, leftovers, restore: bool) -> None:
+def _render(ws, reports, repair, links, leftovers, restore: bool,
+            unsafe: dict | None = None) -> None:
     console.print(f"Workspace {escape(str(ws.root))}: {len(reports)} store file(s).")
     for item in (repair.restored if repair else []):
         kept = (f" The damaged file is kept as {escape(_rel(item.damaged_copy, ws))}."
@@ -79,6 +85,10 @@ def _render(ws, reports, repair, links, leftovers, restore: bool) -> None:
         else:
             console.print(f"[green]ok[/]       {name} ({report.documents} record(s))")
     for link in links:
+        if unsafe and link in unsafe:
+            console.print(f"[bold red]DAMAGED[/]  {escape(_rel(link, ws))}: {unsafe[link]}; "
+                          "stocktake will not write to it: remove it (locks are remade)")
+            continue
         console.print(f"[bold red]DAMAGED[/]  {escape(_rel(link, ws))}: a symbolic link (to "
                       f"{escape(_target(link))}); stocktake neither reads nor writes through "
                       "links in a workspace: put the real file or folder in its place, or "
