@@ -1,0 +1,66 @@
+"""A report as plain content, so the HTML page and the Word document say exactly the same thing.
+
+    doc = Document("Stocktake report: Camden", blocks=[Heading(1, "Summary"), Paragraph("...")])
+    render_html(doc); write_docx(doc, path)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Sequence, Union
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int  # 1 for the document's sections, 2 and 3 below them
+    text: str
+    anchor: str = ""
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    text: str
+    kind: str = ""  # "" | "lead" | "note" | "caveat" | "flag"
+
+
+@dataclass(frozen=True)
+class Quote:
+    text: str
+    source: str  # who said it, by role: never a name
+
+
+@dataclass(frozen=True)
+class Bullets:
+    items: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Table:
+    caption: str
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    numeric: frozenset[int] = frozenset()  # columns aligned right
+
+
+@dataclass(frozen=True)
+class Figure:
+    svg: str  # inline SVG (for the page)
+    png: bytes  # the same chart as PNG (for Word)
+    alt: str  # what the chart shows, in words
+    caption: str
+
+
+Block = Union[Heading, Paragraph, Quote, Bullets, Table, Figure]
+
+
+@dataclass
+class Document:
+    title: str
+    subtitle: str = ""
+    meta: Sequence[tuple[str, str]] = ()  # label, value pairs on the cover
+    blocks: list[Block] = field(default_factory=list)
+    lang: str = "en-GB"
+    author: str = "stocktake"
+
+    def add(self, *blocks: Block) -> None:
+        self.blocks.extend(blocks)
