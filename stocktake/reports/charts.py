@@ -8,6 +8,7 @@ greyscale and to people who do not see colour.
 from __future__ import annotations
 
 import io
+import re
 from typing import Sequence
 
 from stocktake.reports.document import Figure
@@ -37,6 +38,8 @@ def _render(fig, alt: str, caption: str) -> Figure:
     plt.close(fig)
     text = svg.getvalue()
     text = text[text.index("<svg"):]  # the XML declaration and doctype do not belong inline
+    # matplotlib's RDF metadata block names the tool; the page needs none of it.
+    text = re.sub(r"\s*<metadata>.*?</metadata>", "", text, flags=re.S)
     return Figure(text, png.getvalue(), alt, caption)
 
 
