@@ -61,12 +61,70 @@ def partnership_document(ws: "Workspace", bank: Bank, wave: str, code: str, *,
                                                             if kv[0] in bank.role_ids else 99))
                or "nobody")])
     doc.add(Heading(1, "About this report", "about"), Bullets(CAVEATS))
+    evidence, evidence_note = _evidence(bank, code)
     _summary(doc, bank, scores, name, medians, titles, len(everyone))
+    flags = _evidence_flags(bank, scores, evidence)
+    if flags:
+        doc.add(Heading(2, "The published figures and the self-view"), Bullets(tuple(flags)))
     doc.add(Heading(1, "Area by area", "areas"))
     for area in scores.areas:
         _area_section(doc, bank, area, responses, titles, medians.get(area.id), plan, redact)
+        _area_evidence(doc, bank, area.id, evidence)
     _plan_section(doc, bank, scores, plan)
+    if evidence is not None:
+        doc.add(Paragraph(f"Published figures: {evidence.credit}", "note"))
+    elif evidence_note:
+        doc.add(Paragraph(evidence_note, "note"))
     return doc
+
+
+def _evidence(bank: Bank, code: str) -> tuple[Any, str]:
+    """(the partnership's published evidence or None, a note saying why there is none)."""
+    from stocktake.errors import StocktakeError
+    from stocktake.evidence.indicators import load_indicators
+    from stocktake.evidence.report import bank_links, partnership_evidence
+
+    links = bank_links([bank])
+    if not links:
+        return None, f"{bank.id} links no published measures, so no evidence is shown."
+    try:
+        return partnership_evidence(load_indicators(), code, links), ""
+    except StocktakeError as exc:
+        return None, f"No published evidence: {exc.message}."
+
+
+def _evidence_flags(bank: Bank, scores: Any, evidence: Any) -> list[str]:
+    from stocktake.evidence.flags import self_view_rows
+
+    if evidence is None:
+        return []
+    return [f"{row.title}: self-assessed {row.score_text}; {row.flag}."
+            for row in self_view_rows(bank, scores, evidence) if row.flag]
+
+
+def _area_evidence(doc: Document, bank: Bank, area_id: str, evidence: Any) -> None:
+    from stocktake.evidence.report import format_value
+
+    if evidence is None:
+        return
+    key = f"{bank.id}/{area_id}"
+    measures = [m for m in evidence.measures if key in m.areas]
+    if not measures:
+        return
+    title = next(a.title for a in bank.areas if a.id == area_id)
+    rows = []
+    for m in measures:
+        places = m.measure.places
+        rows.append((m.measure.title, m.latest.year or "-",
+                     format_value(m.latest.value, places), m.band or "no band",
+                     "-" if m.neighbours_mean is None else
+                     f"{format_value(m.neighbours_mean, places)} ({m.neighbours_counted})",
+                     format_value(m.region_value, places), format_value(m.england, places),
+                     "-" if m.change is None else f"{m.change:+,.{places}f}"))
+    doc.add(Table(f"Published figures: {title} (band A is the best quarter of authorities; "
+                  "neighbours' mean with how many of the ten had a value)",
+                  ("Measure", "Year", "Value", "Band", "Neighbours", "Region", "England",
+                   "Change"), tuple(rows), frozenset({2, 4, 5, 6, 7})))
 
 
 def _medians(bank: Bank, everyone: Sequence[Any]) -> dict[str, float]:
