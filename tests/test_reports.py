@@ -218,3 +218,46 @@ def test_a_bad_plan_item_is_refused_naming_the_field(cli, two_partners, args, me
                  *[x for kv in base.items() for x in kv])
     assert result.exit_code == 2
     assert message in result.stderr
+
+
+def test_merge_report_states_the_same_findings_as_the_workspace_report(cli, tmp_path):
+    ws = tmp_path / "demo-ws"
+    assert cli("demo", "--partnerships", "4", "--respondents", "3", workspace=ws).exit_code == 0
+    assert cli("export", "--all", "--out", str(tmp_path / "ex"), workspace=ws).exit_code == 0
+    merged = cli("merge", str(tmp_path / "ex"), "--out", str(tmp_path / "n.xlsx"), "--report",
+                 str(tmp_path / "merged.html"), workspace=ws)
+    assert merged.exit_code == 0, merged.output
+    assert cli("report", "--national", "--out", str(tmp_path / "ws.html"),
+               workspace=ws).exit_code == 0
+
+    def findings(path):
+        page = path.read_text(encoding="utf-8")
+        return sorted(re.findall(r"\d+ of \d+ partnerships? (?:are|is) \w+ in [^.<]+\.", page))
+
+    assert findings(tmp_path / "merged.html") == findings(tmp_path / "ws.html") != []
+    bad = cli("merge", str(tmp_path / "ex"), "--out", str(tmp_path / "m.xlsx"), "--report",
+              str(tmp_path / "r.pdf"), workspace=ws)
+    assert bad.exit_code == 2 and "an .html file" in bad.stderr
+
+
+def test_report_shows_the_published_figures_linked_to_each_area(workspace, cli, tmp_path):
+    from stocktake.banks import find_bank
+    from stocktake.evidence.indicators import load_indicators
+    from stocktake.evidence.report import bank_links, partnership_evidence
+    from stocktake.reports.partnership_report import partnership_document
+
+    ws = tmp_path / "demo-ws"
+    assert cli("demo", "--partnerships", "2", "--respondents", "3", workspace=ws).exit_code == 0
+    from stocktake.store import Workspace
+
+    store = Workspace.open(ws)
+    code = store.partnerships()[0].code
+    bank = find_bank("idea-stocktake")
+    doc = partnership_document(store, bank, WAVE, code)
+    view = partnership_evidence(load_indicators(), code, bank_links([bank]))
+    tables = [b for b in doc.blocks if getattr(b, "caption", "").startswith("Published figures")]
+    shown = {row[0]: row for t in tables for row in t.rows}
+    assert shown and len(shown) == len(view.measures)
+    for m in view.measures:
+        assert shown[m.measure.title][3] == (m.band or "no band")
+        assert shown[m.measure.title][1] == (m.latest.year or "-")
