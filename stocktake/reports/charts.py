@@ -15,6 +15,7 @@ from stocktake.reports.document import Figure
 
 BAR = "#2b6ca3"
 MARKER = "#1a1a1a"
+WIDTH = 6.4  # inches
 LEVEL_SHADES = ("#d9e6f2", "#9fc2e0", "#4f8fc4", "#1f4e79")  # light to dark: lowest to highest
 
 
@@ -24,6 +25,7 @@ def _pyplot():
     matplotlib.use("Agg")  # no display; also keeps a GUI backend from loading
     import matplotlib.pyplot as plt
 
+    # 6.4 inches fits A4's printed width at full size, so 10-point text prints at 10 points.
     plt.rcParams.update({"svg.fonttype": "none", "font.size": 10,
                          "font.family": "DejaVu Sans", "svg.hashsalt": "stocktake"})
     return plt
@@ -51,8 +53,8 @@ def area_chart(rows: Sequence[tuple[str, float | None, float | None]], *, captio
     """
     plt = _pyplot()
     titles = [_wrap(t) for t, _, _ in rows]
-    height = max(2.4, 0.42 * len(rows) + 0.9)
-    fig, ax = plt.subplots(figsize=(7.0, height))
+    height = max(2.2, 0.34 * len(rows) + 0.9)
+    fig, ax = plt.subplots(figsize=(WIDTH, height))
     ys = list(range(len(rows)))[::-1]
     scores = [s if s is not None else 0 for _, s, _ in rows]
     ax.barh(ys, scores, color=BAR, height=0.6, label="This partnership")
@@ -60,9 +62,10 @@ def area_chart(rows: Sequence[tuple[str, float | None, float | None]], *, captio
     if marks:
         ax.scatter([m for _, m in marks], [y for y, _ in marks], marker="|", s=260,
                    linewidths=2.5, color=MARKER, label=marker_label, zorder=3)
-    for y, (_, s, _) in zip(ys, rows):
-        ax.text((s or 0) + 1.2, y, "no score" if s is None else f"{s:.0f}", va="center",
-                fontsize=9)
+    for y, (_, s, m) in zip(ys, rows):
+        # Past the bar and the marker, so the marker never covers the number.
+        ax.text(max(s or 0, m or 0) + 2, y, "no score" if s is None else f"{s:.0f}",
+                va="center", fontsize=10)
     ax.set_yticks(ys, titles)
     ax.set_xlim(0, 105)
     ax.set_xlabel("Score (0-100)")
@@ -70,7 +73,7 @@ def area_chart(rows: Sequence[tuple[str, float | None, float | None]], *, captio
         ax.axvline(x, color="#bbbbbb", linewidth=0.8, zorder=0)
     ax.spines[["top", "right"]].set_visible(False)
     ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2, frameon=False,
-              fontsize=9)
+              fontsize=10)
     described = "; ".join(
         f"{t} {('no score' if s is None else f'{s:.0f}')}"
         + (f" (median {m:.0f})" if m is not None else "") for t, s, m in rows)
@@ -82,14 +85,15 @@ def level_chart(rows: Sequence[tuple[str, Sequence[int]]], levels: Sequence[str]
                 caption: str) -> Figure:
     """Stacked horizontal bars: per area, how many partnerships are at each level."""
     plt = _pyplot()
-    height = max(2.4, 0.42 * len(rows) + 1.1)
-    fig, ax = plt.subplots(figsize=(7.0, height))
+    height = max(2.2, 0.34 * len(rows) + 1.1)
+    fig, ax = plt.subplots(figsize=(WIDTH, height))
     ys = list(range(len(rows)))[::-1]
     left = [0] * len(rows)
     for n, level in enumerate(levels):
         counts = [c[n] for _, c in rows]
         ax.barh(ys, counts, left=left, height=0.6, label=level,
-                color=LEVEL_SHADES[min(n, len(LEVEL_SHADES) - 1)], edgecolor="white",
+                color=LEVEL_SHADES[min(n, len(LEVEL_SHADES) - 1)], edgecolor=MARKER,
+                linewidth=0.6,
                 hatch=("", "//", "", "..")[n % 4])
         left = [a + b for a, b in zip(left, counts)]
     ax.set_yticks(ys, [_wrap(t) for t, _ in rows])
@@ -98,8 +102,9 @@ def level_chart(rows: Sequence[tuple[str, Sequence[int]]], levels: Sequence[str]
 
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.spines[["top", "right"]].set_visible(False)
+    ax.set_xlim(0, max([sum(c) for _, c in rows] + [1]))
     ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=len(levels), frameon=False,
-              fontsize=9)
+              fontsize=10)
     described = "; ".join(f"{t}: " + ", ".join(f"{c} {lv}" for lv, c in zip(levels, counts))
                           for t, counts in rows)
     alt = f"Stacked bar chart of how many partnerships are at each level in each area: {described}."

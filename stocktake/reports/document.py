@@ -40,6 +40,24 @@ class Table:
     header: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
     numeric: frozenset[int] = frozenset()  # columns aligned right
+    widths: tuple[float, ...] = ()  # relative column widths; empty: from the text
+    nowrap: frozenset[int] = frozenset()  # columns kept on one line (dates, levels)
+
+    def column_widths(self) -> tuple[float, ...]:
+        """Shares of the width summing to 1: as given, else from each column's longest word
+        and its text, so a long text column gets room and no word is broken."""
+        if self.widths:
+            total = sum(self.widths)
+            return tuple(w / total for w in self.widths)
+        need = []
+        for i, head in enumerate(self.header):
+            cells = [head] + [r[i] for r in self.rows if i < len(r)]
+            longest_word = max((len(w) for c in cells for w in c.split()), default=4)
+            mean_text = sum(len(c) for c in cells) / len(cells)
+            # A cell's padding and borders take about three characters' room.
+            need.append(max(longest_word + 4.5, min(mean_text, 60) * 0.45, 6))
+        total = sum(need)
+        return tuple(n / total for n in need)
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,9 @@ p.flag { border-left: 4px solid #8a5a00; padding-left: 0.6rem; }
 dl.meta { display: grid; grid-template-columns: max-content 1fr; gap: 0.2rem 1rem; }
 dl.meta dt { font-weight: bold; }
 dl.meta dd { margin: 0; }
-table { border-collapse: collapse; width: 100%; margin: 0.6rem 0 1rem; font-size: 10pt; }
+table { border-collapse: collapse; width: 100%; margin: 0.6rem 0 1rem; font-size: 10pt;
+        table-layout: fixed; overflow-wrap: break-word; }
+.nowrap { white-space: nowrap; }
 caption { text-align: left; font-weight: bold; padding: 0.2rem 0; }
 th, td { border: 1px solid #999; padding: 0.25rem 0.4rem; text-align: left;
          vertical-align: top; }
@@ -51,8 +53,6 @@ a { color: #1f4e79; }
   thead { display: table-header-group; }
   tr, figure, blockquote { break-inside: avoid; page-break-inside: avoid; }
   h1, h2, h3 { break-after: avoid; page-break-after: avoid; }
-  h1 { break-before: page; }
-  header.cover h1 { break-before: auto; }
   nav { display: none; }
   a { color: inherit; text-decoration: none; }
 }
@@ -109,15 +109,18 @@ def render_html(doc: Document) -> str:
 
 def _table(table: Table) -> str:
     def cls(i: int) -> str:
-        return ' class="num"' if i in table.numeric else ""
+        names = (["num"] if i in table.numeric else []) + (["nowrap"] if i in table.nowrap else [])
+        return f' class="{" ".join(names)}"' if names else ""
 
+    cols = "".join(f'<col style="width:{w * 100:.1f}%">' for w in table.column_widths())
     head = "".join(f'<th scope="col"{cls(i)}>{escape(h)}</th>'
                    for i, h in enumerate(table.header))
     rows = "".join("<tr>" + "".join(
-        (f'<th scope="row">{escape(c)}</th>' if i == 0 else f"<td{cls(i)}>{escape(c)}</td>")
-        for i, c in enumerate(row)) + "</tr>" for row in table.rows)
-    return (f"<table><caption>{escape(table.caption)}</caption><thead><tr>{head}</tr></thead>"
-            f"<tbody>{rows}</tbody></table>")
+        (f'<th scope="row"{cls(i)}>{escape(c)}</th>' if i == 0 else
+         f"<td{cls(i)}>{escape(c)}</td>") for i, c in enumerate(row)) + "</tr>"
+        for row in table.rows)
+    return (f"<table><caption>{escape(table.caption)}</caption><colgroup>{cols}</colgroup>"
+            f"<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>")
 
 
 def _figure(figure: Figure, number: int) -> str:

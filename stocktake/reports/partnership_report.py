@@ -124,7 +124,8 @@ def _area_evidence(doc: Document, bank: Bank, area_id: str, evidence: Any) -> No
     doc.add(Table(f"Published figures: {title} (band A is the best quarter of authorities; "
                   "neighbours' mean with how many of the ten had a value)",
                   ("Measure", "Year", "Value", "Band", "Neighbours", "Region", "England",
-                   "Change"), tuple(rows), frozenset({2, 4, 5, 6, 7})))
+                   "Change"), tuple(rows), frozenset({2, 4, 5, 6, 7}),
+                  widths=(25, 8, 10, 8, 16, 10, 12, 11)))
 
 
 def _medians(bank: Bank, everyone: Sequence[Any]) -> dict[str, float]:
@@ -170,7 +171,7 @@ def _summary(doc: Document, bank: Bank, scores: Any, name: str, medians: dict[st
                   tuple((a.title, findings.score_text(a.score), a.level or "-",
                          findings.score_text(medians.get(a.id)),
                          findings.score_text(a.spread), str(a.respondents))
-                        for a in scores.areas), frozenset({1, 3, 4, 5})))
+                        for a in scores.areas), frozenset({1, 3, 4, 5}), nowrap=frozenset({2})))
 
 
 def _area_section(doc: Document, bank: Bank, area: Any, responses: Sequence[Any],
@@ -265,4 +266,5 @@ def _plan_section(doc: Document, bank: Bank, scores: Any, plan: Sequence[Any]) -
                   tuple((titles.get(i.area, i.area),
                          (current[i.area].level or "no score") if i.area in current else "-",
                          i.target, i.action, i.owner, i.due, i.status)
-                        for i in sorted(plan, key=lambda i: (i.due, i.id)))))
+                        for i in sorted(plan, key=lambda i: (i.due, i.id))),
+                  widths=(12, 14, 14, 24, 12, 14, 10), nowrap=frozenset({5})))

@@ -13,6 +13,8 @@ from pathlib import Path
 from stocktake.reports.document import (Bullets, Document, Figure, Heading, Paragraph, Quote,
                                         Table)
 
+TEXT_WIDTH_CM = 17.0  # A4 less two 2 cm margins
+
 
 def write_docx(doc: Document, path: Path) -> Path:
     """Write the document (atomically, owner-only); StocktakeError when it cannot be written."""
@@ -66,7 +68,7 @@ def write_docx(doc: Document, path: Path) -> Path:
             _table(word, block)
         elif isinstance(block, Figure):
             figures += 1
-            word.add_picture(io.BytesIO(block.png), width=Cm(16))
+            word.add_picture(io.BytesIO(block.png), width=Cm(16.2))
             _alt_text(word.inline_shapes[-1], block.alt, f"Figure {figures}")
             word.add_paragraph(f"Figure {figures}. {block.caption}", style="Caption")
     return _save(word, Path(path))
@@ -75,30 +77,49 @@ def write_docx(doc: Document, path: Path) -> Path:
 def _table(word, table: Table) -> None:
     from docx.enum.table import WD_TABLE_ALIGNMENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
+    from docx.shared import Cm, Pt
 
     word.add_paragraph(table.caption, style="Caption")
     grid = word.add_table(rows=1, cols=len(table.header))
     grid.style = "Table Grid"
     grid.alignment = WD_TABLE_ALIGNMENT.CENTER
+    grid.autofit = False
+    widths = [Cm(TEXT_WIDTH_CM * share) for share in table.column_widths()]
+    # Word's cells have wider margins than the page's: wide tables take 9-point text.
+    size = Pt(9) if len(table.header) > 5 else Pt(10)
     header = grid.rows[0]
-    # w:tblHeader marks the row as the header Word repeats at the top of each page.
-    row_pr = header._tr.get_or_add_trPr()
-    repeat = OxmlElement("w:tblHeader")
-    repeat.set(qn("w:val"), "true")
-    row_pr.append(repeat)
+    # w:tblHeader: Word and LibreOffice repeat the row at the top of each page.
+    _row_property(header, "w:tblHeader")
     for cell, text in zip(header.cells, table.header):
         cell.text = text
         for run in cell.paragraphs[0].runs:
             run.bold = True
     for values in table.rows:
-        cells = grid.add_row().cells
-        for i, (cell, text) in enumerate(zip(cells, values)):
+        row = grid.add_row()
+        for i, (cell, text) in enumerate(zip(row.cells, values)):
             cell.text = text
             if i in table.numeric:
                 cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    for row in grid.rows:
+        # w:cantSplit: a row stays on one page, never half under the repeated header.
+        _row_property(row, "w:cantSplit")
+        for cell, width in zip(row.cells, widths):
+            cell.width = width  # Word reads the cells' widths
+            for para in cell.paragraphs:
+                for run in para.runs:
+                    run.font.size = size
+    for column, width in zip(grid.columns, widths):
+        column.width = width  # LibreOffice reads the grid's
     word.add_paragraph()
+
+
+def _row_property(row, name: str) -> None:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    prop = OxmlElement(name)
+    prop.set(qn("w:val"), "true")
+    row._tr.get_or_add_trPr().append(prop)
 
 
 def _alt_text(shape, alt: str, title: str) -> None:
