@@ -37,6 +37,7 @@ from stocktake.responses import MODES, Answer, Moderation, Response, ResponseKey
 
 if TYPE_CHECKING:
     from stocktake.round.plan import RoundPlan
+    from stocktake.reports.action_plan import PlanItem
     from stocktake.round.roster import RosterEntry
 
 FORMAT_VERSION = 1
@@ -433,10 +434,12 @@ class Workspace:
             gone_history = [dict(d) for d in history.all() if chosen(d)]
             gone_roster = [dict(d) for d in roster.all() if on_roster(d)]
             gone_moderations = [dict(d) for d in db.table("moderations").all()] if whole else []
-            if keep and (gone or gone_history or gone_moderations or gone_roster):
-                kept_at = self._keep_removed(partnership, {
-                    "responses": gone, "history": gone_history, "moderations": gone_moderations,
-                    "roster": gone_roster})
+            kept = {"responses": gone, "history": gone_history, "moderations": gone_moderations,
+                    "roster": gone_roster}
+            if whole:  # every table of the file, whatever later features add (plans, ...)
+                kept = {name: [dict(d) for d in db.table(name).all()] for name in db.tables()}
+            if keep and any(kept.values()):
+                kept_at = self._keep_removed(partnership, kept)
             if whole:
                 db.drop_tables()
             else:
@@ -494,6 +497,39 @@ class Workspace:
         db = self._read(self.shard_path(partnership))
         return [Moderation.from_doc(d) for d in db.table("moderations").all()
                 if (bank is None or d["bank"] == bank) and (wave is None or d["wave"] == wave)]
+
+    # ------------------------------------------------------------ the action plan
+
+    def add_plan_item(self, item: "PlanItem") -> "PlanItem":
+        """Store a plan item; its id is its number in the partnership's file."""
+        item = replace(item, created_at=item.created_at or now_iso())
+        with self._transaction(self.shard_path(item.partnership)) as db:
+            doc_id = db.table("plans").insert(item.to_doc())
+        return replace(item, id=doc_id)
+
+    def plan_items(self, partnership: str, bank: str | None = None,
+                   wave: str | None = None) -> list["PlanItem"]:
+        """Every plan item of a partnership (removed ones too: callers filter), by id."""
+        from stocktake.reports.action_plan import PlanItem
+
+        db = self._read(self.shard_path(partnership))
+        return [PlanItem.from_doc(d, d.doc_id) for d in db.table("plans").all()
+                if (bank is None or d["bank"] == bank) and (wave is None or d["wave"] == wave)]
+
+    def set_plan_status(self, partnership: str, item_id: int, status: str) -> "PlanItem":
+        """Mark a plan item done or removed (kept, so the plan's history stays)."""
+        from stocktake.reports.action_plan import DONE, PlanItem
+
+        with self._transaction(self.shard_path(partnership)) as db:
+            table = db.table("plans")
+            doc = table.get(doc_id=item_id)
+            if doc is None:
+                raise StocktakeError(f"{partnership} has no plan item {item_id}",
+                                     hint=f"see the plan with `stocktake plan list {partnership}`")
+            changes = {"status": status,
+                       "done_at": now_iso() if status == DONE else doc.get("done_at", "")}
+            table.update(changes, doc_ids=[item_id])
+            return PlanItem.from_doc({**doc, **changes}, item_id)
 
     # ------------------------------------------------------------ the round (roster, plans)
 

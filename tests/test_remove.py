@@ -221,3 +221,16 @@ def test_roster_contact_addresses_are_not_privacy_findings_and_are_never_masked(
     assert not any("example.org" in f["masked"] or f["field"] == "email" for f in found)
     cli("privacy-check", "--purge", "--yes", workspace=workspace.root)
     assert {e.email for e in workspace.roster(CODE)} == {"eve@example.org", "bob@example.org"}
+
+
+def test_a_whole_partnership_removed_keeps_every_table_of_its_file_in_the_copy(cli, workspace):
+    from stocktake.reports.action_plan import PlanItem
+
+    two_respondents(workspace)
+    workspace.add_plan_item(PlanItem(CODE, "mini", WAVE, "vision", "Established",
+                                     "Publish the vision", "J. Adviser", "2027-03-31"))
+    result = cli("remove", CODE, "--yes", workspace=workspace.root)
+    assert result.exit_code == 0, result.output
+    (kept,) = (workspace.backup_dir / "removed").iterdir()
+    assert set(json.loads(kept.read_bytes())) == {"responses", "history", "moderations",
+                                                  "plans"}
