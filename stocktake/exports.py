@@ -90,7 +90,7 @@ class PartnershipExport:
                 question = bank.question(qid) if bank.has_question(qid) else None
                 score = None
                 if question is not None and is_applicable(bank, question, response.role,
-                                                           answers):
+                                                           answers, response.age):
                     s = question_score(question, answer)
                     score = None if s is None else 100.0 * s
                 rows.append({

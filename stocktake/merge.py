@@ -265,9 +265,27 @@ def check_returned_workbook(path: Path, shelf: BankShelf, *,
     if orphans:
         raise WorkbookRejected(path, "answers of respondents missing from the _responses sheet "
                                      f"({', '.join(sorted(orphans))})")
+    named = [f"row {i}" for i, row in enumerate(responses, start=2)
+             if not is_reference(bank, row[RESPONSE_FIELDS.index("role")],
+                                 row[RESPONSE_FIELDS.index("respondent")])]
+    if named:
+        raise WorkbookRejected(path, "_responses " + ", ".join(named) + ": a name given for a "
+                                     "role that answers anonymously (children and young "
+                                     "people); their responses carry a reference such as "
+                                     "YP-0007, never a name")
     return CheckedExport(path, bank.id, wave, partnership_from_about(code, about),
                          header[HEADER_FIELDS.index("exported_at")], responses, answers,
                          moderations)
+
+
+def is_reference(bank: Bank, role: str, respondent: str) -> bool:
+    """False only for an anonymous role whose respondent is not a reference such as YP-0007."""
+    import re
+
+    if not bank.is_anonymous(role):
+        return True
+    prefix = bank.role(role).reference_prefix
+    return re.fullmatch(rf"{re.escape(prefix)}-\d{{4,}}", respondent) is not None
 
 
 def scored_workbook(checked: CheckedExport, shelf: BankShelf,

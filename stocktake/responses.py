@@ -73,13 +73,30 @@ class Response:
     started_at: str = ""
     updated_at: str = ""
     answers: dict[str, Answer] = field(default_factory=dict)
+    # Children and young people: the age band they gave (an AGE_BANDS id), and when the bank's
+    # safeguarding notice was shown, by the question whose answer called for it. Nothing
+    # the child said beyond the answer itself is kept.
+    age_band: str = ""
+    notices: dict[str, str] = field(default_factory=dict)
 
     def to_doc(self) -> dict:
-        return {**self.key.as_dict(), "role": self.role, "mode": self.mode,
-                "adviser": self.adviser, "bank_version": self.bank_version,
-                "bank_hash": self.bank_hash, "started_at": self.started_at,
-                "updated_at": self.updated_at,
-                "answers": {qid: a.to_doc() for qid, a in self.answers.items()}}
+        doc = {**self.key.as_dict(), "role": self.role, "mode": self.mode,
+               "adviser": self.adviser, "bank_version": self.bank_version,
+               "bank_hash": self.bank_hash, "started_at": self.started_at,
+               "updated_at": self.updated_at,
+               "answers": {qid: a.to_doc() for qid, a in self.answers.items()}}
+        if self.age_band:
+            doc["age_band"] = self.age_band
+        if self.notices:
+            doc["notices"] = dict(self.notices)
+        return doc
+
+    @property
+    def age(self):
+        """The AgeBand given, or None (adults, or a band no longer known)."""
+        from stocktake.banks import AGE_BANDS
+
+        return next((b for b in AGE_BANDS if b.id == self.age_band), None)
 
     @classmethod
     def from_doc(cls, doc: dict) -> "Response":
@@ -87,7 +104,8 @@ class Response:
         answers = {qid: Answer.from_doc(qid, a) for qid, a in (doc.get("answers") or {}).items()}
         return cls(key, doc["role"], doc.get("mode", "interview"), doc.get("adviser", "") or "",
                    doc.get("bank_version", ""), doc.get("bank_hash", ""),
-                   doc.get("started_at", ""), doc.get("updated_at", ""), answers)
+                   doc.get("started_at", ""), doc.get("updated_at", ""), answers,
+                   doc.get("age_band", "") or "", dict(doc.get("notices") or {}))
 
 
 @dataclass(frozen=True)
