@@ -244,8 +244,14 @@ def check_returned_workbook(path: Path, shelf: BankShelf, *,
     header = canonical_rows("header", [about])[0]
     answers = canonical_answer_lists(_records(path, sheets["Answers"], ANSWER_FIELDS,
                                               "Answers"), bank)
-    responses = canonical_lists("responses", _records(path, sheets["_responses"],
-                                                      RESPONSE_FIELDS, "_responses"))
+    response_sheet = sheets["_responses"]
+    # Workbooks exported before responses carried an age band have no such column; their seal
+    # covers the fields before it.
+    with_age = bool(response_sheet) and "age_band" in [canonical_text(h).strip()
+                                                      for h in response_sheet[0]]
+    responses = canonical_lists("responses", _records(
+        path, response_sheet, RESPONSE_FIELDS if with_age else RESPONSE_FIELDS[:-1],
+        "_responses"))
     moderations = canonical_lists("moderations", _records(
         path, sheets.get("_moderations") or [list(MODERATION_FIELDS)], MODERATION_FIELDS,
         "_moderations"))
@@ -255,6 +261,8 @@ def check_returned_workbook(path: Path, shelf: BankShelf, *,
     if seal_of(header, responses, answers, moderations) != seal:
         raise WorkbookRejected(path, "seal broken: the answer data was edited after export "
                                      "(it no longer matches the seal in About)")
+    if not with_age:
+        responses = [row + [""] for row in responses]
     code, wave = header[HEADER_FIELDS.index("partnership")], header[HEADER_FIELDS.index("wave")]
     others = {row[0] for row in answers} | {row[0] for row in responses}
     others.discard(code)
@@ -403,10 +411,12 @@ def _rebuild_responses(bank: Bank, code: str, wave: str, responses: list[list[st
                 value if qtype in ("yesno", "choice", "text") else _answer_value(qtype, value)
         by_respondent[respondent][qid] = Answer(qid, status, stored, evidence, answered_at)
     rebuilt = []
-    for _, respondent, role, mode, adviser, version, digest, started_at, updated_at in responses:
+    for (_, respondent, role, mode, adviser, version, digest, started_at, updated_at,
+         age_band) in responses:
         key = ResponseKey(code, bank.id, wave, respondent)
         rebuilt.append(Response(key, role, mode or "interview", adviser, version, digest,
-                                started_at, updated_at, by_respondent.pop(respondent, {})))
+                                started_at, updated_at, by_respondent.pop(respondent, {}),
+                                age_band=age_band))
     return tuple(sorted(rebuilt, key=lambda r: r.key.respondent))
 
 
