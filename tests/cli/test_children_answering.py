@@ -298,3 +298,22 @@ def children_bank():
     from stocktake.banks import load_bank
 
     return load_bank(Path(__file__).resolve().parent.parent / "data" / "children.toml")
+
+
+def test_a_childs_age_band_travels_through_export_and_merge(children_bank, workspace, tmp_path):
+    """The merge scores a child's answers with the age band they gave, so a question hidden
+    at their age is not counted against their coverage."""
+    from stocktake.exports import gather_export, write_export
+    from stocktake.merge import BankShelf, read_returned_workbook
+    from stocktake.responses import ANSWERED, Answer
+
+    response = workspace.start_anonymous_response("E09000007", "children", WAVE, "YP",
+                                                  role="young-people", age_band="under-11")
+    workspace.save_answers(response.key, [Answer("safety.someone-to-tell", ANSWERED, "yes")],
+                           role="young-people")
+    export = gather_export(workspace, children_bank, "E09000007", WAVE, with_national=False)
+    [path] = write_export(export, "xlsx", tmp_path)
+    returned = read_returned_workbook(path, BankShelf())
+    [merged] = returned.responses
+    assert (merged.key.respondent, merged.age_band) == ("YP-0001", "under-11")
+    assert returned.scores == export.scores
