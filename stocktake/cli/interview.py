@@ -246,7 +246,10 @@ def _anonymous_key(ws: Workspace, bank: Bank, code: str, wave: str, role: str,
     if band is None:
         if checked is not None:
             raise UsageError("--age-band is needed")
-        band_id = _prompts().ask_age_band([(b.id, b.label) for b in AGE_BANDS])
+        try:
+            band_id = _prompts().ask_age_band([(b.id, b.label) for b in AGE_BANDS])
+        except EOFError:
+            raise KeyboardInterrupt  # input closed before an age band: nothing is stored
         band = next(b for b in AGE_BANDS if b.id == band_id)
     response = ws.start_anonymous_response(code, bank.id, wave, prefix, age_band=band.id, **meta)
     return response.key, band

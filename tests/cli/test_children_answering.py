@@ -317,3 +317,11 @@ def test_a_childs_age_band_travels_through_export_and_merge(children_bank, works
     [merged] = returned.responses
     assert (merged.key.respondent, merged.age_band) == ("YP-0001", "under-11")
     assert returned.scores == export.scores
+
+
+def test_ctrl_c_at_the_age_band_stores_nothing_and_reserves_no_reference(terminal, ws):
+    run = terminal(CHILD, "")
+    assert run.exit_code == 130
+    assert ws.responses() == []
+    terminal(CHILD, UNDER_11_UNSAFE)
+    assert [r.key.respondent for r in child_responses(ws)] == ["YP-0001"]
