@@ -14,7 +14,7 @@ from typing import Any
 
 ANSWERED, NOT_APPLICABLE, DONT_KNOW = "answered", "na", "dk"
 STATUSES = (ANSWERED, NOT_APPLICABLE, DONT_KNOW)
-MODES = ("interview", "self-assessment", "form")
+MODES = ("interview", "self-assessment", "form", "submission")
 
 
 def now_iso() -> str:
@@ -73,6 +73,9 @@ class Response:
     started_at: str = ""
     updated_at: str = ""
     answers: dict[str, Answer] = field(default_factory=dict)
+    # The collection tool's id of the submission (ODK instanceID, KoboToolbox _uuid) for mode
+    # "submission": a second import of the same submission finds it and adds nothing.
+    instance_id: str = ""
     # Children and young people: the age band they gave (an AGE_BANDS id), and when the bank's
     # safeguarding notice was shown, by the question whose answer called for it. Nothing
     # the child said beyond the answer itself is kept.
@@ -85,6 +88,8 @@ class Response:
                "bank_hash": self.bank_hash, "started_at": self.started_at,
                "updated_at": self.updated_at,
                "answers": {qid: a.to_doc() for qid, a in self.answers.items()}}
+        if self.instance_id:
+            doc["instance_id"] = self.instance_id
         if self.age_band:
             doc["age_band"] = self.age_band
         if self.notices:
@@ -105,7 +110,8 @@ class Response:
         return cls(key, doc["role"], doc.get("mode", "interview"), doc.get("adviser", "") or "",
                    doc.get("bank_version", ""), doc.get("bank_hash", ""),
                    doc.get("started_at", ""), doc.get("updated_at", ""), answers,
-                   doc.get("age_band", "") or "", dict(doc.get("notices") or {}))
+                   doc.get("instance_id", "") or "", doc.get("age_band", "") or "",
+                   dict(doc.get("notices") or {}))
 
 
 @dataclass(frozen=True)

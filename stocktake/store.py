@@ -256,11 +256,12 @@ class Workspace:
 
     def save_answers(self, key: ResponseKey, answers: list[Answer], *, role: str,
                      mode: str = "interview", adviser: str = "", bank_version: str = "",
-                     bank_hash: str = "", age_band: str = "",
+                     bank_hash: str = "", instance_id: str = "", age_band: str = "",
                      notices: dict[str, str] | None = None) -> Response:
         """Add or change answers of one response in a single atomic write.
 
-        A changed answer's earlier value goes to the append-only history first. `age_band`
+        A changed answer's earlier value goes to the append-only history first. `instance_id`
+        (a collected submission's id) is recorded when the response is created. `age_band`
         (children and young people) is set once; `notices` (question id: when the safeguarding
         notice was shown) are added to those already recorded, never replaced.
         """
@@ -277,7 +278,7 @@ class Workspace:
             adviser_before = (doc or {}).get("adviser", "")
             if doc is None:
                 doc = Response(key, role, mode, adviser, bank_version, bank_hash, stamp,
-                               stamp).to_doc()
+                               stamp, instance_id=instance_id).to_doc()
             elif doc["role"] != role:
                 raise StocktakeError(
                     f"{key.respondent} already answered {key.bank} {key.wave} for "
