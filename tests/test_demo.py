@@ -24,7 +24,7 @@ from stocktake.responses import (ANSWERED, DONT_KNOW, NOT_APPLICABLE, Answer, Re
                                  current_wave)
 
 WAVE = "2026-27"
-SHIPPED = ("idea-stocktake", "joint-area-review", "tomorrows-children")
+SHIPPED = ("idea-stocktake", "joint-area-review", "tomorrows-children", "partnership-2026")
 
 
 def simulate(bank, seed: int = 1, partnerships: int = 20, respondents: int = 4) -> Demo:
