@@ -180,8 +180,11 @@ def _num(value: Any) -> str:
 
 
 def create_form(path: Path, bank: Bank, partnership: Partnership, role: str, wave: str,
-                respondent: str = "") -> Path:
-    """Write a response form for one role of one partnership; returns the path."""
+                respondent: str = "", *, notes: str = "") -> Path:
+    """Write a response form for one role of one partnership; returns the path.
+
+    `notes` (e.g. the round's deadline and where to send the form) is printed above the
+    questions."""
     from stocktake.workbooks.styles import save_workbook
 
     bank.role(role)
@@ -189,12 +192,12 @@ def create_form(path: Path, bank: Bank, partnership: Partnership, role: str, wav
     if not questions:
         raise StocktakeError(f"bank {bank.id} asks role '{role}' no questions",
                              hint=f"choose another role: {', '.join(bank.role_ids)}")
-    return save_workbook(form_workbook(bank, partnership, role, wave, respondent, questions),
-                         Path(path))
+    return save_workbook(form_workbook(bank, partnership, role, wave, respondent, questions,
+                                       notes=notes), Path(path))
 
 
 def form_workbook(bank: Bank, partnership: Partnership, role: str, wave: str, respondent: str,
-                  questions: Sequence[Question]) -> Any:
+                  questions: Sequence[Question], *, notes: str = "") -> Any:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, PatternFill, Protection
     from openpyxl.utils import get_column_letter
@@ -242,13 +245,18 @@ def form_workbook(bank: Bank, partnership: Partnership, role: str, wave: str, re
     ws["B5"].alignment = WRAP_TOP
     ws.merge_cells("B5:G5")
     ws.row_dimensions[5].height = 42
+    # Row 6: the round's notes, then the bank's safeguarding notice where the form asks a
+    # question whose answers call for it.
     marked = [q for q in questions if q.notice]
+    row6 = [notes] if notes else []
     if marked and bank.safeguarding_notice:
-        set_text_cell(ws["B6"], f"Safeguarding notice: {bank.safeguarding_notice}")
+        row6.append(f"Safeguarding notice: {bank.safeguarding_notice}")
+    if row6:
+        set_text_cell(ws["B6"], "\n\n".join(row6))
         ws["B6"].font = LABEL_FONT
         ws["B6"].alignment = WRAP_TOP
         ws.merge_cells("B6:G6")
-        ws.row_dimensions[6].height = 48
+        ws.row_dimensions[6].height = 30 if len(row6) == 1 and notes else 48 * len(row6)
 
     for col, text in enumerate(FORM_COLUMNS, start=1):
         set_text_cell(ws.cell(row=HEADER_ROW, column=col), text)
