@@ -130,14 +130,18 @@ def _check(bank: Bank, role: str, items: Iterable[AnswerRow | _Problem], source:
     count = 0
 
     def bad(where: str, qid: str, reason: str) -> None:
-        problems.add(_Problem(where, qid, reason).render(source))
+        if problems.listing:
+            problems.add(_Problem(where, qid, reason).render(source))
+        else:
+            problems.count_one()
 
     for row in items:
         count += 1
         if isinstance(row, _Problem):
             problems.add(row.render(source))
             continue
-        unreadable = _unstorable_text(row)
+        # Text decoded from UTF-8 cannot hold a lone surrogate; JSON escapes and cells can.
+        unreadable = None if row.from_csv else _unstorable_text(row)
         if unreadable:
             bad(row.where, "", unreadable)
             continue
@@ -146,7 +150,8 @@ def _check(bank: Bank, role: str, items: Iterable[AnswerRow | _Problem], source:
             bad(row.where, "", "no question id")
             continue
         if not bank.has_question(qid):
-            close = difflib.get_close_matches(qid, known, n=1)
+            # Suggestions cost a scan of the bank; only listed problems get one.
+            close = difflib.get_close_matches(qid, known, n=1) if problems.listing else []
             hint = f" (did you mean {close[0]}?)" if close else ""
             bad(row.where, qid, f"no such question in bank {bank.id}{hint}")
             continue
@@ -214,9 +219,9 @@ def _csv_rows(text: str, path: Path) -> Iterator[AnswerRow | _Problem]:
             if problem:
                 yield _Problem(f"line {line}", "", problem)
                 return
+            question_at = header.index("question")
             continue
-        qid = cells[header.index("question")].strip() if len(cells) > header.index("question") \
-            else ""
+        qid = cells[question_at].strip() if len(cells) > question_at else ""
         if len(cells) > len(header):
             yield _Problem(f"line {line}", qid,
                            f"{len(cells)} cells but the header has {len(header)} columns "

@@ -31,9 +31,18 @@ class ProblemList:
         if len(self.shown) < self.limit:
             self.shown.append(problem)
 
+    def count_one(self) -> None:
+        """A problem past the listed ones: counted, its wording never built."""
+        self.count += 1
+
     def extend(self, problems: Iterable[str]) -> None:
         for problem in problems:
             self.add(problem)
+
+    @property
+    def listing(self) -> bool:
+        """True while a problem added now would be shown: costly wording can wait till then."""
+        return len(self.shown) < self.limit
 
     def __len__(self) -> int:
         return self.count
