@@ -2,8 +2,10 @@
 
 A CSV with header `question,value,evidence` (evidence optional), or a JSON list of objects with
 those keys. Values are read by :func:`stocktake.answer_values.parse_answer`, the same rules as
-offline forms and merged workbooks. Every bad row is reported at once, by CSV line or JSON item
-(counted from 1) and question id; a file with any bad row gives no answers at all.
+offline forms and merged workbooks. Bad rows are reported at once, by CSV line or JSON item
+(counted from 1) and question id, the first 50 listed and the rest counted; a file with any bad
+row gives no answers at all. Text is read by :mod:`stocktake.text_files` (byte-order marks,
+UTF-16 refused, 16 MiB at most) and CSV by :mod:`stocktake.csv_files` (Excel's habits).
 
     answers = read_answers_file(bank, "council", Path("answers.csv"))
     ws.save_answers(key, answers, role="council")   # one write for the whole file

@@ -295,3 +295,22 @@ def test_more_than_fifty_problems_are_cut_with_a_count_of_the_rest(form):
     assert len(problems) == 51
     assert problems[-1].startswith("... and 30 more problems not listed")
     assert "stray note 1'" in problems[0]
+
+
+def test_cell_facts_count_positions_when_a_writer_leaves_out_cell_references(form, tmp_path):
+    import re
+    import zipfile
+
+    typed(form, {"vision.known": ("#N/A", None, "e"), "risk.vacancies": (0.15, "0%")})
+    where = rows_by_question(load_workbook(form)["Form"])
+    bare = tmp_path / "no-refs.xlsx"
+    with zipfile.ZipFile(form) as source, zipfile.ZipFile(bare, "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = re.sub(rb'(<c)\s+r="[A-Z]+\d+"', rb"\1", data)
+                assert b'<c r="' not in data
+            target.writestr(item, data)
+    facts = cell_facts(bare, "Form")
+    assert facts[(where["vision.known"], ANSWER_COLUMN)].error == "#N/A"
+    assert facts[(where["risk.vacancies"], ANSWER_COLUMN)].kind == "percent"

@@ -358,7 +358,7 @@ def read_form(path: Path, shelf: Any = None, *, reader: str = "calamine") -> Fil
     from stocktake.file_checks import check_workbook_file
     from stocktake.merge import BankShelf, about_values, partnership_from_about
     from stocktake.seal import canonical_text
-    from stocktake.workbook_reader import MissingSheet, cell_facts, read_sheets
+    from stocktake.workbook_reader import MissingSheet, read_sheets, sheets_cell_facts
 
     path = Path(path)
     shelf = shelf or BankShelf()
@@ -368,7 +368,8 @@ def read_form(path: Path, shelf: Any = None, *, reader: str = "calamine") -> Fil
     except MissingSheet:
         raise StocktakeError(f"{path}: not a stocktake response form (no About sheet)",
                              hint="create forms with `stocktake forms create`")
-    _refuse_about_errors(path, sheets[ABOUT_SHEET], cell_facts(path, ABOUT_SHEET))
+    facts = sheets_cell_facts(path, [ABOUT_SHEET, FORM_SHEET])
+    _refuse_about_errors(path, sheets[ABOUT_SHEET], facts.get(ABOUT_SHEET, {}))
     about = about_values(sheets[ABOUT_SHEET])
     kind = canonical_text(about.get("format")).strip()
     if kind != RESPONSE_FORM:
@@ -406,7 +407,7 @@ def read_form(path: Path, shelf: Any = None, *, reader: str = "calamine") -> Fil
         raise StocktakeError(f"{path}: the form is for role '{role}', which bank {bank_id} "
                              "does not have")
     expected = _expected_rows(sheets[ABOUT_SHEET])
-    reading = _FormReading(path, bank, role, sheets[FORM_SHEET], cell_facts(path, FORM_SHEET),
+    reading = _FormReading(path, bank, role, sheets[FORM_SHEET], facts.get(FORM_SHEET, {}),
                            expected)
     respondent, answers = reading.run()
     partnership = partnership_from_about(code, about)
