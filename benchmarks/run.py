@@ -100,6 +100,7 @@ def fill_form(path: Path, bank_id: str) -> Path:
             q.options[0].id if q.type == "multi" else \
             (q.min if q.min is not None else 1) if q.type == "number" else "Minutes of the board"
         ws.cell(r, ANSWER_COLUMN).value = value
+    ws["C3"] = "Head of early help"
     filled = path.with_name("filled-" + path.name)
     wb.save(filled)
     return filled

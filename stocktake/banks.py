@@ -284,6 +284,7 @@ def bank_from_data(data: dict, source: Path | None = None) -> Bank:
 def load_bank(path: Path) -> Bank:
     """Read, validate and build one bank; every problem is listed in the error's details."""
     from stocktake.bank_validation import validate_bank_data
+    from stocktake.problems import listed
 
     path = Path(path)
     data = read_bank_toml(path)
@@ -292,7 +293,7 @@ def load_bank(path: Path) -> Bank:
         raise StocktakeError(
             f"{path}: {len(problems)} problem(s) in the bank",
             hint=f"fix them, then check with `stocktake banks validate {path}`",
-            details=[p.render() for p in problems])
+            details=listed([p.render() for p in problems]))
     return bank_from_data(data, source=path)
 
 

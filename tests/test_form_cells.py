@@ -314,3 +314,17 @@ def test_cell_facts_count_positions_when_a_writer_leaves_out_cell_references(for
     facts = cell_facts(bare, "Form")
     assert facts[(where["vision.known"], ANSWER_COLUMN)].error == "#N/A"
     assert facts[(where["risk.vacancies"], ANSWER_COLUMN)].kind == "percent"
+
+
+def test_openpyxl_fallback_reads_errors_and_percentages_the_same_as_calamine(form):
+    """calamine hands back '' for #N/A and openpyxl the text '#N/A'; both are named as errors."""
+    typed(form, {"vision.known": ("#N/A", None, "e"), "risk.vacancies": (0.15, "0%")})
+    for reader in ("calamine", "openpyxl"):
+        with pytest.raises(StocktakeError) as caught:
+            read_form(form, reader=reader)
+        [problem] = caught.value.details
+        assert "vision.known: the cell holds the Excel error #N/A" in problem, reader
+    typed(form, {"vision.known": (2, None)})
+    assert read_form(form, reader="openpyxl").answers == read_form(form).answers
+    assert {a.question: a.value for a in read_form(form, reader="openpyxl").answers}[
+        "risk.vacancies"] == 15

@@ -284,3 +284,17 @@ def test_respondent_given_as_bytes_that_are_not_utf8_names_the_option(tmp_path):
     assert "the value of --respondent" in err and "not UTF-8" in err
     assert "Internal error" not in err and "Traceback" not in err
     assert not (tmp_path / "ws").exists()
+
+
+def test_a_bank_with_hundreds_of_problems_lists_fifty_and_counts_the_rest(cli, tmp_path):
+    path = tmp_path / "bad.toml"
+    bad = "".join(f'\n[[questions]]\nid = "vision.bad{n}"\narea = "vision"\ntype = "slider"\n'
+                  f'text = "Bad {n}"\n' for n in range(120))
+    path.write_text((DATA / "mini.toml").read_text() + bad)
+    error = refusal(load_bank, path)
+    assert len(error.details) == PROBLEMS_LISTED + 1 and "more problems not listed" in \
+        error.details[-1]
+    done = cli("banks", "validate", str(path))
+    assert done.exit_code == 1
+    assert done.stderr.count("  - ") == PROBLEMS_LISTED + 1 and "more problems not listed" in \
+        done.stderr

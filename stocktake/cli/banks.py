@@ -94,6 +94,7 @@ def validate_banks(
     """
     from stocktake.bank_validation import validate_bank_file
     from stocktake.banks import load_bank
+    from stocktake.problems import listed
 
     problems: list[str] = []
     summaries: list[str] = []
@@ -108,5 +109,5 @@ def validate_banks(
     if problems:
         raise StocktakeError(f"{len(problems)} problem(s) in {len(paths)} bank file(s)",
                              hint="fix each problem listed, then validate again",
-                             details=problems)
+                             details=listed(problems))
     console.print(f"OK: {len(paths)} bank(s) valid ({'; '.join(summaries)})")
