@@ -328,3 +328,21 @@ def test_openpyxl_fallback_reads_errors_and_percentages_the_same_as_calamine(for
     assert read_form(form, reader="openpyxl").answers == read_form(form).answers
     assert {a.question: a.value for a in read_form(form, reader="openpyxl").answers}[
         "risk.vacancies"] == 15
+
+
+def test_a_name_that_is_not_valid_unicode_is_named_by_cell_not_a_crash(form, monkeypatch):
+    """No spreadsheet we tried writes a lone surrogate, but a reader could hand one back."""
+    import stocktake.workbook_reader as reader
+
+    typed(form, {})
+    real = reader.read_sheets
+
+    def with_surrogate(*args, **kwargs):
+        sheets = real(*args, **kwargs)
+        if "Form" in sheets:
+            sheets["Form"][2][2] = "Jo\ud800"
+        return sheets
+
+    monkeypatch.setattr(reader, "read_sheets", with_surrogate)
+    [problem] = problems_of(form)
+    assert "Form!C3: the name holds a character that is not text" in problem

@@ -490,6 +490,10 @@ class _FormReading:
         respondent = self.identity_text(name_r, name_c, "your name")
         if respondent is not None and not respondent:
             self.problem(name_r, name_c, "the respondent's name is empty; write your name there")
+        elif respondent and not _encodable(respondent):
+            self.problem(name_r, name_c, "the name holds a character that is not text (half "
+                                         "of a surrogate pair); type the name again")
+            respondent = None
 
         wanted_ids = set(self.expected.values())
         found: dict[str, int] = {}
@@ -593,6 +597,14 @@ class _FormReading:
         self.problem(r, c, f"this row has no question (inserted?) and holds '{shown}', which "
                            "would be lost; move it into the Evidence cell of the question it "
                            "is about and delete the row")
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _ref(r: int, c: int) -> str:
