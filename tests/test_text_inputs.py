@@ -38,7 +38,24 @@ CSV_READERS = {
                      "code,name,region\nE09000007,,\nE08000025,,\n"),
     "groups": (lambda path, bank: read_groups_csv(path),
                "code,group\nE09000007,Inner London\nE08000025,Core cities\n"),
+    "roster": (lambda path, bank: _roster(path),
+               "partnership,role,respondent,email\nE09000007,health,Jo Bloggs,jo@example.nhs.uk\n"
+               "E08000025,council,Sam Roe,sam@example.gov.uk\n"),
+    "round plan --partnerships": (lambda path, bank: _codes(path),
+                                  "code,name\nE09000007,Camden\nE08000025,Birmingham\n"),
 }
+
+
+def _roster(path):
+    from stocktake.round.roster import read_roster_file
+
+    return read_roster_file(path)
+
+
+def _codes(path):
+    from stocktake.round.fieldwork import _codes_in_file
+
+    return _codes_in_file(path)
 
 
 # ---------------------------------------------------------------- encodings
