@@ -174,9 +174,11 @@ class Bank:
     def band_for(self, score: float | None) -> Band | None:
         if score is None:
             return None
+        from stocktake.score_precision import at_least
+
         chosen = self.bands[0]
         for band in self.bands:
-            if score >= band.min - 1e-9:
+            if at_least(score, band.min):  # 24.999 reads 25.00, so it is in the 25 band
                 chosen = band
         return chosen
 

@@ -18,6 +18,7 @@ from rich.text import Text
 from stocktake.cli.common import console, err_console, open_workspace, print_json, resolve_bank
 from stocktake.cli.main import app
 from stocktake.errors import StocktakeError
+from stocktake.score_precision import difference, published
 
 DEFAULT_BANK = "idea-stocktake"
 _EIGHTHS = " ▏▎▍▌▋▊▉"
@@ -310,8 +311,8 @@ def _render_league(bench, bank, names: dict[str, str]) -> None:
         if scores.overall is None:
             shown_rank = "–"
         else:
-            if scores.overall != previous:
-                rank, previous = place, scores.overall
+            if published(scores.overall) != previous:
+                rank, previous = place, published(scores.overall)
             shown_rank = str(rank)
         table.add_row(shown_rank, f"{names[scores.partnership]} ({scores.partnership})",
                       bench.regions.get(scores.partnership, "") or "–", _fmt(scores.overall),
@@ -385,11 +386,11 @@ def _fmt(value: float | None) -> str:
 
 
 def _r(value: float | None) -> float | None:
-    return None if value is None else round(value, 2)
+    return published(value)
 
 
 def _change(before: float | None, after: float | None) -> float | None:
-    return after - before if before is not None and after is not None else None
+    return difference(after, before)
 
 
 def _arrow(change: float | None) -> str:
