@@ -61,7 +61,11 @@ def parse_answer(question: Question, raw: Any) -> tuple[str, Any]:
         if bad or not chosen:
             raise BadValue(f"expected option ids from {_option_list(question)} joined by ';'; "
                            f"got {raw!r}")
-        return ANSWERED, list(dict.fromkeys(chosen))
+        chosen = list(dict.fromkeys(chosen))
+        conflict = exclusive_conflict(question, chosen)
+        if conflict:
+            raise BadValue(f"{conflict}; got {raw!r}")
+        return ANSWERED, chosen
     if qtype == "yesno":
         word = YES_WORDS.get((text or "").lower())
         if word is None:
@@ -77,6 +81,20 @@ def parse_answer(question: Question, raw: Any) -> tuple[str, Any]:
             raise BadValue(f"expected a number of at most {_fmt(question.max)}; got {raw!r}")
         return ANSWERED, int(number) if float(number).is_integer() else number
     return ANSWERED, str(raw).strip() if text is None else text
+
+
+def exclusive_conflict(question: Question, chosen: list[str]) -> str | None:
+    """Why these ticked options cannot go together (an exclusive option, such as "None of
+    these", with any other), or None. The one rule for every route: prompt, answers file, form,
+    merge and doctor."""
+    if len(chosen) < 2:
+        return None
+    for option_id in chosen:
+        option = question.option(option_id)
+        if option is not None and option.exclusive:
+            return (f"'{option.id}' ({option.label}) is ticked on its own, not with other "
+                    "options")
+    return None
 
 
 def format_value(question: Question, value: Any) -> str:

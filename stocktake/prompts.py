@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from stocktake.answer_values import BadValue, format_value, parse_answer
+from stocktake.answer_values import BadValue, exclusive_conflict, format_value, parse_answer
 from stocktake.banks import Question
 from stocktake.interview import BACK, JUMP, QUIT, SKIP
 from stocktake.responses import ANSWERED, DONT_KNOW, NOT_APPLICABLE, Answer
@@ -199,6 +199,9 @@ def _ask_multi(question: Question, current: Answer | None, can_skip: bool,
         if not picked:
             return "Tick at least one option with Space" + (", or tick Skip for now"
                                                             if can_skip else "")
+        conflict = exclusive_conflict(question, [p[1] for p in options])
+        if conflict:
+            return conflict[0].upper() + conflict[1:]
         return True
 
     picked = questionary.checkbox(

@@ -31,6 +31,7 @@ from stocktake.errors import StocktakeError
 from stocktake.locking import workspace_lock
 from stocktake.partnerships import Partnership
 from stocktake.responses import MODES, Answer, Moderation, Response, ResponseKey, now_iso
+from stocktake.terminal_text import check_answer_texts, check_line, check_text
 
 FORMAT_VERSION = 1
 INDEX_FILE = "workspace.json"
@@ -162,6 +163,11 @@ class Workspace:
 
     def add_partnerships(self, partnerships: Iterable[Partnership]) -> tuple[int, int]:
         """Record partnerships (new or updated) in one write; returns (added, updated)."""
+        partnerships = list(partnerships)
+        for p in partnerships:  # every route in (CLI, CSV, forms, merge) passes here
+            check_line(p.code, "the partnership code")
+            check_line(p.name, f"the name of partnership {p.code}")
+            check_line(p.region, f"the region of partnership {p.code}")
         added = updated = 0
         with self._transaction(self.index_path) as db:
             table = db.table("partnerships")
@@ -235,6 +241,7 @@ class Workspace:
         """
         if mode not in MODES:
             raise StocktakeError(f"unknown mode '{mode}'", hint=f"use one of {', '.join(MODES)}")
+        check_answer_texts(key.respondent, adviser, answers)
         stamp = now_iso()
         with self._transaction(self.shard_path(key.partnership)) as db:
             table = db.table("responses")
@@ -285,6 +292,9 @@ class Workspace:
         Responses named in `remove` are taken out in the same write (the demo clearing its own
         earlier run); their history stays.
         """
+        for response in responses:
+            check_answer_texts(response.key.respondent, response.adviser,
+                               response.answers.values())
         with self._transaction(self.shard_path(partnership)) as db:
             table = db.table("responses")
             gone = [d.doc_id for d in table.all() for key in remove if _matches(d, key)]
@@ -310,6 +320,8 @@ class Workspace:
     def add_moderation(self, moderation: Moderation) -> Moderation:
         if not moderation.moderated_at:
             moderation = replace(moderation, moderated_at=now_iso())
+        check_line(moderation.adviser or "", "the adviser's name")
+        check_text(moderation.reason or "", "the reason for the moderation")
         with self._transaction(self.shard_path(moderation.partnership)) as db:
             db.table("moderations").insert(moderation.to_doc())
         return moderation

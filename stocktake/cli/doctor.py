@@ -24,7 +24,7 @@ def doctor(
     """
     from stocktake.doctor import check_workspace, leftover_files, remove_old_leftovers, restore_file
 
-    ws = open_workspace()
+    ws = open_workspace(create=False)
     reports = check_workspace(ws)
     restored, failed = [], []
     if restore:

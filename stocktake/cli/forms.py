@@ -47,8 +47,9 @@ def create(
 
     Example: stocktake forms create E09000007 -b idea-stocktake -r health -o camden-health.xlsx
     """
-    from stocktake.cli.interview import check_wave
-    from stocktake.partnerships import normalise_code, partnership_for
+    from stocktake.cli.common import check_wave, partnership_code
+    from stocktake.partnerships import partnership_for
+    from stocktake.terminal_text import check_line
     from stocktake.workbooks.forms import create_form
 
     if out.suffix.lower() != ".xlsx":
@@ -56,8 +57,9 @@ def create(
                                                                       ".xlsx")
     wave = check_wave(wave)
     bank = resolve_bank(bank_ref)
-    code = normalise_code(code)
+    check_line(respondent or "", "--respondent")
     ws = open_workspace()
+    code = partnership_code(code, ws)
     partnership = ws.find_partnership(code) or partnership_for(code)
     path = create_form(out, bank, partnership, role, wave, (respondent or "").strip())
     asked = len(bank.questions_for_role(role))

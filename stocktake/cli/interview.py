@@ -10,7 +10,6 @@ nothing that was answered.
 
 from __future__ import annotations
 
-import re
 import shlex
 import sys
 from pathlib import Path
@@ -21,8 +20,8 @@ from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 
-from stocktake.cli.common import (console, err_console, open_workspace, print_json, resolve_bank,
-                                  state)
+from stocktake.cli.common import (check_wave, console, err_console, open_workspace,  # noqa: F401
+                                  print_json, resolve_bank, state)
 from stocktake.cli.main import app
 from stocktake.errors import StocktakeError, UsageError
 
@@ -34,33 +33,19 @@ if TYPE_CHECKING:
     from stocktake.responses import Answer, ResponseKey
     from stocktake.store import Workspace
 
-WAVE = re.compile(r"^(\d{4})-(\d{2})$")
 EXIT_INTERRUPTED = 130
 
 
 # ---------------------------------------------------------------- shared checks
 
 
-def check_wave(wave: str | None) -> str:
-    """The wave given, or the current financial year; `2026-27` form, the years consecutive."""
-    from stocktake.responses import current_wave
-
-    if wave is None:
-        return current_wave()
-    wave = wave.strip()
-    match = WAVE.match(wave)
-    if not match or (int(match.group(1)) + 1) % 100 != int(match.group(2)):
-        raise UsageError(f"'{wave}' is not a wave", hint=f"give a financial year such as "
-                                                         f"{current_wave()}")
-    return wave
-
-
 def ensure_partnership(ws: Workspace, code: str) -> Partnership:
     """The workspace's partnership for CODE, added from the shipped list if it is not there yet."""
-    from stocktake.partnerships import normalise_code, partnership_for
+    from stocktake.cli.common import partnership_code
+    from stocktake.partnerships import partnership_for
     from stocktake.reference import authority
 
-    code = normalise_code(code)
+    code = partnership_code(code, ws)
     found = ws.find_partnership(code)
     if found is not None:
         return found
@@ -409,12 +394,12 @@ def answers(
     Example: stocktake answers E09000007 --bank idea-stocktake --json
     """
     from stocktake.answer_values import describe_value
-    from stocktake.partnerships import normalise_code
+    from stocktake.cli.common import partnership_code
 
     bank = resolve_bank(bank_ref)
     wave = check_wave(wave)
-    code = normalise_code(code)
-    ws = open_workspace()
+    ws = open_workspace(create=False)
+    code = partnership_code(code, ws)
     responses = [r for r in ws.responses(code, bank.id, wave)
                  if respondent is None or r.key.respondent == respondent.strip()]
     if not responses and ws.find_partnership(code) is None:

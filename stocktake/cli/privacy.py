@@ -29,11 +29,14 @@ def privacy_check(
     """
     from stocktake.privacy import scan_workspace
 
-    from stocktake.partnerships import normalise_code
+    from stocktake.cli.common import partnership_code
 
-    workspace = open_workspace()
+    from stocktake.cli.common import check_wave
+
+    wave = check_wave(wave) if wave is not None else None
+    workspace = open_workspace(create=False)
     if code:
-        code = normalise_code(code)
+        code = partnership_code(code, workspace)
         if not workspace.shard_path(code).exists():
             code = workspace.partnership(code).code  # unknown: says so, with a hint
     flagged = scan_workspace(workspace, code, bank=bank, wave=wave)

@@ -15,19 +15,14 @@ from rich import box
 from rich.table import Table
 from rich.text import Text
 
-from stocktake.cli.common import console, err_console, open_workspace, print_json, resolve_bank
+from stocktake.cli.common import (check_wave, check_wave_order, console, err_console,
+                                  open_workspace, partnership_code, print_json, resolve_bank)
 from stocktake.cli.main import app
 from stocktake.errors import StocktakeError
 from stocktake.score_precision import difference, published
 
 DEFAULT_BANK = "idea-stocktake"
 _EIGHTHS = " ▏▎▍▌▋▊▉"
-
-
-def _default_wave() -> str:
-    from stocktake.responses import current_wave
-
-    return current_wave()
 
 
 BANK_OPTION = typer.Option(DEFAULT_BANK, "--bank", "-b", metavar="BANK",
@@ -52,8 +47,9 @@ def scores_command(
     from stocktake.national import national_benchmark, partnership_scores
 
     bank = resolve_bank(bank_ref)
-    wave = wave or _default_wave()
-    ws = open_workspace()
+    wave = check_wave(wave)
+    ws = open_workspace(create=False)
+    code = partnership_code(code, ws)
     scores = partnership_scores(ws, bank, wave, code)
     if as_json:
         print_json(scores.to_json())
@@ -95,9 +91,9 @@ def benchmark_command(
     from stocktake.reference import SMALL_AUTHORITIES
 
     bank = resolve_bank(bank_ref)
-    wave = wave or _default_wave()
+    wave = check_wave(wave)
     groups = read_groups_csv(groups_file) if groups_file is not None else None
-    ws = open_workspace()
+    ws = open_workspace(create=False)
     bench = national_benchmark(ws, bank, wave, region=region, groups=groups,
                                exclude=SMALL_AUTHORITIES if exclude_small else ())
     if bench.count == 0:
@@ -129,8 +125,10 @@ def trend_command(
     from stocktake.benchmark import trend
     from stocktake.national import partnership_scores
 
+    from_wave, to_wave = check_wave_order(from_wave, to_wave)
     bank = resolve_bank(bank_ref)
-    ws = open_workspace()
+    ws = open_workspace(create=False)
+    code = partnership_code(code, ws)
     before = partnership_scores(ws, bank, from_wave, code)
     after = partnership_scores(ws, bank, to_wave, code)
     rows = trend(before, after)
