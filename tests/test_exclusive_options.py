@@ -145,3 +145,21 @@ def test_shipped_banks_mark_every_none_of_these_option_exclusive():
                 assert option.exclusive == says_none, (bank_id, q.id, option.id)
                 marked += says_none
     assert marked == 3
+
+
+def test_xlsform_export_lets_none_of_these_be_ticked_only_alone_and_round_trips():
+    from stocktake.xlsform.export import xlsform_sheets
+
+    bank = find_bank("idea-stocktake")
+    sheets = xlsform_sheets(bank, [("E09000007", "Camden")])
+    header = sheets.survey[0]
+    row = next(r for r in sheets.survey if r[header.index("name")] == "consultation.groups")
+    assert row[header.index("constraint")] == (
+        "not((selected(., 'na') or selected(., 'dk') or selected(., 'none')) and "
+        "count-selected(.) > 1)")
+    assert "None of these" in row[header.index("constraint_message")]
+    list_name = row[header.index("type")].split(" ", 1)[1]
+    columns = sheets.choices[0]
+    marked = {r[columns.index("name")] for r in sheets.choices[1:]
+              if r[columns.index("list_name")] == list_name and r[columns.index("exclusive")]}
+    assert marked == {"none"}
