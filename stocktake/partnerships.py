@@ -17,6 +17,8 @@ from stocktake.errors import StocktakeError
 from stocktake.reference import authorities, authorities_named, authority, is_gss_code, name_keys
 from stocktake.terminal_text import check_line
 
+# The shape of any GSS code (a letter and eight digits), e.g. W06000001 in Wales.
+ANY_GSS_CODE = re.compile(r"^[A-Za-z]\d{8}$")
 # Codes name files in the workspace, so they stay to safe characters.
 OTHER_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$")
 
@@ -55,7 +57,8 @@ def resolve_code(text: str, known: Iterable[Partnership] = ()) -> str:
     """
     check_line(text, "the partnership code")
     code = normalise_code(text)
-    if is_gss_code(code.upper()):
+    if is_gss_code(code.upper()) or ANY_GSS_CODE.match(code):
+        # a whole GSS code, English or not (W06000001): the caller says whether it is known
         return code.upper()
     known = list(known)
     for p in known:

@@ -104,3 +104,8 @@ def test_partnerships_import_refuses_an_authority_name_as_code_by_line(tmp_path)
         f"{path}:3: 'Westminster' is the name of a listed authority (Westminster is E09000033), "
         "not a code"]
     assert partnership_for("LOCAL-1", "Ours").code == "LOCAL-1"
+
+
+def test_a_whole_gss_code_of_another_nation_is_not_taken_for_a_near_miss():
+    assert resolve_code("W06000001") == "W06000001"  # the caller says it is not English
+    assert resolve_code("s12000033") == "S12000033"
