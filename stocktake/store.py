@@ -345,6 +345,9 @@ class Workspace:
         lives with that partnership's responses, so `remove` and `privacy-check` cover it)."""
         by_code: dict[str, list] = {}
         for entry in entries:
+            check_line(entry.respondent, "the roster's respondent name")
+            check_line(entry.email or "", f"the e-mail address of {entry.respondent}")
+            check_line(entry.organisation or "", f"the organisation of {entry.respondent}")
             by_code.setdefault(entry.partnership, []).append(entry)
         stamp = now_iso()
         for code, group in by_code.items():

@@ -198,3 +198,14 @@ def test_escape_controls_is_idempotent_and_keeps_newlines_and_tabs():
     with pytest.raises(StocktakeError, match=r"U\+202E"):
         check_line(RLO_NAME, "name")
     assert check_line("Zoë Łukaszewicz \u200f", "name")  # marks are allowed, overrides not
+
+
+@pytest.mark.parametrize("name", [ESCAPE_NAME, RLO_NAME], ids=["escape", "rlo"])
+def test_roster_names_with_controls_or_overrides_are_refused(cli, tmp_path, name):
+    result = cli("roster", "add", "E09000007", "--bank", "mini", "--wave", WAVE, "--role",
+                 "council", "--respondent", name)
+    assert result.exit_code == 1, result.output
+    assert "control characters" in result.stderr
+    assert_no_terminal_controls(result.output)
+    listed = cli("roster", "list", "--bank", "mini", "--wave", WAVE, "--json")
+    assert listed.exit_code != 0 or json.loads(listed.stdout) == []
