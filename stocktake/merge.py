@@ -254,8 +254,14 @@ def check_returned_workbook(path: Path, shelf: BankShelf, *,
     header = canonical_rows("header", [about])[0]
     answers = canonical_answer_lists(_records(path, sheets["Answers"], ANSWER_FIELDS,
                                               "Answers"), bank)
-    responses = canonical_lists("responses", _records(path, sheets["_responses"],
-                                                      RESPONSE_FIELDS, "_responses"))
+    response_sheet = sheets["_responses"]
+    # Workbooks exported before responses carried an age band have no such column; their seal
+    # covers the fields before it.
+    with_age = bool(response_sheet) and "age_band" in [canonical_text(h).strip()
+                                                      for h in response_sheet[0]]
+    responses = canonical_lists("responses", _records(
+        path, response_sheet, RESPONSE_FIELDS if with_age else RESPONSE_FIELDS[:-1],
+        "_responses"))
     moderations = canonical_lists("moderations", _records(
         path, sheets.get("_moderations") or [list(MODERATION_FIELDS)], MODERATION_FIELDS,
         "_moderations"))
@@ -265,6 +271,8 @@ def check_returned_workbook(path: Path, shelf: BankShelf, *,
     if seal_of(header, responses, answers, moderations) != seal:
         raise WorkbookRejected(path, "seal broken: the answer data was edited after export "
                                      "(it no longer matches the seal in About)")
+    if not with_age:
+        responses = [row + [""] for row in responses]
     code, wave = header[HEADER_FIELDS.index("partnership")], header[HEADER_FIELDS.index("wave")]
     others = {row[0] for row in answers} | {row[0] for row in responses}
     others.discard(code)
@@ -276,6 +284,14 @@ def check_returned_workbook(path: Path, shelf: BankShelf, *,
         raise WorkbookRejected(path, "answers of respondents missing from the _responses sheet "
                                      f"({', '.join(sorted(orphans))})")
     _check_exclusive_options(path, bank, answers)
+    named = [f"row {i}" for i, row in enumerate(responses, start=2)
+             if not is_reference(bank, row[RESPONSE_FIELDS.index("role")],
+                                 row[RESPONSE_FIELDS.index("respondent")])]
+    if named:
+        raise WorkbookRejected(path, "_responses " + ", ".join(named) + ": a name given for a "
+                                     "role that answers anonymously (children and young "
+                                     "people); their responses carry a reference such as "
+                                     "YP-0007, never a name")
     return CheckedExport(path, bank.id, wave, partnership_from_about(code, about),
                          header[HEADER_FIELDS.index("exported_at")], responses, answers,
                          moderations)
@@ -294,6 +310,16 @@ def _check_exclusive_options(path: Path, bank: Bank, answers: list[list[str]]) -
             conflict = exclusive_conflict(question, [p for p in value.split(";") if p])
             if conflict:
                 raise WorkbookRejected(path, f"{respondent}'s answer to {qid}: {conflict}")
+
+
+def is_reference(bank: Bank, role: str, respondent: str) -> bool:
+    """False only for an anonymous role whose respondent is not a reference such as YP-0007."""
+    import re
+
+    if not bank.is_anonymous(role):
+        return True
+    prefix = bank.role(role).reference_prefix
+    return re.fullmatch(rf"{re.escape(prefix)}-\d{{4,}}", respondent) is not None
 
 
 def scored_workbook(checked: CheckedExport, shelf: BankShelf,
@@ -411,10 +437,12 @@ def _rebuild_responses(bank: Bank, code: str, wave: str, responses: list[list[st
                 value if qtype in ("yesno", "choice", "text") else _answer_value(qtype, value)
         by_respondent[respondent][qid] = Answer(qid, status, stored, evidence, answered_at)
     rebuilt = []
-    for _, respondent, role, mode, adviser, version, digest, started_at, updated_at in responses:
+    for (_, respondent, role, mode, adviser, version, digest, started_at, updated_at,
+         age_band) in responses:
         key = ResponseKey(code, bank.id, wave, respondent)
         rebuilt.append(Response(key, role, mode or "interview", adviser, version, digest,
-                                started_at, updated_at, by_respondent.pop(respondent, {})))
+                                started_at, updated_at, by_respondent.pop(respondent, {}),
+                                age_band=age_band))
     return tuple(sorted(rebuilt, key=lambda r: r.key.respondent))
 
 

@@ -79,7 +79,20 @@ def create(
     ws = open_workspace()
     code = partnership_code(code, ws)
     partnership = ws.find_partnership(code) or partnership_for(code)
-    path = create_form(out, bank, partnership, role, wave, (respondent or "").strip())
+    bank.role(role)
+    respondent = (respondent or "").strip()
+    if bank.is_anonymous(role):
+        if respondent:
+            raise UsageError(f"role {role} answers anonymously: its forms have no name cell, so "
+                             "--respondent is refused", hint="leave out --respondent; the form "
+                                                             "gets a reference instead")
+        if ws.find_partnership(partnership.code) is None:
+            ws.add_partnerships([partnership])
+        # Reserved now, so that importing the same form twice updates one response.
+        respondent = ws.start_anonymous_response(
+            partnership.code, bank.id, wave, bank.role(role).reference_prefix, role=role,
+            mode="form", bank_version=bank.version, bank_hash=bank.hash).key.respondent
+    path = create_form(out, bank, partnership, role, wave, respondent)
     asked = len(bank.questions_for_role(role))
     console.print(f"Wrote {escape(str(path))}: {asked} questions of {bank.id} {bank.version} for "
                   f"{escape(partnership.name)} ({partnership.code}), role {role}, wave {wave}.")
@@ -127,6 +140,7 @@ def import_forms(
     Example: stocktake forms import returns/camden-council.xlsx returns/camden-health.xlsx
     """
     from stocktake.merge import BankShelf, collect_files
+    from stocktake.responses import now_iso
     from stocktake.workbooks.forms import read_form
 
     files, missing = collect_files(paths)
@@ -138,8 +152,17 @@ def import_forms(
     for path in files:
         try:
             form = read_form(path, shelf)
+            marked = {a.question: now_iso() for a in form.answers
+                      if a.status == "answered"
+                      and form.bank.question(a.question).calls_for_notice(a.value)}
             ws.save_answers(form.key, list(form.answers), role=form.role, mode="form",
-                            bank_version=form.bank.version, bank_hash=form.bank.hash)
+                            bank_version=form.bank.version, bank_hash=form.bank.hash,
+                            age_band=form.age_band, notices=marked)
+            if marked and not as_json:
+                # The form carried the notice; the adviser importing it sees it too.
+                err_console.print(f"[bold red]Safeguarding notice[/] ({escape(path.name)}, "
+                                  f"{form.respondent}: {', '.join(sorted(marked))}): "
+                                  f"{escape(form.bank.safeguarding_notice)}")
             if ws.find_partnership(form.partnership.code) is None:
                 ws.add_partnerships([form.partnership])
         except StocktakeError as exc:
@@ -150,7 +173,8 @@ def import_forms(
             continue
         stored.append({"file": str(path), "partnership": form.partnership.code,
                        "bank": form.bank.id, "wave": form.wave, "respondent": form.respondent,
-                       "role": form.role, "answers": len(form.answers)})
+                       "role": form.role, "answers": len(form.answers),
+                       **({"safeguarding_notice": sorted(marked)} if marked else {})})
     if as_json:
         print_json({"stored": stored, "refused": refused})
     else:
