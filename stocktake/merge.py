@@ -132,6 +132,10 @@ class MergeResult:
     def not_returned(self) -> list[Any]:
         return [r for r in self.returns if not r.returned]
 
+    @property
+    def not_expected(self) -> list[Any]:
+        return [r for r in self.returns if not r.expected]
+
     def to_json(self) -> dict[str, Any]:
         """{merged: [{file, partnership, respondents, answers}], rejected: [{file, reason}], out}.
 
@@ -147,9 +151,11 @@ class MergeResult:
             "rejected": [{"file": str(r.path), "reason": r.reason} for r in self.rejected],
             "out": paths[0] if len(paths) == 1 else (paths or None),
             "skipped": [{"file": str(r.path), "reason": r.reason} for r in self.skipped],
-            **({"returns": {"expected": len(self.returns),
-                            "returned": len(self.returns) - len(self.not_returned),
-                            "not_returned": [r.to_json() for r in self.not_returned]}}
+            **({"returns": {"expected": len(self.returns) - len(self.not_expected),
+                            "returned": sum(1 for r in self.returns
+                                            if r.returned and r.expected),
+                            "not_returned": [r.to_json() for r in self.not_returned],
+                            "not_expected": [r.to_json() for r in self.not_expected]}}
                if self.returns else {}),
         }
 

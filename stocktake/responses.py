@@ -81,6 +81,9 @@ class Response:
     # the child said beyond the answer itself is kept.
     age_band: str = ""
     notices: dict[str, str] = field(default_factory=dict)
+    # Earlier submissions of the same respondent, replaced by a later one: kept so that a
+    # cumulative download (which holds them all) never brings an old one back.
+    earlier_instance_ids: tuple[str, ...] = ()
 
     def to_doc(self) -> dict:
         doc = {**self.key.as_dict(), "role": self.role, "mode": self.mode,
@@ -94,6 +97,8 @@ class Response:
             doc["age_band"] = self.age_band
         if self.notices:
             doc["notices"] = dict(self.notices)
+        if self.earlier_instance_ids:
+            doc["earlier_instances"] = list(self.earlier_instance_ids)
         return doc
 
     @property
@@ -111,7 +116,8 @@ class Response:
                    doc.get("bank_version", ""), doc.get("bank_hash", ""),
                    doc.get("started_at", ""), doc.get("updated_at", ""), answers,
                    doc.get("instance_id", "") or "", doc.get("age_band", "") or "",
-                   dict(doc.get("notices") or {}))
+                   dict(doc.get("notices") or {}),
+                   tuple(doc.get("earlier_instances") or ()))
 
 
 @dataclass(frozen=True)

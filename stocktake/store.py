@@ -268,13 +268,16 @@ class Workspace:
     def save_answers(self, key: ResponseKey, answers: list[Answer], *, role: str,
                      mode: str = "interview", adviser: str = "", bank_version: str = "",
                      bank_hash: str = "", instance_id: str = "", age_band: str = "",
-                     notices: dict[str, str] | None = None) -> Response:
+                     notices: dict[str, str] | None = None, complete: bool = False) -> Response:
         """Add or change answers of one response in a single atomic write.
 
         A changed answer's earlier value goes to the append-only history first. `instance_id`
         (a collected submission's id) is recorded when the response is created. `age_band`
         (children and young people) is set once; `notices` (question id: when the safeguarding
-        notice was shown) are added to those already recorded, never replaced.
+        notice was shown) are added to those already recorded, never replaced. With
+        `complete` (a resubmitted form or submission: the whole response again), answers not
+        given again are taken out, to history like changed ones; a new `instance_id` replaces
+        the old, which is kept among the earlier ones.
         """
         if mode not in MODES:
             raise StocktakeError(f"unknown mode '{mode}'", hint=f"use one of {', '.join(MODES)}")
@@ -298,6 +301,15 @@ class Workspace:
                     hint=f"use --role {doc['role']}, or another --respondent name")
             stored = dict(doc.get("answers") or {})
             history = []
+            if instance_id and doc.get("instance_id") and doc["instance_id"] != instance_id:
+                doc["earlier_instances"] = [*doc.get("earlier_instances", []),
+                                            doc["instance_id"]]
+                doc["instance_id"] = instance_id
+            if complete and doc_id is not None:
+                given = {a.question for a in answers}
+                for qid in [q for q in stored if q not in given]:
+                    history.append({**key.as_dict(), "question": qid, "previous": stored.pop(qid),
+                                    "replaced_at": stamp, "removed": True})
             for answer in answers:
                 answer = answer.stamped(stamp)
                 old = stored.get(answer.question)
@@ -316,7 +328,8 @@ class Workspace:
                 doc["updated_at"] = stamp
             if doc_id is None:
                 table.insert(doc)
-            elif answers or age_band or notices or doc.get("adviser") != adviser_before:
+            elif answers or age_band or notices or history or complete or \
+                    doc.get("adviser") != adviser_before:
                 table.update(doc, doc_ids=[doc_id])
             if history:
                 db.table("history").insert_multiple(history)

@@ -277,6 +277,56 @@ def test_a_submission_repeated_in_the_file_is_named(tmp_path, workspace, mini_ba
         f"{path}: line 4: submission 6f1c2a9e-0000-4000-8000-000000000001 repeats line 2"]
 
 
+def test_a_resubmission_replaces_the_earlier_submission_and_a_later_download_keeps_it(
+        tmp_path, workspace, mini_bank, form, two):
+    """A cumulative download holds the first submission (imported) and the respondent's
+    second (new): the second replaces the first whole, answers it dropped go to history, and
+    a third import of the same download changes nothing."""
+    sheets, xform = form
+    version = form_version(mini_bank)
+    _import(workspace, mini_bank, central_csv(tmp_path / "a.csv", xform, sheets, two[:1],
+                                              version=version))
+    again = {**two[0], "instance": "6f1c2a9e-0000-4000-8000-0000000000aa",
+             "vision.statement": "no", "vision.known": "", "risk.barrier": ""}
+    newcomer = {**two[0], "instance": "6f1c2a9e-0000-4000-8000-0000000000bb",
+                "respondent": "Designated nurse", "role": "council"}
+    download = central_csv(tmp_path / "b.csv", xform, sheets, [two[0], again, newcomer],
+                           version=version)
+    _, outcome = _import(workspace, mini_bank, download)
+    assert [s.respondent for s in outcome.stored] == ["Designated nurse"]
+    assert [s.instance_id for s in outcome.updated] == ["6f1c2a9e-0000-4000-8000-0000000000aa"]
+    assert [s.instance_id for s in outcome.already] == ["6f1c2a9e-0000-4000-8000-000000000001"]
+    director = next(r for r in workspace.responses("E09000007", mini_bank.id, WAVE)
+                    if r.key.respondent == "Director of children's services")
+    assert director.answers["vision.statement"].value == "no"
+    assert "risk.barrier" not in director.answers  # left empty the second time
+    assert director.instance_id == "6f1c2a9e-0000-4000-8000-0000000000aa"
+    assert director.earlier_instance_ids == ("6f1c2a9e-0000-4000-8000-000000000001",)
+    history = {h["question"]: h for h in workspace.history(director.key)}
+    assert history["vision.statement"]["previous"]["value"] == "yes"
+    assert history["risk.barrier"]["removed"] is True
+    shard = workspace.shard_path("E09000007")
+    before = shard.read_bytes()
+    _, outcome = _import(workspace, mini_bank, download)
+    assert (len(outcome.stored), len(outcome.updated), len(outcome.already)) == (0, 0, 3)
+    assert shard.read_bytes() == before
+
+
+def test_two_new_submissions_from_one_respondent_in_one_download_are_refused(
+        tmp_path, workspace, mini_bank, form, two):
+    sheets, xform = form
+    second = {**two[0], "instance": "6f1c2a9e-0000-4000-8000-0000000000cc"}
+    path = central_csv(tmp_path / "mini.csv", xform, sheets, [two[0], second],
+                       version=form_version(mini_bank))
+    with pytest.raises(StocktakeError) as caught:
+        _import(workspace, mini_bank, path)
+    assert caught.value.details == [
+        f"{path}: line 3: Director of children's services of E09000007 also sent a new "
+        f"submission at {path}: line 2; one submission per respondent"]
+    assert "reject the unwanted submission in the collection tool's review" in caught.value.hint
+    assert workspace.responses(bank=mini_bank.id) == []
+
+
 def test_a_respondent_who_already_answered_another_way_is_refused(tmp_path, workspace,
                                                                   mini_bank, form, two):
     from stocktake.responses import Answer, ResponseKey
@@ -289,7 +339,8 @@ def test_a_respondent_who_already_answered_another_way_is_refused(tmp_path, work
                        version=form_version(mini_bank))
     with pytest.raises(StocktakeError) as caught:
         _import(workspace, mini_bank, path)
-    assert "would overwrite other answers; nothing was stored" in caught.value.message
+    assert "cannot be told apart from other answers; nothing was stored" in caught.value.message
+    assert "already has mini 2026-27 answers (mode interview)" in caught.value.details[0]
     assert workspace.response(key).answers["vision.statement"].value == "no"
     assert workspace.responses("E08000025") == []
 
@@ -360,3 +411,19 @@ def test_a_name_given_for_a_role_the_bank_marks_anonymous_is_refused_by_row(tmp_
         f"{path}: line 2, column respondent: a name for role 'young-people', which answers "
         "anonymously; leave it empty"]
     assert workspace.responses() == []
+
+
+def test_central_csv_with_a_byte_order_mark_imports_and_utf16_is_refused_by_name(
+        tmp_path, workspace, mini_bank, form, two):
+    sheets, xform = form
+    path = central_csv(tmp_path / "mini.csv", xform, sheets, two,
+                       version=form_version(mini_bank))
+    text = path.read_text(encoding="utf-8")
+    path.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    batches, outcome = _import(workspace, mini_bank, path)
+    assert len(outcome.stored) == 2
+    wide = tmp_path / "wide.csv"
+    wide.write_bytes(text.encode("utf-16"))
+    with pytest.raises(StocktakeError) as caught:
+        _import(workspace, mini_bank, wide)
+    assert "saved as UTF-16 text" in caught.value.message

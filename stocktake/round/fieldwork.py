@@ -80,13 +80,11 @@ def resolve_partnerships(ws: "Workspace", given: Sequence[str]) -> list[str]:
 
 
 def _codes_in_file(path: Path) -> list[str]:
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except OSError as exc:
-        raise StocktakeError(f"cannot read {path} ({exc.strerror})")
-    except UnicodeDecodeError:
-        raise StocktakeError(f"{path} is not UTF-8 text", hint="save it as 'CSV UTF-8'")
-    rows = [r for r in csv.reader(io.StringIO(text)) if any(c.strip() for c in r)]
+    from stocktake.csv_files import SAVE_AS_CSV, csv_records
+    from stocktake.text_files import read_text_file
+
+    text = read_text_file(path, save_as=SAVE_AS_CSV, option="--partnerships")
+    rows = [cells for _, cells in csv_records(text, path, example="code")]
     if not rows:
         raise StocktakeError(f"{path} names no partnerships")
     header = [c.strip().lower() for c in rows[0]]
@@ -118,18 +116,21 @@ def plan_round(ws: "Workspace", bank: Bank, wave: str, roles: Sequence[str], *,
     return ws.save_round(plan)
 
 
-def import_roster(ws: "Workspace", path: Path, bank: Bank, wave: str) -> list[RosterEntry]:
-    """Check a roster file whole against the bank and the stored roster, then store it."""
+def import_roster(ws: "Workspace", path: Path, bank: Bank, wave: str
+                  ) -> tuple[list[RosterEntry], list[str]]:
+    """Check a roster file whole against the bank and the stored roster, then store it.
+    Returns the entries and warnings about entries that are odd but not wrong."""
     entries = check_roster_rows(read_roster_file(path), bank_id=bank.id, wave=wave,
                                 roles=bank.role_ids, known_codes=known_codes(ws),
                                 existing=ws.roster(bank=bank.id, wave=wave), source=str(path))
     _add_missing_partnerships(ws, entries)
     ws.add_roster(entries)
-    return entries
+    return entries, roster_warnings(entries, ws.round_plan(bank.id, wave))
 
 
 def add_to_roster(ws: "Workspace", bank: Bank, wave: str, code: str, role: str,
-                  respondent: str, email: str = "", organisation: str = "") -> RosterEntry:
+                  respondent: str, email: str = "", organisation: str = ""
+                  ) -> tuple[RosterEntry, list[str]]:
     row = {"partnership": code, "role": role, "respondent": respondent, "email": email,
            "organisation": organisation}
     entries = check_roster_rows([("the command line", row)], bank_id=bank.id, wave=wave,
@@ -138,7 +139,28 @@ def add_to_roster(ws: "Workspace", bank: Bank, wave: str, code: str, role: str,
                                 source="roster add")
     _add_missing_partnerships(ws, entries)
     ws.add_roster(entries)
-    return entries[0]
+    return entries[0], roster_warnings(entries, ws.round_plan(bank.id, wave))
+
+
+def roster_warnings(entries: Sequence[RosterEntry], plan: RoundPlan | None) -> list[str]:
+    """Entries stored but worth a second look: a district council respondent where there is no
+    district council (unitary authorities, London boroughs, metropolitan districts), and a role
+    the round's plan does not ask (they are expected all the same)."""
+    from stocktake.reference import authority
+    from stocktake.round.plan import DISTRICT_ROLE
+
+    found = []
+    for e in entries:
+        known = authority(e.partnership)
+        if e.role == DISTRICT_ROLE and known is not None and not known.two_tier:
+            found.append(f"{e.respondent} ({e.partnership}, {known.name}) is down as district "
+                         f"council, but {known.name} has no district councils; they will be "
+                         "expected all the same (`roster remove` takes them off)")
+        elif plan is not None and plan.roles and e.role not in plan.roles:
+            found.append(f"{e.respondent} ({e.partnership}) answers as {e.role}, a role the "
+                         f"round's plan does not ask ({', '.join(plan.roles)}); they will be "
+                         "expected all the same")
+    return found
 
 
 def _add_missing_partnerships(ws: "Workspace", entries: Iterable[RosterEntry]) -> None:

@@ -175,8 +175,13 @@ class _Reader:
             if lowered == "begin_group":
                 area_id = _text(record.get("area")) or name
                 stack.append(area_id)
-                areas.append({"id": area_id, "title": _text(record.get("label")),
-                              "description": _text(record.get("description"))})
+                area = {"id": area_id, "title": _text(record.get("label")),
+                        "description": _text(record.get("description"))}
+                linked = [i.strip() for i in _text(record.get("indicators")).split(";")
+                          if i.strip()]
+                if linked:
+                    area["indicators"] = linked
+                areas.append(area)
                 continue
             if lowered == "end_group":
                 if stack:

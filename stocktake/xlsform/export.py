@@ -38,7 +38,7 @@ DEFAULT_ANONYMOUS_ROLES = ("young-people",)
 SURVEY_COLUMNS = ("type", "name", "label", "hint", "required", "relevant", "constraint",
                   "constraint_message", "calculation", "appearance",
                   "area", "roles", "weight", "scored", "unit", "description",
-                  "min_age", "max_age", "notice")
+                  "min_age", "max_age", "notice", "indicators")
 # `reported_apart` and `anonymous` are kept on the role choices, `exclusive` on multi options,
 # so a bank survives the round trip.
 CHOICES_COLUMNS = ("list_name", "name", "label", "score", "reported_apart", "anonymous",
@@ -112,8 +112,10 @@ def xlsform_sheets(bank: Bank, partnerships: Sequence[tuple[str, str]],
         required="yes", relevant=f"not({anonymous_test})" if anonymous else "")
     for area in bank.areas:
         group = group_name(area.id)
+        # The published measures an area links travel with it, so the bank comes back whole;
+        # LAIT ids hold spaces, so they are joined with "; ".
         add(type="begin_group", name=group, label=area.title, area=area.id,
-            description=area.description)
+            description=area.description, indicators="; ".join(area.indicators))
         for question in bank.questions_in(area.id):
             _question_rows(bank, question, add, choice)
         add(type="end_group", name=group)
