@@ -62,7 +62,11 @@ def parse_answer(question: Question, raw: Any) -> tuple[str, Any]:
         if bad or not chosen:
             raise BadValue(f"expected option ids from {_option_list(question)} joined by ';'; "
                            f"got {raw!r}")
-        return ANSWERED, list(dict.fromkeys(chosen))
+        chosen = list(dict.fromkeys(chosen))
+        conflict = exclusive_conflict(question, chosen)
+        if conflict:
+            raise BadValue(f"{conflict}; got {raw!r}")
+        return ANSWERED, chosen
     if qtype == "yesno":
         word = YES_WORDS.get((text or "").lower())
         if word is None:
@@ -79,6 +83,20 @@ def parse_answer(question: Question, raw: Any) -> tuple[str, Any]:
         return ANSWERED, int(number) if float(number).is_integer() else number
     # A number typed in a text question reads as typed: 2026, not 2026.0.
     return ANSWERED, _number_text(raw) if text is None else text
+
+
+def exclusive_conflict(question: Question, chosen: list[str]) -> str | None:
+    """Why these ticked options cannot go together (an exclusive option, such as "None of
+    these", with any other), or None. The one rule for every route: prompt, answers file, form,
+    merge and doctor."""
+    if len(chosen) < 2:
+        return None
+    for option_id in chosen:
+        option = question.option(option_id)
+        if option is not None and option.exclusive:
+            return (f"'{option.id}' ({option.label}) is ticked on its own, not with other "
+                    "options")
+    return None
 
 
 def format_value(question: Question, value: Any) -> str:

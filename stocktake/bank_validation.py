@@ -27,7 +27,7 @@ AREA_KEYS = {"id", "title", "description", "indicators"}
 QUESTION_KEYS = {"id", "area", "text", "type", "guidance", "levels", "options", "weight", "roles",
                  "required", "scored", "when", "min", "max", "unit", "min_age", "max_age",
                  "notice"}
-OPTION_KEYS = {"id", "label", "score"}
+OPTION_KEYS = {"id", "label", "score", "exclusive"}
 WHEN_KEYS = {"question", "is", "in", "at_least"}
 MIN_LEVELS, MAX_LEVELS = 3, 6
 
@@ -404,7 +404,7 @@ class _Checker:
         elif levels is not None:
             self.add(where, f"'levels' is only for scale questions, not {qtype}", ident)
         if qtype in ("choice", "multi"):
-            self.check_options(options, where, ident, scored=q.get("scored", True))
+            self.check_options(options, where, ident, scored=q.get("scored", True), qtype=qtype)
         elif options is not None:
             self.add(where, f"'options' is only for choice and multi questions, not {qtype}", ident)
         for key in ("min", "max"):
@@ -421,7 +421,8 @@ class _Checker:
         if qtype == "number" and scored is True and not ("min" in q and "max" in q):
             self.add(where, "a scored number question needs 'min' and 'max'", ident)
 
-    def check_options(self, options: Any, where: str, ident: Any, scored: Any) -> None:
+    def check_options(self, options: Any, where: str, ident: Any, scored: Any,
+                      qtype: str = "multi") -> None:
         if not isinstance(options, list) or not options:
             self.add(where, "needs 'options', a list of { id, label, score }", ident)
             return
@@ -446,6 +447,12 @@ class _Checker:
             score = opt.get("score", 0)
             if not _is_number(score) or score < 0:
                 self.add(where, f"option {oid} score must be a number >= 0", ident)
+            if "exclusive" in opt:
+                if not isinstance(opt["exclusive"], bool):
+                    self.add(where, f"option {oid}: 'exclusive' is true or false", ident)
+                elif opt["exclusive"] and qtype != "multi":
+                    self.add(where, f"option {oid}: 'exclusive' is only for multi questions "
+                                    "(a choice takes one option anyway)", ident)
         scores = [o.get("score", 0) for o in options if isinstance(o, dict) and _is_number(o.get("score", 0))]
         if scored is not False and scores and max(scores) <= 0:
             self.add(where, "a scored question needs at least one option with a score above 0", ident)

@@ -104,6 +104,7 @@ class Option:
     id: str
     label: str
     score: float
+    exclusive: bool = False  # a multi option ticked only on its own ("None of these")
 
 
 @dataclass(frozen=True)
@@ -178,7 +179,9 @@ class Question:
         return {
             "id": self.id, "area": self.area, "text": self.text, "guidance": self.guidance,
             "type": self.type, "levels": list(self.levels),
-            "options": [{"id": o.id, "label": o.label, "score": o.score} for o in self.options],
+            # `exclusive` only where set, so banks without it keep their hash
+            "options": [{"id": o.id, "label": o.label, "score": o.score,
+                         **({"exclusive": True} if o.exclusive else {})} for o in self.options],
             "weight": self.weight, "roles": list(self.roles),
             "when": self.when.to_dict() if self.when else None,
             "scored": self.scored, "required": self.required,
@@ -248,9 +251,11 @@ class Bank:
     def band_for(self, score: float | None) -> Band | None:
         if score is None:
             return None
+        from stocktake.score_precision import at_least
+
         chosen = self.bands[0]
         for band in self.bands:
-            if score >= band.min - 1e-9:
+            if at_least(score, band.min):  # 24.999 reads 25.00, so it is in the 25 band
                 chosen = band
         return chosen
 
@@ -347,7 +352,8 @@ def bank_from_data(data: dict, source: Path | None = None) -> Bank:
             id=q["id"], area=q["area"], text=q["text"].strip(), type=qtype,
             guidance=str(q.get("guidance", "")).strip(),
             levels=tuple(str(x).strip() for x in q.get("levels", [])),
-            options=tuple(Option(str(o["id"]), str(o["label"]), float(o.get("score", 0)))
+            options=tuple(Option(str(o["id"]), str(o["label"]), float(o.get("score", 0)),
+                                 bool(o.get("exclusive", False)))
                           for o in q.get("options", [])),
             weight=float(q.get("weight", 1)),
             roles=tuple(q.get("roles", [])),

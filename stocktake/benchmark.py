@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Collection, Iterable, Mapping, Sequence
 
 from stocktake.banks import Bank
+from stocktake.score_precision import at_least, difference, published
 from stocktake.scoring import PartnershipScores
 
 OVERALL = "overall"
@@ -66,9 +67,13 @@ def percentrank_inc(values: Sequence[float], x: float, significance: int = 3) ->
 
 
 def quartile_of(values: Sequence[float], x: float) -> int:
-    """1 (lowest) to 4 (highest): at or above QUARTILE.INC k puts x in quartile k + 1."""
+    """1 (lowest) to 4 (highest): at or above QUARTILE.INC k puts x in quartile k + 1.
+
+    "At or above" is at the published precision (2 decimals), so x reading the same as the
+    quartile counts as at it.
+    """
     for k, quartile in ((3, 4), (2, 3), (1, 2)):
-        if x >= quartile_inc(values, k):
+        if at_least(x, quartile_inc(values, k)):  # at the published precision
             return quartile
     return 1
 
@@ -87,9 +92,11 @@ class AreaDistribution:
 
     @classmethod
     def of(cls, area_id: str, title: str, values: Sequence[float]) -> "AreaDistribution":
+        """Quartiles of the scores as published (2 decimals), as a spreadsheet of them gives."""
         if not values:
             return cls(area_id, title, 0, None, None, None, None, None, None)
-        q = [quartile_inc(values, k) for k in range(5)]
+        shown = [published(v) for v in values]
+        q = [quartile_inc(shown, k) for k in range(5)]
         return cls(area_id, title, len(values), q[0], q[1], q[2], q[3], q[4],
                    math.fsum(values) / len(values))
 
@@ -160,8 +167,8 @@ class Benchmark:
 
     def league(self) -> list[PartnershipScores]:
         """Partnerships by overall score, highest first; those without a score last, by code."""
-        return sorted(self.scores, key=lambda s: (s.overall is None, -(s.overall or 0.0),
-                                                  s.partnership))
+        return sorted(self.scores, key=lambda s: (s.overall is None,
+                                                  -(published(s.overall) or 0.0), s.partnership))
 
     def to_json(self) -> dict:
         """The `stocktake benchmark --json` shape; `vs_group` only when groups were given."""
@@ -220,7 +227,10 @@ def build_benchmark(bank: Bank, scores: Sequence[PartnershipScores], regions: Ma
 
 
 def trend(before: PartnershipScores, after: PartnershipScores) -> list[dict]:
-    """Per area (later wave's order, then any only in the earlier): id, title, from, to, change."""
+    """Per area (later wave's order, then any only in the earlier): id, title, from, to, change.
+
+    The change is between the published (2-decimal) scores: 0.0 when both read the same.
+    """
     earlier = {a.id: a for a in before.areas}
     later = {a.id: a for a in after.areas}
     rows = []
@@ -229,7 +239,7 @@ def trend(before: PartnershipScores, after: PartnershipScores) -> list[dict]:
         was = old.score if old else None
         now = new.score if new else None
         rows.append({"id": area_id, "title": (new or old).title, "from": was, "to": now,
-                     "change": now - was if was is not None and now is not None else None})
+                     "change": difference(now, was)})
     return rows
 
 
@@ -254,10 +264,12 @@ def _position(code: str, area_id: str, score: float | None, values: list[float],
     if score is None:
         return Position(code, area_id, None, None, None, None, None, None)
     compared = len(values) >= 2
+    # Ranked at the published precision: two scores that both read 44.44 tie exactly.
+    shown, x = [published(v) for v in values], published(score)
     return Position(
         partnership=code, area=area_id, score=score,
-        quartile=quartile_of(values, score) if compared else None,
-        percentile_rank=percentrank_inc(values, score) if compared else None,
+        quartile=quartile_of(shown, x) if compared else None,
+        percentile_rank=percentrank_inc(shown, x) if compared else None,
         vs_median=score - distribution.median if distribution.median is not None else None,
         vs_region=score - region_mean if region_mean is not None else None,
         vs_group=score - group_mean if group_mean is not None else None)
@@ -283,4 +295,4 @@ def _truncate(value: float, digits: int) -> float:
 
 
 def _r(value: float | None) -> float | None:
-    return None if value is None else round(value, 2)
+    return published(value)

@@ -289,6 +289,7 @@ def check_returned_workbook(path: Path, shelf: BankShelf, *,
     if orphans:
         raise WorkbookRejected(path, "answers of respondents missing from the _responses sheet "
                                      f"({', '.join(sorted(orphans))})")
+    _check_exclusive_options(path, bank, answers)
     named = [f"row {i}" for i, row in enumerate(responses, start=2)
              if not is_reference(bank, row[RESPONSE_FIELDS.index("role")],
                                  row[RESPONSE_FIELDS.index("respondent")])]
@@ -300,6 +301,21 @@ def check_returned_workbook(path: Path, shelf: BankShelf, *,
     return CheckedExport(path, bank.id, wave, partnership_from_about(code, about),
                          header[HEADER_FIELDS.index("exported_at")], responses, answers,
                          moderations)
+
+
+def _check_exclusive_options(path: Path, bank: Bank, answers: list[list[str]]) -> None:
+    """A multi answer ticking an exclusive option ("None of these") with others is refused
+    here as it is on every other route."""
+    from stocktake.answer_values import exclusive_conflict
+
+    for _, respondent, qid, status, value, *_ in answers:
+        if status != ANSWERED or not bank.has_question(qid):
+            continue
+        question = bank.question(qid)
+        if question.type == "multi":
+            conflict = exclusive_conflict(question, [p for p in value.split(";") if p])
+            if conflict:
+                raise WorkbookRejected(path, f"{respondent}'s answer to {qid}: {conflict}")
 
 
 def is_reference(bank: Bank, role: str, respondent: str) -> bool:

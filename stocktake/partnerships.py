@@ -6,13 +6,18 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterable
 
 from stocktake.errors import StocktakeError
-from stocktake.reference import authority, is_gss_code
+from stocktake.reference import authorities, authorities_named, authority, is_gss_code, name_keys
+from stocktake.terminal_text import check_line
 
+# The shape of any GSS code (a letter and eight digits), e.g. W06000001 in Wales.
+ANY_GSS_CODE = re.compile(r"^[A-Za-z]\d{8}$")
 # Codes name files in the workspace, so they stay to safe characters.
 OTHER_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$")
 # Names Windows keeps for devices, whatever the extension: a shard `CON.json` cannot be a file.
@@ -62,8 +67,78 @@ def normalise_code(code: str) -> str:
     return code.strip().upper() if is_gss_code(code.strip().upper()) else code.strip()
 
 
+def resolve_code(text: str, known: Iterable[Partnership] = ()) -> str:
+    """The partnership code meant by `text`: a code (any case), or the name of a shipped
+    authority or of one of the `known` partnerships (the workspace's).
+
+        resolve_code("Camden")       # 'E09000007'
+        resolve_code("e09000007")    # 'E09000007'
+        resolve_code("Camdn")        # raises: 'Camdn' is not a partnership code; Camden is E09000007
+
+    Text that is neither, and close to no name or code, comes back as it was typed, for the
+    caller's own "not in the workspace" error. Raises StocktakeError for a near miss (with the
+    suggestions, by difflib) or a name that two authorities share.
+    """
+    check_line(text, "the partnership code")
+    code = normalise_code(text)
+    if is_gss_code(code.upper()) or ANY_GSS_CODE.match(code):
+        # a whole GSS code, English or not (W06000001): the caller says whether it is known
+        return code.upper()
+    known = list(known)
+    for p in known:
+        if p.code == code or p.code.casefold() == code.casefold():
+            return p.code
+    own = [p for p in known if p.name and name_keys(p.name)[0] == name_keys(code)[0]]
+    if len(own) == 1:
+        return own[0].code
+    named = authorities_named(code)
+    current = [a for a in named if a.current] or list(named)
+    if len(current) == 1:
+        return current[0].code
+    if len(current) > 1:
+        raise StocktakeError(
+            f"'{code}' names {len(current)} authorities",
+            hint="give the code: " + "; ".join(f"{a.name} is {a.code}" for a in current))
+    suggestions = near_misses(code, known)
+    if suggestions:
+        raise StocktakeError(f"'{code}' is not a partnership code or a name stocktake knows",
+                             hint="did you mean: " + "; ".join(suggestions) + "?")
+    return code
+
+
+def near_misses(text: str, known: Iterable[Partnership] = (), limit: int = 3) -> list[str]:
+    """'Camden is E09000007'-style suggestions for a mistyped name or code (difflib ratio 0.8)."""
+    choices: dict[str, str] = {}
+    for a in sorted(authorities(), key=lambda a: not a.current):
+        for key in name_keys(a.name):
+            choices.setdefault(key, f"{a.name} is {a.code}")
+        choices.setdefault(a.code.casefold(), f"{a.name} is {a.code}")
+    for p in known:
+        label = f"{p.name} is {p.code}" if p.name and p.name != p.code else p.code
+        choices.setdefault(p.code.casefold(), label)
+        if p.name:
+            choices.setdefault(name_keys(p.name)[0], label)
+    best: dict[str, float] = {}
+    for key in {*name_keys(text), text.strip().casefold()}:
+        matcher = difflib.SequenceMatcher(b=key)
+        for choice, label in choices.items():
+            matcher.set_seq1(choice)
+            if matcher.real_quick_ratio() >= 0.8 and matcher.quick_ratio() >= 0.8:
+                ratio = matcher.ratio()
+                if ratio >= 0.8 and ratio > best.get(label, 0.0):
+                    best[label] = ratio
+    return sorted(best, key=lambda label: (-best[label], label))[:limit]
+
+
 def partnership_for(code: str, name: str | None = None, region: str | None = None) -> Partnership:
-    """A partnership from a GSS code in the reference list, or any safe code with a name."""
+    """A partnership from a GSS code in the reference list, or any safe code with a name.
+
+    Raises StocktakeError for a code, name or region holding control characters or bidi
+    overrides (stocktake.terminal_text), an unusable code, or a code that needs a name.
+    """
+    check_line(code, "the partnership code")
+    check_line(name or "", "the partnership's name")
+    check_line(region or "", "the partnership's region")
     code = normalise_code(code)
     known = authority(code)
     if known is not None:
@@ -75,6 +150,13 @@ def partnership_for(code: str, name: str | None = None, region: str | None = Non
                 hint="check the code (E06, E08, E09 or E10 and six digits), or give --name "
                      "(and --region) to record it anyway")
         return Partnership(code, name, region or "", "")
+    named = authorities_named(code)
+    if named:
+        # `partnerships add Camden` would otherwise record a second Camden beside E09000007.
+        listed = "; ".join(f"{a.name} is {a.code}" for a in named[:3])
+        raise StocktakeError(
+            f"'{code}' is the name of a listed authority ({listed}), not a code",
+            hint="give the authority's code; give --name only for a partnership of your own")
     check_code(code)
     if not name:
         raise StocktakeError(

@@ -14,12 +14,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from stocktake.answer_values import BadValue, format_value, parse_answer
+from stocktake.answer_values import BadValue, exclusive_conflict, format_value, parse_answer
 from stocktake.banks import Question
 from stocktake.interview import BACK, JUMP, QUIT, SKIP
 from stocktake.responses import ANSWERED, DONT_KNOW, NOT_APPLICABLE, Answer
 
 ANSWER = "answer"
+# Not a move: "show me the whole question" (guidance and level texts shortened to fit a small
+# terminal). Offered as the `?` choice only when something was shortened.
+HELP = "help"
+HELP_KEY = "?"
+HELP_TITLE = "Show the full guidance and choices (press ?)"
 
 # Shortcut keys: a letter per navigation choice, digits then spare letters for levels and options.
 NAV_KEYS = {BACK: "b", SKIP: "s", JUMP: "j", QUIT: "q"}
@@ -50,18 +55,75 @@ class Reply:
 
 
 def ask_question(question: Question, current: Answer | None = None, *,
-                 can_skip: bool = True, message: str = "Your answer") -> Reply:
+                 can_skip: bool = True, message: str = "Your answer", room: int | None = None,
+                 offer_help: bool = False) -> Reply:
     """Ask one question by its type; `current` preselects an earlier answer.
 
     `can_skip` is False for required questions: they can be answered not applicable or don't know
-    but not left for later.
+    but not left for later. `room` is the number of terminal lines the prompt may take (None:
+    as many as it needs); a list of choices taller than that drops its separators and shortens
+    long choices at a word, and then offers the `?` choice (Reply(HELP)), as it does when
+    `offer_help` says the caller shortened something too.
     """
     can_skip = can_skip and not question.required
     if question.type == "multi":
-        return _ask_multi(question, current, can_skip, message)
+        return _ask_multi(question, current, can_skip, message, room, offer_help)
     if question.type in ("number", "text"):
         return _ask_typed(question, current, can_skip, message)
-    return _ask_select(question, current, can_skip, message)
+    return _ask_select(question, current, can_skip, message, room, offer_help)
+
+
+def prompt_lines(question: Question, *, can_skip: bool = True, width: int | None = None) -> int:
+    """How many terminal lines asking `question` takes in full: the prompt line, every choice
+    wrapped to `width` (the terminal's by default), separators and moves, and a line for a
+    validation message."""
+    can_skip = can_skip and not question.required
+    if question.type in ("number", "text"):
+        return 2
+    indent = 5 if question.type == "multi" else 6
+    titles = [title for _, title in _answer_choices(question)]
+    return 2 + sum(len(_wrapped(t, indent, width).split("\n")) for t in titles) + \
+        _extra_lines(question, can_skip, compact=False)
+
+
+def _extra_lines(question: Question, can_skip: bool, compact: bool, help_line: bool = False
+                 ) -> int:
+    statuses = 2 if question.scored else 0
+    separators = 0 if compact else (2 if question.scored else 1)
+    return statuses + separators + (4 if can_skip else 3) + (1 if help_line else 0)
+
+
+def _fitted_titles(question: Question, titles: list[str], can_skip: bool, room: int | None,
+                   offer_help: bool, indent: int) -> tuple[list[str], bool, bool]:
+    """(choice titles, compact, help offered): wrapped in full when they fit in `room` lines,
+    else without separators and, if still too tall, each cut at a word to as many lines as
+    fit (at least one), ending in an ellipsis."""
+    full = [_wrapped(t, indent) for t in titles]
+    if room is None:
+        return full, False, offer_help
+    lines = [f.split("\n") for f in full]
+    if 2 + sum(map(len, lines)) + _extra_lines(question, can_skip, False, offer_help) <= room:
+        return full, False, offer_help
+    if 2 + sum(map(len, lines)) + _extra_lines(question, can_skip, True, offer_help) <= room:
+        return full, True, offer_help
+    space = room - 2 - _extra_lines(question, can_skip, True, True)
+    most = max(map(len, lines))
+    while most > 1 and sum(min(len(w), most) for w in lines) > space:
+        most -= 1
+    return [_shortened(w, most, indent) for w in lines], True, True
+
+
+def _shortened(lines: list[str], most: int, indent: int) -> str:
+    if len(lines) <= most:
+        return ("\n").join(lines)
+    import shutil
+    import textwrap
+
+    width = max(30, shutil.get_terminal_size((100, 24)).columns - indent - 1)
+    kept = [line.strip() for line in lines[:most]]
+    rest = " ".join([kept[-1]] + [line.strip() for line in lines[most:]])
+    kept[-1] = textwrap.shorten(rest, width, placeholder=" ...")
+    return ("\n" + " " * indent).join(kept)
 
 
 def ask_age_band(bands: list[tuple[str, str]]) -> str:
@@ -84,6 +146,13 @@ def ask_evidence(current: str = "") -> str:
                             instruction="(optional: where the evidence is; Enter to skip)"
                             ).unsafe_ask()
     return (note or "").strip()
+
+
+def press_enter(message: str) -> None:
+    """Wait for Enter (any key) before going on."""
+    import questionary
+
+    questionary.press_any_key_to_continue(message).unsafe_ask()
 
 
 def ask_area(areas: list[tuple[str, str]]) -> str | None:
@@ -121,15 +190,21 @@ def _answer_choices(question: Question) -> list[tuple[Any, str]]:
     return [(opt.id, opt.label) for opt in question.options]
 
 
-def _extra_choices(question: Question, can_skip: bool) -> list[Any]:
-    """After a separator: N/A and don't know for scored questions, then the navigation moves."""
+def _extra_choices(question: Question, can_skip: bool, compact: bool = False,
+                   help_choice: bool = False) -> list[Any]:
+    """After a separator: N/A and don't know for scored questions, then the navigation moves;
+    `compact` (a small terminal) leaves the separators out, `help_choice` adds `?`."""
     from questionary import Choice, Separator
 
-    extra: list[Any] = [Separator()]
+    extra: list[Any] = [] if compact else [Separator()]
     if question.scored:
         extra += [Choice(STATUS_TITLES[s], value=("status", s), shortcut_key=STATUS_KEYS[s])
                   for s in (NOT_APPLICABLE, DONT_KNOW)]
-        extra.append(Separator())
+        if not compact:
+            extra.append(Separator())
+    if help_choice:
+        # questionary takes only letters and digits as shortcuts; `?` is bound by _with_help_key
+        extra.append(Choice(HELP_TITLE, value=("nav", HELP), shortcut_key=False))
     for move in (BACK, SKIP, JUMP, QUIT):
         if move == SKIP and not can_skip:
             continue
@@ -137,7 +212,25 @@ def _extra_choices(question: Question, can_skip: bool) -> list[Any]:
     return extra
 
 
-def _wrapped(title: str, indent: int = 6) -> str:
+def _with_help_key(prompt: Any, offered: bool, result: Any = ("nav", HELP)) -> Any:
+    """`?` answers the prompt with the help move, where the help choice is offered."""
+    if not offered:
+        return prompt
+    from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
+
+    keys = KeyBindings()
+
+    @keys.add(HELP_KEY, eager=True)
+    def _help(event) -> None:
+        event.app.exit(result=result)
+
+    app = prompt.application
+    app.key_bindings = merge_key_bindings([app.key_bindings, keys]) if app.key_bindings \
+        else keys
+    return prompt
+
+
+def _wrapped(title: str, indent: int = 6, width: int | None = None) -> str:
     """A long level or option folded to the terminal's width under its first line.
 
     questionary crops each choice at the edge of the screen, and a level descriptor cut off
@@ -146,7 +239,8 @@ def _wrapped(title: str, indent: int = 6) -> str:
     import shutil
     import textwrap
 
-    width = max(30, shutil.get_terminal_size((100, 24)).columns - indent - 1)
+    columns = width or shutil.get_terminal_size((100, 24)).columns
+    width = max(30, columns - indent - 1)
     lines = textwrap.wrap(" ".join(title.split()), width) or [title]
     return ("\n" + " " * indent).join(lines)
 
@@ -169,35 +263,40 @@ def _current_choice(current: Answer | None) -> Any:
 
 
 def _ask_select(question: Question, current: Answer | None, can_skip: bool,
-                message: str) -> Reply:
+                message: str, room: int | None = None, offer_help: bool = False) -> Reply:
     import questionary
     from questionary import Choice
 
     choices: list[Any] = []
     yesno_keys = {value: key for value, _, key in YESNO}
-    for i, (value, title) in enumerate(_answer_choices(question)):
+    answers = _answer_choices(question)
+    titles, compact, help_choice = _fitted_titles(question, [t for _, t in answers], can_skip,
+                                                  room, offer_help, indent=6)
+    for i, ((value, _), title) in enumerate(zip(answers, titles)):
         key = yesno_keys[value] if question.type == "yesno" else ANSWER_KEYS[i]
-        choices.append(Choice(_wrapped(title), value=("answer", value), shortcut_key=key))
-    choices += _extra_choices(question, can_skip)
+        choices.append(Choice(title, value=("answer", value), shortcut_key=key))
+    choices += _extra_choices(question, can_skip, compact, help_choice)
     default = _current_choice(current)
     values = [getattr(c, "value", object()) for c in choices]
-    answer = questionary.select(
+    answer = _with_help_key(questionary.select(
         message, choices=choices, default=default if default in values else None,
         use_shortcuts=True, use_jk_keys=False,
-        instruction="(arrow keys or the key shown, then Enter)").unsafe_ask()
+        instruction="(arrow keys or the key shown, then Enter)"), help_choice).unsafe_ask()
     return _reply_from(answer)
 
 
 def _ask_multi(question: Question, current: Answer | None, can_skip: bool,
-               message: str) -> Reply:
+               message: str, room: int | None = None, offer_help: bool = False) -> Reply:
     import questionary
     from questionary import Choice, Separator
 
     chosen = set(current.value or []) if current and current.status == ANSWERED else set()
-    choices: list[Any] = [Choice(_wrapped(opt.label, indent=5), value=("answer", opt.id),
-                                 checked=opt.id in chosen) for opt in question.options]
+    titles, compact, help_choice = _fitted_titles(
+        question, [opt.label for opt in question.options], can_skip, room, offer_help, indent=5)
+    choices: list[Any] = [Choice(title, value=("answer", opt.id), checked=opt.id in chosen)
+                          for opt, title in zip(question.options, titles)]
     # Shortcut keys mean nothing in a checkbox; strip them so the titles read cleanly.
-    for extra in _extra_choices(question, can_skip):
+    for extra in _extra_choices(question, can_skip, compact, help_choice):
         if not isinstance(extra, Separator):  # a Separator is a Choice too
             extra = Choice(extra.title, value=extra.value,
                            checked=current is not None and extra.value == _current_choice(current))
@@ -211,12 +310,15 @@ def _ask_multi(question: Question, current: Answer | None, can_skip: bool,
         if not picked:
             return "Tick at least one option with Space" + (", or tick Skip for now"
                                                             if can_skip else "")
+        conflict = exclusive_conflict(question, [p[1] for p in options])
+        if conflict:
+            return conflict[0].upper() + conflict[1:]
         return True
 
-    picked = questionary.checkbox(
+    picked = _with_help_key(questionary.checkbox(
         message, choices=choices, validate=valid,
         instruction="(Space to tick, Enter to confirm; tick Back, Skip... alone to move)"
-    ).unsafe_ask()
+    ), help_choice, [("nav", HELP)]).unsafe_ask()
     options = [p[1] for p in picked if p[0] == "answer"]
     if options:
         return Reply(ANSWER, ANSWERED, options)

@@ -87,3 +87,41 @@ def regions() -> list[str]:
 
 def is_gss_code(code: str) -> bool:
     return bool(GSS_CODE.match(code))
+
+
+# Words that official names carry and people leave out: "Bristol, City of" is "Bristol".
+_FILLER = {"city", "county", "of", "the", "council", "borough", "royal", "london", "cc", "mbc",
+           "lbc", "metropolitan", "district"}
+
+
+def name_keys(name: str) -> tuple[str, str]:
+    """Two forms of a name to compare typed text with: the whole name, case, punctuation and
+    '&' folded ("barking and dagenham"), and the same without the words official names add
+    ("bristol" for "Bristol, City of", "camden" for "London Borough of Camden")."""
+    folded = name.casefold().replace("&", " and ")
+    words = "".join(c if c.isalnum() else " " for c in folded).split()
+    core = [w for w in words if w not in _FILLER]
+    return " ".join(words), " ".join(core or words)
+
+
+@cache
+def _names() -> dict[str, tuple[Authority, ...]]:
+    """Every form of every authority's name -> the authorities bearing it, current ones first."""
+    found: dict[str, list[Authority]] = {}
+    for a in sorted(authorities(), key=lambda a: not a.current):
+        for key in dict.fromkeys(name_keys(a.name)):
+            found.setdefault(key, []).append(a)
+    return {k: tuple(v) for k, v in found.items()}
+
+
+def authorities_named(text: str) -> tuple[Authority, ...]:
+    """The authorities whose name `text` is, in either form of :func:`name_keys`; current first.
+
+        authorities_named("camden")             # (Authority(code='E09000007', ...),)
+        authorities_named("Bristol")            # Bristol, City of
+    """
+    names = _names()
+    for key in name_keys(text):
+        if key in names:
+            return names[key]
+    return ()

@@ -14,6 +14,9 @@ The method (issue 4, and the README) in the order it is applied:
    moderation (the latest for the area) replaces the score; the self-assessed mean stays beside it.
 5. Levels come from the bank's bands; overall is the mean of the non-null area scores.
 
+Every threshold (bands, divergence, coverage) is compared at the published precision, 2 decimals
+for scores and 4 for shares, through `stocktake.score_precision`.
+
 Sums go through math.fsum, which is exactly rounded, so results do not depend on the order of
 respondents or answers, not even in the last bit.
 
@@ -33,10 +36,10 @@ from stocktake.answer_values import finite_number
 from stocktake.applicability import is_applicable
 from stocktake.banks import Bank, Question
 from stocktake.responses import ANSWERED, NOT_APPLICABLE, Answer, Moderation, Response
+from stocktake.score_precision import SHARE_DECIMALS, at_least, published
 
 # Partners who differ by this many points or more see the area differently: worth a conversation.
 DIVERGENCE_POINTS = 25.0
-_EPS = 1e-9
 
 
 def question_score(question: Question, answer: Answer | None) -> float | None:
@@ -216,7 +219,7 @@ def _respondent_scores(bank: Bank, by_area: dict[str, list[Question]],
         withheld: str | None = None
         if applicable:
             coverage = answered / applicable
-            if answered == 0 or coverage + _EPS < bank.min_coverage:
+            if answered == 0 or not at_least(coverage, bank.min_coverage, SHARE_DECIMALS):
                 who = response.key.respondent
                 if f"({role})" not in who:  # names often carry the role already
                     who = f"{who} ({role})"
@@ -245,7 +248,7 @@ def _area_result(bank: Bank, area_id: str, title: str, results: list[RespondentA
     return AreaResult(
         id=area_id, title=title, score=score, level=band.label if band else None,
         colour=band.colour if band else None, coverage=coverage, respondents=len(counted),
-        spread=spread, divergent=spread is not None and spread >= DIVERGENCE_POINTS - _EPS,
+        spread=spread, divergent=spread is not None and at_least(spread, DIVERGENCE_POINTS),
         moderated=moderation is not None, self_assessed=self_assessed, moderation=moderation,
         withheld=withheld)
 
@@ -260,4 +263,4 @@ def _clip(x: float) -> float:
 
 
 def _round(value: float | None, digits: int = 2) -> float | None:
-    return None if value is None else round(value, digits)
+    return published(value, digits)

@@ -35,6 +35,7 @@ from stocktake.errors import StocktakeError
 from stocktake.locking import workspace_lock
 from stocktake.partnerships import Partnership, check_code, is_valid_code
 from stocktake.responses import MODES, Answer, Moderation, Response, ResponseKey, now_iso
+from stocktake.terminal_text import check_answer_texts, check_line, check_text
 
 if TYPE_CHECKING:
     from stocktake.round.plan import RoundPlan
@@ -226,8 +227,11 @@ class Workspace:
         Every code is checked first (`check_code`): the index never lists a code that could not
         name a file, and a bad one stores none of them."""
         partnerships = list(partnerships)
-        for p in partnerships:
+        for p in partnerships:  # every route in (CLI, CSV, forms, merge) passes here
             check_code(p.code)
+            check_line(p.code, "the partnership code")
+            check_line(p.name, f"the name of partnership {p.code}")
+            check_line(p.region, f"the region of partnership {p.code}")
         added = updated = 0
         with self._transaction(self.index_path) as db:
             table = db.table("partnerships")
@@ -338,6 +342,7 @@ class Workspace:
         """
         if mode not in MODES:
             raise StocktakeError(f"unknown mode '{mode}'", hint=f"use one of {', '.join(MODES)}")
+        check_answer_texts(key.respondent, adviser, answers)
         stamp = now_iso()
         with self._transaction(self.shard_path(key.partnership)) as db:
             table = db.table("responses")
@@ -403,6 +408,9 @@ class Workspace:
         Responses named in `remove` are taken out in the same write (the demo clearing its own
         earlier run); their history stays.
         """
+        for response in responses:
+            check_answer_texts(response.key.respondent, response.adviser,
+                               response.answers.values())
         with self._transaction(self.shard_path(partnership)) as db:
             table = db.table("responses")
             gone = [d.doc_id for d in table.all() for key in remove if _matches(d, key)]
@@ -535,6 +543,8 @@ class Workspace:
     def add_moderation(self, moderation: Moderation) -> Moderation:
         if not moderation.moderated_at:
             moderation = replace(moderation, moderated_at=now_iso())
+        check_line(moderation.adviser or "", "the adviser's name")
+        check_text(moderation.reason or "", "the reason for the moderation")
         with self._transaction(self.shard_path(moderation.partnership)) as db:
             db.table("moderations").insert(moderation.to_doc())
         return moderation
@@ -586,6 +596,9 @@ class Workspace:
         lives with that partnership's responses, so `remove` and `privacy-check` cover it)."""
         by_code: dict[str, list] = {}
         for entry in entries:
+            check_line(entry.respondent, "the roster's respondent name")
+            check_line(entry.email or "", f"the e-mail address of {entry.respondent}")
+            check_line(entry.organisation or "", f"the organisation of {entry.respondent}")
             by_code.setdefault(entry.partnership, []).append(entry)
         stamp = now_iso()
         for code, group in by_code.items():

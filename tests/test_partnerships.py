@@ -45,7 +45,8 @@ def test_import_reports_every_bad_row_by_line_and_stores_nothing(cli, tmp_path):
     assert result.exit_code == 1
     assert f"{path}:3:" in result.stderr and f"{path}:5:" in result.stderr and f"{path}:6:" in result.stderr
     assert f"{path}:2:" not in result.stderr
-    assert json.loads(cli("partnerships", "list", "--json").stdout) == []
+    # nothing stored: not even a workspace (listing one that does not exist is refused)
+    assert not (tmp_path / "ws").exists()
 
 
 def test_import_good_csv_adds_and_updates(cli, tmp_path):

@@ -155,12 +155,13 @@ def export_xlsform(
 
 
 def _partnership_choices(ws, codes: List[str]) -> list[tuple[str, str]]:
-    from stocktake.partnerships import normalise_code, partnership_for
+    from stocktake.partnerships import partnership_for, resolve_code
     from stocktake.reference import current_authorities
 
     known = {p.code: p for p in ws.partnerships()}
     if codes:
-        chosen = [known.get(normalise_code(c)) or partnership_for(c) for c in codes]
+        resolved = [resolve_code(c, known.values()) for c in codes]  # "Camden" is E09000007
+        chosen = [known.get(c) or partnership_for(c) for c in resolved]
         return [(p.code, p.name) for p in chosen]
     offered = {a.code: a.name for a in current_authorities()}
     for p in known.values():

@@ -3,16 +3,55 @@
 from __future__ import annotations
 
 import json
+import os
+import re
 import sys
+import threading
 from pathlib import Path
 from typing import Any
 
 from rich.console import Console
+from rich.segment import Segment
 
-from stocktake.errors import StocktakeError
+from stocktake.errors import StocktakeError, UsageError
+from stocktake.terminal_text import escape_controls, is_unicode_encoding, make_stream_safe
 
-console = Console(highlight=False, soft_wrap=True)
-err_console = Console(stderr=True, highlight=False, soft_wrap=True)
+
+class SafeConsole(Console):
+    """A rich Console that escapes control characters in every piece of text it renders (user
+    text included, wherever it is placed: tables, panels, errors), leaving rich's own styling
+    codes alone, so nothing printed can drive the terminal."""
+
+    _rendering = threading.local()
+
+    def render(self, renderable, options=None):
+        # Rich renders nested renderables through this method too; escaping once, at the top,
+        # keeps the cost to one pass over the segments (measured: within noise of rich's own).
+        if getattr(self._rendering, "active", False):
+            return super().render(renderable, options)
+        return self._escaped(super().render(renderable, options))
+
+    def _escaped(self, segments):
+        self._rendering.active = True
+        try:
+            for segment in segments:
+                if segment.control is None and segment.text:
+                    escaped = escape_controls(segment.text)
+                    if escaped is not segment.text:
+                        segment = Segment(escaped, segment.style, segment.control)
+                yield segment
+        finally:
+            self._rendering.active = False
+
+
+console = SafeConsole(highlight=False, soft_wrap=True)
+err_console = SafeConsole(stderr=True, highlight=False, soft_wrap=True)
+
+
+def make_output_safe() -> None:
+    """stdout and stderr write plain fall-backs where their encoding lacks a character."""
+    make_stream_safe(sys.stdout)
+    make_stream_safe(sys.stderr)
 
 
 class _State:
@@ -28,15 +67,70 @@ def workspace_path() -> Path:
     return state.workspace or default_workspace_dir()
 
 
-def open_workspace():
+def open_workspace(*, create: bool = True):
+    """The workspace; a read command (create=False) refuses a folder that does not exist rather
+    than leaving an empty workspace behind where a mistyped `-w` pointed."""
     from stocktake.store import Workspace
 
-    return Workspace.open(workspace_path())
+    root = workspace_path().expanduser()
+    if not create and not root.exists():
+        given = "-w" if state.workspace is not None else (
+            "STOCKTAKE_WORKSPACE" if os.environ.get("STOCKTAKE_WORKSPACE") else None)
+        raise StocktakeError(
+            f"there is no workspace at {root}" + (f" (from {given})" if given else ""),
+            hint="check the folder name, or start a workspace there with "
+                 "`stocktake -w DIR partnerships add CODE` or `stocktake -w DIR demo`")
+    return Workspace.open(root)
+
+
+WAVE = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+def check_wave(wave: str | None) -> str:
+    """The wave given, or the current financial year; `2026-27` form, the years consecutive.
+
+    Raises UsageError naming the value ("'2026/27' is not a wave"), so a read command never
+    answers a malformed wave with "no responses".
+    """
+    from stocktake.responses import current_wave
+
+    if wave is None:
+        return current_wave()
+    wave = wave.strip()
+    match = WAVE.match(wave)
+    if not match or (int(match.group(1)) + 1) % 100 != int(match.group(2)):
+        raise UsageError(f"'{wave}' is not a wave",
+                         hint=f"give a financial year such as {current_wave()}")
+    return wave
+
+
+def check_wave_order(from_wave: str, to_wave: str) -> tuple[str, str]:
+    """Two checked waves, the first earlier than the second (trend compares forwards in time)."""
+    earlier, later = check_wave(from_wave), check_wave(to_wave)
+    if earlier == later:
+        raise UsageError(f"--from and --to are the same wave ({earlier}); a trend needs two",
+                         hint="give the earlier wave with --from and the later with --to")
+    if earlier > later:
+        raise UsageError(f"--from {earlier} is later than --to {later}",
+                         hint=f"a trend runs forwards: --from {later} --to {earlier}")
+    return earlier, later
+
+
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def print_json(data: Any) -> None:
-    """JSON alone on stdout, so scripts can pipe it."""
-    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+    """JSON alone on stdout, so scripts can pipe it; valid in any output encoding.
+
+    Where stdout cannot take all of Unicode (a Latin-1 locale, cp1252), every non-ASCII
+    character is written as a \\u escape, so "Zoë Łukaszewicz" survives; C1 controls and bidi
+    overrides are always escaped (json.dumps escapes C0 itself), so nothing drives a terminal.
+    """
+    ascii_only = not is_unicode_encoding(getattr(sys.stdout, "encoding", None))
+    text = json.dumps(data, indent=2, ensure_ascii=ascii_only, default=str)
+    if not ascii_only:
+        text = _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    sys.stdout.write(text)
     sys.stdout.write("\n")
     sys.stdout.flush()
 
@@ -53,6 +147,15 @@ def _escape(text: str) -> str:
     from rich.markup import escape
 
     return escape(text)
+
+
+def partnership_code(text: str, ws=None) -> str:
+    """The code of the partnership CODE names: a code, or a name of a shipped authority or of a
+    partnership in `ws` ("Camden" is E09000007); a near miss is refused with suggestions.
+    Every command taking CODE goes through here (stocktake.partnerships.resolve_code)."""
+    from stocktake.partnerships import resolve_code
+
+    return resolve_code(text, ws.partnerships() if ws is not None else ())
 
 
 def resolve_bank(ref: str):

@@ -25,7 +25,7 @@ def doctor(
     from stocktake.doctor import (check_workspace, find_links, find_unsafe_lock_files,
                                   leftover_files, repair_workspace)
 
-    ws = open_workspace()
+    ws = open_workspace(create=False)
     reports = check_workspace(ws)
     repair = None
     if restore:

@@ -15,7 +15,8 @@ from rich import box
 from rich.table import Table
 from rich.text import Text
 
-from stocktake.cli.common import console, err_console, open_workspace, print_json, resolve_bank
+from stocktake.cli.common import (console, err_console, open_workspace, partnership_code,
+                                  print_json, resolve_bank)
 from stocktake.cli.main import app
 from stocktake.errors import StocktakeError, UsageError
 
@@ -49,7 +50,7 @@ def neighbours_command(
                                  hint="give a GSS code such as E09000007, or a DfE number such "
                                       "as 202")
     else:
-        found = authority_for_evidence(code)
+        found = authority_for_evidence(partnership_code(code))  # "Camden" is E09000007
     group = require_neighbours(found.dfe_la_number, f"{found.name} ({found.code})")
     rows = []
     for rank, n in enumerate(group.neighbours, start=1):
@@ -105,7 +106,7 @@ def evidence_command(
     from stocktake.evidence.indicators import load_indicators
     from stocktake.evidence.report import authority_for_evidence, partnership_evidence
 
-    found = authority_for_evidence(code)
+    found = authority_for_evidence(partnership_code(code))
     banks = _banks_in_scope(bank_ref)
     links = _links(banks, area, indicator)
     data = load_indicators(indicators_path)

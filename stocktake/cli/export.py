@@ -53,21 +53,21 @@ def export_command(
     if fmt not in FORMATS:
         raise UsageError(f"unknown format '{fmt}'", hint=f"use --format {' or '.join(FORMATS)}")
     if wave is not None:
-        from stocktake.cli.interview import check_wave
+        from stocktake.cli.common import check_wave
 
         wave = check_wave(wave)
     if out.exists() and not out.is_dir():
         raise UsageError(f"{out} is a file, not a folder", hint="give --out a folder")
-    ws = open_workspace()
+    ws = open_workspace(create=False)
     shelf = BankShelf()
     chosen = resolve_bank(bank_ref) if bank_ref else None
     if chosen is not None:
         shelf = BankShelf([chosen])
     codes = None
     if code is not None:
-        from stocktake.partnerships import normalise_code
+        from stocktake.cli.common import partnership_code
 
-        codes = [normalise_code(code)]
+        codes = [partnership_code(code, ws)]
     targets = export_targets(ws, codes, chosen.id if chosen else None, wave)
     if not targets:
         raise StocktakeError(f"nothing to export in {ws.root}",

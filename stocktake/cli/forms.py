@@ -65,8 +65,9 @@ def create(
         raise UsageError("give CODE, --bank and --role (or --all for a whole round)",
                          hint="e.g. stocktake forms create E09000007 -b idea-stocktake -r health "
                               "-o camden-health.xlsx")
-    from stocktake.cli.interview import check_wave
-    from stocktake.partnerships import normalise_code, partnership_for
+    from stocktake.cli.common import check_wave, partnership_code
+    from stocktake.partnerships import partnership_for
+    from stocktake.terminal_text import check_line
     from stocktake.workbooks.forms import create_form
 
     if out.suffix.lower() != ".xlsx":
@@ -74,8 +75,9 @@ def create(
                                                                       ".xlsx")
     wave = check_wave(wave)
     bank = resolve_bank(bank_ref)
-    code = normalise_code(code)
+    check_line(respondent or "", "--respondent")
     ws = open_workspace()
+    code = partnership_code(code, ws)
     partnership = ws.find_partnership(code) or partnership_for(code)
     bank.role(role)
     respondent = (respondent or "").strip()
@@ -100,7 +102,7 @@ def create(
 def _create_all(bank_ref: Optional[str], wave: Optional[str], out: Path) -> None:
     import sys
 
-    from stocktake.cli.interview import check_wave
+    from stocktake.cli.common import check_wave
     from stocktake.round.fieldwork import round_for, write_round_forms
 
     if out.suffix.lower() == ".xlsx":

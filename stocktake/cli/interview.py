@@ -21,8 +21,8 @@ from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 
-from stocktake.cli.common import (console, err_console, open_workspace, print_json, resolve_bank,
-                                  state)
+from stocktake.cli.common import (check_wave, console, err_console, open_workspace,  # noqa: F401
+                                  print_json, resolve_bank, state)
 from stocktake.cli.main import app
 from stocktake.errors import StocktakeError, UsageError
 
@@ -34,33 +34,19 @@ if TYPE_CHECKING:
     from stocktake.responses import Answer, ResponseKey
     from stocktake.store import Workspace
 
-WAVE = re.compile(r"^(\d{4})-(\d{2})$")
 EXIT_INTERRUPTED = 130
 
 
 # ---------------------------------------------------------------- shared checks
 
 
-def check_wave(wave: str | None) -> str:
-    """The wave given, or the current financial year; `2026-27` form, the years consecutive."""
-    from stocktake.responses import current_wave
-
-    if wave is None:
-        return current_wave()
-    wave = wave.strip()
-    match = WAVE.match(wave)
-    if not match or (int(match.group(1)) + 1) % 100 != int(match.group(2)):
-        raise UsageError(f"'{wave}' is not a wave", hint=f"give a financial year such as "
-                                                         f"{current_wave()}")
-    return wave
-
-
 def ensure_partnership(ws: Workspace, code: str) -> Partnership:
     """The workspace's partnership for CODE, added from the shipped list if it is not there yet."""
-    from stocktake.partnerships import normalise_code, partnership_for
+    from stocktake.cli.common import partnership_code
+    from stocktake.partnerships import partnership_for
     from stocktake.reference import authority
 
-    code = normalise_code(code)
+    code = partnership_code(code, ws)
     found = ws.find_partnership(code)
     if found is not None:
         return found
@@ -310,8 +296,12 @@ def run_interview(ws: Workspace, bank: Bank, key: ResponseKey, meta: dict[str, s
             if question.area != shown_area:
                 _render_area_header(flow, question.area)
                 shown_area = question.area
-            _render_question(flow, question)
-            reply = _prompts().ask_question(question, flow.answers.get(question.id))
+            room, shortened = _render_question(flow, question)
+            reply = _prompts().ask_question(question, flow.answers.get(question.id), room=room,
+                                            offer_help=shortened)
+            if reply.action == _prompts().HELP:
+                _render_full_question(question)
+                continue
             if reply.is_answer:
                 _answer(ws, key, meta, flow, question, reply, ask_for_evidence)
                 if reply.status == ANSWERED and question.calls_for_notice(reply.value):
@@ -411,10 +401,11 @@ def _warn_personal_data(answer: Answer) -> None:
     texts = [answer.evidence] + ([answer.value] if isinstance(answer.value, str) else [])
     findings = [f for text in texts if text for f in find_personal_data(text)]
     if findings:
+        # soft_wrap=False: rich wraps the warning at word boundaries, not the terminal mid-word
         err_console.print(
             f"[bold yellow]Warning:[/] {answer.question}: {escape(describe(findings))}. Notes are "
             "not the place for details of a child or family; go Back to change it, or mask it in "
-            "exports with --redact.", soft_wrap=True)
+            "exports with --redact.", soft_wrap=False)
 
 
 def _say_saved(flow: InterviewFlow, resume: str) -> None:
@@ -439,16 +430,61 @@ def _render_area_header(flow: InterviewFlow, area_id: str) -> None:
                   soft_wrap=False)
 
 
-def _render_question(flow: InterviewFlow, question: Question) -> None:
+def _render_question(flow: InterviewFlow, question: Question) -> tuple[int | None, bool]:
+    """Print the question's number, text and guidance above its prompt.
+
+    Returns (room, shortened): the lines left for the prompt on a terminal too short for
+    everything (None when all fits), and whether the guidance was cut to one line. On a small
+    terminal (80 x 24) the number, the question and its choices must stay on screen together,
+    so the guidance gives way first (the `?` choice shows it whole), then the choices' texts.
+    """
+    import textwrap
+
     p = flow.progress(question)
     required = " · required" if question.required else ""
+    header = f"Question {p.position} of {p.total} · {p.answered} answered · {question.id}{required}"
+    width, rows = console.width, console.height
+    guidance = " ".join(question.guidance.split())
+
+    def lines(text: str) -> int:
+        return len(textwrap.wrap(text, width)) if text else 0
+
+    above = lines(header) + lines(question.text)
+    needed = _prompts().prompt_lines(question, width=width)
+    fits = 1 + above + lines(guidance) + needed <= rows
+    if fits:
+        console.print()
+    console.print(f"[dim]{escape(header)}[/]", soft_wrap=False)
+    # Wrapped by rich at word boundaries (soft_wrap=False), so no word is split at the edge.
+    console.print(f"[bold]{escape(question.text)}[/]", soft_wrap=False)
+    if fits:
+        if guidance:
+            console.print(f"[italic]{escape(guidance)}[/]", soft_wrap=False)
+        return None, False
+    shortened = False
+    if guidance:
+        one_line = textwrap.shorten(guidance, width - 1, placeholder=" ... (? for more)")
+        shortened = one_line != guidance
+        console.print(f"[italic]{escape(one_line)}[/]", soft_wrap=False)
+        above += 1
+    return max(4, rows - above), shortened
+
+
+def _render_full_question(question: Question) -> None:
+    """The `?` choice: the whole guidance and every choice's text, then back to the question."""
+    from stocktake.answer_values import describe_value
+    from stocktake.responses import ANSWERED
+
     console.print()
-    console.print(f"[dim]Question {p.position} of {p.total} · {p.answered} answered · "
-                  f"{question.id}{required}[/]")
-    # Wrapped by rich at word boundaries: the shared console soft-wraps by default.
     console.print(f"[bold]{escape(question.text)}[/]", soft_wrap=False)
     if question.guidance:
         console.print(f"[italic]{escape(question.guidance)}[/]", soft_wrap=False)
+    if question.type == "scale":
+        for level in range(1, len(question.levels) + 1):
+            console.print(escape(describe_value(question, ANSWERED, level)), soft_wrap=False)
+    for option in question.options:
+        console.print(f"- {escape(option.label)}", soft_wrap=False)
+    _prompts().press_enter("Press Enter to go back to the question")
 
 
 def _area_choices(flow: InterviewFlow) -> list[tuple[str, str]]:
@@ -528,12 +564,12 @@ def answers(
     Example: stocktake answers E09000007 --bank idea-stocktake --json
     """
     from stocktake.answer_values import describe_value
-    from stocktake.partnerships import normalise_code
+    from stocktake.cli.common import partnership_code
 
     bank = resolve_bank(bank_ref)
     wave = check_wave(wave)
-    code = normalise_code(code)
-    ws = open_workspace()
+    ws = open_workspace(create=False)
+    code = partnership_code(code, ws)
     responses = [r for r in ws.responses(code, bank.id, wave)
                  if respondent is None or r.key.respondent == respondent.strip()]
     if not responses and ws.find_partnership(code) is None:

@@ -13,13 +13,51 @@ from pathlib import Path
 from typing import Optional
 
 import typer
+from typer.core import TyperGroup
 
 from stocktake import __version__
-from stocktake.cli.common import err_console, render_error, state
+from stocktake.cli.common import err_console, make_output_safe, render_error, state
 from stocktake.errors import StocktakeError
+
+WORKSPACE_FLAGS = ("-w", "--workspace")
+
+
+def hoist_workspace(args: list[str]) -> list[str]:
+    """`-w DIR` (or `--workspace DIR`, `--workspace=DIR`, `-wDIR`) moved before the command, so
+    `stocktake scores -w DIR CODE` works as `stocktake -w DIR scores CODE` does. Nothing after
+    `--` is touched; the last one given wins, as for any option."""
+    front: list[str] = []
+    rest: list[str] = []
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg == "--":
+            rest += args[i:]
+            break
+        if arg in WORKSPACE_FLAGS and i + 1 < len(args):
+            front += ["--workspace", args[i + 1]]
+            i += 2
+            continue
+        if arg.startswith("--workspace="):
+            front += ["--workspace", arg.split("=", 1)[1]]
+        elif arg.startswith("-w") and not arg.startswith("--") and len(arg) > 2:
+            front += ["--workspace", arg[2:]]
+        else:
+            rest.append(arg)
+        i += 1
+    return front + rest
+
+
+class _WorkspaceAnywhere(TyperGroup):
+    """The root command: takes `-w` wherever it is placed on the line."""
+
+    def parse_args(self, ctx, args):
+        return super().parse_args(ctx, hoist_workspace(list(args)))
+
 
 app = typer.Typer(
     name="stocktake",
+    cls=_WorkspaceAnywhere,
     help="Children's services stocktakes and joint reviews: question banks, interviews, maturity "
          "scores and benchmark workbooks.\n\n"
          "Example: stocktake partnerships add E09000007 && stocktake banks list",
@@ -40,12 +78,14 @@ def _version(value: bool) -> None:
 def main(
     workspace: Optional[Path] = typer.Option(
         None, "--workspace", "-w", metavar="DIR",
-        help="Workspace folder. Default: $STOCKTAKE_WORKSPACE, else your user data folder.",
+        help="Workspace folder (may also follow the command name). Default: "
+             "$STOCKTAKE_WORKSPACE, else your user data folder.",
         show_default=False),
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
                                  help="Show the version and exit."),
 ) -> None:
     state.workspace = workspace
+    make_output_safe()
 
 
 # Command groups register themselves on `app`; import order is the order in --help.
@@ -93,6 +133,7 @@ def _check_arguments_are_text(args: list[str]) -> None:
 
 def run() -> None:
     """Console-script entry point: user errors as two plain lines, never a traceback."""
+    make_output_safe()
     try:
         _check_arguments_are_text(sys.argv[1:])
         app(prog_name="stocktake")

@@ -48,7 +48,7 @@ def list_partnerships(as_json: bool = typer.Option(False, "--json", help="Print 
 
     Example: stocktake partnerships list --json
     """
-    found = open_workspace().partnerships()
+    found = open_workspace(create=False).partnerships()
     if as_json:
         print_json([p.to_doc() for p in found])
         return

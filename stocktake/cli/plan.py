@@ -45,13 +45,12 @@ def add(
     Example: stocktake plan add E09000007 -b idea-stocktake --area risk --target Established
     --action "Agree a joint risk register" --owner "Head of service" --due 2027-03-31
     """
-    from stocktake.cli.interview import check_wave
-    from stocktake.partnerships import normalise_code
+    from stocktake.cli.common import check_wave, partnership_code
     from stocktake.reports.action_plan import new_plan_item, plan_item_warnings
 
     bank = resolve_bank(bank_ref)
     wave = check_wave(wave)
-    code = normalise_code(code)
+    code = partnership_code(code)
     ws = open_workspace()
     ws.partnership(code)  # the partnership must be in the workspace
     item = ws.add_plan_item(new_plan_item(bank, code, wave, area=area, target=target,
@@ -75,11 +74,10 @@ def list_plan(
 
     Example: stocktake plan list E09000007 --json
     """
-    from stocktake.cli.interview import check_wave
-    from stocktake.partnerships import normalise_code
+    from stocktake.cli.common import check_wave, partnership_code
     from stocktake.reports.action_plan import REMOVED
 
-    code = normalise_code(code)
+    code = partnership_code(code)
     bank_id = resolve_bank(bank_ref).id if bank_ref else None
     ws = open_workspace()
     ws.partnership(code)
@@ -106,9 +104,9 @@ def list_plan(
 
 
 def _set_status(code: str, item_id: int, status: str) -> None:
-    from stocktake.partnerships import normalise_code
+    from stocktake.cli.common import partnership_code
 
-    code = normalise_code(code)
+    code = partnership_code(code)
     ws = open_workspace()
     ws.partnership(code)
     item = ws.set_plan_status(code, item_id, status)

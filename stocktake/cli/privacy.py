@@ -38,13 +38,14 @@ def privacy_check(
 
     Example: stocktake privacy-check E09000007 --purge --yes
     """
+    from stocktake.cli.common import check_wave, partnership_code
     from stocktake.erasure import find_in_history, find_in_stored_copies
-    from stocktake.partnerships import normalise_code
     from stocktake.privacy import scan_workspace
 
-    workspace = open_workspace()
+    wave = check_wave(wave) if wave is not None else None
+    workspace = open_workspace(create=False)
     if code:
-        code = normalise_code(code)
+        code = partnership_code(code, workspace)
         if not workspace.shard_path(code).exists():
             code = workspace.partnership(code).code  # unknown: says so, with a hint
     if purge and (bank or wave):

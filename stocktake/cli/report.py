@@ -63,10 +63,10 @@ def report_command(
         doc = national_document(ws, bank, wave)
         stem = f"report-national-{bank.id}-{wave}"
     else:
-        from stocktake.partnerships import normalise_code
+        from stocktake.cli.common import partnership_code
         from stocktake.reports.partnership_report import partnership_document
 
-        code = normalise_code(code)
+        code = partnership_code(code)
         doc = partnership_document(ws, bank, wave, code, redact=redact)
         stem = f"report-{code}-{bank.id}-{wave}"
     from stocktake.reports.html import render_html, write_html
@@ -87,14 +87,14 @@ def _target(ws, code: Optional[str], bank_ref: Optional[str], wave: Optional[str
             ) -> tuple[str, str]:
     """The bank and wave meant: as given, else the only (or latest) one answered."""
     from stocktake.exports import export_targets
-    from stocktake.partnerships import normalise_code
+    from stocktake.cli.common import partnership_code
 
     bank_id = resolve_bank(bank_ref).id if bank_ref else None
     if wave is not None:
-        from stocktake.cli.interview import check_wave
+        from stocktake.cli.common import check_wave
 
         wave = check_wave(wave)
-    targets = export_targets(ws, [normalise_code(code)] if code else None, bank_id, wave)
+    targets = export_targets(ws, [partnership_code(code)] if code else None, bank_id, wave)
     if not targets:
         raise StocktakeError(f"nothing to report on in {ws.root}",
                              hint="record answers first, or check --bank and --wave")

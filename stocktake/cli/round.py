@@ -39,7 +39,7 @@ WAVE_HELP = "Wave, e.g. 2026-27. Default: the latest planned round's wave, else 
 
 
 def _round_bank_wave(ws, bank_ref: Optional[str], wave: Optional[str]):
-    from stocktake.cli.interview import check_wave
+    from stocktake.cli.common import check_wave
     from stocktake.round.fieldwork import round_for
 
     bank_ref, wave = round_for(ws, bank_ref, wave)
@@ -74,7 +74,7 @@ def plan(
     Example: stocktake round plan -b idea-stocktake --wave 2026-27 --roles council,health,police
     --per-role 2 --partnerships all --deadline 2027-01-31 --return-to stocktake@example.gov.uk
     """
-    from stocktake.cli.interview import check_wave
+    from stocktake.cli.common import check_wave
     from stocktake.round.fieldwork import plan_round
     from stocktake.round.plan import parse_deadline
 
@@ -137,8 +137,11 @@ def roster_add(
     """
     from stocktake.round.fieldwork import add_to_roster
 
+    from stocktake.cli.common import partnership_code
+
     ws = open_workspace()
     bank, wave = _round_bank_wave(ws, bank_ref, wave)
+    code = partnership_code(code, ws)  # a name works too: "Camden" is E09000007
     entry, warnings = add_to_roster(ws, bank, wave, code, role, respondent, email, organisation)
     console.print(f"Added {escape(entry.respondent)} ({entry.role}) to the roster of "
                   f"{entry.partnership} for {bank.id} {wave}.")
@@ -157,11 +160,11 @@ def roster_remove(
     Example: stocktake roster remove E09000007 --respondent "Designated nurse"
     """
     from stocktake.errors import StocktakeError
-    from stocktake.partnerships import normalise_code
+    from stocktake.cli.common import partnership_code
 
     ws = open_workspace()
     bank, wave = _round_bank_wave(ws, bank_ref, wave)
-    code = normalise_code(code)
+    code = partnership_code(code, ws)
     if not ws.remove_roster_entry(code, respondent, bank.id, wave):
         raise StocktakeError(f"{respondent} is not on the roster of {code} for {bank.id} {wave}",
                              hint=f"see it with `stocktake roster list {code}`")
@@ -179,11 +182,11 @@ def roster_list(
 
     Example: stocktake roster list E09000007 --json
     """
-    from stocktake.partnerships import normalise_code
+    from stocktake.cli.common import partnership_code
 
     ws = open_workspace()
     bank, wave = _round_bank_wave(ws, bank_ref, wave)
-    entries = ws.roster(normalise_code(code) if code else None, bank=bank.id, wave=wave)
+    entries = ws.roster(partnership_code(code, ws) if code else None, bank=bank.id, wave=wave)
     if as_json:
         print_json([e.to_doc() for e in entries])
         return
@@ -219,7 +222,7 @@ def status(
 
     Example: stocktake status --chase chase.csv
     """
-    from stocktake.partnerships import normalise_code
+    from stocktake.cli.common import partnership_code
     from stocktake.round.fieldwork import CHASE_COLUMNS, workspace_status, write_csv
 
     ws = open_workspace()
@@ -227,7 +230,7 @@ def status(
     if xlsx is not None and xlsx.suffix.lower() != ".xlsx":
         raise UsageError(f"{xlsx}: the status workbook is an .xlsx file",
                          hint="give --xlsx a name ending .xlsx")
-    wanted = [normalise_code(c) for c in codes] if codes else None
+    wanted = [partnership_code(c, ws) for c in codes] if codes else None
     result = workspace_status(ws, bank, wave, today=date.today(), codes=wanted)
     if chase is not None:
         write_csv(chase, CHASE_COLUMNS, result.chase())

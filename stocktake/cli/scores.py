@@ -15,18 +15,14 @@ from rich import box
 from rich.table import Table
 from rich.text import Text
 
-from stocktake.cli.common import console, err_console, open_workspace, print_json, resolve_bank
+from stocktake.cli.common import (check_wave, check_wave_order, console, err_console,
+                                  open_workspace, partnership_code, print_json, resolve_bank)
 from stocktake.cli.main import app
 from stocktake.errors import StocktakeError
+from stocktake.score_precision import difference, published
 
 DEFAULT_BANK = "idea-stocktake"
 _EIGHTHS = " ▏▎▍▌▋▊▉"
-
-
-def _default_wave() -> str:
-    from stocktake.responses import current_wave
-
-    return current_wave()
 
 
 BANK_OPTION = typer.Option(DEFAULT_BANK, "--bank", "-b", metavar="BANK",
@@ -51,8 +47,9 @@ def scores_command(
     from stocktake.national import national_benchmark, partnership_scores
 
     bank = resolve_bank(bank_ref)
-    wave = wave or _default_wave()
-    ws = open_workspace()
+    wave = check_wave(wave)
+    ws = open_workspace(create=False)
+    code = partnership_code(code, ws)
     scores = partnership_scores(ws, bank, wave, code)
     from stocktake.cli.evidence import print_self_view_flags, self_view_flags
     flags = self_view_flags(scores.partnership, bank, scores)
@@ -101,9 +98,9 @@ def benchmark_command(
     from stocktake.reference import SMALL_AUTHORITIES
 
     bank = resolve_bank(bank_ref)
-    wave = wave or _default_wave()
+    wave = check_wave(wave)
     groups = read_groups_csv(groups_file) if groups_file is not None else None
-    ws = open_workspace()
+    ws = open_workspace(create=False)
     bench = national_benchmark(ws, bank, wave, region=region, groups=groups,
                                exclude=SMALL_AUTHORITIES if exclude_small else ())
     if bench.count == 0:
@@ -148,12 +145,14 @@ def trend_command(
     from stocktake.benchmark import trend, version_change
     from stocktake.national import partnership_scores
 
+    from_wave, to_wave = check_wave_order(from_wave, to_wave)
     bank = resolve_bank(bank_ref)
     from_bank = resolve_bank(from_bank_ref) if from_bank_ref else bank
     if from_bank.id != bank.id:
         raise StocktakeError(f"--from-bank is bank '{from_bank.id}', not an edition of "
                              f"'{bank.id}'", hint="give an earlier version of the same bank")
-    ws = open_workspace()
+    ws = open_workspace(create=False)
+    code = partnership_code(code, ws)
     before = partnership_scores(ws, from_bank, from_wave, code)
     after = partnership_scores(ws, bank, to_wave, code)
     rows = trend(before, after)
@@ -347,8 +346,8 @@ def _render_league(bench, bank, names: dict[str, str]) -> None:
         if scores.overall is None:
             shown_rank = "–"
         else:
-            if scores.overall != previous:
-                rank, previous = place, scores.overall
+            if published(scores.overall) != previous:
+                rank, previous = place, published(scores.overall)
             shown_rank = str(rank)
         table.add_row(shown_rank, f"{names[scores.partnership]} ({scores.partnership})",
                       bench.regions.get(scores.partnership, "") or "–", _fmt(scores.overall),
@@ -432,11 +431,11 @@ def _fmt(value: float | None) -> str:
 
 
 def _r(value: float | None) -> float | None:
-    return None if value is None else round(value, 2)
+    return published(value)
 
 
 def _change(before: float | None, after: float | None) -> float | None:
-    return after - before if before is not None and after is not None else None
+    return difference(after, before)
 
 
 def _arrow(change: float | None) -> str:

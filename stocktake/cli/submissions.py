@@ -43,7 +43,7 @@ def import_submissions(
 
     Example: stocktake submissions import export.csv kobo.xlsx --bank idea-stocktake --wave 2026-27
     """
-    from stocktake.cli.interview import check_wave
+    from stocktake.cli.common import check_wave
     from stocktake.xlsform.submissions import (partnership_lookup, read_submissions,
                                                store_submissions)
 

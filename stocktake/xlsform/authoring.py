@@ -33,7 +33,7 @@ from typing import Any
 
 from stocktake.errors import StocktakeError
 from stocktake.xlsform.export import (EVIDENCE_SUFFIX, FORM_FIELD, PARTNERSHIP_FIELD,
-                                      RESPONDENT_FIELD)
+                                      RESPONDENT_FIELD, alone_constraint)
 from stocktake.xlsform.relevance import ROLE_FIELD, UnsupportedRelevant, parse_relevant
 
 METADATA_TYPES = {"start", "end", "today", "deviceid", "username", "phonenumber", "simserial",
@@ -151,7 +151,8 @@ class _Reader:
             option = {"row": row, "name": _text(record.get("name")),
                       "label": _text(record.get("label")), "score": record.get("score"),
                       "reported_apart": _text(record.get("reported_apart")).lower() in YES,
-                      "anonymous": _text(record.get("anonymous")).lower() in YES}
+                      "anonymous": _text(record.get("anonymous")).lower() in YES,
+                      "exclusive": _text(record.get("exclusive")).lower() in YES}
             if not name or not option["name"]:
                 self.problem("choices", row, "a choice needs list_name and name")
                 continue
@@ -255,9 +256,12 @@ class _Reader:
                 q["type"] = "choice"
             if q["type"] in ("choice", "multi"):
                 q["options"] = [{"id": o["name"], "label": o["label"],
-                                 "score": _number(o["score"]) if _text(o["score"]) else 0}
+                                 "score": _number(o["score"]) if _text(o["score"]) else 0,
+                                 **({"exclusive": True} if o["exclusive"] else {})}
                                 for o in real]
-            if constraint and constraint != OWN_MULTI_CONSTRAINT:
+            own = alone_constraint([o["name"] for o in options if o["name"] in ("na", "dk")]
+                                   + [o["name"] for o in real if o["exclusive"]])
+            if constraint and constraint not in (OWN_MULTI_CONSTRAINT, own):
                 self.problem("survey", row, f"'{name}': constraint '{constraint}' cannot be "
                                             "expressed in a bank")
         elif base in ("decimal", "integer"):

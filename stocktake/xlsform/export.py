@@ -39,8 +39,10 @@ SURVEY_COLUMNS = ("type", "name", "label", "hint", "required", "relevant", "cons
                   "constraint_message", "calculation", "appearance",
                   "area", "roles", "weight", "scored", "unit", "description",
                   "min_age", "max_age", "notice", "indicators")
-# `reported_apart` and `anonymous` are kept on the role choices, so a bank survives the round trip.
-CHOICES_COLUMNS = ("list_name", "name", "label", "score", "reported_apart", "anonymous")
+# `reported_apart` and `anonymous` are kept on the role choices, `exclusive` on multi options,
+# so a bank survives the round trip.
+CHOICES_COLUMNS = ("list_name", "name", "label", "score", "reported_apart", "anonymous",
+                   "exclusive")
 SETTINGS_COLUMNS = ("form_title", "form_id", "version", "instance_name", "description",
                     "min_coverage", "safeguarding_notice")
 BANDS_COLUMNS = ("label", "min", "colour")
@@ -90,8 +92,8 @@ def xlsform_sheets(bank: Bank, partnerships: Sequence[tuple[str, str]],
     def add(**cells) -> None:
         survey.append([cells.get(c, "") for c in SURVEY_COLUMNS])
 
-    def choice(list_name: str, name: str, label: str, score="") -> None:
-        choices.append([list_name, name, label, score, "", ""])
+    def choice(list_name: str, name: str, label: str, score="", exclusive: bool = False) -> None:
+        choices.append([list_name, name, label, score, "", "", "yes" if exclusive else ""])
 
     add(type="calculate", name=FORM_FIELD, calculation=literal(form_identity(bank)))
     add(type=f"select_one {PARTNERSHIP_FIELD}", name=PARTNERSHIP_FIELD,
@@ -172,16 +174,19 @@ def _question_rows(bank: Bank, q: Question, add, choice) -> None:
             choice(name, str(level), text)
     elif q.type in ("choice", "multi"):
         kind = "select_one" if q.type == "choice" else "select_multiple"
-        constraint = ""
-        if q.type == "multi" and offers_unknown:
-            # "Not applicable" or "Don't know" alone, never beside real options.
-            constraint = ("not((selected(., 'na') or selected(., 'dk')) and "
-                          "count-selected(.) > 1)")
-        add(type=f"{kind} {name}", constraint=constraint,
-            constraint_message="Choose Not applicable or Don't know on its own" if constraint
-            else "", **common)
+        constraint = message = ""
+        if q.type == "multi":
+            # "Not applicable", "Don't know" and exclusive options ("None of these") alone,
+            # never beside other options.
+            exclusive = [o for o in q.options if o.exclusive]
+            alone = (["na", "dk"] if offers_unknown else []) + [o.id for o in exclusive]
+            constraint = alone_constraint(alone)
+            labels = (["Not applicable", "Don't know"] if offers_unknown else []) + \
+                [o.label for o in exclusive]
+            message = f"Choose {' or '.join(labels)} on its own" if labels else ""
+        add(type=f"{kind} {name}", constraint=constraint, constraint_message=message, **common)
         for option in q.options:
-            choice(name, option.id, option.label, _number(option.score))
+            choice(name, option.id, option.label, _number(option.score), option.exclusive)
     elif q.type == "yesno":
         add(type=f"select_one {name}", **common)
         choice(name, "yes", "Yes")
@@ -217,6 +222,15 @@ def _xml_name(ident: str, noun: str) -> str:
         raise StocktakeError(f"{noun} id '{ident}' starts with a digit, which an XLSForm name "
                              "cannot", hint="rename it in the bank (e.g. add a letter in front)")
     return ident
+
+
+def alone_constraint(option_ids: Sequence[str]) -> str:
+    """The XLSForm constraint that lets each of these choices be ticked only on its own ('' for
+    none): ODK and Kobo then refuse "None of these" beside another option, as stocktake does."""
+    if not option_ids:
+        return ""
+    either = " or ".join(f"selected(., {literal(i)})" for i in option_ids)
+    return f"not(({either}) and count-selected(.) > 1)"
 
 
 def _number(value) -> str | float:

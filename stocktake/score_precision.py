@@ -1,0 +1,56 @@
+"""Comparing computed scores at the precision they are published, so equal-looking scores are equal.
+
+A score is published (JSON, workbooks, the national merge) to 2 decimals, and a share (coverage)
+to 4 (a percentage to 2). Two ways of reaching 4/9 x 100 (one respondent's 44.444...4, or the
+mean of 33.33...3 and 55.55...6) differ in the last bit of a float; compared raw, one ranks above
+the other while both read 44.44. Every comparison of computed scores (ranks and quartiles, level
+bands, the divergence threshold, coverage against `min_coverage`, the sign of a trend) goes
+through this module instead, so values equal at the published precision compare equal.
+
+    published(100 * 4 / 9) == published((100 / 3 + 500 / 9) / 2)    # True: both 44.44
+    at_least(24.999, 25)                                               # True: it reads 25.00
+    difference(44.444444444444436, 44.44444444444445)                  # 0.0
+"""
+
+from __future__ import annotations
+
+SCORE_DECIMALS = 2
+SHARE_DECIMALS = 4
+
+
+def _snap(value: float, digits: int) -> float:
+    # Round the 15 significant digits a double holds reliably first, so that 12.345 stored as
+    # 12.3449999... rounds as it reads (to 12.35), the way a spreadsheet shows it.
+    return round(float(f"{value:.15g}"), digits)
+
+
+def published(value: float | None, digits: int = SCORE_DECIMALS) -> float | None:
+    """A score (0-100) as published: rounded to 2 decimals; None stays None."""
+    return None if value is None else _snap(float(value), digits)
+
+
+def published_share(value: float | None) -> float | None:
+    """A share in [0, 1] (coverage) as published: rounded to 4 decimals (a percentage to 2)."""
+    return published(value, SHARE_DECIMALS)
+
+
+def compare(a: float, b: float, digits: int = SCORE_DECIMALS) -> int:
+    """-1, 0 or 1 as a is below, equal to or above b at the published precision."""
+    x, y = _snap(float(a), digits), _snap(float(b), digits)
+    return (x > y) - (x < y)
+
+
+def equal(a: float, b: float, digits: int = SCORE_DECIMALS) -> bool:
+    return compare(a, b, digits) == 0
+
+
+def at_least(value: float, threshold: float, digits: int = SCORE_DECIMALS) -> bool:
+    """value >= threshold at the published precision (bands, divergence, coverage)."""
+    return compare(value, threshold, digits) >= 0
+
+
+def difference(after: float | None, before: float | None) -> float | None:
+    """after - before between published scores: 0.0 when they read the same, never -0.0 noise."""
+    if after is None or before is None:
+        return None
+    return _snap(published(after) - published(before), SCORE_DECIMALS) + 0.0
