@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
 
 from stocktake.banks import Bank
 from stocktake.errors import StocktakeError
+from stocktake.identifiers import shown
 from stocktake.partnerships import Partnership
 from stocktake.responses import ANSWERED, Answer, Moderation, Response, ResponseKey
 from stocktake.seal import (ANSWER_FIELDS, HEADER_FIELDS, MODERATION_FIELDS, RESPONSE_FIELDS,
@@ -240,6 +241,7 @@ def check_returned_workbook(path: Path, shelf: BankShelf, *,
         if name not in sheets:
             raise WorkbookRejected(path, f"sheet '{name}' is missing; send the workbook as "
                                          "stocktake exported it")
+    checked_ids = about_identifiers(path, about)
     bank = _matching_bank(path, about, shelf)
     header = canonical_rows("header", [about])[0]
     answers = canonical_answer_lists(_records(path, sheets["Answers"], ANSWER_FIELDS,
@@ -265,6 +267,12 @@ def check_returned_workbook(path: Path, shelf: BankShelf, *,
     if orphans:
         raise WorkbookRejected(path, "answers of respondents missing from the _responses sheet "
                                      f"({', '.join(sorted(orphans))})")
+    roles = {row[RESPONSE_FIELDS.index("role")] for row in responses}
+    unknown = sorted(r for r in roles if r not in bank.role_ids)
+    if unknown:
+        raise WorkbookRejected(path, f"respondents with roles bank {bank.id} does not have "
+                                     f"({', '.join(shown(r) for r in unknown)})")
+    code, wave = checked_ids["partnership"], checked_ids["wave"]
     return CheckedExport(path, bank.id, wave, partnership_from_about(code, about),
                          header[HEADER_FIELDS.index("exported_at")], responses, answers,
                          moderations)
@@ -292,6 +300,22 @@ def about_values(rows: list[list[Any]]) -> dict[str, Any]:
     for row in rows:
         if len(row) >= 2 and isinstance(row[0], str) and row[0].strip():
             found.setdefault(row[0].strip(), row[1])
+    return found
+
+
+def about_identifiers(path: Path, about: dict[str, Any]) -> dict[str, str]:
+    """The About sheet's bank id, partnership code and wave, each checked as the command line
+    checks them (stocktake.identifiers), since they go on to name files; WorkbookRejected
+    names the first that is not fit."""
+    from stocktake.identifiers import checked_bank_id, checked_code, checked_wave
+
+    found = {}
+    for key, check in (("bank", checked_bank_id), ("partnership", checked_code),
+                       ("wave", checked_wave)):
+        try:
+            found[key] = check(canonical_text(about.get(key)), f"About sheet, {key}")
+        except StocktakeError as exc:
+            raise WorkbookRejected(path, exc.message)
     return found
 
 

@@ -7,15 +7,13 @@
 from __future__ import annotations
 
 import csv
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from stocktake.errors import StocktakeError
+# Codes name files in the workspace: stocktake.identifiers checks them on every route.
+from stocktake.identifiers import OTHER_CODE, is_valid_code  # noqa: F401 - OTHER_CODE re-exported
 from stocktake.reference import authority, is_gss_code
-
-# Codes name files in the workspace, so they stay to safe characters.
-OTHER_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$")
 
 
 @dataclass(frozen=True)
@@ -51,7 +49,7 @@ def partnership_for(code: str, name: str | None = None, region: str | None = Non
                 hint="check the code (E06, E08, E09 or E10 and six digits), or give --name "
                      "(and --region) to record it anyway")
         return Partnership(code, name, region or "", "")
-    if not OTHER_CODE.match(code):
+    if not is_valid_code(code):
         raise StocktakeError(
             f"'{code}' is not a usable partnership code",
             hint="use a GSS code such as E09000007, or letters, digits, '-' and '_' (up to 40)")

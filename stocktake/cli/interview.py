@@ -47,12 +47,12 @@ def check_wave(wave: str | None) -> str:
 
     if wave is None:
         return current_wave()
-    wave = wave.strip()
-    match = WAVE.match(wave)
-    if not match or (int(match.group(1)) + 1) % 100 != int(match.group(2)):
-        raise UsageError(f"'{wave}' is not a wave", hint=f"give a financial year such as "
-                                                         f"{current_wave()}")
-    return wave
+    from stocktake.identifiers import checked_wave
+
+    try:
+        return checked_wave(wave)
+    except StocktakeError as exc:
+        raise UsageError(exc.message, hint=f"give a financial year such as {current_wave()}")
 
 
 def ensure_partnership(ws: Workspace, code: str) -> Partnership:

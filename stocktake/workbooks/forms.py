@@ -372,7 +372,13 @@ def read_form(path: Path, shelf: Any = None, *, reader: str = "calamine") -> Fil
     if canonical_text(about.get("format_version")).strip() != str(FORMAT_VERSION):
         raise StocktakeError(f"{path}: form format {about.get('format_version')} is not one this "
                              "version of stocktake reads")
-    bank_id = canonical_text(about.get("bank")).strip()
+    from stocktake.identifiers import checked_bank_id, checked_code, checked_wave
+
+    # The About sheet's identifiers name files in the workspace: checked as the command line's.
+    where = f"{path}: About sheet"
+    bank_id = checked_bank_id(canonical_text(about.get("bank")), f"{where}, bank")
+    code = checked_code(canonical_text(about.get("partnership")), f"{where}, partnership")
+    wave = checked_wave(canonical_text(about.get("wave")), f"{where}, wave")
     try:
         bank = shelf.get(bank_id)
     except StocktakeError:
@@ -388,8 +394,6 @@ def read_form(path: Path, shelf: Any = None, *, reader: str = "calamine") -> Fil
         raise StocktakeError(f"{path}: sheet '{FORM_SHEET}' is missing",
                              hint="import the form as stocktake created it")
     role = canonical_text(about.get("role")).strip()
-    wave = canonical_text(about.get("wave")).strip()
-    code = canonical_text(about.get("partnership")).strip()
     source = str(path)
     problems: list[str] = []
     try:
