@@ -583,8 +583,10 @@ def output_paths(out: Path, groups: Sequence[tuple[str, str]]) -> list[Path]:
 def merge_workbooks(paths: Sequence[Path], out: Path, *, workspace: "Workspace | None" = None,
                     redact: bool = False, progress: Callable[[Path], None] | None = None,
                     on_files: Callable[[int], None] | None = None,
-                    reader: str = "calamine", workers: int | None = None) -> MergeResult:
-    """Read, check and group the files, write the national workbook(s), optionally import.
+                    reader: str = "calamine", workers: int | None = None,
+                    shared: bool = False) -> MergeResult:
+    """Read, check and group the files, write the national workbook(s) (owner-only unless
+    `shared`), optionally import.
 
     `on_files` hears how many files were found before reading starts (for a progress bar).
     """
@@ -612,7 +614,8 @@ def merge_workbooks(paths: Sequence[Path], out: Path, *, workspace: "Workspace |
         write_national_workbook(path, benchmark, bank,
                                 {wb.partnership.code: wb.partnership for wb in members},
                                 sources=[(wb.partnership.code, wb.path.name, wb.exported_at,
-                                          wb.respondents, wb.answers) for wb in members])
+                                          wb.respondents, wb.answers) for wb in members],
+                                shared=shared)
         result.outputs.append(NationalOutput(bank, wave, path, benchmark))
         result.merged.extend(members)
         if workspace is not None:

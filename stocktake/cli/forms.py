@@ -41,6 +41,10 @@ def create(
                                             "financial year."),
     out: Path = typer.Option(..., "--out", "-o", metavar="PATH.xlsx",
                              help="Where to write the form."),
+    shared: bool = typer.Option(False, "--shared",
+                                help="Let others read the files written (as the umask allows); "
+                                     "by default they are owner-only, as they hold names and "
+                                     "evidence."),
 ) -> None:
     """Write a response form: one row per question asked of ROLE, an answer dropdown and an
     evidence cell each; everything else locked.
@@ -59,7 +63,8 @@ def create(
     code = normalise_code(code)
     ws = open_workspace()
     partnership = ws.find_partnership(code) or partnership_for(code)
-    path = create_form(out, bank, partnership, role, wave, (respondent or "").strip())
+    path = create_form(out, bank, partnership, role, wave, (respondent or "").strip(),
+                       shared=shared)
     asked = len(bank.questions_for_role(role))
     console.print(f"Wrote {escape(str(path))}: {asked} questions of {bank.id} {bank.version} for "
                   f"{escape(partnership.name)} ({partnership.code}), role {role}, wave {wave}.")
@@ -86,13 +91,27 @@ def import_forms(
     stored: list[dict[str, Any]] = []
     refused: list[dict[str, Any]] = [{"file": str(m.path), "reason": m.reason, "details": []}
                                      for m in missing]
-    for path in files:
+    from stocktake.output_files import DiskFull
+
+    not_stored: list[dict[str, Any]] = []
+    for n, path in enumerate(files):
         try:
             form = read_form(path, shelf)
-            ws.save_answers(form.key, list(form.answers), role=form.role, mode="form",
-                            bank_version=form.bank.version, bank_hash=form.bank.hash)
+            # The partnership first: a full disk after it leaves a partnership with no answers
+            # (harmless), never answers of a partnership the index does not list.
             if ws.find_partnership(form.partnership.code) is None:
                 ws.add_partnerships([form.partnership])
+            ws.save_answers(form.key, list(form.answers), role=form.role, mode="form",
+                            bank_version=form.bank.version, bank_hash=form.bank.hash)
+        except DiskFull as exc:
+            # Every later form would fail the same way: say which were stored and which not.
+            not_stored = [{"file": str(p), "reason": "not stored: the disk is full"}
+                          for p in files[n:]]
+            not_stored[0]["reason"] = f"not stored: {exc.message}"
+            refused.extend(not_stored)
+            if not as_json:
+                render_error(exc)
+            break
         except StocktakeError as exc:
             refused.append({"file": str(path), "reason": exc.message, "details": exc.details,
                             "hint": exc.hint})
@@ -115,6 +134,11 @@ def import_forms(
                 table.add_row(escape(Path(row["file"]).name), row["partnership"], row["wave"],
                               escape(row["respondent"]), row["role"], str(row["answers"]))
             console.print(table)
+        if not_stored:
+            err_console.print(f"Stored {len(stored)} form(s) before the disk filled; not "
+                              f"stored ({len(not_stored)}): "
+                              f"{', '.join(escape(Path(r['file']).name) for r in not_stored)}. "
+                              "Free some space and import those again.")
         if refused:
             err_console.print(f"{len(refused)} form(s) refused; nothing from them was stored.")
     if refused:

@@ -77,6 +77,12 @@ def run() -> None:
     except Exception as exc:  # noqa: BLE001 - the last line of defence against tracebacks
         if os.environ.get("STOCKTAKE_DEBUG"):
             raise
+        from stocktake.output_files import DiskFull, is_disk_full
+
+        if is_disk_full(exc):  # a full disk is the machine's state, not a bug
+            full = DiskFull(Path(getattr(exc, "filename", None) or "a file"), exc)
+            render_error(full)
+            sys.exit(full.exit_code)
         err_console.print(f"[bold red]Internal error:[/] {type(exc).__name__}: {exc}")
         err_console.print("[bold]Hint:[/] this is a bug in stocktake; run again with "
                           "STOCKTAKE_DEBUG=1 for the traceback and report it")

@@ -30,6 +30,10 @@ def merge_command(
     redact: bool = typer.Option(False, "--redact",
                                 help="Replace likely personal data in evidence and text answers "
                                      "before storing them."),
+    shared: bool = typer.Option(False, "--shared",
+                                help="Let others read the files written (as the umask allows); "
+                                     "by default they are owner-only, as they hold names and "
+                                     "evidence."),
 ) -> None:
     """Check returned workbooks (About sheet, seal, bank edition), keep the newest export of
     each partnership, and write the national benchmark computed from the merged answers.
@@ -44,7 +48,8 @@ def merge_command(
                          hint="give --out a name ending .xlsx")
     workspace = open_workspace() if into_workspace else None
     if as_json:
-        result = merge_workbooks(paths, out, workspace=workspace, redact=redact)
+        result = merge_workbooks(paths, out, workspace=workspace, redact=redact,
+                                 shared=shared)
     else:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, \
             TimeRemainingColumn
@@ -53,7 +58,7 @@ def merge_command(
                       TimeRemainingColumn(), console=err_console, transient=True) as progress:
             task = progress.add_task("read", total=None)
             result = merge_workbooks(
-                paths, out, workspace=workspace, redact=redact,
+                paths, out, workspace=workspace, redact=redact, shared=shared,
                 on_files=lambda n: progress.update(task, total=n),
                 progress=lambda _path: progress.advance(task))
     if as_json:

@@ -84,6 +84,9 @@ def benchmark_command(
     xlsx: Optional[Path] = typer.Option(None, "--xlsx", metavar="PATH",
                                         help="Also write the benchmark workbook here."),
     as_json: bool = JSON_OPTION,
+    shared: bool = typer.Option(False, "--shared",
+                                help="Let others read the --xlsx workbook (as the umask "
+                                     "allows); by default it is owner-only."),
 ) -> None:
     """Compare every partnership of a bank and wave: each area's distribution (a box plot of
     min, Q1, median, Q3, max, as Excel's QUARTILE.INC) and a league table by overall score.
@@ -104,7 +107,7 @@ def benchmark_command(
                              hint="leave out --exclude-small or --region")
     partnerships = {p.code: p for p in ws.partnerships()}
     if xlsx is not None:
-        written = _write_workbook(xlsx, bench, bank, partnerships)
+        written = _write_workbook(xlsx, bench, bank, partnerships, shared=shared)
         (err_console if as_json else console).print(f"Wrote the benchmark workbook to {written}")
     if as_json:
         print_json(bench.to_json())
@@ -352,10 +355,10 @@ def _at(value: float, width: int) -> int:
 # ---------------------------------------------------------------- shared helpers
 
 
-def _write_workbook(path: Path, bench, bank, partnerships) -> Path:
+def _write_workbook(path: Path, bench, bank, partnerships, shared: bool = False) -> Path:
     from stocktake.workbooks.benchmark import write_benchmark_workbook
 
-    result = write_benchmark_workbook(Path(path), bench, bank, partnerships)
+    result = write_benchmark_workbook(Path(path), bench, bank, partnerships, shared=shared)
     return Path(result) if isinstance(result, (str, Path)) else Path(path)
 
 

@@ -52,17 +52,19 @@ Source = tuple[str, str, str, int, int]
 
 
 def write_benchmark_workbook(path: Path, benchmark: "Benchmark", bank: "Bank",
-                             partnerships: Mapping[str, "Partnership"]) -> Path:
-    """Write the benchmark workbook to `path`, atomically; returns the path."""
-    return save_workbook(benchmark_workbook(benchmark, bank, partnerships), Path(path))
+                             partnerships: Mapping[str, "Partnership"], *,
+                             shared: bool = False) -> Path:
+    """Write the benchmark workbook to `path`, atomically, owner-only unless `shared`."""
+    return save_workbook(benchmark_workbook(benchmark, bank, partnerships), Path(path),
+                         shared=shared)
 
 
 def write_national_workbook(path: Path, benchmark: "Benchmark", bank: "Bank",
                             partnerships: Mapping[str, "Partnership"],
-                            sources: Sequence[Source]) -> Path:
+                            sources: Sequence[Source], *, shared: bool = False) -> Path:
     """The benchmark workbook of a national merge, with a `Sources` sheet of the files merged."""
     wb = benchmark_workbook(benchmark, bank, partnerships, sources=sources)
-    return save_workbook(wb, Path(path))
+    return save_workbook(wb, Path(path), shared=shared)
 
 
 def benchmark_workbook(benchmark: "Benchmark", bank: "Bank",

@@ -152,8 +152,9 @@ def _num(value: Any) -> str:
 
 
 def create_form(path: Path, bank: Bank, partnership: Partnership, role: str, wave: str,
-                respondent: str = "") -> Path:
-    """Write a response form for one role of one partnership; returns the path."""
+                respondent: str = "", *, shared: bool = False) -> Path:
+    """Write a response form for one role of one partnership (owner-only unless `shared`);
+    returns the path."""
     from stocktake.workbooks.styles import save_workbook
 
     bank.role(role)
@@ -162,7 +163,7 @@ def create_form(path: Path, bank: Bank, partnership: Partnership, role: str, wav
         raise StocktakeError(f"bank {bank.id} asks role '{role}' no questions",
                              hint=f"choose another role: {', '.join(bank.role_ids)}")
     return save_workbook(form_workbook(bank, partnership, role, wave, respondent, questions),
-                         Path(path))
+                         Path(path), shared=shared)
 
 
 def form_workbook(bank: Bank, partnership: Partnership, role: str, wave: str, respondent: str,

@@ -49,9 +49,10 @@ TEXT_COLUMNS = {"partnership", "respondent", "role", "area", "question", "questi
                 "bank_hash", "started_at", "updated_at", "reason", "moderated_at"}
 
 
-def write_partnership_workbook(path: Path, export: "PartnershipExport") -> Path:
+def write_partnership_workbook(path: Path, export: "PartnershipExport", *,
+                               shared: bool = False) -> Path:
     """Write the workbook to `path` (atomically: a reader never sees half a file)."""
-    return save_workbook(partnership_workbook(export), Path(path))
+    return save_workbook(partnership_workbook(export), Path(path), shared=shared)
 
 
 def partnership_workbook(export: "PartnershipExport") -> Workbook:
