@@ -242,10 +242,11 @@ def export_stem(code: str, bank_id: str, wave: str) -> str:
 
 
 def write_export(export: PartnershipExport, fmt: str, out_dir: Path, *,
-                 shared: bool = False) -> list[Path]:
+                 shared: bool = False, key: bytes | None = None) -> list[Path]:
     """Write one partnership's export in `fmt` into `out_dir`; returns the files written.
 
-    Owner-only unless `shared`; each file whole or not at all (stocktake.output_files)."""
+    Owner-only unless `shared`; each file whole or not at all (stocktake.output_files). With
+    `key`, a workbook carries a keyed seal (stocktake.seal) beside the plain one."""
     if fmt not in FORMATS:
         raise StocktakeError(f"unknown format '{fmt}'", hint=f"use one of {', '.join(FORMATS)}")
     out_dir = Path(out_dir)
@@ -253,7 +254,8 @@ def write_export(export: PartnershipExport, fmt: str, out_dir: Path, *,
     if fmt == "xlsx":
         from stocktake.workbooks.partnership import write_partnership_workbook
 
-        return [write_partnership_workbook(out_dir / f"{stem}.xlsx", export, shared=shared)]
+        return [write_partnership_workbook(out_dir / f"{stem}.xlsx", export, shared=shared,
+                                           key=key)]
     answers, scores = export.answer_rows(), export.score_rows()
     if fmt == "csv":
         files = [(out_dir / f"{stem}.csv", csv_bytes(ANSWER_COLUMNS, answers)),

@@ -27,7 +27,7 @@ from stocktake.partnerships import Partnership
 from stocktake.responses import ANSWERED, Answer, Moderation, Response, ResponseKey
 from stocktake.seal import (ANSWER_FIELDS, HEADER_FIELDS, MODERATION_FIELDS, RESPONSE_FIELDS,
                             canonical_answer_lists, canonical_lists, canonical_rows,
-                            canonical_text, seal_of)
+                            canonical_text, seal_matches, seal_of)
 
 if TYPE_CHECKING:
     from stocktake.benchmark import Benchmark
@@ -206,18 +206,20 @@ class BankShelf:
 
 
 def read_returned_workbook(path: Path, shelf: BankShelf | None = None, *,
-                           reader: str = "calamine") -> ReturnedWorkbook:
+                           reader: str = "calamine", key: bytes | None = None
+                           ) -> ReturnedWorkbook:
     """Read, check and score one partnership export; WorkbookRejected says why it cannot be
     used."""
     shelf = shelf or BankShelf()
-    return scored_workbook(check_returned_workbook(path, shelf, reader=reader), shelf)
+    return scored_workbook(check_returned_workbook(path, shelf, reader=reader, key=key), shelf)
 
 
-def check_returned_workbook(path: Path, shelf: BankShelf, *,
-                            reader: str = "calamine") -> CheckedExport:
+def check_returned_workbook(path: Path, shelf: BankShelf, *, reader: str = "calamine",
+                            key: bytes | None = None) -> CheckedExport:
     """Every check a returned workbook must pass, in the order that gives the clearest reason:
     a safe workbook file, a stocktake export, this machine's edition of its bank, the sheets
-    it needs, an intact seal, rows of one partnership."""
+    it needs, an intact seal (and, with `key`, an intact keyed seal made with that key), rows
+    of one partnership."""
     from stocktake.file_checks import check_workbook_file
     from stocktake.workbook_reader import MissingSheet, read_sheets
 
@@ -257,6 +259,17 @@ def check_returned_workbook(path: Path, shelf: BankShelf, *,
     if seal_of(header, responses, answers, moderations) != seal:
         raise WorkbookRejected(path, "seal broken: the answer data was edited after export "
                                      "(it no longer matches the seal in About)")
+    if key is not None:
+        keyed = canonical_text(about.get("keyed_seal")).strip()
+        if not keyed:
+            raise WorkbookRejected(path, "no keyed seal in the About sheet: it was exported "
+                                         "without the national team's key, so a deliberate "
+                                         "edit could not be told; ask for an export made with "
+                                         "`stocktake export --key`")
+        if not seal_matches(seal_of(header, responses, answers, moderations, key=key), keyed):
+            raise WorkbookRejected(path, "keyed seal broken: the answer data was changed after "
+                                         "export and its plain seal recomputed, or it was "
+                                         "sealed with another key")
     code, wave = header[HEADER_FIELDS.index("partnership")], header[HEADER_FIELDS.index("wave")]
     others = {row[0] for row in answers} | {row[0] for row in responses}
     others.discard(code)
@@ -449,6 +462,7 @@ def _rebuild_moderation(bank_id: str, wave: str, code: str, row: list[str]) -> M
 def read_workbooks(paths: Sequence[Path], *, shelf: BankShelf | None = None,
                    progress: Callable[[Path], None] | None = None,
                    reader: str = "calamine", workers: int | None = None,
+                   key: bytes | None = None,
                    ) -> tuple[list[ReturnedWorkbook], list[Rejected]]:
     """Read every file; each is either a ReturnedWorkbook or a Rejected with its reason.
 
@@ -461,7 +475,7 @@ def read_workbooks(paths: Sequence[Path], *, shelf: BankShelf | None = None,
         workers = min(os.cpu_count() or 1, MAX_WORKERS) if len(paths) >= PARALLEL_FROM else 1
     read: list[ReturnedWorkbook] = []
     rejected: list[Rejected] = []
-    for path, outcome in _outcomes(paths, shelf, reader, workers):
+    for path, outcome in _outcomes(paths, shelf, reader, workers, key):
         if isinstance(outcome, Rejected):
             rejected.append(outcome)
         else:
@@ -475,10 +489,11 @@ PARALLEL_FROM = 16
 MAX_WORKERS = 8
 
 
-def _outcomes(paths: Sequence[Path], shelf: BankShelf, reader: str, workers: int):
+def _outcomes(paths: Sequence[Path], shelf: BankShelf, reader: str, workers: int,
+              key: bytes | None = None):
     if workers <= 1 or len(paths) < 2:
         for path in paths:
-            yield path, _scored(_read_in(Path(path), shelf, reader), shelf)
+            yield path, _scored(_read_in(Path(path), shelf, reader, key), shelf)
         return
     import multiprocessing
 
@@ -491,17 +506,17 @@ def _outcomes(paths: Sequence[Path], shelf: BankShelf, reader: str, workers: int
     _WORKER_SHELF = shelf  # forked workers inherit the banks already found
     try:
         with context.Pool(workers) as pool:
-            jobs = [(str(p), reader) for p in paths]
+            jobs = [(str(p), reader, key) for p in paths]
             for path, outcome in zip(paths, pool.imap(_read_in_worker, jobs, chunksize=chunk)):
                 yield path, _scored(outcome, shelf)
     finally:
         _WORKER_SHELF = None
 
 
-def _read_in(path: Path, shelf: BankShelf,
-             reader: str) -> tuple[CheckedExport, "PartnershipScores | None"] | Rejected:
+def _read_in(path: Path, shelf: BankShelf, reader: str, key: bytes | None = None
+             ) -> tuple[CheckedExport, "PartnershipScores | None"] | Rejected:
     try:
-        return check_returned_workbook(path, shelf, reader=reader), None
+        return check_returned_workbook(path, shelf, reader=reader, key=key), None
     except WorkbookRejected as exc:
         return Rejected(exc.path, exc.reason)
     except StocktakeError as exc:
@@ -523,15 +538,15 @@ def _scored(outcome: Any, shelf: BankShelf) -> ReturnedWorkbook | Rejected:
 _WORKER_SHELF: BankShelf | None = None
 
 
-def _read_in_worker(job: tuple[str, str]) -> Any:
+def _read_in_worker(job: tuple[str, str, bytes | None]) -> Any:
     """In a worker: check and score one file. What goes back is the checked rows (lists of
     text) and the scores; pickling thousands of frozen Answer objects instead would cost more
     than the worker saves, so the parent rebuilds responses only if it stores them."""
     global _WORKER_SHELF
     if _WORKER_SHELF is None:
         _WORKER_SHELF = BankShelf()
-    path, reader = job
-    outcome = _read_in(Path(path), _WORKER_SHELF, reader)
+    path, reader, key = job
+    outcome = _read_in(Path(path), _WORKER_SHELF, reader, key)
     if isinstance(outcome, Rejected):
         return outcome
     checked = outcome[0]
@@ -584,7 +599,7 @@ def merge_workbooks(paths: Sequence[Path], out: Path, *, workspace: "Workspace |
                     redact: bool = False, progress: Callable[[Path], None] | None = None,
                     on_files: Callable[[int], None] | None = None,
                     reader: str = "calamine", workers: int | None = None,
-                    shared: bool = False) -> MergeResult:
+                    shared: bool = False, key: bytes | None = None) -> MergeResult:
     """Read, check and group the files, write the national workbook(s) (owner-only unless
     `shared`), optionally import.
 
@@ -596,7 +611,8 @@ def merge_workbooks(paths: Sequence[Path], out: Path, *, workspace: "Workspace |
     files, missing = collect_files(paths, skip=[out])
     if on_files is not None:
         on_files(len(files))
-    read, rejected = read_workbooks(files, progress=progress, reader=reader, workers=workers)
+    read, rejected = read_workbooks(files, progress=progress, reader=reader, workers=workers,
+                                    key=key)
     kept, duplicates = newest_exports(read)
     named = {Path(p).resolve() for p in paths}
     skipped = [r for r in rejected

@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import List
+from typing import List, Optional
 
 import typer
 from rich.markup import escape
@@ -34,6 +34,11 @@ def merge_command(
                                 help="Let others read the files written (as the umask allows); "
                                      "by default they are owner-only, as they hold names and "
                                      "evidence."),
+    key_file: Optional[Path] = typer.Option(
+        None, "--key", metavar="FILE",
+        help="The national team's seal key (default: $STOCKTAKE_SEAL_KEY, if set): "
+             "then every workbook must carry a keyed seal made with it, so a deliberate edit is "
+             "refused too."),
 ) -> None:
     """Check returned workbooks (About sheet, seal, bank edition), keep the newest export of
     each partnership, and write the national benchmark computed from the merged answers.
@@ -46,10 +51,13 @@ def merge_command(
     if out.suffix.lower() != ".xlsx":
         raise UsageError(f"{out}: the national workbook is an .xlsx file",
                          hint="give --out a name ending .xlsx")
+    from stocktake.seal import seal_key
+
+    key = seal_key(key_file)
     workspace = open_workspace() if into_workspace else None
     if as_json:
         result = merge_workbooks(paths, out, workspace=workspace, redact=redact,
-                                 shared=shared)
+                                 shared=shared, key=key)
     else:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, \
             TimeRemainingColumn
@@ -58,7 +66,7 @@ def merge_command(
                       TimeRemainingColumn(), console=err_console, transient=True) as progress:
             task = progress.add_task("read", total=None)
             result = merge_workbooks(
-                paths, out, workspace=workspace, redact=redact, shared=shared,
+                paths, out, workspace=workspace, redact=redact, shared=shared, key=key,
                 on_files=lambda n: progress.update(task, total=n),
                 progress=lambda _path: progress.advance(task))
     if as_json:

@@ -214,6 +214,12 @@ def form_workbook(bank: Bank, partnership: Partnership, role: str, wave: str, re
     widths = {1: 5, 2: 16, 3: 44, 4: 36, 5: 48, 6: 30, 7: 36, 8: 30}
 
     validations: dict[tuple, Any] = {}
+    # The cells of each validation, set once at the end: openpyxl's `add` checks every range
+    # already held, which made a 20,000-question form take minutes (quadratic).
+    cells: dict[tuple, list[str]] = {}
+    # The cells of each validation, set once at the end: openpyxl's `add` checks every range
+    # already held, which made a 20,000-question form take minutes (quadratic).
+    cells: dict[tuple, list[str]] = {}
     list_col = 0
     row = HEADER_ROW
     placed: list[tuple[int, str]] = []
@@ -230,7 +236,8 @@ def form_workbook(bank: Bank, partnership: Partnership, role: str, wave: str, re
                 ws.cell(row=row, column=col).fill = LABEL_FILL
                 ws.cell(row=row, column=col).border = BOX
             cell.font = LABEL_FONT
-            ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=7)
+            # Not merged across: the title overflows into the empty cells beside it, and each
+            # openpyxl merge checks every merge before it (quadratic in the number of areas).
         row += 1
         number += 1
         text = question.text + (" (required)" if question.required else "")
@@ -274,7 +281,7 @@ def form_workbook(bank: Bank, partnership: Partnership, role: str, wave: str, re
                     error="Choose an answer from the list (or leave the cell empty).",
                     showInputMessage=True, promptTitle="Answer",
                     prompt="Choose from the list.")
-            validations[key].add(answer_ref)
+            cells.setdefault(key, []).append(answer_ref)
         elif question.type == "number" and (question.min is not None or question.max is not None):
             low = _num(question.min) if question.min is not None else None
             high = _num(question.max) if question.max is not None else None
@@ -290,15 +297,19 @@ def form_workbook(bank: Bank, partnership: Partnership, role: str, wave: str, re
                     error=allowed_answers_text(question) + ". Keep it anyway?",
                     showInputMessage=True, promptTitle="A number",
                     prompt=allowed_answers_text(question))
-            validations[key].add(answer_ref)
+            cells.setdefault(key, []).append(answer_ref)
         elif question.type == "multi":
-            key = ("multi", question.id)
-            validations[key] = DataValidation(
-                type=None, allow_blank=True, showErrorMessage=False,
-                showInputMessage=True, promptTitle="Option ids",
-                prompt="Type option ids separated by ; as listed in Allowed answers.")
-            validations[key].add(answer_ref)
-    for validation in validations.values():
+            key = ("multi",)
+            if key not in validations:
+                validations[key] = DataValidation(
+                    type=None, allow_blank=True, showErrorMessage=False,
+                    showInputMessage=True, promptTitle="Option ids",
+                    prompt="Type option ids separated by ; as listed in Allowed answers.")
+            cells.setdefault(key, []).append(answer_ref)
+    from openpyxl.worksheet.cell_range import MultiCellRange
+
+    for key, validation in validations.items():
+        validation.sqref = MultiCellRange(" ".join(cells[key]))
         ws.add_data_validation(validation)
 
     set_widths(ws, widths)
@@ -321,15 +332,18 @@ def form_workbook(bank: Bank, partnership: Partnership, role: str, wave: str, re
         ("role", role), ("respondent", respondent), ("created_at", created),
         ("questions", str(len(placed))),
     ]
+    # Rows counted here, not read from `max_row`, which scans every cell (quadratic).
+    at = 0
     for key, value in about_rows:
-        about.append([None, None])
-        set_text_cell(about.cell(row=about.max_row, column=1), key)
-        set_text_cell(about.cell(row=about.max_row, column=2), value)
-    about.append([None, None])
-    about.append(["row", "question"])
+        at += 1
+        set_text_cell(about.cell(row=at, column=1), key)
+        set_text_cell(about.cell(row=at, column=2), value)
+    at += 2
+    about.cell(row=at, column=1).value, about.cell(row=at, column=2).value = "row", "question"
     for r, qid in placed:
-        about.append([r, None])
-        set_text_cell(about.cell(row=about.max_row, column=2), qid)
+        at += 1
+        about.cell(row=at, column=1).value = r
+        set_text_cell(about.cell(row=at, column=2), qid)
     about.protection.sheet = True
     lists.protection.sheet = True
     return wb
