@@ -257,6 +257,13 @@ def check_returned_workbook(path: Path, shelf: BankShelf, *, reader: str = "cala
     if not seal:
         raise WorkbookRejected(path, "no seal in the About sheet")
     if seal_of(header, responses, answers, moderations) != seal:
+        from stocktake.workbook_reader import formula_reason, formulas_without_values
+
+        # A formula nobody calculated reads as empty: say so, not "edited".
+        unsaved = formulas_without_values(path, ["About", "Answers", "_responses",
+                                                 "_moderations"])
+        if unsaved:
+            raise WorkbookRejected(path, formula_reason(unsaved))
         raise WorkbookRejected(path, "seal broken: the answer data was edited after export "
                                      "(it no longer matches the seal in About)")
     if key is not None:

@@ -280,3 +280,13 @@ def test_no_input_file_makes_stocktake_write_outside_the_workspace_or_out(
     roots = [Path(os.path.realpath(p)) for p in (ws_dir, out_dir, scratch)]
     outside = [p for p in written if not _inside(p, roots)]
     assert outside == [], (route, key, value, outside)
+
+
+@pytest.mark.parametrize("given", ["exports/E09000007-mini-2026-27.json", "../E09000007",
+                                   "/etc/passwd", "E09000007.json"])
+def test_export_given_a_file_path_for_a_code_is_refused_as_not_a_code(cli, workspace,
+                                                                     mini_bank, given):
+    fill_mini(workspace, mini_bank, ("E09000007",))
+    result = cli("export", given, workspace=workspace.root)
+    assert result.exit_code == 2
+    assert f"'{given}' is not a usable partnership code" in result.stderr

@@ -76,9 +76,14 @@ def export_command(
         shelf = BankShelf([chosen])
     codes = None
     if code is not None:
-        from stocktake.partnerships import normalise_code
+        from stocktake.identifiers import checked_code
 
-        codes = [normalise_code(code)]
+        # A code names files; a path given by mistake is refused, never read or written.
+        try:
+            codes = [checked_code(code)]
+        except StocktakeError as exc:
+            raise UsageError(exc.message, hint="give the partnership's code, e.g. E09000007 "
+                                               "(`stocktake partnerships list` shows them)")
     targets = export_targets(ws, codes, chosen.id if chosen else None, wave)
     if not targets:
         raise StocktakeError(f"nothing to export in {ws.root}",

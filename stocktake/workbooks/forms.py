@@ -469,6 +469,11 @@ def read_form(path: Path, shelf: Any = None, *, reader: str = "calamine") -> Fil
     except StocktakeError as exc:
         problems.extend(exc.details or [exc.message])
     problems.extend(_missing_required(bank, role, rows, expected, source))
+    from stocktake.workbook_reader import formulas_without_values
+
+    problems.extend(f"{source}: {ref}: holds a formula with no saved value (it reads as empty); "
+                    "open and save the form in Excel or LibreOffice, or type the value"
+                    for ref in formulas_without_values(path, [FORM_SHEET]))
     problems.sort(key=_row_of)
     if problems:
         raise StocktakeError(f"{path}: {len(problems)} problem(s); nothing from this form was "
