@@ -148,21 +148,41 @@ class MergeResult:
 # ---------------------------------------------------------------- finding files
 
 
-def collect_files(paths: Sequence[Path], skip: Iterable[Path] = ()) -> tuple[list[Path],
-                                                                           list[Rejected]]:
-    """Files named, and the workbooks inside folders named (recursively), each once, in order.
+# Spreadsheets and data files a return may arrive as, that stocktake does not read: each one met
+# in a folder is refused with what to do, never passed over without a word.
+OTHER_SPREADSHEETS = {
+    ".ods": "an OpenDocument spreadsheet (LibreOffice's own format)",
+    ".fods": "a flat OpenDocument spreadsheet",
+    ".xls": "an Excel 97-2003 workbook",
+    ".xlsb": "an Excel binary workbook",
+    ".numbers": "an Apple Numbers spreadsheet",
+    ".gnumeric": "a Gnumeric spreadsheet",
+    ".csv": "a CSV file",
+    ".tsv": "a tab-separated file",
+}
+SAVE_AS_XLSX = "open it and save it as an Excel workbook (.xlsx), then add it again"
 
-    Office's lock files (`~$name.xlsx`) and hidden files inside folders are passed over; a path
-    that does not exist is refused at once.
+
+def collect_files(paths: Sequence[Path], skip: Iterable[Path] = ()
+                  ) -> tuple[list[Path], list[Rejected], list[Rejected]]:
+    """(files to read, refused, passed over) from the files and folders named.
+
+    Folders are searched recursively (sub-folders too). A workbook (.xlsx, .xlsm, ...) is read;
+    a spreadsheet in a format stocktake does not read (.ods, .xls, .xlsb, .numbers, .csv...)
+    is refused with what to do; an Office or LibreOffice lock file (`~$x.xlsx`,
+    `.~lock.x.xlsx#`), a hidden file, and any other file are passed over, each with its reason,
+    so every file in the folder is accounted for. A path that does not exist is refused at once.
+    A file named directly is always read (its checks give the reason if it is no workbook).
     """
-    skipped = {Path(p).resolve() for p in skip}
+    skipped_paths = {Path(p).resolve() for p in skip}
     found: list[Path] = []
-    missing: list[Rejected] = []
+    refused: list[Rejected] = []
+    passed: list[Rejected] = []
     seen: set[Path] = set()
 
     def add(path: Path) -> None:
         resolved = path.resolve()
-        if resolved in seen or resolved in skipped:
+        if resolved in seen or resolved in skipped_paths:
             return
         seen.add(resolved)
         found.append(path)
@@ -171,15 +191,32 @@ def collect_files(paths: Sequence[Path], skip: Iterable[Path] = ()) -> tuple[lis
         path = Path(raw)
         if path.is_dir():
             for child in sorted(path.rglob("*")):
-                name = child.name
-                if child.is_file() and child.suffix.lower() in WORKBOOK_SUFFIXES and \
-                        not name.startswith(("~$", ".")):
+                if not child.is_file() or child.resolve() in skipped_paths:
+                    continue
+                name, suffix = child.name, child.suffix.lower()
+                if name.startswith("~$") or name.startswith(".~lock."):
+                    passed.append(Rejected(child, "a lock file left by Excel or LibreOffice "
+                                                  "while a workbook is open; passed over (close "
+                                                  "the workbook if its return is missing)"))
+                elif name.startswith("."):
+                    passed.append(Rejected(child, "a hidden file; passed over"))
+                elif suffix in WORKBOOK_SUFFIXES and suffix != ".xls":
                     add(child)
+                elif suffix in OTHER_SPREADSHEETS:
+                    refused.append(Rejected(child, f"{OTHER_SPREADSHEETS[suffix]}, which "
+                                                   f"stocktake does not read: {SAVE_AS_XLSX}"))
+                else:
+                    passed.append(Rejected(child, "not a spreadsheet; passed over"))
         elif path.exists():
-            add(path)
+            suffix = path.suffix.lower()
+            if suffix in OTHER_SPREADSHEETS:
+                refused.append(Rejected(path, f"{OTHER_SPREADSHEETS[suffix]}, which stocktake "
+                                              f"does not read: {SAVE_AS_XLSX}"))
+            else:
+                add(path)
         else:
-            missing.append(Rejected(path, "no such file or folder"))
-    return found, missing
+            refused.append(Rejected(path, "no such file or folder"))
+    return found, refused, passed
 
 
 # ---------------------------------------------------------------- reading one workbook
@@ -615,7 +652,7 @@ def merge_workbooks(paths: Sequence[Path], out: Path, *, workspace: "Workspace |
     from stocktake.workbooks.benchmark import write_national_workbook
 
     out = Path(out)
-    files, missing = collect_files(paths, skip=[out])
+    files, missing, passed_over = collect_files(paths, skip=[out])
     if on_files is not None:
         on_files(len(files))
     read, rejected = read_workbooks(files, progress=progress, reader=reader, workers=workers,
@@ -625,7 +662,8 @@ def merge_workbooks(paths: Sequence[Path], out: Path, *, workspace: "Workspace |
     skipped = [r for r in rejected
                if r.reason == BENCHMARK_REASON and r.path.resolve() not in named]
     rejected = [r for r in rejected if r not in skipped]
-    result = MergeResult(rejected=missing + rejected + duplicates, skipped=skipped)
+    result = MergeResult(rejected=missing + rejected + duplicates,
+                         skipped=passed_over + skipped)
     groups: dict[tuple[str, str], list[ReturnedWorkbook]] = defaultdict(list)
     for wb in kept:
         groups[(wb.bank.id, wb.wave)].append(wb)

@@ -78,14 +78,17 @@ def import_forms(
     as_json: bool = typer.Option(False, "--json", help="Print the outcome as JSON only."),
 ) -> None:
     """Check each filled form whole and store its answers (mode "form"); a form with any bad
-    cell is stored not at all, and the other forms go on. Exit 1 if any form was refused.
+    cell is stored not at all, and the other forms go on. Exit 1 if any form was refused. In
+    folders (and sub-folders), a spreadsheet in another format (.ods, .xls, .xlsb, .numbers,
+    .csv) is refused with what to do; lock files, hidden and other files are listed as passed
+    over and do not change the exit code, as in `merge`.
 
     Example: stocktake forms import returns/camden-council.xlsx returns/camden-health.xlsx
     """
     from stocktake.merge import BankShelf, collect_files
     from stocktake.workbooks.forms import read_form
 
-    files, missing = collect_files(paths)
+    files, missing, passed_over = collect_files(paths)
     ws = open_workspace()
     shelf = BankShelf()
     stored: list[dict[str, Any]] = []
@@ -122,10 +125,16 @@ def import_forms(
                        "bank": form.bank.id, "wave": form.wave, "respondent": form.respondent,
                        "role": form.role, "answers": len(form.answers)})
     if as_json:
-        print_json({"stored": stored, "refused": refused})
+        print_json({"stored": stored, "refused": refused,
+                    "skipped": [{"file": str(s.path), "reason": s.reason}
+                                for s in passed_over]})
     else:
         for item in refused[:len(missing)]:
-            err_console.print(f"[bold red]Error:[/] {escape(item['file'])}: {item['reason']}")
+            err_console.print(f"[bold red]Error:[/] {escape(item['file'])}: "
+                              f"{escape(item['reason'])}")
+        for item in passed_over:
+            err_console.print(f"[bold]Passed over:[/] {escape(str(item.path))}: "
+                              f"{escape(item.reason)}")
         if stored:
             table = Table(title="Forms imported", title_justify="left")
             for name in ("file", "partnership", "wave", "respondent", "role", "answers"):

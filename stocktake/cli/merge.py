@@ -42,7 +42,11 @@ def merge_command(
 ) -> None:
     """Check returned workbooks (About sheet, seal, bank edition), keep the newest export of
     each partnership, and write the national benchmark computed from the merged answers.
-    Refused files are listed with their reason; exit 1 if any was refused.
+    Refused files are listed with their reason; exit 1 if any was refused. In folders (and
+    sub-folders), a spreadsheet in another format (.ods, .xls, .xlsb, .numbers, .csv) is
+    refused with what to do; lock files, hidden files and other files are listed as passed
+    over and do not change the exit code. With a key (--key or $STOCKTAKE_SEAL_KEY), every
+    workbook must carry a keyed seal made with it.
 
     Example: stocktake merge returns/ --out national.xlsx
     """
@@ -97,10 +101,10 @@ def _render(result, into_workspace: bool) -> None:
     for item in result.rejected:
         err_console.print(f"[bold red]Refused:[/] {escape(str(item.path))}: "
                           f"{escape(item.reason)}")
-    if result.skipped:
-        names = ", ".join(escape(r.path.name) for r in result.skipped)
-        err_console.print(f"Passed over {len(result.skipped)} benchmark workbook(s) found in the "
-                          f"folders: {names}.")
+    # Every file met in the folders is accounted for, the ones not read too.
+    for item in result.skipped:
+        err_console.print(f"[bold]Passed over:[/] {escape(str(item.path))}: "
+                          f"{escape(item.reason)}")
     for output in result.outputs:
         console.print(f"Wrote {escape(str(output.path))}: {output.benchmark.count} partnerships, "
                       f"{output.bank.id} {output.bank.version}, wave {output.wave}.")
