@@ -202,6 +202,9 @@ def collect_files(paths: Sequence[Path], skip: Iterable[Path] = ()
                     passed.append(Rejected(child, "a hidden file; passed over"))
                 elif suffix in WORKBOOK_SUFFIXES and suffix != ".xls":
                     add(child)
+                elif suffix == ".csv" and _is_tidy_export(child):
+                    passed.append(Rejected(child, "a tidy CSV written by `stocktake export`, "
+                                                  "not a return; passed over"))
                 elif suffix in OTHER_SPREADSHEETS:
                     refused.append(Rejected(child, f"{OTHER_SPREADSHEETS[suffix]}, which "
                                                    f"stocktake does not read: {SAVE_AS_XLSX}"))
@@ -217,6 +220,18 @@ def collect_files(paths: Sequence[Path], skip: Iterable[Path] = ()
         else:
             refused.append(Rejected(path, "no such file or folder"))
     return found, refused, passed
+
+
+def _is_tidy_export(path: Path) -> bool:
+    """Whether a CSV's header is that of stocktake's own tidy export (answers or scores)."""
+    from stocktake.exports import ANSWER_COLUMNS, SCORE_COLUMNS
+
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            first = handle.readline(4096).strip()
+    except (OSError, UnicodeDecodeError):
+        return False
+    return first in (",".join(ANSWER_COLUMNS), ",".join(SCORE_COLUMNS))
 
 
 # ---------------------------------------------------------------- reading one workbook

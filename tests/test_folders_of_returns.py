@@ -120,3 +120,18 @@ def test_a_spreadsheet_named_directly_in_another_format_is_refused_with_what_to_
     result = cli("forms", "import", ods)
     assert result.exit_code == 1
     assert "save it as an Excel workbook (.xlsx)" in " ".join(result.stderr.split())
+
+
+def test_stocktakes_own_csv_exports_beside_the_workbooks_are_passed_over(cli, workspace,
+                                                                        mini_bank, tmp_path):
+    fill_mini(workspace, mini_bank, ("E09000007",))
+    folder = tmp_path / "exports"
+    for fmt in ("xlsx", "csv", "json"):
+        write_export(gather_export(workspace, mini_bank, "E09000007", WAVE), fmt, folder)
+    result = cli("merge", folder, "--out", tmp_path / "n.xlsx", "--json")
+    assert result.exit_code == 0
+    seen = by_file(json.loads(result.stdout))
+    assert seen[f"E09000007-mini-{WAVE}.csv"] == (
+        "skipped", "a tidy CSV written by `stocktake export`, not a return; passed over")
+    assert seen[f"E09000007-mini-{WAVE}-scores.csv"][0] == "skipped"
+    assert seen[f"E09000007-mini-{WAVE}.json"] == ("skipped", "not a spreadsheet; passed over")
