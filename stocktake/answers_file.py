@@ -26,6 +26,7 @@ from stocktake.answer_values import BadValue, parse_answer
 from stocktake.banks import Bank
 from stocktake.errors import StocktakeError
 from stocktake.responses import Answer
+from stocktake.text_rules import normalise_line_ends, text_problem
 
 COLUMNS = ("question", "value", "evidence")
 REQUIRED_COLUMNS = ("question", "value")
@@ -149,7 +150,19 @@ def _check(bank: Bank, role: str, rows: Iterable[AnswerRow]) -> tuple[list[Answe
                 if str(exc) == "empty value" else str(exc)
             problems.append(_Problem(row.where, qid, reason))
             continue
-        answers.append(Answer(qid, status, value, evidence=(row.evidence or "").strip()))
+        # Text must come back from a workbook as it went in (stocktake.text_rules).
+        evidence = normalise_line_ends((row.evidence or "").strip())
+        problem = text_problem(evidence)
+        if problem is None and isinstance(value, str):
+            value = normalise_line_ends(value)
+            problem = text_problem(value)
+            field = "the answer"
+        else:
+            field = "the evidence"
+        if problem is not None:
+            problems.append(_Problem(row.where, qid, f"{field}: the text {problem}"))
+            continue
+        answers.append(Answer(qid, status, value, evidence=evidence))
     return answers, problems
 
 

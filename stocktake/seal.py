@@ -78,9 +78,13 @@ def canonical_text(raw: Any) -> str:
 
 
 def clean_text(value: Any) -> Any:
-    """A str without the control characters XML 1.0 cannot hold; anything else unchanged."""
-    if type(value) is str and _ILLEGAL.search(value):
-        return _ILLEGAL.sub("", value)
+    """A str as a workbook cell will hold it: without the control characters XML 1.0 cannot
+    hold, line ends as LF (as set_text_cell writes them); anything else unchanged."""
+    if type(value) is str:
+        if "\r" in value:
+            value = value.replace("\r\n", "\n").replace("\r", "\n")
+        if _ILLEGAL.search(value):
+            return _ILLEGAL.sub("", value)
     return value
 
 

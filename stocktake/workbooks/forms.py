@@ -429,6 +429,12 @@ def read_form(path: Path, shelf: Any = None, *, reader: str = "calamine") -> Fil
     if not respondent:
         problems.append(f"{source}: Form!{NAME_CELL}: the respondent's name is empty; write "
                         "your name there")
+    else:
+        from stocktake.text_rules import text_problem
+
+        problem = text_problem(respondent)
+        if problem:
+            problems.append(f"{source}: Form!{NAME_CELL}: the respondent's name {problem}")
     rows: list[AnswerRow] = []
     seen_rows: set[int] = set()
     for r in range(HEADER_ROW + 1, max(len(form), max(expected, default=0)) + 1):
