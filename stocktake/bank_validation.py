@@ -22,7 +22,7 @@ TOP_KEYS = {"id", "title", "version", "description", "min_coverage", "bands", "r
             "questions"}
 BAND_KEYS = {"label", "min", "colour"}
 ROLE_KEYS = {"id", "title"}
-AREA_KEYS = {"id", "title", "description"}
+AREA_KEYS = {"id", "title", "description", "indicators"}
 QUESTION_KEYS = {"id", "area", "text", "type", "guidance", "levels", "options", "weight", "roles",
                  "required", "scored", "when", "min", "max", "unit"}
 OPTION_KEYS = {"id", "label", "score"}
@@ -119,6 +119,7 @@ class _Checker:
         self.check_bands(d.get("bands"))
         roles = self.check_simple_list("roles", "role", ROLE_KEYS, ("id", "title"))
         areas = self.check_simple_list("areas", "area", AREA_KEYS, ("id", "title"))
+        self.check_indicators(d.get("areas"))
         self.check_questions(d.get("questions"), set(roles), set(areas))
         return self.problems
 
@@ -183,6 +184,51 @@ class _Checker:
                     self.add(where, f"duplicate {noun} id '{ident}'", ident)
                 ids.append(ident)
         return ids
+
+    def check_indicators(self, areas: Any) -> None:
+        """`indicators = [...]` on an area: DfE LAIT measure ids, checked against LAIT's
+        dictionary as shipped; an unknown id is named with its line and the nearest ids."""
+        if not isinstance(areas, list) or not any(isinstance(a, dict) and "indicators" in a
+                                                  for a in areas):
+            return
+        from stocktake.evidence.indicators import shipped_dictionary, suggest
+
+        known = shipped_dictionary()
+        headers = [n for n, text in enumerate(self.lines, start=1)
+                   if re.match(r"^\s*\[\[\s*areas\s*\]\]", text)]
+        for position, area in enumerate(areas):
+            if not isinstance(area, dict) or "indicators" not in area:
+                continue
+            ident = area.get("id")
+            where = f"area {ident}"
+            # The nth [[areas]] table is the nth area: its links are written below that line.
+            start = headers[position] if position < len(headers) else None
+            links = area["indicators"]
+            if not isinstance(links, list) or not all(isinstance(x, str) for x in links):
+                self.problems.append(Problem(self.file, where, "'indicators' must be a list of "
+                                             "DfE LAIT measure ids (strings)", start))
+                continue
+            for measure_id in links:
+                if measure_id in known:
+                    continue
+                self.problems.append(Problem(
+                    self.file, where, f"unknown indicator '{measure_id}' (not in DfE LAIT's "
+                    f"dictionary): {suggest(measure_id, known)}",
+                    self._line_after(start, measure_id)))
+            duplicates = sorted({x for x in links if links.count(x) > 1})
+            for measure_id in duplicates:
+                self.problems.append(Problem(self.file, where,
+                                             f"indicator '{measure_id}' is listed twice", start))
+
+    def _line_after(self, start: int | None, text: str) -> int | None:
+        """The first line from `start` on that quotes `text`: where the bad id is written."""
+        if start is None:
+            return None
+        quoted = (f'"{text}"', f"'{text}'")
+        for number in range(start, len(self.lines) + 1):
+            if any(q in self.lines[number - 1] for q in quoted):
+                return number
+        return start
 
     def check_questions(self, questions: Any, roles: set[str], areas: set[str]) -> None:
         if questions is None:

@@ -52,6 +52,9 @@ class Area:
     id: str
     title: str
     description: str
+    # DfE LAIT measure ids whose published figures bear on the area (stocktake.evidence). Left out
+    # of the bank's hash: linking evidence changes no question, so returned forms still merge.
+    indicators: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -188,7 +191,8 @@ class Bank:
             "min_coverage": self.min_coverage,
             "bands": [{"label": b.label, "min": b.min, "colour": b.colour} for b in self.bands],
             "roles": [{"id": r.id, "title": r.title} for r in self.roles],
-            "areas": [{"id": a.id, "title": a.title, "description": a.description}
+            "areas": [{"id": a.id, "title": a.title, "description": a.description,
+                       "indicators": list(a.indicators)}
                       for a in self.areas],
             "questions": [q.to_dict() for q in self.questions],
         }
@@ -275,7 +279,8 @@ def bank_from_data(data: dict, source: Path | None = None) -> Bank:
         min_coverage=float(data.get("min_coverage", DEFAULT_MIN_COVERAGE)),
         bands=bands,
         roles=tuple(Role(r["id"], r["title"]) for r in data["roles"]),
-        areas=tuple(Area(a["id"], a["title"], str(a.get("description", "")).strip())
+        areas=tuple(Area(a["id"], a["title"], str(a.get("description", "")).strip(),
+                         tuple(a.get("indicators", [])))
                     for a in data["areas"]),
         questions=tuple(questions),
         source=source,

@@ -126,6 +126,12 @@ class MergeResult:
     # Benchmark workbooks met inside a folder (an earlier merge's or demo's output beside the
     # exports): passed over, not refused, since nobody sent them as returns.
     skipped: list[Rejected] = field(default_factory=list)
+    # With --expect: every expected authority, returned or not (of all banks and waves merged).
+    returns: list[Any] = field(default_factory=list)
+
+    @property
+    def not_returned(self) -> list[Any]:
+        return [r for r in self.returns if not r.returned]
 
     def to_json(self) -> dict[str, Any]:
         """{merged: [{file, partnership, respondents, answers}], rejected: [{file, reason}], out}.
@@ -142,6 +148,10 @@ class MergeResult:
             "rejected": [{"file": str(r.path), "reason": r.reason} for r in self.rejected],
             "out": paths[0] if len(paths) == 1 else (paths or None),
             "skipped": [{"file": str(r.path), "reason": r.reason} for r in self.skipped],
+            **({"returns": {"expected": len(self.returns),
+                            "returned": len(self.returns) - len(self.not_returned),
+                            "not_returned": [r.to_json() for r in self.not_returned]}}
+               if self.returns else {}),
         }
 
 
@@ -658,11 +668,14 @@ def merge_workbooks(paths: Sequence[Path], out: Path, *, workspace: "Workspace |
                     redact: bool = False, progress: Callable[[Path], None] | None = None,
                     on_files: Callable[[int], None] | None = None,
                     reader: str = "calamine", workers: int | None = None,
-                    shared: bool = False, key: bytes | None = None) -> MergeResult:
+                    expect: Sequence[Any] | None = None, shared: bool = False,
+                    key: bytes | None = None) -> MergeResult:
     """Read, check and group the files, write the national workbook(s) (owner-only unless
     `shared`), optionally import.
 
     `on_files` hears how many files were found before reading starts (for a progress bar).
+    `expect` (ExpectedAuthority of `stocktake.round.returns`) adds a Returns sheet listing
+    each expected authority, returned or not.
     """
     from stocktake.workbooks.benchmark import write_national_workbook
 
@@ -687,15 +700,24 @@ def merge_workbooks(paths: Sequence[Path], out: Path, *, workspace: "Workspace |
         members = sorted(groups[(bank_id, wave)], key=lambda w: w.partnership.code)
         bank = members[0].bank
         benchmark = national_benchmark_of(bank, members)
+        returns = None
+        if expect is not None:
+            from stocktake.round.returns import return_rows
+
+            returns = return_rows(expect, members)
         write_national_workbook(path, benchmark, bank,
                                 {wb.partnership.code: wb.partnership for wb in members},
                                 sources=[(wb.partnership.code, wb.path.name, wb.exported_at,
                                           wb.respondents, wb.answers) for wb in members],
-                                shared=shared)
+                                returns=returns, shared=shared)
         result.outputs.append(NationalOutput(bank, wave, path, benchmark))
         result.merged.extend(members)
         if workspace is not None:
             import_into_workspace(workspace, members, redact=redact)
+    if expect is not None:
+        from stocktake.round.returns import return_rows
+
+        result.returns = return_rows(expect, result.merged)
     return result
 
 

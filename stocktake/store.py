@@ -24,13 +24,17 @@ import os
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
 from stocktake.atomic import atomic_write_bytes, ensure_private_dir
 from stocktake.errors import StocktakeError
 from stocktake.locking import workspace_lock
 from stocktake.partnerships import Partnership
 from stocktake.responses import MODES, Answer, Moderation, Response, ResponseKey, now_iso
+
+if TYPE_CHECKING:
+    from stocktake.round.plan import RoundPlan
+    from stocktake.round.roster import RosterEntry
 
 FORMAT_VERSION = 1
 INDEX_FILE = "workspace.json"
@@ -228,10 +232,11 @@ class Workspace:
 
     def save_answers(self, key: ResponseKey, answers: list[Answer], *, role: str,
                      mode: str = "interview", adviser: str = "", bank_version: str = "",
-                     bank_hash: str = "") -> Response:
+                     bank_hash: str = "", instance_id: str = "") -> Response:
         """Add or change answers of one response in a single atomic write.
 
-        A changed answer's earlier value goes to the append-only history first.
+        A changed answer's earlier value goes to the append-only history first. `instance_id`
+        (a collected submission's id) is recorded when the response is created.
         """
         if mode not in MODES:
             raise StocktakeError(f"unknown mode '{mode}'", hint=f"use one of {', '.join(MODES)}")
@@ -246,7 +251,7 @@ class Workspace:
             adviser_before = (doc or {}).get("adviser", "")
             if doc is None:
                 doc = Response(key, role, mode, adviser, bank_version, bank_hash, stamp,
-                               stamp).to_doc()
+                               stamp, instance_id=instance_id).to_doc()
             elif doc["role"] != role:
                 raise StocktakeError(
                     f"{key.respondent} already answered {key.bank} {key.wave} for "
@@ -320,6 +325,78 @@ class Workspace:
         db = self._read(self.shard_path(partnership))
         return [Moderation.from_doc(d) for d in db.table("moderations").all()
                 if (bank is None or d["bank"] == bank) and (wave is None or d["wave"] == wave)]
+
+    # ------------------------------------------------------------ the round (roster, plans)
+
+    def add_roster(self, entries: Iterable["RosterEntry"]) -> int:
+        """Store roster entries, one write per partnership (the roster is personal data and
+        lives with that partnership's responses, so `remove` and `privacy-check` cover it)."""
+        by_code: dict[str, list] = {}
+        for entry in entries:
+            by_code.setdefault(entry.partnership, []).append(entry)
+        stamp = now_iso()
+        for code, group in by_code.items():
+            with self._transaction(self.shard_path(code)) as db:
+                db.table("roster").insert_multiple({**e.to_doc(), "added_at": stamp}
+                                                   for e in group)
+        return sum(len(g) for g in by_code.values())
+
+    def roster(self, partnership: str | None = None, bank: str | None = None,
+               wave: str | None = None) -> list["RosterEntry"]:
+        """Roster entries, optionally of one partnership, bank and wave, in the order added."""
+        from stocktake.round.roster import RosterEntry
+
+        paths = [self.shard_path(partnership)] if partnership else \
+            sorted((self.root / SHARD_DIR).glob("*.json"))
+        found = []
+        for path in paths:
+            data = read_store_file(path) or {}
+            for _, doc in sorted(data.get("roster", {}).items(), key=lambda kv: int(kv[0])):
+                if (bank is None or doc.get("bank") == bank) and \
+                        (wave is None or doc.get("wave") == wave):
+                    found.append(RosterEntry.from_doc(doc))
+        return found
+
+    def remove_roster_entry(self, partnership: str, respondent: str, bank: str,
+                            wave: str) -> int:
+        """Take a person off a round's roster; returns how many entries went (0 or 1)."""
+        from stocktake.round.roster import name_key
+
+        with self._transaction(self.shard_path(partnership)) as db:
+            table = db.table("roster")
+            gone = [d.doc_id for d in table.all() if d.get("bank") == bank
+                    and d.get("wave") == wave
+                    and name_key(d.get("respondent", "")) == name_key(respondent)]
+            if gone:
+                table.remove(doc_ids=gone)
+        return len(gone)
+
+    def save_round(self, plan: "RoundPlan") -> "RoundPlan":
+        """Record a round's plan; a plan for the same bank and wave replaces the earlier one."""
+        if not plan.planned_at:
+            plan = replace(plan, planned_at=now_iso())
+        with self._transaction(self.index_path) as db:
+            table = db.table("rounds")
+            old = [d.doc_id for d in table.all()
+                   if d.get("bank") == plan.bank and d.get("wave") == plan.wave]
+            if old:
+                table.remove(doc_ids=old)
+            table.insert(plan.to_doc())
+        return plan
+
+    def rounds(self) -> list["RoundPlan"]:
+        """Every planned round, oldest plan first."""
+        from stocktake.round.plan import RoundPlan
+
+        db = self._read(self.index_path)
+        return sorted((RoundPlan.from_doc(d) for d in db.table("rounds").all()),
+                      key=lambda p: p.planned_at)
+
+    def round_plan(self, bank: str, wave: str) -> "RoundPlan | None":
+        for plan in self.rounds():
+            if plan.bank == bank and plan.wave == wave:
+                return plan
+        return None
 
 
 def _matches(doc: dict, key: ResponseKey) -> bool:

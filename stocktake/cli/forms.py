@@ -29,28 +29,46 @@ app.add_typer(forms_app, name="forms")
 
 @forms_app.command("create")
 def create(
-    code: str = typer.Argument(..., metavar="CODE", help="Partnership code, e.g. E09000007."),
-    bank_ref: str = typer.Option(..., "--bank", "-b", metavar="BANK",
-                                 help="Bank id, or path to a .toml file."),
-    role: str = typer.Option(..., "--role", "-r", metavar="ROLE",
-                             help="The role answering, e.g. council, health, schools."),
+    code: Optional[str] = typer.Argument(None, metavar="CODE",
+                                         help="Partnership code, e.g. E09000007."),
+    bank_ref: Optional[str] = typer.Option(None, "--bank", "-b", metavar="BANK",
+                                           help="Bank id, or path to a .toml file (with --all: "
+                                                "default the latest planned round's)."),
+    role: Optional[str] = typer.Option(None, "--role", "-r", metavar="ROLE",
+                                       help="The role answering, e.g. council, health, schools."),
+    all_forms: bool = typer.Option(False, "--all",
+                                   help="One form per expected respondent of the planned round "
+                                        "(or per partnership and role), into the folder --out, "
+                                        "with manifest.csv for a mail merge."),
     respondent: Optional[str] = typer.Option(None, "--respondent", metavar="NAME",
                                              help="Fill in the respondent's name in advance."),
     wave: Optional[str] = typer.Option(None, "--wave", metavar="WAVE",
                                        help="Wave, e.g. 2026-27. Default: the current "
                                             "financial year."),
-    out: Path = typer.Option(..., "--out", "-o", metavar="PATH.xlsx",
-                             help="Where to write the form."),
+    out: Path = typer.Option(..., "--out", "-o", metavar="PATH.xlsx|DIR",
+                             help="Where to write the form (with --all, a folder)."),
     shared: bool = typer.Option(False, "--shared",
                                 help="Let others read the files written (as the umask allows); "
                                      "by default they are owner-only, as they hold names and "
                                      "evidence."),
 ) -> None:
     """Write a response form: one row per question asked of ROLE, an answer dropdown and an
-    evidence cell each; everything else locked.
+    evidence cell each; everything else locked. With --all, the forms of a whole round.
 
     Example: stocktake forms create E09000007 -b idea-stocktake -r health -o camden-health.xlsx
+
+    Example: stocktake forms create --all --out forms/
     """
+    if all_forms:
+        if code is not None or role is not None or respondent is not None:
+            raise UsageError("--all writes the forms of the planned round; give no CODE, "
+                             "--role or --respondent with it")
+        _create_all(bank_ref, wave, out)
+        return
+    if code is None or bank_ref is None or role is None:
+        raise UsageError("give CODE, --bank and --role (or --all for a whole round)",
+                         hint="e.g. stocktake forms create E09000007 -b idea-stocktake -r health "
+                              "-o camden-health.xlsx")
     from stocktake.cli.interview import check_wave
     from stocktake.partnerships import normalise_code, partnership_for
     from stocktake.workbooks.forms import create_form
@@ -69,6 +87,35 @@ def create(
     console.print(f"Wrote {escape(str(path))}: {asked} questions of {bank.id} {bank.version} for "
                   f"{escape(partnership.name)} ({partnership.code}), role {role}, wave {wave}.")
     console.print(f"When it comes back: [bold]stocktake forms import {escape(str(path))}[/]")
+
+
+def _create_all(bank_ref: Optional[str], wave: Optional[str], out: Path) -> None:
+    import sys
+
+    from stocktake.cli.interview import check_wave
+    from stocktake.round.fieldwork import round_for, write_round_forms
+
+    if out.suffix.lower() == ".xlsx":
+        raise UsageError(f"{out}: with --all, --out is a folder", hint="e.g. --out forms/")
+    ws = open_workspace()
+    bank_ref, wave = round_for(ws, bank_ref, wave)
+    if bank_ref is None:
+        raise UsageError("which round? No round is planned",
+                         hint="plan one with `stocktake round plan`, or give --bank")
+    bank = resolve_bank(bank_ref)
+    wave = check_wave(wave)
+    quiet = not sys.stderr.isatty()
+
+    def progress(done: int, total: int) -> None:
+        # Without a terminal (a scheduled job, a log), a line now and then shows it is alive.
+        if done == total or (done % 50 == 0 and quiet) or (not quiet and done % 10 == 0):
+            err_console.print(f"  {done} of {total} forms written")
+
+    rows = write_round_forms(ws, bank, wave, out, progress=progress)
+    console.print(f"Wrote {len(rows)} form(s) of {bank.id} {wave} and "
+                  f"{escape(str(out / 'manifest.csv'))} (for a mail merge).")
+    console.print(f"When they come back: [bold]stocktake forms import {escape(str(out))}[/]; "
+                  "who is missing: [bold]stocktake status[/]")
 
 
 @forms_app.command("import")

@@ -30,6 +30,10 @@ def merge_command(
     redact: bool = typer.Option(False, "--redact",
                                 help="Replace likely personal data in evidence and text answers "
                                      "before storing them."),
+    expect: str = typer.Option(None, "--expect", metavar="all|FILE",
+                               help="Who should have returned: `all` (the 153 current "
+                                    "authorities) or a CSV of codes. Adds a Returns sheet and "
+                                    "names those missing."),
     shared: bool = typer.Option(False, "--shared",
                                 help="Let others read the files written (as the umask allows); "
                                      "by default they are owner-only, as they hold names and "
@@ -58,10 +62,15 @@ def merge_command(
     from stocktake.seal import seal_key
 
     key = seal_key(key_file)
+    expected = None
+    if expect is not None:
+        from stocktake.round.returns import expected_authorities
+
+        expected = expected_authorities(expect)
     workspace = open_workspace() if into_workspace else None
     if as_json:
         result = merge_workbooks(paths, out, workspace=workspace, redact=redact,
-                                 shared=shared, key=key)
+                                 expect=expected, shared=shared, key=key)
     else:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, \
             TimeRemainingColumn
@@ -70,7 +79,8 @@ def merge_command(
                       TimeRemainingColumn(), console=err_console, transient=True) as progress:
             task = progress.add_task("read", total=None)
             result = merge_workbooks(
-                paths, out, workspace=workspace, redact=redact, shared=shared, key=key,
+                paths, out, workspace=workspace, redact=redact, expect=expected,
+                shared=shared, key=key,
                 on_files=lambda n: progress.update(task, total=n),
                 progress=lambda _path: progress.advance(task))
     if as_json:
@@ -108,6 +118,14 @@ def _render(result, into_workspace: bool) -> None:
     for output in result.outputs:
         console.print(f"Wrote {escape(str(output.path))}: {output.benchmark.count} partnerships, "
                       f"{output.bank.id} {output.bank.version}, wave {output.wave}.")
+    if result.returns:
+        missing = result.not_returned
+        got = len(result.returns) - len(missing)
+        console.print(f"Returns: {got} of {len(result.returns)} expected authorities returned.")
+        if missing:
+            shown = ", ".join(f"{escape(r.name)} ({r.code})" for r in missing[:30])
+            more = f" and {len(missing) - 30} more" if len(missing) > 30 else ""
+            console.print(f"Not returned ({len(missing)}): {shown}{more}. See the Returns sheet.")
     if into_workspace and result.merged:
         console.print(f"Stored the answers of {len(result.merged)} partnership(s) in the "
                       "workspace.")

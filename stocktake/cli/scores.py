@@ -54,8 +54,10 @@ def scores_command(
     wave = wave or _default_wave()
     ws = open_workspace()
     scores = partnership_scores(ws, bank, wave, code)
+    from stocktake.cli.evidence import print_self_view_flags, self_view_flags
+    flags = self_view_flags(scores.partnership, bank, scores)
     if as_json:
-        print_json(scores.to_json())
+        print_json({**scores.to_json(), "evidence_flags": [f.to_json() for f in flags]})
         return
     nation = None
     try:
@@ -65,6 +67,7 @@ def scores_command(
     if nation is not None and nation.count < 2:
         nation = None
     _render_scores(scores, bank, _partnership_label(ws, scores.partnership), nation)
+    print_self_view_flags(scores.partnership, flags)
 
 
 @app.command("benchmark")
@@ -83,6 +86,10 @@ def benchmark_command(
         help="Leave out the City of London and the Isles of Scilly, as national statistics do."),
     xlsx: Optional[Path] = typer.Option(None, "--xlsx", metavar="PATH",
                                         help="Also write the benchmark workbook here."),
+    neighbours: bool = typer.Option(
+        False, "--neighbours",
+        help="Also compare each partnership with the mean of its own statistical neighbours "
+             "(DfE, May 2025) in the workspace, saying how many of its ten are there."),
     as_json: bool = JSON_OPTION,
     shared: bool = typer.Option(False, "--shared",
                                 help="Let others read the --xlsx workbook (as the umask "
@@ -109,11 +116,16 @@ def benchmark_command(
     if xlsx is not None:
         written = _write_workbook(xlsx, bench, bank, partnerships, shared=shared)
         (err_console if as_json else console).print(f"Wrote the benchmark workbook to {written}")
+    compared = _neighbour_rows(ws, bank, wave, bench) if neighbours else None
     if as_json:
-        print_json(bench.to_json())
+        print_json(bench.to_json() if compared is None else
+                   {**bench.to_json(), "neighbours": [r.to_json() for r in compared]})
         return
     names = {code: _partnership_name(code, partnerships) for code in bench.regions}
     _render_benchmark(bench, bank, names, region, exclude_small)
+    if compared is not None:
+        from stocktake.cli.evidence import render_neighbour_comparison
+        render_neighbour_comparison(compared, names, bank)
 
 
 @app.command("trend")
@@ -353,6 +365,16 @@ def _at(value: float, width: int) -> int:
 
 
 # ---------------------------------------------------------------- shared helpers
+
+
+def _neighbour_rows(ws, bank, wave: str, bench) -> list:
+    # Neighbours count wherever they are in the workspace, even outside --region.
+    from stocktake.evidence.neighbour_scores import compare_with_neighbours
+    from stocktake.national import all_partnership_scores
+
+    shown = {s.partnership for s in bench.scores}
+    return [r for r in compare_with_neighbours(all_partnership_scores(ws, bank, wave))
+            if r.code in shown]
 
 
 def _write_workbook(path: Path, bench, bank, partnerships, shared: bool = False) -> Path:

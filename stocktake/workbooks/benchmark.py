@@ -61,9 +61,15 @@ def write_benchmark_workbook(path: Path, benchmark: "Benchmark", bank: "Bank",
 
 def write_national_workbook(path: Path, benchmark: "Benchmark", bank: "Bank",
                             partnerships: Mapping[str, "Partnership"],
-                            sources: Sequence[Source], *, shared: bool = False) -> Path:
-    """The benchmark workbook of a national merge, with a `Sources` sheet of the files merged."""
+                            sources: Sequence[Source], returns: Sequence[Any] | None = None,
+                            *, shared: bool = False) -> Path:
+    """The benchmark workbook of a national merge, with a `Sources` sheet of the files merged
+    and, given `returns` (ReturnRow), a `Returns` sheet of every authority expected."""
     wb = benchmark_workbook(benchmark, bank, partnerships, sources=sources)
+    if returns is not None:
+        from stocktake.workbooks.returns_sheet import write_returns_sheet
+
+        write_returns_sheet(wb.create_sheet("Returns", index=1), returns, bank, benchmark.wave)
     return save_workbook(wb, Path(path), shared=shared)
 
 

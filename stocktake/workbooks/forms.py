@@ -152,9 +152,12 @@ def _num(value: Any) -> str:
 
 
 def create_form(path: Path, bank: Bank, partnership: Partnership, role: str, wave: str,
-                respondent: str = "", *, shared: bool = False) -> Path:
+                respondent: str = "", *, notes: str = "", shared: bool = False) -> Path:
     """Write a response form for one role of one partnership (owner-only unless `shared`);
-    returns the path."""
+    returns the path.
+
+    `notes` (e.g. the round's deadline and where to send the form) is printed above the
+    questions."""
     from stocktake.workbooks.styles import save_workbook
 
     bank.role(role)
@@ -162,12 +165,12 @@ def create_form(path: Path, bank: Bank, partnership: Partnership, role: str, wav
     if not questions:
         raise StocktakeError(f"bank {bank.id} asks role '{role}' no questions",
                              hint=f"choose another role: {', '.join(bank.role_ids)}")
-    return save_workbook(form_workbook(bank, partnership, role, wave, respondent, questions),
-                         Path(path), shared=shared)
+    return save_workbook(form_workbook(bank, partnership, role, wave, respondent, questions,
+                                       notes=notes), Path(path), shared=shared)
 
 
 def form_workbook(bank: Bank, partnership: Partnership, role: str, wave: str, respondent: str,
-                  questions: Sequence[Question]) -> Any:
+                  questions: Sequence[Question], *, notes: str = "") -> Any:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, PatternFill, Protection
     from openpyxl.utils import get_column_letter
@@ -207,6 +210,12 @@ def form_workbook(bank: Bank, partnership: Partnership, role: str, wave: str, re
     ws["B5"].alignment = WRAP_TOP
     ws.merge_cells("B5:G5")
     ws.row_dimensions[5].height = 42
+    if notes:
+        set_text_cell(ws["B6"], notes)
+        ws["B6"].font = LABEL_FONT
+        ws["B6"].alignment = WRAP_TOP
+        ws.merge_cells("B6:G6")
+        ws.row_dimensions[6].height = 30
 
     for col, text in enumerate(FORM_COLUMNS, start=1):
         set_text_cell(ws.cell(row=HEADER_ROW, column=col), text)

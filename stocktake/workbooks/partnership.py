@@ -65,6 +65,8 @@ def partnership_workbook(export: "PartnershipExport", key: bytes | None = None) 
     response_rows = _cleaned(_response_row(r) for r in export.responses)
     moderation_rows = _cleaned(m.to_doc() for m in export.moderations)
     _write_summary(summary, export)
+    from stocktake.workbooks.evidence_sheet import add_partnership_evidence  # noqa: PLC0415
+    add_partnership_evidence(wb, export)
     _write_answers(wb.create_sheet("Answers"), export, answer_rows)
     header = about_header(export)
     seal = compute_seal(header, response_rows, answer_rows, moderation_rows, bank=export.bank)
