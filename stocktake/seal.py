@@ -242,6 +242,19 @@ def compute_seal(header: Mapping[str, Any], responses: Iterable[Mapping[str, Any
                    canonical_rows("moderations", moderations), key=key)
 
 
+def form_seal(identity: Sequence[str], rows: Iterable[tuple[int, str]], key: bytes) -> str:
+    """The keyed seal of a response form: HMAC-SHA256 over what the form is for (format, bank
+    id, version and hash, wave, partnership, role: `identity`) and where each question sits
+    (`rows` of (row, question id)). Answers are not covered (filling them in is the point);
+    the seal proves the national team issued this form for this partnership and role."""
+    digest = hmac.new(key, digestmod=hashlib.sha256)
+    digest.update(FIELD_SEPARATOR.join(identity).encode("utf-8", "surrogatepass"))
+    for row, qid in rows:
+        digest.update(f"{ROW_SEPARATOR}{row}{FIELD_SEPARATOR}{qid}".encode("utf-8",
+                                                                        "surrogatepass"))
+    return digest.hexdigest()
+
+
 def seal_matches(expected: str, found: str) -> bool:
     """Whether a seal read from a file is the one worked out, in constant time (no timing
     oracle for someone forging a keyed seal byte by byte)."""

@@ -51,6 +51,10 @@ def create(
                                 help="Let others read the files written (as the umask allows); "
                                      "by default they are owner-only, as they hold names and "
                                      "evidence."),
+    key_file: Optional[Path] = typer.Option(
+        None, "--key", metavar="FILE",
+        help="The national team's seal key (default: $STOCKTAKE_SEAL_KEY, if set): "
+             "the form then carries a keyed seal that `forms import --key` verifies."),
 ) -> None:
     """Write a response form: one row per question asked of ROLE, an answer dropdown and an
     evidence cell each; everything else locked. With --all, the forms of a whole round.
@@ -81,8 +85,10 @@ def create(
     code = normalise_code(code)
     ws = open_workspace()
     partnership = ws.find_partnership(code) or partnership_for(code)
+    from stocktake.seal import seal_key
+
     path = create_form(out, bank, partnership, role, wave, (respondent or "").strip(),
-                       shared=shared)
+                       shared=shared, key=seal_key(key_file))
     asked = len(bank.questions_for_role(role))
     console.print(f"Wrote {escape(str(path))}: {asked} questions of {bank.id} {bank.version} for "
                   f"{escape(partnership.name)} ({partnership.code}), role {role}, wave {wave}.")
@@ -123,6 +129,10 @@ def import_forms(
     paths: List[Path] = typer.Argument(..., metavar="PATH.xlsx...",
                                        help="Filled forms, or folders of them."),
     as_json: bool = typer.Option(False, "--json", help="Print the outcome as JSON only."),
+    key_file: Optional[Path] = typer.Option(
+        None, "--key", metavar="FILE",
+        help="The national team's seal key (default: $STOCKTAKE_SEAL_KEY, if set): "
+             "then every form must carry a keyed seal made with it."),
 ) -> None:
     """Check each filled form whole and store its answers (mode "form"); a form with any bad
     cell is stored not at all, and the other forms go on. Exit 1 if any form was refused. In
@@ -135,6 +145,9 @@ def import_forms(
     from stocktake.merge import BankShelf, collect_files
     from stocktake.workbooks.forms import read_form
 
+    from stocktake.seal import seal_key
+
+    key = seal_key(key_file)
     files, missing, passed_over = collect_files(paths)
     ws = open_workspace()
     shelf = BankShelf()
@@ -146,7 +159,7 @@ def import_forms(
     not_stored: list[dict[str, Any]] = []
     for n, path in enumerate(files):
         try:
-            form = read_form(path, shelf)
+            form = read_form(path, shelf, key=key)
             # The partnership first: a full disk after it leaves a partnership with no answers
             # (harmless), never answers of a partnership the index does not list.
             if ws.find_partnership(form.partnership.code) is None:

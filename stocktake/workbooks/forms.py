@@ -152,7 +152,8 @@ def _num(value: Any) -> str:
 
 
 def create_form(path: Path, bank: Bank, partnership: Partnership, role: str, wave: str,
-                respondent: str = "", *, notes: str = "", shared: bool = False) -> Path:
+                respondent: str = "", *, notes: str = "", shared: bool = False,
+                key: bytes | None = None) -> Path:
     """Write a response form for one role of one partnership (owner-only unless `shared`);
     returns the path.
 
@@ -166,11 +167,13 @@ def create_form(path: Path, bank: Bank, partnership: Partnership, role: str, wav
         raise StocktakeError(f"bank {bank.id} asks role '{role}' no questions",
                              hint=f"choose another role: {', '.join(bank.role_ids)}")
     return save_workbook(form_workbook(bank, partnership, role, wave, respondent, questions,
-                                       notes=notes), Path(path), shared=shared)
+                                       notes=notes, key=key), Path(path), shared=shared)
 
 
 def form_workbook(bank: Bank, partnership: Partnership, role: str, wave: str, respondent: str,
-                  questions: Sequence[Question], *, notes: str = "") -> Any:
+                  questions: Sequence[Question], *, notes: str = "",
+                  key: bytes | None = None) -> Any:
+    seal_key = key  # `key` names the validations' keys below
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, PatternFill, Protection
     from openpyxl.utils import get_column_letter
@@ -341,6 +344,12 @@ def form_workbook(bank: Bank, partnership: Partnership, role: str, wave: str, re
         ("role", role), ("respondent", respondent), ("created_at", created),
         ("questions", str(len(placed))),
     ]
+    if seal_key is not None:
+        from stocktake.seal import form_seal
+
+        about_rows.append(("keyed_seal", form_seal(
+            [RESPONSE_FORM, bank.id, bank.version, bank.hash, wave, partnership.code, role],
+            placed, seal_key)))
     # Rows counted here, not read from `max_row`, which scans every cell (quadratic).
     at = 0
     for key, value in about_rows:
@@ -367,8 +376,10 @@ def _tool_version() -> str:
 # ---------------------------------------------------------------- reading
 
 
-def read_form(path: Path, shelf: Any = None, *, reader: str = "calamine") -> FilledForm:
-    """Check a returned form whole; StocktakeError lists every problem (by cell) in details."""
+def read_form(path: Path, shelf: Any = None, *, reader: str = "calamine",
+              key: bytes | None = None) -> FilledForm:
+    """Check a returned form whole; StocktakeError lists every problem (by cell) in details.
+    With `key`, the form must carry a keyed seal made with it (see stocktake.seal.form_seal)."""
     from stocktake.answers_file import AnswerRow, check_answer_rows
     from stocktake.file_checks import check_workbook_file
     from stocktake.merge import BankShelf, about_values, partnership_from_about
@@ -427,6 +438,9 @@ def read_form(path: Path, shelf: Any = None, *, reader: str = "calamine") -> Fil
                              "does not have")
 
     expected = _expected_rows(sheets[ABOUT_SHEET])
+    if key is not None:
+        _check_form_seal(path, about, [RESPONSE_FORM, bank_id, version, bank.hash, wave, code,
+                                       role], expected, key)
     form = sheets[FORM_SHEET]
 
     def cell(r: int, c: int) -> Any:
@@ -499,6 +513,24 @@ def read_form(path: Path, shelf: Any = None, *, reader: str = "calamine") -> Fil
                                                                        "cells and import it again")
     partnership = partnership_from_about(code, about)
     return FilledForm(path, bank, partnership, role, wave, respondent, tuple(answers))
+
+
+def _check_form_seal(path: Path, about: dict, identity: list[str], expected: dict[int, str],
+                     key: bytes) -> None:
+    from stocktake.seal import canonical_text, form_seal, seal_matches
+
+    found = canonical_text(about.get("keyed_seal")).strip()
+    if not found:
+        raise StocktakeError(f"{path}: no keyed seal in the form's About sheet: it was not "
+                             "made with the national team's key",
+                             hint="send the respondent a form made with `stocktake forms create "
+                                  "--key`")
+    if not seal_matches(form_seal(identity, sorted(expected.items()), key), found):
+        raise StocktakeError(f"{path}: the form's keyed seal does not verify: what the form is "
+                             "for (partnership, role, wave, bank, question rows) was changed, or "
+                             "it was made with another key",
+                             hint="send the respondent a new form made with `stocktake forms "
+                                  "create --key`")
 
 
 def form_value(raw: Any) -> Any:
