@@ -212,9 +212,9 @@ def collect_files(paths: Sequence[Path], skip: Iterable[Path] = ()
                     passed.append(Rejected(child, "a hidden file; passed over"))
                 elif suffix in WORKBOOK_SUFFIXES and suffix != ".xls":
                     add(child)
-                elif suffix == ".csv" and _is_tidy_export(child):
-                    passed.append(Rejected(child, "a tidy CSV written by `stocktake export`, "
-                                                  "not a return; passed over"))
+                elif suffix == ".csv" and _own_csv(child):
+                    passed.append(Rejected(child, f"{_own_csv(child)}, not a return; passed "
+                                                  "over"))
                 elif suffix in OTHER_SPREADSHEETS:
                     refused.append(Rejected(child, f"{OTHER_SPREADSHEETS[suffix]}, which "
                                                    f"stocktake does not read: {SAVE_AS_XLSX}"))
@@ -232,16 +232,22 @@ def collect_files(paths: Sequence[Path], skip: Iterable[Path] = ()
     return found, refused, passed
 
 
-def _is_tidy_export(path: Path) -> bool:
-    """Whether a CSV's header is that of stocktake's own tidy export (answers or scores)."""
+def _own_csv(path: Path) -> str:
+    """What a CSV is, when its header is that of a CSV stocktake writes itself (a tidy export,
+    a round's manifest or chase list); "" otherwise."""
     from stocktake.exports import ANSWER_COLUMNS, SCORE_COLUMNS
+    from stocktake.round.fieldwork import CHASE_COLUMNS
+    from stocktake.round.manifest import MANIFEST_COLUMNS
 
     try:
         with open(path, encoding="utf-8-sig", newline="") as handle:
             first = handle.readline(4096).strip()
     except (OSError, UnicodeDecodeError):
-        return False
-    return first in (",".join(ANSWER_COLUMNS), ",".join(SCORE_COLUMNS))
+        return ""
+    return {",".join(ANSWER_COLUMNS): "a tidy CSV written by `stocktake export`",
+            ",".join(SCORE_COLUMNS): "a tidy CSV written by `stocktake export`",
+            ",".join(MANIFEST_COLUMNS): "the manifest written by `stocktake forms create --all`",
+            ",".join(CHASE_COLUMNS): "a chase list written by stocktake"}.get(first, "")
 
 
 # ---------------------------------------------------------------- reading one workbook
