@@ -275,6 +275,17 @@ def main() -> None:
                                                      bank, "--wave", wave], repeat, env),
               "stocktake --version", startup, "goal < 1 s")
 
+    # --- reports (the `reports` extra)
+    table.add("report CODE, national", timed(STOCKTAKE + ["-w", str(national), "report", codes[0],
+                                                          "--out", str(out / "report.html")],
+                                                 repeat, env),
+              "stocktake --version", startup, "goal < 3 s")
+    table.add("report --national", timed(STOCKTAKE + ["-w", str(national), "report",
+                                                      "--national", "--out",
+                                                      str(out / "national-report.html")],
+                                             repeat, env),
+              "stocktake --version", startup, "goal < 10 s")
+
     # --- the national merge against merely reading the same files
     workbooks = sorted(exports.glob("*.xlsx"))
     from stocktake.workbook_reader import read_sheets

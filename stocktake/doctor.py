@@ -23,11 +23,12 @@ from typing import Any
 
 from stocktake.errors import StocktakeError
 
-SHARD_TABLES = {"responses", "history", "moderations", "roster"}
+SHARD_TABLES = {"responses", "history", "moderations", "roster", "plans"}
 INDEX_TABLES = {"partnerships", "meta", "rounds"}
 RESPONSE_FIELDS = ("partnership", "bank", "wave", "respondent", "role")
 MODERATION_FIELDS = ("partnership", "bank", "wave", "area")
 ROSTER_FIELDS = ("partnership", "role", "respondent", "bank", "wave")
+PLAN_FIELDS = ("partnership", "bank", "wave", "area", "target", "action", "status")
 LEFTOVER_AGE = 3600.0  # a write takes milliseconds; a temporary file an hour old is orphaned
 
 
@@ -68,6 +69,10 @@ def store_data_problem(data: Any) -> str | None:
         missing = _missing_text(doc, ROSTER_FIELDS)
         if missing:
             return f"roster entry {doc_id} has no '{missing}'"
+    for doc_id, doc in data.get("plans", {}).items():
+        missing = _missing_text(doc, PLAN_FIELDS)
+        if missing:
+            return f"plan item {doc_id} has no '{missing}'"
     for doc_id, doc in data.get("rounds", {}).items():
         missing = _missing_text(doc, ("bank", "wave"))
         if missing:

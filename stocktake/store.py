@@ -34,6 +34,7 @@ from stocktake.responses import MODES, Answer, Moderation, Response, ResponseKey
 
 if TYPE_CHECKING:
     from stocktake.round.plan import RoundPlan
+    from stocktake.reports.action_plan import PlanItem
     from stocktake.round.roster import RosterEntry
 
 FORMAT_VERSION = 1
@@ -325,6 +326,39 @@ class Workspace:
         db = self._read(self.shard_path(partnership))
         return [Moderation.from_doc(d) for d in db.table("moderations").all()
                 if (bank is None or d["bank"] == bank) and (wave is None or d["wave"] == wave)]
+
+    # ------------------------------------------------------------ the action plan
+
+    def add_plan_item(self, item: "PlanItem") -> "PlanItem":
+        """Store a plan item; its id is its number in the partnership's file."""
+        item = replace(item, created_at=item.created_at or now_iso())
+        with self._transaction(self.shard_path(item.partnership)) as db:
+            doc_id = db.table("plans").insert(item.to_doc())
+        return replace(item, id=doc_id)
+
+    def plan_items(self, partnership: str, bank: str | None = None,
+                   wave: str | None = None) -> list["PlanItem"]:
+        """Every plan item of a partnership (removed ones too: callers filter), by id."""
+        from stocktake.reports.action_plan import PlanItem
+
+        db = self._read(self.shard_path(partnership))
+        return [PlanItem.from_doc(d, d.doc_id) for d in db.table("plans").all()
+                if (bank is None or d["bank"] == bank) and (wave is None or d["wave"] == wave)]
+
+    def set_plan_status(self, partnership: str, item_id: int, status: str) -> "PlanItem":
+        """Mark a plan item done or removed (kept, so the plan's history stays)."""
+        from stocktake.reports.action_plan import DONE, PlanItem
+
+        with self._transaction(self.shard_path(partnership)) as db:
+            table = db.table("plans")
+            doc = table.get(doc_id=item_id)
+            if doc is None:
+                raise StocktakeError(f"{partnership} has no plan item {item_id}",
+                                     hint=f"see the plan with `stocktake plan list {partnership}`")
+            changes = {"status": status,
+                       "done_at": now_iso() if status == DONE else doc.get("done_at", "")}
+            table.update(changes, doc_ids=[item_id])
+            return PlanItem.from_doc({**doc, **changes}, item_id)
 
     # ------------------------------------------------------------ the round (roster, plans)
 

@@ -148,7 +148,7 @@ def _try_next(bank_id: str, wave: str, code: str | None) -> list[str]:
         extra += ["--wave", wave]
     code = code or "CODE"
     commands = [[*prefix, "scores", code, *extra], [*prefix, "benchmark", *extra],
-                [*prefix, "export", code, *extra]]
+                [*prefix, "export", code, *extra], [*prefix, "report", code, *extra]]
     return [shlex.join(c) for c in commands]
 
 

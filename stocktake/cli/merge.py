@@ -34,6 +34,9 @@ def merge_command(
                                help="Who should have returned: `all` (the 153 current "
                                     "authorities) or a CSV of codes. Adds a Returns sheet and "
                                     "names those missing."),
+    report: Path = typer.Option(None, "--report", metavar="PATH.html",
+                                help="Also write the national findings report of what was "
+                                     "merged (needs the `reports` extra)."),
     shared: bool = typer.Option(False, "--shared",
                                 help="Let others read the files written (as the umask allows); "
                                      "by default they are owner-only, as they hold names and "
@@ -59,6 +62,13 @@ def merge_command(
     if out.suffix.lower() != ".xlsx":
         raise UsageError(f"{out}: the national workbook is an .xlsx file",
                          hint="give --out a name ending .xlsx")
+    if report is not None:
+        if report.suffix.lower() != ".html":
+            raise UsageError(f"{report}: the report is an .html file",
+                             hint="give --report a name ending .html")
+        from stocktake.reports.loading import require_report_libraries
+
+        require_report_libraries()
     from stocktake.seal import seal_key
 
     key = seal_key(key_file)
@@ -83,6 +93,8 @@ def merge_command(
                 shared=shared, key=key,
                 on_files=lambda n: progress.update(task, total=n),
                 progress=lambda _path: progress.advance(task))
+    if report is not None and result.outputs:
+        _write_reports(result, report, quiet=as_json)
     if as_json:
         print_json(result.to_json())
     else:
@@ -129,3 +141,24 @@ def _render(result, into_workspace: bool) -> None:
     if into_workspace and result.merged:
         console.print(f"Stored the answers of {len(result.merged)} partnership(s) in the "
                       "workspace.")
+
+
+def _write_reports(result, report: Path, quiet: bool) -> None:
+    """The national findings of each bank and wave merged (one file, or one per group beside
+    the name given, as for the national workbook)."""
+    from stocktake.merge import output_paths
+    from stocktake.reports.html import render_html, write_html
+    from stocktake.reports.national_report import national_findings
+
+    groups = [(o.bank.id, o.wave) for o in result.outputs]
+    for output, path in zip(result.outputs, output_paths(report, groups)):
+        members = [wb for wb in result.merged
+                   if wb.bank.id == output.bank.id and wb.wave == output.wave]
+        doc = national_findings(output.bank, output.wave, [wb.scores for wb in members],
+                                [r for wb in members for r in wb.responses],
+                                {wb.partnership.code: wb.partnership.region or "Unknown region"
+                                 for wb in members})
+        write_html(render_html(doc), path)
+        if not quiet:
+            console.print(f"Wrote {escape(str(path))}: the national findings of "
+                          f"{output.bank.id} {output.wave}.")
