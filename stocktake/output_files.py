@@ -120,5 +120,55 @@ def save_workbook_file(wb: Any, path: Path, *, shared: bool = False) -> Path:
     try:
         wb.save(buffer)
     except OSError as exc:  # openpyxl spools sheets through the temp folder, which may be full
+        _close_sheet_writers(exc)
         raise output_error(path, exc) from None
+    except Exception as exc:  # noqa: BLE001 - re-raised unless it is lxml's word for a full disk
+        full = _lxml_io_error(exc)
+        if full is None:
+            raise
+        _close_sheet_writers(exc)
+        raise output_error(path, full) from None
     return write_output_bytes(Path(path), buffer.getvalue(), shared=shared)
+
+
+def _close_sheet_writers(exc: BaseException) -> None:
+    """Close, now, the sheet writer a failed save left open (found in the traceback's frames),
+    and remove its temp file: left to the garbage collector, its generator would fail again
+    while closing and print "Exception ignored in ..." after the error was reported."""
+    import zipfile
+
+    archives = []
+    tb = exc.__traceback__
+    while tb is not None:
+        for value in list(tb.tb_frame.f_locals.values()):
+            if type(value).__name__ == "WorksheetWriter":
+                for step in ("close", "cleanup"):
+                    try:
+                        getattr(value, step)()
+                    except Exception:  # noqa: BLE001 - it failed once already; only quieten it
+                        pass
+            archive = getattr(value, "_archive", value)
+            if isinstance(archive, zipfile.ZipFile):
+                archives.append(archive)
+        tb = tb.tb_next
+    for archive in archives:  # the in-memory zip openpyxl was writing: closed, not finalised
+        try:
+            archive.close()
+        except Exception:  # noqa: BLE001
+            pass
+        archive.fp = None  # so its finaliser has nothing left to do
+
+
+def _lxml_io_error(exc: BaseException) -> OSError | None:
+    """lxml (which openpyxl writes with when installed) reports a failed write to its temp
+    file as `SerialisationError: IO_ENOSPC` (or IO_EFBIG, IO_EDQUOT), not as an OSError: the
+    OSError it stands for, or None."""
+    if type(exc).__name__ != "SerialisationError":
+        return None
+    name = str(exc).strip()
+    if not name.startswith("IO_"):
+        return None
+    number = getattr(errno, name[3:], None)
+    if number is None:
+        return None
+    return OSError(number, os.strerror(number))
