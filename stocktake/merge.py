@@ -133,6 +133,10 @@ class MergeResult:
     def not_returned(self) -> list[Any]:
         return [r for r in self.returns if not r.returned]
 
+    @property
+    def not_expected(self) -> list[Any]:
+        return [r for r in self.returns if not r.expected]
+
     def to_json(self) -> dict[str, Any]:
         """{merged: [{file, partnership, respondents, answers}], rejected: [{file, reason}], out}.
 
@@ -148,9 +152,11 @@ class MergeResult:
             "rejected": [{"file": str(r.path), "reason": r.reason} for r in self.rejected],
             "out": paths[0] if len(paths) == 1 else (paths or None),
             "skipped": [{"file": str(r.path), "reason": r.reason} for r in self.skipped],
-            **({"returns": {"expected": len(self.returns),
-                            "returned": len(self.returns) - len(self.not_returned),
-                            "not_returned": [r.to_json() for r in self.not_returned]}}
+            **({"returns": {"expected": len(self.returns) - len(self.not_expected),
+                            "returned": sum(1 for r in self.returns
+                                            if r.returned and r.expected),
+                            "not_returned": [r.to_json() for r in self.not_returned],
+                            "not_expected": [r.to_json() for r in self.not_expected]}}
                if self.returns else {}),
         }
 
@@ -316,8 +322,14 @@ def check_returned_workbook(path: Path, shelf: BankShelf, *, reader: str = "cala
     header = canonical_rows("header", [about])[0]
     answers = canonical_answer_lists(_records(path, sheets["Answers"], ANSWER_FIELDS,
                                               "Answers"), bank)
-    responses = canonical_lists("responses", _records(path, sheets["_responses"],
-                                                      RESPONSE_FIELDS, "_responses"))
+    response_sheet = sheets["_responses"]
+    # Workbooks exported before responses carried an age band have no such column; their seal
+    # covers the fields before it.
+    with_age = bool(response_sheet) and "age_band" in [canonical_text(h).strip()
+                                                      for h in response_sheet[0]]
+    responses = canonical_lists("responses", _records(
+        path, response_sheet, RESPONSE_FIELDS if with_age else RESPONSE_FIELDS[:-1],
+        "_responses"))
     moderations = canonical_lists("moderations", _records(
         path, sheets.get("_moderations") or [list(MODERATION_FIELDS)], MODERATION_FIELDS,
         "_moderations"))
@@ -345,6 +357,8 @@ def check_returned_workbook(path: Path, shelf: BankShelf, *, reader: str = "cala
             raise WorkbookRejected(path, "keyed seal broken: the answer data was changed after "
                                          "export and its plain seal recomputed, or it was "
                                          "sealed with another key")
+    if not with_age:
+        responses = [row + [""] for row in responses]
     code, wave = header[HEADER_FIELDS.index("partnership")], header[HEADER_FIELDS.index("wave")]
     others = {row[0] for row in answers} | {row[0] for row in responses}
     others.discard(code)
@@ -360,10 +374,28 @@ def check_returned_workbook(path: Path, shelf: BankShelf, *, reader: str = "cala
     if unknown:
         raise WorkbookRejected(path, f"respondents with roles bank {bank.id} does not have "
                                      f"({', '.join(shown(r) for r in unknown)})")
+    named = [f"row {i}" for i, row in enumerate(responses, start=2)
+             if not is_reference(bank, row[RESPONSE_FIELDS.index("role")],
+                                 row[RESPONSE_FIELDS.index("respondent")])]
+    if named:
+        raise WorkbookRejected(path, "_responses " + ", ".join(named) + ": a name given for a "
+                                     "role that answers anonymously (children and young "
+                                     "people); their responses carry a reference such as "
+                                     "YP-0007, never a name")
     code, wave = checked_ids["partnership"], checked_ids["wave"]
     return CheckedExport(path, bank.id, wave, partnership_from_about(code, about),
                          header[HEADER_FIELDS.index("exported_at")], responses, answers,
                          moderations)
+
+
+def is_reference(bank: Bank, role: str, respondent: str) -> bool:
+    """False only for an anonymous role whose respondent is not a reference such as YP-0007."""
+    import re
+
+    if not bank.is_anonymous(role):
+        return True
+    prefix = bank.role(role).reference_prefix
+    return re.fullmatch(rf"{re.escape(prefix)}-\d{{4,}}", respondent) is not None
 
 
 def scored_workbook(checked: CheckedExport, shelf: BankShelf,
@@ -497,10 +529,12 @@ def _rebuild_responses(bank: Bank, code: str, wave: str, responses: list[list[st
                 value if qtype in ("yesno", "choice", "text") else _answer_value(qtype, value)
         by_respondent[respondent][qid] = Answer(qid, status, stored, evidence, answered_at)
     rebuilt = []
-    for _, respondent, role, mode, adviser, version, digest, started_at, updated_at in responses:
+    for (_, respondent, role, mode, adviser, version, digest, started_at, updated_at,
+         age_band) in responses:
         key = ResponseKey(code, bank.id, wave, respondent)
         rebuilt.append(Response(key, role, mode or "interview", adviser, version, digest,
-                                started_at, updated_at, by_respondent.pop(respondent, {})))
+                                started_at, updated_at, by_respondent.pop(respondent, {}),
+                                age_band=age_band))
     return tuple(sorted(rebuilt, key=lambda r: r.key.respondent))
 
 

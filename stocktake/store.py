@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
@@ -223,21 +224,54 @@ class Workspace:
         return found
 
     def start_response(self, key: ResponseKey, *, role: str, mode: str = "interview",
-                       adviser: str = "", bank_version: str = "", bank_hash: str = "") -> Response:
+                       adviser: str = "", bank_version: str = "", bank_hash: str = "",
+                       age_band: str = "") -> Response:
         """The response for this key, created if new; its role cannot change once given."""
         return self.save_answers(key, [], role=role, mode=mode, adviser=adviser,
-                                 bank_version=bank_version, bank_hash=bank_hash)
+                                 bank_version=bank_version, bank_hash=bank_hash,
+                                 age_band=age_band)
+
+    def start_anonymous_response(self, partnership: str, bank: str, wave: str, prefix: str, *,
+                                 role: str, mode: str = "interview", adviser: str = "",
+                                 bank_version: str = "", bank_hash: str = "",
+                                 age_band: str = "") -> Response:
+        """A new response under the next free reference such as `YP-0007`, for a respondent
+        who gives no name (children and young people).
+
+        The reference is chosen and the response stored in one locked write, so two interviews
+        started at once never share a reference.
+        """
+        if mode not in MODES:
+            raise StocktakeError(f"unknown mode '{mode}'", hint=f"use one of {', '.join(MODES)}")
+        pattern = re.compile(rf"^{re.escape(prefix)}-(\d+)$")
+        stamp = now_iso()
+        with self._transaction(self.shard_path(partnership)) as db:
+            table = db.table("responses")
+            taken = [int(m.group(1)) for d in table.all()
+                     if d.get("bank") == bank and d.get("wave") == wave
+                     and (m := pattern.match(str(d.get("respondent", ""))))]
+            key = ResponseKey(partnership, bank, wave, f"{prefix}-{max(taken, default=0) + 1:04d}")
+            response = Response(key, role, mode, adviser, bank_version, bank_hash, stamp, stamp,
+                                age_band=age_band)
+            table.insert(response.to_doc())
+        return response
 
     def save_answer(self, key: ResponseKey, answer: Answer, **meta: Any) -> Response:
         return self.save_answers(key, [answer], **meta)
 
     def save_answers(self, key: ResponseKey, answers: list[Answer], *, role: str,
                      mode: str = "interview", adviser: str = "", bank_version: str = "",
-                     bank_hash: str = "", instance_id: str = "") -> Response:
+                     bank_hash: str = "", instance_id: str = "", age_band: str = "",
+                     notices: dict[str, str] | None = None, complete: bool = False) -> Response:
         """Add or change answers of one response in a single atomic write.
 
         A changed answer's earlier value goes to the append-only history first. `instance_id`
-        (a collected submission's id) is recorded when the response is created.
+        (a collected submission's id) is recorded when the response is created. `age_band`
+        (children and young people) is set once; `notices` (question id: when the safeguarding
+        notice was shown) are added to those already recorded, never replaced. With
+        `complete` (a resubmitted form or submission: the whole response again), answers not
+        given again are taken out, to history like changed ones; a new `instance_id` replaces
+        the old, which is kept among the earlier ones.
         """
         if mode not in MODES:
             raise StocktakeError(f"unknown mode '{mode}'", hint=f"use one of {', '.join(MODES)}")
@@ -260,6 +294,15 @@ class Workspace:
                     hint=f"use --role {doc['role']}, or another --respondent name")
             stored = dict(doc.get("answers") or {})
             history = []
+            if instance_id and doc.get("instance_id") and doc["instance_id"] != instance_id:
+                doc["earlier_instances"] = [*doc.get("earlier_instances", []),
+                                            doc["instance_id"]]
+                doc["instance_id"] = instance_id
+            if complete and doc_id is not None:
+                given = {a.question for a in answers}
+                for qid in [q for q in stored if q not in given]:
+                    history.append({**key.as_dict(), "question": qid, "previous": stored.pop(qid),
+                                    "replaced_at": stamp, "removed": True})
             for answer in answers:
                 answer = answer.stamped(stamp)
                 old = stored.get(answer.question)
@@ -269,12 +312,17 @@ class Workspace:
                 stored[answer.question] = answer.to_doc()
             if adviser and not doc.get("adviser"):
                 doc["adviser"] = adviser
+            if age_band and not doc.get("age_band"):
+                doc["age_band"] = age_band
+            if notices:
+                doc["notices"] = {**notices, **(doc.get("notices") or {})}
             doc["answers"] = stored
             if answers or doc_id is None:
                 doc["updated_at"] = stamp
             if doc_id is None:
                 table.insert(doc)
-            elif answers or doc.get("adviser") != adviser_before:
+            elif answers or age_band or notices or history or complete or \
+                    doc.get("adviser") != adviser_before:
                 table.update(doc, doc_ids=[doc_id])
             if history:
                 db.table("history").insert_multiple(history)

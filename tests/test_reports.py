@@ -261,3 +261,24 @@ def test_report_shows_the_published_figures_linked_to_each_area(workspace, cli, 
     for m in view.measures:
         assert shown[m.measure.title][3] == (m.band or "no band")
         assert shown[m.measure.title][1] == (m.latest.year or "-")
+
+
+def test_national_findings_name_every_level_tied_for_the_most():
+    from stocktake.reports.findings import level_share_sentence
+
+    assert level_share_sentence("Change", ["Developing", "Established"], 9, 20) == \
+        "9 of 20 partnerships are Developing and 9 Established in Change."
+    assert level_share_sentence("Risk", ["Emerging"], 1, 1) == \
+        "1 of 1 partnership is Emerging in Risk."
+
+
+def test_a_plan_target_no_higher_than_now_or_a_past_due_date_is_warned_but_kept(
+        cli, two_partners):
+    # Risk is 50.0, Established (worked in two_partners' docstring).
+    result = cli("plan", "add", CODE, "-b", "mini", "--wave", WAVE, "--area", "risk",
+                 "--target", "Developing", "--action", "Hold steady", "--owner", "Lead",
+                 "--due", "2020-01-01")
+    assert result.exit_code == 0, result.output
+    assert "the due date 2020-01-01 has already passed" in result.stderr
+    assert "risk is already Established (50.0); the target Developing is lower" in result.stderr
+    assert len(json.loads(cli("plan", "list", CODE, "--json").stdout)) == 1

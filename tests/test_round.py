@@ -305,3 +305,63 @@ def test_status_workbook_lists_each_partnership_and_each_respondent_to_chase(cli
         [(HARTLEPOOL, "Hartlepool", "council"), (HARTLEPOOL, "Hartlepool", "health"),
          (LEEDS, "Leeds", "council"), (LEEDS, "Leeds", "health"), (CAMDEN, "Camden", "health")])
     assert wb.properties.title.startswith("Status of mini 2026-27")
+
+
+def test_people_who_retype_their_names_differently_are_still_matched_to_the_roster(cli,
+                                                                                 tmp_path):
+    from stocktake.round.roster import name_key
+
+    assert name_key("José Núñez") == name_key("JOSE NUNEZ")
+    assert name_key("O\u2019Neil / Smith") == name_key("O'Neil / Smith") == name_key("ONeil Smith")
+    assert name_key("Zoë Łukaszewicz") == name_key("zoe lukaszewicz")
+    assert name_key("Jo Bloggs") != name_key("Jo Blogs")
+    roster = tmp_path / "roster.csv"
+    roster.write_text("partnership,role,respondent,email\n"
+                      f"{CAMDEN},health,José Núñez,jose@example.nhs.uk\n", encoding="utf-8")
+    assert cli("roster", "import", str(roster), "--bank", "mini", "--wave", WAVE).exit_code == 0
+    forms = tmp_path / "forms"
+    assert cli("forms", "create", "--all", "--out", str(forms), "--bank", "mini",
+               "--wave", WAVE).exit_code == 0
+    form = forms / manifest(forms)[0]["file"]
+    assert cli("forms", "import", str(fill_form(form, "JOSE NUNEZ"))).exit_code == 0
+    camden = status_json(cli)["partnerships"][0]
+    assert camden["state"] == "complete" and camden["unexpected"] == []
+
+
+def test_roster_warns_of_a_district_council_where_there_is_none_and_a_role_not_planned(
+        cli, tmp_path):
+    assert cli("round", "plan", "--bank", "idea-stocktake", "--wave", WAVE, "--roles",
+               "council,district", "-p", CAMDEN, "-p", "E10000003").exit_code == 0
+    roster = tmp_path / "roster.csv"
+    roster.write_text("partnership,role,respondent,email\n"
+                      f"{CAMDEN},district,Dee Strict,\n"
+                      "E10000003,district,Cam District,\n"
+                      f"{CAMDEN},Health,Hal Th,\n", encoding="utf-8")
+    result = cli("roster", "import", str(roster))
+    assert result.exit_code == 0, result.output
+    assert "Dee Strict (E09000007, Camden) is down as district council, but Camden has no " \
+           "district councils" in result.stderr
+    assert "Cam District" not in result.stderr
+    assert "Hal Th (E09000007) answers as health, a role the round's plan does not ask" \
+        in result.stderr
+    listed = json.loads(cli("roster", "list", "--json").stdout)
+    assert [e["role"] for e in listed] == ["district", "health", "district"]
+
+
+def test_merge_expect_names_returns_it_was_not_told_to_expect(cli, tmp_path):
+    ws = tmp_path / "demo-ws"
+    assert cli("demo", "--partnerships", "3", "--respondents", "2", workspace=ws).exit_code == 0
+    assert cli("export", "--all", "--out", str(tmp_path / "ex"), workspace=ws).exit_code == 0
+    codes = sorted(p.name.split("-")[0] for p in (tmp_path / "ex").glob("*.xlsx"))
+    expect = tmp_path / "expect.csv"
+    expect.write_text(f"code\n{codes[0]}\n{HARTLEPOOL if codes[0] != HARTLEPOOL else LEEDS}\n",
+                      encoding="utf-8")
+    merged = cli("merge", str(tmp_path / "ex"), "--out", str(tmp_path / "n.xlsx"), "--expect",
+                 str(expect), "--json", workspace=ws)
+    assert merged.exit_code == 0, merged.output
+    returns = json.loads(merged.stdout)["returns"]
+    assert returns["expected"] == 2 and returns["returned"] == 1
+    assert sorted(r["code"] for r in returns["not_expected"]) == codes[1:]
+    sheet = load_workbook(tmp_path / "n.xlsx")["Returns"]
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert [(r[0], r[3], r[8]) for r in rows][2:] == [(c, "yes", "no") for c in codes[1:]]

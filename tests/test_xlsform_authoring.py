@@ -12,7 +12,7 @@ from stocktake.errors import StocktakeError
 from stocktake.xlsform.authoring import bank_data_from_xlsform, bank_toml
 from stocktake.xlsform.export import write_xlsform, xlsform_sheets
 
-SHIPPED = ("idea-stocktake", "joint-area-review", "tomorrows-children")
+SHIPPED = ("idea-stocktake", "joint-area-review", "tomorrows-children", "partnership-2026")
 
 
 def _workbook(path, survey, choices, settings=None):
@@ -42,6 +42,8 @@ def test_round_trip_bank_to_xlsform_to_bank_keeps_every_question(tmp_path, bank_
     path = write_xlsform(tmp_path / "form.xlsx", xlsform_sheets(bank, [("E09000007", "Camden")]))
     again = bank_from_data(tomllib.loads(bank_toml(bank_data_from_xlsform(path))))
     assert [a.id for a in again.areas] == [a.id for a in bank.areas]
+    # The published measures each area links come back too (the hash leaves them out).
+    assert [a.indicators for a in again.areas] == [a.indicators for a in bank.areas]
     assert again.roles == bank.roles
     for before, after in zip(bank.questions, again.questions, strict=True):
         assert (after.id, after.area, after.type, after.text, after.levels, after.options,

@@ -277,6 +277,56 @@ def test_a_submission_repeated_in_the_file_is_named(tmp_path, workspace, mini_ba
         f"{path}: line 4: submission 6f1c2a9e-0000-4000-8000-000000000001 repeats line 2"]
 
 
+def test_a_resubmission_replaces_the_earlier_submission_and_a_later_download_keeps_it(
+        tmp_path, workspace, mini_bank, form, two):
+    """A cumulative download holds the first submission (imported) and the respondent's
+    second (new): the second replaces the first whole, answers it dropped go to history, and
+    a third import of the same download changes nothing."""
+    sheets, xform = form
+    version = form_version(mini_bank)
+    _import(workspace, mini_bank, central_csv(tmp_path / "a.csv", xform, sheets, two[:1],
+                                              version=version))
+    again = {**two[0], "instance": "6f1c2a9e-0000-4000-8000-0000000000aa",
+             "vision.statement": "no", "vision.known": "", "risk.barrier": ""}
+    newcomer = {**two[0], "instance": "6f1c2a9e-0000-4000-8000-0000000000bb",
+                "respondent": "Designated nurse", "role": "council"}
+    download = central_csv(tmp_path / "b.csv", xform, sheets, [two[0], again, newcomer],
+                           version=version)
+    _, outcome = _import(workspace, mini_bank, download)
+    assert [s.respondent for s in outcome.stored] == ["Designated nurse"]
+    assert [s.instance_id for s in outcome.updated] == ["6f1c2a9e-0000-4000-8000-0000000000aa"]
+    assert [s.instance_id for s in outcome.already] == ["6f1c2a9e-0000-4000-8000-000000000001"]
+    director = next(r for r in workspace.responses("E09000007", mini_bank.id, WAVE)
+                    if r.key.respondent == "Director of children's services")
+    assert director.answers["vision.statement"].value == "no"
+    assert "risk.barrier" not in director.answers  # left empty the second time
+    assert director.instance_id == "6f1c2a9e-0000-4000-8000-0000000000aa"
+    assert director.earlier_instance_ids == ("6f1c2a9e-0000-4000-8000-000000000001",)
+    history = {h["question"]: h for h in workspace.history(director.key)}
+    assert history["vision.statement"]["previous"]["value"] == "yes"
+    assert history["risk.barrier"]["removed"] is True
+    shard = workspace.shard_path("E09000007")
+    before = shard.read_bytes()
+    _, outcome = _import(workspace, mini_bank, download)
+    assert (len(outcome.stored), len(outcome.updated), len(outcome.already)) == (0, 0, 3)
+    assert shard.read_bytes() == before
+
+
+def test_two_new_submissions_from_one_respondent_in_one_download_are_refused(
+        tmp_path, workspace, mini_bank, form, two):
+    sheets, xform = form
+    second = {**two[0], "instance": "6f1c2a9e-0000-4000-8000-0000000000cc"}
+    path = central_csv(tmp_path / "mini.csv", xform, sheets, [two[0], second],
+                       version=form_version(mini_bank))
+    with pytest.raises(StocktakeError) as caught:
+        _import(workspace, mini_bank, path)
+    assert caught.value.details == [
+        f"{path}: line 3: Director of children's services of E09000007 also sent a new "
+        f"submission at {path}: line 2; one submission per respondent"]
+    assert "reject the unwanted submission in the collection tool's review" in caught.value.hint
+    assert workspace.responses(bank=mini_bank.id) == []
+
+
 def test_a_respondent_who_already_answered_another_way_is_refused(tmp_path, workspace,
                                                                   mini_bank, form, two):
     from stocktake.responses import Answer, ResponseKey
@@ -289,7 +339,8 @@ def test_a_respondent_who_already_answered_another_way_is_refused(tmp_path, work
                        version=form_version(mini_bank))
     with pytest.raises(StocktakeError) as caught:
         _import(workspace, mini_bank, path)
-    assert "would overwrite other answers; nothing was stored" in caught.value.message
+    assert "cannot be told apart from other answers; nothing was stored" in caught.value.message
+    assert "already has mini 2026-27 answers (mode interview)" in caught.value.details[0]
     assert workspace.response(key).answers["vision.statement"].value == "no"
     assert workspace.responses("E08000025") == []
 
@@ -334,3 +385,29 @@ def test_answers_are_dated_when_the_tool_received_them(tmp_path, workspace, mini
     _import(workspace, mini_bank, kobo)
     answers = workspace.responses("E08000025")[0].answers.values()
     assert {a.answered_at for a in answers} == {"2026-05-01T10:00:00+00:00"}
+
+
+def test_a_name_given_for_a_role_the_bank_marks_anonymous_is_refused_by_row(tmp_path, workspace):
+    """Children and young people answer without a name, in a collected form as anywhere."""
+    from pathlib import Path
+
+    from stocktake.banks import load_bank
+
+    bank = load_bank(Path(__file__).resolve().parent / "data" / "children.toml")
+    sheets = xlsform_sheets(bank, [("E09000007", "Camden")], anonymous_roles=())
+    # The bank's own flag keeps the name question away from the anonymous role.
+    [name_row] = [row for row in sheets.survey if "respondent" in row]
+    assert "not(" in " ".join(map(str, name_row)) and "young-people" in " ".join(map(str, name_row))
+    xform = convert_xlsform(xlsform_bytes(sheets)).xform
+    child = {"instance": "7a000000-0000-4000-8000-000000000001",
+             "stocktake_form": form_identity(bank), "partnership": "E09000007",
+             "role": "young-people", "respondent": "Jo Smith",
+             "safety.someone-to-tell": "yes"}
+    path = central_csv(tmp_path / "children.csv", xform, sheets, [child],
+                       version=form_version(bank))
+    with pytest.raises(StocktakeError) as caught:
+        _import(workspace, bank, path)
+    assert caught.value.details == [
+        f"{path}: line 2, column respondent: a name for role 'young-people', which answers "
+        "anonymously; leave it empty"]
+    assert workspace.responses() == []

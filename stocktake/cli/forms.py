@@ -87,8 +87,22 @@ def create(
     partnership = ws.find_partnership(code) or partnership_for(code)
     from stocktake.seal import seal_key
 
-    path = create_form(out, bank, partnership, role, wave, (respondent or "").strip(),
-                       shared=shared, key=seal_key(key_file))
+    key = seal_key(key_file)  # a bad key refused before any response is reserved
+    bank.role(role)
+    respondent = (respondent or "").strip()
+    if bank.is_anonymous(role):
+        if respondent:
+            raise UsageError(f"role {role} answers anonymously: its forms have no name cell, so "
+                             "--respondent is refused", hint="leave out --respondent; the form "
+                                                             "gets a reference instead")
+        if ws.find_partnership(partnership.code) is None:
+            ws.add_partnerships([partnership])
+        # Reserved now, so that importing the same form twice updates one response.
+        respondent = ws.start_anonymous_response(
+            partnership.code, bank.id, wave, bank.role(role).reference_prefix, role=role,
+            mode="form", bank_version=bank.version, bank_hash=bank.hash).key.respondent
+    path = create_form(out, bank, partnership, role, wave, respondent, shared=shared,
+                       key=key)
     asked = len(bank.questions_for_role(role))
     console.print(f"Wrote {escape(str(path))}: {asked} questions of {bank.id} {bank.version} for "
                   f"{escape(partnership.name)} ({partnership.code}), role {role}, wave {wave}.")
@@ -143,6 +157,7 @@ def import_forms(
     Example: stocktake forms import returns/camden-council.xlsx returns/camden-health.xlsx
     """
     from stocktake.merge import BankShelf, collect_files
+    from stocktake.responses import now_iso
     from stocktake.workbooks.forms import read_form
 
     from stocktake.seal import seal_key
@@ -160,12 +175,21 @@ def import_forms(
     for n, path in enumerate(files):
         try:
             form = read_form(path, shelf, key=key)
+            marked = {a.question: now_iso() for a in form.answers
+                      if a.status == "answered"
+                      and form.bank.question(a.question).calls_for_notice(a.value)}
             # The partnership first: a full disk after it leaves a partnership with no answers
             # (harmless), never answers of a partnership the index does not list.
             if ws.find_partnership(form.partnership.code) is None:
                 ws.add_partnerships([form.partnership])
             ws.save_answers(form.key, list(form.answers), role=form.role, mode="form",
-                            bank_version=form.bank.version, bank_hash=form.bank.hash)
+                            bank_version=form.bank.version, bank_hash=form.bank.hash,
+                            age_band=form.age_band, notices=marked)
+            if marked and not as_json:
+                # The form carried the notice; the adviser importing it sees it too.
+                err_console.print(f"[bold red]Safeguarding notice[/] ({escape(path.name)}, "
+                                  f"{form.respondent}: {', '.join(sorted(marked))}): "
+                                  f"{escape(form.bank.safeguarding_notice)}")
         except DiskFull as exc:
             # Every later form would fail the same way: say which were stored and which not.
             not_stored = [{"file": str(p), "reason": "not stored: the disk is full"}
@@ -183,7 +207,8 @@ def import_forms(
             continue
         stored.append({"file": str(path), "partnership": form.partnership.code,
                        "bank": form.bank.id, "wave": form.wave, "respondent": form.respondent,
-                       "role": form.role, "answers": len(form.answers)})
+                       "role": form.role, "answers": len(form.answers),
+                       **({"safeguarding_notice": sorted(marked)} if marked else {})})
     if as_json:
         print_json({"stored": stored, "refused": refused,
                     "skipped": [{"file": str(s.path), "reason": s.reason}

@@ -132,8 +132,15 @@ def _render(result, into_workspace: bool) -> None:
                       f"{output.bank.id} {output.bank.version}, wave {output.wave}.")
     if result.returns:
         missing = result.not_returned
-        got = len(result.returns) - len(missing)
-        console.print(f"Returns: {got} of {len(result.returns)} expected authorities returned.")
+        extra = result.not_expected
+        expected = len(result.returns) - len(extra)
+        console.print(f"Returns: {expected - len(missing)} of {expected} expected authorities "
+                      "returned.")
+        if extra:
+            console.print(f"Merged all the same, though not expected ({len(extra)}): "
+                          + ", ".join(f"{escape(r.name)} ({r.code})" for r in extra[:30])
+                          + (f" and {len(extra) - 30} more" if len(extra) > 30 else "") + ".",
+                          soft_wrap=False)
         if missing:
             shown = ", ".join(f"{escape(r.name)} ({r.code})" for r in missing[:30])
             more = f" and {len(missing) - 30} more" if len(missing) > 30 else ""

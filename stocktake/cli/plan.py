@@ -9,10 +9,11 @@ from __future__ import annotations
 from typing import Optional
 
 import typer
+from rich import box
 from rich.markup import escape
 from rich.table import Table
 
-from stocktake.cli.common import console, open_workspace, print_json, resolve_bank
+from stocktake.cli.common import console, err_console, open_workspace, print_json, resolve_bank
 from stocktake.cli.main import app
 
 plan_app = typer.Typer(
@@ -46,7 +47,7 @@ def add(
     """
     from stocktake.cli.interview import check_wave
     from stocktake.partnerships import normalise_code
-    from stocktake.reports.action_plan import new_plan_item
+    from stocktake.reports.action_plan import new_plan_item, plan_item_warnings
 
     bank = resolve_bank(bank_ref)
     wave = check_wave(wave)
@@ -56,7 +57,9 @@ def add(
     item = ws.add_plan_item(new_plan_item(bank, code, wave, area=area, target=target,
                                           action=action, owner=owner, due=due))
     console.print(f"Added plan item {item.id} for {code} {bank.id} {wave}: {item.area} to "
-                  f"{item.target} by {item.due} ({escape(item.owner)}).")
+                  f"{item.target} by {item.due} ({escape(item.owner)}).", soft_wrap=False)
+    for line in plan_item_warnings(ws, bank, item):
+        err_console.print(f"[yellow]Warning:[/] {escape(line)}", soft_wrap=False)
 
 
 @plan_app.command("list")
@@ -90,9 +93,10 @@ def list_plan(
                       "--bank BANK --area AREA --target LEVEL --action TEXT --owner TEXT "
                       "--due DATE[/].")
         return
-    table = Table(title=f"Action plan of {code}", title_justify="left")
+    table = Table(title=f"Action plan of {code}", title_justify="left", box=box.SIMPLE_HEAD)
     for name, kw in (("id", {"justify": "right"}), ("area", {}), ("target", {}),
-                     ("action", {"overflow": "fold", "min_width": 20}), ("owner", {}),
+                     ("action", {"overflow": "fold", "min_width": 16}),
+                     ("owner", {"overflow": "fold"}),
                      ("due", {"no_wrap": True}), ("status", {})):
         table.add_column(name, **kw)
     for i in items:

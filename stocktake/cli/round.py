@@ -13,10 +13,11 @@ from pathlib import Path
 from typing import List, Optional
 
 import typer
+from rich import box
 from rich.markup import escape
 from rich.table import Table
 
-from stocktake.cli.common import console, open_workspace, print_json, resolve_bank
+from stocktake.cli.common import console, err_console, open_workspace, print_json, resolve_bank
 from stocktake.cli.main import app
 from stocktake.errors import UsageError
 
@@ -85,10 +86,12 @@ def plan(
                       partnerships=items, deadline=parse_deadline(deadline),
                       return_to=(return_to or "").strip())
     due = f", due {made.deadline}" if made.deadline else ""
+    if made.deadline and date.fromisoformat(made.deadline) < date.today():
+        _warn([f"the deadline {made.deadline} has already passed"])
     console.print(f"Planned {bank.id} {wave}: {len(made.partnerships)} partnership(s), roles "
-                  f"{', '.join(made.roles)}, {made.per_role} each{due}.")
+                  f"{', '.join(made.roles)}, {made.per_role} each{due}.", soft_wrap=False)
     console.print("Next: [bold]stocktake roster import FILE[/] to name people (optional), then "
-                  "[bold]stocktake forms create --all --out forms/[/].")
+                  "[bold]stocktake forms create --all --out forms/[/].", soft_wrap=False)
 
 
 @roster_app.command("import")
@@ -108,10 +111,11 @@ def roster_import(
 
     ws = open_workspace()
     bank, wave = _round_bank_wave(ws, bank_ref, wave)
-    entries = import_roster(ws, path, bank, wave)
+    entries, warnings = import_roster(ws, path, bank, wave)
     codes = {e.partnership for e in entries}
     console.print(f"Added {len(entries)} respondent(s) in {len(codes)} partnership(s) to the "
                   f"roster of {bank.id} {wave}.")
+    _warn(warnings)
 
 
 @roster_app.command("add")
@@ -135,9 +139,10 @@ def roster_add(
 
     ws = open_workspace()
     bank, wave = _round_bank_wave(ws, bank_ref, wave)
-    entry = add_to_roster(ws, bank, wave, code, role, respondent, email, organisation)
+    entry, warnings = add_to_roster(ws, bank, wave, code, role, respondent, email, organisation)
     console.print(f"Added {escape(entry.respondent)} ({entry.role}) to the roster of "
                   f"{entry.partnership} for {bank.id} {wave}.")
+    _warn(warnings)
 
 
 @roster_app.command("remove")
@@ -249,12 +254,13 @@ def _render_status(result) -> None:
                       "roster and nobody has answered. Plan it with [bold]stocktake round plan"
                       "[/].")
         return
-    table = Table(title=f"Status of {result.bank} {result.wave}", title_justify="left")
+    table = Table(title=f"Status of {result.bank} {result.wave}", title_justify="left",
+                  box=box.SIMPLE_HEAD)
     table.add_column("code", no_wrap=True)
-    table.add_column("partnership", overflow="fold", min_width=12)
+    table.add_column("partnership", overflow="fold", min_width=10)
     table.add_column("state", no_wrap=True)
     table.add_column("received", justify="right", no_wrap=True)
-    table.add_column("still to come", overflow="fold", min_width=16)
+    table.add_column("still to come", overflow="fold", min_width=14)
     table.add_column("last", no_wrap=True)
     for p in result.partnerships:
         expected = sum(p.expected.values())
@@ -275,6 +281,11 @@ def _render_status(result) -> None:
     if days is not None:
         line += (f" {days} day(s) to the deadline ({result.deadline})." if days >= 0 else
                  f" The deadline ({result.deadline}) passed {-days} day(s) ago.")
-    console.print(line)
+    console.print(line, soft_wrap=False)
     if t["partial"] or t["not_started"]:
         console.print("To chase: [bold]stocktake status --chase chase.csv[/]")
+
+
+def _warn(warnings: list[str]) -> None:
+    for line in warnings:
+        err_console.print(f"[yellow]Warning:[/] {escape(line)}")

@@ -134,31 +134,56 @@ def trend_command(
     bank_ref: str = BANK_OPTION,
     from_wave: str = typer.Option(..., "--from", metavar="WAVE", help="The earlier wave."),
     to_wave: str = typer.Option(..., "--to", metavar="WAVE", help="The later wave."),
+    from_bank_ref: Optional[str] = typer.Option(
+        None, "--from-bank", metavar="BANK",
+        help="The edition of the bank the earlier wave answered (a .toml path), when it is "
+             "not the current one. Default: --bank."),
     as_json: bool = JSON_OPTION,
 ) -> None:
     """How a partnership's area scores changed between two waves.
 
+    Areas are matched by id, so a wave answered on an earlier version of the bank is compared
+    area by area; the output says when the version changed, and an area in one version only
+    shows no change.
+
     Example: stocktake trend E09000007 --bank idea-stocktake --from 2025-26 --to 2026-27
     """
-    from stocktake.benchmark import trend
+    from stocktake.benchmark import trend, version_change
     from stocktake.national import partnership_scores
 
     bank = resolve_bank(bank_ref)
+    from_bank = resolve_bank(from_bank_ref) if from_bank_ref else bank
+    if from_bank.id != bank.id:
+        raise StocktakeError(f"--from-bank is bank '{from_bank.id}', not an edition of "
+                             f"'{bank.id}'", hint="give an earlier version of the same bank")
     ws = open_workspace()
-    before = partnership_scores(ws, bank, from_wave, code)
+    before = partnership_scores(ws, from_bank, from_wave, code)
     after = partnership_scores(ws, bank, to_wave, code)
     rows = trend(before, after)
+    change = version_change(
+        [r.bank_version for r in ws.responses(after.partnership, bank.id, from_wave)]
+        + ([from_bank.version] if from_bank_ref else []),
+        [r.bank_version for r in ws.responses(after.partnership, bank.id, to_wave)]
+        + [bank.version])
     overall = {"from": before.overall, "to": after.overall,
                "change": _change(before.overall, after.overall)}
     if as_json:
         print_json({"partnership": after.partnership, "bank": bank.id, "from": from_wave,
-                    "to": to_wave, "overall": {k: _r(v) for k, v in overall.items()},
+                    "to": to_wave, "versions": change,
+                    "overall": {k: _r(v) for k, v in overall.items()},
                     "areas": [{**row, "from": _r(row["from"]), "to": _r(row["to"]),
                                "change": _r(row["change"])} for row in rows]})
         return
     console.print(Text.assemble(
         (_partnership_label(ws, after.partnership), "bold"),
         f" · {bank.title} · {from_wave} to {to_wave}"))
+    if change["changed"]:
+        only = [row["id"] for row in rows if row["from"] is None or row["to"] is None]
+        console.print(Text(
+            f"The bank's version changed: {', '.join(change['from']) or '?'} in {from_wave}, "
+            f"{', '.join(change['to'])} in {to_wave}. Areas are compared by id"
+            + (f"; {', '.join(only)} has no score in one of the waves." if only else "."),
+            style="yellow"))
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
     table.add_column("Area", ratio=1, overflow="fold")
     table.add_column(from_wave, justify="right", no_wrap=True)

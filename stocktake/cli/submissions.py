@@ -72,6 +72,7 @@ def import_submissions(
                                "submissions": len(b.submissions)} for b in batches],
                     "stored": [_row(s) for s in outcome.stored],
                     "already_imported": [_row(s) for s in outcome.already],
+                    "resubmitted": [_row(s) for s in outcome.updated],
                     "warnings": warnings})
         return
     for warning in warnings:
@@ -79,14 +80,19 @@ def import_submissions(
     table = Table(title=f"Submissions for {bank.id} {wave}", title_justify="left")
     for name in ("partnership", "respondent", "role", "answers", "instance id"):
         table.add_column(name, justify="right" if name == "answers" else "left")
-    for s in outcome.stored:
+    for s in outcome.stored + outcome.updated:
         table.add_row(s.partnership.code, escape(s.respondent), s.role, str(len(s.answers)),
                       s.instance_id)
-    if outcome.stored:
+    if outcome.stored or outcome.updated:
         console.print(table)
-    _warn_personal_data(outcome.stored)
+    _warn_personal_data(outcome.stored + outcome.updated)
     console.print(f"Stored {len(outcome.stored)} submission(s); {len(outcome.already)} "
-                  "already imported, left as they were.")
+                  "already imported, left as they were.", soft_wrap=False)
+    if outcome.updated:
+        console.print(f"{len(outcome.updated)} respondent(s) submitted again: "
+                      + ", ".join(escape(s.respondent) for s in outcome.updated)
+                      + "; the new submission replaced the earlier one (kept in history).",
+                      soft_wrap=False)
 
 
 def _warn_personal_data(stored) -> None:

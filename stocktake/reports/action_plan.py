@@ -99,3 +99,24 @@ def new_plan_item(bank: Bank, partnership: str, wave: str, *, area: str, target:
         raise UsageError(f"'{due}' is not a date", hint="give --due as YYYY-MM-DD")
     return PlanItem(partnership, bank.id, wave, area, target_level(bank, target),
                     _clean(action, "action"), _clean(owner, "owner"), due_date)
+
+
+def plan_item_warnings(ws: Any, bank: Bank, item: PlanItem, today: date | None = None
+                       ) -> list[str]:
+    """What is odd about a stored item, to say but not refuse: a due date already past, or a
+    target no higher than the area's current level (a plan to hold a level is allowed)."""
+    from stocktake.errors import StocktakeError
+    from stocktake.national import partnership_scores
+
+    found = []
+    if date.fromisoformat(item.due) < (today or date.today()):
+        found.append(f"the due date {item.due} has already passed")
+    try:
+        current = partnership_scores(ws, bank, item.wave, item.partnership).area(item.area)
+    except StocktakeError:
+        return found  # no answers yet: nothing to compare the target with
+    now, then = level_rank(bank, current.level), level_rank(bank, item.target)
+    if now is not None and then is not None and then <= now:
+        found.append(f"{item.area} is already {current.level} ({current.score:.1f}); the "
+                     f"target {item.target} is {'the same level' if then == now else 'lower'}")
+    return found

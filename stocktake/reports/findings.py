@@ -11,6 +11,8 @@ Rules:
   points or more from the partnership's score.
 - Quorum: an area scored by fewer partner roles than the bank's `min_roles` is "not a
   partnership view".
+- National levels: per area, the level most partnerships are at (every level tied for the most
+  is named), and how many are at the lowest level.
 - Questions scored highest and lowest in an area: the mean question score (0-1) over those who
   answered it, highest and lowest; shown only with two or more questions answered.
 """
@@ -126,6 +128,9 @@ def question_extremes(means: Sequence[QuestionMean]) -> tuple[QuestionMean, Ques
     return high, low
 
 
-def level_share_sentence(area_title: str, level: str, count: int, total: int) -> str:
+def level_share_sentence(area_title: str, levels: Sequence[str], count: int, total: int) -> str:
+    """"7 of 20 partnerships are Emerging in Risk."; with levels tied for the most, each is
+    named: "9 of 20 partnerships are Developing and 9 Established in Change"."""
+    said = f" and {count} ".join(levels)
     return (f"{count} of {total} partnership{'s' if total != 1 else ''} "
-            f"{'are' if count != 1 else 'is'} {level} in {area_title}.")
+            f"{'are' if count != 1 else 'is'} {said} in {area_title}.")

@@ -74,11 +74,12 @@ def national_findings(bank: Bank, wave: str, everyone: Sequence[Any], responses:
         scored = sum(at.values())
         counts.append((area.title, [at.get(level, 0) for level in levels]))
         if scored:
-            level, count = max(((lv, at.get(lv, 0)) for lv in levels), key=lambda kv: kv[1])
+            most = max(at.get(lv, 0) for lv in levels)
+            modal = [lv for lv in levels if at.get(lv, 0) == most]  # ties all named
             lowest = at.get(levels[0], 0)
-            sentences.append(findings.level_share_sentence(area.title, level, count, scored)
+            sentences.append(findings.level_share_sentence(area.title, modal, most, scored)
                              + (f" {lowest} {'are' if lowest != 1 else 'is'} {levels[0]}."
-                                if lowest and level != levels[0] else ""))
+                                if lowest and levels[0] not in modal else ""))
         else:
             sentences.append(f"No partnership has a score for {area.title}.")
     doc.add(level_chart(counts, levels, caption="How many partnerships are at each level, by "

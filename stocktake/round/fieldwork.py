@@ -118,18 +118,21 @@ def plan_round(ws: "Workspace", bank: Bank, wave: str, roles: Sequence[str], *,
     return ws.save_round(plan)
 
 
-def import_roster(ws: "Workspace", path: Path, bank: Bank, wave: str) -> list[RosterEntry]:
-    """Check a roster file whole against the bank and the stored roster, then store it."""
+def import_roster(ws: "Workspace", path: Path, bank: Bank, wave: str
+                  ) -> tuple[list[RosterEntry], list[str]]:
+    """Check a roster file whole against the bank and the stored roster, then store it.
+    Returns the entries and warnings about entries that are odd but not wrong."""
     entries = check_roster_rows(read_roster_file(path), bank_id=bank.id, wave=wave,
                                 roles=bank.role_ids, known_codes=known_codes(ws),
                                 existing=ws.roster(bank=bank.id, wave=wave), source=str(path))
     _add_missing_partnerships(ws, entries)
     ws.add_roster(entries)
-    return entries
+    return entries, roster_warnings(entries, ws.round_plan(bank.id, wave))
 
 
 def add_to_roster(ws: "Workspace", bank: Bank, wave: str, code: str, role: str,
-                  respondent: str, email: str = "", organisation: str = "") -> RosterEntry:
+                  respondent: str, email: str = "", organisation: str = ""
+                  ) -> tuple[RosterEntry, list[str]]:
     row = {"partnership": code, "role": role, "respondent": respondent, "email": email,
            "organisation": organisation}
     entries = check_roster_rows([("the command line", row)], bank_id=bank.id, wave=wave,
@@ -138,7 +141,28 @@ def add_to_roster(ws: "Workspace", bank: Bank, wave: str, code: str, role: str,
                                 source="roster add")
     _add_missing_partnerships(ws, entries)
     ws.add_roster(entries)
-    return entries[0]
+    return entries[0], roster_warnings(entries, ws.round_plan(bank.id, wave))
+
+
+def roster_warnings(entries: Sequence[RosterEntry], plan: RoundPlan | None) -> list[str]:
+    """Entries stored but worth a second look: a district council respondent where there is no
+    district council (unitary authorities, London boroughs, metropolitan districts), and a role
+    the round's plan does not ask (they are expected all the same)."""
+    from stocktake.reference import authority
+    from stocktake.round.plan import DISTRICT_ROLE
+
+    found = []
+    for e in entries:
+        known = authority(e.partnership)
+        if e.role == DISTRICT_ROLE and known is not None and not known.two_tier:
+            found.append(f"{e.respondent} ({e.partnership}, {known.name}) is down as district "
+                         f"council, but {known.name} has no district councils; they will be "
+                         "expected all the same (`roster remove` takes them off)")
+        elif plan is not None and plan.roles and e.role not in plan.roles:
+            found.append(f"{e.respondent} ({e.partnership}) answers as {e.role}, a role the "
+                         f"round's plan does not ask ({', '.join(plan.roles)}); they will be "
+                         "expected all the same")
+    return found
 
 
 def _add_missing_partnerships(ws: "Workspace", entries: Iterable[RosterEntry]) -> None:

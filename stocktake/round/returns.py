@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
@@ -33,10 +33,11 @@ class ReturnRow:
     exported_at: str = ""
     respondents: int = 0
     roles: tuple[str, ...] = ()
+    expected: bool = True  # False: returned by an authority the merge was not told to expect
 
     def to_json(self) -> dict:
         return {"code": self.code, "name": self.name, "region": self.region,
-                "returned": self.returned, "file": self.file or None,
+                "expected": self.expected, "returned": self.returned, "file": self.file or None,
                 "exported_at": self.exported_at or None, "respondents": self.respondents,
                 "roles": list(self.roles)}
 
@@ -78,15 +79,20 @@ def expected_authorities(spec: str) -> list[ExpectedAuthority]:
 
 def return_rows(expected: Sequence[ExpectedAuthority],
                 merged: Sequence["ReturnedWorkbook"]) -> list[ReturnRow]:
-    """One row per expected authority, in the order given, with what its return held."""
+    """One row per expected authority, in the order given, with what its return held; then a
+    row for each return from an authority not expected (merged all the same, and said)."""
     by_code = {wb.partnership.code: wb for wb in merged}
     rows = []
     for e in expected:
         wb = by_code.get(e.code)
-        if wb is None:
-            rows.append(ReturnRow(e.code, e.name, e.region, False))
-        else:
-            roles = tuple(sorted({r.role for r in wb.responses}))
-            rows.append(ReturnRow(e.code, e.name, e.region, True, wb.path.name, wb.exported_at,
-                                  wb.respondents, roles))
+        rows.append(ReturnRow(e.code, e.name, e.region, False) if wb is None else _returned(wb))
+    wanted = {e.code for e in expected}
+    rows.extend(replace(_returned(wb), expected=False) for code, wb in sorted(by_code.items())
+                if code not in wanted)
     return rows
+
+
+def _returned(wb: "ReturnedWorkbook") -> ReturnRow:
+    p = wb.partnership
+    return ReturnRow(p.code, p.name, p.region, True, wb.path.name, wb.exported_at,
+                     wb.respondents, tuple(sorted({r.role for r in wb.responses})))

@@ -52,9 +52,19 @@ class RosterEntry:
                    str(doc.get("wave", "")))
 
 
+# Letters with no accent to take off under Unicode decomposition.
+_PLAIN_LETTERS = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ß": "ss", "æ": "ae", "œ": "oe",
+                                "þ": "th", "ı": "i"})
+
+
 def name_key(name: str) -> str:
-    """How two spellings of one person's name are matched: case and spacing do not count."""
-    return " ".join(unicodedata.normalize("NFC", name).casefold().split())
+    """How two spellings of one person's name are matched: case, spacing, accents and
+    punctuation do not count, since people retype their own names on forms ("José Núñez" is
+    "JOSE NUNEZ"; "O’Neil" with a curly apostrophe is "O'Neil" and "ONeil")."""
+    decomposed = unicodedata.normalize("NFKD", name).casefold().translate(_PLAIN_LETTERS)
+    kept = "".join(ch if ch.isalnum() else " " if ch.isspace() or ch in "-/" else ""
+                   for ch in decomposed if unicodedata.category(ch) != "Mn")
+    return " ".join(kept.split())
 
 
 def _has_control(text: str) -> bool:
@@ -83,6 +93,7 @@ def check_roster_rows(rows: Iterable[tuple[str, Mapping[str, Any]]], *, bank_id:
         raw_code = str(row.get("partnership") or "").strip()
         code = known_codes.get(normalise_code(raw_code).upper()) if raw_code else None
         role = str(row.get("role") or "").strip()
+        role = next((r for r in roles if r.casefold() == role.casefold()), role)
         respondent = " ".join(str(row.get("respondent") or "").split())
         email = str(row.get("email") or "").strip()
         organisation = " ".join(str(row.get("organisation") or "").split())

@@ -40,13 +40,13 @@ if TYPE_CHECKING:
     from stocktake.exports import PartnershipExport
 
 RESPONSE_COLUMNS = ("partnership", "respondent", "role", "mode", "adviser", "bank_version",
-                    "bank_hash", "started_at", "updated_at")
+                    "bank_hash", "started_at", "updated_at", "age_band")
 MODERATION_COLUMNS = ("partnership", "area", "score", "reason", "adviser", "moderated_at")
 SUMMARY_COLUMNS = ("Area", "Score", "Level", "Coverage", "Respondents", "Spread", "Divergent",
                    "Moderated", "National median", "National quartile")
 TEXT_COLUMNS = {"partnership", "respondent", "role", "area", "question", "question_text",
                 "status", "evidence", "answered_at", "mode", "adviser", "bank_version",
-                "bank_hash", "started_at", "updated_at", "reason", "moderated_at"}
+                "bank_hash", "started_at", "updated_at", "reason", "moderated_at", "age_band"}
 
 
 def write_partnership_workbook(path: Path, export: "PartnershipExport", *,
@@ -93,7 +93,8 @@ def _response_row(response: Any) -> dict[str, Any]:
     return {"partnership": response.key.partnership, "respondent": response.key.respondent,
             "role": response.role, "mode": response.mode, "adviser": response.adviser,
             "bank_version": response.bank_version, "bank_hash": response.bank_hash,
-            "started_at": response.started_at, "updated_at": response.updated_at}
+            "started_at": response.started_at, "updated_at": response.updated_at,
+            "age_band": response.age_band}
 
 
 def _header_texts(export: "PartnershipExport") -> tuple[str, str]:

@@ -14,12 +14,14 @@ if TYPE_CHECKING:
 
 
 def write_returns_sheet(ws: Any, rows: Sequence["ReturnRow"], bank: Any, wave: str) -> None:
-    returned = sum(1 for r in rows if r.returned)
+    expected = [r for r in rows if r.expected]
+    returned = sum(1 for r in expected if r.returned)
     write_table_sheet(
         ws, ["Code", "Authority", "Region", "Returned", "File", "Exported at", "Respondents",
-             "Roles"],
+             "Roles", "Expected"],
         [[r.code, r.name, r.region, "yes" if r.returned else "no", r.file, r.exported_at,
-          r.respondents if r.returned else None, ", ".join(r.roles)] for r in rows],
-        widths=[12, 28, 24, 10, 36, 22, 12, 30],
+          r.respondents if r.returned else None, ", ".join(r.roles),
+          "yes" if r.expected else "no"] for r in rows],
+        widths=[12, 28, 24, 10, 36, 22, 12, 30, 10],
         header_left=f"Returns: {bank.title}",
-        header_right=f"Wave {wave} - {returned} of {len(rows)} returned")
+        header_right=f"Wave {wave} - {returned} of {len(expected)} expected returned")

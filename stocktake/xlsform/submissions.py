@@ -119,13 +119,15 @@ def read_submissions(path: Path, bank: Bank, partnership: PartnershipLookup,
                   "headers cannot be matched to questions), from a form made by `stocktake "
                   f"banks export-xlsform {bank.id}`"))
     if file_problems:
+        how = ("in KoboToolbox choose 'XML values and headers' (with labels the columns and "
+               "answers cannot be matched to questions), and export" if tool == KOBO else
+               "export")
         raise StocktakeError(f"{path}: cannot read this {tool} export", details=file_problems,
-                             hint=f"export the submissions of the form made by `stocktake banks "
+                             hint=f"{how} the submissions of the form made by `stocktake banks "
                                   f"export-xlsform {bank.id}` as they come, without editing")
     problems: list[str] = []
     submissions: list[Submission] = []
     seen_ids: dict[str, str] = {}
-    seen_keys: dict[tuple[str, str], str] = {}
     identity = form_identity(bank)
     for where, cells, locate in rows:
         cell = {h: cells[i] if i < len(cells) else None for i, h in enumerate(header)}
@@ -160,19 +162,19 @@ def read_submissions(path: Path, bank: Bank, partnership: PartnershipLookup,
             row_problems.append(f"{label}, column {PARTNERSHIP_FIELD}: {exc.message}")
             found = None
         respondent = text.get(RESPONDENT_FIELD, "")
-        if not respondent and role in anonymous_roles:
+        anonymous = role in anonymous_roles or (role in bank.role_ids and
+                                                bank.is_anonymous(role))
+        if respondent and anonymous and bank.is_anonymous(role):
+            # Children and young people answer without a name: a name given is refused.
+            row_problems.append(f"{label}, column {RESPONDENT_FIELD}: a name for role '{role}', "
+                                "which answers anonymously; leave it empty")
+        elif not respondent and anonymous:
             respondent = f"{role} {instance[:8]}"
         elif not respondent:
             row_problems.append(f"{label}, column {RESPONDENT_FIELD}: no respondent name")
         if row_problems:
             problems.extend(row_problems)
             continue
-        key = (found.code, respondent)
-        if key in seen_keys:
-            problems.append(f"{label}: {respondent} of {found.code} already answered in "
-                            f"{seen_keys[key]}; one submission per respondent")
-            continue
-        seen_keys[key] = where
         answer_rows = _answer_rows(header, columns, cell, text, locate, where, label, problems)
         try:
             answers = check_answer_rows(bank, role, answer_rows, source=str(path))
@@ -415,6 +417,7 @@ def _text(value: Any) -> str:
 class ImportOutcome:
     stored: tuple[Submission, ...]
     already: tuple[Submission, ...]  # imported before (same instance id): nothing added
+    updated: tuple[Submission, ...] = ()  # resubmissions: replaced the respondent's earlier one
 
 
 def partnership_lookup(known: list[Partnership]) -> PartnershipLookup:
@@ -433,41 +436,53 @@ def partnership_lookup(known: list[Partnership]) -> PartnershipLookup:
     return lookup
 
 
-def _pending_response(s: Submission):
-    """Stands for a response another submission of this import is about to create."""
-    from types import SimpleNamespace
-
-    return SimpleNamespace(mode=f"submission, {s.where}")
-
-
 def store_submissions(ws, bank: Bank, batches: list[SubmissionsFile], wave: str) -> ImportOutcome:
     """Store every checked submission not imported before, one response each (mode
-    "submission", the instance id recorded); a respondent who already has a response for this
-    bank and wave from elsewhere is refused by name before anything is stored."""
+    "submission", the instance id recorded).
+
+    A new submission from a respondent whose answers came from an earlier submission is a
+    resubmission (the tools let people edit and send again): it replaces that response whole,
+    the earlier answers going to history. A respondent who answered another way (interview,
+    form), or who submitted twice in the files being imported, is refused by name before
+    anything is stored, since which answers are theirs is then not for stocktake to guess.
+    """
     from stocktake.responses import ResponseKey
 
     existing = ws.responses(bank=bank.id)
-    imported = {r.instance_id for r in existing if r.instance_id}
+    imported = {i for r in existing for i in (r.instance_id, *r.earlier_instance_ids) if i}
     taken = {(r.key.partnership, r.key.wave, r.key.respondent): r for r in existing}
     stored, already, problems = [], [], []
+    updated: set[str] = set()
+    new_from: dict[tuple[str, str], str] = {}
     for batch in batches:
         for s in batch.submissions:
             if s.instance_id in imported:
                 already.append(s)
                 continue
+            key = (s.partnership.code, s.respondent)
+            where = f"{batch.path}: {s.where}"
+            if key in new_from:
+                problems.append(f"{where}: {s.respondent} of {s.partnership.code} also sent a "
+                                f"new submission at {new_from[key]}; one submission per "
+                                "respondent")
+                continue
+            new_from[key] = where
             other = taken.get((s.partnership.code, wave, s.respondent))
-            if other is not None:
-                problems.append(f"{batch.path}: {s.where}: {s.respondent} of {s.partnership.code}"
+            if other is not None and other.mode != "submission":
+                problems.append(f"{where}: {s.respondent} of {s.partnership.code}"
                                 f" already has {bank.id} {wave} answers (mode {other.mode})")
                 continue
+            if other is not None:
+                updated.add(s.instance_id)
             stored.append((batch, s))
             imported.add(s.instance_id)
-            taken[(s.partnership.code, wave, s.respondent)] = _pending_response(s)
     if problems:
-        raise StocktakeError(f"{len(problems)} submission(s) would overwrite other answers; "
-                             "nothing was stored", details=problems,
-                             hint="ask the respondent to use a name of their own, or remove the "
-                                  "earlier response first")
+        raise StocktakeError(f"{len(problems)} submission(s) cannot be told apart from other "
+                             "answers; nothing was stored", details=problems,
+                             hint="reject the unwanted submission in the collection tool's "
+                                  "review (ODK Central: Rejected; KoboToolbox: Not approved) "
+                                  "and download again, or ask the respondent to use a name of "
+                                  "their own")
     known = {p.code for p in ws.partnerships()}
     new = {s.partnership.code: s.partnership for _, s in stored
            if s.partnership.code not in known}
@@ -477,5 +492,7 @@ def store_submissions(ws, bank: Bank, batches: list[SubmissionsFile], wave: str)
         ws.save_answers(ResponseKey(s.partnership.code, bank.id, wave, s.respondent),
                         list(s.answers), role=s.role, mode="submission",
                         bank_version=bank.version, bank_hash=bank.hash,
-                        instance_id=s.instance_id)
-    return ImportOutcome(tuple(s for _, s in stored), tuple(already))
+                        instance_id=s.instance_id, complete=s.instance_id in updated)
+    return ImportOutcome(tuple(s for _, s in stored if s.instance_id not in updated),
+                         tuple(already),
+                         tuple(s for _, s in stored if s.instance_id in updated))
