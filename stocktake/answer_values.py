@@ -12,6 +12,7 @@ same wherever it came from.
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 from stocktake.banks import Question
@@ -68,7 +69,7 @@ def parse_answer(question: Question, raw: Any) -> tuple[str, Any]:
             raise BadValue(f"expected yes or no (or na, dk); got {raw!r}")
         return ANSWERED, word
     if qtype == "number":
-        number = finite_number(raw if text is None else text.replace(",", "").rstrip("%").strip())
+        number = finite_number(raw) if text is None else number_from_text(question, text)
         if number is None:
             raise BadValue(f"expected a number; got {raw!r}")
         if question.min is not None and number < question.min:
@@ -76,7 +77,8 @@ def parse_answer(question: Question, raw: Any) -> tuple[str, Any]:
         if question.max is not None and number > question.max:
             raise BadValue(f"expected a number of at most {_fmt(question.max)}; got {raw!r}")
         return ANSWERED, int(number) if float(number).is_integer() else number
-    return ANSWERED, str(raw).strip() if text is None else text
+    # A number typed in a text question reads as typed: 2026, not 2026.0.
+    return ANSWERED, _number_text(raw) if text is None else text
 
 
 def format_value(question: Question, value: Any) -> str:
@@ -117,6 +119,54 @@ def _option_id(question: Question, text: str) -> str | None:
 
 def _option_list(question: Question) -> str:
     return ", ".join(o.id for o in question.options)
+
+
+PLAIN_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+GROUPED_NUMBER = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?")
+DECIMAL_COMMA = re.compile(r"[+-]?\d{1,3}(\.\d{3})*,\d+|[+-]?\d+,\d+")
+FRACTION = re.compile(r"[+-]?(\d+\s+)?\d+\s*/\s*\d+")
+CURRENCY_SYMBOLS = "£$€¥"
+PERCENT = "%"
+
+
+def number_from_text(question: Question, text: str) -> float | None:
+    """A number typed as text, read the same from files, forms and the terminal.
+
+    Accepted: `12`, `12.5`, `-3`, `1e3` (as a spreadsheet reads it), `1,000` (commas that group
+    thousands), and the question's own unit before or after the number (`15%` for a question in
+    %, `£1,200` for one in £). Refused, with the reason (BadValue): a decimal comma (`12,5`), a
+    fraction (`1/2`), a percentage or an amount of money where the question's unit is another,
+    and anything else that is not plainly a number. None for text that is not a number at all.
+    """
+    body = text.strip()
+    unit = (question.unit or "").strip()
+    if body == unit:
+        return None
+    if unit and body.endswith(unit) and len(body) > len(unit):
+        body = body[:-len(unit)].strip()
+    elif unit and body.startswith(unit) and len(body) > len(unit):
+        body = body[len(unit):].strip()
+    elif body.endswith(PERCENT):
+        raise BadValue(f"{text!r} is a percentage, but the question asks for "
+                       f"{_unit_words(unit)}; give the number alone")
+    elif body[:1] in CURRENCY_SYMBOLS or body[-1:] in CURRENCY_SYMBOLS:
+        raise BadValue(f"{text!r} is an amount of money, but the question asks for "
+                       f"{_unit_words(unit)}; give the number alone")
+    if PLAIN_NUMBER.fullmatch(body):
+        return finite_number(body)
+    if GROUPED_NUMBER.fullmatch(body):
+        return finite_number(body.replace(",", ""))
+    if DECIMAL_COMMA.fullmatch(body):
+        point = body.replace(".", "").replace(",", ".")
+        raise BadValue(f"{text!r} has a decimal comma; write the number with a decimal point "
+                       f"({point})")
+    if FRACTION.fullmatch(body):
+        raise BadValue(f"{text!r} is a fraction; write it as a decimal number (1/2 as 0.5)")
+    return None
+
+
+def _unit_words(unit: str) -> str:
+    return f"a number in {unit}" if unit else "a plain number"
 
 
 def finite_number(raw: Any) -> float | None:

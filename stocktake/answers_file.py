@@ -2,8 +2,10 @@
 
 A CSV with header `question,value,evidence` (evidence optional), or a JSON list of objects with
 those keys. Values are read by :func:`stocktake.answer_values.parse_answer`, the same rules as
-offline forms and merged workbooks. Every bad row is reported at once, by CSV line or JSON item
-(counted from 1) and question id; a file with any bad row gives no answers at all.
+offline forms and merged workbooks. Bad rows are reported at once, by CSV line or JSON item
+(counted from 1) and question id, the first 50 listed and the rest counted; a file with any bad
+row gives no answers at all. Text is read by :mod:`stocktake.text_files` (byte-order marks,
+UTF-16 refused, 16 MiB at most) and CSV by :mod:`stocktake.csv_files` (Excel's habits).
 
     answers = read_answers_file(bank, "council", Path("answers.csv"))
     ws.save_answers(key, answers, role="council")   # one write for the whole file
@@ -14,24 +16,27 @@ Other readers (offline forms) build :class:`AnswerRow` themselves and call
 
 from __future__ import annotations
 
-import csv
 import difflib
-import io
 import json
-from dataclasses import dataclass
+import sys
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 from stocktake.answer_values import BadValue, parse_answer
 from stocktake.banks import AgeBand, Bank
+from stocktake.csv_files import SAVE_AS_CSV, csv_records
 from stocktake.errors import StocktakeError
+from stocktake.problems import PROBLEMS_LISTED, ProblemList
 from stocktake.responses import Answer
 from stocktake.text_rules import normalise_line_ends, text_problem
+from stocktake.text_files import read_text_file
 
 COLUMNS = ("question", "value", "evidence")
 # Rows that try to give a respondent's name, refused outright for anonymous roles.
 NAME_FIELDS = {"name", "respondent", "your name", "respondent name", "respondent_name"}
 REQUIRED_COLUMNS = ("question", "value")
+SAVE_AS = f"{SAVE_AS_CSV}, or JSON in UTF-8"
 
 
 @dataclass(frozen=True)
@@ -42,6 +47,7 @@ class AnswerRow:
     question: str
     value: Any
     evidence: str = ""
+    from_csv: bool = field(default=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -58,50 +64,45 @@ class _Problem:
 
 def read_answers_file(bank: Bank, role: str, path: Path,
                       age: AgeBand | None = None) -> list[Answer]:
-    """Read and check a whole answers file; raises StocktakeError naming every bad row.
+    """Read and check a whole answers file; raises StocktakeError naming the bad rows.
 
-    `age` is an anonymous respondent's age band: rows for questions not asked at that age are
-    refused.
+    The file is read as it streams: only good answers (at most one per question of the bank)
+    and the first :data:`~stocktake.problems.PROBLEMS_LISTED` problems are kept, with a count
+    of the rest, so a huge or wholly wrong file costs little memory and prints a short error.
+    Files over :data:`~stocktake.text_files.MAX_TEXT_FILE_BYTES` are refused unread. `age` is an
+    anonymous respondent's age band: rows for questions not asked at that age are refused.
     """
-    rows, problems = _read_rows(Path(path))
-    answers, bad_values = _check(bank, role, rows, age)
-    problems = sorted(problems + bad_values, key=_position)
+    path = Path(path)
+    answers, problems, count = _check(bank, role, _read_items(path), str(path), age=age)
     if problems:
         raise _bad_rows(str(path), problems)
-    if not rows:
-        raise _no_answers(Path(path))
+    if not count:
+        raise _no_answers(path)
     return answers
 
 
 def read_answer_rows(path: Path) -> list[AnswerRow]:
     """Rows of a CSV or JSON answers file (JSON if the name ends .json or the text starts `[`)."""
-    rows, problems = _read_rows(Path(path))
+    path = Path(path)
+    rows: list[AnswerRow] = []
+    problems = ProblemList()
+    for item in _read_items(path):
+        if isinstance(item, _Problem):
+            problems.add(item.render(str(path)))
+        else:
+            rows.append(item)
     if problems:
         raise _bad_rows(str(path), problems)
     if not rows:
-        raise _no_answers(Path(path))
+        raise _no_answers(path)
     return rows
 
 
-def _read_rows(path: Path) -> tuple[list[AnswerRow], list[_Problem]]:
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise StocktakeError(f"{path}: no such file", hint="check the path given to --answers")
-    except IsADirectoryError:
-        raise StocktakeError(f"{path}: is a folder, not a file",
-                             hint="give --answers a .csv or .json file")
-    except OSError as exc:
-        raise StocktakeError(f"{path}: cannot read ({exc.strerror})")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[:exc.start].count(b"\n") + 1
-        raise StocktakeError(f"{path}: line {line}: not UTF-8 text",
-                             hint="save the file as UTF-8 (in Excel: CSV UTF-8)")
-    if path.suffix.lower() == ".json" or text.lstrip().startswith("["):
+def _read_items(path: Path) -> Iterator[AnswerRow | _Problem]:
+    text = read_text_file(path, save_as=SAVE_AS, option="--answers")
+    if path.suffix.lower() == ".json" or text.lstrip().startswith(("[", "{")):
         return _json_rows(text)
-    return _csv_rows(text)
+    return _csv_rows(text, path)
 
 
 def _no_answers(path: Path) -> StocktakeError:
@@ -131,61 +132,88 @@ def check_answer_rows(bank: Bank, role: str, rows: Iterable[AnswerRow],
 
     A row is bad when its question is unknown or not asked of `role` (by role alone: a question
     hidden by a skip condition may still be answered, and the answer is kept), when its value is
-    out of range or of the wrong kind for the question, or when the question repeats an earlier
-    row.
+    out of range or of the wrong kind for the question, when its text cannot be stored (not
+    valid Unicode), or when the question repeats an earlier row. Every problem is listed (the
+    caller cuts the list, after merging it with its own), in the order of the rows.
     """
-    answers, problems = _check(bank, role, rows, age)
+    answers, problems, _ = _check(bank, role, rows, source, limit=sys.maxsize, age=age)
     if problems:
         raise _bad_rows(source, problems)
     return answers
 
 
-def _check(bank: Bank, role: str, rows: Iterable[AnswerRow],
-           age: AgeBand | None = None) -> tuple[list[Answer], list[_Problem]]:
+def _check(bank: Bank, role: str, items: Iterable[AnswerRow | _Problem], source: str,
+           limit: int = PROBLEMS_LISTED, age: AgeBand | None = None
+           ) -> tuple[list[Answer], ProblemList, int]:
+    """(answers, problems, rows seen) over rows and reading problems, in file order."""
     bank.role(role)
     anonymous = bank.is_anonymous(role)
     answers: list[Answer] = []
-    problems: list[_Problem] = []
+    problems = ProblemList(limit)
     seen: dict[str, str] = {}
     known = [q.id for q in bank.questions]
-    for row in rows:
+    count = 0
+
+    def bad(where: str, qid: str, reason: str) -> None:
+        if problems.listing:
+            problems.add(_Problem(where, qid, reason).render(source))
+        else:
+            problems.count_one()
+
+    for row in items:
+        count += 1
+        if isinstance(row, _Problem):
+            problems.add(row.render(source))
+            continue
+        # Text decoded from UTF-8 cannot hold a lone surrogate; JSON escapes and cells can.
+        unreadable = None if row.from_csv else _unstorable_text(row)
+        if unreadable:
+            bad(row.where, "", unreadable)
+            continue
         qid = (row.question or "").strip()
         if not qid:
-            problems.append(_Problem(row.where, "", "no question id"))
+            bad(row.where, "", "no question id")
             continue
         if anonymous and qid.lower() in NAME_FIELDS:
-            problems.append(_Problem(row.where, qid, f"gives a name, but role '{role}' answers "
-                                                     "anonymously (a reference stands in for a "
-                                                     "name); take this row out"))
+            bad(row.where, qid, f"gives a name, but role '{role}' answers anonymously (a "
+                                "reference stands in for a name); take this row out")
             continue
         if not bank.has_question(qid):
-            close = difflib.get_close_matches(qid, known, n=1)
+            # Suggestions cost a scan of the bank; only listed problems get one.
+            close = difflib.get_close_matches(qid, known, n=1) if problems.listing else []
             hint = f" (did you mean {close[0]}?)" if close else ""
-            problems.append(_Problem(row.where, qid, f"no such question in bank {bank.id}{hint}"))
+            bad(row.where, qid, f"no such question in bank {bank.id}{hint}")
             continue
         question = bank.question(qid)
         if not question.asked_of(role):
-            problems.append(_Problem(row.where, qid, f"not asked of role '{role}' (asked of "
-                                                     f"{', '.join(question.roles)})"))
+            bad(row.where, qid, f"not asked of role '{role}' (asked of "
+                                f"{', '.join(question.roles)})")
             continue
         if qid in seen:
-            problems.append(_Problem(row.where, qid, f"repeats {seen[qid]}"))
+            bad(row.where, qid, f"repeats {seen[qid]}")
             continue
         seen[qid] = row.where
         if anonymous:
             refused = _anonymous_refusal(question, row, age)
             if refused:
-                problems.append(_Problem(row.where, qid, refused))
+                bad(row.where, qid, refused)
                 continue
+        evidence = (row.evidence or "").strip()
+        if row.from_csv and question.type == "number" and _split_decimal(row.value, evidence):
+            bad(row.where, qid, f"'{str(row.value).strip()},{evidence}' looks like a number "
+                                "written with a decimal comma, split across the value and "
+                                f"evidence columns; write {str(row.value).strip()}.{evidence} "
+                                "(or quote the value)")
+            continue
         try:
             status, value = parse_answer(question, row.value)
         except BadValue as exc:
             reason = "the value is empty; give a value, na or dk, or leave the row out" \
                 if str(exc) == "empty value" else str(exc)
-            problems.append(_Problem(row.where, qid, reason))
+            bad(row.where, qid, reason)
             continue
         # Text must come back from a workbook as it went in (stocktake.text_rules).
-        evidence = normalise_line_ends((row.evidence or "").strip())
+        evidence = normalise_line_ends(evidence)
         problem = text_problem(evidence)
         if problem is None and isinstance(value, str):
             value = normalise_line_ends(value)
@@ -194,10 +222,10 @@ def _check(bank: Bank, role: str, rows: Iterable[AnswerRow],
         else:
             field = "the evidence"
         if problem is not None:
-            problems.append(_Problem(row.where, qid, f"{field}: the text {problem}"))
+            bad(row.where, qid, f"{field}: the text {problem}")
             continue
         answers.append(Answer(qid, status, value, evidence=evidence))
-    return answers, problems
+    return answers, problems, count
 
 
 def _anonymous_refusal(question, row: AnswerRow, age: AgeBand | None) -> str | None:
@@ -221,55 +249,58 @@ def _anonymous_refusal(question, row: AnswerRow, age: AgeBand | None) -> str | N
     return None
 
 
-def _position(problem: _Problem) -> tuple[int, str]:
-    digits = "".join(c for c in problem.where if c.isdigit())
-    return (int(digits) if digits else 0, problem.where)
+def _split_decimal(value: Any, evidence: str) -> bool:
+    """True for value `12` and evidence `5`: what an unquoted `12,5` becomes in a CSV."""
+    return isinstance(value, str) and value.strip().isdigit() and evidence.isdigit() and \
+        len(evidence) <= 3
 
 
-def _bad_rows(source: str, problems: list[_Problem]) -> StocktakeError:
+def _unstorable_text(row: AnswerRow) -> str | None:
+    """Why the row's text cannot be stored (lone surrogates, from JSON escapes or bad cells)."""
+    for name, text in (("question", row.question), ("value", row.value),
+                       ("evidence", row.evidence)):
+        if not isinstance(text, str):
+            continue
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            code = ord(text[exc.start])
+            return (f"'{name}' holds U+{code:04X} at character {exc.start + 1}, half of a "
+                    "surrogate pair, which is not text and cannot be stored; retype that text")
+    return None
+
+
+def _bad_rows(source: str, problems: ProblemList) -> StocktakeError:
     where = f"{source}: " if source else ""
     return StocktakeError(f"{where}{len(problems)} bad row(s); nothing was stored",
                           hint="fix every row listed and run the command again",
-                          details=[p.render(source) for p in problems])
+                          details=problems.details())
 
 
-def _csv_rows(text: str) -> tuple[list[AnswerRow], list[_Problem]]:
-    reader = csv.reader(io.StringIO(text, newline=""))
-    rows: list[AnswerRow] = []
-    problems: list[_Problem] = []
+def _csv_rows(text: str, path: Path) -> Iterator[AnswerRow | _Problem]:
     header: list[str] | None = None
-    while True:
-        # A quoted cell may span lines, so a row is named by the line it starts on.
-        line = reader.line_num + 1
-        try:
-            cells = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            problems.append(_Problem(f"line {line}", "", f"cannot read this line as CSV ({exc})"))
-            break
-        if not any(c.strip() for c in cells):
-            continue
+    for line, cells in csv_records(text, path, example=",".join(COLUMNS)):
         if header is None:
             header = [c.strip().lower() for c in cells]
             problem = _header_problem(header)
             if problem:
-                return [], [_Problem(f"line {line}", "", problem)]
+                yield _Problem(f"line {line}", "", problem)
+                return
+            question_at = header.index("question")
             continue
-        qid = cells[header.index("question")].strip() if len(cells) > header.index("question") \
-            else ""
+        qid = cells[question_at].strip() if len(cells) > question_at else ""
         if len(cells) > len(header):
-            problems.append(_Problem(f"line {line}", qid,
-                                     f"{len(cells)} cells but the header has {len(header)} "
-                                     "columns (quote text that holds commas)"))
+            yield _Problem(f"line {line}", qid,
+                           f"{len(cells)} cells but the header has {len(header)} columns "
+                           "(quote text that holds commas; write decimals with a point, "
+                           "12.5 not 12,5)")
             continue
         cell = dict(zip(header, cells))
-        rows.append(AnswerRow(f"line {line}", qid, cell.get("value", ""),
-                              cell.get("evidence", "") or ""))
+        yield AnswerRow(f"line {line}", qid, cell.get("value", ""),
+                        cell.get("evidence", "") or "", from_csv=True)
     if header is None:
-        problems.append(_Problem("line 1", "", "the file is empty; the first line should read "
-                                               "question,value,evidence"))
-    return rows, problems
+        yield _Problem("line 1", "", "the file is empty; the first line should read "
+                                     "question,value,evidence")
 
 
 def _header_problem(header: list[str]) -> str | None:
@@ -288,42 +319,76 @@ def _header_problem(header: list[str]) -> str | None:
     return "; ".join(parts) + "; the header should read question,value,evidence"
 
 
-def _json_rows(text: str) -> tuple[list[AnswerRow], list[_Problem]]:
+class _JsonObject(dict):
+    """A JSON object that remembers keys given twice (json keeps the last without a word)."""
+
+    repeated: tuple[str, ...] = ()
+
+
+def _json_object(pairs: list[tuple[str, Any]]) -> _JsonObject:
+    found = _JsonObject(pairs)
+    if len(found) != len(pairs):
+        keys = [k for k, _ in pairs]
+        found.repeated = tuple(sorted({k for k in keys if keys.count(k) > 1}))
+    return found
+
+
+def _json_rows(text: str) -> Iterator[AnswerRow | _Problem]:
     try:
-        data = json.loads(text)
+        data = json.loads(text, object_pairs_hook=_json_object)
     except json.JSONDecodeError as exc:
-        return [], [_Problem(f"line {exc.lineno}", "", f"broken JSON: {exc.msg}")]
+        yield _Problem(f"line {exc.lineno}", "", f"broken JSON: {_json_cause(text, exc)}")
+        return
+    except RecursionError:
+        yield _Problem("top level", "", "brackets nested too deeply to be answers; an answers "
+                                        "file is a flat list of objects with keys question, "
+                                        "value and evidence")
+        return
     if not isinstance(data, list):
-        return [], [_Problem("top level", "", "expected a JSON list of objects with keys "
-                                              "question, value and evidence")]
-    rows: list[AnswerRow] = []
-    problems: list[_Problem] = []
+        yield _Problem("top level", "", "expected a JSON list of objects with keys "
+                                        "question, value and evidence")
+        return
     for index, item in enumerate(data, start=1):
         where = f"item {index}"
         if not isinstance(item, dict):
-            problems.append(_Problem(where, "", "expected an object with keys question, value "
-                                                "and evidence"))
+            yield _Problem(where, "", "expected an object with keys question, value and "
+                                      "evidence")
             continue
         qid = item.get("question")
         label = qid if isinstance(qid, str) else ""
+        repeated = getattr(item, "repeated", ())
+        if repeated:
+            yield _Problem(where, label, f"key(s) {', '.join(map(repr, repeated))} given more "
+                                         "than once; give each once")
+            continue
         unknown = [k for k in item if k not in COLUMNS]
         if unknown:
-            problems.append(_Problem(where, label, f"unknown key(s) {', '.join(map(repr, unknown))}"
-                                                   "; use question, value and evidence"))
+            yield _Problem(where, label, f"unknown key(s) {', '.join(map(repr, unknown))}; use "
+                                         "question, value and evidence")
             continue
         if not isinstance(qid, str):
-            problems.append(_Problem(where, "", "'question' must be a question id (text)"))
+            yield _Problem(where, "", "'question' must be a question id (text)")
             continue
         value = item.get("value")
         if isinstance(value, list) and all(isinstance(v, str) for v in value):
             value = ";".join(value)  # a multi answer written as a JSON list of option ids
         elif isinstance(value, (list, dict)):
-            problems.append(_Problem(where, qid, "'value' must be text, a number, or a list of "
-                                                 "option ids"))
+            yield _Problem(where, qid, "'value' must be text, a number, or a list of option ids")
             continue
         evidence = item.get("evidence") or ""
         if not isinstance(evidence, str):
-            problems.append(_Problem(where, qid, "'evidence' must be text"))
+            yield _Problem(where, qid, "'evidence' must be text")
             continue
-        rows.append(AnswerRow(where, qid, value, evidence))
-    return rows, problems
+        yield AnswerRow(where, qid, value, evidence)
+
+
+def _json_cause(text: str, exc: json.JSONDecodeError) -> str:
+    """The decoder's message, or the habit behind it (a trailing comma, single quotes)."""
+    at = text[exc.pos:exc.pos + 1]
+    before = text[:exc.pos].rstrip()[-1:]
+    if at in ("]", "}") and before == ",":
+        return ("a comma after the last item (Excel and JavaScript allow it; JSON does not); "
+                "remove it")
+    if at == "'":
+        return "text in single quotes; JSON needs double quotes"
+    return exc.msg

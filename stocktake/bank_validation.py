@@ -73,8 +73,8 @@ class _Checker:
         self.problems: list[Problem] = []
         self.occurrence: dict[str, int] = {}
         try:
-            self.lines = path.read_text(encoding="utf-8").splitlines() if path else []
-        except OSError:
+            self.lines = path.read_text(encoding="utf-8-sig").splitlines() if path else []
+        except (OSError, UnicodeDecodeError):
             self.lines = []
 
     def line_of(self, ident: Any) -> int | None:

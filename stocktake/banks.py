@@ -315,17 +315,16 @@ def content_hash(bank: Bank) -> str:
 
 
 def read_bank_toml(path: Path) -> dict:
-    """Parse a bank file; a syntax error becomes a StocktakeError naming file, line and column."""
+    """Parse a bank file; a syntax error becomes a StocktakeError naming file, line and column.
+
+    A UTF-8 byte-order mark (Notepad's) is read; UTF-16 and other encodings are refused by
+    :func:`stocktake.text_files.read_text_file`, naming the encoding.
+    """
+    from stocktake.text_files import read_text_file
+
+    text = read_text_file(path, save_as="UTF-8 (in Notepad: Save as, Encoding UTF-8)")
     try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise StocktakeError(f"{path}: no such file", hint="check the path to the bank file")
-    except OSError as exc:
-        raise StocktakeError(f"{path}: cannot read ({exc.strerror})")
-    try:
-        return tomllib.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError:
-        raise StocktakeError(f"{path}: not UTF-8 text", hint="save the bank as UTF-8 TOML")
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise StocktakeError(f"{path}: broken TOML: {exc}",
                              hint="fix the TOML syntax at that line (quotes, brackets, commas)")
@@ -381,6 +380,7 @@ def bank_from_data(data: dict, source: Path | None = None) -> Bank:
 def load_bank(path: Path) -> Bank:
     """Read, validate and build one bank; every problem is listed in the error's details."""
     from stocktake.bank_validation import validate_bank_data
+    from stocktake.problems import listed
 
     path = Path(path)
     data = read_bank_toml(path)
@@ -389,7 +389,7 @@ def load_bank(path: Path) -> Bank:
         raise StocktakeError(
             f"{path}: {len(problems)} problem(s) in the bank",
             hint=f"fix them, then check with `stocktake banks validate {path}`",
-            details=[p.render() for p in problems])
+            details=listed([p.render() for p in problems]))
     return bank_from_data(data, source=path)
 
 
@@ -415,7 +415,9 @@ def bank_files() -> list[Path]:
     files: list[Path] = []
     for folder in bank_dirs():
         if folder.is_dir():
-            files.extend(sorted(folder.glob("*.toml")))
+            # BANK.TOML from Windows counts too: the suffix is matched whatever its case.
+            files.extend(sorted(p for p in folder.iterdir()
+                                if p.suffix.lower() == ".toml" and p.is_file()))
     return files
 
 
@@ -429,15 +431,45 @@ def load_bank_cached(path: Path) -> Bank:
 
 
 def available_banks() -> list[Bank]:
-    """Every bank found, first by search order wins for a repeated id; broken files are skipped."""
+    """Every bank found, first by search order wins for a repeated id; broken files are left
+    out here and named by :func:`scan_banks`."""
+    return scan_banks()[0]
+
+
+def scan_banks() -> tuple[list[Bank], list[tuple[Path, str]]]:
+    """(banks, files not loaded with the reason) over the shipped banks and STOCKTAKE_BANK_PATH.
+
+    Not loaded: a broken or invalid bank file, a second file with an id already found (the
+    first in search order wins), a file that looks meant as a bank but is not named .toml
+    (`bank.toml.txt`, as Notepad saves it), and a folder on the path that does not exist.
+    """
     seen: dict[str, Bank] = {}
+    failed: list[tuple[Path, str]] = []
+    for folder in bank_dirs():
+        if not folder.is_dir():
+            failed.append((folder, "no such folder (named in STOCKTAKE_BANK_PATH)"
+                           if not folder.exists() else "not a folder (STOCKTAKE_BANK_PATH "
+                                                       "names folders)"))
+            continue
+        for path in sorted(folder.iterdir()):
+            if ".toml" in path.name.lower() and path.suffix.lower() != ".toml":
+                failed.append((path, "not named .toml (saved as "
+                                     f"'{path.name}'); rename it to end in .toml"))
     for path in bank_files():
         try:
             bank = load_bank_cached(path)
-        except StocktakeError:
+        except StocktakeError as exc:
+            reason = exc.message.removeprefix(f"{path}: ")
+            if exc.details:
+                reason += ": " + "; ".join(d.removeprefix(f"{path}:") for d in exc.details[:3])
+            failed.append((path, reason))
             continue
-        seen.setdefault(bank.id, bank)
-    return list(seen.values())
+        if bank.id in seen:
+            failed.append((path, f"bank id '{bank.id}' is already loaded from "
+                                 f"{seen[bank.id].source}"))
+            continue
+        seen[bank.id] = bank
+    return list(seen.values()), failed
 
 
 def find_bank(ref: str) -> Bank:

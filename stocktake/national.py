@@ -7,7 +7,6 @@
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 from typing import Collection, Mapping
 
@@ -87,43 +86,38 @@ def workspace_regions(ws: Workspace, codes: Collection[str]) -> dict[str, str]:
 def read_groups_csv(path: Path) -> dict[str, str]:
     """Comparator groups from a CSV of code,group (header optional); every bad row is reported."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise StocktakeError(f"{path}: no such file", hint="give --groups a CSV of code,group")
-    except IsADirectoryError:
-        raise StocktakeError(f"{path} is a folder", hint="give --groups a CSV of code,group")
-    except UnicodeDecodeError:
-        raise StocktakeError(f"{path}: not UTF-8 text", hint="save the CSV as UTF-8")
-    except OSError as exc:
-        raise StocktakeError(f"{path}: cannot read ({exc.strerror})")
-    rows = list(csv.reader(text.splitlines()))
+    from stocktake.csv_files import SAVE_AS_CSV, csv_records
+    from stocktake.problems import ProblemList
+    from stocktake.text_files import read_text_file
+
+    text = read_text_file(path, save_as=SAVE_AS_CSV, option="--groups")
     groups: dict[str, str] = {}
     seen: dict[str, int] = {}
-    problems: list[str] = []
-    for line, row in enumerate(rows, start=1):
+    problems = ProblemList()
+    first = True
+    for line, row in csv_records(text, path, example="code,group"):
         cells = [c.strip() for c in row]
-        if not any(cells):
+        if first and [c.lower() for c in cells[:2]] == ["code", "group"]:
+            first = False
             continue
-        if line == 1 and [c.lower() for c in cells[:2]] == ["code", "group"]:
-            continue
+        first = False
         if len(cells) != 2 or not cells[0] or not cells[1]:
-            problems.append(f"{path}:{line}: expected two cells, code and group; got "
-                            f"{','.join(row)!r}")
+            problems.add(f"{path}:{line}: expected two cells, code and group; got "
+                         f"{','.join(row)!r}")
             continue
         code = normalise_code(cells[0])
         if not (is_gss_code(code) or OTHER_CODE.match(code)):
-            problems.append(f"{path}:{line}: '{cells[0]}' is not a partnership code")
+            problems.add(f"{path}:{line}: '{cells[0]}' is not a partnership code")
             continue
         if code in seen:
-            problems.append(f"{path}:{line}: {code} repeats line {seen[code]}")
+            problems.add(f"{path}:{line}: {code} repeats line {seen[code]}")
             continue
         seen[code] = line
         groups[code] = cells[1]
     if problems:
         raise StocktakeError(f"{path}: {len(problems)} bad row(s)",
                              hint="each line should read code,group, e.g. E09000007,Inner London",
-                             details=problems)
+                             details=problems.details())
     if not groups:
         raise StocktakeError(f"{path}: no groups found",
                              hint="each line should read code,group, e.g. E09000007,Inner London")

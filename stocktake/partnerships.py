@@ -6,7 +6,6 @@
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -63,44 +62,39 @@ def partnership_for(code: str, name: str | None = None, region: str | None = Non
 
 def read_partnerships_csv(path: Path) -> list[Partnership]:
     """Partnerships from a CSV with header code,name,region; raises listing every bad row."""
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise StocktakeError(f"{path}: no such file")
-    except UnicodeDecodeError:
-        raise StocktakeError(f"{path}: not UTF-8 text", hint="save the CSV as UTF-8")
-    except OSError as exc:
-        raise StocktakeError(f"{path}: cannot read ({exc.strerror})")
-    reader = csv.DictReader(text.splitlines())
-    header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    from stocktake.csv_files import SAVE_AS_CSV, csv_records
+    from stocktake.problems import ProblemList
+    from stocktake.text_files import read_text_file
+
+    text = read_text_file(path, save_as=SAVE_AS_CSV)
+    records = csv_records(text, path, example="code,name,region")
+    first = next(records, None)
+    header = [h.strip().lower() for h in first[1]] if first else []
     if "code" not in header:
-        raise StocktakeError(f"{path}: line 1: the header must name a 'code' column "
-                             "(and optionally 'name' and 'region')",
+        raise StocktakeError(f"{path}: line {first[0] if first else 1}: the header must name a "
+                             "'code' column (and optionally 'name' and 'region')",
                              hint="the first line should read: code,name,region")
-    reader.fieldnames = header
     found: list[Partnership] = []
-    problems: list[str] = []
+    problems = ProblemList()
     seen: dict[str, int] = {}
-    for line, row in enumerate(reader, start=2):
-        code = (row.get("code") or "").strip()
-        if not code and not any((v or "").strip() for v in row.values() if isinstance(v, str)):
-            continue  # blank line
-        if None in row:
-            problems.append(f"{path}:{line}: more cells than the header has columns")
+    for line, cells in records:
+        if len(cells) > len(header):
+            problems.add(f"{path}:{line}: more cells than the header has columns")
             continue
+        row = dict(zip(header, (c.strip() for c in cells)))
+        code = row.get("code") or ""
         try:
-            p = partnership_for(code, (row.get("name") or "").strip() or None,
-                                (row.get("region") or "").strip() or None)
+            p = partnership_for(code, row.get("name") or None, row.get("region") or None)
         except StocktakeError as exc:
-            problems.append(f"{path}:{line}: {exc.message}")
+            problems.add(f"{path}:{line}: {exc.message}")
             continue
         if p.code in seen:
-            problems.append(f"{path}:{line}: {p.code} repeats line {seen[p.code]}")
+            problems.add(f"{path}:{line}: {p.code} repeats line {seen[p.code]}")
             continue
         seen[p.code] = line
         found.append(p)
     if problems:
         raise StocktakeError(f"{path}: {len(problems)} bad row(s); nothing was imported",
                              hint="fix the rows listed and import the file again",
-                             details=problems)
+                             details=problems.details())
     return found

@@ -411,3 +411,19 @@ def test_a_name_given_for_a_role_the_bank_marks_anonymous_is_refused_by_row(tmp_
         f"{path}: line 2, column respondent: a name for role 'young-people', which answers "
         "anonymously; leave it empty"]
     assert workspace.responses() == []
+
+
+def test_central_csv_with_a_byte_order_mark_imports_and_utf16_is_refused_by_name(
+        tmp_path, workspace, mini_bank, form, two):
+    sheets, xform = form
+    path = central_csv(tmp_path / "mini.csv", xform, sheets, two,
+                       version=form_version(mini_bank))
+    text = path.read_text(encoding="utf-8")
+    path.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    batches, outcome = _import(workspace, mini_bank, path)
+    assert len(outcome.stored) == 2
+    wide = tmp_path / "wide.csv"
+    wide.write_bytes(text.encode("utf-16"))
+    with pytest.raises(StocktakeError) as caught:
+        _import(workspace, mini_bank, wide)
+    assert "saved as UTF-16 text" in caught.value.message

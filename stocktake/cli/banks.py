@@ -22,15 +22,23 @@ app.add_typer(banks_app, name="banks")
 def list_banks(as_json: bool = typer.Option(False, "--json", help="Print JSON only.")) -> None:
     """List the banks stocktake can find (shipped, and folders in $STOCKTAKE_BANK_PATH).
 
+    Files that could not be loaded are named with the reason (on stderr with --json, so the
+    JSON stays a list of banks).
+
     Example: stocktake banks list --json
     """
-    from stocktake.banks import available_banks
+    from rich.markup import escape
 
-    banks = available_banks()
+    from stocktake.banks import scan_banks
+    from stocktake.cli.common import err_console
+
+    banks, failed = scan_banks()
     if as_json:
         print_json([{"id": b.id, "title": b.title, "version": b.version, "hash": b.hash,
                      "areas": len(b.areas), "questions": len(b.questions),
                      "path": str(b.source)} for b in banks])
+        for path, reason in failed:
+            err_console.print(f"Not loaded: {escape(str(path))}: {escape(reason)}")
         return
     table = Table(title="Question banks", title_justify="left")
     table.add_column("id", style="bold", no_wrap=True)
@@ -39,8 +47,13 @@ def list_banks(as_json: bool = typer.Option(False, "--json", help="Print JSON on
     table.add_column("areas", justify="right")
     table.add_column("questions", justify="right")
     for b in banks:
-        table.add_row(b.id, b.title, b.version, str(len(b.areas)), str(len(b.questions)))
+        table.add_row(escape(b.id), escape(b.title), escape(b.version), str(len(b.areas)),
+                      str(len(b.questions)))
     console.print(table)
+    for path, reason in failed:
+        console.print(f"[bold]Not loaded:[/] {escape(str(path))}: {escape(reason)}")
+    if failed:
+        console.print("Check a file with [bold]stocktake banks validate PATH[/].")
     console.print("Show one with [bold]stocktake banks show ID[/].")
 
 
@@ -81,6 +94,7 @@ def validate_banks(
     """
     from stocktake.bank_validation import validate_bank_file
     from stocktake.banks import load_bank
+    from stocktake.problems import listed
 
     problems: list[str] = []
     summaries: list[str] = []
@@ -95,7 +109,7 @@ def validate_banks(
     if problems:
         raise StocktakeError(f"{len(problems)} problem(s) in {len(paths)} bank file(s)",
                              hint="fix each problem listed, then validate again",
-                             details=problems)
+                             details=listed(problems))
     console.print(f"OK: {len(paths)} bank(s) valid ({'; '.join(summaries)})")
 
 

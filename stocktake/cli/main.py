@@ -66,9 +66,34 @@ from stocktake.cli import plan as _plan  # noqa: E402,F401
 from stocktake.cli import report as _report  # noqa: E402,F401
 
 
+def _check_arguments_are_text(args: list[str]) -> None:
+    """Refuse an argument holding bytes the terminal's encoding could not decode.
+
+    Python hands such bytes over as lone surrogates (surrogateescape), which would fail much
+    later, when the value is stored or printed, as "UnicodeEncodeError". Name the option now.
+    """
+    from stocktake.errors import UsageError
+
+    for index, arg in enumerate(args):
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError:
+            if arg.startswith("--") and "=" in arg:
+                where = f"the value of {arg.split('=', 1)[0]}"
+            elif index and args[index - 1].startswith("-") and not args[index - 1][1:2].isdigit():
+                where = f"the value of {args[index - 1]}"
+            else:
+                where = f"argument {index + 1}"
+            shown = arg.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+            raise UsageError(f"{where} ({shown!r}) holds bytes that are not text in this "
+                             "terminal's encoding (not UTF-8)",
+                             hint="type it again in a terminal set to UTF-8 (e.g. LANG=en_GB.UTF-8)")
+
+
 def run() -> None:
     """Console-script entry point: user errors as two plain lines, never a traceback."""
     try:
+        _check_arguments_are_text(sys.argv[1:])
         app(prog_name="stocktake")
     except StocktakeError as exc:
         render_error(exc)

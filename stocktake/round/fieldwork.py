@@ -80,13 +80,11 @@ def resolve_partnerships(ws: "Workspace", given: Sequence[str]) -> list[str]:
 
 
 def _codes_in_file(path: Path) -> list[str]:
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except OSError as exc:
-        raise StocktakeError(f"cannot read {path} ({exc.strerror})")
-    except UnicodeDecodeError:
-        raise StocktakeError(f"{path} is not UTF-8 text", hint="save it as 'CSV UTF-8'")
-    rows = [r for r in csv.reader(io.StringIO(text)) if any(c.strip() for c in r)]
+    from stocktake.csv_files import SAVE_AS_CSV, csv_records
+    from stocktake.text_files import read_text_file
+
+    text = read_text_file(path, save_as=SAVE_AS_CSV, option="--partnerships")
+    rows = [cells for _, cells in csv_records(text, path, example="code")]
     if not rows:
         raise StocktakeError(f"{path} names no partnerships")
     header = [c.strip().lower() for c in rows[0]]

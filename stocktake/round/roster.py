@@ -10,8 +10,6 @@ in one partnership, a malformed e-mail address.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -143,27 +141,18 @@ def read_roster_file(path: Path) -> list[tuple[str, dict[str, Any]]]:
     if suffix not in (".csv", ".txt"):
         raise StocktakeError(f"{path}: a roster is a .csv or .xlsx file",
                              hint="save it from your spreadsheet as CSV UTF-8 or .xlsx")
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise StocktakeError(f"cannot read {path} ({exc.strerror})")
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise StocktakeError(f"{path} is UTF-16 text", hint="save it as 'CSV UTF-8' instead")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise StocktakeError(f"{path} is not UTF-8 text (byte {exc.start})",
-                             hint="save it as 'CSV UTF-8 (comma delimited)'")
-    reader = csv.reader(io.StringIO(text, newline=""))
-    records = list(reader)
+    from stocktake.csv_files import SAVE_AS_CSV, csv_records
+    from stocktake.text_files import read_text_file
+
+    # The shared readers: BOM, UTF-16, size, trailing commas and ';' or tab separators.
+    text = read_text_file(path, save_as=SAVE_AS_CSV)
+    records = list(csv_records(text, path, example=",".join(COLUMNS)))
     if not records:
         raise StocktakeError(f"{path} is empty", hint="the first line names the columns: "
                              + ",".join(COLUMNS))
-    header = _header(path, records[0])
+    header = _header(path, records[0][1])
     rows = []
-    for number, record in enumerate(records[1:], start=2):
-        if not any(cell.strip() for cell in record):
-            continue
+    for number, record in records[1:]:
         if len(rows) >= MAX_ROWS:
             raise StocktakeError(f"{path} has more than {MAX_ROWS} rows",
                                  hint="a roster lists people; split the file")

@@ -36,6 +36,7 @@ FORM_SHEET = "Form"
 ABOUT_SHEET = "About"
 LISTS_SHEET = "_lists"
 NAME_CELL = "C3"
+NAME_LABEL = "Your name"
 HEADER_ROW = 7
 ID_COLUMN = 8  # H, hidden
 ANSWER_COLUMN = 6  # F
@@ -229,7 +230,7 @@ def form_workbook(bank: Bank, partnership: Partnership, role: str, wave: str, re
                 f"{partnership.name} ({partnership.code}) - wave {wave} - answering as: "
                 f"{role_title}" + (f" - reference {respondent}" if anonymous else ""))
     # An anonymous role's form has no name cell: C3 takes the age band, from a list.
-    set_text_cell(ws["B3"], AGE_LABEL if anonymous else "Your name")
+    set_text_cell(ws["B3"], AGE_LABEL if anonymous else NAME_LABEL)
     ws["B3"].font = LABEL_FONT
     name = ws[NAME_CELL]
     set_text_cell(name, None if anonymous else (respondent or None))
@@ -424,13 +425,21 @@ def _tool_version() -> str:
 
 def read_form(path: Path, shelf: Any = None, *, reader: str = "calamine",
               key: bytes | None = None) -> FilledForm:
-    """Check a returned form whole; StocktakeError lists every problem (by cell) in details.
-    With `key`, the form must carry a keyed seal made with it (see stocktake.seal.form_seal)."""
-    from stocktake.answers_file import AnswerRow, check_answer_rows
+    """Check a returned form whole; StocktakeError lists the problems (by cell) in details.
+
+    Each answer is read by its hidden question id, wherever its row now is, so a row inserted
+    (a note) or deleted by the respondent is reported once, and the rest of the form is still
+    checked. The name is found by its label, the columns by their headings. A cell's number
+    format is read with its value (:func:`stocktake.workbook_reader.cell_facts`): 15% typed in
+    a cell is the text "15%", as in an answers file; an Excel error (#N/A) or a date where none
+    can be meant is named by cell. At most PROBLEMS_LISTED problems are listed, with a count
+    of the rest. With `key`, the form must carry a keyed seal made with it
+    (:func:`stocktake.seal.form_seal`).
+    """
     from stocktake.file_checks import check_workbook_file
     from stocktake.merge import BankShelf, about_values, partnership_from_about
     from stocktake.seal import canonical_text
-    from stocktake.workbook_reader import MissingSheet, cell_ref, read_sheets
+    from stocktake.workbook_reader import MissingSheet, read_sheets, sheets_cell_facts
 
     path = Path(path)
     shelf = shelf or BankShelf()
@@ -440,6 +449,8 @@ def read_form(path: Path, shelf: Any = None, *, reader: str = "calamine",
     except MissingSheet:
         raise StocktakeError(f"{path}: not a stocktake response form (no About sheet)",
                              hint="create forms with `stocktake forms create`")
+    facts = sheets_cell_facts(path, [ABOUT_SHEET, FORM_SHEET])
+    _refuse_about_errors(path, sheets[ABOUT_SHEET], facts.get(ABOUT_SHEET, {}))
     about = about_values(sheets[ABOUT_SHEET])
     kind = canonical_text(about.get("format")).strip()
     if kind != RESPONSE_FORM:
@@ -475,97 +486,33 @@ def read_form(path: Path, shelf: Any = None, *, reader: str = "calamine",
         raise StocktakeError(f"{path}: sheet '{FORM_SHEET}' is missing",
                              hint="import the form as stocktake created it")
     role = canonical_text(about.get("role")).strip()
-    source = str(path)
-    problems: list[str] = []
     try:
         bank.role(role)
     except StocktakeError:
         raise StocktakeError(f"{path}: the form is for role '{role}', which bank {bank_id} "
                              "does not have")
-
     expected = _expected_rows(sheets[ABOUT_SHEET])
     if key is not None:
         _check_form_seal(path, about, [RESPONSE_FORM, bank_id, version, bank.hash, wave, code,
                                        role], expected, key)
-    form = sheets[FORM_SHEET]
-
-    def cell(r: int, c: int) -> Any:
-        if r - 1 < len(form) and c - 1 < len(form[r - 1]):
-            return form[r - 1][c - 1]
-        return None
-
-    band = None
-    if bank.is_anonymous(role):
-        # No name cell on these forms: C3 holds the age group, and anything else there (a name
-        # typed over the list) is refused, not stored.
-        respondent, band, problem = _anonymous_identity(bank, role, about,
-                                                        canonical_text(cell(3, 3)).strip())
-        if problem:
-            problems.append(f"{source}: Form!{NAME_CELL}: {problem}")
-    else:
-        respondent = canonical_text(cell(3, 3)).strip()
-    if not respondent and not bank.is_anonymous(role):
-        problems.append(f"{source}: Form!{NAME_CELL}: the respondent's name is empty; write "
-                        "your name there")
-    else:
-        from stocktake.text_rules import text_problem
-
-        problem = text_problem(respondent)
-        if problem:
-            problems.append(f"{source}: Form!{NAME_CELL}: the respondent's name {problem}")
-    rows: list[AnswerRow] = []
-    seen_rows: set[int] = set()
-    for r in range(HEADER_ROW + 1, max(len(form), max(expected, default=0)) + 1):
-        qid = canonical_text(cell(r, ID_COLUMN)).strip()
-        want = expected.get(r)
-        if want is not None:
-            seen_rows.add(r)
-        if qid != (want or ""):
-            if want is None:
-                problems.append(f"{source}: Form!{cell_ref(r, ID_COLUMN)}: question id "
-                                f"'{qid}' was not on the form as created")
-            elif not qid:
-                problems.append(f"{source}: Form!{cell_ref(r, ID_COLUMN)}: the id of question "
-                                f"{want} was removed; rows may have been deleted or moved")
-            else:
-                problems.append(f"{source}: Form!{cell_ref(r, ID_COLUMN)}: question id edited "
-                                f"('{qid}', expected '{want}')")
-            continue
-        if not qid:
-            stray = [cell_ref(r, c) for c in (ANSWER_COLUMN, EVIDENCE_COLUMN)
-                     if canonical_text(cell(r, c)).strip()]
-            if stray:
-                problems.append(f"{source}: Form!{stray[0]}: text outside the question rows; "
-                                "it belongs to no question")
-            continue
-        raw = cell(r, ANSWER_COLUMN)
-        evidence = canonical_text(cell(r, EVIDENCE_COLUMN)).strip()
-        if raw is None or (isinstance(raw, str) and not raw.strip()):
-            if evidence:
-                problems.append(f"{source}: Form!{cell_ref(r, EVIDENCE_COLUMN)}: {qid}: evidence "
-                                "given but no answer; choose an answer (Don't know if unsure)")
-            continue
-        rows.append(AnswerRow(f"Form!{cell_ref(r, ANSWER_COLUMN)}", qid, form_value(raw),
-                              evidence))
-    answers: list[Answer] = []
-    try:
-        answers = check_answer_rows(bank, role, rows, source=source, age=band)
-    except StocktakeError as exc:
-        problems.extend(exc.details or [exc.message])
-    problems.extend(_missing_required(bank, role, rows, expected, source))
     from stocktake.workbook_reader import formulas_without_values
 
-    problems.extend(f"{source}: {ref}: holds a formula with no saved value (it reads as empty); "
-                    "open and save the form in Excel or LibreOffice, or type the value"
-                    for ref in formulas_without_values(path, [FORM_SHEET]))
-    problems.sort(key=_row_of)
-    if problems:
-        raise StocktakeError(f"{path}: {len(problems)} problem(s); nothing from this form was "
+    unsaved = formulas_without_values(path, [FORM_SHEET])
+    if unsaved:  # they read as empty: named, not taken for unanswered questions
+        raise StocktakeError(f"{path}: {len(unsaved)} problem(s); nothing from this form was "
                              "stored", hint="fix the cells listed and import the form again",
-                             details=problems)
-    if not answers:
-        raise StocktakeError(f"{path}: the form has no answers", hint="fill in the yellow Answer "
-                                                                       "cells and import it again")
+                             details=[f"{path}: {ref}: holds a formula with no saved value (it "
+                                      "reads as empty); open and save the form in Excel or "
+                                      "LibreOffice, or type the value" for ref in unsaved])
+    reading = _FormReading(path, bank, role, sheets[FORM_SHEET], facts.get(FORM_SHEET, {}),
+                           expected, about)
+    respondent, answers, band = reading.run()
+    from stocktake.text_rules import text_problem
+
+    problem = text_problem(respondent)
+    if problem:
+        raise StocktakeError(f"{path}: Form!{NAME_CELL}: the respondent's name {problem}",
+                             hint="fix the name and import the form again")
     partnership = partnership_from_about(code, about)
     return FilledForm(path, bank, partnership, role, wave, respondent, tuple(answers),
                       band.id if band else "")
@@ -608,6 +555,316 @@ def _check_form_seal(path: Path, about: dict, identity: list[str], expected: dic
                              "it was made with another key",
                              hint="send the respondent a new form made with `stocktake forms "
                                   "create --key`")
+def _refuse_about_errors(path: Path, rows: list[list[Any]], facts: dict) -> None:
+    """An Excel error in the hidden identity cells: the form cannot be placed, so say which."""
+    from stocktake.workbook_reader import cell_ref
+
+    for (r, c), fact in sorted(facts.items()):
+        if fact.error or fact.formula_without_value:
+            key = rows[r - 1][0] if r - 1 < len(rows) and rows[r - 1] else None
+            what = f"the form's {key}" if isinstance(key, str) and key.strip() else "its value"
+            held = f"the Excel error {fact.error}" if fact.error else \
+                "a formula with no saved result"
+            raise StocktakeError(
+                f"{path}: {ABOUT_SHEET}!{cell_ref(r, c)} holds {held} instead of {what}",
+                hint="the hidden About sheet was edited; send the respondent a new form made "
+                     "with `stocktake forms create` and copy the answers into it")
+
+
+class _FormReading:
+    """One pass over a returned Form sheet: the layout by labels, the answers by question id."""
+
+    def __init__(self, path: Path, bank: Bank, role: str, rows: list[list[Any]], facts: dict,
+                 expected: dict[int, str], about: dict | None = None):
+        self.path, self.source = path, str(path)
+        self.bank, self.role, self.rows, self.facts = bank, role, rows, facts
+        self.expected = expected
+        self.about = about or {}
+        self.problems: list[tuple[int, int, str]] = []
+
+    def cell(self, r: int, c: int) -> Any:
+        if 0 < r <= len(self.rows) and 0 < c <= len(self.rows[r - 1]):
+            return self.rows[r - 1][c - 1]
+        return None
+
+    def text(self, r: int, c: int) -> str:
+        from stocktake.seal import canonical_text
+
+        return canonical_text(self.cell(r, c)).strip()
+
+    def problem(self, r: int, c: int, text: str) -> None:
+        from stocktake.workbook_reader import cell_ref
+
+        where = f"Form!{cell_ref(r, c)}" if r and c else "Form"
+        self.problems.append((r, c, f"{self.source}: {where}: {text}"))
+
+    # ---- layout
+
+    def header(self) -> tuple[int, dict[str, int]]:
+        """The heading row and each heading's column, wherever rows or columns moved."""
+        wanted = {h.lower() for h in FORM_COLUMNS}
+        for r in range(1, min(len(self.rows), HEADER_ROW + 200) + 1):
+            labels = {self.text(r, c).lower(): c for c in range(1, len(self.rows[r - 1]) + 1)
+                      if self.text(r, c)}
+            if {"answer", "evidence", "id"} <= set(labels) and len(wanted & set(labels)) >= 5:
+                return r, labels
+        return HEADER_ROW, {h.lower(): i for i, h in enumerate(FORM_COLUMNS, start=1)}
+
+    def name_cell(self, header_row: int) -> tuple[int, int]:
+        for r in range(1, header_row):
+            for c in range(1, len(self.rows[r - 1]) + 1 if r <= len(self.rows) else 1):
+                if self.text(r, c).lower() in (NAME_LABEL.lower(), AGE_LABEL.lower()):
+                    return r, c + 1
+        return 3, 3
+
+    # ---- reading
+
+    def run(self) -> tuple[str, list[Answer], Any]:
+        """(respondent, answers, age band or None), or StocktakeError listing every problem."""
+        from stocktake.answer_values import BadValue
+        from stocktake.answers_file import AnswerRow, check_answer_rows
+        from stocktake.problems import listed
+
+        header_row, columns = self.header()
+        answer_col = columns.get("answer", ANSWER_COLUMN)
+        evidence_col = columns.get("evidence", EVIDENCE_COLUMN)
+        id_col = columns.get("id", ID_COLUMN)
+        name_r, name_c = self.name_cell(header_row)
+        band = None
+        anonymous = self.bank.is_anonymous(self.role)
+        if anonymous:
+            # No name cell on these forms: it holds the age group, and anything else there (a
+            # name typed over the list) is refused, not stored.
+            typed = self.identity_text(name_r, name_c, "your age group") or ""
+            respondent, band, refused = _anonymous_identity(self.bank, self.role, self.about,
+                                                            typed)
+            if refused:
+                self.problem(name_r, name_c, refused)
+        else:
+            respondent = self.identity_text(name_r, name_c, "your name")
+        if anonymous:
+            pass
+        elif respondent is not None and not respondent:
+            self.problem(name_r, name_c, "the respondent's name is empty; write your name there")
+        elif respondent and not _encodable(respondent):
+            self.problem(name_r, name_c, "the name holds a character that is not text (half "
+                                         "of a surrogate pair); type the name again")
+            respondent = None
+
+        wanted_ids = set(self.expected.values())
+        found: dict[str, int] = {}
+        unknown: list[tuple[int, str]] = []
+        areas = {a.title.strip().lower() for a in self.bank.areas}
+        for r in range(header_row + 1, len(self.rows) + 1):
+            qid = self.text(r, id_col)
+            if not qid:
+                self.stray_row(r, areas, id_col)
+                continue
+            if qid not in wanted_ids:
+                unknown.append((r, qid))
+                continue
+            if qid in found:
+                self.problem(r, id_col, f"question {qid} appears again (first at row "
+                                        f"{found[qid]}); a copied row? delete the copy")
+                continue
+            found[qid] = r
+        shift = header_row - HEADER_ROW
+        missing = {qid: r for r, qid in self.expected.items() if qid not in found}
+        for r, qid in unknown:
+            was = self.expected.get(r - shift)
+            if was in missing:
+                missing.pop(was)
+                self.problem(r, id_col, f"question id edited ('{qid}', expected '{was}')")
+            else:
+                self.problem(r, id_col, f"question id '{qid}' was not on the form as created")
+        for qid, r in missing.items():
+            self.problems.append((r + shift, 0, (
+                f"{self.source}: Form: the row of question {qid} (row {r} when the form was "
+                "made) was deleted; put it back (Undo, or copy it from a new form) and answer "
+                "it there, or the question goes unanswered")))
+
+        rows: list[AnswerRow] = []
+        reported: set[str] = set()
+        for qid, r in sorted(found.items(), key=lambda item: item[1]):
+            evidence = self.evidence_text(r, evidence_col, qid)
+            raw = self.cell(r, answer_col)
+            fact = self.facts.get((r, answer_col))
+            if fact is not None and (fact.error or fact.formula_without_value):
+                self.problem(r, answer_col, f"{qid}: {_held(fact)}, not an answer; type the "
+                                            "answer itself")
+                reported.add(qid)
+                continue
+            if raw is None or (isinstance(raw, str) and not raw.strip()):
+                if evidence:
+                    self.problem(r, evidence_col, f"{qid}: evidence given but no answer; choose "
+                                                  "an answer (Don't know if unsure)")
+                continue
+            question = self.bank.question(qid) if self.bank.has_question(qid) else None
+            try:
+                value = answer_from_cell(question, raw, fact)
+            except BadValue as exc:
+                self.problem(r, answer_col, f"{qid}: {exc}")
+                reported.add(qid)
+                continue
+            rows.append(AnswerRow(f"Form!{_ref(r, answer_col)}", qid, value, evidence or ""))
+        answers: list[Answer] = []
+        try:
+            answers = check_answer_rows(self.bank, self.role, rows, source=self.source, age=band)
+        except StocktakeError as exc:
+            for detail in exc.details or [exc.message]:
+                self.problems.append((*_row_of(detail), detail))
+        required = _missing_required(self.bank, self.role, rows, found, self.source,
+                                     answer_col, skip=set(missing) | reported)
+        self.problems.extend((*_row_of(p), p) for p in required)
+        if self.problems:
+            ordered = [text for _, _, text in sorted(self.problems, key=lambda p: (p[0], p[1]))]
+            raise StocktakeError(f"{self.path}: {len(ordered)} problem(s); nothing from this "
+                                 "form was stored", hint="fix the cells listed and import the "
+                                                         "form again",
+                                 details=listed(ordered))
+        if not answers:
+            raise StocktakeError(f"{self.path}: the form has no answers",
+                                 hint="fill in the yellow Answer cells and import it again")
+        return respondent or "", answers, band
+
+    def identity_text(self, r: int, c: int, what: str) -> str | None:
+        fact = self.facts.get((r, c))
+        if fact is not None and (fact.error or fact.formula_without_value):
+            self.problem(r, c, f"{_held(fact)} instead of {what}; type it there")
+            return None
+        return _cell_text(self.cell(r, c), fact).strip()
+
+    def evidence_text(self, r: int, c: int, qid: str) -> str | None:
+        fact = self.facts.get((r, c))
+        if fact is not None and (fact.error or fact.formula_without_value):
+            self.problem(r, c, f"{qid}: {_held(fact)} instead of evidence; type the evidence "
+                               "itself")
+            return None
+        return _cell_text(self.cell(r, c), fact).strip()
+
+    def stray_row(self, r: int, areas: set[str], id_col: int) -> None:
+        """A row with no question id: an area heading, an empty inserted row, or a note."""
+        cells = [(c, self.text(r, c)) for c in range(1, len(self.rows[r - 1]) + 1)
+                 if c != id_col and self.text(r, c)]
+        if not cells or (len(cells) == 1 and cells[0][1].lower() in areas):
+            return
+        c, text = cells[0]
+        shown = text if len(text) <= 60 else text[:57] + "..."
+        self.problem(r, c, f"this row has no question (inserted?) and holds '{shown}', which "
+                           "would be lost; move it into the Evidence cell of the question it "
+                           "is about and delete the row")
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _ref(r: int, c: int) -> str:
+    from stocktake.workbook_reader import cell_ref
+
+    return cell_ref(r, c)
+
+
+def _held(fact: Any) -> str:
+    if fact.error:
+        return f"the cell holds the Excel error {fact.error}"
+    return "the cell holds a formula with no saved result"
+
+
+def answer_from_cell(question: Question | None, raw: Any, fact: Any = None) -> Any:
+    """A cell's value as it reads on screen, for :func:`stocktake.answer_values.parse_answer`.
+
+    The number format decides the meaning, so the same answer reads the same from a form and
+    from an answers file: 0.15 shown as 15% is "15%", 1200 shown as £1,200 is "£1200", TRUE is
+    "TRUE", and text in a Text-formatted cell stays text ("007"). A date or time (Excel turns
+    `3/4` or `1-2` into one) is ISO text for a text question and refused (BadValue) for any
+    other. Dropdown text "3 - descriptor" keeps its level number.
+    """
+    import datetime as dt
+
+    from stocktake.answer_values import BadValue
+
+    kind = fact.kind if fact is not None else "general"
+    if isinstance(raw, bool):
+        return "TRUE" if raw else "FALSE"
+    if isinstance(raw, (int, float)) and kind in ("date", "datetime", "time"):
+        raw = _excel_serial(raw, kind)
+    if isinstance(raw, (dt.date, dt.time, dt.timedelta)):
+        shown = _date_text(raw)
+        if question is not None and question.type == "text":
+            return shown
+        raise BadValue(f"the cell holds the date or time {shown}, not an answer (Excel turns "
+                       "entries such as 3/4 or 1-2 into dates); format the cell as Text and "
+                       "type the answer again")
+    if isinstance(raw, (int, float)):
+        if kind == "percent":
+            return f"{_plain(raw * 100)}%"
+        if kind.startswith("currency:"):
+            return f"{kind.split(':', 1)[1]}{_plain(raw)}"
+        return raw
+    return form_value(raw)
+
+
+def _cell_text(raw: Any, fact: Any = None) -> str:
+    """A cell as text, as it reads on screen (dates as ISO, percentages with %)."""
+    import datetime as dt
+
+    from stocktake.seal import canonical_text
+
+    kind = fact.kind if fact is not None else "general"
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool) and \
+            kind in ("date", "datetime", "time"):
+        raw = _excel_serial(raw, kind)
+    if isinstance(raw, (dt.date, dt.time, dt.timedelta)):
+        return _date_text(raw)
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        if kind == "percent":
+            return f"{_plain(raw * 100)}%"
+        if kind.startswith("currency:"):
+            return f"{kind.split(':', 1)[1]}{_plain(raw)}"
+    return canonical_text(raw)
+
+
+def _plain(number: float) -> str:
+    """A number as a person would write it: 15 not 15.000000000000002, 12.5 not 12.50."""
+    from decimal import Decimal
+
+    text = format(Decimal(repr(float(number))).quantize(Decimal("1e-9")).normalize(), "f")
+    return text
+
+
+def _excel_serial(number: float, kind: str) -> Any:
+    """A date-formatted number the reader left as a number, as the date Excel shows."""
+    import datetime as dt
+
+    if kind == "time" and 0 <= number < 1:
+        seconds = round(number * 86400)
+        return dt.time(seconds // 3600 % 24, seconds // 60 % 60, seconds % 60)
+    try:
+        # Excel's 1900 date system (with its phantom 29 February 1900) counts from 30 Dec 1899.
+        return dt.datetime(1899, 12, 30) + dt.timedelta(days=float(number))
+    except (OverflowError, ValueError):
+        return number
+
+
+def _date_text(value: Any) -> str:
+    import datetime as dt
+
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time(0, 0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ", timespec="minutes" if not value.second else "seconds")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dt.time):
+        return value.isoformat(timespec="minutes" if not value.second else "seconds")
+    seconds = int(value.total_seconds())
+    return f"{seconds // 3600}:{seconds // 60 % 60:02d}" + (f":{seconds % 60:02d}"
+                                                            if seconds % 60 else "")
 
 
 def form_value(raw: Any) -> Any:
@@ -623,12 +880,17 @@ def form_value(raw: Any) -> Any:
     return raw
 
 
-def _row_of(problem: str) -> tuple[int, str]:
-    """Problems in the order of the form's rows, whatever check found them."""
+def _row_of(problem: str) -> tuple[int, int]:
+    """(row, column) of the first cell a problem names, for the order of the form's rows."""
     import re
 
     found = re.search(r"Form!([A-Z]+)(\d+)", problem)
-    return (int(found.group(2)), found.group(1)) if found else (0, "")
+    if not found:
+        return (0, 0)
+    column = 0
+    for letter in found.group(1):
+        column = column * 26 + ord(letter) - 64
+    return int(found.group(2)), column
 
 
 def _expected_rows(rows: list[list[Any]]) -> dict[int, str]:
@@ -650,13 +912,15 @@ def _expected_rows(rows: list[list[Any]]) -> dict[int, str]:
     return expected
 
 
-def _missing_required(bank: Bank, role: str, rows: Sequence[Any],
-                      expected: dict[int, str], source: str) -> list[str]:
+def _missing_required(bank: Bank, role: str, rows: Sequence[Any], found: dict[str, int],
+                      source: str, answer_col: int = ANSWER_COLUMN,
+                      skip: set[str] = frozenset()) -> list[str]:
     """Required questions the form leaves blank, where their skip conditions ask them.
 
     Works from the rows as typed, so a bad value elsewhere does not make every required
     question look unanswered; a row that does not parse counts as given (it is reported as
-    bad already) but meets no condition.
+    bad already) but meets no condition. Questions in `skip` (reported already: a deleted row,
+    an error cell) are left out, so each is reported once.
     """
     from stocktake.answer_values import BadValue, parse_answer
     from stocktake.applicability import is_applicable
@@ -671,12 +935,11 @@ def _missing_required(bank: Bank, role: str, rows: Sequence[Any],
             except BadValue:
                 continue
             given[row.question] = Answer(row.question, status, value)
-    where = {qid: r for r, qid in expected.items()}
     problems = []
     for question in bank.questions_for_role(role):
-        if question.required and question.id not in typed and \
-                is_applicable(bank, question, role, given):
-            ref = cell_ref(where.get(question.id, 0), ANSWER_COLUMN)
+        if question.required and question.id not in typed and question.id not in skip and \
+                question.id in found and is_applicable(bank, question, role, given):
+            ref = cell_ref(found[question.id], answer_col)
             problems.append(f"{source}: Form!{ref}: {question.id}: required; answer it "
                             "(Not applicable or Don't know are allowed)")
     return problems

@@ -306,20 +306,11 @@ def _xlsx_table(path: Path):
 
 
 def _csv_table(path: Path):
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise StocktakeError(f"{path}: no such file", hint="check the path")
-    except IsADirectoryError:
-        raise StocktakeError(f"{path}: is a folder", hint="give the exported .csv or .xlsx file")
-    except OSError as exc:
-        raise StocktakeError(f"{path}: cannot read ({exc.strerror})")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[:exc.start].count(b"\n") + 1
-        raise StocktakeError(f"{path}: line {line}: not UTF-8 text",
-                             hint="export the submissions again; both tools write UTF-8")
+    from stocktake.text_files import read_text_file
+
+    # One reader for every text file: a byte-order mark read, UTF-16 and oversized files refused.
+    text = read_text_file(path, save_as="UTF-8 CSV (export the submissions again; both tools "
+                                        "write UTF-8)")
     first = text.split("\n", 1)[0]
     # Kobo's CSV is ';'-separated by default (kpi test_mock_data_exports); Central's is ','.
     delimiter = ";" if first.count(";") > first.count(",") else ","
