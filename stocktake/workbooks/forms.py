@@ -495,15 +495,6 @@ def read_form(path: Path, shelf: Any = None, *, reader: str = "calamine",
     if key is not None:
         _check_form_seal(path, about, [RESPONSE_FORM, bank_id, version, bank.hash, wave, code,
                                        role], expected, key)
-    from stocktake.workbook_reader import formulas_without_values
-
-    unsaved = formulas_without_values(path, [FORM_SHEET])
-    if unsaved:  # they read as empty: named, not taken for unanswered questions
-        raise StocktakeError(f"{path}: {len(unsaved)} problem(s); nothing from this form was "
-                             "stored", hint="fix the cells listed and import the form again",
-                             details=[f"{path}: {ref}: holds a formula with no saved value (it "
-                                      "reads as empty); open and save the form in Excel or "
-                                      "LibreOffice, or type the value" for ref in unsaved])
     reading = _FormReading(path, bank, role, sheets[FORM_SHEET], facts.get(FORM_SHEET, {}),
                            expected, about)
     respondent, answers, band = reading.run()
