@@ -52,6 +52,44 @@ def timed(cmd: list[str], repeat: int, env: dict | None = None, check: bool = Tr
     return statistics.median(runs)
 
 
+def big_bank(folder: Path, questions: int) -> Path:
+    """A bank of `questions` questions in 20 areas, a mix of every type a form writes a
+    validation for (scale, choice, yes/no, multi, number with a range)."""
+    lines = ['id = "big"', 'title = "Big"', 'version = "1"', 'description = "bench"',
+             '[[roles]]', 'id = "council"', 'title = "Council"']
+    for a in range(20):
+        lines += ["[[areas]]", f'id = "a{a}"', f'title = "Area {a}"', 'description = "x"']
+    kinds = [
+        'type = "scale"\nlevels = ["None.", "Some.", "Most.", "All."]',
+        'type = "choice"\noptions = [{ id = "p", label = "Planned", score = 1 }, '
+        '{ id = "n", label = "Not yet", score = 0 }]',
+        'type = "yesno"',
+        'type = "multi"\noptions = [{ id = "a", label = "A", score = 1 }, '
+        '{ id = "b", label = "B", score = 1 }]',
+        'type = "number"\nmin = 0\nmax = 100',
+    ]
+    for q in range(questions):
+        area = q * 20 // questions
+        lines += ["[[questions]]", f'id = "a{area}.q{q}"', f'area = "a{area}"',
+                  f'text = "Question {q}?"', kinds[q % len(kinds)]]
+    path = folder / f"big-{questions}.toml"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def forms_create_seconds(tmp: Path, questions: int) -> float:
+    """Seconds for create_form on a bank of `questions` questions (median of 3)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from stocktake.banks import load_bank
+    from stocktake.partnerships import partnership_for
+    from stocktake.workbooks.forms import create_form
+
+    bank = load_bank(big_bank(tmp, questions))
+    camden = partnership_for("E09000007")
+    out = tmp / f"form-{questions}.xlsx"
+    return timed_call(lambda: create_form(out, bank, camden, "council", "2026-27"), 3)
+
+
 def timed_call(fn, repeat: int) -> float:
     runs = []
     for _ in range(repeat):
@@ -234,6 +272,11 @@ def main() -> None:
                                                  "--bank", bank, "--role", "council", "--out",
                                                  str(out / "form.xlsx")], repeat, env),
               "stocktake --version", startup)
+
+    # --- forms create must grow linearly with the bank (it was quadratic: 20k questions, 184 s)
+    small, large = forms_create_seconds(tmp, 2000), forms_create_seconds(tmp, 8000)
+    table.add("forms create, 8,000-question bank (in-process)", large,
+              "same, 2,000 questions", small, "linear: ratio ~4")
 
     # --- a returned form: the whole import against merely reading its cells
     filled = fill_form(out / "form.xlsx", bank)

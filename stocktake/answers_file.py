@@ -29,6 +29,7 @@ from stocktake.csv_files import SAVE_AS_CSV, csv_records
 from stocktake.errors import StocktakeError
 from stocktake.problems import PROBLEMS_LISTED, ProblemList
 from stocktake.responses import Answer
+from stocktake.text_rules import normalise_line_ends, text_problem
 from stocktake.text_files import read_text_file
 
 COLUMNS = ("question", "value", "evidence")
@@ -210,6 +211,18 @@ def _check(bank: Bank, role: str, items: Iterable[AnswerRow | _Problem], source:
             reason = "the value is empty; give a value, na or dk, or leave the row out" \
                 if str(exc) == "empty value" else str(exc)
             bad(row.where, qid, reason)
+            continue
+        # Text must come back from a workbook as it went in (stocktake.text_rules).
+        evidence = normalise_line_ends(evidence)
+        problem = text_problem(evidence)
+        if problem is None and isinstance(value, str):
+            value = normalise_line_ends(value)
+            problem = text_problem(value)
+            field = "the answer"
+        else:
+            field = "the evidence"
+        if problem is not None:
+            bad(row.where, qid, f"{field}: the text {problem}")
             continue
         answers.append(Answer(qid, status, value, evidence=evidence))
     return answers, problems, count

@@ -125,6 +125,17 @@ def backup_paths(path: Path, backup_dir: Path) -> list[Path]:
 
 
 def atomic_write_bytes(path: Path, data: bytes, backup_dir: Path | None = None) -> None:
+    try:
+        _atomic_write_bytes(path, data, backup_dir)
+    except OSError as exc:
+        from stocktake.output_files import DiskFull, is_disk_full
+
+        if is_disk_full(exc):  # said as what it is, naming the file, never as a bug
+            raise DiskFull(path, exc) from exc
+        raise
+
+
+def _atomic_write_bytes(path: Path, data: bytes, backup_dir: Path | None) -> None:
     folder = path.parent
     tmp = folder / f".{path.name}.{os.getpid()}.tmp"
     tmp.unlink(missing_ok=True)  # a leftover of this pid's killed write, or a planted link

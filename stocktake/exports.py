@@ -272,8 +272,12 @@ def export_stem(code: str, bank_id: str, wave: str) -> str:
     return f"{code}-{bank_id}-{wave}"
 
 
-def write_export(export: PartnershipExport, fmt: str, out_dir: Path) -> list[Path]:
-    """Write one partnership's export in `fmt` into `out_dir`; returns the files written."""
+def write_export(export: PartnershipExport, fmt: str, out_dir: Path, *,
+                 shared: bool = False, key: bytes | None = None) -> list[Path]:
+    """Write one partnership's export in `fmt` into `out_dir`; returns the files written.
+
+    Owner-only unless `shared`; each file whole or not at all (stocktake.output_files). With
+    `key`, a workbook carries a keyed seal (stocktake.seal) beside the plain one."""
     if fmt not in FORMATS:
         raise StocktakeError(f"unknown format '{fmt}'", hint=f"use one of {', '.join(FORMATS)}")
     out_dir = Path(out_dir)
@@ -281,7 +285,8 @@ def write_export(export: PartnershipExport, fmt: str, out_dir: Path) -> list[Pat
     if fmt == "xlsx":
         from stocktake.workbooks.partnership import write_partnership_workbook
 
-        return [write_partnership_workbook(out_dir / f"{stem}.xlsx", export)]
+        return [write_partnership_workbook(out_dir / f"{stem}.xlsx", export, shared=shared,
+                                           key=key)]
     answers, scores = export.answer_rows(), export.score_rows()
     if fmt == "csv":
         files = [(out_dir / f"{stem}.csv", csv_bytes(ANSWER_COLUMNS, answers)),
@@ -289,27 +294,11 @@ def write_export(export: PartnershipExport, fmt: str, out_dir: Path) -> list[Pat
     else:
         files = [(out_dir / f"{stem}.json", json_bytes(ANSWER_COLUMNS, answers)),
                  (out_dir / f"{stem}-scores.json", json_bytes(SCORE_COLUMNS, scores))]
+    from stocktake.output_files import write_output_bytes
+
     for path, data in files:
-        try:
-            out_dir.mkdir(parents=True, exist_ok=True)
-            _replace_file(path, data)
-        except OSError as exc:
-            raise StocktakeError(f"cannot write {path} ({exc.strerror})",
-                                 hint="choose a folder you can write to with --out")
+        write_output_bytes(path, data, shared=shared)
     return [path for path, _ in files]
-
-
-def _replace_file(path: Path, data: bytes) -> None:
-    """Write via a temporary file and rename, so a reader never sees half a file; the mode
-    follows the umask, as the workbooks' does."""
-    import os
-
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 def csv_bytes(columns: Sequence[str], rows: Iterable[dict[str, Any]]) -> bytes:

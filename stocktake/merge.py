@@ -22,11 +22,12 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
 
 from stocktake.banks import Bank
 from stocktake.errors import StocktakeError
+from stocktake.identifiers import shown
 from stocktake.partnerships import Partnership
 from stocktake.responses import ANSWERED, Answer, Moderation, Response, ResponseKey
 from stocktake.seal import (ANSWER_FIELDS, HEADER_FIELDS, MODERATION_FIELDS, RESPONSE_FIELDS,
                             canonical_answer_lists, canonical_lists, canonical_rows,
-                            canonical_text, seal_of)
+                            canonical_text, seal_matches, seal_of)
 
 if TYPE_CHECKING:
     from stocktake.benchmark import Benchmark
@@ -163,21 +164,41 @@ class MergeResult:
 # ---------------------------------------------------------------- finding files
 
 
-def collect_files(paths: Sequence[Path], skip: Iterable[Path] = ()) -> tuple[list[Path],
-                                                                           list[Rejected]]:
-    """Files named, and the workbooks inside folders named (recursively), each once, in order.
+# Spreadsheets and data files a return may arrive as, that stocktake does not read: each one met
+# in a folder is refused with what to do, never passed over without a word.
+OTHER_SPREADSHEETS = {
+    ".ods": "an OpenDocument spreadsheet (LibreOffice's own format)",
+    ".fods": "a flat OpenDocument spreadsheet",
+    ".xls": "an Excel 97-2003 workbook",
+    ".xlsb": "an Excel binary workbook",
+    ".numbers": "an Apple Numbers spreadsheet",
+    ".gnumeric": "a Gnumeric spreadsheet",
+    ".csv": "a CSV file",
+    ".tsv": "a tab-separated file",
+}
+SAVE_AS_XLSX = "open it and save it as an Excel workbook (.xlsx), then add it again"
 
-    Office's lock files (`~$name.xlsx`) and hidden files inside folders are passed over; a path
-    that does not exist is refused at once.
+
+def collect_files(paths: Sequence[Path], skip: Iterable[Path] = ()
+                  ) -> tuple[list[Path], list[Rejected], list[Rejected]]:
+    """(files to read, refused, passed over) from the files and folders named.
+
+    Folders are searched recursively (sub-folders too). A workbook (.xlsx, .xlsm, ...) is read;
+    a spreadsheet in a format stocktake does not read (.ods, .xls, .xlsb, .numbers, .csv...)
+    is refused with what to do; an Office or LibreOffice lock file (`~$x.xlsx`,
+    `.~lock.x.xlsx#`), a hidden file, and any other file are passed over, each with its reason,
+    so every file in the folder is accounted for. A path that does not exist is refused at once.
+    A file named directly is always read (its checks give the reason if it is no workbook).
     """
-    skipped = {Path(p).resolve() for p in skip}
+    skipped_paths = {Path(p).resolve() for p in skip}
     found: list[Path] = []
-    missing: list[Rejected] = []
+    refused: list[Rejected] = []
+    passed: list[Rejected] = []
     seen: set[Path] = set()
 
     def add(path: Path) -> None:
         resolved = path.resolve()
-        if resolved in seen or resolved in skipped:
+        if resolved in seen or resolved in skipped_paths:
             return
         seen.add(resolved)
         found.append(path)
@@ -186,15 +207,53 @@ def collect_files(paths: Sequence[Path], skip: Iterable[Path] = ()) -> tuple[lis
         path = Path(raw)
         if path.is_dir():
             for child in sorted(path.rglob("*")):
-                name = child.name
-                if child.is_file() and child.suffix.lower() in WORKBOOK_SUFFIXES and \
-                        not name.startswith(("~$", ".")):
+                if not child.is_file() or child.resolve() in skipped_paths:
+                    continue
+                name, suffix = child.name, child.suffix.lower()
+                if name.startswith("~$") or name.startswith(".~lock."):
+                    passed.append(Rejected(child, "a lock file left by Excel or LibreOffice "
+                                                  "while a workbook is open; passed over (close "
+                                                  "the workbook if its return is missing)"))
+                elif name.startswith("."):
+                    passed.append(Rejected(child, "a hidden file; passed over"))
+                elif suffix in WORKBOOK_SUFFIXES and suffix != ".xls":
                     add(child)
+                elif suffix == ".csv" and _own_csv(child):
+                    passed.append(Rejected(child, f"{_own_csv(child)}, not a return; passed "
+                                                  "over"))
+                elif suffix in OTHER_SPREADSHEETS:
+                    refused.append(Rejected(child, f"{OTHER_SPREADSHEETS[suffix]}, which "
+                                                   f"stocktake does not read: {SAVE_AS_XLSX}"))
+                else:
+                    passed.append(Rejected(child, "not a spreadsheet; passed over"))
         elif path.exists():
-            add(path)
+            suffix = path.suffix.lower()
+            if suffix in OTHER_SPREADSHEETS:
+                refused.append(Rejected(path, f"{OTHER_SPREADSHEETS[suffix]}, which stocktake "
+                                              f"does not read: {SAVE_AS_XLSX}"))
+            else:
+                add(path)
         else:
-            missing.append(Rejected(path, "no such file or folder"))
-    return found, missing
+            refused.append(Rejected(path, "no such file or folder"))
+    return found, refused, passed
+
+
+def _own_csv(path: Path) -> str:
+    """What a CSV is, when its header is that of a CSV stocktake writes itself (a tidy export,
+    a round's manifest or chase list); "" otherwise."""
+    from stocktake.exports import ANSWER_COLUMNS, SCORE_COLUMNS
+    from stocktake.round.fieldwork import CHASE_COLUMNS
+    from stocktake.round.manifest import MANIFEST_COLUMNS
+
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            first = handle.readline(4096).strip()
+    except (OSError, UnicodeDecodeError):
+        return ""
+    return {",".join(ANSWER_COLUMNS): "a tidy CSV written by `stocktake export`",
+            ",".join(SCORE_COLUMNS): "a tidy CSV written by `stocktake export`",
+            ",".join(MANIFEST_COLUMNS): "the manifest written by `stocktake forms create --all`",
+            ",".join(CHASE_COLUMNS): "a chase list written by stocktake"}.get(first, "")
 
 
 # ---------------------------------------------------------------- reading one workbook
@@ -221,18 +280,20 @@ class BankShelf:
 
 
 def read_returned_workbook(path: Path, shelf: BankShelf | None = None, *,
-                           reader: str = "calamine") -> ReturnedWorkbook:
+                           reader: str = "calamine", key: bytes | None = None
+                           ) -> ReturnedWorkbook:
     """Read, check and score one partnership export; WorkbookRejected says why it cannot be
     used."""
     shelf = shelf or BankShelf()
-    return scored_workbook(check_returned_workbook(path, shelf, reader=reader), shelf)
+    return scored_workbook(check_returned_workbook(path, shelf, reader=reader, key=key), shelf)
 
 
-def check_returned_workbook(path: Path, shelf: BankShelf, *,
-                            reader: str = "calamine") -> CheckedExport:
+def check_returned_workbook(path: Path, shelf: BankShelf, *, reader: str = "calamine",
+                            key: bytes | None = None) -> CheckedExport:
     """Every check a returned workbook must pass, in the order that gives the clearest reason:
     a safe workbook file, a stocktake export, this machine's edition of its bank, the sheets
-    it needs, an intact seal, rows of one partnership."""
+    it needs, an intact seal (and, with `key`, an intact keyed seal made with that key), rows
+    of one partnership."""
     from stocktake.file_checks import check_workbook_file
     from stocktake.workbook_reader import MissingSheet, read_sheets
 
@@ -256,6 +317,7 @@ def check_returned_workbook(path: Path, shelf: BankShelf, *,
         if name not in sheets:
             raise WorkbookRejected(path, f"sheet '{name}' is missing; send the workbook as "
                                          "stocktake exported it")
+    checked_ids = about_identifiers(path, about)
     bank = _matching_bank(path, about, shelf)
     header = canonical_rows("header", [about])[0]
     answers = canonical_answer_lists(_records(path, sheets["Answers"], ANSWER_FIELDS,
@@ -275,8 +337,26 @@ def check_returned_workbook(path: Path, shelf: BankShelf, *,
     if not seal:
         raise WorkbookRejected(path, "no seal in the About sheet")
     if seal_of(header, responses, answers, moderations) != seal:
+        from stocktake.workbook_reader import formula_reason, formulas_without_values
+
+        # A formula nobody calculated reads as empty: say so, not "edited".
+        unsaved = formulas_without_values(path, ["About", "Answers", "_responses",
+                                                 "_moderations"])
+        if unsaved:
+            raise WorkbookRejected(path, formula_reason(unsaved))
         raise WorkbookRejected(path, "seal broken: the answer data was edited after export "
                                      "(it no longer matches the seal in About)")
+    if key is not None:
+        keyed = canonical_text(about.get("keyed_seal")).strip()
+        if not keyed:
+            raise WorkbookRejected(path, "no keyed seal in the About sheet: it was exported "
+                                         "without the national team's key, so a deliberate "
+                                         "edit could not be told; ask for an export made with "
+                                         "`stocktake export --key`")
+        if not seal_matches(seal_of(header, responses, answers, moderations, key=key), keyed):
+            raise WorkbookRejected(path, "keyed seal broken: the answer data was changed after "
+                                         "export and its plain seal recomputed, or it was "
+                                         "sealed with another key")
     if not with_age:
         responses = [row + [""] for row in responses]
     code, wave = header[HEADER_FIELDS.index("partnership")], header[HEADER_FIELDS.index("wave")]
@@ -289,6 +369,11 @@ def check_returned_workbook(path: Path, shelf: BankShelf, *,
     if orphans:
         raise WorkbookRejected(path, "answers of respondents missing from the _responses sheet "
                                      f"({', '.join(sorted(orphans))})")
+    roles = {row[RESPONSE_FIELDS.index("role")] for row in responses}
+    unknown = sorted(r for r in roles if r not in bank.role_ids)
+    if unknown:
+        raise WorkbookRejected(path, f"respondents with roles bank {bank.id} does not have "
+                                     f"({', '.join(shown(r) for r in unknown)})")
     _check_exclusive_options(path, bank, answers)
     named = [f"row {i}" for i, row in enumerate(responses, start=2)
              if not is_reference(bank, row[RESPONSE_FIELDS.index("role")],
@@ -298,6 +383,7 @@ def check_returned_workbook(path: Path, shelf: BankShelf, *,
                                      "role that answers anonymously (children and young "
                                      "people); their responses carry a reference such as "
                                      "YP-0007, never a name")
+    code, wave = checked_ids["partnership"], checked_ids["wave"]
     return CheckedExport(path, bank.id, wave, partnership_from_about(code, about),
                          header[HEADER_FIELDS.index("exported_at")], responses, answers,
                          moderations)
@@ -350,6 +436,22 @@ def about_values(rows: list[list[Any]]) -> dict[str, Any]:
     for row in rows:
         if len(row) >= 2 and isinstance(row[0], str) and row[0].strip():
             found.setdefault(row[0].strip(), row[1])
+    return found
+
+
+def about_identifiers(path: Path, about: dict[str, Any]) -> dict[str, str]:
+    """The About sheet's bank id, partnership code and wave, each checked as the command line
+    checks them (stocktake.identifiers), since they go on to name files; WorkbookRejected
+    names the first that is not fit."""
+    from stocktake.identifiers import checked_bank_id, checked_code, checked_wave
+
+    found = {}
+    for key, check in (("bank", checked_bank_id), ("partnership", checked_code),
+                       ("wave", checked_wave)):
+        try:
+            found[key] = check(canonical_text(about.get(key)), f"About sheet, {key}")
+        except StocktakeError as exc:
+            raise WorkbookRejected(path, exc.message)
     return found
 
 
@@ -485,6 +587,7 @@ def _rebuild_moderation(bank_id: str, wave: str, code: str, row: list[str]) -> M
 def read_workbooks(paths: Sequence[Path], *, shelf: BankShelf | None = None,
                    progress: Callable[[Path], None] | None = None,
                    reader: str = "calamine", workers: int | None = None,
+                   key: bytes | None = None,
                    ) -> tuple[list[ReturnedWorkbook], list[Rejected]]:
     """Read every file; each is either a ReturnedWorkbook or a Rejected with its reason.
 
@@ -497,7 +600,7 @@ def read_workbooks(paths: Sequence[Path], *, shelf: BankShelf | None = None,
         workers = min(os.cpu_count() or 1, MAX_WORKERS) if len(paths) >= PARALLEL_FROM else 1
     read: list[ReturnedWorkbook] = []
     rejected: list[Rejected] = []
-    for path, outcome in _outcomes(paths, shelf, reader, workers):
+    for path, outcome in _outcomes(paths, shelf, reader, workers, key):
         if isinstance(outcome, Rejected):
             rejected.append(outcome)
         else:
@@ -511,10 +614,11 @@ PARALLEL_FROM = 16
 MAX_WORKERS = 8
 
 
-def _outcomes(paths: Sequence[Path], shelf: BankShelf, reader: str, workers: int):
+def _outcomes(paths: Sequence[Path], shelf: BankShelf, reader: str, workers: int,
+              key: bytes | None = None):
     if workers <= 1 or len(paths) < 2:
         for path in paths:
-            yield path, _scored(_read_in(Path(path), shelf, reader), shelf)
+            yield path, _scored(_read_in(Path(path), shelf, reader, key), shelf)
         return
     import multiprocessing
 
@@ -527,17 +631,17 @@ def _outcomes(paths: Sequence[Path], shelf: BankShelf, reader: str, workers: int
     _WORKER_SHELF = shelf  # forked workers inherit the banks already found
     try:
         with context.Pool(workers) as pool:
-            jobs = [(str(p), reader) for p in paths]
+            jobs = [(str(p), reader, key) for p in paths]
             for path, outcome in zip(paths, pool.imap(_read_in_worker, jobs, chunksize=chunk)):
                 yield path, _scored(outcome, shelf)
     finally:
         _WORKER_SHELF = None
 
 
-def _read_in(path: Path, shelf: BankShelf,
-             reader: str) -> tuple[CheckedExport, "PartnershipScores | None"] | Rejected:
+def _read_in(path: Path, shelf: BankShelf, reader: str, key: bytes | None = None
+             ) -> tuple[CheckedExport, "PartnershipScores | None"] | Rejected:
     try:
-        return check_returned_workbook(path, shelf, reader=reader), None
+        return check_returned_workbook(path, shelf, reader=reader, key=key), None
     except WorkbookRejected as exc:
         return Rejected(exc.path, exc.reason)
     except StocktakeError as exc:
@@ -559,15 +663,15 @@ def _scored(outcome: Any, shelf: BankShelf) -> ReturnedWorkbook | Rejected:
 _WORKER_SHELF: BankShelf | None = None
 
 
-def _read_in_worker(job: tuple[str, str]) -> Any:
+def _read_in_worker(job: tuple[str, str, bytes | None]) -> Any:
     """In a worker: check and score one file. What goes back is the checked rows (lists of
     text) and the scores; pickling thousands of frozen Answer objects instead would cost more
     than the worker saves, so the parent rebuilds responses only if it stores them."""
     global _WORKER_SHELF
     if _WORKER_SHELF is None:
         _WORKER_SHELF = BankShelf()
-    path, reader = job
-    outcome = _read_in(Path(path), _WORKER_SHELF, reader)
+    path, reader, key = job
+    outcome = _read_in(Path(path), _WORKER_SHELF, reader, key)
     if isinstance(outcome, Rejected):
         return outcome
     checked = outcome[0]
@@ -620,8 +724,10 @@ def merge_workbooks(paths: Sequence[Path], out: Path, *, workspace: "Workspace |
                     redact: bool = False, progress: Callable[[Path], None] | None = None,
                     on_files: Callable[[int], None] | None = None,
                     reader: str = "calamine", workers: int | None = None,
-                    expect: Sequence[Any] | None = None) -> MergeResult:
-    """Read, check and group the files, write the national workbook(s), optionally import.
+                    expect: Sequence[Any] | None = None, shared: bool = False,
+                    key: bytes | None = None) -> MergeResult:
+    """Read, check and group the files, write the national workbook(s) (owner-only unless
+    `shared`), optionally import.
 
     `on_files` hears how many files were found before reading starts (for a progress bar).
     `expect` (ExpectedAuthority of `stocktake.round.returns`) adds a Returns sheet listing
@@ -630,16 +736,18 @@ def merge_workbooks(paths: Sequence[Path], out: Path, *, workspace: "Workspace |
     from stocktake.workbooks.benchmark import write_national_workbook
 
     out = Path(out)
-    files, missing = collect_files(paths, skip=[out])
+    files, missing, passed_over = collect_files(paths, skip=[out])
     if on_files is not None:
         on_files(len(files))
-    read, rejected = read_workbooks(files, progress=progress, reader=reader, workers=workers)
+    read, rejected = read_workbooks(files, progress=progress, reader=reader, workers=workers,
+                                    key=key)
     kept, duplicates = newest_exports(read)
     named = {Path(p).resolve() for p in paths}
     skipped = [r for r in rejected
                if r.reason == BENCHMARK_REASON and r.path.resolve() not in named]
     rejected = [r for r in rejected if r not in skipped]
-    result = MergeResult(rejected=missing + rejected + duplicates, skipped=skipped)
+    result = MergeResult(rejected=missing + rejected + duplicates,
+                         skipped=passed_over + skipped)
     groups: dict[tuple[str, str], list[ReturnedWorkbook]] = defaultdict(list)
     for wb in kept:
         groups[(wb.bank.id, wb.wave)].append(wb)
@@ -657,7 +765,7 @@ def merge_workbooks(paths: Sequence[Path], out: Path, *, workspace: "Workspace |
                                 {wb.partnership.code: wb.partnership for wb in members},
                                 sources=[(wb.partnership.code, wb.path.name, wb.exported_at,
                                           wb.respondents, wb.answers) for wb in members],
-                                returns=returns)
+                                returns=returns, shared=shared)
         result.outputs.append(NationalOutput(bank, wave, path, benchmark))
         result.merged.extend(members)
         if workspace is not None:

@@ -13,22 +13,13 @@ from pathlib import Path
 from typing import Iterable
 
 from stocktake.errors import StocktakeError
+from stocktake.identifiers import OTHER_CODE, is_valid_code  # noqa: F401 - re-exported
 from stocktake.reference import authorities, authorities_named, authority, is_gss_code, name_keys
 from stocktake.terminal_text import check_line
 
 # The shape of any GSS code (a letter and eight digits), e.g. W06000001 in Wales.
 ANY_GSS_CODE = re.compile(r"^[A-Za-z]\d{8}$")
-# Codes name files in the workspace, so they stay to safe characters.
-OTHER_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$")
-# Names Windows keeps for devices, whatever the extension: a shard `CON.json` cannot be a file.
-_DEVICE_NAMES = re.compile(r"^(CON|PRN|AUX|NUL|COM[0-9]|LPT[0-9])$", re.IGNORECASE)
 CODE_RULE = "a GSS code such as E09000007, or letters, digits, '-' and '_' (up to 40)"
-
-
-def is_valid_code(code: object) -> bool:
-    """Whether `code` can name a partnership's file: the one rule for the CLI, files and store."""
-    return isinstance(code, str) and bool(OTHER_CODE.fullmatch(code)) and \
-        not _DEVICE_NAMES.match(code)
 
 
 def check_code(code: object, source: str | None = None) -> str:
@@ -36,7 +27,8 @@ def check_code(code: object, source: str | None = None) -> str:
 
     Every value that becomes part of a store path passes here first (the store calls it itself),
     so a code read from a workbook, CSV or JSON cannot lead outside the workspace. `source` says
-    where the code came from, for the message ("the About sheet of form.xlsx").
+    where the code came from, for the message ("the About sheet of form.xlsx"). The rule itself
+    is `stocktake.identifiers.is_valid_code`, the same on every route.
     """
     if is_valid_code(code):
         return code  # type: ignore[return-value]

@@ -142,7 +142,13 @@ def ask_evidence(current: str = "") -> str:
     """An optional evidence note; Enter keeps what is there (nothing, the first time)."""
     import questionary
 
-    note = questionary.text("Evidence note", default=current or "",
+    from stocktake.text_rules import text_problem
+
+    def valid(text: str) -> bool | str:
+        problem = text_problem(text)  # it must come back from a workbook as typed
+        return f"The text {problem}" if problem else True
+
+    note = questionary.text("Evidence note", default=current or "", validate=valid,
                             instruction="(optional: where the evidence is; Enter to skip)"
                             ).unsafe_ask()
     return (note or "").strip()
@@ -375,11 +381,14 @@ def _ask_typed(question: Question, current: Answer | None, can_skip: bool,
             current.status, format_value(question, current.value))
 
     def valid(text: str) -> bool | str:
+        from stocktake.text_rules import text_problem
+
         try:
             typed_reply(question, text, can_skip=can_skip)
         except BadValue as exc:
             return str(exc)
-        return True
+        problem = text_problem(text)  # it must come back from a workbook as typed
+        return f"The text {problem}" if problem else True
 
     text = questionary.text(message, default=default, validate=valid,
                             instruction=typed_instruction(question, can_skip)).unsafe_ask()

@@ -9,12 +9,23 @@ on merge, and rows are sorted so their order in the sheet does not matter.
 
     seal = compute_seal(header, responses, answers, moderations, bank=bank)
     ok = seal == about["seal"]      # rows are dicts keyed by field name
+
+The plain seal proves that nothing was changed by accident; anyone can recompute it after a
+deliberate edit. The keyed seal is an HMAC-SHA256 of the same document with a key only the
+national team holds (`STOCKTAKE_SEAL_KEY`, or a key file given with `--key`): without the key
+it cannot be recomputed, so `merge --key` refuses a deliberate edit too.
+
+    keyed = compute_seal(header, responses, answers, moderations, bank=bank, key=key)
+    verified = seal_matches(keyed, about["keyed_seal"])   # constant-time comparison
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
+import os
 import re
+from pathlib import Path
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any, Iterable, Mapping, Sequence
 
@@ -22,6 +33,9 @@ from stocktake.answer_values import format_value
 from stocktake.banks import Bank, Question
 
 SEAL_METHOD = "sha256-canonical-answers-1"
+KEYED_SEAL_METHOD = "hmac-sha256-canonical-answers-1"
+KEY_ENV = "STOCKTAKE_SEAL_KEY"
+MIN_KEY_BYTES = 16
 
 HEADER_FIELDS = ("bank", "bank_version", "bank_hash", "wave", "partnership", "exported_at")
 # `age_band` (children and young people) came last, later: a workbook without that column is
@@ -66,9 +80,13 @@ def canonical_text(raw: Any) -> str:
 
 
 def clean_text(value: Any) -> Any:
-    """A str without the control characters XML 1.0 cannot hold; anything else unchanged."""
-    if type(value) is str and _ILLEGAL.search(value):
-        return _ILLEGAL.sub("", value)
+    """A str as a workbook cell will hold it: without the control characters XML 1.0 cannot
+    hold, line ends as LF (as set_text_cell writes them); anything else unchanged."""
+    if type(value) is str:
+        if "\r" in value:
+            value = value.replace("\r\n", "\n").replace("\r", "\n")
+        if _ILLEGAL.search(value):
+            return _ILLEGAL.sub("", value)
     return value
 
 
@@ -196,7 +214,7 @@ FIELD_SEPARATOR, ROW_SEPARATOR = "\x1f", "\x1e"
 
 
 def seal_of(header: list[str], responses: list[list[str]], answers: list[list[str]],
-            moderations: list[list[str]]) -> str:
+            moderations: list[list[str]], key: bytes | None = None) -> str:
     """The hex SHA-256 of the canonical document built from canonical rows.
 
     The document is the method, the header, then each kind's rows sorted (answers by
@@ -204,9 +222,10 @@ def seal_of(header: list[str], responses: list[list[str]], answers: list[list[st
     separator and rows by the record separator. Neither can occur in a cell (XML 1.0 cannot
     hold them; writers drop them with :func:`clean_text`), so the joining is unambiguous. The
     seal detects answers edited after export; it is not a signature: whoever edits a file can
-    recompute it.
+    recompute it. With `key`, the HMAC-SHA256 of the same document under that key: the keyed
+    seal, which only a holder of the key can make.
     """
-    digest = hashlib.sha256()
+    digest = hmac.new(key, digestmod=hashlib.sha256) if key is not None else hashlib.sha256()
     for block in ([[SEAL_METHOD], header], sorted(responses), sorted(answers),
                   sorted(moderations)):
         text = ROW_SEPARATOR.join([FIELD_SEPARATOR.join(row) for row in block])
@@ -217,11 +236,59 @@ def seal_of(header: list[str], responses: list[list[str]], answers: list[list[st
 
 def compute_seal(header: Mapping[str, Any], responses: Iterable[Mapping[str, Any]],
                  answers: Iterable[Mapping[str, Any]],
-                 moderations: Iterable[Mapping[str, Any]] = (), bank: Bank | None = None) -> str:
-    """The seal of rows given as dicts keyed by field name."""
+                 moderations: Iterable[Mapping[str, Any]] = (), bank: Bank | None = None,
+                 key: bytes | None = None) -> str:
+    """The seal of rows given as dicts keyed by field name (keyed with `key`)."""
     return seal_of(canonical_rows("header", [header])[0], canonical_rows("responses", responses),
                    canonical_rows("answers", answers, bank),
-                   canonical_rows("moderations", moderations))
+                   canonical_rows("moderations", moderations), key=key)
+
+
+def form_seal(identity: Sequence[str], rows: Iterable[tuple[int, str]], key: bytes) -> str:
+    """The keyed seal of a response form: HMAC-SHA256 over what the form is for (format, bank
+    id, version and hash, wave, partnership, role: `identity`) and where each question sits
+    (`rows` of (row, question id)). Answers are not covered (filling them in is the point);
+    the seal proves the national team issued this form for this partnership and role."""
+    digest = hmac.new(key, digestmod=hashlib.sha256)
+    digest.update(FIELD_SEPARATOR.join(identity).encode("utf-8", "surrogatepass"))
+    for row, qid in rows:
+        digest.update(f"{ROW_SEPARATOR}{row}{FIELD_SEPARATOR}{qid}".encode("utf-8",
+                                                                        "surrogatepass"))
+    return digest.hexdigest()
+
+
+def seal_matches(expected: str, found: str) -> bool:
+    """Whether a seal read from a file is the one worked out, in constant time (no timing
+    oracle for someone forging a keyed seal byte by byte)."""
+    return hmac.compare_digest(expected.encode("ascii", "replace"),
+                               found.encode("ascii", "replace"))
+
+
+def seal_key(key_file: Path | None = None) -> bytes | None:
+    """The national team's seal key: the contents of `key_file` if given (trailing line ends
+    dropped), else `$STOCKTAKE_SEAL_KEY`, else None. StocktakeError when the file cannot be
+    read or the key is shorter than 16 bytes (a short key can be guessed)."""
+    from stocktake.errors import StocktakeError
+
+    if key_file is not None:
+        try:
+            key = Path(key_file).read_bytes().rstrip(b"\r\n")
+        except OSError as exc:
+            raise StocktakeError(f"{key_file}: cannot read the seal key ({exc.strerror or exc})",
+                                 hint="give --key the file holding the national team's key")
+        where = str(key_file)
+    else:
+        text = os.environ.get(KEY_ENV)
+        if text is None or text == "":
+            return None
+        key = text.encode("utf-8", "surrogateescape")
+        where = KEY_ENV
+    if len(key) < MIN_KEY_BYTES:
+        raise StocktakeError(f"{where}: the seal key is {len(key)} bytes; it needs at least "
+                             f"{MIN_KEY_BYTES}",
+                             hint="make one with: python3 -c \"import secrets; "
+                                  "print(secrets.token_hex(32))\" > seal.key")
+    return key
 
 
 def _number_text(number: float) -> str:

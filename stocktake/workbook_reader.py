@@ -136,6 +136,64 @@ def cell_ref(row: int, col: int) -> str:
     return f"{letters}{row}"
 
 
+_FORMULA_ELEMENT = None
+
+
+def formulas_without_values(path: Path, sheets: Iterable[str]) -> list[str]:
+    """Cells ("Answers!G5") of the named sheets that hold a formula with no saved value.
+
+    Such a cell reads as empty (neither reader calculates), so a pasted or typed formula that
+    no spreadsheet program has calculated and saved would look like a removed answer. A quick
+    scan of the sheets' XML for a formula element comes first; only a file that has one is
+    parsed again with openpyxl, formulas and saved values side by side. Failures give [].
+    """
+    import re
+    import zipfile
+
+    global _FORMULA_ELEMENT
+    if _FORMULA_ELEMENT is None:
+        _FORMULA_ELEMENT = re.compile(rb"<(?:\w+:)?f[\s>/]")
+    try:
+        with zipfile.ZipFile(path) as archive:
+            has_formula = any(
+                _FORMULA_ELEMENT.search(archive.read(info))
+                for info in archive.infolist()
+                if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"))
+    except (OSError, zipfile.BadZipFile, KeyError):
+        return []
+    if not has_formula:
+        return []
+    found: list[str] = []
+    try:
+        from stocktake.file_checks import safe_load_workbook
+
+        formulas = safe_load_workbook(path, read_only=True, data_only=False)
+        values = safe_load_workbook(path, read_only=True, data_only=True)
+        try:
+            for name in sheets:
+                if name not in formulas.sheetnames:
+                    continue
+                for r, (frow, vrow) in enumerate(zip(formulas[name].iter_rows(values_only=True),
+                                                     values[name].iter_rows(values_only=True)),
+                                                 start=1):
+                    for c, (f, v) in enumerate(zip(frow, vrow), start=1):
+                        if isinstance(f, str) and f.startswith("=") and v is None:
+                            found.append(f"{name}!{cell_ref(r, c)}")
+        finally:
+            formulas.close()
+            values.close()
+    except Exception:  # noqa: BLE001 - a diagnosis only: the caller's own reason stands
+        return []
+    return found
+
+
+def formula_reason(cells: list[str]) -> str:
+    """The plain words for cells that hold formulas with no saved value."""
+    shown = ", ".join(cells[:5]) + (f" and {len(cells) - 5} more" if len(cells) > 5 else "")
+    one = len(cells) == 1
+    return (f"cell{'' if one else 's'} {shown} hold{'s' if one else ''} a formula with no saved "
+            "value: open and save the file in Excel or LibreOffice (which calculates it), or "
+            "type the value instead")
 # ---------------------------------------------------------------- what a cell's value means
 
 ERROR_VALUES = ("#N/A", "#REF!", "#DIV/0!", "#VALUE!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!",

@@ -94,14 +94,14 @@ def check_wave(wave: str | None) -> str:
     """
     from stocktake.responses import current_wave
 
+    from stocktake.identifiers import checked_wave
+
     if wave is None:
         return current_wave()
-    wave = wave.strip()
-    match = WAVE.match(wave)
-    if not match or (int(match.group(1)) + 1) % 100 != int(match.group(2)):
-        raise UsageError(f"'{wave}' is not a wave",
-                         hint=f"give a financial year such as {current_wave()}")
-    return wave
+    try:
+        return checked_wave(wave)  # the same rule as a wave read from a file
+    except StocktakeError as exc:
+        raise UsageError(exc.message, hint=f"give a financial year such as {current_wave()}")
 
 
 def check_wave_order(from_wave: str, to_wave: str) -> tuple[str, str]:

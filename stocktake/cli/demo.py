@@ -43,6 +43,10 @@ def demo_command(
                                     "responses to this bank and wave (they are never "
                                     "overwritten)."),
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON only."),
+    shared: bool = typer.Option(False, "--shared",
+                                help="Let others read the files written (as the umask allows); "
+                                     "by default they are owner-only, as they hold names and "
+                                     "evidence."),
 ) -> None:
     """Fill the workspace with simulated stocktakes of real English authorities, then write the
     benchmark workbook and show a summary.
@@ -73,9 +77,8 @@ def demo_command(
 
     nation = national_benchmark(ws, bank, wave)
     known = {p.code: p for p in ws.partnerships()}
-    out.mkdir(parents=True, exist_ok=True)
     workbook = write_benchmark_workbook(out / f"benchmark-{bank.id}-{wave}.xlsx", nation, bank,
-                                        known)
+                                        known, shared=shared)
     elapsed = time.perf_counter() - started
     league = nation.league()
     # Highest first throughout; the bottom three never repeat the top three.

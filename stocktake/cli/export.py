@@ -37,6 +37,14 @@ def export_command(
     redact: bool = typer.Option(False, "--redact",
                                 help="Replace likely personal data in evidence and text answers."),
     as_json: bool = typer.Option(False, "--json", help="Print what was written as JSON only."),
+    shared: bool = typer.Option(False, "--shared",
+                                help="Let others read the files written (as the umask allows); "
+                                     "by default they are owner-only, as they hold names and "
+                                     "evidence."),
+    key_file: Optional[Path] = typer.Option(
+        None, "--key", metavar="FILE",
+        help="The national team's seal key (default: $STOCKTAKE_SEAL_KEY, if set): "
+             "workbooks then carry a keyed seal that `merge --key` verifies."),
 ) -> None:
     """Export partnerships' answers and scores: one file per partnership, bank and wave,
     named CODE-BANK-WAVE.xlsx (or .csv / .json with a CODE-BANK-WAVE-scores file).
@@ -56,6 +64,9 @@ def export_command(
         from stocktake.cli.common import check_wave
 
         wave = check_wave(wave)
+    from stocktake.seal import seal_key
+
+    key = seal_key(key_file)
     if out.exists() and not out.is_dir():
         raise UsageError(f"{out} is a file, not a folder", hint="give --out a folder")
     ws = open_workspace(create=False)
@@ -87,7 +98,7 @@ def export_command(
                 nationals[(bank.id, target_wave)] = national_benchmark(ws, bank, target_wave)
             export = gather_export(ws, bank, target_code, target_wave, redact=redact,
                                    national=nationals[(bank.id, target_wave)])
-            files = write_export(export, fmt, out)
+            files = write_export(export, fmt, out, shared=shared, key=key)
         except StocktakeError as exc:
             failed.append({"partnership": target_code, "bank": bank_id, "wave": target_wave,
                            "reason": exc.message})

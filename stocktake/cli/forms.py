@@ -47,6 +47,14 @@ def create(
                                             "financial year."),
     out: Path = typer.Option(..., "--out", "-o", metavar="PATH.xlsx|DIR",
                              help="Where to write the form (with --all, a folder)."),
+    shared: bool = typer.Option(False, "--shared",
+                                help="Let others read the files written (as the umask allows); "
+                                     "by default they are owner-only, as they hold names and "
+                                     "evidence."),
+    key_file: Optional[Path] = typer.Option(
+        None, "--key", metavar="FILE",
+        help="The national team's seal key (default: $STOCKTAKE_SEAL_KEY, if set): "
+             "the form then carries a keyed seal that `forms import --key` verifies."),
 ) -> None:
     """Write a response form: one row per question asked of ROLE, an answer dropdown and an
     evidence cell each; everything else locked. With --all, the forms of a whole round.
@@ -79,6 +87,9 @@ def create(
     ws = open_workspace()
     code = partnership_code(code, ws)
     partnership = ws.find_partnership(code) or partnership_for(code)
+    from stocktake.seal import seal_key
+
+    key = seal_key(key_file)  # a bad key refused before any response is reserved
     bank.role(role)
     respondent = (respondent or "").strip()
     if bank.is_anonymous(role):
@@ -92,7 +103,8 @@ def create(
         respondent = ws.start_anonymous_response(
             partnership.code, bank.id, wave, bank.role(role).reference_prefix, role=role,
             mode="form", bank_version=bank.version, bank_hash=bank.hash).key.respondent
-    path = create_form(out, bank, partnership, role, wave, respondent)
+    path = create_form(out, bank, partnership, role, wave, respondent, shared=shared,
+                       key=key)
     asked = len(bank.questions_for_role(role))
     console.print(f"Wrote {escape(str(path))}: {asked} questions of {bank.id} {bank.version} for "
                   f"{escape(partnership.name)} ({partnership.code}), role {role}, wave {wave}.")
@@ -133,9 +145,16 @@ def import_forms(
     paths: List[Path] = typer.Argument(..., metavar="PATH.xlsx...",
                                        help="Filled forms, or folders of them."),
     as_json: bool = typer.Option(False, "--json", help="Print the outcome as JSON only."),
+    key_file: Optional[Path] = typer.Option(
+        None, "--key", metavar="FILE",
+        help="The national team's seal key (default: $STOCKTAKE_SEAL_KEY, if set): "
+             "then every form must carry a keyed seal made with it."),
 ) -> None:
     """Check each filled form whole and store its answers (mode "form"); a form with any bad
-    cell is stored not at all, and the other forms go on. Exit 1 if any form was refused.
+    cell is stored not at all, and the other forms go on. Exit 1 if any form was refused. In
+    folders (and sub-folders), a spreadsheet in another format (.ods, .xls, .xlsb, .numbers,
+    .csv) is refused with what to do; lock files, hidden and other files are listed as passed
+    over and do not change the exit code, as in `merge`.
 
     Example: stocktake forms import returns/camden-council.xlsx returns/camden-health.xlsx
     """
@@ -143,19 +162,29 @@ def import_forms(
     from stocktake.responses import now_iso
     from stocktake.workbooks.forms import read_form
 
-    files, missing = collect_files(paths)
+    from stocktake.seal import seal_key
+
+    key = seal_key(key_file)
+    files, missing, passed_over = collect_files(paths)
     ws = open_workspace()
     shelf = BankShelf()
     stored: list[dict[str, Any]] = []
     refused: list[dict[str, Any]] = [{"file": str(m.path), "reason": m.reason, "details": []}
                                      for m in missing]
-    for path in files:
+    from stocktake.output_files import DiskFull
+
+    not_stored: list[dict[str, Any]] = []
+    for n, path in enumerate(files):
         try:
-            form = read_form(path, shelf)
+            form = read_form(path, shelf, key=key)
             changes = ws.answer_changes(form.key, form.answers)
             marked = {a.question: now_iso() for a in form.answers
                       if a.status == "answered"
                       and form.bank.question(a.question).calls_for_notice(a.value)}
+            # The partnership first: a full disk after it leaves a partnership with no answers
+            # (harmless), never answers of a partnership the index does not list.
+            if ws.find_partnership(form.partnership.code) is None:
+                ws.add_partnerships([form.partnership])
             ws.save_answers(form.key, list(form.answers), role=form.role, mode="form",
                             bank_version=form.bank.version, bank_hash=form.bank.hash,
                             age_band=form.age_band, notices=marked)
@@ -164,8 +193,15 @@ def import_forms(
                 err_console.print(f"[bold red]Safeguarding notice[/] ({escape(path.name)}, "
                                   f"{form.respondent}: {', '.join(sorted(marked))}): "
                                   f"{escape(form.bank.safeguarding_notice)}")
-            if ws.find_partnership(form.partnership.code) is None:
-                ws.add_partnerships([form.partnership])
+        except DiskFull as exc:
+            # Every later form would fail the same way: say which were stored and which not.
+            not_stored = [{"file": str(p), "reason": "not stored: the disk is full"}
+                          for p in files[n:]]
+            not_stored[0]["reason"] = f"not stored: {exc.message}"
+            refused.extend(not_stored)
+            if not as_json:
+                render_error(exc)
+            break
         except StocktakeError as exc:
             refused.append({"file": str(path), "reason": exc.message, "details": exc.details,
                             "hint": exc.hint})
@@ -179,10 +215,16 @@ def import_forms(
                        "added": changes.added, "changes": changes.describe(),
                        **({"safeguarding_notice": sorted(marked)} if marked else {})})
     if as_json:
-        print_json({"stored": stored, "refused": refused})
+        print_json({"stored": stored, "refused": refused,
+                    "skipped": [{"file": str(s.path), "reason": s.reason}
+                                for s in passed_over]})
     else:
         for item in refused[:len(missing)]:
-            err_console.print(f"[bold red]Error:[/] {escape(item['file'])}: {item['reason']}")
+            err_console.print(f"[bold red]Error:[/] {escape(item['file'])}: "
+                              f"{escape(item['reason'])}")
+        for item in passed_over:
+            err_console.print(f"[bold]Passed over:[/] {escape(str(item.path))}: "
+                              f"{escape(item.reason)}")
         if stored:
             table = Table(title="Forms imported", title_justify="left")
             for name in ("file", "partnership", "wave", "respondent", "role", "answers"):
@@ -195,6 +237,11 @@ def import_forms(
                 if row["already_stored"]:
                     console.print(f"{escape(Path(row['file']).name)}: {escape(row['respondent'])}"
                                   f" {escape(row['changes'])}.")
+        if not_stored:
+            err_console.print(f"Stored {len(stored)} form(s) before the disk filled; not "
+                              f"stored ({len(not_stored)}): "
+                              f"{', '.join(escape(Path(r['file']).name) for r in not_stored)}. "
+                              "Free some space and import those again.")
         if refused:
             err_console.print(f"{len(refused)} form(s) refused; nothing from them was stored.")
     if refused:

@@ -63,10 +63,15 @@ def ensure_partnership(ws: Workspace, code: str) -> Partnership:
 
 
 def _non_empty(value: str | None, option: str) -> str:
+    from stocktake.text_rules import checked_text
+
     text = (value or "").strip()
     if not text:
         raise UsageError(f"{option} cannot be empty", hint=f"give {option} a value")
-    return text
+    try:
+        return checked_text(text, option)
+    except StocktakeError as exc:
+        raise UsageError(exc.message, hint=f"give {option} without it")
 
 
 def _number_text(number: float) -> str:

@@ -149,8 +149,14 @@ def run() -> None:
     except Exception as exc:  # noqa: BLE001 - the last line of defence against tracebacks
         if os.environ.get("STOCKTAKE_DEBUG"):
             raise
+        from stocktake.output_files import DiskFull, is_disk_full
+
+        if is_disk_full(exc):  # a full disk is the machine's state, not a bug
+            full = DiskFull(Path(getattr(exc, "filename", None) or "a file"), exc)
+            render_error(full)
+            sys.exit(full.exit_code)
         machine = _machine_failure(exc)
-        if machine is not None:  # a read-only mount or a full disk is no bug
+        if machine is not None:  # a read-only mount is no bug either
             render_error(machine)
             sys.exit(1)
         err_console.print(f"[bold red]Internal error:[/] {type(exc).__name__}: {exc}")

@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import List
+from typing import List, Optional
 
 import typer
 from rich.markup import escape
@@ -37,10 +37,23 @@ def merge_command(
     report: Path = typer.Option(None, "--report", metavar="PATH.html",
                                 help="Also write the national findings report of what was "
                                      "merged (needs the `reports` extra)."),
+    shared: bool = typer.Option(False, "--shared",
+                                help="Let others read the files written (as the umask allows); "
+                                     "by default they are owner-only, as they hold names and "
+                                     "evidence."),
+    key_file: Optional[Path] = typer.Option(
+        None, "--key", metavar="FILE",
+        help="The national team's seal key (default: $STOCKTAKE_SEAL_KEY, if set): "
+             "then every workbook must carry a keyed seal made with it, so a deliberate edit is "
+             "refused too."),
 ) -> None:
     """Check returned workbooks (About sheet, seal, bank edition), keep the newest export of
     each partnership, and write the national benchmark computed from the merged answers.
-    Refused files are listed with their reason; exit 1 if any was refused.
+    Refused files are listed with their reason; exit 1 if any was refused. In folders (and
+    sub-folders), a spreadsheet in another format (.ods, .xls, .xlsb, .numbers, .csv) is
+    refused with what to do; lock files, hidden files and other files are listed as passed
+    over and do not change the exit code. With a key (--key or $STOCKTAKE_SEAL_KEY), every
+    workbook must carry a keyed seal made with it.
 
     Example: stocktake merge returns/ --out national.xlsx
     """
@@ -56,6 +69,9 @@ def merge_command(
         from stocktake.reports.loading import require_report_libraries
 
         require_report_libraries()
+    from stocktake.seal import seal_key
+
+    key = seal_key(key_file)
     expected = None
     if expect is not None:
         from stocktake.round.returns import expected_authorities
@@ -64,7 +80,7 @@ def merge_command(
     workspace = open_workspace() if into_workspace else None
     if as_json:
         result = merge_workbooks(paths, out, workspace=workspace, redact=redact,
-                                 expect=expected)
+                                 expect=expected, shared=shared, key=key)
     else:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, \
             TimeRemainingColumn
@@ -74,6 +90,7 @@ def merge_command(
             task = progress.add_task("read", total=None)
             result = merge_workbooks(
                 paths, out, workspace=workspace, redact=redact, expect=expected,
+                shared=shared, key=key,
                 on_files=lambda n: progress.update(task, total=n),
                 progress=lambda _path: progress.advance(task))
     if report is not None and result.outputs:
@@ -106,10 +123,10 @@ def _render(result, into_workspace: bool) -> None:
     for item in result.rejected:
         err_console.print(f"[bold red]Refused:[/] {escape(str(item.path))}: "
                           f"{escape(item.reason)}")
-    if result.skipped:
-        names = ", ".join(escape(r.path.name) for r in result.skipped)
-        err_console.print(f"Passed over {len(result.skipped)} benchmark workbook(s) found in the "
-                          f"folders: {names}.")
+    # Every file met in the folders is accounted for, the ones not read too.
+    for item in result.skipped:
+        err_console.print(f"[bold]Passed over:[/] {escape(str(item.path))}: "
+                          f"{escape(item.reason)}")
     for output in result.outputs:
         console.print(f"Wrote {escape(str(output.path))}: {output.benchmark.count} partnerships, "
                       f"{output.bank.id} {output.bank.version}, wave {output.wave}.")

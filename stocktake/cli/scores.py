@@ -88,6 +88,9 @@ def benchmark_command(
         help="Also compare each partnership with the mean of its own statistical neighbours "
              "(DfE, May 2025) in the workspace, saying how many of its ten are there."),
     as_json: bool = JSON_OPTION,
+    shared: bool = typer.Option(False, "--shared",
+                                help="Let others read the --xlsx workbook (as the umask "
+                                     "allows); by default it is owner-only."),
 ) -> None:
     """Compare every partnership of a bank and wave: each area's distribution (a box plot of
     min, Q1, median, Q3, max, as Excel's QUARTILE.INC) and a league table by overall score.
@@ -108,7 +111,7 @@ def benchmark_command(
                              hint="leave out --exclude-small or --region")
     partnerships = {p.code: p for p in ws.partnerships()}
     if xlsx is not None:
-        written = _write_workbook(xlsx, bench, bank, partnerships)
+        written = _write_workbook(xlsx, bench, bank, partnerships, shared=shared)
         (err_console if as_json else console).print(f"Wrote the benchmark workbook to {written}")
     compared = _neighbour_rows(ws, bank, wave, bench) if neighbours else None
     if as_json:
@@ -398,10 +401,10 @@ def _neighbour_rows(ws, bank, wave: str, bench) -> list:
             if r.code in shown]
 
 
-def _write_workbook(path: Path, bench, bank, partnerships) -> Path:
+def _write_workbook(path: Path, bench, bank, partnerships, shared: bool = False) -> Path:
     from stocktake.workbooks.benchmark import write_benchmark_workbook
 
-    result = write_benchmark_workbook(Path(path), bench, bank, partnerships)
+    result = write_benchmark_workbook(Path(path), bench, bank, partnerships, shared=shared)
     return Path(result) if isinstance(result, (str, Path)) else Path(path)
 
 

@@ -105,7 +105,6 @@ def plan_item_warnings(ws: Any, bank: Bank, item: PlanItem, today: date | None =
                        ) -> list[str]:
     """What is odd about a stored item, to say but not refuse: a due date already past, or a
     target no higher than the area's current level (a plan to hold a level is allowed)."""
-    from stocktake.errors import StocktakeError
     from stocktake.national import partnership_scores
 
     found = []

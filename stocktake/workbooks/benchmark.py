@@ -52,15 +52,17 @@ Source = tuple[str, str, str, int, int]
 
 
 def write_benchmark_workbook(path: Path, benchmark: "Benchmark", bank: "Bank",
-                             partnerships: Mapping[str, "Partnership"]) -> Path:
-    """Write the benchmark workbook to `path`, atomically; returns the path."""
-    return save_workbook(benchmark_workbook(benchmark, bank, partnerships), Path(path))
+                             partnerships: Mapping[str, "Partnership"], *,
+                             shared: bool = False) -> Path:
+    """Write the benchmark workbook to `path`, atomically, owner-only unless `shared`."""
+    return save_workbook(benchmark_workbook(benchmark, bank, partnerships), Path(path),
+                         shared=shared)
 
 
 def write_national_workbook(path: Path, benchmark: "Benchmark", bank: "Bank",
                             partnerships: Mapping[str, "Partnership"],
-                            sources: Sequence[Source], returns: Sequence[Any] | None = None
-                            ) -> Path:
+                            sources: Sequence[Source], returns: Sequence[Any] | None = None,
+                            *, shared: bool = False) -> Path:
     """The benchmark workbook of a national merge, with a `Sources` sheet of the files merged
     and, given `returns` (ReturnRow), a `Returns` sheet of every authority expected."""
     wb = benchmark_workbook(benchmark, bank, partnerships, sources=sources)
@@ -68,7 +70,7 @@ def write_national_workbook(path: Path, benchmark: "Benchmark", bank: "Bank",
         from stocktake.workbooks.returns_sheet import write_returns_sheet
 
         write_returns_sheet(wb.create_sheet("Returns", index=1), returns, bank, benchmark.wave)
-    return save_workbook(wb, Path(path))
+    return save_workbook(wb, Path(path), shared=shared)
 
 
 def benchmark_workbook(benchmark: "Benchmark", bank: "Bank",

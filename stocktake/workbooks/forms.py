@@ -181,8 +181,10 @@ def _num(value: Any) -> str:
 
 
 def create_form(path: Path, bank: Bank, partnership: Partnership, role: str, wave: str,
-                respondent: str = "", *, notes: str = "") -> Path:
-    """Write a response form for one role of one partnership; returns the path.
+                respondent: str = "", *, notes: str = "", shared: bool = False,
+                key: bytes | None = None) -> Path:
+    """Write a response form for one role of one partnership (owner-only unless `shared`);
+    returns the path.
 
     `notes` (e.g. the round's deadline and where to send the form) is printed above the
     questions."""
@@ -194,11 +196,13 @@ def create_form(path: Path, bank: Bank, partnership: Partnership, role: str, wav
         raise StocktakeError(f"bank {bank.id} asks role '{role}' no questions",
                              hint=f"choose another role: {', '.join(bank.role_ids)}")
     return save_workbook(form_workbook(bank, partnership, role, wave, respondent, questions,
-                                       notes=notes), Path(path))
+                                       notes=notes, key=key), Path(path), shared=shared)
 
 
 def form_workbook(bank: Bank, partnership: Partnership, role: str, wave: str, respondent: str,
-                  questions: Sequence[Question], *, notes: str = "") -> Any:
+                  questions: Sequence[Question], *, notes: str = "",
+                  key: bytes | None = None) -> Any:
+    seal_key = key  # `key` names the validations' keys below
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, PatternFill, Protection
     from openpyxl.utils import get_column_letter
@@ -265,6 +269,12 @@ def form_workbook(bank: Bank, partnership: Partnership, role: str, wave: str, re
     widths = {1: 5, 2: 16, 3: 44, 4: 36, 5: 48, 6: 30, 7: 36, 8: 30}
 
     validations: dict[tuple, Any] = {}
+    # The cells of each validation, set once at the end: openpyxl's `add` checks every range
+    # already held, which made a 20,000-question form take minutes (quadratic).
+    cells: dict[tuple, list[str]] = {}
+    # The cells of each validation, set once at the end: openpyxl's `add` checks every range
+    # already held, which made a 20,000-question form take minutes (quadratic).
+    cells: dict[tuple, list[str]] = {}
     list_col = 0
     row = HEADER_ROW
     placed: list[tuple[int, str]] = []
@@ -281,7 +291,8 @@ def form_workbook(bank: Bank, partnership: Partnership, role: str, wave: str, re
                 ws.cell(row=row, column=col).fill = LABEL_FILL
                 ws.cell(row=row, column=col).border = BOX
             cell.font = LABEL_FONT
-            ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=7)
+            # Not merged across: the title overflows into the empty cells beside it, and each
+            # openpyxl merge checks every merge before it (quadratic in the number of areas).
         row += 1
         number += 1
         text = question.text + (" (required)" if question.required else "")
@@ -329,7 +340,7 @@ def form_workbook(bank: Bank, partnership: Partnership, role: str, wave: str, re
                     error="Choose an answer from the list (or leave the cell empty).",
                     showInputMessage=True, promptTitle="Answer",
                     prompt="Choose from the list.")
-            validations[key].add(answer_ref)
+            cells.setdefault(key, []).append(answer_ref)
         elif question.type == "number" and (question.min is not None or question.max is not None):
             low = _num(question.min) if question.min is not None else None
             high = _num(question.max) if question.max is not None else None
@@ -345,15 +356,19 @@ def form_workbook(bank: Bank, partnership: Partnership, role: str, wave: str, re
                     error=allowed_answers_text(question) + ". Keep it anyway?",
                     showInputMessage=True, promptTitle="A number",
                     prompt=allowed_answers_text(question))
-            validations[key].add(answer_ref)
+            cells.setdefault(key, []).append(answer_ref)
         elif question.type == "multi":
-            key = ("multi", question.id)
-            validations[key] = DataValidation(
-                type=None, allow_blank=True, showErrorMessage=False,
-                showInputMessage=True, promptTitle="Option ids",
-                prompt="Type option ids separated by ; as listed in Allowed answers.")
-            validations[key].add(answer_ref)
-    for validation in validations.values():
+            key = ("multi",)
+            if key not in validations:
+                validations[key] = DataValidation(
+                    type=None, allow_blank=True, showErrorMessage=False,
+                    showInputMessage=True, promptTitle="Option ids",
+                    prompt="Type option ids separated by ; as listed in Allowed answers.")
+            cells.setdefault(key, []).append(answer_ref)
+    from openpyxl.worksheet.cell_range import MultiCellRange
+
+    for key, validation in validations.items():
+        validation.sqref = MultiCellRange(" ".join(cells[key]))
         ws.add_data_validation(validation)
 
     set_widths(ws, widths)
@@ -376,15 +391,24 @@ def form_workbook(bank: Bank, partnership: Partnership, role: str, wave: str, re
         ("role", role), ("respondent", respondent), ("created_at", created),
         ("questions", str(len(placed))),
     ]
+    if seal_key is not None:
+        from stocktake.seal import form_seal
+
+        about_rows.append(("keyed_seal", form_seal(
+            [RESPONSE_FORM, bank.id, bank.version, bank.hash, wave, partnership.code, role],
+            placed, seal_key)))
+    # Rows counted here, not read from `max_row`, which scans every cell (quadratic).
+    at = 0
     for key, value in about_rows:
-        about.append([None, None])
-        set_text_cell(about.cell(row=about.max_row, column=1), key)
-        set_text_cell(about.cell(row=about.max_row, column=2), value)
-    about.append([None, None])
-    about.append(["row", "question"])
+        at += 1
+        set_text_cell(about.cell(row=at, column=1), key)
+        set_text_cell(about.cell(row=at, column=2), value)
+    at += 2
+    about.cell(row=at, column=1).value, about.cell(row=at, column=2).value = "row", "question"
     for r, qid in placed:
-        about.append([r, None])
-        set_text_cell(about.cell(row=about.max_row, column=2), qid)
+        at += 1
+        about.cell(row=at, column=1).value = r
+        set_text_cell(about.cell(row=at, column=2), qid)
     about.protection.sheet = True
     lists.protection.sheet = True
     return wb
@@ -399,7 +423,8 @@ def _tool_version() -> str:
 # ---------------------------------------------------------------- reading
 
 
-def read_form(path: Path, shelf: Any = None, *, reader: str = "calamine") -> FilledForm:
+def read_form(path: Path, shelf: Any = None, *, reader: str = "calamine",
+              key: bytes | None = None) -> FilledForm:
     """Check a returned form whole; StocktakeError lists the problems (by cell) in details.
 
     Each answer is read by its hidden question id, wherever its row now is, so a row inserted
@@ -408,7 +433,8 @@ def read_form(path: Path, shelf: Any = None, *, reader: str = "calamine") -> Fil
     format is read with its value (:func:`stocktake.workbook_reader.cell_facts`): 15% typed in
     a cell is the text "15%", as in an answers file; an Excel error (#N/A) or a date where none
     can be meant is named by cell. At most PROBLEMS_LISTED problems are listed, with a count
-    of the rest.
+    of the rest. With `key`, the form must carry a keyed seal made with it
+    (:func:`stocktake.seal.form_seal`).
     """
     from stocktake.file_checks import check_workbook_file
     from stocktake.merge import BankShelf, about_values, partnership_from_about
@@ -438,7 +464,13 @@ def read_form(path: Path, shelf: Any = None, *, reader: str = "calamine") -> Fil
     if canonical_text(about.get("format_version")).strip() != str(FORMAT_VERSION):
         raise StocktakeError(f"{path}: form format {about.get('format_version')} is not one this "
                              "version of stocktake reads")
-    bank_id = canonical_text(about.get("bank")).strip()
+    from stocktake.identifiers import checked_bank_id, checked_code, checked_wave
+
+    # The About sheet's identifiers name files in the workspace: checked as the command line's.
+    where = f"{path}: About sheet"
+    bank_id = checked_bank_id(canonical_text(about.get("bank")), f"{where}, bank")
+    code = checked_code(canonical_text(about.get("partnership")), f"{where}, partnership")
+    wave = checked_wave(canonical_text(about.get("wave")), f"{where}, wave")
     try:
         bank = shelf.get(bank_id)
     except StocktakeError:
@@ -454,17 +486,24 @@ def read_form(path: Path, shelf: Any = None, *, reader: str = "calamine") -> Fil
         raise StocktakeError(f"{path}: sheet '{FORM_SHEET}' is missing",
                              hint="import the form as stocktake created it")
     role = canonical_text(about.get("role")).strip()
-    wave = canonical_text(about.get("wave")).strip()
-    code = canonical_text(about.get("partnership")).strip()
     try:
         bank.role(role)
     except StocktakeError:
         raise StocktakeError(f"{path}: the form is for role '{role}', which bank {bank_id} "
                              "does not have")
     expected = _expected_rows(sheets[ABOUT_SHEET])
+    if key is not None:
+        _check_form_seal(path, about, [RESPONSE_FORM, bank_id, version, bank.hash, wave, code,
+                                       role], expected, key)
     reading = _FormReading(path, bank, role, sheets[FORM_SHEET], facts.get(FORM_SHEET, {}),
                            expected, about)
     respondent, answers, band = reading.run()
+    from stocktake.text_rules import text_problem
+
+    problem = text_problem(respondent)
+    if problem:
+        raise StocktakeError(f"{path}: Form!{NAME_CELL}: the respondent's name {problem}",
+                             hint="fix the name and import the form again")
     partnership = partnership_from_about(code, about)
     return FilledForm(path, bank, partnership, role, wave, respondent, tuple(answers),
                       band.id if band else "")
@@ -491,6 +530,22 @@ def _anonymous_identity(bank: Bank, role: str, about: dict, typed: str) -> tuple
     return reference, band, None
 
 
+def _check_form_seal(path: Path, about: dict, identity: list[str], expected: dict[int, str],
+                     key: bytes) -> None:
+    from stocktake.seal import canonical_text, form_seal, seal_matches
+
+    found = canonical_text(about.get("keyed_seal")).strip()
+    if not found:
+        raise StocktakeError(f"{path}: no keyed seal in the form's About sheet: it was not "
+                             "made with the national team's key",
+                             hint="send the respondent a form made with `stocktake forms create "
+                                  "--key`")
+    if not seal_matches(form_seal(identity, sorted(expected.items()), key), found):
+        raise StocktakeError(f"{path}: the form's keyed seal does not verify: what the form is "
+                             "for (partnership, role, wave, bank, question rows) was changed, or "
+                             "it was made with another key",
+                             hint="send the respondent a new form made with `stocktake forms "
+                                  "create --key`")
 def _refuse_about_errors(path: Path, rows: list[list[Any]], facts: dict) -> None:
     """An Excel error in the hidden identity cells: the form cannot be placed, so say which."""
     from stocktake.workbook_reader import cell_ref

@@ -28,7 +28,7 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 from stocktake import __version__
 from stocktake.exports import ANSWER_COLUMNS
 from stocktake.safety import set_text_cell, write_text_row
-from stocktake.seal import SEAL_METHOD, clean_text, compute_seal
+from stocktake.seal import KEYED_SEAL_METHOD, SEAL_METHOD, clean_text, compute_seal
 from stocktake.workbooks import FORMAT_VERSION, PARTNERSHIP_EXPORT
 from stocktake.workbooks.styles import (ACCENT, BODY_FONT, CENTRE, LABEL_FONT, NOTE_FONT,
                                         SCORE_FORMAT, SHARE_FORMAT, WRAP_TOP, StyleMemo,
@@ -49,12 +49,14 @@ TEXT_COLUMNS = {"partnership", "respondent", "role", "area", "question", "questi
                 "bank_hash", "started_at", "updated_at", "reason", "moderated_at", "age_band"}
 
 
-def write_partnership_workbook(path: Path, export: "PartnershipExport") -> Path:
-    """Write the workbook to `path` (atomically: a reader never sees half a file)."""
-    return save_workbook(partnership_workbook(export), Path(path))
+def write_partnership_workbook(path: Path, export: "PartnershipExport", *,
+                               shared: bool = False, key: bytes | None = None) -> Path:
+    """Write the workbook to `path` (atomically: a reader never sees half a file); with `key`,
+    the About sheet carries a keyed seal as well as the plain one."""
+    return save_workbook(partnership_workbook(export, key=key), Path(path), shared=shared)
 
 
-def partnership_workbook(export: "PartnershipExport") -> Workbook:
+def partnership_workbook(export: "PartnershipExport", key: bytes | None = None) -> Workbook:
     wb = Workbook()
     summary = wb.active
     summary.title = "Summary"
@@ -68,7 +70,9 @@ def partnership_workbook(export: "PartnershipExport") -> Workbook:
     _write_answers(wb.create_sheet("Answers"), export, answer_rows)
     header = about_header(export)
     seal = compute_seal(header, response_rows, answer_rows, moderation_rows, bank=export.bank)
-    _write_about(wb.create_sheet("About"), export, header, seal, len(answer_rows))
+    keyed = compute_seal(header, response_rows, answer_rows, moderation_rows, bank=export.bank,
+                         key=key) if key is not None else None
+    _write_about(wb.create_sheet("About"), export, header, seal, len(answer_rows), keyed)
     _write_hidden(wb.create_sheet("_responses"), RESPONSE_COLUMNS, response_rows)
     _write_hidden(wb.create_sheet("_moderations"), MODERATION_COLUMNS, moderation_rows)
     return wb
@@ -365,7 +369,7 @@ _TOP = Alignment(vertical="top")
 
 
 def _write_about(ws: Any, export: "PartnershipExport", header: dict[str, Any], seal: str,
-                 rows: int) -> None:
+                 rows: int, keyed: str | None = None) -> None:
     p = export.partnership
     entries = [
         ("format", PARTNERSHIP_EXPORT, "what this file is: stocktake reads it back by this line"),
@@ -387,8 +391,13 @@ def _write_about(ws: Any, export: "PartnershipExport", header: dict[str, Any], s
          "likely personal data replaced in evidence and text answers"),
         ("seal_method", SEAL_METHOD, "SHA-256 over the answer data in canonical form, not the "
                                      "file: re-saving keeps it, editing an answer breaks it"),
-        ("seal", seal, ""),
+        ("seal", seal, "detects accidental edits; anyone can recompute it"),
     ]
+    if keyed is not None:
+        entries += [("keyed_seal_method", KEYED_SEAL_METHOD,
+                     "HMAC-SHA256 over the same data with the national team's key"),
+                    ("keyed_seal", keyed, "only a holder of the key can make it: `merge --key` "
+                                          "refuses a deliberate edit too")]
     ws.append(["key", "value", "meaning"])
     for key, value, meaning in entries:
         row = ws.max_row + 1

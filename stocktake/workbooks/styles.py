@@ -202,27 +202,13 @@ def key_value_rows(ws: Any, start_row: int, rows: Iterable[tuple[str, Any]],
     return row
 
 
-def save_workbook(wb: Any, path: Any) -> Any:
-    """Save via a temporary file in the same folder, so a reader never sees half a workbook."""
-    import os
+def save_workbook(wb: Any, path: Any, *, shared: bool = False) -> Any:
+    """Save whole or not at all, owner-only unless `shared` (stocktake.output_files)."""
     from pathlib import Path
 
-    from stocktake.errors import StocktakeError
+    from stocktake.output_files import save_workbook_file
 
-    path = Path(path)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.parent / f".{path.name}.{os.getpid()}.tmp"
-        try:
-            wb.save(tmp)
-            os.replace(tmp, path)
-        finally:
-            tmp.unlink(missing_ok=True)
-    except OSError as exc:
-        raise StocktakeError(f"cannot write {path} ({exc.strerror or exc})",
-                             hint="choose a folder you can write to, and close the file if it "
-                                  "is open in Excel")
-    return path
+    return save_workbook_file(wb, Path(path), shared=shared)
 
 
 class StyleMemo:

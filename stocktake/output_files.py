@@ -1,0 +1,174 @@
+"""Files stocktake writes for people (exports, forms, benchmark and national workbooks): owner-only
+by default, whole or not at all, and a full disk said in plain words.
+
+These files carry respondents' names and evidence, so like the workspace they are readable by
+their owner only (0600, whatever the umask, 000 included), unless the user asks for `--shared`
+(then the umask decides, as for any file the user makes). Each is written to a temporary file in
+the same folder, fsynced and renamed over the target, so a reader, or a full disk, never leaves
+half a file under the real name. A workbook is built in memory first: openpyxl writes through a
+`ZipFile`, which on a failed write to disk would complain from its finaliser ("Exception ignored
+in ZipFile.__del__") after the error was reported.
+
+    write_output_bytes(Path("exports/x.csv"), data)              # 0600
+    save_workbook_file(wb, Path("exports/x.xlsx"), shared=True)  # 0666 & ~umask
+    raise output_error(path, exc)                                # "disk full: cannot write ..."
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+from pathlib import Path
+from typing import Any
+
+from stocktake.errors import StocktakeError
+
+PRIVATE_MODE = 0o600
+PRIVATE_DIR_MODE = 0o700
+# Out of space, out of quota, or past the largest file this process may write (RLIMIT_FSIZE).
+DISK_FULL_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
+
+
+class DiskFull(StocktakeError):
+    """A write that failed for want of space; `path` is the file that could not be written."""
+
+    def __init__(self, path: Path, exc: OSError):
+        super().__init__(f"disk full: cannot write {path} ({exc.strerror or exc})",
+                         hint="free some space (or ask for more quota) and run the command "
+                              "again; nothing half-written was left under that name")
+        self.path = Path(path)
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    return isinstance(exc, OSError) and exc.errno in DISK_FULL_ERRNOS
+
+
+def output_error(path: Path, exc: OSError) -> StocktakeError:
+    """The StocktakeError for a failed write of `path`: DiskFull when the disk is full."""
+    if is_disk_full(exc):
+        return DiskFull(path, exc)
+    return StocktakeError(f"cannot write {path} ({exc.strerror or exc})",
+                          hint="choose a folder you can write to, and close the file if it is "
+                               "open in Excel")
+
+
+def file_mode(shared: bool = False) -> int:
+    """0600; with `shared`, what the umask allows of 0666."""
+    if not shared:
+        return PRIVATE_MODE
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+def ensure_output_dir(folder: Path, shared: bool = False) -> Path:
+    """Create `folder` (and missing parents) owner-only unless `shared`; an existing folder
+    keeps its mode."""
+    folder = Path(folder)
+    if folder.is_dir():
+        return folder
+    if shared:
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder
+    from stocktake.atomic import ensure_private_dir
+
+    return ensure_private_dir(folder)
+
+
+def write_output_bytes(path: Path, data: bytes, *, shared: bool = False) -> Path:
+    """Write `data` to `path` atomically with the output mode; StocktakeError on failure (a
+    DiskFull when the disk is full), leaving the old file, if any, as it was."""
+    path = Path(path)
+    try:
+        ensure_output_dir(path.parent, shared)
+        tmp = path.parent / f".{path.name}.{os.getpid()}.tmp"
+        mode = file_mode(shared)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0),
+                     mode)
+        try:
+            try:
+                os.fchmod(fd, mode)  # the umask took bits off, or the file was there before
+            except (AttributeError, OSError):
+                pass
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+            os.fsync(fd)
+        except BaseException:
+            os.close(fd)
+            tmp.unlink(missing_ok=True)
+            raise
+        os.close(fd)
+        try:
+            os.replace(tmp, path)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        raise output_error(path, exc) from None
+    from stocktake.atomic import fsync_dir
+
+    fsync_dir(path.parent)
+    return path
+
+
+def save_workbook_file(wb: Any, path: Path, *, shared: bool = False) -> Path:
+    """Save an openpyxl workbook to `path` by :func:`write_output_bytes`."""
+    import io
+
+    buffer = io.BytesIO()
+    try:
+        wb.save(buffer)
+    except OSError as exc:  # openpyxl spools sheets through the temp folder, which may be full
+        _close_sheet_writers(exc)
+        raise output_error(path, exc) from None
+    except Exception as exc:  # noqa: BLE001 - re-raised unless it is lxml's word for a full disk
+        full = _lxml_io_error(exc)
+        if full is None:
+            raise
+        _close_sheet_writers(exc)
+        raise output_error(path, full) from None
+    return write_output_bytes(Path(path), buffer.getvalue(), shared=shared)
+
+
+def _close_sheet_writers(exc: BaseException) -> None:
+    """Close, now, the sheet writer a failed save left open (found in the traceback's frames),
+    and remove its temp file: left to the garbage collector, its generator would fail again
+    while closing and print "Exception ignored in ..." after the error was reported."""
+    import zipfile
+
+    archives = []
+    tb = exc.__traceback__
+    while tb is not None:
+        for value in list(tb.tb_frame.f_locals.values()):
+            if type(value).__name__ == "WorksheetWriter":
+                for step in ("close", "cleanup"):
+                    try:
+                        getattr(value, step)()
+                    except Exception:  # noqa: BLE001 - it failed once already; only quieten it
+                        pass
+            archive = getattr(value, "_archive", value)
+            if isinstance(archive, zipfile.ZipFile):
+                archives.append(archive)
+        tb = tb.tb_next
+    for archive in archives:  # the in-memory zip openpyxl was writing: closed, not finalised
+        try:
+            archive.close()
+        except Exception:  # noqa: BLE001
+            pass
+        archive.fp = None  # so its finaliser has nothing left to do
+
+
+def _lxml_io_error(exc: BaseException) -> OSError | None:
+    """lxml (which openpyxl writes with when installed) reports a failed write to its temp
+    file as `SerialisationError: IO_ENOSPC` (or IO_EFBIG, IO_EDQUOT), not as an OSError: the
+    OSError it stands for, or None."""
+    if type(exc).__name__ != "SerialisationError":
+        return None
+    name = str(exc).strip()
+    if not name.startswith("IO_"):
+        return None
+    number = getattr(errno, name[3:], None)
+    if number is None:
+        return None
+    return OSError(number, os.strerror(number))
