@@ -50,6 +50,7 @@ class PartnershipExport:
     national: "Benchmark | None"  # only when it compares this partnership with others
     exported_at: str
     redacted: bool = False
+    plans: tuple = ()  # the action plan's items (reports.action_plan.PlanItem), removed ones not
 
     @property
     def answer_count(self) -> int:
@@ -211,8 +212,16 @@ def gather_export(ws: "Workspace", bank: Bank, code: str, wave: str, *, redact: 
     if national is not None and (national.count < 2 or
                                  all(s.partnership != code for s in national.scores)):
         national = None
+    from stocktake.reports.action_plan import REMOVED
+
+    plans = tuple(i for i in ws.plan_items(code, bank.id, wave) if i.status != REMOVED)
+    if redact:
+        from stocktake.privacy import redact_text
+
+        plans = tuple(replace(i, action=redact_text(i.action), owner=redact_text(i.owner))
+                      for i in plans)
     return PartnershipExport(partnership, bank, wave, tuple(responses), tuple(moderations),
-                             scores, national, exported_at or now_iso(), redact)
+                             scores, national, exported_at or now_iso(), redact, plans)
 
 
 def anonymise_responses(bank: Bank, responses: Iterable[Response]) -> list[Response]:

@@ -25,9 +25,9 @@ from stocktake.errors import StocktakeError
 from stocktake.identifiers import shown
 from stocktake.partnerships import Partnership
 from stocktake.responses import ANSWERED, Answer, Moderation, Response, ResponseKey
-from stocktake.seal import (ANSWER_FIELDS, HEADER_FIELDS, MODERATION_FIELDS, RESPONSE_FIELDS,
-                            canonical_answer_lists, canonical_lists, canonical_rows,
-                            canonical_text, seal_matches, seal_of)
+from stocktake.seal import (ANSWER_FIELDS, HEADER_FIELDS, MODERATION_FIELDS, PLAN_FIELDS,
+                            RESPONSE_FIELDS, canonical_answer_lists, canonical_lists,
+                            canonical_rows, canonical_text, seal_matches, seal_of)
 
 if TYPE_CHECKING:
     from stocktake.benchmark import Benchmark
@@ -60,6 +60,7 @@ class CheckedExport:
     responses: list[list[str]]
     answers: list[list[str]]
     moderations: list[list[str]]
+    plans: list[list[str]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,15 @@ class ReturnedWorkbook:
         c = self.checked
         return tuple(_rebuild_moderation(self.bank.id, c.wave, c.partnership.code, m)
                      for m in c.moderations)
+
+    @property
+    def plans(self) -> tuple:
+        """The action plan's items the workbook carried (reports.action_plan.PlanItem)."""
+        from stocktake.reports.action_plan import PlanItem
+
+        c = self.checked
+        return tuple(PlanItem.from_doc({**dict(zip(PLAN_FIELDS, row)), "bank": self.bank.id,
+                                        "wave": c.wave}) for row in c.plans)
 
     @property
     def respondents(self) -> int:
@@ -303,7 +313,8 @@ def check_returned_workbook(path: Path, shelf: BankShelf, *, reader: str = "cala
     except StocktakeError as exc:
         raise WorkbookRejected(path, getattr(exc, "reason", None) or exc.message)
     try:
-        sheets = read_sheets(path, ["About"], optional=["Answers", "_responses", "_moderations"],
+        sheets = read_sheets(path, ["About"], optional=["Answers", "_responses", "_moderations",
+                                                        "_plans"],
                              reader=reader, empty_as_none=False)
     except MissingSheet:
         raise WorkbookRejected(path, "not a stocktake export (no About sheet)")
@@ -333,15 +344,17 @@ def check_returned_workbook(path: Path, shelf: BankShelf, *, reader: str = "cala
     moderations = canonical_lists("moderations", _records(
         path, sheets.get("_moderations") or [list(MODERATION_FIELDS)], MODERATION_FIELDS,
         "_moderations"))
+    plans = canonical_lists("plans", _records(
+        path, sheets.get("_plans") or [list(PLAN_FIELDS)], PLAN_FIELDS, "_plans"))
     seal = canonical_text(about.get("seal")).strip()
     if not seal:
         raise WorkbookRejected(path, "no seal in the About sheet")
-    if seal_of(header, responses, answers, moderations) != seal:
+    if seal_of(header, responses, answers, moderations, plans) != seal:
         from stocktake.workbook_reader import formula_reason, formulas_without_values
 
         # A formula nobody calculated reads as empty: say so, not "edited".
         unsaved = formulas_without_values(path, ["About", "Answers", "_responses",
-                                                 "_moderations"])
+                                                 "_moderations", "_plans"])
         if unsaved:
             raise WorkbookRejected(path, formula_reason(unsaved))
         raise WorkbookRejected(path, "seal broken: the answer data was edited after export "
@@ -353,7 +366,8 @@ def check_returned_workbook(path: Path, shelf: BankShelf, *, reader: str = "cala
                                          "without the national team's key, so a deliberate "
                                          "edit could not be told; ask for an export made with "
                                          "`stocktake export --key`")
-        if not seal_matches(seal_of(header, responses, answers, moderations, key=key), keyed):
+        if not seal_matches(seal_of(header, responses, answers, moderations, plans, key=key),
+                            keyed):
             raise WorkbookRejected(path, "keyed seal broken: the answer data was changed after "
                                          "export and its plain seal recomputed, or it was "
                                          "sealed with another key")
@@ -386,7 +400,7 @@ def check_returned_workbook(path: Path, shelf: BankShelf, *, reader: str = "cala
     code, wave = checked_ids["partnership"], checked_ids["wave"]
     return CheckedExport(path, bank.id, wave, partnership_from_about(code, about),
                          header[HEADER_FIELDS.index("exported_at")], responses, answers,
-                         moderations)
+                         moderations, plans)
 
 
 def _check_exclusive_options(path: Path, bank: Bank, answers: list[list[str]]) -> None:
@@ -796,3 +810,14 @@ def import_into_workspace(ws: "Workspace", workbooks: Sequence[ReturnedWorkbook]
             for moderation in moderations:
                 if (moderation.area, moderation.moderated_at) not in held:
                     ws.add_moderation(moderation)
+        if wb.plans:
+            # An item is the same item when its area, action and creation time agree; its
+            # status may have moved on (done) in the returned workbook.
+            mine = {(i.area, i.action, i.created_at): i for i in
+                    ws.plan_items(wb.partnership.code, wb.bank.id, wb.wave)}
+            for item in wb.plans:
+                held_item = mine.get((item.area, item.action, item.created_at))
+                if held_item is None:
+                    ws.add_plan_item(item)
+                elif held_item.status != item.status:
+                    ws.set_plan_status(wb.partnership.code, held_item.id, item.status)

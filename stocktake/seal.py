@@ -45,8 +45,10 @@ RESPONSE_FIELDS = ("partnership", "respondent", "role", "mode", "adviser", "bank
 ANSWER_FIELDS = ("partnership", "respondent", "question", "status", "value", "evidence",
                  "answered_at")
 MODERATION_FIELDS = ("partnership", "area", "score", "reason", "adviser", "moderated_at")
+PLAN_FIELDS = ("partnership", "area", "target", "action", "owner", "due", "status",
+               "created_at", "done_at")
 TIMESTAMP_FIELDS = frozenset({"exported_at", "started_at", "updated_at", "answered_at",
-                              "moderated_at"})
+                              "moderated_at", "created_at", "done_at"})
 
 # Excel's day 0 for the 1900 date system, allowing for its phantom 29 February 1900.
 EXCEL_EPOCH = datetime(1899, 12, 30)
@@ -134,7 +136,7 @@ def canonical_value(question: Question | None, raw: Any) -> str:
 
 
 FIELDS = {"header": HEADER_FIELDS, "responses": RESPONSE_FIELDS, "answers": ANSWER_FIELDS,
-          "moderations": MODERATION_FIELDS}
+          "moderations": MODERATION_FIELDS, "plans": PLAN_FIELDS}
 
 
 def canonical_rows(kind: str, rows: Iterable[Mapping[str, Any]],
@@ -214,7 +216,8 @@ FIELD_SEPARATOR, ROW_SEPARATOR = "\x1f", "\x1e"
 
 
 def seal_of(header: list[str], responses: list[list[str]], answers: list[list[str]],
-            moderations: list[list[str]], key: bytes | None = None) -> str:
+            moderations: list[list[str]], plans: list[list[str]] = (),
+            key: bytes | None = None) -> str:
     """The hex SHA-256 of the canonical document built from canonical rows.
 
     The document is the method, the header, then each kind's rows sorted (answers by
@@ -226,8 +229,11 @@ def seal_of(header: list[str], responses: list[list[str]], answers: list[list[st
     seal, which only a holder of the key can make.
     """
     digest = hmac.new(key, digestmod=hashlib.sha256) if key is not None else hashlib.sha256()
-    for block in ([[SEAL_METHOD], header], sorted(responses), sorted(answers),
-                  sorted(moderations)):
+    blocks = [[[SEAL_METHOD], header], sorted(responses), sorted(answers), sorted(moderations)]
+    # The action plan's rows, when there are any: a workbook without a plan seals as before.
+    if plans:
+        blocks.append(sorted(plans))
+    for block in blocks:
         text = ROW_SEPARATOR.join([FIELD_SEPARATOR.join(row) for row in block])
         digest.update(text.encode("utf-8", "surrogatepass"))
         digest.update(b"\x1d")  # group separator between the kinds of rows
@@ -237,11 +243,12 @@ def seal_of(header: list[str], responses: list[list[str]], answers: list[list[st
 def compute_seal(header: Mapping[str, Any], responses: Iterable[Mapping[str, Any]],
                  answers: Iterable[Mapping[str, Any]],
                  moderations: Iterable[Mapping[str, Any]] = (), bank: Bank | None = None,
-                 key: bytes | None = None) -> str:
+                 key: bytes | None = None, plans: Iterable[Mapping[str, Any]] = ()) -> str:
     """The seal of rows given as dicts keyed by field name (keyed with `key`)."""
     return seal_of(canonical_rows("header", [header])[0], canonical_rows("responses", responses),
                    canonical_rows("answers", answers, bank),
-                   canonical_rows("moderations", moderations), key=key)
+                   canonical_rows("moderations", moderations), canonical_rows("plans", plans),
+                   key=key)
 
 
 def form_seal(identity: Sequence[str], rows: Iterable[tuple[int, str]], key: bytes) -> str:

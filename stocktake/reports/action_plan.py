@@ -48,6 +48,13 @@ class PlanItem:
     def to_json(self) -> dict:
         return {"id": self.id, **self.to_doc()}
 
+    def seal_row(self) -> dict:
+        """The fields an exported workbook carries (and seals) for the merge: all but the id,
+        which is only the item's number in one workspace."""
+        return {"partnership": self.partnership, "area": self.area, "target": self.target,
+                "action": self.action, "owner": self.owner, "due": self.due,
+                "status": self.status, "created_at": self.created_at, "done_at": self.done_at}
+
     @classmethod
     def from_doc(cls, doc: Mapping[str, Any], item_id: int = 0) -> "PlanItem":
         return cls(str(doc["partnership"]), str(doc["bank"]), str(doc["wave"]),

@@ -28,7 +28,7 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 from stocktake import __version__
 from stocktake.exports import ANSWER_COLUMNS
 from stocktake.safety import set_text_cell, write_text_row
-from stocktake.seal import KEYED_SEAL_METHOD, SEAL_METHOD, clean_text, compute_seal
+from stocktake.seal import KEYED_SEAL_METHOD, PLAN_FIELDS, SEAL_METHOD, clean_text, compute_seal
 from stocktake.workbooks import FORMAT_VERSION, PARTNERSHIP_EXPORT
 from stocktake.workbooks.styles import (ACCENT, BODY_FONT, CENTRE, LABEL_FONT, NOTE_FONT,
                                         SCORE_FORMAT, SHARE_FORMAT, WRAP_TOP, StyleMemo,
@@ -69,12 +69,19 @@ def partnership_workbook(export: "PartnershipExport", key: bytes | None = None) 
     add_partnership_evidence(wb, export)
     _write_answers(wb.create_sheet("Answers"), export, answer_rows)
     header = about_header(export)
-    seal = compute_seal(header, response_rows, answer_rows, moderation_rows, bank=export.bank)
+    plan_rows = _cleaned(item.seal_row() for item in export.plans)
+    seal = compute_seal(header, response_rows, answer_rows, moderation_rows, bank=export.bank,
+                        plans=plan_rows)
     keyed = compute_seal(header, response_rows, answer_rows, moderation_rows, bank=export.bank,
-                         key=key) if key is not None else None
+                         key=key, plans=plan_rows) if key is not None else None
     _write_about(wb.create_sheet("About"), export, header, seal, len(answer_rows), keyed)
     _write_hidden(wb.create_sheet("_responses"), RESPONSE_COLUMNS, response_rows)
     _write_hidden(wb.create_sheet("_moderations"), MODERATION_COLUMNS, moderation_rows)
+    _write_hidden(wb.create_sheet("_plans"), PLAN_FIELDS, plan_rows)
+    if export.plans:
+        from stocktake.workbooks.plan_sheet import write_plan_sheet
+
+        write_plan_sheet(wb.create_sheet("Plan", index=1), export)
     return wb
 
 
