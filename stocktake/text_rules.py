@@ -53,9 +53,10 @@ def text_problem(text: Any) -> str | None:
                 f"{MAX_CELL_TEXT:,}: shorten it, or refer to a document instead")
     bad = _XML_ILLEGAL.search(text)
     if bad:
-        char = bad.group()
-        return (f"holds the control character U+{ord(char):04X} at position {bad.start() + 1}, "
-                "which a workbook cannot hold: remove it")
+        from stocktake.terminal_text import describe_character
+
+        return (f"holds the control character {describe_character(bad.group())} at position "
+                f"{bad.start() + 1}, which a workbook cannot hold: remove it")
     escape = _ESCAPE.search(text)
     if escape:
         return (f"holds '{escape.group()}', which spreadsheet programs read as an escaped "

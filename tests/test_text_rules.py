@@ -28,8 +28,8 @@ SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 
 @pytest.mark.parametrize("text,reason", [
     ("x" * (MAX_CELL_TEXT + 1), "is 32,768 characters; a spreadsheet cell holds at most 32,767"),
-    ("Eve\x1b]0;PWNED\x07", "holds the control character U+001B at position 4"),
-    ("a\x00b", "holds the control character U+0000 at position 2"),
+    ("Eve\x1b]0;PWNED\x07", "holds the control character U+001B (ESC) at position 4"),
+    ("a\x00b", "holds the control character U+0000 (NUL) at position 2"),
     ("x\ufffe", "holds the control character U+FFFE"),
     ("\ud800", "holds the control character U+D800"),
     ("Eve_x001B_]0;", "holds '_x001B_', which spreadsheet programs read as an escaped character"),
