@@ -85,6 +85,12 @@ def test_scores_json_is_the_worked_example_with_moderation(cli, nation):
     assert data["partnership"] == "E09000007" and data["bank"] == "mini" and data["wave"] == WAVE
     assert data["overall"] == {"score": 57.5, "level": "Established"}  # (40 + 75) / 2
     vision, risk = data["areas"]
+    # Issue 13 added the partners' views; the mini bank says nothing of partnership_score, so
+    # the partnership score stays the mean over respondents and these figures stand.
+    for area in (vision, risk):
+        for key in ("by_role", "apart", "apart_differs", "quorum"):
+            area.pop(key)
+    assert data["partnership_score"] == "respondents" and data["min_roles"] == 1
     assert vision == {"id": "vision", "title": "Vision", "score": 40.0, "level": "Developing",
                       "coverage": 0.6667, "respondents": 3, "spread": 77.08, "divergent": True,
                       "moderated": True, "self_assessed": 34.03}
@@ -133,7 +139,9 @@ def test_benchmark_json_shape_and_figures(cli, nation):
     result = cli("benchmark", "--bank", "mini", "--wave", WAVE, "--json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    assert set(data) == {"bank", "wave", "count", "areas", "positions"}
+    # Issue 13 added below_quorum and unmatched_groups, and a position's quorum and band.
+    assert set(data) == {"bank", "wave", "count", "areas", "positions", "below_quorum",
+                         "unmatched_groups"}
     assert data["count"] == 5 and len(data["positions"]) == 10
     vision = data["areas"][0]
     # vision, 100 x (yes 1 + 2 x (level - 1)/3 + staff 0.25) / 4 for levels 4, 1, 2, 3:
@@ -143,9 +151,10 @@ def test_benchmark_json_shape_and_figures(cli, nation):
     camden = next(p for p in data["positions"]
                   if p["partnership"] == "E09000007" and p["area"] == "vision")
     assert set(camden) == {"partnership", "area", "score", "quartile", "percentile_rank",
-                           "vs_median", "vs_region"}
-    # one of the other four below it: rank 1/4; Q1 is 40 itself, so quartile 2
+                           "vs_median", "vs_region", "quorum", "band"}
+    # one of the other four below it: rank 1/4; Q1 is 40 itself, so quartile 2, band C
     assert camden["quartile"] == 2 and camden["percentile_rank"] == 0.25
+    assert camden["band"] == "C" and camden["quorum"] is True
 
 
 def test_benchmark_exclude_small_region_and_groups(cli, nation, tmp_path):
