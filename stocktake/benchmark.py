@@ -152,6 +152,7 @@ class Benchmark:
     # bank's min_roles): shown, but left out of the distribution and the quartiles.
     below_quorum: dict[str, tuple[str, ...]] = field(default_factory=dict)
     unmatched_groups: tuple[str, ...] = ()  # --groups codes with no partnership compared here
+    excluded: tuple[str, ...] = ()  # codes left out on purpose (e.g. --exclude-small)
 
     def area(self, area_id: str) -> AreaDistribution:
         if area_id == OVERALL and self.overall is not None:
@@ -265,7 +266,9 @@ def build_benchmark(bank: Bank, scores: Sequence[PartnershipScores], regions: Ma
         groups={code: g for code, g in groups.items() if code not in excluded},
         group_means=area_only(group_means),
         below_quorum={a: tuple(c) for a, c in below.items() if c},
-        unmatched_groups=tuple(sorted(set(groups) - {s.partnership for s in kept})))
+        unmatched_groups=tuple(sorted(set(groups) - {s.partnership for s in kept}
+                                      - excluded)),
+        excluded=tuple(sorted({s.partnership for s in scores} & excluded)))
 
 
 def trend(before: PartnershipScores, after: PartnershipScores) -> list[dict]:

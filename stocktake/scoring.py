@@ -376,13 +376,14 @@ def apart_note(area: AreaResult, bank: Bank) -> list[str]:
     notes = []
     for role in area.apart_differs:
         view = area.role_view(role)
-        notes.append(f"{_short_title(bank.role_title(role))} see this differently: "
+        notes.append(f"{role_short_title(bank.role_title(role))} see this differently: "
                      f"{view.score:.1f} against the partnership's {area.score:.1f}")
     return notes
 
 
-def _short_title(title: str) -> str:
-    # "Children and young people answering for themselves" -> "Children and young people"
+def role_short_title(title: str) -> str:
+    """"Children and young people answering for themselves" -> "Children and young people";
+    "Council: director of ..." -> "Council"."""
     for cut in (",", " answering", " (", ":"):
         if cut in title:
             title = title.split(cut, 1)[0]
