@@ -14,7 +14,7 @@ from typing import Any
 
 ANSWERED, NOT_APPLICABLE, DONT_KNOW = "answered", "na", "dk"
 STATUSES = (ANSWERED, NOT_APPLICABLE, DONT_KNOW)
-MODES = ("interview", "self-assessment", "form")
+MODES = ("interview", "self-assessment", "form", "submission")
 
 
 def now_iso() -> str:
@@ -73,13 +73,19 @@ class Response:
     started_at: str = ""
     updated_at: str = ""
     answers: dict[str, Answer] = field(default_factory=dict)
+    # The collection tool's id of the submission (ODK instanceID, KoboToolbox _uuid) for mode
+    # "submission": a second import of the same submission finds it and adds nothing.
+    instance_id: str = ""
 
     def to_doc(self) -> dict:
-        return {**self.key.as_dict(), "role": self.role, "mode": self.mode,
-                "adviser": self.adviser, "bank_version": self.bank_version,
-                "bank_hash": self.bank_hash, "started_at": self.started_at,
-                "updated_at": self.updated_at,
-                "answers": {qid: a.to_doc() for qid, a in self.answers.items()}}
+        doc = {**self.key.as_dict(), "role": self.role, "mode": self.mode,
+               "adviser": self.adviser, "bank_version": self.bank_version,
+               "bank_hash": self.bank_hash, "started_at": self.started_at,
+               "updated_at": self.updated_at,
+               "answers": {qid: a.to_doc() for qid, a in self.answers.items()}}
+        if self.instance_id:
+            doc["instance_id"] = self.instance_id
+        return doc
 
     @classmethod
     def from_doc(cls, doc: dict) -> "Response":
@@ -87,7 +93,8 @@ class Response:
         answers = {qid: Answer.from_doc(qid, a) for qid, a in (doc.get("answers") or {}).items()}
         return cls(key, doc["role"], doc.get("mode", "interview"), doc.get("adviser", "") or "",
                    doc.get("bank_version", ""), doc.get("bank_hash", ""),
-                   doc.get("started_at", ""), doc.get("updated_at", ""), answers)
+                   doc.get("started_at", ""), doc.get("updated_at", ""), answers,
+                   doc.get("instance_id", "") or "")
 
 
 @dataclass(frozen=True)

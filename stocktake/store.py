@@ -228,10 +228,11 @@ class Workspace:
 
     def save_answers(self, key: ResponseKey, answers: list[Answer], *, role: str,
                      mode: str = "interview", adviser: str = "", bank_version: str = "",
-                     bank_hash: str = "") -> Response:
+                     bank_hash: str = "", instance_id: str = "") -> Response:
         """Add or change answers of one response in a single atomic write.
 
-        A changed answer's earlier value goes to the append-only history first.
+        A changed answer's earlier value goes to the append-only history first. `instance_id`
+        (a collected submission's id) is recorded when the response is created.
         """
         if mode not in MODES:
             raise StocktakeError(f"unknown mode '{mode}'", hint=f"use one of {', '.join(MODES)}")
@@ -246,7 +247,7 @@ class Workspace:
             adviser_before = (doc or {}).get("adviser", "")
             if doc is None:
                 doc = Response(key, role, mode, adviser, bank_version, bank_hash, stamp,
-                               stamp).to_doc()
+                               stamp, instance_id=instance_id).to_doc()
             elif doc["role"] != role:
                 raise StocktakeError(
                     f"{key.respondent} already answered {key.bank} {key.wave} for "

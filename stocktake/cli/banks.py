@@ -97,3 +97,87 @@ def validate_banks(
                              hint="fix each problem listed, then validate again",
                              details=problems)
     console.print(f"OK: {len(paths)} bank(s) valid ({'; '.join(summaries)})")
+
+
+@banks_app.command("export-xlsform")
+def export_xlsform(
+    bank_ref: str = typer.Argument(..., metavar="BANK", help="Bank id, or path to a .toml file."),
+    out: Path = typer.Option(..., "--out", "-o", metavar="FILE.xlsx",
+                             help="Where to write the XLSForm."),
+    partnership_codes: List[str] = typer.Option(
+        [], "--partnership", "-p", metavar="CODE",
+        help="Offer only these partnerships (repeatable). Default: every current English "
+             "authority and the workspace's partnerships."),
+) -> None:
+    """Write the bank as an XLSForm for ODK Central, KoboToolbox, Enketo, Ona or SurveyCTO.
+
+    Checked with pyxform when it is installed (pip install 'stocktake[xlsform]').
+
+    Example: stocktake banks export-xlsform idea-stocktake --out idea-stocktake.xlsx
+    """
+    from stocktake.cli.common import err_console, open_workspace
+    from stocktake.errors import UsageError
+    from stocktake.xlsform.export import write_xlsform, xlsform_bytes, xlsform_sheets
+    from stocktake.xlsform.pyxform_check import convert_xlsform, pyxform_available
+
+    if out.suffix.lower() != ".xlsx":
+        raise UsageError(f"{out}: an XLSForm is an .xlsx workbook",
+                         hint="give --out a name ending .xlsx")
+    bank = resolve_bank(bank_ref)
+    choices = _partnership_choices(open_workspace(), partnership_codes)
+    sheets = xlsform_sheets(bank, choices)
+    data = xlsform_bytes(sheets)
+    checked = ""
+    if pyxform_available():
+        result = convert_xlsform(data, str(out))
+        for warning in result.warnings:
+            err_console.print(f"[yellow]pyxform warning:[/] {warning}")
+        checked = "; pyxform converts it"
+    write_xlsform(out, sheets)
+    console.print(f"Wrote {out}: {bank.id} {bank.version}, {len(bank.questions)} questions in "
+                  f"{len(bank.areas)} groups, {len(choices)} partnerships{checked}.")
+    console.print("Upload it to ODK Central or KoboToolbox; then download the submissions and "
+                  f"run [bold]stocktake submissions import FILE --bank {bank.id}[/].")
+
+
+def _partnership_choices(ws, codes: List[str]) -> list[tuple[str, str]]:
+    from stocktake.partnerships import normalise_code, partnership_for
+    from stocktake.reference import current_authorities
+
+    known = {p.code: p for p in ws.partnerships()}
+    if codes:
+        chosen = [known.get(normalise_code(c)) or partnership_for(c) for c in codes]
+        return [(p.code, p.name) for p in chosen]
+    offered = {a.code: a.name for a in current_authorities()}
+    for p in known.values():
+        offered.setdefault(p.code, p.name)
+    return sorted(offered.items(), key=lambda item: item[1])
+
+
+@banks_app.command("import-xlsform")
+def import_xlsform(
+    path: Path = typer.Argument(..., metavar="FILE.xlsx", help="An XLSForm with stocktake's "
+                                                                "columns (see README)."),
+    out: Path = typer.Option(..., "--out", "-o", metavar="BANK.toml",
+                             help="Where to write the bank."),
+) -> None:
+    """Turn an XLSForm written in a spreadsheet into a bank (TOML), checked like any bank.
+
+    Example: stocktake banks import-xlsform my-bank.xlsx --out my-bank.toml
+    """
+    from stocktake.atomic import atomic_write_bytes
+    from stocktake.errors import UsageError
+    from stocktake.file_checks import check_workbook_file
+    from stocktake.xlsform.authoring import bank_data_from_xlsform, bank_toml
+    from stocktake.xlsform.pyxform_check import convert_xlsform, pyxform_available
+
+    if out.suffix.lower() != ".toml":
+        raise UsageError(f"{out}: a bank is a .toml file", hint="give --out a name ending .toml")
+    check_workbook_file(path)  # a missing, macro or non-xlsx file, named before pyxform reads it
+    if pyxform_available():
+        convert_xlsform(path)  # pyxform's own message, with sheet and row, for a broken form
+    data = bank_data_from_xlsform(path)
+    atomic_write_bytes(out, bank_toml(data).encode("utf-8"))
+    console.print(f"Wrote {out}: {data['id']} {data['version']}, {len(data['areas'])} areas, "
+                  f"{len(data['questions'])} questions. Check it with "
+                  f"[bold]stocktake banks validate {out}[/].")

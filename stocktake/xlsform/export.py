@@ -1,0 +1,244 @@
+"""A bank as an XLSForm: the `survey`, `choices` and `settings` sheets ODK and KoboToolbox take.
+
+The form asks `partnership`, `role` and `respondent` first, then one group per area (named by the
+area id) holding each question named by its id, each followed by an optional `<id>_evidence`
+note. Scale levels are choices `1`..`N`; choice and multi options keep their ids as choice names;
+scored questions also offer `na` (Not applicable) and `dk` (Don't know), as everywhere else in
+stocktake. A hidden `stocktake_form` field carries the bank's id, version and content hash into
+every submission, because KoboToolbox replaces the form's `version` with its own (kpi#3046) and
+neither tool's export names the form; `submissions.py` refuses rows made with another edition.
+
+stocktake's own columns (`area`, `roles`, `weight`, `scored`, `unit`, `description` on
+`survey`; `score` on `choices`; `description`, `min_coverage` on `settings`; a `bands` sheet)
+are ignored by pyxform and read back by `authoring.py`.
+
+    sheets = xlsform_sheets(bank, partnerships=[("E09000007", "Camden")])
+    write_xlsform(Path("idea.xlsx"), sheets)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from stocktake.banks import Bank, Question
+from stocktake.errors import StocktakeError
+from stocktake.xlsform.relevance import ROLE_FIELD, literal, ref, relevant_expression
+
+FORM_FIELD = "stocktake_form"
+PARTNERSHIP_FIELD = "partnership"
+RESPONDENT_FIELD = "respondent"
+EVIDENCE_SUFFIX = "_evidence"
+TOP_LEVEL_FIELDS = (FORM_FIELD, PARTNERSHIP_FIELD, ROLE_FIELD, RESPONDENT_FIELD)
+NOT_APPLICABLE = ("na", "Not applicable")
+DONT_KNOW = ("dk", "Don't know")
+DEFAULT_ANONYMOUS_ROLES = ("young-people",)
+
+SURVEY_COLUMNS = ("type", "name", "label", "hint", "required", "relevant", "constraint",
+                  "constraint_message", "calculation", "appearance",
+                  "area", "roles", "weight", "scored", "unit", "description")
+CHOICES_COLUMNS = ("list_name", "name", "label", "score")
+SETTINGS_COLUMNS = ("form_title", "form_id", "version", "instance_name", "description",
+                    "min_coverage")
+BANDS_COLUMNS = ("label", "min", "colour")
+
+
+@dataclass(frozen=True)
+class XLSFormSheets:
+    """Rows of each sheet, header first; what `write_xlsform` saves and pyxform converts."""
+
+    survey: list[list]
+    choices: list[list]
+    settings: list[list]
+    bands: list[list]
+
+    def as_dict(self) -> dict[str, list[list]]:
+        return {"survey": self.survey, "choices": self.choices, "settings": self.settings,
+                "bands": self.bands}
+
+
+def form_identity(bank: Bank) -> str:
+    """What `stocktake_form` holds in every submission: `<id> <version> <sha256>`."""
+    return f"{bank.id} {bank.version} {bank.hash}"
+
+
+def form_version(bank: Bank) -> str:
+    """The XLSForm `version`: the bank version and the first 12 hex digits of its hash."""
+    return f"{bank.version} ({bank.hash[:12]})"
+
+
+def xlsform_sheets(bank: Bank, partnerships: Sequence[tuple[str, str]],
+                   anonymous_roles: Iterable[str] = DEFAULT_ANONYMOUS_ROLES) -> XLSFormSheets:
+    """The XLSForm of `bank` as rows.
+
+    `partnerships` are the (code, name) pairs offered for `partnership`; `anonymous_roles` (those
+    of them the bank has) are not asked their name. Raises StocktakeError for a question id that
+    cannot be an XML element name (XForms name every field by element).
+    """
+    if not partnerships:
+        raise StocktakeError("no partnerships to offer in the form",
+                             hint="give --partnership CODE, or add partnerships to the workspace")
+    anonymous = tuple(r for r in anonymous_roles if r in bank.role_ids)
+    survey = [list(SURVEY_COLUMNS)]
+    choices = [list(CHOICES_COLUMNS)]
+
+    def add(**cells) -> None:
+        survey.append([cells.get(c, "") for c in SURVEY_COLUMNS])
+
+    def choice(list_name: str, name: str, label: str, score="") -> None:
+        choices.append([list_name, name, label, score])
+
+    add(type="calculate", name=FORM_FIELD, calculation=literal(form_identity(bank)))
+    add(type=f"select_one {PARTNERSHIP_FIELD}", name=PARTNERSHIP_FIELD,
+        label="Which partnership (local authority) are you answering for?", required="yes",
+        appearance="autocomplete")
+    for code, name in partnerships:
+        choice(PARTNERSHIP_FIELD, code, f"{name} ({code})")
+    add(type=f"select_one {ROLE_FIELD}", name=ROLE_FIELD, label="Which partner are you?",
+        required="yes")
+    for role in bank.roles:
+        choice(ROLE_FIELD, role.id, role.title)
+    anonymous_test = " or ".join(f"selected({ref(ROLE_FIELD)}, {literal(r)})" for r in anonymous)
+    add(type="text", name=RESPONDENT_FIELD, label="Your name and post",
+        hint="Each person answers once; the name keeps your answers apart from colleagues'.",
+        required="yes", relevant=f"not({anonymous_test})" if anonymous else "")
+    for area in bank.areas:
+        group = group_name(area.id)
+        add(type="begin_group", name=group, label=area.title, area=area.id,
+            description=area.description)
+        for question in bank.questions_in(area.id):
+            _question_rows(bank, question, add, choice)
+        add(type="end_group", name=group)
+    settings = [list(SETTINGS_COLUMNS),
+                [bank.title, bank.id, form_version(bank),
+                 f"concat({ref(PARTNERSHIP_FIELD)}, ' ', {ref(ROLE_FIELD)})",
+                 bank.description, bank.min_coverage]]
+    bands = [list(BANDS_COLUMNS)] + [[b.label, b.min, b.colour] for b in bank.bands]
+    _check_unique_names(survey)
+    return XLSFormSheets(survey, choices, settings, bands)
+
+
+def _check_unique_names(survey: list[list]) -> None:
+    """XLSForm names must be unique among siblings; say which bank ids collide, so a form that
+    ODK and Kobo would refuse is not written even where pyxform is not installed."""
+    scopes: list[dict[str, int]] = [{}]
+    clashes = []
+    for number, row in enumerate(survey[1:], start=2):
+        kind, name = row[0], row[1]
+        if kind == "end_group":
+            scopes.pop()
+            continue
+        if name in scopes[-1]:
+            clashes.append(f"survey row {number}: '{name}' repeats row {scopes[-1][name]}")
+        scopes[-1][name] = number
+        if kind == "begin_group":
+            scopes.append({})
+    if clashes:
+        raise StocktakeError("the form would use a name twice", details=clashes,
+                             hint="rename the question or area in the bank (a question id "
+                                  "ending '_evidence' clashes with the evidence note of another)")
+
+
+def group_name(area_id: str) -> str:
+    """The group an area's questions sit in: the area id, unless a top-level field has that name
+    (idea-stocktake has a `partnership` area), when it is `<id>_area`; XLSForm names must be
+    unique among siblings."""
+    name = _xml_name(area_id, "area")
+    return f"{name}_area" if name in TOP_LEVEL_FIELDS else name
+
+
+def _question_rows(bank: Bank, q: Question, add, choice) -> None:
+    name = _xml_name(q.id, "question")
+    extra = {"area": q.area, "roles": " ".join(q.roles), "weight": _number(q.weight),
+             "scored": "yes" if q.scored else "no", "unit": q.unit}
+    common = {"name": name, "label": q.text, "hint": q.guidance,
+              "required": "yes" if q.required else "",
+              "relevant": relevant_expression(bank, q.roles, q.when), **extra}
+    offers_unknown = q.scored
+    if q.type == "scale":
+        add(type=f"select_one {name}", **common)
+        for level, text in enumerate(q.levels, start=1):
+            choice(name, str(level), text)
+    elif q.type in ("choice", "multi"):
+        kind = "select_one" if q.type == "choice" else "select_multiple"
+        constraint = ""
+        if q.type == "multi" and offers_unknown:
+            # "Not applicable" or "Don't know" alone, never beside real options.
+            constraint = ("not((selected(., 'na') or selected(., 'dk')) and "
+                          "count-selected(.) > 1)")
+        add(type=f"{kind} {name}", constraint=constraint,
+            constraint_message="Choose Not applicable or Don't know on its own" if constraint
+            else "", **common)
+        for option in q.options:
+            choice(name, option.id, option.label, _number(option.score))
+    elif q.type == "yesno":
+        add(type=f"select_one {name}", **common)
+        choice(name, "yes", "Yes")
+        choice(name, "no", "No")
+    elif q.type == "number":
+        bounds = []
+        if q.min is not None:
+            bounds.append(f". >= {_number(q.min)}")
+        if q.max is not None:
+            bounds.append(f". <= {_number(q.max)}")
+        unit = f" {q.unit}" if q.unit else ""
+        message = {2: f"A number from {_number(q.min)} to {_number(q.max)}{unit}",
+                   1: f"A number {'of at least ' + _number(q.min) if q.min is not None else 'of at most ' + _number(q.max)}{unit}",
+                   0: ""}[len(bounds)]
+        add(type="decimal", constraint=" and ".join(bounds), constraint_message=message,
+            **common)
+    else:
+        add(type="text", **common)
+    if q.type in ("scale", "choice", "multi", "yesno") and offers_unknown:
+        choice(name, *NOT_APPLICABLE)
+        choice(name, *DONT_KNOW)
+    if q.type != "text":
+        add(type="text", name=f"{name}{EVIDENCE_SUFFIX}",
+            label="Evidence for your answer (optional)",
+            hint="A document, meeting or example that shows it.",
+            relevant=f"{ref(name)} != ''")
+
+
+def _xml_name(ident: str, noun: str) -> str:
+    # Bank ids may start with a digit; XML element names may not, and XForms name fields by
+    # element, so such a bank cannot become a form without renaming.
+    if not (ident[:1].isalpha() or ident[:1] == "_"):
+        raise StocktakeError(f"{noun} id '{ident}' starts with a digit, which an XLSForm name "
+                             "cannot", hint="rename it in the bank (e.g. add a letter in front)")
+    return ident
+
+
+def _number(value) -> str | float:
+    if value is None:
+        return ""
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def write_xlsform(path: Path, sheets: XLSFormSheets) -> Path:
+    """Save the sheets as an .xlsx, atomically."""
+    from stocktake.atomic import atomic_write_bytes
+
+    path = Path(path)
+    atomic_write_bytes(path, xlsform_bytes(sheets))
+    return path
+
+
+def xlsform_bytes(sheets: XLSFormSheets) -> bytes:
+    """The .xlsx as bytes; every text cell stays text, never a formula (bank text is data)."""
+    import io
+
+    from openpyxl import Workbook
+
+    from stocktake.safety import write_text_row
+
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for title, rows in sheets.as_dict().items():
+        sheet = workbook.create_sheet(title)
+        for index, row in enumerate(rows, start=1):
+            write_text_row(sheet, index, row)
+        sheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

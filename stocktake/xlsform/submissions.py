@@ -1,0 +1,481 @@
+"""Submissions as ODK Central and KoboToolbox export them, checked whole, as responses.
+
+Formats read (each built exactly so in tests/test_xlsform_submissions.py, with sources):
+
+* ODK Central CSV (`submissions.csv`): comma-separated; header `SubmissionDate`,
+  `meta-instanceID`, the fields with their group path joined by `-` (`vision-vision.known`), then
+  `KEY`, `SubmitterID`, `SubmitterName`, `AttachmentsPresent`, `AttachmentsExpected`, `Status`,
+  `ReviewState`, `DeviceID`, `Edits`, `FormVersion`; select_multiple values space-separated;
+  with "split select multiples", one more column per option, `<field>/<option>`, 0 or 1.
+* KoboToolbox XLSX or CSV with "XML values and headers": first sheet (or `;`-separated CSV);
+  header `start`, `end`, the fields with their group path joined by `/`, then `_id`, `_uuid`,
+  `_submission_time`, `_validation_status`, `_notes`, `_status`, `_submitted_by`,
+  `__version__`, `_tags`, `_index`; select_multiple as the space-separated summary column and/or
+  one `<field>/<option>` column of 0/1 each; an optional second row of HXL tags.
+
+Each row is one respondent. Every bad row and cell is named (by line or cell, and column) and
+nothing is returned unless the whole file is good. Unknown columns other than the tools'
+metadata are returned as warnings. A row whose `stocktake_form` is not this bank's id, version
+and hash is refused, naming what it holds.
+
+    batch = read_submissions(Path("idea-stocktake.csv"), bank, partnership_lookup)
+    for s in batch.submissions: ...
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any, Callable
+
+from stocktake.answers_file import AnswerRow, check_answer_rows
+from stocktake.banks import Bank, Question
+from stocktake.errors import StocktakeError
+from stocktake.partnerships import Partnership
+from stocktake.responses import Answer
+from stocktake.xlsform.export import (DEFAULT_ANONYMOUS_ROLES, EVIDENCE_SUFFIX, FORM_FIELD,
+                                      PARTNERSHIP_FIELD, RESPONDENT_FIELD, form_identity,
+                                      group_name)
+from stocktake.xlsform.relevance import ROLE_FIELD
+
+CENTRAL, KOBO = "ODK Central", "KoboToolbox"
+# When the tool received the submission (UTC): each answer's answered_at, not the import's time.
+SUBMITTED_COLUMNS = ("SubmissionDate", "_submission_time")
+# Columns the tools add to every export (ODK metadata questions too); never warned about.
+CENTRAL_METADATA = {"SubmissionDate", "meta-instanceID", "meta-instanceName", "meta-audit",
+                    "meta-deprecatedID", "meta-entity", "instanceID", "instanceName", "KEY", "SubmitterID", "SubmitterName",
+                    "AttachmentsPresent", "AttachmentsExpected", "Status", "ReviewState",
+                    "DeviceID", "Edits", "FormVersion", "isValidated"}
+KOBO_METADATA = {"_id", "_uuid", "_submission_time", "_index", "_status", "_validation_status",
+                 "_submitted_by", "__version__", "_notes", "_tags", "_attachments",
+                 "_geolocation", "_xform_id_string", "_parent_table_name", "_parent_index",
+                 "formhub/uuid", "meta/instanceID", "meta/instanceName", "meta/rootUuid",
+                 "meta/deprecatedID", "meta/audit"}
+ODK_METADATA_QUESTIONS = {"start", "end", "today", "deviceid", "username", "phonenumber",
+                          "simserial", "subscriberid", "email", "audit", "start-geopoint"}
+KNOWN_METADATA = CENTRAL_METADATA | KOBO_METADATA | ODK_METADATA_QUESTIONS
+INSTANCE_COLUMNS = {CENTRAL: ("KEY", "meta-instanceID"), KOBO: ("_uuid", "meta/instanceID")}
+VERSION_COLUMNS = ("FormVersion", "__version__")
+UNKNOWN_ANSWERS = ("na", "dk")
+# A reviewer's rejection in either tool: such a submission is left out, and said so.
+REJECTED = {"ReviewState": "rejected", "_validation_status": "validation_status_not_approved"}
+
+PartnershipLookup = Callable[[str], Partnership]
+
+
+@dataclass(frozen=True)
+class Submission:
+    where: str  # "line 4" or "row 4": where the submission is in the file
+    instance_id: str  # without the "uuid:" prefix ODK adds
+    partnership: Partnership
+    role: str
+    respondent: str
+    answers: tuple[Answer, ...]
+
+
+@dataclass(frozen=True)
+class SubmissionsFile:
+    path: Path
+    tool: str  # CENTRAL or KOBO
+    submissions: tuple[Submission, ...]
+    warnings: tuple[str, ...]  # unknown columns, each named once
+
+
+@dataclass(frozen=True)
+class _Column:
+    kind: str  # form | partnership | role | respondent | answer | evidence | option | bad-option
+    question: Question | None = None
+    option: str = ""
+
+
+def read_submissions(path: Path, bank: Bank, partnership: PartnershipLookup,
+                     anonymous_roles: tuple[str, ...] = DEFAULT_ANONYMOUS_ROLES
+                     ) -> SubmissionsFile:
+    """Read and check a whole export; StocktakeError lists every bad row and cell in details.
+
+    `partnership(code)` gives the Partnership for a code or raises StocktakeError saying why
+    the code is refused (the same check the command line makes).
+    """
+    path = Path(path)
+    header, rows = _read_table(path)
+    tool = _tool(path, header)
+    columns, warnings, file_problems = _columns(bank, header)
+    for needed in (FORM_FIELD, PARTNERSHIP_FIELD, ROLE_FIELD):
+        if needed not in {h for h, c in zip(header, columns) if c and c.kind != "bad-option"}:
+            file_problems.append(f"no '{needed}' column")
+    instance_col = next((header.index(c) for c in INSTANCE_COLUMNS[tool] if c in header), None)
+    if instance_col is None:
+        file_problems.append(f"no instance id column ({' or '.join(INSTANCE_COLUMNS[tool])})")
+    if FORM_FIELD not in header:
+        found = _versions_found(header, rows)
+        raise StocktakeError(
+            f"{path}: not a submissions export of a form made by stocktake (no '{FORM_FIELD}' "
+            f"column){found}",
+            hint=(f"export the form with `stocktake banks export-xlsform {bank.id}`, collect "
+                  "with it, and import its submissions" if tool == CENTRAL else
+                  "download it from KoboToolbox with 'XML values and headers' (labels as "
+                  "headers cannot be matched to questions), from a form made by `stocktake "
+                  f"banks export-xlsform {bank.id}`"))
+    if file_problems:
+        raise StocktakeError(f"{path}: cannot read this {tool} export", details=file_problems,
+                             hint=f"export the submissions of the form made by `stocktake banks "
+                                  f"export-xlsform {bank.id}` as they come, without editing")
+    problems: list[str] = []
+    submissions: list[Submission] = []
+    seen_ids: dict[str, str] = {}
+    seen_keys: dict[tuple[str, str], str] = {}
+    identity = form_identity(bank)
+    for where, cells, locate in rows:
+        cell = {h: cells[i] if i < len(cells) else None for i, h in enumerate(header)}
+        text = {h: _text(v) for h, v in cell.items()}
+        instance = _instance_id(text[header[instance_col]])
+        label = f"{path}: {where}"
+        if not instance:
+            problems.append(f"{label}: no instance id in {header[instance_col]}")
+            continue
+        if instance in seen_ids:
+            problems.append(f"{label}: submission {instance} repeats {seen_ids[instance]}")
+            continue
+        seen_ids[instance] = where
+        rejected = [c for c, v in REJECTED.items() if text.get(c, "").lower() == v]
+        if rejected:
+            warnings.append(f"{where}: submission {instance} was rejected in {tool} "
+                            f"({rejected[0]}); not imported")
+            continue
+        if text[FORM_FIELD] != identity:
+            problems.append(f"{label}: made with {_describe_form(text[FORM_FIELD])}, not "
+                            f"{bank.id} {bank.version} (hash {bank.hash[:12]}); collect with "
+                            "the form exported from this bank")
+            continue
+        role = text[ROLE_FIELD]
+        row_problems = []
+        if role not in bank.role_ids:
+            row_problems.append(f"{label}, column {ROLE_FIELD}: role '{role}' is not one of "
+                                f"bank {bank.id}'s roles ({', '.join(bank.role_ids)})")
+        try:
+            found = partnership(text[PARTNERSHIP_FIELD])
+        except StocktakeError as exc:
+            row_problems.append(f"{label}, column {PARTNERSHIP_FIELD}: {exc.message}")
+            found = None
+        respondent = text.get(RESPONDENT_FIELD, "")
+        if not respondent and role in anonymous_roles:
+            respondent = f"{role} {instance[:8]}"
+        elif not respondent:
+            row_problems.append(f"{label}, column {RESPONDENT_FIELD}: no respondent name")
+        if row_problems:
+            problems.extend(row_problems)
+            continue
+        key = (found.code, respondent)
+        if key in seen_keys:
+            problems.append(f"{label}: {respondent} of {found.code} already answered in "
+                            f"{seen_keys[key]}; one submission per respondent")
+            continue
+        seen_keys[key] = where
+        answer_rows = _answer_rows(header, columns, cell, text, locate, where, label, problems)
+        try:
+            answers = check_answer_rows(bank, role, answer_rows, source=str(path))
+        except StocktakeError as exc:
+            problems.extend(exc.details or [exc.message])
+            continue
+        submitted = _submitted_at(next((text[c] for c in SUBMITTED_COLUMNS if c in text), ""))
+        if submitted:
+            answers = [replace(a, answered_at=submitted) for a in answers]
+        submissions.append(Submission(where, instance, found, role, respondent, tuple(answers)))
+    if problems:
+        raise StocktakeError(f"{path}: {len(problems)} problem(s); nothing was stored",
+                             hint="fix the rows and cells listed (or the form) and import the "
+                                  "file again", details=problems)
+    if not rows:
+        raise StocktakeError(f"{path}: no submissions in the file",
+                             hint="download the submissions again once some have come in")
+    return SubmissionsFile(path, tool, tuple(submissions), tuple(warnings))
+
+
+def _answer_rows(header, columns, cell, text, locate, where, label,
+                 problems) -> list[AnswerRow]:
+    values: dict[str, Any] = {}
+    chosen: dict[str, list[str]] = {}
+    evidence: dict[str, str] = {}
+    where_of: dict[str, str] = {}
+    for index, (name, column) in enumerate(zip(header, columns)):
+        if column is None or column.question is None:
+            continue
+        qid = column.question.id
+        raw = cell[name]
+        if column.kind == "answer" and text[name]:
+            values[qid] = " ".join(text[name].split()).replace(" ", ";") \
+                if column.question.type == "multi" else raw
+            where_of[qid] = f"{where}, {locate(index, name)}"
+        elif column.kind == "evidence" and text[name]:
+            evidence[qid] = text[name]
+        elif column.kind in ("option", "bad-option"):
+            flag = text[name]
+            if flag not in ("", "0", "1", "0.0", "1.0"):
+                problems.append(f"{label}, {locate(index, name)}: expected 0 or 1, got '{flag}'")
+            elif flag in ("1", "1.0"):
+                if column.kind == "bad-option":
+                    problems.append(f"{label}, {locate(index, name)}: option '{column.option}' "
+                                    f"is not one of question {qid}'s options")
+                chosen.setdefault(qid, []).append(column.option)
+                where_of.setdefault(qid, f"{where}, {locate(index, name)}")
+    rows = []
+    for qid in dict.fromkeys([*values, *chosen, *evidence]):
+        # The summary column, where the export has one, is the answer; split columns alone
+        # (Kobo's "separate columns" choice) are gathered into one.
+        value = values.get(qid, ";".join(chosen.get(qid, [])))
+        rows.append(AnswerRow(where_of.get(qid, where), qid, value, evidence.get(qid, "")))
+    return rows
+
+
+def _columns(bank: Bank, header: list[str]) -> tuple[list[_Column | None], list[str], list[str]]:
+    """What each column holds; unknown columns as warnings; file-level problems."""
+    fixed = {FORM_FIELD: _Column("form"), PARTNERSHIP_FIELD: _Column("partnership"),
+             ROLE_FIELD: _Column("role"), RESPONDENT_FIELD: _Column("respondent")}
+    known: dict[str, _Column] = {}
+    for q in bank.questions:
+        group = group_name(q.area)
+        for path in (f"{group}-{q.id}", f"{group}/{q.id}", q.id):
+            known[path] = _Column("answer", q)
+            known[path + EVIDENCE_SUFFIX] = _Column("evidence", q)
+    columns: list[_Column | None] = []
+    warnings: list[str] = []
+    problems: list[str] = []
+    claimed: dict[tuple[str, str], str] = {}
+    for name in header:
+        column = fixed.get(name) or known.get(name)
+        if column is None and "/" in name:
+            base, option = name.rsplit("/", 1)
+            parent = known.get(base)
+            if parent is not None and parent.kind == "answer" and parent.question.type == "multi":
+                ok = parent.question.option(option) is not None or option in UNKNOWN_ANSWERS
+                column = _Column("option" if ok else "bad-option", parent.question, option)
+        if column is not None:
+            ident = (column.kind, (column.question.id if column.question else "") + column.option)
+            if ident in claimed:
+                problems.append(f"columns '{claimed[ident]}' and '{name}' both hold "
+                                f"{ident[1] or column.kind}")
+            claimed[ident] = name
+        elif name and name not in KNOWN_METADATA:
+            warnings.append(f"unknown column '{name}' ignored")
+        columns.append(column)
+    if len(set(header)) != len(header):
+        repeated = sorted({h for h in header if header.count(h) > 1 and h})
+        if repeated:
+            problems.append(f"repeated column(s): {', '.join(repeated)}")
+    return columns, warnings, problems
+
+
+# ---------------------------------------------------------------- the file as rows
+
+Locate = Callable[[int, str], str]
+
+
+def _read_table(path: Path) -> tuple[list[str], list[tuple[str, list[Any], Locate]]]:
+    if path.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
+        return _xlsx_table(path)
+    return _csv_table(path)
+
+
+def _xlsx_table(path: Path):
+    from stocktake.file_checks import check_workbook_file
+    from stocktake.workbook_reader import cell_ref, read_sheets, sheet_names
+
+    check_workbook_file(path)
+    names = sheet_names(path)
+    if not names:
+        raise StocktakeError(f"{path}: the workbook has no sheets")
+    # Kobo names the first sheet after the form and puts repeat groups on later sheets.
+    grid = read_sheets(path, [names[0]])[names[0]]
+    if not grid:
+        raise StocktakeError(f"{path}: sheet '{names[0]}' is empty")
+    header = [_text(h) for h in grid[0]]
+    start = 2 if len(grid) > 1 and _is_hxl_row(grid[1]) else 1
+    rows = []
+    for r in range(start, len(grid)):
+        cells = grid[r]
+        if not any(_text(c) for c in cells):
+            continue
+        number = r + 1
+        rows.append((f"row {number}", list(cells),
+                     lambda c, name, n=number: f"cell {cell_ref(n, c + 1)} ({name})"))
+    return header, rows
+
+
+def _csv_table(path: Path):
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise StocktakeError(f"{path}: no such file", hint="check the path")
+    except IsADirectoryError:
+        raise StocktakeError(f"{path}: is a folder", hint="give the exported .csv or .xlsx file")
+    except OSError as exc:
+        raise StocktakeError(f"{path}: cannot read ({exc.strerror})")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[:exc.start].count(b"\n") + 1
+        raise StocktakeError(f"{path}: line {line}: not UTF-8 text",
+                             hint="export the submissions again; both tools write UTF-8")
+    first = text.split("\n", 1)[0]
+    # Kobo's CSV is ';'-separated by default (kpi test_mock_data_exports); Central's is ','.
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    header: list[str] | None = None
+    rows = []
+    while True:
+        line = reader.line_num + 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            raise StocktakeError(f"{path}: line {line}: cannot read as CSV ({exc})")
+        if header is None:
+            header = [c.strip() for c in cells]
+            continue
+        if not any(c.strip() for c in cells) or (len(rows) == 0 and _is_hxl_row(cells)):
+            continue
+        if len(cells) > len(header):
+            raise StocktakeError(f"{path}: line {line}: {len(cells)} cells but the header has "
+                                 f"{len(header)} columns", hint="export the file again")
+        rows.append((f"line {line}", cells,
+                     lambda c, name: f"column {name}"))
+    if header is None:
+        raise StocktakeError(f"{path}: the file is empty")
+    return header, rows
+
+
+def _is_hxl_row(cells) -> bool:
+    texts = [_text(c) for c in cells if _text(c)]
+    return bool(texts) and all(t.startswith("#") for t in texts)
+
+
+def _tool(path: Path, header: list[str]) -> str:
+    if {"meta-instanceID", "KEY", "SubmissionDate"} & set(header):
+        return CENTRAL
+    if {"_uuid", "_submission_time", "meta/instanceID"} & set(header):
+        return KOBO
+    raise StocktakeError(f"{path}: not an ODK Central or KoboToolbox submissions export (no "
+                         "meta-instanceID, KEY or _uuid column)",
+                         hint="download the submissions from ODK Central (CSV) or KoboToolbox "
+                              "(XLS or CSV, 'XML values and headers')")
+
+
+def _versions_found(header: list[str], rows) -> str:
+    found = []
+    for column in VERSION_COLUMNS:
+        if column in header:
+            index = header.index(column)
+            found += [_text(cells[index]) for _, cells, _ in rows if index < len(cells)]
+    found = [f for f in dict.fromkeys(found) if f]
+    return f"; form version(s) found: {', '.join(found[:5])}" if found else ""
+
+
+def _describe_form(value: str) -> str:
+    parts = value.split(" ")
+    if len(parts) == 3:
+        return f"bank {parts[0]} {parts[1]} (hash {parts[2][:12]})"
+    return f"form '{value}'" if value else "no stocktake_form value"
+
+
+def _submitted_at(value: str) -> str:
+    """ISO UTC to the second, as stocktake stamps answers; "" if the cell is not a timestamp.
+
+    Central writes `2026-05-01T10:00:00.000Z`; Kobo `2026-05-01T10:00:00` in UTC.
+    """
+    from datetime import datetime, timezone
+
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return ""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc).replace(microsecond=0).isoformat()
+
+
+def _instance_id(value: str) -> str:
+    return value[5:] if value.startswith("uuid:") else value
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+# ---------------------------------------------------------------- storing
+
+
+@dataclass(frozen=True)
+class ImportOutcome:
+    stored: tuple[Submission, ...]
+    already: tuple[Submission, ...]  # imported before (same instance id): nothing added
+
+
+def partnership_lookup(known: list[Partnership]) -> PartnershipLookup:
+    """The one check a submission's partnership code passes, as on the command line: the
+    workspace's partnerships, else the shipped list of English authorities (by GSS code)."""
+    from stocktake.partnerships import normalise_code, partnership_for
+
+    by_code = {p.code: p for p in known}
+
+    def lookup(code: str) -> Partnership:
+        code = normalise_code(code or "")
+        if not code:
+            raise StocktakeError("no partnership code")
+        return by_code.get(code) or partnership_for(code)
+
+    return lookup
+
+
+def _pending_response(s: Submission):
+    """Stands for a response another submission of this import is about to create."""
+    from types import SimpleNamespace
+
+    return SimpleNamespace(mode=f"submission, {s.where}")
+
+
+def store_submissions(ws, bank: Bank, batches: list[SubmissionsFile], wave: str) -> ImportOutcome:
+    """Store every checked submission not imported before, one response each (mode
+    "submission", the instance id recorded); a respondent who already has a response for this
+    bank and wave from elsewhere is refused by name before anything is stored."""
+    from stocktake.responses import ResponseKey
+
+    existing = ws.responses(bank=bank.id)
+    imported = {r.instance_id for r in existing if r.instance_id}
+    taken = {(r.key.partnership, r.key.wave, r.key.respondent): r for r in existing}
+    stored, already, problems = [], [], []
+    for batch in batches:
+        for s in batch.submissions:
+            if s.instance_id in imported:
+                already.append(s)
+                continue
+            other = taken.get((s.partnership.code, wave, s.respondent))
+            if other is not None:
+                problems.append(f"{batch.path}: {s.where}: {s.respondent} of {s.partnership.code}"
+                                f" already has {bank.id} {wave} answers (mode {other.mode})")
+                continue
+            stored.append((batch, s))
+            imported.add(s.instance_id)
+            taken[(s.partnership.code, wave, s.respondent)] = _pending_response(s)
+    if problems:
+        raise StocktakeError(f"{len(problems)} submission(s) would overwrite other answers; "
+                             "nothing was stored", details=problems,
+                             hint="ask the respondent to use a name of their own, or remove the "
+                                  "earlier response first")
+    known = {p.code for p in ws.partnerships()}
+    new = {s.partnership.code: s.partnership for _, s in stored
+           if s.partnership.code not in known}
+    if new:
+        ws.add_partnerships(list(new.values()))
+    for _, s in stored:
+        ws.save_answers(ResponseKey(s.partnership.code, bank.id, wave, s.respondent),
+                        list(s.answers), role=s.role, mode="submission",
+                        bank_version=bank.version, bank_hash=bank.hash,
+                        instance_id=s.instance_id)
+    return ImportOutcome(tuple(s for _, s in stored), tuple(already))

@@ -1,0 +1,336 @@
+"""Importing submissions from ODK Central and KoboToolbox exports (`stocktake/xlsform/submissions.py`).
+
+Each export is built as the tool writes it (see tests/xlsform_builders.py for the sources: ODK
+Central's central-backend tests, KoboToolbox's kpi export tests), from the XForm pyxform makes
+of the exported XLSForm, and imported into a real workspace.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from stocktake.errors import StocktakeError
+from stocktake.responses import ANSWERED, DONT_KNOW, NOT_APPLICABLE
+from stocktake.xlsform.export import form_identity, form_version, xlsform_bytes, xlsform_sheets
+from stocktake.xlsform.pyxform_check import convert_xlsform
+from stocktake.xlsform.submissions import (CENTRAL, KOBO, partnership_lookup, read_submissions,
+                                           store_submissions)
+from xlsform_builders import central_csv, kobo_csv, kobo_xlsx
+
+pytest.importorskip("pyxform")
+WAVE = "2026-27"
+
+
+@pytest.fixture
+def form(mini_bank):
+    sheets = xlsform_sheets(mini_bank, [("E09000007", "Camden"), ("E08000025", "Birmingham")])
+    return sheets, convert_xlsform(xlsform_bytes(sheets)).xform
+
+
+@pytest.fixture
+def two(mini_bank):
+    """A council officer who answers everything, and an anonymous young person."""
+    ident = form_identity(mini_bank)
+    return [
+        {"instance": "6f1c2a9e-0000-4000-8000-000000000001", "stocktake_form": ident,
+         "partnership": "E09000007", "role": "council",
+         "respondent": "Director of children's services", "vision.statement": "yes",
+         "vision.statement_evidence": "CYPP 2026 p4", "vision.known": "3",
+         "vision.consulted": "children staff", "risk.register": "partial",
+         "risk.vacancies": "12.5", "risk.barrier": "Recruitment, again"},
+        {"instance": "6f1c2a9e-0000-4000-8000-000000000002", "stocktake_form": ident,
+         "partnership": "E08000025", "role": "young-people", "respondent": "",
+         "vision.statement": "dk", "vision.consulted": "na", "risk.barrier": "Nobody asks us"},
+    ]
+
+
+def _import(workspace, bank, *paths):
+    lookup = partnership_lookup(workspace.partnerships())
+    batches = [read_submissions(p, bank, lookup) for p in paths]
+    return batches, store_submissions(workspace, bank, batches, WAVE)
+
+
+def _assert_stored_as_given(workspace, bank):
+    council = workspace.responses("E09000007", bank.id, WAVE)
+    assert [r.key.respondent for r in council] == ["Director of children's services"]
+    answers = council[0].answers
+    assert council[0].mode == "submission"
+    assert council[0].instance_id == "6f1c2a9e-0000-4000-8000-000000000001"
+    assert council[0].bank_hash == bank.hash
+    assert (answers["vision.statement"].value, answers["vision.statement"].evidence) == \
+        ("yes", "CYPP 2026 p4")
+    assert answers["vision.known"].value == 3
+    assert answers["vision.consulted"].value == ["children", "staff"]
+    assert answers["risk.register"].value == "partial"
+    assert answers["risk.vacancies"].value == 12.5
+    assert answers["risk.barrier"].value == "Recruitment, again"
+    assert all(a.status == ANSWERED for a in answers.values())
+    young = workspace.responses("E08000025", bank.id, WAVE)
+    assert [r.key.respondent for r in young] == ["young-people 6f1c2a9e"]
+    assert young[0].role == "young-people"
+    assert young[0].answers["vision.statement"].status == DONT_KNOW
+    assert young[0].answers["vision.consulted"].status == NOT_APPLICABLE
+    assert set(young[0].answers) == {"vision.statement", "vision.consulted", "risk.barrier"}
+
+
+def test_odk_central_csv_imports_with_the_right_answers(tmp_path, workspace, mini_bank, form,
+                                                        two):
+    sheets, xform = form
+    path = central_csv(tmp_path / "mini.csv", xform, sheets, two,
+                       version=form_version(mini_bank))
+    header = path.read_text().splitlines()[0].split(",")
+    assert header[:2] == ["SubmissionDate", "stocktake_form"]
+    assert "vision-vision.known" in header and "meta-instanceID" in header
+    batches, outcome = _import(workspace, mini_bank, path)
+    assert batches[0].tool == CENTRAL and batches[0].warnings == ()
+    assert len(outcome.stored) == 2
+    _assert_stored_as_given(workspace, mini_bank)
+    assert {p.code for p in workspace.partnerships()} == {"E09000007", "E08000025"}
+
+
+def test_odk_central_csv_with_split_select_multiples_imports_the_same(tmp_path, workspace,
+                                                                      mini_bank, form, two):
+    sheets, xform = form
+    path = central_csv(tmp_path / "mini.csv", xform, sheets, two,
+                       version=form_version(mini_bank), split=True)
+    assert "vision-vision.consulted/children" in path.read_text().splitlines()[0]
+    batches, _ = _import(workspace, mini_bank, path)
+    assert batches[0].warnings == ()
+    _assert_stored_as_given(workspace, mini_bank)
+
+
+@pytest.mark.parametrize("mode", ["both", "details", "summary"])
+def test_kobotoolbox_xlsx_imports_with_the_right_answers(tmp_path, workspace, mini_bank, form,
+                                                         two, mode):
+    sheets, xform = form
+    path = kobo_xlsx(tmp_path / "mini.xlsx", xform, sheets, two, mode=mode)
+    batches, outcome = _import(workspace, mini_bank, path)
+    assert batches[0].tool == KOBO and batches[0].warnings == ()
+    assert len(outcome.stored) == 2
+    _assert_stored_as_given(workspace, mini_bank)
+
+
+def test_kobotoolbox_semicolon_csv_imports_with_the_right_answers(tmp_path, workspace,
+                                                                  mini_bank, form, two):
+    sheets, xform = form
+    path = kobo_csv(tmp_path / "mini.csv", xform, sheets, two)
+    assert path.read_bytes().startswith(b'"stocktake_form";"partnership";')
+    batches, _ = _import(workspace, mini_bank, path)
+    assert batches[0].tool == KOBO
+    _assert_stored_as_given(workspace, mini_bank)
+
+
+def test_importing_the_same_submissions_twice_adds_nothing(tmp_path, workspace, mini_bank, form,
+                                                           two):
+    sheets, xform = form
+    path = central_csv(tmp_path / "mini.csv", xform, sheets, two,
+                       version=form_version(mini_bank))
+    _import(workspace, mini_bank, path)
+    shard = workspace.shard_path("E09000007")
+    before = shard.read_bytes()
+    _, outcome = _import(workspace, mini_bank, path)
+    assert (len(outcome.stored), len(outcome.already)) == (0, 2)
+    assert shard.read_bytes() == before
+    assert len(workspace.responses(bank=mini_bank.id)) == 2
+
+
+def test_a_later_export_adds_only_the_new_submissions(tmp_path, workspace, mini_bank, form, two):
+    sheets, xform = form
+    first = central_csv(tmp_path / "a.csv", xform, sheets, two[:1],
+                        version=form_version(mini_bank))
+    both = central_csv(tmp_path / "b.csv", xform, sheets, two, version=form_version(mini_bank))
+    _import(workspace, mini_bank, first)
+    _, outcome = _import(workspace, mini_bank, both)
+    assert [s.role for s in outcome.stored] == ["young-people"]
+    assert [s.role for s in outcome.already] == ["council"]
+
+
+def test_a_submission_made_with_another_bank_version_is_refused_naming_it(tmp_path, workspace,
+                                                                           mini_bank, form,
+                                                                           two):
+    sheets, xform = form
+    two[1]["stocktake_form"] = "mini 0.9 " + "ab" * 32
+    path = central_csv(tmp_path / "mini.csv", xform, sheets, two,
+                       version=form_version(mini_bank))
+    with pytest.raises(StocktakeError) as caught:
+        _import(workspace, mini_bank, path)
+    assert "nothing was stored" in caught.value.message
+    assert caught.value.details == [
+        f"{path}: line 3: made with bank mini 0.9 (hash abababababab), not mini 1.0 (hash "
+        f"{mini_bank.hash[:12]}); collect with the form exported from this bank"]
+    assert workspace.responses() == []
+
+
+def test_a_file_from_another_form_is_refused_naming_the_version_it_found(tmp_path, workspace,
+                                                                         mini_bank):
+    path = tmp_path / "household.csv"
+    path.write_text("SubmissionDate,meta-instanceID,name,age,KEY,SubmitterID,SubmitterName,"
+                    "AttachmentsPresent,AttachmentsExpected,Status,ReviewState,DeviceID,Edits,"
+                    "FormVersion\n2026-05-01T10:00:00.000Z,uuid:1,Alice,30,uuid:1,5,Alice,0,0,"
+                    ",,,0,2024031501\n")
+    with pytest.raises(StocktakeError) as caught:
+        _import(workspace, mini_bank, path)
+    assert "no 'stocktake_form' column" in caught.value.message
+    assert "form version(s) found: 2024031501" in caught.value.message
+
+
+def test_unknown_columns_are_warnings_and_the_import_goes_on(tmp_path, workspace, mini_bank,
+                                                             form, two):
+    sheets, xform = form
+    path = kobo_xlsx(tmp_path / "mini.xlsx", xform, sheets, two)
+    from openpyxl import load_workbook
+
+    book = load_workbook(path)
+    sheet = book.active
+    sheet.insert_cols(1, 3)
+    for col, (name, value) in enumerate([("start", "2026-05-01T09:00"),
+                                         ("end", "2026-05-01T09:30"),
+                                         ("household/size", "4")], start=1):
+        sheet.cell(1, col, name)
+        sheet.cell(2, col, value)
+    book.save(path)
+    batches, outcome = _import(workspace, mini_bank, path)
+    assert batches[0].warnings == ("unknown column 'household/size' ignored",)
+    assert len(outcome.stored) == 2
+
+
+def test_a_choice_name_not_in_the_bank_is_named_by_row_and_column(tmp_path, workspace,
+                                                                  mini_bank, form, two):
+    sheets, xform = form
+    two[0]["risk.register"] = "maybe"
+    two[1]["vision.consulted"] = "children pets"
+    path = central_csv(tmp_path / "mini.csv", xform, sheets, two,
+                       version=form_version(mini_bank))
+    with pytest.raises(StocktakeError) as caught:
+        _import(workspace, mini_bank, path)
+    details = caught.value.details
+    assert details[0] == (f"{path}: line 2, column risk-risk.register: risk.register: expected "
+                          "one of none, partial, full, na or dk; got 'maybe'")
+    assert details[1].startswith(f"{path}: line 3, column vision-vision.consulted: "
+                                 "vision.consulted: expected option ids from children, parents, "
+                                 "staff")
+    assert len(details) == 2
+    assert workspace.responses() == []
+
+
+def test_a_split_column_for_an_option_not_in_the_bank_is_named_by_cell(tmp_path, workspace,
+                                                                       mini_bank, form, two):
+    sheets, xform = form
+    path = kobo_xlsx(tmp_path / "mini.xlsx", xform, sheets, two, mode="details")
+    from openpyxl import load_workbook
+
+    book = load_workbook(path)
+    sheet = book.active
+    column = sheet.max_column + 1
+    sheet.cell(1, column, "vision/vision.consulted/pets")
+    sheet.cell(2, column, "1")
+    book.save(path)
+    with pytest.raises(StocktakeError) as caught:
+        _import(workspace, mini_bank, path)
+    assert any("row 2, cell" in d and "(vision/vision.consulted/pets): option 'pets' is not one "
+               "of question vision.consulted's options" in d for d in caught.value.details)
+
+
+def test_bad_partnership_role_and_missing_name_are_all_named_and_nothing_is_stored(
+        tmp_path, workspace, mini_bank, form, two):
+    sheets, xform = form
+    extra = dict(two[0], instance="x3", partnership="E09999999")
+    fourth = dict(two[0], instance="x4", role="mayor")
+    fifth = dict(two[0], instance="x5", respondent="")
+    path = central_csv(tmp_path / "mini.csv", xform, sheets, two + [extra, fourth, fifth],
+                       version=form_version(mini_bank))
+    with pytest.raises(StocktakeError) as caught:
+        _import(workspace, mini_bank, path)
+    details = caught.value.details
+    assert details[0].startswith(f"{path}: line 4, column partnership: E09999999 is not in the "
+                                 "list of English children's services authorities")
+    assert details[1] == (f"{path}: line 5, column role: role 'mayor' is not one of bank mini's "
+                          "roles (council, health, young-people)")
+    assert details[2] == f"{path}: line 6, column respondent: no respondent name"
+    assert workspace.responses() == [] and workspace.partnerships() == []
+
+
+def test_an_answer_to_a_question_not_asked_of_the_role_is_named(tmp_path, workspace, mini_bank,
+                                                                form, two):
+    sheets, xform = form
+    two[1]["risk.vacancies"] = "40"
+    path = kobo_xlsx(tmp_path / "mini.xlsx", xform, sheets, two)
+    from openpyxl import load_workbook
+    from openpyxl.utils import get_column_letter
+
+    header = [c.value for c in load_workbook(path).active[1]]
+    letter = get_column_letter(header.index("risk/risk.vacancies") + 1)
+    with pytest.raises(StocktakeError) as caught:
+        _import(workspace, mini_bank, path)
+    assert caught.value.details == [
+        f"{path}: row 3, cell {letter}3 (risk/risk.vacancies): risk.vacancies: not asked of "
+        "role 'young-people' (asked of council)"]
+
+
+def test_a_submission_repeated_in_the_file_is_named(tmp_path, workspace, mini_bank, form, two):
+    sheets, xform = form
+    path = central_csv(tmp_path / "mini.csv", xform, sheets, two + [two[0]],
+                       version=form_version(mini_bank))
+    with pytest.raises(StocktakeError) as caught:
+        _import(workspace, mini_bank, path)
+    assert caught.value.details == [
+        f"{path}: line 4: submission 6f1c2a9e-0000-4000-8000-000000000001 repeats line 2"]
+
+
+def test_a_respondent_who_already_answered_another_way_is_refused(tmp_path, workspace,
+                                                                  mini_bank, form, two):
+    from stocktake.responses import Answer, ResponseKey
+
+    workspace.add_partnerships([partnership_lookup([])("E09000007")])
+    key = ResponseKey("E09000007", "mini", WAVE, "Director of children's services")
+    workspace.save_answers(key, [Answer("vision.statement", ANSWERED, "no")], role="council")
+    sheets, xform = form
+    path = central_csv(tmp_path / "mini.csv", xform, sheets, two,
+                       version=form_version(mini_bank))
+    with pytest.raises(StocktakeError) as caught:
+        _import(workspace, mini_bank, path)
+    assert "would overwrite other answers; nothing was stored" in caught.value.message
+    assert workspace.response(key).answers["vision.statement"].value == "no"
+    assert workspace.responses("E08000025") == []
+
+
+def test_submissions_rejected_in_review_are_left_out_and_said_so(tmp_path, workspace, mini_bank,
+                                                                 form, two):
+    sheets, xform = form
+    path = central_csv(tmp_path / "mini.csv", xform, sheets, two,
+                       version=form_version(mini_bank))
+    lines = path.read_text().splitlines()
+    header = lines[0].split(",")
+    cells = lines[2].split(",")
+    cells[header.index("ReviewState")] = "rejected"
+    path.write_text("\n".join([lines[0], lines[1], ",".join(cells)]) + "\n")
+    batches, outcome = _import(workspace, mini_bank, path)
+    assert [s.role for s in outcome.stored] == ["council"]
+    assert batches[0].warnings == (
+        "line 3: submission 6f1c2a9e-0000-4000-8000-000000000002 was rejected in ODK Central "
+        "(ReviewState); not imported",)
+
+
+def test_odk_central_csv_without_group_paths_imports_the_same(tmp_path, workspace, mini_bank,
+                                                              form, two):
+    sheets, xform = form
+    path = central_csv(tmp_path / "mini.csv", xform, sheets, two,
+                       version=form_version(mini_bank), group_paths=False)
+    assert ",vision.known," in path.read_text().splitlines()[0]
+    batches, _ = _import(workspace, mini_bank, path)
+    assert batches[0].warnings == ()
+    _assert_stored_as_given(workspace, mini_bank)
+
+
+def test_answers_are_dated_when_the_tool_received_them(tmp_path, workspace, mini_bank, form,
+                                                       two):
+    sheets, xform = form
+    central = central_csv(tmp_path / "c.csv", xform, sheets, two[:1],
+                          version=form_version(mini_bank))
+    _import(workspace, mini_bank, central)
+    answers = workspace.responses("E09000007")[0].answers.values()
+    assert {a.answered_at for a in answers} == {"2026-05-01T10:00:00+00:00"}
+    kobo = kobo_xlsx(tmp_path / "k.xlsx", xform, sheets, two[1:])
+    _import(workspace, mini_bank, kobo)
+    answers = workspace.responses("E08000025")[0].answers.values()
+    assert {a.answered_at for a in answers} == {"2026-05-01T10:00:00+00:00"}
