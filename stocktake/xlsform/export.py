@@ -40,7 +40,7 @@ SURVEY_COLUMNS = ("type", "name", "label", "hint", "required", "relevant", "cons
                   "area", "roles", "weight", "scored", "unit", "description")
 CHOICES_COLUMNS = ("list_name", "name", "label", "score")
 SETTINGS_COLUMNS = ("form_title", "form_id", "version", "instance_name", "description",
-                    "min_coverage")
+                    "min_coverage", "partnership_score", "min_roles", "reported_apart")
 BANDS_COLUMNS = ("label", "min", "colour")
 
 
@@ -113,7 +113,8 @@ def xlsform_sheets(bank: Bank, partnerships: Sequence[tuple[str, str]],
     settings = [list(SETTINGS_COLUMNS),
                 [bank.title, bank.id, form_version(bank),
                  f"concat({ref(PARTNERSHIP_FIELD)}, ' ', {ref(ROLE_FIELD)})",
-                 bank.description, bank.min_coverage]]
+                 bank.description, bank.min_coverage, bank.partnership_score,
+                 bank.min_roles, " ".join(bank.apart_role_ids)]]
     bands = [list(BANDS_COLUMNS)] + [[b.label, b.min, b.colour] for b in bank.bands]
     _check_unique_names(survey)
     return XLSFormSheets(survey, choices, settings, bands)
