@@ -196,3 +196,57 @@ def test_export_all_without_a_terminal_prints_progress_lines(two_waves, cli, tmp
     assert result.exit_code == 0, result.output
     # stdout is not a terminal here: no bar, but a line of progress (at least the last one)
     assert "exported 8 of 8 workbooks" in result.stderr
+
+
+def _cut_cells(wb, sheets) -> list[str]:
+    """Text cells that neither wrap nor fit their column (10-point text runs about 1.25
+    characters per unit of width): on paper their text is cut off by the next cell."""
+    cut = []
+    for name in sheets:
+        ws = wb[name]
+        merged = {c for r in ws.merged_cells.ranges for row in ws.iter_rows(
+            min_row=r.min_row, max_row=r.max_row, min_col=r.min_col, max_col=r.max_col)
+            for c in row}
+        for row in ws.iter_rows():
+            for cell in row:
+                if not isinstance(cell.value, str) or cell in merged:
+                    continue
+                if cell.alignment is not None and cell.alignment.wrap_text:
+                    continue
+                # Text runs on into empty cells to its right (left-aligned text does).
+                width, col = 0.0, cell.column
+                while True:
+                    letter = ws.cell(row=cell.row, column=col).column_letter
+                    dim = ws.column_dimensions.get(letter)
+                    width += dim.width if dim is not None and dim.width else 8.43
+                    col += 1
+                    centred = cell.alignment is not None and cell.alignment.horizontal == "center"
+                    if centred or col > ws.max_column or \
+                            ws.cell(row=cell.row, column=col).value not in (None, ""):
+                        break
+                if len(cell.value) > width * 1.25:
+                    cut.append(f"{name}!{cell.coordinate} {cell.value!r} (width {width})")
+    return cut
+
+
+def test_no_text_is_cut_off_in_the_benchmark_and_partnership_sheets(tmp_path):
+    """Every current authority's name and region, and every shipped bank's area titles."""
+    from stocktake.banks import find_bank
+    from stocktake.reference import current_authorities
+    from stocktake.store import Workspace
+
+    ws = Workspace.open(tmp_path / "ws")
+    for bank_id in ("idea-stocktake", "tomorrows-children"):
+        bank = find_bank(bank_id)
+        demo = simulate_waves(bank, WAVE, random.Random(2), partnerships=153, respondents=2)[-1]
+        write_demo(ws, demo)
+        nation = national_benchmark(ws, bank, WAVE)
+        names = {p.code: p for p in ws.partnerships()}
+        assert {a.name for a in current_authorities()} <= {p.name for p in names.values()}
+        wb = load_workbook(write_benchmark_workbook(tmp_path / f"{bank_id}.xlsx", nation, bank,
+                                                    names))
+        assert _cut_cells(wb, ["Scores", "Matrix", "Regions", "Areas"]) == []
+        code = sorted(names)[0]
+        book = load_workbook(write_export(gather_export(ws, bank, code, WAVE, national=nation),
+                                          "xlsx", tmp_path / bank_id)[0])
+        assert _cut_cells(book, ["Summary", "By partner", "About"]) == []

@@ -289,25 +289,36 @@ def _write_scores(ws: Any, benchmark: "Benchmark", bank: "Bank",
                "percentile_rank": RANK_FORMAT, "vs_median": SIGNED_FORMAT,
                "vs_region": SIGNED_FORMAT, "vs_group": SIGNED_FORMAT}
     left = ("partnership", "name", "region", "group", "row_type", "area", "area_title")
-    memos = [plain if c in left else
+    wrapped = StyleMemo(font=BODY_FONT, alignment=WRAP_TOP)
+    memos = [wrapped if c in ("area_title", "group") else plain if c in left else
              StyleMemo(font=BODY_FONT, alignment=CENTRE, number_format=formats[c])
              if c in formats else StyleMemo(font=BODY_FONT, alignment=CENTRE)
              for c in columns]
+    title_col = columns.index("area_title")
+    group_col = columns.index("group") if "group" in columns else None
     for cells in ws.iter_rows(min_row=2, max_row=row):
         for memo, cell in zip(memos, cells):
             memo.apply(cell)
-    set_row_heights(ws, 2, row)
+        # Long area titles wrap, and the row grows to hold them: nothing cut off on paper.
+        texts = [(SCORE_WIDTHS["area_title"], cells[title_col].value)]
+        if group_col is not None:
+            texts.append((SCORE_WIDTHS["group"], cells[group_col].value))
+        fit_row_height(ws, cells[0].row, texts)
     last = get_column_letter(len(columns))
     if row > 1:
         table = Table(displayName="BenchmarkScores", ref=f"A1:{last}{row}")
         table.tableStyleInfo = TableStyleInfo(name="TableStyleLight9", showRowStripes=True)
         ws.add_table(table)
     ws.freeze_panes = "B2"
-    widths = {"partnership": 12, "name": 24, "region": 24, "group": 16, "row_type": 9,
-              "area": 14, "area_title": 30, "score": 7, "level": 12, "coverage": 9,
-              "quorum": 8, "quartile": 8, "band": 6, "percentile_rank": 10, "vs_median": 10,
-              "vs_region": 10, "vs_group": 10}
-    set_widths(ws, {i: widths[c] for i, c in enumerate(columns, start=1)})
+    set_widths(ws, {i: SCORE_WIDTHS[c] for i, c in enumerate(columns, start=1)})
+
+
+# Wide enough for every name and region whole ("Bournemouth, Christchurch and Poole",
+# "Yorkshire and The Humber"); area titles and groups wrap.
+SCORE_WIDTHS = {"partnership": 12, "name": 29, "region": 21, "group": 16, "row_type": 9,
+                "area": 14, "area_title": 36, "score": 7, "level": 12, "coverage": 9,
+                "quorum": 8, "quartile": 8, "band": 6, "percentile_rank": 10, "vs_median": 10,
+                "vs_region": 10, "vs_group": 10}
 
 
 SIGNED_FORMAT = "+0.0;-0.0;0.0"
@@ -362,11 +373,12 @@ def _write_matrix(ws: Any, benchmark: "Benchmark", bank: "Bank",
         ws.conditional_formatting.add(span, colour_scale(bank))
         ws.auto_filter.ref = f"A1:{get_column_letter(last_col)}{row}"
     ws.freeze_panes = "D2"
-    set_widths(ws, {"A": 11, "B": 24, "C": 16} | {get_column_letter(c): AREA_WIDTH
-                                                   for c in range(4, last_col + 1)})
+    set_widths(ws, {"A": 11, "B": NAME_WIDTH, "C": REGION_WIDTH} |
+               {get_column_letter(c): AREA_WIDTH for c in range(4, last_col + 1)})
 
 
 AREA_WIDTH = 13
+NAME_WIDTH, REGION_WIDTH = 29, 21  # the longest authority name (35 characters) and region (24)
 AREA_HEAD_FONT = Font(name=HEADER_FONT.name, size=10, bold=True, color="FFFFFF")
 
 
@@ -608,7 +620,8 @@ def _write_answers(ws: Any, rows: Sequence[Mapping[str, Any]]) -> None:
                                                  10)))
     # Text that runs long wraps (and its row grows), so nothing is cut off on paper.
     wrap = {i: widths[c] for i, c in enumerate(NATIONAL_ANSWER_COLUMNS)
-            if c in ("name", "respondent", "role_title", "question", "question_text", "value")}
+            if c in ("name", "region", "respondent", "role_title", "question", "question_text",
+                     "value")}
     wrapped = StyleMemo(alignment=WRAP_TOP)
     top = StyleMemo(alignment=Alignment(vertical="top"))
     for number, row in enumerate(rows, start=2):

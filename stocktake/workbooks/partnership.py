@@ -166,12 +166,13 @@ def _write_summary(ws: Any, export: "PartnershipExport") -> None:
     style_body(ws, top + 1, row, 1, width, wrap_cols=[1, width])
     for r in range(top + 1, row + 1):
         fit_row_height(ws, r, [(AREA_COL_WIDTH, ws.cell(row=r, column=1).value),
-                               (12, ws.cell(row=r, column=width).value)])
+                               (SUMMARY_WIDTHS["Partners"], ws.cell(row=r, column=width).value)])
     for col in range(1, width + 1):
         ws.cell(row=row, column=col).font = LABEL_FONT
     for r in range(top + 1, row + 1):
         for col in range(2, width + 1):
             ws.cell(row=r, column=col).alignment = CENTRE
+        ws.cell(row=r, column=width).alignment = CENTRE_WRAP  # "1: not a partnership view"
     _fill_levels(ws, top + 1, row, scores)
 
     notes = _notes(export)
@@ -555,6 +556,7 @@ def _write_trend(ws: Any, export: "PartnershipExport") -> None:
 
 
 SIGNED = "+0.0;-0.0;0.0"
+CENTRE_WRAP = Alignment(horizontal="center", vertical="top", wrap_text=True)
 
 
 def _cycle(items: tuple[str, ...]) -> Any:

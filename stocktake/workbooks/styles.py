@@ -348,6 +348,9 @@ def heat_legend(ws: Any, row: int, col: int) -> None:
     label = ws.cell(row=row, column=col)
     set_text_cell(label, "Colour: score from 0 (light) to 100 (dark)")
     label.font = NOTE_FONT
+    label.alignment = WRAP_TOP
+    fit_row_height(ws, row, [(ws.column_dimensions[label.column_letter].width or 20,
+                              label.value)], minimum=2)
     for offset, value in enumerate((0, 25, 50, 75, 100), start=1):
         cell = ws.cell(row=row, column=col + offset)
         cell.value = value

@@ -45,7 +45,7 @@ def workbooks(tmp_path_factory):
     root = tmp_path_factory.mktemp("print")
     ws = Workspace.open(root / "ws")
     bank = find_bank("idea-stocktake")
-    for demo in simulate_waves(bank, WAVE, random.Random(11), partnerships=4, respondents=9):
+    for demo in simulate_waves(bank, WAVE, random.Random(11), partnerships=4, respondents=4):
         write_demo(ws, demo)
     codes = sorted(p.code for p in ws.partnerships())
     groups = {codes[0]: "Near neighbours", codes[1]: "Near neighbours", codes[2]: "Others"}
@@ -58,6 +58,7 @@ def workbooks(tmp_path_factory):
     return root, [exports[0], benchmark, merged.outputs[0].path]
 
 
+@pytest.mark.timeout(1200)  # LibreOffice and pdfplumber over ~100 pages, on a busy machine
 def test_no_printed_text_is_smaller_than_8_points(workbooks, tmp_path):
     root, files = workbooks
     pdfs = to_pdf(tmp_path / "profile", tmp_path / "pdf", *files)
