@@ -23,11 +23,13 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from stocktake.answer_values import BadValue, parse_answer
-from stocktake.banks import Bank
+from stocktake.banks import AgeBand, Bank
 from stocktake.errors import StocktakeError
 from stocktake.responses import Answer
 
 COLUMNS = ("question", "value", "evidence")
+# Rows that try to give a respondent's name, refused outright for anonymous roles.
+NAME_FIELDS = {"name", "respondent", "your name", "respondent name", "respondent_name"}
 REQUIRED_COLUMNS = ("question", "value")
 
 
@@ -53,10 +55,15 @@ class _Problem:
         return f"{prefix}{self.where}: {about}{self.reason}"
 
 
-def read_answers_file(bank: Bank, role: str, path: Path) -> list[Answer]:
-    """Read and check a whole answers file; raises StocktakeError naming every bad row."""
+def read_answers_file(bank: Bank, role: str, path: Path,
+                      age: AgeBand | None = None) -> list[Answer]:
+    """Read and check a whole answers file; raises StocktakeError naming every bad row.
+
+    `age` is an anonymous respondent's age band: rows for questions not asked at that age are
+    refused.
+    """
     rows, problems = _read_rows(Path(path))
-    answers, bad_values = _check(bank, role, rows)
+    answers, bad_values = _check(bank, role, rows, age)
     problems = sorted(problems + bad_values, key=_position)
     if problems:
         raise _bad_rows(str(path), problems)
@@ -101,8 +108,24 @@ def _no_answers(path: Path) -> StocktakeError:
                           hint="add one row per question: question,value,evidence")
 
 
+def check_answer_ages(bank: Bank, answers: Iterable[Answer], age: AgeBand | None,
+                      source: str = "") -> None:
+    """Refuse, all at once, answers to questions not asked at this age band."""
+    problems = [_Problem(a.question, a.question, _age_reason(bank.question(a.question), age))
+                for a in answers if not bank.question(a.question).asked_of_age(age)]
+    if problems:
+        raise _bad_rows(source, problems)
+
+
+def _age_reason(question, age: AgeBand | None) -> str:
+    low = question.min_age if question.min_age is not None else 0
+    high = question.max_age if question.max_age is not None else 25
+    label = age.label.lower() if age else "this age"
+    return f"not asked of children and young people aged {label} (asked at ages {low} to {high})"
+
+
 def check_answer_rows(bank: Bank, role: str, rows: Iterable[AnswerRow],
-                      source: str = "") -> list[Answer]:
+                      source: str = "", age: AgeBand | None = None) -> list[Answer]:
     """Answers for every row, or StocktakeError listing every bad row in `details`.
 
     A row is bad when its question is unknown or not asked of `role` (by role alone: a question
@@ -110,15 +133,16 @@ def check_answer_rows(bank: Bank, role: str, rows: Iterable[AnswerRow],
     out of range or of the wrong kind for the question, or when the question repeats an earlier
     row.
     """
-    answers, problems = _check(bank, role, rows)
+    answers, problems = _check(bank, role, rows, age)
     if problems:
         raise _bad_rows(source, problems)
     return answers
 
 
-def _check(bank: Bank, role: str, rows: Iterable[AnswerRow]) -> tuple[list[Answer],
-                                                                      list[_Problem]]:
+def _check(bank: Bank, role: str, rows: Iterable[AnswerRow],
+           age: AgeBand | None = None) -> tuple[list[Answer], list[_Problem]]:
     bank.role(role)
+    anonymous = bank.is_anonymous(role)
     answers: list[Answer] = []
     problems: list[_Problem] = []
     seen: dict[str, str] = {}
@@ -127,6 +151,11 @@ def _check(bank: Bank, role: str, rows: Iterable[AnswerRow]) -> tuple[list[Answe
         qid = (row.question or "").strip()
         if not qid:
             problems.append(_Problem(row.where, "", "no question id"))
+            continue
+        if anonymous and qid.lower() in NAME_FIELDS:
+            problems.append(_Problem(row.where, qid, f"gives a name, but role '{role}' answers "
+                                                     "anonymously (a reference stands in for a "
+                                                     "name); take this row out"))
             continue
         if not bank.has_question(qid):
             close = difflib.get_close_matches(qid, known, n=1)
@@ -142,6 +171,11 @@ def _check(bank: Bank, role: str, rows: Iterable[AnswerRow]) -> tuple[list[Answe
             problems.append(_Problem(row.where, qid, f"repeats {seen[qid]}"))
             continue
         seen[qid] = row.where
+        if anonymous:
+            refused = _anonymous_refusal(question, row, age)
+            if refused:
+                problems.append(_Problem(row.where, qid, refused))
+                continue
         try:
             status, value = parse_answer(question, row.value)
         except BadValue as exc:
@@ -151,6 +185,27 @@ def _check(bank: Bank, role: str, rows: Iterable[AnswerRow]) -> tuple[list[Answe
             continue
         answers.append(Answer(qid, status, value, evidence=(row.evidence or "").strip()))
     return answers, problems
+
+
+def _anonymous_refusal(question, row: AnswerRow, age: AgeBand | None) -> str | None:
+    """Why a row cannot be taken from a child or young person, or None.
+
+    They answer without a name: an evidence note, or a text answer that looks like it names
+    someone, is refused rather than stored and warned about afterwards.
+    """
+    from stocktake.privacy import describe, find_personal_data
+
+    if not question.asked_of_age(age):
+        return _age_reason(question, age)
+    if (row.evidence or "").strip():
+        return ("children and young people are not asked for evidence notes, and answer "
+                "without a name; leave the evidence empty")
+    if question.type == "text" and isinstance(row.value, str):
+        findings = find_personal_data(row.value)
+        if findings:
+            return (f"{describe(findings)}: children and young people answer without a name; "
+                    "take the name or detail out")
+    return None
 
 
 def _position(problem: _Problem) -> tuple[int, str]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Mapping
 
-from stocktake.banks import Bank, Condition, Question
+from stocktake.banks import AgeBand, Bank, Condition, Question
 from stocktake.responses import ANSWERED, Answer
 
 
@@ -33,20 +33,23 @@ def condition_met(condition: Condition, answer: Answer | None) -> bool:
 
 
 def is_applicable(bank: Bank, question: Question, role: str,
-                  answers: Mapping[str, Answer]) -> bool:
-    if not question.asked_of(role):
+                  answers: Mapping[str, Answer], age: AgeBand | None = None) -> bool:
+    """`age` is the respondent's age band (anonymous roles); a question whose `min_age` or
+    `max_age` leaves that band out does not apply."""
+    if not question.asked_of(role) or not question.asked_of_age(age):
         return False
     if question.when is None:
         return True
     # A condition on a question that is itself hidden is not met: chains hide together.
     source = bank.question(question.when.question)
-    if not is_applicable(bank, source, role, answers):
+    if not is_applicable(bank, source, role, answers, age):
         return False
     return condition_met(question.when, answers.get(question.when.question))
 
 
-def applicable_questions(bank: Bank, role: str, answers: Mapping[str, Answer]) -> list[Question]:
-    return [q for q in bank.questions if is_applicable(bank, q, role, answers)]
+def applicable_questions(bank: Bank, role: str, answers: Mapping[str, Answer],
+                         age: AgeBand | None = None) -> list[Question]:
+    return [q for q in bank.questions if is_applicable(bank, q, role, answers, age)]
 
 
 def _same(a, b) -> bool:

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from stocktake.banks import (PARTNERSHIP_SCORE_METHODS, QUESTION_TYPES, SCORED_BY_DEFAULT,
+from stocktake.banks import (AGE_BANDS, MAX_AGE, MIN_AGE, PARTNERSHIP_SCORE_METHODS,
+                             QUESTION_TYPES, SCORED_BY_DEFAULT,
                              read_bank_toml)
 from stocktake.errors import StocktakeError
 
@@ -20,12 +21,14 @@ ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
 COLOUR_PATTERN = re.compile(r"^#[0-9A-Fa-f]{6}$")
 
 TOP_KEYS = {"id", "title", "version", "description", "min_coverage", "bands", "roles", "areas",
-            "questions", "partnership_score", "min_roles", "reported_apart"}
+            "questions", "safeguarding_notice", "partnership_score", "min_roles",
+            "reported_apart"}
 BAND_KEYS = {"label", "min", "colour"}
-ROLE_KEYS = {"id", "title", "reported_apart"}
-AREA_KEYS = {"id", "title", "description"}
+ROLE_KEYS = {"id", "title", "reported_apart", "anonymous"}
+AREA_KEYS = {"id", "title", "description", "indicators"}
 QUESTION_KEYS = {"id", "area", "text", "type", "guidance", "levels", "options", "weight", "roles",
-                 "required", "scored", "when", "min", "max", "unit"}
+                 "required", "scored", "when", "min", "max", "unit", "min_age", "max_age",
+                 "notice"}
 OPTION_KEYS = {"id", "label", "score"}
 WHEN_KEYS = {"question", "is", "in", "at_least"}
 MIN_LEVELS, MAX_LEVELS = 3, 6
@@ -120,7 +123,10 @@ class _Checker:
         self.check_bands(d.get("bands"))
         roles = self.check_simple_list("roles", "role", ROLE_KEYS, ("id", "title"))
         areas = self.check_simple_list("areas", "area", AREA_KEYS, ("id", "title"))
+        self.check_roles_privacy()
+        self.check_indicators(d.get("areas"))
         self.check_questions(d.get("questions"), set(roles), set(areas))
+        self.check_notice_text()
         self.check_partnership_keys(roles)
         return self.problems
 
@@ -146,15 +152,10 @@ class _Checker:
                         self.add_at("bank", f"reported_apart names unknown role '{role}' "
                                             f"(roles: {', '.join(roles)})", "reported_apart")
                     apart.add(role)
-        role_items = d.get("roles")
-        for item in role_items if isinstance(role_items, list) else []:
-            if not isinstance(item, dict) or "reported_apart" not in item:
-                continue
-            if not isinstance(item["reported_apart"], bool):
-                self.occurrence[str(item.get("id"))] = 0
-                self.add(f"role {item.get('id')}", "'reported_apart' must be true or false",
-                         item.get("id"))
-            elif item["reported_apart"] and isinstance(item.get("id"), str):
+        for item in self.items("roles"):
+            # (main's check_roles_privacy names a reported_apart that is not true or false)
+            if isinstance(item, dict) and item.get("reported_apart") is True and \
+                    isinstance(item.get("id"), str):
                 apart.add(item["id"])
         minimum = d.get("min_roles")
         if minimum is not None:
@@ -174,6 +175,54 @@ class _Checker:
         line = next((n for n, text in enumerate(self.lines, start=1) if pattern.match(text)),
                     None)
         self.problems.append(Problem(self.file, where, message, line))
+
+    def check_roles_privacy(self) -> None:
+        """`anonymous` needs `reported_apart`: children's answers are never averaged with the
+        partners' answers, and a role that takes no name must not hide inside a mean."""
+        seen: dict[str, int] = {}
+        for role in self.items("roles"):
+            if not isinstance(role, dict):
+                continue
+            ident = role.get("id")
+            where = f"role {ident}"
+            if isinstance(ident, str):
+                seen[ident] = seen.get(ident, -1) + 1
+            line = self._line_of_nth(ident, seen.get(ident, 0)) if isinstance(ident, str) else None
+            for flag in ("reported_apart", "anonymous"):
+                if flag in role and not isinstance(role[flag], bool):
+                    self.problems.append(Problem(self.file, where, f"'{flag}' must be true or "
+                                                                   "false", line))
+            if role.get("anonymous") is True and role.get("reported_apart") is not True:
+                self.problems.append(Problem(
+                    self.file, where, "anonymous = true needs reported_apart = true: answers "
+                    "given without a name are reported apart from the partners'", line))
+
+    def items(self, key: str) -> list:
+        """A top-level list as given, or nothing when it is not a list (reported elsewhere)."""
+        value = self.data.get(key)
+        return value if isinstance(value, list) else []
+
+    def check_notice_text(self) -> None:
+        text = self.data.get("safeguarding_notice")
+        if text is not None and (not isinstance(text, str) or not text.strip()):
+            self.add("bank", "'safeguarding_notice' must be a non-empty string")
+            return
+        marked = [q.get("id") for q in self.items("questions")
+                  if isinstance(q, dict) and q.get("notice")]
+        if marked and text is None:
+            self.add("bank", f"question(s) {', '.join(map(str, marked))} mark answers for a "
+                             "safeguarding notice, but the bank gives no 'safeguarding_notice' "
+                             "text (what to do and whom to tell)")
+
+    def _line_of_nth(self, ident: str, wanted: int) -> int | None:
+        pattern = re.compile(r'^\s*id\s*=\s*["\']' + re.escape(ident) + r'["\']')
+        seen = 0
+        for number, text in enumerate(self.lines, start=1):
+            if pattern.match(text):
+                if seen == wanted:
+                    return number
+                seen += 1
+        return None
 
     def check_bands(self, bands: Any) -> None:
         if bands is None:
@@ -237,6 +286,51 @@ class _Checker:
                 ids.append(ident)
         return ids
 
+    def check_indicators(self, areas: Any) -> None:
+        """`indicators = [...]` on an area: DfE LAIT measure ids, checked against LAIT's
+        dictionary as shipped; an unknown id is named with its line and the nearest ids."""
+        if not isinstance(areas, list) or not any(isinstance(a, dict) and "indicators" in a
+                                                  for a in areas):
+            return
+        from stocktake.evidence.indicators import shipped_dictionary, suggest
+
+        known = shipped_dictionary()
+        headers = [n for n, text in enumerate(self.lines, start=1)
+                   if re.match(r"^\s*\[\[\s*areas\s*\]\]", text)]
+        for position, area in enumerate(areas):
+            if not isinstance(area, dict) or "indicators" not in area:
+                continue
+            ident = area.get("id")
+            where = f"area {ident}"
+            # The nth [[areas]] table is the nth area: its links are written below that line.
+            start = headers[position] if position < len(headers) else None
+            links = area["indicators"]
+            if not isinstance(links, list) or not all(isinstance(x, str) for x in links):
+                self.problems.append(Problem(self.file, where, "'indicators' must be a list of "
+                                             "DfE LAIT measure ids (strings)", start))
+                continue
+            for measure_id in links:
+                if measure_id in known:
+                    continue
+                self.problems.append(Problem(
+                    self.file, where, f"unknown indicator '{measure_id}' (not in DfE LAIT's "
+                    f"dictionary): {suggest(measure_id, known)}",
+                    self._line_after(start, measure_id)))
+            duplicates = sorted({x for x in links if links.count(x) > 1})
+            for measure_id in duplicates:
+                self.problems.append(Problem(self.file, where,
+                                             f"indicator '{measure_id}' is listed twice", start))
+
+    def _line_after(self, start: int | None, text: str) -> int | None:
+        """The first line from `start` on that quotes `text`: where the bad id is written."""
+        if start is None:
+            return None
+        quoted = (f'"{text}"', f"'{text}'")
+        for number in range(start, len(self.lines) + 1):
+            if any(q in self.lines[number - 1] for q in quoted):
+                return number
+        return start
+
     def check_questions(self, questions: Any, roles: set[str], areas: set[str]) -> None:
         if questions is None:
             self.add("bank", "missing [[questions]]")
@@ -290,11 +384,62 @@ class _Checker:
                 self.add(where, "'guidance' must be a string", ident)
             if "when" in q:
                 self.check_when(q["when"], where, ident, earlier)
+            self.check_ages(q, where, ident)
+            if "notice" in q:
+                self.check_notice(q, where, ident)
             if isinstance(ident, str) and ident not in earlier:
                 earlier[ident] = q
         for area in sorted(areas - used_areas):
             self.occurrence[area] = 0
             self.add(f"area {area}", "has no questions", area)
+
+    def check_ages(self, q: dict, where: str, ident: Any) -> None:
+        ages = {}
+        for key in ("min_age", "max_age"):
+            if key not in q:
+                continue
+            value = q[key]
+            if not isinstance(value, int) or isinstance(value, bool) \
+                    or not MIN_AGE <= value <= MAX_AGE:
+                self.add(where, f"'{key}' must be a whole number of years from {MIN_AGE} to "
+                                f"{MAX_AGE}, not {value!r}", ident)
+            else:
+                ages[key] = value
+        if len(ages) == 2 and ages["min_age"] > ages["max_age"]:
+            self.add(where, "'min_age' must not be above 'max_age'", ident)
+        if ages and not any(ages.get("min_age", MIN_AGE) <= b.min
+                            and b.max <= ages.get("max_age", MAX_AGE) for b in AGE_BANDS):
+            bands = ", ".join(f"{b.min}-{b.max}" for b in AGE_BANDS)
+            self.add(where, f"no age band lies within these ages, so no child would be asked "
+                            f"it (the bands are {bands})", ident)
+        if ages:
+            anonymous = {r["id"] for r in self.items("roles") if isinstance(r, dict)
+                         and isinstance(r.get("id"), str) and r.get("anonymous") is True}
+            asked = q.get("roles") or [r.get("id") for r in self.items("roles")
+                                       if isinstance(r, dict)]
+            if isinstance(asked, list) and \
+                    not anonymous.intersection(a for a in asked if isinstance(a, str)):
+                self.add(where, "'min_age'/'max_age' apply only to anonymous roles (children "
+                                "and young people), and none is asked this question", ident)
+
+    def check_notice(self, q: dict, where: str, ident: Any) -> None:
+        notice = q["notice"]
+        if not isinstance(notice, list) or not notice:
+            self.add(where, "'notice' must be a list of the answers that call for the "
+                            "safeguarding notice, e.g. notice = [\"often-unsafe\"]", ident)
+            return
+        qtype = q.get("type")
+        allowed = _values_of(q)
+        if qtype not in ("scale", "choice", "multi", "yesno") or allowed is None:
+            self.add(where, f"'notice' is for scale, choice, multi and yesno questions, "
+                            f"not {qtype}", ident)
+            return
+        noun = {"scale": "level", "yesno": "answer"}.get(qtype, "option")
+        for value in notice:
+            if isinstance(value, (list, dict, bool)) or value not in allowed:
+                shown = ", ".join(sorted(map(str, allowed)))
+                self.add(where, f"'notice' names {noun} {value!r}, which does not exist "
+                                f"(it has {shown})", ident)
 
     def check_question_shape(self, q: dict, where: str, ident: Any) -> None:
         qtype = q.get("type")

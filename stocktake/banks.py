@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field
 from functools import cache
@@ -30,6 +31,9 @@ DEFAULT_MIN_COVERAGE = 0.5
 PARTNERSHIP_SCORE_METHODS = ("roles", "respondents")
 DEFAULT_PARTNERSHIP_SCORE = "respondents"
 DEFAULT_MIN_ROLES = 1
+# Ages a bank may limit a question to: children and young people up to 18, and care leavers,
+# to whom a council owes duties up to 25 (Children and Social Work Act 2017 s1).
+MIN_AGE, MAX_AGE = 0, 25
 
 
 @dataclass(frozen=True)
@@ -48,12 +52,47 @@ DEFAULT_BANDS = (
 
 
 @dataclass(frozen=True)
+class AgeBand:
+    """An age band a child or young person picks first: `min` to `max` years, inclusive."""
+
+    id: str
+    label: str
+    min: int
+    max: int
+
+
+# Asked first of every anonymous role; questions are limited to bands by `min_age`/`max_age`.
+AGE_BANDS = (
+    AgeBand("under-11", "Under 11", 0, 10),
+    AgeBand("11-15", "11 to 15", 11, 15),
+    AgeBand("16-18", "16 to 18", 16, 18),
+    AgeBand("19-25", "19 to 25 (care leavers)", 19, 25),
+)
+
+
+def age_band(band_id: str) -> AgeBand:
+    for band in AGE_BANDS:
+        if band.id == band_id:
+            return band
+    known = ", ".join(b.id for b in AGE_BANDS)
+    raise StocktakeError(f"unknown age band '{band_id}'", hint=f"use one of: {known}")
+
+
+@dataclass(frozen=True)
 class Role:
     id: str
     title: str
-    # Children and young people, parents and carers: their view is shown beside the
-    # partnership's and never enters the partnership score.
+    # Answers of this role are shown beside the partners', not averaged in with them.
     reported_apart: bool = False
+    # Children and young people: no name is taken, a reference such as YP-0007 stands in for
+    # one, an age band is asked first, and no evidence note is asked for.
+    anonymous: bool = False
+
+    @property
+    def reference_prefix(self) -> str:
+        """`young-people` -> `YP`: the initials of the role id, upper case."""
+        parts = [p for p in re.split(r"[-_.]", self.id) if p]
+        return "".join(p[0] for p in parts).upper() or "R"
 
 
 @dataclass(frozen=True)
@@ -61,6 +100,9 @@ class Area:
     id: str
     title: str
     description: str
+    # DfE LAIT measure ids whose published figures bear on the area (stocktake.evidence). Left out
+    # of the bank's hash: linking evidence changes no question, so returned forms still merge.
+    indicators: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -107,9 +149,30 @@ class Question:
     min: float | None = None
     max: float | None = None
     unit: str = ""
+    # Asked only of age bands wholly inside these ages (anonymous roles only); None: any age.
+    min_age: int | None = None
+    max_age: int | None = None
+    # Answer values (option ids, level numbers, "yes"/"no") that bring up the bank's
+    # safeguarding notice.
+    notice: tuple = ()
 
     def asked_of(self, role: str) -> bool:
         return not self.roles or role in self.roles
+
+    def asked_of_age(self, band: AgeBand | None) -> bool:
+        """True when no band is known (adults), or the band lies within the question's ages."""
+        if band is None:
+            return True
+        low = self.min_age if self.min_age is not None else MIN_AGE
+        high = self.max_age if self.max_age is not None else MAX_AGE
+        return low <= band.min and band.max <= high
+
+    def calls_for_notice(self, value: Any) -> bool:
+        """Whether an answered value is one the bank marks for its safeguarding notice."""
+        if not self.notice or value is None:
+            return False
+        chosen = value if isinstance(value, list) else [value]
+        return any(str(v) == str(n) for v in chosen for n in self.notice)
 
     def option(self, option_id: str) -> Option | None:
         for opt in self.options:
@@ -126,6 +189,9 @@ class Question:
             "when": self.when.to_dict() if self.when else None,
             "scored": self.scored, "required": self.required,
             "min": self.min, "max": self.max, "unit": self.unit,
+            **({"min_age": self.min_age} if self.min_age is not None else {}),
+            **({"max_age": self.max_age} if self.max_age is not None else {}),
+            **({"notice": list(self.notice)} if self.notice else {}),
         }
 
 
@@ -143,6 +209,8 @@ class Bank:
     source: Path | None = field(default=None, compare=False)
     partnership_score: str = DEFAULT_PARTNERSHIP_SCORE  # one of PARTNERSHIP_SCORE_METHODS
     min_roles: int = DEFAULT_MIN_ROLES  # partner roles an area needs to be a partnership view
+    # Shown once when an answer marked with `notice` is given: what to do and whom to tell.
+    safeguarding_notice: str = ""
 
     @property
     def hash(self) -> str:
@@ -194,6 +262,9 @@ class Bank:
     def questions_for_role(self, role_id: str) -> list[Question]:
         return [q for q in self.questions if q.asked_of(role_id)]
 
+    def is_anonymous(self, role_id: str) -> bool:
+        return any(r.id == role_id and r.anonymous for r in self.roles)
+
     def band_for(self, score: float | None) -> Band | None:
         if score is None:
             return None
@@ -211,11 +282,13 @@ class Bank:
             "min_coverage": self.min_coverage,
             "partnership_score": self.partnership_score, "min_roles": self.min_roles,
             "bands": [{"label": b.label, "min": b.min, "colour": b.colour} for b in self.bands],
-            "roles": [{"id": r.id, "title": r.title, "reported_apart": r.reported_apart}
-                      for r in self.roles],
-            "areas": [{"id": a.id, "title": a.title, "description": a.description}
+            "roles": [_role_dict(r) for r in self.roles],
+            "areas": [{"id": a.id, "title": a.title, "description": a.description,
+                       "indicators": list(a.indicators)}
                       for a in self.areas],
             "questions": [q.to_dict() for q in self.questions],
+            **({"safeguarding_notice": self.safeguarding_notice}
+               if self.safeguarding_notice else {}),
         }
 
     def _question_index(self) -> dict[str, Question]:
@@ -227,6 +300,16 @@ class Bank:
         return index
 
 
+def _role_dict(role: Role) -> dict:
+    # The new keys only where set, so that banks without them keep their hash.
+    out: dict[str, Any] = {"id": role.id, "title": role.title}
+    if role.reported_apart:
+        out["reported_apart"] = True
+    if role.anonymous:
+        out["anonymous"] = True
+    return out
+
+
 def content_hash(bank: Bank) -> str:
     """SHA-256 over the bank's canonical JSON (sorted keys, no whitespace, hash itself left out)."""
     cached = bank.__dict__.get("_hash")
@@ -236,7 +319,8 @@ def content_hash(bank: Bank) -> str:
         "id": bank.id, "title": bank.title, "version": bank.version,
         "description": bank.description, "min_coverage": bank.min_coverage,
         "bands": [[b.label, b.min, b.colour] for b in bank.bands],
-        "roles": [[r.id, r.title] for r in bank.roles],
+        "roles": [[r.id, r.title] + ([_role_dict(r)] if r.reported_apart or r.anonymous
+                                      else []) for r in bank.roles],
         "areas": [[a.id, a.title, a.description] for a in bank.areas],
         "questions": [q.to_dict() for q in bank.questions],
     }
@@ -246,9 +330,8 @@ def content_hash(bank: Bank) -> str:
         data["partnership_score"] = bank.partnership_score
     if bank.min_roles != DEFAULT_MIN_ROLES:
         data["min_roles"] = bank.min_roles
-    apart = [r.id for r in bank.roles if r.reported_apart]
-    if apart:
-        data["reported_apart"] = apart
+    if bank.safeguarding_notice:
+        data["safeguarding_notice"] = bank.safeguarding_notice
     canonical = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     digest = hashlib.sha256(canonical.encode("utf-8")).hexdigest()
     object.__setattr__(bank, "_hash", digest)
@@ -302,19 +385,25 @@ def bank_from_data(data: dict, source: Path | None = None) -> Bank:
             min=float(q["min"]) if "min" in q else None,
             max=float(q["max"]) if "max" in q else None,
             unit=str(q.get("unit", "")),
+            min_age=int(q["min_age"]) if "min_age" in q else None,
+            max_age=int(q["max_age"]) if "max_age" in q else None,
+            notice=tuple(q.get("notice", ())),
         ))
     return Bank(
         id=data["id"], title=data["title"], version=str(data["version"]),
         description=str(data.get("description", "")).strip(),
         min_coverage=float(data.get("min_coverage", DEFAULT_MIN_COVERAGE)),
         bands=bands,
-        roles=tuple(Role(r["id"], r["title"], bool(r.get("reported_apart", False))
-                         or r["id"] in data.get("reported_apart", ()))
-                    for r in data["roles"]),
-        areas=tuple(Area(a["id"], a["title"], str(a.get("description", "")).strip())
+        roles=tuple(Role(r["id"], r["title"],
+                         bool(r.get("reported_apart", False))
+                         or r["id"] in data.get("reported_apart", ()),
+                         bool(r.get("anonymous", False))) for r in data["roles"]),
+        areas=tuple(Area(a["id"], a["title"], str(a.get("description", "")).strip(),
+                         tuple(a.get("indicators", [])))
                     for a in data["areas"]),
         questions=tuple(questions),
         source=source,
+        safeguarding_notice=str(data.get("safeguarding_notice", "")).strip(),
         partnership_score=str(data.get("partnership_score", DEFAULT_PARTNERSHIP_SCORE)),
         min_roles=int(data.get("min_roles", DEFAULT_MIN_ROLES)),
     )

@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Collection, Mapping, Sequence
+from typing import Collection, Iterable, Mapping, Sequence
 
 from stocktake.banks import Bank
 from stocktake.scoring import PartnershipScores
@@ -283,6 +283,18 @@ def trend(before: PartnershipScores, after: PartnershipScores) -> list[dict]:
         rows.append({"id": area_id, "title": (new or old).title, "from": was, "to": now,
                      "change": now - was if was is not None and now is not None else None})
     return rows
+
+
+def version_change(before: Iterable[str], after: Iterable[str]) -> dict:
+    """{"from": [versions], "to": [versions], "changed": bool} for two waves' bank versions.
+
+    Empty versions (responses stored before versions were recorded) are left out; the versions
+    changed when the two sets differ, or either wave mixes versions.
+    """
+    was = sorted({v for v in before if v})
+    now = sorted({v for v in after if v})
+    return {"from": was, "to": now, "changed": bool(was and now) and
+            (was != now or len(was) > 1 or len(now) > 1)}
 
 
 # ---------------------------------------------------------------- internals

@@ -27,7 +27,7 @@ from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Callable, Mapping
 
 from stocktake.applicability import is_applicable
-from stocktake.banks import Bank, Question
+from stocktake.banks import AGE_BANDS, AgeBand, Bank, Question
 from stocktake.errors import StocktakeError, UsageError
 from stocktake.partnerships import Partnership
 from stocktake.reference import SMALL_AUTHORITIES, Authority, current_authorities, regions
@@ -337,9 +337,18 @@ def _simulate_partnership(bank: Bank, wave: str, partnership: Partnership, two_t
     area_offsets = {area.id: rng.gauss(0, AREA_SD) for area in bank.areas}
     roles = _respondent_roles(bank, two_tier, count, rng)
     names = _respondent_names(roles, rng)
+    # Children and young people answer without a name: a reference such as YP-0001 stands in,
+    # and each has an age band, which hides the questions not meant for their age.
+    ages: dict[str, AgeBand] = {}
+    for index, role in enumerate(roles):
+        if bank.is_anonymous(role):
+            prefix = bank.role(role).reference_prefix
+            names[index] = f"{prefix}-{sum(1 for r in roles[:index + 1] if r == role):04d}"
+            ages[names[index]] = rng.choice(AGE_BANDS)
     context = _EvidenceContext.for_wave(wave)
     responses = []
     for role, name in zip(roles, names):
+        age = ages.get(name)
         bias = rng.gauss(0, RESPONDENT_SD) + ROLE_BIAS.get(role, 0.0)
         temperament = rng.random()
         if temperament < OPTIMISTS:
@@ -352,13 +361,13 @@ def _simulate_partnership(bank: Bank, wave: str, partnership: Partnership, two_t
         rounder = _ConsistentRounder()
         answers: dict[str, Answer] = {}
         for question in bank.questions:
-            if not is_applicable(bank, question, role, answers):
+            if not is_applicable(bank, question, role, answers, age):
                 continue
             level = _clamp(maturity + area_offsets[question.area] + area_bias[question.area]
                            + rng.gauss(0, ANSWER_SD), 0.0, 1.0)
             when += timedelta(seconds=rng.randint(40, 150) if interview else rng.randint(15, 80))
             answer = _simulate_answer(question, role, level, two_tier, context, rounder, rng,
-                                      when)
+                                      when, asked_for_evidence=not bank.is_anonymous(role))
             if answer is not None:
                 answers[question.id] = answer
         stamps = sorted(a.answered_at for a in answers.values())
@@ -368,13 +377,15 @@ def _simulate_partnership(bank: Bank, wave: str, partnership: Partnership, two_t
             mode="interview" if interview else "self-assessment",
             adviser=INTERVIEW_ADVISER if interview else SELF_ASSESSMENT_ADVISER,
             bank_version=bank.version, bank_hash=bank.hash,
-            started_at=started, updated_at=stamps[-1] if stamps else started, answers=answers))
+            started_at=started, updated_at=stamps[-1] if stamps else started, answers=answers,
+            age_band=age.id if age else ""))
     return responses
 
 
 def _simulate_answer(question: Question, role: str, level: float, two_tier: bool,
                      context: "_EvidenceContext", rounder: "_ConsistentRounder",
-                     rng: random.Random, when: datetime) -> Answer | None:
+                     rng: random.Random, when: datetime,
+                     asked_for_evidence: bool = True) -> Answer | None:
     stamp = _iso(when)
     draw = rng.random()
     if question.type == "text":
@@ -394,7 +405,7 @@ def _simulate_answer(question: Question, role: str, level: float, two_tier: bool
             return Answer(question.id, DONT_KNOW, None, "", stamp)
     value = _value_for(question, level, rounder, rng)
     evidence = ""
-    if role != "young-people" and rng.random() < SHARE_WITH_EVIDENCE:
+    if asked_for_evidence and role != "young-people" and rng.random() < SHARE_WITH_EVIDENCE:
         evidence = context.note(question, rng, level)
     return Answer(question.id, ANSWERED, value, evidence, stamp)
 

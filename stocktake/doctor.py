@@ -23,10 +23,12 @@ from typing import Any
 
 from stocktake.errors import StocktakeError
 
-SHARD_TABLES = {"responses", "history", "moderations"}
-INDEX_TABLES = {"partnerships", "meta"}
+SHARD_TABLES = {"responses", "history", "moderations", "roster", "plans"}
+INDEX_TABLES = {"partnerships", "meta", "rounds"}
 RESPONSE_FIELDS = ("partnership", "bank", "wave", "respondent", "role")
 MODERATION_FIELDS = ("partnership", "bank", "wave", "area")
+ROSTER_FIELDS = ("partnership", "role", "respondent", "bank", "wave")
+PLAN_FIELDS = ("partnership", "bank", "wave", "area", "target", "action", "status")
 LEFTOVER_AGE = 3600.0  # a write takes milliseconds; a temporary file an hour old is orphaned
 
 
@@ -63,6 +65,18 @@ def store_data_problem(data: Any) -> str | None:
     for doc_id, doc in data.get("partnerships", {}).items():
         if _missing_text(doc, ("code",)):
             return f"partnership {doc_id} has no 'code'"
+    for doc_id, doc in data.get("roster", {}).items():
+        missing = _missing_text(doc, ROSTER_FIELDS)
+        if missing:
+            return f"roster entry {doc_id} has no '{missing}'"
+    for doc_id, doc in data.get("plans", {}).items():
+        missing = _missing_text(doc, PLAN_FIELDS)
+        if missing:
+            return f"plan item {doc_id} has no '{missing}'"
+    for doc_id, doc in data.get("rounds", {}).items():
+        missing = _missing_text(doc, ("bank", "wave"))
+        if missing:
+            return f"round {doc_id} has no '{missing}'"
     return None
 
 

@@ -120,7 +120,7 @@ class PartnershipExport:
                 question = bank.question(qid) if bank.has_question(qid) else None
                 score = None
                 if question is not None and is_applicable(bank, question, response.role,
-                                                           answers):
+                                                           answers, response.age):
                     s = question_score(question, answer)
                     score = None if s is None else 100.0 * s
                 rows.append({
@@ -233,6 +233,7 @@ def gather_export(ws: "Workspace", bank: Bank, code: str, wave: str, *, redact: 
         raise StocktakeError(f"{code} has no responses to {bank.id} in wave {wave}",
                              hint=f"see what it has with `stocktake answers {code}`")
     moderations = ws.moderations(code, bank=bank.id, wave=wave)
+    responses = anonymise_responses(bank, responses)
     if redact:
         responses, moderations = redact_responses(bank, responses, moderations)
     scores = score_partnership(bank, responses, moderations, partnership=code, wave=wave)
@@ -263,6 +264,36 @@ def earlier_waves(ws: "Workspace", bank: Bank, code: str, wave: str,
         found.append(score_partnership(bank, responses, moderations, partnership=code,
                                        wave=earlier))
     return tuple(found)
+
+
+def anonymise_responses(bank: Bank, responses: Iterable[Response]) -> list[Response]:
+    """Responses of anonymous roles stored under a name (before the bank made the role
+    anonymous) get the next free references instead, so that no export carries the name.
+
+    The numbering follows the names' order, after the highest reference already used, so the
+    same workspace exports the same references every time.
+    """
+    import re
+
+    responses = list(responses)
+    renamed: dict[tuple[str, str], str] = {}
+    for role in bank.roles:
+        if not role.anonymous:
+            continue
+        pattern = re.compile(rf"^{re.escape(role.reference_prefix)}-(\d+)$")
+        mine = [r for r in responses if r.role == role.id]
+        taken = [int(m.group(1)) for r in mine if (m := pattern.match(r.key.respondent))]
+        named = sorted(r.key.respondent for r in mine if not pattern.match(r.key.respondent))
+        for offset, name in enumerate(named, start=1):
+            renamed[(role.id, name)] = \
+                f"{role.reference_prefix}-{max(taken, default=0) + offset:04d}"
+    if not renamed:
+        return responses
+    out = []
+    for r in responses:
+        new = renamed.get((r.role, r.key.respondent))
+        out.append(replace(r, key=replace(r.key, respondent=new)) if new else r)
+    return sorted(out, key=lambda r: r.key.respondent)
 
 
 def redact_responses(bank: Bank, responses: Iterable[Response],

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Mapping
 
 from stocktake.applicability import applicable_questions
-from stocktake.banks import Area, Bank, Question
+from stocktake.banks import AgeBand, Area, Bank, Question
 from stocktake.responses import ANSWERED, DONT_KNOW, NOT_APPLICABLE, Answer
 
 # What a respondent can do at a prompt besides answering.
@@ -61,10 +61,13 @@ class AreaSummary:
 class InterviewFlow:
     """One respondent's way through a bank; `answers` is updated by `record` as they answer."""
 
-    def __init__(self, bank: Bank, role: str, answers: Mapping[str, Answer] | None = None):
+    def __init__(self, bank: Bank, role: str, answers: Mapping[str, Answer] | None = None,
+                 age: AgeBand | None = None):
         bank.role(role)  # an unknown role is the caller's bug or the user's typo: fail loudly
         self.bank = bank
         self.role = role
+        # A child's age band: questions limited to other ages are neither asked nor counted.
+        self.age = age
         self.answers: dict[str, Answer] = dict(answers or {})
         # Skipped in this sitting: passed over until the review; unanswered in the store, so the
         # next sitting starts with them.
@@ -74,7 +77,7 @@ class InterviewFlow:
     # ------------------------------------------------------------ what applies
 
     def applicable(self) -> list[Question]:
-        return applicable_questions(self.bank, self.role, self.answers)
+        return applicable_questions(self.bank, self.role, self.answers, self.age)
 
     def is_answered(self, question: Question) -> bool:
         return question.id in self.answers
@@ -89,7 +92,8 @@ class InterviewFlow:
 
     def role_areas(self) -> list[Area]:
         """Areas with at least one question for this role (by role alone, so k of n is stable)."""
-        asked = {q.area for q in self.bank.questions_for_role(self.role)}
+        asked = {q.area for q in self.bank.questions_for_role(self.role)
+                 if q.asked_of_age(self.age)}
         return [a for a in self.bank.areas if a.id in asked]
 
     def area_position(self, area_id: str) -> AreaPosition:

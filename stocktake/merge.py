@@ -125,6 +125,12 @@ class MergeResult:
     # Benchmark workbooks met inside a folder (an earlier merge's or demo's output beside the
     # exports): passed over, not refused, since nobody sent them as returns.
     skipped: list[Rejected] = field(default_factory=list)
+    # With --expect: every expected authority, returned or not (of all banks and waves merged).
+    returns: list[Any] = field(default_factory=list)
+
+    @property
+    def not_returned(self) -> list[Any]:
+        return [r for r in self.returns if not r.returned]
 
     def to_json(self) -> dict[str, Any]:
         """{merged: [{file, partnership, respondents, answers}], rejected: [{file, reason}], out}.
@@ -141,6 +147,10 @@ class MergeResult:
             "rejected": [{"file": str(r.path), "reason": r.reason} for r in self.rejected],
             "out": paths[0] if len(paths) == 1 else (paths or None),
             "skipped": [{"file": str(r.path), "reason": r.reason} for r in self.skipped],
+            **({"returns": {"expected": len(self.returns),
+                            "returned": len(self.returns) - len(self.not_returned),
+                            "not_returned": [r.to_json() for r in self.not_returned]}}
+               if self.returns else {}),
         }
 
 
@@ -244,8 +254,14 @@ def check_returned_workbook(path: Path, shelf: BankShelf, *,
     header = canonical_rows("header", [about])[0]
     answers = canonical_answer_lists(_records(path, sheets["Answers"], ANSWER_FIELDS,
                                               "Answers"), bank)
-    responses = canonical_lists("responses", _records(path, sheets["_responses"],
-                                                      RESPONSE_FIELDS, "_responses"))
+    response_sheet = sheets["_responses"]
+    # Workbooks exported before responses carried an age band have no such column; their seal
+    # covers the fields before it.
+    with_age = bool(response_sheet) and "age_band" in [canonical_text(h).strip()
+                                                      for h in response_sheet[0]]
+    responses = canonical_lists("responses", _records(
+        path, response_sheet, RESPONSE_FIELDS if with_age else RESPONSE_FIELDS[:-1],
+        "_responses"))
     moderations = canonical_lists("moderations", _records(
         path, sheets.get("_moderations") or [list(MODERATION_FIELDS)], MODERATION_FIELDS,
         "_moderations"))
@@ -255,6 +271,8 @@ def check_returned_workbook(path: Path, shelf: BankShelf, *,
     if seal_of(header, responses, answers, moderations) != seal:
         raise WorkbookRejected(path, "seal broken: the answer data was edited after export "
                                      "(it no longer matches the seal in About)")
+    if not with_age:
+        responses = [row + [""] for row in responses]
     code, wave = header[HEADER_FIELDS.index("partnership")], header[HEADER_FIELDS.index("wave")]
     others = {row[0] for row in answers} | {row[0] for row in responses}
     others.discard(code)
@@ -265,9 +283,27 @@ def check_returned_workbook(path: Path, shelf: BankShelf, *,
     if orphans:
         raise WorkbookRejected(path, "answers of respondents missing from the _responses sheet "
                                      f"({', '.join(sorted(orphans))})")
+    named = [f"row {i}" for i, row in enumerate(responses, start=2)
+             if not is_reference(bank, row[RESPONSE_FIELDS.index("role")],
+                                 row[RESPONSE_FIELDS.index("respondent")])]
+    if named:
+        raise WorkbookRejected(path, "_responses " + ", ".join(named) + ": a name given for a "
+                                     "role that answers anonymously (children and young "
+                                     "people); their responses carry a reference such as "
+                                     "YP-0007, never a name")
     return CheckedExport(path, bank.id, wave, partnership_from_about(code, about),
                          header[HEADER_FIELDS.index("exported_at")], responses, answers,
                          moderations)
+
+
+def is_reference(bank: Bank, role: str, respondent: str) -> bool:
+    """False only for an anonymous role whose respondent is not a reference such as YP-0007."""
+    import re
+
+    if not bank.is_anonymous(role):
+        return True
+    prefix = bank.role(role).reference_prefix
+    return re.fullmatch(rf"{re.escape(prefix)}-\d{{4,}}", respondent) is not None
 
 
 def scored_workbook(checked: CheckedExport, shelf: BankShelf,
@@ -385,10 +421,12 @@ def _rebuild_responses(bank: Bank, code: str, wave: str, responses: list[list[st
                 value if qtype in ("yesno", "choice", "text") else _answer_value(qtype, value)
         by_respondent[respondent][qid] = Answer(qid, status, stored, evidence, answered_at)
     rebuilt = []
-    for _, respondent, role, mode, adviser, version, digest, started_at, updated_at in responses:
+    for (_, respondent, role, mode, adviser, version, digest, started_at, updated_at,
+         age_band) in responses:
         key = ResponseKey(code, bank.id, wave, respondent)
         rebuilt.append(Response(key, role, mode or "interview", adviser, version, digest,
-                                started_at, updated_at, by_respondent.pop(respondent, {})))
+                                started_at, updated_at, by_respondent.pop(respondent, {}),
+                                age_band=age_band))
     return tuple(sorted(rebuilt, key=lambda r: r.key.respondent))
 
 
@@ -595,10 +633,13 @@ def output_paths(out: Path, groups: Sequence[tuple[str, str]]) -> list[Path]:
 def merge_workbooks(paths: Sequence[Path], out: Path, *, workspace: "Workspace | None" = None,
                     redact: bool = False, progress: Callable[[Path], None] | None = None,
                     on_files: Callable[[int], None] | None = None,
-                    reader: str = "calamine", workers: int | None = None) -> MergeResult:
+                    reader: str = "calamine", workers: int | None = None,
+                    expect: Sequence[Any] | None = None) -> MergeResult:
     """Read, check and group the files, write the national workbook(s), optionally import.
 
     `on_files` hears how many files were found before reading starts (for a progress bar).
+    `expect` (ExpectedAuthority of `stocktake.round.returns`) adds a Returns sheet listing
+    each expected authority, returned or not.
     """
     from stocktake.workbooks.benchmark import write_national_workbook
 
@@ -621,15 +662,25 @@ def merge_workbooks(paths: Sequence[Path], out: Path, *, workspace: "Workspace |
         members = sorted(groups[(bank_id, wave)], key=lambda w: w.partnership.code)
         bank = members[0].bank
         benchmark = national_benchmark_of(bank, members)
+        returns = None
+        if expect is not None:
+            from stocktake.round.returns import return_rows
+
+            returns = return_rows(expect, members)
         write_national_workbook(path, benchmark, bank,
                                 {wb.partnership.code: wb.partnership for wb in members},
                                 sources=[(wb.partnership.code, wb.path.name, wb.exported_at,
                                           wb.respondents, wb.answers) for wb in members],
+                                returns=returns,
                                 answers=national_answer_rows(bank, members))
         result.outputs.append(NationalOutput(bank, wave, path, benchmark))
         result.merged.extend(members)
         if workspace is not None:
             import_into_workspace(workspace, members, redact=redact)
+    if expect is not None:
+        from stocktake.round.returns import return_rows
+
+        result.returns = return_rows(expect, result.merged)
     return result
 
 

@@ -64,6 +64,18 @@ def ask_question(question: Question, current: Answer | None = None, *,
     return _ask_select(question, current, can_skip, message)
 
 
+def ask_age_band(bands: list[tuple[str, str]]) -> str:
+    """A child's age band from (id, label) pairs, asked before any question; Ctrl-C to stop."""
+    import questionary
+    from questionary import Choice
+
+    choices = [Choice(label, value=band_id, shortcut_key=ANSWER_KEYS[i])
+               for i, (band_id, label) in enumerate(bands)]
+    return questionary.select("How old are you?", choices=choices, use_shortcuts=True,
+                              use_jk_keys=False,
+                              instruction="(arrow keys or the number, then Enter)").unsafe_ask()
+
+
 def ask_evidence(current: str = "") -> str:
     """An optional evidence note; Enter keeps what is there (nothing, the first time)."""
     import questionary

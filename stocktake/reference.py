@@ -1,7 +1,8 @@
 """The English local authorities with children's services responsibilities, shipped with the package.
 
 Source: ONS names and GSS codes (Open Government Licence v3.0) and mySociety's local authority
-lookup (MIT licence) for regions, dates and successors; see the README's credits.
+lookup (MIT licence) for regions, dates and successors; DfE LA numbers matched by name to DfE's
+own LA code list; see the README's credits.
 
     camden = authority("E09000007")   # Authority(code='E09000007', name='Camden', region='London', ...)
 """
@@ -29,6 +30,9 @@ class Authority:
     start_date: str
     end_date: str
     replaced_by: tuple[str, ...]
+    # DfE's three-digit LA number, the key of DfE's tables (LAIT) and the statistical neighbours
+    # list; empty for an ended authority that never had one of its own.
+    dfe_la_number: str = ""
 
     @property
     def current(self) -> bool:
@@ -46,7 +50,8 @@ def authorities() -> tuple[Authority, ...]:
     text = resources.files("stocktake").joinpath("data/authorities.csv").read_text(encoding="utf-8")
     rows = csv.DictReader(text.splitlines())
     return tuple(Authority(r["code"], r["name"], r["region_code"], r["region"], r["type"],
-                           r["start_date"], r["end_date"], tuple(r["replaced_by"].split()))
+                           r["start_date"], r["end_date"], tuple(r["replaced_by"].split()),
+                           r.get("dfe_la_number") or "")
                  for r in rows)
 
 
@@ -57,6 +62,19 @@ def _by_code() -> dict[str, Authority]:
 
 def authority(code: str) -> Authority | None:
     return _by_code().get(code.strip().upper())
+
+
+@cache
+def _by_dfe_number() -> dict[str, Authority]:
+    # Current authorities win over an ended one that shared the number.
+    found = {a.dfe_la_number: a for a in authorities() if a.dfe_la_number and not a.current}
+    found.update({a.dfe_la_number: a for a in authorities() if a.dfe_la_number and a.current})
+    return found
+
+
+def authority_by_dfe_number(number: str) -> Authority | None:
+    """The authority with DfE LA number `number` ("202" for Camden), or None."""
+    return _by_dfe_number().get(str(number).strip())
 
 
 def current_authorities() -> list[Authority]:

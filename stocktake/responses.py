@@ -76,6 +76,11 @@ class Response:
     # The collection tool's id of the submission (ODK instanceID, KoboToolbox _uuid) for mode
     # "submission": a second import of the same submission finds it and adds nothing.
     instance_id: str = ""
+    # Children and young people: the age band they gave (an AGE_BANDS id), and when the bank's
+    # safeguarding notice was shown, by the question whose answer called for it. Nothing
+    # the child said beyond the answer itself is kept.
+    age_band: str = ""
+    notices: dict[str, str] = field(default_factory=dict)
 
     def to_doc(self) -> dict:
         doc = {**self.key.as_dict(), "role": self.role, "mode": self.mode,
@@ -85,7 +90,18 @@ class Response:
                "answers": {qid: a.to_doc() for qid, a in self.answers.items()}}
         if self.instance_id:
             doc["instance_id"] = self.instance_id
+        if self.age_band:
+            doc["age_band"] = self.age_band
+        if self.notices:
+            doc["notices"] = dict(self.notices)
         return doc
+
+    @property
+    def age(self):
+        """The AgeBand given, or None (adults, or a band no longer known)."""
+        from stocktake.banks import AGE_BANDS
+
+        return next((b for b in AGE_BANDS if b.id == self.age_band), None)
 
     @classmethod
     def from_doc(cls, doc: dict) -> "Response":
@@ -94,7 +110,8 @@ class Response:
         return cls(key, doc["role"], doc.get("mode", "interview"), doc.get("adviser", "") or "",
                    doc.get("bank_version", ""), doc.get("bank_hash", ""),
                    doc.get("started_at", ""), doc.get("updated_at", ""), answers,
-                   doc.get("instance_id", "") or "")
+                   doc.get("instance_id", "") or "", doc.get("age_band", "") or "",
+                   dict(doc.get("notices") or {}))
 
 
 @dataclass(frozen=True)

@@ -280,7 +280,7 @@ def _respondent_scores(bank: Bank, by_area: dict[str, list[Question]],
         weighted, weights = [], []
         applicable = answered = 0
         for question in by_area[area.id]:
-            if not is_applicable(bank, question, role, answers):
+            if not is_applicable(bank, question, role, answers, response.age):
                 continue
             answer = answers.get(question.id)
             if answer is not None and answer.status == NOT_APPLICABLE:

@@ -24,8 +24,10 @@ from stocktake.banks import Bank, Question
 SEAL_METHOD = "sha256-canonical-answers-1"
 
 HEADER_FIELDS = ("bank", "bank_version", "bank_hash", "wave", "partnership", "exported_at")
+# `age_band` (children and young people) came last, later: a workbook without that column is
+# read, and its seal checked, on the fields before it.
 RESPONSE_FIELDS = ("partnership", "respondent", "role", "mode", "adviser", "bank_version",
-                   "bank_hash", "started_at", "updated_at")
+                   "bank_hash", "started_at", "updated_at", "age_band")
 ANSWER_FIELDS = ("partnership", "respondent", "question", "status", "value", "evidence",
                  "answered_at")
 MODERATION_FIELDS = ("partnership", "area", "score", "reason", "adviser", "moderated_at")

@@ -21,16 +21,22 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
 from stocktake.atomic import atomic_write_bytes, ensure_private_dir
 from stocktake.errors import StocktakeError
 from stocktake.locking import workspace_lock
 from stocktake.partnerships import Partnership
 from stocktake.responses import MODES, Answer, Moderation, Response, ResponseKey, now_iso
+
+if TYPE_CHECKING:
+    from stocktake.round.plan import RoundPlan
+    from stocktake.reports.action_plan import PlanItem
+    from stocktake.round.roster import RosterEntry
 
 FORMAT_VERSION = 1
 INDEX_FILE = "workspace.json"
@@ -218,21 +224,51 @@ class Workspace:
         return found
 
     def start_response(self, key: ResponseKey, *, role: str, mode: str = "interview",
-                       adviser: str = "", bank_version: str = "", bank_hash: str = "") -> Response:
+                       adviser: str = "", bank_version: str = "", bank_hash: str = "",
+                       age_band: str = "") -> Response:
         """The response for this key, created if new; its role cannot change once given."""
         return self.save_answers(key, [], role=role, mode=mode, adviser=adviser,
-                                 bank_version=bank_version, bank_hash=bank_hash)
+                                 bank_version=bank_version, bank_hash=bank_hash,
+                                 age_band=age_band)
+
+    def start_anonymous_response(self, partnership: str, bank: str, wave: str, prefix: str, *,
+                                 role: str, mode: str = "interview", adviser: str = "",
+                                 bank_version: str = "", bank_hash: str = "",
+                                 age_band: str = "") -> Response:
+        """A new response under the next free reference such as `YP-0007`, for a respondent
+        who gives no name (children and young people).
+
+        The reference is chosen and the response stored in one locked write, so two interviews
+        started at once never share a reference.
+        """
+        if mode not in MODES:
+            raise StocktakeError(f"unknown mode '{mode}'", hint=f"use one of {', '.join(MODES)}")
+        pattern = re.compile(rf"^{re.escape(prefix)}-(\d+)$")
+        stamp = now_iso()
+        with self._transaction(self.shard_path(partnership)) as db:
+            table = db.table("responses")
+            taken = [int(m.group(1)) for d in table.all()
+                     if d.get("bank") == bank and d.get("wave") == wave
+                     and (m := pattern.match(str(d.get("respondent", ""))))]
+            key = ResponseKey(partnership, bank, wave, f"{prefix}-{max(taken, default=0) + 1:04d}")
+            response = Response(key, role, mode, adviser, bank_version, bank_hash, stamp, stamp,
+                                age_band=age_band)
+            table.insert(response.to_doc())
+        return response
 
     def save_answer(self, key: ResponseKey, answer: Answer, **meta: Any) -> Response:
         return self.save_answers(key, [answer], **meta)
 
     def save_answers(self, key: ResponseKey, answers: list[Answer], *, role: str,
                      mode: str = "interview", adviser: str = "", bank_version: str = "",
-                     bank_hash: str = "", instance_id: str = "") -> Response:
+                     bank_hash: str = "", instance_id: str = "", age_band: str = "",
+                     notices: dict[str, str] | None = None) -> Response:
         """Add or change answers of one response in a single atomic write.
 
         A changed answer's earlier value goes to the append-only history first. `instance_id`
-        (a collected submission's id) is recorded when the response is created.
+        (a collected submission's id) is recorded when the response is created. `age_band`
+        (children and young people) is set once; `notices` (question id: when the safeguarding
+        notice was shown) are added to those already recorded, never replaced.
         """
         if mode not in MODES:
             raise StocktakeError(f"unknown mode '{mode}'", hint=f"use one of {', '.join(MODES)}")
@@ -264,12 +300,16 @@ class Workspace:
                 stored[answer.question] = answer.to_doc()
             if adviser and not doc.get("adviser"):
                 doc["adviser"] = adviser
+            if age_band and not doc.get("age_band"):
+                doc["age_band"] = age_band
+            if notices:
+                doc["notices"] = {**notices, **(doc.get("notices") or {})}
             doc["answers"] = stored
             if answers or doc_id is None:
                 doc["updated_at"] = stamp
             if doc_id is None:
                 table.insert(doc)
-            elif answers or doc.get("adviser") != adviser_before:
+            elif answers or age_band or notices or doc.get("adviser") != adviser_before:
                 table.update(doc, doc_ids=[doc_id])
             if history:
                 db.table("history").insert_multiple(history)
@@ -321,6 +361,111 @@ class Workspace:
         db = self._read(self.shard_path(partnership))
         return [Moderation.from_doc(d) for d in db.table("moderations").all()
                 if (bank is None or d["bank"] == bank) and (wave is None or d["wave"] == wave)]
+
+    # ------------------------------------------------------------ the action plan
+
+    def add_plan_item(self, item: "PlanItem") -> "PlanItem":
+        """Store a plan item; its id is its number in the partnership's file."""
+        item = replace(item, created_at=item.created_at or now_iso())
+        with self._transaction(self.shard_path(item.partnership)) as db:
+            doc_id = db.table("plans").insert(item.to_doc())
+        return replace(item, id=doc_id)
+
+    def plan_items(self, partnership: str, bank: str | None = None,
+                   wave: str | None = None) -> list["PlanItem"]:
+        """Every plan item of a partnership (removed ones too: callers filter), by id."""
+        from stocktake.reports.action_plan import PlanItem
+
+        db = self._read(self.shard_path(partnership))
+        return [PlanItem.from_doc(d, d.doc_id) for d in db.table("plans").all()
+                if (bank is None or d["bank"] == bank) and (wave is None or d["wave"] == wave)]
+
+    def set_plan_status(self, partnership: str, item_id: int, status: str) -> "PlanItem":
+        """Mark a plan item done or removed (kept, so the plan's history stays)."""
+        from stocktake.reports.action_plan import DONE, PlanItem
+
+        with self._transaction(self.shard_path(partnership)) as db:
+            table = db.table("plans")
+            doc = table.get(doc_id=item_id)
+            if doc is None:
+                raise StocktakeError(f"{partnership} has no plan item {item_id}",
+                                     hint=f"see the plan with `stocktake plan list {partnership}`")
+            changes = {"status": status,
+                       "done_at": now_iso() if status == DONE else doc.get("done_at", "")}
+            table.update(changes, doc_ids=[item_id])
+            return PlanItem.from_doc({**doc, **changes}, item_id)
+
+    # ------------------------------------------------------------ the round (roster, plans)
+
+    def add_roster(self, entries: Iterable["RosterEntry"]) -> int:
+        """Store roster entries, one write per partnership (the roster is personal data and
+        lives with that partnership's responses, so `remove` and `privacy-check` cover it)."""
+        by_code: dict[str, list] = {}
+        for entry in entries:
+            by_code.setdefault(entry.partnership, []).append(entry)
+        stamp = now_iso()
+        for code, group in by_code.items():
+            with self._transaction(self.shard_path(code)) as db:
+                db.table("roster").insert_multiple({**e.to_doc(), "added_at": stamp}
+                                                   for e in group)
+        return sum(len(g) for g in by_code.values())
+
+    def roster(self, partnership: str | None = None, bank: str | None = None,
+               wave: str | None = None) -> list["RosterEntry"]:
+        """Roster entries, optionally of one partnership, bank and wave, in the order added."""
+        from stocktake.round.roster import RosterEntry
+
+        paths = [self.shard_path(partnership)] if partnership else \
+            sorted((self.root / SHARD_DIR).glob("*.json"))
+        found = []
+        for path in paths:
+            data = read_store_file(path) or {}
+            for _, doc in sorted(data.get("roster", {}).items(), key=lambda kv: int(kv[0])):
+                if (bank is None or doc.get("bank") == bank) and \
+                        (wave is None or doc.get("wave") == wave):
+                    found.append(RosterEntry.from_doc(doc))
+        return found
+
+    def remove_roster_entry(self, partnership: str, respondent: str, bank: str,
+                            wave: str) -> int:
+        """Take a person off a round's roster; returns how many entries went (0 or 1)."""
+        from stocktake.round.roster import name_key
+
+        with self._transaction(self.shard_path(partnership)) as db:
+            table = db.table("roster")
+            gone = [d.doc_id for d in table.all() if d.get("bank") == bank
+                    and d.get("wave") == wave
+                    and name_key(d.get("respondent", "")) == name_key(respondent)]
+            if gone:
+                table.remove(doc_ids=gone)
+        return len(gone)
+
+    def save_round(self, plan: "RoundPlan") -> "RoundPlan":
+        """Record a round's plan; a plan for the same bank and wave replaces the earlier one."""
+        if not plan.planned_at:
+            plan = replace(plan, planned_at=now_iso())
+        with self._transaction(self.index_path) as db:
+            table = db.table("rounds")
+            old = [d.doc_id for d in table.all()
+                   if d.get("bank") == plan.bank and d.get("wave") == plan.wave]
+            if old:
+                table.remove(doc_ids=old)
+            table.insert(plan.to_doc())
+        return plan
+
+    def rounds(self) -> list["RoundPlan"]:
+        """Every planned round, oldest plan first."""
+        from stocktake.round.plan import RoundPlan
+
+        db = self._read(self.index_path)
+        return sorted((RoundPlan.from_doc(d) for d in db.table("rounds").all()),
+                      key=lambda p: p.planned_at)
+
+    def round_plan(self, bank: str, wave: str) -> "RoundPlan | None":
+        for plan in self.rounds():
+            if plan.bank == bank and plan.wave == wave:
+                return plan
+        return None
 
 
 def _matches(doc: dict, key: ResponseKey) -> bool:

@@ -40,10 +40,14 @@ def test_joint_area_review_uses_the_four_grades_for_the_ecm_outcomes():
     bank = find_bank("joint-area-review")
     assert [a.id for a in bank.areas][:5] == ["be-healthy", "stay-safe", "enjoy-and-achieve",
                                               "positive-contribution", "economic-wellbeing"]
+    # Partners grade; children and young people answer first-person questions, never grades.
     for q in bank.questions:
-        if q.type == "scale":
+        if q.type == "scale" and "young-people" not in q.roles:
             assert [lvl.split(":")[0] for lvl in q.levels] == ["Inadequate", "Adequate", "Good",
                                                                "Outstanding"]
+        elif q.type == "scale":
+            assert q.roles == ("young-people",)
+            assert not any(lvl.startswith(("Inadequate", "Good")) for lvl in q.levels)
 
 
 def test_hash_is_stable_and_changes_with_content(tmp_path):

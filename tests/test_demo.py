@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import json
 import random
 import statistics
@@ -22,7 +24,7 @@ from stocktake.responses import (ANSWERED, DONT_KNOW, NOT_APPLICABLE, Answer, Re
                                  current_wave)
 
 WAVE = "2026-27"
-SHIPPED = ("idea-stocktake", "joint-area-review", "tomorrows-children")
+SHIPPED = ("idea-stocktake", "joint-area-review", "tomorrows-children", "partnership-2026")
 
 
 def simulate(bank, seed: int = 1, partnerships: int = 20, respondents: int = 4) -> Demo:
@@ -121,6 +123,11 @@ def test_respondents_have_role_appropriate_job_titles_unique_in_their_partnershi
         names = [r.key.respondent for r in simulated.responses]
         assert len(set(names)) == len(names)
         for response in simulated.responses:
+            if response.role == "young-people":
+                # Children and young people answer anonymously: a reference and an age band.
+                assert re.fullmatch(r"YP-\d{4}", response.key.respondent)
+                assert response.age_band in {"under-11", "11-15", "16-18", "19-25"}
+                continue
             label = ROLE_LABELS.get(response.role, response.role)
             title, _, bracket = response.key.respondent.rpartition(" (")
             assert bracket == f"{label})"

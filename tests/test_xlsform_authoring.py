@@ -12,7 +12,7 @@ from stocktake.errors import StocktakeError
 from stocktake.xlsform.authoring import bank_data_from_xlsform, bank_toml
 from stocktake.xlsform.export import write_xlsform, xlsform_sheets
 
-SHIPPED = ("idea-stocktake", "joint-area-review", "tomorrows-children")
+SHIPPED = ("idea-stocktake", "joint-area-review", "tomorrows-children", "partnership-2026")
 
 
 def _workbook(path, survey, choices, settings=None):

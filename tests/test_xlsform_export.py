@@ -19,7 +19,7 @@ from stocktake.xlsform.export import (form_identity, form_version, write_xlsform
 from stocktake.xlsform.relevance import (UnsupportedRelevant, condition_expression,
                                          parse_relevant, relevant_expression)
 
-SHIPPED = ("idea-stocktake", "joint-area-review", "tomorrows-children")
+SHIPPED = ("idea-stocktake", "joint-area-review", "tomorrows-children", "partnership-2026")
 XF = "{http://www.w3.org/2002/xforms}"
 PLACES = [("E09000007", "Camden"), ("E10000030", "Surrey")]
 

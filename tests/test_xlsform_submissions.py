@@ -334,3 +334,29 @@ def test_answers_are_dated_when_the_tool_received_them(tmp_path, workspace, mini
     _import(workspace, mini_bank, kobo)
     answers = workspace.responses("E08000025")[0].answers.values()
     assert {a.answered_at for a in answers} == {"2026-05-01T10:00:00+00:00"}
+
+
+def test_a_name_given_for_a_role_the_bank_marks_anonymous_is_refused_by_row(tmp_path, workspace):
+    """Children and young people answer without a name, in a collected form as anywhere."""
+    from pathlib import Path
+
+    from stocktake.banks import load_bank
+
+    bank = load_bank(Path(__file__).resolve().parent / "data" / "children.toml")
+    sheets = xlsform_sheets(bank, [("E09000007", "Camden")], anonymous_roles=())
+    # The bank's own flag keeps the name question away from the anonymous role.
+    [name_row] = [row for row in sheets.survey if "respondent" in row]
+    assert "not(" in " ".join(map(str, name_row)) and "young-people" in " ".join(map(str, name_row))
+    xform = convert_xlsform(xlsform_bytes(sheets)).xform
+    child = {"instance": "7a000000-0000-4000-8000-000000000001",
+             "stocktake_form": form_identity(bank), "partnership": "E09000007",
+             "role": "young-people", "respondent": "Jo Smith",
+             "safety.someone-to-tell": "yes"}
+    path = central_csv(tmp_path / "children.csv", xform, sheets, [child],
+                       version=form_version(bank))
+    with pytest.raises(StocktakeError) as caught:
+        _import(workspace, bank, path)
+    assert caught.value.details == [
+        f"{path}: line 2, column respondent: a name for role 'young-people', which answers "
+        "anonymously; leave it empty"]
+    assert workspace.responses() == []

@@ -145,7 +145,7 @@ def _try_next(bank_id: str, wave: str, code: str | None,
         extra += ["--wave", wave]
     code = code or "CODE"
     commands = [[*prefix, "scores", code, *extra], [*prefix, "benchmark", *extra],
-                [*prefix, "export", code, *extra]]
+                [*prefix, "export", code, *extra], [*prefix, "report", code, *extra]]
     if earlier is not None:
         bank = ["--bank", bank_id] if bank_id != DEFAULT_BANK else []
         commands.append([*prefix, "trend", code, *bank, "--from", earlier, "--to", wave])

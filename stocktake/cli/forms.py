@@ -29,24 +29,42 @@ app.add_typer(forms_app, name="forms")
 
 @forms_app.command("create")
 def create(
-    code: str = typer.Argument(..., metavar="CODE", help="Partnership code, e.g. E09000007."),
-    bank_ref: str = typer.Option(..., "--bank", "-b", metavar="BANK",
-                                 help="Bank id, or path to a .toml file."),
-    role: str = typer.Option(..., "--role", "-r", metavar="ROLE",
-                             help="The role answering, e.g. council, health, schools."),
+    code: Optional[str] = typer.Argument(None, metavar="CODE",
+                                         help="Partnership code, e.g. E09000007."),
+    bank_ref: Optional[str] = typer.Option(None, "--bank", "-b", metavar="BANK",
+                                           help="Bank id, or path to a .toml file (with --all: "
+                                                "default the latest planned round's)."),
+    role: Optional[str] = typer.Option(None, "--role", "-r", metavar="ROLE",
+                                       help="The role answering, e.g. council, health, schools."),
+    all_forms: bool = typer.Option(False, "--all",
+                                   help="One form per expected respondent of the planned round "
+                                        "(or per partnership and role), into the folder --out, "
+                                        "with manifest.csv for a mail merge."),
     respondent: Optional[str] = typer.Option(None, "--respondent", metavar="NAME",
                                              help="Fill in the respondent's name in advance."),
     wave: Optional[str] = typer.Option(None, "--wave", metavar="WAVE",
                                        help="Wave, e.g. 2026-27. Default: the current "
                                             "financial year."),
-    out: Path = typer.Option(..., "--out", "-o", metavar="PATH.xlsx",
-                             help="Where to write the form."),
+    out: Path = typer.Option(..., "--out", "-o", metavar="PATH.xlsx|DIR",
+                             help="Where to write the form (with --all, a folder)."),
 ) -> None:
     """Write a response form: one row per question asked of ROLE, an answer dropdown and an
-    evidence cell each; everything else locked.
+    evidence cell each; everything else locked. With --all, the forms of a whole round.
 
     Example: stocktake forms create E09000007 -b idea-stocktake -r health -o camden-health.xlsx
+
+    Example: stocktake forms create --all --out forms/
     """
+    if all_forms:
+        if code is not None or role is not None or respondent is not None:
+            raise UsageError("--all writes the forms of the planned round; give no CODE, "
+                             "--role or --respondent with it")
+        _create_all(bank_ref, wave, out)
+        return
+    if code is None or bank_ref is None or role is None:
+        raise UsageError("give CODE, --bank and --role (or --all for a whole round)",
+                         hint="e.g. stocktake forms create E09000007 -b idea-stocktake -r health "
+                              "-o camden-health.xlsx")
     from stocktake.cli.interview import check_wave
     from stocktake.partnerships import normalise_code, partnership_for
     from stocktake.workbooks.forms import create_form
@@ -59,11 +77,53 @@ def create(
     code = normalise_code(code)
     ws = open_workspace()
     partnership = ws.find_partnership(code) or partnership_for(code)
-    path = create_form(out, bank, partnership, role, wave, (respondent or "").strip())
+    bank.role(role)
+    respondent = (respondent or "").strip()
+    if bank.is_anonymous(role):
+        if respondent:
+            raise UsageError(f"role {role} answers anonymously: its forms have no name cell, so "
+                             "--respondent is refused", hint="leave out --respondent; the form "
+                                                             "gets a reference instead")
+        if ws.find_partnership(partnership.code) is None:
+            ws.add_partnerships([partnership])
+        # Reserved now, so that importing the same form twice updates one response.
+        respondent = ws.start_anonymous_response(
+            partnership.code, bank.id, wave, bank.role(role).reference_prefix, role=role,
+            mode="form", bank_version=bank.version, bank_hash=bank.hash).key.respondent
+    path = create_form(out, bank, partnership, role, wave, respondent)
     asked = len(bank.questions_for_role(role))
     console.print(f"Wrote {escape(str(path))}: {asked} questions of {bank.id} {bank.version} for "
                   f"{escape(partnership.name)} ({partnership.code}), role {role}, wave {wave}.")
     console.print(f"When it comes back: [bold]stocktake forms import {escape(str(path))}[/]")
+
+
+def _create_all(bank_ref: Optional[str], wave: Optional[str], out: Path) -> None:
+    import sys
+
+    from stocktake.cli.interview import check_wave
+    from stocktake.round.fieldwork import round_for, write_round_forms
+
+    if out.suffix.lower() == ".xlsx":
+        raise UsageError(f"{out}: with --all, --out is a folder", hint="e.g. --out forms/")
+    ws = open_workspace()
+    bank_ref, wave = round_for(ws, bank_ref, wave)
+    if bank_ref is None:
+        raise UsageError("which round? No round is planned",
+                         hint="plan one with `stocktake round plan`, or give --bank")
+    bank = resolve_bank(bank_ref)
+    wave = check_wave(wave)
+    quiet = not sys.stderr.isatty()
+
+    def progress(done: int, total: int) -> None:
+        # Without a terminal (a scheduled job, a log), a line now and then shows it is alive.
+        if done == total or (done % 50 == 0 and quiet) or (not quiet and done % 10 == 0):
+            err_console.print(f"  {done} of {total} forms written")
+
+    rows = write_round_forms(ws, bank, wave, out, progress=progress)
+    console.print(f"Wrote {len(rows)} form(s) of {bank.id} {wave} and "
+                  f"{escape(str(out / 'manifest.csv'))} (for a mail merge).")
+    console.print(f"When they come back: [bold]stocktake forms import {escape(str(out))}[/]; "
+                  "who is missing: [bold]stocktake status[/]")
 
 
 @forms_app.command("import")
@@ -78,6 +138,7 @@ def import_forms(
     Example: stocktake forms import returns/camden-council.xlsx returns/camden-health.xlsx
     """
     from stocktake.merge import BankShelf, collect_files
+    from stocktake.responses import now_iso
     from stocktake.workbooks.forms import read_form
 
     files, missing = collect_files(paths)
@@ -89,8 +150,17 @@ def import_forms(
     for path in files:
         try:
             form = read_form(path, shelf)
+            marked = {a.question: now_iso() for a in form.answers
+                      if a.status == "answered"
+                      and form.bank.question(a.question).calls_for_notice(a.value)}
             ws.save_answers(form.key, list(form.answers), role=form.role, mode="form",
-                            bank_version=form.bank.version, bank_hash=form.bank.hash)
+                            bank_version=form.bank.version, bank_hash=form.bank.hash,
+                            age_band=form.age_band, notices=marked)
+            if marked and not as_json:
+                # The form carried the notice; the adviser importing it sees it too.
+                err_console.print(f"[bold red]Safeguarding notice[/] ({escape(path.name)}, "
+                                  f"{form.respondent}: {', '.join(sorted(marked))}): "
+                                  f"{escape(form.bank.safeguarding_notice)}")
             if ws.find_partnership(form.partnership.code) is None:
                 ws.add_partnerships([form.partnership])
         except StocktakeError as exc:
@@ -101,7 +171,8 @@ def import_forms(
             continue
         stored.append({"file": str(path), "partnership": form.partnership.code,
                        "bank": form.bank.id, "wave": form.wave, "respondent": form.respondent,
-                       "role": form.role, "answers": len(form.answers)})
+                       "role": form.role, "answers": len(form.answers),
+                       **({"safeguarding_notice": sorted(marked)} if marked else {})})
     if as_json:
         print_json({"stored": stored, "refused": refused})
     else:

@@ -96,8 +96,17 @@ def interview(
                                help="Partnership: GSS code, e.g. E09000007 for Camden."),
     bank_ref: str = typer.Option(..., "--bank", metavar="BANK",
                                  help="Bank id (see `stocktake banks list`) or .toml path."),
-    respondent: str = typer.Option(..., "--respondent", metavar="NAME",
-                                   help="Who is answering; one response per name and wave."),
+    respondent: Optional[str] = typer.Option(
+        None, "--respondent", metavar="NAME",
+        help="Who is answering; one response per name and wave. Not for anonymous roles "
+             "(children and young people), who get a reference instead."),
+    reference: Optional[str] = typer.Option(
+        None, "--reference", metavar="REF",
+        help="Carry on an anonymous respondent's interview by its reference, e.g. YP-0007."),
+    age_band_id: Optional[str] = typer.Option(
+        None, "--age-band", metavar="BAND",
+        help="Anonymous roles: the age band (under-11, 11-15, 16-18, 19-25); asked first "
+             "when not given."),
     role: str = typer.Option(..., "--role", metavar="ROLE",
                              help="The respondent's role, one of the bank's roles."),
     wave: Optional[str] = typer.Option(None, "--wave", metavar="WAVE",
@@ -118,6 +127,9 @@ def interview(
 
     Keys: arrows or the key shown, then Enter. Back, Skip, Jump and Save sit below the answers.
 
+    Children and young people (an anonymous role) give no name: leave out --respondent and a
+    reference such as YP-0007 is given; their age band is asked first.
+
     Example: stocktake interview E09000007 --bank idea-stocktake --respondent "Jo Bloggs" --role council
     """
     from stocktake.responses import ResponseKey
@@ -129,7 +141,10 @@ def interview(
                  "(CSV with header question,value,evidence)")
     bank = resolve_bank(bank_ref)
     bank.role(role)
-    respondent = _non_empty(respondent, "--respondent")
+    anonymous = bank.is_anonymous(role)
+    band = _check_anonymous_options(bank, role, respondent, reference, age_band_id)
+    if not anonymous:
+        respondent = _non_empty(respondent, "--respondent")
     wave = check_wave(wave)
     mode = "self-assessment" if self_assessment else "interview"
     adviser = adviser.strip()
@@ -137,14 +152,26 @@ def interview(
     if answers_file is not None:
         from stocktake.answers_file import read_answers_file
 
+        if anonymous and reference is None and band is None:
+            raise UsageError("--answers for an anonymous role needs --age-band",
+                             hint="give the child's age band: under-11, 11-15, 16-18 or 19-25")
         # Checked whole before anything, the partnership included, is stored.
-        checked = read_answers_file(bank, role, answers_file)
+        checked = read_answers_file(bank, role, answers_file, age=band)
     ws = open_workspace()
     partnership = ensure_partnership(ws, code)
     _warn_district(partnership.code, role)
-    key = ResponseKey(partnership.code, bank.id, wave, respondent)
     meta = {"role": role, "mode": mode, "adviser": adviser, "bank_version": bank.version,
             "bank_hash": bank.hash}
+    if anonymous:
+        key, band = _anonymous_key(ws, bank, partnership.code, wave, role, reference, band,
+                                   meta, checked)
+        respondent = key.respondent
+        if checked is not None:
+            from stocktake.answers_file import check_answer_ages
+
+            check_answer_ages(bank, checked, band, str(answers_file))
+    else:
+        key = ResponseKey(partnership.code, bank.id, wave, respondent)
     who = f"{escape(respondent)} ({role}), {partnership.code} {escape(partnership.name)}, " \
           f"{bank.id} {wave}"
     if checked is not None:
@@ -152,23 +179,91 @@ def interview(
         console.print(f"Stored {len(checked)} answers for {who}.")
         for answer in checked:
             _warn_personal_data(answer)
+        notices = dict(ws.response(key).notices)
+        for answer in checked:
+            question = bank.question(answer.question)
+            if answer.status == "answered" and question.calls_for_notice(answer.value):
+                _safeguarding_notice(ws, key, meta, bank, question, notices)
         return
     resume = resume_command(code=partnership.code, bank_ref=bank_ref, respondent=respondent,
                             role=role, wave=wave, adviser=adviser,
-                            self_assessment=self_assessment, no_evidence=no_evidence)
+                            self_assessment=self_assessment, no_evidence=no_evidence,
+                            anonymous=anonymous)
     console.print(f"[bold]{escape(bank.title)}[/]: {who}", soft_wrap=False)
-    run_interview(ws, bank, key, meta, ask_for_evidence=not no_evidence, resume=resume)
+    if anonymous:
+        console.print(f"Reference {respondent}: no name is stored. Evidence notes are not asked "
+                      "for.")
+    # Children are not asked for evidence notes: a note is where a name or a detail would go.
+    run_interview(ws, bank, key, meta, ask_for_evidence=not no_evidence and not anonymous,
+                  resume=resume)
+
+
+def _check_anonymous_options(bank: Bank, role: str, respondent: str | None,
+                             reference: str | None, band_id: str | None):
+    """The age band given (or None); refuses a name for an anonymous role, and the anonymous
+    options for any other role, each with the reason."""
+    from stocktake.banks import age_band
+
+    title = bank.role(role).title
+    if not bank.is_anonymous(role):
+        for given, option in ((reference, "--reference"), (band_id, "--age-band")):
+            if given is not None:
+                raise UsageError(f"{option} is only for anonymous roles, and {role} ({title}) "
+                                 "answers by name", hint="give --respondent NAME instead")
+        return None
+    if respondent is not None:
+        raise UsageError(
+            f"role {role} ({title}) answers anonymously: no name is taken, so --respondent "
+            "is refused and nothing was stored",
+            hint="leave out --respondent: a reference such as "
+                 f"{bank.role(role).reference_prefix}-0001 is given; to carry on an earlier "
+                 "interview give --reference")
+    if reference is not None and band_id is not None:
+        raise UsageError("--age-band is given once, when the interview starts",
+                         hint="leave out --age-band when carrying on with --reference")
+    return age_band(band_id.strip()) if band_id is not None else None
+
+
+def _anonymous_key(ws: Workspace, bank: Bank, code: str, wave: str, role: str,
+                   reference: str | None, band, meta: dict, checked) -> tuple:
+    """The key and age band of an anonymous respondent: an earlier one by reference, or a new
+    reference, reserved in the store, after the age band is asked (first of all questions)."""
+    from stocktake.banks import AGE_BANDS
+    from stocktake.responses import ResponseKey
+
+    prefix = bank.role(role).reference_prefix
+    if reference is not None:
+        reference = reference.strip().upper()
+        if not re.fullmatch(rf"{re.escape(prefix)}-\d{{4,}}", reference):
+            raise UsageError(f"--reference '{reference}' is not a reference of role {role}",
+                             hint=f"references look like {prefix}-0007")
+        key = ResponseKey(code, bank.id, wave, reference)
+        found = ws.response(key)
+        if found is None or found.role != role:
+            raise StocktakeError(f"no {role} response {reference} for {code}, {bank.id} {wave}",
+                                 hint="check the reference the interview gave at its start")
+        return key, found.age
+    if band is None:
+        if checked is not None:
+            raise UsageError("--age-band is needed")
+        try:
+            band_id = _prompts().ask_age_band([(b.id, b.label) for b in AGE_BANDS])
+        except EOFError:
+            raise KeyboardInterrupt  # input closed before an age band: nothing is stored
+        band = next(b for b in AGE_BANDS if b.id == band_id)
+    response = ws.start_anonymous_response(code, bank.id, wave, prefix, age_band=band.id, **meta)
+    return response.key, band
 
 
 def resume_command(*, code: str, bank_ref: str, respondent: str, role: str, wave: str,
                    adviser: str = "", self_assessment: bool = False,
-                   no_evidence: bool = False) -> str:
+                   no_evidence: bool = False, anonymous: bool = False) -> str:
     """The exact command that resumes this interview, quoted for a POSIX shell."""
     parts = ["stocktake"]
     if state.workspace is not None:
         parts += ["-w", str(state.workspace)]
-    parts += ["interview", code, "--bank", bank_ref, "--respondent", respondent, "--role", role,
-              "--wave", wave]
+    who = ["--reference", respondent] if anonymous else ["--respondent", respondent]
+    parts += ["interview", code, "--bank", bank_ref, *who, "--role", role, "--wave", wave]
     if adviser:
         parts += ["--adviser", adviser]
     if self_assessment:
@@ -193,9 +288,11 @@ def run_interview(ws: Workspace, bank: Bank, key: ResponseKey, meta: dict[str, s
                   ask_for_evidence: bool = True, resume: str = "") -> bool:
     """Ask until the review's Finish or Save and quit; True if finished. Ctrl-C exits 130."""
     from stocktake.interview import BACK, JUMP, QUIT, SKIP, InterviewFlow
+    from stocktake.responses import ANSWERED
 
     response = ws.start_response(key, **meta)
-    flow = InterviewFlow(bank, meta["role"], response.answers)
+    flow = InterviewFlow(bank, meta["role"], response.answers, response.age)
+    notices = dict(response.notices)
     progress = flow.progress()
     if progress.answered:
         console.print(f"{progress.answered} of {progress.total} already answered; starting at "
@@ -217,6 +314,8 @@ def run_interview(ws: Workspace, bank: Bank, key: ResponseKey, meta: dict[str, s
             reply = _prompts().ask_question(question, flow.answers.get(question.id))
             if reply.is_answer:
                 _answer(ws, key, meta, flow, question, reply, ask_for_evidence)
+                if reply.status == ANSWERED and question.calls_for_notice(reply.value):
+                    _safeguarding_notice(ws, key, meta, bank, question, notices)
                 question = None if reviewing else flow.next_after(question)
             elif reply.action == BACK:
                 previous = flow.previous(question)
@@ -252,6 +351,26 @@ def run_interview(ws: Workspace, bank: Bank, key: ResponseKey, meta: dict[str, s
     else:
         console.print("Every question that applies is answered.")
     return True
+
+
+def _safeguarding_notice(ws: Workspace, key: ResponseKey, meta: dict[str, str], bank: Bank,
+                         question: Question, notices: dict[str, str]) -> None:
+    """Show the bank's notice the first time a marked answer is given in this response, and
+    record when it was shown, by question; a later marked answer gets a one-line reminder.
+    Only the question id and the time are kept: nothing beyond the answer itself."""
+    from stocktake.responses import now_iso
+
+    if question.id in notices:
+        return
+    if notices:
+        console.print(f"[bold red]Safeguarding:[/] this answer also calls for the notice shown "
+                      f"earlier ({escape(', '.join(sorted(notices)))}). Follow it.")
+    else:
+        console.print(Panel(escape(bank.safeguarding_notice), title="Safeguarding notice",
+                            title_align="left", border_style="bold red"), soft_wrap=False)
+    shown = {question.id: now_iso()}
+    ws.save_answers(key, [], notices=shown, **meta)
+    notices.update(shown)
 
 
 def _prompts():
@@ -492,6 +611,8 @@ def moderate(
     wave = check_wave(wave)
     ws = open_workspace()
     partnership = ensure_partnership(ws, code)
+    from stocktake.cli.evidence import show_area_evidence  # the figures before the judgement
+    show_area_evidence(partnership.code, bank, found, wave)
     earlier = [m for m in ws.moderations(partnership.code, bank.id, wave) if m.area == found.id]
     stored = ws.add_moderation(Moderation(partnership.code, bank.id, wave, found.id, score,
                                           reason, adviser))

@@ -30,6 +30,13 @@ def merge_command(
     redact: bool = typer.Option(False, "--redact",
                                 help="Replace likely personal data in evidence and text answers "
                                      "before storing them."),
+    expect: str = typer.Option(None, "--expect", metavar="all|FILE",
+                               help="Who should have returned: `all` (the 153 current "
+                                    "authorities) or a CSV of codes. Adds a Returns sheet and "
+                                    "names those missing."),
+    report: Path = typer.Option(None, "--report", metavar="PATH.html",
+                                help="Also write the national findings report of what was "
+                                     "merged (needs the `reports` extra)."),
 ) -> None:
     """Check returned workbooks (About sheet, seal, bank edition), keep the newest export of
     each partnership, and write the national benchmark computed from the merged answers.
@@ -42,9 +49,22 @@ def merge_command(
     if out.suffix.lower() != ".xlsx":
         raise UsageError(f"{out}: the national workbook is an .xlsx file",
                          hint="give --out a name ending .xlsx")
+    if report is not None:
+        if report.suffix.lower() != ".html":
+            raise UsageError(f"{report}: the report is an .html file",
+                             hint="give --report a name ending .html")
+        from stocktake.reports.loading import require_report_libraries
+
+        require_report_libraries()
+    expected = None
+    if expect is not None:
+        from stocktake.round.returns import expected_authorities
+
+        expected = expected_authorities(expect)
     workspace = open_workspace() if into_workspace else None
     if as_json:
-        result = merge_workbooks(paths, out, workspace=workspace, redact=redact)
+        result = merge_workbooks(paths, out, workspace=workspace, redact=redact,
+                                 expect=expected)
     else:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, \
             TimeRemainingColumn
@@ -53,9 +73,11 @@ def merge_command(
                       TimeRemainingColumn(), console=err_console, transient=True) as progress:
             task = progress.add_task("read", total=None)
             result = merge_workbooks(
-                paths, out, workspace=workspace, redact=redact,
+                paths, out, workspace=workspace, redact=redact, expect=expected,
                 on_files=lambda n: progress.update(task, total=n),
                 progress=lambda _path: progress.advance(task))
+    if report is not None and result.outputs:
+        _write_reports(result, report, quiet=as_json)
     if as_json:
         print_json(result.to_json())
     else:
@@ -91,6 +113,35 @@ def _render(result, into_workspace: bool) -> None:
     for output in result.outputs:
         console.print(f"Wrote {escape(str(output.path))}: {output.benchmark.count} partnerships, "
                       f"{output.bank.id} {output.bank.version}, wave {output.wave}.")
+    if result.returns:
+        missing = result.not_returned
+        got = len(result.returns) - len(missing)
+        console.print(f"Returns: {got} of {len(result.returns)} expected authorities returned.")
+        if missing:
+            shown = ", ".join(f"{escape(r.name)} ({r.code})" for r in missing[:30])
+            more = f" and {len(missing) - 30} more" if len(missing) > 30 else ""
+            console.print(f"Not returned ({len(missing)}): {shown}{more}. See the Returns sheet.")
     if into_workspace and result.merged:
         console.print(f"Stored the answers of {len(result.merged)} partnership(s) in the "
                       "workspace.")
+
+
+def _write_reports(result, report: Path, quiet: bool) -> None:
+    """The national findings of each bank and wave merged (one file, or one per group beside
+    the name given, as for the national workbook)."""
+    from stocktake.merge import output_paths
+    from stocktake.reports.html import render_html, write_html
+    from stocktake.reports.national_report import national_findings
+
+    groups = [(o.bank.id, o.wave) for o in result.outputs]
+    for output, path in zip(result.outputs, output_paths(report, groups)):
+        members = [wb for wb in result.merged
+                   if wb.bank.id == output.bank.id and wb.wave == output.wave]
+        doc = national_findings(output.bank, output.wave, [wb.scores for wb in members],
+                                [r for wb in members for r in wb.responses],
+                                {wb.partnership.code: wb.partnership.region or "Unknown region"
+                                 for wb in members})
+        write_html(render_html(doc), path)
+        if not quiet:
+            console.print(f"Wrote {escape(str(path))}: the national findings of "
+                          f"{output.bank.id} {output.wave}.")

@@ -56,8 +56,10 @@ def scores_command(
     wave = wave or _default_wave()
     ws = open_workspace()
     scores = partnership_scores(ws, bank, wave, code)
+    from stocktake.cli.evidence import print_self_view_flags, self_view_flags
+    flags = self_view_flags(scores.partnership, bank, scores)
     if as_json:
-        print_json(scores.to_json())
+        print_json({**scores.to_json(), "evidence_flags": [f.to_json() for f in flags]})
         return
     nation = None
     try:
@@ -71,6 +73,7 @@ def scores_command(
         _render_by_role(scores, bank)
     else:
         _render_heat(scores, bank)
+    print_self_view_flags(scores.partnership, flags)
 
 
 @app.command("benchmark")
@@ -91,6 +94,10 @@ def benchmark_command(
                                         help="Also write the benchmark workbook here."),
     sort: str = typer.Option("region", "--sort", metavar="ORDER",
                              help="List partnerships by 'region' (then name) or by 'score'."),
+    neighbours: bool = typer.Option(
+        False, "--neighbours",
+        help="Also compare each partnership with the mean of its own statistical neighbours "
+             "(DfE, May 2025) in the workspace, saying how many of its ten are there."),
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Compare every partnership of a bank and wave: each area's distribution (a box plot of
@@ -123,11 +130,16 @@ def benchmark_command(
     if xlsx is not None:
         written = _write_workbook(xlsx, bench, bank, partnerships)
         (err_console if as_json else console).print(f"Wrote the benchmark workbook to {written}")
+    compared = _neighbour_rows(ws, bank, wave, bench) if neighbours else None
     if as_json:
-        print_json(bench.to_json())
+        print_json(bench.to_json() if compared is None else
+                   {**bench.to_json(), "neighbours": [r.to_json() for r in compared]})
         return
     names = {code: _partnership_name(code, partnerships) for code in bench.regions}
     _render_benchmark(bench, bank, names, region, exclude_small, sort)
+    if compared is not None:
+        from stocktake.cli.evidence import render_neighbour_comparison
+        render_neighbour_comparison(compared, names, bank)
 
 
 @app.command("trend")
@@ -136,31 +148,56 @@ def trend_command(
     bank_ref: str = BANK_OPTION,
     from_wave: str = typer.Option(..., "--from", metavar="WAVE", help="The earlier wave."),
     to_wave: str = typer.Option(..., "--to", metavar="WAVE", help="The later wave."),
+    from_bank_ref: Optional[str] = typer.Option(
+        None, "--from-bank", metavar="BANK",
+        help="The edition of the bank the earlier wave answered (a .toml path), when it is "
+             "not the current one. Default: --bank."),
     as_json: bool = JSON_OPTION,
 ) -> None:
     """How a partnership's area scores changed between two waves.
 
+    Areas are matched by id, so a wave answered on an earlier version of the bank is compared
+    area by area; the output says when the version changed, and an area in one version only
+    shows no change.
+
     Example: stocktake trend E09000007 --bank idea-stocktake --from 2025-26 --to 2026-27
     """
-    from stocktake.benchmark import trend
+    from stocktake.benchmark import trend, version_change
     from stocktake.national import partnership_scores
 
     bank = resolve_bank(bank_ref)
+    from_bank = resolve_bank(from_bank_ref) if from_bank_ref else bank
+    if from_bank.id != bank.id:
+        raise StocktakeError(f"--from-bank is bank '{from_bank.id}', not an edition of "
+                             f"'{bank.id}'", hint="give an earlier version of the same bank")
     ws = open_workspace()
-    before = partnership_scores(ws, bank, from_wave, code)
+    before = partnership_scores(ws, from_bank, from_wave, code)
     after = partnership_scores(ws, bank, to_wave, code)
     rows = trend(before, after)
+    change = version_change(
+        [r.bank_version for r in ws.responses(after.partnership, bank.id, from_wave)]
+        + ([from_bank.version] if from_bank_ref else []),
+        [r.bank_version for r in ws.responses(after.partnership, bank.id, to_wave)]
+        + [bank.version])
     overall = {"from": before.overall, "to": after.overall,
                "change": _change(before.overall, after.overall)}
     if as_json:
         print_json({"partnership": after.partnership, "bank": bank.id, "from": from_wave,
-                    "to": to_wave, "overall": {k: _r(v) for k, v in overall.items()},
+                    "to": to_wave, "versions": change,
+                    "overall": {k: _r(v) for k, v in overall.items()},
                     "areas": [{**row, "from": _r(row["from"]), "to": _r(row["to"]),
                                "change": _r(row["change"])} for row in rows]})
         return
     console.print(Text.assemble(
         (_partnership_label(ws, after.partnership), "bold"),
         f" · {bank.title} · {from_wave} to {to_wave}"))
+    if change["changed"]:
+        only = [row["id"] for row in rows if row["from"] is None or row["to"] is None]
+        console.print(Text(
+            f"The bank's version changed: {', '.join(change['from']) or '?'} in {from_wave}, "
+            f"{', '.join(change['to'])} in {to_wave}. Areas are compared by id"
+            + (f"; {', '.join(only)} has no score in one of the waves." if only else "."),
+            style="yellow"))
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
     table.add_column("Area", ratio=1, overflow="fold")
     table.add_column(from_wave, justify="right", no_wrap=True)
@@ -491,6 +528,16 @@ def _at(value: float, width: int) -> int:
 
 
 # ---------------------------------------------------------------- shared helpers
+
+
+def _neighbour_rows(ws, bank, wave: str, bench) -> list:
+    # Neighbours count wherever they are in the workspace, even outside --region.
+    from stocktake.evidence.neighbour_scores import compare_with_neighbours
+    from stocktake.national import all_partnership_scores
+
+    shown = {s.partnership for s in bench.scores}
+    return [r for r in compare_with_neighbours(all_partnership_scores(ws, bank, wave))
+            if r.code in shown]
 
 
 def _write_workbook(path: Path, bench, bank, partnerships) -> Path:

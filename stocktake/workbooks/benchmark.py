@@ -73,11 +73,15 @@ def write_benchmark_workbook(path: Path, benchmark: "Benchmark", bank: "Bank",
 
 def write_national_workbook(path: Path, benchmark: "Benchmark", bank: "Bank",
                             partnerships: Mapping[str, "Partnership"],
-                            sources: Sequence[Source],
+                            sources: Sequence[Source], returns: Sequence[Any] | None = None,
                             answers: Sequence[Mapping[str, Any]] | None = None) -> Path:
-    """The benchmark workbook of a national merge, with a `Sources` sheet of the files merged
-    and, given `answers` (rows of NATIONAL_ANSWER_COLUMNS), every merged answer in long form."""
+    """The benchmark workbook of a national merge, with a `Sources` sheet of the files merged,
+    given `returns` (ReturnRow) a `Returns` sheet of every authority expected, and given
+    `answers` (rows of NATIONAL_ANSWER_COLUMNS) every merged answer in long form."""
     wb = benchmark_workbook(benchmark, bank, partnerships, sources=sources, answers=answers)
+    if returns is not None:
+        from stocktake.workbooks.returns_sheet import write_returns_sheet
+        write_returns_sheet(wb.create_sheet("Returns", index=1), returns, bank, benchmark.wave)
     return save_workbook(wb, Path(path))
 
 

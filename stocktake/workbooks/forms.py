@@ -21,12 +21,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Sequence
 
-from stocktake.banks import Bank, Condition, Question
+from stocktake.banks import AGE_BANDS, Bank, Condition, Question
 from stocktake.errors import StocktakeError
 from stocktake.partnerships import Partnership
 from stocktake.responses import Answer, ResponseKey, now_iso
 from stocktake.workbooks import FORMAT_VERSION, RESPONSE_FORM
 
+AGE_LABEL = "Your age group"
+ANONYMOUS_INSTRUCTIONS = (
+    "Do not write your name anywhere on this form: it is anonymous. Choose your age group in "
+    "the yellow cell above, then pick an answer from the list in each yellow Answer cell. Leave "
+    "a question blank if you would rather not answer it. Save the file and send it back.")
 FORM_SHEET = "Form"
 ABOUT_SHEET = "About"
 LISTS_SHEET = "_lists"
@@ -55,6 +60,8 @@ class FilledForm:
     wave: str
     respondent: str
     answers: tuple[Answer, ...]
+    # Anonymous roles: the age band chosen on the form (an AGE_BANDS id), else "".
+    age_band: str = ""
 
     @property
     def key(self) -> ResponseKey:
@@ -134,6 +141,27 @@ def condition_note(bank: Bank, condition: Condition) -> str:
     return ""
 
 
+def age_note(question: Question) -> str:
+    low = question.min_age if question.min_age is not None else 0
+    high = question.max_age if question.max_age is not None else 25
+    return f"Answer only if you are aged {low} to {high}."
+
+
+def notice_note(question: Question) -> str:
+    """Beside a question whose answers call for the safeguarding notice, a pointer to it."""
+    if not question.notice:
+        return ""
+    if question.type == "scale":
+        said = [f"level {v}" for v in question.notice]
+    elif question.type == "yesno":
+        said = [str(v).capitalize() for v in question.notice]
+    else:
+        said = [f"\u201c{o.label}\u201d" for v in question.notice
+                if (o := question.option(str(v))) is not None]
+    return (f"\nIf you answer {' or '.join(said)}, please read the safeguarding notice at the "
+            "top of this form.")
+
+
 def _shorten(text: str, limit: int = DROPDOWN_TEXT_LIMIT) -> str:
     # A dropdown shows one line; the full descriptor stays in the Allowed answers column and
     # the answer is read by its leading level number.
@@ -152,8 +180,11 @@ def _num(value: Any) -> str:
 
 
 def create_form(path: Path, bank: Bank, partnership: Partnership, role: str, wave: str,
-                respondent: str = "") -> Path:
-    """Write a response form for one role of one partnership; returns the path."""
+                respondent: str = "", *, notes: str = "") -> Path:
+    """Write a response form for one role of one partnership; returns the path.
+
+    `notes` (e.g. the round's deadline and where to send the form) is printed above the
+    questions."""
     from stocktake.workbooks.styles import save_workbook
 
     bank.role(role)
@@ -161,12 +192,12 @@ def create_form(path: Path, bank: Bank, partnership: Partnership, role: str, wav
     if not questions:
         raise StocktakeError(f"bank {bank.id} asks role '{role}' no questions",
                              hint=f"choose another role: {', '.join(bank.role_ids)}")
-    return save_workbook(form_workbook(bank, partnership, role, wave, respondent, questions),
-                         Path(path))
+    return save_workbook(form_workbook(bank, partnership, role, wave, respondent, questions,
+                                       notes=notes), Path(path))
 
 
 def form_workbook(bank: Bank, partnership: Partnership, role: str, wave: str, respondent: str,
-                  questions: Sequence[Question]) -> Any:
+                  questions: Sequence[Question], *, notes: str = "") -> Any:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, PatternFill, Protection
     from openpyxl.utils import get_column_letter
@@ -188,16 +219,24 @@ def form_workbook(bank: Bank, partnership: Partnership, role: str, wave: str, re
     unlocked = Protection(locked=False)
     input_fill = PatternFill("solid", start_color=INPUT_FILL, end_color=INPUT_FILL)
     role_title = bank.role(role).title
+    anonymous = bank.is_anonymous(role)
 
     write_title(ws, "A1", f"Response form: {bank.title}",
                 f"{partnership.name} ({partnership.code}) - wave {wave} - answering as: "
-                f"{role_title}")
-    set_text_cell(ws["B3"], "Your name")
+                f"{role_title}" + (f" - reference {respondent}" if anonymous else ""))
+    # An anonymous role's form has no name cell: C3 takes the age band, from a list.
+    set_text_cell(ws["B3"], AGE_LABEL if anonymous else "Your name")
     ws["B3"].font = LABEL_FONT
     name = ws[NAME_CELL]
-    set_text_cell(name, respondent or None)
+    set_text_cell(name, None if anonymous else (respondent or None))
     name.fill, name.protection, name.border, name.font = input_fill, unlocked, BOX, BODY_FONT
-    set_text_cell(ws["B5"], (
+    if anonymous:
+        ages = DataValidation(type="list", formula1='"' + ",".join(
+            b.label for b in AGE_BANDS) + '"', allow_blank=True, showErrorMessage=True,
+            errorTitle="Not an age group", error="Choose your age group from the list.")
+        ages.add(NAME_CELL)
+        ws.add_data_validation(ages)
+    set_text_cell(ws["B5"], ANONYMOUS_INSTRUCTIONS if anonymous else (
         "Answer in the yellow cells. Pick an answer from the list in each Answer cell (or type a "
         "level number); use Not applicable or Don't know where they fit, and leave a question "
         "blank if it is not yours to answer. Write your evidence beside it: documents, minutes, "
@@ -206,6 +245,18 @@ def form_workbook(bank: Bank, partnership: Partnership, role: str, wave: str, re
     ws["B5"].alignment = WRAP_TOP
     ws.merge_cells("B5:G5")
     ws.row_dimensions[5].height = 42
+    # Row 6: the round's notes, then the bank's safeguarding notice where the form asks a
+    # question whose answers call for it.
+    marked = [q for q in questions if q.notice]
+    row6 = [notes] if notes else []
+    if marked and bank.safeguarding_notice:
+        row6.append(f"Safeguarding notice: {bank.safeguarding_notice}")
+    if row6:
+        set_text_cell(ws["B6"], "\n\n".join(row6))
+        ws["B6"].font = LABEL_FONT
+        ws["B6"].alignment = WRAP_TOP
+        ws.merge_cells("B6:G6")
+        ws.row_dimensions[6].height = 30 if len(row6) == 1 and notes else 48 * len(row6)
 
     for col, text in enumerate(FORM_COLUMNS, start=1):
         set_text_cell(ws.cell(row=HEADER_ROW, column=col), text)
@@ -235,15 +286,19 @@ def form_workbook(bank: Bank, partnership: Partnership, role: str, wave: str, re
         text = question.text + (" (required)" if question.required else "")
         if question.when is not None:
             text += "\n\n" + condition_note(bank, question.when)
+        if anonymous and (question.min_age is not None or question.max_age is not None):
+            text += "\n\n" + age_note(question)
         values = [number, area_titles.get(question.area, question.area), text,
-                  question.guidance, allowed_answers_text(question), None, None, question.id]
+                  question.guidance, allowed_answers_text(question) + notice_note(question),
+                  None, None, question.id]
         for col, value in enumerate(values, start=1):
             cell = ws.cell(row=row, column=col)
             set_text_cell(cell, value)
             cell.font = BODY_FONT
             cell.border = BOX
             cell.alignment = WRAP_TOP
-        for col in (ANSWER_COLUMN, EVIDENCE_COLUMN):
+        # Children are not asked for evidence notes: their evidence cells stay locked.
+        for col in (ANSWER_COLUMN,) if anonymous else (ANSWER_COLUMN, EVIDENCE_COLUMN):
             cell = ws.cell(row=row, column=col)
             cell.protection = unlocked
             cell.fill = input_fill
@@ -406,8 +461,17 @@ def read_form(path: Path, shelf: Any = None, *, reader: str = "calamine") -> Fil
             return form[r - 1][c - 1]
         return None
 
-    respondent = canonical_text(cell(3, 3)).strip()
-    if not respondent:
+    band = None
+    if bank.is_anonymous(role):
+        # No name cell on these forms: C3 holds the age group, and anything else there (a name
+        # typed over the list) is refused, not stored.
+        respondent, band, problem = _anonymous_identity(bank, role, about,
+                                                        canonical_text(cell(3, 3)).strip())
+        if problem:
+            problems.append(f"{source}: Form!{NAME_CELL}: {problem}")
+    else:
+        respondent = canonical_text(cell(3, 3)).strip()
+    if not respondent and not bank.is_anonymous(role):
         problems.append(f"{source}: Form!{NAME_CELL}: the respondent's name is empty; write "
                         "your name there")
     rows: list[AnswerRow] = []
@@ -446,7 +510,7 @@ def read_form(path: Path, shelf: Any = None, *, reader: str = "calamine") -> Fil
                               evidence))
     answers: list[Answer] = []
     try:
-        answers = check_answer_rows(bank, role, rows, source=source)
+        answers = check_answer_rows(bank, role, rows, source=source, age=band)
     except StocktakeError as exc:
         problems.extend(exc.details or [exc.message])
     problems.extend(_missing_required(bank, role, rows, expected, source))
@@ -459,7 +523,29 @@ def read_form(path: Path, shelf: Any = None, *, reader: str = "calamine") -> Fil
         raise StocktakeError(f"{path}: the form has no answers", hint="fill in the yellow Answer "
                                                                        "cells and import it again")
     partnership = partnership_from_about(code, about)
-    return FilledForm(path, bank, partnership, role, wave, respondent, tuple(answers))
+    return FilledForm(path, bank, partnership, role, wave, respondent, tuple(answers),
+                      band.id if band else "")
+
+
+def _anonymous_identity(bank: Bank, role: str, about: dict, typed: str) -> tuple:
+    """(reference, age band, problem) of an anonymous form: the reference the form was made
+    with, and the age group chosen in the cell that on other forms holds a name."""
+    import re
+
+    from stocktake.seal import canonical_text
+
+    reference = canonical_text(about.get("respondent")).strip()
+    prefix = bank.role(role).reference_prefix
+    if not re.fullmatch(rf"{re.escape(prefix)}-\d{{4,}}", reference):
+        return "", None, (f"the form carries no reference for role {role} (it has "
+                          f"'{reference}'); make a new form with `stocktake forms create`")
+    band = next((b for b in AGE_BANDS if b.label == typed or b.id == typed), None)
+    if band is None:
+        if not typed:
+            return reference, None, "choose your age group from the list"
+        return reference, None, (f"'{typed}' is not an age group: this form is anonymous and "
+                                 "takes no name; choose an age group from the list")
+    return reference, band, None
 
 
 def form_value(raw: Any) -> Any:

@@ -47,7 +47,7 @@ if TYPE_CHECKING:
     from stocktake.exports import PartnershipExport
 
 RESPONSE_COLUMNS = ("partnership", "respondent", "role", "mode", "adviser", "bank_version",
-                    "bank_hash", "started_at", "updated_at")
+                    "bank_hash", "started_at", "updated_at", "age_band")
 MODERATION_COLUMNS = ("partnership", "area", "score", "reason", "adviser", "moderated_at")
 SUMMARY_COLUMNS = ("Area", "Score", "Level", "Coverage", "Respondents", "Spread", "Divergent",
                    "Moderated", "National median", "National quartile", "Band", "Region mean",
@@ -55,7 +55,7 @@ SUMMARY_COLUMNS = ("Area", "Score", "Level", "Coverage", "Respondents", "Spread"
 GROUP_COLUMN = "Group mean"  # after "Region mean", only when export was given --groups
 TEXT_COLUMNS = {"partnership", "respondent", "role", "area", "question", "question_text",
                 "status", "evidence", "answered_at", "mode", "adviser", "bank_version",
-                "bank_hash", "started_at", "updated_at", "reason", "moderated_at"}
+                "bank_hash", "started_at", "updated_at", "reason", "moderated_at", "age_band"}
 
 
 def write_partnership_workbook(path: Path, export: "PartnershipExport") -> Path:
@@ -75,6 +75,8 @@ def partnership_workbook(export: "PartnershipExport") -> Workbook:
     _write_by_partner(wb.create_sheet("By partner"), export)
     if export.history:
         _write_trend(wb.create_sheet("Trend"), export)
+    from stocktake.workbooks.evidence_sheet import add_partnership_evidence  # noqa: PLC0415
+    add_partnership_evidence(wb, export)
     _write_answers(wb.create_sheet("Answers"), export, answer_rows)
     header = about_header(export)
     seal = compute_seal(header, response_rows, answer_rows, moderation_rows, bank=export.bank)
@@ -111,7 +113,8 @@ def _response_row(response: Any) -> dict[str, Any]:
     return {"partnership": response.key.partnership, "respondent": response.key.respondent,
             "role": response.role, "mode": response.mode, "adviser": response.adviser,
             "bank_version": response.bank_version, "bank_hash": response.bank_hash,
-            "started_at": response.started_at, "updated_at": response.updated_at}
+            "started_at": response.started_at, "updated_at": response.updated_at,
+            "age_band": response.age_band}
 
 
 def _header_texts(export: "PartnershipExport") -> tuple[str, str]:

@@ -137,8 +137,8 @@ class _Reader:
             data["partnership_score"] = _text(setting.get("partnership_score"))
         if _text(setting.get("min_roles")):
             data["min_roles"] = _number(setting.get("min_roles"))
-        if _text(setting.get("reported_apart")):
-            data["reported_apart"] = _text(setting.get("reported_apart")).split()
+        if _text(setting.get("safeguarding_notice")):
+            data["safeguarding_notice"] = _text(setting.get("safeguarding_notice"))
         bands = [{"label": _text(r.get("label")), "min": _number(r.get("min")),
                   "colour": _text(r.get("colour")) or "#FFFFFF"} for _, r in self.table("bands")]
         if bands and not _default_bands(bands):
@@ -154,7 +154,9 @@ class _Reader:
         for row, record in self.table("choices"):
             name = _text(record.get("list_name") or record.get("list name"))
             option = {"row": row, "name": _text(record.get("name")),
-                      "label": _text(record.get("label")), "score": record.get("score")}
+                      "label": _text(record.get("label")), "score": record.get("score"),
+                      "reported_apart": _text(record.get("reported_apart")).lower() in YES,
+                      "anonymous": _text(record.get("anonymous")).lower() in YES}
             if not name or not option["name"]:
                 self.problem("choices", row, "a choice needs list_name and name")
                 continue
@@ -199,7 +201,9 @@ class _Reader:
                 continue
             if name == ROLE_FIELD and lowered.startswith("select_one"):
                 for option in lists.get(kind.split(" ", 1)[-1], []):
-                    roles.append({"id": option["name"], "title": option["label"]})
+                    role = {"id": option["name"], "title": option["label"]}
+                    role.update({k: True for k in ("reported_apart", "anonymous") if option[k]})
+                    roles.append(role)
                 continue
             if name in (PARTNERSHIP_FIELD, RESPONDENT_FIELD):
                 continue
@@ -285,6 +289,14 @@ class _Reader:
             q["weight"] = _number(record.get("weight"))
         if _text(record.get("scored")):
             q["scored"] = _text(record.get("scored")).lower() in YES
+        for key in ("min_age", "max_age"):
+            if _text(record.get(key)):
+                age = _number(record.get(key))
+                q[key] = int(age) if isinstance(age, float) and age.is_integer() else age
+        if _text(record.get("notice")):
+            # Level numbers for scales, option ids and yes/no otherwise, as the bank writes them.
+            q["notice"] = [int(v) if q.get("type") == "scale" and v.isdigit() else v
+                           for v in _text(record.get("notice")).split()]
         roles = _text(record.get("roles")).split()
         try:
             relevant = parse_relevant(_text(record.get("relevant")))

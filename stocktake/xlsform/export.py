@@ -37,10 +37,12 @@ DEFAULT_ANONYMOUS_ROLES = ("young-people",)
 
 SURVEY_COLUMNS = ("type", "name", "label", "hint", "required", "relevant", "constraint",
                   "constraint_message", "calculation", "appearance",
-                  "area", "roles", "weight", "scored", "unit", "description")
-CHOICES_COLUMNS = ("list_name", "name", "label", "score")
+                  "area", "roles", "weight", "scored", "unit", "description",
+                  "min_age", "max_age", "notice")
+# `reported_apart` and `anonymous` are kept on the role choices, so a bank survives the round trip.
+CHOICES_COLUMNS = ("list_name", "name", "label", "score", "reported_apart", "anonymous")
 SETTINGS_COLUMNS = ("form_title", "form_id", "version", "instance_name", "description",
-                    "min_coverage", "partnership_score", "min_roles", "reported_apart")
+                    "min_coverage", "safeguarding_notice", "partnership_score", "min_roles")
 BANDS_COLUMNS = ("label", "min", "colour")
 
 
@@ -79,7 +81,9 @@ def xlsform_sheets(bank: Bank, partnerships: Sequence[tuple[str, str]],
     if not partnerships:
         raise StocktakeError("no partnerships to offer in the form",
                              hint="give --partnership CODE, or add partnerships to the workspace")
-    anonymous = tuple(r for r in anonymous_roles if r in bank.role_ids)
+    # The bank's own `anonymous = true` roles are never asked a name either.
+    anonymous = tuple(r for r in bank.role_ids
+                      if r in tuple(anonymous_roles) or bank.is_anonymous(r))
     survey = [list(SURVEY_COLUMNS)]
     choices = [list(CHOICES_COLUMNS)]
 
@@ -87,7 +91,7 @@ def xlsform_sheets(bank: Bank, partnerships: Sequence[tuple[str, str]],
         survey.append([cells.get(c, "") for c in SURVEY_COLUMNS])
 
     def choice(list_name: str, name: str, label: str, score="") -> None:
-        choices.append([list_name, name, label, score])
+        choices.append([list_name, name, label, score, "", ""])
 
     add(type="calculate", name=FORM_FIELD, calculation=literal(form_identity(bank)))
     add(type=f"select_one {PARTNERSHIP_FIELD}", name=PARTNERSHIP_FIELD,
@@ -99,6 +103,7 @@ def xlsform_sheets(bank: Bank, partnerships: Sequence[tuple[str, str]],
         required="yes")
     for role in bank.roles:
         choice(ROLE_FIELD, role.id, role.title)
+        choices[-1][4:6] = ["yes" if role.reported_apart else "", "yes" if role.anonymous else ""]
     anonymous_test = " or ".join(f"selected({ref(ROLE_FIELD)}, {literal(r)})" for r in anonymous)
     add(type="text", name=RESPONDENT_FIELD, label="Your name and post",
         hint="Each person answers once; the name keeps your answers apart from colleagues'.",
@@ -113,8 +118,8 @@ def xlsform_sheets(bank: Bank, partnerships: Sequence[tuple[str, str]],
     settings = [list(SETTINGS_COLUMNS),
                 [bank.title, bank.id, form_version(bank),
                  f"concat({ref(PARTNERSHIP_FIELD)}, ' ', {ref(ROLE_FIELD)})",
-                 bank.description, bank.min_coverage, bank.partnership_score,
-                 bank.min_roles, " ".join(bank.apart_role_ids)]]
+                 bank.description, bank.min_coverage, bank.safeguarding_notice,
+                 bank.partnership_score, bank.min_roles]]
     bands = [list(BANDS_COLUMNS)] + [[b.label, b.min, b.colour] for b in bank.bands]
     _check_unique_names(survey)
     return XLSFormSheets(survey, choices, settings, bands)
@@ -152,7 +157,10 @@ def group_name(area_id: str) -> str:
 def _question_rows(bank: Bank, q: Question, add, choice) -> None:
     name = _xml_name(q.id, "question")
     extra = {"area": q.area, "roles": " ".join(q.roles), "weight": _number(q.weight),
-             "scored": "yes" if q.scored else "no", "unit": q.unit}
+             "scored": "yes" if q.scored else "no", "unit": q.unit,
+             "min_age": "" if q.min_age is None else q.min_age,
+             "max_age": "" if q.max_age is None else q.max_age,
+             "notice": " ".join(str(v) for v in q.notice)}
     common = {"name": name, "label": q.text, "hint": q.guidance,
               "required": "yes" if q.required else "",
               "relevant": relevant_expression(bank, q.roles, q.when), **extra}

@@ -160,7 +160,13 @@ def read_submissions(path: Path, bank: Bank, partnership: PartnershipLookup,
             row_problems.append(f"{label}, column {PARTNERSHIP_FIELD}: {exc.message}")
             found = None
         respondent = text.get(RESPONDENT_FIELD, "")
-        if not respondent and role in anonymous_roles:
+        anonymous = role in anonymous_roles or (role in bank.role_ids and
+                                                bank.is_anonymous(role))
+        if respondent and anonymous and bank.is_anonymous(role):
+            # Children and young people answer without a name: a name given is refused.
+            row_problems.append(f"{label}, column {RESPONDENT_FIELD}: a name for role '{role}', "
+                                "which answers anonymously; leave it empty")
+        elif not respondent and anonymous:
             respondent = f"{role} {instance[:8]}"
         elif not respondent:
             row_problems.append(f"{label}, column {RESPONDENT_FIELD}: no respondent name")

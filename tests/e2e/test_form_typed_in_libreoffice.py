@@ -41,6 +41,9 @@ def test_form_typed_in_libreoffice_imports_with_what_was_typed(cli, tmp_path):
     # What a person picks: a few of each kind, with N/A and don't know from the dropdowns.
     typed, expected = {}, {}
     picks = [q for q in bank.questions if q.id in rows and not q.when][:12]
+    # Required questions must be answered wherever they fall in the bank.
+    picks += [q for q in bank.questions if q.id in rows and not q.when and q.required
+              and q not in picks]
     for n, q in enumerate(picks):
         ref = f"{chr(64 + ANSWER_COLUMN)}{rows[q.id]}"
         choices = dropdown_values(q)

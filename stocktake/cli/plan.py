@@ -1,0 +1,139 @@
+"""`stocktake plan ...`: the partnership's action plan (target levels, actions, owners, dates).
+
+    stocktake plan add E09000007 --bank idea-stocktake --area risk --target Established --action "Agree a joint risk register" --owner "Head of service" --due 2027-03-31
+    stocktake plan list E09000007 --json
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from stocktake.cli.common import console, open_workspace, print_json, resolve_bank
+from stocktake.cli.main import app
+
+plan_app = typer.Typer(
+    help="The action plan: per area a target level, actions, owners and due dates; shown in "
+         "`scores`, the workbook and the report.\n\n"
+         "Example: stocktake plan add E09000007 --bank idea-stocktake --area risk --target "
+         "Established --action \"Agree a joint risk register\" --owner \"Head of service\" "
+         "--due 2027-03-31",
+    no_args_is_help=True)
+app.add_typer(plan_app, name="plan")
+
+WAVE_HELP = "Wave, e.g. 2026-27. Default: the current financial year."
+
+
+@plan_app.command("add")
+def add(
+    code: str = typer.Argument(..., metavar="CODE", help="Partnership code, e.g. E09000007."),
+    bank_ref: str = typer.Option(..., "--bank", "-b", metavar="BANK", help="Bank id or .toml path."),
+    area: str = typer.Option(..., "--area", metavar="AREA", help="The area, e.g. risk."),
+    target: str = typer.Option(..., "--target", metavar="LEVEL",
+                               help="The level to reach, e.g. Established."),
+    action: str = typer.Option(..., "--action", metavar="TEXT", help="What will be done."),
+    owner: str = typer.Option(..., "--owner", metavar="TEXT", help="Who is responsible."),
+    due: str = typer.Option(..., "--due", metavar="YYYY-MM-DD", help="By when."),
+    wave: Optional[str] = typer.Option(None, "--wave", metavar="WAVE", help=WAVE_HELP),
+) -> None:
+    """Add an action to the plan.
+
+    Example: stocktake plan add E09000007 -b idea-stocktake --area risk --target Established
+    --action "Agree a joint risk register" --owner "Head of service" --due 2027-03-31
+    """
+    from stocktake.cli.interview import check_wave
+    from stocktake.partnerships import normalise_code
+    from stocktake.reports.action_plan import new_plan_item
+
+    bank = resolve_bank(bank_ref)
+    wave = check_wave(wave)
+    code = normalise_code(code)
+    ws = open_workspace()
+    ws.partnership(code)  # the partnership must be in the workspace
+    item = ws.add_plan_item(new_plan_item(bank, code, wave, area=area, target=target,
+                                          action=action, owner=owner, due=due))
+    console.print(f"Added plan item {item.id} for {code} {bank.id} {wave}: {item.area} to "
+                  f"{item.target} by {item.due} ({escape(item.owner)}).")
+
+
+@plan_app.command("list")
+def list_plan(
+    code: str = typer.Argument(..., metavar="CODE", help="Partnership code."),
+    bank_ref: Optional[str] = typer.Option(None, "--bank", "-b", metavar="BANK",
+                                           help="One bank only."),
+    wave: Optional[str] = typer.Option(None, "--wave", metavar="WAVE", help="One wave only."),
+    removed: bool = typer.Option(False, "--removed", help="Show removed items too."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON only."),
+) -> None:
+    """List the plan: area, target, action, owner, due date, status.
+
+    Example: stocktake plan list E09000007 --json
+    """
+    from stocktake.cli.interview import check_wave
+    from stocktake.partnerships import normalise_code
+    from stocktake.reports.action_plan import REMOVED
+
+    code = normalise_code(code)
+    bank_id = resolve_bank(bank_ref).id if bank_ref else None
+    ws = open_workspace()
+    ws.partnership(code)
+    items = [i for i in ws.plan_items(code, bank_id, check_wave(wave) if wave else None)
+             if removed or i.status != REMOVED]
+    if as_json:
+        print_json([i.to_json() for i in items])
+        return
+    if not items:
+        console.print(f"{code} has no plan yet. Add to it with [bold]stocktake plan add {code} "
+                      "--bank BANK --area AREA --target LEVEL --action TEXT --owner TEXT "
+                      "--due DATE[/].")
+        return
+    table = Table(title=f"Action plan of {code}", title_justify="left")
+    for name, kw in (("id", {"justify": "right"}), ("area", {}), ("target", {}),
+                     ("action", {"overflow": "fold", "min_width": 20}), ("owner", {}),
+                     ("due", {"no_wrap": True}), ("status", {})):
+        table.add_column(name, **kw)
+    for i in items:
+        table.add_row(str(i.id), i.area, i.target, escape(i.action), escape(i.owner), i.due,
+                      i.status)
+    console.print(table)
+
+
+def _set_status(code: str, item_id: int, status: str) -> None:
+    from stocktake.partnerships import normalise_code
+
+    code = normalise_code(code)
+    ws = open_workspace()
+    ws.partnership(code)
+    item = ws.set_plan_status(code, item_id, status)
+    console.print(f"Plan item {item.id} of {code} ({item.area}: {escape(item.action)}) is "
+                  f"{status}.")
+
+
+@plan_app.command("done")
+def done(code: str = typer.Argument(..., metavar="CODE", help="Partnership code."),
+         item_id: int = typer.Argument(..., metavar="ID", help="The item's id (plan list).")
+         ) -> None:
+    """Mark an action done (with today's date).
+
+    Example: stocktake plan done E09000007 3
+    """
+    from stocktake.reports.action_plan import DONE
+
+    _set_status(code, item_id, DONE)
+
+
+@plan_app.command("remove")
+def remove(code: str = typer.Argument(..., metavar="CODE", help="Partnership code."),
+           item_id: int = typer.Argument(..., metavar="ID", help="The item's id (plan list).")
+           ) -> None:
+    """Take an action off the plan (kept in the workspace as removed, for the record; shown by
+    `plan list --removed`).
+
+    Example: stocktake plan remove E09000007 3
+    """
+    from stocktake.reports.action_plan import REMOVED
+
+    _set_status(code, item_id, REMOVED)

@@ -1,0 +1,247 @@
+"""One authority's evidence, measure by measure, as LAIT shows it. Pure: data in, data out.
+
+For each measure: the latest year (the measure's latest year across all areas, as LAIT takes it)
+and the authority's value then, the year before and the change (only when the years are
+consecutive and both values are published, as LAIT), the series, the mean of the statistical
+neighbours' published values that year and how many were counted, the region's and England's
+values, the quartile band (:mod:`stocktake.evidence.bands`), and the source.
+
+    view = measure_evidence(data, "202", "Work_Force_Vac_Rate", group=neighbours_of("202"))
+    view.band, view.neighbours_mean, view.to_json()
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from stocktake.evidence.bands import quartile_band
+from stocktake.evidence.indicators import (ENGLAND, LONDON, Indicators, Measure, Series, Value,
+                                           is_published, is_region_or_england, year_number)
+from stocktake.evidence.neighbours import NeighbourGroup
+
+SPARKS = "▁▂▃▄▅▆▇█"
+
+
+@dataclass(frozen=True)
+class YearValue:
+    year: str | None
+    value: Value  # float when published; the text code (or None) when not
+
+    @property
+    def published(self) -> bool:
+        return is_published(self.value)
+
+    def to_json(self) -> dict:
+        return {"year": self.year, "value": self.value if self.published else None,
+                "published": self.published,
+                **({"code": self.value} if isinstance(self.value, str) else {})}
+
+
+@dataclass(frozen=True)
+class MeasureEvidence:
+    measure: Measure
+    areas: tuple[str, ...]
+    latest: YearValue
+    previous: YearValue
+    change: float | None
+    neighbours_mean: float | None
+    neighbours_counted: int
+    neighbours_in_group: int
+    region_name: str | None
+    region_value: Value
+    england: Value
+    band: str | None
+    series: tuple[YearValue, ...] = field(default=())
+
+    def to_json(self) -> dict:
+        m = self.measure
+        return {
+            "id": m.id, "title": m.title, "areas": list(self.areas),
+            "polarity": m.polarity or None, "unit": m.unit, "dps": m.places,
+            "latest": self.latest.to_json(), "previous": self.previous.to_json(),
+            "change": _clean(self.change),
+            "neighbours_mean": _clean(self.neighbours_mean),
+            "neighbours_counted": self.neighbours_counted,
+            "region": {"name": self.region_name, "value": _number(self.region_value)},
+            "england": _number(self.england),
+            "band": self.band,
+            "series": [{"year": s.year, "value": _number(s.value)} for s in self.series],
+            "source": {"owner": m.owner, "last_update": m.last_update,
+                       "next_update": m.next_update, "link": m.link},
+        }
+
+    def sparkline(self) -> str:
+        return sparkline([s.value for s in self.series])
+
+
+def measure_evidence(data: Indicators, la_number: str, measure_id: str, *,
+                     group: NeighbourGroup | None, region: str = "",
+                     areas: tuple[str, ...] = ()) -> MeasureEvidence:
+    """The evidence of one measure for the authority with DfE LA number `la_number`.
+
+    `group` is its statistical neighbours (None: no mean); `region` the region name to use when
+    the group gives none. Raises StocktakeError for an unknown measure id."""
+    measure = data.measure(measure_id)
+    series = data.series.get(measure_id)
+    if series is None or not series.years:
+        empty = YearValue(None, None)
+        return MeasureEvidence(measure, areas, empty, empty, None, None, 0,
+                               len(group.neighbours) if group else 0, None, None, None, None, ())
+    numbers = series.year_numbers
+    last = len(series.years) - 1
+    own = series.values.get(la_number, [None] * len(series.years))
+    latest = YearValue(series.years[last], own[last])
+    previous = YearValue(None, None)
+    change = None
+    if last > 0 and numbers[last - 1] == numbers[last] - 1:
+        previous = YearValue(series.years[last - 1], own[last - 1])
+        if latest.published and previous.published:
+            change = latest.value - previous.value  # type: ignore[operator]
+    counted: list[float] = []
+    if group:
+        for n in group.neighbours:
+            value = series.values.get(n.la_number, [None] * len(series.years))[last]
+            if is_published(value):
+                counted.append(value)  # type: ignore[arg-type]
+    mean = sum(counted) / len(counted) if counted else None
+    region_name, region_number = _region(data, series, group.region if group else region)
+    region_value = series.values.get(region_number, [None] * (last + 1))[last] if region_number else None
+    england = series.values.get(ENGLAND, [None] * (last + 1))[last]
+    authorities = [v[last] for la, v in series.values.items()
+                   if not is_region_or_england(la) and is_published(v[last])]
+    band = quartile_band(latest.value if latest.published else None, authorities,
+                         measure.polarity, measure.no_quartile)
+    return MeasureEvidence(
+        measure, areas, latest, previous, change, mean, len(counted),
+        len(group.neighbours) if group else 0, region_name, region_value, england, band,
+        tuple(YearValue(y, own[i]) for i, y in enumerate(series.years)))
+
+
+def _region(data: Indicators, series: Series, name: str) -> tuple[str | None, str | None]:
+    """The region row to show beside an authority: its own, and for a London borough Inner or
+    Outer London where the measure publishes them, else London (LAIT's clean_ldn_region)."""
+    if not name:
+        return None, None
+    candidates = [name]
+    if name.casefold().startswith("london") and name.casefold() != "london":
+        candidates.append("London")
+    for candidate in candidates:
+        number = data.region_number(candidate)
+        if number and any(is_published(v) for v in series.values.get(number, [])):
+            return data.places[number][0], number
+    number = data.region_number(candidates[-1])
+    if number is None and candidates[-1] == "London":
+        number = LONDON
+    return (data.places[number][0] if number in data.places else candidates[-1]), number
+
+
+def format_value(value: Value, places: int) -> str:
+    """A value to the measure's decimal places; "not published" for a code or no row."""
+    if not is_published(value):
+        return "not published"
+    return f"{value:,.{places}f}"
+
+
+def sparkline(values: list[Value]) -> str:
+    """The series as block characters, lowest to highest; `·` for a year not published."""
+    numbers = [v for v in values if is_published(v)]
+    if not numbers:
+        return "·" * len(values)
+    low, high = min(numbers), max(numbers)
+    out = []
+    for v in values:
+        if not is_published(v):
+            out.append("·")
+        elif high == low:
+            out.append(SPARKS[3])
+        else:
+            out.append(SPARKS[round((v - low) / (high - low) * (len(SPARKS) - 1))])
+    return "".join(out)
+
+
+def latest_year_number(data: Indicators, measure_id: str) -> int | None:
+    series = data.series.get(measure_id)
+    return year_number(series.years[-1]) if series and series.years else None
+
+
+def _number(value: Value) -> float | None:
+    return _clean(value) if is_published(value) else None
+
+
+def _clean(value) -> float | None:
+    # Float noise from the source's binary values ("21.700000000000003") is not information.
+    return None if value is None else round(value, 10)
+
+
+# ---------------------------------------------------------------- one partnership
+
+
+@dataclass(frozen=True)
+class PartnershipEvidence:
+    code: str
+    name: str
+    la_number: str
+    region: str
+    group: NeighbourGroup | None
+    measures: tuple[MeasureEvidence, ...]
+    source: str
+    credit: str
+
+    def to_json(self) -> dict:
+        return {"partnership": self.code, "name": self.name, "dfe_la_number": self.la_number,
+                "source": self.source, "credit": self.credit,
+                "indicators": [m.to_json() for m in self.measures]}
+
+    def bands_for(self, area_key: str) -> list[str | None]:
+        return [m.band for m in self.measures if area_key in m.areas]
+
+
+def authority_for_evidence(code: str):
+    """The shipped authority for a partnership code, with its DfE LA number. Raises
+    StocktakeError when the code is not an English authority or has no DfE number."""
+    from stocktake.errors import StocktakeError
+    from stocktake.reference import authority
+
+    found = authority(code)
+    if found is None:
+        raise StocktakeError(
+            f"{code} is not an English children's services authority, so DfE publishes no "
+            "indicators for it", hint="evidence needs a GSS code from the shipped list, e.g. "
+                                      "E09000007; the rest of stocktake works as before")
+    if not found.dfe_la_number:
+        raise StocktakeError(
+            f"{found.name} ({found.code}) has no DfE LA number of its own (ended "
+            f"{found.end_date or 'before DfE numbered it'})",
+            hint="use its successor: " + (", ".join(found.replaced_by) or "none listed"))
+    return found
+
+
+def partnership_evidence(data: Indicators, code: str,
+                         links: dict[str, tuple[str, ...]]) -> PartnershipEvidence:
+    """Every linked measure for the partnership `code`; `links` maps each measure id to the
+    areas ("bank/area") that link it, in the order to show. Raises StocktakeError for a code that
+    is not an English authority or an unknown measure id."""
+    from stocktake.evidence.neighbours import neighbours_of
+
+    found = authority_for_evidence(code)
+    for measure_id in links:
+        data.measure(measure_id)
+    group = neighbours_of(found.dfe_la_number)
+    region = group.region if group else found.region
+    views = tuple(measure_evidence(data, found.dfe_la_number, mid, group=group, region=region,
+                                   areas=areas) for mid, areas in links.items())
+    return PartnershipEvidence(found.code, found.name, found.dfe_la_number, region, group, views,
+                               data.source, data.credit)
+
+
+def bank_links(banks, area: str | None = None) -> dict[str, tuple[str, ...]]:
+    """The measures the banks link, each with the areas ("bank/area") linking it, in bank and
+    area order. `area` keeps one area's links only."""
+    links: dict[str, list[str]] = {}
+    for bank in banks:
+        for a in bank.areas:
+            if area is not None and a.id != area:
+                continue
+            for mid in a.indicators:
+                links.setdefault(mid, []).append(f"{bank.id}/{a.id}")
+    return {mid: tuple(areas) for mid, areas in links.items()}

@@ -1,0 +1,123 @@
+"""Charts for the reports, drawn by matplotlib: SVG for the page, PNG for Word, and the words
+that say what each shows (alt text). Single-hue bars with a dark marker, so they read in
+greyscale and to people who do not see colour.
+
+    figure = area_chart([("Vision", 62.5, 50.0), ...], caption="Areas against England's median")
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from typing import Sequence
+
+from stocktake.reports.document import Figure
+
+BAR = "#2b6ca3"
+MARKER = "#1a1a1a"
+WIDTH = 6.4  # inches
+LEVEL_SHADES = ("#d9e6f2", "#9fc2e0", "#4f8fc4", "#1f4e79")  # light to dark: lowest to highest
+
+
+def _pyplot():
+    import matplotlib
+
+    matplotlib.use("Agg")  # no display; also keeps a GUI backend from loading
+    import matplotlib.pyplot as plt
+
+    # 6.4 inches fits A4's printed width at full size, so 10-point text prints at 10 points.
+    plt.rcParams.update({"svg.fonttype": "none", "font.size": 10,
+                         "font.family": "DejaVu Sans", "svg.hashsalt": "stocktake"})
+    return plt
+
+
+def _render(fig, alt: str, caption: str) -> Figure:
+    plt = _pyplot()
+    svg = io.StringIO()
+    fig.savefig(svg, format="svg", bbox_inches="tight", metadata={"Date": None})
+    png = io.BytesIO()
+    fig.savefig(png, format="png", dpi=150, bbox_inches="tight")
+    plt.close(fig)
+    text = svg.getvalue()
+    text = text[text.index("<svg"):]  # the XML declaration and doctype do not belong inline
+    # matplotlib's RDF metadata block names the tool; the page needs none of it.
+    text = re.sub(r"\s*<metadata>.*?</metadata>", "", text, flags=re.S)
+    return Figure(text, png.getvalue(), alt, caption)
+
+
+def area_chart(rows: Sequence[tuple[str, float | None, float | None]], *, caption: str,
+               marker_label: str = "England median") -> Figure:
+    """Horizontal bars of area scores (0-100) with a marker at each area's comparison value.
+
+    rows: (area title, score or None, comparison or None), in bank order.
+    """
+    plt = _pyplot()
+    titles = [_wrap(t) for t, _, _ in rows]
+    height = max(2.2, 0.34 * len(rows) + 0.9)
+    fig, ax = plt.subplots(figsize=(WIDTH, height))
+    ys = list(range(len(rows)))[::-1]
+    scores = [s if s is not None else 0 for _, s, _ in rows]
+    ax.barh(ys, scores, color=BAR, height=0.6, label="This partnership")
+    marks = [(y, m) for y, (_, _, m) in zip(ys, rows) if m is not None]
+    if marks:
+        ax.scatter([m for _, m in marks], [y for y, _ in marks], marker="|", s=260,
+                   linewidths=2.5, color=MARKER, label=marker_label, zorder=3)
+    for y, (_, s, m) in zip(ys, rows):
+        # Past the bar and the marker, so the marker never covers the number.
+        ax.text(max(s or 0, m or 0) + 2, y, "no score" if s is None else f"{s:.0f}",
+                va="center", fontsize=10)
+    ax.set_yticks(ys, titles)
+    ax.set_xlim(0, 105)
+    ax.set_xlabel("Score (0-100)")
+    for x in (25, 50, 75):
+        ax.axvline(x, color="#bbbbbb", linewidth=0.8, zorder=0)
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2, frameon=False,
+              fontsize=10)
+    described = "; ".join(
+        f"{t} {('no score' if s is None else f'{s:.0f}')}"
+        + (f" (median {m:.0f})" if m is not None else "") for t, s, m in rows)
+    alt = f"Bar chart of the area scores out of 100, with the {marker_label} marked: {described}."
+    return _render(fig, alt, caption)
+
+
+def level_chart(rows: Sequence[tuple[str, Sequence[int]]], levels: Sequence[str], *,
+                caption: str) -> Figure:
+    """Stacked horizontal bars: per area, how many partnerships are at each level."""
+    plt = _pyplot()
+    height = max(2.2, 0.34 * len(rows) + 1.1)
+    fig, ax = plt.subplots(figsize=(WIDTH, height))
+    ys = list(range(len(rows)))[::-1]
+    left = [0] * len(rows)
+    for n, level in enumerate(levels):
+        counts = [c[n] for _, c in rows]
+        ax.barh(ys, counts, left=left, height=0.6, label=level,
+                color=LEVEL_SHADES[min(n, len(LEVEL_SHADES) - 1)], edgecolor=MARKER,
+                linewidth=0.6,
+                hatch=("", "//", "", "..")[n % 4])
+        left = [a + b for a, b in zip(left, counts)]
+    ax.set_yticks(ys, [_wrap(t) for t, _ in rows])
+    ax.set_xlabel("Partnerships")
+    from matplotlib.ticker import MaxNLocator
+
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.set_xlim(0, max([sum(c) for _, c in rows] + [1]))
+    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=len(levels), frameon=False,
+              fontsize=10)
+    described = "; ".join(f"{t}: " + ", ".join(f"{c} {lv}" for lv, c in zip(levels, counts))
+                          for t, counts in rows)
+    alt = f"Stacked bar chart of how many partnerships are at each level in each area: {described}."
+    return _render(fig, alt, caption)
+
+
+def _wrap(title: str, width: int = 28) -> str:
+    words, lines, line = title.split(), [], ""
+    for word in words:
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    lines.append(line)
+    return "\n".join(lines[:3])

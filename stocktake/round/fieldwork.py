@@ -1,0 +1,278 @@
+"""The round against a workspace: the I/O around the pure roster, plan and status modules.
+
+    plan_round(ws, bank, "2026-27", ["council", "health"], partnerships=["all"], deadline="2027-01-31")
+    import_roster(ws, Path("roster.csv"), bank, "2026-27")
+    status = workspace_status(ws, bank, "2026-27", today=date.today())
+    manifest = write_round_forms(ws, bank, "2026-27", Path("forms/"))
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable, Iterable, Sequence
+
+from stocktake.banks import Bank
+from stocktake.errors import StocktakeError, UsageError
+from stocktake.round.manifest import MANIFEST_COLUMNS, form_file_names, forms_to_write
+from stocktake.round.plan import Expected, RoundPlan, expected_respondents
+from stocktake.round.roster import RosterEntry, check_roster_rows, read_roster_file
+from stocktake.round.status import RoundStatus, round_status
+
+if TYPE_CHECKING:
+    from stocktake.store import Workspace
+
+ALL = "all"
+
+
+def known_codes(ws: "Workspace") -> dict[str, str]:
+    """Upper-cased code or name -> code, for the workspace's partnerships and the current
+    English authorities: what a roster or a plan may name."""
+    from stocktake.reference import current_authorities
+
+    found: dict[str, str] = {}
+    for a in current_authorities():
+        found[a.code.upper()] = a.code
+        found.setdefault(a.name.upper(), a.code)
+    for p in ws.partnerships():
+        found[p.code.upper()] = p.code
+        if p.name:
+            found.setdefault(p.name.upper(), p.code)
+    return found
+
+
+def resolve_partnerships(ws: "Workspace", given: Sequence[str]) -> list[str]:
+    """Codes from `all` (the current authorities), a file of codes (CSV with a `code` or
+    `partnership` column, or one code a line), or codes and names; UsageError naming each
+    one not known."""
+    from stocktake.partnerships import normalise_code
+    from stocktake.reference import current_authorities
+
+    if not given:
+        codes = [p.code for p in ws.partnerships()]
+        if not codes:
+            raise UsageError("which partnerships does the round ask?",
+                             hint="give --partnerships all, a file of codes, or codes")
+        return codes
+    if [g.lower() for g in given] == [ALL]:
+        return [a.code for a in current_authorities()]
+    names = known_codes(ws)
+    codes: list[str] = []
+    unknown: list[str] = []
+    for item in given:
+        path = Path(item)
+        items = _codes_in_file(path) if path.suffix.lower() in (".csv", ".txt") else [item]
+        for raw in items:
+            code = names.get(normalise_code(raw).upper())
+            if code is None:
+                unknown.append(raw)
+            elif code not in codes:
+                codes.append(code)
+    if unknown:
+        raise UsageError(f"{len(unknown)} partnership(s) not known: "
+                         + ", ".join(repr(u) for u in unknown[:20]),
+                         hint="use GSS codes (e.g. E09000007) or authority names; add "
+                              "partnerships of your own with `stocktake partnerships add`")
+    return codes
+
+
+def _codes_in_file(path: Path) -> list[str]:
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except OSError as exc:
+        raise StocktakeError(f"cannot read {path} ({exc.strerror})")
+    except UnicodeDecodeError:
+        raise StocktakeError(f"{path} is not UTF-8 text", hint="save it as 'CSV UTF-8'")
+    rows = [r for r in csv.reader(io.StringIO(text)) if any(c.strip() for c in r)]
+    if not rows:
+        raise StocktakeError(f"{path} names no partnerships")
+    header = [c.strip().lower() for c in rows[0]]
+    column = next((header.index(n) for n in ("code", "partnership") if n in header), None)
+    if column is None:
+        return [r[0].strip() for r in rows]
+    return [r[column].strip() for r in rows[1:] if len(r) > column and r[column].strip()]
+
+
+def plan_round(ws: "Workspace", bank: Bank, wave: str, roles: Sequence[str], *,
+               per_role: int = 1, partnerships: Sequence[str] = (), deadline: str = "",
+               return_to: str = "") -> RoundPlan:
+    """Record the round's plan (replacing an earlier plan of the same bank and wave, keeping its
+    forms list) and add its partnerships to the workspace."""
+    from stocktake.partnerships import partnership_for
+
+    unknown = [r for r in roles if r not in bank.role_ids]
+    if unknown or not roles:
+        raise UsageError(f"role(s) {', '.join(unknown) or '(none)'} not in {bank.id}",
+                         hint=f"its roles are: {', '.join(bank.role_ids)}")
+    if per_role < 1:
+        raise UsageError("--per-role must be 1 or more")
+    codes = resolve_partnerships(ws, partnerships)
+    held = {p.code for p in ws.partnerships()}
+    ws.add_partnerships(partnership_for(c) for c in codes if c not in held)
+    earlier = ws.round_plan(bank.id, wave)
+    plan = RoundPlan(bank.id, wave, tuple(dict.fromkeys(roles)), per_role, tuple(codes),
+                     deadline, return_to, forms=earlier.forms if earlier else ())
+    return ws.save_round(plan)
+
+
+def import_roster(ws: "Workspace", path: Path, bank: Bank, wave: str) -> list[RosterEntry]:
+    """Check a roster file whole against the bank and the stored roster, then store it."""
+    entries = check_roster_rows(read_roster_file(path), bank_id=bank.id, wave=wave,
+                                roles=bank.role_ids, known_codes=known_codes(ws),
+                                existing=ws.roster(bank=bank.id, wave=wave), source=str(path))
+    _add_missing_partnerships(ws, entries)
+    ws.add_roster(entries)
+    return entries
+
+
+def add_to_roster(ws: "Workspace", bank: Bank, wave: str, code: str, role: str,
+                  respondent: str, email: str = "", organisation: str = "") -> RosterEntry:
+    row = {"partnership": code, "role": role, "respondent": respondent, "email": email,
+           "organisation": organisation}
+    entries = check_roster_rows([("the command line", row)], bank_id=bank.id, wave=wave,
+                                roles=bank.role_ids, known_codes=known_codes(ws),
+                                existing=ws.roster(bank=bank.id, wave=wave),
+                                source="roster add")
+    _add_missing_partnerships(ws, entries)
+    ws.add_roster(entries)
+    return entries[0]
+
+
+def _add_missing_partnerships(ws: "Workspace", entries: Iterable[RosterEntry]) -> None:
+    from stocktake.partnerships import partnership_for
+
+    held = {p.code for p in ws.partnerships()}
+    new = sorted({e.partnership for e in entries} - held)
+    if new:
+        ws.add_partnerships(partnership_for(c) for c in new)
+
+
+def round_for(ws: "Workspace", bank_ref: str | None, wave: str | None
+              ) -> tuple[str | None, str | None]:
+    """The bank id and wave a round command means: as given, else the latest planned round's."""
+    plans = ws.rounds()
+    if bank_ref is None and plans:
+        bank_ref = plans[-1].bank
+        wave = wave or plans[-1].wave
+    if wave is None and bank_ref is not None:
+        matching = [p for p in plans if p.bank == bank_ref]
+        if matching:
+            wave = matching[-1].wave
+    return bank_ref, wave
+
+
+def workspace_status(ws: "Workspace", bank: Bank, wave: str, *, today: date,
+                     codes: Sequence[str] | None = None) -> RoundStatus:
+    """The round's status from the workspace (one read of each partnership's file)."""
+    from stocktake.reference import authority
+    from stocktake.round.roster import RosterEntry as Entry
+    from stocktake.round.status import ResponseSummary, summarise_response
+    from stocktake.store import SHARD_DIR, read_store_file
+
+    plan = ws.round_plan(bank.id, wave)
+    names = {p.code: p.name for p in ws.partnerships()}
+    responses: dict[str, list[ResponseSummary]] = {}
+    roster: list[Entry] = []
+    paths = [ws.shard_path(c) for c in codes] if codes else \
+        sorted((ws.root / SHARD_DIR).glob("*.json"))
+    for path in paths:
+        data = read_store_file(path) or {}
+        for doc in data.get("responses", {}).values():
+            if doc.get("bank") == bank.id and doc.get("wave") == wave:
+                responses.setdefault(doc["partnership"], []).append(
+                    summarise_response(bank, doc))
+        roster.extend(Entry.from_doc(d) for d in data.get("roster", {}).values())
+
+    def two_tier(code: str) -> bool:
+        known = authority(code)
+        return bool(known and known.two_tier)
+
+    return round_status(bank, wave, plan, roster, responses, names, two_tier, today=today,
+                        codes=codes)
+
+
+def write_round_forms(ws: "Workspace", bank: Bank, wave: str, out_dir: Path, *,
+                      codes: Sequence[str] | None = None,
+                      progress: Callable[[int, int], None] | None = None) -> list[dict]:
+    """One form per expected respondent (or per partnership and role where anyone may answer)
+    in `out_dir`, with the deadline and where to send it printed on each, and `manifest.csv`
+    beside them; the manifest is also kept with the round, so `status --chase` can name each
+    missing respondent's form. Returns the manifest rows."""
+    from stocktake.partnerships import partnership_for
+    from stocktake.reference import authority
+    from stocktake.workbooks.forms import create_form
+
+    plan = ws.round_plan(bank.id, wave)
+    roster = ws.roster(bank=bank.id, wave=wave)
+    wanted = list(codes) if codes else sorted(
+        set(plan.partnerships if plan else ()) | {e.partnership for e in roster})
+    if not wanted:
+        raise StocktakeError(f"no round of {bank.id} {wave} is planned and its roster is empty",
+                             hint="plan it with `stocktake round plan` or import a roster with "
+                                  "`stocktake roster import` first")
+    expected: list[Expected] = []
+    for code in wanted:
+        known = authority(code)
+        expected.extend(expected_respondents(plan, code, roster,
+                                             two_tier=bool(known and known.two_tier)))
+    forms = [e for e in forms_to_write(expected) if bank.questions_for_role(e.role)]
+    if not forms:
+        raise StocktakeError(f"nobody is expected to answer {bank.id} {wave}",
+                             hint="give the plan roles with `stocktake round plan --roles`")
+    notes = _return_note(plan)
+    partnerships = {p.code: p for p in ws.partnerships()}
+    out_dir.mkdir(parents=True, exist_ok=True)
+    rows: list[dict] = []
+    for n, (e, name) in enumerate(zip(forms, form_file_names(forms)), start=1):
+        partnership = partnerships.get(e.partnership) or partnership_for(e.partnership)
+        create_form(out_dir / name, bank, partnership, e.role, wave, e.respondent, notes=notes)
+        rows.append({"file": name, "partnership": e.partnership, "name": partnership.name,
+                     "role": e.role, "respondent": e.respondent, "email": e.email})
+        if progress is not None:
+            progress(n, len(forms))
+    write_manifest(out_dir / "manifest.csv", rows)
+    base = plan or RoundPlan(bank.id, wave, (), 1, ())
+    ws.save_round(replace(base, forms=tuple(
+        {"file": str(out_dir / r["file"]), "partnership": r["partnership"], "role": r["role"],
+         "respondent": r["respondent"]} for r in rows)))
+    return rows
+
+
+def _return_note(plan: RoundPlan | None) -> str:
+    if plan is None or not (plan.deadline or plan.return_to):
+        return ""
+    parts = []
+    if plan.deadline:
+        parts.append(f"Please return this form by {date.fromisoformat(plan.deadline):%d %B %Y}")
+    if plan.return_to:
+        parts.append(("to " if parts else "Please return this form to ") + plan.return_to)
+    return " ".join(parts) + "."
+
+
+def write_manifest(path: Path, rows: Sequence[dict]) -> None:
+    write_csv(path, MANIFEST_COLUMNS, rows)
+
+
+def write_csv(path: Path, columns: Sequence[str], rows: Sequence[dict]) -> None:
+    """A UTF-8 CSV (with BOM, so Excel reads the accents), written atomically and owner-only;
+    formula-like text gets a leading apostrophe."""
+    from stocktake.atomic import atomic_write_bytes
+    from stocktake.safety import csv_safe
+
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([csv_safe(row.get(c, "")) for c in columns])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        atomic_write_bytes(path, ("\ufeff" + buffer.getvalue()).encode("utf-8"))
+    except OSError as exc:
+        raise StocktakeError(f"cannot write {path} ({exc.strerror or exc})",
+                             hint="choose a folder you can write to")
+
+
+CHASE_COLUMNS = ("partnership", "name", "role", "respondent", "email", "organisation", "form")

@@ -1,0 +1,201 @@
+"""The Evidence sheet: DfE's published figures beside the self-assessment, area by area.
+
+Per area: the self-assessed score and level, the flag where the figures do not match that view,
+then one row per linked measure (latest value and year, LAIT's band, the statistical neighbours'
+mean and how many of the ten had a value, region, England, change) with a small trend chart; the
+licence credit at the top and the foot. Values only, never formulas. The series behind the trend
+charts sit in columns to the right, under a heading that says so.
+
+    add_partnership_evidence(wb, export)        # in the partnership workbook, when it applies
+    write_evidence_workbook(Path("camden-evidence.xlsx"), view, self_views)
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Sequence
+
+from openpyxl import Workbook
+from openpyxl.chart import LineChart, Reference
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from stocktake.safety import set_text_cell, write_text_row
+from stocktake.workbooks.styles import (BODY_FONT, LABEL_FONT, NOTE_FONT, WRAP_TOP,
+                                        fill_band, fit_row_height, key_value_rows, print_setup, save_workbook,
+                                        set_widths, style_body, style_header_row, write_title)
+
+SHEET = "Evidence"
+COLUMNS = ("Measure", "Year", "Value", "Band", "Neighbours' mean", "Neighbours counted",
+           "Region", "England", "Change", "Trend")
+TREND_COL = COLUMNS.index("Trend") + 1
+DATA_COL = len(COLUMNS) + 2  # the charts' series start here, one blank column after the table
+BAND_COLOURS = {"A": "#6FBF73", "B": "#B7DEA8", "C": "#FFE08A", "D": "#F4B6B6"}
+FLAG_FONT = Font(name="Calibri", size=10, bold=True, color="B91C1C")
+ROW_HEIGHT = 42  # points: room for a trend chart beside each measure
+LABEL_WIDTH = 46
+
+
+def write_evidence_workbook(path: Path, view: Any, self_views: Sequence[Any] = ()) -> Path:
+    """A workbook holding only the Evidence sheet (`stocktake evidence --xlsx`)."""
+    wb = Workbook()
+    default = wb.active
+    add_evidence_sheet(wb, view, self_views, index=0)
+    wb.remove(default)
+    return save_workbook(wb, Path(path))
+
+
+def add_partnership_evidence(wb: Workbook, export: Any) -> None:
+    """Add the Evidence sheet to a partnership workbook, after Summary, when the bank links
+    measures and the partnership is an English authority; otherwise leave the workbook as it is."""
+    from stocktake.errors import StocktakeError
+    from stocktake.evidence.flags import self_view_rows
+    from stocktake.evidence.indicators import load_indicators
+    from stocktake.evidence.report import bank_links, partnership_evidence
+
+    links = bank_links([export.bank])
+    if not links:
+        return
+    try:
+        view = partnership_evidence(load_indicators(), export.partnership.code, links)
+    except StocktakeError:
+        return  # not an English authority: the rest of the workbook stands as before
+    self_views = self_view_rows(export.bank, export.scores, view)
+    add_evidence_sheet(wb, view, self_views, index=1,
+                       subtitle=f"{export.bank.title} - wave {export.wave}")
+
+
+def add_evidence_sheet(wb: Workbook, view: Any, self_views: Sequence[Any], *, index: int,
+                       subtitle: str | None = None) -> Any:
+    ws = wb.create_sheet(SHEET, index=index)
+    write_title(ws, "A1", f"{view.name}: published evidence beside the self-assessment",
+                subtitle or "DfE Local Authority Interactive Tool (LAIT) measures")
+    group = view.group
+    info = [("Authority", f"{view.name} ({view.code}), DfE LA number {view.la_number}"),
+            ("Region", view.region or "-"),
+            ("Statistical neighbours", ", ".join(n.name for n in group.neighbours)
+             if group else "none in DfE's list"),
+            ("Bands", "LAIT's quartile among all authorities for the measure's latest year; "
+                      "A is the best quarter (polarity from DfE's dictionary); no band where DfE "
+                      "gives no polarity"),
+            ("Source", view.source if view.source != "shipped" else
+             "DfE LAIT data as shipped with stocktake"),
+            ("Credit", view.credit)]
+    row = key_value_rows(ws, 4, info)
+    for r in range(4, row):
+        ws.merge_cells(start_row=r, start_column=2, end_row=r, end_column=len(COLUMNS))
+        ws.cell(row=r, column=2).alignment = WRAP_TOP
+        ws.row_dimensions[r].height = 27 if r in (6, 7, 9) else None
+    row += 1
+    flags = {s.key: s for s in self_views}
+    sections: dict[str, list] = {}
+    for m in view.measures:
+        for key in (m.areas or ("",)):
+            sections.setdefault(key, []).append(m)
+    set_text_cell(ws.cell(row=row - 1, column=DATA_COL),
+                  "Series behind the trend charts (values as published; blank: not published)")
+    ws.cell(row=row - 1, column=DATA_COL).font = NOTE_FONT
+    for key, measures in sections.items():
+        row = _area_block(ws, row, key, measures, flags.get(key))
+    set_text_cell(ws.cell(row=row, column=1), view.credit)
+    ws.cell(row=row, column=1).font = NOTE_FONT
+    set_widths(ws, {1: LABEL_WIDTH, 2: 9, 3: 11, 4: 7, 5: 12, 6: 11, 7: 10, 8: 10, 9: 9, 10: 22})
+    print_setup(ws, header_left=f"{view.name} ({view.code})",
+                header_right="Published evidence (DfE LAIT)")
+    ws.print_area = f"A1:{get_column_letter(len(COLUMNS))}{row}"
+    return ws
+
+
+def _area_block(ws: Any, row: int, key: str, measures: list, own: Any) -> int:
+    heading = key.split("/", 1)[-1] if key else "Measures asked for"
+    title = own.title if own is not None else heading
+    text = title if own is None else f"{title}: self-assessed {own.score_text}"
+    cell = ws.cell(row=row, column=1)
+    set_text_cell(cell, text)
+    cell.font = LABEL_FONT
+    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(COLUMNS))
+    if own is not None and own.level:
+        cell.fill = PatternFill("solid", start_color="DCE6F1", end_color="DCE6F1")
+    row += 1
+    if own is not None and own.flag:
+        flag = ws.cell(row=row, column=1)
+        set_text_cell(flag, f"Flag: {own.flag}")
+        flag.font = FLAG_FONT
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(COLUMNS))
+        row += 1
+    write_text_row(ws, row, COLUMNS)
+    style_header_row(ws, row, 1, len(COLUMNS))
+    top = row
+    for m in measures:
+        row += 1
+        _measure_row(ws, row, m)
+    style_body(ws, top + 1, row, 1, len(COLUMNS), wrap_cols=[1])
+    for r in range(top + 1, row + 1):
+        band = ws.cell(row=r, column=4)
+        if band.value in BAND_COLOURS:
+            fill_band(band, BAND_COLOURS[band.value])
+            band.alignment = Alignment(horizontal="center", vertical="top")
+    return row + 2
+
+
+def _measure_row(ws: Any, row: int, m: Any) -> None:
+    measure = m.measure
+    number_format = "#,##0" + ("." + "0" * measure.places if measure.places else "")
+    label = f"{measure.title} [{measure.id}]" + (f" ({measure.unit})" if measure.unit else "")
+    source = ", ".join(x for x in (measure.owner, measure.last_update and
+                                   f"updated {measure.last_update}", measure.next_update and
+                                   f"next {measure.next_update}") if x)
+    if source:
+        label += f". Source: {source}"
+    band = m.band or ("-" if measure.banded else "no band")
+    values = [label, m.latest.year or "-", _value(m.latest.value), band,
+              _round(m.neighbours_mean), f"{m.neighbours_counted} of {m.neighbours_in_group}",
+              _value(m.region_value), _value(m.england), _round(m.change)]
+    write_text_row(ws, row, values)
+    for col in (3, 5, 7, 8, 9):
+        cell = ws.cell(row=row, column=col)
+        if isinstance(cell.value, float):
+            cell.number_format = number_format if col != 9 else "+" + number_format + ";-" + \
+                number_format + ";0"
+    # Tall enough for the wrapped label, and never shorter than the trend chart.
+    fit_row_height(ws, row, [(LABEL_WIDTH, label)])
+    ws.row_dimensions[row].height = max(ROW_HEIGHT, ws.row_dimensions[row].height)
+    if len(m.series) >= 2:
+        _trend_chart(ws, row, m)
+
+
+def _trend_chart(ws: Any, row: int, m: Any) -> None:
+    years = [s.year for s in m.series]
+    write_text_row(ws, row, years, first_col=DATA_COL)
+    # Years on the row itself, values just below in a hidden row would break the table; keep
+    # both on this row: years in the first half, values in the second.
+    first_value = DATA_COL + len(years)
+    for i, s in enumerate(m.series):
+        set_text_cell(ws.cell(row=row, column=first_value + i),
+                      s.value if s.published else None)
+    chart = LineChart()
+    chart.legend = None
+    chart.height, chart.width = 1.45, 4.6  # cm: inside one 42-point row and the Trend column
+    chart.y_axis.delete = True
+    chart.x_axis.delete = True
+    chart.y_axis.majorGridlines = None
+    data = Reference(ws, min_col=first_value, max_col=first_value + len(years) - 1,
+                     min_row=row, max_row=row)
+    chart.add_data(data, from_rows=True, titles_from_data=False)
+    chart.set_categories(Reference(ws, min_col=DATA_COL, max_col=first_value - 1,
+                                   min_row=row, max_row=row))
+    series = chart.series[0]
+    series.graphicalProperties.line.solidFill = "1F4E79"
+    series.graphicalProperties.line.width = 19050
+    series.smooth = False
+    chart.display_blanks = "gap"
+    ws.add_chart(chart, f"{get_column_letter(TREND_COL)}{row}")
+
+
+def _value(value: Any) -> Any:
+    return _round(value) if isinstance(value, float) else "not published"
+
+
+def _round(value: float | None) -> float | None:
+    # Binary noise from the source ("21.700000000000003") and from subtraction is not data.
+    return None if value is None else round(value, 10)

@@ -1,0 +1,25 @@
+"""The Returns sheet of a national workbook: every authority expected, returned or not.
+
+    write_returns_sheet(wb.create_sheet("Returns"), rows, bank, "2026-27")
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Sequence
+
+from stocktake.workbooks.table_sheet import write_table_sheet
+
+if TYPE_CHECKING:
+    from stocktake.round.returns import ReturnRow
+
+
+def write_returns_sheet(ws: Any, rows: Sequence["ReturnRow"], bank: Any, wave: str) -> None:
+    returned = sum(1 for r in rows if r.returned)
+    write_table_sheet(
+        ws, ["Code", "Authority", "Region", "Returned", "File", "Exported at", "Respondents",
+             "Roles"],
+        [[r.code, r.name, r.region, "yes" if r.returned else "no", r.file, r.exported_at,
+          r.respondents if r.returned else None, ", ".join(r.roles)] for r in rows],
+        widths=[12, 28, 24, 10, 36, 22, 12, 30],
+        header_left=f"Returns: {bank.title}",
+        header_right=f"Wave {wave} - {returned} of {len(rows)} returned")
