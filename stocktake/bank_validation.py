@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from stocktake.banks import (AGE_BANDS, MAX_AGE, MIN_AGE, QUESTION_TYPES, SCORED_BY_DEFAULT,
+from stocktake.banks import (AGE_BANDS, MAX_AGE, MIN_AGE, PARTNERSHIP_SCORE_METHODS,
+                             QUESTION_TYPES, SCORED_BY_DEFAULT,
                              read_bank_toml)
 from stocktake.errors import StocktakeError
 
@@ -20,7 +21,8 @@ ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
 COLOUR_PATTERN = re.compile(r"^#[0-9A-Fa-f]{6}$")
 
 TOP_KEYS = {"id", "title", "version", "description", "min_coverage", "bands", "roles", "areas",
-            "questions", "safeguarding_notice"}
+            "questions", "safeguarding_notice", "partnership_score", "min_roles",
+            "reported_apart"}
 BAND_KEYS = {"label", "min", "colour"}
 ROLE_KEYS = {"id", "title", "reported_apart", "anonymous"}
 AREA_KEYS = {"id", "title", "description", "indicators"}
@@ -125,7 +127,54 @@ class _Checker:
         self.check_indicators(d.get("areas"))
         self.check_questions(d.get("questions"), set(roles), set(areas))
         self.check_notice_text()
+        self.check_partnership_keys(roles)
         return self.problems
+
+    def check_partnership_keys(self, roles: list[str]) -> None:
+        """`partnership_score`, `min_roles` and `reported_apart`: how the partnership score is
+        made; each problem names the line of the key."""
+        d = self.data
+        method = d.get("partnership_score")
+        if method is not None and method not in PARTNERSHIP_SCORE_METHODS:
+            self.add_at("bank", f"unknown partnership_score {method!r} (use "
+                                f"{' or '.join(repr(m) for m in PARTNERSHIP_SCORE_METHODS)})",
+                        "partnership_score")
+        # A top-level list names apart roles for banks that keep role tables short.
+        top_apart = d.get("reported_apart")
+        apart: set[str] = set()
+        if top_apart is not None:
+            if not isinstance(top_apart, list) or not all(isinstance(r, str) for r in top_apart):
+                self.add_at("bank", "'reported_apart' must be a list of role ids",
+                            "reported_apart")
+            else:
+                for role in top_apart:
+                    if role not in roles:
+                        self.add_at("bank", f"reported_apart names unknown role '{role}' "
+                                            f"(roles: {', '.join(roles)})", "reported_apart")
+                    apart.add(role)
+        for item in self.items("roles"):
+            # (main's check_roles_privacy names a reported_apart that is not true or false)
+            if isinstance(item, dict) and item.get("reported_apart") is True and \
+                    isinstance(item.get("id"), str):
+                apart.add(item["id"])
+        minimum = d.get("min_roles")
+        if minimum is not None:
+            partners = [r for r in roles if r not in apart]
+            if not isinstance(minimum, int) or isinstance(minimum, bool) or minimum < 1:
+                self.add_at("bank", f"min_roles must be a whole number of 1 or more, not "
+                                    f"{minimum!r}", "min_roles")
+            elif roles and minimum > len(partners):
+                self.add_at("bank", f"min_roles = {minimum} is more than the bank's "
+                                    f"{len(partners)} partner role(s) (roles reported apart do "
+                                    "not count): no area could ever be a partnership view",
+                            "min_roles")
+
+    def add_at(self, where: str, message: str, key: str) -> None:
+        """A problem on the line where a top-level `key = ...` is set."""
+        pattern = re.compile(r"^\s*" + re.escape(key) + r"\s*=")
+        line = next((n for n, text in enumerate(self.lines, start=1) if pattern.match(text)),
+                    None)
+        self.problems.append(Problem(self.file, where, message, line))
 
     def check_roles_privacy(self) -> None:
         """`anonymous` needs `reported_apart`: children's answers are never averaged with the

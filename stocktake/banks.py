@@ -25,6 +25,12 @@ QUESTION_TYPES = ("scale", "choice", "multi", "yesno", "number", "text")
 SCORED_BY_DEFAULT = {"scale": True, "choice": True, "multi": True, "yesno": True,
                      "number": False, "text": False}
 DEFAULT_MIN_COVERAGE = 0.5
+# How a partnership's area score is made from its respondents' scores (README, "How scores are
+# worked out"): "roles" is the mean of the role scores, so each partner sector counts once;
+# "respondents" the mean over respondents, the method of banks that do not say.
+PARTNERSHIP_SCORE_METHODS = ("roles", "respondents")
+DEFAULT_PARTNERSHIP_SCORE = "respondents"
+DEFAULT_MIN_ROLES = 1
 # Ages a bank may limit a question to: children and young people up to 18, and care leavers,
 # to whom a council owes duties up to 25 (Children and Social Work Act 2017 s1).
 MIN_AGE, MAX_AGE = 0, 25
@@ -204,6 +210,8 @@ class Bank:
     areas: tuple[Area, ...]
     questions: tuple[Question, ...]
     source: Path | None = field(default=None, compare=False)
+    partnership_score: str = DEFAULT_PARTNERSHIP_SCORE  # one of PARTNERSHIP_SCORE_METHODS
+    min_roles: int = DEFAULT_MIN_ROLES  # partner roles an area needs to be a partnership view
     # Shown once when an answer marked with `notice` is given: what to do and whom to tell.
     safeguarding_notice: str = ""
 
@@ -214,6 +222,18 @@ class Bank:
     @property
     def role_ids(self) -> tuple[str, ...]:
         return tuple(r.id for r in self.roles)
+
+    @property
+    def apart_role_ids(self) -> tuple[str, ...]:
+        """Roles reported apart (bank order): never part of the partnership score."""
+        return tuple(r.id for r in self.roles if r.reported_apart)
+
+    def role_title(self, role_id: str) -> str:
+        """The role's title, or the id itself for a role the bank no longer has."""
+        for role in self.roles:
+            if role.id == role_id:
+                return role.title
+        return role_id
 
     def question(self, question_id: str) -> Question:
         try:
@@ -265,6 +285,7 @@ class Bank:
             "id": self.id, "title": self.title, "version": self.version,
             "description": self.description, "hash": self.hash,
             "min_coverage": self.min_coverage,
+            "partnership_score": self.partnership_score, "min_roles": self.min_roles,
             "bands": [{"label": b.label, "min": b.min, "colour": b.colour} for b in self.bands],
             "roles": [_role_dict(r) for r in self.roles],
             "areas": [{"id": a.id, "title": a.title, "description": a.description,
@@ -308,6 +329,12 @@ def content_hash(bank: Bank) -> str:
         "areas": [[a.id, a.title, a.description] for a in bank.areas],
         "questions": [q.to_dict() for q in bank.questions],
     }
+    # The scoring keys enter the hash only when a bank sets them, so the hash of a bank that
+    # does not (and of every workbook exported with it) is what it was before they existed.
+    if bank.partnership_score != DEFAULT_PARTNERSHIP_SCORE:
+        data["partnership_score"] = bank.partnership_score
+    if bank.min_roles != DEFAULT_MIN_ROLES:
+        data["min_roles"] = bank.min_roles
     if bank.safeguarding_notice:
         data["safeguarding_notice"] = bank.safeguarding_notice
     canonical = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
@@ -372,7 +399,9 @@ def bank_from_data(data: dict, source: Path | None = None) -> Bank:
         description=str(data.get("description", "")).strip(),
         min_coverage=float(data.get("min_coverage", DEFAULT_MIN_COVERAGE)),
         bands=bands,
-        roles=tuple(Role(r["id"], r["title"], bool(r.get("reported_apart", False)),
+        roles=tuple(Role(r["id"], r["title"],
+                         bool(r.get("reported_apart", False))
+                         or r["id"] in data.get("reported_apart", ()),
                          bool(r.get("anonymous", False))) for r in data["roles"]),
         areas=tuple(Area(a["id"], a["title"], str(a.get("description", "")).strip(),
                          tuple(a.get("indicators", [])))
@@ -380,6 +409,8 @@ def bank_from_data(data: dict, source: Path | None = None) -> Bank:
         questions=tuple(questions),
         source=source,
         safeguarding_notice=str(data.get("safeguarding_notice", "")).strip(),
+        partnership_score=str(data.get("partnership_score", DEFAULT_PARTNERSHIP_SCORE)),
+        min_roles=int(data.get("min_roles", DEFAULT_MIN_ROLES)),
     )
 
 

@@ -66,6 +66,10 @@ def percentrank_inc(values: Sequence[float], x: float, significance: int = 3) ->
     return _truncate(rank, significance)
 
 
+# Quartile 4 (the top quarter) is band A, as in DfE's LAIT.
+BANDS = {4: "A", 3: "B", 2: "C", 1: "D"}
+
+
 def quartile_of(values: Sequence[float], x: float) -> int:
     """1 (lowest) to 4 (highest): at or above QUARTILE.INC k puts x in quartile k + 1.
 
@@ -118,12 +122,21 @@ class Position:
     vs_median: float | None
     vs_region: float | None
     vs_group: float | None
+    group: str = ""  # the comparator group given with --groups, if any
+    quorum: bool = True  # False: not a partnership view, so not placed among the others
+
+    @property
+    def band(self) -> str | None:
+        """A (top quarter) to D (bottom quarter), the letters DfE's LAIT uses."""
+        return BANDS.get(self.quartile) if self.quartile is not None else None
 
     def to_json(self, with_group: bool = False) -> dict:
         out = {"partnership": self.partnership, "area": self.area, "score": _r(self.score),
-               "quartile": self.quartile, "percentile_rank": self.percentile_rank,
+               "quorum": self.quorum, "quartile": self.quartile, "band": self.band,
+               "percentile_rank": self.percentile_rank,
                "vs_median": _r(self.vs_median), "vs_region": _r(self.vs_region)}
         if with_group:
+            out["group"] = self.group or None
             out["vs_group"] = _r(self.vs_group)
         return out
 
@@ -142,6 +155,11 @@ class Benchmark:
     overall_positions: tuple[Position, ...] = ()  # area "overall", by partnership code
     groups: dict[str, str] = field(default_factory=dict)  # code -> comparator group
     group_means: dict[str, dict[str, float]] = field(default_factory=dict)  # group -> area -> mean
+    # area (or "overall") -> codes whose score there is not a partnership view (below the
+    # bank's min_roles): shown, but left out of the distribution and the quartiles.
+    below_quorum: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    unmatched_groups: tuple[str, ...] = ()  # --groups codes with no partnership compared here
+    excluded: tuple[str, ...] = ()  # codes left out on purpose (e.g. --exclude-small)
 
     def area(self, area_id: str) -> AreaDistribution:
         if area_id == OVERALL and self.overall is not None:
@@ -166,14 +184,29 @@ class Benchmark:
         raise KeyError(partnership)
 
     def league(self) -> list[PartnershipScores]:
-        """Partnerships by overall score, highest first; those without a score last, by code."""
+        """Partnerships by overall score, highest first; those without a score last, by code.
+        Only for `--sort score`: the default listing is `by_region`."""
         return sorted(self.scores, key=lambda s: (s.overall is None,
                                                   -(published(s.overall) or 0.0), s.partnership))
 
+    def by_region(self, names: Mapping[str, str] | None = None) -> list[PartnershipScores]:
+        """Partnerships by region, then name (then code): a listing, not a ranking."""
+        names = names or {}
+        return sorted(self.scores, key=lambda s: (self.regions.get(s.partnership, "") or "~",
+                                                  names.get(s.partnership, s.partnership),
+                                                  s.partnership))
+
+    def left_out(self) -> int:
+        """How many area scores are shown but not placed: below the bank's min_roles."""
+        return sum(len(codes) for area, codes in self.below_quorum.items() if area != OVERALL)
+
     def to_json(self) -> dict:
-        """The `stocktake benchmark --json` shape; `vs_group` only when groups were given."""
+        """The `stocktake benchmark --json` shape; `group` and `vs_group` only when groups were
+        given."""
         with_group = bool(self.groups)
         return {"bank": self.bank, "wave": self.wave, "count": self.count,
+                "below_quorum": {a: list(c) for a, c in self.below_quorum.items()},
+                "unmatched_groups": list(self.unmatched_groups),
                 "areas": [a.to_json() for a in self.areas],
                 "positions": [p.to_json(with_group) for p in self.positions]}
 
@@ -190,12 +223,22 @@ def build_benchmark(bank: Bank, scores: Sequence[PartnershipScores], regions: Ma
     titles = {a.id: a.title for a in bank.areas} | {OVERALL: "Overall"}
 
     values: dict[str, dict[str, float]] = {a: {} for a in area_ids}  # area -> code -> score
+    shown: dict[str, dict[str, float]] = {a: {} for a in area_ids}  # placed or not
+    below: dict[str, list[str]] = {a: [] for a in area_ids}
     for s in kept:
         for result in s.areas:
             if result.score is not None and result.id in values:
-                values[result.id][s.partnership] = result.score
+                shown[result.id][s.partnership] = result.score
+                if result.quorum:
+                    values[result.id][s.partnership] = result.score
+                else:
+                    below[result.id].append(s.partnership)
         if s.overall is not None:
-            values[OVERALL][s.partnership] = s.overall
+            shown[OVERALL][s.partnership] = s.overall
+            if s.overall_quorum:
+                values[OVERALL][s.partnership] = s.overall
+            else:
+                below[OVERALL].append(s.partnership)
 
     region_means = _means_by(values, {s.partnership: regions.get(s.partnership, "") for s in kept})
     group_means = _means_by(values, {s.partnership: groups.get(s.partnership, "") for s in kept})
@@ -208,9 +251,14 @@ def build_benchmark(bank: Bank, scores: Sequence[PartnershipScores], regions: Ma
         region, group = regions.get(s.partnership, ""), groups.get(s.partnership, "")
         for area_id in area_ids:
             score = values[area_id].get(s.partnership)
-            position = _position(s.partnership, area_id, score, list(values[area_id].values()),
-                                 distributions[area_id], region_means.get(region, {}).get(area_id),
-                                 group_means.get(group, {}).get(area_id))
+            if score is None and s.partnership in shown[area_id]:
+                position = Position(s.partnership, area_id, shown[area_id][s.partnership],
+                                    None, None, None, None, None, group, quorum=False)
+            else:
+                position = _position(s.partnership, area_id, score,
+                                     list(values[area_id].values()), distributions[area_id],
+                                     region_means.get(region, {}).get(area_id),
+                                     group_means.get(group, {}).get(area_id), group)
             (overall_positions if area_id == OVERALL else positions).append(position)
 
     def area_only(means: dict[str, dict[str, float]]) -> dict[str, dict[str, float]]:
@@ -223,7 +271,11 @@ def build_benchmark(bank: Bank, scores: Sequence[PartnershipScores], regions: Ma
         region_means=area_only(region_means), overall=distributions[OVERALL],
         overall_positions=tuple(overall_positions),
         groups={code: g for code, g in groups.items() if code not in excluded},
-        group_means=area_only(group_means))
+        group_means=area_only(group_means),
+        below_quorum={a: tuple(c) for a, c in below.items() if c},
+        unmatched_groups=tuple(sorted(set(groups) - {s.partnership for s in kept}
+                                      - excluded)),
+        excluded=tuple(sorted({s.partnership for s in scores} & excluded)))
 
 
 def trend(before: PartnershipScores, after: PartnershipScores) -> list[dict]:
@@ -260,9 +312,9 @@ def version_change(before: Iterable[str], after: Iterable[str]) -> dict:
 
 def _position(code: str, area_id: str, score: float | None, values: list[float],
               distribution: AreaDistribution, region_mean: float | None,
-              group_mean: float | None) -> Position:
+              group_mean: float | None, group: str = "") -> Position:
     if score is None:
-        return Position(code, area_id, None, None, None, None, None, None)
+        return Position(code, area_id, None, None, None, None, None, None, group)
     compared = len(values) >= 2
     # Ranked at the published precision: two scores that both read 44.44 tie exactly.
     shown, x = [published(v) for v in values], published(score)
@@ -272,7 +324,7 @@ def _position(code: str, area_id: str, score: float | None, values: list[float],
         percentile_rank=percentrank_inc(shown, x) if compared else None,
         vs_median=score - distribution.median if distribution.median is not None else None,
         vs_region=score - region_mean if region_mean is not None else None,
-        vs_group=score - group_mean if group_mean is not None else None)
+        vs_group=score - group_mean if group_mean is not None else None, group=group)
 
 
 def _means_by(values: dict[str, dict[str, float]],

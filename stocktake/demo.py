@@ -286,6 +286,39 @@ def simulate_demo(bank: Bank, wave: str, rng: random.Random, *, partnerships: in
     return Demo(bank, wave, tuple(simulated))
 
 
+# How much less mature a partnership was a year earlier: a mean gain of 0.05 on the 0-1 latent
+# scale (about five points of score), varying by partnership, sometimes a step back.
+EARLIER_GAIN, EARLIER_GAIN_SD = 0.05, 0.04
+
+
+def previous_wave(wave: str) -> str | None:
+    """The financial year before a wave: "2026-27" -> "2025-26"; None for other wave names."""
+    found = re.fullmatch(r"(\d{4})-(\d{2})", wave)
+    if not found:
+        return None
+    year = int(found.group(1)) - 1
+    return f"{year}-{(year + 1) % 100:02d}"
+
+
+def simulate_waves(bank: Bank, wave: str, rng: random.Random, *, partnerships: int = 20,
+                   respondents: int = 4) -> tuple[Demo, ...]:
+    """The wave asked for and, when it names a financial year, the one before it: the same
+    partnerships, each a little less mature a year earlier (earlier wave first). The later
+    wave is exactly `simulate_demo` of the same seed."""
+    later = simulate_demo(bank, wave, rng, partnerships=partnerships, respondents=respondents)
+    earlier_wave = previous_wave(wave)
+    if earlier_wave is None:
+        return (later,)
+    window_start = survey_window_start(earlier_wave)
+    simulated = []
+    for p in later.partnerships:
+        maturity = _clamp(p.maturity - rng.gauss(EARLIER_GAIN, EARLIER_GAIN_SD), 0.05, 0.88)
+        responses = _simulate_partnership(bank, earlier_wave, p.partnership, p.two_tier,
+                                          maturity, respondents, window_start, rng)
+        simulated.append(DemoPartnership(p.partnership, maturity, p.two_tier, tuple(responses)))
+    return Demo(bank, earlier_wave, tuple(simulated)), later
+
+
 def survey_window_start(wave: str) -> datetime:
     """Demo interviews start in September of the wave's first year (`2026-27` -> 2026-09-07).
 

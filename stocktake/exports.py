@@ -51,6 +51,7 @@ class PartnershipExport:
     exported_at: str
     redacted: bool = False
     plans: tuple = ()  # the action plan's items (reports.action_plan.PlanItem), removed ones not
+    history: tuple["PartnershipScores", ...] = ()  # earlier waves of this bank, oldest first
 
     @property
     def answer_count(self) -> int:
@@ -65,10 +66,39 @@ class PartnershipExport:
             return None
 
     def national_quartile(self, area_id: str) -> int | None:
+        position = self._position(area_id)
+        return position.quartile if position is not None else None
+
+    def national_band(self, area_id: str) -> str | None:
+        """A (top quarter) to D, as DfE's LAIT; None below the quorum or without others."""
+        position = self._position(area_id)
+        return position.band if position is not None else None
+
+    @property
+    def group(self) -> str | None:
+        if self.national is None:
+            return None
+        return self.national.groups.get(self.partnership.code) or None
+
+    def region_mean(self, area_id: str) -> float | None:
+        """The mean of this partnership's region in the area (overall: of the overall scores)."""
+        return self._mean_of(area_id, "vs_region")
+
+    def group_mean(self, area_id: str) -> float | None:
+        return self._mean_of(area_id, "vs_group")
+
+    def _mean_of(self, area_id: str, field_name: str) -> float | None:
+        position = self._position(area_id)
+        if position is None or position.score is None:
+            return None
+        gap = getattr(position, field_name)
+        return None if gap is None else position.score - gap
+
+    def _position(self, area_id: str) -> Any:
         if self.national is None:
             return None
         try:
-            return self.national.position(self.partnership.code, area_id).quartile
+            return self.national.position(self.partnership.code, area_id)
         except KeyError:
             return None
 
@@ -197,7 +227,8 @@ def gather_export(ws: "Workspace", bank: Bank, code: str, wave: str, *, redact: 
         partnership = Partnership(code, known.name if known else code,
                                   workspace_regions(ws, [code]).get(code, ""),
                                   known.type if known else "")
-    responses = sorted(ws.responses(code, bank=bank.id, wave=wave),
+    every = ws.responses(code, bank=bank.id)  # one read serves this wave and the earlier
+    responses = sorted((r for r in every if r.key.wave == wave),
                        key=lambda r: r.key.respondent)
     if not responses:
         raise StocktakeError(f"{code} has no responses to {bank.id} in wave {wave}",
@@ -221,7 +252,27 @@ def gather_export(ws: "Workspace", bank: Bank, code: str, wave: str, *, redact: 
         plans = tuple(replace(i, action=redact_text(i.action), owner=redact_text(i.owner))
                       for i in plans)
     return PartnershipExport(partnership, bank, wave, tuple(responses), tuple(moderations),
-                             scores, national, exported_at or now_iso(), redact, plans)
+                             scores, national, exported_at or now_iso(), redact, plans,
+                             history=earlier_waves(ws, bank, code, wave, every))
+
+
+def earlier_waves(ws: "Workspace", bank: Bank, code: str, wave: str,
+                  every: Sequence[Response] | None = None) -> tuple["PartnershipScores", ...]:
+    """The partnership's scores in each earlier wave of the same bank, oldest first (waves
+    are financial years, "2025-26", so they sort as text). `every`: its responses to the
+    bank in all waves, when already read."""
+    from stocktake.scoring import score_partnership
+
+    if every is None:
+        every = ws.responses(code, bank=bank.id)
+    waves = sorted({r.key.wave for r in every if r.key.wave < wave})
+    found = []
+    for earlier in waves:
+        responses = [r for r in every if r.key.wave == earlier]
+        moderations = ws.moderations(code, bank=bank.id, wave=earlier)
+        found.append(score_partnership(bank, responses, moderations, partnership=code,
+                                       wave=earlier))
+    return tuple(found)
 
 
 def anonymise_responses(bank: Bank, responses: Iterable[Response]) -> list[Response]:

@@ -726,6 +726,42 @@ def national_benchmark_of(bank: Bank, workbooks: Sequence[ReturnedWorkbook]) -> 
     return build_benchmark(bank, [wb.scores for wb in workbooks], regions)
 
 
+def national_answer_rows(bank: Bank, workbooks: Sequence[ReturnedWorkbook]
+                         ) -> list[dict[str, Any]]:
+    """Every merged answer in long form (NATIONAL_ANSWER_COLUMNS of the benchmark workbook):
+    partnership, respondent, role, question, value and the question's score on 0-100 (empty
+    where the answer does not count), so nobody has to reopen the returned files."""
+    from stocktake.applicability import is_applicable
+    from stocktake.exports import cell_value
+    from stocktake.scoring import question_score
+
+    apart = set(bank.apart_role_ids)
+    order = {q.id: i for i, q in enumerate(bank.questions)}
+    rows: list[dict[str, Any]] = []
+    for wb in workbooks:
+        p = wb.partnership
+        for response in sorted(wb.responses, key=lambda r: r.key.respondent):
+            answers = response.answers
+            role_title = bank.role_title(response.role)
+            for qid in sorted(answers, key=lambda q: (order.get(q, len(order)), q)):
+                answer = answers[qid]
+                question = bank.question(qid) if bank.has_question(qid) else None
+                score = None
+                if question is not None and is_applicable(bank, question, response.role,
+                                                           answers):
+                    s = question_score(question, answer)
+                    score = None if s is None else 100.0 * s
+                rows.append({"partnership": p.code, "name": p.name, "region": p.region,
+                             "respondent": response.key.respondent, "role": response.role,
+                             "role_title": role_title,
+                             "reported_apart": "yes" if response.role in apart else "no",
+                             "area": question.area if question else "", "question": qid,
+                             "question_text": question.text if question else "",
+                             "value": cell_value(question, answer), "score": score,
+                             "status": answer.status})
+    return rows
+
+
 def output_paths(out: Path, groups: Sequence[tuple[str, str]]) -> list[Path]:
     """`out` for one group; `<stem>-<bank>-<wave>.xlsx` beside it for each of several."""
     if len(groups) <= 1:
@@ -779,7 +815,8 @@ def merge_workbooks(paths: Sequence[Path], out: Path, *, workspace: "Workspace |
                                 {wb.partnership.code: wb.partnership for wb in members},
                                 sources=[(wb.partnership.code, wb.path.name, wb.exported_at,
                                           wb.respondents, wb.answers) for wb in members],
-                                returns=returns, shared=shared)
+                                returns=returns, shared=shared,
+                                answers=national_answer_rows(bank, members))
         result.outputs.append(NationalOutput(bank, wave, path, benchmark))
         result.merged.extend(members)
         if workspace is not None:

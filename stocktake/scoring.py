@@ -9,10 +9,19 @@ The method (issue 4, and the README) in the order it is applied:
    the area asked of them. N/A answers and questions hidden by role or skip logic are left out
    entirely; don't-know and unanswered questions count only against coverage.
 3. Coverage = answered / applicable; below the bank's `min_coverage` the score is withheld.
-4. The partnership's area score is the mean of the respondents' non-withheld scores; spread is
-   their max - min and the area is divergent when the spread is 25 points or more. An adviser's
-   moderation (the latest for the area) replaces the score; the self-assessed mean stays beside it.
-5. Levels come from the bank's bands; overall is the mean of the non-null area scores.
+4. A role's area score is the mean of that role's respondents' non-withheld scores (its spread,
+   max - min, is kept beside it). Roles the bank reports apart (children and young people,
+   parents and carers) are shown as their own view and never enter the partnership score; a
+   view 25 points or more from the partnership's is flagged.
+5. The partnership's area score, by the bank's `partnership_score`: "roles", the mean of the
+   partner roles' scores (each sector counts once), or "respondents", the mean over the partner
+   respondents. Spread is max - min over the same values (role scores or respondent scores) and
+   the area is divergent when it is 25 points or more. An area scored by fewer partner roles
+   than the bank's `min_roles` is still shown, but is not a partnership view (`quorum` false)
+   and benchmarks leave it out of their quartiles. An adviser's moderation (the latest for the
+   area) replaces the score; the self-assessed mean stays beside it.
+6. Levels come from the bank's bands; overall is the mean of the non-null area scores; its
+   quorum needs `min_roles` partner roles with a score in any area.
 
 Every threshold (bands, divergence, coverage) is compared at the published precision, 2 decimals
 for scores and 4 for shares, through `stocktake.score_precision`.
@@ -40,6 +49,8 @@ from stocktake.score_precision import SHARE_DECIMALS, at_least, published
 
 # Partners who differ by this many points or more see the area differently: worth a conversation.
 DIVERGENCE_POINTS = 25.0
+# A view reported apart this far from the partnership's is flagged ("... see this differently").
+APART_POINTS = 25.0
 
 
 def question_score(question: Question, answer: Answer | None) -> float | None:
@@ -100,8 +111,28 @@ def respondent_area_scores(bank: Bank, response: Response) -> list[RespondentAre
 
 
 @dataclass(frozen=True)
+class RoleView:
+    """One role's view of one area: the mean of its respondents' non-withheld scores."""
+
+    role: str
+    score: float | None
+    respondents: int  # respondents whose score counts
+    spread: float | None  # max - min inside the role; None with fewer than two
+
+    def to_json(self, with_spread: bool = True) -> dict:
+        out = {"score": _round(self.score), "respondents": self.respondents}
+        if with_spread:
+            out["spread"] = _round(self.spread)
+        return out
+
+
+@dataclass(frozen=True)
 class AreaResult:
-    """A partnership's result for one area, after moderation."""
+    """A partnership's result for one area, after moderation.
+
+    `by_role` holds the partner roles with a score, `apart` the roles reported apart, both in
+    bank order; `apart_differs` the apart roles whose view is 25 points or more from `score`.
+    """
 
     id: str
     title: str
@@ -116,13 +147,45 @@ class AreaResult:
     self_assessed: float | None  # the respondents' mean, moderated or not
     moderation: Moderation | None
     withheld: tuple[str, ...]  # one reason per withheld respondent
+    by_role: tuple[RoleView, ...] = ()
+    apart: tuple[RoleView, ...] = ()
+    quorum: bool = True  # scored by at least the bank's min_roles partner roles
+    apart_differs: tuple[str, ...] = ()
+
+    def role_view(self, role: str) -> RoleView | None:
+        for view in self.by_role + self.apart:
+            if view.role == role:
+                return view
+        return None
+
+    @property
+    def partner_roles(self) -> tuple[str, ...]:
+        return tuple(v.role for v in self.by_role)
 
     def to_json(self) -> dict:
         return {"id": self.id, "title": self.title, "score": _round(self.score),
                 "level": self.level, "coverage": _round(self.coverage, 4),
                 "respondents": self.respondents, "spread": _round(self.spread),
                 "divergent": self.divergent, "moderated": self.moderated,
-                "self_assessed": _round(self.self_assessed)}
+                "self_assessed": _round(self.self_assessed),
+                "by_role": {v.role: v.to_json() for v in self.by_role},
+                "apart": {v.role: v.to_json(with_spread=False) for v in self.apart},
+                "apart_differs": list(self.apart_differs),
+                "quorum": self.quorum}
+
+
+@dataclass(frozen=True)
+class RoleSummary:
+    """A role that answered: how many respondents, and whether it is reported apart."""
+
+    id: str
+    title: str
+    respondents: int
+    reported_apart: bool
+
+    def to_json(self) -> dict:
+        return {"id": self.id, "title": self.title, "respondents": self.respondents,
+                "reported_apart": self.reported_apart}
 
 
 @dataclass(frozen=True)
@@ -136,6 +199,10 @@ class PartnershipScores:
     areas: tuple[AreaResult, ...]
     overall_colour: str | None = None
     respondent_scores: tuple[RespondentAreaScore, ...] = ()
+    roles: tuple[RoleSummary, ...] = ()  # roles with respondents, bank order
+    method: str = "respondents"  # the bank's partnership_score
+    min_roles: int = 1
+    overall_quorum: bool = True
 
     def area(self, area_id: str) -> AreaResult:
         for result in self.areas:
@@ -146,6 +213,9 @@ class PartnershipScores:
     def to_json(self) -> dict:
         """The `stocktake scores --json` shape; scores to 2 decimals, coverage as a 0-1 share."""
         return {"partnership": self.partnership, "bank": self.bank, "wave": self.wave,
+                "partnership_score": self.method, "min_roles": self.min_roles,
+                "roles": [r.to_json() for r in self.roles],
+                "overall_quorum": self.overall_quorum,
                 "overall": {"score": _round(self.overall), "level": self.overall_level},
                 "areas": [a.to_json() for a in self.areas]}
 
@@ -166,11 +236,22 @@ def score_partnership(bank: Bank, responses: Sequence[Response],
                   for area in bank.areas)
     overall = _mean(a.score for a in areas if a.score is not None)
     band = bank.band_for(overall)
+    apart = set(bank.apart_role_ids)
+    partner_roles = {v.role for a in areas for v in a.by_role}
+    respondents_by_role: dict[str, set[str]] = {}
+    for response in responses:
+        respondents_by_role.setdefault(response.role, set()).add(response.key.respondent)
+    order = {role: i for i, role in enumerate(bank.role_ids)}
+    roles = tuple(RoleSummary(role, bank.role_title(role), len(names), role in apart)
+                  for role, names in sorted(respondents_by_role.items(),
+                                            key=lambda kv: (order.get(kv[0], len(order)), kv[0])))
     return PartnershipScores(
         partnership=partnership, bank=bank.id, wave=wave,
         respondents=len({r.key.respondent for r in responses}),
         overall=overall, overall_level=band.label if band else None, areas=areas,
-        overall_colour=band.colour if band else None, respondent_scores=tuple(every))
+        overall_colour=band.colour if band else None, respondent_scores=tuple(every),
+        roles=roles, method=bank.partnership_score, min_roles=bank.min_roles,
+        overall_quorum=len(partner_roles) >= bank.min_roles)
 
 
 def latest_moderations(moderations: Iterable[Moderation]) -> dict[str, Moderation]:
@@ -234,23 +315,82 @@ def _respondent_scores(bank: Bank, by_area: dict[str, list[Question]],
     return results
 
 
+def role_views(bank: Bank, results: Iterable[RespondentAreaScore]) -> list[RoleView]:
+    """Each role's view of one area from its respondents' scores, bank order (unknown roles
+    after, by id); roles without a counted score are left out."""
+    by_role: dict[str, list[float]] = {}
+    for r in results:
+        if r.applicable > 0 and r.score is not None:
+            by_role.setdefault(r.role, []).append(r.score)
+    order = {role: i for i, role in enumerate(bank.role_ids)}
+    views = []
+    for role in sorted(by_role, key=lambda x: (order.get(x, len(order)), x)):
+        values = sorted(by_role[role])
+        views.append(RoleView(role, _mean(values), len(values),
+                              values[-1] - values[0] if len(values) >= 2 else None))
+    return views
+
+
 def _area_result(bank: Bank, area_id: str, title: str, results: list[RespondentAreaScore],
                  moderation: Moderation | None) -> AreaResult:
+    apart_ids = set(bank.apart_role_ids)
     asked = [r for r in results if r.applicable > 0]
-    counted = sorted(r.score for r in asked if r.score is not None)
+    views = role_views(bank, asked)
+    partners = [v for v in views if v.role not in apart_ids]
+    apart = [v for v in views if v.role in apart_ids]
+    if bank.partnership_score == "roles":
+        counted = sorted(v.score for v in partners if v.score is not None)
+    else:
+        counted = sorted(r.score for r in asked
+                         if r.score is not None and r.role not in apart_ids)
     self_assessed = _mean(counted)
-    applicable = sum(r.applicable for r in asked)
-    coverage = sum(r.answered for r in asked) / applicable if applicable else None
+    # Coverage is the partnership's: the views reported apart have their own questions.
+    partner_asked = [r for r in asked if r.role not in apart_ids]
+    applicable = sum(r.applicable for r in partner_asked)
+    coverage = sum(r.answered for r in partner_asked) / applicable if applicable else None
     spread = counted[-1] - counted[0] if len(counted) >= 2 else None
     score = moderation.score if moderation is not None else self_assessed
     band = bank.band_for(score)
     withheld = tuple(sorted(r.withheld for r in asked if r.withheld))
+    differs = tuple(v.role for v in apart if score is not None and v.score is not None
+                    and at_least(abs(v.score - score), APART_POINTS))
     return AreaResult(
         id=area_id, title=title, score=score, level=band.label if band else None,
-        colour=band.colour if band else None, coverage=coverage, respondents=len(counted),
+        colour=band.colour if band else None, coverage=coverage,
+        respondents=sum(v.respondents for v in partners),
         spread=spread, divergent=spread is not None and at_least(spread, DIVERGENCE_POINTS),
         moderated=moderation is not None, self_assessed=self_assessed, moderation=moderation,
-        withheld=withheld)
+        withheld=withheld, by_role=tuple(partners), apart=tuple(apart),
+        quorum=len(partners) >= bank.min_roles, apart_differs=differs)
+
+
+def quorum_note(area: AreaResult, bank: Bank) -> str | None:
+    """'not a partnership view: only council answered' for an area below the bank's min_roles."""
+    if area.quorum:
+        return None
+    roles = [v.role for v in area.by_role]
+    if not roles:
+        return "not a partnership view: no partner answered"
+    return f"not a partnership view: only {' and '.join(roles)} answered"
+
+
+def apart_note(area: AreaResult, bank: Bank) -> list[str]:
+    """One sentence per view reported apart that differs from the partnership's by 25 or more."""
+    notes = []
+    for role in area.apart_differs:
+        view = area.role_view(role)
+        notes.append(f"{role_short_title(bank.role_title(role))} see this differently: "
+                     f"{view.score:.1f} against the partnership's {area.score:.1f}")
+    return notes
+
+
+def role_short_title(title: str) -> str:
+    """"Children and young people answering for themselves" -> "Children and young people";
+    "Council: director of ..." -> "Council"."""
+    for cut in (",", " answering", " (", ":"):
+        if cut in title:
+            title = title.split(cut, 1)[0]
+    return title.strip()
 
 
 def _mean(values: Iterable[float]) -> float | None:

@@ -183,15 +183,18 @@ def test_overall_positions_and_league_order(mini_bank):
 
 def test_benchmark_json_has_exactly_the_issue_shape(mini_bank):
     data = build_benchmark(mini_bank, NATION, REGIONS).to_json()
-    assert set(data) == {"bank", "wave", "count", "areas", "positions"}
+    # Issue 13 added below_quorum, unmatched_groups, and a position's quorum and band A-D.
+    assert set(data) == {"bank", "wave", "count", "areas", "positions", "below_quorum",
+                         "unmatched_groups"}
     assert set(data["areas"][0]) == {"id", "title", "n", "min", "q1", "median", "q3", "max",
                                      "mean"}
     assert set(data["positions"][0]) == {"partnership", "area", "score", "quartile",
-                                         "percentile_rank", "vs_median", "vs_region"}
+                                         "percentile_rank", "vs_median", "vs_region", "quorum",
+                                         "band"}
     assert len(data["positions"]) == 5 * 2
     assert data["positions"][0] == {"partnership": "E06000053", "area": "vision", "score": 60,
-                                    "quartile": 3, "percentile_rank": 0.5, "vs_median": 0,
-                                    "vs_region": 0}
+                                    "quartile": 3, "band": "B", "quorum": True,
+                                    "percentile_rank": 0.5, "vs_median": 0, "vs_region": 0}
 
 
 # ---------------------------------------------------------------- trend

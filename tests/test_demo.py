@@ -333,3 +333,39 @@ def test_a_rerun_with_another_size_clears_the_earlier_demo(workspace, idea):
     after = {r.key for r in workspace.responses(bank=idea.id, wave=WAVE)}
     assert after == {r.key for r in all_responses(smaller)}
     assert written.earlier_demo == len(before - after) > 0
+
+
+def test_demo_writes_two_waves_the_earlier_a_little_less_mature_and_trend_shows_it(cli, tmp_path):
+    from stocktake.store import Workspace
+
+    result = cli("demo", "--partnerships", "6", "--respondents", "4", "--wave", "2026-27",
+                 "--out", tmp_path / "exports")
+    assert result.exit_code == 0, result.output
+    out = " ".join(result.stdout.split())
+    assert "SIMULATED DATA" in out and "(simulated)" in out
+    assert "top" not in result.stdout.lower().split() and "bottom" not in out.lower()
+    assert "the wave before, 2025-26" in out
+    assert "trend" in out and "--from 2025-26 --to 2026-27" in out
+    ws = Workspace.open(tmp_path / "ws")
+    later = {r.key.partnership for r in ws.responses(wave="2026-27")}
+    earlier = {r.key.partnership for r in ws.responses(wave="2025-26")}
+    assert later == earlier and len(later) == 6
+    code = sorted(later)[0]
+    trend = json.loads(cli("trend", code, "--from", "2025-26", "--to", "2026-27",
+                           "--json").stdout)
+    assert trend["overall"]["from"] is not None and trend["overall"]["to"] is not None
+    gains = []
+    for c in sorted(later):
+        t = json.loads(cli("trend", c, "--from", "2025-26", "--to", "2026-27", "--json").stdout)
+        gains.append(t["overall"]["change"])
+    assert sum(gains) / len(gains) > 0  # a little more mature a year on, on average
+    book = openpyxl_load(tmp_path / "exports" / "benchmark-idea-stocktake-2026-27.xlsx")
+    assert book["Contents"]["A1"].value.startswith("SIMULATED demo data")
+    about = {r[0]: r[1] for r in book["About"].iter_rows(min_row=2, values_only=True)}
+    assert about["simulated"] == "yes"
+
+
+def openpyxl_load(path):
+    from openpyxl import load_workbook
+
+    return load_workbook(path)

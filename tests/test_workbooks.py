@@ -64,7 +64,8 @@ def test_partnership_workbook_has_the_sheets_and_one_answer_row_per_answer(fille
     path = export_xlsx(filled, mini_bank, "E09000007", tmp_path)
     assert path.name == "E09000007-mini-2026-27.xlsx"
     wb = load_workbook(path)
-    assert wb.sheetnames[:3] == ["Summary", "Answers", "About"]
+    # Issue 13 put "By partner" after the Summary.
+    assert wb.sheetnames[:4] == ["Summary", "By partner", "Answers", "About"]
     assert wb["_responses"].sheet_state == "hidden"
     answers = wb["Answers"]
     assert [c.value for c in answers[1]] == list(ANSWER_COLUMNS)
@@ -143,10 +144,15 @@ def test_print_setup_is_landscape_fit_to_width_with_partnership_in_header(worksp
     wb = load_workbook(export_xlsx(workspace, mini_bank, "LOCAL-1", tmp_path))
     for ws in (wb["Summary"], wb["Answers"]):
         assert ws.page_setup.orientation == "landscape"
-        assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
         # "&" starts a code in headers: doubled, it prints as itself.
         assert ws.oddHeader.left.text == "Bath && Wells (LOCAL-1)"
         assert "exported" in ws.oddHeader.right.text
+    # Issue 13: fit to one page wide only while the text stays at 8 pt or more; the Answers
+    # sheet is too wide for that, so it prints at 80% across pages, its first column repeated.
+    assert wb["Summary"].page_setup.fitToWidth == 1
+    assert wb["Summary"].sheet_properties.pageSetUpPr.fitToPage
+    assert not wb["Answers"].sheet_properties.pageSetUpPr.fitToPage
+    assert wb["Answers"].page_setup.scale == 80 and wb["Answers"].print_title_cols == "$A:$A"
     assert wb["Answers"].print_title_rows == "$1:$1"
 
 
@@ -246,17 +252,25 @@ def bench_workbook(filled, mini_bank, tmp_path):
 
 def test_benchmark_workbook_sheets_and_long_form_scores(bench_workbook):
     bench, wb = bench_workbook
-    assert wb.sheetnames == ["Scores", "Matrix", "Distribution", "Regions", "About"]
+    # Issue 13: a Contents sheet first and an Areas lookup.
+    assert wb.sheetnames == ["Contents", "Scores", "Matrix", "Distribution", "Regions", "Areas",
+                             "About"]
     rows = list(wb["Scores"].iter_rows(values_only=True))
-    assert rows[0] == ("partnership", "name", "region", "area", "score", "level", "coverage",
-                       "quartile", "percentile_rank")
-    camden = {r[3]: r for r in rows[1:] if r[0] == "E09000007"}
+    # Issue 13 added row_type, area_title, quorum, band and the differences (group and
+    # vs_group only with --groups).
+    assert rows[0] == ("partnership", "name", "region", "row_type", "area", "area_title",
+                       "score", "level", "coverage", "quorum", "quartile", "band",
+                       "percentile_rank", "vs_median", "vs_region")
+    camden = {r[4]: dict(zip(rows[0], r)) for r in rows[1:] if r[0] == "E09000007"}
     position = bench.position("E09000007", "vision")
-    assert camden["vision"][1:3] == ("Camden", "London")
-    assert camden["vision"][4] == pytest.approx(position.score)
-    assert camden["vision"][7] == position.quartile
-    assert camden["vision"][8] == position.percentile_rank
-    assert "overall" in camden
+    assert (camden["vision"]["name"], camden["vision"]["region"]) == ("Camden", "London")
+    assert camden["vision"]["score"] == pytest.approx(position.score)
+    assert camden["vision"]["quartile"] == position.quartile
+    assert camden["vision"]["band"] == position.band
+    assert camden["vision"]["percentile_rank"] == position.percentile_rank
+    assert camden["vision"]["vs_median"] == pytest.approx(position.vs_median)
+    assert camden["vision"]["area_title"] == "Vision"
+    assert camden["overall"]["row_type"] == "overall"
     assert formulas(wb) == []
 
 

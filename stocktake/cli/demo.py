@@ -48,8 +48,9 @@ def demo_command(
                                      "by default they are owner-only, as they hold names and "
                                      "evidence."),
 ) -> None:
-    """Fill the workspace with simulated stocktakes of real English authorities, then write the
-    benchmark workbook and show a summary.
+    """Fill the workspace with simulated stocktakes of real English authorities in two waves
+    (the one asked for and the year before, a little less mature), then write the benchmark
+    workbook and show a summary. Everything it writes is marked as simulated.
 
     Answers are plausible and correlated, with some N/A, don't know and evidence notes.
     Demo responses carry the adviser "(demo) ..."; a rerun with the same seed replaces them.
@@ -59,17 +60,19 @@ def demo_command(
     """
     import random
 
-    from stocktake.demo import simulate_demo
+    from stocktake.demo import simulate_waves
     from stocktake.responses import current_wave
 
     bank = resolve_bank(bank_ref)
     wave = wave or current_wave()
     _check_wave(wave)
     started = time.perf_counter()
-    demo = simulate_demo(bank, wave, random.Random(seed), partnerships=partnerships,
-                         respondents=respondents)
+    demos = simulate_waves(bank, wave, random.Random(seed), partnerships=partnerships,
+                           respondents=respondents)
     ws = open_workspace()
-    written = _write_with_progress(ws, demo, force, quiet=as_json)
+    # The earlier wave first: a refusal (real answers in a wave) leaves the later one unwritten.
+    earlier = [_write_with_progress(ws, d, force, quiet=as_json) for d in demos[:-1]]
+    written = _write_with_progress(ws, demos[-1], force, quiet=as_json)
     built = time.perf_counter() - started
 
     from stocktake.national import national_benchmark
@@ -78,24 +81,25 @@ def demo_command(
     nation = national_benchmark(ws, bank, wave)
     known = {p.code: p for p in ws.partnerships()}
     workbook = write_benchmark_workbook(out / f"benchmark-{bank.id}-{wave}.xlsx", nation, bank,
-                                        known, shared=shared)
+                                        known, shared=shared, simulated=True)
     elapsed = time.perf_counter() - started
-    league = nation.league()
-    # Highest first throughout; the bottom three never repeat the top three.
-    top, bottom = league[:3], league[max(3, len(league) - 3):]
-    names = {code: p.name for code, p in known.items()}
+    # No "top" and "bottom": these are real councils with simulated answers.
+    first = min((s.partnership for s in nation.scores), default=None)
     summary = {
+        "simulated": True,
         "bank": bank.id, "wave": wave, "seed": seed,
         "partnerships": written.partnerships, "respondents": written.respondents,
         "answers": written.answers, "workspace": str(ws.root), "workbook": str(Path(workbook).resolve()),
+        "earlier_waves": [{"wave": d.wave, "respondents": w.respondents, "answers": w.answers}
+                          for d, w in zip(demos[:-1], earlier)],
         "benchmark_partnerships": nation.count,
-        "kept_real": written.kept_real, "earlier_demo": written.earlier_demo,
+        "kept_real": written.kept_real,
+        "earlier_demo": written.earlier_demo + sum(w.earlier_demo for w in earlier),
         "seconds": round(elapsed, 2),
         "medians": [{"id": a.id, "title": a.title, "median": _round(a.median),
                      "level": _level(bank, a.median)} for a in nation.areas],
-        "top": [_league_row(s, names) for s in top],
-        "bottom": [_league_row(s, names) for s in bottom],
-        "try_next": _try_next(bank.id, wave, top[0].partnership if top else None),
+        "try_next": _try_next(bank.id, wave, first,
+                              demos[0].wave if len(demos) > 1 else None),
     }
     if as_json:
         print_json(summary)
@@ -130,12 +134,8 @@ def _write_with_progress(ws, demo, force: bool, quiet: bool):
                           progress=lambda done, total: progress.update(task, completed=done))
 
 
-def _league_row(scores, names: dict[str, str]) -> dict:
-    return {"partnership": scores.partnership, "name": names.get(scores.partnership, ""),
-            "overall": _round(scores.overall), "level": scores.overall_level}
-
-
-def _try_next(bank_id: str, wave: str, code: str | None) -> list[str]:
+def _try_next(bank_id: str, wave: str, code: str | None,
+              earlier: str | None = None) -> list[str]:
     from stocktake.responses import current_wave
 
     prefix = ["stocktake"]
@@ -149,6 +149,9 @@ def _try_next(bank_id: str, wave: str, code: str | None) -> list[str]:
     code = code or "CODE"
     commands = [[*prefix, "scores", code, *extra], [*prefix, "benchmark", *extra],
                 [*prefix, "export", code, *extra], [*prefix, "report", code, *extra]]
+    if earlier is not None:
+        bank = ["--bank", bank_id] if bank_id != DEFAULT_BANK else []
+        commands.append([*prefix, "trend", code, *bank, "--from", earlier, "--to", wave])
     return [shlex.join(c) for c in commands]
 
 
@@ -166,11 +169,17 @@ def _score(value: float | None) -> str:
 
 
 def _render_summary(summary: dict, built: float) -> None:
+    console.print("[bold]SIMULATED DATA[/]: real authorities' names with invented answers; "
+                  "no figure here says anything about those councils.")
     console.print(
         f"Simulated [bold]{summary['partnerships']}[/] partnerships, "
         f"[bold]{summary['respondents']}[/] respondents and [bold]{summary['answers']:,}[/] "
         f"answers to {summary['bank']} {summary['wave']} (seed {summary['seed']}) in "
         f"{built:.1f} s.")
+    for earlier in summary["earlier_waves"]:
+        console.print(f"Also the wave before, {earlier['wave']}: {earlier['respondents']} "
+                      f"respondents and {earlier['answers']:,} answers, a little less mature, "
+                      "so that trend has something to show.")
     console.print(f"Workspace: {summary['workspace']}")
     console.print(f"Benchmark workbook: [bold]{summary['workbook']}[/]")
     if summary["kept_real"]:
@@ -180,27 +189,14 @@ def _render_summary(summary: dict, built: float) -> None:
         console.print(f"Removed {summary['earlier_demo']} demo response(s) left by an earlier "
                       "run with another seed or size.")
 
-    medians = Table(title="National median by area", title_justify="left", box=box.SIMPLE)
+    medians = Table(title="National median by area (simulated)", title_justify="left",
+                    box=box.SIMPLE)
     medians.add_column("area")
     medians.add_column("median", justify="right")
     medians.add_column("level")
     for area in summary["medians"]:
         medians.add_row(area["title"], _score(area["median"]), area["level"] or "-")
     console.print(medians)
-
-    if summary["top"]:
-        league = Table(title="Highest and lowest overall scores", title_justify="left",
-                       box=box.SIMPLE)
-        league.add_column("", no_wrap=True)
-        league.add_column("code", no_wrap=True)
-        league.add_column("partnership")
-        league.add_column("overall", justify="right")
-        league.add_column("level")
-        for label, rows in (("top", summary["top"]), ("bottom", summary["bottom"])):
-            for i, row in enumerate(rows):
-                league.add_row(label if i == 0 else "", row["partnership"], row["name"],
-                               _score(row["overall"]), row["level"] or "-")
-        console.print(league)
 
     console.print("Try next:")
     for command in summary["try_next"]:

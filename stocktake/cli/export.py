@@ -18,6 +18,9 @@ from stocktake.cli.main import app
 from stocktake.errors import StocktakeError, UsageError
 
 
+PROGRESS_SECONDS = 5.0  # between progress lines when stdout is not a terminal
+
+
 @app.command("export")
 def export_command(
     code: Optional[str] = typer.Argument(None, metavar="CODE",
@@ -36,6 +39,10 @@ def export_command(
                              help="Folder to write into (created if missing)."),
     redact: bool = typer.Option(False, "--redact",
                                 help="Replace likely personal data in evidence and text answers."),
+    groups_file: Optional[Path] = typer.Option(
+        None, "--groups", metavar="FILE",
+        help="CSV of code,group (e.g. statistical neighbours): the workbook also shows the "
+             "group's mean."),
     as_json: bool = typer.Option(False, "--json", help="Print what was written as JSON only."),
     shared: bool = typer.Option(False, "--shared",
                                 help="Let others read the files written (as the umask allows); "
@@ -69,6 +76,11 @@ def export_command(
     key = seal_key(key_file)
     if out.exists() and not out.is_dir():
         raise UsageError(f"{out} is a file, not a folder", hint="give --out a folder")
+    groups = None
+    if groups_file is not None:
+        from stocktake.national import read_groups_csv
+
+        groups = read_groups_csv(groups_file)
     ws = open_workspace(create=False)
     shelf = BankShelf()
     chosen = resolve_bank(bank_ref) if bank_ref else None
@@ -95,7 +107,8 @@ def export_command(
         try:
             bank = shelf.get(bank_id)
             if (bank.id, target_wave) not in nationals:
-                nationals[(bank.id, target_wave)] = national_benchmark(ws, bank, target_wave)
+                nationals[(bank.id, target_wave)] = national_benchmark(ws, bank, target_wave,
+                                                                       groups=groups)
             export = gather_export(ws, bank, target_code, target_wave, redact=redact,
                                    national=nationals[(bank.id, target_wave)])
             files = write_export(export, fmt, out, shared=shared, key=key)
@@ -107,7 +120,19 @@ def export_command(
                         "respondents": len(export.responses), "answers": export.answer_count,
                         "files": [str(f) for f in files]})
 
-    if len(targets) > 1 and not as_json:
+    if len(targets) > 1 and not console.is_terminal:
+        # No bar without a terminal (a log, a pipe): a line now and then instead of silence.
+        import time
+
+        started = last = time.monotonic()
+        for done, target in enumerate(targets, start=1):
+            export_one(target)
+            now = time.monotonic()
+            if now - last >= PROGRESS_SECONDS or done == len(targets):
+                last = now
+                err_console.print(f"exported {done} of {len(targets)} workbooks "
+                                  f"({now - started:.0f} s)", soft_wrap=True, highlight=False)
+    elif len(targets) > 1 and not as_json:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, \
             TimeRemainingColumn
 
@@ -121,6 +146,11 @@ def export_command(
         for target in targets:
             export_one(target)
 
+    unmatched = sorted({c for n in nationals.values() for c in n.unmatched_groups})
+    if unmatched:
+        err_console.print(f"--groups: {len(unmatched)} code(s) have no partnership in the "
+                          f"workspace, so they are in no group mean: {', '.join(unmatched)}",
+                          style="yellow", soft_wrap=False)
     if as_json:
         print_json({"written": written, "failed": failed})
     else:

@@ -37,12 +37,14 @@ def scores_command(
     bank_ref: str = BANK_OPTION,
     wave: Optional[str] = typer.Option(None, "--wave", metavar="WAVE", help=WAVE_HELP,
                                        show_default=False),
+    by_role: bool = typer.Option(False, "--by-role",
+                                 help="Show every area's score by each role in full."),
     as_json: bool = JSON_OPTION,
 ) -> None:
-    """A partnership's maturity score per area: level, coverage, divergence, moderation and its
-    national quartile when the workspace holds other partnerships.
+    """A partnership's maturity score per area: level, coverage, divergence, moderation, its
+    national quartile when the workspace holds other partnerships, and each partner's score.
 
-    Example: stocktake scores E09000007 --wave 2026-27
+    Example: stocktake scores E09000007 --wave 2026-27 --by-role
     """
     from stocktake.national import national_benchmark, partnership_scores
 
@@ -64,6 +66,10 @@ def scores_command(
     if nation is not None and nation.count < 2:
         nation = None
     _render_scores(scores, bank, _partnership_label(ws, scores.partnership), nation)
+    if by_role:
+        _render_by_role(scores, bank)
+    else:
+        _render_heat(scores, bank)
     print_self_view_flags(scores.partnership, flags)
 
 
@@ -83,6 +89,8 @@ def benchmark_command(
         help="Leave out the City of London and the Isles of Scilly, as national statistics do."),
     xlsx: Optional[Path] = typer.Option(None, "--xlsx", metavar="PATH",
                                         help="Also write the benchmark workbook here."),
+    sort: str = typer.Option("region", "--sort", metavar="ORDER",
+                             help="List partnerships by 'region' (then name) or by 'score'."),
     neighbours: bool = typer.Option(
         False, "--neighbours",
         help="Also compare each partnership with the mean of its own statistical neighbours "
@@ -93,13 +101,17 @@ def benchmark_command(
                                      "allows); by default it is owner-only."),
 ) -> None:
     """Compare every partnership of a bank and wave: each area's distribution (a box plot of
-    min, Q1, median, Q3, max, as Excel's QUARTILE.INC) and a league table by overall score.
+    min, Q1, median, Q3, max, as Excel's QUARTILE.INC) and each partnership's overall score
+    and quartile band, listed by region and name. Quartiles place a partnership among others;
+    they are not a league table.
 
     Example: stocktake benchmark --wave 2026-27 --region London --exclude-small
     """
     from stocktake.national import national_benchmark, read_groups_csv
     from stocktake.reference import SMALL_AUTHORITIES
 
+    if sort not in ("region", "score"):
+        raise typer.BadParameter(f"'{sort}': use region or score", param_hint="--sort")
     bank = resolve_bank(bank_ref)
     wave = check_wave(wave)
     groups = read_groups_csv(groups_file) if groups_file is not None else None
@@ -109,6 +121,11 @@ def benchmark_command(
     if bench.count == 0:
         raise StocktakeError("no partnerships left to compare",
                              hint="leave out --exclude-small or --region")
+    if bench.unmatched_groups:
+        err_console.print(Text(
+            f"--groups: {len(bench.unmatched_groups)} code(s) have no partnership compared "
+            f"here, so they are in no group mean: {', '.join(bench.unmatched_groups)}",
+            style="yellow"), soft_wrap=False)
     partnerships = {p.code: p for p in ws.partnerships()}
     if xlsx is not None:
         written = _write_workbook(xlsx, bench, bank, partnerships, shared=shared)
@@ -119,7 +136,7 @@ def benchmark_command(
                    {**bench.to_json(), "neighbours": [r.to_json() for r in compared]})
         return
     names = {code: _partnership_name(code, partnerships) for code in bench.regions}
-    _render_benchmark(bench, bank, names, region, exclude_small)
+    _render_benchmark(bench, bank, names, region, exclude_small, sort)
     if compared is not None:
         from stocktake.cli.evidence import render_neighbour_comparison
         render_neighbour_comparison(compared, names, bank)
@@ -221,7 +238,8 @@ def _render_scores(scores, bank, label: str, nation) -> None:
         table.add_column("Q", justify="right", no_wrap=True)
     for area in scores.areas:
         cells: list = [area.title, _bar(area.score, bar_width),
-                       _fmt(area.score) + ("*" if area.moderated else "")]
+                       _fmt(area.score) + ("*" if area.moderated else "")
+                       + ("" if area.quorum else NO_QUORUM)]
         if any_moderated:
             cells.append(_fmt(area.self_assessed) if area.moderated else "")
         cells += [_level(area.level, area.colour),
@@ -245,9 +263,19 @@ def _render_scores(scores, bank, label: str, nation) -> None:
 
 def _render_notes(scores, bank, nation) -> None:
     notes: list[Text] = []
+    from stocktake.scoring import apart_note, quorum_note
+
     if any(a.divergent for a in scores.areas):
-        notes.append(Text("◆ divergent: respondents' scores in the area differ by 25 points or "
+        between = "partners' scores" if scores.method == "roles" else "respondents' scores"
+        notes.append(Text(f"◆ divergent: {between} in the area differ by 25 points or "
                           "more; worth a conversation."))
+    for area in scores.areas:
+        note = quorum_note(area, bank)
+        if note:
+            notes.append(Text(f"{NO_QUORUM} {area.title}: {note} (the bank asks for "
+                              f"{bank.min_roles} partners); left out of national quartiles."))
+        for said in apart_note(area, bank):
+            notes.append(Text(f"! {area.title}: {said}"))
     for area in scores.areas:
         m = area.moderation
         if m is not None:
@@ -302,11 +330,112 @@ def _quartile(nation, code: str, area_id: str) -> str:
     return str(quartile) if quartile is not None else "–"
 
 
+NO_QUORUM = "°"
+
+
+def role_abbreviations(role_ids) -> dict[str, str]:
+    """Short column heads for roles: initials of a hyphenated id ("young-people" -> "YP"), else
+    its first three letters ("council" -> "Cou"); lengthened until they are unique."""
+    out: dict[str, str] = {}
+    for role in role_ids:
+        parts = [p for p in role.replace("_", "-").split("-") if p]
+        short = "".join(p[0] for p in parts).upper() if len(parts) > 1 else role[:3].title()
+        size = len(short)
+        while short in out.values() and size < len(role):
+            size += 1
+            short = role[:size].title()
+        out[role] = short
+    return out
+
+
+def _render_heat(scores, bank) -> None:
+    """Each partner's score per area as a compact heat row (band colours), the views reported
+    apart after a bar, respondents per role in the key: fits 80 columns for seven roles."""
+    roles = [r for r in scores.roles]
+    if not roles:
+        return
+    short = role_abbreviations([r.id for r in roles])
+    method = ("the partnership score is the mean of the partners' scores"
+              if scores.method == "roles" else
+              "the partnership score is the mean over partner respondents")
+    console.print(Text("Partners' scores by area (" + method + "):", style="bold"),
+                  soft_wrap=False)
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
+    table.add_column("Area", ratio=1, overflow="ellipsis", no_wrap=True, min_width=12)
+    for role in roles:
+        table.add_column(("│" if role.reported_apart else "") + short[role.id],
+                         justify="right", no_wrap=True, min_width=4)
+    table.add_column("Q", no_wrap=True)
+    for area in scores.areas:
+        cells: list = [area.title]
+        for role in roles:
+            view = area.role_view(role.id)
+            if view is None or view.score is None:
+                cells.append("–")
+                continue
+            band = bank.band_for(view.score)
+            mark = "!" if role.id in area.apart_differs else ""
+            cells.append(Text(f"{view.score:.0f}{mark}",
+                              style=f"#000000 on {band.colour}" if band else ""))
+        cells.append("" if area.quorum else NO_QUORUM)
+        table.add_row(*cells)
+    console.print(table)
+    key = ", ".join(f"{short[r.id]} {role_name(bank, r.id)} ({r.respondents})" for r in roles)
+    console.print(Text(f"Respondents per role: {key}.", style="dim"), soft_wrap=False)
+    apart = [r for r in roles if r.reported_apart]
+    if apart:
+        console.print(Text(f"│ reported apart: {', '.join(short[r.id] for r in apart)} never "
+                           "enter the partnership score; ! marks a view 25 points or more from "
+                           "the partnership's. --by-role shows every figure.", style="dim"),
+                      soft_wrap=False)
+
+
+def _render_by_role(scores, bank) -> None:
+    """Areas x roles in full: each role's score, respondents and the spread inside the role."""
+    console.print(Text("Scores by role", style="bold"), soft_wrap=False)
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
+    table.add_column("Area / role", ratio=1, overflow="fold", min_width=16)
+    table.add_column("Score", justify="right", no_wrap=True)
+    table.add_column("Level", no_wrap=True)
+    table.add_column("Resp", justify="right", no_wrap=True)
+    table.add_column("Within", justify="right", no_wrap=True)
+    table.add_column("vs area", justify="right", no_wrap=True)
+    for index, area in enumerate(scores.areas):
+        if index:
+            table.add_section()
+        table.add_row(Text(area.title, style="bold"),
+                      Text(_fmt(area.score) + ("" if area.quorum else NO_QUORUM), style="bold"),
+                      _level(area.level, area.colour), str(area.respondents),
+                      _fmt(area.spread), "")
+        for view in area.by_role + area.apart:
+            apart = view in area.apart
+            band = bank.band_for(view.score)
+            name = role_name(bank, view.role)
+            gap = (view.score - area.score
+                   if view.score is not None and area.score is not None else None)
+            table.add_row(f"  {name}" + (" (apart)" if apart else ""), _fmt(view.score),
+                          _level(band.label if band else None, band.colour if band else None),
+                          str(view.respondents), _fmt(view.spread),
+                          ("! " if view.role in area.apart_differs else "")
+                          + (f"{gap:+.1f}" if gap is not None else "–"))
+    console.print(table)
+    console.print(Text("Within: the spread inside the role (highest - lowest respondent). "
+                       "(apart): reported apart, not in the partnership score.", style="dim"),
+                  soft_wrap=False)
+
+
+def role_name(bank, role_id: str) -> str:
+    """A role's title up to its first qualification: "Council: director ..." -> "Council"."""
+    from stocktake.scoring import role_short_title
+
+    return role_short_title(bank.role_title(role_id))
+
+
 # ---------------------------------------------------------------- benchmark rendering
 
 
 def _render_benchmark(bench, bank, names: dict[str, str], region: str | None,
-                      exclude_small: bool) -> None:
+                      exclude_small: bool, sort: str = "region") -> None:
     shown_region = next((r for r in bench.regions.values() if r), region)
     scope = f"{shown_region} only" if region else "all partnerships"
     if exclude_small:
@@ -330,33 +459,45 @@ def _render_benchmark(bench, bank, names: dict[str, str], region: str | None,
         table.add_row(d.title, _box_plot(d, plot_width), str(d.n), _fmt(d.median),
                       _fmt(d.mean))
     console.print(table)
-    _render_league(bench, bank, names)
+    left_out = bench.left_out()
+    if left_out:
+        console.print(Text(f"{left_out} area score(s) answered by fewer than {bank.min_roles} "
+                           "partner roles are not partnership views and are left out of the "
+                           "quartiles.", style="dim"), soft_wrap=False)
+    _render_partnerships(bench, bank, names, sort)
 
 
-def _render_league(bench, bank, names: dict[str, str]) -> None:
-    console.print(Text("Partnerships by overall score. Not a verdict: read each score with "
-                       "its coverage and moderation (stocktake scores CODE).", style="bold"),
-                  soft_wrap=False)
+def _render_partnerships(bench, bank, names: dict[str, str], sort: str = "region") -> None:
+    order = "by overall score" if sort == "score" else "by region and name"
+    console.print(Text(f"Partnerships {order}. Quartiles place a partnership among others; "
+                       "they are not a league table: read each score with its coverage and "
+                       "moderation (stocktake scores CODE).", style="bold"), soft_wrap=False)
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
-    table.add_column("#", justify="right", no_wrap=True)
     table.add_column("Partnership", ratio=2, overflow="fold")
     table.add_column("Region", ratio=1, overflow="fold")
     table.add_column("Score", justify="right", no_wrap=True)
     table.add_column("Level", no_wrap=True)
-    table.add_column("Q", justify="right", no_wrap=True)
-    rank, previous = 0, None
-    for place, scores in enumerate(bench.league(), start=1):
-        if scores.overall is None:
-            shown_rank = "–"
-        else:
-            if published(scores.overall) != previous:
-                rank, previous = place, published(scores.overall)
-            shown_rank = str(rank)
-        table.add_row(shown_rank, f"{names[scores.partnership]} ({scores.partnership})",
+    table.add_column("Band", justify="center", no_wrap=True)
+    listed = bench.league() if sort == "score" else bench.by_region(names)
+    for scores in listed:
+        table.add_row(f"{names[scores.partnership]} ({scores.partnership})",
                       bench.regions.get(scores.partnership, "") or "–", _fmt(scores.overall),
                       _level(scores.overall_level, scores.overall_colour),
-                      _quartile(bench, scores.partnership, "overall"))
+                      _band(bench, scores.partnership, "overall"))
     console.print(table)
+    console.print(Text("Band: the overall score's quarter among these partnerships, A the "
+                       "top quarter to D the lowest (as DfE's LAIT).", style="dim"),
+                  soft_wrap=False)
+
+
+def _band(nation, code: str, area_id: str) -> str:
+    try:
+        position = nation.position(code, area_id)
+    except KeyError:
+        return "–"
+    if not position.quorum:
+        return NO_QUORUM
+    return position.band or "–"
 
 
 def _axis(width: int) -> str:

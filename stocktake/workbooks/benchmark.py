@@ -1,9 +1,14 @@
 """The benchmark workbook: every partnership's scores side by side, for a region or the nation.
 
-Sheets: `Scores` (long form, one row per partnership and area, an Excel table with filters),
-`Matrix` (partnerships x areas with a colour scale), `Distribution` (per area minimum, quartiles,
-median, maximum and mean, with a chart), `Regions` (region means per area), `About` (bank,
-wave, method), and `Sources` when it comes from a national merge. Values only, no formulas.
+Sheets: `Contents` (what the workbook is, for which bank and wave, how many partnerships, what
+was left out, the groups, and the caveat: quartiles place a partnership among others, they are
+not a league table), `Scores` (long form, one row per partnership and area or overall, with
+its group, band A-D and differences from the median, region and group: an Excel table with
+filters and nothing under it), `Matrix` (partnerships x areas with a colour scale), `Distribution`
+(per area minimum, quartiles, median, maximum and mean, with a chart), `Regions` (region means
+per area), `Groups` (group means, only with --groups), `Sources` when it comes from a national
+merge, `Answers` (every merged answer, long form, national merge only), `Areas` (area id to
+title) and `About` (bank, wave, method). Values only, no formulas.
 
     bench = national_benchmark(ws, bank, "2026-27")
     write_benchmark_workbook(Path("exports/benchmark.xlsx"), bench, bank,
@@ -30,6 +35,7 @@ from stocktake.safety import set_text_cell, write_text_row
 from stocktake.workbooks import BENCHMARK_WORKBOOK, FORMAT_VERSION
 from stocktake.workbooks.partnership import chart_label
 from stocktake.workbooks.styles import (BODY_FONT, CENTRE, HEADER_FONT, LABEL_FONT, NOTE_FONT,
+                                        BOX, LABEL_FILL, fill_heat, key_value_rows,
                                         RANK_FORMAT,
                                         SCORE_FORMAT, SHARE_FORMAT, WRAP_TOP, StyleMemo,
                                         chart_title,
@@ -45,56 +51,190 @@ if TYPE_CHECKING:
     from stocktake.partnerships import Partnership
 
 OVERALL = "overall"
-SCORES_COLUMNS = ("partnership", "name", "region", "area", "score", "level", "coverage",
-                  "quartile", "percentile_rank")
+SCORES_COLUMNS = ("partnership", "name", "region", "group", "row_type", "area", "area_title",
+                  "score", "level", "coverage", "quorum", "quartile", "band", "percentile_rank",
+                  "vs_median", "vs_region", "vs_group")
+GROUP_ONLY = ("group", "vs_group")  # left out of a workbook made without --groups
+CAVEAT = ("Quartiles place a partnership among others, as in DfE's LAIT; they are not a league "
+          "table of quality. These are self-assessments set side by side to start "
+          "conversations, and the spread inside a partnership often says more than its place.")
 # (partnership code, file name, exported_at, respondents, answers) per merged workbook.
 Source = tuple[str, str, str, int, int]
 
 
 def write_benchmark_workbook(path: Path, benchmark: "Benchmark", bank: "Bank",
                              partnerships: Mapping[str, "Partnership"], *,
-                             shared: bool = False) -> Path:
-    """Write the benchmark workbook to `path`, atomically, owner-only unless `shared`."""
-    return save_workbook(benchmark_workbook(benchmark, bank, partnerships), Path(path),
-                         shared=shared)
+                             shared: bool = False, simulated: bool = False) -> Path:
+    """Write the benchmark workbook to `path`, atomically, owner-only unless `shared`;
+    returns the path. `simulated` marks the title, Contents and About as demo data."""
+    return save_workbook(benchmark_workbook(benchmark, bank, partnerships,
+                                            simulated=simulated), Path(path), shared=shared)
 
 
 def write_national_workbook(path: Path, benchmark: "Benchmark", bank: "Bank",
                             partnerships: Mapping[str, "Partnership"],
                             sources: Sequence[Source], returns: Sequence[Any] | None = None,
-                            *, shared: bool = False) -> Path:
-    """The benchmark workbook of a national merge, with a `Sources` sheet of the files merged
-    and, given `returns` (ReturnRow), a `Returns` sheet of every authority expected."""
-    wb = benchmark_workbook(benchmark, bank, partnerships, sources=sources)
+                            answers: Sequence[Mapping[str, Any]] | None = None, *,
+                            shared: bool = False) -> Path:
+    """The benchmark workbook of a national merge, with a `Sources` sheet of the files merged,
+    given `returns` (ReturnRow) a `Returns` sheet of every authority expected, and given
+    `answers` (rows of NATIONAL_ANSWER_COLUMNS) every merged answer in long form."""
+    wb = benchmark_workbook(benchmark, bank, partnerships, sources=sources, answers=answers)
     if returns is not None:
         from stocktake.workbooks.returns_sheet import write_returns_sheet
-
         write_returns_sheet(wb.create_sheet("Returns", index=1), returns, bank, benchmark.wave)
     return save_workbook(wb, Path(path), shared=shared)
 
 
 def benchmark_workbook(benchmark: "Benchmark", bank: "Bank",
                        partnerships: Mapping[str, "Partnership"],
-                       sources: Sequence[Source] | None = None) -> Workbook:
+                       sources: Sequence[Source] | None = None,
+                       answers: Sequence[Mapping[str, Any]] | None = None,
+                       simulated: bool = False) -> Workbook:
     created = now_iso()
     scope = "National merge" if sources is not None else "Benchmark"
+    if simulated:
+        scope = f"SIMULATED demo data - {scope}"
     header_left = f"{scope}: {bank.title}"
     header_right = f"Wave {benchmark.wave} - created {created[:10]}"
     wb = Workbook()
-    scores = wb.active
-    scores.title = "Scores"
-    _write_scores(scores, benchmark, bank, partnerships)
+    contents = wb.active
+    contents.title = "Contents"
+    _write_scores(wb.create_sheet("Scores"), benchmark, bank, partnerships)
     _write_matrix(wb.create_sheet("Matrix"), benchmark, bank, partnerships)
     _write_distribution(wb.create_sheet("Distribution"), benchmark, bank)
     _write_regions(wb.create_sheet("Regions"), benchmark, bank)
+    if benchmark.groups:
+        _write_groups(wb.create_sheet("Groups"), benchmark, bank)
     if sources is not None:
         _write_sources(wb.create_sheet("Sources"), sources, partnerships)
+    if answers is not None:
+        _write_answers(wb.create_sheet("Answers"), answers)
+    _write_areas(wb.create_sheet("Areas"), bank)
     _write_about(wb.create_sheet("About"), benchmark, bank, created, scope,
                  len(sources) if sources is not None else None)
+    _write_contents(contents, benchmark, bank, scope, wb.sheetnames, partnerships)
     for ws in wb.worksheets:
         print_setup(ws, header_left=header_left, header_right=header_right,
-                    title_rows="1:1" if ws.title in ("Scores", "Matrix", "Sources") else None)
+                    title_rows="1:1" if ws.title in ("Scores", "Matrix", "Sources", "Answers",
+                                                     "Groups", "Regions") else None)
+    wb.properties.title = f"{scope}: {bank.title}, wave {benchmark.wave}"
+    wb.properties.creator = f"stocktake {__version__}"
+    wb.properties.subject = "Children's services partnership stocktake benchmark"
     return wb
+
+
+def score_columns(benchmark: "Benchmark") -> tuple[str, ...]:
+    """The Scores sheet's columns: `group` and `vs_group` only when groups were given."""
+    if benchmark.groups:
+        return SCORES_COLUMNS
+    return tuple(c for c in SCORES_COLUMNS if c not in GROUP_ONLY)
+
+
+# ---------------------------------------------------------------- Contents
+
+
+SHEET_PURPOSES = {
+    "Contents": "this page",
+    "Scores": "one row per partnership and area (row_type 'area') or overall (row_type "
+              "'overall'): score, level, quartile, band A-D, percentile rank, and the "
+              "differences from the median, its region's mean and its group's mean",
+    "Matrix": "partnerships x areas, coloured by score",
+    "Distribution": "each area's minimum, quartiles, median, maximum and mean, with a chart",
+    "Regions": "each region's mean score per area",
+    "Groups": "each comparator group's mean score per area (from --groups)",
+    "Sources": "the returned workbooks merged",
+    "Answers": "every merged answer, one row each, with partnership, role and question",
+    "Areas": "area ids and their titles",
+    "About": "bank, wave and method, for reading back",
+}
+
+
+def _write_contents(ws: Any, benchmark: "Benchmark", bank: "Bank", scope: str,
+                    sheets: Sequence[str], partnerships: Mapping[str, "Partnership"]) -> None:
+    write_title(ws, "A1", f"{scope}: {bank.title}",
+                f"Wave {benchmark.wave}; {benchmark.count} partnership"
+                f"{'s' if benchmark.count != 1 else ''} compared")
+    excluded = ", ".join(f"{_name(partnerships, c)} ({c})" for c in benchmark.excluded) or "none"
+    below = benchmark.left_out()
+    groups = sorted(set(benchmark.groups.values()))
+    method = ("the mean of the partner roles' scores (each partner sector counts once)"
+              if bank.partnership_score == "roles" else "the mean over the respondents")
+    apart = ", ".join(bank.role_title(r) for r in bank.apart_role_ids)
+    rows: list[tuple[str, Any]] = [
+        *([("Simulated", "Every answer here was invented by `stocktake demo`: the councils are "
+                         "real, their scores are not, and nothing here says anything about "
+                         "them.")] if scope.startswith("SIMULATED") else []),
+        ("What this is", f"A comparison of {benchmark.count} partnerships' self-assessed "
+                         f"scores on the {bank.title} ({bank.id} {bank.version}), wave "
+                         f"{benchmark.wave}."),
+        ("Not a league table", CAVEAT),
+        ("Partnership score", f"Per area, {method}."
+                              + (f" Reported apart, never in the score: {apart}." if apart
+                                 else "")),
+        ("Partner quorum", f"An area answered by fewer than {bank.min_roles} partner role(s) is "
+                           "not a partnership view: shown, but left out of the quartiles. "
+                           f"Left out here: {below} area score(s)."
+                           if bank.min_roles > 1 else "Every area with a score is compared."),
+        ("Left out", f"Partnerships excluded: {excluded}."),
+        ("Groups", f"{len(groups)} comparator group(s): {', '.join(groups)}."
+                   + (f" Codes in the groups file with no partnership here: "
+                      f"{', '.join(benchmark.unmatched_groups)}."
+                      if benchmark.unmatched_groups else "")
+                   if groups else "None given (benchmark --groups FILE adds group means)."),
+        ("Bands", "A: the top quarter of partnerships in the area (at or above the upper "
+                  "quartile), B the next, C, D the lowest quarter; the letters DfE's LAIT "
+                  "uses."),
+        ("Quartiles", "Excel's QUARTILE.INC; percentile ranks Excel's PERCENTRANK.INC "
+                      "truncated to three digits."),
+        ("Distribution chart", "Each bar runs from the lowest score to the highest; the blue "
+                               "middle is the middle half of the partnerships (lower to upper "
+                               "quartile), its two shades meeting at the median."),
+        ("Means", "Region and group means leave out a partnership without a score in the "
+                  "area."),
+        ("Colours", "Score colours run from light (low) to dark (high) in one hue, so they "
+                    "read in greyscale: 0 light, 50 middle, 100 dark."),
+    ]
+    row = key_value_rows(ws, 4, rows)
+    style_body(ws, 4, row - 1, 1, 2, wrap_cols=[2])
+    for r in range(4, row):
+        ws.cell(row=r, column=1).font = LABEL_FONT
+        ws.cell(row=r, column=1).fill = LABEL_FILL
+        fit_row_height(ws, r, [(90, ws.cell(row=r, column=2).value)])
+    # The legend of the Matrix, Regions and Groups colours: a swatch per step, down column A
+    # (to the right of the sheet's wide column it would print on a page of its own).
+    row += 1
+    set_text_cell(ws.cell(row=row, column=1), "Colour legend")
+    ws.cell(row=row, column=1).font = LABEL_FONT
+    set_text_cell(ws.cell(row=row, column=2),
+                  "Matrix, Regions and Groups colour each score in one hue, light for low and "
+                  "dark for high, so the colours also read in greyscale:")
+    ws.cell(row=row, column=2).font = BODY_FONT
+    ws.cell(row=row, column=2).alignment = WRAP_TOP
+    fit_row_height(ws, row, [(90, ws.cell(row=row, column=2).value)])
+    for value in (0, 25, 50, 75, 100):
+        row += 1
+        cell = ws.cell(row=row, column=1)
+        cell.value = value
+        cell.font = BODY_FONT
+        cell.alignment = CENTRE
+        cell.border = BOX
+        fill_heat(cell, value)
+    row += 2
+    first_sheet_row = row
+    set_text_cell(ws.cell(row=row, column=1), "Sheet")
+    set_text_cell(ws.cell(row=row, column=2), "What it holds")
+    style_header_row(ws, row, 1, 2, height=20)
+    for name in sheets:
+        row += 1
+        set_text_cell(ws.cell(row=row, column=1), name)
+        set_text_cell(ws.cell(row=row, column=2), SHEET_PURPOSES.get(name, ""))
+    style_body(ws, first_sheet_row + 1, row, 1, 2, wrap_cols=[2])
+    for r in range(first_sheet_row + 1, row + 1):
+        ws.cell(row=r, column=1).font = LABEL_FONT
+        fit_row_height(ws, r, [(90, ws.cell(row=r, column=2).value)])
+    set_widths(ws, {"A": 22, "B": 90})
+    ws.sheet_view.showGridLines = False
 
 
 def _name(partnerships: Mapping[str, "Partnership"], code: str) -> str:
@@ -118,8 +258,11 @@ def _area_ids(bank: "Bank") -> list[tuple[str, str]]:
 
 def _write_scores(ws: Any, benchmark: "Benchmark", bank: "Bank",
                   partnerships: Mapping[str, "Partnership"]) -> None:
-    ws.append(list(SCORES_COLUMNS))
+    columns = score_columns(benchmark)
+    ws.append(list(columns))
+    titles = dict(_area_ids(bank))
     fills: dict[str | None, StyleMemo] = {}
+    level_col = columns.index("level") + 1
     row = 1
     for scores in benchmark.scores:
         code = scores.partnership
@@ -130,30 +273,60 @@ def _write_scores(ws: Any, benchmark: "Benchmark", bank: "Bank",
         for area_id, score, level, colour, coverage in results:
             row += 1
             position = _position(benchmark, code, area_id)
-            values = [code, name, region, area_id, score, level or "withheld", coverage,
-                      position.quartile if position else None,
-                      position.percentile_rank if position else None]
-            write_text_row(ws, row, values)
+            record = {"partnership": code, "name": name, "region": region,
+                      "group": benchmark.groups.get(code) or None,
+                      "row_type": "overall" if area_id == OVERALL else "area",
+                      "area": area_id, "area_title": titles.get(area_id, area_id),
+                      "score": score, "level": level or "withheld", "coverage": coverage,
+                      "quorum": ("yes" if position is None or position.quorum else "no"),
+                      "quartile": position.quartile if position else None,
+                      "band": position.band if position else None,
+                      "percentile_rank": position.percentile_rank if position else None,
+                      "vs_median": position.vs_median if position else None,
+                      "vs_region": position.vs_region if position else None,
+                      "vs_group": position.vs_group if position else None}
+            write_text_row(ws, row, [record[c] for c in columns])
             fills.setdefault(colour, StyleMemo(fill=band_fill(colour))).apply(
-                ws.cell(row=row, column=6))
-    style_header_row(ws, 1, 1, len(SCORES_COLUMNS), height=20)
+                ws.cell(row=row, column=level_col))
+    style_header_row(ws, 1, 1, len(columns), height=20)
     plain = StyleMemo(font=BODY_FONT)
-    formats = {4: SCORE_FORMAT, 6: SHARE_FORMAT, 8: RANK_FORMAT}
-    memos = [plain if i < 4 else
-             StyleMemo(font=BODY_FONT, alignment=CENTRE, number_format=formats[i])
-             if i in formats else StyleMemo(font=BODY_FONT, alignment=CENTRE)
-             for i in range(len(SCORES_COLUMNS))]
+    formats = {"score": SCORE_FORMAT, "coverage": SHARE_FORMAT,
+               "percentile_rank": RANK_FORMAT, "vs_median": SIGNED_FORMAT,
+               "vs_region": SIGNED_FORMAT, "vs_group": SIGNED_FORMAT}
+    left = ("partnership", "name", "region", "group", "row_type", "area", "area_title")
+    wrapped = StyleMemo(font=BODY_FONT, alignment=WRAP_TOP)
+    memos = [wrapped if c in ("area_title", "group") else plain if c in left else
+             StyleMemo(font=BODY_FONT, alignment=CENTRE, number_format=formats[c])
+             if c in formats else StyleMemo(font=BODY_FONT, alignment=CENTRE)
+             for c in columns]
+    title_col = columns.index("area_title")
+    group_col = columns.index("group") if "group" in columns else None
     for cells in ws.iter_rows(min_row=2, max_row=row):
         for memo, cell in zip(memos, cells):
             memo.apply(cell)
-    set_row_heights(ws, 2, row)
+        # Long area titles wrap, and the row grows to hold them: nothing cut off on paper.
+        texts = [(SCORE_WIDTHS["area_title"], cells[title_col].value)]
+        if group_col is not None:
+            texts.append((SCORE_WIDTHS["group"], cells[group_col].value))
+        fit_row_height(ws, cells[0].row, texts)
+    last = get_column_letter(len(columns))
     if row > 1:
-        table = Table(displayName="BenchmarkScores", ref=f"A1:I{row}")
+        table = Table(displayName="BenchmarkScores", ref=f"A1:{last}{row}")
         table.tableStyleInfo = TableStyleInfo(name="TableStyleLight9", showRowStripes=True)
         ws.add_table(table)
-    ws.freeze_panes = "A2"
-    set_widths(ws, {"A": 13, "B": 28, "C": 22, "D": 16, "E": 9, "F": 13, "G": 11, "H": 10,
-                    "I": 15})
+    ws.freeze_panes = "B2"
+    set_widths(ws, {i: SCORE_WIDTHS[c] for i, c in enumerate(columns, start=1)})
+
+
+# Wide enough for every name and region whole ("Bournemouth, Christchurch and Poole",
+# "Yorkshire and The Humber"); area titles and groups wrap.
+SCORE_WIDTHS = {"partnership": 12, "name": 29, "region": 21, "group": 16, "row_type": 9,
+                "area": 14, "area_title": 36, "score": 7, "level": 12, "coverage": 9,
+                "quorum": 8, "quartile": 8, "band": 6, "percentile_rank": 10, "vs_median": 10,
+                "vs_region": 10, "vs_group": 10}
+
+
+SIGNED_FORMAT = "+0.0;-0.0;0.0"
 
 
 def _position(benchmark: "Benchmark", code: str, area_id: str) -> Any:
@@ -167,14 +340,11 @@ def _position(benchmark: "Benchmark", code: str, area_id: str) -> Any:
 
 
 def colour_scale(bank: "Bank") -> ColorScaleRule:
-    """Low to high in the bank's own band colours, at fixed points so colours mean the same
-    score in every workbook."""
-    bands = bank.bands
-    low, high = hex_colour(bands[0].colour), hex_colour(bands[-1].colour)
-    mid = hex_colour(bands[len(bands) // 2 - 1].colour if len(bands) > 2 else bands[0].colour)
-    return ColorScaleRule(start_type="num", start_value=0, start_color=low,
-                          mid_type="num", mid_value=50, mid_color=mid,
-                          end_type="num", end_value=100, end_color=high)
+    """The shared single-hue scale (light low, dark high): it reads in greyscale; its legend
+    is on the Contents sheet, so that no data sheet holds anything but its table."""
+    from stocktake.workbooks.styles import heat_scale
+
+    return heat_scale()
 
 
 def _write_matrix(ws: Any, benchmark: "Benchmark", bank: "Bank",
@@ -208,20 +378,21 @@ def _write_matrix(ws: Any, benchmark: "Benchmark", bank: "Bank",
         ws.conditional_formatting.add(span, colour_scale(bank))
         ws.auto_filter.ref = f"A1:{get_column_letter(last_col)}{row}"
     ws.freeze_panes = "D2"
-    set_widths(ws, {"A": 11, "B": 24, "C": 16} | {get_column_letter(c): AREA_WIDTH
-                                                   for c in range(4, last_col + 1)})
+    set_widths(ws, {"A": 11, "B": NAME_WIDTH, "C": REGION_WIDTH} |
+               {get_column_letter(c): AREA_WIDTH for c in range(4, last_col + 1)})
 
 
 AREA_WIDTH = 13
-AREA_HEAD_FONT = Font(name=HEADER_FONT.name, size=9, bold=True, color="FFFFFF")
+NAME_WIDTH, REGION_WIDTH = 29, 21  # the longest authority name (35 characters) and region (24)
+AREA_HEAD_FONT = Font(name=HEADER_FONT.name, size=10, bold=True, color="FFFFFF")
 
 
 def style_area_headers(ws: Any, first_col: int, last_col: int, titles: Sequence[str]) -> None:
     """A header row whose area columns carry long titles: smaller type, wrapped at word breaks,
     the row as tall as the longest title needs."""
-    # Bold 9-point text runs about 1.3 characters per width unit; a word longer than a line
+    # Bold 10-point text runs about 1.15 characters per width unit; a word longer than a line
     # would be split mid-word, so lines are counted at that width.
-    lines = max((wrapped_lines(t, AREA_WIDTH * 1.08) for t in titles), default=1)
+    lines = max((wrapped_lines(t, AREA_WIDTH * 0.92) for t in titles), default=1)
     style_header_row(ws, 1, 1, last_col, height=max(2, lines) * 12 + 8)
     for col in range(first_col, last_col + 1):
         ws.cell(row=1, column=col).font = AREA_HEAD_FONT
@@ -267,11 +438,6 @@ def _write_distribution(ws: Any, benchmark: "Benchmark", bank: "Bank") -> None:
     set_widths(ws, {"A": 42, "B": 13, "C": 11, "D": 13, "E": 11, "F": 13, "G": 11, "H": 11,
                     "I": 3, "J": 3, "K": 26, "L": 12, "M": 12, "N": 12, "O": 12, "P": 12})
     _write_segments(ws, distributions, top)
-    note = ws.cell(row=row + 2, column=1)
-    set_text_cell(note, "In the chart each bar runs from the lowest score to the highest; the "
-                        "blue middle is the middle half of the partnerships (lower to upper "
-                        "quartile), its two shades meeting at the median.")
-    note.font = NOTE_FONT
     # The chart prints on a page of its own rather than split across two.
     ws.row_breaks.append(Break(id=row + 2))
     chart_row = row + 4
@@ -335,6 +501,9 @@ def _add_distribution_chart(ws: Any, top: int, last: int, anchor_row: int, count
     chart.legend = None
     chart.width = 24
     chart.height = min(15.0, max(9.0, 0.9 * count + 4))
+    chart.alt_text = ("Floating bar chart of each area's scores across the partnerships: "
+                      "minimum, lower quartile, median, upper quartile and maximum, from the "
+                      "table above.")
     ws.add_chart(chart, f"A{anchor_row}")
 
 
@@ -376,10 +545,6 @@ def _write_regions(ws: Any, benchmark: "Benchmark", bank: "Bank") -> None:
         ws.conditional_formatting.add(f"C2:{get_column_letter(last_col)}{row}",
                                       colour_scale(bank))
     ws.freeze_panes = "C2"
-    note = ws.cell(row=row + 2, column=1)
-    set_text_cell(note, "Means of the partnerships' area scores; a partnership without a score "
-                        "in an area is left out of that area's mean.")
-    note.font = NOTE_FONT
     set_widths(ws, {"A": 26, "B": 12} | {get_column_letter(c): AREA_WIDTH
                                          for c in range(3, last_col + 1)})
 
@@ -396,6 +561,88 @@ def _mean(values: Any) -> float | None:
     return math.fsum(kept) / len(kept) if kept else None
 
 
+def _write_groups(ws: Any, benchmark: "Benchmark", bank: "Bank") -> None:
+    """Each comparator group's mean per area, laid out as the Regions sheet."""
+    areas = _area_ids(bank)
+    heads = ["Group", "Partnerships"] + [title for _, title in areas]
+    for col, text in enumerate(heads, start=1):
+        set_text_cell(ws.cell(row=1, column=col), text)
+    members: dict[str, list[Any]] = {}
+    for scores in benchmark.scores:
+        group = benchmark.groups.get(scores.partnership)
+        if group:
+            members.setdefault(group, []).append(scores)
+    row = 1
+    for group in sorted(members):
+        row += 1
+        means = benchmark.group_means.get(group, {})
+        overall = _mean(s.overall for s in members[group] if s.overall_quorum)
+        values: list[Any] = [group, len(members[group])]
+        values += [overall if area_id == OVERALL else means.get(area_id) for area_id, _ in areas]
+        write_text_row(ws, row, values)
+    last_col = len(heads)
+    style_area_headers(ws, 3, last_col, heads[2:])
+    style_body(ws, 2, max(row, 2), 1, last_col)
+    set_row_heights(ws, 2, max(row, 2))
+    for cells in ws.iter_rows(min_row=2, max_row=row, min_col=2, max_col=last_col):
+        for cell in cells:
+            cell.alignment = CENTRE
+            if cell.column > 2:
+                cell.number_format = SCORE_FORMAT
+    if row > 1:
+        ws.conditional_formatting.add(f"C2:{get_column_letter(last_col)}{row}",
+                                      colour_scale(bank))
+    ws.freeze_panes = "C2"
+    set_widths(ws, {"A": 26, "B": 12} | {get_column_letter(c): AREA_WIDTH
+                                         for c in range(3, last_col + 1)})
+
+
+def _write_areas(ws: Any, bank: "Bank") -> None:
+    """The lookup from area id to title (and which row is the overall one)."""
+    ws.append(["area", "area_title", "row_type", "questions"])
+    for area in bank.areas:
+        write_text_row(ws, ws.max_row + 1, [area.id, area.title, "area",
+                                            len(bank.questions_in(area.id))])
+    write_text_row(ws, ws.max_row + 1, [OVERALL, "Overall", "overall", None])
+    style_header_row(ws, 1, 1, 4, height=20)
+    style_body(ws, 2, ws.max_row, 1, 4, wrap_cols=[2])
+    for r in range(2, ws.max_row + 1):
+        fit_row_height(ws, r, [(50, ws.cell(row=r, column=2).value)])
+    set_widths(ws, {"A": 18, "B": 50, "C": 10, "D": 11})
+    ws.freeze_panes = "A2"
+
+
+NATIONAL_ANSWER_COLUMNS = ("partnership", "name", "region", "respondent", "role", "role_title",
+                           "reported_apart", "area", "question", "question_text", "value",
+                           "score", "status")
+
+
+def _write_answers(ws: Any, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Every merged answer in long form; plain rows, light styling (national merges hold
+    100,000 and more)."""
+    ws.append(list(NATIONAL_ANSWER_COLUMNS))
+    widths = dict(zip(NATIONAL_ANSWER_COLUMNS, (12, 20, 16, 20, 12, 22, 9, 14, 20, 46, 16, 7,
+                                                 10)))
+    # Text that runs long wraps (and its row grows), so nothing is cut off on paper.
+    wrap = {i: widths[c] for i, c in enumerate(NATIONAL_ANSWER_COLUMNS)
+            if c in ("name", "region", "respondent", "role_title", "question", "question_text",
+                     "value")}
+    wrapped = StyleMemo(alignment=WRAP_TOP)
+    top = StyleMemo(alignment=Alignment(vertical="top"))
+    for number, row in enumerate(rows, start=2):
+        values = [row.get(c) for c in NATIONAL_ANSWER_COLUMNS]
+        write_text_row(ws, number, values)
+        for i, cell in enumerate(ws[number]):
+            (wrapped if i in wrap else top).apply(cell)
+        fit_row_height(ws, number, [(w, values[i]) for i, w in wrap.items()])
+    style_header_row(ws, 1, 1, len(NATIONAL_ANSWER_COLUMNS), height=32)
+    last = ws.max_row
+    if last > 1:
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(NATIONAL_ANSWER_COLUMNS))}{last}"
+    ws.freeze_panes = "A2"
+    set_widths(ws, {i: widths[c] for i, c in enumerate(NATIONAL_ANSWER_COLUMNS, start=1)})
+
+
 # ---------------------------------------------------------------- About and Sources
 
 
@@ -405,6 +652,7 @@ def _write_about(ws: Any, benchmark: "Benchmark", bank: "Bank", created: str, sc
     entries: list[tuple[str, Any]] = [
         ("format", BENCHMARK_WORKBOOK), ("format_version", str(FORMAT_VERSION)),
         ("tool_version", __version__), ("scope", scope),
+        ("simulated", "yes" if scope.startswith("SIMULATED") else "no"),
         ("bank", bank.id), ("bank_title", bank.title), ("bank_version", bank.version),
         ("bank_hash", bank.hash), ("wave", benchmark.wave),
         ("partnerships", str(benchmark.count)), ("created", created),

@@ -1,7 +1,10 @@
 """The partnership workbook: one partnership's stocktake as a report a council can keep.
 
-Sheets: `Summary` (scores by area with band colours, national median and quartile when known, a
-radar and a bar chart), `Answers` (one row per answer, an Excel table with filters), `About`
+Sheets: `Summary` (scores by area with band colours, national median, region mean, group mean
+and quartile band when known, a radar and a bar chart), `By partner` (areas x roles with the
+respondents per role, a single-hue colour scale with its legend, and a chart), `Trend` (when
+the workspace holds earlier waves of the partnership and bank: score per wave, change, a chart),
+`Answers` (one row per answer, an Excel table with filters), `About`
 (where it came from, and the integrity seal), and two hidden sheets, `_responses` and
 `_moderations`, that let a national merge rebuild the responses exactly. Every cell holds a
 value, never a formula, so a re-save cannot change a result.
@@ -16,7 +19,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from openpyxl import Workbook
-from openpyxl.chart import BarChart, RadarChart, Reference
+from openpyxl.chart import BarChart, LineChart, RadarChart, Reference
+from openpyxl.formatting.rule import ColorScaleRule
 from openpyxl.chart.label import DataLabelList
 from openpyxl.chart.marker import DataPoint
 from openpyxl.chart.series import SeriesLabel
@@ -30,7 +34,10 @@ from stocktake.exports import ANSWER_COLUMNS
 from stocktake.safety import set_text_cell, write_text_row
 from stocktake.seal import KEYED_SEAL_METHOD, PLAN_FIELDS, SEAL_METHOD, clean_text, compute_seal
 from stocktake.workbooks import FORMAT_VERSION, PARTNERSHIP_EXPORT
-from stocktake.workbooks.styles import (ACCENT, BODY_FONT, CENTRE, LABEL_FONT, NOTE_FONT,
+from openpyxl.utils import get_column_letter
+
+from stocktake.workbooks.styles import (ACCENT, BODY_FONT, CENTRE, LABEL_FONT, LINE_HEIGHT,
+                                        NOTE_FONT, heat_legend, heat_scale, wrapped_lines,
                                         SCORE_FORMAT, SHARE_FORMAT, WRAP_TOP, StyleMemo,
                                         chart_title, fill_band, fit_row_height, hex_colour,
                                         key_value_rows, print_setup, save_workbook, set_widths,
@@ -43,7 +50,9 @@ RESPONSE_COLUMNS = ("partnership", "respondent", "role", "mode", "adviser", "ban
                     "bank_hash", "started_at", "updated_at", "age_band")
 MODERATION_COLUMNS = ("partnership", "area", "score", "reason", "adviser", "moderated_at")
 SUMMARY_COLUMNS = ("Area", "Score", "Level", "Coverage", "Respondents", "Spread", "Divergent",
-                   "Moderated", "National median", "National quartile")
+                   "Moderated", "National median", "National quartile", "Band", "Region mean",
+                   "Partners")
+GROUP_COLUMN = "Group mean"  # after "Region mean", only when export was given --groups
 TEXT_COLUMNS = {"partnership", "respondent", "role", "area", "question", "question_text",
                 "status", "evidence", "answered_at", "mode", "adviser", "bank_version",
                 "bank_hash", "started_at", "updated_at", "reason", "moderated_at", "age_band"}
@@ -65,6 +74,9 @@ def partnership_workbook(export: "PartnershipExport", key: bytes | None = None) 
     response_rows = _cleaned(_response_row(r) for r in export.responses)
     moderation_rows = _cleaned(m.to_doc() for m in export.moderations)
     _write_summary(summary, export)
+    _write_by_partner(wb.create_sheet("By partner"), export)
+    if export.history:
+        _write_trend(wb.create_sheet("Trend"), export)
     from stocktake.workbooks.evidence_sheet import add_partnership_evidence  # noqa: PLC0415
     add_partnership_evidence(wb, export)
     _write_answers(wb.create_sheet("Answers"), export, answer_rows)
@@ -82,7 +94,19 @@ def partnership_workbook(export: "PartnershipExport", key: bytes | None = None) 
         from stocktake.workbooks.plan_sheet import write_plan_sheet
 
         write_plan_sheet(wb.create_sheet("Plan", index=1), export)
+    p = export.partnership
+    wb.properties.title = f"{p.name} ({p.code}): {export.bank.title}, wave {export.wave}"
+    wb.properties.creator = f"stocktake {__version__}"
+    wb.properties.subject = "Children's services partnership stocktake"
     return wb
+
+
+def summary_columns(export: "PartnershipExport") -> tuple[str, ...]:
+    """The Summary table's heads: the group mean only when the export was given groups."""
+    if export.group is None:
+        return SUMMARY_COLUMNS
+    at = SUMMARY_COLUMNS.index("Region mean") + 1
+    return SUMMARY_COLUMNS[:at] + (GROUP_COLUMN,) + SUMMARY_COLUMNS[at:]
 
 
 def _cleaned(rows: Any) -> list[dict[str, Any]]:
@@ -115,8 +139,13 @@ def _header_texts(export: "PartnershipExport") -> tuple[str, str]:
 
 def _write_summary(ws: Any, export: "PartnershipExport") -> None:
     p, scores, bank = export.partnership, export.scores, export.bank
-    write_title(ws, "A1", f"{p.name}: children's services stocktake",
-                f"{bank.title} - wave {export.wave}")
+    from stocktake.demo import is_demo_response
+
+    simulated = any(is_demo_response(r) for r in export.responses)
+    write_title(ws, "A1", f"{p.name}: children's services stocktake"
+                + (" (SIMULATED demo data)" if simulated else ""),
+                f"{bank.title} - wave {export.wave}"
+                + (" - invented answers, not this council's views" if simulated else ""))
     overall = "" if scores.overall is None else f"{scores.overall:.1f} out of 100"
     info = [("Partnership", p.name), ("Code", p.code), ("Region", p.region or "-"),
             ("Question bank", f"{bank.title} ({bank.id} {bank.version})"),
@@ -127,33 +156,37 @@ def _write_summary(ws: Any, export: "PartnershipExport") -> None:
     level_cell = ws.cell(row=next_row - 2, column=2)
     fill_band(level_cell, scores.overall_colour)
     level_cell.font = LABEL_FONT
+    columns = summary_columns(export)
+    width = len(columns)
     # Values run across the table's width, so a long bank title stays on one line.
     for row in range(4, next_row):
-        ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=len(SUMMARY_COLUMNS))
+        ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=width)
 
     top = next_row + 1
-    for col, name in enumerate(SUMMARY_COLUMNS, start=1):
+    for col, name in enumerate(columns, start=1):
         set_text_cell(ws.cell(row=top, column=col), name)
-    style_header_row(ws, top, 1, len(SUMMARY_COLUMNS))
+    style_header_row(ws, top, 1, width)
     row = top
     for area in scores.areas:
         row += 1
-        _summary_row(ws, row, area.title, area.score, area.level, area.coverage,
-                     area.respondents, area.spread, area.divergent, area.moderated,
-                     export.national_median(area.id), export.national_quartile(area.id))
+        _summary_row(ws, row, columns, export, area.id, area.title, area.score, area.level,
+                     area.coverage, area.respondents, area.spread, area.divergent,
+                     area.moderated, _partners_cell(area))
     first_area, last_area = top + 1, row
     row += 1
-    _summary_row(ws, row, "Overall", scores.overall, scores.overall_level, None,
-                 scores.respondents, None, None, None,
-                 export.national_median("overall"), export.national_quartile("overall"))
-    style_body(ws, top + 1, row, 1, len(SUMMARY_COLUMNS), wrap_cols=[1])
+    partners = len({v.role for a in scores.areas for v in a.by_role})
+    _summary_row(ws, row, columns, export, "overall", "Overall", scores.overall,
+                 scores.overall_level, None, scores.respondents, None, None, None, partners)
+    style_body(ws, top + 1, row, 1, width, wrap_cols=[1, width])
     for r in range(top + 1, row + 1):
-        fit_row_height(ws, r, [(40, ws.cell(row=r, column=1).value)])
-    for col in range(1, len(SUMMARY_COLUMNS) + 1):
+        fit_row_height(ws, r, [(AREA_COL_WIDTH, ws.cell(row=r, column=1).value),
+                               (SUMMARY_WIDTHS["Partners"], ws.cell(row=r, column=width).value)])
+    for col in range(1, width + 1):
         ws.cell(row=row, column=col).font = LABEL_FONT
     for r in range(top + 1, row + 1):
-        for col in range(2, len(SUMMARY_COLUMNS) + 1):
+        for col in range(2, width + 1):
             ws.cell(row=r, column=col).alignment = CENTRE
+        ws.cell(row=r, column=width).alignment = CENTRE_WRAP  # "1: not a partnership view"
     _fill_levels(ws, top + 1, row, scores)
 
     notes = _notes(export)
@@ -164,25 +197,31 @@ def _write_summary(ws: Any, export: "PartnershipExport") -> None:
         cell.font = NOTE_FONT
         cell.alignment = WRAP_TOP
         # Across the table's width: a moderation's reason may run to a few lines.
-        ws.merge_cells(start_row=note_row, start_column=1, end_row=note_row,
-                       end_column=len(SUMMARY_COLUMNS))
-        fit_row_height(ws, note_row, [(140, text)])
+        ws.merge_cells(start_row=note_row, start_column=1, end_row=note_row, end_column=width)
+        fit_row_height(ws, note_row, [(SUMMARY_WIDTH * 0.95, text)])
         note_row += 1
 
     _write_chart_labels(ws, export, top, first_area)
     # The charts print on a page of their own, large enough to read, after the table.
     ws.row_breaks.append(Break(id=note_row))
     _add_charts(ws, export, first_area, last_area, note_row + 2)
-    set_widths(ws, {"A": 40, "B": 9, "C": 13, "D": 10, "E": 12, "F": 9, "G": 10, "H": 11,
-                    "I": 11, "J": 11, "K": 3, "L": 26})
+    widths = [SUMMARY_WIDTHS.get(name, 9) for name in columns]
+    set_widths(ws, {i: w for i, w in enumerate(widths, start=1)} | {CHART_LABEL_COL: 26})
     ws.sheet_view.showGridLines = False
-    ws.print_area = f"A1:J{note_row + 2 + CHART_ROWS}"
+    ws.print_area = f"A1:{get_column_letter(width)}{note_row + 2 + CHART_ROWS}"
     left, right = _header_texts(export)
     print_setup(ws, header_left=left, header_right=right)
 
 
 CHART_ROWS = 30  # rows of 15 points the charts cover: 14.5 cm and a margin
-CHART_LABEL_COL = 12  # column L, outside the print area
+CHART_LABEL_COL = 18  # column R, outside the print area
+AREA_COL_WIDTH = 26
+# Summed, at most 135 units with the group column: printed at 80%, one A4 page wide.
+SUMMARY_WIDTHS = {"Area": AREA_COL_WIDTH, "Score": 6, "Level": 11, "Coverage": 9,
+                  "Respondents": 11, "Spread": 7, "Divergent": 9, "Moderated": 10,
+                  "National median": 9, "National quartile": 9, "Band": 5, "Region mean": 7,
+                  GROUP_COLUMN: 7, "Partners": 9}
+SUMMARY_WIDTH = sum(SUMMARY_WIDTHS.values()) - SUMMARY_WIDTHS[GROUP_COLUMN]
 
 
 def chart_label(title: str, limit: int = 26) -> str:
@@ -206,17 +245,29 @@ def _write_chart_labels(ws: Any, export: "PartnershipExport", top: int, first: i
         cell.font = NOTE_FONT
 
 
-def _summary_row(ws: Any, row: int, title: str, score: float | None, level: str | None,
+def _partners_cell(area: Any) -> str:
+    count = len(area.by_role)
+    return str(count) if area.quorum else f"{count}: not a partnership view"
+
+
+def _summary_row(ws: Any, row: int, columns: tuple[str, ...], export: "PartnershipExport",
+                 area_id: str, title: str, score: float | None, level: str | None,
                  coverage: float | None, respondents: int | None,
                  spread: float | None, divergent: bool | None, moderated: bool | None,
-                 median: float | None, quartile: int | None) -> None:
-    values: list[Any] = [title, score, level or "withheld", coverage, respondents, spread,
-                         _yes_no(divergent), _yes_no(moderated), median, quartile]
-    write_text_row(ws, row, values)
-    ws.cell(row=row, column=2).number_format = SCORE_FORMAT
-    ws.cell(row=row, column=4).number_format = SHARE_FORMAT
-    ws.cell(row=row, column=6).number_format = SCORE_FORMAT
-    ws.cell(row=row, column=9).number_format = SCORE_FORMAT
+                 partners: Any) -> None:
+    record = {"Area": title, "Score": score, "Level": level or "withheld",
+              "Coverage": coverage, "Respondents": respondents, "Spread": spread,
+              "Divergent": _yes_no(divergent), "Moderated": _yes_no(moderated),
+              "National median": export.national_median(area_id),
+              "National quartile": export.national_quartile(area_id),
+              "Band": export.national_band(area_id),
+              "Region mean": export.region_mean(area_id),
+              GROUP_COLUMN: export.group_mean(area_id), "Partners": partners}
+    write_text_row(ws, row, [record[c] for c in columns])
+    for name in ("Score", "Spread", "National median", "Region mean", GROUP_COLUMN):
+        if name in columns:
+            ws.cell(row=row, column=columns.index(name) + 1).number_format = SCORE_FORMAT
+    ws.cell(row=row, column=columns.index("Coverage") + 1).number_format = SHARE_FORMAT
 
 
 def _fill_levels(ws: Any, first: int, last: int, scores: Any) -> None:
@@ -242,9 +293,13 @@ def _notes(export: "PartnershipExport") -> list[str]:
              "Spread is the gap between the highest and lowest respondent; 25 points or more "
              "marks the area divergent: partners see it differently."]
     if export.national is not None:
-        notes.append(f"National median and quartile (1 lowest, 4 highest) compare "
-                     f"{export.national.count} partnerships in this workspace; they are not a "
-                     "league table.")
+        group = (f"; the group mean is of its comparator group '{export.group}'"
+                 if export.group else "")
+        notes.append(f"National median, quartile (1 lowest, 4 highest) and band (A the top "
+                     f"quarter to D, as DfE's LAIT) compare {export.national.count} "
+                     f"partnerships in this workspace; the region mean is of its region's "
+                     f"partnerships{group}. Quartiles place a partnership among others; they "
+                     "are not a league table.")
     else:
         notes.append("No national comparison: no other partnership in this workspace has "
                      "answered this bank in this wave.")
@@ -254,6 +309,22 @@ def _notes(export: "PartnershipExport") -> list[str]:
             m = area.moderation
             notes.append(f"{area.title}: moderated to {m.score:.1f} by {m.adviser} (the "
                          f"partners' own mean {own}): {m.reason}")
+    if bank.partnership_score == "roles":
+        notes.append("Each area's score is the mean of the partner roles' scores, so each "
+                     "partner sector counts once; spread is between those role scores (the "
+                     "By partner sheet shows each role).")
+    apart = [bank.role_title(r) for r in bank.apart_role_ids]
+    if apart:
+        notes.append(f"Reported apart, never in the partnership score: {'; '.join(apart)}.")
+    from stocktake.scoring import apart_note, quorum_note
+
+    for area in export.scores.areas:
+        note = quorum_note(area, bank)
+        if note:
+            notes.append(f"{area.title}: {note} (the bank asks for {bank.min_roles}); left out "
+                         "of national quartiles.")
+        for said in apart_note(area, bank):
+            notes.append(f"{area.title}: {said}.")
     withheld = sum(len(a.withheld) for a in export.scores.areas)
     if withheld:
         notes.append(f"{withheld} respondent area score(s) withheld for low coverage; they "
@@ -295,6 +366,9 @@ def _add_charts(ws: Any, export: "PartnershipExport", first: int, last: int,
         series.marker.graphicalProperties = GraphicalProperties(solidFill=colour)
         series.marker.graphicalProperties.line.solidFill = colour
     radar.width, radar.height = 15.5, 14.5
+    radar.alt_text = ("Radar chart of the partnership's score in each area from 0 to 100"
+                      + (", with the national median" if export.national is not None else "")
+                      + ". The same figures are in the table above.")
     ws.add_chart(radar, f"A{anchor_row}")
 
     bars = BarChart()
@@ -325,7 +399,184 @@ def _add_charts(ws: Any, export: "PartnershipExport", first: int, last: int,
     for flag in ("showSerName", "showCatName", "showLegendKey", "showPercent"):
         setattr(series.dLbls, flag, False)
     bars.width, bars.height = 10.2, 14.5
+    bars.alt_text = ("Bar chart of the partnership's score in each area from 0 to 100, "
+                     "coloured by level. The same figures are in the table above.")
     ws.add_chart(bars, f"F{anchor_row}")
+
+
+# ---------------------------------------------------------------- By partner
+
+
+def _write_by_partner(ws: Any, export: "PartnershipExport") -> None:
+    """Areas x roles: each role's score with its respondents in the head, the partnership's
+    score beside them, the views reported apart after, a colour scale with its legend."""
+    scores, bank = export.scores, export.bank
+    p = export.partnership
+    write_title(ws, "A1", f"{p.name}: who says what",
+                f"Each role's score per area; wave {export.wave}")
+    roles = [r for r in scores.roles]
+    partners = [r for r in roles if not r.reported_apart]
+    apart = [r for r in roles if r.reported_apart]
+    heat_legend(ws, 3, 1)
+    top = 5
+    from stocktake.scoring import role_short_title
+
+    heads = ["Area", "Partnership"] + \
+        [f"{role_short_title(bank.role_title(r.id))} ({r.respondents})" for r in partners] + \
+        [f"{role_short_title(bank.role_title(r.id))} ({r.respondents}), reported apart"
+         for r in apart] + ["Spread between partners", "Partners"]
+    for col, text in enumerate(heads, start=1):
+        set_text_cell(ws.cell(row=top, column=col), text)
+    row = top
+    for area in scores.areas:
+        row += 1
+        values: list[Any] = [area.title, area.score]
+        for role in partners + apart:
+            view = area.role_view(role.id)
+            values.append(view.score if view is not None else None)
+        values += [area.spread, _partners_cell(area)]
+        write_text_row(ws, row, values)
+    last_col = len(heads)
+    lines = max(wrapped_lines(h, 9) for h in heads)
+    style_header_row(ws, top, 1, last_col, height=max(2, lines) * LINE_HEIGHT + 6)
+    style_body(ws, top + 1, row, 1, last_col, wrap_cols=[1, last_col])
+    for r in range(top + 1, row + 1):
+        fit_row_height(ws, r, [(AREA_COL_WIDTH, ws.cell(row=r, column=1).value),
+                               (12, ws.cell(row=r, column=last_col).value)])
+        for col in range(2, last_col):
+            cell = ws.cell(row=r, column=col)
+            cell.number_format = SCORE_FORMAT
+            cell.alignment = CENTRE
+    score_cols = f"B{top + 1}:{get_column_letter(last_col - 2)}{row}"
+    if row > top:
+        ws.conditional_formatting.add(score_cols, heat_scale())
+    note_row = row + 2
+    texts = ["Respondents per role in brackets. A role's score is the mean of its respondents' "
+             "area scores; the partnership's is "
+             + ("the mean of the partner roles' scores (each sector counts once)."
+                if bank.partnership_score == "roles" else "the mean over partner respondents."),
+             "Roles reported apart are their own view and never enter the partnership score; "
+             "an empty cell: the role was not asked, or its scores were withheld."]
+    for text in texts:
+        cell = ws.cell(row=note_row, column=1)
+        set_text_cell(cell, text)
+        cell.font = NOTE_FONT
+        cell.alignment = WRAP_TOP
+        ws.merge_cells(start_row=note_row, start_column=1, end_row=note_row,
+                       end_column=last_col)
+        fit_row_height(ws, note_row, [(AREA_COL_WIDTH + 10 * (last_col - 1), text)])
+        note_row += 1
+    set_widths(ws, {"A": AREA_COL_WIDTH} | {get_column_letter(c): 10
+                                            for c in range(2, last_col + 1)})
+    ws.row_breaks.append(Break(id=note_row))
+    if roles and row > top:
+        chart = BarChart()
+        chart.type = "bar"
+        chart.grouping = "clustered"
+        chart.title = chart_title("Each role's score by area")
+        data = Reference(ws, min_col=2, max_col=last_col - 2, min_row=top, max_row=row)
+        chart.add_data(data, titles_from_data=True)
+        chart.set_categories(Reference(ws, min_col=1, min_row=top + 1, max_row=row))
+        chart.y_axis.scaling.min = 0
+        chart.y_axis.scaling.max = 100
+        chart.y_axis.majorUnit = 25
+        chart.x_axis.scaling.orientation = "maxMin"
+        chart.x_axis.delete = False
+        chart.y_axis.delete = False
+        chart.legend.position = "b"
+        for series, colour in zip(chart.series, SERIES_COLOURS):
+            series.graphicalProperties.solidFill = colour
+            series.graphicalProperties.line.solidFill = colour
+        chart.width, chart.height = 24, min(15.0, 0.8 * len(scores.areas) + 5)
+        chart.alt_text = ("Bar chart of each role's score in each area from 0 to 100, the "
+                          "partnership's first. The same figures are in the table above.")
+        ws.add_chart(chart, f"A{note_row + 1}")
+    ws.freeze_panes = f"B{top + 1}"
+    ws.sheet_view.showGridLines = False
+    left, right = _header_texts(export)
+    print_setup(ws, header_left=left, header_right=right)
+
+
+# Colour-blind-safe series colours (Okabe and Ito), dark to light so bars differ in greyscale.
+SERIES_COLOURS = ("000000", "0072B2", "D55E00", "009E73", "CC79A7", "E69F00", "56B4E9",
+                  "F0E442", "999999")
+
+
+# ---------------------------------------------------------------- Trend
+
+
+def _write_trend(ws: Any, export: "PartnershipExport") -> None:
+    """Score per wave per area (the earlier waves, then this one), the change since the last."""
+    waves = list(export.history) + [export.scores]
+    p = export.partnership
+    write_title(ws, "A1", f"{p.name}: trend between waves",
+                f"{export.bank.title}; waves {waves[0].wave} to {waves[-1].wave}")
+    top = 4
+    heads = ["Area"] + [w.wave for w in waves] + [f"Change since {waves[-2].wave}"]
+    for col, text in enumerate(heads, start=1):
+        set_text_cell(ws.cell(row=top, column=col), text)
+    rows = [(a.id, a.title) for a in export.bank.areas] + [("overall", "Overall")]
+    row = top
+    for area_id, title in rows:
+        row += 1
+        values: list[Any] = [title]
+        for w in waves:
+            if area_id == "overall":
+                values.append(w.overall)
+            else:
+                found = next((a for a in w.areas if a.id == area_id), None)
+                values.append(found.score if found else None)
+        before, after = values[-2], values[-1]
+        values.append(after - before if before is not None and after is not None else None)
+        write_text_row(ws, row, values)
+    last_col = len(heads)
+    style_header_row(ws, top, 1, last_col)
+    style_body(ws, top + 1, row, 1, last_col, wrap_cols=[1])
+    for r in range(top + 1, row + 1):
+        fit_row_height(ws, r, [(AREA_COL_WIDTH, ws.cell(row=r, column=1).value)])
+        for col in range(2, last_col + 1):
+            cell = ws.cell(row=r, column=col)
+            cell.number_format = SIGNED if col == last_col else SCORE_FORMAT
+            cell.alignment = CENTRE
+    for col in range(1, last_col + 1):
+        ws.cell(row=row, column=col).font = LABEL_FONT
+    set_widths(ws, {"A": AREA_COL_WIDTH} | {get_column_letter(c): 12
+                                            for c in range(2, last_col + 1)})
+    chart = LineChart()
+    chart.title = chart_title("Score per wave")
+    data = Reference(ws, min_col=2, max_col=last_col - 1, min_row=top + 1, max_row=row)
+    chart.add_data(data, from_rows=True, titles_from_data=False)
+    chart.set_categories(Reference(ws, min_col=2, max_col=last_col - 1, min_row=top,
+                                   max_row=top))
+    for series, (_, title), colour in zip(chart.series, rows, _cycle(SERIES_COLOURS)):
+        series.tx = SeriesLabel(v=chart_label(title))
+        series.graphicalProperties.line.solidFill = colour
+        series.marker.symbol = "circle"
+    chart.y_axis.scaling.min = 0
+    chart.y_axis.scaling.max = 100
+    chart.y_axis.majorUnit = 25
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+    chart.legend.position = "r"
+    chart.width, chart.height = 24, 13
+    chart.alt_text = (f"Line chart of the score in each area from wave {waves[0].wave} to "
+                      f"{waves[-1].wave}. The same figures are in the table above.")
+    ws.row_breaks.append(Break(id=row + 1))
+    ws.add_chart(chart, f"A{row + 2}")
+    ws.freeze_panes = f"B{top + 1}"
+    ws.sheet_view.showGridLines = False
+    left, right = _header_texts(export)
+    print_setup(ws, header_left=left, header_right=right)
+
+
+SIGNED = "+0.0;-0.0;0.0"
+CENTRE_WRAP = Alignment(horizontal="center", vertical="top", wrap_text=True)
+
+
+def _cycle(items: tuple[str, ...]) -> Any:
+    from itertools import cycle
+
+    return cycle(items)
 
 
 # ---------------------------------------------------------------- Answers
@@ -415,8 +666,8 @@ def _write_about(ws: Any, export: "PartnershipExport", header: dict[str, Any], s
     for row in range(2, ws.max_row + 1):
         ws.cell(row=row, column=1).font = LABEL_FONT
         fit_row_height(ws, row, [(68, ws.cell(row=row, column=2).value),
-                                 (60, ws.cell(row=row, column=3).value)])
-    set_widths(ws, {"A": 18, "B": 68, "C": 60})
+                                 (46, ws.cell(row=row, column=3).value)])
+    set_widths(ws, {"A": 18, "B": 68, "C": 46})  # 132 units: one page wide at 80%
     left, right = _header_texts(export)
     print_setup(ws, header_left=left, header_right=right)
 

@@ -132,6 +132,11 @@ class _Reader:
         }
         if _text(setting.get("min_coverage")):
             data["min_coverage"] = _number(setting.get("min_coverage"))
+        # How the partnership score is made (issue 13); banks validate checks the values.
+        if _text(setting.get("partnership_score")):
+            data["partnership_score"] = _text(setting.get("partnership_score"))
+        if _text(setting.get("min_roles")):
+            data["min_roles"] = _number(setting.get("min_roles"))
         if _text(setting.get("safeguarding_notice")):
             data["safeguarding_notice"] = _text(setting.get("safeguarding_notice"))
         bands = [{"label": _text(r.get("label")), "min": _number(r.get("min")),

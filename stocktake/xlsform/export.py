@@ -44,7 +44,7 @@ SURVEY_COLUMNS = ("type", "name", "label", "hint", "required", "relevant", "cons
 CHOICES_COLUMNS = ("list_name", "name", "label", "score", "reported_apart", "anonymous",
                    "exclusive")
 SETTINGS_COLUMNS = ("form_title", "form_id", "version", "instance_name", "description",
-                    "min_coverage", "safeguarding_notice")
+                    "min_coverage", "safeguarding_notice", "partnership_score", "min_roles")
 BANDS_COLUMNS = ("label", "min", "colour")
 
 
@@ -122,7 +122,8 @@ def xlsform_sheets(bank: Bank, partnerships: Sequence[tuple[str, str]],
     settings = [list(SETTINGS_COLUMNS),
                 [bank.title, bank.id, form_version(bank),
                  f"concat({ref(PARTNERSHIP_FIELD)}, ' ', {ref(ROLE_FIELD)})",
-                 bank.description, bank.min_coverage, bank.safeguarding_notice]]
+                 bank.description, bank.min_coverage, bank.safeguarding_notice,
+                 bank.partnership_score, bank.min_roles]]
     bands = [list(BANDS_COLUMNS)] + [[b.label, b.min, b.colour] for b in bank.bands]
     _check_unique_names(survey)
     return XLSFormSheets(survey, choices, settings, bands)

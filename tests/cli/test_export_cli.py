@@ -28,7 +28,9 @@ def test_export_one_partnership_into_exports_by_default(cli, ws, tmp_path):
     assert result.exit_code == 0, result.output
     path = tmp_path / "exports" / f"E09000007-mini-{WAVE}.xlsx"
     assert path.exists() and f"E09000007-mini-{WAVE}.xlsx" in result.stdout
-    assert load_workbook(path, read_only=True).sheetnames[:3] == ["Summary", "Answers", "About"]
+    # Issue 13 put "By partner" after the Summary (and "Trend" when earlier waves exist).
+    assert load_workbook(path, read_only=True).sheetnames[:4] == \
+        ["Summary", "By partner", "Answers", "About"]
     assert sorted(p.name for p in (tmp_path / "exports").iterdir()) == [path.name]
 
 

@@ -85,6 +85,12 @@ def test_scores_json_is_the_worked_example_with_moderation(cli, nation):
     assert data["partnership"] == "E09000007" and data["bank"] == "mini" and data["wave"] == WAVE
     assert data["overall"] == {"score": 57.5, "level": "Established"}  # (40 + 75) / 2
     vision, risk = data["areas"]
+    # Issue 13 added the partners' views; the mini bank says nothing of partnership_score, so
+    # the partnership score stays the mean over respondents and these figures stand.
+    for area in (vision, risk):
+        for key in ("by_role", "apart", "apart_differs", "quorum"):
+            area.pop(key)
+    assert data["partnership_score"] == "respondents" and data["min_roles"] == 1
     assert vision == {"id": "vision", "title": "Vision", "score": 40.0, "level": "Developing",
                       "coverage": 0.6667, "respondents": 3, "spread": 77.08, "divergent": True,
                       "moderated": True, "self_assessed": 34.03}
@@ -133,7 +139,9 @@ def test_benchmark_json_shape_and_figures(cli, nation):
     result = cli("benchmark", "--bank", "mini", "--wave", WAVE, "--json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    assert set(data) == {"bank", "wave", "count", "areas", "positions"}
+    # Issue 13 added below_quorum and unmatched_groups, and a position's quorum and band.
+    assert set(data) == {"bank", "wave", "count", "areas", "positions", "below_quorum",
+                         "unmatched_groups"}
     assert data["count"] == 5 and len(data["positions"]) == 10
     vision = data["areas"][0]
     # vision, 100 x (yes 1 + 2 x (level - 1)/3 + staff 0.25) / 4 for levels 4, 1, 2, 3:
@@ -143,9 +151,10 @@ def test_benchmark_json_shape_and_figures(cli, nation):
     camden = next(p for p in data["positions"]
                   if p["partnership"] == "E09000007" and p["area"] == "vision")
     assert set(camden) == {"partnership", "area", "score", "quartile", "percentile_rank",
-                           "vs_median", "vs_region"}
-    # one of the other four below it: rank 1/4; Q1 is 40 itself, so quartile 2
+                           "vs_median", "vs_region", "quorum", "band"}
+    # one of the other four below it: rank 1/4; Q1 is 40 itself, so quartile 2, band C
     assert camden["quartile"] == 2 and camden["percentile_rank"] == 0.25
+    assert camden["band"] == "C" and camden["quorum"] is True
 
 
 def test_benchmark_exclude_small_region_and_groups(cli, nation, tmp_path):
@@ -181,9 +190,17 @@ def test_benchmark_table_reads_at_80_columns(cli, nation, narrow):
     assert_fits(out)
     assert "5 partnerships" in out and "├" in out and "█" in out and "┤" in out
     assert "0" in out and "100" in out
-    # the league: City of London first (overall 90.6), Birmingham last (15.6)
-    league = [line for line in out.splitlines() if "(E0" in line]
-    assert "City of London" in league[0] and "Birmingham" in league[-1]
+    # Issue 13: listed by region then name, not as a league table
+    assert "league" not in out.lower().replace("not a league table", "")
+    listed = [line for line in out.splitlines() if "(E0" in line]
+    assert [line.split("(E0")[0].strip() for line in listed] == \
+        ["Camden", "City of London", "Westminster", "Isles of Scilly",
+         "Birmingham"]  # London; South West; West Midlands
+    by_score = cli("benchmark", "--bank", "mini", "--wave", WAVE, "--sort", "score").stdout
+    ranked = [line for line in by_score.splitlines() if "(E0" in line]
+    # by overall score: City of London first (overall 90.6), Birmingham last (15.6)
+    assert "City of London" in ranked[0] and "Birmingham" in ranked[-1]
+    assert "A" in ranked[0].split() and "D" in ranked[-1].split()
 
 
 def test_benchmark_region_unknown_or_empty_wave_fails_cleanly(cli, nation):
@@ -247,3 +264,124 @@ def test_real_terminal_80_columns_no_color(nation, tmp_path):
                               capture_output=True, text=True, env=env, timeout=60)
         assert done.returncode == 0, done.stderr
         assert_fits(done.stdout)
+
+
+# ---------------------------------------------------------------- partners' scores (issue 13)
+
+WORKED_BANK = '''id = "worked"
+title = "Worked example"
+version = "1"
+description = "Two areas, one scored number question each."
+partnership_score = "roles"
+min_roles = 2
+
+[[roles]]
+id = "council"
+title = "Council"
+
+[[roles]]
+id = "police"
+title = "Police"
+
+[[roles]]
+id = "young-people"
+title = "Children and young people, answering for themselves"
+reported_apart = true
+
+[[areas]]
+id = "safety"
+title = "Keeping children safe"
+
+[[areas]]
+id = "help"
+title = "Early help"
+
+[[questions]]
+id = "safety.q"
+area = "safety"
+type = "number"
+text = "How far?"
+scored = true
+min = 0
+max = 100
+
+[[questions]]
+id = "help.q"
+area = "help"
+type = "number"
+text = "How far?"
+scored = true
+min = 0
+max = 100
+roles = ["council", "young-people"]
+'''
+
+
+@pytest.fixture
+def worked(workspace, tmp_path):
+    """3 council, 1 police, 2 young people (tests/test_partner_views.py works it by hand);
+    early help is asked of the council and young people only, so it has no partner quorum."""
+    bank = tmp_path / "worked.toml"
+    bank.write_text(WORKED_BANK, encoding="utf-8")
+    workspace.add_partnerships([partnership_for("E09000007")])
+    people = [("Ann", "council", 40, 60), ("Bob", "council", 50, 60), ("Cat", "council", 60, 60),
+              ("Dan", "police", 90, None), ("Eve", "young-people", 20, 50),
+              ("Fay", "young-people", 30, 50)]
+    responses = []
+    for name, role, safety, help_ in people:
+        answers = {"safety.q": Answer("safety.q", ANSWERED, safety)}
+        if help_ is not None:
+            answers["help.q"] = Answer("help.q", ANSWERED, help_)
+        responses.append(Response(ResponseKey("E09000007", "worked", WAVE, name), role,
+                                  answers=answers))
+    workspace.write_responses("E09000007", responses)
+    return bank
+
+
+def test_scores_json_carries_roles_by_role_apart_and_quorum(cli, worked):
+    data = json.loads(cli("scores", "E09000007", "--bank", worked, "--wave", WAVE,
+                          "--json").stdout)
+    assert [(r["id"], r["respondents"], r["reported_apart"]) for r in data["roles"]] == \
+        [("council", 3, False), ("police", 1, False), ("young-people", 2, True)]
+    safety, help_ = data["areas"]
+    assert safety["score"] == 70.0 and safety["spread"] == 40.0 and safety["quorum"] is True
+    assert safety["by_role"]["council"] == {"score": 50.0, "respondents": 3, "spread": 20.0}
+    assert safety["apart"] == {"young-people": {"score": 25.0, "respondents": 2}}
+    assert help_["score"] == 60.0 and help_["quorum"] is False
+    assert list(help_["by_role"]) == ["council"]
+
+
+def test_scores_shows_partners_heat_row_apart_flag_and_quorum_mark_at_80_columns(cli, worked,
+                                                                                 narrow):
+    result = cli("scores", "E09000007", "--bank", worked, "--wave", WAVE)
+    assert result.exit_code == 0, result.output
+    assert_fits(result.stdout)
+    out = " ".join(result.stdout.split())
+    assert "Cou Pol │YP" in out  # the partners, then the view reported apart
+    assert "50 90 25!" in out  # safety: council 50, police 90, young people 25 flagged
+    assert "60.0°" in out  # early help: shown, but not a partnership view
+    assert "Early help: not a partnership view: only council answered" in out
+    assert ("Keeping children safe: Children and young people see this differently: 25.0 "
+            "against the partnership's 70.0") in out
+    assert "Cou Council (3), Pol Police (1), YP Children and young people (2)" in out
+
+
+def test_scores_by_role_lists_every_role_with_respondents_and_spread_within(cli, worked, narrow):
+    result = cli("scores", "E09000007", "--bank", worked, "--wave", WAVE, "--by-role")
+    assert result.exit_code == 0, result.output
+    assert_fits(result.stdout)
+    lines = [" ".join(line.split()) for line in result.stdout.splitlines()]
+    assert "Council 50.0 Established 3 20.0 -20.0" in lines
+    assert "Police 90.0 Embedded 1 – +20.0" in lines
+    assert "Children and young people (apart) 25.0 Developing 2 10.0 ! -45.0" in lines
+
+
+def test_benchmark_lists_groups_codes_not_in_the_workspace(cli, nation, tmp_path):
+    groups = tmp_path / "sn.csv"
+    groups.write_text("code,group\nE09000007,Inner\nE09000020,Inner\nE08000026,West\n",
+                      encoding="utf-8")
+    result = cli("benchmark", "--bank", "mini", "--wave", WAVE, "--groups", groups, "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["unmatched_groups"] == ["E08000026", "E09000020"]
+    assert "2 code(s) have no partnership compared here" in " ".join(result.stderr.split())
+    assert "E08000026, E09000020" in " ".join(result.stderr.split())
