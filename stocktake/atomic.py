@@ -21,7 +21,7 @@ import os
 import stat
 from pathlib import Path
 
-from stocktake.errors import StocktakeError
+from stocktake.errors import DiskFull, StocktakeError
 
 BACKUPS = 3
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
@@ -87,6 +87,10 @@ def link_error(path: Path) -> StocktakeError:
                           hint=LINK_HINT)
 
 
+# Out of space, out of quota, or past the largest file this process may write (RLIMIT_FSIZE).
+_DISK_FULL = frozenset({errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC), errno.EFBIG})
+
+
 def write_error(exc: OSError, path: Path | str, in_workspace: bool = True) -> StocktakeError:
     """What a failed write of `path` means to the user: read-only, disk full, a link, or else.
 
@@ -110,9 +114,9 @@ def write_error(exc: OSError, path: Path | str, in_workspace: bool = True) -> St
             "nothing was changed",
             hint="read commands work on it; to change answers, ask its owner for write access "
                  "or copy it to a folder of your own and give that with --workspace")
-    if code in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
-        return StocktakeError(
-            f"disk full: {path} could not be written; nothing of this change was stored",
+    if code in _DISK_FULL:
+        return DiskFull(
+            f"disk full: {path} could not be written; nothing of this change was stored", path,
             hint="free some space on that drive and run the command again")
     if code == errno.ELOOP:
         return link_error(path)
@@ -128,10 +132,8 @@ def atomic_write_bytes(path: Path, data: bytes, backup_dir: Path | None = None) 
     try:
         _atomic_write_bytes(path, data, backup_dir)
     except OSError as exc:
-        from stocktake.output_files import DiskFull, is_disk_full
-
-        if is_disk_full(exc):  # said as what it is, naming the file, never as a bug
-            raise DiskFull(path, exc) from exc
+        if exc.errno in _DISK_FULL:  # said as what it is, naming the file, never as a bug
+            raise write_error(exc, path) from exc
         raise
 
 

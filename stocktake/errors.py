@@ -30,3 +30,12 @@ class UsageError(StocktakeError):
 
     def __init__(self, message: str, hint: str | None = None, *, details: list[str] | None = None):
         super().__init__(message, hint, details=details, exit_code=2)
+
+
+class DiskFull(StocktakeError):
+    """A write that failed for want of space (out of space, out of quota, or past the largest
+    file this process may write): the machine's state, not a bug. `path` is the file."""
+
+    def __init__(self, message: str, path: object, hint: str | None = None):
+        super().__init__(message, hint)
+        self.path = path

@@ -21,6 +21,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from stocktake import errors
 from stocktake.errors import StocktakeError
 
 PRIVATE_MODE = 0o600
@@ -29,14 +30,13 @@ PRIVATE_DIR_MODE = 0o700
 DISK_FULL_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
 
 
-class DiskFull(StocktakeError):
-    """A write that failed for want of space; `path` is the file that could not be written."""
+class DiskFull(errors.DiskFull):
+    """A file going out that could not be written for want of space."""
 
     def __init__(self, path: Path, exc: OSError):
-        super().__init__(f"disk full: cannot write {path} ({exc.strerror or exc})",
+        super().__init__(f"disk full: cannot write {path} ({exc.strerror or exc})", Path(path),
                          hint="free some space (or ask for more quota) and run the command "
                               "again; nothing half-written was left under that name")
-        self.path = Path(path)
 
 
 def is_disk_full(exc: BaseException) -> bool:

@@ -355,7 +355,8 @@ def test_roster_warns_of_a_district_council_where_there_is_none_and_a_role_not_p
 def test_merge_expect_names_returns_it_was_not_told_to_expect(cli, tmp_path):
     ws = tmp_path / "demo-ws"
     assert cli("demo", "--partnerships", "3", "--respondents", "2", workspace=ws).exit_code == 0
-    assert cli("export", "--all", "--out", str(tmp_path / "ex"), workspace=ws).exit_code == 0
+    assert cli("export", "--all", "--wave", WAVE, "--out", str(tmp_path / "ex"),
+               workspace=ws).exit_code == 0
     codes = sorted(p.name.split("-")[0] for p in (tmp_path / "ex").glob("*.xlsx"))
     expect = tmp_path / "expect.csv"
     expect.write_text(f"code\n{codes[0]}\n{HARTLEPOOL if codes[0] != HARTLEPOOL else LEEDS}\n",

@@ -153,9 +153,21 @@ def partnership_code(text: str, ws=None) -> str:
     """The code of the partnership CODE names: a code, or a name of a shipped authority or of a
     partnership in `ws` ("Camden" is E09000007); a near miss is refused with suggestions.
     Every command taking CODE goes through here (stocktake.partnerships.resolve_code)."""
-    from stocktake.partnerships import resolve_code
+    from stocktake.identifiers import is_valid_code
+    from stocktake.partnerships import CODE_RULE, resolve_code
 
-    return resolve_code(text, ws.partnerships() if ws is not None else ())
+    def not_a_code() -> UsageError:
+        # A path or file name given for CODE: refused, never read or written.
+        shown = text.encode("unicode_escape").decode("ascii")[:80]
+        return UsageError(f"'{shown}' is not a usable partnership code",
+                          hint=f"use {CODE_RULE}; `stocktake partnerships list` shows them")
+
+    if "/" in text or "\\" in text or text.lower().endswith((".json", ".xlsx", ".csv")):
+        raise not_a_code()
+    code = resolve_code(text, ws.partnerships() if ws is not None else ())
+    if not is_valid_code(code):
+        raise not_a_code()
+    return code
 
 
 def resolve_bank(ref: str):

@@ -171,7 +171,7 @@ def import_forms(
     stored: list[dict[str, Any]] = []
     refused: list[dict[str, Any]] = [{"file": str(m.path), "reason": m.reason, "details": []}
                                      for m in missing]
-    from stocktake.output_files import DiskFull
+    from stocktake.errors import DiskFull
 
     not_stored: list[dict[str, Any]] = []
     for n, path in enumerate(files):
@@ -193,7 +193,14 @@ def import_forms(
                 err_console.print(f"[bold red]Safeguarding notice[/] ({escape(path.name)}, "
                                   f"{form.respondent}: {', '.join(sorted(marked))}): "
                                   f"{escape(form.bank.safeguarding_notice)}")
-        except DiskFull as exc:
+        except (DiskFull, OSError) as exc:
+            from stocktake.atomic import write_error
+            from stocktake.output_files import is_disk_full
+
+            if isinstance(exc, OSError):
+                if not is_disk_full(exc):
+                    raise
+                exc = write_error(exc, getattr(exc, "filename", None) or ws.root)
             # Every later form would fail the same way: say which were stored and which not.
             not_stored = [{"file": str(p), "reason": "not stored: the disk is full"}
                           for p in files[n:]]
