@@ -24,9 +24,9 @@ import time
 from pathlib import Path
 from typing import Callable
 
-from stocktake.banks import Bank, find_bank
+from stocktake.banks.model import Bank, find_bank
 from stocktake.demo import simulate_demo, write_demo
-from stocktake.store import Workspace
+from stocktake.store.workspace import Workspace
 
 WAVE = "2026-27"
 SHEETS = ("About", "Answers", "_responses", "_moderations")
@@ -42,8 +42,8 @@ def fill_workspace(ws: Workspace, bank: Bank, partnerships: int, respondents: in
 
 
 def export_all(ws: Workspace, bank: Bank, codes: list[str], folder: Path) -> None:
-    from stocktake.exports import gather_export, write_export
-    from stocktake.national import national_benchmark
+    from stocktake.workbooks.exports import gather_export, write_export
+    from stocktake.scoring.national import national_benchmark
 
     national = national_benchmark(ws, bank, WAVE)
     for code in codes:

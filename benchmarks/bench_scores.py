@@ -30,14 +30,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from stocktake.applicability import is_applicable  # noqa: E402
-from stocktake.banks import find_bank  # noqa: E402
-from stocktake.national import national_benchmark  # noqa: E402
-from stocktake.partnerships import partnership_for  # noqa: E402
-from stocktake.reference import current_authorities  # noqa: E402
+from stocktake.banks.applicability import is_applicable  # noqa: E402
+from stocktake.banks.model import find_bank  # noqa: E402
+from stocktake.scoring.national import national_benchmark  # noqa: E402
+from stocktake.partnerships.model import partnership_for  # noqa: E402
+from stocktake.partnerships.reference import current_authorities  # noqa: E402
 from stocktake.responses import (ANSWERED, DONT_KNOW, NOT_APPLICABLE, Answer,  # noqa: E402
                                  Moderation, Response, ResponseKey, now_iso)
-from stocktake.store import Workspace  # noqa: E402
+from stocktake.store.workspace import Workspace  # noqa: E402
 
 WAVE = "2026-27"
 ROLES = ["council", "schools", "health", "police", "voluntary", "young-people"]

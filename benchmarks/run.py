@@ -80,8 +80,8 @@ def big_bank(folder: Path, questions: int) -> Path:
 def forms_create_seconds(tmp: Path, questions: int) -> float:
     """Seconds for create_form on a bank of `questions` questions (median of 3)."""
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    from stocktake.banks import load_bank
-    from stocktake.partnerships import partnership_for
+    from stocktake.banks.model import load_bank
+    from stocktake.partnerships.model import partnership_for
     from stocktake.workbooks.forms import create_form
 
     bank = load_bank(big_bank(tmp, questions))
@@ -122,7 +122,7 @@ def fill_form(path: Path, bank_id: str) -> Path:
     """The form at `path` with every answer cell filled as a respondent would, saved beside it."""
     from openpyxl import load_workbook
 
-    from stocktake.banks import find_bank
+    from stocktake.banks.model import find_bank
     from stocktake.workbooks.forms import ANSWER_COLUMN, ID_COLUMN, dropdown_values
 
     bank = find_bank(bank_id)
@@ -149,8 +149,8 @@ def export_floor(root: Path, bank, wave: str, codes: list[str], out: Path) -> fl
     starts) written by bare openpyxl in write-only mode, no styling, no charts, one file each."""
     from openpyxl import Workbook
 
-    from stocktake.exports import ANSWER_COLUMNS, gather_export
-    from stocktake.store import Workspace
+    from stocktake.workbooks.exports import ANSWER_COLUMNS, gather_export
+    from stocktake.store.workspace import Workspace
 
     ws = Workspace(root)
     rows = {code: [[r[c] for c in ANSWER_COLUMNS] for r in
@@ -214,9 +214,9 @@ def main() -> None:
 
     # --- saving one answer
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    from stocktake.banks import find_bank
+    from stocktake.banks.model import find_bank
     from stocktake.responses import ANSWERED, Answer, ResponseKey, current_wave
-    from stocktake.store import Workspace
+    from stocktake.store.workspace import Workspace
 
     bank_obj = find_bank(bank)
     wave = current_wave()
@@ -310,7 +310,7 @@ def main() -> None:
 
     # --- a returned form: the whole import against merely reading its cells
     filled = fill_form(out / "form.xlsx", bank)
-    from stocktake.workbook_reader import read_sheets as bare_read
+    from stocktake.returns.workbook_reader import read_sheets as bare_read
 
     form_read = timed_call(lambda: bare_read(filled, ["About", "Form"]), repeat)
     from stocktake.workbooks.forms import read_form
@@ -327,7 +327,7 @@ def main() -> None:
     subprocess.run(STOCKTAKE + ["-w", str(national), "round", "plan", "--bank", bank, "--wave",
                                 wave, "--roles", roles, "--partnerships", ",".join(codes)],
                    check=True, env=env, stdout=subprocess.DEVNULL)
-    from stocktake.partnerships import partnership_for
+    from stocktake.partnerships.model import partnership_for
     from stocktake.workbooks.forms import create_form
 
     one_form = timed_call(lambda: create_form(out / "one-form.xlsx", bank_obj,
@@ -358,7 +358,7 @@ def main() -> None:
 
     # --- the national merge against merely reading the same files
     workbooks = sorted(exports.glob("*.xlsx"))
-    from stocktake.workbook_reader import read_sheets
+    from stocktake.returns.workbook_reader import read_sheets
 
     sheets = ["About", "Answers"]
     optional = ["_responses", "_moderations"]

@@ -26,16 +26,16 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Callable, Mapping
 
-from stocktake.applicability import is_applicable
-from stocktake.banks import AGE_BANDS, AgeBand, Bank, Question
+from stocktake.banks.applicability import is_applicable
+from stocktake.banks.model import AGE_BANDS, AgeBand, Bank, Question
 from stocktake.errors import StocktakeError, UsageError
-from stocktake.partnerships import Partnership
-from stocktake.reference import SMALL_AUTHORITIES, Authority, current_authorities, regions
+from stocktake.partnerships.model import Partnership
+from stocktake.partnerships.reference import SMALL_AUTHORITIES, Authority, current_authorities, regions
 from stocktake.responses import (ANSWERED, DONT_KNOW, NOT_APPLICABLE, Answer, Response,
                                  ResponseKey, current_wave)
 
 if TYPE_CHECKING:
-    from stocktake.store import Workspace
+    from stocktake.store.workspace import Workspace
 
 DEMO_MARK = "(demo)"
 INTERVIEW_ADVISER = f"{DEMO_MARK} Improvement adviser"

@@ -1,7 +1,7 @@
 """The national merge: reading returned partnership workbooks, checking them, building the result.
 
-Each file is checked before it is parsed (stocktake.file_checks), read with the fast reader
-(stocktake.workbook_reader), identified by its About sheet, matched to this machine's edition of
+Each file is checked before it is parsed (stocktake.returns.file_checks), read with the fast reader
+(stocktake.returns.workbook_reader), identified by its About sheet, matched to this machine's edition of
 its bank, and its answer data checked against the seal written at export. A file that fails any
 check is refused with its reason and the merge carries on. Files are grouped by bank and wave;
 the same partnership twice keeps the newest export. Scores are then computed from the merged
@@ -20,19 +20,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
 
-from stocktake.banks import Bank
+from stocktake.banks.model import Bank
 from stocktake.errors import StocktakeError
-from stocktake.identifiers import shown
-from stocktake.partnerships import Partnership
+from stocktake.partnerships.identifiers import shown
+from stocktake.partnerships.model import Partnership
 from stocktake.responses import ANSWERED, Answer, Moderation, Response, ResponseKey
-from stocktake.seal import (ANSWER_FIELDS, HEADER_FIELDS, MODERATION_FIELDS, PLAN_FIELDS,
+from stocktake.returns.seal import (ANSWER_FIELDS, HEADER_FIELDS, MODERATION_FIELDS, PLAN_FIELDS,
                             RESPONSE_FIELDS, canonical_answer_lists, canonical_lists,
                             canonical_rows, canonical_text, seal_matches, seal_of)
 
+from stocktake.returns.about import BankShelf, about_values, partnership_from_about  # noqa: F401
+
 if TYPE_CHECKING:
-    from stocktake.benchmark import Benchmark
-    from stocktake.scoring import PartnershipScores
-    from stocktake.store import Workspace
+    from stocktake.scoring.benchmark import Benchmark
+    from stocktake.scoring.method import PartnershipScores
+    from stocktake.store.workspace import Workspace
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xltx", ".xltm", ".xls")
 BENCHMARK_REASON = "a benchmark workbook, not a partnership export"
@@ -49,7 +51,7 @@ class WorkbookRejected(StocktakeError):
 
 @dataclass(frozen=True)
 class CheckedExport:
-    """A workbook that passed every check, as canonical rows (the fields of stocktake.seal):
+    """A workbook that passed every check, as canonical rows (the fields of stocktake.returns.seal):
     plain lists of text, cheap to send back from a worker process."""
 
     path: Path
@@ -251,7 +253,7 @@ def collect_files(paths: Sequence[Path], skip: Iterable[Path] = ()
 def _own_csv(path: Path) -> str:
     """What a CSV is, when its header is that of a CSV stocktake writes itself (a tidy export,
     a round's manifest or chase list); "" otherwise."""
-    from stocktake.exports import ANSWER_COLUMNS, SCORE_COLUMNS
+    from stocktake.workbooks.exports import ANSWER_COLUMNS, SCORE_COLUMNS
     from stocktake.round.fieldwork import CHASE_COLUMNS
     from stocktake.round.manifest import MANIFEST_COLUMNS
 
@@ -269,26 +271,6 @@ def _own_csv(path: Path) -> str:
 # ---------------------------------------------------------------- reading one workbook
 
 
-class BankShelf:
-    """Banks by id, found once each; a bank this machine does not have is a reason, not a crash."""
-
-    def __init__(self, banks: Iterable[Bank] = ()):
-        self._banks: dict[str, Bank | StocktakeError] = {b.id: b for b in banks}
-
-    def get(self, bank_id: str) -> Bank:
-        if bank_id not in self._banks:
-            from stocktake.banks import find_bank
-
-            try:
-                self._banks[bank_id] = find_bank(bank_id)
-            except StocktakeError as exc:
-                self._banks[bank_id] = exc
-        found = self._banks[bank_id]
-        if isinstance(found, StocktakeError):
-            raise found
-        return found
-
-
 def read_returned_workbook(path: Path, shelf: BankShelf | None = None, *,
                            reader: str = "calamine", key: bytes | None = None
                            ) -> ReturnedWorkbook:
@@ -304,8 +286,8 @@ def check_returned_workbook(path: Path, shelf: BankShelf, *, reader: str = "cala
     a safe workbook file, a stocktake export, this machine's edition of its bank, the sheets
     it needs, an intact seal (and, with `key`, an intact keyed seal made with that key), rows
     of one partnership."""
-    from stocktake.file_checks import check_workbook_file
-    from stocktake.workbook_reader import MissingSheet, read_sheets
+    from stocktake.returns.file_checks import check_workbook_file
+    from stocktake.returns.workbook_reader import MissingSheet, read_sheets
 
     path = Path(path)
     try:
@@ -350,7 +332,7 @@ def check_returned_workbook(path: Path, shelf: BankShelf, *, reader: str = "cala
     if not seal:
         raise WorkbookRejected(path, "no seal in the About sheet")
     if seal_of(header, responses, answers, moderations, plans) != seal:
-        from stocktake.workbook_reader import formula_reason, formulas_without_values
+        from stocktake.returns.workbook_reader import formula_reason, formulas_without_values
 
         # A formula nobody calculated reads as empty: say so, not "edited".
         unsaved = formulas_without_values(path, ["About", "Answers", "_responses",
@@ -406,7 +388,7 @@ def check_returned_workbook(path: Path, shelf: BankShelf, *, reader: str = "cala
 def _check_exclusive_options(path: Path, bank: Bank, answers: list[list[str]]) -> None:
     """A multi answer ticking an exclusive option ("None of these") with others is refused
     here as it is on every other route."""
-    from stocktake.answer_values import exclusive_conflict
+    from stocktake.banks.answer_values import exclusive_conflict
 
     for _, respondent, qid, status, value, *_ in answers:
         if status != ANSWERED or not bank.has_question(qid):
@@ -432,7 +414,7 @@ def scored_workbook(checked: CheckedExport, shelf: BankShelf,
                     scores: "PartnershipScores | None" = None) -> ReturnedWorkbook:
     """The workbook with its responses rebuilt and scored (by the same code as `stocktake
     scores`), unless `scores` were worked out already."""
-    from stocktake.scoring import score_partnership
+    from stocktake.scoring.method import score_partnership
 
     bank = shelf.get(checked.bank_id)
     wb = ReturnedWorkbook(checked.path, bank, checked.wave, checked.partnership,
@@ -444,20 +426,11 @@ def scored_workbook(checked: CheckedExport, shelf: BankShelf,
     return wb
 
 
-def about_values(rows: list[list[Any]]) -> dict[str, Any]:
-    """key -> value from an About sheet's first two columns."""
-    found: dict[str, Any] = {}
-    for row in rows:
-        if len(row) >= 2 and isinstance(row[0], str) and row[0].strip():
-            found.setdefault(row[0].strip(), row[1])
-    return found
-
-
 def about_identifiers(path: Path, about: dict[str, Any]) -> dict[str, str]:
     """The About sheet's bank id, partnership code and wave, each checked as the command line
-    checks them (stocktake.identifiers), since they go on to name files; WorkbookRejected
+    checks them (stocktake.partnerships.identifiers), since they go on to name files; WorkbookRejected
     names the first that is not fit."""
-    from stocktake.identifiers import checked_bank_id, checked_code, checked_wave
+    from stocktake.partnerships.identifiers import checked_bank_id, checked_code, checked_wave
 
     found = {}
     for key, check in (("bank", checked_bank_id), ("partnership", checked_code),
@@ -532,21 +505,9 @@ def _records(path: Path, rows: list[list[Any]], fields: Sequence[str],
     return records
 
 
-def partnership_from_about(code: str, about: dict[str, Any]) -> Partnership:
-    """The partnership an About sheet names; the reference list fills what it leaves out."""
-    from stocktake.reference import authority
-
-    name = canonical_text(about.get("partnership_name")).strip()
-    region = canonical_text(about.get("region")).strip()
-    known = authority(code)
-    if known is not None:
-        return Partnership(code, name or known.name, region or known.region, known.type)
-    return Partnership(code, name or code, region, "")
-
-
 def _rebuild_responses(bank: Bank, code: str, wave: str, responses: list[list[str]],
                        answers: list[list[str]]) -> tuple[Response, ...]:
-    """Responses from canonical rows (the fields of stocktake.seal, in order)."""
+    """Responses from canonical rows (the fields of stocktake.returns.seal, in order)."""
     by_respondent: dict[str, dict[str, Answer]] = defaultdict(dict)
     types = {q.id: q.type for q in bank.questions}
     for _, respondent, qid, status, value, evidence, answered_at in answers:
@@ -720,7 +681,7 @@ def newest_exports(workbooks: Sequence[ReturnedWorkbook]
 
 def national_benchmark_of(bank: Bank, workbooks: Sequence[ReturnedWorkbook]) -> "Benchmark":
     """The benchmark of merged workbooks from their scores, by the terminal's code."""
-    from stocktake.benchmark import build_benchmark
+    from stocktake.scoring.benchmark import build_benchmark
 
     regions = {wb.partnership.code: wb.partnership.region for wb in workbooks}
     return build_benchmark(bank, [wb.scores for wb in workbooks], regions)
@@ -731,9 +692,9 @@ def national_answer_rows(bank: Bank, workbooks: Sequence[ReturnedWorkbook]
     """Every merged answer in long form (NATIONAL_ANSWER_COLUMNS of the benchmark workbook):
     partnership, respondent, role, question, value and the question's score on 0-100 (empty
     where the answer does not count), so nobody has to reopen the returned files."""
-    from stocktake.applicability import is_applicable
-    from stocktake.exports import cell_value
-    from stocktake.scoring import question_score
+    from stocktake.banks.applicability import is_applicable
+    from stocktake.workbooks.exports import cell_value
+    from stocktake.scoring.method import question_score
 
     apart = set(bank.apart_role_ids)
     order = {q.id: i for i, q in enumerate(bank.questions)}
@@ -833,7 +794,7 @@ def import_into_workspace(ws: "Workspace", workbooks: Sequence[ReturnedWorkbook]
     """Partnerships in one write, then each partnership's responses in one write; with
     `redact`, likely personal data in evidence and text answers is replaced first (scores do
     not change: neither is scored)."""
-    from stocktake.exports import redact_responses
+    from stocktake.workbooks.exports import redact_responses
 
     ws.add_partnerships(wb.partnership for wb in workbooks)
     for wb in workbooks:

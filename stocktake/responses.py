@@ -30,6 +30,25 @@ def current_wave(today: date | None = None) -> str:
 
 
 @dataclass(frozen=True)
+class AgeBand:
+    """An age band a child or young person picks first: `min` to `max` years, inclusive."""
+
+    id: str
+    label: str
+    min: int
+    max: int
+
+
+# Asked first of every anonymous role; questions are limited to bands by `min_age`/`max_age`.
+AGE_BANDS = (
+    AgeBand("under-11", "Under 11", 0, 10),
+    AgeBand("11-15", "11 to 15", 11, 15),
+    AgeBand("16-18", "16 to 18", 16, 18),
+    AgeBand("19-25", "19 to 25 (care leavers)", 19, 25),
+)
+
+
+@dataclass(frozen=True)
 class ResponseKey:
     partnership: str
     bank: str
@@ -104,8 +123,6 @@ class Response:
     @property
     def age(self):
         """The AgeBand given, or None (adults, or a band no longer known)."""
-        from stocktake.banks import AGE_BANDS
-
         return next((b for b in AGE_BANDS if b.id == self.age_band), None)
 
     @classmethod

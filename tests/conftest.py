@@ -25,14 +25,14 @@ def _isolated_environment(monkeypatch, tmp_path):
 
 @pytest.fixture
 def mini_bank():
-    from stocktake.banks import load_bank
+    from stocktake.banks.model import load_bank
 
     return load_bank(DATA / "mini.toml")
 
 
 @pytest.fixture
 def workspace(tmp_path):
-    from stocktake.store import Workspace
+    from stocktake.store.workspace import Workspace
 
     return Workspace.open(tmp_path / "ws")
 

@@ -43,10 +43,10 @@ def recompute_seal(path: Path, bank) -> str:
     """Put the plain SHA-256 seal of the workbook's data back in its About sheet, as anyone
     holding the file can (the method is public)."""
     from stocktake.merge import _records, about_values
-    from stocktake.seal import (ANSWER_FIELDS, MODERATION_FIELDS, RESPONSE_FIELDS,
+    from stocktake.returns.seal import (ANSWER_FIELDS, MODERATION_FIELDS, RESPONSE_FIELDS,
                                 canonical_answer_lists, canonical_lists, canonical_rows,
                                 seal_of)
-    from stocktake.workbook_reader import read_sheets
+    from stocktake.returns.workbook_reader import read_sheets
 
     sheets = read_sheets(path, ["About", "Answers", "_responses"], optional=["_moderations"],
                          empty_as_none=False)

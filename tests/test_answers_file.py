@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from stocktake.answers_file import AnswerRow, check_answer_rows, read_answer_rows, read_answers_file
+from stocktake.interview.answers_file import AnswerRow, check_answer_rows, read_answer_rows, read_answers_file
 from stocktake.errors import StocktakeError
 from stocktake.responses import ANSWERED, DONT_KNOW, NOT_APPLICABLE
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from stocktake.bank_validation import validate_bank_file
+from stocktake.banks.validation import validate_bank_file
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -78,7 +78,7 @@ def test_marked_answers_without_notice_text_are_named(tmp_path):
 
 
 def test_every_shipped_bank_marks_children_anonymous_and_reported_apart():
-    from stocktake.banks import load_bank, shipped_banks_dir
+    from stocktake.banks.model import load_bank, shipped_banks_dir
 
     for path in sorted(shipped_banks_dir().glob("*.toml")):
         bank = load_bank(path)

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from stocktake.banks import find_bank
+from stocktake.banks.model import find_bank
 
 OLD_BANKS = {"idea-stocktake": "2005-06", "joint-area-review": "2005-08",
              "tomorrows-children": "2002-03"}

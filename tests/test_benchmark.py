@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from stocktake.benchmark import build_benchmark, percentrank_inc, quartile_inc, quartile_of, trend
-from stocktake.scoring import AreaResult, PartnershipScores
+from stocktake.scoring.benchmark import build_benchmark, percentrank_inc, quartile_inc, quartile_of, trend
+from stocktake.scoring.method import AreaResult, PartnershipScores
 
 # ---------------------------------------------------------------- Excel functions
 

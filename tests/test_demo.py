@@ -13,13 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from stocktake.answer_values import format_value, parse_answer
-from stocktake.applicability import is_applicable
-from stocktake.banks import find_bank
+from stocktake.banks.answer_values import format_value, parse_answer
+from stocktake.banks.applicability import is_applicable
+from stocktake.banks.model import find_bank
 from stocktake.demo import (DEMO_MARK, JOB_TITLES, ROLE_LABELS, Demo, is_demo_response,
                             simulate_demo, survey_window_start, write_demo)
 from stocktake.errors import StocktakeError, UsageError
-from stocktake.reference import authority, current_authorities, regions
+from stocktake.partnerships.reference import authority, current_authorities, regions
 from stocktake.responses import (ANSWERED, DONT_KNOW, NOT_APPLICABLE, Answer, ResponseKey,
                                  current_wave)
 
@@ -206,7 +206,7 @@ def test_shares_of_na_dont_know_blank_and_evidence_look_like_real_returns(idea, 
 
 
 def test_evidence_notes_and_text_answers_hold_no_personal_data(national):
-    privacy = pytest.importorskip("stocktake.privacy")
+    privacy = pytest.importorskip("stocktake.privacy.personal_data")
     texts = {a.evidence for r in all_responses(national) for a in r.answers.values()}
     texts |= {a.value for r in all_responses(national) for a in r.answers.values()
               if isinstance(a.value, str) and len(a.value) > 3}
@@ -283,7 +283,7 @@ def test_real_responses_to_another_wave_do_not_block_the_demo(workspace, idea):
 def test_demo_command_refuses_a_workspace_with_real_responses_with_exit_1(cli, tmp_path):
     wave = current_wave()
     assert cli("partnerships", "add", "E09000007").exit_code == 0
-    from stocktake.store import Workspace
+    from stocktake.store.workspace import Workspace
 
     Workspace.open(tmp_path / "ws").save_answer(
         ResponseKey("E09000007", "idea-stocktake", wave, "Designated nurse"),
@@ -336,7 +336,7 @@ def test_a_rerun_with_another_size_clears_the_earlier_demo(workspace, idea):
 
 
 def test_demo_writes_two_waves_the_earlier_a_little_less_mature_and_trend_shows_it(cli, tmp_path):
-    from stocktake.store import Workspace
+    from stocktake.store.workspace import Workspace
 
     result = cli("demo", "--partnerships", "6", "--respondents", "4", "--wave", "2026-27",
                  "--out", tmp_path / "exports")

@@ -6,13 +6,13 @@ from __future__ import annotations
 import json
 import re
 
-from stocktake.exports import gather_export, write_export
+from stocktake.workbooks.exports import gather_export, write_export
 from stocktake.merge import merge_workbooks
-from stocktake.national import national_benchmark
-from stocktake.partnerships import partnership_for
-from stocktake.privacy import NHS_NUMBER
+from stocktake.scoring.national import national_benchmark
+from stocktake.partnerships.model import partnership_for
+from stocktake.privacy.personal_data import NHS_NUMBER
 from stocktake.responses import ANSWERED, Answer, ResponseKey
-from stocktake.store import Workspace
+from stocktake.store.workspace import Workspace
 
 VALID_NHS = "9434765919"  # the NHS's published example
 SPACED = "943 476 5919"

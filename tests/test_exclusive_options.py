@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from stocktake.answer_values import BadValue, parse_answer
-from stocktake.bank_validation import validate_bank_data
-from stocktake.banks import find_bank, load_bank, read_bank_toml
+from stocktake.banks.answer_values import BadValue, parse_answer
+from stocktake.banks.validation import validate_bank_data
+from stocktake.banks.model import find_bank, load_bank, read_bank_toml
 from stocktake.errors import StocktakeError
-from stocktake.partnerships import partnership_for
+from stocktake.partnerships.model import partnership_for
 from stocktake.responses import ANSWERED, Answer, Response, ResponseKey
 from tests.test_prompts import CTRL_C, DOWN, ENTER, SPACE, ask
 
@@ -62,7 +62,7 @@ def test_answers_file_row_combining_none_is_refused_and_nothing_stored(cli, tmp_
                  "--respondent", "Jo", "--answers", str(answers))
     assert result.exit_code == 1
     assert "vision.consulted" in result.stderr and "ticked on its own" in result.stderr
-    from stocktake.store import Workspace
+    from stocktake.store.workspace import Workspace
 
     assert Workspace.open(tmp_path / "ws").responses("E09000007") == []
 
@@ -93,7 +93,7 @@ def _stored_conflict(workspace, bank):
 
 def test_merge_refuses_a_workbook_whose_answer_combines_none(workspace, x_bank, tmp_path,
                                                             monkeypatch):
-    from stocktake.exports import gather_export, write_export
+    from stocktake.workbooks.exports import gather_export, write_export
     from stocktake.merge import merge_workbooks
 
     _stored_conflict(workspace, x_bank)

@@ -20,12 +20,12 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from stocktake.bank_validation import validate_bank_data
-from stocktake.banks import bank_from_data
-from stocktake.doctor import check_workspace
-from stocktake.partnerships import partnership_for
+from stocktake.banks.validation import validate_bank_data
+from stocktake.banks.model import bank_from_data
+from stocktake.store.doctor import check_workspace
+from stocktake.partnerships.model import partnership_for
 from stocktake.responses import ANSWERED, Answer, Response, ResponseKey
-from stocktake.store import Workspace
+from stocktake.store.workspace import Workspace
 
 DATA = Path(__file__).resolve().parent / "data"
 STOCKTAKE = [sys.executable, "-m", "stocktake"]
@@ -88,7 +88,7 @@ def test_sixteen_respondents_from_two_cli_processes_at_once_all_survive(tmp_path
 WRITER = textwrap.dedent("""
     import sys, time
     from pathlib import Path
-    from stocktake.store import Workspace
+    from stocktake.store.workspace import Workspace
     from stocktake.responses import Answer, ResponseKey
     ws_dir, name, start = Path(sys.argv[1]), sys.argv[2], float(sys.argv[3])
     ws = Workspace.open(ws_dir)
@@ -124,7 +124,7 @@ def test_two_processes_saving_answer_by_answer_in_lockstep_lose_nothing(tmp_path
 KILLED_WRITER = textwrap.dedent("""
     import sys
     from pathlib import Path
-    from stocktake.store import Workspace
+    from stocktake.store.workspace import Workspace
     from stocktake.responses import Answer, ResponseKey
     ws = Workspace.open(Path(sys.argv[1]))
     run = sys.argv[2]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from stocktake.file_checks import WorkbookRefused, check_workbook_file, safe_load_workbook
+from stocktake.returns.file_checks import WorkbookRefused, check_workbook_file, safe_load_workbook
 
 BILLION_LAUGHS = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'

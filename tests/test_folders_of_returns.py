@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from stocktake.exports import gather_export, write_export
-from stocktake.partnerships import partnership_for
+from stocktake.workbooks.exports import gather_export, write_export
+from stocktake.partnerships.model import partnership_for
 from stocktake.workbooks.forms import create_form
 
 from test_forms import FILLED, fill

@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from stocktake.answers_file import read_answers_file
+from stocktake.interview.answers_file import read_answers_file
 from stocktake.errors import StocktakeError
-from stocktake.partnerships import partnership_for
-from stocktake.workbook_reader import ERROR_VALUES, cell_facts, format_kind
+from stocktake.partnerships.model import partnership_for
+from stocktake.returns.workbook_reader import ERROR_VALUES, cell_facts, format_kind
 from stocktake.workbooks.forms import (ANSWER_COLUMN, EVIDENCE_COLUMN, ID_COLUMN, create_form,
                                        read_form)
 
@@ -172,7 +172,7 @@ def test_excel_error_in_an_answer_cell_is_named_not_read_as_blank(form, error):
 
 
 def test_error_in_a_required_answer_is_reported_once_not_as_unanswered(tmp_path):
-    from stocktake.banks import find_bank
+    from stocktake.banks.model import find_bank
 
     bank = find_bank("idea-stocktake")
     required = next(q.id for q in bank.questions_for_role("council") if q.required)
@@ -332,7 +332,7 @@ def test_openpyxl_fallback_reads_errors_and_percentages_the_same_as_calamine(for
 
 def test_a_name_that_is_not_valid_unicode_is_named_by_cell_not_a_crash(form, monkeypatch):
     """No spreadsheet we tried writes a lone surrogate, but a reader could hand one back."""
-    import stocktake.workbook_reader as reader
+    import stocktake.returns.workbook_reader as reader
 
     typed(form, {})
     real = reader.read_sheets

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from stocktake.banks import find_bank
+from stocktake.banks.model import find_bank
 from stocktake.errors import StocktakeError
-from stocktake.partnerships import partnership_for
+from stocktake.partnerships.model import partnership_for
 from stocktake.workbooks.forms import (ANSWER_COLUMN, EVIDENCE_COLUMN, ID_COLUMN, create_form,
                                        read_form)
 
@@ -166,7 +166,7 @@ def test_a_form_without_a_name_is_refused_at_the_name_cell(mini_bank, tmp_path):
 
 
 def test_a_partnership_export_is_not_a_form(workspace, mini_bank, tmp_path):
-    from stocktake.exports import gather_export, write_export
+    from stocktake.workbooks.exports import gather_export, write_export
 
     from test_workbooks import fill_mini
 
@@ -191,7 +191,7 @@ def test_forms_create_and_import_store_the_answers_in_one_response(cli, tmp_path
     assert json.loads(imported.stdout)["stored"][0]["answers"] == len(FILLED)
 
     from stocktake.responses import ResponseKey
-    from stocktake.store import Workspace
+    from stocktake.store.workspace import Workspace
 
     ws = Workspace.open(tmp_path / "ws")
     response = ws.response(ResponseKey("E09000007", "mini", WAVE, "Jo Bloggs"))
@@ -209,7 +209,7 @@ def test_import_goes_on_after_a_bad_form_and_exits_1(cli, tmp_path, council_form
     assert "Form!F" in result.stderr and "Traceback" not in result.output
     assert "good.xlsx" in result.stdout
 
-    from stocktake.store import Workspace
+    from stocktake.store.workspace import Workspace
 
     stored = Workspace.open(tmp_path / "ws").responses("E09000007")
     assert [len(r.answers) for r in stored] == [len(FILLED)]

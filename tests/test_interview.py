@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from stocktake.errors import StocktakeError
-from stocktake.interview import InterviewFlow
+from stocktake.interview.flow import InterviewFlow
 from stocktake.responses import ANSWERED, DONT_KNOW, NOT_APPLICABLE, Answer
 
 
@@ -168,7 +168,7 @@ def test_review_lists_unanswered_and_dont_know_and_summary_counts_by_area(mini_b
 
 
 def test_flow_over_a_shipped_bank_visits_every_council_question_once(mini_bank):
-    from stocktake.banks import find_bank
+    from stocktake.banks.model import find_bank
 
     bank = find_bank("idea-stocktake")
     flow = InterviewFlow(bank, "council")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from stocktake.partnerships import partnership_for
+from stocktake.partnerships.model import partnership_for
 from stocktake.workbooks.forms import create_form
 
 from hostile_files import set_about
@@ -33,7 +33,7 @@ def test_a_keyed_form_moved_to_another_partnership_is_refused(cli, mini_bank, tm
     done = cli("forms", "import", form, "--key", key_file)
     assert done.exit_code == 1
     assert "the form's keyed seal does not verify" in " ".join(done.stderr.split())
-    from stocktake.store import Workspace
+    from stocktake.store.workspace import Workspace
 
     assert Workspace.open(tmp_path / "ws").responses() == []
 

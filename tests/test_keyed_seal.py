@@ -8,9 +8,9 @@ import json
 import pytest
 
 from stocktake.errors import StocktakeError
-from stocktake.exports import gather_export, write_export
+from stocktake.workbooks.exports import gather_export, write_export
 from stocktake.merge import merge_workbooks
-from stocktake.seal import seal_key, seal_matches
+from stocktake.returns.seal import seal_key, seal_matches
 
 from hostile_files import recompute_seal, set_about
 from test_merge import answer_cell

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from stocktake.exports import gather_export, write_export
+from stocktake.workbooks.exports import gather_export, write_export
 from stocktake.merge import merge_workbooks, read_returned_workbook
-from stocktake.national import national_benchmark
-from stocktake.scoring import score_partnership
-from stocktake.store import Workspace
+from stocktake.scoring.national import national_benchmark
+from stocktake.scoring.method import score_partnership
+from stocktake.store.workspace import Workspace
 
 from test_workbooks import WAVE, fill_mini
 
@@ -134,7 +134,7 @@ def test_a_different_bank_version_is_refused(exported, tmp_path):
 
 
 def test_a_response_form_is_pointed_to_forms_import(workspace, mini_bank, tmp_path):
-    from stocktake.partnerships import partnership_for
+    from stocktake.partnerships.model import partnership_for
     from stocktake.workbooks.forms import create_form
 
     form = create_form(tmp_path / "form.xlsx", mini_bank, partnership_for("E09000007"),

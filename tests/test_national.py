@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 
 from stocktake.errors import StocktakeError
-from stocktake.national import national_benchmark, partnership_scores, read_groups_csv
-from stocktake.partnerships import partnership_for
+from stocktake.scoring.national import national_benchmark, partnership_scores, read_groups_csv
+from stocktake.partnerships.model import partnership_for
 from stocktake.responses import ANSWERED, DONT_KNOW, Answer, Moderation, Response, ResponseKey
-from stocktake.scoring import score_partnership
+from stocktake.scoring.method import score_partnership
 
 WAVE = "2026-27"
 

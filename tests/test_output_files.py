@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from stocktake.partnerships import partnership_for
-from stocktake.store import Workspace
+from stocktake.partnerships.model import partnership_for
+from stocktake.store.workspace import Workspace
 from stocktake.workbooks.forms import create_form
 
 from test_forms import FILLED, fill

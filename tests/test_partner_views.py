@@ -11,11 +11,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from stocktake.bank_validation import validate_bank_file
-from stocktake.banks import bank_from_data, load_bank
-from stocktake.benchmark import build_benchmark
+from stocktake.banks.validation import validate_bank_file
+from stocktake.banks.model import bank_from_data, load_bank
+from stocktake.scoring.benchmark import build_benchmark
 from stocktake.responses import ANSWERED, Answer, Response, ResponseKey
-from stocktake.scoring import apart_note, quorum_note, score_partnership
+from stocktake.scoring.method import apart_note, quorum_note, score_partnership
 
 CODE, WAVE = "E09000007", "2026-27"
 BANKS = Path(__file__).resolve().parent.parent / "question_banks"

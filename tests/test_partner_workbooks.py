@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from stocktake.banks import load_bank
+from stocktake.banks.model import load_bank
 from stocktake.demo import simulate_waves, write_demo
-from stocktake.exports import gather_export, write_export
-from stocktake.national import national_benchmark
+from stocktake.workbooks.exports import gather_export, write_export
+from stocktake.scoring.national import national_benchmark
 from stocktake.workbooks.benchmark import write_benchmark_workbook
 
 WAVE, EARLIER = "2026-27", "2025-26"
@@ -231,9 +231,9 @@ def _cut_cells(wb, sheets) -> list[str]:
 
 def test_no_text_is_cut_off_in_the_benchmark_and_partnership_sheets(tmp_path):
     """Every current authority's name and region, and every shipped bank's area titles."""
-    from stocktake.banks import find_bank
-    from stocktake.reference import current_authorities
-    from stocktake.store import Workspace
+    from stocktake.banks.model import find_bank
+    from stocktake.partnerships.reference import current_authorities
+    from stocktake.store.workspace import Workspace
 
     ws = Workspace.open(tmp_path / "ws")
     for bank_id in ("idea-stocktake", "tomorrows-children"):

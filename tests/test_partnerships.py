@@ -7,8 +7,8 @@ import json
 import pytest
 
 from stocktake.errors import StocktakeError
-from stocktake.partnerships import partnership_for, read_partnerships_csv
-from stocktake.reference import authorities, authority, current_authorities
+from stocktake.partnerships.model import partnership_for, read_partnerships_csv
+from stocktake.partnerships.reference import authorities, authority, current_authorities
 
 
 def test_reference_list_has_153_current_authorities_in_nine_regions():

@@ -2,7 +2,7 @@
 
 A returned form's or export's About sheet names the partnership, bank and wave that go on to
 name store files and output files. They are checked as the command line checks them
-(stocktake.identifiers); an attacker who recomputes the plain seal gets no further.
+(stocktake.partnerships.identifiers); an attacker who recomputes the plain seal gets no further.
 """
 
 from __future__ import annotations
@@ -17,11 +17,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from stocktake.exports import gather_export, write_export
-from stocktake.identifiers import checked_bank_id, checked_code, checked_wave
+from stocktake.workbooks.exports import gather_export, write_export
+from stocktake.partnerships.identifiers import checked_bank_id, checked_code, checked_wave
 from stocktake.errors import StocktakeError
-from stocktake.national import national_benchmark
-from stocktake.partnerships import partnership_for
+from stocktake.scoring.national import national_benchmark
+from stocktake.partnerships.model import partnership_for
 from stocktake.workbooks.forms import create_form
 
 from hostile_files import files_under, recompute_seal, set_about
@@ -51,7 +51,7 @@ def test_the_core_checks_refuse_every_path_like_value(value):
 
 
 def test_codes_from_the_command_line_and_from_files_follow_the_same_rule():
-    from stocktake.partnerships import partnership_for
+    from stocktake.partnerships.model import partnership_for
 
     for value in HOSTILE:
         try:
@@ -200,8 +200,8 @@ def _inside(path: str, roots: list[Path]) -> bool:
 @pytest.fixture(scope="module")
 def templates(tmp_path_factory):
     """A filled form and an export of the test bank, made once; each example edits a copy."""
-    from stocktake.banks import load_bank
-    from stocktake.store import Workspace
+    from stocktake.banks.model import load_bank
+    from stocktake.store.workspace import Workspace
 
     here = tmp_path_factory.mktemp("templates")
     bank = load_bank(Path(__file__).parent / "data" / "mini.toml")

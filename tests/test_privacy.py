@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from stocktake.privacy import (DATE_OF_BIRTH, EMAIL, NHS_NUMBER, PHONE, describe,
+from stocktake.privacy.personal_data import (DATE_OF_BIRTH, EMAIL, NHS_NUMBER, PHONE, describe,
                                find_personal_data, nhs_number_is_valid, redact_text)
 from stocktake.responses import ANSWERED, Answer, Moderation, ResponseKey
 

@@ -9,8 +9,8 @@ from prompt_toolkit.application import create_app_session
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
-from stocktake.answer_values import BadValue
-from stocktake.prompts import (Reply, ask_area, ask_evidence, ask_question, ask_review,
+from stocktake.banks.answer_values import BadValue
+from stocktake.interview.prompts import (Reply, ask_area, ask_evidence, ask_question, ask_review,
                                typed_instruction, typed_reply)
 from stocktake.responses import ANSWERED, DONT_KNOW, NOT_APPLICABLE, Answer
 
@@ -127,7 +127,7 @@ def test_unscored_question_does_not_offer_na_or_dk(mini_bank):
 
 
 def test_scored_number_takes_typed_na_and_dk():
-    from stocktake.banks import Question
+    from stocktake.banks.model import Question
 
     q = Question("risk.rate", "risk", "Rate", "number", min=0, max=10, scored=True)
     assert typed_reply(q, ":na") == Reply("answer", NOT_APPLICABLE, None)
@@ -167,7 +167,7 @@ def test_required_question_cannot_be_skipped(mini_bank):
 
 
 def test_shipped_required_question_hides_skip(mini_bank):
-    from stocktake.banks import find_bank
+    from stocktake.banks.model import find_bank
 
     q = find_bank("idea-stocktake").question("vision.has-statement")
     assert q.required

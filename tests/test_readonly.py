@@ -11,9 +11,9 @@ import subprocess
 
 import pytest
 
-from stocktake.partnerships import partnership_for
+from stocktake.partnerships.model import partnership_for
 from stocktake.responses import ANSWERED, Answer, ResponseKey
-from stocktake.store import Workspace
+from stocktake.store.workspace import Workspace
 
 CODE = "E09000007"
 READS = [("partnerships", "list"), ("answers", CODE, "--bank", "mini", "--wave", "2026-27"),

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import re
 
-from stocktake.partnerships import partnership_for
+from stocktake.partnerships.model import partnership_for
 from stocktake.responses import ANSWERED, Answer, Moderation, ResponseKey
 
 from test_forms import FILLED, WAVE, fill

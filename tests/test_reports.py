@@ -10,7 +10,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from stocktake.partnerships import partnership_for
+from stocktake.partnerships.model import partnership_for
 from stocktake.responses import ANSWERED, Answer, Response, ResponseKey
 
 pytest.importorskip("matplotlib", reason="reports need the 'reports' extra")
@@ -245,14 +245,14 @@ def test_merge_report_states_the_same_findings_as_the_workspace_report(cli, tmp_
 
 
 def test_report_shows_the_published_figures_linked_to_each_area(workspace, cli, tmp_path):
-    from stocktake.banks import find_bank
+    from stocktake.banks.model import find_bank
     from stocktake.evidence.indicators import load_indicators
     from stocktake.evidence.report import bank_links, partnership_evidence
     from stocktake.reports.partnership_report import partnership_document
 
     ws = tmp_path / "demo-ws"
     assert cli("demo", "--partnerships", "2", "--respondents", "3", workspace=ws).exit_code == 0
-    from stocktake.store import Workspace
+    from stocktake.store.workspace import Workspace
 
     store = Workspace.open(ws)
     code = store.partnerships()[0].code

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from stocktake.banks import load_bank
+from stocktake.banks.model import load_bank
 from stocktake.workbooks.forms import ANSWER_COLUMN, ID_COLUMN, NAME_CELL, dropdown_values
 
 from conftest import DATA
@@ -265,7 +265,7 @@ def test_status_without_a_round_asks_for_the_bank(cli):
 
 
 def test_merge_expect_all_lists_every_current_authority_returned_or_not(cli, tmp_path):
-    from stocktake.reference import current_authorities
+    from stocktake.partnerships.reference import current_authorities
 
     ws = tmp_path / "demo-ws"
     assert cli("demo", "--partnerships", "4", "--respondents", "2", workspace=ws).exit_code == 0

@@ -10,7 +10,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from stocktake.safety import FORMULA_PREFIXES, csv_safe, is_formula_like, set_text_cell
+from stocktake.privacy.injection import FORMULA_PREFIXES, csv_safe, is_formula_like, set_text_cell
 
 HYPERLINK = '=HYPERLINK("http://example.invalid","x")'
 HOSTILE = [HYPERLINK, "=1+1", "+44 20 7946 0000", "-2+3", "@SUM(A1:A9)", "\t=cmd", "\r=cmd",

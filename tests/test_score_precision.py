@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from stocktake.banks import load_bank
-from stocktake.benchmark import build_benchmark, percentrank_inc, trend
+from stocktake.banks.model import load_bank
+from stocktake.scoring.benchmark import build_benchmark, percentrank_inc, trend
 from stocktake.responses import ANSWERED, DONT_KNOW, Answer, Moderation, Response, ResponseKey
 from stocktake.score_precision import at_least, compare, difference, published
-from stocktake.scoring import score_partnership
+from stocktake.scoring.method import score_partnership
 
 WAVE = "2026-27"
 

@@ -10,10 +10,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from stocktake.banks import Bank, Option, Question, load_bank
+from stocktake.banks.model import Bank, Option, Question, load_bank
 from stocktake.responses import ANSWERED, DONT_KNOW, NOT_APPLICABLE, Answer, Moderation, Response, \
     ResponseKey
-from stocktake.scoring import question_score, respondent_area_scores, score_partnership
+from stocktake.scoring.method import question_score, respondent_area_scores, score_partnership
 
 DATA = Path(__file__).resolve().parent / "data"
 IDEA = Path(__file__).resolve().parent.parent / "question_banks" / "idea-stocktake.toml"

@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from stocktake.seal import (canonical_text, canonical_timestamp, canonical_value, clean_text,
+from stocktake.returns.seal import (canonical_text, canonical_timestamp, canonical_value, clean_text,
                             compute_seal)
 
 HEADER = {"bank": "mini", "bank_version": "1.0", "bank_hash": "ab" * 32, "wave": "2026-27",

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from stocktake.atomic import atomic_write_bytes, backup_paths
+from stocktake.store.atomic import atomic_write_bytes, backup_paths
 from stocktake.errors import StocktakeError
-from stocktake.partnerships import partnership_for
+from stocktake.partnerships.model import partnership_for
 from stocktake.responses import ANSWERED, DONT_KNOW, Answer, Moderation, ResponseKey
-from stocktake.store import DamagedStoreFile, Workspace
+from stocktake.store.workspace import DamagedStoreFile, Workspace
 
 KEY = ResponseKey("E09000007", "mini", "2026-27", "Director")
 
@@ -146,7 +146,7 @@ def test_write_responses_replaces_by_key_in_one_write(workspace):
 
 
 def test_lock_held_too_long_names_the_holder(workspace, monkeypatch):
-    from stocktake.locking import workspace_lock
+    from stocktake.store.locking import workspace_lock
 
     lock = workspace.root / "locks" / "E09000007.lock"
     with workspace_lock(lock):
@@ -167,7 +167,7 @@ def _try_save(root: str) -> str:
 
 
 def test_a_partnership_named_like_the_index_keeps_separate_backups(workspace):
-    from stocktake.partnerships import Partnership
+    from stocktake.partnerships.model import Partnership
 
     workspace.add_partnerships([Partnership("workspace", "Odd name")])
     workspace.add_partnerships([Partnership("workspace", "Odd name, renamed")])

@@ -11,11 +11,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from stocktake.doctor import check_workspace, find_links
+from stocktake.store.doctor import check_workspace, find_links
 from stocktake.errors import StocktakeError
-from stocktake.partnerships import check_code, partnership_for
+from stocktake.partnerships.model import check_code, partnership_for
 from stocktake.responses import ANSWERED, Answer, ResponseKey
-from stocktake.store import Workspace
+from stocktake.store.workspace import Workspace
 
 CODE = "E09000007"
 KEY = ResponseKey(CODE, "mini", "2026-27", "Director")
@@ -271,7 +271,7 @@ def _answers_file(tmp_path):
 
 @pytest.mark.parametrize("code", BAD_CODES[:4])
 def test_the_index_never_lists_a_code_that_could_not_name_a_file(workspace, code):
-    from stocktake.partnerships import Partnership
+    from stocktake.partnerships.model import Partnership
 
     with pytest.raises(StocktakeError, match="is not a usable partnership code"):
         workspace.add_partnerships([partnership_for(CODE), Partnership(code, "Outside")])

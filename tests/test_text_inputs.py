@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from stocktake.answers_file import read_answers_file
-from stocktake.banks import load_bank
+from stocktake.interview.answers_file import read_answers_file
+from stocktake.banks.model import load_bank
 from stocktake.errors import StocktakeError
-from stocktake.national import read_groups_csv
-from stocktake.partnerships import read_partnerships_csv
-from stocktake.problems import PROBLEMS_LISTED
-from stocktake.text_files import MAX_TEXT_FILE_BYTES
+from stocktake.scoring.national import read_groups_csv
+from stocktake.partnerships.model import read_partnerships_csv
+from stocktake.text.problems import PROBLEMS_LISTED
+from stocktake.text.text_files import MAX_TEXT_FILE_BYTES
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -197,8 +197,8 @@ def test_numbers_that_would_be_misread_are_refused_with_the_reason(typed, reason
 
 
 def test_percent_in_a_question_without_a_percent_unit_is_refused(tmp_path):
-    from stocktake.answer_values import BadValue, parse_answer
-    from stocktake.banks import Question
+    from stocktake.banks.answer_values import BadValue, parse_answer
+    from stocktake.banks.model import Question
 
     staff = Question(id="w.staff", area="w", text="Social workers", type="number", unit="")
     with pytest.raises(BadValue, match="is a percentage, but the question asks for a plain"):

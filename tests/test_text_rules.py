@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 
 from stocktake.errors import StocktakeError
-from stocktake.exports import gather_export, write_export
+from stocktake.workbooks.exports import gather_export, write_export
 from stocktake.merge import merge_workbooks
-from stocktake.partnerships import partnership_for
-from stocktake.text_rules import MAX_CELL_TEXT, checked_text, text_problem
+from stocktake.partnerships.model import partnership_for
+from stocktake.text.text_rules import MAX_CELL_TEXT, checked_text, text_problem
 from stocktake.workbooks.forms import create_form
 
 from test_forms import FILLED, fill
@@ -150,12 +150,12 @@ def test_export_resaved_by_libreoffice_merges_back_exactly_what_the_workspace_ho
 
 
 def _bank():
-    from stocktake.banks import find_bank
+    from stocktake.banks.model import find_bank
 
     return find_bank("mini")
 
 
 def _fresh(tmp_path: Path):
-    from stocktake.store import Workspace
+    from stocktake.store.workspace import Workspace
 
     return Workspace.open(tmp_path / "other-ws")

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from openpyxl import load_workbook
 
-from stocktake.exports import gather_export, write_export
+from stocktake.workbooks.exports import gather_export, write_export
 from stocktake.merge import merge_workbooks
-from stocktake.partnerships import partnership_for
+from stocktake.partnerships.model import partnership_for
 from stocktake.workbooks.forms import create_form
 
 from test_forms import FILLED, fill, rows_by_question

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from stocktake.exports import ANSWER_COLUMNS, gather_export, write_export
-from stocktake.partnerships import Partnership, partnership_for
+from stocktake.workbooks.exports import ANSWER_COLUMNS, gather_export, write_export
+from stocktake.partnerships.model import Partnership, partnership_for
 from stocktake.responses import (ANSWERED, DONT_KNOW, NOT_APPLICABLE, Answer, Moderation,
                                  Response, ResponseKey)
 
@@ -114,7 +114,7 @@ def test_summary_fills_levels_in_band_colours_and_has_two_charts(filled, mini_ba
 
 def test_summary_shows_national_median_and_quartile_when_others_answered(filled, mini_bank,
                                                                          tmp_path):
-    from stocktake.national import national_benchmark
+    from stocktake.scoring.national import national_benchmark
 
     bench = national_benchmark(filled, mini_bank, WAVE)
     wb = load_workbook(export_xlsx(filled, mini_bank, "E09000007", tmp_path))
@@ -241,7 +241,7 @@ def test_na_and_dk_answers_have_no_value_and_no_score(workspace, mini_bank, tmp_
 
 @pytest.fixture
 def bench_workbook(filled, mini_bank, tmp_path):
-    from stocktake.national import national_benchmark
+    from stocktake.scoring.national import national_benchmark
     from stocktake.workbooks.benchmark import write_benchmark_workbook
 
     bench = national_benchmark(filled, mini_bank, WAVE)

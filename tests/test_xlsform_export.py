@@ -11,9 +11,9 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from stocktake.banks import Condition, find_bank
+from stocktake.banks.model import Condition, find_bank
 from stocktake.errors import StocktakeError
-from stocktake.reference import current_authorities
+from stocktake.partnerships.reference import current_authorities
 from stocktake.xlsform.export import (form_identity, form_version, write_xlsform,
                                       xlsform_bytes, xlsform_sheets)
 from stocktake.xlsform.relevance import (UnsupportedRelevant, condition_expression,

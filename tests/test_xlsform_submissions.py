@@ -391,7 +391,7 @@ def test_a_name_given_for_a_role_the_bank_marks_anonymous_is_refused_by_row(tmp_
     """Children and young people answer without a name, in a collected form as anywhere."""
     from pathlib import Path
 
-    from stocktake.banks import load_bank
+    from stocktake.banks.model import load_bank
 
     bank = load_bank(Path(__file__).resolve().parent / "data" / "children.toml")
     sheets = xlsform_sheets(bank, [("E09000007", "Camden")], anonymous_roles=())

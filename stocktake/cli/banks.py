@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 
 from stocktake.cli.common import console, print_json, resolve_bank
-from stocktake.cli.main import app
+from stocktake.cli.app import app
 from stocktake.errors import StocktakeError
 
 banks_app = typer.Typer(help="Question banks: list, show and validate them.\n\n"
@@ -29,7 +29,7 @@ def list_banks(as_json: bool = typer.Option(False, "--json", help="Print JSON on
     """
     from rich.markup import escape
 
-    from stocktake.banks import scan_banks
+    from stocktake.banks.model import scan_banks
     from stocktake.cli.common import err_console
 
     banks, failed = scan_banks()
@@ -92,9 +92,9 @@ def validate_banks(
 
     Example: stocktake banks validate question_banks/*.toml
     """
-    from stocktake.bank_validation import validate_bank_file
-    from stocktake.banks import load_bank
-    from stocktake.problems import listed
+    from stocktake.banks.validation import validate_bank_file
+    from stocktake.banks.model import load_bank
+    from stocktake.text.problems import listed
 
     problems: list[str] = []
     summaries: list[str] = []
@@ -155,8 +155,8 @@ def export_xlsform(
 
 
 def _partnership_choices(ws, codes: List[str]) -> list[tuple[str, str]]:
-    from stocktake.partnerships import partnership_for, resolve_code
-    from stocktake.reference import current_authorities
+    from stocktake.partnerships.model import partnership_for, resolve_code
+    from stocktake.partnerships.reference import current_authorities
 
     known = {p.code: p for p in ws.partnerships()}
     if codes:
@@ -180,9 +180,9 @@ def import_xlsform(
 
     Example: stocktake banks import-xlsform my-bank.xlsx --out my-bank.toml
     """
-    from stocktake.atomic import atomic_write_bytes
+    from stocktake.store.atomic import atomic_write_bytes
     from stocktake.errors import UsageError
-    from stocktake.file_checks import check_workbook_file
+    from stocktake.returns.file_checks import check_workbook_file
     from stocktake.xlsform.authoring import bank_data_from_xlsform, bank_toml
     from stocktake.xlsform.pyxform_check import convert_xlsform, pyxform_available
 

@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.segment import Segment
 
 from stocktake.errors import StocktakeError, UsageError
-from stocktake.terminal_text import escape_controls, is_unicode_encoding, make_stream_safe
+from stocktake.text.terminal_text import escape_controls, is_unicode_encoding, make_stream_safe
 
 
 class SafeConsole(Console):
@@ -62,7 +62,7 @@ state = _State()
 
 
 def workspace_path() -> Path:
-    from stocktake.store import default_workspace_dir
+    from stocktake.store.workspace import default_workspace_dir
 
     return state.workspace or default_workspace_dir()
 
@@ -70,7 +70,7 @@ def workspace_path() -> Path:
 def open_workspace(*, create: bool = True):
     """The workspace; a read command (create=False) refuses a folder that does not exist rather
     than leaving an empty workspace behind where a mistyped `-w` pointed."""
-    from stocktake.store import Workspace
+    from stocktake.store.workspace import Workspace
 
     root = workspace_path().expanduser()
     if not create and not root.exists():
@@ -94,7 +94,7 @@ def check_wave(wave: str | None) -> str:
     """
     from stocktake.responses import current_wave
 
-    from stocktake.identifiers import checked_wave
+    from stocktake.partnerships.identifiers import checked_wave
 
     if wave is None:
         return current_wave()
@@ -152,9 +152,9 @@ def _escape(text: str) -> str:
 def partnership_code(text: str, ws=None) -> str:
     """The code of the partnership CODE names: a code, or a name of a shipped authority or of a
     partnership in `ws` ("Camden" is E09000007); a near miss is refused with suggestions.
-    Every command taking CODE goes through here (stocktake.partnerships.resolve_code)."""
-    from stocktake.identifiers import is_valid_code
-    from stocktake.partnerships import CODE_RULE, resolve_code
+    Every command taking CODE goes through here (stocktake.partnerships.model.resolve_code)."""
+    from stocktake.partnerships.identifiers import is_valid_code
+    from stocktake.partnerships.model import CODE_RULE, resolve_code
 
     def not_a_code() -> UsageError:
         # A path or file name given for CODE: refused, never read or written.
@@ -171,7 +171,7 @@ def partnership_code(text: str, ws=None) -> str:
 
 
 def resolve_bank(ref: str):
-    from stocktake.banks import find_bank
+    from stocktake.banks.model import find_bank
 
     return find_bank(ref)
 

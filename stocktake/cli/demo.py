@@ -17,7 +17,7 @@ from rich.table import Table
 
 from stocktake.cli.common import (console, err_console, open_workspace, print_json, resolve_bank,
                                   state)
-from stocktake.cli.main import app
+from stocktake.cli.app import app
 
 DEFAULT_BANK = "idea-stocktake"
 
@@ -75,7 +75,7 @@ def demo_command(
     written = _write_with_progress(ws, demos[-1], force, quiet=as_json)
     built = time.perf_counter() - started
 
-    from stocktake.national import national_benchmark
+    from stocktake.scoring.national import national_benchmark
     from stocktake.workbooks.benchmark import write_benchmark_workbook
 
     nation = national_benchmark(ws, bank, wave)

@@ -6,7 +6,7 @@ import typer
 from rich.markup import escape
 
 from stocktake.cli.common import console, err_console, open_workspace, print_json
-from stocktake.cli.main import app
+from stocktake.cli.app import app
 
 
 @app.command("doctor")
@@ -22,7 +22,7 @@ def doctor(
 
     Example: stocktake doctor --restore
     """
-    from stocktake.doctor import (check_workspace, find_links, find_unsafe_lock_files,
+    from stocktake.store.doctor import (check_workspace, find_links, find_unsafe_lock_files,
                                   leftover_files, repair_workspace)
 
     ws = open_workspace(create=False)

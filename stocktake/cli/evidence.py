@@ -17,7 +17,7 @@ from rich.text import Text
 
 from stocktake.cli.common import (console, err_console, open_workspace, partnership_code,
                                   print_json, resolve_bank)
-from stocktake.cli.main import app
+from stocktake.cli.app import app
 from stocktake.errors import StocktakeError, UsageError
 
 INDICATORS_OPTION = typer.Option(
@@ -41,7 +41,7 @@ def neighbours_command(
     """
     from stocktake.evidence.neighbours import neighbour_list_name, require_neighbours
     from stocktake.evidence.report import authority_for_evidence
-    from stocktake.reference import authority_by_dfe_number
+    from stocktake.partnerships.reference import authority_by_dfe_number
 
     if code.strip().isdigit():
         found = authority_by_dfe_number(code)
@@ -129,7 +129,7 @@ def evidence_command(
 def _banks_in_scope(bank_ref: str | None):
     if bank_ref:
         return [resolve_bank(bank_ref)]
-    from stocktake.banks import available_banks
+    from stocktake.banks.model import available_banks
 
     return available_banks()
 
@@ -156,7 +156,7 @@ def _self_views(code: str, banks, view, wave: str | None):
     """The self-view against the evidence for each area of each bank the workspace has scores
     for; empty when the workspace has no self-assessment of the partnership."""
     from stocktake.evidence.flags import self_view_rows
-    from stocktake.national import partnership_scores
+    from stocktake.scoring.national import partnership_scores
     from stocktake.responses import current_wave
 
     from stocktake.cli.common import workspace_path

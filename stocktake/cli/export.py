@@ -14,7 +14,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from stocktake.cli.common import console, err_console, open_workspace, print_json, resolve_bank
-from stocktake.cli.main import app
+from stocktake.cli.app import app
 from stocktake.errors import StocktakeError, UsageError
 
 
@@ -58,7 +58,7 @@ def export_command(
 
     Example: stocktake export E09000007 --bank idea-stocktake --wave 2026-27 --out exports/
     """
-    from stocktake.exports import FORMATS, export_targets, gather_export, write_export
+    from stocktake.workbooks.exports import FORMATS, export_targets, gather_export, write_export
     from stocktake.merge import BankShelf
 
     if (code is None) == (not every):
@@ -71,14 +71,14 @@ def export_command(
         from stocktake.cli.common import check_wave
 
         wave = check_wave(wave)
-    from stocktake.seal import seal_key
+    from stocktake.returns.seal import seal_key
 
     key = seal_key(key_file)
     if out.exists() and not out.is_dir():
         raise UsageError(f"{out} is a file, not a folder", hint="give --out a folder")
     groups = None
     if groups_file is not None:
-        from stocktake.national import read_groups_csv
+        from stocktake.scoring.national import read_groups_csv
 
         groups = read_groups_csv(groups_file)
     ws = open_workspace(create=False)
@@ -101,7 +101,7 @@ def export_command(
     failed: list[dict[str, str]] = []
 
     def export_one(target: tuple[str, str, str]) -> None:
-        from stocktake.national import national_benchmark
+        from stocktake.scoring.national import national_benchmark
 
         target_code, bank_id, target_wave = target
         try:

@@ -15,7 +15,7 @@ from rich.table import Table
 
 from stocktake.cli.common import (console, err_console, open_workspace, print_json, render_error,
                                   resolve_bank)
-from stocktake.cli.main import app
+from stocktake.cli.app import app
 from stocktake.errors import StocktakeError, UsageError
 
 forms_app = typer.Typer(
@@ -74,8 +74,8 @@ def create(
                          hint="e.g. stocktake forms create E09000007 -b idea-stocktake -r health "
                               "-o camden-health.xlsx")
     from stocktake.cli.common import check_wave, partnership_code
-    from stocktake.partnerships import partnership_for
-    from stocktake.terminal_text import check_line
+    from stocktake.partnerships.model import partnership_for
+    from stocktake.text.terminal_text import check_line
     from stocktake.workbooks.forms import create_form
 
     if out.suffix.lower() != ".xlsx":
@@ -87,7 +87,7 @@ def create(
     ws = open_workspace()
     code = partnership_code(code, ws)
     partnership = ws.find_partnership(code) or partnership_for(code)
-    from stocktake.seal import seal_key
+    from stocktake.returns.seal import seal_key
 
     key = seal_key(key_file)  # a bad key refused before any response is reserved
     bank.role(role)
@@ -162,7 +162,7 @@ def import_forms(
     from stocktake.responses import now_iso
     from stocktake.workbooks.forms import read_form
 
-    from stocktake.seal import seal_key
+    from stocktake.returns.seal import seal_key
 
     key = seal_key(key_file)
     files, missing, passed_over = collect_files(paths)
@@ -194,8 +194,8 @@ def import_forms(
                                   f"{form.respondent}: {', '.join(sorted(marked))}): "
                                   f"{escape(form.bank.safeguarding_notice)}")
         except (DiskFull, OSError) as exc:
-            from stocktake.atomic import write_error
-            from stocktake.output_files import is_disk_full
+            from stocktake.store.atomic import write_error
+            from stocktake.workbooks.output_files import is_disk_full
 
             if isinstance(exc, OSError):
                 if not is_disk_full(exc):

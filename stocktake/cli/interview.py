@@ -1,6 +1,6 @@
 """`stocktake interview`, `answers` and `moderate`: answering a bank, reading it back, moderating.
 
-The interview asks one question at a time (stocktake.prompts), moves with stocktake.interview's
+The interview asks one question at a time (stocktake.interview.prompts), moves with stocktake.interview.flow's
 flow, and saves each answer before the next prompt appears, so Ctrl-C or a closed laptop loses
 nothing that was answered.
 
@@ -23,16 +23,16 @@ from rich.table import Table
 
 from stocktake.cli.common import (check_wave, console, err_console, open_workspace,  # noqa: F401
                                   print_json, resolve_bank, state)
-from stocktake.cli.main import app
+from stocktake.cli.app import app
 from stocktake.errors import StocktakeError, UsageError
 
 if TYPE_CHECKING:
-    from stocktake.banks import Bank, Question
-    from stocktake.interview import InterviewFlow
-    from stocktake.partnerships import Partnership
-    from stocktake.prompts import Reply
+    from stocktake.banks.model import Bank, Question
+    from stocktake.interview.flow import InterviewFlow
+    from stocktake.partnerships.model import Partnership
+    from stocktake.interview.prompts import Reply
     from stocktake.responses import Answer, ResponseKey
-    from stocktake.store import Workspace
+    from stocktake.store.workspace import Workspace
 
 EXIT_INTERRUPTED = 130
 
@@ -43,8 +43,8 @@ EXIT_INTERRUPTED = 130
 def ensure_partnership(ws: Workspace, code: str) -> Partnership:
     """The workspace's partnership for CODE, added from the shipped list if it is not there yet."""
     from stocktake.cli.common import partnership_code
-    from stocktake.partnerships import partnership_for
-    from stocktake.reference import authority
+    from stocktake.partnerships.model import partnership_for
+    from stocktake.partnerships.reference import authority
 
     code = partnership_code(code, ws)
     found = ws.find_partnership(code)
@@ -63,7 +63,7 @@ def ensure_partnership(ws: Workspace, code: str) -> Partnership:
 
 
 def _non_empty(value: str | None, option: str) -> str:
-    from stocktake.text_rules import checked_text
+    from stocktake.text.text_rules import checked_text
 
     text = (value or "").strip()
     if not text:
@@ -141,7 +141,7 @@ def interview(
     adviser = adviser.strip()
     checked = None
     if answers_file is not None:
-        from stocktake.answers_file import read_answers_file
+        from stocktake.interview.answers_file import read_answers_file
 
         if anonymous and reference is None and band is None:
             raise UsageError("--answers for an anonymous role needs --age-band",
@@ -158,7 +158,7 @@ def interview(
                                    meta, checked)
         respondent = key.respondent
         if checked is not None:
-            from stocktake.answers_file import check_answer_ages
+            from stocktake.interview.answers_file import check_answer_ages
 
             check_answer_ages(bank, checked, band, str(answers_file))
     else:
@@ -193,7 +193,7 @@ def _check_anonymous_options(bank: Bank, role: str, respondent: str | None,
                              reference: str | None, band_id: str | None):
     """The age band given (or None); refuses a name for an anonymous role, and the anonymous
     options for any other role, each with the reason."""
-    from stocktake.banks import age_band
+    from stocktake.banks.model import age_band
 
     title = bank.role(role).title
     if not bank.is_anonymous(role):
@@ -219,7 +219,7 @@ def _anonymous_key(ws: Workspace, bank: Bank, code: str, wave: str, role: str,
                    reference: str | None, band, meta: dict, checked) -> tuple:
     """The key and age band of an anonymous respondent: an earlier one by reference, or a new
     reference, reserved in the store, after the age band is asked (first of all questions)."""
-    from stocktake.banks import AGE_BANDS
+    from stocktake.banks.model import AGE_BANDS
     from stocktake.responses import ResponseKey
 
     prefix = bank.role(role).reference_prefix
@@ -265,7 +265,7 @@ def resume_command(*, code: str, bank_ref: str, respondent: str, role: str, wave
 
 
 def _warn_district(code: str, role: str) -> None:
-    from stocktake.reference import authority
+    from stocktake.partnerships.reference import authority
 
     known = authority(code)
     if role == "district" and known is not None and not known.two_tier:
@@ -278,7 +278,7 @@ def _warn_district(code: str, role: str) -> None:
 def run_interview(ws: Workspace, bank: Bank, key: ResponseKey, meta: dict[str, str], *,
                   ask_for_evidence: bool = True, resume: str = "") -> bool:
     """Ask until the review's Finish or Save and quit; True if finished. Ctrl-C exits 130."""
-    from stocktake.interview import BACK, JUMP, QUIT, SKIP, InterviewFlow
+    from stocktake.interview.flow import BACK, JUMP, QUIT, SKIP, InterviewFlow
     from stocktake.responses import ANSWERED
 
     response = ws.start_response(key, **meta)
@@ -370,7 +370,7 @@ def _safeguarding_notice(ws: Workspace, key: ResponseKey, meta: dict[str, str], 
 
 def _prompts():
     # questionary (and prompt_toolkit) load only when someone is about to be asked something.
-    from stocktake import prompts
+    from stocktake.interview import prompts
 
     return prompts
 
@@ -401,7 +401,7 @@ def _save(ws: Workspace, key: ResponseKey, meta: dict[str, str], flow: Interview
 
 def _warn_personal_data(answer: Answer) -> None:
     """Evidence notes are not the place for details of a child: say so the moment one is typed."""
-    from stocktake.privacy import describe, find_personal_data
+    from stocktake.privacy.personal_data import describe, find_personal_data
 
     texts = [answer.evidence] + ([answer.value] if isinstance(answer.value, str) else [])
     findings = [f for text in texts if text for f in find_personal_data(text)]
@@ -477,7 +477,7 @@ def _render_question(flow: InterviewFlow, question: Question) -> tuple[int | Non
 
 def _render_full_question(question: Question) -> None:
     """The `?` choice: the whole guidance and every choice's text, then back to the question."""
-    from stocktake.answer_values import describe_value
+    from stocktake.banks.answer_values import describe_value
     from stocktake.responses import ANSWERED
 
     console.print()
@@ -502,7 +502,7 @@ def _area_choices(flow: InterviewFlow) -> list[tuple[str, str]]:
 
 def _review(flow: InterviewFlow) -> str | None:
     """List what is left open, and let the respondent pick any question to revisit."""
-    from stocktake.answer_values import describe_value
+    from stocktake.banks.answer_values import describe_value
 
     skipped, unsure = flow.unanswered(), flow.dont_know()
     console.print()
@@ -529,7 +529,7 @@ def _short(text: str, width: int = 70) -> str:
 def summary_table(flow: InterviewFlow) -> Table:
     """What was answered in each area, and this respondent's own area score and level."""
     from stocktake.responses import Response, ResponseKey
-    from stocktake.scoring import respondent_area_scores
+    from stocktake.scoring.method import respondent_area_scores
 
     own = Response(ResponseKey("", flow.bank.id, "", ""), flow.role, answers=flow.answers)
     scores = {s.area: s for s in respondent_area_scores(flow.bank, own)}
@@ -568,7 +568,7 @@ def answers(
 
     Example: stocktake answers E09000007 --bank idea-stocktake --json
     """
-    from stocktake.answer_values import describe_value
+    from stocktake.banks.answer_values import describe_value
     from stocktake.cli.common import partnership_code
 
     bank = resolve_bank(bank_ref)

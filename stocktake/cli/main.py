@@ -10,83 +10,10 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Optional
 
-import typer
-from typer.core import TyperGroup
-
-from stocktake import __version__
-from stocktake.cli.common import err_console, make_output_safe, render_error, state
+from stocktake.cli.app import app
+from stocktake.cli.common import err_console, make_output_safe, render_error
 from stocktake.errors import StocktakeError
-
-WORKSPACE_FLAGS = ("-w", "--workspace")
-
-
-def hoist_workspace(args: list[str]) -> list[str]:
-    """`-w DIR` (or `--workspace DIR`, `--workspace=DIR`, `-wDIR`) moved before the command, so
-    `stocktake scores -w DIR CODE` works as `stocktake -w DIR scores CODE` does. Nothing after
-    `--` is touched; the last one given wins, as for any option."""
-    front: list[str] = []
-    rest: list[str] = []
-    i = 0
-    while i < len(args):
-        arg = args[i]
-        if arg == "--":
-            rest += args[i:]
-            break
-        if arg in WORKSPACE_FLAGS and i + 1 < len(args):
-            front += ["--workspace", args[i + 1]]
-            i += 2
-            continue
-        if arg.startswith("--workspace="):
-            front += ["--workspace", arg.split("=", 1)[1]]
-        elif arg.startswith("-w") and not arg.startswith("--") and len(arg) > 2:
-            front += ["--workspace", arg[2:]]
-        else:
-            rest.append(arg)
-        i += 1
-    return front + rest
-
-
-class _WorkspaceAnywhere(TyperGroup):
-    """The root command: takes `-w` wherever it is placed on the line."""
-
-    def parse_args(self, ctx, args):
-        return super().parse_args(ctx, hoist_workspace(list(args)))
-
-
-app = typer.Typer(
-    name="stocktake",
-    cls=_WorkspaceAnywhere,
-    help="Children's services stocktakes and joint reviews: question banks, interviews, maturity "
-         "scores and benchmark workbooks.\n\n"
-         "Example: stocktake partnerships add E09000007 && stocktake banks list",
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    rich_markup_mode="markdown",
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
-
-
-def _version(value: bool) -> None:
-    if value:
-        typer.echo(f"stocktake {__version__}")
-        raise typer.Exit()
-
-
-@app.callback()
-def main(
-    workspace: Optional[Path] = typer.Option(
-        None, "--workspace", "-w", metavar="DIR",
-        help="Workspace folder (may also follow the command name). Default: "
-             "$STOCKTAKE_WORKSPACE, else your user data folder.",
-        show_default=False),
-    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
-                                 help="Show the version and exit."),
-) -> None:
-    state.workspace = workspace
-    make_output_safe()
-
 
 # Command groups register themselves on `app`; import order is the order in --help.
 from stocktake.cli import banks as _banks  # noqa: E402,F401
@@ -149,7 +76,7 @@ def run() -> None:
     except Exception as exc:  # noqa: BLE001 - the last line of defence against tracebacks
         if os.environ.get("STOCKTAKE_DEBUG"):
             raise
-        from stocktake.output_files import DiskFull, is_disk_full
+        from stocktake.workbooks.output_files import DiskFull, is_disk_full
 
         if is_disk_full(exc):  # a full disk is the machine's state, not a bug
             full = DiskFull(Path(getattr(exc, "filename", None) or "a file"), exc)
@@ -172,6 +99,6 @@ def _machine_failure(exc: Exception) -> StocktakeError | None:
     if not isinstance(exc, OSError) or exc.errno not in (
             errno.EROFS, errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
         return None
-    from stocktake.atomic import write_error
+    from stocktake.store.atomic import write_error
 
     return write_error(exc, exc.filename or "a file", in_workspace=False)

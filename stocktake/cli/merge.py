@@ -14,7 +14,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from stocktake.cli.common import console, err_console, open_workspace, print_json
-from stocktake.cli.main import app
+from stocktake.cli.app import app
 from stocktake.errors import StocktakeError, UsageError
 
 
@@ -69,7 +69,7 @@ def merge_command(
         from stocktake.reports.loading import require_report_libraries
 
         require_report_libraries()
-    from stocktake.seal import seal_key
+    from stocktake.returns.seal import seal_key
 
     key = seal_key(key_file)
     expected = None

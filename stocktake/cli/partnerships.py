@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 
 from stocktake.cli.common import console, open_workspace, print_json
-from stocktake.cli.main import app
+from stocktake.cli.app import app
 
 partnerships_app = typer.Typer(
     help="Partnerships (one per children's services authority), named by GSS code.\n\n"
@@ -28,8 +28,8 @@ def add(
 
     Example: stocktake partnerships add E09000007
     """
-    from stocktake.partnerships import partnership_for
-    from stocktake.reference import authority
+    from stocktake.partnerships.model import partnership_for
+    from stocktake.partnerships.reference import authority
 
     p = partnership_for(code, name, region)
     added, _ = open_workspace().add_partnerships([p])
@@ -73,7 +73,7 @@ def import_csv(
 
     Example: stocktake partnerships import neighbours.csv
     """
-    from stocktake.partnerships import read_partnerships_csv
+    from stocktake.partnerships.model import read_partnerships_csv
 
     rows = read_partnerships_csv(path)
     added, updated = open_workspace().add_partnerships(rows)

@@ -14,7 +14,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from stocktake.cli.common import console, err_console, open_workspace, print_json, resolve_bank
-from stocktake.cli.main import app
+from stocktake.cli.app import app
 
 plan_app = typer.Typer(
     help="The action plan: per area a target level, actions, owners and due dates; shown in "

@@ -10,7 +10,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from stocktake.cli.common import confirm, console, open_workspace, print_json
-from stocktake.cli.main import app
+from stocktake.cli.app import app
 from stocktake.errors import StocktakeError, UsageError
 
 
@@ -39,8 +39,8 @@ def privacy_check(
     Example: stocktake privacy-check E09000007 --purge --yes
     """
     from stocktake.cli.common import check_wave, partnership_code
-    from stocktake.erasure import find_in_history, find_in_stored_copies
-    from stocktake.privacy import scan_workspace
+    from stocktake.privacy.erasure import find_in_history, find_in_stored_copies
+    from stocktake.privacy.personal_data import scan_workspace
 
     wave = check_wave(wave) if wave is not None else None
     workspace = open_workspace(create=False)
@@ -95,7 +95,7 @@ def _render(flagged) -> None:
 
 def _purge(workspace, code, flagged, yes: bool, as_json: bool, scan) -> list:
     """Mask everything found, after a confirmation; returns what is still found afterwards."""
-    from stocktake.erasure import purge
+    from stocktake.privacy.erasure import purge
 
     if not flagged:
         if as_json:

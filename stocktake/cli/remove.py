@@ -9,7 +9,7 @@ import typer
 from rich.markup import escape
 
 from stocktake.cli.common import confirm, console, err_console, open_workspace, print_json
-from stocktake.cli.main import app
+from stocktake.cli.app import app
 from stocktake.errors import StocktakeError
 
 
@@ -42,7 +42,7 @@ def remove(
 
     Example: stocktake remove E09000007 --respondent "Jo Bloggs" --bank idea-stocktake --purge
     """
-    from stocktake.partnerships import normalise_code
+    from stocktake.partnerships.model import normalise_code
 
     ws = open_workspace()
     code = normalise_code(code)
@@ -73,7 +73,7 @@ def remove(
     removal = ws.remove(code, None if whole else [r.key for r in matches], keep=not purge)
     erased = []
     if purge:
-        from stocktake.erasure import erase_from_copies
+        from stocktake.privacy.erasure import erase_from_copies
 
         erased = erase_from_copies(ws, code, None if whole else [r.key for r in matches])
     kept_at = str(removal.kept_at.relative_to(ws.root)) if removal.kept_at else None

@@ -14,7 +14,7 @@ import typer
 from rich.markup import escape
 
 from stocktake.cli.common import console, err_console, open_workspace, resolve_bank
-from stocktake.cli.main import app
+from stocktake.cli.app import app
 from stocktake.errors import StocktakeError, UsageError
 
 
@@ -86,7 +86,7 @@ def report_command(
 def _target(ws, code: Optional[str], bank_ref: Optional[str], wave: Optional[str]
             ) -> tuple[str, str]:
     """The bank and wave meant: as given, else the only (or latest) one answered."""
-    from stocktake.exports import export_targets
+    from stocktake.workbooks.exports import export_targets
     from stocktake.cli.common import partnership_code
 
     bank_id = resolve_bank(bank_ref).id if bank_ref else None

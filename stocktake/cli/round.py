@@ -18,7 +18,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from stocktake.cli.common import console, err_console, open_workspace, print_json, resolve_bank
-from stocktake.cli.main import app
+from stocktake.cli.app import app
 from stocktake.errors import UsageError
 
 roster_app = typer.Typer(

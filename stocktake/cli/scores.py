@@ -17,7 +17,7 @@ from rich.text import Text
 
 from stocktake.cli.common import (check_wave, check_wave_order, console, err_console,
                                   open_workspace, partnership_code, print_json, resolve_bank)
-from stocktake.cli.main import app
+from stocktake.cli.app import app
 from stocktake.errors import StocktakeError
 from stocktake.score_precision import difference, published
 
@@ -46,7 +46,7 @@ def scores_command(
 
     Example: stocktake scores E09000007 --wave 2026-27 --by-role
     """
-    from stocktake.national import national_benchmark, partnership_scores
+    from stocktake.scoring.national import national_benchmark, partnership_scores
 
     bank = resolve_bank(bank_ref)
     wave = check_wave(wave)
@@ -107,8 +107,8 @@ def benchmark_command(
 
     Example: stocktake benchmark --wave 2026-27 --region London --exclude-small
     """
-    from stocktake.national import national_benchmark, read_groups_csv
-    from stocktake.reference import SMALL_AUTHORITIES
+    from stocktake.scoring.national import national_benchmark, read_groups_csv
+    from stocktake.partnerships.reference import SMALL_AUTHORITIES
 
     if sort not in ("region", "score"):
         raise typer.BadParameter(f"'{sort}': use region or score", param_hint="--sort")
@@ -162,8 +162,8 @@ def trend_command(
 
     Example: stocktake trend E09000007 --bank idea-stocktake --from 2025-26 --to 2026-27
     """
-    from stocktake.benchmark import trend, version_change
-    from stocktake.national import partnership_scores
+    from stocktake.scoring.benchmark import trend, version_change
+    from stocktake.scoring.national import partnership_scores
 
     from_wave, to_wave = check_wave_order(from_wave, to_wave)
     bank = resolve_bank(bank_ref)
@@ -263,7 +263,7 @@ def _render_scores(scores, bank, label: str, nation) -> None:
 
 def _render_notes(scores, bank, nation) -> None:
     notes: list[Text] = []
-    from stocktake.scoring import apart_note, quorum_note
+    from stocktake.scoring.method import apart_note, quorum_note
 
     if any(a.divergent for a in scores.areas):
         between = "partners' scores" if scores.method == "roles" else "respondents' scores"
@@ -426,7 +426,7 @@ def _render_by_role(scores, bank) -> None:
 
 def role_name(bank, role_id: str) -> str:
     """A role's title up to its first qualification: "Council: director ..." -> "Council"."""
-    from stocktake.scoring import role_short_title
+    from stocktake.scoring.method import role_short_title
 
     return role_short_title(bank.role_title(role_id))
 
@@ -535,7 +535,7 @@ def _at(value: float, width: int) -> int:
 def _neighbour_rows(ws, bank, wave: str, bench) -> list:
     # Neighbours count wherever they are in the workspace, even outside --region.
     from stocktake.evidence.neighbour_scores import compare_with_neighbours
-    from stocktake.national import all_partnership_scores
+    from stocktake.scoring.national import all_partnership_scores
 
     shown = {s.partnership for s in bench.scores}
     return [r for r in compare_with_neighbours(all_partnership_scores(ws, bank, wave))
@@ -550,7 +550,7 @@ def _write_workbook(path: Path, bench, bank, partnerships, shared: bool = False)
 
 
 def _partnership_name(code: str, partnerships: dict) -> str:
-    from stocktake.reference import authority
+    from stocktake.partnerships.reference import authority
 
     if code in partnerships and partnerships[code].name:
         return partnerships[code].name
@@ -563,7 +563,7 @@ def _partnership_label(ws, code: str) -> str:
     name = _partnership_name(code, {code: found} if found else {})
     region = found.region if found and found.region else ""
     if not region:
-        from stocktake.reference import authority
+        from stocktake.partnerships.reference import authority
 
         known = authority(code)
         region = known.region if known else ""

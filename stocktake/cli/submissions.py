@@ -14,7 +14,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from stocktake.cli.common import console, err_console, open_workspace, print_json, resolve_bank
-from stocktake.cli.main import app
+from stocktake.cli.app import app
 from stocktake.errors import StocktakeError
 
 submissions_app = typer.Typer(
@@ -97,7 +97,7 @@ def import_submissions(
 
 def _warn_personal_data(stored) -> None:
     """As for typed answers: notes are not the place for details of a child; say so at once."""
-    from stocktake.privacy import describe, find_personal_data
+    from stocktake.privacy.personal_data import describe, find_personal_data
 
     for s in stored:
         for answer in s.answers:

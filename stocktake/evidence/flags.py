@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Sequence
 
-from stocktake.banks import Bank
+from stocktake.banks.model import Bank
 
 FLAG = "the published figures do not match this view: worth testing in moderation"
 

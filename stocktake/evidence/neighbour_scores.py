@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Sequence
 
-from stocktake.scoring import PartnershipScores
+from stocktake.scoring.method import PartnershipScores
 
 OVERALL = "overall"
 
@@ -48,7 +48,7 @@ def compare_with_neighbours(scores: Sequence[PartnershipScores]) -> list[Neighbo
     """For each partnership scored, its neighbours' mean per area and overall (neighbours with no
     score in an area are left out of that area's mean), in the order given."""
     from stocktake.evidence.neighbours import neighbours_of
-    from stocktake.reference import authority, authority_by_dfe_number
+    from stocktake.partnerships.reference import authority, authority_by_dfe_number
 
     by_code = {s.partnership: s for s in scores}
     out = []

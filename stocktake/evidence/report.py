@@ -200,7 +200,7 @@ def authority_for_evidence(code: str):
     """The shipped authority for a partnership code, with its DfE LA number. Raises
     StocktakeError when the code is not an English authority or has no DfE number."""
     from stocktake.errors import StocktakeError
-    from stocktake.reference import authority
+    from stocktake.partnerships.reference import authority
 
     found = authority(code)
     if found is None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Mapping
 
-from stocktake.banks import Bank
+from stocktake.banks.model import Bank
 from stocktake.errors import StocktakeError, UsageError
 
 OPEN, DONE, REMOVED = "open", "done", "removed"
@@ -112,7 +112,7 @@ def plan_item_warnings(ws: Any, bank: Bank, item: PlanItem, today: date | None =
                        ) -> list[str]:
     """What is odd about a stored item, to say but not refuse: a due date already past, or a
     target no higher than the area's current level (a plan to hold a level is allowed)."""
-    from stocktake.national import partnership_scores
+    from stocktake.scoring.national import partnership_scores
 
     found = []
     if date.fromisoformat(item.due) < (today or date.today()):

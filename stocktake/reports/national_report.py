@@ -11,12 +11,12 @@ from collections import Counter, defaultdict
 from datetime import date
 from typing import TYPE_CHECKING, Any, Sequence
 
-from stocktake.banks import Bank
+from stocktake.banks.model import Bank
 from stocktake.reports import findings
 from stocktake.reports.document import Bullets, Document, Heading, Paragraph, Table
 
 if TYPE_CHECKING:
-    from stocktake.store import Workspace
+    from stocktake.store.workspace import Workspace
 
 TOP_QUESTIONS = 5
 REGION_GAP = 10.0  # points between a region's mean and the round's median worth a sentence
@@ -32,7 +32,7 @@ CAVEATS = (
 def national_document(ws: "Workspace", bank: Bank, wave: str, *,
                       today: date | None = None) -> Document:
     """The national findings over every partnership with responses to `bank` in `wave`."""
-    from stocktake.national import all_partnership_scores
+    from stocktake.scoring.national import all_partnership_scores
 
     everyone = all_partnership_scores(ws, bank, wave)
     if not everyone:
@@ -48,7 +48,7 @@ def national_document(ws: "Workspace", bank: Bank, wave: str, *,
 def national_findings(bank: Bank, wave: str, everyone: Sequence[Any], responses: Sequence[Any],
                       regions: dict[str, str], *, today: date | None = None) -> Document:
     """Pure: the document from the partnerships' scores and their responses."""
-    from stocktake.benchmark import quartile_inc
+    from stocktake.scoring.benchmark import quartile_inc
     from stocktake.reports.charts import level_chart
 
     today = today or date.today()

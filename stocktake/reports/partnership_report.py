@@ -10,12 +10,12 @@ from collections import Counter, defaultdict
 from datetime import date
 from typing import TYPE_CHECKING, Any, Sequence
 
-from stocktake.banks import Bank
+from stocktake.banks.model import Bank
 from stocktake.reports import findings
 from stocktake.reports.document import (Bullets, Document, Heading, Paragraph, Quote, Table)
 
 if TYPE_CHECKING:
-    from stocktake.store import Workspace
+    from stocktake.store.workspace import Workspace
 
 QUOTES_PER_AREA = 4
 CAVEATS = (
@@ -31,7 +31,7 @@ CAVEATS = (
 def partnership_document(ws: "Workspace", bank: Bank, wave: str, code: str, *,
                          redact: bool = True, today: date | None = None) -> Document:
     """Gather and word one partnership's report. StocktakeError when it has no responses."""
-    from stocktake.national import all_partnership_scores, partnership_scores
+    from stocktake.scoring.national import all_partnership_scores, partnership_scores
     from stocktake.reports.action_plan import REMOVED
 
     scores = partnership_scores(ws, bank, wave, code)
@@ -129,7 +129,7 @@ def _area_evidence(doc: Document, bank: Bank, area_id: str, evidence: Any) -> No
 
 
 def _medians(bank: Bank, everyone: Sequence[Any]) -> dict[str, float]:
-    from stocktake.benchmark import quartile_inc
+    from stocktake.scoring.benchmark import quartile_inc
 
     found = {}
     for area in bank.areas:
@@ -216,8 +216,8 @@ def _area_section(doc: Document, bank: Bank, area: Any, responses: Sequence[Any]
 
 
 def _question_means(bank: Bank, area_id: str, responses: Sequence[Any]):
-    from stocktake.applicability import is_applicable
-    from stocktake.scoring import question_score
+    from stocktake.banks.applicability import is_applicable
+    from stocktake.scoring.method import question_score
 
     sums: dict[str, list[float]] = defaultdict(list)
     questions = [q for q in bank.questions if q.area == area_id and q.scored
@@ -235,7 +235,7 @@ def _question_means(bank: Bank, area_id: str, responses: Sequence[Any]):
 
 def _quotes(bank: Bank, area_id: str, responses: Sequence[Any], titles: dict[str, str],
             redact: bool) -> list[Quote]:
-    from stocktake.privacy import redact_text
+    from stocktake.privacy.personal_data import redact_text
 
     area_questions = {q.id for q in bank.questions if q.area == area_id}
     found: list[Quote] = []

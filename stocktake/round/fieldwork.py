@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 
-from stocktake.banks import Bank
+from stocktake.banks.model import Bank
 from stocktake.errors import StocktakeError, UsageError
 from stocktake.round.manifest import MANIFEST_COLUMNS, form_file_names, forms_to_write
 from stocktake.round.plan import Expected, RoundPlan, expected_respondents
@@ -23,7 +23,7 @@ from stocktake.round.roster import RosterEntry, check_roster_rows, read_roster_f
 from stocktake.round.status import RoundStatus, round_status
 
 if TYPE_CHECKING:
-    from stocktake.store import Workspace
+    from stocktake.store.workspace import Workspace
 
 ALL = "all"
 
@@ -31,7 +31,7 @@ ALL = "all"
 def known_codes(ws: "Workspace") -> dict[str, str]:
     """Upper-cased code or name -> code, for the workspace's partnerships and the current
     English authorities: what a roster or a plan may name."""
-    from stocktake.reference import current_authorities
+    from stocktake.partnerships.reference import current_authorities
 
     found: dict[str, str] = {}
     for a in current_authorities():
@@ -48,8 +48,8 @@ def resolve_partnerships(ws: "Workspace", given: Sequence[str]) -> list[str]:
     """Codes from `all` (the current authorities), a file of codes (CSV with a `code` or
     `partnership` column, or one code a line), or codes and names; UsageError naming each
     one not known."""
-    from stocktake.partnerships import normalise_code
-    from stocktake.reference import current_authorities
+    from stocktake.partnerships.model import normalise_code
+    from stocktake.partnerships.reference import current_authorities
 
     if not given:
         codes = [p.code for p in ws.partnerships()]
@@ -80,8 +80,8 @@ def resolve_partnerships(ws: "Workspace", given: Sequence[str]) -> list[str]:
 
 
 def _codes_in_file(path: Path) -> list[str]:
-    from stocktake.csv_files import SAVE_AS_CSV, csv_records
-    from stocktake.text_files import read_text_file
+    from stocktake.text.csv_files import SAVE_AS_CSV, csv_records
+    from stocktake.text.text_files import read_text_file
 
     text = read_text_file(path, save_as=SAVE_AS_CSV, option="--partnerships")
     rows = [cells for _, cells in csv_records(text, path, example="code")]
@@ -99,7 +99,7 @@ def plan_round(ws: "Workspace", bank: Bank, wave: str, roles: Sequence[str], *,
                return_to: str = "") -> RoundPlan:
     """Record the round's plan (replacing an earlier plan of the same bank and wave, keeping its
     forms list) and add its partnerships to the workspace."""
-    from stocktake.partnerships import partnership_for
+    from stocktake.partnerships.model import partnership_for
 
     unknown = [r for r in roles if r not in bank.role_ids]
     if unknown or not roles:
@@ -146,7 +146,7 @@ def roster_warnings(entries: Sequence[RosterEntry], plan: RoundPlan | None) -> l
     """Entries stored but worth a second look: a district council respondent where there is no
     district council (unitary authorities, London boroughs, metropolitan districts), and a role
     the round's plan does not ask (they are expected all the same)."""
-    from stocktake.reference import authority
+    from stocktake.partnerships.reference import authority
     from stocktake.round.plan import DISTRICT_ROLE
 
     found = []
@@ -164,7 +164,7 @@ def roster_warnings(entries: Sequence[RosterEntry], plan: RoundPlan | None) -> l
 
 
 def _add_missing_partnerships(ws: "Workspace", entries: Iterable[RosterEntry]) -> None:
-    from stocktake.partnerships import partnership_for
+    from stocktake.partnerships.model import partnership_for
 
     held = {p.code for p in ws.partnerships()}
     new = sorted({e.partnership for e in entries} - held)
@@ -189,10 +189,10 @@ def round_for(ws: "Workspace", bank_ref: str | None, wave: str | None
 def workspace_status(ws: "Workspace", bank: Bank, wave: str, *, today: date,
                      codes: Sequence[str] | None = None) -> RoundStatus:
     """The round's status from the workspace (one read of each partnership's file)."""
-    from stocktake.reference import authority
+    from stocktake.partnerships.reference import authority
     from stocktake.round.roster import RosterEntry as Entry
     from stocktake.round.status import ResponseSummary, summarise_response
-    from stocktake.store import read_store_file
+    from stocktake.store.workspace import read_store_file
 
     plan = ws.round_plan(bank.id, wave)
     names = {p.code: p.name for p in ws.partnerships()}
@@ -222,8 +222,8 @@ def write_round_forms(ws: "Workspace", bank: Bank, wave: str, out_dir: Path, *,
     in `out_dir`, with the deadline and where to send it printed on each, and `manifest.csv`
     beside them; the manifest is also kept with the round, so `status --chase` can name each
     missing respondent's form. Returns the manifest rows."""
-    from stocktake.partnerships import partnership_for
-    from stocktake.reference import authority
+    from stocktake.partnerships.model import partnership_for
+    from stocktake.partnerships.reference import authority
     from stocktake.workbooks.forms import create_form
 
     plan = ws.round_plan(bank.id, wave)
@@ -280,8 +280,8 @@ def write_manifest(path: Path, rows: Sequence[dict]) -> None:
 def write_csv(path: Path, columns: Sequence[str], rows: Sequence[dict]) -> None:
     """A UTF-8 CSV (with BOM, so Excel reads the accents), written atomically and owner-only;
     formula-like text gets a leading apostrophe."""
-    from stocktake.atomic import atomic_write_bytes
-    from stocktake.safety import csv_safe
+    from stocktake.store.atomic import atomic_write_bytes
+    from stocktake.privacy.injection import csv_safe
 
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")

@@ -10,7 +10,7 @@ import re
 import unicodedata
 from typing import Iterable, Sequence
 
-from stocktake.partnerships import OTHER_CODE
+from stocktake.partnerships.model import OTHER_CODE
 from stocktake.round.plan import Expected
 
 MANIFEST_COLUMNS = ("file", "partnership", "name", "role", "respondent", "email")

@@ -45,8 +45,8 @@ class ReturnRow:
 def expected_authorities(spec: str) -> list[ExpectedAuthority]:
     """`all`: the current English children's services authorities; else a CSV file of codes or
     names (a `code` or `partnership` column, or one a line). UsageError names each unknown one."""
-    from stocktake.partnerships import OTHER_CODE, normalise_code
-    from stocktake.reference import current_authorities
+    from stocktake.partnerships.model import OTHER_CODE, normalise_code
+    from stocktake.partnerships.reference import current_authorities
     from stocktake.round.fieldwork import _codes_in_file
 
     current = current_authorities()

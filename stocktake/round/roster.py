@@ -79,7 +79,7 @@ def check_roster_rows(rows: Iterable[tuple[str, Mapping[str, Any]]], *, bank_id:
     code or authority name to its code, for the partnerships that may be named; `existing` are
     entries already stored for this round (a respondent named again is a duplicate).
     """
-    from stocktake.partnerships import normalise_code
+    from stocktake.partnerships.model import normalise_code
 
     problems: list[str] = []
     entries: list[RosterEntry] = []
@@ -141,8 +141,8 @@ def read_roster_file(path: Path) -> list[tuple[str, dict[str, Any]]]:
     if suffix not in (".csv", ".txt"):
         raise StocktakeError(f"{path}: a roster is a .csv or .xlsx file",
                              hint="save it from your spreadsheet as CSV UTF-8 or .xlsx")
-    from stocktake.csv_files import SAVE_AS_CSV, csv_records
-    from stocktake.text_files import read_text_file
+    from stocktake.text.csv_files import SAVE_AS_CSV, csv_records
+    from stocktake.text.text_files import read_text_file
 
     # The shared readers: BOM, UTF-16, size, trailing commas and ';' or tab separators.
     text = read_text_file(path, save_as=SAVE_AS_CSV)
@@ -162,7 +162,7 @@ def read_roster_file(path: Path) -> list[tuple[str, dict[str, Any]]]:
 
 
 def _xlsx_rows(path: Path) -> list[tuple[str, dict[str, Any]]]:
-    from stocktake.workbook_reader import read_sheets, sheet_names
+    from stocktake.returns.workbook_reader import read_sheets, sheet_names
 
     names = sheet_names(path)
     sheet = names[0] if names else None

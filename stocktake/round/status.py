@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Callable, Iterable, Mapping, Sequence
 
-from stocktake.banks import Bank
+from stocktake.banks.model import Bank
 from stocktake.responses import ANSWERED, NOT_APPLICABLE, Answer
 from stocktake.round.plan import Expected, RoundPlan, expected_respondents
 from stocktake.round.roster import RosterEntry, name_key
@@ -135,7 +135,7 @@ def summarise_response(bank: Bank, doc: Mapping) -> ResponseSummary:
     questions asked of its role that its answers have not hidden. A not-applicable answer takes
     the question out; don't-know and empty answers count against. Reads the document as it is,
     since status reads every response of a national round."""
-    from stocktake.applicability import is_applicable
+    from stocktake.banks.applicability import is_applicable
 
     docs = doc.get("answers") or {}
     role = doc["role"]

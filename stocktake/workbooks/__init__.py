@@ -1,7 +1,7 @@
 """Workbooks stocktake writes and reads back: partnership exports, the benchmark, offline forms.
 
 Every writer puts values, never formulas, into cells (so a re-save in Excel or LibreOffice cannot
-change a result) and user text through :func:`stocktake.safety.set_text_cell`.
+change a result) and user text through :func:`stocktake.privacy.injection.set_text_cell`.
 
     from stocktake.workbooks.partnership import write_partnership_workbook
     from stocktake.workbooks.benchmark import write_benchmark_workbook

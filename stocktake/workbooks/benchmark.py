@@ -31,7 +31,7 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 
 from stocktake import __version__
 from stocktake.responses import now_iso
-from stocktake.safety import set_text_cell, write_text_row
+from stocktake.privacy.injection import set_text_cell, write_text_row
 from stocktake.workbooks import BENCHMARK_WORKBOOK, FORMAT_VERSION
 from stocktake.workbooks.partnership import chart_label
 from stocktake.workbooks.styles import (BODY_FONT, CENTRE, HEADER_FONT, LABEL_FONT, NOTE_FONT,
@@ -46,9 +46,9 @@ from stocktake.workbooks.styles import (BODY_FONT, CENTRE, HEADER_FONT, LABEL_FO
                                         write_title)
 
 if TYPE_CHECKING:
-    from stocktake.banks import Bank
-    from stocktake.benchmark import Benchmark
-    from stocktake.partnerships import Partnership
+    from stocktake.banks.model import Bank
+    from stocktake.scoring.benchmark import Benchmark
+    from stocktake.partnerships.model import Partnership
 
 OVERALL = "overall"
 SCORES_COLUMNS = ("partnership", "name", "region", "group", "row_type", "area", "area_title",

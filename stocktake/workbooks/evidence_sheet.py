@@ -20,7 +20,7 @@ from openpyxl.chart import LineChart, Reference
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from stocktake.safety import set_text_cell, write_text_row
+from stocktake.privacy.injection import set_text_cell, write_text_row
 from stocktake.workbooks.styles import (LABEL_FONT, NOTE_FONT, WRAP_TOP,
                                         fill_band, fit_row_height, key_value_rows, print_setup, save_workbook,
                                         set_widths, style_body, style_header_row, write_title)

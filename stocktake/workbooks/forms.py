@@ -21,9 +21,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Sequence
 
-from stocktake.banks import AGE_BANDS, Bank, Condition, Question
+from stocktake.banks.model import AGE_BANDS, Bank, Condition, Question
 from stocktake.errors import StocktakeError
-from stocktake.partnerships import Partnership
+from stocktake.partnerships.model import Partnership
 from stocktake.responses import Answer, ResponseKey, now_iso
 from stocktake.workbooks import FORMAT_VERSION, RESPONSE_FORM
 
@@ -208,7 +208,7 @@ def form_workbook(bank: Bank, partnership: Partnership, role: str, wave: str, re
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    from stocktake.safety import set_text_cell
+    from stocktake.privacy.injection import set_text_cell
     from stocktake.workbooks.styles import (BODY_FONT, BOX, LABEL_FILL, LABEL_FONT, NOTE_FONT,
                                             WRAP_TOP, fit_row_height, print_setup, set_widths,
                                             style_header_row, write_title)
@@ -392,7 +392,7 @@ def form_workbook(bank: Bank, partnership: Partnership, role: str, wave: str, re
         ("questions", str(len(placed))),
     ]
     if seal_key is not None:
-        from stocktake.seal import form_seal
+        from stocktake.returns.seal import form_seal
 
         about_rows.append(("keyed_seal", form_seal(
             [RESPONSE_FORM, bank.id, bank.version, bank.hash, wave, partnership.code, role],
@@ -430,16 +430,16 @@ def read_form(path: Path, shelf: Any = None, *, reader: str = "calamine",
     Each answer is read by its hidden question id, wherever its row now is, so a row inserted
     (a note) or deleted by the respondent is reported once, and the rest of the form is still
     checked. The name is found by its label, the columns by their headings. A cell's number
-    format is read with its value (:func:`stocktake.workbook_reader.cell_facts`): 15% typed in
+    format is read with its value (:func:`stocktake.returns.workbook_reader.cell_facts`): 15% typed in
     a cell is the text "15%", as in an answers file; an Excel error (#N/A) or a date where none
     can be meant is named by cell. At most PROBLEMS_LISTED problems are listed, with a count
     of the rest. With `key`, the form must carry a keyed seal made with it
-    (:func:`stocktake.seal.form_seal`).
+    (:func:`stocktake.returns.seal.form_seal`).
     """
-    from stocktake.file_checks import check_workbook_file
-    from stocktake.merge import BankShelf, about_values, partnership_from_about
-    from stocktake.seal import canonical_text
-    from stocktake.workbook_reader import MissingSheet, read_sheets, sheets_cell_facts
+    from stocktake.returns.file_checks import check_workbook_file
+    from stocktake.returns.about import BankShelf, about_values, partnership_from_about
+    from stocktake.returns.seal import canonical_text
+    from stocktake.returns.workbook_reader import MissingSheet, read_sheets, sheets_cell_facts
 
     path = Path(path)
     shelf = shelf or BankShelf()
@@ -464,7 +464,7 @@ def read_form(path: Path, shelf: Any = None, *, reader: str = "calamine",
     if canonical_text(about.get("format_version")).strip() != str(FORMAT_VERSION):
         raise StocktakeError(f"{path}: form format {about.get('format_version')} is not one this "
                              "version of stocktake reads")
-    from stocktake.identifiers import checked_bank_id, checked_code, checked_wave
+    from stocktake.partnerships.identifiers import checked_bank_id, checked_code, checked_wave
 
     # The About sheet's identifiers name files in the workspace: checked as the command line's.
     where = f"{path}: About sheet"
@@ -498,7 +498,7 @@ def read_form(path: Path, shelf: Any = None, *, reader: str = "calamine",
     reading = _FormReading(path, bank, role, sheets[FORM_SHEET], facts.get(FORM_SHEET, {}),
                            expected, about)
     respondent, answers, band = reading.run()
-    from stocktake.text_rules import text_problem
+    from stocktake.text.text_rules import text_problem
 
     problem = text_problem(respondent)
     if problem:
@@ -514,7 +514,7 @@ def _anonymous_identity(bank: Bank, role: str, about: dict, typed: str) -> tuple
     with, and the age group chosen in the cell that on other forms holds a name."""
     import re
 
-    from stocktake.seal import canonical_text
+    from stocktake.returns.seal import canonical_text
 
     reference = canonical_text(about.get("respondent")).strip()
     prefix = bank.role(role).reference_prefix
@@ -532,7 +532,7 @@ def _anonymous_identity(bank: Bank, role: str, about: dict, typed: str) -> tuple
 
 def _check_form_seal(path: Path, about: dict, identity: list[str], expected: dict[int, str],
                      key: bytes) -> None:
-    from stocktake.seal import canonical_text, form_seal, seal_matches
+    from stocktake.returns.seal import canonical_text, form_seal, seal_matches
 
     found = canonical_text(about.get("keyed_seal")).strip()
     if not found:
@@ -548,7 +548,7 @@ def _check_form_seal(path: Path, about: dict, identity: list[str], expected: dic
                                   "create --key`")
 def _refuse_about_errors(path: Path, rows: list[list[Any]], facts: dict) -> None:
     """An Excel error in the hidden identity cells: the form cannot be placed, so say which."""
-    from stocktake.workbook_reader import cell_ref
+    from stocktake.returns.workbook_reader import cell_ref
 
     for (r, c), fact in sorted(facts.items()):
         if fact.error or fact.formula_without_value:
@@ -579,12 +579,12 @@ class _FormReading:
         return None
 
     def text(self, r: int, c: int) -> str:
-        from stocktake.seal import canonical_text
+        from stocktake.returns.seal import canonical_text
 
         return canonical_text(self.cell(r, c)).strip()
 
     def problem(self, r: int, c: int, text: str) -> None:
-        from stocktake.workbook_reader import cell_ref
+        from stocktake.returns.workbook_reader import cell_ref
 
         where = f"Form!{cell_ref(r, c)}" if r and c else "Form"
         self.problems.append((r, c, f"{self.source}: {where}: {text}"))
@@ -612,9 +612,9 @@ class _FormReading:
 
     def run(self) -> tuple[str, list[Answer], Any]:
         """(respondent, answers, age band or None), or StocktakeError listing every problem."""
-        from stocktake.answer_values import BadValue
-        from stocktake.answers_file import AnswerRow, check_answer_rows
-        from stocktake.problems import listed
+        from stocktake.banks.answer_values import BadValue
+        from stocktake.interview.answers_file import AnswerRow, check_answer_rows
+        from stocktake.text.problems import listed
 
         header_row, columns = self.header()
         answer_col = columns.get("answer", ANSWER_COLUMN)
@@ -755,7 +755,7 @@ def _encodable(text: str) -> bool:
 
 
 def _ref(r: int, c: int) -> str:
-    from stocktake.workbook_reader import cell_ref
+    from stocktake.returns.workbook_reader import cell_ref
 
     return cell_ref(r, c)
 
@@ -767,7 +767,7 @@ def _held(fact: Any) -> str:
 
 
 def answer_from_cell(question: Question | None, raw: Any, fact: Any = None) -> Any:
-    """A cell's value as it reads on screen, for :func:`stocktake.answer_values.parse_answer`.
+    """A cell's value as it reads on screen, for :func:`stocktake.banks.answer_values.parse_answer`.
 
     The number format decides the meaning, so the same answer reads the same from a form and
     from an answers file: 0.15 shown as 15% is "15%", 1200 shown as £1,200 is "£1200", TRUE is
@@ -777,7 +777,7 @@ def answer_from_cell(question: Question | None, raw: Any, fact: Any = None) -> A
     """
     import datetime as dt
 
-    from stocktake.answer_values import BadValue
+    from stocktake.banks.answer_values import BadValue
 
     kind = fact.kind if fact is not None else "general"
     if isinstance(raw, bool):
@@ -804,7 +804,7 @@ def _cell_text(raw: Any, fact: Any = None) -> str:
     """A cell as text, as it reads on screen (dates as ISO, percentages with %)."""
     import datetime as dt
 
-    from stocktake.seal import canonical_text
+    from stocktake.returns.seal import canonical_text
 
     kind = fact.kind if fact is not None else "general"
     if isinstance(raw, (int, float)) and not isinstance(raw, bool) and \
@@ -885,7 +885,7 @@ def _row_of(problem: str) -> tuple[int, int]:
 
 
 def _expected_rows(rows: list[list[Any]]) -> dict[int, str]:
-    from stocktake.seal import canonical_text
+    from stocktake.returns.seal import canonical_text
 
     expected: dict[int, str] = {}
     started = False
@@ -913,9 +913,9 @@ def _missing_required(bank: Bank, role: str, rows: Sequence[Any], found: dict[st
     bad already) but meets no condition. Questions in `skip` (reported already: a deleted row,
     an error cell) are left out, so each is reported once.
     """
-    from stocktake.answer_values import BadValue, parse_answer
-    from stocktake.applicability import is_applicable
-    from stocktake.workbook_reader import cell_ref
+    from stocktake.banks.answer_values import BadValue, parse_answer
+    from stocktake.banks.applicability import is_applicable
+    from stocktake.returns.workbook_reader import cell_ref
 
     typed = {row.question for row in rows}
     given: dict[str, Answer] = {}

@@ -30,9 +30,9 @@ from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
 from stocktake import __version__
-from stocktake.exports import ANSWER_COLUMNS
-from stocktake.safety import set_text_cell, write_text_row
-from stocktake.seal import KEYED_SEAL_METHOD, PLAN_FIELDS, SEAL_METHOD, clean_text, compute_seal
+from stocktake.workbooks.columns import ANSWER_COLUMNS
+from stocktake.privacy.injection import set_text_cell, write_text_row
+from stocktake.returns.seal import KEYED_SEAL_METHOD, PLAN_FIELDS, SEAL_METHOD, clean_text, compute_seal
 from stocktake.workbooks import FORMAT_VERSION, PARTNERSHIP_EXPORT
 from openpyxl.utils import get_column_letter
 
@@ -44,7 +44,7 @@ from stocktake.workbooks.styles import (ACCENT, BODY_FONT, CENTRE, LABEL_FONT, L
                                         style_body, style_header_row, write_title)
 
 if TYPE_CHECKING:
-    from stocktake.exports import PartnershipExport
+    from stocktake.workbooks.exports import PartnershipExport
 
 RESPONSE_COLUMNS = ("partnership", "respondent", "role", "mode", "adviser", "bank_version",
                     "bank_hash", "started_at", "updated_at", "age_band")
@@ -114,7 +114,7 @@ def _cleaned(rows: Any) -> list[dict[str, Any]]:
 
 
 def about_header(export: "PartnershipExport") -> dict[str, Any]:
-    """The About values the seal covers (HEADER_FIELDS of stocktake.seal)."""
+    """The About values the seal covers (HEADER_FIELDS of stocktake.returns.seal)."""
     return {"bank": export.bank.id, "bank_version": export.bank.version,
             "bank_hash": export.bank.hash, "wave": clean_text(export.wave),
             "partnership": export.partnership.code, "exported_at": export.exported_at}
@@ -316,7 +316,7 @@ def _notes(export: "PartnershipExport") -> list[str]:
     apart = [bank.role_title(r) for r in bank.apart_role_ids]
     if apart:
         notes.append(f"Reported apart, never in the partnership score: {'; '.join(apart)}.")
-    from stocktake.scoring import apart_note, quorum_note
+    from stocktake.scoring.method import apart_note, quorum_note
 
     for area in export.scores.areas:
         note = quorum_note(area, bank)
@@ -419,7 +419,7 @@ def _write_by_partner(ws: Any, export: "PartnershipExport") -> None:
     apart = [r for r in roles if r.reported_apart]
     heat_legend(ws, 3, 1)
     top = 5
-    from stocktake.scoring import role_short_title
+    from stocktake.scoring.method import role_short_title
 
     heads = ["Area", "Partnership"] + \
         [f"{role_short_title(bank.role_title(r.id))} ({r.respondents})" for r in partners] + \

@@ -69,7 +69,7 @@ def fill_band(cell: Any, colour: str | None) -> None:
 
 def write_title(ws: Any, ref: str, text: str, subtitle: str | None = None) -> None:
     """A report title, and a muted subtitle in the cell below it."""
-    from stocktake.safety import set_text_cell
+    from stocktake.privacy.injection import set_text_cell
 
     cell = ws[ref]
     set_text_cell(cell, text)
@@ -237,7 +237,7 @@ def set_row_heights(ws: Any, first: int, last: int, height: float | None = None)
 def key_value_rows(ws: Any, start_row: int, rows: Iterable[tuple[str, Any]],
                    key_col: int = 1) -> int:
     """Label/value pairs down two columns (labels bold on a light fill); returns the next row."""
-    from stocktake.safety import set_text_cell
+    from stocktake.privacy.injection import set_text_cell
 
     row = start_row
     for key, value in rows:
@@ -257,10 +257,10 @@ def key_value_rows(ws: Any, start_row: int, rows: Iterable[tuple[str, Any]],
 
 
 def save_workbook(wb: Any, path: Any, *, shared: bool = False) -> Any:
-    """Save whole or not at all, owner-only unless `shared` (stocktake.output_files)."""
+    """Save whole or not at all, owner-only unless `shared` (stocktake.workbooks.output_files)."""
     from pathlib import Path
 
-    from stocktake.output_files import save_workbook_file
+    from stocktake.workbooks.output_files import save_workbook_file
 
     return save_workbook_file(wb, Path(path), shared=shared)
 
@@ -329,7 +329,7 @@ def heat_scale() -> Any:
 
 def heat_legend(ws: Any, row: int, col: int) -> None:
     """A legend for heat_scale: a label, then swatches for 0, 25, 50, 75 and 100."""
-    from stocktake.safety import set_text_cell
+    from stocktake.privacy.injection import set_text_cell
 
     label = ws.cell(row=row, column=col)
     set_text_cell(label, "Colour: score from 0 (light) to 100 (dark)")

@@ -10,7 +10,7 @@ from typing import Any, Sequence
 
 from openpyxl.utils import get_column_letter
 
-from stocktake.safety import write_text_row
+from stocktake.privacy.injection import write_text_row
 from stocktake.workbooks.styles import (print_setup, set_row_heights, set_widths, style_body,
                                         style_header_row)
 

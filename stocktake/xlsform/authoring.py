@@ -50,9 +50,9 @@ def bank_data_from_xlsform(path: Path) -> dict:
     Raises StocktakeError listing every row stocktake cannot read (sheet and row) and then every
     problem the bank validator finds in the result.
     """
-    from stocktake.bank_validation import validate_bank_data
-    from stocktake.file_checks import check_workbook_file
-    from stocktake.workbook_reader import MissingSheet, read_sheets
+    from stocktake.banks.validation import validate_bank_data
+    from stocktake.returns.file_checks import check_workbook_file
+    from stocktake.returns.workbook_reader import MissingSheet, read_sheets
 
     path = Path(path)
     check_workbook_file(path)
@@ -348,7 +348,7 @@ class _Reader:
 def _default_bands(bands: list[dict]) -> bool:
     """Bands equal to the default are left out, as export found them: banks.py hashes the
     default bands (int minimums) apart from the same bands written out (float minimums)."""
-    from stocktake.banks import DEFAULT_BANDS
+    from stocktake.banks.model import DEFAULT_BANDS
 
     return [(b["label"], b["min"], b["colour"]) for b in bands] == \
         [(b.label, b.min, b.colour) for b in DEFAULT_BANDS]

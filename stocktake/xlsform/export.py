@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from stocktake.banks import Bank, Question
+from stocktake.banks.model import Bank, Question
 from stocktake.errors import StocktakeError
 from stocktake.xlsform.relevance import ROLE_FIELD, literal, ref, relevant_expression
 
@@ -242,7 +242,7 @@ def _number(value) -> str | float:
 
 def write_xlsform(path: Path, sheets: XLSFormSheets) -> Path:
     """Save the sheets as an .xlsx, atomically."""
-    from stocktake.atomic import atomic_write_bytes
+    from stocktake.store.atomic import atomic_write_bytes
 
     path = Path(path)
     atomic_write_bytes(path, xlsform_bytes(sheets))
@@ -255,7 +255,7 @@ def xlsform_bytes(sheets: XLSFormSheets) -> bytes:
 
     from openpyxl import Workbook
 
-    from stocktake.safety import write_text_row
+    from stocktake.privacy.injection import write_text_row
 
     workbook = Workbook()
     workbook.remove(workbook.active)

@@ -3,7 +3,7 @@
 The form asks `role` first; a question asked of some roles only is relevant when one of them was
 chosen, and a skip condition becomes a comparison with the earlier answer. ODK and Enketo clear
 the value of a question that is not relevant, so a condition on a hidden question is never met:
-the same rule as :mod:`stocktake.applicability`.
+the same rule as :mod:`stocktake.banks.applicability`.
 
     role_expression(("council", "health"))  -> "selected(${role}, 'council') or selected(...)"
     condition_expression(bank, Condition("risk.register", in_=("partial", "full")))
@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from stocktake.banks import Bank, Condition
+from stocktake.banks.model import Bank, Condition
 
 ROLE_FIELD = "role"
 

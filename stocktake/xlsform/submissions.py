@@ -30,10 +30,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Callable
 
-from stocktake.answers_file import AnswerRow, check_answer_rows
-from stocktake.banks import Bank, Question
+from stocktake.interview.answers_file import AnswerRow, check_answer_rows
+from stocktake.banks.model import Bank, Question
 from stocktake.errors import StocktakeError
-from stocktake.partnerships import Partnership
+from stocktake.partnerships.model import Partnership
 from stocktake.responses import Answer
 from stocktake.xlsform.export import (DEFAULT_ANONYMOUS_ROLES, EVIDENCE_SUFFIX, FORM_FIELD,
                                       PARTNERSHIP_FIELD, RESPONDENT_FIELD, form_identity,
@@ -281,8 +281,8 @@ def _read_table(path: Path) -> tuple[list[str], list[tuple[str, list[Any], Locat
 
 
 def _xlsx_table(path: Path):
-    from stocktake.file_checks import check_workbook_file
-    from stocktake.workbook_reader import cell_ref, read_sheets, sheet_names
+    from stocktake.returns.file_checks import check_workbook_file
+    from stocktake.returns.workbook_reader import cell_ref, read_sheets, sheet_names
 
     check_workbook_file(path)
     names = sheet_names(path)
@@ -306,7 +306,7 @@ def _xlsx_table(path: Path):
 
 
 def _csv_table(path: Path):
-    from stocktake.text_files import read_text_file
+    from stocktake.text.text_files import read_text_file
 
     # One reader for every text file: a byte-order mark read, UTF-16 and oversized files refused.
     text = read_text_file(path, save_as="UTF-8 CSV (export the submissions again; both tools "
@@ -414,7 +414,7 @@ class ImportOutcome:
 def partnership_lookup(known: list[Partnership]) -> PartnershipLookup:
     """The one check a submission's partnership code passes, as on the command line: the
     workspace's partnerships, else the shipped list of English authorities (by GSS code)."""
-    from stocktake.partnerships import normalise_code, partnership_for
+    from stocktake.partnerships.model import normalise_code, partnership_for
 
     by_code = {p.code: p for p in known}
 

@@ -18,7 +18,7 @@ from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
 from stocktake.responses import ResponseKey
-from stocktake.store import Workspace
+from stocktake.store.workspace import Workspace
 
 DOWN, ENTER, CTRL_C = "\x1b[B", "\r", "\x03"
 WAVE = "2026-27"
@@ -140,8 +140,8 @@ def test_an_older_child_is_asked_the_age_limited_question(terminal, ws):
 
 
 def test_a_question_hidden_by_age_is_left_out_of_coverage(children_bank):
-    from stocktake.banks import age_band
-    from stocktake.interview import InterviewFlow
+    from stocktake.banks.model import age_band
+    from stocktake.interview.flow import InterviewFlow
 
     young = InterviewFlow(children_bank, "young-people", {}, age_band("under-11"))
     older = InterviewFlow(children_bank, "young-people", {}, age_band("16-18"))
@@ -278,7 +278,7 @@ def test_child_form_refuses_a_name_given_in_advance(cli, tmp_path):
 def test_export_never_carries_a_name_stored_for_an_anonymous_role(children_bank, workspace):
     """Answers stored under a name before the bank made the role anonymous go out under a
     reference."""
-    from stocktake.exports import gather_export
+    from stocktake.workbooks.exports import gather_export
     from stocktake.responses import Answer, ANSWERED
 
     for name in ("Jo Smith", "YP-0001"):
@@ -295,7 +295,7 @@ def test_export_never_carries_a_name_stored_for_an_anonymous_role(children_bank,
 def children_bank():
     from pathlib import Path
 
-    from stocktake.banks import load_bank
+    from stocktake.banks.model import load_bank
 
     return load_bank(Path(__file__).resolve().parent.parent / "data" / "children.toml")
 
@@ -303,7 +303,7 @@ def children_bank():
 def test_a_childs_age_band_travels_through_export_and_merge(children_bank, workspace, tmp_path):
     """The merge scores a child's answers with the age band they gave, so a question hidden
     at their age is not counted against their coverage."""
-    from stocktake.exports import gather_export, write_export
+    from stocktake.workbooks.exports import gather_export, write_export
     from stocktake.merge import BankShelf, read_returned_workbook
     from stocktake.responses import ANSWERED, Answer
 

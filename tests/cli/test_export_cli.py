@@ -8,7 +8,7 @@ import json
 import pytest
 from openpyxl import load_workbook
 
-from stocktake.store import Workspace
+from stocktake.store.workspace import Workspace
 
 from test_workbooks import WAVE, fill_mini
 

@@ -19,7 +19,7 @@ from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
 from stocktake.responses import DONT_KNOW, NOT_APPLICABLE, ResponseKey, current_wave
-from stocktake.store import Workspace
+from stocktake.store.workspace import Workspace
 
 DOWN, ENTER, SPACE, CTRL_C = "\x1b[B", "\r", " ", "\x03"
 WAVE = "2026-27"

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from stocktake.errors import StocktakeError
-from stocktake.partnerships import Partnership, partnership_for, resolve_code
+from stocktake.partnerships.model import Partnership, partnership_for, resolve_code
 from tests.cli.test_scores_cli import WAVE, nation  # noqa: F401 - fixture
 
 
@@ -94,7 +94,7 @@ def test_partnerships_add_refuses_a_code_that_is_an_authoritys_name(cli, tmp_pat
 
 
 def test_partnerships_import_refuses_an_authority_name_as_code_by_line(tmp_path):
-    from stocktake.partnerships import read_partnerships_csv
+    from stocktake.partnerships.model import read_partnerships_csv
 
     path = tmp_path / "p.csv"
     path.write_text("code,name,region\nLOCAL-1,Ours,Wessex\nWestminster,,\n", encoding="utf-8")

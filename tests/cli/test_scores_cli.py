@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from stocktake.partnerships import partnership_for
+from stocktake.partnerships.model import partnership_for
 from stocktake.responses import (ANSWERED, DONT_KNOW, NOT_APPLICABLE, Answer, Moderation,
                                  Response, ResponseKey)
 

@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 
 from stocktake.errors import StocktakeError
-from stocktake.partnerships import Partnership, partnership_for
+from stocktake.partnerships.model import Partnership, partnership_for
 from stocktake.responses import ANSWERED, Answer, Moderation, Response, ResponseKey
-from stocktake.terminal_text import check_line, check_text, escape_controls
+from stocktake.text.terminal_text import check_line, check_text, escape_controls
 from tests.test_forms import FILLED, fill
 
 WAVE = "2026-27"
@@ -48,7 +48,7 @@ def test_form_with_an_escape_sequence_in_the_name_is_refused_and_nothing_printed
     # Refused at the cell, naming the character (the text rule every workbook route shares).
     assert "Form!C3" in result.stderr and "respondent's name" in result.stderr
     assert "U+001B (ESC)" in result.stderr
-    from stocktake.store import Workspace
+    from stocktake.store.workspace import Workspace
 
     assert Workspace.open(tmp_path / "ws").responses("E09000007") == []
 
@@ -63,7 +63,7 @@ def test_respondent_option_with_controls_is_refused_before_anything_is_stored(cl
     assert result.exit_code in (1, 2)  # 2 where the option's text rule meets it first
     assert_no_terminal_controls(result.output)
     assert "the respondent's name" in result.stderr or "--respondent" in result.stderr
-    from stocktake.store import Workspace
+    from stocktake.store.workspace import Workspace
 
     assert Workspace.open(tmp_path / "ws").responses("E09000007") == []
 
@@ -139,7 +139,7 @@ def test_bytes_that_are_not_utf8_in_an_option_are_named(cli, tmp_path):
     # the command line's own check (exit 2) names it first; the store would refuse it too
     assert result.exit_code in (1, 2) and "not UTF-8" in result.stderr
     assert "Internal error" not in result.output
-    from stocktake.store import Workspace
+    from stocktake.store.workspace import Workspace
 
     assert Workspace.open(tmp_path / "ws").responses("E09000007") == []
 
@@ -151,7 +151,7 @@ def test_bytes_that_are_not_utf8_in_an_option_are_named(cli, tmp_path):
 def hostile_workspace(tmp_path):
     """A workspace whose files already hold control characters (written before this check, or
     by hand): what is printed from it must still be escaped."""
-    from stocktake.store import Workspace
+    from stocktake.store.workspace import Workspace
 
     ws = Workspace.open(tmp_path / "ws")
     ws.add_partnerships([partnership_for("E09000007")])

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from stocktake.responses import ANSWERED, Answer, ResponseKey
-from stocktake.store import Workspace
+from stocktake.store.workspace import Workspace
 
 V1 = '''
 id = "versioned"

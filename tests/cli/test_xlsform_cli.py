@@ -25,7 +25,7 @@ def test_export_xlsform_writes_a_form_pyxform_converts(cli, tmp_path):
 def test_export_xlsform_offers_every_current_authority_by_default(cli, tmp_path):
     from openpyxl import load_workbook
 
-    from stocktake.reference import current_authorities
+    from stocktake.partnerships.reference import current_authorities
 
     out = tmp_path / "mini.xlsx"
     assert cli("banks", "export-xlsform", "mini", "--out", out).exit_code == 0

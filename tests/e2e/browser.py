@@ -163,7 +163,7 @@ def build_reports(root: Path) -> dict:
 
 
 def _build(root: Path) -> dict:
-    from stocktake.store import Workspace
+    from stocktake.store.workspace import Workspace
 
     ws = root / "ws"
     stocktake(ws, "demo", "--partnerships", "6", "--respondents", "4")
@@ -191,9 +191,9 @@ def _build(root: Path) -> dict:
 def _long_plan(ws: Path, code: str) -> None:
     # Through the core, not 33 CLI runs: `plan add` itself is run above and tested in
     # tests/test_reports.py; here only the table's length matters.
-    from stocktake.banks import find_bank
+    from stocktake.banks.model import find_bank
     from stocktake.reports.action_plan import new_plan_item
-    from stocktake.store import Workspace
+    from stocktake.store.workspace import Workspace
 
     bank = find_bank("idea-stocktake")
     store = Workspace.open(ws)

@@ -9,11 +9,11 @@ import subprocess
 
 import pytest
 
-from stocktake.banks import find_bank
+from stocktake.banks.model import find_bank
 from stocktake.demo import simulate_demo, write_demo
 from stocktake.evidence.indicators import load_shipped
 from stocktake.evidence.report import bank_links, partnership_evidence
-from stocktake.exports import gather_export, write_export
+from stocktake.workbooks.exports import gather_export, write_export
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 PDFTOTEXT = shutil.which("pdftotext")
@@ -24,7 +24,7 @@ WAVE = "2026-27"
 
 
 def test_evidence_sheet_in_pdf_shows_areas_measures_bands_and_credit(tmp_path, monkeypatch):
-    from stocktake.store import Workspace
+    from stocktake.store.workspace import Workspace
 
     monkeypatch.delenv("STOCKTAKE_INDICATORS", raising=False)
     ws = Workspace.open(tmp_path / "ws")

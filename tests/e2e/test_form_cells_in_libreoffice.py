@@ -11,7 +11,7 @@ import pytest
 from openpyxl import load_workbook
 
 from stocktake.errors import StocktakeError
-from stocktake.partnerships import partnership_for
+from stocktake.partnerships.model import partnership_for
 from stocktake.workbooks.forms import ANSWER_COLUMN, ID_COLUMN, create_form, read_form
 
 from test_form_typed_in_libreoffice import SYSTEM_PYTHON, TYPIST, _uno_available

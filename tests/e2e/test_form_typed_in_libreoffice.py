@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from stocktake.banks import find_bank
+from stocktake.banks.model import find_bank
 from stocktake.responses import ANSWERED, DONT_KNOW, NOT_APPLICABLE, ResponseKey
 from stocktake.workbooks.forms import ANSWER_COLUMN, EVIDENCE_COLUMN, HEADER_ROW, ID_COLUMN, \
     dropdown_values
@@ -74,7 +74,7 @@ def test_form_typed_in_libreoffice_imports_with_what_was_typed(cli, tmp_path):
                     str(tmp_path / "lo-profile")], check=True, timeout=180)
     imported = cli("forms", "import", str(filled))
     assert imported.exit_code == 0, imported.output
-    from stocktake.store import Workspace
+    from stocktake.store.workspace import Workspace
 
     response = Workspace.open(tmp_path / "ws").response(
         ResponseKey("E09000007", "idea-stocktake", "2026-27", "Head of early help"))

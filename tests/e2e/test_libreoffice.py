@@ -14,13 +14,13 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from stocktake.banks import find_bank
+from stocktake.banks.model import find_bank
 from stocktake.demo import simulate_demo, write_demo
-from stocktake.exports import gather_export, write_export
+from stocktake.workbooks.exports import gather_export, write_export
 from stocktake.merge import merge_workbooks
-from stocktake.national import national_benchmark
-from stocktake.partnerships import partnership_for
-from stocktake.scoring import score_partnership
+from stocktake.scoring.national import national_benchmark
+from stocktake.partnerships.model import partnership_for
+from stocktake.scoring.method import score_partnership
 from stocktake.workbooks.benchmark import write_benchmark_workbook
 from stocktake.workbooks.forms import ANSWER_COLUMN, ID_COLUMN, create_form, read_form
 
@@ -51,7 +51,7 @@ def soffice(profile: Path, convert_to: str, out: Path, *files: Path) -> None:
 @pytest.fixture(scope="module")
 def national(tmp_path_factory):
     """Three partnerships answering the IDeA bank, exported, with the benchmark workbook."""
-    from stocktake.store import Workspace
+    from stocktake.store.workspace import Workspace
 
     root = tmp_path_factory.mktemp("national")
     ws = Workspace.open(root / "ws")

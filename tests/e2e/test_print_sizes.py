@@ -34,12 +34,12 @@ def to_pdf(profile: Path, out: Path, *files: Path) -> list[Path]:
 
 @pytest.fixture(scope="module")
 def workbooks(tmp_path_factory):
-    from stocktake.banks import find_bank
+    from stocktake.banks.model import find_bank
     from stocktake.demo import simulate_waves, write_demo
-    from stocktake.exports import gather_export, write_export
+    from stocktake.workbooks.exports import gather_export, write_export
     from stocktake.merge import merge_workbooks
-    from stocktake.national import national_benchmark
-    from stocktake.store import Workspace
+    from stocktake.scoring.national import national_benchmark
+    from stocktake.store.workspace import Workspace
     from stocktake.workbooks.benchmark import write_benchmark_workbook
 
     root = tmp_path_factory.mktemp("print")

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from stocktake.evidence.build import find_shared_lait
-from stocktake.reference import authorities, authority, authority_by_dfe_number, current_authorities
+from stocktake.partnerships.reference import authorities, authority, authority_by_dfe_number, current_authorities
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from stocktake.partnerships import partnership_for
+from stocktake.partnerships.model import partnership_for
 from stocktake.responses import ANSWERED, Answer, Response, ResponseKey
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -95,7 +95,7 @@ def test_evidence_text_shows_values_to_the_dictionarys_places_with_band_and_spar
 
 
 def test_every_shipped_bank_links_measures_the_shipped_data_holds():
-    from stocktake.banks import find_bank
+    from stocktake.banks.model import find_bank
 
     shipped = set(shipped_ids())
     for bank_id in ("idea-stocktake", "joint-area-review", "tomorrows-children"):
@@ -288,7 +288,7 @@ def test_moderate_without_evidence_records_as_before(cli, workspace):
 
 def test_benchmark_neighbours_compares_each_with_its_own_neighbours_present(cli, workspace):
     from stocktake.evidence.neighbours import neighbours_of
-    from stocktake.reference import authority_by_dfe_number
+    from stocktake.partnerships.reference import authority_by_dfe_number
 
     camden_group = [authority_by_dfe_number(n.la_number).code
                     for n in neighbours_of("202").neighbours]
@@ -303,7 +303,7 @@ def test_benchmark_neighbours_compares_each_with_its_own_neighbours_present(cli,
     camden = rows["E09000007"]
     assert camden["neighbours_present"] == 2 and camden["neighbours_in_group"] == 10
     assert camden["present"] == camden_group[:2]
-    from stocktake.national import partnership_scores
+    from stocktake.scoring.national import partnership_scores
 
     scores = {c: partnership_scores(workspace, _bank(), WAVE, c).overall for c in codes}
     assert camden["areas"]["overall"]["neighbours_mean"] == pytest.approx(
@@ -316,7 +316,7 @@ def test_benchmark_neighbours_compares_each_with_its_own_neighbours_present(cli,
 
 
 def _bank():
-    from stocktake.banks import load_bank
+    from stocktake.banks.model import load_bank
 
     return load_bank(DATA / "mini.toml")
 

@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Iterable
 
 from stocktake.errors import StocktakeError
-from stocktake.identifiers import OTHER_CODE, is_valid_code  # noqa: F401 - re-exported
-from stocktake.reference import authorities, authorities_named, authority, is_gss_code, name_keys
-from stocktake.terminal_text import check_line
+from stocktake.partnerships.identifiers import OTHER_CODE, is_valid_code  # noqa: F401 - re-exported
+from stocktake.partnerships.reference import authorities, authorities_named, authority, is_gss_code, name_keys
+from stocktake.text.terminal_text import check_line
 
 # The shape of any GSS code (a letter and eight digits), e.g. W06000001 in Wales.
 ANY_GSS_CODE = re.compile(r"^[A-Za-z]\d{8}$")
@@ -28,7 +28,7 @@ def check_code(code: object, source: str | None = None) -> str:
     Every value that becomes part of a store path passes here first (the store calls it itself),
     so a code read from a workbook, CSV or JSON cannot lead outside the workspace. `source` says
     where the code came from, for the message ("the About sheet of form.xlsx"). The rule itself
-    is `stocktake.identifiers.is_valid_code`, the same on every route.
+    is `stocktake.partnerships.identifiers.is_valid_code`, the same on every route.
     """
     if is_valid_code(code):
         return code  # type: ignore[return-value]
@@ -126,7 +126,7 @@ def partnership_for(code: str, name: str | None = None, region: str | None = Non
     """A partnership from a GSS code in the reference list, or any safe code with a name.
 
     Raises StocktakeError for a code, name or region holding control characters or bidi
-    overrides (stocktake.terminal_text), an unusable code, or a code that needs a name.
+    overrides (stocktake.text.terminal_text), an unusable code, or a code that needs a name.
     """
     check_line(code, "the partnership code")
     check_line(name or "", "the partnership's name")
@@ -160,9 +160,9 @@ def partnership_for(code: str, name: str | None = None, region: str | None = Non
 
 def read_partnerships_csv(path: Path) -> list[Partnership]:
     """Partnerships from a CSV with header code,name,region; raises listing every bad row."""
-    from stocktake.csv_files import SAVE_AS_CSV, csv_records
-    from stocktake.problems import ProblemList
-    from stocktake.text_files import read_text_file
+    from stocktake.text.csv_files import SAVE_AS_CSV, csv_records
+    from stocktake.text.problems import ProblemList
+    from stocktake.text.text_files import read_text_file
 
     text = read_text_file(path, save_as=SAVE_AS_CSV)
     records = csv_records(text, path, example="code,name,region")

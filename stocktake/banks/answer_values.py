@@ -15,7 +15,7 @@ import math
 import re
 from typing import Any
 
-from stocktake.banks import Question
+from stocktake.banks.model import Question
 from stocktake.responses import ANSWERED, DONT_KNOW, NOT_APPLICABLE
 
 NA_WORDS = {"na", "n/a", "not applicable"}

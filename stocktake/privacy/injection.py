@@ -30,7 +30,7 @@ def set_text_cell(cell: Any, value: Any) -> None:
     would refuse with IllegalCharacterError) are dropped, so pasted text never stops an export.
     """
     if isinstance(value, str):
-        # Line ends as LF first (stocktake.text_rules), so the file is the same whether
+        # Line ends as LF first (stocktake.text.text_rules), so the file is the same whether
         # openpyxl writes with lxml (which keeps a bare CR) or the standard library.
         if "\r" in value:
             value = value.replace("\r\n", "\n").replace("\r", "\n")

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from stocktake.errors import StocktakeError
-from stocktake.partnerships import is_valid_code
+from stocktake.partnerships.model import is_valid_code
 
 SHARD_TABLES = {"responses", "history", "moderations", "roster", "plans"}
 INDEX_TABLES = {"partnerships", "meta", "rounds"}
@@ -252,7 +252,7 @@ def find_unsafe_lock_files(ws) -> list[tuple[Path, str]]:
 
 
 def _index_backups(ws) -> list[Path]:
-    from stocktake.atomic import backup_paths
+    from stocktake.store.atomic import backup_paths
 
     return backup_paths(ws.index_path, ws.backup_dir_for(ws.index_path))
 
@@ -301,7 +301,7 @@ def check_store_file(ws, path: Path, banks: dict[str, Any] | None = None) -> Fil
 
 def _response_fit(code: str, doc_id: str, doc: dict, banks: dict[str, Any]) -> list[str]:
     """How one stored response fails to fit its partnership file and its bank."""
-    from stocktake.answer_values import BadValue, format_value, parse_answer
+    from stocktake.banks.answer_values import BadValue, format_value, parse_answer
     from stocktake.responses import ANSWERED, STATUSES
 
     who = f"response {doc_id} ({doc['respondent']}, {doc['bank']} {doc['wave']})"
@@ -336,7 +336,7 @@ def _response_fit(code: str, doc_id: str, doc: dict, banks: dict[str, Any]) -> l
 def _bank(bank_id: str, banks: dict[str, Any]):
     """The bank, or a string saying why it cannot be found; looked up once per run."""
     if bank_id not in banks:
-        from stocktake.banks import find_bank
+        from stocktake.banks.model import find_bank
 
         try:
             banks[bank_id] = find_bank(bank_id)
@@ -393,8 +393,8 @@ def restore_file(ws, path: Path) -> Restored:
     written atomically under the file's lock, and not rolled into the backups (so the good older
     backups stay). Raises StocktakeError if the file is not damaged or no backup reads cleanly.
     """
-    from stocktake.atomic import backup_paths
-    from stocktake.locking import workspace_lock
+    from stocktake.store.atomic import backup_paths
+    from stocktake.store.locking import workspace_lock
 
     shard = is_shard(ws, path)
     with workspace_lock(ws.lock_path(path)):
@@ -442,7 +442,7 @@ def list_unlisted(ws) -> list[str]:
     """Add every partnership whose file the index does not list to `workspace.json` (named from
     the shipped authority list, else by its code); returns the codes added. A missing index is
     created this way when no backup of it is left."""
-    from stocktake.partnerships import Partnership, partnership_for
+    from stocktake.partnerships.model import Partnership, partnership_for
 
     codes = unlisted_shards(ws)
     found = []

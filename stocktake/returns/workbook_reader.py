@@ -7,7 +7,7 @@ calamine cannot parse, and the baseline the benchmark compares against.
 
 Both readers give the same shape: per sheet, a list of rows, each a list of cell values, with
 None for an empty cell (calamine's "" and openpyxl's None agree), so callers never care which
-reader ran. Callers check the file with :func:`stocktake.file_checks.check_workbook_file` first.
+reader ran. Callers check the file with :func:`stocktake.returns.file_checks.check_workbook_file` first.
 
     sheets = read_sheets(Path("returns/camden.xlsx"), ["About", "Answers"])
     for row in sheets["Answers"][1:]:
@@ -94,7 +94,7 @@ def _read_calamine(path: Path, wanted: list[str], maybe: list[str],
 
 
 def _openpyxl_open(path: Path):
-    from stocktake.file_checks import safe_load_workbook
+    from stocktake.returns.file_checks import safe_load_workbook
 
     return safe_load_workbook(path, read_only=True, data_only=True)
 
@@ -165,7 +165,7 @@ def formulas_without_values(path: Path, sheets: Iterable[str]) -> list[str]:
         return []
     found: list[str] = []
     try:
-        from stocktake.file_checks import safe_load_workbook
+        from stocktake.returns.file_checks import safe_load_workbook
 
         formulas = safe_load_workbook(path, read_only=True, data_only=False)
         values = safe_load_workbook(path, read_only=True, data_only=True)
@@ -242,7 +242,7 @@ def sheets_cell_facts(path: Path, sheets: Iterable[str]) -> dict[str, dict[tuple
     empty value was #N/A. Only cells holding a value or formula with a number format other than
     General (or a plain number format), an error, or a formula without a value are returned,
     so the map stays small. An unreadable part gives an empty map: the values are then read as
-    the reader gives them. Call :func:`stocktake.file_checks.check_workbook_file` first.
+    the reader gives them. Call :func:`stocktake.returns.file_checks.check_workbook_file` first.
 
     The parts are scanned with regular expressions over bytes rather than parsed: a form sheet
     took 50 ms through defusedxml's iterparse, three times the rest of the import, and a

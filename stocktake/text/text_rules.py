@@ -53,7 +53,7 @@ def text_problem(text: Any) -> str | None:
                 f"{MAX_CELL_TEXT:,}: shorten it, or refer to a document instead")
     bad = _XML_ILLEGAL.search(text)
     if bad:
-        from stocktake.terminal_text import describe_character
+        from stocktake.text.terminal_text import describe_character
 
         return (f"holds the control character {describe_character(bad.group())} at position "
                 f"{bad.start() + 1}, which a workbook cannot hold: remove it")

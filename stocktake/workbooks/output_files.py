@@ -70,7 +70,7 @@ def ensure_output_dir(folder: Path, shared: bool = False) -> Path:
     if shared:
         folder.mkdir(parents=True, exist_ok=True)
         return folder
-    from stocktake.atomic import ensure_private_dir
+    from stocktake.store.atomic import ensure_private_dir
 
     return ensure_private_dir(folder)
 
@@ -106,7 +106,7 @@ def write_output_bytes(path: Path, data: bytes, *, shared: bool = False) -> Path
             raise
     except OSError as exc:
         raise output_error(path, exc) from None
-    from stocktake.atomic import fsync_dir
+    from stocktake.store.atomic import fsync_dir
 
     fsync_dir(path.parent)
     return path

@@ -29,13 +29,13 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
-from stocktake.atomic import (atomic_write_bytes, ensure_private_dir, link_error, narrow_mode,
+from stocktake.store.atomic import (atomic_write_bytes, ensure_private_dir, link_error, narrow_mode,
                               refuse_links, write_error)
 from stocktake.errors import StocktakeError
-from stocktake.locking import workspace_lock
-from stocktake.partnerships import Partnership, check_code, is_valid_code
+from stocktake.store.locking import workspace_lock
+from stocktake.partnerships.model import Partnership, check_code, is_valid_code
 from stocktake.responses import MODES, Answer, Moderation, Response, ResponseKey, now_iso
-from stocktake.terminal_text import check_answer_texts, check_line, check_text
+from stocktake.text.terminal_text import check_answer_texts, check_line, check_text
 
 if TYPE_CHECKING:
     from stocktake.round.plan import RoundPlan
@@ -84,7 +84,7 @@ def read_store_file(path: Path, root: Path | None = None) -> dict | None:
     except OSError as exc:
         raise StocktakeError(f"cannot read store file {path} ({exc.strerror})")
     # Hand-edited files can be valid JSON and still lack what every reader relies on.
-    from stocktake.doctor import read_store_bytes
+    from stocktake.store.doctor import read_store_bytes
 
     data, problem = read_store_bytes(raw)
     if problem:

@@ -23,9 +23,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Collection, Iterable, Mapping, Sequence
 
-from stocktake.banks import Bank
+from stocktake.banks.model import Bank
 from stocktake.score_precision import at_least, difference, published
-from stocktake.scoring import PartnershipScores
+from stocktake.scoring.method import PartnershipScores
 
 OVERALL = "overall"
 

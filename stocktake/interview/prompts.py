@@ -14,9 +14,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from stocktake.answer_values import BadValue, exclusive_conflict, format_value, parse_answer
-from stocktake.banks import Question
-from stocktake.interview import BACK, JUMP, QUIT, SKIP
+from stocktake.banks.answer_values import BadValue, exclusive_conflict, format_value, parse_answer
+from stocktake.banks.model import Question
+from stocktake.interview.flow import BACK, JUMP, QUIT, SKIP
 from stocktake.responses import ANSWERED, DONT_KNOW, NOT_APPLICABLE, Answer
 
 ANSWER = "answer"
@@ -142,7 +142,7 @@ def ask_evidence(current: str = "") -> str:
     """An optional evidence note; Enter keeps what is there (nothing, the first time)."""
     import questionary
 
-    from stocktake.text_rules import text_problem
+    from stocktake.text.text_rules import text_problem
 
     def valid(text: str) -> bool | str:
         problem = text_problem(text)  # it must come back from a workbook as typed
@@ -381,7 +381,7 @@ def _ask_typed(question: Question, current: Answer | None, can_skip: bool,
             current.status, format_value(question, current.value))
 
     def valid(text: str) -> bool | str:
-        from stocktake.text_rules import text_problem
+        from stocktake.text.text_rules import text_problem
 
         try:
             typed_reply(question, text, can_skip=can_skip)

@@ -10,14 +10,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Collection, Mapping
 
-from stocktake.banks import Bank
-from stocktake.benchmark import Benchmark, build_benchmark
+from stocktake.banks.model import Bank
+from stocktake.scoring.benchmark import Benchmark, build_benchmark
 from stocktake.errors import StocktakeError
-from stocktake.partnerships import OTHER_CODE, normalise_code
-from stocktake.reference import authority, is_gss_code
+from stocktake.partnerships.model import OTHER_CODE, normalise_code
+from stocktake.partnerships.reference import authority, is_gss_code
 from stocktake.responses import Moderation, Response
-from stocktake.scoring import PartnershipScores, score_partnership
-from stocktake.store import Workspace, read_store_file
+from stocktake.scoring.method import PartnershipScores, score_partnership
+from stocktake.store.workspace import Workspace, read_store_file
 
 
 def partnership_scores(ws: Workspace, bank: Bank, wave: str, code: str) -> PartnershipScores:
@@ -86,9 +86,9 @@ def workspace_regions(ws: Workspace, codes: Collection[str]) -> dict[str, str]:
 def read_groups_csv(path: Path) -> dict[str, str]:
     """Comparator groups from a CSV of code,group (header optional); every bad row is reported."""
     path = Path(path)
-    from stocktake.csv_files import SAVE_AS_CSV, csv_records
-    from stocktake.problems import ProblemList
-    from stocktake.text_files import read_text_file
+    from stocktake.text.csv_files import SAVE_AS_CSV, csv_records
+    from stocktake.text.problems import ProblemList
+    from stocktake.text.text_files import read_text_file
 
     text = read_text_file(path, save_as=SAVE_AS_CSV, option="--groups")
     groups: dict[str, str] = {}
@@ -137,7 +137,7 @@ def _read_shard(path: Path, bank_id: str, wave: str) -> tuple[list[Response], li
 
 
 def _match_region(region: str, present: set[str]) -> str:
-    from stocktake.reference import regions as reference_regions
+    from stocktake.partnerships.reference import regions as reference_regions
 
     known = sorted({r for r in present if r} | set(reference_regions()))
     for name in known:

@@ -29,8 +29,8 @@ from pathlib import Path
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any, Iterable, Mapping, Sequence
 
-from stocktake.answer_values import format_value
-from stocktake.banks import Bank, Question
+from stocktake.banks.answer_values import format_value
+from stocktake.banks.model import Bank, Question
 
 SEAL_METHOD = "sha256-canonical-answers-1"
 KEYED_SEAL_METHOD = "hmac-sha256-canonical-answers-1"

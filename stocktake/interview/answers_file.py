@@ -1,11 +1,11 @@
 """Scripted answers: reading a whole `--answers` file and checking every row before any is stored.
 
 A CSV with header `question,value,evidence` (evidence optional), or a JSON list of objects with
-those keys. Values are read by :func:`stocktake.answer_values.parse_answer`, the same rules as
+those keys. Values are read by :func:`stocktake.banks.answer_values.parse_answer`, the same rules as
 offline forms and merged workbooks. Bad rows are reported at once, by CSV line or JSON item
 (counted from 1) and question id, the first 50 listed and the rest counted; a file with any bad
-row gives no answers at all. Text is read by :mod:`stocktake.text_files` (byte-order marks,
-UTF-16 refused, 16 MiB at most) and CSV by :mod:`stocktake.csv_files` (Excel's habits).
+row gives no answers at all. Text is read by :mod:`stocktake.text.text_files` (byte-order marks,
+UTF-16 refused, 16 MiB at most) and CSV by :mod:`stocktake.text.csv_files` (Excel's habits).
 
     answers = read_answers_file(bank, "council", Path("answers.csv"))
     ws.save_answers(key, answers, role="council")   # one write for the whole file
@@ -23,14 +23,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
-from stocktake.answer_values import BadValue, parse_answer
-from stocktake.banks import AgeBand, Bank
-from stocktake.csv_files import SAVE_AS_CSV, csv_records
+from stocktake.banks.answer_values import BadValue, parse_answer
+from stocktake.banks.model import AgeBand, Bank
+from stocktake.text.csv_files import SAVE_AS_CSV, csv_records
 from stocktake.errors import StocktakeError
-from stocktake.problems import PROBLEMS_LISTED, ProblemList
+from stocktake.text.problems import PROBLEMS_LISTED, ProblemList
 from stocktake.responses import Answer
-from stocktake.text_rules import normalise_line_ends, text_problem
-from stocktake.text_files import read_text_file
+from stocktake.text.text_rules import normalise_line_ends, text_problem
+from stocktake.text.text_files import read_text_file
 
 COLUMNS = ("question", "value", "evidence")
 # Rows that try to give a respondent's name, refused outright for anonymous roles.
@@ -67,9 +67,9 @@ def read_answers_file(bank: Bank, role: str, path: Path,
     """Read and check a whole answers file; raises StocktakeError naming the bad rows.
 
     The file is read as it streams: only good answers (at most one per question of the bank)
-    and the first :data:`~stocktake.problems.PROBLEMS_LISTED` problems are kept, with a count
+    and the first :data:`~stocktake.text.problems.PROBLEMS_LISTED` problems are kept, with a count
     of the rest, so a huge or wholly wrong file costs little memory and prints a short error.
-    Files over :data:`~stocktake.text_files.MAX_TEXT_FILE_BYTES` are refused unread. `age` is an
+    Files over :data:`~stocktake.text.text_files.MAX_TEXT_FILE_BYTES` are refused unread. `age` is an
     anonymous respondent's age band: rows for questions not asked at that age are refused.
     """
     path = Path(path)
@@ -212,7 +212,7 @@ def _check(bank: Bank, role: str, items: Iterable[AnswerRow | _Problem], source:
                 if str(exc) == "empty value" else str(exc)
             bad(row.where, qid, reason)
             continue
-        # Text must come back from a workbook as it went in (stocktake.text_rules).
+        # Text must come back from a workbook as it went in (stocktake.text.text_rules).
         evidence = normalise_line_ends(evidence)
         problem = text_problem(evidence)
         if problem is None and isinstance(value, str):
@@ -234,7 +234,7 @@ def _anonymous_refusal(question, row: AnswerRow, age: AgeBand | None) -> str | N
     They answer without a name: an evidence note, or a text answer that looks like it names
     someone, is refused rather than stored and warned about afterwards.
     """
-    from stocktake.privacy import describe, find_personal_data
+    from stocktake.privacy.personal_data import describe, find_personal_data
 
     if not question.asked_of_age(age):
         return _age_reason(question, age)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Mapping
 
-from stocktake.banks import AgeBand, Bank, Condition, Question
+from stocktake.banks.model import AgeBand, Bank, Condition, Question
 from stocktake.responses import ANSWERED, Answer
 
 

@@ -21,7 +21,7 @@ import re
 from typing import Any
 
 from stocktake.errors import StocktakeError
-from stocktake.reference import is_gss_code
+from stocktake.partnerships.reference import is_gss_code
 
 # Codes name files in the workspace, so they stay to safe characters: no separators, no dots,
 # nothing a file system treats specially.

@@ -41,9 +41,9 @@ import math
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
-from stocktake.answer_values import finite_number
-from stocktake.applicability import is_applicable
-from stocktake.banks import Bank, Question
+from stocktake.banks.answer_values import finite_number
+from stocktake.banks.applicability import is_applicable
+from stocktake.banks.model import Bank, Question
 from stocktake.responses import ANSWERED, NOT_APPLICABLE, Answer, Moderation, Response
 from stocktake.score_precision import SHARE_DECIMALS, at_least, published
 

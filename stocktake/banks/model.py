@@ -1,6 +1,6 @@
 """Question banks: the model (frozen dataclasses), loading from TOML, finding banks by id.
 
-A bank is read once, checked whole by :mod:`stocktake.bank_validation`, and then only read.
+A bank is read once, checked whole by :mod:`stocktake.banks.validation`, and then only read.
 
     bank = find_bank("idea-stocktake")
     for q in bank.questions_in("vision"):
@@ -19,21 +19,13 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from stocktake.responses import AGE_BANDS, AgeBand  # noqa: F401 - a respondent's age band
 from stocktake.errors import StocktakeError
 
-QUESTION_TYPES = ("scale", "choice", "multi", "yesno", "number", "text")
-SCORED_BY_DEFAULT = {"scale": True, "choice": True, "multi": True, "yesno": True,
-                     "number": False, "text": False}
-DEFAULT_MIN_COVERAGE = 0.5
-# How a partnership's area score is made from its respondents' scores (README, "How scores are
-# worked out"): "roles" is the mean of the role scores, so each partner sector counts once;
-# "respondents" the mean over respondents, the method of banks that do not say.
-PARTNERSHIP_SCORE_METHODS = ("roles", "respondents")
-DEFAULT_PARTNERSHIP_SCORE = "respondents"
-DEFAULT_MIN_ROLES = 1
-# Ages a bank may limit a question to: children and young people up to 18, and care leavers,
-# to whom a council owes duties up to 25 (Children and Social Work Act 2017 s1).
-MIN_AGE, MAX_AGE = 0, 25
+from stocktake.banks.format import (DEFAULT_MIN_COVERAGE, DEFAULT_MIN_ROLES,  # noqa: E402,F401
+                                    DEFAULT_PARTNERSHIP_SCORE, MAX_AGE, MIN_AGE,
+                                    PARTNERSHIP_SCORE_METHODS, QUESTION_TYPES, SCORED_BY_DEFAULT,
+                                    read_bank_toml)
 
 
 @dataclass(frozen=True)
@@ -48,25 +40,6 @@ DEFAULT_BANDS = (
     Band("Developing", 25, "#FFE08A"),
     Band("Established", 50, "#B7DEA8"),
     Band("Embedded", 75, "#6FBF73"),
-)
-
-
-@dataclass(frozen=True)
-class AgeBand:
-    """An age band a child or young person picks first: `min` to `max` years, inclusive."""
-
-    id: str
-    label: str
-    min: int
-    max: int
-
-
-# Asked first of every anonymous role; questions are limited to bands by `min_age`/`max_age`.
-AGE_BANDS = (
-    AgeBand("under-11", "Under 11", 0, 10),
-    AgeBand("11-15", "11 to 15", 11, 15),
-    AgeBand("16-18", "16 to 18", 16, 18),
-    AgeBand("19-25", "19 to 25 (care leavers)", 19, 25),
 )
 
 
@@ -346,22 +319,6 @@ def content_hash(bank: Bank) -> str:
 # ---------------------------------------------------------------- loading
 
 
-def read_bank_toml(path: Path) -> dict:
-    """Parse a bank file; a syntax error becomes a StocktakeError naming file, line and column.
-
-    A UTF-8 byte-order mark (Notepad's) is read; UTF-16 and other encodings are refused by
-    :func:`stocktake.text_files.read_text_file`, naming the encoding.
-    """
-    from stocktake.text_files import read_text_file
-
-    text = read_text_file(path, save_as="UTF-8 (in Notepad: Save as, Encoding UTF-8)")
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise StocktakeError(f"{path}: broken TOML: {exc}",
-                             hint="fix the TOML syntax at that line (quotes, brackets, commas)")
-
-
 def bank_from_data(data: dict, source: Path | None = None) -> Bank:
     """Build a Bank from parsed TOML that has already passed validation."""
     bands = tuple(sorted((Band(str(b["label"]), float(b["min"]), str(b.get("colour", "#FFFFFF")))
@@ -416,8 +373,8 @@ def bank_from_data(data: dict, source: Path | None = None) -> Bank:
 
 def load_bank(path: Path) -> Bank:
     """Read, validate and build one bank; every problem is listed in the error's details."""
-    from stocktake.bank_validation import validate_bank_data
-    from stocktake.problems import listed
+    from stocktake.banks.validation import validate_bank_data
+    from stocktake.text.problems import listed
 
     path = Path(path)
     data = read_bank_toml(path)
@@ -435,7 +392,7 @@ def load_bank(path: Path) -> Bank:
 
 def shipped_banks_dir() -> Path:
     """The shipped banks: inside the installed package, or `question_banks/` in a checkout."""
-    here = Path(__file__).resolve().parent
+    here = Path(__file__).resolve().parent.parent  # the stocktake package
     installed = here / "question_banks"
     if installed.is_dir():
         return installed

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Iterator
 
 from stocktake.errors import StocktakeError
-from stocktake.text_files import MAX_TEXT_FILE_BYTES
+from stocktake.text.text_files import MAX_TEXT_FILE_BYTES
 
 SAVE_AS_CSV = "CSV UTF-8 (Comma delimited)"
 

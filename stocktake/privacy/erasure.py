@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
-from stocktake.privacy import FlaggedText, find_personal_data, redact_text
+from stocktake.privacy.personal_data import FlaggedText, find_personal_data, redact_text
 
 SHARD_DIR = "partnerships"
 # Tables holding personal data by design: the round's roster keeps each person's name and
@@ -81,7 +81,7 @@ def find_in_history(ws, partnership: str | None = None, bank: str | None = None,
     data; `field` says "evidence (history)" or "answer (history)"."""
     flagged = []
     paths = ws.shard_files() if partnership is None else [ws.shard_path(partnership)]
-    from stocktake.store import read_store_file
+    from stocktake.store.workspace import read_store_file
 
     for path in paths:
         data = read_store_file(path, ws.root) or {}
@@ -132,7 +132,7 @@ def purge(ws, partnership: str | None = None) -> list[Purged]:
     into the backups. Returns one Purged per file changed. Files of other partnerships are
     untouched when `partnership` is given (the index then too).
     """
-    from stocktake.locking import workspace_lock
+    from stocktake.store.locking import workspace_lock
 
     live = ws.shard_files() if partnership is None else [ws.shard_path(partnership)]
     if partnership is None and ws.index_path.exists():
@@ -260,10 +260,10 @@ def erase_from_copies(ws, partnership: str, keys=None) -> list[Erased]:
     every backup and kept copy of the partnership's file, or delete those files when the whole
     partnership went (`keys` None). A copy that is not JSON cannot be cut selectively and is
     deleted whole. Returns what changed, file by file."""
-    from stocktake.atomic import write_error
-    from stocktake.locking import workspace_lock
+    from stocktake.store.atomic import write_error
+    from stocktake.store.locking import workspace_lock
 
-    from stocktake.store import _roster_chooser
+    from stocktake.store.workspace import _roster_chooser
 
     wanted = None if keys is None else {(k.bank, k.wave, k.respondent) for k in keys}
     on_roster = _roster_chooser(None if keys is None else set(keys))

@@ -16,8 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Mapping
 
-from stocktake.applicability import applicable_questions
-from stocktake.banks import AgeBand, Area, Bank, Question
+from stocktake.banks.applicability import applicable_questions
+from stocktake.banks.model import AgeBand, Area, Bank, Question
 from stocktake.responses import ANSWERED, DONT_KNOW, NOT_APPLICABLE, Answer
 
 # What a respondent can do at a prompt besides answering.

@@ -19,24 +19,21 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
-from stocktake.answer_values import format_value
-from stocktake.applicability import is_applicable
-from stocktake.banks import Bank
+from stocktake.banks.answer_values import format_value
+from stocktake.banks.applicability import is_applicable
+from stocktake.banks.model import Bank
 from stocktake.errors import StocktakeError
-from stocktake.partnerships import Partnership
+from stocktake.partnerships.model import Partnership
 from stocktake.responses import ANSWERED, Answer, Moderation, Response, now_iso
 
 if TYPE_CHECKING:
-    from stocktake.benchmark import Benchmark
-    from stocktake.scoring import PartnershipScores
-    from stocktake.store import Workspace
+    from stocktake.scoring.benchmark import Benchmark
+    from stocktake.scoring.method import PartnershipScores
+    from stocktake.store.workspace import Workspace
+
+from stocktake.workbooks.columns import ANSWER_COLUMNS, SCORE_COLUMNS  # noqa: E402,F401
 
 FORMATS = ("xlsx", "csv", "json")
-ANSWER_COLUMNS = ("partnership", "respondent", "role", "area", "question", "question_text",
-                  "value", "score", "status", "evidence", "answered_at")
-SCORE_COLUMNS = ("partnership", "name", "region", "bank", "wave", "area", "area_title", "score",
-                 "level", "coverage", "respondents", "spread", "divergent", "moderated",
-                 "self_assessed", "national_median", "national_quartile")
 
 
 @dataclass(frozen=True)
@@ -109,7 +106,7 @@ class PartnershipExport:
         answer does not count: not applicable, don't know, unscored, or a question its skip
         condition now hides (the answer is kept, not scored).
         """
-        from stocktake.scoring import question_score
+        from stocktake.scoring.method import question_score
 
         bank = self.bank
         order = {q.id: i for i, q in enumerate(bank.questions)}
@@ -185,7 +182,7 @@ def export_targets(ws: "Workspace", codes: Sequence[str] | None, bank_id: str | 
     `codes` None means every partnership in the workspace. A named code with nothing to export
     is an error that says what it does have.
     """
-    from stocktake.store import read_store_file
+    from stocktake.store.workspace import read_store_file
 
     if codes is None:
         paths = ws.shard_files()
@@ -216,12 +213,12 @@ def gather_export(ws: "Workspace", bank: Bank, code: str, wave: str, *, redact: 
                   with_national: bool = True) -> PartnershipExport:
     """Everything one partnership's export holds. Pass `national` when exporting many
     partnerships of one bank and wave, so the national benchmark is computed once."""
-    from stocktake.national import national_benchmark, workspace_regions
-    from stocktake.scoring import score_partnership
+    from stocktake.scoring.national import national_benchmark, workspace_regions
+    from stocktake.scoring.method import score_partnership
 
     partnership = ws.find_partnership(code)
     if partnership is None:
-        from stocktake.reference import authority
+        from stocktake.partnerships.reference import authority
 
         known = authority(code)
         partnership = Partnership(code, known.name if known else code,
@@ -247,7 +244,7 @@ def gather_export(ws: "Workspace", bank: Bank, code: str, wave: str, *, redact: 
 
     plans = tuple(i for i in ws.plan_items(code, bank.id, wave) if i.status != REMOVED)
     if redact:
-        from stocktake.privacy import redact_text
+        from stocktake.privacy.personal_data import redact_text
 
         plans = tuple(replace(i, action=redact_text(i.action), owner=redact_text(i.owner))
                       for i in plans)
@@ -261,7 +258,7 @@ def earlier_waves(ws: "Workspace", bank: Bank, code: str, wave: str,
     """The partnership's scores in each earlier wave of the same bank, oldest first (waves
     are financial years, "2025-26", so they sort as text). `every`: its responses to the
     bank in all waves, when already read."""
-    from stocktake.scoring import score_partnership
+    from stocktake.scoring.method import score_partnership
 
     if every is None:
         every = ws.responses(code, bank=bank.id)
@@ -309,7 +306,7 @@ def redact_responses(bank: Bank, responses: Iterable[Response],
                      moderations: Iterable[Moderation] = ()
                      ) -> tuple[list[Response], list[Moderation]]:
     """Evidence, text answers and moderation reasons with likely personal data redacted."""
-    from stocktake.privacy import redact_text
+    from stocktake.privacy.personal_data import redact_text
 
     cleaned = []
     for response in responses:
@@ -336,8 +333,8 @@ def write_export(export: PartnershipExport, fmt: str, out_dir: Path, *,
                  shared: bool = False, key: bytes | None = None) -> list[Path]:
     """Write one partnership's export in `fmt` into `out_dir`; returns the files written.
 
-    Owner-only unless `shared`; each file whole or not at all (stocktake.output_files). With
-    `key`, a workbook carries a keyed seal (stocktake.seal) beside the plain one."""
+    Owner-only unless `shared`; each file whole or not at all (stocktake.workbooks.output_files). With
+    `key`, a workbook carries a keyed seal (stocktake.returns.seal) beside the plain one."""
     if fmt not in FORMATS:
         raise StocktakeError(f"unknown format '{fmt}'", hint=f"use one of {', '.join(FORMATS)}")
     out_dir = Path(out_dir)
@@ -354,7 +351,7 @@ def write_export(export: PartnershipExport, fmt: str, out_dir: Path, *,
     else:
         files = [(out_dir / f"{stem}.json", json_bytes(ANSWER_COLUMNS, answers)),
                  (out_dir / f"{stem}-scores.json", json_bytes(SCORE_COLUMNS, scores))]
-    from stocktake.output_files import write_output_bytes
+    from stocktake.workbooks.output_files import write_output_bytes
 
     for path, data in files:
         write_output_bytes(path, data, shared=shared)
@@ -363,7 +360,7 @@ def write_export(export: PartnershipExport, fmt: str, out_dir: Path, *,
 
 def csv_bytes(columns: Sequence[str], rows: Iterable[dict[str, Any]]) -> bytes:
     """UTF-8 CSV with a byte-order mark (so Excel reads accents), every cell injection-safe."""
-    from stocktake.safety import csv_safe
+    from stocktake.privacy.injection import csv_safe
 
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")

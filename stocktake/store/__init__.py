@@ -1,0 +1,7 @@
+"""The workspace: one TinyDB file per partnership (`workspace`), written atomically (`atomic`)
+under a lock (`locking`); checking and restoring the store (`doctor`). Responses themselves are
+plain data in `stocktake.responses`.
+
+Entry points: `workspace.Workspace`, `workspace.default_workspace_dir`, `doctor.check_workspace`,
+`doctor.restore_file`.
+"""
