@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from stocktake.cli.main import hoist_workspace
+from stocktake.cli.app import hoist_workspace
 from stocktake.partnerships.model import partnership_for
 from tests.cli.test_scores_cli import WAVE, nation, one_respondent  # noqa: F401 - fixture
 
