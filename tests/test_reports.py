@@ -286,3 +286,18 @@ def test_a_plan_target_no_higher_than_now_or_a_past_due_date_is_warned_but_kept(
     assert "the due date 2020-01-01 has already passed" in result.stderr
     assert "risk is already Established (50.0); the target Developing is lower" in result.stderr
     assert len(json.loads(cli("plan", "list", CODE, "--json").stdout)) == 1
+
+
+def test_scores_shows_each_plan_target_beside_the_current_level(cli, two_partners):
+    assert cli("plan", "add", CODE, "-b", "mini", "--wave", WAVE, "--area", "risk",
+               "--target", "Embedded", "--action", "One joint risk register", "--owner",
+               "Lead", "--due", "2027-03-31").exit_code == 0
+    shown = cli("scores", CODE, "-b", "mini", "--wave", WAVE)
+    assert shown.exit_code == 0, shown.output
+    row = next(line for line in shown.stdout.splitlines()
+               if line.strip().startswith("Risk") and "Embedded" in line)
+    # Risk is 50.0 (two_partners' docstring): Established now, Embedded the target.
+    assert "Established" in row and "2027-03-31" in row and "open" in row
+    data = json.loads(cli("scores", CODE, "-b", "mini", "--wave", WAVE, "--json").stdout)
+    assert [(p["area"], p["current_level"], p["target"]) for p in data["plan"]] == [
+        ("risk", "Established", "Embedded")]

@@ -55,8 +55,10 @@ def scores_command(
     scores = partnership_scores(ws, bank, wave, code)
     from stocktake.cli.evidence import print_self_view_flags, self_view_flags
     flags = self_view_flags(scores.partnership, bank, scores)
+    plan = _plan_items(ws, bank, wave, scores)
     if as_json:
-        print_json({**scores.to_json(), "evidence_flags": [f.to_json() for f in flags]})
+        print_json({**scores.to_json(), "evidence_flags": [f.to_json() for f in flags],
+                    "plan": [{**item.to_json(), "current_level": now} for item, now in plan]})
         return
     nation = None
     try:
@@ -70,7 +72,32 @@ def scores_command(
         _render_by_role(scores, bank)
     else:
         _render_heat(scores, bank)
+    _render_plan(plan, bank)
     print_self_view_flags(scores.partnership, flags)
+
+
+def _plan_items(ws, bank, wave: str, scores) -> list:
+    """The partnership's open and done plan items, each with its area's current level."""
+    from stocktake.reports.action_plan import REMOVED
+
+    levels = {a.id: a.level for a in scores.areas}
+    return [(item, levels.get(item.area)) for item in
+            ws.plan_items(scores.partnership, bank.id, wave) if item.status != REMOVED]
+
+
+def _render_plan(plan: list, bank) -> None:
+    """Target beside the current level, for each item of the action plan."""
+    if not plan:
+        return
+    titles = {a.id: a.title for a in bank.areas}
+    table = Table(title="Action plan (stocktake plan list for the actions)",
+                  title_justify="left", box=box.SIMPLE_HEAD)
+    for name in ("area", "now", "target", "due", "status"):
+        table.add_column(name, overflow="fold")
+    for item, now in sorted(plan, key=lambda p: (p[0].due, p[0].id)):
+        table.add_row(titles.get(item.area, item.area), now or "no score", item.target,
+                      item.due, item.status)
+    console.print(table)
 
 
 @app.command("benchmark")
