@@ -11,7 +11,7 @@ import pytest
 
 from stocktake.cli.app import hoist_workspace
 from stocktake.partnerships.model import partnership_for
-from tests.cli.test_scores_cli import WAVE, nation, one_respondent  # noqa: F401 - fixture
+from test_scores_cli import WAVE, nation, one_respondent  # noqa: F401 - fixture
 
 READ_COMMANDS_WITH_WAVE = [
     ["scores", "E09000007", "--bank", "mini"],

@@ -18,7 +18,7 @@ from stocktake.errors import StocktakeError
 from stocktake.partnerships.model import Partnership, partnership_for
 from stocktake.responses import ANSWERED, Answer, Moderation, Response, ResponseKey
 from stocktake.text.terminal_text import check_line, check_text, escape_controls
-from tests.test_forms import FILLED, fill
+from test_forms import FILLED, fill
 
 WAVE = "2026-27"
 ESCAPE_NAME = "Eve\x1b]0;PWNED\x07\x1b[2J"

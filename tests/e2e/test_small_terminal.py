@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.test_interview_terminal import environment, stocktake_command
+from test_interview_terminal import environment, stocktake_command
 
 pexpect = pytest.importorskip("pexpect")
 pyte = pytest.importorskip("pyte")
