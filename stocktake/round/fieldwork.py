@@ -198,13 +198,14 @@ def workspace_status(ws: "Workspace", bank: Bank, wave: str, *, today: date,
     names = {p.code: p.name for p in ws.partnerships()}
     responses: dict[str, list[ResponseSummary]] = {}
     roster: list[Entry] = []
+    asked: dict[str, tuple] = {}  # each role's questions, worked out once
     paths = [ws.shard_path(c) for c in codes] if codes else ws.shard_files()
     for path in paths:
         data = read_store_file(path) or {}
         for doc in data.get("responses", {}).values():
             if doc.get("bank") == bank.id and doc.get("wave") == wave:
                 responses.setdefault(doc["partnership"], []).append(
-                    summarise_response(bank, doc))
+                    summarise_response(bank, doc, asked))
         roster.extend(Entry.from_doc(d) for d in data.get("roster", {}).values())
 
     def two_tier(code: str) -> bool:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
@@ -55,6 +56,7 @@ _PLAIN_LETTERS = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ß": "ss", "æ
                                 "þ": "th", "ı": "i"})
 
 
+@lru_cache(maxsize=65536)
 def name_key(name: str) -> str:
     """How two spellings of one person's name are matched: case, spacing, accents and
     punctuation do not count, since people retype their own names on forms ("José Núñez" is

@@ -130,7 +130,8 @@ class _StoredAnswers(Mapping):
         return len(self.docs)
 
 
-def summarise_response(bank: Bank, doc: Mapping) -> ResponseSummary:
+def summarise_response(bank: Bank, doc: Mapping,
+                       asked: dict[str, tuple] | None = None) -> ResponseSummary:
     """Coverage of one stored response (a store document): answered and applicable over the
     questions asked of its role that its answers have not hidden. A not-applicable answer takes
     the question out; don't-know and empty answers count against. Reads the document as it is,
@@ -141,7 +142,11 @@ def summarise_response(bank: Bank, doc: Mapping) -> ResponseSummary:
     role = doc["role"]
     answers = _StoredAnswers(docs)
     answered = applicable = 0
-    for question in bank.questions_for_role(role):
+    if asked is None:
+        asked = {}
+    if role not in asked:  # a caller summarising many responses passes one dict for all
+        asked[role] = tuple(bank.questions_for_role(role))
+    for question in asked[role]:
         if question.when is not None and not is_applicable(bank, question, role, answers):
             continue
         answer = docs.get(question.id)
