@@ -152,7 +152,14 @@ def _try_next(bank_id: str, wave: str, code: str | None,
     if earlier is not None:
         bank = ["--bank", bank_id] if bank_id != DEFAULT_BANK else []
         commands.append([*prefix, "trend", code, *bank, "--from", earlier, "--to", wave])
-    return [shlex.join(c) for c in commands]
+    lines = [shlex.join(c) for c in commands]
+    import importlib.util
+
+    if importlib.util.find_spec("matplotlib") is None or importlib.util.find_spec("docx") is None:
+        # The report needs the `reports` extra; say so where the command is suggested.
+        lines = [f"{line}   # after: pip install 'stocktake[reports]'" if " report " in line
+                 else line for line in lines]
+    return lines
 
 
 def _level(bank, score: float | None) -> str | None:
