@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Optional
 
 import typer
+from rich.markup import escape
 from rich import box
 from rich.table import Table
 
@@ -207,4 +208,4 @@ def _render_summary(summary: dict, built: float) -> None:
 
     console.print("Try next:")
     for command in summary["try_next"]:
-        console.print(f"  [bold]{command}[/]", soft_wrap=True)
+        console.print(f"  [bold]{escape(command)}[/]", soft_wrap=True)
