@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from stocktake.scoring.benchmark import quartile_inc
+from stocktake.spreadsheet_stats import quartile_inc
 
 BANDS = ("A", "B", "C", "D")
 

@@ -29,6 +29,7 @@ import tomllib
 from datetime import date, timedelta
 from pathlib import Path
 
+from stocktake.evidence.dictionary import excel_date, read_dictionary  # noqa: F401
 from stocktake.evidence.indicators import CREDIT, REQUIRED_COLUMNS, la_key, parse_value, year_number
 
 YEARS_KEPT = 10
@@ -79,57 +80,6 @@ def find_shared_lait() -> Path | None:
         if (candidate / "indicators_long.csv.gz").is_file():
             return candidate
     return None
-
-
-def excel_date(serial: str) -> str:
-    """An Excel serial date as YYYY-MM-DD; other text (e.g. "TBC") as it is."""
-    text = (serial or "").strip()
-    try:
-        number = float(text)
-    except ValueError:
-        return text
-    return (date(1899, 12, 30) + timedelta(days=int(number))).isoformat()
-
-
-def read_dictionary(path: Path) -> dict[str, dict]:
-    """The dictionary by measure id. A measure listed under several topics keeps the entry most
-    recently updated (LAIT shows each topic's entry on its own page; we have one view per id)."""
-    chosen: dict[str, dict] = {}
-    topics: dict[str, list[str]] = {}
-    with open(path, encoding="utf-8", newline="") as handle:
-        for row in csv.DictReader(handle):
-            mid = row["Measure_short"].strip()
-            topics.setdefault(mid, [])
-            if row["Topic"] not in topics[mid]:
-                topics[mid].append(row["Topic"])
-            old = chosen.get(mid)
-            if old is None or _serial(row["Last Update"]) > _serial(old["Last Update"]):
-                chosen[mid] = row
-    out = {}
-    for mid, row in chosen.items():
-        dps = row["dps"].strip()
-        out[mid] = {
-            "title": row["Chart_title"].strip() or row["Measure"].strip(),
-            "measure": row["Measure"].strip(),
-            "topics": topics[mid],
-            "polarity": row["Polarity"].strip() if row["Polarity"].strip() in ("High", "Low") else "",
-            "unit": row["y_axis_name"].strip(),
-            "dps": int(float(dps)) if dps else None,
-            "no_quartile": bool(row["No_Quartile"].strip()),
-            "year_type": row["Year_Type"].strip(),
-            "owner": row["Data Owner (DO) /Supplier and Contact Details"].strip(),
-            "link": row["Hyperlink(s)"].strip().split()[0] if row["Hyperlink(s)"].strip() else "",
-            "last_update": excel_date(row["Last Update"]),
-            "next_update": excel_date(row["Next Update"]),
-        }
-    return out
-
-
-def _serial(text: str) -> float:
-    try:
-        return float(text)
-    except ValueError:
-        return -1.0
 
 
 def read_long(path: Path, wanted: set[str]) -> tuple[dict[str, dict], dict[str, list[str]]]:

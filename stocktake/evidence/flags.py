@@ -12,9 +12,11 @@ banded measure is never flagged.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
-from stocktake.banks.model import Bank
+if TYPE_CHECKING:
+    from stocktake.banks.model import Bank
+
 
 FLAG = "the published figures do not match this view: worth testing in moderation"
 

@@ -269,7 +269,7 @@ def load_extract(path: Path) -> Indicators:
 
 
 def _read_user_dictionary(path: Path) -> dict[str, Measure]:
-    from stocktake.evidence.build import read_dictionary
+    from stocktake.evidence.dictionary import read_dictionary
 
     try:
         rows = read_dictionary(path)

@@ -11,9 +11,11 @@ were there.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
-from stocktake.scoring.method import PartnershipScores
+if TYPE_CHECKING:
+    from stocktake.scoring.method import PartnershipScores
+
 
 OVERALL = "overall"
 

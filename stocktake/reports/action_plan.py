@@ -16,52 +16,11 @@ from typing import Any, Mapping
 
 from stocktake.banks.model import Bank
 from stocktake.errors import StocktakeError, UsageError
+from stocktake.records import DONE, OPEN, REMOVED, STATUSES, PlanItem  # noqa: F401 - re-exported
 
-OPEN, DONE, REMOVED = "open", "done", "removed"
-STATUSES = (OPEN, DONE, REMOVED)
 TEXT_LIMIT = 2000
 PLAN_FIELDS = ("id", "partnership", "bank", "wave", "area", "target", "action", "owner", "due",
                "status", "created_at", "done_at")
-
-
-@dataclass(frozen=True)
-class PlanItem:
-    partnership: str
-    bank: str
-    wave: str
-    area: str
-    target: str  # a level label of the bank, e.g. "Established"
-    action: str
-    owner: str
-    due: str  # ISO date
-    status: str = OPEN
-    created_at: str = ""
-    done_at: str = ""
-    id: int = 0  # given by the store: unique within the partnership
-
-    def to_doc(self) -> dict:
-        return {"partnership": self.partnership, "bank": self.bank, "wave": self.wave,
-                "area": self.area, "target": self.target, "action": self.action,
-                "owner": self.owner, "due": self.due, "status": self.status,
-                "created_at": self.created_at, "done_at": self.done_at}
-
-    def to_json(self) -> dict:
-        return {"id": self.id, **self.to_doc()}
-
-    def seal_row(self) -> dict:
-        """The fields an exported workbook carries (and seals) for the merge: all but the id,
-        which is only the item's number in one workspace."""
-        return {"partnership": self.partnership, "area": self.area, "target": self.target,
-                "action": self.action, "owner": self.owner, "due": self.due,
-                "status": self.status, "created_at": self.created_at, "done_at": self.done_at}
-
-    @classmethod
-    def from_doc(cls, doc: Mapping[str, Any], item_id: int = 0) -> "PlanItem":
-        return cls(str(doc["partnership"]), str(doc["bank"]), str(doc["wave"]),
-                   str(doc["area"]), str(doc.get("target", "")), str(doc.get("action", "")),
-                   str(doc.get("owner", "")), str(doc.get("due", "")),
-                   str(doc.get("status", OPEN)), str(doc.get("created_at", "") or ""),
-                   str(doc.get("done_at", "") or ""), int(item_id or doc.get("id") or 0))
 
 
 def _clean(text: str, what: str) -> str:

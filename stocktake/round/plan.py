@@ -14,36 +14,10 @@ from typing import Any, Iterable, Mapping, Sequence
 
 from stocktake.errors import UsageError
 from stocktake.round.roster import RosterEntry
+from stocktake.records import RoundPlan  # noqa: F401 - re-exported
 
 # The district council is a partner only where the county council has districts beneath it.
 DISTRICT_ROLE = "district"
-
-
-@dataclass(frozen=True)
-class RoundPlan:
-    bank: str
-    wave: str
-    roles: tuple[str, ...]
-    per_role: int = 1
-    partnerships: tuple[str, ...] = ()
-    deadline: str = ""  # ISO date, or empty
-    return_to: str = ""
-    planned_at: str = ""
-    forms: tuple[Mapping[str, str], ...] = field(default=())  # the manifest of `forms create --all`
-
-    def to_doc(self) -> dict:
-        return {"bank": self.bank, "wave": self.wave, "roles": list(self.roles),
-                "per_role": self.per_role, "partnerships": list(self.partnerships),
-                "deadline": self.deadline, "return_to": self.return_to,
-                "planned_at": self.planned_at, "forms": [dict(f) for f in self.forms]}
-
-    @classmethod
-    def from_doc(cls, doc: Mapping[str, Any]) -> "RoundPlan":
-        return cls(str(doc["bank"]), str(doc["wave"]), tuple(doc.get("roles") or ()),
-                   int(doc.get("per_role") or 1), tuple(doc.get("partnerships") or ()),
-                   str(doc.get("deadline") or ""), str(doc.get("return_to") or ""),
-                   str(doc.get("planned_at") or ""),
-                   tuple(dict(f) for f in doc.get("forms") or ()))
 
 
 @dataclass(frozen=True)

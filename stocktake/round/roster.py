@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
 from stocktake.errors import StocktakeError
+from stocktake.records import RosterEntry, name_key  # noqa: F401 - re-exported
 
 COLUMNS = ("partnership", "role", "respondent", "email")
 OPTIONAL_COLUMNS = ("organisation",)
@@ -25,46 +26,6 @@ OPTIONAL_COLUMNS = ("organisation",)
 EMAIL = re.compile(r"^[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\"]+$")
 MAX_ROWS = 20_000  # 153 partnerships x 20 respondents is 3,060; far beyond that is not a roster
 MAX_LISTED = 50
-
-
-@dataclass(frozen=True)
-class RosterEntry:
-    """One person asked to answer: in a partnership, for a role, in one round (bank and wave)."""
-    partnership: str
-    role: str
-    respondent: str
-    email: str = ""
-    organisation: str = ""
-    bank: str = ""
-    wave: str = ""
-
-    def to_doc(self) -> dict:
-        return {"partnership": self.partnership, "role": self.role,
-                "respondent": self.respondent, "email": self.email,
-                "organisation": self.organisation, "bank": self.bank, "wave": self.wave}
-
-    @classmethod
-    def from_doc(cls, doc: Mapping[str, Any]) -> "RosterEntry":
-        return cls(str(doc.get("partnership", "")), str(doc.get("role", "")),
-                   str(doc.get("respondent", "")), str(doc.get("email", "") or ""),
-                   str(doc.get("organisation", "") or ""), str(doc.get("bank", "")),
-                   str(doc.get("wave", "")))
-
-
-# Letters with no accent to take off under Unicode decomposition.
-_PLAIN_LETTERS = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ß": "ss", "æ": "ae", "œ": "oe",
-                                "þ": "th", "ı": "i"})
-
-
-@lru_cache(maxsize=65536)
-def name_key(name: str) -> str:
-    """How two spellings of one person's name are matched: case, spacing, accents and
-    punctuation do not count, since people retype their own names on forms ("José Núñez" is
-    "JOSE NUNEZ"; "O’Neil" with a curly apostrophe is "O'Neil" and "ONeil")."""
-    decomposed = unicodedata.normalize("NFKD", name).casefold().translate(_PLAIN_LETTERS)
-    kept = "".join(ch if ch.isalnum() else " " if ch.isspace() or ch in "-/" else ""
-                   for ch in decomposed if unicodedata.category(ch) != "Mn")
-    return " ".join(kept.split())
 
 
 def _has_control(text: str) -> bool:

@@ -25,24 +25,10 @@ from typing import Collection, Iterable, Mapping, Sequence
 
 from stocktake.banks.model import Bank
 from stocktake.score_precision import at_least, difference, published
+from stocktake.spreadsheet_stats import quartile_inc  # noqa: F401 - used here and re-exported
 from stocktake.scoring.method import PartnershipScores
 
 OVERALL = "overall"
-
-
-def quartile_inc(values: Sequence[float], quart: int) -> float:
-    """Excel's QUARTILE.INC: quart 0 is the minimum, 2 the median, 4 the maximum."""
-    if not values:
-        raise ValueError("QUARTILE.INC of no values")
-    if quart not in (0, 1, 2, 3, 4):
-        raise ValueError(f"quart must be 0 to 4, not {quart!r}")
-    ordered = sorted(values)
-    position = (len(ordered) - 1) * quart / 4
-    low = math.floor(position)
-    fraction = position - low
-    if fraction == 0 or low + 1 >= len(ordered):
-        return float(ordered[low])
-    return ordered[low] + fraction * (ordered[low + 1] - ordered[low])
 
 
 def percentrank_inc(values: Sequence[float], x: float, significance: int = 3) -> float:

@@ -38,9 +38,7 @@ from stocktake.responses import MODES, Answer, Moderation, Response, ResponseKey
 from stocktake.text.terminal_text import check_answer_texts, check_line, check_text
 
 if TYPE_CHECKING:
-    from stocktake.round.plan import RoundPlan
-    from stocktake.reports.action_plan import PlanItem
-    from stocktake.round.roster import RosterEntry
+    from stocktake.records import PlanItem, RosterEntry, RoundPlan
 
 FORMAT_VERSION = 1
 INDEX_FILE = "workspace.json"
@@ -568,7 +566,7 @@ class Workspace:
     def plan_items(self, partnership: str, bank: str | None = None,
                    wave: str | None = None) -> list["PlanItem"]:
         """Every plan item of a partnership (removed ones too: callers filter), by id."""
-        from stocktake.reports.action_plan import PlanItem
+        from stocktake.records import PlanItem
 
         db = self._read(self.shard_path(partnership))
         return [PlanItem.from_doc(d, d.doc_id) for d in db.table("plans").all()
@@ -576,7 +574,7 @@ class Workspace:
 
     def set_plan_status(self, partnership: str, item_id: int, status: str) -> "PlanItem":
         """Mark a plan item done or removed (kept, so the plan's history stays)."""
-        from stocktake.reports.action_plan import DONE, PlanItem
+        from stocktake.records import DONE, PlanItem
 
         with self._transaction(self.shard_path(partnership)) as db:
             table = db.table("plans")
@@ -610,7 +608,7 @@ class Workspace:
     def roster(self, partnership: str | None = None, bank: str | None = None,
                wave: str | None = None) -> list["RosterEntry"]:
         """Roster entries, optionally of one partnership, bank and wave, in the order added."""
-        from stocktake.round.roster import RosterEntry
+        from stocktake.records import RosterEntry
 
         paths = self.shard_files() if partnership is None else [self.shard_path(partnership)]
         found = []
@@ -625,7 +623,7 @@ class Workspace:
     def remove_roster_entry(self, partnership: str, respondent: str, bank: str,
                             wave: str) -> int:
         """Take a person off a round's roster; returns how many entries went (0 or 1)."""
-        from stocktake.round.roster import name_key
+        from stocktake.records import name_key
 
         with self._transaction(self.shard_path(partnership)) as db:
             table = db.table("roster")
@@ -651,7 +649,7 @@ class Workspace:
 
     def rounds(self) -> list["RoundPlan"]:
         """Every planned round, oldest plan first."""
-        from stocktake.round.plan import RoundPlan
+        from stocktake.records import RoundPlan
 
         db = self._read(self.index_path)
         return sorted((RoundPlan.from_doc(d) for d in db.table("rounds").all()),
@@ -696,7 +694,7 @@ def _roster_chooser(keys: set[ResponseKey] | None):
     name matched as the roster matches names (case and spacing do not count)."""
     if keys is None:
         return lambda doc: True
-    from stocktake.round.roster import name_key
+    from stocktake.records import name_key
 
     wanted = {(k.bank, k.wave, name_key(k.respondent)) for k in keys}
     return lambda doc: (doc.get("bank"), doc.get("wave"),
