@@ -185,3 +185,12 @@ def confirm(question: str) -> bool:
     except typer.Abort:
         err_console.print()
         return False
+
+
+def shared_option():
+    """`--shared`, as every command that writes files for people takes it."""
+    import typer
+
+    return typer.Option(False, "--shared",
+                        help="Let others read the files written (as the umask allows); by "
+                             "default they are owner-only, as they hold names and evidence.")

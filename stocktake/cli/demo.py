@@ -16,6 +16,7 @@ from rich.markup import escape
 from rich import box
 from rich.table import Table
 
+from stocktake.cli.common import shared_option
 from stocktake.cli.common import (console, err_console, open_workspace, print_json, resolve_bank,
                                   state)
 from stocktake.cli.app import app
@@ -44,10 +45,7 @@ def demo_command(
                                     "responses to this bank and wave (they are never "
                                     "overwritten)."),
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON only."),
-    shared: bool = typer.Option(False, "--shared",
-                                help="Let others read the files written (as the umask allows); "
-                                     "by default they are owner-only, as they hold names and "
-                                     "evidence."),
+    shared: bool = shared_option(),
 ) -> None:
     """Fill the workspace with simulated stocktakes of real English authorities in two waves
     (the one asked for and the year before, a little less mature), then write the benchmark

@@ -13,6 +13,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from stocktake.cli.common import shared_option
 from stocktake.cli.common import console, err_console, open_workspace, print_json, resolve_bank
 from stocktake.cli.app import app
 from stocktake.errors import StocktakeError, UsageError
@@ -44,10 +45,7 @@ def export_command(
         help="CSV of code,group (e.g. statistical neighbours): the workbook also shows the "
              "group's mean."),
     as_json: bool = typer.Option(False, "--json", help="Print what was written as JSON only."),
-    shared: bool = typer.Option(False, "--shared",
-                                help="Let others read the files written (as the umask allows); "
-                                     "by default they are owner-only, as they hold names and "
-                                     "evidence."),
+    shared: bool = shared_option(),
     key_file: Optional[Path] = typer.Option(
         None, "--key", metavar="FILE",
         help="The national team's seal key (default: $STOCKTAKE_SEAL_KEY, if set): "

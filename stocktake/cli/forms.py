@@ -13,6 +13,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from stocktake.cli.common import shared_option
 from stocktake.cli.common import (console, err_console, open_workspace, print_json, render_error,
                                   resolve_bank)
 from stocktake.cli.app import app
@@ -47,10 +48,7 @@ def create(
                                             "financial year."),
     out: Path = typer.Option(..., "--out", "-o", metavar="PATH.xlsx|DIR",
                              help="Where to write the form (with --all, a folder)."),
-    shared: bool = typer.Option(False, "--shared",
-                                help="Let others read the files written (as the umask allows); "
-                                     "by default they are owner-only, as they hold names and "
-                                     "evidence."),
+    shared: bool = shared_option(),
     key_file: Optional[Path] = typer.Option(
         None, "--key", metavar="FILE",
         help="The national team's seal key (default: $STOCKTAKE_SEAL_KEY, if set): "

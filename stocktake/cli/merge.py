@@ -13,6 +13,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from stocktake.cli.common import shared_option
 from stocktake.cli.common import console, err_console, open_workspace, print_json
 from stocktake.cli.app import app
 from stocktake.errors import StocktakeError, UsageError
@@ -37,10 +38,7 @@ def merge_command(
     report: Path = typer.Option(None, "--report", metavar="PATH.html",
                                 help="Also write the national findings report of what was "
                                      "merged (needs the `reports` extra)."),
-    shared: bool = typer.Option(False, "--shared",
-                                help="Let others read the files written (as the umask allows); "
-                                     "by default they are owner-only, as they hold names and "
-                                     "evidence."),
+    shared: bool = shared_option(),
     key_file: Optional[Path] = typer.Option(
         None, "--key", metavar="FILE",
         help="The national team's seal key (default: $STOCKTAKE_SEAL_KEY, if set): "

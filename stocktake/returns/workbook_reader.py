@@ -431,20 +431,29 @@ def _scan_cells(xml: bytes, load_formats: Callable[[], list[str]]) -> dict[tuple
         ref = attrs.get("r")
         if not ref:
             return _scan_cells_in_order(xml, formats)
-        end = xml.find(b"</" + prefix + b"c>", match.end())
-        body = xml[match.end():end if end >= 0 else len(xml)]
-        kind = attrs.get("t")
-        value = _VALUE.search(body)
-        text = value.group(1).decode("utf-8", "replace").strip() if value else ""
-        error = (text or "#N/A") if kind == "e" else None
-        empty_formula = _FORMULA.search(body) is not None and not text and \
-            kind not in ("e", "str", "inlineStr")
-        style = attrs.get("s", "0")
-        code = formats[int(style)] if style.isdigit() and int(style) < len(formats) \
-            else "General"
-        if error or empty_formula or format_kind(code) not in ("general", "number"):
-            facts[_position(ref, 0, 0)] = CellFacts(code, error, empty_formula)
+        found = _facts_of(xml, match, prefix, attrs, formats)
+        if found is not None:
+            facts[_position(ref, 0, 0)] = found
     return facts
+
+
+def _facts_of(xml: bytes, match, prefix: bytes, attrs: dict, formats: list[str]
+              ) -> CellFacts | None:
+    """What one cell's XML says that a reader's value drops (an error, a formula with no saved
+    result, a number format that changes the meaning), or None when it says nothing more."""
+    end = xml.find(b"</" + prefix + b"c>", match.end())
+    body = xml[match.end():end if end >= 0 else len(xml)]
+    kind = attrs.get("t")
+    value = _VALUE.search(body)
+    text = value.group(1).decode("utf-8", "replace").strip() if value else ""
+    error = (text or "#N/A") if kind == "e" else None
+    empty_formula = _FORMULA.search(body) is not None and not text and \
+        kind not in ("e", "str", "inlineStr")
+    style = attrs.get("s", "0")
+    code = formats[int(style)] if style.isdigit() and int(style) < len(formats) else "General"
+    if error or empty_formula or format_kind(code) not in ("general", "number"):
+        return CellFacts(code, error, empty_formula)
+    return None
 
 
 def _scan_cells_in_order(xml: bytes, formats: list[str]) -> dict[tuple[int, int], CellFacts]:
@@ -463,19 +472,9 @@ def _scan_cells_in_order(xml: bytes, formats: list[str]) -> dict[tuple[int, int]
         row_number, column = _position(attrs.get("r"), row_number, column + 1)
         if closed:
             continue
-        end = xml.find(b"</" + prefix + b"c>", match.end())
-        body = xml[match.end():end if end >= 0 else len(xml)]
-        kind = attrs.get("t")
-        value = _VALUE.search(body)
-        text = value.group(1).decode("utf-8", "replace").strip() if value else ""
-        error = (text or "#N/A") if kind == "e" else None
-        empty_formula = _FORMULA.search(body) is not None and not text and \
-            kind not in ("e", "str", "inlineStr")
-        style = attrs.get("s", "0")
-        code = formats[int(style)] if style.isdigit() and int(style) < len(formats) \
-            else "General"
-        if error or empty_formula or format_kind(code) not in ("general", "number"):
-            facts[(row_number, column)] = CellFacts(code, error, empty_formula)
+        found = _facts_of(xml, match, prefix, attrs, formats)
+        if found is not None:
+            facts[(row_number, column)] = found
     return facts
 
 
