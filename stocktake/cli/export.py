@@ -46,6 +46,9 @@ def export_command(
              "group's mean."),
     as_json: bool = typer.Option(False, "--json", help="Print what was written as JSON only."),
     shared: bool = shared_option(),
+    jobs: int = typer.Option(0, "--jobs", "-j", metavar="N", min=0,
+                             help="Workbooks written side by side (with --all): 0, the "
+                                  "default, uses every core; 1 writes one at a time."),
     key_file: Optional[Path] = typer.Option(
         None, "--key", metavar="FILE",
         help="The national team's seal key (default: $STOCKTAKE_SEAL_KEY, if set): "
@@ -56,7 +59,8 @@ def export_command(
 
     Example: stocktake export E09000007 --bank idea-stocktake --wave 2026-27 --out exports/
     """
-    from stocktake.workbooks.exports import FORMATS, export_targets, gather_export, write_export
+    from stocktake.workbooks.exports import FORMATS, export_targets
+    from stocktake.workbooks.export_round import export_many
     from stocktake.merge import BankShelf
 
     if (code is None) == (not every):
@@ -97,34 +101,25 @@ def export_command(
     nationals: dict[tuple[str, str], Any] = {}
     written: list[dict[str, Any]] = []
     failed: list[dict[str, str]] = []
+    results = export_many(ws, targets, shelf, fmt, out, redact=redact, groups=groups,
+                          shared=shared, key=key, jobs=jobs, nationals=nationals)
 
-    def export_one(target: tuple[str, str, str]) -> None:
-        from stocktake.scoring.national import national_benchmark
-
-        target_code, bank_id, target_wave = target
-        try:
-            bank = shelf.get(bank_id)
-            if (bank.id, target_wave) not in nationals:
-                nationals[(bank.id, target_wave)] = national_benchmark(ws, bank, target_wave,
-                                                                       groups=groups)
-            export = gather_export(ws, bank, target_code, target_wave, redact=redact,
-                                   national=nationals[(bank.id, target_wave)])
-            files = write_export(export, fmt, out, shared=shared, key=key)
-        except StocktakeError as exc:
-            failed.append({"partnership": target_code, "bank": bank_id, "wave": target_wave,
-                           "reason": exc.message})
-            return
-        written.append({"partnership": target_code, "bank": bank_id, "wave": target_wave,
-                        "respondents": len(export.responses), "answers": export.answer_count,
-                        "files": [str(f) for f in files]})
+    def record(result: Any) -> None:
+        if result.ok:
+            written.append({"partnership": result.code, "bank": result.bank,
+                            "wave": result.wave, "respondents": result.respondents,
+                            "answers": result.answers, "files": list(result.files)})
+        else:
+            failed.append({"partnership": result.code, "bank": result.bank,
+                           "wave": result.wave, "reason": result.reason})
 
     if len(targets) > 1 and not console.is_terminal:
         # No bar without a terminal (a log, a pipe): a line now and then instead of silence.
         import time
 
         started = last = time.monotonic()
-        for done, target in enumerate(targets, start=1):
-            export_one(target)
+        for done, result in enumerate(results, start=1):
+            record(result)
             now = time.monotonic()
             if now - last >= PROGRESS_SECONDS or done == len(targets):
                 last = now
@@ -137,12 +132,12 @@ def export_command(
         with Progress(TextColumn("Exporting"), BarColumn(), MofNCompleteColumn(),
                       TimeRemainingColumn(), console=err_console, transient=True) as progress:
             task = progress.add_task("export", total=len(targets))
-            for target in targets:
-                export_one(target)
+            for result in results:
+                record(result)
                 progress.advance(task)
     else:
-        for target in targets:
-            export_one(target)
+        for result in results:
+            record(result)
 
     unmatched = sorted({c for n in nationals.values() for c in n.unmatched_groups})
     if unmatched:

@@ -27,7 +27,6 @@ from openpyxl.formatting.rule import ColorScaleRule
 from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.table import Table, TableStyleInfo
 
 from stocktake import __version__
 from stocktake.responses import now_iso
@@ -35,6 +34,7 @@ from stocktake.privacy.injection import set_text_cell, write_text_row
 from stocktake.workbooks import BENCHMARK_WORKBOOK, FORMAT_VERSION
 from stocktake.workbooks.partnership import chart_label
 from stocktake.workbooks.styles import (BODY_FONT, CENTRE, HEADER_FONT, LABEL_FONT, NOTE_FONT,
+                                        data_table,
                                         BOX, LABEL_FILL, fill_heat, key_value_rows,
                                         RANK_FORMAT,
                                         SCORE_FORMAT, SHARE_FORMAT, WRAP_TOP, StyleMemo,
@@ -309,11 +309,9 @@ def _write_scores(ws: Any, benchmark: "Benchmark", bank: "Bank",
         if group_col is not None:
             texts.append((SCORE_WIDTHS["group"], cells[group_col].value))
         fit_row_height(ws, cells[0].row, texts)
-    last = get_column_letter(len(columns))
     if row > 1:
-        table = Table(displayName="BenchmarkScores", ref=f"A1:{last}{row}")
-        table.tableStyleInfo = TableStyleInfo(name="TableStyleLight9", showRowStripes=True)
-        ws.add_table(table)
+        data_table(ws, "BenchmarkScores", [ws.cell(row=1, column=c).value
+                                           for c in range(1, len(columns) + 1)], row)
     ws.freeze_panes = "B2"
     set_widths(ws, {i: SCORE_WIDTHS[c] for i, c in enumerate(columns, start=1)})
 

@@ -21,7 +21,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from stocktake.privacy.injection import set_text_cell, write_text_row
-from stocktake.workbooks.styles import (LABEL_FONT, NOTE_FONT, WRAP_TOP,
+from stocktake.workbooks.styles import (LABEL_FONT, NOTE_FONT, WRAP_TOP, merge_row,
                                         fill_band, fit_row_height, key_value_rows, print_setup, save_workbook,
                                         set_widths, style_body, style_header_row, write_title)
 
@@ -83,7 +83,7 @@ def add_evidence_sheet(wb: Workbook, view: Any, self_views: Sequence[Any], *, in
             ("Credit", view.credit)]
     row = key_value_rows(ws, 4, info)
     for r in range(4, row):
-        ws.merge_cells(start_row=r, start_column=2, end_row=r, end_column=len(COLUMNS))
+        merge_row(ws, r, 2, len(COLUMNS))
         ws.cell(row=r, column=2).alignment = WRAP_TOP
         ws.row_dimensions[r].height = 27 if r in (6, 7, 9) else None
     row += 1
@@ -113,7 +113,7 @@ def _area_block(ws: Any, row: int, key: str, measures: list, own: Any) -> int:
     cell = ws.cell(row=row, column=1)
     set_text_cell(cell, text)
     cell.font = LABEL_FONT
-    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(COLUMNS))
+    merge_row(ws, row, 1, len(COLUMNS))
     if own is not None and own.level:
         cell.fill = PatternFill("solid", start_color="DCE6F1", end_color="DCE6F1")
     row += 1
@@ -121,7 +121,7 @@ def _area_block(ws: Any, row: int, key: str, measures: list, own: Any) -> int:
         flag = ws.cell(row=row, column=1)
         set_text_cell(flag, f"Flag: {own.flag}")
         flag.font = FLAG_FONT
-        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(COLUMNS))
+        merge_row(ws, row, 1, len(COLUMNS))
         row += 1
     write_text_row(ws, row, COLUMNS)
     style_header_row(ws, row, 1, len(COLUMNS))

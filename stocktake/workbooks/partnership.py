@@ -20,14 +20,12 @@ from typing import TYPE_CHECKING, Any
 
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, LineChart, RadarChart, Reference
-from openpyxl.formatting.rule import ColorScaleRule
 from openpyxl.chart.label import DataLabelList
 from openpyxl.chart.marker import DataPoint
 from openpyxl.chart.series import SeriesLabel
 from openpyxl.chart.shapes import GraphicalProperties
 from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.pagebreak import Break
-from openpyxl.worksheet.table import Table, TableStyleInfo
 
 from stocktake import __version__
 from stocktake.workbooks.columns import ANSWER_COLUMNS
@@ -37,9 +35,10 @@ from stocktake.workbooks import FORMAT_VERSION, PARTNERSHIP_EXPORT
 from openpyxl.utils import get_column_letter
 
 from stocktake.workbooks.styles import (ACCENT, BODY_FONT, CENTRE, LABEL_FONT, LINE_HEIGHT,
-                                        NOTE_FONT, heat_legend, heat_scale, wrapped_lines,
-                                        SCORE_FORMAT, SHARE_FORMAT, WRAP_TOP, StyleMemo,
-                                        chart_title, fill_band, fit_row_height, hex_colour,
+                                        NOTE_FONT, heat_legend, heat_scale, merge_row,
+                                        wrapped_lines,
+                                        SCORE_FORMAT, SHARE_FORMAT, WRAP_TOP,
+                                        chart_title, data_table, fill_band, fit_row_height, hex_colour,
                                         key_value_rows, print_setup, save_workbook, set_widths,
                                         style_body, style_header_row, write_title)
 
@@ -160,7 +159,7 @@ def _write_summary(ws: Any, export: "PartnershipExport") -> None:
     width = len(columns)
     # Values run across the table's width, so a long bank title stays on one line.
     for row in range(4, next_row):
-        ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=width)
+        merge_row(ws, row, 2, width)
 
     top = next_row + 1
     for col, name in enumerate(columns, start=1):
@@ -197,7 +196,7 @@ def _write_summary(ws: Any, export: "PartnershipExport") -> None:
         cell.font = NOTE_FONT
         cell.alignment = WRAP_TOP
         # Across the table's width: a moderation's reason may run to a few lines.
-        ws.merge_cells(start_row=note_row, start_column=1, end_row=note_row, end_column=width)
+        merge_row(ws, note_row, 1, width)
         fit_row_height(ws, note_row, [(SUMMARY_WIDTH * 0.95, text)])
         note_row += 1
 
@@ -462,8 +461,7 @@ def _write_by_partner(ws: Any, export: "PartnershipExport") -> None:
         set_text_cell(cell, text)
         cell.font = NOTE_FONT
         cell.alignment = WRAP_TOP
-        ws.merge_cells(start_row=note_row, start_column=1, end_row=note_row,
-                       end_column=last_col)
+        merge_row(ws, note_row, 1, last_col)
         fit_row_height(ws, note_row, [(AREA_COL_WIDTH + 10 * (last_col - 1), text)])
         note_row += 1
     set_widths(ws, {"A": AREA_COL_WIDTH} | {get_column_letter(c): 10
@@ -583,37 +581,35 @@ def _cycle(items: tuple[str, ...]) -> Any:
 
 
 def _write_answers(ws: Any, export: "PartnershipExport", rows: list[dict[str, Any]]) -> None:
-    ws.append(list(ANSWER_COLUMNS))
-    for r, row in enumerate(rows, start=2):
-        for c, name in enumerate(ANSWER_COLUMNS, start=1):
-            value = row[name]
-            cell = ws.cell(row=r, column=c)
-            if isinstance(value, str) or name in TEXT_COLUMNS:
-                set_text_cell(cell, "" if value is None else str(value))
-                if value is None or value == "":
-                    cell.value = None
-            else:
-                cell.value = value
-    last = len(rows) + 1
+    from stocktake.workbooks.bulk_rows import ColumnStyle, put_rows
+
+    write_text_row(ws, 1, ANSWER_COLUMNS)
     style_header_row(ws, 1, 1, len(ANSWER_COLUMNS), height=20)
     widths = dict(zip("ABCDEFGHIJK", (12, 22, 12, 14, 28, 50, 18, 8, 11, 40, 22)))
     wrap = {ANSWER_COLUMNS.index(c): widths["ABCDEFGHIJK"[ANSWER_COLUMNS.index(c)]]
             for c in ("respondent", "question", "question_text", "value", "evidence")}
     score_col = ANSWER_COLUMNS.index("score")
     centred = {score_col, ANSWER_COLUMNS.index("status")}
-    plain = StyleMemo(font=BODY_FONT, alignment=_TOP)
-    wrapped = StyleMemo(font=BODY_FONT, alignment=WRAP_TOP)
-    middle = StyleMemo(font=BODY_FONT, alignment=CENTRE)
-    score = StyleMemo(font=BODY_FONT, alignment=CENTRE, number_format=SCORE_FORMAT)
+    plain = ColumnStyle(ws, font=BODY_FONT, alignment=_TOP)
+    wrapped = ColumnStyle(ws, font=BODY_FONT, alignment=WRAP_TOP)
+    middle = ColumnStyle(ws, font=BODY_FONT, alignment=CENTRE)
+    score = ColumnStyle(ws, font=BODY_FONT, alignment=CENTRE, number_format=SCORE_FORMAT)
     chosen = [score if i == score_col else middle if i in centred else
               wrapped if i in wrap else plain for i in range(len(ANSWER_COLUMNS))]
-    for r, row in enumerate(ws.iter_rows(min_row=2, max_row=last), start=2):
-        for memo, cell in zip(chosen, row):
-            memo.apply(cell)
-        fit_row_height(ws, r, [(width, row[index].value) for index, width in wrap.items()])
-    table = Table(displayName="StocktakeAnswers", ref=f"A1:K{last}")
-    table.tableStyleInfo = TableStyleInfo(name="TableStyleLight9", showRowStripes=True)
-    ws.add_table(table)
+    texts = [name in TEXT_COLUMNS for name in ANSWER_COLUMNS]
+    values = []
+    for r, row in enumerate(rows, start=2):
+        line = []
+        for name, text in zip(ANSWER_COLUMNS, texts):
+            value = row[name]
+            if text and value is not None and type(value) is not str:
+                value = str(value)
+            line.append(None if value == "" else value)
+        values.append(line)
+        fit_row_height(ws, r, [(width, line[index]) for index, width in wrap.items()])
+    put_rows(ws, 2, values, chosen)
+    last = len(rows) + 1
+    data_table(ws, "StocktakeAnswers", ANSWER_COLUMNS, last)
     ws.freeze_panes = "A2"
     set_widths(ws, widths)
     left, right = _header_texts(export)
@@ -673,15 +669,10 @@ def _write_about(ws: Any, export: "PartnershipExport", header: dict[str, Any], s
 
 
 def _write_hidden(ws: Any, columns: tuple[str, ...], rows: list[dict[str, Any]]) -> None:
-    ws.append(list(columns))
-    for r, row in enumerate(rows, start=2):
-        for c, name in enumerate(columns, start=1):
-            value = row.get(name)
-            cell = ws.cell(row=r, column=c)
-            if isinstance(value, str):
-                set_text_cell(cell, value)
-                if value == "":
-                    cell.value = None
-            else:
-                cell.value = value
+    from stocktake.workbooks.bulk_rows import ColumnStyle, put_rows
+
+    write_text_row(ws, 1, columns)
+    plain = [ColumnStyle(ws)] * len(columns)
+    put_rows(ws, 2, ([None if (v := row.get(name)) == "" else v for name in columns]
+                     for row in rows), plain)
     ws.sheet_state = "hidden"

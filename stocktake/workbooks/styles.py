@@ -13,8 +13,9 @@ the benchmark workbook and the offline form read as one family of reports.
 
 from __future__ import annotations
 
+import functools
 import math
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Mapping, Sequence
 
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
@@ -199,17 +200,23 @@ def wrapped_lines(text: Any, width: float) -> int:
     writers set row heights from this estimate (10-point text runs about 1.25 characters per
     width unit).
     """
-    import textwrap
-
     if text is None or text == "":
         return 1
     chars = max(4, int(width * 1.25) - 1)
     text = str(text)
     if len(text) <= chars and "\n" not in text:
         return 1  # most cells: no need to wrap at all (and textwrap is most of the cost)
+    return _wrapped_lines(text, chars)
+
+
+@functools.lru_cache(maxsize=4096)
+def _wrapped_lines(text: str, chars: int) -> int:
+    # Cached: a question's text and a level's wording repeat once per respondent.
+    import textwrap
+
     lines = 0
     # Spreadsheets also break after ';' and '-', as in multi answers like "a;b;c".
-    spaced = str(text).replace(";", "; ").replace("-", "- ")
+    spaced = text.replace(";", "; ").replace("-", "- ")
     for paragraph in spaced.split("\n"):
         lines += max(1, len(textwrap.wrap(paragraph, chars, break_long_words=True,
                                           break_on_hyphens=False)))
@@ -254,6 +261,53 @@ def key_value_rows(ws: Any, start_row: int, rows: Iterable[tuple[str, Any]],
         cell.alignment = Alignment(vertical="top", horizontal="left")
         row += 1
     return row
+
+
+def data_table(ws: Any, name: str, heads: Sequence[str], last_row: int,
+               style: str = "TableStyleLight9") -> None:
+    """Make rows 1 to `last_row` under `heads` (in row 1 from column A) an Excel table with
+    filters and banded rows, named `name`.
+
+    The column names are given, not read back: openpyxl reads them from the sheet by
+    building every cell of the table's range, which costs as much as writing them.
+    """
+    from openpyxl.worksheet.filters import AutoFilter
+    from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
+
+    ref = f"A1:{get_column_letter(len(heads))}{last_row}"
+    table = Table(displayName=name, ref=ref, autoFilter=AutoFilter(ref=ref),
+                  tableColumns=[TableColumn(id=i, name=str(h)) for i, h in
+                                enumerate(heads, start=1)])
+    table.tableStyleInfo = TableStyleInfo(name=style, showRowStripes=True)
+    ws.add_table(table)
+
+
+def merge_row(ws: Any, row: int, first_col: int, last_col: int) -> None:
+    """Merge `row`'s cells from `first_col` to `last_col`, the first cell's border drawn along
+    the merged range's edges, as `ws.merge_cells` does.
+
+    openpyxl's merge_cells also replaces every covered cell with a placeholder and restyles
+    each one, which costs more than the rest of a summary sheet; the covered cells here are
+    empty, so only the borders need drawing.
+    """
+    from copy import copy
+
+    from openpyxl.worksheet.cell_range import CellRange
+
+    ws.merged_cells.add(CellRange(min_col=first_col, min_row=row, max_col=last_col,
+                                  max_row=row))
+    edge = copy(ws.cell(row=row, column=first_col).border)  # the Border, not openpyxl's proxy
+    if not (edge.top.style or edge.bottom.style or edge.right.style):
+        return
+    middle = _merge_border(edge, right=False)
+    for col in range(first_col + 1, last_col + 1):
+        ws.cell(row=row, column=col).border = \
+            _merge_border(edge, right=True) if col == last_col else middle
+
+
+@functools.lru_cache(maxsize=32)
+def _merge_border(edge: Any, right: bool) -> Any:
+    return Border(top=edge.top, bottom=edge.bottom, right=edge.right if right else None)
 
 
 def save_workbook(wb: Any, path: Any, *, shared: bool = False) -> Any:
