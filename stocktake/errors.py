@@ -24,6 +24,18 @@ class StocktakeError(Exception):
     def __str__(self) -> str:
         return self.message
 
+    def __reduce__(self) -> tuple:
+        # Whole across processes (export's workers send theirs back), whatever arguments a
+        # subclass's __init__ takes: pickle would otherwise call it with the message alone.
+        return (_restore, (type(self), self.args, self.__dict__))
+
+
+def _restore(kind: type, args: tuple, state: dict) -> StocktakeError:
+    error = kind.__new__(kind, *args)
+    error.args = args
+    error.__dict__.update(state)
+    return error
+
 
 class UsageError(StocktakeError):
     """The command was called in a way that cannot work (exit code 2, as for bad options)."""

@@ -91,3 +91,22 @@ def test_export_all_takes_jobs_and_refuses_a_negative_count(round_of_five, cli, 
     assert bad.exit_code == 2
     assert "--jobs" in bad.output
     assert not (tmp_path / "b").exists()
+
+
+@pytest.mark.parametrize("kind", ["damaged", "disk full", "usage"])
+def test_errors_cross_between_processes_whole(kind, tmp_path):
+    """A worker's error reaches the command as raised: message, hint, exit code and path."""
+    import pickle
+
+    from stocktake.errors import DiskFull, UsageError
+    from stocktake.store.workspace import DamagedStoreFile
+
+    error = {"damaged": lambda: DamagedStoreFile(tmp_path / "E09000007.json", "not JSON"),
+             "disk full": lambda: DiskFull("no space left writing out.xlsx",
+                                           tmp_path / "out.xlsx", hint="free some space"),
+             "usage": lambda: UsageError("bad", hint="h")}[kind]()
+    back = pickle.loads(pickle.dumps(error))
+    assert type(back) is type(error)
+    assert (back.message, back.hint, back.exit_code, back.details) == \
+        (error.message, error.hint, error.exit_code, error.details)
+    assert getattr(back, "path", None) == getattr(error, "path", None)

@@ -8,7 +8,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Collection, Mapping
+from typing import Collection, Mapping, Sequence
 
 from stocktake.banks.model import Bank
 from stocktake.scoring.benchmark import Benchmark, build_benchmark
@@ -39,21 +39,27 @@ def partnership_scores(ws: Workspace, bank: Bank, wave: str, code: str) -> Partn
 
 def all_partnership_scores(ws: Workspace, bank: Bank, wave: str) -> list[PartnershipScores]:
     """Scores of every partnership with responses to this bank in this wave, by code."""
-    found = []
-    for path in ws.shard_files():
-        responses, moderations = _read_shard(path, bank.id, wave)
-        if responses:
-            code = responses[0].key.partnership
-            found.append(score_partnership(bank, responses, moderations, partnership=code,
-                                           wave=wave))
-    return found
+    return [s for s in (score_shard(path, bank, wave) for path in ws.shard_files())
+            if s is not None]
+
+
+def score_shard(path: Path, bank: Bank, wave: str) -> PartnershipScores | None:
+    """The scores of the partnership whose file is `path`, or None when it has no responses
+    to this bank in this wave. One file at a time, so a caller may share them among cores."""
+    responses, moderations = _read_shard(path, bank.id, wave)
+    if not responses:
+        return None
+    return score_partnership(bank, responses, moderations,
+                             partnership=responses[0].key.partnership, wave=wave)
 
 
 def national_benchmark(ws: Workspace, bank: Bank, wave: str, *, region: str | None = None,
                        groups: Mapping[str, str] | None = None,
-                       exclude: Collection[str] = ()) -> Benchmark:
-    """The benchmark of every partnership with responses (optionally of one region only)."""
-    scores = all_partnership_scores(ws, bank, wave)
+                       exclude: Collection[str] = (),
+                       scores: Sequence[PartnershipScores] | None = None) -> Benchmark:
+    """The benchmark of every partnership with responses (optionally of one region only).
+    `scores`: every partnership's scores, when already worked out (all_partnership_scores)."""
+    scores = list(scores) if scores is not None else all_partnership_scores(ws, bank, wave)
     if not scores:
         waves = sorted({r.key.wave for r in ws.responses(bank=bank.id)})
         hint = (f"the workspace has {bank.id} responses for wave {', '.join(waves)}: "

@@ -554,6 +554,19 @@ class Workspace:
         return [Moderation.from_doc(d) for d in db.table("moderations").all()
                 if (bank is None or d["bank"] == bank) and (wave is None or d["wave"] == wave)]
 
+    def snapshot(self, partnership: str) -> "PartnershipSnapshot":
+        """Everything the partnership's file holds, read once: its responses, moderations and
+        plan items as they stood at one moment (an export made from separate reads could mix
+        a moderation with answers from before a concurrent save)."""
+        from stocktake.records import PlanItem
+
+        db = self._read(self.shard_path(partnership))
+        return PartnershipSnapshot(
+            partnership,
+            tuple(Response.from_doc(d) for d in db.table("responses").all()),
+            tuple(Moderation.from_doc(d) for d in db.table("moderations").all()),
+            tuple(PlanItem.from_doc(d, d.doc_id) for d in db.table("plans").all()))
+
     # ------------------------------------------------------------ the action plan
 
     def add_plan_item(self, item: "PlanItem") -> "PlanItem":
@@ -660,6 +673,30 @@ class Workspace:
             if plan.bank == bank and plan.wave == wave:
                 return plan
         return None
+
+
+@dataclass(frozen=True)
+class PartnershipSnapshot:
+    """One partnership's file as read at one moment (Workspace.snapshot); each list filtered
+    by bank and wave as the Workspace methods of the same names filter it."""
+
+    partnership: str
+    all_responses: tuple[Response, ...]
+    all_moderations: tuple[Moderation, ...]
+    all_plan_items: tuple["PlanItem", ...]
+
+    def responses(self, bank: str | None = None, wave: str | None = None) -> list[Response]:
+        return [r for r in self.all_responses if (bank is None or r.key.bank == bank)
+                and (wave is None or r.key.wave == wave)]
+
+    def moderations(self, bank: str | None = None, wave: str | None = None) -> list[Moderation]:
+        """Oldest first; the latest for an area is the one that counts."""
+        return [m for m in self.all_moderations if (bank is None or m.bank == bank)
+                and (wave is None or m.wave == wave)]
+
+    def plan_items(self, bank: str | None = None, wave: str | None = None) -> list["PlanItem"]:
+        return [i for i in self.all_plan_items if (bank is None or i.bank == bank)
+                and (wave is None or i.wave == wave)]
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,9 @@ from __future__ import annotations
 from copy import copy
 from typing import Any, Iterable, Sequence
 
-from openpyxl.cell.cell import Cell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.styles.cell_style import StyleArray
+from openpyxl.utils.exceptions import IllegalCharacterError
 
 
 class _StyledCell(Cell):
@@ -56,27 +58,59 @@ class ColumnStyle:
         self.number = scratch.style_id if attrs else 0
 
 
+# Types whose cell type needs no inference; anything else goes through openpyxl's own.
+_KINDS = {str: "s", int: "n", float: "n", bool: "b"}
+
+
 def put_rows(ws: Any, first_row: int, rows: Iterable[Sequence[Any]],
              columns: Sequence[ColumnStyle], first_col: int = 1) -> int:
     """Write `rows` into `ws` from `first_row`, value i of each row in column `first_col + i`
-    with `columns[i]`'s style; None leaves a styled empty cell. Returns the next free row.
+    with `columns[i]`'s style; None leaves the cell out (empty, unstyled: the columns these
+    rows go in have no borders or fills to show). Returns the next free row.
 
-    Works on an ordinary (not write-only) worksheet; cells already there are replaced.
+    Works on an ordinary (not write-only) worksheet; cells already there are replaced. Text
+    over 32,767 characters or holding characters XML cannot hold raises openpyxl's
+    IllegalCharacterError / ValueError, as assigning it to a cell would.
     """
     cells = ws._cells
     row_index = first_row
+    new = _StyledCell.__new__
     for values in rows:
         for offset, (value, style) in enumerate(zip(values, columns)):
+            if value is None:
+                continue
             column = first_col + offset
+            kind = _KINDS.get(type(value))
             if style.plain:
                 cell = Cell(ws, row=row_index, column=column, value=value)
-            else:
+                if kind == "s":
+                    cell.data_type = "s"  # text, even "=SUM(A1)": never a formula
+            elif kind is None:  # a date, say: openpyxl works out its type and format
                 cell = _StyledCell(ws, row=row_index, column=column, value=value)
                 cell._style = copy(style.array)
-                cell._style_number = style.number
-                cell._registered = style.array
-            if type(value) is str:
-                cell.data_type = "s"  # text, even "=SUM(A1)": never a formula
+                cell._style_number, cell._registered = style.number, style.array
+            else:
+                if kind == "s":
+                    _check_text(value)
+                # Made without Cell.__init__, which would infer the type and check the text
+                # again: most of the time a sheet of data takes to build.
+                cell = new(_StyledCell)
+                cell.parent = ws
+                cell.row = row_index
+                cell.column = column
+                cell._value = value
+                cell.data_type = kind
+                cell._hyperlink = None
+                cell._comment = None
+                cell._style = StyleArray(style.array)
+                cell._style_number, cell._registered = style.number, style.array
             cells[(row_index, column)] = cell
         row_index += 1
     return row_index
+
+
+def _check_text(text: str) -> None:
+    if len(text) > 32767:
+        raise ValueError("text longer than a cell can hold (32,767 characters)")
+    if ILLEGAL_CHARACTERS_RE.search(text):
+        raise IllegalCharacterError(f"{text} cannot be used in worksheets.")

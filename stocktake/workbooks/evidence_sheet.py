@@ -83,7 +83,7 @@ def add_evidence_sheet(wb: Workbook, view: Any, self_views: Sequence[Any], *, in
             ("Credit", view.credit)]
     row = key_value_rows(ws, 4, info)
     for r in range(4, row):
-        merge_row(ws, r, 2, len(COLUMNS))
+        merge_row(ws, r, 2, len(COLUMNS), boxed=True)
         ws.cell(row=r, column=2).alignment = WRAP_TOP
         ws.row_dimensions[r].height = 27 if r in (6, 7, 9) else None
     row += 1

@@ -86,35 +86,47 @@ def export_many(ws: "Workspace", targets: Sequence[tuple[str, str, str]], shelf:
     A target that cannot be exported (StocktakeError: no responses, disk full) gives a result
     with its reason and the run goes on; any other error stops the run.
     """
-    from stocktake.scoring.national import national_benchmark
-
     global _JOB
     job = _Job(ws, shelf, fmt, Path(out), redact, shared, key)
-    for _, bank_id, wave in targets:
-        if (bank_id, wave) in job.nationals or (bank_id, wave) in job.unavailable:
-            continue
-        try:
-            job.nationals[(bank_id, wave)] = national_benchmark(ws, shelf.get(bank_id), wave,
-                                                                groups=groups)
-        except StocktakeError as exc:
-            job.unavailable[(bank_id, wave)] = exc.message
-    if nationals is not None:
-        nationals.update(job.nationals)
     jobs = default_jobs() if jobs <= 0 else jobs
     jobs = min(jobs, len(targets))
-    can_fork = "fork" in multiprocessing.get_all_start_methods()
+    pooled = jobs > 1 and len(targets) >= FEW and "fork" in multiprocessing.get_all_start_methods()
     _JOB = job
     try:
-        if jobs <= 1 or len(targets) < FEW or not can_fork:
+        for bank_id, wave in dict.fromkeys((b, w) for _, b, w in targets):
+            try:
+                job.nationals[(bank_id, wave)] = _national(job, bank_id, wave, groups,
+                                                           jobs if pooled else 1)
+            except StocktakeError as exc:
+                job.unavailable[(bank_id, wave)] = exc.message
+        if nationals is not None:
+            nationals.update(job.nationals)
+        if not pooled:
             for target in targets:
                 yield _export(target)
             return
-        context = multiprocessing.get_context("fork")
-        with context.Pool(jobs) as pool:
+        # Forked now, so that each worker starts with the national benchmarks built above.
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
             # Small chunks keep the progress honest and the cores busy to the end.
             yield from pool.imap(_export, targets, chunksize=2)
     finally:
         _JOB = None
+
+
+def _national(job: _Job, bank_id: str, wave: str, groups: Mapping[str, str] | None,
+              jobs: int) -> Any:
+    """The national benchmark of one bank and wave, every partnership scored on `jobs` cores."""
+    from stocktake.scoring.national import national_benchmark, score_shard
+
+    bank = job.shelf.get(bank_id)
+    scores = None
+    if jobs > 1:
+        paths = job.ws.shard_files()
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            found = pool.starmap(score_shard, [(path, bank, wave) for path in paths],
+                                 chunksize=max(1, len(paths) // (4 * jobs)))
+        scores = [s for s in found if s is not None]
+    return national_benchmark(job.ws, bank, wave, groups=groups, scores=scores)
 
 
 def _export(target: tuple[str, str, str]) -> ExportResult:

@@ -29,7 +29,7 @@ from stocktake.responses import ANSWERED, Answer, Moderation, Response, now_iso
 if TYPE_CHECKING:
     from stocktake.scoring.benchmark import Benchmark
     from stocktake.scoring.method import PartnershipScores
-    from stocktake.store.workspace import Workspace
+    from stocktake.store.workspace import PartnershipSnapshot, Workspace
 
 from stocktake.workbooks.columns import ANSWER_COLUMNS, SCORE_COLUMNS  # noqa: E402,F401
 
@@ -224,13 +224,14 @@ def gather_export(ws: "Workspace", bank: Bank, code: str, wave: str, *, redact: 
         partnership = Partnership(code, known.name if known else code,
                                   workspace_regions(ws, [code]).get(code, ""),
                                   known.type if known else "")
-    every = ws.responses(code, bank=bank.id)  # one read serves this wave and the earlier
+    held = ws.snapshot(code)  # one read: answers, moderations and plan from the same moment
+    every = held.responses(bank.id)
     responses = sorted((r for r in every if r.key.wave == wave),
                        key=lambda r: r.key.respondent)
     if not responses:
         raise StocktakeError(f"{code} has no responses to {bank.id} in wave {wave}",
                              hint=f"see what it has with `stocktake answers {code}`")
-    moderations = ws.moderations(code, bank=bank.id, wave=wave)
+    moderations = held.moderations(bank.id, wave)
     responses = anonymise_responses(bank, responses)
     if redact:
         responses, moderations = redact_responses(bank, responses, moderations)
@@ -242,7 +243,7 @@ def gather_export(ws: "Workspace", bank: Bank, code: str, wave: str, *, redact: 
         national = None
     from stocktake.reports.action_plan import REMOVED
 
-    plans = tuple(i for i in ws.plan_items(code, bank.id, wave) if i.status != REMOVED)
+    plans = tuple(i for i in held.plan_items(bank.id, wave) if i.status != REMOVED)
     if redact:
         from stocktake.privacy.personal_data import redact_text
 
@@ -250,25 +251,25 @@ def gather_export(ws: "Workspace", bank: Bank, code: str, wave: str, *, redact: 
                       for i in plans)
     return PartnershipExport(partnership, bank, wave, tuple(responses), tuple(moderations),
                              scores, national, exported_at or now_iso(), redact, plans,
-                             history=earlier_waves(ws, bank, code, wave, every))
+                             history=earlier_waves(ws, bank, code, wave, held))
 
 
 def earlier_waves(ws: "Workspace", bank: Bank, code: str, wave: str,
-                  every: Sequence[Response] | None = None) -> tuple["PartnershipScores", ...]:
+                  held: "PartnershipSnapshot | None" = None) -> tuple["PartnershipScores", ...]:
     """The partnership's scores in each earlier wave of the same bank, oldest first (waves
-    are financial years, "2025-26", so they sort as text). `every`: its responses to the
-    bank in all waves, when already read."""
+    are financial years, "2025-26", so they sort as text). `held`: the partnership's file,
+    when already read."""
     from stocktake.scoring.method import score_partnership
 
-    if every is None:
-        every = ws.responses(code, bank=bank.id)
+    if held is None:
+        held = ws.snapshot(code)
+    every = held.responses(bank.id)
     waves = sorted({r.key.wave for r in every if r.key.wave < wave})
     found = []
     for earlier in waves:
         responses = [r for r in every if r.key.wave == earlier]
-        moderations = ws.moderations(code, bank=bank.id, wave=earlier)
-        found.append(score_partnership(bank, responses, moderations, partnership=code,
-                                       wave=earlier))
+        found.append(score_partnership(bank, responses, held.moderations(bank.id, earlier),
+                                       partnership=code, wave=earlier))
     return tuple(found)
 
 

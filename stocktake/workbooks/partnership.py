@@ -159,7 +159,7 @@ def _write_summary(ws: Any, export: "PartnershipExport") -> None:
     width = len(columns)
     # Values run across the table's width, so a long bank title stays on one line.
     for row in range(4, next_row):
-        merge_row(ws, row, 2, width)
+        merge_row(ws, row, 2, width, boxed=True)
 
     top = next_row + 1
     for col, name in enumerate(columns, start=1):

@@ -38,6 +38,9 @@ HEADER_FILL = PatternFill("solid", start_color=ACCENT, end_color=ACCENT)
 LABEL_FILL = PatternFill("solid", start_color=ACCENT_LIGHT, end_color=ACCENT_LIGHT)
 THIN = Side(style="thin", color=GRID)
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+# A BOX merged across cells: its top and bottom run along the covered cells, its right on the last.
+BOX_MIDDLE = Border(top=THIN, bottom=THIN)
+BOX_END = Border(top=THIN, bottom=THIN, right=THIN)
 
 WRAP_TOP = Alignment(wrap_text=True, vertical="top")
 CENTRE = Alignment(horizontal="center", vertical="top")
@@ -282,32 +285,21 @@ def data_table(ws: Any, name: str, heads: Sequence[str], last_row: int,
     ws.add_table(table)
 
 
-def merge_row(ws: Any, row: int, first_col: int, last_col: int) -> None:
-    """Merge `row`'s cells from `first_col` to `last_col`, the first cell's border drawn along
-    the merged range's edges, as `ws.merge_cells` does.
+def merge_row(ws: Any, row: int, first_col: int, last_col: int, *, boxed: bool = False) -> None:
+    """Merge `row`'s cells from `first_col` to `last_col`; `boxed`: the merged cell is drawn
+    in the thin grid box (BOX) its first cell has, as `ws.merge_cells` would draw it.
 
     openpyxl's merge_cells also replaces every covered cell with a placeholder and restyles
     each one, which costs more than the rest of a summary sheet; the covered cells here are
-    empty, so only the borders need drawing.
+    empty, so only the box's edges need drawing on them.
     """
-    from copy import copy
-
     from openpyxl.worksheet.cell_range import CellRange
 
     ws.merged_cells.add(CellRange(min_col=first_col, min_row=row, max_col=last_col,
                                   max_row=row))
-    edge = copy(ws.cell(row=row, column=first_col).border)  # the Border, not openpyxl's proxy
-    if not (edge.top.style or edge.bottom.style or edge.right.style):
-        return
-    middle = _merge_border(edge, right=False)
-    for col in range(first_col + 1, last_col + 1):
-        ws.cell(row=row, column=col).border = \
-            _merge_border(edge, right=True) if col == last_col else middle
-
-
-@functools.lru_cache(maxsize=32)
-def _merge_border(edge: Any, right: bool) -> Any:
-    return Border(top=edge.top, bottom=edge.bottom, right=edge.right if right else None)
+    if boxed:
+        for col in range(first_col + 1, last_col + 1):
+            ws.cell(row=row, column=col).border = BOX_END if col == last_col else BOX_MIDDLE
 
 
 def save_workbook(wb: Any, path: Any, *, shared: bool = False) -> Any:
