@@ -18,7 +18,7 @@ from collections import defaultdict
 from operator import itemgetter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence
 
 from stocktake.banks.model import Bank
 from stocktake.errors import StocktakeError
@@ -140,6 +140,15 @@ class MergeResult:
     skipped: list[Rejected] = field(default_factory=list)
     # With --expect: every expected authority, returned or not (of all banks and waves merged).
     returns: list[Any] = field(default_factory=list)
+    # With --groups: code -> comparator group, and the file they came from (its name).
+    groups: dict[str, str] = field(default_factory=dict)
+    groups_source: str = ""
+
+    @property
+    def unmatched_groups(self) -> list[str]:
+        """Codes of the groups file that no merged workbook (of any bank or wave) is from."""
+        merged = {wb.partnership.code for wb in self.merged}
+        return sorted(set(self.groups) - merged)
 
     @property
     def not_returned(self) -> list[Any]:
@@ -153,7 +162,10 @@ class MergeResult:
         """{merged: [{file, partnership, respondents, answers}], rejected: [{file, reason}], out}.
 
         `out` is the national workbook's path; a list of paths when the files held more than
-        one bank or wave; null when nothing could be merged.
+        one bank or wave; null when nothing could be merged. With groups, `groups` is {file,
+        groups (how many), codes (how many), unmatched: [codes with no merged workbook]}, and
+        when there are several workbooks `unmatched_by_out`: {path: [codes with no
+        partnership in that workbook]}.
         """
         paths = [str(o.path) for o in self.outputs]
         return {
@@ -170,7 +182,17 @@ class MergeResult:
                             "not_returned": [r.to_json() for r in self.not_returned],
                             "not_expected": [r.to_json() for r in self.not_expected]}}
                if self.returns else {}),
+            **({"groups": self._groups_json()} if self.groups else {}),
         }
+
+    def _groups_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"file": self.groups_source,
+                               "groups": len(set(self.groups.values())),
+                               "codes": len(self.groups), "unmatched": self.unmatched_groups}
+        if len(self.outputs) > 1:
+            out["unmatched_by_out"] = {str(o.path): list(o.benchmark.unmatched_groups)
+                                       for o in self.outputs}
+        return out
 
 
 # ---------------------------------------------------------------- finding files
@@ -679,12 +701,14 @@ def newest_exports(workbooks: Sequence[ReturnedWorkbook]
     return kept, rejected
 
 
-def national_benchmark_of(bank: Bank, workbooks: Sequence[ReturnedWorkbook]) -> "Benchmark":
-    """The benchmark of merged workbooks from their scores, by the terminal's code."""
+def national_benchmark_of(bank: Bank, workbooks: Sequence[ReturnedWorkbook],
+                          groups: Mapping[str, str] | None = None) -> "Benchmark":
+    """The benchmark of merged workbooks from their scores, by the terminal's code; `groups`
+    (code -> comparator group) adds the group means, as `benchmark --groups` does."""
     from stocktake.scoring.benchmark import build_benchmark
 
     regions = {wb.partnership.code: wb.partnership.region for wb in workbooks}
-    return build_benchmark(bank, [wb.scores for wb in workbooks], regions)
+    return build_benchmark(bank, [wb.scores for wb in workbooks], regions, groups)
 
 
 def national_answer_rows(bank: Bank, workbooks: Sequence[ReturnedWorkbook]
@@ -736,13 +760,16 @@ def merge_workbooks(paths: Sequence[Path], out: Path, *, workspace: "Workspace |
                     on_files: Callable[[int], None] | None = None,
                     reader: str = "calamine", workers: int | None = None,
                     expect: Sequence[Any] | None = None, shared: bool = False,
-                    key: bytes | None = None) -> MergeResult:
+                    key: bytes | None = None, groups: Mapping[str, str] | None = None,
+                    groups_source: str = "") -> MergeResult:
     """Read, check and group the files, write the national workbook(s) (owner-only unless
     `shared`), optionally import.
 
     `on_files` hears how many files were found before reading starts (for a progress bar).
     `expect` (ExpectedAuthority of `stocktake.round.returns`) adds a Returns sheet listing
-    each expected authority, returned or not.
+    each expected authority, returned or not. `groups` (code -> comparator group, as
+    `scoring.national.read_groups_csv` reads them; `groups_source` names their file) adds
+    group means to each national workbook; the workspace never stores them.
     """
     from stocktake.workbooks.benchmark import write_national_workbook
 
@@ -758,15 +785,16 @@ def merge_workbooks(paths: Sequence[Path], out: Path, *, workspace: "Workspace |
                if r.reason == BENCHMARK_REASON and r.path.resolve() not in named]
     rejected = [r for r in rejected if r not in skipped]
     result = MergeResult(rejected=missing + rejected + duplicates,
-                         skipped=passed_over + skipped)
-    groups: dict[tuple[str, str], list[ReturnedWorkbook]] = defaultdict(list)
+                         skipped=passed_over + skipped, groups=dict(groups or {}),
+                         groups_source=groups_source)
+    by_bank_wave: dict[tuple[str, str], list[ReturnedWorkbook]] = defaultdict(list)
     for wb in kept:
-        groups[(wb.bank.id, wb.wave)].append(wb)
-    ordered = sorted(groups)
+        by_bank_wave[(wb.bank.id, wb.wave)].append(wb)
+    ordered = sorted(by_bank_wave)
     for (bank_id, wave), path in zip(ordered, output_paths(out, ordered)):
-        members = sorted(groups[(bank_id, wave)], key=lambda w: w.partnership.code)
+        members = sorted(by_bank_wave[(bank_id, wave)], key=lambda w: w.partnership.code)
         bank = members[0].bank
-        benchmark = national_benchmark_of(bank, members)
+        benchmark = national_benchmark_of(bank, members, result.groups or None)
         returns = None
         if expect is not None:
             from stocktake.round.returns import return_rows
@@ -777,7 +805,8 @@ def merge_workbooks(paths: Sequence[Path], out: Path, *, workspace: "Workspace |
                                 sources=[(wb.partnership.code, wb.path.name, wb.exported_at,
                                           wb.respondents, wb.answers) for wb in members],
                                 returns=returns, shared=shared,
-                                answers=national_answer_rows(bank, members))
+                                answers=national_answer_rows(bank, members),
+                                groups_source=groups_source)
         result.outputs.append(NationalOutput(bank, wave, path, benchmark))
         result.merged.extend(members)
         if workspace is not None:

@@ -2,6 +2,7 @@
 
     stocktake merge returns/ --out national.xlsx
     stocktake merge returns/*.xlsx --out national.xlsx --into-workspace --json
+    stocktake merge returns/ --out national.xlsx --groups neighbours.csv
 """
 
 from __future__ import annotations
@@ -38,6 +39,14 @@ def merge_command(
     report: Path = typer.Option(None, "--report", metavar="PATH.html",
                                 help="Also write the national findings report of what was "
                                      "merged (needs the `reports` extra)."),
+    groups_file: Optional[Path] = typer.Option(
+        None, "--groups", metavar="FILE",
+        help="CSV of code,group (e.g. statistical neighbours), as for `benchmark --groups`: "
+             "the national workbook's Scores gains group and vs_group, and a Groups sheet "
+             "holds the group means. Codes with no merged partnership are listed. The groups "
+             "are for the workbook only: --into-workspace stores the answers, not the groups "
+             "(give --groups to `benchmark` or `export` there), and the --report findings "
+             "stay by region."),
     shared: bool = shared_option(),
     key_file: Optional[Path] = typer.Option(
         None, "--key", metavar="FILE",
@@ -53,7 +62,7 @@ def merge_command(
     over and do not change the exit code. With a key (--key or $STOCKTAKE_SEAL_KEY), every
     workbook must carry a keyed seal made with it.
 
-    Example: stocktake merge returns/ --out national.xlsx
+    Example: stocktake merge returns/ --out national.xlsx --groups neighbours.csv
     """
     from stocktake.merge import merge_workbooks
 
@@ -67,6 +76,12 @@ def merge_command(
         from stocktake.reports.loading import require_report_libraries
 
         require_report_libraries()
+    groups = None
+    if groups_file is not None:
+        from stocktake.scoring.national import read_groups_csv
+
+        # Read and checked before any workbook: a bad groups file leaves nothing written.
+        groups = read_groups_csv(groups_file)
     from stocktake.returns.seal import seal_key
 
     key = seal_key(key_file)
@@ -78,7 +93,8 @@ def merge_command(
     workspace = open_workspace() if into_workspace else None
     if as_json:
         result = merge_workbooks(paths, out, workspace=workspace, redact=redact,
-                                 expect=expected, shared=shared, key=key)
+                                 expect=expected, shared=shared, key=key, groups=groups,
+                                 groups_source=groups_file.name if groups_file else "")
     else:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, \
             TimeRemainingColumn
@@ -88,7 +104,8 @@ def merge_command(
             task = progress.add_task("read", total=None)
             result = merge_workbooks(
                 paths, out, workspace=workspace, redact=redact, expect=expected,
-                shared=shared, key=key,
+                shared=shared, key=key, groups=groups,
+                groups_source=groups_file.name if groups_file else "",
                 on_files=lambda n: progress.update(task, total=n),
                 progress=lambda _path: progress.advance(task))
     if report is not None and result.outputs:
@@ -143,9 +160,28 @@ def _render(result, into_workspace: bool) -> None:
             shown = ", ".join(f"{escape(r.name)} ({r.code})" for r in missing[:30])
             more = f" and {len(missing) - 30} more" if len(missing) > 30 else ""
             console.print(f"Not returned ({len(missing)}): {shown}{more}. See the Returns sheet.")
+    if result.groups and result.outputs:
+        _render_groups(result)
     if into_workspace and result.merged:
         console.print(f"Stored the answers of {len(result.merged)} partnership(s) in the "
                       "workspace.")
+
+
+def _render_groups(result) -> None:
+    """What the groups file gave, and every code in it with no merged partnership."""
+    count = len(set(result.groups.values()))
+    console.print(f"Groups from {escape(result.groups_source)}: {count} group(s) of "
+                  f"{len(result.groups)} code(s).")
+    if len(result.outputs) > 1:
+        unmatched = [(o.path.name, o.benchmark.unmatched_groups) for o in result.outputs
+                     if o.benchmark.unmatched_groups]
+    else:
+        unmatched = [("", tuple(result.unmatched_groups))] if result.unmatched_groups else []
+    for name, codes in unmatched:
+        where = f" in {name}" if name else ""
+        err_console.print(f"--groups: {len(codes)} code(s) have no partnership merged{where}, "
+                          f"so they are in no group mean: {', '.join(codes)}",
+                          style="yellow", soft_wrap=False, markup=False)
 
 
 def _write_reports(result, report: Path, quiet: bool) -> None:

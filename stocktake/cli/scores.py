@@ -155,7 +155,8 @@ def benchmark_command(
             style="yellow"), soft_wrap=False)
     partnerships = {p.code: p for p in ws.partnerships()}
     if xlsx is not None:
-        written = _write_workbook(xlsx, bench, bank, partnerships, shared=shared)
+        written = _write_workbook(xlsx, bench, bank, partnerships, shared=shared,
+                                  groups_source=groups_file.name if groups_file else "")
         (err_console if as_json else console).print(f"Wrote the benchmark workbook to {written}")
     compared = _neighbour_rows(ws, bank, wave, bench) if neighbours else None
     if as_json:
@@ -569,10 +570,12 @@ def _neighbour_rows(ws, bank, wave: str, bench) -> list:
             if r.code in shown]
 
 
-def _write_workbook(path: Path, bench, bank, partnerships, shared: bool = False) -> Path:
+def _write_workbook(path: Path, bench, bank, partnerships, shared: bool = False,
+                    groups_source: str = "") -> Path:
     from stocktake.workbooks.benchmark import write_benchmark_workbook
 
-    result = write_benchmark_workbook(Path(path), bench, bank, partnerships, shared=shared)
+    result = write_benchmark_workbook(Path(path), bench, bank, partnerships, shared=shared,
+                                      groups_source=groups_source)
     return Path(result) if isinstance(result, (str, Path)) else Path(path)
 
 

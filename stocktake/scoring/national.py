@@ -90,7 +90,10 @@ def workspace_regions(ws: Workspace, codes: Collection[str]) -> dict[str, str]:
 
 
 def read_groups_csv(path: Path) -> dict[str, str]:
-    """Comparator groups from a CSV of code,group (header optional); every bad row is reported."""
+    """Comparator groups from a CSV of code,group (header optional): {code: group}, codes
+    normalised. Every bad row is reported by file and line in one StocktakeError (a row
+    without two cells, a cell that is not a partnership code, a code given twice); a
+    missing, empty or undecodable file is refused too."""
     path = Path(path)
     from stocktake.text.csv_files import SAVE_AS_CSV, csv_records
     from stocktake.text.problems import ProblemList
@@ -103,20 +106,23 @@ def read_groups_csv(path: Path) -> dict[str, str]:
     first = True
     for line, row in csv_records(text, path, example="code,group"):
         cells = [c.strip() for c in row]
-        if first and [c.lower() for c in cells[:2]] == ["code", "group"]:
-            first = False
+        opening, first = first, False
+        if opening and [c.lower() for c in cells[:2]] == ["code", "group"]:
             continue
-        first = False
         if len(cells) != 2 or not cells[0] or not cells[1]:
             problems.add(f"{path}:{line}: expected two cells, code and group; got "
                          f"{','.join(row)!r}")
             continue
         code = normalise_code(cells[0])
         if not (is_gss_code(code) or OTHER_CODE.match(code)):
-            problems.add(f"{path}:{line}: '{cells[0]}' is not a partnership code")
+            header = " (a header row must read code,group)" if opening else ""
+            problems.add(f"{path}:{line}: '{cells[0]}' is not a partnership code{header}")
             continue
         if code in seen:
-            problems.add(f"{path}:{line}: {code} repeats line {seen[code]}")
+            other = groups[code]
+            problems.add(f"{path}:{line}: {code} repeats line {seen[code]}"
+                         + (f" (group '{other}' there, '{cells[1]}' here)"
+                            if other != cells[1] else ""))
             continue
         seen[code] = line
         groups[code] = cells[1]

@@ -64,22 +64,27 @@ Source = tuple[str, str, str, int, int]
 
 def write_benchmark_workbook(path: Path, benchmark: "Benchmark", bank: "Bank",
                              partnerships: Mapping[str, "Partnership"], *,
-                             shared: bool = False, simulated: bool = False) -> Path:
+                             shared: bool = False, simulated: bool = False,
+                             groups_source: str = "") -> Path:
     """Write the benchmark workbook to `path`, atomically, owner-only unless `shared`;
-    returns the path. `simulated` marks the title, Contents and About as demo data."""
+    returns the path. `simulated` marks the title, Contents and About as demo data;
+    `groups_source` names the --groups file on the Contents sheet."""
     return save_workbook(benchmark_workbook(benchmark, bank, partnerships,
-                                            simulated=simulated), Path(path), shared=shared)
+                                            simulated=simulated, groups_source=groups_source),
+                         Path(path), shared=shared)
 
 
 def write_national_workbook(path: Path, benchmark: "Benchmark", bank: "Bank",
                             partnerships: Mapping[str, "Partnership"],
                             sources: Sequence[Source], returns: Sequence[Any] | None = None,
                             answers: Sequence[Mapping[str, Any]] | None = None, *,
-                            shared: bool = False) -> Path:
+                            shared: bool = False, groups_source: str = "") -> Path:
     """The benchmark workbook of a national merge, with a `Sources` sheet of the files merged,
     given `returns` (ReturnRow) a `Returns` sheet of every authority expected, and given
-    `answers` (rows of NATIONAL_ANSWER_COLUMNS) every merged answer in long form."""
-    wb = benchmark_workbook(benchmark, bank, partnerships, sources=sources, answers=answers)
+    `answers` (rows of NATIONAL_ANSWER_COLUMNS) every merged answer in long form.
+    `groups_source` names the --groups file on the Contents sheet."""
+    wb = benchmark_workbook(benchmark, bank, partnerships, sources=sources, answers=answers,
+                            groups_source=groups_source)
     if returns is not None:
         from stocktake.workbooks.returns_sheet import write_returns_sheet
         write_returns_sheet(wb.create_sheet("Returns", index=1), returns, bank, benchmark.wave)
@@ -90,7 +95,7 @@ def benchmark_workbook(benchmark: "Benchmark", bank: "Bank",
                        partnerships: Mapping[str, "Partnership"],
                        sources: Sequence[Source] | None = None,
                        answers: Sequence[Mapping[str, Any]] | None = None,
-                       simulated: bool = False) -> Workbook:
+                       simulated: bool = False, groups_source: str = "") -> Workbook:
     created = now_iso()
     scope = "National merge" if sources is not None else "Benchmark"
     if simulated:
@@ -113,7 +118,8 @@ def benchmark_workbook(benchmark: "Benchmark", bank: "Bank",
     _write_areas(wb.create_sheet("Areas"), bank)
     _write_about(wb.create_sheet("About"), benchmark, bank, created, scope,
                  len(sources) if sources is not None else None)
-    _write_contents(contents, benchmark, bank, scope, wb.sheetnames, partnerships)
+    _write_contents(contents, benchmark, bank, scope, wb.sheetnames, partnerships,
+                    groups_source, "merge" if sources is not None else "benchmark")
     for ws in wb.worksheets:
         print_setup(ws, header_left=header_left, header_right=header_right,
                     title_rows="1:1" if ws.title in ("Scores", "Matrix", "Sources", "Answers",
@@ -151,7 +157,8 @@ SHEET_PURPOSES = {
 
 
 def _write_contents(ws: Any, benchmark: "Benchmark", bank: "Bank", scope: str,
-                    sheets: Sequence[str], partnerships: Mapping[str, "Partnership"]) -> None:
+                    sheets: Sequence[str], partnerships: Mapping[str, "Partnership"],
+                    groups_source: str = "", command: str = "benchmark") -> None:
     write_title(ws, "A1", f"{scope}: {bank.title}",
                 f"Wave {benchmark.wave}; {benchmark.count} partnership"
                 f"{'s' if benchmark.count != 1 else ''} compared")
@@ -177,11 +184,12 @@ def _write_contents(ws: Any, benchmark: "Benchmark", bank: "Bank", scope: str,
                            f"Left out here: {below} area score(s)."
                            if bank.min_roles > 1 else "Every area with a score is compared."),
         ("Left out", f"Partnerships excluded: {excluded}."),
-        ("Groups", f"{len(groups)} comparator group(s): {', '.join(groups)}."
+        ("Groups", (f"From {groups_source}: " if groups_source else "")
+                   + f"{len(groups)} comparator group(s): {', '.join(groups)}."
                    + (f" Codes in the groups file with no partnership here: "
                       f"{', '.join(benchmark.unmatched_groups)}."
                       if benchmark.unmatched_groups else "")
-                   if groups else "None given (benchmark --groups FILE adds group means)."),
+                   if groups else f"None given ({command} --groups FILE adds group means)."),
         ("Bands", "A: the top quarter of partnerships in the area (at or above the upper "
                   "quartile), B the next, C, D the lowest quarter; the letters DfE's LAIT "
                   "uses."),
