@@ -10,6 +10,7 @@ workbook only).
 
     columns = [ColumnStyle(ws, font=BODY_FONT, alignment=WRAP_TOP), ...]   # one per column
     put_rows(ws, 2, rows, columns)          # rows: lists of values, first at row 2
+    put_row_heights(ws, 2, heights)         # points, one per row
 
 Text goes in as text (a string cell even when it starts with "="), never as a formula; text
 must already be clean (stocktake.returns.seal.clean_text), as openpyxl refuses what XML cannot
@@ -114,3 +115,21 @@ def _check_text(text: str) -> None:
         raise ValueError("text longer than a cell can hold (32,767 characters)")
     if ILLEGAL_CHARACTERS_RE.search(text):
         raise IllegalCharacterError(f"{text} cannot be used in worksheets.")
+
+
+def put_row_heights(ws: Any, first_row: int, heights: Iterable[float]) -> None:
+    """Give rows from `first_row` on the heights in points, in one pass.
+
+    Rows of the same height share one record (openpyxl writes a row's height from it and
+    takes the row's number from its place), so a thousand rows do not make a thousand: set
+    heights here only on rows nothing restyles afterwards.
+    """
+    from openpyxl.worksheet.dimensions import RowDimension
+
+    shared: dict[float, Any] = {}
+    dimensions = ws.row_dimensions
+    for row, height in enumerate(heights, start=first_row):
+        record = shared.get(height)
+        if record is None:
+            record = shared[height] = RowDimension(ws, index=row, ht=height, customHeight=True)
+        dimensions[row] = record

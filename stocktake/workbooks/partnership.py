@@ -39,6 +39,7 @@ from stocktake.workbooks.styles import (ACCENT, BODY_FONT, CENTRE, LABEL_FONT, L
                                         wrapped_lines,
                                         SCORE_FORMAT, SHARE_FORMAT, WRAP_TOP,
                                         chart_title, data_table, fill_band, fit_row_height, hex_colour,
+                                        row_height_for,
                                         key_value_rows, print_setup, save_workbook, set_widths,
                                         style_body, style_header_row, write_title)
 
@@ -581,7 +582,7 @@ def _cycle(items: tuple[str, ...]) -> Any:
 
 
 def _write_answers(ws: Any, export: "PartnershipExport", rows: list[dict[str, Any]]) -> None:
-    from stocktake.workbooks.bulk_rows import ColumnStyle, put_rows
+    from stocktake.workbooks.bulk_rows import ColumnStyle, put_row_heights, put_rows
 
     write_text_row(ws, 1, ANSWER_COLUMNS)
     style_header_row(ws, 1, 1, len(ANSWER_COLUMNS), height=20)
@@ -597,8 +598,8 @@ def _write_answers(ws: Any, export: "PartnershipExport", rows: list[dict[str, An
     chosen = [score if i == score_col else middle if i in centred else
               wrapped if i in wrap else plain for i in range(len(ANSWER_COLUMNS))]
     texts = [name in TEXT_COLUMNS for name in ANSWER_COLUMNS]
-    values = []
-    for r, row in enumerate(rows, start=2):
+    values, heights = [], []
+    for row in rows:
         line = []
         for name, text in zip(ANSWER_COLUMNS, texts):
             value = row[name]
@@ -606,8 +607,9 @@ def _write_answers(ws: Any, export: "PartnershipExport", rows: list[dict[str, An
                 value = str(value)
             line.append(None if value == "" else value)
         values.append(line)
-        fit_row_height(ws, r, [(width, line[index]) for index, width in wrap.items()])
+        heights.append(row_height_for([(width, line[index]) for index, width in wrap.items()]))
     put_rows(ws, 2, values, chosen)
+    put_row_heights(ws, 2, heights)
     last = len(rows) + 1
     data_table(ws, "StocktakeAnswers", ANSWER_COLUMNS, last)
     ws.freeze_panes = "A2"

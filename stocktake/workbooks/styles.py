@@ -229,8 +229,13 @@ def _wrapped_lines(text: str, chars: int) -> int:
 def fit_row_height(ws: Any, row: int, cells: Iterable[tuple[float, Any]],
                    minimum: int = 1) -> None:
     """Set `row`'s height to hold the wrapped texts given as (column width, text) pairs."""
+    ws.row_dimensions[row].height = row_height_for(cells, minimum)
+
+
+def row_height_for(cells: Iterable[tuple[float, Any]], minimum: int = 1) -> float:
+    """The height in points of a row holding the wrapped texts given as (column width, text)."""
     lines = max([minimum] + [wrapped_lines(text, width) for width, text in cells])
-    ws.row_dimensions[row].height = max(ROW_HEIGHT, lines * LINE_HEIGHT + 2)
+    return max(ROW_HEIGHT, lines * LINE_HEIGHT + 2)
 
 
 def set_row_heights(ws: Any, first: int, last: int, height: float | None = None) -> None:
