@@ -179,6 +179,8 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="stocktake-bench-"))
     env = {**os.environ, "NO_COLOR": "1"}
     env.pop("STOCKTAKE_WORKSPACE", None)
+    # As installed, with byte-code cached: without it every run compiles the package again.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     national, single = tmp / "national", tmp / "single"
     out = tmp / "exports"
     bank = "idea-stocktake"
