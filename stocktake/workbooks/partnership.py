@@ -35,7 +35,7 @@ from stocktake.workbooks import FORMAT_VERSION, PARTNERSHIP_EXPORT
 from openpyxl.utils import get_column_letter
 
 from stocktake.workbooks.styles import (ACCENT, BODY_FONT, CENTRE, LABEL_FONT, LINE_HEIGHT,
-                                        NOTE_FONT, heat_legend, heat_scale, merge_row,
+                                        NOTE_FONT, heat_legend, heat_scale, memo_for, merge_row,
                                         wrapped_lines,
                                         SCORE_FORMAT, SHARE_FORMAT, WRAP_TOP,
                                         chart_title, data_table, fill_band, fit_row_height, hex_colour,
@@ -181,12 +181,15 @@ def _write_summary(ws: Any, export: "PartnershipExport") -> None:
     for r in range(top + 1, row + 1):
         fit_row_height(ws, r, [(AREA_COL_WIDTH, ws.cell(row=r, column=1).value),
                                (SUMMARY_WIDTHS["Partners"], ws.cell(row=r, column=width).value)])
+    bold = memo_for(ws, "bold", font=LABEL_FONT)
     for col in range(1, width + 1):
-        ws.cell(row=row, column=col).font = LABEL_FONT
+        bold.apply(ws.cell(row=row, column=col))
+    centre, centre_wrap = memo_for(ws, "centre", alignment=CENTRE), \
+        memo_for(ws, "centre wrap", alignment=CENTRE_WRAP)
     for r in range(top + 1, row + 1):
-        for col in range(2, width + 1):
-            ws.cell(row=r, column=col).alignment = CENTRE
-        ws.cell(row=r, column=width).alignment = CENTRE_WRAP  # "1: not a partnership view"
+        for col in range(2, width):
+            centre.apply(ws.cell(row=r, column=col))
+        centre_wrap.apply(ws.cell(row=r, column=width))  # "1: not a partnership view"
     _fill_levels(ws, top + 1, row, scores)
 
     notes = _notes(export)
@@ -264,10 +267,12 @@ def _summary_row(ws: Any, row: int, columns: tuple[str, ...], export: "Partnersh
               "Region mean": export.region_mean(area_id),
               GROUP_COLUMN: export.group_mean(area_id), "Partners": partners}
     write_text_row(ws, row, [record[c] for c in columns])
+    scored, share = memo_for(ws, "score", number_format=SCORE_FORMAT), \
+        memo_for(ws, "share", number_format=SHARE_FORMAT)
     for name in ("Score", "Spread", "National median", "Region mean", GROUP_COLUMN):
         if name in columns:
-            ws.cell(row=row, column=columns.index(name) + 1).number_format = SCORE_FORMAT
-    ws.cell(row=row, column=columns.index("Coverage") + 1).number_format = SHARE_FORMAT
+            scored.apply(ws.cell(row=row, column=columns.index(name) + 1))
+    share.apply(ws.cell(row=row, column=columns.index("Coverage") + 1))
 
 
 def _fill_levels(ws: Any, first: int, last: int, scores: Any) -> None:
@@ -440,13 +445,12 @@ def _write_by_partner(ws: Any, export: "PartnershipExport") -> None:
     lines = max(wrapped_lines(h, 9) for h in heads)
     style_header_row(ws, top, 1, last_col, height=max(2, lines) * LINE_HEIGHT + 6)
     style_body(ws, top + 1, row, 1, last_col, wrap_cols=[1, last_col])
+    score_cell = memo_for(ws, "centred score", number_format=SCORE_FORMAT, alignment=CENTRE)
     for r in range(top + 1, row + 1):
         fit_row_height(ws, r, [(AREA_COL_WIDTH, ws.cell(row=r, column=1).value),
                                (12, ws.cell(row=r, column=last_col).value)])
         for col in range(2, last_col):
-            cell = ws.cell(row=r, column=col)
-            cell.number_format = SCORE_FORMAT
-            cell.alignment = CENTRE
+            score_cell.apply(ws.cell(row=r, column=col))
     score_cols = f"B{top + 1}:{get_column_letter(last_col - 2)}{row}"
     if row > top:
         ws.conditional_formatting.add(score_cols, heat_scale())
@@ -531,14 +535,15 @@ def _write_trend(ws: Any, export: "PartnershipExport") -> None:
     last_col = len(heads)
     style_header_row(ws, top, 1, last_col)
     style_body(ws, top + 1, row, 1, last_col, wrap_cols=[1])
+    score_cell = memo_for(ws, "centred score", number_format=SCORE_FORMAT, alignment=CENTRE)
+    change = memo_for(ws, "centred change", number_format=SIGNED, alignment=CENTRE)
     for r in range(top + 1, row + 1):
         fit_row_height(ws, r, [(AREA_COL_WIDTH, ws.cell(row=r, column=1).value)])
         for col in range(2, last_col + 1):
-            cell = ws.cell(row=r, column=col)
-            cell.number_format = SIGNED if col == last_col else SCORE_FORMAT
-            cell.alignment = CENTRE
+            (change if col == last_col else score_cell).apply(ws.cell(row=r, column=col))
+    bold = memo_for(ws, "bold", font=LABEL_FONT)
     for col in range(1, last_col + 1):
-        ws.cell(row=row, column=col).font = LABEL_FONT
+        bold.apply(ws.cell(row=row, column=col))
     set_widths(ws, {"A": AREA_COL_WIDTH} | {get_column_letter(c): 12
                                             for c in range(2, last_col + 1)})
     chart = LineChart()

@@ -43,6 +43,8 @@ BOX_MIDDLE = Border(top=THIN, bottom=THIN)
 BOX_END = Border(top=THIN, bottom=THIN, right=THIN)
 
 WRAP_TOP = Alignment(wrap_text=True, vertical="top")
+TOP = Alignment(vertical="top")
+TOP_LEFT = Alignment(vertical="top", horizontal="left")
 CENTRE = Alignment(horizontal="center", vertical="top")
 HEADER_ALIGN = Alignment(wrap_text=True, vertical="center", horizontal="center")
 
@@ -68,7 +70,8 @@ def band_fill(colour: str | None) -> PatternFill:
 
 
 def fill_band(cell: Any, colour: str | None) -> None:
-    cell.fill = band_fill(colour)
+    rgb = hex_colour(colour)
+    memo_for(cell.parent, f"band {rgb}", fill=band_fill(rgb)).apply(cell)
 
 
 def write_title(ws: Any, ref: str, text: str, subtitle: str | None = None) -> None:
@@ -85,12 +88,10 @@ def write_title(ws: Any, ref: str, text: str, subtitle: str | None = None) -> No
 
 
 def style_header_row(ws: Any, row: int, first_col: int, last_col: int, height: float = 30) -> None:
+    header = memo_for(ws, "header", font=HEADER_FONT, fill=HEADER_FILL, alignment=HEADER_ALIGN,
+                      border=BOX)
     for col in range(first_col, last_col + 1):
-        cell = ws.cell(row=row, column=col)
-        cell.font = HEADER_FONT
-        cell.fill = HEADER_FILL
-        cell.alignment = HEADER_ALIGN
-        cell.border = BOX
+        header.apply(ws.cell(row=row, column=col))
     ws.row_dimensions[row].height = height
 
 
@@ -254,19 +255,17 @@ def key_value_rows(ws: Any, start_row: int, rows: Iterable[tuple[str, Any]],
     """Label/value pairs down two columns (labels bold on a light fill); returns the next row."""
     from stocktake.privacy.injection import set_text_cell
 
+    labels = memo_for(ws, "label", font=LABEL_FONT, fill=LABEL_FILL, border=BOX,
+                      alignment=TOP)
+    values = memo_for(ws, "value", font=BODY_FONT, border=BOX, alignment=TOP_LEFT)
     row = start_row
     for key, value in rows:
         label = ws.cell(row=row, column=key_col)
         set_text_cell(label, key)
-        label.font = LABEL_FONT
-        label.fill = LABEL_FILL
-        label.border = BOX
-        label.alignment = Alignment(vertical="top")
+        labels.apply(label)
         cell = ws.cell(row=row, column=key_col + 1)
         set_text_cell(cell, value)
-        cell.font = BODY_FONT
-        cell.border = BOX
-        cell.alignment = Alignment(vertical="top", horizontal="left")
+        values.apply(cell)
         row += 1
     return row
 
@@ -303,8 +302,10 @@ def merge_row(ws: Any, row: int, first_col: int, last_col: int, *, boxed: bool =
     ws.merged_cells.add(CellRange(min_col=first_col, min_row=row, max_col=last_col,
                                   max_row=row))
     if boxed:
+        middle, end = memo_for(ws, "box middle", border=BOX_MIDDLE), \
+            memo_for(ws, "box end", border=BOX_END)
         for col in range(first_col + 1, last_col + 1):
-            ws.cell(row=row, column=col).border = BOX_END if col == last_col else BOX_MIDDLE
+            (end if col == last_col else middle).apply(ws.cell(row=row, column=col))
 
 
 def save_workbook(wb: Any, path: Any, *, shared: bool = False) -> Any:
@@ -347,6 +348,24 @@ class StyleMemo:
             self._after[before] = copy(cell._style)
         else:
             cell._style = copy(after)
+
+
+_MEMOS: Any = None  # workbook -> {name: StyleMemo}, forgotten with the workbook
+
+
+def memo_for(ws: Any, name: str, **attrs: Any) -> "StyleMemo":
+    """The workbook's StyleMemo called `name` (made with `attrs` the first time): a style
+    used on many cells of many sheets is worked out once per workbook."""
+    global _MEMOS
+    import weakref
+
+    if _MEMOS is None:
+        _MEMOS = weakref.WeakKeyDictionary()
+    memos = _MEMOS.setdefault(ws.parent, {})
+    memo = memos.get(name)
+    if memo is None:
+        memo = memos[name] = StyleMemo(**attrs)
+    return memo
 
 
 def chart_title(text: str, size: float = 11) -> Any:
