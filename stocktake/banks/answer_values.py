@@ -129,6 +129,11 @@ def describe_value(question: Question, status: str, value: Any) -> str:
 
 
 def _option_id(question: Question, text: str) -> str | None:
+    # An exact id first: an option's id means that option even where another's label reads
+    # the same (forms and answers files give ids).
+    for opt in question.options:
+        if text == opt.id:
+            return opt.id
     for opt in question.options:
         if text == opt.id or text.lower() == opt.id.lower() or text.lower() == opt.label.lower():
             return opt.id

@@ -1,9 +1,11 @@
 """Offline response forms: a workbook a respondent fills in Excel or LibreOffice, read back whole.
 
 `create_form` writes one row per question asked of a role (skip-conditional ones too, with a note
-saying when to answer them): area, question, guidance, the allowed answers or level descriptors,
-an Answer cell with an in-cell dropdown (a number cell checks its range instead; a multi cell
-takes option ids separated by `;`), and an Evidence cell. The sheet is protected with only the
+saying when to answer them): area, question, guidance, the allowed answers or level descriptors
+in full, an Answer cell with an in-cell dropdown of short whole entries that fit the column (a
+level's number, an option's label or id, as the allowed answers beside it name them; a number
+cell checks its range instead; a multi cell takes option ids separated by `;`), and an Evidence
+cell. It prints on A4 two pages across, at 8 pt or more. The sheet is protected with only the
 answer, evidence and name cells unlocked; question ids sit in a hidden column and, with the
 bank's identity, on a hidden `About` sheet, so an edited or foreign form is caught.
 
@@ -37,6 +39,7 @@ ABOUT_SHEET = "About"
 LISTS_SHEET = "_lists"
 NAME_CELL = "C3"
 NAME_LABEL = "Your name"
+ROLE_LABEL = "Answering as"
 HEADER_ROW = 7
 ID_COLUMN = 8  # H, hidden
 ANSWER_COLUMN = 6  # F
@@ -46,8 +49,21 @@ FORM_COLUMNS = ("No.", "Area", "Question", "Guidance", "Allowed answers", "Answe
 NOT_APPLICABLE_TEXT, DONT_KNOW_TEXT = "Not applicable", "Don't know"
 # Excel refuses an inline list longer than this; longer lists point at the hidden list sheet.
 INLINE_LIST_LIMIT = 255
+# Forms made by earlier versions offered scale entries "3 - descriptor", cut at this many
+# characters with an ellipsis; such returns are still read by their leading level number.
 DROPDOWN_TEXT_LIMIT = 110
 INPUT_FILL = "FFF8D6"
+ANSWER_WIDTH = 30  # the Answer column, in units of width
+FORM_WIDTHS = {1: 5, 2: 16, 3: 44, 4: 36, 5: 48, ANSWER_COLUMN: ANSWER_WIDTH, 7: 36, 8: 30}
+# The first printed page holds columns A to D (No., Area, Question, Guidance); the notes above
+# the table span B to D, NOTES_WIDTH units.
+NOTES_COLUMNS = 4
+NOTES_LAST = "D"
+NOTES_WIDTH = sum(FORM_WIDTHS[c] for c in range(2, NOTES_COLUMNS + 1))
+# What the Answer column shows of an entry, as styles.wrapped_lines counts 10-point text (about
+# 1.25 characters per unit of width, less one for the cell's margin). Excel draws a dropdown no
+# wider than its cell and cuts longer entries, so every entry is kept within this.
+ANSWER_CHARS = int(ANSWER_WIDTH * 1.25) - 1
 
 
 @dataclass(frozen=True)
@@ -72,27 +88,91 @@ class FilledForm:
 # ---------------------------------------------------------------- describing questions
 
 
-def dropdown_values(question: Question) -> list[str] | None:
-    """The in-cell list for a question; None where the cell is typed (multi, number, text)."""
+def answer_names(question: Question) -> list[str] | None:
+    """What the dropdown offers for each level or option, in the bank's order: for a scale
+    "3 - Mostly." where every level's line fits the Answer column (ANSWER_CHARS), else the
+    level's number "3"; for a choice the option's label where every label fits (else the
+    option's id, else "Option 1".."Option N": see `_choice_names`); Yes and No; None where the
+    cell is typed (multi, number, text). Allowed answers, beside the cell, gives each in full
+    under the same number or name."""
     if question.type == "scale":
-        values = [_shorten(f"{n} - {text}") for n, text in enumerate(question.levels, start=1)]
-    elif question.type == "choice":
-        values = [o.label for o in question.options]
-    elif question.type == "yesno":
-        values = ["Yes", "No"]
-    else:
-        return None
-    return values + [NOT_APPLICABLE_TEXT, DONT_KNOW_TEXT]
+        lines = [f"{n} - {text.strip()}" for n, text in enumerate(question.levels, start=1)]
+        if all(len(line) <= ANSWER_CHARS and "\n" not in line for line in lines):
+            return lines
+        return [str(n) for n in range(1, len(question.levels) + 1)]
+    if question.type == "choice":
+        return _choice_names(question)
+    if question.type == "yesno":
+        return ["Yes", "No"]
+    return None
+
+
+def dropdown_values(question: Question) -> list[str] | None:
+    """The in-cell list for a question (`answer_names` and Not applicable / Don't know), every
+    entry whole and at most ANSWER_CHARS long; None where the cell is typed."""
+    names = answer_names(question)
+    return None if names is None else names + [NOT_APPLICABLE_TEXT, DONT_KNOW_TEXT]
+
+
+def _choice_names(question: Question) -> list[str]:
+    """The labels where they all fit the Answer column, else the ids, else "Option N".
+
+    A scheme is used only where each name fits, reads as no other option's id or label (so a
+    label from a form sent out before, or an id from an answers file, means one option) and is
+    not a word for not applicable or don't know."""
+    from stocktake.banks.answer_values import DK_WORDS, NA_WORDS
+
+    options = question.options
+    reserved = NA_WORDS | DK_WORDS | {NOT_APPLICABLE_TEXT.lower(), DONT_KNOW_TEXT.lower()}
+
+    def usable(names: list[str]) -> bool:
+        folded = [n.strip().lower() for n in names]
+        if len(set(folded)) != len(folded):
+            return False
+        for i, name in enumerate(folded):
+            if not name or len(names[i]) > ANSWER_CHARS or "\n" in names[i] or \
+                    name in reserved:
+                return False
+            if any(j != i and name in (o.id.lower(), o.label.strip().lower())
+                   for j, o in enumerate(options)):
+                return False
+        return True
+
+    for names in ([o.label.strip() for o in options], [o.id for o in options]):
+        if usable(names):
+            return names
+    return [f"Option {n}" for n in range(1, len(options) + 1)]
+
+
+def _named_by_label(question: Question) -> bool:
+    return question.type == "choice" and \
+        answer_names(question) == [o.label.strip() for o in question.options]
+
+
+def option_name(question: Question, option_id: str) -> str:
+    """What a choice question's dropdown calls an option (its label where labels fit)."""
+    names = answer_names(question) if question.type == "choice" else None
+    for n, option in enumerate(question.options):
+        if option.id == option_id:
+            return names[n] if names else option.label
+    return option_id
 
 
 def allowed_answers_text(question: Question) -> str:
-    """What column E says a respondent may answer."""
+    """What column E says a respondent may answer: every level and option in full, numbered or
+    named as the dropdown beside it offers them."""
     tail = f"or {NOT_APPLICABLE_TEXT} / {DONT_KNOW_TEXT}"
     if question.type == "scale":
         lines = [f"{n} - {text}" for n, text in enumerate(question.levels, start=1)]
         return "\n".join(lines + [tail])
     if question.type == "choice":
-        return "One of:\n" + "\n".join(f"- {o.label}" for o in question.options) + f"\n{tail}"
+        if _named_by_label(question):
+            return ("One of:\n" + "\n".join(f"- {o.label}" for o in question.options)
+                    + f"\n{tail}")
+        names = answer_names(question) or []
+        return ("One of (choose the name before the colon):\n"
+                + "\n".join(f"{name}: {o.label}" for name, o in zip(names, question.options))
+                + f"\n{tail}")
     if question.type == "multi":
         lines = [f"{o.id}: {o.label}" for o in question.options]
         return ("Option ids separated by ; (e.g. "
@@ -126,7 +206,11 @@ def condition_note(bank: Bank, condition: Condition) -> str:
             return str(value).capitalize()
         if source.type in ("choice", "multi"):
             option = source.option(str(value))
-            return f"\u201c{option.label}\u201d" if option else str(value)
+            if option is None:
+                return str(value)
+            # As the source question's dropdown names it, so the words match what was picked.
+            shown = option_name(source, option.id) if source.type == "choice" else option.label
+            return f"\u201c{shown}\u201d"
         if source.type == "scale":
             return f"level {_num(value)}"
         return _num(value) if isinstance(value, (int, float)) else str(value)
@@ -157,16 +241,10 @@ def notice_note(question: Question) -> str:
     elif question.type == "yesno":
         said = [str(v).capitalize() for v in question.notice]
     else:
-        said = [f"\u201c{o.label}\u201d" for v in question.notice
+        said = [f"\u201c{option_name(question, o.id)}\u201d" for v in question.notice
                 if (o := question.option(str(v))) is not None]
     return (f"\nIf you answer {' or '.join(said)}, please read the safeguarding notice at the "
             "top of this form.")
-
-
-def _shorten(text: str, limit: int = DROPDOWN_TEXT_LIMIT) -> str:
-    # A dropdown shows one line; the full descriptor stays in the Allowed answers column and
-    # the answer is read by its leading level number.
-    return text if len(text) <= limit else text[:limit - 1].rstrip() + "\u2026"
 
 
 def _num(value: Any) -> str:
@@ -207,11 +285,12 @@ def form_workbook(bank: Bank, partnership: Partnership, role: str, wave: str, re
     from openpyxl.styles import Alignment, PatternFill, Protection
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
+    from openpyxl.worksheet.pagebreak import Break
 
     from stocktake.privacy.injection import set_text_cell
     from stocktake.workbooks.styles import (BODY_FONT, BOX, LABEL_FILL, LABEL_FONT, NOTE_FONT,
                                             WRAP_TOP, fit_row_height, print_setup, set_widths,
-                                            style_header_row, write_title)
+                                            style_header_row, wrapped_lines, write_title)
 
     created = now_iso()
     wb = Workbook()
@@ -226,9 +305,26 @@ def form_workbook(bank: Bank, partnership: Partnership, role: str, wave: str, re
     role_title = bank.role(role).title
     anonymous = bank.is_anonymous(role)
 
-    write_title(ws, "A1", f"Response form: {bank.title}",
+    # From column B: column A is repeated on the second printed page, where a title in A1
+    # printed as its first few letters. Wrapped within the first page's columns.
+    write_title(ws, "B1", f"Response form: {bank.title}",
                 f"{partnership.name} ({partnership.code}) - wave {wave} - answering as: "
-                f"{role_title}" + (f" - reference {respondent}" if anonymous else ""))
+                f"{_short_role(role_title)}" + (f" - reference {respondent}" if anonymous
+                                                 else ""))
+    ws["B1"].alignment = WRAP_TOP
+    ws.merge_cells(f"B1:{NOTES_LAST}1")
+    # 16-point bold: about half as many characters a unit as the 10-point text counted.
+    title_lines = wrapped_lines(ws["B1"].value, NOTES_WIDTH * 0.55)
+    ws.row_dimensions[1].height = 21 * title_lines + 2
+    # The role's whole title wraps in row 4: in the subtitle it ran off the printed page.
+    set_text_cell(ws["B4"], ROLE_LABEL)
+    ws["B4"].font = LABEL_FONT
+    ws["B4"].alignment = Alignment(vertical="top")
+    set_text_cell(ws["C4"], role_title)
+    ws["C4"].font = BODY_FONT
+    ws["C4"].alignment = WRAP_TOP
+    ws.merge_cells(f"C4:{NOTES_LAST}4")
+    fit_row_height(ws, 4, [(NOTES_WIDTH - FORM_WIDTHS[2], role_title)])
     # An anonymous role's form has no name cell: C3 takes the age band, from a list.
     set_text_cell(ws["B3"], AGE_LABEL if anonymous else NAME_LABEL)
     ws["B3"].font = LABEL_FONT
@@ -242,14 +338,17 @@ def form_workbook(bank: Bank, partnership: Partnership, role: str, wave: str, re
         ages.add(NAME_CELL)
         ws.add_data_validation(ages)
     set_text_cell(ws["B5"], ANONYMOUS_INSTRUCTIONS if anonymous else (
-        "Answer in the yellow cells. Pick an answer from the list in each Answer cell (or type a "
-        "level number); use Not applicable or Don't know where they fit, and leave a question "
-        "blank if it is not yours to answer. Write your evidence beside it: documents, minutes, "
-        "examples. Do not name children or families. Save as .xlsx and send the file back."))
+        "Answer in the yellow cells. Pick an answer from the list in each Answer cell: a "
+        "level's number, or an option's name, as Allowed answers gives them in full beside it; "
+        "use Not applicable or Don't know where they fit, and leave a question blank if it is "
+        "not yours to answer. Write your evidence beside it: documents, minutes, examples. Do "
+        "not name children or families. Save as .xlsx and send the file back."))
     ws["B5"].font = NOTE_FONT
     ws["B5"].alignment = WRAP_TOP
-    ws.merge_cells("B5:G5")
-    ws.row_dimensions[5].height = 42
+    # The notes span the first printed page's columns only (see NOTES_COLUMNS), so no line of
+    # them is cut where the page ends; their rows are as tall as the wrapped text.
+    ws.merge_cells(f"B5:{NOTES_LAST}5")
+    fit_row_height(ws, 5, [(NOTES_WIDTH, ws["B5"].value)], minimum=2)
     # Row 6: the round's notes, then the bank's safeguarding notice where the form asks a
     # question whose answers call for it.
     marked = [q for q in questions if q.notice]
@@ -260,18 +359,16 @@ def form_workbook(bank: Bank, partnership: Partnership, role: str, wave: str, re
         set_text_cell(ws["B6"], "\n\n".join(row6))
         ws["B6"].font = LABEL_FONT
         ws["B6"].alignment = WRAP_TOP
-        ws.merge_cells("B6:G6")
-        ws.row_dimensions[6].height = 30 if len(row6) == 1 and notes else 48 * len(row6)
+        ws.merge_cells(f"B6:{NOTES_LAST}6")
+        # Bold runs wider than the 1.25 characters a unit wrapped_lines counts.
+        fit_row_height(ws, 6, [(NOTES_WIDTH * 0.9, ws["B6"].value)], minimum=2)
 
     for col, text in enumerate(FORM_COLUMNS, start=1):
         set_text_cell(ws.cell(row=HEADER_ROW, column=col), text)
     style_header_row(ws, HEADER_ROW, 1, len(FORM_COLUMNS))
-    widths = {1: 5, 2: 16, 3: 44, 4: 36, 5: 48, 6: 30, 7: 36, 8: 30}
+    widths = dict(FORM_WIDTHS)
 
     validations: dict[tuple, Any] = {}
-    # The cells of each validation, set once at the end: openpyxl's `add` checks every range
-    # already held, which made a 20,000-question form take minutes (quadratic).
-    cells: dict[tuple, list[str]] = {}
     # The cells of each validation, set once at the end: openpyxl's `add` checks every range
     # already held, which made a 20,000-question form take minutes (quadratic).
     cells: dict[tuple, list[str]] = {}
@@ -332,14 +429,14 @@ def form_workbook(bank: Bank, partnership: Partnership, role: str, wave: str, re
                 for r, choice in enumerate(choices, start=1):
                     set_text_cell(lists.cell(row=r, column=list_col), choice)
                 formula = f"'{LISTS_SHEET}'!${letter}$1:${letter}${len(choices)}"
-            key = ("list", formula)
+            prompt = _dropdown_prompt(question)
+            key = ("list", formula, prompt)
             if key not in validations:
                 validations[key] = DataValidation(
                     type="list", formula1=formula, allow_blank=True, showErrorMessage=True,
                     errorTitle="Not one of the answers",
                     error="Choose an answer from the list (or leave the cell empty).",
-                    showInputMessage=True, promptTitle="Answer",
-                    prompt="Choose from the list.")
+                    showInputMessage=True, promptTitle="Answer", prompt=prompt)
             cells.setdefault(key, []).append(answer_ref)
         elif question.type == "number" and (question.min is not None or question.max is not None):
             low = _num(question.min) if question.min is not None else None
@@ -373,13 +470,20 @@ def form_workbook(bank: Bank, partnership: Partnership, role: str, wave: str, re
 
     set_widths(ws, widths)
     ws.column_dimensions["H"].hidden = True
+    # Printed two pages across at 8 pt or more: the questions, then (the number repeated) the
+    # allowed answers beside the answer and evidence cells. The break is set, not left to the
+    # program: Excel, whose columns print narrower, would otherwise split after a different
+    # column than LibreOffice.
+    ws.col_breaks.append(Break(id=NOTES_COLUMNS))
     ws.freeze_panes = f"A{HEADER_ROW + 1}"
     ws.protection.sheet = True
     # Resizing rows and columns is harmless and often needed to read long descriptors.
     ws.protection.formatColumns = False
     ws.protection.formatRows = False
     ws.sheet_view.showGridLines = False
-    print_setup(ws, header_left=f"{partnership.name} ({partnership.code}) - {role_title}",
+    # The role's short name: a whole title ran into the right-hand header on the printed page.
+    print_setup(ws, header_left=f"{partnership.name} ({partnership.code}) - "
+                                f"{_short_role(role_title)}",
                 header_right=f"{bank.title}, wave {wave}",
                 title_rows=f"{HEADER_ROW}:{HEADER_ROW}")
 
@@ -412,6 +516,27 @@ def form_workbook(bank: Bank, partnership: Partnership, role: str, wave: str, re
     about.protection.sheet = True
     lists.protection.sheet = True
     return wb
+
+
+def _dropdown_prompt(question: Question) -> str:
+    """The note Excel and LibreOffice show beside a selected Answer cell."""
+    if question.type == "scale" and answer_names(question) == \
+            [str(n) for n in range(1, len(question.levels) + 1)]:
+        return ("Choose the level's number; Allowed answers, to the left, says what each "
+                "level means.")
+    if question.type == "choice" and not _named_by_label(question):
+        return ("Choose the option's name; Allowed answers, to the left, gives each option "
+                "in full.")
+    return "Choose from the list."
+
+
+def _short_role(title: str) -> str:
+    """"Council" from "Council: director of children's services, ..." (and the same before a
+    bracket or a comma); the whole title where it has no such break."""
+    import re
+
+    head = re.split(r":|\s\(|,", title, maxsplit=1)[0].strip()
+    return head or title
 
 
 def _tool_version() -> str:
@@ -797,7 +922,7 @@ def answer_from_cell(question: Question | None, raw: Any, fact: Any = None) -> A
         if kind.startswith("currency:"):
             return f"{kind.split(':', 1)[1]}{_plain(raw)}"
         return raw
-    return form_value(raw)
+    return form_value(raw, question)
 
 
 def _cell_text(raw: Any, fact: Any = None) -> str:
@@ -858,17 +983,38 @@ def _date_text(value: Any) -> str:
                                                             if seconds % 60 else "")
 
 
-def form_value(raw: Any) -> Any:
-    """A cell as the answer parser expects it; dropdown text "3 - descriptor" keeps its level."""
+def form_value(raw: Any, question: Question | None = None) -> Any:
+    """A cell as the answer parser expects it.
+
+    The question's own dropdown entries come first ("3" for a level; an option's label, id or
+    "Option 2" for a choice, as `answer_names`); then what forms sent out earlier offered: a
+    scale entry "3 - descriptor" (whole, or cut with an ellipsis at DROPDOWN_TEXT_LIMIT) is
+    read by its level number, and a choice's whole label by `parse_answer`. Only a scale's
+    text is read by a leading number: "3 - 5" in a number or text question stays as typed.
+    """
     import re
 
-    if isinstance(raw, str):
-        text = raw.strip()
+    if not isinstance(raw, str):
+        return raw
+    text = raw.strip()
+    if question is None:
+        found = re.match(r"^(\d+)\s*[-\u2013\u2014.:)]\s", text + " ")
+        return found.group(1) if found else text
+    names = answer_names(question)
+    if names:
+        folded = text.lower()
+        for n, name in enumerate(names):
+            if folded == name.lower():
+                if question.type == "scale":
+                    return str(n + 1)
+                if question.type == "choice":
+                    return question.options[n].id
+                return name
+    if question.type == "scale":
         found = re.match(r"^(\d+)\s*[-\u2013\u2014.:)]\s", text + " ")
         if found:
             return found.group(1)
-        return text
-    return raw
+    return text
 
 
 def _row_of(problem: str) -> tuple[int, int]:
