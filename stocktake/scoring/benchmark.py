@@ -231,6 +231,8 @@ def build_benchmark(bank: Bank, scores: Sequence[PartnershipScores], regions: Ma
 
     distributions = {a: AreaDistribution.of(a, titles[a], list(values[a].values()))
                      for a in area_ids}
+    # Each area's scores as published, once: every partnership is placed among the same ones.
+    published_values = {a: sorted(published(v) for v in values[a].values()) for a in area_ids}
     positions: list[Position] = []
     overall_positions: list[Position] = []
     for s in kept:
@@ -242,7 +244,7 @@ def build_benchmark(bank: Bank, scores: Sequence[PartnershipScores], regions: Ma
                                     None, None, None, None, None, group, quorum=False)
             else:
                 position = _position(s.partnership, area_id, score,
-                                     list(values[area_id].values()), distributions[area_id],
+                                     published_values[area_id], distributions[area_id],
                                      region_means.get(region, {}).get(area_id),
                                      group_means.get(group, {}).get(area_id), group)
             (overall_positions if area_id == OVERALL else positions).append(position)
@@ -296,14 +298,15 @@ def version_change(before: Iterable[str], after: Iterable[str]) -> dict:
 # ---------------------------------------------------------------- internals
 
 
-def _position(code: str, area_id: str, score: float | None, values: list[float],
+def _position(code: str, area_id: str, score: float | None, shown: list[float],
               distribution: AreaDistribution, region_mean: float | None,
               group_mean: float | None, group: str = "") -> Position:
+    """`shown`: the area's scores as published (2 decimals), among which `score` is placed."""
     if score is None:
         return Position(code, area_id, None, None, None, None, None, None, group)
-    compared = len(values) >= 2
+    compared = len(shown) >= 2
     # Ranked at the published precision: two scores that both read 44.44 tie exactly.
-    shown, x = [published(v) for v in values], published(score)
+    x = published(score)
     return Position(
         partnership=code, area=area_id, score=score,
         quartile=quartile_of(shown, x) if compared else None,
