@@ -22,7 +22,7 @@ from rich.panel import Panel
 from rich.table import Table
 
 from stocktake.cli.common import (check_wave, console, err_console, open_workspace,  # noqa: F401
-                                  print_json, resolve_bank, state)
+                                  print_json, resolve_bank, state, stored_line, stored_text)
 from stocktake.cli.app import app
 from stocktake.errors import StocktakeError, UsageError
 
@@ -84,26 +84,32 @@ def _number_text(number: float) -> str:
 @app.command("interview")
 def interview(
     code: str = typer.Argument(..., metavar="CODE",
-                               help="Partnership: GSS code, e.g. E09000007 for Camden."),
+                               help="Partnership: GSS code, e.g. E09000007 for Camden.",
+                               callback=stored_line),
     bank_ref: str = typer.Option(..., "--bank", metavar="BANK",
                                  help="Bank id (see `stocktake banks list`) or .toml path."),
     respondent: Optional[str] = typer.Option(
         None, "--respondent", metavar="NAME",
         help="Who is answering; one response per name and wave. Not for anonymous roles "
-             "(children and young people), who get a reference instead."),
+             "(children and young people), who get a reference instead.",
+        callback=stored_line),
     reference: Optional[str] = typer.Option(
         None, "--reference", metavar="REF",
-        help="Carry on an anonymous respondent's interview by its reference, e.g. YP-0007."),
+        help="Carry on an anonymous respondent's interview by its reference, e.g. YP-0007.",
+        callback=stored_line),
     age_band_id: Optional[str] = typer.Option(
         None, "--age-band", metavar="BAND",
         help="Anonymous roles: the age band (under-11, 11-15, 16-18, 19-25); asked first "
-             "when not given."),
+             "when not given.", callback=stored_line),
     role: str = typer.Option(..., "--role", metavar="ROLE",
-                             help="The respondent's role, one of the bank's roles."),
+                             help="The respondent's role, one of the bank's roles.",
+                             callback=stored_line),
     wave: Optional[str] = typer.Option(None, "--wave", metavar="WAVE",
-                                       help="Financial year, e.g. 2026-27. Default: the current."),
+                                       help="Financial year, e.g. 2026-27. Default: the current.",
+                                       callback=stored_line),
     adviser: str = typer.Option("", "--adviser", metavar="NAME",
-                                help="The improvement adviser conducting the interview."),
+                                help="The improvement adviser conducting the interview.",
+                                callback=stored_line),
     self_assessment: bool = typer.Option(False, "--self-assessment",
                                          help="Record as a self-assessment, not an interview."),
     answers_file: Optional[Path] = typer.Option(
@@ -625,14 +631,19 @@ def answers(
 
 @app.command("moderate")
 def moderate(
-    code: str = typer.Argument(..., metavar="CODE", help="Partnership: GSS code."),
+    code: str = typer.Argument(..., metavar="CODE", help="Partnership: GSS code.",
+                               callback=stored_line),
     bank_ref: str = typer.Option(..., "--bank", metavar="BANK", help="Bank id or .toml path."),
-    area: str = typer.Option(..., "--area", metavar="AREA", help="Area id, e.g. vision."),
+    area: str = typer.Option(..., "--area", metavar="AREA", help="Area id, e.g. vision.",
+                             callback=stored_line),
     score: float = typer.Option(..., "--score", metavar="N", help="The adviser's score, 0 to 100."),
-    reason: str = typer.Option(..., "--reason", metavar="TEXT", help="Why, in a sentence or two."),
-    adviser: str = typer.Option(..., "--adviser", metavar="NAME", help="Who moderated."),
+    reason: str = typer.Option(..., "--reason", metavar="TEXT", help="Why, in a sentence or two.",
+                               callback=stored_text),
+    adviser: str = typer.Option(..., "--adviser", metavar="NAME", help="Who moderated.",
+                                callback=stored_line),
     wave: Optional[str] = typer.Option(None, "--wave", metavar="WAVE",
-                                       help="Financial year, e.g. 2026-27. Default: the current."),
+                                       help="Financial year, e.g. 2026-27. Default: the current.",
+                                       callback=stored_line),
 ) -> None:
     """Record an adviser's moderated score for one area, kept beside the self-assessment.
 
