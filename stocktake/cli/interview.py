@@ -174,7 +174,8 @@ def interview(
 
     def who() -> str:
         named = escape(target.key.respondent) if target.key else "a new respondent"
-        return f"{named} ({role}), {partnership.code} {escape(partnership.name)}, {bank.id} {wave}"
+        return (f"{named} ({role}), {partnership.code} {escape(partnership.name)}, "
+                f"{bank.id} {wave}")
 
     if checked is not None:
         target.save(checked)
