@@ -202,6 +202,21 @@ def test_text_a_workbook_would_change_is_a_usage_error_naming_the_option(cli, he
     assert _snapshot(tmp_path) == before
 
 
+@pytest.mark.parametrize("option", ["--action", "--owner"])
+def test_an_invisible_formatting_character_in_a_plan_item_is_refused_naming_the_option(
+        cli, held, tmp_path, option):
+    """The plan's own rule is stricter than the store's (no U+200B zero-width space, no
+    U+FEFF): still a usage error naming the option."""
+    given = {"--action": "Agree a register", "--owner": "Head"}
+    given[option] = "Agree\u200ba register"
+    before = _snapshot(tmp_path)
+    result = cli("plan", "add", "E09000007", "-b", "mini", "--area", "risk", "--target",
+                 "Established", "--due", "2027-03-31", *[x for kv in given.items() for x in kv])
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith(f"Error: {option}: ") and "U+200B" in result.stderr
+    assert _snapshot(tmp_path) == before
+
+
 def test_line_ends_in_a_reason_are_kept_as_text_may_hold_them(cli, held):
     result = cli("moderate", "E09000007", "--bank", "mini", "--area", "risk", "--score", "40",
                  "--reason", "Seen:\r\n\tthe register", "--adviser", "Pat")
