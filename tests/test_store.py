@@ -134,6 +134,33 @@ def test_two_processes_writing_at_once_lose_nothing(workspace):
     assert all(len(r.answers) == 6 for r in responses)
 
 
+def _new_references(root: str, count: int) -> list[str]:
+    ws = Workspace(Path(root))
+    return [ws.save_answers_under_new_reference(
+        "E09000007", "children", "2026-27", "YP", [Answer("safety.someone-to-tell", ANSWERED,
+                                                         "yes")],
+        role="young-people", age_band="11-15").key.respondent for _ in range(count)]
+
+
+def test_new_references_chosen_by_two_processes_at_once_are_all_different(workspace):
+    """The reference is chosen inside the shard's lock, in the write that stores the answer."""
+    ctx = multiprocessing.get_context("spawn")
+    with ctx.Pool(2) as pool:
+        given = pool.starmap(_new_references, [(str(workspace.root), 6)] * 2)
+    references = [r for batch in given for r in batch]
+    assert sorted(references) == [f"YP-{n:04d}" for n in range(1, 13)]
+    stored = workspace.responses("E09000007", "children", "2026-27")
+    assert sorted(r.key.respondent for r in stored) == sorted(references)
+    assert all(r.age_band == "11-15" and len(r.answers) == 1 for r in stored)
+
+
+def test_no_reference_is_given_without_an_answer(workspace):
+    with pytest.raises(StocktakeError, match="no answers"):
+        workspace.save_answers_under_new_reference("E09000007", "children", "2026-27", "YP", [],
+                                                   role="young-people")
+    assert workspace.responses() == []
+
+
 def test_write_responses_replaces_by_key_in_one_write(workspace):
     from stocktake.responses import Response
 

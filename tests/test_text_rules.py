@@ -105,7 +105,7 @@ def test_respondent_option_with_a_control_character_is_refused(cli, tmp_path):
     result = cli("interview", "E09000007", "--bank", "mini", "--role", "council",
                  "--respondent", "Eve\x1b[2J", "--answers", tmp_path / "none.csv")
     assert result.exit_code == 2
-    assert "--respondent: the text holds the control character U+001B" in result.stderr
+    assert "--respondent: 'Eve\\x1b[2J' holds U+001B (ESC)" in result.stderr
 
 
 def test_form_name_typed_with_an_escape_sequence_is_refused_by_cell(cli, mini_bank, tmp_path):

@@ -8,7 +8,7 @@ from typing import List
 import typer
 from rich.table import Table
 
-from stocktake.cli.common import console, print_json, resolve_bank
+from stocktake.cli.common import console, print_json, resolve_bank, stored_line
 from stocktake.cli.app import app
 from stocktake.errors import StocktakeError
 
@@ -121,7 +121,7 @@ def export_xlsform(
     partnership_codes: List[str] = typer.Option(
         [], "--partnership", "-p", metavar="CODE",
         help="Offer only these partnerships (repeatable). Default: every current English "
-             "authority and the workspace's partnerships."),
+             "authority and the workspace's partnerships.", callback=stored_line),
 ) -> None:
     """Write the bank as an XLSForm for ODK Central, KoboToolbox, Enketo, Ona or SurveyCTO.
 

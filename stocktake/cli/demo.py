@@ -16,7 +16,7 @@ from rich.markup import escape
 from rich import box
 from rich.table import Table
 
-from stocktake.cli.common import shared_option
+from stocktake.cli.common import shared_option, stored_line
 from stocktake.cli.common import (console, err_console, open_workspace, print_json, resolve_bank,
                                   state)
 from stocktake.cli.app import app
@@ -37,7 +37,7 @@ def demo_command(
                                  help="Bank id, or path to a .toml file."),
     wave: Optional[str] = typer.Option(None, "--wave", metavar="WAVE",
                                        help="Wave, e.g. 2026-27. Default: the current financial "
-                                            "year.", show_default=False),
+                                            "year.", show_default=False, callback=stored_line),
     out: Path = typer.Option(Path("exports"), "--out", metavar="DIR",
                              help="Folder for the benchmark workbook."),
     force: bool = typer.Option(False, "--force",

@@ -13,7 +13,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from stocktake.cli.common import shared_option
+from stocktake.cli.common import shared_option, stored_line
 from stocktake.cli.common import (console, err_console, open_workspace, print_json, render_error,
                                   resolve_bank)
 from stocktake.cli.app import app
@@ -31,21 +31,24 @@ app.add_typer(forms_app, name="forms")
 @forms_app.command("create")
 def create(
     code: Optional[str] = typer.Argument(None, metavar="CODE",
-                                         help="Partnership code, e.g. E09000007."),
+                                         help="Partnership code, e.g. E09000007.",
+                                         callback=stored_line),
     bank_ref: Optional[str] = typer.Option(None, "--bank", "-b", metavar="BANK",
                                            help="Bank id, or path to a .toml file (with --all: "
                                                 "default the latest planned round's)."),
     role: Optional[str] = typer.Option(None, "--role", "-r", metavar="ROLE",
-                                       help="The role answering, e.g. council, health, schools."),
+                                       help="The role answering, e.g. council, health, schools.",
+                                       callback=stored_line),
     all_forms: bool = typer.Option(False, "--all",
                                    help="One form per expected respondent of the planned round "
                                         "(or per partnership and role), into the folder --out, "
                                         "with manifest.csv for a mail merge."),
     respondent: Optional[str] = typer.Option(None, "--respondent", metavar="NAME",
-                                             help="Fill in the respondent's name in advance."),
+                                             help="Fill in the respondent's name in advance.",
+                                             callback=stored_line),
     wave: Optional[str] = typer.Option(None, "--wave", metavar="WAVE",
                                        help="Wave, e.g. 2026-27. Default: the current "
-                                            "financial year."),
+                                            "financial year.", callback=stored_line),
     out: Path = typer.Option(..., "--out", "-o", metavar="PATH.xlsx|DIR",
                              help="Where to write the form (with --all, a folder)."),
     shared: bool = shared_option(),
@@ -73,7 +76,6 @@ def create(
                               "-o camden-health.xlsx")
     from stocktake.cli.common import check_wave, partnership_code
     from stocktake.partnerships.model import partnership_for
-    from stocktake.text.terminal_text import check_line
     from stocktake.workbooks.forms import create_form
 
     if out.suffix.lower() != ".xlsx":
@@ -81,7 +83,6 @@ def create(
                                                                       ".xlsx")
     wave = check_wave(wave)
     bank = resolve_bank(bank_ref)
-    check_line(respondent or "", "--respondent")
     ws = open_workspace()
     code = partnership_code(code, ws)
     partnership = ws.find_partnership(code) or partnership_for(code)

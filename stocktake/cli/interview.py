@@ -14,7 +14,7 @@ import re
 import shlex
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING, Callable, Optional
 
 import typer
 from rich.markup import escape
@@ -22,7 +22,7 @@ from rich.panel import Panel
 from rich.table import Table
 
 from stocktake.cli.common import (check_wave, console, err_console, open_workspace,  # noqa: F401
-                                  print_json, resolve_bank, state)
+                                  print_json, resolve_bank, state, stored_line, stored_text)
 from stocktake.cli.app import app
 from stocktake.errors import StocktakeError, UsageError
 
@@ -84,26 +84,32 @@ def _number_text(number: float) -> str:
 @app.command("interview")
 def interview(
     code: str = typer.Argument(..., metavar="CODE",
-                               help="Partnership: GSS code, e.g. E09000007 for Camden."),
+                               help="Partnership: GSS code, e.g. E09000007 for Camden.",
+                               callback=stored_line),
     bank_ref: str = typer.Option(..., "--bank", metavar="BANK",
                                  help="Bank id (see `stocktake banks list`) or .toml path."),
     respondent: Optional[str] = typer.Option(
         None, "--respondent", metavar="NAME",
         help="Who is answering; one response per name and wave. Not for anonymous roles "
-             "(children and young people), who get a reference instead."),
+             "(children and young people), who get a reference instead.",
+        callback=stored_line),
     reference: Optional[str] = typer.Option(
         None, "--reference", metavar="REF",
-        help="Carry on an anonymous respondent's interview by its reference, e.g. YP-0007."),
+        help="Carry on an anonymous respondent's interview by its reference, e.g. YP-0007.",
+        callback=stored_line),
     age_band_id: Optional[str] = typer.Option(
         None, "--age-band", metavar="BAND",
         help="Anonymous roles: the age band (under-11, 11-15, 16-18, 19-25); asked first "
-             "when not given."),
+             "when not given.", callback=stored_line),
     role: str = typer.Option(..., "--role", metavar="ROLE",
-                             help="The respondent's role, one of the bank's roles."),
+                             help="The respondent's role, one of the bank's roles.",
+                             callback=stored_line),
     wave: Optional[str] = typer.Option(None, "--wave", metavar="WAVE",
-                                       help="Financial year, e.g. 2026-27. Default: the current."),
+                                       help="Financial year, e.g. 2026-27. Default: the current.",
+                                       callback=stored_line),
     adviser: str = typer.Option("", "--adviser", metavar="NAME",
-                                help="The improvement adviser conducting the interview."),
+                                help="The improvement adviser conducting the interview.",
+                                callback=stored_line),
     self_assessment: bool = typer.Option(False, "--self-assessment",
                                          help="Record as a self-assessment, not an interview."),
     answers_file: Optional[Path] = typer.Option(
@@ -155,38 +161,76 @@ def interview(
             "bank_hash": bank.hash}
     if anonymous:
         key, band = _anonymous_key(ws, bank, partnership.code, wave, role, reference, band,
-                                   meta, checked)
-        respondent = key.respondent
-        if checked is not None:
+                                   checked)
+        if checked is not None and key is not None:
             from stocktake.interview.answers_file import check_answer_ages
 
             check_answer_ages(bank, checked, band, str(answers_file))
+        target = Target(ws, partnership.code, bank.id, wave, meta, key,
+                        prefix=bank.role(role).reference_prefix, age=band)
     else:
-        key = ResponseKey(partnership.code, bank.id, wave, respondent)
-    who = f"{escape(respondent)} ({role}), {partnership.code} {escape(partnership.name)}, " \
-          f"{bank.id} {wave}"
+        target = Target(ws, partnership.code, bank.id, wave, meta,
+                        ResponseKey(partnership.code, bank.id, wave, respondent))
+
+    def who() -> str:
+        named = escape(target.key.respondent) if target.key else "a new respondent"
+        return (f"{named} ({role}), {partnership.code} {escape(partnership.name)}, "
+                f"{bank.id} {wave}")
+
     if checked is not None:
-        ws.save_answers(key, checked, **meta)
-        console.print(f"Stored {len(checked)} answers for {who}.")
+        target.save(checked)
+        console.print(f"Stored {len(checked)} answers for {who()}.")
         for answer in checked:
             _warn_personal_data(answer)
-        notices = dict(ws.response(key).notices)
+        notices = dict(ws.response(target.key).notices)
         for answer in checked:
             question = bank.question(answer.question)
             if answer.status == "answered" and question.calls_for_notice(answer.value):
-                _safeguarding_notice(ws, key, meta, bank, question, notices)
+                _safeguarding_notice(target, bank, question, notices)
         return
-    resume = resume_command(code=partnership.code, bank_ref=bank_ref, respondent=respondent,
-                            role=role, wave=wave, adviser=adviser,
-                            self_assessment=self_assessment, no_evidence=no_evidence,
-                            anonymous=anonymous)
-    console.print(f"[bold]{escape(bank.title)}[/]: {who}", soft_wrap=False)
+
+    def resume() -> str:
+        return resume_command(code=partnership.code, bank_ref=bank_ref,
+                              respondent=target.key.respondent if target.key else None,
+                              role=role, wave=wave, adviser=adviser,
+                              self_assessment=self_assessment, no_evidence=no_evidence,
+                              anonymous=anonymous)
+
+    console.print(f"[bold]{escape(bank.title)}[/]: {who()}", soft_wrap=False)
     if anonymous:
-        console.print(f"Reference {respondent}: no name is stored. Evidence notes are not asked "
-                      "for.")
+        given = f"Reference {target.key.respondent}" if target.key else \
+            "The reference is given with the first answer"
+        console.print(f"{given}: no name is stored. Evidence notes are not asked for.")
     # Children are not asked for evidence notes: a note is where a name or a detail would go.
-    run_interview(ws, bank, key, meta, ask_for_evidence=not no_evidence and not anonymous,
+    run_interview(target, bank, ask_for_evidence=not no_evidence and not anonymous,
                   resume=resume)
+
+
+class Target:
+    """Where one interview's answers go: the response under `key`, or, for a new anonymous
+    respondent (`key` None), a reference chosen when the first answer is saved.
+
+    The reference is chosen in the same locked write that stores that answer
+    (`Workspace.save_answers_under_new_reference`): an interview abandoned before its first
+    answer stores nothing and holds no reference, and two started at once in two terminals get
+    different references. `age` is the age band given (children and young people).
+    """
+
+    def __init__(self, ws: Workspace, partnership: str, bank: str, wave: str,
+                 meta: dict[str, str], key: ResponseKey | None, *, prefix: str = "",
+                 age=None):
+        self.ws, self.partnership, self.bank, self.wave = ws, partnership, bank, wave
+        self.meta, self.key, self.prefix, self.age = meta, key, prefix, age
+
+    def save(self, answers: list[Answer], notices: dict[str, str] | None = None):
+        """Store `answers` (and `notices`) in one write; the stored Response."""
+        if self.key is not None:
+            return self.ws.save_answers(self.key, answers, notices=notices, **self.meta)
+        response = self.ws.save_answers_under_new_reference(
+            self.partnership, self.bank, self.wave, self.prefix, answers,
+            age_band=self.age.id if self.age else "", notices=notices, **self.meta)
+        self.key = response.key
+        return response
 
 
 def _check_anonymous_options(bank: Bank, role: str, respondent: str | None,
@@ -216,9 +260,10 @@ def _check_anonymous_options(bank: Bank, role: str, respondent: str | None,
 
 
 def _anonymous_key(ws: Workspace, bank: Bank, code: str, wave: str, role: str,
-                   reference: str | None, band, meta: dict, checked) -> tuple:
-    """The key and age band of an anonymous respondent: an earlier one by reference, or a new
-    reference, reserved in the store, after the age band is asked (first of all questions)."""
+                   reference: str | None, band, checked) -> tuple:
+    """The key and age band of an anonymous respondent: an earlier one by reference, or (None,
+    the band) for a new one, after the age band is asked (first of all questions). Nothing is
+    stored: a new respondent's reference is chosen when the first answer is (`Target`)."""
     from stocktake.banks.model import AGE_BANDS
     from stocktake.responses import ResponseKey
 
@@ -242,18 +287,20 @@ def _anonymous_key(ws: Workspace, bank: Bank, code: str, wave: str, role: str,
         except EOFError:
             raise KeyboardInterrupt  # input closed before an age band: nothing is stored
         band = next(b for b in AGE_BANDS if b.id == band_id)
-    response = ws.start_anonymous_response(code, bank.id, wave, prefix, age_band=band.id, **meta)
-    return response.key, band
+    return None, band
 
 
-def resume_command(*, code: str, bank_ref: str, respondent: str, role: str, wave: str,
+def resume_command(*, code: str, bank_ref: str, respondent: str | None, role: str, wave: str,
                    adviser: str = "", self_assessment: bool = False,
                    no_evidence: bool = False, anonymous: bool = False) -> str:
-    """The exact command that resumes this interview, quoted for a POSIX shell."""
+    """The exact command that resumes this interview, quoted for a POSIX shell (for an
+    anonymous respondent not yet given a reference, `respondent` None: the command that starts
+    again)."""
     parts = ["stocktake"]
     if state.workspace is not None:
         parts += ["-w", str(state.workspace)]
-    who = ["--reference", respondent] if anonymous else ["--respondent", respondent]
+    who = [] if respondent is None else \
+        ["--reference", respondent] if anonymous else ["--respondent", respondent]
     parts += ["interview", code, "--bank", bank_ref, *who, "--role", role, "--wave", wave]
     if adviser:
         parts += ["--adviser", adviser]
@@ -275,15 +322,19 @@ def _warn_district(code: str, role: str) -> None:
             "Check the role.")
 
 
-def run_interview(ws: Workspace, bank: Bank, key: ResponseKey, meta: dict[str, str], *,
-                  ask_for_evidence: bool = True, resume: str = "") -> bool:
-    """Ask until the review's Finish or Save and quit; True if finished. Ctrl-C exits 130."""
+def run_interview(target: Target, bank: Bank, *, ask_for_evidence: bool = True,
+                  resume: Callable[[], str] = str) -> bool:
+    """Ask until the review's Finish or Save and quit; True if finished. Ctrl-C exits 130.
+    `resume()` is the command that carries on, as it stands when it is shown."""
     from stocktake.interview.flow import BACK, JUMP, QUIT, SKIP, InterviewFlow
     from stocktake.responses import ANSWERED
 
-    response = ws.start_response(key, **meta)
-    flow = InterviewFlow(bank, meta["role"], response.answers, response.age)
-    notices = dict(response.notices)
+    if target.key is None:  # a new anonymous respondent: nothing stored yet
+        answers, age, notices = {}, target.age, {}
+    else:
+        response = target.ws.start_response(target.key, **target.meta)
+        answers, age, notices = response.answers, response.age, dict(response.notices)
+    flow = InterviewFlow(bank, target.meta["role"], answers, age)
     progress = flow.progress()
     if progress.answered:
         console.print(f"{progress.answered} of {progress.total} already answered; starting at "
@@ -294,10 +345,10 @@ def run_interview(ws: Workspace, bank: Bank, key: ResponseKey, meta: dict[str, s
     try:
         while True:
             if question is None:
-                target = _review(flow)
-                if target is None:
+                revisit = _review(flow)
+                if revisit is None:
                     break
-                question, reviewing, shown_area = bank.question(target), True, None
+                question, reviewing, shown_area = bank.question(revisit), True, None
             if question.area != shown_area:
                 _render_area_header(flow, question.area)
                 shown_area = question.area
@@ -308,9 +359,9 @@ def run_interview(ws: Workspace, bank: Bank, key: ResponseKey, meta: dict[str, s
                 _render_full_question(question)
                 continue
             if reply.is_answer:
-                _answer(ws, key, meta, flow, question, reply, ask_for_evidence)
+                _answer(target, flow, question, reply, ask_for_evidence)
                 if reply.status == ANSWERED and question.calls_for_notice(reply.value):
-                    _safeguarding_notice(ws, key, meta, bank, question, notices)
+                    _safeguarding_notice(target, bank, question, notices)
                 question = None if reviewing else flow.next_after(question)
             elif reply.action == BACK:
                 previous = flow.previous(question)
@@ -332,24 +383,24 @@ def run_interview(ws: Workspace, bank: Bank, key: ResponseKey, meta: dict[str, s
                     else:
                         question, reviewing, shown_area = first, False, None
             elif reply.action == QUIT:
-                _say_saved(flow, resume)
+                _say_saved(flow, target, resume())
                 return False
     except (KeyboardInterrupt, EOFError):
         console.print()
-        _say_saved(flow, resume)
+        _say_saved(flow, target, resume())
         raise typer.Exit(EXIT_INTERRUPTED)
     console.print(summary_table(flow), soft_wrap=False)
     left = flow.unanswered()
     if left:
         console.print(f"{len(left)} question(s) still unanswered. To answer them later run:")
-        console.print(escape(resume), soft_wrap=True)
+        console.print(escape(resume()), soft_wrap=True)
     else:
         console.print("Every question that applies is answered.")
     return True
 
 
-def _safeguarding_notice(ws: Workspace, key: ResponseKey, meta: dict[str, str], bank: Bank,
-                         question: Question, notices: dict[str, str]) -> None:
+def _safeguarding_notice(target: Target, bank: Bank, question: Question,
+                         notices: dict[str, str]) -> None:
     """Show the bank's notice the first time a marked answer is given in this response, and
     record when it was shown, by question; a later marked answer gets a one-line reminder.
     Only the question id and the time are kept: nothing beyond the answer itself."""
@@ -364,7 +415,7 @@ def _safeguarding_notice(ws: Workspace, key: ResponseKey, meta: dict[str, str], 
         console.print(Panel(escape(bank.safeguarding_notice), title="Safeguarding notice",
                             title_align="left", border_style="bold red"), soft_wrap=False)
     shown = {question.id: now_iso()}
-    ws.save_answers(key, [], notices=shown, **meta)
+    target.save([], notices=shown)  # after the answer that called for it: the key is known
     notices.update(shown)
 
 
@@ -375,26 +426,28 @@ def _prompts():
     return prompts
 
 
-def _answer(ws: Workspace, key: ResponseKey, meta: dict[str, str], flow: InterviewFlow,
-            question: Question, reply: Reply, ask_for_evidence: bool) -> None:
+def _answer(target: Target, flow: InterviewFlow, question: Question, reply: Reply,
+            ask_for_evidence: bool) -> None:
     from stocktake.responses import Answer
 
     old = flow.answers.get(question.id)
     answer = Answer(question.id, reply.status, reply.value, evidence=old.evidence if old else "")
-    _save(ws, key, meta, flow, answer)
+    _save(target, flow, answer)
     # Text answers carry their own explanation; asking for a note on top only slows people down.
     if ask_for_evidence and question.type != "text":
         note = _prompts().ask_evidence(answer.evidence)
         if note != answer.evidence:
-            _save(ws, key, meta, flow, Answer(question.id, answer.status, answer.value, note))
+            _save(target, flow, Answer(question.id, answer.status, answer.value, note))
 
 
-def _save(ws: Workspace, key: ResponseKey, meta: dict[str, str], flow: InterviewFlow,
-          answer: Answer) -> None:
+def _save(target: Target, flow: InterviewFlow, answer: Answer) -> None:
     old = flow.answers.get(answer.question)
     if old is None or (old.status, old.value, old.evidence) != \
             (answer.status, answer.value, answer.evidence):
-        ws.save_answer(key, answer, **meta)
+        new = target.key is None
+        target.save([answer])
+        if new:
+            console.print(f"Reference {target.key.respondent} given: no name is stored.")
         _warn_personal_data(answer)
     flow.record(answer)
 
@@ -413,10 +466,14 @@ def _warn_personal_data(answer: Answer) -> None:
             "exports with --redact.", soft_wrap=False)
 
 
-def _say_saved(flow: InterviewFlow, resume: str) -> None:
+def _say_saved(flow: InterviewFlow, target: Target, resume: str) -> None:
     progress = flow.progress()
-    console.print(f"Saved: {progress.answered} of {progress.total} questions answered. "
-                  "To carry on, run:")
+    if target.key is None:
+        console.print("Nothing was answered, so nothing is stored and no reference was given. "
+                      "To start again, run:")
+    else:
+        console.print(f"Saved: {progress.answered} of {progress.total} questions answered. "
+                      "To carry on, run:")
     console.print(escape(resume), soft_wrap=True)
 
 
@@ -625,14 +682,19 @@ def answers(
 
 @app.command("moderate")
 def moderate(
-    code: str = typer.Argument(..., metavar="CODE", help="Partnership: GSS code."),
+    code: str = typer.Argument(..., metavar="CODE", help="Partnership: GSS code.",
+                               callback=stored_line),
     bank_ref: str = typer.Option(..., "--bank", metavar="BANK", help="Bank id or .toml path."),
-    area: str = typer.Option(..., "--area", metavar="AREA", help="Area id, e.g. vision."),
+    area: str = typer.Option(..., "--area", metavar="AREA", help="Area id, e.g. vision.",
+                             callback=stored_line),
     score: float = typer.Option(..., "--score", metavar="N", help="The adviser's score, 0 to 100."),
-    reason: str = typer.Option(..., "--reason", metavar="TEXT", help="Why, in a sentence or two."),
-    adviser: str = typer.Option(..., "--adviser", metavar="NAME", help="Who moderated."),
+    reason: str = typer.Option(..., "--reason", metavar="TEXT", help="Why, in a sentence or two.",
+                               callback=stored_text),
+    adviser: str = typer.Option(..., "--adviser", metavar="NAME", help="Who moderated.",
+                                callback=stored_line),
     wave: Optional[str] = typer.Option(None, "--wave", metavar="WAVE",
-                                       help="Financial year, e.g. 2026-27. Default: the current."),
+                                       help="Financial year, e.g. 2026-27. Default: the current.",
+                                       callback=stored_line),
 ) -> None:
     """Record an adviser's moderated score for one area, kept beside the self-assessment.
 

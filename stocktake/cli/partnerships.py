@@ -8,7 +8,7 @@ from typing import Optional
 import typer
 from rich.table import Table
 
-from stocktake.cli.common import console, open_workspace, print_json
+from stocktake.cli.common import console, open_workspace, print_json, stored_line
 from stocktake.cli.app import app
 
 partnerships_app = typer.Typer(
@@ -20,9 +20,12 @@ app.add_typer(partnerships_app, name="partnerships")
 
 @partnerships_app.command("add")
 def add(
-    code: str = typer.Argument(..., help="GSS code, e.g. E09000007 for Camden."),
-    name: Optional[str] = typer.Option(None, help="Name, for a code not in the reference list."),
-    region: Optional[str] = typer.Option(None, help="Region, for a code not in the list."),
+    code: str = typer.Argument(..., metavar="CODE", help="GSS code, e.g. E09000007 for Camden.",
+                              callback=stored_line),
+    name: Optional[str] = typer.Option(None, help="Name, for a code not in the reference list.",
+                                        callback=stored_line),
+    region: Optional[str] = typer.Option(None, help="Region, for a code not in the list.",
+                                          callback=stored_line),
 ) -> None:
     """Record a partnership; name and region come from the shipped list of authorities.
 

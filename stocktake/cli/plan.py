@@ -13,7 +13,8 @@ from rich import box
 from rich.markup import escape
 from rich.table import Table
 
-from stocktake.cli.common import console, err_console, open_workspace, print_json, resolve_bank
+from stocktake.cli.common import (console, err_console, open_workspace, print_json, resolve_bank,
+                                  stored_line, stored_text)
 from stocktake.cli.app import app
 
 plan_app = typer.Typer(
@@ -30,15 +31,21 @@ WAVE_HELP = "Wave, e.g. 2026-27. Default: the current financial year."
 
 @plan_app.command("add")
 def add(
-    code: str = typer.Argument(..., metavar="CODE", help="Partnership code, e.g. E09000007."),
+    code: str = typer.Argument(..., metavar="CODE", help="Partnership code, e.g. E09000007.",
+                               callback=stored_line),
     bank_ref: str = typer.Option(..., "--bank", "-b", metavar="BANK", help="Bank id or .toml path."),
-    area: str = typer.Option(..., "--area", metavar="AREA", help="The area, e.g. risk."),
+    area: str = typer.Option(..., "--area", metavar="AREA", help="The area, e.g. risk.",
+                             callback=stored_line),
     target: str = typer.Option(..., "--target", metavar="LEVEL",
-                               help="The level to reach, e.g. Established."),
-    action: str = typer.Option(..., "--action", metavar="TEXT", help="What will be done."),
-    owner: str = typer.Option(..., "--owner", metavar="TEXT", help="Who is responsible."),
-    due: str = typer.Option(..., "--due", metavar="YYYY-MM-DD", help="By when."),
-    wave: Optional[str] = typer.Option(None, "--wave", metavar="WAVE", help=WAVE_HELP),
+                               help="The level to reach, e.g. Established.", callback=stored_line),
+    action: str = typer.Option(..., "--action", metavar="TEXT", help="What will be done.",
+                               callback=stored_text),
+    owner: str = typer.Option(..., "--owner", metavar="TEXT", help="Who is responsible.",
+                              callback=stored_text),
+    due: str = typer.Option(..., "--due", metavar="YYYY-MM-DD", help="By when.",
+                            callback=stored_line),
+    wave: Optional[str] = typer.Option(None, "--wave", metavar="WAVE", help=WAVE_HELP,
+                                       callback=stored_line),
 ) -> None:
     """Add an action to the plan.
 

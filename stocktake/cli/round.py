@@ -17,7 +17,8 @@ from rich import box
 from rich.markup import escape
 from rich.table import Table
 
-from stocktake.cli.common import console, err_console, open_workspace, print_json, resolve_bank
+from stocktake.cli.common import (console, err_console, open_workspace, print_json, resolve_bank,
+                                  stored_line)
 from stocktake.cli.app import app
 from stocktake.errors import UsageError
 
@@ -53,20 +54,22 @@ def _round_bank_wave(ws, bank_ref: Optional[str], wave: Optional[str]):
 def plan(
     bank_ref: str = typer.Option(..., "--bank", "-b", metavar="BANK", help="Bank id or .toml path."),
     wave: Optional[str] = typer.Option(None, "--wave", metavar="WAVE",
-                                       help="Wave, e.g. 2026-27. Default: this financial year."),
+                                       help="Wave, e.g. 2026-27. Default: this financial year.",
+                                       callback=stored_line),
     roles: str = typer.Option(..., "--roles", metavar="ROLE,ROLE",
                               help="The roles asked, comma-separated (district is asked only "
-                                   "in two-tier areas)."),
+                                   "in two-tier areas).", callback=stored_line),
     per_role: int = typer.Option(1, "--per-role", metavar="N",
                                  help="Respondents expected of each role in each partnership."),
     partnerships: Optional[List[str]] = typer.Option(
         None, "--partnerships", "-p", metavar="all|FILE|CODE",
         help="`all` (the 153 current authorities), a CSV of codes, or codes/names; repeatable. "
-             "Default: the workspace's partnerships."),
+             "Default: the workspace's partnerships.", callback=stored_line),
     deadline: Optional[str] = typer.Option(None, "--deadline", metavar="YYYY-MM-DD",
-                                           help="When the forms are due."),
+                                           help="When the forms are due.", callback=stored_line),
     return_to: Optional[str] = typer.Option(None, "--return-to", metavar="TEXT",
-                                            help="Where to send forms back, printed on each form."),
+                                            help="Where to send forms back, printed on each form.",
+                                            callback=stored_line),
 ) -> None:
     """Plan a round: who is expected to answer in each partnership. Planning the same bank and
     wave again replaces the plan.
@@ -99,7 +102,8 @@ def roster_import(
     path: Path = typer.Argument(..., metavar="FILE", help="CSV or xlsx: partnership, role, "
                                 "respondent, email (organisation optional)."),
     bank_ref: Optional[str] = typer.Option(None, "--bank", "-b", metavar="BANK", help=BANK_HELP),
-    wave: Optional[str] = typer.Option(None, "--wave", metavar="WAVE", help=WAVE_HELP),
+    wave: Optional[str] = typer.Option(None, "--wave", metavar="WAVE", help=WAVE_HELP,
+                                       callback=stored_line),
 ) -> None:
     """Import who is asked; the whole file is checked first and every bad row listed (unknown
     partnership or role, the same person twice, a malformed e-mail address): nothing is stored
@@ -120,15 +124,19 @@ def roster_import(
 
 @roster_app.command("add")
 def roster_add(
-    code: str = typer.Argument(..., metavar="CODE", help="Partnership code, e.g. E09000007."),
-    role: str = typer.Option(..., "--role", "-r", metavar="ROLE", help="The role answering."),
+    code: str = typer.Argument(..., metavar="CODE", help="Partnership code, e.g. E09000007.",
+                               callback=stored_line),
+    role: str = typer.Option(..., "--role", "-r", metavar="ROLE", help="The role answering.",
+                             callback=stored_line),
     respondent: str = typer.Option(..., "--respondent", metavar="NAME",
-                                   help="The person asked."),
-    email: str = typer.Option("", "--email", metavar="ADDRESS", help="Their e-mail address."),
+                                   help="The person asked.", callback=stored_line),
+    email: str = typer.Option("", "--email", metavar="ADDRESS", help="Their e-mail address.",
+                              callback=stored_line),
     organisation: str = typer.Option("", "--organisation", metavar="TEXT",
-                                     help="Their organisation."),
+                                     help="Their organisation.", callback=stored_line),
     bank_ref: Optional[str] = typer.Option(None, "--bank", "-b", metavar="BANK", help=BANK_HELP),
-    wave: Optional[str] = typer.Option(None, "--wave", metavar="WAVE", help=WAVE_HELP),
+    wave: Optional[str] = typer.Option(None, "--wave", metavar="WAVE", help=WAVE_HELP,
+                                       callback=stored_line),
 ) -> None:
     """Add one person to the roster.
 

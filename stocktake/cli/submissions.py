@@ -13,7 +13,8 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from stocktake.cli.common import console, err_console, open_workspace, print_json, resolve_bank
+from stocktake.cli.common import (console, err_console, open_workspace, print_json, resolve_bank,
+                                  stored_line)
 from stocktake.cli.app import app
 from stocktake.errors import StocktakeError
 
@@ -33,7 +34,8 @@ def import_submissions(
     bank_ref: str = typer.Option(..., "--bank", "-b", metavar="BANK",
                                  help="The bank the form was exported from."),
     wave: Optional[str] = typer.Option(None, "--wave", metavar="WAVE",
-                                       help="Financial year, e.g. 2026-27. Default: the current."),
+                                       help="Financial year, e.g. 2026-27. Default: the current.",
+                                       callback=stored_line),
     as_json: bool = typer.Option(False, "--json", help="Print the outcome as JSON only."),
 ) -> None:
     """Check every file whole, then store one response per submission (mode "submission").

@@ -24,13 +24,20 @@ PLAN_FIELDS = ("id", "partnership", "bank", "wave", "area", "target", "action", 
 
 
 def _clean(text: str, what: str) -> str:
+    """`text` on one line, spaces collapsed; UsageError naming the option (--action, --owner)."""
+    from stocktake.text.terminal_text import describe_character
+
+    # Looked for before the collapse: str.split() takes NEL and U+001C-U+001F for spaces.
+    bad = next((ch for ch in text or "" if ch not in "\t\n\r"
+                and unicodedata.category(ch) in ("Cc", "Cf")), None)
+    if bad is not None:
+        raise UsageError(f"--{what}: the {what} holds {describe_character(bad)}, a control or "
+                         "invisible formatting character", hint="type it as plain text")
     text = " ".join((text or "").split())
     if not text:
-        raise UsageError(f"the {what} is empty", hint=f"give the {what} as text")
-    if any(unicodedata.category(ch) in ("Cc", "Cf") for ch in text):
-        raise UsageError(f"the {what} holds control characters", hint="type it as plain text")
+        raise UsageError(f"--{what}: the {what} is empty", hint=f"give the {what} as text")
     if len(text) > TEXT_LIMIT:
-        raise UsageError(f"the {what} is {len(text)} characters long",
+        raise UsageError(f"--{what}: the {what} is {len(text)} characters long",
                          hint=f"keep it under {TEXT_LIMIT}; put detail in the report")
     return text
 

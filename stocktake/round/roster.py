@@ -28,8 +28,18 @@ MAX_ROWS = 20_000  # 153 partnerships x 20 respondents is 3,060; far beyond that
 MAX_LISTED = 50
 
 
-def _has_control(text: str) -> bool:
-    return any(unicodedata.category(ch) in ("Cc", "Cf") for ch in text)
+def _control_in(text: str) -> str | None:
+    """The first control or format character in `text`, described ('U+0085 (NEL)'), or None.
+
+    Tabs and line ends (a cell typed with Alt+Enter) are collapsed to spaces, as before; any
+    other control is looked for before the collapse, since str.split() would also take NEL and
+    U+001C-U+001F for spaces and the name would be stored changed without a word."""
+    from stocktake.text.terminal_text import describe_character
+
+    for ch in text:
+        if ch not in "\t\n\r" and unicodedata.category(ch) in ("Cc", "Cf"):
+            return describe_character(ch)
+    return None
 
 
 def check_roster_rows(rows: Iterable[tuple[str, Mapping[str, Any]]], *, bank_id: str, wave: str,
@@ -55,9 +65,12 @@ def check_roster_rows(rows: Iterable[tuple[str, Mapping[str, Any]]], *, bank_id:
         code = known_codes.get(normalise_code(raw_code).upper()) if raw_code else None
         role = str(row.get("role") or "").strip()
         role = next((r for r in roles if r.casefold() == role.casefold()), role)
-        respondent = " ".join(str(row.get("respondent") or "").split())
-        email = str(row.get("email") or "").strip()
-        organisation = " ".join(str(row.get("organisation") or "").split())
+        raw_respondent = str(row.get("respondent") or "")
+        raw_email = str(row.get("email") or "")
+        raw_organisation = str(row.get("organisation") or "")
+        respondent = " ".join(raw_respondent.split())
+        email = raw_email.strip()
+        organisation = " ".join(raw_organisation.split())
         before = len(problems)
         if not raw_code:
             bad("no partnership")
@@ -67,11 +80,16 @@ def check_roster_rows(rows: Iterable[tuple[str, Mapping[str, Any]]], *, bank_id:
         if role not in roles:
             bad(f"role '{role}' is not one of {bank_id}'s roles ({', '.join(roles)})"
                 if role else "no role")
-        if not respondent:
+        controls = [(field, found) for field, text in (("respondent", raw_respondent),
+                                                        ("organisation", raw_organisation),
+                                                        ("email", raw_email))
+                    if (found := _control_in(text))]
+        if controls:
+            bad("; ".join(f"the {field} holds the control character {found}"
+                          for field, found in controls))
+        elif not respondent:
             bad("no respondent name")
-        elif _has_control(respondent) or _has_control(organisation):
-            bad("the respondent or organisation holds control characters")
-        if email and not EMAIL.match(email):
+        if email and not controls and not EMAIL.match(email):
             bad(f"'{email}' is not an e-mail address")
         if len(problems) == before and code is not None:
             key = (code, name_key(respondent))

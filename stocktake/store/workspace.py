@@ -300,24 +300,51 @@ class Workspace:
                                  role: str, mode: str = "interview", adviser: str = "",
                                  bank_version: str = "", bank_hash: str = "",
                                  age_band: str = "") -> Response:
-        """A new response under the next free reference such as `YP-0007`, for a respondent
-        who gives no name (children and young people).
+        """A new, empty response under the next free reference such as `YP-0007`, for a form
+        that must carry its reference before anything is answered (`forms create`).
 
-        The reference is chosen and the response stored in one locked write, so two interviews
-        started at once never share a reference.
+        The reference is chosen and the response stored in one locked write, so two forms made
+        at once never share a reference. An interview reserves nothing: it uses
+        :meth:`save_answers_under_new_reference` at its first answer.
         """
         if mode not in MODES:
             raise StocktakeError(f"unknown mode '{mode}'", hint=f"use one of {', '.join(MODES)}")
-        pattern = re.compile(rf"^{re.escape(prefix)}-(\d+)$")
         stamp = now_iso()
         with self._transaction(self.shard_path(partnership)) as db:
             table = db.table("responses")
-            taken = [int(m.group(1)) for d in table.all()
-                     if d.get("bank") == bank and d.get("wave") == wave
-                     and (m := pattern.match(str(d.get("respondent", ""))))]
-            key = ResponseKey(partnership, bank, wave, f"{prefix}-{max(taken, default=0) + 1:04d}")
+            key = ResponseKey(partnership, bank, wave, _next_reference(table, bank, wave, prefix))
             response = Response(key, role, mode, adviser, bank_version, bank_hash, stamp, stamp,
                                 age_band=age_band)
+            table.insert(response.to_doc())
+        return response
+
+    def save_answers_under_new_reference(self, partnership: str, bank: str, wave: str,
+                                         prefix: str, answers: list[Answer], *, role: str,
+                                         mode: str = "interview", adviser: str = "",
+                                         bank_version: str = "", bank_hash: str = "",
+                                         age_band: str = "",
+                                         notices: dict[str, str] | None = None) -> Response:
+        """The first answers of a respondent who gives no name (children and young people),
+        stored under the next free reference such as `YP-0007`; returns the new response.
+
+        The reference is chosen in the same locked write that stores the answers, so two
+        interviews started at once (two terminals) get different references, and one abandoned
+        before its first answer has stored nothing and holds no reference. Raises
+        StocktakeError for no answers (an empty response is never stored) or text the store
+        cannot keep (as `save_answers`).
+        """
+        if mode not in MODES:
+            raise StocktakeError(f"unknown mode '{mode}'", hint=f"use one of {', '.join(MODES)}")
+        if not answers:
+            raise StocktakeError("no answers to store under a new reference")
+        check_answer_texts(f"{prefix}-0000", adviser, answers)
+        stamp = now_iso()
+        with self._transaction(self.shard_path(partnership)) as db:
+            table = db.table("responses")
+            key = ResponseKey(partnership, bank, wave, _next_reference(table, bank, wave, prefix))
+            response = Response(key, role, mode, adviser, bank_version, bank_hash, stamp, stamp,
+                                answers={a.question: a.stamped(stamp) for a in answers},
+                                age_band=age_band, notices=dict(notices or {}))
             table.insert(response.to_doc())
         return response
 
@@ -736,6 +763,16 @@ def _roster_chooser(keys: set[ResponseKey] | None):
     wanted = {(k.bank, k.wave, name_key(k.respondent)) for k in keys}
     return lambda doc: (doc.get("bank"), doc.get("wave"),
                         name_key(str(doc.get("respondent", "")))) in wanted
+
+
+def _next_reference(table, bank: str, wave: str, prefix: str) -> str:
+    """`PREFIX-NNNN`, one past the highest reference of that prefix in the bank and wave (the
+    caller holds the shard's lock, so no other process can take it before the insert)."""
+    pattern = re.compile(rf"^{re.escape(prefix)}-(\d+)$")
+    taken = [int(m.group(1)) for d in table.all()
+             if d.get("bank") == bank and d.get("wave") == wave
+             and (m := pattern.match(str(d.get("respondent", ""))))]
+    return f"{prefix}-{max(taken, default=0) + 1:04d}"
 
 
 def _matches(doc: dict, key: ResponseKey) -> bool:

@@ -35,8 +35,11 @@ _OUTPUT_UNSAFE = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_BIDI}\ud800-\udfff]"
 _LINE_UNSAFE = re.compile(f"[\x00-\x1f\x7f-\x9f{_BIDI}\ud800-\udfff]")
 _TEXT_UNSAFE = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{_BIDI}\ud800-\udfff]")
 
+# unicodedata has no names for controls; these are the ones people meet (C1 from cp1252 text
+# read as Latin-1, or pasted from a terminal).
 _NAMES = {0x1b: "ESC", 0x07: "BEL", 0x08: "BS", 0x0d: "CR", 0x0a: "LF", 0x09: "TAB",
-          0x00: "NUL", 0x7f: "DEL", 0x9b: "CSI", 0x9d: "OSC"}
+          0x00: "NUL", 0x7f: "DEL", 0x85: "NEL", 0x90: "DCS", 0x9b: "CSI", 0x9c: "ST",
+          0x9d: "OSC"}
 
 
 def escape_controls(text: str) -> str:

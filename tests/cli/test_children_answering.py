@@ -325,3 +325,25 @@ def test_ctrl_c_at_the_age_band_stores_nothing_and_reserves_no_reference(termina
     assert ws.responses() == []
     terminal(CHILD, UNDER_11_UNSAFE)
     assert [r.key.respondent for r in child_responses(ws)] == ["YP-0001"]
+
+
+def test_ctrl_c_at_the_first_question_stores_nothing_and_reserves_no_reference(terminal, ws):
+    run = terminal(CHILD, "1" + ENTER)  # the age band, then Ctrl-C at question 1
+    assert run.exit_code == 130
+    assert ws.responses() == []
+    assert "no reference was given" in run.stdout and "--reference" not in run.stdout
+    # the command shown starts again (the band is asked again: it may be another child)
+    assert f"interview E09000007 --bank children --role young-people --wave {WAVE}" in run.stdout
+    terminal(CHILD, UNDER_11_UNSAFE)
+    assert [r.key.respondent for r in child_responses(ws)] == ["YP-0001"]
+
+
+def test_a_child_is_given_the_reference_with_the_first_answer(terminal, ws):
+    run = terminal(CHILD, "1" + ENTER + "2" + ENTER)  # one answer, then Ctrl-C
+    assert run.exit_code == 130
+    assert run.stdout.index("The reference is given with the first answer") < \
+        run.stdout.index("Reference YP-0001 given: no name is stored")
+    [response] = child_responses(ws)
+    assert (response.key.respondent, response.age_band) == ("YP-0001", "under-11")
+    assert response.answers["safety.feel-safe"].value == "mostly-safe"
+    assert "--reference YP-0001" in run.stdout
