@@ -223,7 +223,11 @@ class PartnershipScores:
 def score_partnership(bank: Bank, responses: Sequence[Response],
                       moderations: Sequence[Moderation] = (), *, partnership: str,
                       wave: str) -> PartnershipScores:
-    """Score every area of the bank for one partnership; the latest moderation per area wins."""
+    """Score every area of the bank for one partnership; the latest moderation per area wins.
+
+    A response with no answers (a reference a form for an anonymous role holds until it comes
+    back) is nobody's view yet: it counts as no respondent."""
+    responses = [r for r in responses if r.answers]
     by_area = _questions_by_area(bank)
     per_area: dict[str, list[RespondentAreaScore]] = {a.id: [] for a in bank.areas}
     every: list[RespondentAreaScore] = []

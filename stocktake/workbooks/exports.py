@@ -226,7 +226,8 @@ def gather_export(ws: "Workspace", bank: Bank, code: str, wave: str, *, redact: 
                                   known.type if known else "")
     held = ws.snapshot(code)  # one read: answers, moderations and plan from the same moment
     every = held.responses(bank.id)
-    responses = sorted((r for r in every if r.key.wave == wave),
+    # Answered only: a reference held for an anonymous form not yet returned is no respondent.
+    responses = sorted((r for r in every if r.key.wave == wave and r.answers),
                        key=lambda r: r.key.respondent)
     if not responses:
         raise StocktakeError(f"{code} has no responses to {bank.id} in wave {wave}",
