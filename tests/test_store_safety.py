@@ -83,8 +83,12 @@ def test_doctor_reports_a_json_file_in_partnerships_whose_name_is_no_code(cli, w
 
 def test_a_shard_not_listed_in_the_index_is_reported_and_restore_lists_it(cli, workspace):
     saved(workspace)
+    # A partnership's file copied in from another workspace, which this index does not list.
+    elsewhere = Workspace.open(workspace.root.parent / "elsewhere")
     other = ResponseKey("E08000025", "mini", "2026-27", "Head")
-    workspace.save_answer(other, Answer("vision.statement", ANSWERED, "no"), role="council")
+    elsewhere.save_answer(other, Answer("vision.statement", ANSWERED, "no"), role="council")
+    workspace.shard_path("E08000025").write_bytes(
+        elsewhere.shard_path("E08000025").read_bytes())
     result = cli("doctor", workspace=workspace.root)
     assert result.exit_code == 1
     assert "partnership E08000025 is not listed in workspace.json" in result.stdout
