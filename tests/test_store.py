@@ -90,6 +90,7 @@ def test_workspace_folder_and_files_are_owner_only(workspace):
         assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
 
 
+@pytest.mark.store_damaged_on_purpose("a truncated partnership file, for the store to refuse")
 def test_damaged_file_names_itself_and_the_doctor_command(workspace):
     workspace.save_answer(KEY, Answer("vision.known", ANSWERED, 2), role="council")
     shard = workspace.shard_path("E09000007")
@@ -112,12 +113,17 @@ def test_moderations_are_kept_beside_the_answers(workspace):
     assert workspace.response(KEY).answers["vision.known"].value == 2
 
 
+# Every question of the mini bank with a value it takes: a store the doctor finds healthy.
+MINI_ANSWERS = [("vision.statement", "yes"), ("vision.known", 3), ("vision.consulted", ["staff"]),
+                ("risk.register", "partial"), ("risk.vacancies", 12), ("risk.barrier", "Turnover")]
+
+
 def _write_many(root: str, respondent_prefix: str, count: int, questions: int) -> None:
     ws = Workspace(Path(root))
     for r in range(count):
         key = ResponseKey("E09000007", "mini", "2026-27", f"{respondent_prefix}-{r}")
-        for q in range(questions):
-            ws.save_answer(key, Answer(f"q{q}", ANSWERED, q), role="council")
+        for question, value in MINI_ANSWERS[:questions]:
+            ws.save_answer(key, Answer(question, ANSWERED, value), role="council")
 
 
 def test_two_processes_writing_at_once_lose_nothing(workspace):
