@@ -6,6 +6,8 @@ import json
 import os
 import time
 
+import pytest
+
 from stocktake.store.doctor import check_workspace, restore_file, store_data_problem
 from stocktake.partnerships.model import partnership_for
 from stocktake.responses import ANSWERED, Answer, ResponseKey
@@ -40,6 +42,7 @@ def test_an_empty_workspace_is_healthy(cli, workspace):
     assert json.loads(result.stdout)["files"] == []
 
 
+@pytest.mark.store_damaged_on_purpose("a truncated partnership file, for doctor to find")
 def test_truncated_shard_is_reported_damaged_with_exit_1(cli, workspace):
     three_saves(workspace)
     truncate(workspace.shard_path("E09000007"))
@@ -85,6 +88,7 @@ def test_restore_does_not_roll_the_damaged_version_into_the_backups(workspace):
     assert {p.name: p.read_bytes() for p in workspace.backup_dir.rglob("*") if p.is_file()} == before
 
 
+@pytest.mark.store_damaged_on_purpose("a truncated file with no backup for --restore")
 def test_no_good_backup_leaves_the_damaged_file_and_exits_1(cli, workspace):
     workspace.save_answer(KEY, Answer("vision.statement", ANSWERED, "yes"), role="council")
     shard = workspace.shard_path("E09000007")
@@ -108,6 +112,7 @@ def test_damaged_index_is_restored_from_an_index_backup(cli, workspace):
     assert [p.code for p in workspace.partnerships()] == ["E09000007"]
 
 
+@pytest.mark.store_damaged_on_purpose("answers that do not fit their bank, for doctor to report")
 def test_answers_that_do_not_fit_the_bank_are_problems_not_damage(cli, workspace):
     workspace.save_answers(KEY, [Answer("vision.bogus", ANSWERED, 1),
                                  Answer("risk.vacancies", ANSWERED, 300),
@@ -127,14 +132,16 @@ def test_answers_that_do_not_fit_the_bank_are_problems_not_damage(cli, workspace
     assert json.loads(restored.stdout)["restored"] == []
 
 
+@pytest.mark.store_damaged_on_purpose("a response to a bank that does not exist")
 def test_a_response_to_an_unknown_bank_is_a_problem(workspace):
     key = ResponseKey("E09000007", "vanished-bank", "2026-27", "Director")
     workspace.save_answer(key, Answer("x.y", ANSWERED, 1), role="council")
-    (report,) = check_workspace(workspace)
-    assert report.damaged is None
+    index, report = check_workspace(workspace)  # the index lists the partnership
+    assert index.ok and report.damaged is None
     assert any("unknown bank 'vanished-bank'" in p for p in report.problems)
 
 
+@pytest.mark.store_damaged_on_purpose("a response hand-edited to lose its role")
 def test_hand_edited_response_without_its_role_is_damage_every_command_refuses(cli, workspace):
     three_saves(workspace)
     shard = workspace.shard_path("E09000007")
@@ -182,6 +189,7 @@ def test_doctor_help_has_an_example(cli):
     assert "Example: stocktake doctor --restore" in result.stdout
 
 
+@pytest.mark.store_damaged_on_purpose("a truncated partnership file, for the store to refuse")
 def test_damaged_store_file_raised_by_the_store_names_doctor(workspace):
     three_saves(workspace)
     truncate(workspace.shard_path("E09000007"))

@@ -91,6 +91,7 @@ def _stored_conflict(workspace, bank):
         bank_hash=bank.hash, answers=answers)])
 
 
+@pytest.mark.store_damaged_on_purpose("an answer stored before its option was exclusive")
 def test_merge_refuses_a_workbook_whose_answer_combines_none(workspace, x_bank, tmp_path,
                                                             monkeypatch):
     from stocktake.workbooks.exports import gather_export, write_export
@@ -106,6 +107,7 @@ def test_merge_refuses_a_workbook_whose_answer_combines_none(workspace, x_bank, 
     assert "ticked on its own" in result.rejected[0].reason
 
 
+@pytest.mark.store_damaged_on_purpose("an answer stored before its option was exclusive")
 def test_doctor_reports_a_stored_answer_combining_none(workspace, x_bank, x_bank_path, cli,
                                                        monkeypatch):
     _stored_conflict(workspace, x_bank)

@@ -23,7 +23,8 @@ READS = [("partnerships", "list"), ("answers", CODE, "--bank", "mini", "--wave",
 WRITES = [("partnerships", "add", "E08000025"),
           ("moderate", CODE, "--bank", "mini", "--wave", "2026-27", "--area", "vision",
            "--score", "40", "--reason", "seen", "--adviser", "A"),
-          ("doctor", "--restore")]
+          pytest.param(("doctor", "--restore"), marks=pytest.mark.store_damaged_on_purpose(
+              "workspace.json damaged, for --restore to be refused on a read-only mount"))]
 
 
 def fill(root) -> None:

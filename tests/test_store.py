@@ -90,6 +90,7 @@ def test_workspace_folder_and_files_are_owner_only(workspace):
         assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
 
 
+@pytest.mark.store_damaged_on_purpose("a truncated partnership file, for the store to refuse")
 def test_damaged_file_names_itself_and_the_doctor_command(workspace):
     workspace.save_answer(KEY, Answer("vision.known", ANSWERED, 2), role="council")
     shard = workspace.shard_path("E09000007")
@@ -112,12 +113,17 @@ def test_moderations_are_kept_beside_the_answers(workspace):
     assert workspace.response(KEY).answers["vision.known"].value == 2
 
 
+# Every question of the mini bank with a value it takes: a store the doctor finds healthy.
+MINI_ANSWERS = [("vision.statement", "yes"), ("vision.known", 3), ("vision.consulted", ["staff"]),
+                ("risk.register", "partial"), ("risk.vacancies", 12), ("risk.barrier", "Turnover")]
+
+
 def _write_many(root: str, respondent_prefix: str, count: int, questions: int) -> None:
     ws = Workspace(Path(root))
     for r in range(count):
         key = ResponseKey("E09000007", "mini", "2026-27", f"{respondent_prefix}-{r}")
-        for q in range(questions):
-            ws.save_answer(key, Answer(f"q{q}", ANSWERED, q), role="council")
+        for question, value in MINI_ANSWERS[:questions]:
+            ws.save_answer(key, Answer(question, ANSWERED, value), role="council")
 
 
 def test_two_processes_writing_at_once_lose_nothing(workspace):
@@ -205,3 +211,67 @@ def test_a_partnership_named_like_the_index_keeps_separate_backups(workspace):
     shard_backup = workspace.backup_dir / "partnerships" / "workspace.json.1"
     assert "partnerships" in json.loads(index_backup.read_text())
     assert "responses" in json.loads(shard_backup.read_text())
+
+
+def test_answers_for_a_partnership_the_index_does_not_list_list_it_first(workspace):
+    from stocktake.store.doctor import diagnose
+
+    workspace.save_answer(KEY, Answer("vision.known", ANSWERED, 2), role="council")
+    workspace.add_moderation(Moderation("LOCAL-1", "mini", "2026-27", "vision", 40, "seen", "A"))
+    assert [(p.code, p.name) for p in workspace.partnerships()] == \
+        [("E09000007", "Camden"), ("LOCAL-1", "LOCAL-1")]  # shipped name, else the code
+    assert diagnose(workspace).healthy, diagnose(workspace).findings()
+
+
+def test_a_partnership_listed_before_its_first_answer_keeps_its_own_name(workspace):
+    workspace.add_partnerships([partnership_for("E09000007", name="Camden Children's Trust")])
+    workspace.save_answer(KEY, Answer("vision.known", ANSWERED, 2), role="council")
+    assert [p.name for p in workspace.partnerships()] == ["Camden Children's Trust"]
+
+
+def test_a_failed_first_write_leaves_the_partnership_listed_and_no_records(workspace,
+                                                                           monkeypatch):
+    import errno
+
+    from stocktake.store.doctor import diagnose
+
+    real_write = Workspace.write_file
+
+    def disk_full_for_shards(self, path, data, backup=True):
+        if path.parent.name == "partnerships":
+            raise StocktakeError(f"disk full writing {path}") from OSError(errno.ENOSPC, "full")
+        real_write(self, path, data, backup)
+
+    monkeypatch.setattr(Workspace, "write_file", disk_full_for_shards)
+    with pytest.raises(StocktakeError, match="disk full"):
+        workspace.save_answer(KEY, Answer("vision.known", ANSWERED, 2), role="council")
+    monkeypatch.setattr(Workspace, "write_file", real_write)
+    assert [p.code for p in workspace.partnerships()] == ["E09000007"]
+    assert not workspace.shard_path("E09000007").exists()
+    assert diagnose(workspace).healthy, diagnose(workspace).findings()
+
+
+def test_a_lock_nests_in_the_thread_holding_it_and_still_keeps_other_threads_out(workspace):
+    import threading
+
+    from stocktake.store.locking import workspace_lock
+
+    lock = workspace.root / "locks" / "E09000007.lock"
+    refused = []
+
+    def other_thread() -> None:
+        try:
+            with workspace_lock(lock, timeout=0.2):
+                refused.append(None)
+        except StocktakeError as exc:
+            refused.append(exc.message)
+
+    with workspace_lock(lock, timeout=0.2):
+        with workspace_lock(lock, timeout=0.2):  # at once, not a wait on itself
+            pass
+        thread = threading.Thread(target=other_thread)
+        thread.start()
+        thread.join(10)
+    assert refused and refused[0] and "busy" in refused[0]
+    with workspace_lock(lock, timeout=0.2):  # the inner release did not free it early, nor late
+        pass

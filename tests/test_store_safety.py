@@ -66,6 +66,7 @@ def test_the_store_refuses_to_build_a_path_from_an_unchecked_code(tmp_path, code
     assert files_under(tmp_path) == before  # nothing written anywhere, inside or out
 
 
+@pytest.mark.store_damaged_on_purpose("a .json file in partnerships/ named by no code")
 def test_doctor_reports_a_json_file_in_partnerships_whose_name_is_no_code(cli, workspace):
     saved(workspace)
     stray = workspace.root / "partnerships" / "not a code.json"
@@ -83,8 +84,12 @@ def test_doctor_reports_a_json_file_in_partnerships_whose_name_is_no_code(cli, w
 
 def test_a_shard_not_listed_in_the_index_is_reported_and_restore_lists_it(cli, workspace):
     saved(workspace)
+    # A partnership's file copied in from another workspace, which this index does not list.
+    elsewhere = Workspace.open(workspace.root.parent / "elsewhere")
     other = ResponseKey("E08000025", "mini", "2026-27", "Head")
-    workspace.save_answer(other, Answer("vision.statement", ANSWERED, "no"), role="council")
+    elsewhere.save_answer(other, Answer("vision.statement", ANSWERED, "no"), role="council")
+    workspace.shard_path("E08000025").write_bytes(
+        elsewhere.shard_path("E08000025").read_bytes())
     result = cli("doctor", workspace=workspace.root)
     assert result.exit_code == 1
     assert "partnership E08000025 is not listed in workspace.json" in result.stdout
@@ -165,6 +170,7 @@ def test_a_lock_timeout_in_seconds_is_used(cli, monkeypatch, value):
 # ---------------------------------------------------------------- symbolic links
 
 
+@pytest.mark.store_damaged_on_purpose("a lock's owner file that is a symbolic link")
 def test_a_symlinked_owner_file_never_overwrites_its_target(cli, workspace, tmp_path):
     saved(workspace)
     target = tmp_path / "precious.txt"
@@ -181,6 +187,7 @@ def test_a_symlinked_owner_file_never_overwrites_its_target(cli, workspace, tmp_
     assert "stocktake doctor" in result.stderr
 
 
+@pytest.mark.store_damaged_on_purpose("a lock file that is a symbolic link to itself")
 def test_a_lock_that_links_to_itself_is_a_clear_error_not_eloop(cli, workspace):
     saved(workspace)
     lock = workspace.root / "locks" / f"{CODE}.lock"
@@ -192,6 +199,7 @@ def test_a_lock_that_links_to_itself_is_a_clear_error_not_eloop(cli, workspace):
         saved(workspace, "Eve")
 
 
+@pytest.mark.store_damaged_on_purpose("a lock file that is a symbolic link to a file outside")
 def test_a_lock_linked_to_a_file_does_not_empty_that_file(workspace, tmp_path):
     saved(workspace)
     target = tmp_path / "precious.txt"
@@ -204,6 +212,7 @@ def test_a_lock_linked_to_a_file_does_not_empty_that_file(workspace, tmp_path):
     assert target.read_text() == "do not touch"
 
 
+@pytest.mark.store_damaged_on_purpose("a partnership's file that is a symbolic link")
 def test_a_symlinked_shard_is_refused_by_name_and_its_target_untouched(cli, workspace, tmp_path):
     saved(workspace)
     target = tmp_path / "elsewhere.json"
@@ -221,6 +230,7 @@ def test_a_symlinked_shard_is_refused_by_name_and_its_target_untouched(cli, work
     assert target.read_bytes() == before
 
 
+@pytest.mark.store_damaged_on_purpose("a store folder that is a symbolic link")
 @pytest.mark.parametrize("folder", ["partnerships", "backups", "locks"])
 def test_a_symlinked_store_folder_is_refused_and_nothing_lands_in_its_target(workspace, tmp_path,
                                                                             folder):
@@ -245,6 +255,7 @@ def test_a_link_planted_at_the_temporary_name_is_not_written_through(workspace, 
     assert {r.key.respondent for r in workspace.responses(CODE)} == {"Director", "Eve"}
 
 
+@pytest.mark.store_damaged_on_purpose("symbolic links planted in the workspace")
 def test_doctor_reports_every_link_in_the_workspace_as_damage(cli, workspace, tmp_path):
     saved(workspace)
     (tmp_path / "t").write_text("x")
@@ -306,6 +317,7 @@ def test_a_form_whose_about_sheet_names_a_path_writes_nothing_outside_the_worksp
     assert cli("doctor").exit_code == 0
 
 
+@pytest.mark.store_damaged_on_purpose("a FIFO in place of a partnership's file")
 def test_a_fifo_in_place_of_a_shard_is_damage_not_a_hang(cli, workspace):
     saved(workspace)
     shard = workspace.shard_path(CODE)
@@ -335,6 +347,7 @@ def test_any_code_is_refused_or_names_one_file_directly_inside_partnerships(tmp_
     assert ws.lock_path(path).parent == root / "locks"
 
 
+@pytest.mark.store_damaged_on_purpose("a lock file hard-linked to a file elsewhere")
 @pytest.mark.parametrize("name", [f"{CODE}.owner", f"{CODE}.lock"])
 def test_a_lock_file_hard_linked_to_a_file_elsewhere_leaves_that_file_alone(workspace, tmp_path,
                                                                             name):

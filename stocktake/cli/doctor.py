@@ -22,21 +22,18 @@ def doctor(
 
     Example: stocktake doctor --restore
     """
-    from stocktake.store.doctor import (check_workspace, find_links, find_unsafe_lock_files,
-                                  leftover_files, repair_workspace)
+    from stocktake.store.doctor import diagnose, repair_workspace
 
     ws = open_workspace(create=False)
-    reports = check_workspace(ws)
+    found = diagnose(ws)
     repair = None
     if restore:
-        repair = repair_workspace(ws, reports)
-        if repair.restored or repair.listed:
-            reports = check_workspace(ws)
-    links = find_links(ws)
-    unsafe = find_unsafe_lock_files(ws)
-    leftovers = leftover_files(ws)
+        repair = repair_workspace(ws, found.reports)
+        found = diagnose(ws)  # what the repair left
+    reports, links, unsafe, leftovers = (found.reports, found.links, found.unsafe_lock_files,
+                                         found.leftovers)
     failed = repair.not_restored if repair else []
-    healthy = all(r.ok for r in reports) and not failed and not links and not unsafe
+    healthy = found.healthy and not failed
     if as_json:
         print_json({"workspace": str(ws.root), "ok": healthy,
                     "files": [r.to_dict(ws.root) for r in reports],

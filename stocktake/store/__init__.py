@@ -2,6 +2,6 @@
 under a lock (`locking`); checking and restoring the store (`doctor`). Responses themselves are
 plain data in `stocktake.responses`.
 
-Entry points: `workspace.Workspace`, `workspace.default_workspace_dir`, `doctor.check_workspace`,
-`doctor.restore_file`.
+Entry points: `workspace.Workspace`, `workspace.default_workspace_dir`, `doctor.diagnose` (what
+`stocktake doctor` checks), `doctor.check_workspace`, `doctor.restore_file`.
 """

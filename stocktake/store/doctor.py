@@ -6,8 +6,8 @@ JSON, not a TinyDB document, a response without its respondent): every command r
 reads but does not fit its bank (an answer to a question the bank no longer has, a level out of
 range): it is reported for a person to judge, and no backup is restored for it.
 
-    reports = check_workspace(ws)
-    for report in reports:
+    diagnosis = diagnose(ws)          # what `stocktake doctor` checks; exit 1 unless healthy
+    for report in diagnosis.reports:
         if report.damaged:
             restored = restore_file(ws, report.path)
 """
@@ -205,6 +205,42 @@ def check_workspace(ws) -> list[FileReport]:
                     f"'{path.stem}' is not a partnership code, so this is no store file and "
                     "no command reads it; move it out of the workspace"]))
     return reports
+
+
+@dataclass
+class Diagnosis:
+    """Everything `stocktake doctor` finds in a workspace (reading only)."""
+
+    root: Path
+    reports: list[FileReport]  # one per store file, index first
+    links: list[Path]  # symbolic links inside the workspace
+    unsafe_lock_files: list[tuple[Path, str]]  # (lock or owner file, why it is refused)
+    leftovers: list[Path]  # temporary files of killed writes: harmless, not counted
+
+    @property
+    def healthy(self) -> bool:
+        """True when doctor (without --restore) exits 0."""
+        return all(r.ok for r in self.reports) and not self.links and not self.unsafe_lock_files
+
+    def findings(self) -> list[str]:
+        """One plain line per thing that makes the workspace unhealthy, paths relative to it."""
+        lines = []
+        for report in self.reports:
+            name = _relative(report.path, self.root)
+            if report.damaged:
+                lines.append(f"DAMAGED {name}: {report.damaged}")
+            lines += [f"PROBLEM {name}: {problem}" for problem in report.problems]
+        lines += [f"LINK {_relative(p, self.root)}" for p in self.links]
+        lines += [f"UNSAFE LOCK FILE {_relative(p, self.root)}: {why}"
+                  for p, why in self.unsafe_lock_files]
+        return lines
+
+
+def diagnose(ws) -> Diagnosis:
+    """What `stocktake doctor` reports for `ws`, without changing anything: each store file's
+    report (`check_workspace`), links, unsafe lock files and leftover temporary files."""
+    return Diagnosis(ws.root, check_workspace(ws), find_links(ws), find_unsafe_lock_files(ws),
+                     leftover_files(ws))
 
 
 def unlisted_shards(ws) -> list[str]:

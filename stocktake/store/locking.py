@@ -17,6 +17,7 @@ import os
 import stat
 import socket
 import sys
+import threading
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -55,7 +56,8 @@ def lock_timeout() -> float:
 
 @contextmanager
 def workspace_lock(lock_path: Path, timeout: float | None = None) -> Iterator[None]:
-    """Hold the lock at `lock_path` for the block; StocktakeError if it cannot be had.
+    """Hold the lock at `lock_path` for the block; StocktakeError if it cannot be had. A lock
+    this thread already holds is held again at once (locks nest).
 
     The lock file is opened without following links first: filelock itself opens it with
     O_TRUNC, which through a planted link would empty the link's target.
@@ -64,6 +66,13 @@ def workspace_lock(lock_path: Path, timeout: float | None = None) -> Iterator[No
 
     from stocktake.store.atomic import ensure_private_dir, link_error, write_error
 
+    held = _held_here()
+    key = os.path.abspath(lock_path)
+    if key in held:
+        # Already ours (a partnership coded `workspace` shares the index's lock, and its first
+        # write lists it in the index): waiting would be waiting on ourselves.
+        yield
+        return
     wait = lock_timeout() if timeout is None else timeout
     try:
         if lock_path.parent.is_symlink():
@@ -88,11 +97,23 @@ def workspace_lock(lock_path: Path, timeout: float | None = None) -> Iterator[No
                  "exists, the lock frees itself (raise STOCKTAKE_LOCK_TIMEOUT to wait longer)")
     except OSError as exc:
         raise write_error(exc, lock_path) from None
+    held.add(key)
     try:
         _write_holder(lock_path)
         yield
     finally:
+        held.discard(key)
         lock.release()
+
+
+_HELD = threading.local()
+
+
+def _held_here() -> set[str]:
+    """The locks this thread holds now (absolute paths)."""
+    if not hasattr(_HELD, "paths"):
+        _HELD.paths = set()
+    return _HELD.paths
 
 
 def _holder_path(lock_path: Path) -> Path:

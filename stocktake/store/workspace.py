@@ -188,16 +188,39 @@ class Workspace:
 
     @contextmanager
     def _transaction(self, path: Path) -> Iterator[Any]:
-        """Lock the file, read it once, yield a TinyDB over it, write it once if changed."""
+        """Lock the file, read it once, yield a TinyDB over it, write it once if changed.
+
+        A partnership's file is never created for a partnership the index does not list: it
+        is listed first (`_list_partnership`), so an interruption between the two writes leaves
+        a listed partnership with no records, never records `stocktake doctor` calls unlisted.
+        Locks nest only this way round, a partnership's file then the index.
+        """
         with workspace_lock(self.lock_path(path)):
             storage = _ShardStorage(path, read_store_file(path, self.root))
+            created = storage.data is None
             db = _tinydb(storage)
             yield db
             if storage.dirty:
                 data = storage.data or {}
                 if path == self.index_path:
                     data.setdefault("meta", {"1": {"format": FORMAT_VERSION}})
+                elif created and any(data.values()):
+                    self._list_partnership(path.stem)
                 self.write_file(path, _encode(data))
+
+    def _list_partnership(self, code: str) -> None:
+        """Add `code` to the index unless it is there: named from the shipped authority list,
+        else by its code (as `doctor --restore` lists a partnership's file it finds)."""
+        from stocktake.partnerships.reference import authority
+
+        with self._transaction(self.index_path) as db:
+            table = db.table("partnerships")
+            if any(doc.get("code") == code for doc in table.all()):
+                return
+            known = authority(code)
+            partnership = Partnership(code, known.name, known.region, known.type) if known \
+                else Partnership(code, code)
+            table.insert({**partnership.to_doc(), "added_at": now_iso()})
 
     def write_file(self, path: Path, data: bytes, backup: bool = True) -> None:
         """Write a store file atomically (the old version to its backups), refusing links and

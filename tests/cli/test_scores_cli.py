@@ -318,11 +318,14 @@ roles = ["council", "young-people"]
 
 
 @pytest.fixture
-def worked(workspace, tmp_path):
+def worked(workspace, tmp_path, monkeypatch):
     """3 council, 1 police, 2 young people (tests/test_partner_views.py works it by hand);
     early help is asked of the council and young people only, so it has no partner quorum."""
     bank = tmp_path / "worked.toml"
     bank.write_text(WORKED_BANK, encoding="utf-8")
+    # On the bank path too, as `stocktake doctor` needs to check answers against it.
+    monkeypatch.setenv("STOCKTAKE_BANK_PATH",
+                       os.pathsep.join([os.environ["STOCKTAKE_BANK_PATH"], str(tmp_path)]))
     workspace.add_partnerships([partnership_for("E09000007")])
     people = [("Ann", "council", 40, 60), ("Bob", "council", 50, 60), ("Cat", "council", 60, 60),
               ("Dan", "police", 90, None), ("Eve", "young-people", 20, 50),

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from stocktake.responses import ANSWERED, Answer, ResponseKey
 from stocktake.store.workspace import Workspace
 
@@ -48,6 +50,8 @@ def write(tmp_path: Path, version: str, second: str) -> Path:
     return path
 
 
+@pytest.mark.store_damaged_on_purpose(
+    "answers to two editions of a bank given only by file, which doctor cannot look up by id")
 def test_trend_across_bank_versions_compares_areas_by_id_and_says_the_version_changed(
         cli, tmp_path):
     old = write(tmp_path, "1.0", "risk")
@@ -75,8 +79,9 @@ def test_trend_across_bank_versions_compares_areas_by_id_and_says_the_version_ch
     assert "compared by id" in text.stdout
 
 
-def test_trend_within_one_version_says_nothing_of_versions(cli, tmp_path):
+def test_trend_within_one_version_says_nothing_of_versions(cli, tmp_path, monkeypatch):
     bank = write(tmp_path, "1.0", "risk")
+    monkeypatch.setenv("STOCKTAKE_BANK_PATH", str(tmp_path))  # for `stocktake doctor` to use it
     ws = Workspace.open(tmp_path / "ws")
     for wave in ("2025-26", "2026-27"):
         ws.save_answers(ResponseKey("E09000007", "versioned", wave, "Director"),

@@ -78,6 +78,14 @@ def tall_bank(tmp_path_factory) -> tuple[Path, list[tuple[str, str, list[str]]]]
     return path, asked
 
 
+@pytest.fixture(autouse=True)
+def _tall_bank_on_the_bank_path(tall_bank, monkeypatch):
+    """The interview is given the bank by file; `stocktake doctor`, run on the workspace after
+    each test (tests/conftest.py), looks it up by id on the bank path, as a user's would."""
+    monkeypatch.setenv("STOCKTAKE_BANK_PATH", os.pathsep.join(
+        [os.environ["STOCKTAKE_BANK_PATH"], str(tall_bank[0].parent)]))
+
+
 class Terminal:
     """A real pseudo-terminal of 24 x 80 and what is on its screen."""
 
