@@ -34,7 +34,7 @@ from stocktake.privacy.injection import set_text_cell, write_text_row
 from stocktake.workbooks import BENCHMARK_WORKBOOK, FORMAT_VERSION
 from stocktake.workbooks.partnership import chart_label
 from stocktake.workbooks.styles import (BODY_FONT, CENTRE, HEADER_FONT, LABEL_FONT, NOTE_FONT,
-                                        data_table,
+                                        data_table, row_height_for,
                                         BOX, LABEL_FILL, fill_heat, key_value_rows,
                                         RANK_FORMAT,
                                         SCORE_FORMAT, SHARE_FORMAT, WRAP_TOP, StyleMemo,
@@ -633,14 +633,22 @@ def _write_answers(ws: Any, rows: Sequence[Mapping[str, Any]]) -> None:
     wrap = {i: widths[c] for i, c in enumerate(NATIONAL_ANSWER_COLUMNS)
             if c in ("name", "region", "respondent", "role_title", "question", "question_text",
                      "value")}
-    wrapped = StyleMemo(alignment=WRAP_TOP)
-    top = StyleMemo(alignment=Alignment(vertical="top"))
-    for number, row in enumerate(rows, start=2):
-        values = [row.get(c) for c in NATIONAL_ANSWER_COLUMNS]
-        write_text_row(ws, number, values)
-        for i, cell in enumerate(ws[number]):
-            (wrapped if i in wrap else top).apply(cell)
-        fit_row_height(ws, number, [(w, values[i]) for i, w in wrap.items()])
+    from stocktake.returns.seal import clean_text
+    from stocktake.workbooks.bulk_rows import ColumnStyle, put_row_heights, put_rows
+
+    wrapped = ColumnStyle(ws, alignment=WRAP_TOP)
+    top = ColumnStyle(ws, alignment=Alignment(vertical="top"))
+    styles = [wrapped if i in wrap else top for i in range(len(NATIONAL_ANSWER_COLUMNS))]
+    lines, heights = [], []
+    for row in rows:
+        values = [None if (v := clean_text(row.get(c))) == "" else v
+                  for c in NATIONAL_ANSWER_COLUMNS]
+        lines.append(values)
+        heights.append(row_height_for([(w, values[i]) for i, w in wrap.items()]))
+    # In bulk: written cell by cell, every row asked the sheet for its width, so a national
+    # merge's 150,000 answers took hours.
+    put_rows(ws, 2, lines, styles)
+    put_row_heights(ws, 2, heights)
     style_header_row(ws, 1, 1, len(NATIONAL_ANSWER_COLUMNS), height=32)
     last = ws.max_row
     if last > 1:

@@ -20,11 +20,12 @@ hold.
 from __future__ import annotations
 
 from copy import copy
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Iterator, Sequence
 
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils.exceptions import IllegalCharacterError
+from openpyxl.worksheet.dimensions import RowDimension
 
 
 class _StyledCell(Cell):
@@ -76,6 +77,7 @@ def put_rows(ws: Any, first_row: int, rows: Iterable[Sequence[Any]],
     cells = ws._cells
     row_index = first_row
     new = _StyledCell.__new__
+    illegal = ILLEGAL_CHARACTERS_RE.search
     for values in rows:
         for offset, (value, style) in enumerate(zip(values, columns)):
             if value is None:
@@ -87,12 +89,13 @@ def put_rows(ws: Any, first_row: int, rows: Iterable[Sequence[Any]],
                 if kind == "s":
                     cell.data_type = "s"  # text, even "=SUM(A1)": never a formula
             elif kind is None:  # a date, say: openpyxl works out its type and format
-                cell = _StyledCell(ws, row=row_index, column=column, value=value)
+                cell = _StyledCell(ws, row=row_index, column=column)
                 cell._style = copy(style.array)
                 cell._style_number, cell._registered = style.number, style.array
+                cell.value = value  # after the style: a date's format goes on top of it
             else:
-                if kind == "s":
-                    _check_text(value)
+                if kind == "s" and (len(value) > 32767 or illegal(value)):
+                    _check_text(value)  # raises, saying which
                 # Made without Cell.__init__, which would infer the type and check the text
                 # again: most of the time a sheet of data takes to build.
                 cell = new(_StyledCell)
@@ -124,12 +127,30 @@ def put_row_heights(ws: Any, first_row: int, heights: Iterable[float]) -> None:
     takes the row's number from its place), so a thousand rows do not make a thousand: set
     heights here only on rows nothing restyles afterwards.
     """
-    from openpyxl.worksheet.dimensions import RowDimension
-
     shared: dict[float, Any] = {}
     dimensions = ws.row_dimensions
     for row, height in enumerate(heights, start=first_row):
         record = shared.get(height)
         if record is None:
-            record = shared[height] = RowDimension(ws, index=row, ht=height, customHeight=True)
+            record = shared[height] = _SharedRowHeight(ws, row, height)
         dimensions[row] = record
+
+
+class _SharedRowHeight(RowDimension):
+    """A row height many rows share, its XML attributes worked out once (openpyxl lists a
+    record's attributes afresh for every row it writes)."""
+
+    def __init__(self, ws: Any, row: int, height: float):
+        super().__init__(ws, index=row, ht=height, customHeight=True)
+        self._attributes = tuple(super().__iter__())
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        return iter(self._attributes)
+
+
+def release(wb: Any) -> None:
+    """Let a saved workbook's cells go now. Each cell points at its sheet and the sheet at it,
+    so they would wait for the cycle collector, which walks every one of them to find that
+    out; emptied here, they are freed as they are dropped. The workbook is spent after."""
+    for sheet in wb.worksheets:
+        sheet._cells.clear()

@@ -62,7 +62,13 @@ def write_partnership_workbook(path: Path, export: "PartnershipExport", *,
                                shared: bool = False, key: bytes | None = None) -> Path:
     """Write the workbook to `path` (atomically: a reader never sees half a file); with `key`,
     the About sheet carries a keyed seal as well as the plain one."""
-    return save_workbook(partnership_workbook(export, key=key), Path(path), shared=shared)
+    from stocktake.workbooks.bulk_rows import release
+
+    wb = partnership_workbook(export, key=key)
+    try:
+        return save_workbook(wb, Path(path), shared=shared)
+    finally:
+        release(wb)
 
 
 def partnership_workbook(export: "PartnershipExport", key: bytes | None = None) -> Workbook:
