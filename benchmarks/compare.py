@@ -2,6 +2,7 @@
 
     git worktree add /tmp/before <commit>
     python benchmarks/compare.py /tmp/before .  [--partnerships 153] [--respondents 20] [--repeat 5]
+                                                [--banks /tmp/before/question_banks]
 
 Each measure runs the older and the newer checkout alternately (A B A B ...), each as a new
 process with PYTHONPATH at its checkout, on workspaces the older one built (the newer must read
@@ -55,12 +56,17 @@ def main() -> None:
     parser.add_argument("--partnerships", type=int, default=153)
     parser.add_argument("--respondents", type=int, default=20)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--banks", type=Path, help="a folder of bank files both checkouts use "
+                        "(STOCKTAKE_BANK_PATH): the older one's banks, when the newer ships "
+                        "new editions, so both do the same work")
     args = parser.parse_args()
     before, after = args.before.resolve(), args.after.resolve()
     env = {**os.environ, "NO_COLOR": "1"}
     env.pop("STOCKTAKE_WORKSPACE", None)
     # As installed, with byte-code cached: without it every run compiles the package again.
     env.pop("PYTHONDONTWRITEBYTECODE", None)
+    if args.banks:
+        env["STOCKTAKE_BANK_PATH"] = str(args.banks.resolve())
     tmp = Path(tempfile.mkdtemp(prefix="stocktake-compare-"))
     national, out = tmp / "national", tmp / "out"
     bank = "idea-stocktake"

@@ -46,6 +46,7 @@ AGE_BANDS = (
     AgeBand("16-18", "16 to 18", 16, 18),
     AgeBand("19-25", "19 to 25 (care leavers)", 19, 25),
 )
+_AGE_BANDS_BY_ID = {band.id: band for band in AGE_BANDS}
 
 
 @dataclass(frozen=True)
@@ -123,7 +124,7 @@ class Response:
     @property
     def age(self):
         """The AgeBand given, or None (adults, or a band no longer known)."""
-        return next((b for b in AGE_BANDS if b.id == self.age_band), None)
+        return _AGE_BANDS_BY_ID.get(self.age_band) if self.age_band else None
 
     @classmethod
     def from_doc(cls, doc: dict) -> "Response":

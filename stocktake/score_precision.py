@@ -36,8 +36,15 @@ def published_share(value: float | None) -> float | None:
 
 def compare(a: float, b: float, digits: int = SCORE_DECIMALS) -> int:
     """-1, 0 or 1 as a is below, equal to or above b at the published precision."""
-    x, y = _snap(float(a), digits), _snap(float(b), digits)
+    a, b = float(a), float(b)
+    if abs(a - b) >= _APART[digits]:
+        # Rounding moves each by half a unit at most, so these cannot meet: no need to round.
+        return 1 if a > b else -1
+    x, y = _snap(a, digits), _snap(b, digits)
     return (x > y) - (x < y)
+
+
+_APART = {d: 2 * 10.0 ** -d for d in range(16)}  # two units of the last published digit
 
 
 def equal(a: float, b: float, digits: int = SCORE_DECIMALS) -> bool:

@@ -10,6 +10,8 @@ import math
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from stocktake.banks.model import load_bank
 from stocktake.scoring.benchmark import build_benchmark, percentrank_inc, trend
@@ -144,3 +146,14 @@ def test_compare_rounds_as_the_value_reads_not_as_its_binary_expansion():
     assert compare(44.444, 44.445) == -1
     assert percentrank_inc([published(v) for v in (100 * 4 / 9, 400 / 9, 0)],
                            published(100 * 4 / 9)) == 0.5
+
+
+@given(st.floats(min_value=-1000, max_value=1000, allow_nan=False),
+       st.floats(min_value=-1000, max_value=1000, allow_nan=False),
+       st.sampled_from([2, 4]))
+def test_compare_is_the_comparison_of_the_published_values(a, b, digits):
+    """The shortcut for values far apart gives what rounding both would."""
+    from stocktake.score_precision import _snap, compare
+
+    x, y = _snap(a, digits), _snap(b, digits)
+    assert compare(a, b, digits) == (x > y) - (x < y)

@@ -281,13 +281,13 @@ def _questions_by_area(bank: Bank) -> dict[str, list[Question]]:
 
 def _respondent_scores(bank: Bank, by_area: dict[str, list[Question]],
                        response: Response) -> list[RespondentAreaScore]:
-    answers, role = response.answers, response.role
+    answers, role, age = response.answers, response.role, response.age
     results = []
     for area in bank.areas:
         weighted, weights = [], []
         applicable = answered = 0
         for question in by_area[area.id]:
-            if not is_applicable(bank, question, role, answers, response.age):
+            if not is_applicable(bank, question, role, answers, age):
                 continue
             answer = answers.get(question.id)
             if answer is not None and answer.status == NOT_APPLICABLE:
