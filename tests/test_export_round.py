@@ -110,3 +110,10 @@ def test_errors_cross_between_processes_whole(kind, tmp_path):
     assert (back.message, back.hint, back.exit_code, back.details) == \
         (error.message, error.hint, error.exit_code, error.details)
     assert getattr(back, "path", None) == getattr(error, "path", None)
+
+
+def test_progress_without_a_terminal_names_what_is_written(round_of_five, cli, tmp_path):
+    done = cli("-w", str(round_of_five.root), "export", "--all", "--format", "csv", "--out",
+               str(tmp_path / "csv"))
+    assert done.exit_code == 0, done.output
+    assert "exported 10 of 10 CSV exports" in done.stderr

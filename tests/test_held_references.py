@@ -48,3 +48,15 @@ def test_every_shipped_bank_counts_each_partner_sector_once(path):
     bank = load_bank(path)
     assert bank.partnership_score == "roles"
     assert bank.min_roles == 2
+
+
+def test_the_first_answers_under_a_held_reference_are_a_new_respondent(workspace):
+    """`forms import` says "new respondent", not "already stored", for a form's first return."""
+    from stocktake.responses import ANSWERED, Answer
+
+    held = workspace.start_anonymous_response("E09000007", "partnership-2026", "2026-27", "YP",
+                                              role="young-people", mode="form")
+    assert workspace.response(held.key) is not None  # the reference is held
+    changes = workspace.answer_changes(held.key, [Answer("safety.feel-safe", ANSWERED, 3)])
+    assert not changes.existed
+    assert changes.describe() == "new respondent, 1 answer(s)"

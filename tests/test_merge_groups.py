@@ -183,14 +183,14 @@ def test_groups_go_with_into_workspace_and_are_not_stored(exported, cli, tmp_pat
 
 
 BAD_FILES = {
-    "bad header": ("LA code,SN group\nE09000007,Near\n",
-                   "neighbours.csv:1: 'LA code' is not a partnership code (a header row must "
-                   "read code,group)"),
+    "bad header": ("LA name,SN group\nE09000007,Near\n",
+                   "neighbours.csv:1: 'LA name' is not a partnership code (a header row starts "
+                   "with code or LA code)"),
     "duplicate code, different groups": (
         "code,group\nE09000007,Near\nE06000001,Near\nE09000007,Far\n",
         "neighbours.csv:4: E09000007 repeats line 2 (group 'Near' there, 'Far' here)"),
-    "not a partnership code": ("code,group\nE09000007,Near\nCamden Council,Near\n",
-                               "neighbours.csv:3: 'Camden Council' is not a partnership code"),
+    "not a partnership code": ("code,group\nE09000007,Near\nNowhere Town,Near\n",
+                               "neighbours.csv:3: 'Nowhere Town' is not a partnership code"),
     "one cell": ("code,group\nE09000007\n",
                  "neighbours.csv:2: expected two cells, code and group"),
     "empty": ("", "neighbours.csv: no groups found"),

@@ -148,3 +148,14 @@ def test_groups_csv_missing_or_empty_file(tmp_path):
     latin.write_bytes("E09000007,Caf\xe9\n".encode("latin-1"))
     with pytest.raises(StocktakeError, match="not UTF-8"):
         read_groups_csv(latin)
+
+
+@pytest.mark.parametrize("text", ["code,grp\nCamden,North\nE09000012,South\n",
+                                  "LA code,SN group\nE09000007,North\n",
+                                  "E09000007,North\n"])
+def test_groups_csv_takes_common_headers_and_authority_names(tmp_path, text):
+    """A header is known by its first cell, whatever the group column is called; a listed
+    authority's name stands for its code."""
+    groups = read_groups_csv(write(tmp_path, text))
+    assert groups["E09000007"] == "North"
+    assert "CODE" not in groups and "LA CODE" not in groups

@@ -123,7 +123,8 @@ def export_command(
             now = time.monotonic()
             if now - last >= PROGRESS_SECONDS or done == len(targets):
                 last = now
-                err_console.print(f"exported {done} of {len(targets)} workbooks "
+                kind = "workbooks" if fmt == "xlsx" else f"{fmt.upper()} exports"
+                err_console.print(f"exported {done} of {len(targets)} {kind} "
                                   f"({now - started:.0f} s)", soft_wrap=True, highlight=False)
     elif len(targets) > 1 and not as_json:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, \

@@ -179,7 +179,8 @@ def interview(
 
     if checked is not None:
         target.save(checked)
-        console.print(f"Stored {len(checked)} answers for {who()}.")
+        console.print(f"Stored {len(checked)} answer{'' if len(checked) == 1 else 's'} for "
+                      f"{who()}.")
         for answer in checked:
             _warn_personal_data(answer)
         notices = dict(ws.response(target.key).notices)

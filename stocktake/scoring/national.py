@@ -14,7 +14,7 @@ from stocktake.banks.model import Bank
 from stocktake.scoring.benchmark import Benchmark, build_benchmark
 from stocktake.errors import StocktakeError
 from stocktake.partnerships.model import OTHER_CODE, normalise_code
-from stocktake.partnerships.reference import authority, is_gss_code
+from stocktake.partnerships.reference import authorities_named, authority, is_gss_code
 from stocktake.responses import Moderation, Response
 from stocktake.scoring.method import PartnershipScores, score_partnership
 from stocktake.store.workspace import Workspace, read_store_file
@@ -89,9 +89,14 @@ def workspace_regions(ws: Workspace, codes: Collection[str]) -> dict[str, str]:
     return regions
 
 
+# First cells that make the first line a header: no partnership is coded so.
+HEADER_WORDS = {"code", "codes", "la code", "la_code", "new_la_code", "gss code", "ons code",
+                "partnership", "authority", "local authority", "la"}
+
+
 def read_groups_csv(path: Path) -> dict[str, str]:
     """Comparator groups from a CSV of code,group (header optional): {code: group}, codes
-    normalised. Every bad row is reported by file and line in one StocktakeError (a row
+    normalised; a listed authority's name stands for its code ("Camden" is E09000007). Every bad row is reported by file and line in one StocktakeError (a row
     without two cells, a cell that is not a partnership code, a code given twice); a
     missing, empty or undecodable file is refused too."""
     path = Path(path)
@@ -107,15 +112,17 @@ def read_groups_csv(path: Path) -> dict[str, str]:
     for line, row in csv_records(text, path, example="code,group"):
         cells = [c.strip() for c in row]
         opening, first = first, False
-        if opening and [c.lower() for c in cells[:2]] == ["code", "group"]:
-            continue
+        if opening and cells and cells[0].casefold() in HEADER_WORDS:
+            continue  # a header, whatever the second column is called
         if len(cells) != 2 or not cells[0] or not cells[1]:
             problems.add(f"{path}:{line}: expected two cells, code and group; got "
                          f"{','.join(row)!r}")
             continue
-        code = normalise_code(cells[0])
+        named = [a for a in authorities_named(cells[0]) if a.current]
+        # A listed authority's name stands for its code, as wherever a partnership is asked for.
+        code = named[0].code if len(named) == 1 else normalise_code(cells[0])
         if not (is_gss_code(code) or OTHER_CODE.match(code)):
-            header = " (a header row must read code,group)" if opening else ""
+            header = " (a header row starts with code or LA code)" if opening else ""
             problems.add(f"{path}:{line}: '{cells[0]}' is not a partnership code{header}")
             continue
         if code in seen:

@@ -494,7 +494,8 @@ class Workspace:
                 changed += 1
             else:
                 same += 1
-        return AnswerChanges(stored is not None, added, changed, same)
+        # A response with no answers is a reference held for a form, not a respondent yet.
+        return AnswerChanges(bool(stored and stored.answers), added, changed, same)
 
     # ------------------------------------------------------------ removing
 
@@ -753,7 +754,7 @@ class PartnershipSnapshot:
 class AnswerChanges:
     """How a set of answers differs from those stored for one response."""
 
-    existed: bool  # the response was stored before
+    existed: bool  # the response was stored before, with answers
     added: int  # questions it had no answer to
     changed: int  # answers replaced by a different one (the old kept in history)
     unchanged: int
