@@ -84,15 +84,7 @@ class _Checker:
         find the nth `id = "<ident>"`, n counting the items with that id seen so far."""
         if not isinstance(ident, str):
             return None
-        pattern = re.compile(r'^\s*id\s*=\s*["\']' + re.escape(ident) + r'["\']')
-        wanted = self.occurrence.get(ident, 0)
-        seen = 0
-        for number, text in enumerate(self.lines, start=1):
-            if pattern.match(text):
-                if seen == wanted:
-                    return number
-                seen += 1
-        return None
+        return self._line_of_nth(ident, self.occurrence.get(ident, 0))
 
     def begin_item(self, ident: Any) -> None:
         if isinstance(ident, str):

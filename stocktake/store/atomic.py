@@ -31,6 +31,14 @@ LINK_HINT = ("stocktake never follows links inside a workspace: put the real fil
              "its place (or remove the link), then run `stocktake doctor`")
 
 
+def write_and_sync(fd: int, data: bytes) -> None:
+    """All of `data` to the open file `fd` (os.write may take part of it), then to the disk."""
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+    os.fsync(fd)
+
+
 def ensure_private_dir(path: Path) -> Path:
     """Create `path` owner-only; missing parents too (mkdir's own `parents` ignores `mode`).
 
@@ -144,11 +152,7 @@ def _atomic_write_bytes(path: Path, data: bytes, backup_dir: Path | None) -> Non
     # O_EXCL: never write through a link put at the temporary name between unlink and open.
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW, FILE_MODE)
     try:
-        view = memoryview(data)
-        while view:
-            written = os.write(fd, view)
-            view = view[written:]
-        os.fsync(fd)
+        write_and_sync(fd, data)
     except BaseException:
         os.close(fd)
         tmp.unlink(missing_ok=True)

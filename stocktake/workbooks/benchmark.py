@@ -40,7 +40,7 @@ from stocktake.workbooks.styles import (BODY_FONT, CENTRE, HEADER_FONT, LABEL_FO
                                         SCORE_FORMAT, SHARE_FORMAT, WRAP_TOP, StyleMemo,
                                         chart_title,
                                         band_fill,
-                                        fit_row_height, hex_colour, print_setup, save_workbook,
+                                        fit_row_height, print_setup, save_workbook,
                                         set_row_heights, set_widths, style_body,
                                         style_header_row, wrapped_lines,
                                         write_title)
@@ -518,41 +518,19 @@ def _add_distribution_chart(ws: Any, top: int, last: int, anchor_row: int, count
 
 def _write_regions(ws: Any, benchmark: "Benchmark", bank: "Bank") -> None:
     areas = _area_ids(bank)
-    heads = ["Region", "Partnerships"] + [title for _, title in areas]
-    for col, text in enumerate(heads, start=1):
-        set_text_cell(ws.cell(row=1, column=col), text)
     members: dict[str, list[Any]] = {}
     for scores in benchmark.scores:
         members.setdefault(benchmark.regions.get(scores.partnership, "") or "", []).append(scores)
-    row = 1
+    rows = []
     for region in sorted(members, key=lambda r: (r == "", r)):
-        row += 1
         means = benchmark.region_means.get(region, {})
         overall = _mean(s.overall for s in members[region])
-        values: list[Any] = [region or "(no region)", len(members[region])]
-        values += [overall if area_id == OVERALL else means.get(area_id) for area_id, _ in areas]
-        write_text_row(ws, row, values)
-    row += 1
+        rows.append([region or "(no region)", len(members[region])]
+                    + [overall if area_id == OVERALL else means.get(area_id)
+                       for area_id, _ in areas])
     national: list[Any] = ["All partnerships", benchmark.count]
     national += [_safe_mean(benchmark, area_id) for area_id, _ in areas]
-    write_text_row(ws, row, national)
-    last_col = len(heads)
-    style_area_headers(ws, 3, last_col, heads[2:])
-    style_body(ws, 2, row, 1, last_col)
-    set_row_heights(ws, 2, row)
-    for cells in ws.iter_rows(min_row=2, max_row=row, min_col=2, max_col=last_col):
-        for cell in cells:
-            cell.alignment = CENTRE
-            if cell.column > 2:
-                cell.number_format = SCORE_FORMAT
-    for cell in ws[row]:
-        cell.font = LABEL_FONT
-    if row > 2:
-        ws.conditional_formatting.add(f"C2:{get_column_letter(last_col)}{row}",
-                                      colour_scale(bank))
-    ws.freeze_panes = "C2"
-    set_widths(ws, {"A": 26, "B": 12} | {get_column_letter(c): AREA_WIDTH
-                                         for c in range(3, last_col + 1)})
+    _write_means(ws, bank, "Region", rows, total=national)
 
 
 def _safe_mean(benchmark: "Benchmark", area_id: str) -> float | None:
@@ -570,21 +548,31 @@ def _mean(values: Any) -> float | None:
 def _write_groups(ws: Any, benchmark: "Benchmark", bank: "Bank") -> None:
     """Each comparator group's mean per area, laid out as the Regions sheet."""
     areas = _area_ids(bank)
-    heads = ["Group", "Partnerships"] + [title for _, title in areas]
-    for col, text in enumerate(heads, start=1):
-        set_text_cell(ws.cell(row=1, column=col), text)
     members: dict[str, list[Any]] = {}
     for scores in benchmark.scores:
         group = benchmark.groups.get(scores.partnership)
         if group:
             members.setdefault(group, []).append(scores)
-    row = 1
+    rows = []
     for group in sorted(members):
-        row += 1
         means = benchmark.group_means.get(group, {})
         overall = _mean(s.overall for s in members[group] if s.overall_quorum)
-        values: list[Any] = [group, len(members[group])]
-        values += [overall if area_id == OVERALL else means.get(area_id) for area_id, _ in areas]
+        rows.append([group, len(members[group])]
+                    + [overall if area_id == OVERALL else means.get(area_id)
+                       for area_id, _ in areas])
+    _write_means(ws, bank, "Group", rows)
+
+
+def _write_means(ws: Any, bank: "Bank", first_head: str, rows: list[list[Any]],
+                 total: list[Any] | None = None) -> None:
+    """A sheet of means per region or group: its name, how many partnerships, each area's
+    mean (colour-scaled), and a bold `total` row after them when given."""
+    heads = [first_head, "Partnerships"] + [title for _, title in _area_ids(bank)]
+    for col, text in enumerate(heads, start=1):
+        set_text_cell(ws.cell(row=1, column=col), text)
+    row = 1
+    for values in rows + ([total] if total is not None else []):
+        row += 1
         write_text_row(ws, row, values)
     last_col = len(heads)
     style_area_headers(ws, 3, last_col, heads[2:])
@@ -595,7 +583,10 @@ def _write_groups(ws: Any, benchmark: "Benchmark", bank: "Bank") -> None:
             cell.alignment = CENTRE
             if cell.column > 2:
                 cell.number_format = SCORE_FORMAT
-    if row > 1:
+    if total is not None:
+        for cell in ws[row]:
+            cell.font = LABEL_FONT
+    if rows:
         ws.conditional_formatting.add(f"C2:{get_column_letter(last_col)}{row}",
                                       colour_scale(bank))
     ws.freeze_panes = "C2"

@@ -78,6 +78,8 @@ def ensure_output_dir(folder: Path, shared: bool = False) -> Path:
 def write_output_bytes(path: Path, data: bytes, *, shared: bool = False) -> Path:
     """Write `data` to `path` atomically with the output mode; StocktakeError on failure (a
     DiskFull when the disk is full), leaving the old file, if any, as it was."""
+    from stocktake.store.atomic import write_and_sync
+
     path = Path(path)
     try:
         ensure_output_dir(path.parent, shared)
@@ -90,10 +92,7 @@ def write_output_bytes(path: Path, data: bytes, *, shared: bool = False) -> Path
                 os.fchmod(fd, mode)  # the umask took bits off, or the file was there before
             except (AttributeError, OSError):
                 pass
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view):]
-            os.fsync(fd)
+            write_and_sync(fd, data)
         except BaseException:
             os.close(fd)
             tmp.unlink(missing_ok=True)

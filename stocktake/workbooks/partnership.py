@@ -35,7 +35,7 @@ from stocktake.workbooks import FORMAT_VERSION, PARTNERSHIP_EXPORT
 from openpyxl.utils import get_column_letter
 
 from stocktake.workbooks.styles import (ACCENT, BODY_FONT, CENTRE, LABEL_FONT, LINE_HEIGHT,
-                                        NOTE_FONT, heat_legend, heat_scale, memo_for, merge_row,
+                                        NOTE_FONT, heat_legend, heat_scale, memo_for, merge_row, note_rows,
                                         wrapped_lines,
                                         SCORE_FORMAT, SHARE_FORMAT, WRAP_TOP,
                                         chart_title, data_table, fill_band, fit_row_height, hex_colour,
@@ -198,17 +198,8 @@ def _write_summary(ws: Any, export: "PartnershipExport") -> None:
         centre_wrap.apply(ws.cell(row=r, column=width))  # "1: not a partnership view"
     _fill_levels(ws, top + 1, row, scores)
 
-    notes = _notes(export)
-    note_row = row + 2
-    for text in notes:
-        cell = ws.cell(row=note_row, column=1)
-        set_text_cell(cell, text)
-        cell.font = NOTE_FONT
-        cell.alignment = WRAP_TOP
-        # Across the table's width: a moderation's reason may run to a few lines.
-        merge_row(ws, note_row, 1, width)
-        fit_row_height(ws, note_row, [(SUMMARY_WIDTH * 0.95, text)])
-        note_row += 1
+    # Across the table's width: a moderation's reason may run to a few lines.
+    note_row = note_rows(ws, row + 2, _notes(export), width, SUMMARY_WIDTH * 0.95)
 
     _write_chart_labels(ws, export, top, first_area)
     # The charts print on a page of their own, large enough to read, after the table.
@@ -467,14 +458,7 @@ def _write_by_partner(ws: Any, export: "PartnershipExport") -> None:
                 if bank.partnership_score == "roles" else "the mean over partner respondents."),
              "Roles reported apart are their own view and never enter the partnership score; "
              "an empty cell: the role was not asked, or its scores were withheld."]
-    for text in texts:
-        cell = ws.cell(row=note_row, column=1)
-        set_text_cell(cell, text)
-        cell.font = NOTE_FONT
-        cell.alignment = WRAP_TOP
-        merge_row(ws, note_row, 1, last_col)
-        fit_row_height(ws, note_row, [(AREA_COL_WIDTH + 10 * (last_col - 1), text)])
-        note_row += 1
+    note_row = note_rows(ws, note_row, texts, last_col, AREA_COL_WIDTH + 10 * (last_col - 1))
     set_widths(ws, {"A": AREA_COL_WIDTH} | {get_column_letter(c): 10
                                             for c in range(2, last_col + 1)})
     ws.row_breaks.append(Break(id=note_row))

@@ -270,6 +270,22 @@ def key_value_rows(ws: Any, start_row: int, rows: Iterable[tuple[str, Any]],
     return row
 
 
+def note_rows(ws: Any, row: int, texts: Iterable[str], last_col: int, width: float) -> int:
+    """Notes in small italic, one a row from `row`, each merged across columns 1 to `last_col`
+    (`width` units wide in all) and as tall as its wrapped text; returns the next free row."""
+    from stocktake.privacy.injection import set_text_cell
+
+    for text in texts:
+        cell = ws.cell(row=row, column=1)
+        set_text_cell(cell, text)
+        cell.font = NOTE_FONT
+        cell.alignment = WRAP_TOP
+        merge_row(ws, row, 1, last_col)
+        fit_row_height(ws, row, [(width, text)])
+        row += 1
+    return row
+
+
 def data_table(ws: Any, name: str, heads: Sequence[str], last_row: int,
                style: str = "TableStyleLight9") -> None:
     """Make rows 1 to `last_row` under `heads` (in row 1 from column A) an Excel table with

@@ -11,43 +11,14 @@ list does: "1" becomes the number 1), and the cells Calc's own validity check th
 """
 
 import json
-import subprocess
 import sys
-import time
 
-import uno
-from com.sun.star.beans import PropertyValue
-
-
-def prop(name, value):
-    p = PropertyValue()
-    p.Name, p.Value = name, value
-    return p
+from libreoffice_session import calc_document
 
 
 def main():
     src, dst, profile = sys.argv[1:4]
-    pipe = f"stocktake_dropdowns_{int(time.time() * 1000)}"
-    office = subprocess.Popen(
-        ["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--invisible",
-         "--norestore", "--nologo", f"--accept=pipe,name={pipe};urp;"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        local = uno.getComponentContext()
-        resolver = local.ServiceManager.createInstanceWithContext(
-            "com.sun.star.bridge.UnoUrlResolver", local)
-        ctx = None
-        for _ in range(120):
-            try:
-                ctx = resolver.resolve(f"uno:pipe,name={pipe};urp;StarOffice.ComponentContext")
-                break
-            except Exception:
-                time.sleep(0.5)
-        if ctx is None:
-            raise SystemExit("LibreOffice did not start")
-        desktop = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
-        doc = desktop.loadComponentFromURL(uno.systemPathToFileUrl(src), "_blank", 0,
-                                           (prop("Hidden", True),))
+    with calc_document(src, profile, "dropdowns") as (ctx, doc):
         sheet = doc.Sheets.getByName("Form")
         lists_sheet = doc.Sheets.getByName("_lists")
         used = sheet.createCursor()
@@ -77,16 +48,6 @@ def main():
             cell.setFormula("")
         with open(dst, "w", encoding="utf-8") as out:
             json.dump({"lists": lists, "typed": typed, "invalid": invalid}, out)
-        doc.close(True)
-        try:
-            desktop.terminate()
-        except Exception:  # the bridge goes away as the office quits
-            pass
-    finally:
-        try:
-            office.wait(30)
-        except subprocess.TimeoutExpired:
-            office.kill()
 
 
 if __name__ == "__main__":

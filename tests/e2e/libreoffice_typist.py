@@ -13,44 +13,17 @@ on the sheet as it arrives: protected, with its dropdown validations.
 """
 
 import json
-import subprocess
 import sys
-import time
 
 import uno
-from com.sun.star.beans import PropertyValue
 
-
-def prop(name, value):
-    p = PropertyValue()
-    p.Name, p.Value = name, value
-    return p
+from libreoffice_session import calc_document, prop
 
 
 def main():
     src, dst, entries_path, profile = sys.argv[1:5]
     entries = json.load(open(entries_path, encoding="utf-8"))
-    pipe = f"stocktake_typist_{int(time.time() * 1000)}"
-    office = subprocess.Popen(
-        ["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--invisible",
-         "--norestore", "--nologo", f"--accept=pipe,name={pipe};urp;"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        local = uno.getComponentContext()
-        resolver = local.ServiceManager.createInstanceWithContext(
-            "com.sun.star.bridge.UnoUrlResolver", local)
-        ctx = None
-        for _ in range(120):
-            try:
-                ctx = resolver.resolve(f"uno:pipe,name={pipe};urp;StarOffice.ComponentContext")
-                break
-            except Exception:
-                time.sleep(0.5)
-        if ctx is None:
-            raise SystemExit("LibreOffice did not start")
-        desktop = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
-        doc = desktop.loadComponentFromURL(uno.systemPathToFileUrl(src), "_blank", 0,
-                                           (prop("Hidden", True),))
+    with calc_document(src, profile, "typist") as (ctx, doc):
         sheet = doc.Sheets.getByName("Form")
         dispatcher = ctx.ServiceManager.createInstanceWithContext(
             "com.sun.star.frame.DispatchHelper", ctx)
@@ -75,19 +48,6 @@ def main():
                 sheet.getCellRangeByName(ref).setFormula(text)
         doc.storeToURL(uno.systemPathToFileUrl(dst),
                        (prop("FilterName", "Calc MS Excel 2007 XML"),))
-        try:
-            doc.close(True)
-        except Exception:  # after typing through the frame Calc may drop the bridge; it is saved
-            return
-        try:
-            desktop.terminate()
-        except Exception:  # the bridge goes away as the office quits
-            pass
-    finally:
-        try:
-            office.wait(30)
-        except subprocess.TimeoutExpired:
-            office.kill()
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from test_print_sizes import to_pdf
 
 from stocktake.banks.model import find_bank
 from stocktake.partnerships.model import partnership_for
@@ -59,16 +60,6 @@ def test_calc_offers_each_answer_list_whole_and_accepts_every_entry(tmp_path, ba
     assert seen["typed"] == sum(len(v) for v in expected.values()) > 20
     assert seen["invalid"] == []
     assert max(len(e) for v in seen["lists"].values() for e in v) <= ANSWER_CHARS
-
-
-def to_pdf(profile: Path, out: Path, *files: Path) -> list[Path]:
-    out.mkdir(parents=True, exist_ok=True)
-    done = subprocess.run(
-        [SOFFICE, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
-         "--convert-to", "pdf", "--outdir", str(out), *map(str, files)],
-        capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stderr
-    return [out / f"{f.stem}.pdf" for f in files]
 
 
 def words_of(text: str) -> str:
