@@ -20,6 +20,10 @@ DEFAULT_MIN_COVERAGE = 0.5
 PARTNERSHIP_SCORE_METHODS = ("roles", "respondents")
 DEFAULT_PARTNERSHIP_SCORE = "respondents"
 DEFAULT_MIN_ROLES = 1
+# The fewest partnerships, people or answers a published figure or comparison may rest on:
+# below it the count is shown and the figure withheld, as official statistics suppress small
+# cells (issue 23). A bank may set `min_count`; commands take --min-count.
+DEFAULT_MIN_COUNT = 5
 # Ages a bank may limit a question to: children and young people up to 18, and care leavers,
 # to whom a council owes duties up to 25 (Children and Social Work Act 2017 s1).
 MIN_AGE, MAX_AGE = 0, 25

@@ -22,7 +22,7 @@ from typing import Any
 from stocktake.responses import AGE_BANDS, AgeBand  # noqa: F401 - a respondent's age band
 from stocktake.errors import StocktakeError
 
-from stocktake.banks.format import (DEFAULT_MIN_COVERAGE, DEFAULT_MIN_ROLES,  # noqa: E402,F401
+from stocktake.banks.format import (DEFAULT_MIN_COUNT, DEFAULT_MIN_COVERAGE, DEFAULT_MIN_ROLES,  # noqa: E402,F401
                                     DEFAULT_PARTNERSHIP_SCORE, MAX_AGE, MIN_AGE,
                                     PARTNERSHIP_SCORE_METHODS, QUESTION_TYPES, SCORED_BY_DEFAULT,
                                     read_bank_toml)
@@ -185,6 +185,8 @@ class Bank:
     source: Path | None = field(default=None, compare=False)
     partnership_score: str = DEFAULT_PARTNERSHIP_SCORE  # one of PARTNERSHIP_SCORE_METHODS
     min_roles: int = DEFAULT_MIN_ROLES  # partner roles an area needs to be a partnership view
+    # The fewest partnerships, people or answers a figure or comparison may rest on (issue 23).
+    min_count: int = DEFAULT_MIN_COUNT
     # Shown once when an answer marked with `notice` is given: what to do and whom to tell.
     safeguarding_notice: str = ""
 
@@ -259,6 +261,7 @@ class Bank:
             "description": self.description, "hash": self.hash,
             "min_coverage": self.min_coverage,
             "partnership_score": self.partnership_score, "min_roles": self.min_roles,
+            "min_count": self.min_count,
             "bands": [{"label": b.label, "min": b.min, "colour": b.colour} for b in self.bands],
             "roles": [_role_dict(r) for r in self.roles],
             "areas": [{"id": a.id, "title": a.title, "description": a.description,
@@ -308,6 +311,8 @@ def content_hash(bank: Bank) -> str:
         data["partnership_score"] = bank.partnership_score
     if bank.min_roles != DEFAULT_MIN_ROLES:
         data["min_roles"] = bank.min_roles
+    if bank.min_count != DEFAULT_MIN_COUNT:
+        data["min_count"] = bank.min_count
     if bank.safeguarding_notice:
         data["safeguarding_notice"] = bank.safeguarding_notice
     canonical = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
@@ -368,6 +373,7 @@ def bank_from_data(data: dict, source: Path | None = None) -> Bank:
         safeguarding_notice=str(data.get("safeguarding_notice", "")).strip(),
         partnership_score=str(data.get("partnership_score", DEFAULT_PARTNERSHIP_SCORE)),
         min_roles=int(data.get("min_roles", DEFAULT_MIN_ROLES)),
+        min_count=int(data.get("min_count", DEFAULT_MIN_COUNT)),
     )
 
 

@@ -21,7 +21,7 @@ ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
 COLOUR_PATTERN = re.compile(r"^#[0-9A-Fa-f]{6}$")
 
 TOP_KEYS = {"id", "title", "version", "description", "min_coverage", "bands", "roles", "areas",
-            "questions", "safeguarding_notice", "partnership_score", "min_roles",
+            "questions", "safeguarding_notice", "partnership_score", "min_roles", "min_count",
             "reported_apart"}
 BAND_KEYS = {"label", "min", "colour"}
 ROLE_KEYS = {"id", "title", "reported_apart", "anonymous"}
@@ -160,6 +160,12 @@ class _Checker:
                                     f"{len(partners)} partner role(s) (roles reported apart do "
                                     "not count): no area could ever be a partnership view",
                             "min_roles")
+
+        count = d.get("min_count")
+        if count is not None and (not isinstance(count, int) or isinstance(count, bool)
+                                  or count < 1):
+            self.add_at("bank", f"min_count must be a whole number of 1 or more, not {count!r}",
+                        "min_count")
 
     def add_at(self, where: str, message: str, key: str) -> None:
         """A problem on the line where a top-level `key = ...` is set."""
