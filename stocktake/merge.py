@@ -143,6 +143,9 @@ class MergeResult:
     # With --groups: code -> comparator group, and the file they came from (its name).
     groups: dict[str, str] = field(default_factory=dict)
     groups_source: str = ""
+    # With --into-workspace: (partnership, respondent, question ids) for every stored response
+    # whose answers call for the bank's safeguarding notice.
+    notices: list[tuple[str, str, tuple[str, ...]]] = field(default_factory=list)
 
     @property
     def unmatched_groups(self) -> list[str]:
@@ -183,6 +186,10 @@ class MergeResult:
                             "not_expected": [r.to_json() for r in self.not_expected]}}
                if self.returns else {}),
             **({"groups": self._groups_json()} if self.groups else {}),
+            **({"safeguarding_notices": [{"partnership": code, "respondent": who,
+                                          "questions": list(questions)}
+                                         for code, who, questions in self.notices]}
+               if self.notices else {}),
         }
 
     def _groups_json(self) -> dict[str, Any]:
@@ -810,7 +817,7 @@ def merge_workbooks(paths: Sequence[Path], out: Path, *, workspace: "Workspace |
         result.outputs.append(NationalOutput(bank, wave, path, benchmark))
         result.merged.extend(members)
         if workspace is not None:
-            import_into_workspace(workspace, members, redact=redact)
+            result.notices.extend(import_into_workspace(workspace, members, redact=redact))
     if expect is not None:
         from stocktake.round.returns import return_rows
 
@@ -819,18 +826,34 @@ def merge_workbooks(paths: Sequence[Path], out: Path, *, workspace: "Workspace |
 
 
 def import_into_workspace(ws: "Workspace", workbooks: Sequence[ReturnedWorkbook], *,
-                          redact: bool = False) -> None:
+                          redact: bool = False) -> list[tuple[str, str, tuple[str, ...]]]:
     """Partnerships in one write, then each partnership's responses in one write; with
     `redact`, likely personal data in evidence and text answers is replaced first (scores do
-    not change: neither is scored)."""
+    not change: neither is scored). Each response records the safeguarding notices its answers
+    call for (`returns.notices`); returned: (partnership, respondent, question ids) of each
+    response that has any."""
+    from dataclasses import replace
+
+    from stocktake.returns.notices import notices_called_for, with_earlier_notices
     from stocktake.workbooks.exports import redact_responses
 
+    noticed: list[tuple[str, str, tuple[str, ...]]] = []
     ws.add_partnerships(wb.partnership for wb in workbooks)
     for wb in workbooks:
         responses, moderations = list(wb.responses), list(wb.moderations)
         if redact:
             responses, moderations = redact_responses(wb.bank, responses, moderations)
+        # A workbook does not carry the notices recorded where it was made: they are found again
+        # from the answers, and those this workspace recorded before keep their times.
+        earlier = {r.key: r.notices for r in ws.responses(wb.partnership.code, bank=wb.bank.id,
+                                                          wave=wb.wave) if r.notices}
+        responses = [replace(r, notices=with_earlier_notices(
+            {**notices_called_for(wb.bank, r.answers.values()), **r.notices},
+            earlier.get(r.key)))
+            for r in responses]
         ws.write_responses(wb.partnership.code, responses)
+        noticed.extend((wb.partnership.code, r.key.respondent, tuple(sorted(r.notices)))
+                       for r in responses if r.notices)
         if moderations:
             held = {(m.area, m.moderated_at) for m in
                     ws.moderations(wb.partnership.code, bank=wb.bank.id, wave=wb.wave)}
@@ -848,3 +871,4 @@ def import_into_workspace(ws: "Workspace", workbooks: Sequence[ReturnedWorkbook]
                     ws.add_plan_item(item)
                 elif held_item.status != item.status:
                     ws.set_plan_status(wb.partnership.code, held_item.id, item.status)
+    return noticed

@@ -161,6 +161,7 @@ def import_forms(
     from stocktake.responses import now_iso
     from stocktake.workbooks.forms import read_form
 
+    from stocktake.returns.notices import notices_called_for
     from stocktake.returns.seal import seal_key
 
     key = seal_key(key_file)
@@ -177,9 +178,7 @@ def import_forms(
         try:
             form = read_form(path, shelf, key=key)
             changes = ws.answer_changes(form.key, form.answers)
-            marked = {a.question: now_iso() for a in form.answers
-                      if a.status == "answered"
-                      and form.bank.question(a.question).calls_for_notice(a.value)}
+            marked = notices_called_for(form.bank, form.answers, now_iso())
             # The partnership first: a full disk after it leaves a partnership with no answers
             # (harmless), never answers of a partnership the index does not list.
             if ws.find_partnership(form.partnership.code) is None:

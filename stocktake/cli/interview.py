@@ -183,11 +183,11 @@ def interview(
                       f"{who()}.")
         for answer in checked:
             _warn_personal_data(answer)
+        from stocktake.returns.notices import notices_called_for
+
         notices = dict(ws.response(target.key).notices)
-        for answer in checked:
-            question = bank.question(answer.question)
-            if answer.status == "answered" and question.calls_for_notice(answer.value):
-                _safeguarding_notice(target, bank, question, notices)
+        for qid in notices_called_for(bank, checked):
+            _safeguarding_notice(target, bank, bank.question(qid), notices)
         return
 
     def resume() -> str:

@@ -165,6 +165,11 @@ def _render(result, into_workspace: bool) -> None:
     if into_workspace and result.merged:
         console.print(f"Stored the answers of {len(result.merged)} partnership(s) in the "
                       "workspace.")
+        banks = {wb.partnership.code: wb.bank for wb in result.merged}
+        for code, respondent, questions in result.notices:
+            err_console.print(f"[bold red]Safeguarding notice[/] ({code} {escape(respondent)}: "
+                              f"{escape(', '.join(questions))}): "
+                              f"{escape(banks[code].safeguarding_notice)}")
 
 
 def _render_groups(result) -> None:

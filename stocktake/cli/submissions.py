@@ -72,9 +72,9 @@ def import_submissions(
         print_json({"bank": bank.id, "wave": wave,
                     "files": [{"file": str(b.path), "tool": b.tool,
                                "submissions": len(b.submissions)} for b in batches],
-                    "stored": [_row(s) for s in outcome.stored],
-                    "already_imported": [_row(s) for s in outcome.already],
-                    "resubmitted": [_row(s) for s in outcome.updated],
+                    "stored": [_row(s, outcome) for s in outcome.stored],
+                    "already_imported": [_row(s, outcome) for s in outcome.already],
+                    "resubmitted": [_row(s, outcome) for s in outcome.updated],
                     "warnings": warnings})
         return
     for warning in warnings:
@@ -88,6 +88,15 @@ def import_submissions(
     if outcome.stored or outcome.updated:
         console.print(table)
     _warn_personal_data(outcome.stored + outcome.updated)
+    for s in outcome.stored + outcome.updated:
+        marked = outcome.notices.get(s.instance_id)
+        if marked:
+            # The child saw the notice on the phone or web form; the adviser importing it sees
+            # it too, as with a returned form.
+            err_console.print(f"[bold red]Safeguarding notice[/] ({s.partnership.code} "
+                              f"{escape(s.respondent)}, {escape(s.where)}: "
+                              f"{escape(', '.join(marked))}): "
+                              f"{escape(bank.safeguarding_notice)}")
     console.print(f"Stored {len(outcome.stored)} submission(s); {len(outcome.already)} "
                   "already imported, left as they were.", soft_wrap=False)
     if outcome.updated:
@@ -112,6 +121,8 @@ def _warn_personal_data(stored) -> None:
                     "--redact.", soft_wrap=True)
 
 
-def _row(s) -> dict:
+def _row(s, outcome) -> dict:
+    marked = outcome.notices.get(s.instance_id)
     return {"partnership": s.partnership.code, "respondent": s.respondent, "role": s.role,
-            "answers": len(s.answers), "instance_id": s.instance_id, "where": s.where}
+            "answers": len(s.answers), "instance_id": s.instance_id, "where": s.where,
+            **({"safeguarding_notice": list(marked)} if marked else {})}

@@ -1,4 +1,4 @@
-"""What comes back: reading returned workbooks (`workbook_reader`), refusing hostile files (`file_checks`), and the seal that proves an export unedited (`seal`).
+"""What comes back: reading returned workbooks (`workbook_reader`), refusing hostile files (`file_checks`), the seal that proves an export unedited (`seal`), and which answers call for the safeguarding notice (`notices`).
 
-Entry points: `workbook_reader.read_sheets`, `file_checks.check_workbook_file`, `seal.compute_seal`.
+Entry points: `workbook_reader.read_sheets`, `file_checks.check_workbook_file`, `seal.compute_seal`, `notices.notices_called_for`.
 """

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable
 
@@ -409,6 +409,8 @@ class ImportOutcome:
     stored: tuple[Submission, ...]
     already: tuple[Submission, ...]  # imported before (same instance id): nothing added
     updated: tuple[Submission, ...] = ()  # resubmissions: replaced the respondent's earlier one
+    # instance id: the questions whose answers called for the bank's safeguarding notice
+    notices: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def partnership_lookup(known: list[Partnership]) -> PartnershipLookup:
@@ -437,7 +439,8 @@ def store_submissions(ws, bank: Bank, batches: list[SubmissionsFile], wave: str)
     form), or who submitted twice in the files being imported, is refused by name before
     anything is stored, since which answers are theirs is then not for stocktake to guess.
     """
-    from stocktake.responses import ResponseKey
+    from stocktake.responses import ResponseKey, now_iso
+    from stocktake.returns.notices import notices_called_for
 
     existing = ws.responses(bank=bank.id)
     imported = {i for r in existing for i in (r.instance_id, *r.earlier_instance_ids) if i}
@@ -479,11 +482,19 @@ def store_submissions(ws, bank: Bank, batches: list[SubmissionsFile], wave: str)
            if s.partnership.code not in known}
     if new:
         ws.add_partnerships(list(new.values()))
+    notices: dict[str, tuple[str, ...]] = {}
     for _, s in stored:
+        # As a form or an interview does: the notice is recorded with the answers that called
+        # for it, in the same write (a resubmission keeps the times of notices recorded before).
+        called = notices_called_for(bank, s.answers, now_iso())
         ws.save_answers(ResponseKey(s.partnership.code, bank.id, wave, s.respondent),
                         list(s.answers), role=s.role, mode="submission",
                         bank_version=bank.version, bank_hash=bank.hash,
-                        instance_id=s.instance_id, complete=s.instance_id in updated)
+                        instance_id=s.instance_id, complete=s.instance_id in updated,
+                        notices=called)
+        if called:
+            notices[s.instance_id] = tuple(sorted(called))
     return ImportOutcome(tuple(s for _, s in stored if s.instance_id not in updated),
                          tuple(already),
-                         tuple(s for _, s in stored if s.instance_id in updated))
+                         tuple(s for _, s in stored if s.instance_id in updated),
+                         notices)
