@@ -70,9 +70,18 @@ def test_partnership_report_states_the_divergent_areas_and_the_questions_at_each
     assert "Camden rates itself" in text and "65.6" in text or "75.0" in text
     assert "Vision differently" in text and "68.8" in text
     assert "Risk differently" in text and "100.0" in text
-    # Vision's questions over both: statement 1.0, known (1 + 0) / 2 = 0.5, consulted 0.625.
-    assert ("Scored highest: \u201cIs there a written vision statement?\u201d (100 of 100). "
-            "Scored lowest: \u201cHow widely is the vision known?\u201d (50 of 100).") in text
+    # Two people answered each question: fewer than the bank's min_count of 5, so no question
+    # is singled out ...
+    assert "Scored highest" not in text
+    # ... but with a min_count of 2, Vision's questions over both: statement 1.0, known
+    # (1 + 0) / 2 = 0.5, consulted 0.625.
+    import dataclasses
+
+    text = text_of(partnership_document(two_partners, dataclasses.replace(mini_bank, min_count=2),
+                                        WAVE, CODE))
+    assert ("Scored highest: \u201cIs there a written vision statement?\u201d (100 of 100, 2 "
+            "answers). Scored lowest: \u201cHow widely is the vision known?\u201d (50 of 100, 2 "
+            "answers).") in text
 
 
 def test_quoted_evidence_is_masked_unless_asked_and_attributed_by_role(two_partners, mini_bank):
@@ -116,12 +125,12 @@ def test_divergence_names_the_partners_with_the_highest_and_lowest_scores():
 
     area = SimpleNamespace(
         title="Risk", divergent=True, spread=50.0,
-        by_role=(SimpleNamespace(role="council", score=70.0),
-                 SimpleNamespace(role="police", score=20.0),
-                 SimpleNamespace(role="health", score=45.0)))
+        by_role=(SimpleNamespace(role="council", score=70.0, respondents=2),
+                 SimpleNamespace(role="police", score=20.0, respondents=1),
+                 SimpleNamespace(role="health", score=45.0, respondents=3)))
     assert divergence_sentence(area, {"council": "Council", "police": "Police"}) == (
-        "Partners see Risk differently: Council 70.0 against Police 20.0 "
-        "(a spread of 50.0 points).")
+        "Partners see Risk differently: Council (2 people) 70.0 against Police (1 person) 20.0 "
+        "(a spread of 50.0 points between the people who answered).")
     calm = SimpleNamespace(title="Risk", divergent=False, spread=10.0, by_role=())
     assert divergence_sentence(calm, {}) is None
 
@@ -157,6 +166,12 @@ def test_national_findings_count_levels_and_lowest_level_questions(workspace, mi
     # Vision: (1 + 0 + 0.25) / 4 = 31.25 (Developing) twice; (1 + 2 + 0.25) / 4 = 81.25 once.
     assert "2 of 3 partnerships are Developing in Vision." in text
     assert "3 of 3 partnerships are Emerging in Risk." in text
+    # Three answers are fewer than the bank's min_count of 5: the question is counted, not shown.
+    assert "How widely is the vision known?" not in text
+    assert "Left out: 1 scale question answered by partners with fewer than 5 answers." in text
+    import dataclasses
+
+    text = text_of(national_document(workspace, dataclasses.replace(mini_bank, min_count=3), WAVE))
     assert "How widely is the vision known? | Vision | 67% | 3" in text
 
 

@@ -16,6 +16,7 @@ from stocktake.reports.document import Figure
 BAR = "#2b6ca3"
 MARKER = "#1a1a1a"
 WIDTH = 6.4  # inches
+LABEL_GAP = 1.0  # score points between a bar's end and its label
 LEVEL_SHADES = ("#d9e6f2", "#9fc2e0", "#4f8fc4", "#1f4e79")  # light to dark: lowest to highest
 
 
@@ -26,8 +27,11 @@ def _pyplot():
     import matplotlib.pyplot as plt
 
     # 6.4 inches fits A4's printed width at full size, so 10-point text prints at 10 points.
+    # text.parse_math off: bank titles and level names are user text, and a "$" in them would
+    # otherwise be read as mathtext (garbled, or an "Internal error" for an unknown command).
     plt.rcParams.update({"svg.fonttype": "none", "font.size": 10,
-                         "font.family": "DejaVu Sans", "svg.hashsalt": "stocktake"})
+                         "font.family": "DejaVu Sans", "svg.hashsalt": "stocktake",
+                         "text.parse_math": False, "text.usetex": False})
     return plt
 
 
@@ -51,6 +55,21 @@ def area_chart(rows: Sequence[tuple[str, float | None, float | None]], *, captio
 
     rows: (area title, score or None, comparison or None), in bank order.
     """
+    fig, _ = area_figure(rows, marker_label=marker_label)
+    described = "; ".join(
+        f"{t} {('no score' if s is None else f'{s:.0f}')}"
+        + (f" (median {m:.0f})" if m is not None else "") for t, s, m in rows)
+    marked = f", with the {marker_label} marked" if any(m is not None for *_, m in rows) else ""
+    alt = f"Bar chart of the area scores out of 100{marked}: {described}."
+    return _render(fig, alt, caption)
+
+
+def area_figure(rows: Sequence[tuple[str, float | None, float | None]], *,
+                marker_label: str = "England median"):
+    """(matplotlib figure, axes) of `area_chart`, before it is rendered: the tests read the
+    drawn bars' and labels' positions from it. Each score's label sits just past the end of
+    its own bar, whatever the marker's place; the marker is drawn taller than the label so
+    both show where they meet."""
     plt = _pyplot()
     titles = [_wrap(t) for t, _, _ in rows]
     height = max(2.2, 0.34 * len(rows) + 0.9)
@@ -60,12 +79,13 @@ def area_chart(rows: Sequence[tuple[str, float | None, float | None]], *, captio
     ax.barh(ys, scores, color=BAR, height=0.6, label="This partnership")
     marks = [(y, m) for y, (_, _, m) in zip(ys, rows) if m is not None]
     if marks:
-        ax.scatter([m for _, m in marks], [y for y, _ in marks], marker="|", s=260,
+        ax.scatter([m for _, m in marks], [y for y, _ in marks], marker="|", s=420,
                    linewidths=2.5, color=MARKER, label=marker_label, zorder=3)
-    for y, (_, s, m) in zip(ys, rows):
-        # Past the bar and the marker, so the marker never covers the number.
-        ax.text(max(s or 0, m or 0) + 2, y, "no score" if s is None else f"{s:.0f}",
-                va="center", fontsize=10)
+    for y, (_, s, _) in zip(ys, rows):
+        ax.text((s or 0) + LABEL_GAP, y, "no score" if s is None else f"{s:.0f}",
+                va="center", ha="left", fontsize=9, zorder=4,
+                bbox={"boxstyle": "square,pad=0.05", "facecolor": "white",
+                      "edgecolor": "none"})
     ax.set_yticks(ys, titles)
     ax.set_xlim(0, 105)
     ax.set_xlabel("Score (0-100)")
@@ -74,11 +94,7 @@ def area_chart(rows: Sequence[tuple[str, float | None, float | None]], *, captio
     ax.spines[["top", "right"]].set_visible(False)
     ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2, frameon=False,
               fontsize=10)
-    described = "; ".join(
-        f"{t} {('no score' if s is None else f'{s:.0f}')}"
-        + (f" (median {m:.0f})" if m is not None else "") for t, s, m in rows)
-    alt = f"Bar chart of the area scores out of 100, with the {marker_label} marked: {described}."
-    return _render(fig, alt, caption)
+    return fig, ax
 
 
 def level_chart(rows: Sequence[tuple[str, Sequence[int]]], levels: Sequence[str], *,

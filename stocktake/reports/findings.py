@@ -1,20 +1,31 @@
 """The sentences a report states as findings, each made from the numbers by a stated rule
-(the README's "How the reports word their findings"). Pure: nothing here reads a file, and
-nothing is said that the numbers do not show.
+(the README's "How scores are worked out"). Pure: nothing here reads a file, and nothing is
+said that the numbers do not show, or that rests on fewer people than a reader would sign.
 
-Rules:
+Rules (`min_count` is the bank's `min_count`, 5 unless the bank or `--min-count` says otherwise):
+- No comparison against too few: no median, quartile, band, percentile or "above/below" against
+  fewer than `min_count` partnerships; below it the sentence says there is no comparison and why.
+  Every group compared (a region, a comparator group, a role) has its count in the sentence.
+- Small groups withheld: a group reported apart (children and young people, parents and carers)
+  with fewer than `min_count` people who answered on an area, and any per-question figure resting
+  on fewer than `min_count` answers, is shown as a count, the figure withheld ("fewer than 5").
+- Children's and parents' answers are worded as what they said ("Of the 7 children and young
+  people who answered ..., 5 said ...") with the direction against the partners' (less or more
+  positive: 25 points or more apart; else in line), never as a score set against the
+  partnership's.
+- Ties: scores equal at two decimals are equal; every role at a tied extreme is named, in bank
+  order.
 - Strongest and weakest: the two highest and the two lowest scored areas (fewer when fewer are
-  scored); scores equal at two decimals are equal, and ties are named in bank order.
-- Divergent: an area whose spread is 25 points or more; the partners who differ are the role
-  (or respondent) with the highest and the one with the lowest score.
-- A view reported apart (children and young people, parents and carers) differs when it is 25
-  points or more from the partnership's score.
+  scored).
+- Divergent: an area whose spread is 25 points or more; the partners who differ are the roles
+  with the highest and the lowest score, each with how many people it rests on.
 - Quorum: an area scored by fewer partner roles than the bank's `min_roles` is "not a
-  partnership view".
+  partnership view"; the overall says whether such areas are in it.
 - National levels: per area, the level most partnerships are at (every level tied for the most
   is named), and how many are at the lowest level.
-- Questions scored highest and lowest in an area: the mean question score (0-1) over those who
-  answered it, highest and lowest; shown only with two or more questions answered.
+- Questions scored highest and lowest in an area: the mean question score (0-1) over the
+  partners who answered it, from questions answered by at least `min_count`; shown only with two
+  such questions that differ.
 """
 
 from __future__ import annotations
@@ -33,6 +44,53 @@ def _key(score: float) -> float:
     return round(score, 2)
 
 
+def plural(n: int, one: str, many: str | None = None) -> str:
+    """"1 partnership", "2 partnerships"; `many` for irregular plurals ("person", "people")."""
+    return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
+def fewer_than(min_count: int) -> str:
+    """The `withheld` text of --json and the cells where a figure is withheld."""
+    return f"fewer than {min_count}"
+
+
+def comparable(n: int, min_count: int) -> bool:
+    """Whether `n` partnerships (or people, or answers) are enough to compare against."""
+    return n >= min_count
+
+
+def no_comparison_sentence(subject: str, n: int, min_count: int) -> str:
+    """Why a figure is not set against the round: "No comparison with the round for Vision:
+    only 1 partnership has a score there, fewer than the 5 a comparison needs."."""
+    has = "has" if n == 1 else "have"
+    return (f"No comparison with the round for {subject}: only {plural(n, 'partnership')} "
+            f"{has} a score there, fewer than the {min_count} a comparison needs.")
+
+
+def join_names(names: Sequence[str]) -> str:
+    """"Council", "Council and Health", "Council, Health and Police"."""
+    names = list(names)
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def tied_extremes(views: Sequence[Any]) -> tuple[list[Any], list[Any]]:
+    """(every view at the highest score, every view at the lowest), equal at two decimals, in
+    the order given (bank order). `views` carry `.score` (not None)."""
+    if not views:
+        return [], []
+    top = max(_key(v.score) for v in views)
+    bottom = min(_key(v.score) for v in views)
+    return ([v for v in views if _key(v.score) == top],
+            [v for v in views if _key(v.score) == bottom])
+
+
+def _roles_with_counts(views: Sequence[Any], titles: Mapping[str, str]) -> str:
+    return join_names([f"{titles.get(v.role, v.role)} ({plural(v.respondents, 'person', 'people')})"
+                       for v in views])
+
+
 def strongest_and_weakest(areas: Sequence[Any], n: int = 2) -> tuple[list[Any], list[Any]]:
     """(strongest, weakest) areas with a score, each up to `n`, never the same area twice."""
     scored = [a for a in areas if a.score is not None]
@@ -46,56 +104,166 @@ def strongest_and_weakest(areas: Sequence[Any], n: int = 2) -> tuple[list[Any], 
 
 
 def summary_sentence(partnership: str, overall: float | None, level: str | None,
-                     scored: int, total: int) -> str:
+                     scored: int, total: int, respondents: int | None = None,
+                     below_quorum: Sequence[str] = (), min_roles: int = 1) -> str:
+    """The report's lead: the overall level, how many areas and people it rests on, and whether
+    areas short of the partner quorum are in it."""
     if overall is None:
         return (f"{partnership} has no overall score: none of the {total} areas had enough "
                 "answers to be scored.")
-    return (f"{partnership} rates itself {level} overall (a score of {overall:.1f} out of 100), "
-            f"from {scored} of {total} areas scored.")
+    people = f" from the answers of {plural(respondents, 'person', 'people')}" \
+        if respondents is not None else ""
+    said = (f"{partnership} rates itself {level} overall (a score of {overall:.1f} out of 100), "
+            f"with {scored} of {total} areas scored{people}.")
+    if below_quorum:
+        said += (f" The overall includes {plural(len(below_quorum), 'area')} answered by fewer "
+                 f"than the {min_roles} partner roles the bank asks for "
+                 f"({join_names(below_quorum)}).")
+    return said
+
+
+def standing_sentence(partnership: str, above: int, below: int, level: int, compared: int,
+                      total: int, n: int, min_count: int, authorities: int = 0) -> str:
+    """Where the partnership stands against the round's medians, counted over the `compared` of
+    its `total` scored areas. `n`: partnerships in the round; `authorities`: how many there are
+    in England (0: not said)."""
+    if compared == 0:
+        return (f"{partnership} is not compared with the round: the round has "
+                f"{plural(n, 'partnership')} with scores, fewer than the {min_count} a "
+                "comparison needs.")
+    of = (lambda k: f"all {k} areas" if k == total else f"{k} of {total} areas")
+    parts = [f"{word} in {of(k) if i == 0 else k}" for i, (k, word) in enumerate(
+        (k, w) for k, w in ((below, "below the median"), (above, "above it" if below else
+                                                          "above the median"),
+                            (level, "at it" if (below or above) else "at the median")) if k)]
+    said = join_names(parts)
+    left = total - compared
+    rest = (f" ({plural(left, 'area')} {'has' if left == 1 else 'have'} too few partnerships "
+            "to compare)" if left else "")
+    return f"Against {round_scope(n, authorities)}, {partnership} is {said}{rest}."
 
 
 def divergence_sentence(area: Any, titles: Mapping[str, str]) -> str | None:
-    """Who disagrees in a divergent area, by role where roles were scored apart."""
+    """Who disagrees in a divergent area, by role where roles were scored apart; every role at
+    a tied extreme is named, each with its count of people."""
     if not area.divergent or area.spread is None:
         return None
     views = [v for v in getattr(area, "by_role", ()) if v.score is not None]
     if len(views) >= 2:
-        high = max(views, key=lambda v: _key(v.score))
-        low = min(views, key=lambda v: _key(v.score))
-        return (f"Partners see {area.title} differently: {titles.get(high.role, high.role)} "
-                f"{high.score:.1f} against {titles.get(low.role, low.role)} {low.score:.1f} "
-                f"(a spread of {area.spread:.1f} points).")
+        high, low = tied_extremes(views)
+        if _key(high[0].score) != _key(low[0].score):
+            each = lambda group: "" if len(group) == 1 else ", each"  # noqa: E731
+            return (f"Partners see {area.title} differently: {_roles_with_counts(high, titles)}"
+                    f"{each(high)} {high[0].score:.1f} against "
+                    f"{_roles_with_counts(low, titles)}{each(low)} {low[0].score:.1f} "
+                    f"(a spread of {area.spread:.1f} points between the people who answered).")
     return (f"Respondents see {area.title} differently: their scores spread over "
             f"{area.spread:.1f} points.")
 
 
-def apart_sentences(area: Any, titles: Mapping[str, str]) -> list[str]:
-    """A sentence per view reported apart that differs from the partnership's by 25 or more."""
+@dataclass(frozen=True)
+class SaidMost:
+    """What most of a group said to one question: `count` of `answered` gave `answer`."""
+
+    question: str  # the question's text
+    answered: int
+    answers: tuple[str, ...]  # the answer's words as the form shows them; every one tied
+    count: int
+
+
+def group_name(title: str) -> str:
+    """A role's title as a sentence says it: "Children and young people (anonymous)" ->
+    "children and young people"; "Parents and carers" -> "parents and carers"."""
+    from stocktake.scoring.method import role_short_title
+
+    short = role_short_title(title)
+    return short[:1].lower() + short[1:] if short[1:2].islower() else short
+
+
+def apart_sentences(area_title: str, group: str, heard: int, said: Sequence[SaidMost],
+                    direction: str | None, min_count: int) -> list[str]:
+    """What a group reported apart said on one area, in counts. `heard`: how many of the group
+    answered on the area; `direction`: "less positive", "more positive", "in line" or None (no
+    partners' score to set it against). Fewer than `min_count` heard: the count only."""
+    if heard == 0:
+        return []
+    if not comparable(heard, min_count):
+        return [f"{group[:1].upper() + group[1:]} who answered on {area_title}: {heard}, "
+                f"{fewer_than(min_count)}, so what they said is not reported here."]
     found = []
-    for view in getattr(area, "apart", ()):
-        if view.score is None or area.score is None:
-            continue
-        if abs(view.score - area.score) + 1e-9 >= DIVERGENCE:
-            found.append(f"{titles.get(view.role, view.role)} see {area.title} differently: "
-                         f"{view.score:.1f} against the partnership's {area.score:.1f}.")
+    for item in said:
+        if comparable(item.answered, min_count):
+            said = " and ".join(f"{item.count} said \u201c{a}\u201d" for a in item.answers)
+            found.append(f"Of the {item.answered} {group} who answered "
+                         f"\u201c{item.question}\u201d, {said}.")
+    if not found:
+        found.append(f"{heard} {group} answered on {area_title}; no question was answered by "
+                     f"{min_count} or more of them, so no answer is reported here.")
+    if direction == "in line":
+        found.append(f"On {area_title}, what {group} said is broadly in line with the "
+                     "partners' answers.")
+    elif direction:
+        found.append(f"On {area_title}, what {group} said is {direction} than the partners' "
+                     "answers.")
     return found
+
+
+def apart_direction(view_score: float | None, partners_score: float | None) -> str | None:
+    """"less positive" / "more positive" when 25 points or more apart, "in line" otherwise."""
+    if view_score is None or partners_score is None:
+        return None
+    gap = view_score - partners_score
+    if abs(gap) + 1e-9 < DIVERGENCE:
+        return "in line"
+    return "less positive" if gap < 0 else "more positive"
 
 
 def quorum_sentence(area: Any, titles: Mapping[str, str]) -> str | None:
     if getattr(area, "quorum", True) or area.score is None:
         return None
     roles = [titles.get(r, r) for r in getattr(area, "partner_roles", ())]
-    only = " and ".join(roles) if roles else "one partner"
+    only = join_names(roles) if roles else "one partner"
     return f"Not a partnership view: only {only} answered on {area.title}."
 
 
-def no_score_sentence(area: Any) -> str | None:
+def no_score_sentence(area: Any, short: Sequence[tuple[str, int, int, int]] = ()) -> str | None:
+    """Why an area has no score. `short`: (role title, people, answered, asked) of the roles
+    whose people answered too little to count, from `too_little_to_count`."""
     if area.score is not None:
         return None
+    if short:
+        return (f"{area.title} has no score: "
+                + "; ".join(_too_little(role, people, answered, asked)
+                            for role, people, answered, asked in short) + ".")
     if area.withheld:
-        return (f"{area.title} has no score: " + "; ".join(area.withheld[:3])
-                + ("; and others" if len(area.withheld) > 3 else "") + ".")
+        return (f"{area.title} has no score: {plural(len(area.withheld), 'person', 'people')} "
+                "answered too few of its questions to count.")
     return f"{area.title} has no score: nobody who answered was asked about it."
+
+
+def _too_little(role: str, people: int, answered: int, asked: int) -> str:
+    return (f"{role} ({plural(people, 'person', 'people')}) answered {answered} of "
+            f"{plural(asked, 'question')} asked")
+
+
+def resting_on_sentence(area: Any, titles: Mapping[str, str],
+                        short: Sequence[tuple[str, int, int, int]] = (),
+                        silent: Sequence[str] = ()) -> str | None:
+    """Which partners and how many people an area's score rests on, and who answered too little
+    to count ("Health (1 person) answered 1 of 9 questions asked") or was not heard at all."""
+    if area.score is None:
+        return None
+    views = [v for v in getattr(area, "by_role", ()) if v.score is not None]
+    people = sum(v.respondents for v in views)
+    said = (f"The score for {area.title} rests on {plural(people, 'person', 'people')} from "
+            f"{plural(len(views), 'partner role')}: "
+            + join_names([f"{titles.get(v.role, v.role)} {v.respondents}" for v in views]) + ".")
+    if short:
+        said += " Not counted, as they answered too little: " + "; ".join(
+            _too_little(role, p, a, n) for role, p, a, n in short) + "."
+    if silent:
+        said += f" Not heard here: {join_names(list(silent))}."
+    return said
 
 
 def moderation_sentence(area: Any) -> str | None:
@@ -116,9 +284,11 @@ class QuestionMean:
     answered: int
 
 
-def question_extremes(means: Sequence[QuestionMean]) -> tuple[QuestionMean, QuestionMean] | None:
-    """(highest, lowest) question by mean score, when at least two questions were answered."""
-    usable = [m for m in means if m.answered]
+def question_extremes(means: Sequence[QuestionMean], min_count: int = 1
+                      ) -> tuple[QuestionMean, QuestionMean] | None:
+    """(highest, lowest) question by mean score, from questions answered by at least
+    `min_count`; None unless two such questions differ."""
+    usable = [m for m in means if m.answered and comparable(m.answered, min_count)]
     if len(usable) < 2:
         return None
     high = max(usable, key=lambda m: (round(m.mean, 4), -usable.index(m)))
@@ -134,3 +304,28 @@ def level_share_sentence(area_title: str, levels: Sequence[str], count: int, tot
     said = f" and {count} ".join(levels)
     return (f"{count} of {total} partnership{'s' if total != 1 else ''} "
             f"{'are' if count != 1 else 'is'} {said} in {area_title}.")
+
+
+def group_gap_sentence(group: str, n: int, area_title: str, mean: float, median: float,
+                       total: int) -> str:
+    """"In the 8 South West partnerships, Vision averages 61.0, 12.0 points above the median of
+    the 20 partnerships in this round (49.0).": the group's count is always in the sentence."""
+    gap = mean - median
+    return (f"In the {plural(n, group + ' partnership')}, {area_title} averages {mean:.1f}, "
+            f"{abs(gap):.1f} points {'above' if gap > 0 else 'below'} the median of the "
+            f"{total} partnerships in this round ({median:.1f}).")
+
+
+def round_scope(partnerships: int, authorities: int) -> str:
+    """"this round (20 of 153 authorities)": what a round's figures describe, never "national"
+    unless every authority returned."""
+    if authorities and partnerships < authorities:
+        return f"this round ({partnerships} of {authorities} authorities)"
+    return f"this round (all {partnerships} authorities)" if authorities else "this round"
+
+
+BAND_CONVENTIONS = (
+    "Two A-D conventions appear here. For published figures, A to D are DfE LAIT's quartile "
+    "bands of every authority's value, with A the best quarter by the measure's polarity. For "
+    "self-assessed scores, A to D are quartile bands among the partnerships in this round, A "
+    "the top quarter. Neither is an inspection grade.")

@@ -51,16 +51,22 @@ def national_findings(bank: Bank, wave: str, everyone: Sequence[Any], responses:
     from stocktake.scoring.benchmark import quartile_inc
     from stocktake.reports.charts import level_chart
 
+    from stocktake.partnerships.reference import current_authorities
+    from stocktake.scoring.method import role_short_title
+
     today = today or date.today()
     total = len(everyone)
+    min_count = bank.min_count
+    scope = findings.round_scope(total, len(current_authorities()))
     levels = [b.label for b in bank.bands]
-    titles = {r.id: r.title.split(":")[0] for r in bank.roles}
+    titles = {r.id: role_short_title(r.title) for r in bank.roles}
     roles = Counter(r.role for r in responses if r.answers)
     doc = Document(
-        title=f"National findings: {bank.title}",
+        title=f"Findings of {scope}: {bank.title}",
         subtitle=f"Wave {wave}",
         meta=[("Question bank", f"{bank.title} ({bank.id} {bank.version})"), ("Wave", wave),
-              ("Date", f"{today:%d %B %Y}"), ("Partnerships", str(total)),
+              ("Date", f"{today:%d %B %Y}"), ("Partnerships", scope[len("this round ("):-1]
+                                              if "(" in scope else str(total)),
               ("Respondents", str(sum(roles.values()))),
               ("By role", "; ".join(f"{titles.get(r, r)}: {n}" for r, n in
                                     sorted(roles.items(), key=lambda kv: -kv[1])))])
@@ -90,14 +96,27 @@ def national_findings(bank: Bank, wave: str, everyone: Sequence[Any], responses:
                   frozenset(range(1, len(levels) + 1))))
 
     doc.add(Heading(1, "Questions most often answered at the lowest level", "lowest"))
-    lowest = _lowest_level_questions(bank, responses)
-    if lowest:
-        doc.add(Table("Scale questions by the share of answers at the lowest level",
-                      ("Question", "Area", "At the lowest level", "Answers"),
-                      tuple((q.text, _area_title(bank, q.area), f"{share:.0%}", str(n))
-                            for q, share, n in lowest), frozenset({2, 3})))
-    else:
-        doc.add(Paragraph("No scale question was answered.", "note"))
+    apart_ids = set(bank.apart_role_ids)
+    for label, wanted in (("partners", lambda role: role not in apart_ids),
+                          ("children, young people, parents and carers",
+                           lambda role: role in apart_ids)):
+        if label != "partners" and not apart_ids:
+            continue
+        lowest, few = _lowest_level_questions(bank, [r for r in responses if wanted(r.role)],
+                                              min_count)
+        if lowest:
+            doc.add(Table(f"Scale questions answered by {label}, by the share of answers at the "
+                          "lowest level (questions with at least "
+                          f"{min_count} answers)",
+                          ("Question", "Area", "At the lowest level", "Answers"),
+                          tuple((q.text, _area_title(bank, q.area), f"{share:.0%}", str(n))
+                                for q, share, n in lowest), frozenset({2, 3})))
+        else:
+            doc.add(Paragraph(f"No scale question answered by {label} has answers at the lowest "
+                              f"level from {min_count} or more people.", "note"))
+        if few:
+            doc.add(Paragraph(f"Left out: {findings.plural(few, 'scale question')} answered by "
+                              f"{label} with {findings.fewer_than(min_count)} answers.", "note"))
 
     doc.add(Heading(1, "Where partners disagree", "disagree"))
     divergent = Counter(a.id for s in everyone for a in s.areas if a.divergent)
@@ -118,45 +137,72 @@ def national_findings(bank: Bank, wave: str, everyone: Sequence[Any], responses:
     gaps = []
     rows = []
     for area in bank.areas:
-        every = [m.area(area.id).score for m in everyone if m.area(area.id).score is not None]
-        median = quartile_inc(every, 2) if every else None
+        every = [m.area(area.id).score for m in everyone
+                 if m.area(area.id).score is not None and m.area(area.id).quorum]
+        median = (quartile_inc(every, 2)
+                  if findings.comparable(len(every), min_count) else None)
         row = [area.title]
         for region in names:
             values = [m.area(area.id).score for m in by_region[region]
-                      if m.area(area.id).score is not None]
-            mean = sum(values) / len(values) if values else None
+                      if m.area(area.id).score is not None and m.area(area.id).quorum]
+            enough = findings.comparable(len(values), min_count)
+            mean = sum(values) / len(values) if values and enough else None
             row.append("-" if mean is None else f"{mean:.0f}")
-            if mean is not None and median is not None and len(values) >= 2:
+            if mean is not None and median is not None:
                 gap = mean - median
                 if abs(gap) + 1e-9 >= REGION_GAP:
-                    gaps.append((abs(gap), region, area.title, mean, gap))
+                    gaps.append((abs(gap), region, area.title, mean, median, len(values),
+                                 len(every)))
         rows.append(tuple(row))
-    if gaps:
+    small = [r for r in names if not findings.comparable(len(by_region[r]), min_count)]
+    if not findings.comparable(total, min_count):
+        doc.add(Paragraph(findings.no_comparison_sentence("any area", total, min_count)))
+    elif gaps:
         doc.add(Bullets(tuple(
-            f"In {region}, {title} averages {mean:.1f}, {abs(gap):.1f} points "
-            f"{'above' if gap > 0 else 'below'} the round's median."
-            for _, region, title, mean, gap in sorted(gaps, reverse=True)[:8])))
+            findings.group_gap_sentence(region, n, title, mean, median, every)
+            for _, region, title, mean, median, n, every in sorted(gaps, reverse=True)[:8])))
     else:
-        doc.add(Paragraph(f"No region (with two or more partnerships) differs from the round's "
-                          f"median by {REGION_GAP:.0f} points or more in any area."))
+        doc.add(Paragraph(f"No region with {min_count} or more partnerships differs from the "
+                          f"round's median by {REGION_GAP:.0f} points or more in any area."))
+    if small:
+        doc.add(Paragraph("Not compared, with " + findings.fewer_than(min_count)
+                          + " partnerships: " + findings.join_names(
+                              [f"{r} ({len(by_region[r])})" for r in small]) + ".", "note"))
     doc.add(Table("Mean score by area and region (partnerships in each region: "
-                  + ", ".join(f"{r} {len(by_region[r])}" for r in names) + ")",
+                  + ", ".join(f"{r} {len(by_region[r])}" for r in names)
+                  + f"; \u201c-\u201d: {findings.fewer_than(min_count)} with a score)",
                   ("Area", *names), tuple(rows), frozenset(range(1, len(names) + 1))))
 
     apart_roles = [r for r in bank.roles if getattr(r, "reported_apart", False)]
-    doc.add(Heading(1, "Children's and families' view", "apart"))
+    doc.add(Heading(1, "What children, young people and families said", "apart"))
     if not apart_roles:
-        doc.add(Paragraph(f"{bank.id} asks no role whose view is reported apart.", "note"))
+        doc.add(Paragraph(f"{bank.id} asks no children, young people, parents or carers.",
+                          "note"))
     else:
         lines = []
-        for area in bank.areas:
-            differs = sum(1 for s in everyone
-                          if any(v for v in getattr(s.area(area.id), "apart_differs", ())))
-            heard = sum(1 for s in everyone if getattr(s.area(area.id), "apart", ()))
-            if heard:
-                lines.append(f"{area.title}: the view reported apart differs from the "
-                             f"partnership's by 25 points or more in {differs} of {heard} "
-                             "partnerships where it was heard.")
+        for role in apart_roles:
+            group = findings.group_name(role.title)
+            for area in bank.areas:
+                heard = enough = 0
+                ways: Counter = Counter()
+                for s in everyone:
+                    view = s.area(area.id).role_view(role.id)
+                    if view is None:
+                        continue
+                    heard += 1
+                    if findings.comparable(view.respondents, min_count):
+                        enough += 1
+                        ways[findings.apart_direction(view.score, s.area(area.id).score)] += 1
+                if not heard:
+                    continue
+                said = (f"{area.title}: {group} answered in "
+                        f"{findings.plural(heard, 'partnership')}, {enough or 'none'} of them with "
+                        f"{min_count} or more answering")
+                if enough:
+                    said += (f"; there, what they said was less positive than the partners' "
+                             f"answers in {ways['less positive']}, more positive in "
+                             f"{ways['more positive']} and in line in {ways['in line']}")
+                lines.append(said + ".")
         doc.add(Bullets(tuple(lines)) if lines else
                 Paragraph("No child, young person, parent or carer answered in this round.",
                           "note"))
@@ -167,7 +213,9 @@ def _area_title(bank: Bank, area_id: str) -> str:
     return next((a.title for a in bank.areas if a.id == area_id), area_id)
 
 
-def _lowest_level_questions(bank: Bank, responses: Sequence[Any]):
+def _lowest_level_questions(bank: Bank, responses: Sequence[Any], min_count: int):
+    """([(question, share at the lowest level, answers)] for up to TOP_QUESTIONS scale questions
+    answered by at least `min_count`, highest share first; how many were left out as too few)."""
     from stocktake.responses import ANSWERED
 
     counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
@@ -178,6 +226,8 @@ def _lowest_level_questions(bank: Bank, responses: Sequence[Any]):
                 counts[qid][1] += 1
                 if answer.value == 1:
                     counts[qid][0] += 1
-    ranked = sorted(((scales[q], low / n, n) for q, (low, n) in counts.items() if n),
+    few = sum(1 for _, n in counts.values() if n and not findings.comparable(n, min_count))
+    ranked = sorted(((scales[q], low / n, n) for q, (low, n) in counts.items()
+                     if n and findings.comparable(n, min_count)),
                     key=lambda t: (-round(t[1], 4), t[0].id))
-    return [r for r in ranked if r[1] > 0][:TOP_QUESTIONS]
+    return [r for r in ranked if r[1] > 0][:TOP_QUESTIONS], few

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Sequence
 from stocktake.banks.model import Bank
 from stocktake.reports import findings
 from stocktake.reports.document import (Bullets, Document, Heading, Paragraph, Quote, Table)
+from stocktake.scoring.method import role_short_title
 
 if TYPE_CHECKING:
     from stocktake.store.workspace import Workspace
@@ -42,7 +43,7 @@ def partnership_document(ws: "Workspace", bank: Bank, wave: str, code: str, *,
     plan = [i for i in ws.plan_items(code, bank.id, wave) if i.status != REMOVED]
     everyone = all_partnership_scores(ws, bank, wave)
     medians = _medians(bank, everyone)
-    titles = {r.id: r.title.split(":")[0] for r in bank.roles}
+    titles = {r.id: role_short_title(r.title) for r in bank.roles}
     today = today or date.today()
 
     advisers = sorted({r.adviser for r in responses if r.adviser}
@@ -62,13 +63,14 @@ def partnership_document(ws: "Workspace", bank: Bank, wave: str, code: str, *,
                or "nobody")])
     doc.add(Heading(1, "About this report", "about"), Bullets(CAVEATS))
     evidence, evidence_note = _evidence(bank, code)
-    _summary(doc, bank, scores, name, medians, titles, len(everyone))
+    _summary(doc, bank, scores, name, medians, titles, len(everyone), responses)
     flags = _evidence_flags(bank, scores, evidence)
     if flags:
         doc.add(Heading(2, "The published figures and the self-view"), Bullets(tuple(flags)))
     doc.add(Heading(1, "Area by area", "areas"))
     for area in scores.areas:
-        _area_section(doc, bank, area, responses, titles, medians.get(area.id), plan, redact)
+        _area_section(doc, bank, scores, area, responses, titles, medians.get(area.id), plan,
+                      redact)
         _area_evidence(doc, bank, area.id, evidence)
     _plan_section(doc, bank, scores, plan)
     if evidence is not None:
@@ -128,29 +130,54 @@ def _area_evidence(doc: Document, bank: Bank, area_id: str, evidence: Any) -> No
                   widths=(25, 8, 10, 8, 16, 10, 12, 11)))
 
 
-def _medians(bank: Bank, everyone: Sequence[Any]) -> dict[str, float]:
-    from stocktake.scoring.benchmark import quartile_inc
+def _medians(bank: Bank, everyone: Sequence[Any]) -> dict[str, tuple[float | None, int]]:
+    """Per area, (the round's median or None, how many partnerships it is over): the
+    benchmark's distribution (partnership views only), the median withheld below the bank's
+    min_count."""
+    from stocktake.scoring.benchmark import AreaDistribution
 
     found = {}
     for area in bank.areas:
-        values = [s.area(area.id).score for s in everyone if s.area(area.id).score is not None]
-        if values:
-            found[area.id] = quartile_inc(values, 2)
+        values = [s.area(area.id).score for s in everyone
+                  if s.area(area.id).score is not None and s.area(area.id).quorum]
+        median = AreaDistribution.of(area.id, area.title, values).median
+        found[area.id] = (median if findings.comparable(len(values), bank.min_count) else None,
+                          len(values))
     return found
 
 
-def _summary(doc: Document, bank: Bank, scores: Any, name: str, medians: dict[str, float],
-             titles: dict[str, str], count: int) -> None:
+def _summary(doc: Document, bank: Bank, scores: Any, name: str,
+             medians: dict[str, tuple[float | None, int]], titles: dict[str, str], count: int,
+             responses: Sequence[Any]) -> None:
     from stocktake.reports.charts import area_chart
 
     scored = [a for a in scores.areas if a.score is not None]
+    below_quorum = [a.title for a in scored if not a.quorum]
+    partners = {r.key.respondent for r in responses
+                if r.answers and r.role not in set(bank.apart_role_ids)}
     doc.add(Heading(1, "Summary", "summary"),
             Paragraph(findings.summary_sentence(name, scores.overall, scores.overall_level,
-                                                len(scored), len(scores.areas)), "lead"))
-    label = f"median of the {count} partnerships in this round"
-    doc.add(area_chart([(a.title, a.score, medians.get(a.id)) for a in scores.areas],
-                       caption=f"Area scores out of 100, with the {label} marked",
-                       marker_label=f"median of {count} partnerships"))
+                                                len(scored), len(scores.areas), len(partners),
+                                                below_quorum, bank.min_roles), "lead"))
+    compared = [(a, medians[a.id][0]) for a in scored if medians[a.id][0] is not None]
+    above = sum(1 for a, m in compared if round(a.score, 2) > round(m, 2))
+    below = sum(1 for a, m in compared if round(a.score, 2) < round(m, 2))
+    doc.add(Paragraph(findings.standing_sentence(name, above, below,
+                                                 len(compared) - above - below, len(compared),
+                                                 len(scored), count, bank.min_count,
+                                                 _authorities())))
+    if compared:
+        caption = (f"Area scores out of 100, with the median of the partnerships in this round "
+                   f"marked (of the {count} partnerships; areas with fewer than "
+                   f"{bank.min_count} scored have no median)")
+        marker = "median of this round"
+    else:
+        caption = (f"Area scores out of 100; no median is marked: the round has "
+                   f"{findings.plural(count, 'partnership')} with scores, fewer than the "
+                   f"{bank.min_count} a comparison needs")
+        marker = "median of this round"
+    doc.add(area_chart([(a.title, a.score, medians[a.id][0]) for a in scores.areas],
+                       caption=caption, marker_label=marker))
     strongest, weakest = findings.strongest_and_weakest(scores.areas)
     if strongest:
         doc.add(Paragraph("Strongest: " + "; ".join(
@@ -158,61 +185,179 @@ def _summary(doc: Document, bank: Bank, scores: Any, name: str, medians: dict[st
     if weakest:
         doc.add(Paragraph("Weakest: " + "; ".join(
             f"{a.title} ({a.level}, {a.score:.1f})" for a in weakest) + "."))
-    flags = [s for a in scores.areas for s in
-             [findings.divergence_sentence(a, titles), *findings.apart_sentences(a, titles),
-              findings.quorum_sentence(a, titles), findings.no_score_sentence(a)] if s]
+    flags = []
+    for a in scores.areas:
+        flags += [s for s in (findings.divergence_sentence(a, titles),
+                              findings.quorum_sentence(a, titles),
+                              findings.no_score_sentence(a, _too_little(scores, a, titles)))
+                  if s]
+        for view in a.apart:
+            heard = _heard(bank, a.id, view.role, responses)
+            direction = findings.apart_direction(view.score, a.score)
+            if findings.comparable(heard, bank.min_count) and direction not in (None, "in line"):
+                flags.append(f"On {a.title}, what the {heard} "
+                             f"{findings.group_name(bank.role_title(view.role))} who answered "
+                             f"said is {direction} than the partners' answers.")
     if flags:
         doc.add(Heading(2, "Worth a conversation"), Bullets(tuple(flags)))
     else:
-        doc.add(Paragraph("No area is divergent, and no view reported apart differs from the "
-                          "partnership's by 25 points or more."))
-    doc.add(Table("Areas at a glance", ("Area", "Score", "Level", "Median", "Spread",
-                                        "Respondents"),
+        doc.add(Paragraph("No area is divergent, and what children, young people, parents and "
+                          "carers said is in line with the partners' answers wherever enough "
+                          "of them answered."))
+    withheld_medians = any(medians[a.id][0] is None for a in scores.areas)
+    doc.add(Table("Areas at a glance (People: partners whose answers count)",
+                  ("Area", "Score", "Level", "Round's median (partnerships)", "Spread",
+                   "People"),
                   tuple((a.title, findings.score_text(a.score), a.level or "-",
-                         findings.score_text(medians.get(a.id)),
-                         findings.score_text(a.spread), str(a.respondents))
-                        for a in scores.areas), frozenset({1, 3, 4, 5}), nowrap=frozenset({2})))
+                         ("-" if medians[a.id][0] is None else f"{medians[a.id][0]:.1f}")
+                         + f" ({medians[a.id][1]})", findings.score_text(a.spread),
+                         str(a.respondents))
+                        for a in scores.areas), frozenset({1, 3, 4, 5}),
+                  widths=(30, 9, 14, 16, 9, 9), nowrap=frozenset({2})))
+    if withheld_medians:
+        doc.add(Paragraph(f"Round's median “-”: fewer than {bank.min_count} "
+                          "partnerships have a score for the area (partnership views only), so "
+                          "there is no median to compare with.", "note"))
 
 
-def _area_section(doc: Document, bank: Bank, area: Any, responses: Sequence[Any],
-                  titles: dict[str, str], median: float | None, plan: Sequence[Any],
+def _authorities() -> int:
+    """How many authorities England has (the reference list), for "20 of 153 authorities"."""
+    from stocktake.partnerships.reference import current_authorities
+
+    return len(current_authorities())
+
+
+def _too_little(scores: Any, area: Any, titles: dict[str, str]
+                ) -> list[tuple[str, int, int, int]]:
+    """(role, people, answered, asked) per partner role whose people answered too little of an
+    area to count; `answered`/`asked` summed over the role's people."""
+    short: dict[str, list[int]] = {}
+    for r in scores.respondent_scores:
+        if r.area == area.id and r.applicable > 0 and r.score is None:
+            held = short.setdefault(r.role, [0, 0, 0])
+            held[0] += 1
+            held[1] += r.answered
+            held[2] += r.applicable
+    return [(titles.get(role, role), *counts) for role, counts in short.items()]
+
+
+def _not_asked(bank: Bank, scores: Any, area: Any, titles: dict[str, str]) -> list[str]:
+    """Partner roles that answered the stocktake but were asked nothing in this area."""
+    apart = set(bank.apart_role_ids)
+    asked = {r.role for r in scores.respondent_scores if r.area == area.id and r.applicable > 0}
+    return [titles.get(role.id, role.id) for role in scores.roles
+            if role.id not in apart and role.id not in asked]
+
+
+def _heard(bank: Bank, area_id: str, role: str, responses: Sequence[Any]) -> int:
+    """How many people of `role` answered at least one question of the area."""
+    from stocktake.responses import NOT_APPLICABLE
+
+    questions = {q.id for q in bank.questions if q.area == area_id}
+    return sum(1 for r in responses if r.role == role and any(
+        qid in questions and a.status != NOT_APPLICABLE for qid, a in r.answers.items()))
+
+
+def _area_section(doc: Document, bank: Bank, scores: Any, area: Any, responses: Sequence[Any],
+                  titles: dict[str, str], median: tuple[float | None, int], plan: Sequence[Any],
                   redact: bool) -> None:
     doc.add(Heading(2, area.title, f"area-{area.id}"))
     described = next((a.description for a in bank.areas if a.id == area.id), "")
     if described:
         doc.add(Paragraph(described, "note"))
+    short = _too_little(scores, area, titles)
     if area.score is None:
-        doc.add(Paragraph(findings.no_score_sentence(area) or "", "flag"))
+        doc.add(Paragraph(findings.no_score_sentence(area, short) or "", "flag"))
     else:
-        vs = (f", against a median of {median:.1f} across the round" if median is not None
-              else "")
-        doc.add(Paragraph(f"{area.level}: a score of {area.score:.1f}{vs}."))
+        value, n = median
+        if value is None:
+            vs = findings.no_comparison_sentence(area.title, n, bank.min_count)
+        else:
+            gap = round(area.score, 2) - round(value, 2)
+            where = ("at" if gap == 0 else f"{abs(gap):.1f} points "
+                     + ("above" if gap > 0 else "below"))
+            vs = (f"That is {where} the median of the {n} partnerships in this round with a "
+                  f"score here ({value:.1f}).")
+        doc.add(Paragraph(f"{area.level}: a score of {area.score:.1f}. {vs}"))
+        doc.add(Paragraph(findings.resting_on_sentence(area, titles, short,
+                                                       _not_asked(bank, scores, area, titles))
+                          or "", "note"))
     for sentence in (findings.divergence_sentence(area, titles),
-                     *findings.apart_sentences(area, titles),
                      findings.quorum_sentence(area, titles),
                      findings.moderation_sentence(area)):
         if sentence:
             doc.add(Paragraph(sentence, "flag"))
-    views = list(getattr(area, "by_role", ())) + list(getattr(area, "apart", ()))
+    for role in bank.apart_role_ids:
+        view = area.role_view(role)
+        heard = _heard(bank, area.id, role, responses)
+        said = _said_most(bank, area.id, role, responses)
+        for sentence in findings.apart_sentences(
+                area.title, findings.group_name(bank.role_title(role)), heard, said,
+                findings.apart_direction(view.score if view else None, area.score),
+                bank.min_count):
+            doc.add(Paragraph(sentence))
+    views = list(area.by_role)
     if views:
-        apart = {v.role for v in getattr(area, "apart", ())}
         doc.add(Table(f"Partners' scores: {area.title}", ("Role", "Respondents", "Score"),
-                      tuple((titles.get(v.role, v.role) + (" (reported apart)"
-                                                           if v.role in apart else ""),
-                             str(v.respondents), findings.score_text(v.score))
-                            for v in views), frozenset({1, 2})))
-    extremes = findings.question_extremes(_question_means(bank, area.id, responses))
+                      tuple((titles.get(v.role, v.role), str(v.respondents),
+                             findings.score_text(v.score)) for v in views),
+                      frozenset({1, 2})))
+    partner_responses = [r for r in responses if r.role not in set(bank.apart_role_ids)]
+    extremes = findings.question_extremes(_question_means(bank, area.id, partner_responses),
+                                          bank.min_count)
     if extremes:
         high, low = extremes
         doc.add(Paragraph(f"Scored highest: \u201c{high.text}\u201d ({high.mean * 100:.0f} of "
-                          f"100). Scored lowest: \u201c{low.text}\u201d "
-                          f"({low.mean * 100:.0f} of 100)."))
+                          f"100, {high.answered} answers). Scored lowest: \u201c{low.text}\u201d "
+                          f"({low.mean * 100:.0f} of 100, {low.answered} answers)."))
     for quote in _quotes(bank, area.id, responses, titles, redact):
         doc.add(quote)
     items = [i for i in plan if i.area == area.id]
     if items:
         doc.add(Bullets(tuple(f"Plan: {i.action} (to {i.target} by {i.due}, {i.owner}; "
                               f"{i.status})" for i in items)))
+
+
+def _said_most(bank: Bank, area_id: str, role: str, responses: Sequence[Any]
+               ) -> list[findings.SaidMost]:
+    """Per question of the area asked of `role`: how many of the role answered it, and the
+    answer most of them gave, in the form's words (every answer tied for the most is named)."""
+    from stocktake.responses import ANSWERED, DONT_KNOW
+
+    found = []
+    for q in bank.questions:
+        if q.area != area_id or not q.asked_of(role) or q.type in ("text", "number"):
+            continue
+        tally: Counter = Counter()
+        answered = 0
+        for r in responses:
+            answer = r.answers.get(q.id) if r.role == role else None
+            if answer is None:
+                continue
+            if answer.status == DONT_KNOW:
+                tally["Don't know"] += 1
+            elif answer.status == ANSWERED and answer.value is not None:
+                for value in (answer.value if isinstance(answer.value, list) else [answer.value]):
+                    tally[_answer_words(q, value)] += 1
+            else:
+                continue
+            answered += 1
+        if tally:
+            most = max(tally.values())
+            found.append(findings.SaidMost(q.text, answered,
+                                           tuple(a for a, c in tally.items() if c == most), most))
+    return found
+
+
+def _answer_words(question: Any, value: Any) -> str:
+    if question.type == "scale" and isinstance(value, int) and 1 <= value <= len(question.levels):
+        return question.levels[value - 1]
+    if question.type in ("choice", "multi"):
+        option = question.option(str(value))
+        return option.label if option else str(value)
+    if question.type == "yesno":
+        return {"yes": "Yes", "no": "No"}.get(str(value), str(value))
+    return str(value)
 
 
 def _question_means(bank: Bank, area_id: str, responses: Sequence[Any]):
