@@ -121,8 +121,17 @@ REGIONS = {"E09000007": "London", "E09000001": "London", "E08000025": "West Midl
            "E06000053": "South West", "E09000033": "London"}
 
 
-def test_distributions_per_area_are_excels_quartiles_of_the_non_null_scores(mini_bank):
-    bench = build_benchmark(mini_bank, NATION, REGIONS)
+@pytest.fixture
+def few_bank(mini_bank):
+    """The mini bank with min_count 1: the tests of the quartile arithmetic use three to five
+    partnerships; the minimum count's own tests are at the end."""
+    import dataclasses
+
+    return dataclasses.replace(mini_bank, min_count=1)
+
+
+def test_distributions_per_area_are_excels_quartiles_of_the_non_null_scores(few_bank):
+    bench = build_benchmark(few_bank, NATION, REGIONS)
     vision = bench.area("vision")  # 20 40 60 80 100
     assert (vision.n, vision.min, vision.q1, vision.median, vision.q3, vision.max, vision.mean) \
         == (5, 20, 40, 60, 80, 100, 60)
@@ -131,8 +140,8 @@ def test_distributions_per_area_are_excels_quartiles_of_the_non_null_scores(mini
     assert bench.count == 5 and bench.wave == "2026-27" and bench.bank == "mini"
 
 
-def test_positions_give_quartile_percent_rank_and_differences(mini_bank):
-    bench = build_benchmark(mini_bank, NATION, REGIONS)
+def test_positions_give_quartile_percent_rank_and_differences(few_bank):
+    bench = build_benchmark(few_bank, NATION, REGIONS)
     camden = bench.position("E09000007", "vision")
     assert (camden.score, camden.quartile, camden.percentile_rank) == (80, 4, 0.75)
     assert camden.vs_median == 20
@@ -147,9 +156,9 @@ def test_positions_give_quartile_percent_rank_and_differences(mini_bank):
     assert bench.region_means["London"]["risk"] == 40
 
 
-def test_comparator_groups_add_a_difference_from_the_group_mean(mini_bank):
+def test_comparator_groups_add_a_difference_from_the_group_mean(few_bank):
     groups = {"E09000007": "Inner", "E09000033": "Inner", "E08000025": "Urban"}
-    bench = build_benchmark(mini_bank, NATION, REGIONS, groups=groups)
+    bench = build_benchmark(few_bank, NATION, REGIONS, groups=groups)
     assert bench.position("E09000007", "vision").vs_group == 20  # 80 - (80 + 40) / 2
     assert bench.position("E08000025", "risk").vs_group == 0
     assert bench.position("E09000001", "vision").vs_group is None
@@ -157,8 +166,8 @@ def test_comparator_groups_add_a_difference_from_the_group_mean(mini_bank):
     assert "vs_group" in bench.to_json()["positions"][0]
 
 
-def test_excluded_partnerships_are_left_out_of_every_figure(mini_bank):
-    bench = build_benchmark(mini_bank, NATION, REGIONS, exclude=("E09000001", "E06000053"))
+def test_excluded_partnerships_are_left_out_of_every_figure(few_bank):
+    bench = build_benchmark(few_bank, NATION, REGIONS, exclude=("E09000001", "E06000053"))
     assert bench.count == 3 and [s.partnership for s in bench.scores] == \
         ["E08000025", "E09000007", "E09000033"]
     assert bench.area("vision").max == 80 and bench.area("vision").n == 3
@@ -166,35 +175,68 @@ def test_excluded_partnerships_are_left_out_of_every_figure(mini_bank):
     assert "South West" not in bench.region_means
 
 
-def test_a_lone_partnership_has_no_quartile(mini_bank):
-    bench = build_benchmark(mini_bank, NATION[:1], REGIONS)
+def test_a_lone_partnership_has_no_quartile(few_bank):
+    bench = build_benchmark(few_bank, NATION[:1], REGIONS)
     position = bench.position("E09000007", "vision")
     assert position.quartile is None and position.percentile_rank is None
     assert position.vs_median == 0
 
 
-def test_overall_positions_and_league_order(mini_bank):
-    bench = build_benchmark(mini_bank, NATION, REGIONS)
+def test_overall_positions_and_league_order(few_bank):
+    bench = build_benchmark(few_bank, NATION, REGIONS)
     # Overall 60, 60, 60 (a tie, by code), then 50 and 40.
     assert [s.partnership for s in bench.league()] == \
         ["E06000053", "E09000007", "E09000033", "E09000001", "E08000025"]
     assert bench.overall.n == 5 and bench.position("E06000053", "overall").quartile == 4
 
 
-def test_benchmark_json_has_exactly_the_issue_shape(mini_bank):
-    data = build_benchmark(mini_bank, NATION, REGIONS).to_json()
-    # Issue 13 added below_quorum, unmatched_groups, and a position's quorum and band A-D.
+def test_benchmark_json_has_exactly_the_issue_shape(few_bank):
+    data = build_benchmark(few_bank, NATION, REGIONS).to_json()
+    # Issue 13 added below_quorum, unmatched_groups, and a position's quorum and band A-D;
+    # issue 23 min_count, and each position's n (partnerships placed among) and region_n.
     assert set(data) == {"bank", "wave", "count", "areas", "positions", "below_quorum",
-                         "unmatched_groups"}
+                         "unmatched_groups", "min_count"}
     assert set(data["areas"][0]) == {"id", "title", "n", "min", "q1", "median", "q3", "max",
                                      "mean"}
     assert set(data["positions"][0]) == {"partnership", "area", "score", "quartile",
                                          "percentile_rank", "vs_median", "vs_region", "quorum",
-                                         "band"}
+                                         "band", "n", "region_n"}
     assert len(data["positions"]) == 5 * 2
     assert data["positions"][0] == {"partnership": "E06000053", "area": "vision", "score": 60,
                                     "quartile": 3, "band": "B", "quorum": True,
-                                    "percentile_rank": 0.5, "vs_median": 0, "vs_region": 0}
+                                    "percentile_rank": 0.5, "vs_median": 0, "vs_region": 0,
+                                    "n": 5, "region_n": 1}
+
+
+def test_nothing_is_placed_or_described_among_fewer_than_the_minimum(mini_bank):
+    # Five partnerships and a min_count of 5: placed. Three (the ones with a vision score
+    # after two are excluded): counted, every figure withheld and said to be so.
+    bench = build_benchmark(mini_bank, NATION, REGIONS)
+    assert bench.area("vision").n == 5 and bench.area("vision").median is not None
+    three = build_benchmark(mini_bank, NATION, REGIONS, exclude=("E09000001", "E06000053"))
+    vision = three.area("vision")
+    assert (vision.n, vision.median, vision.q1, vision.mean, vision.withheld) == \
+        (3, None, None, None, "fewer than 5")
+    assert vision.to_json()["withheld"] == "fewer than 5"
+    placed = three.position("E09000007", "vision")
+    assert (placed.quartile, placed.band, placed.percentile_rank, placed.vs_median) == \
+        (None, None, None, None)
+    assert placed.to_json()["n"] == 3 and placed.to_json()["withheld"] == "fewer than 5"
+    # A region's mean needs five of its own: London's three give none.
+    assert placed.vs_region is None and placed.region_n >= 1
+
+
+def test_rounded_ties_in_different_bands_are_shown_to_the_precision_that_separates_them(
+        few_bank):
+    # 61.53 and 61.52 both read 61.5 but fall either side of a quartile.
+    nation = [scores_of(code, v, v) for code, v in
+              (("E09000001", 61.53), ("E09000002", 61.52), ("E09000003", 10.0),
+               ("E09000004", 90.0), ("E09000005", 61.53))]
+    bench = build_benchmark(few_bank, nation, {})
+    one, two = bench.position("E09000001", "vision"), bench.position("E09000002", "vision")
+    assert f"{one.score:.1f}" == f"{two.score:.1f}" and one.band != two.band
+    assert bench.places["vision"] == 2
+    assert build_benchmark(few_bank, NATION, REGIONS).places["vision"] == 1
 
 
 # ---------------------------------------------------------------- trend

@@ -5,6 +5,7 @@ every role. Worked by hand on small real workspaces (tests/data banks, real Tiny
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -36,9 +37,8 @@ def text_of(doc) -> str:
 @pytest.fixture
 def children_bank():
     from stocktake.banks.model import load_bank
-    from tests.conftest import DATA
 
-    return load_bank(DATA / "children.toml")
+    return load_bank(Path(__file__).parent / "data" / "children.toml")
 
 
 def test_a_one_partnership_report_makes_no_comparison_and_says_why(workspace, mini_bank):

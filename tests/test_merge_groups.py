@@ -42,8 +42,22 @@ def groups_csv(tmp_path: Path, text: str, name: str = "neighbours.csv") -> Path:
 
 NEAR_FAR = f"code,group\n{CAMDEN},Near\n{HARTLEPOOL},Near\n{BIRMINGHAM},Far\n"
 
+# Three partnerships: the arithmetic is checked with a min_count of 1 (every mean given), and
+# what the default of 5 withholds is checked on its own.
+ONE = ("--min-count", "1")
 
-def test_group_means_in_the_national_workbook_are_the_members_means(exported, tmp_path):
+
+@pytest.fixture
+def min_count_one():
+    from stocktake.banks.model import set_min_count
+
+    set_min_count(1)
+    yield
+    set_min_count(None)
+
+
+def test_group_means_in_the_national_workbook_are_the_members_means(exported, tmp_path,
+                                                                   min_count_one):
     """The mini bank, as fill_mini answers it (no role reported apart, the partnership score
     the mean over respondents; risk.vacancies and risk.barrier are not scored).
 
@@ -95,6 +109,23 @@ def test_group_means_in_the_national_workbook_are_the_members_means(exported, tm
     assert "no partnership here" not in contents
 
 
+def test_with_the_default_min_count_no_group_of_fewer_than_five_is_compared(exported, tmp_path):
+    sn = groups_csv(tmp_path, NEAR_FAR)
+    result = merge_workbooks([exported], tmp_path / "national.xlsx",
+                             groups=read_groups_csv(sn), groups_source=sn.name)
+    scores = scores_sheet(result.outputs[0].path)
+    for code in (CAMDEN, HARTLEPOOL, BIRMINGHAM):
+        row = scores[(code, "vision")]
+        assert row["group"] and row["vs_group"] is None and row["vs_median"] is None
+        assert row["quartile"] is None and row["band"] is None
+    wb = load_workbook(result.outputs[0].path)
+    groups = {r["Group"]: r for r in rows(wb["Groups"])}
+    assert groups["Near"]["Partnerships"] == 2 and groups["Near"]["Vision"] == "–"
+    contents = contents_text(result.outputs[0].path)
+    assert "No median, quartile, band, percentile rank or mean is given over fewer than 5 " \
+           "partnerships" in contents
+
+
 def test_without_groups_the_national_workbook_has_no_group_columns(exported, tmp_path):
     result = merge_workbooks([exported], tmp_path / "national.xlsx")
     wb = load_workbook(result.outputs[0].path)
@@ -109,7 +140,7 @@ def test_without_groups_the_national_workbook_has_no_group_columns(exported, tmp
 def test_codes_with_no_merged_partnership_are_listed(exported, cli, tmp_path):
     sn = groups_csv(tmp_path, NEAR_FAR + "E09000020,Near\nE08000026,West\n")
     out = tmp_path / "national.xlsx"
-    result = cli("merge", exported, "--out", out, "--groups", sn, "--json")
+    result = cli("merge", exported, "--out", out, "--groups", sn, "--json", *ONE)
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert data["groups"] == {"file": "neighbours.csv", "groups": 3, "codes": 5,
@@ -143,7 +174,7 @@ def test_each_national_workbook_lists_its_own_unmatched_codes(exported, workspac
                      "xlsx", exported)
     sn = groups_csv(tmp_path, NEAR_FAR)
     result = cli("merge", exported, "--out", tmp_path / "national.xlsx", "--groups", sn,
-                 "--json")
+                 "--json", *ONE)
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     before = str(tmp_path / f"national-mini-{earlier}.xlsx")
@@ -175,7 +206,7 @@ def test_groups_go_with_into_workspace_and_are_not_stored(exported, cli, tmp_pat
     plain = json.loads(cli("benchmark", "--bank", "mini", "--json",
                            workspace=tmp_path / "national-ws").stdout)
     assert "group" not in plain["positions"][0]
-    grouped = json.loads(cli("benchmark", "--bank", "mini", "--json", "--groups", sn,
+    grouped = json.loads(cli("benchmark", "--bank", "mini", "--json", "--groups", sn, *ONE,
                              workspace=tmp_path / "national-ws").stdout)
     camden = next(p for p in grouped["positions"]
                   if p["partnership"] == CAMDEN and p["area"] == "risk")

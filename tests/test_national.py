@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from pathlib import Path
 
 import pytest
@@ -73,7 +75,11 @@ def test_national_benchmark_covers_every_partnership_with_regions_from_the_works
     record(workspace, "E09000033", [1])      # Westminster, not added: region from the list
     record(workspace, "E08000025", [3])      # Birmingham
     record(workspace, "LOCAL1", [2])         # a partnership of the user's own, region recorded
+    # Four partnerships: below the bank's min_count of 5 nobody is placed ...
     bench = national_benchmark(workspace, mini_bank, WAVE)
+    assert bench.position("E09000007", "vision").withheld == "fewer than 5"
+    # ... so the placing arithmetic is checked with a min_count of 1.
+    bench = national_benchmark(workspace, dataclasses.replace(mini_bank, min_count=1), WAVE)
     assert bench.count == 4
     assert bench.regions == {"E08000025": "West Midlands", "E09000007": "London",
                              "E09000033": "London", "LOCAL1": "Wessex"}
@@ -98,9 +104,15 @@ def test_region_filter_keeps_only_that_region_and_refuses_unknown_regions(worksp
 def test_national_benchmark_excludes_and_groups(workspace, mini_bank):
     for code, level in (("E09000001", 4), ("E09000007", 3), ("E08000025", 2)):
         record(workspace, code, [level])
-    bench = national_benchmark(workspace, mini_bank, WAVE, exclude=("E09000001",),
-                               groups={"E09000007": "Core", "E08000025": "Core"})
+    groups = {"E09000007": "Core", "E08000025": "Core"}
+    bench = national_benchmark(workspace, dataclasses.replace(mini_bank, min_count=2), WAVE,
+                               exclude=("E09000001",), groups=groups)
     assert bench.count == 2 and bench.position("E09000007", "vision").vs_group is not None
+    # A group of two is no comparison under the bank's own minimum of 5.
+    bench = national_benchmark(workspace, mini_bank, WAVE, exclude=("E09000001",),
+                               groups=groups)
+    placed = bench.position("E09000007", "vision")
+    assert placed.vs_group is None and placed.group_n == 2
 
 
 def test_empty_workspace_benchmark_is_a_clear_error(workspace, mini_bank):

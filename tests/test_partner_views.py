@@ -3,6 +3,8 @@ the partner quorum, and the bank keys that choose them."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import random
 from dataclasses import replace
 from pathlib import Path
@@ -79,8 +81,13 @@ def test_worked_example_three_council_one_police_two_young_people():
     assert area.spread == 40.0 and area.divergent
     assert area.respondents == 4 and area.quorum
     assert area.apart_differs == ("young-people",)
+    # Two young people: fewer than the bank's min_count of 5, so a count, never a figure; with
+    # a minimum of 2, what they said in words, never a score against the partnership's.
     assert apart_note(area, worked_bank()) == [
-        "Children and young people see this differently: 25.0 against the partnership's 70.0"]
+        "Children and young people: 2 answered, fewer than 5, so not reported"]
+    assert apart_note(area, dataclasses.replace(worked_bank(), min_count=2)) == [
+        "what the 2 children and young people said is less positive than the partners' "
+        "answers"]
     assert scores.overall == 70.0 and scores.overall_quorum
     assert [(r.id, r.respondents, r.reported_apart) for r in scores.roles] == \
         [("council", 3, False), ("police", 1, False), ("young-people", 2, True)]
@@ -100,9 +107,11 @@ def test_worked_example_json_has_the_issue_fields():
         {"id": "young-people", "title": "Children and young people, answering for themselves",
          "respondents": 2, "reported_apart": True}]
     (area,) = data["areas"]
-    assert area["by_role"] == {"council": {"score": 50.0, "respondents": 3, "spread": 20.0},
-                               "police": {"score": 90.0, "respondents": 1, "spread": None}}
-    assert area["apart"] == {"young-people": {"score": 25.0, "respondents": 2}}
+    assert area["by_role"] == {
+        "council": {"score": 50.0, "respondents": 3, "n": 3, "spread": 20.0},
+        "police": {"score": 90.0, "respondents": 1, "n": 1, "spread": None}}
+    # to_json() without a minimum shows every figure; scores --json passes the bank's.
+    assert area["apart"] == {"young-people": {"score": 25.0, "respondents": 2, "n": 2}}
     assert area["quorum"] is True and area["score"] == 70.0
 
 

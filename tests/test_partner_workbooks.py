@@ -3,6 +3,8 @@ columns, groups, the national workbook's answers, and agreement with `scores --j
 
 from __future__ import annotations
 
+import dataclasses
+
 import json
 import random
 import zipfile
@@ -98,6 +100,8 @@ def test_trend_sheet_shows_each_wave_and_the_change_when_an_earlier_wave_exists(
 
 def test_summary_carries_region_mean_band_and_group_mean_only_with_groups(two_waves, idea,
                                                                         tmp_path):
+    # Four partnerships: the arithmetic is checked at a min_count of 1.
+    idea = dataclasses.replace(idea, min_count=1)
     codes = [p.code for p in two_waves.partnerships()]
     groups = {codes[0]: "Near", codes[1]: "Near", codes[2]: "Far"}
     nation = national_benchmark(two_waves, idea, WAVE, groups=groups)
@@ -116,8 +120,27 @@ def test_summary_carries_region_mean_band_and_group_mean_only_with_groups(two_wa
     assert "Group mean" not in next(r for r in rows if r[0] == "Area")
 
 
+def test_summary_of_four_partnerships_makes_no_comparison_and_says_why(two_waves, idea,
+                                                                       tmp_path):
+    codes = [p.code for p in two_waves.partnerships()]
+    nation = national_benchmark(two_waves, idea, WAVE)
+    export = gather_export(two_waves, idea, codes[0], WAVE, national=nation)
+    rows = _rows(load_workbook(write_export(export, "xlsx", tmp_path)[0])["Summary"])
+    head = next(r for r in rows if r[0] == "Area")
+    table = {r[0]: dict(zip(head, r)) for r in rows[rows.index(head) + 1:] if r[0]}
+    area = export.scores.areas[0]
+    assert table[area.title]["National median"] is None
+    assert table[area.title]["Band"] is None and table[area.title]["Region mean"] is None
+    notes = [r[0] for r in rows if r[0] and str(r[0]).startswith("No comparison")]
+    assert notes == ["No comparison: 4 partnerships in this round (4 of 153 authorities) have "
+                     "answered this bank in this wave, fewer than 5 (the bank's min_count), so "
+                     "no median, quartile, band or region mean is given: a comparison with so "
+                     "few would describe those partnerships, not the round."]
+
+
 def test_benchmark_workbook_with_groups_carries_group_means_and_without_does_not(two_waves, idea,
                                                                                 tmp_path):
+    idea = dataclasses.replace(idea, min_count=1)
     codes = [p.code for p in two_waves.partnerships()]
     groups = {codes[0]: "Near", codes[1]: "Near", codes[2]: "Far", "E09000099": "Gone"}
     grouped = national_benchmark(two_waves, idea, WAVE, groups=groups)

@@ -278,7 +278,7 @@ def test_report_shows_the_published_figures_linked_to_each_area(workspace, cli, 
     shown = {row[0]: row for t in tables for row in t.rows}
     assert shown and len(shown) == len(view.measures)
     for m in view.measures:
-        assert shown[m.measure.title][3] == (m.band or "no band")
+        assert shown[m.measure.title][3] == (m.band or ("context" if m.context else "no band"))
         assert shown[m.measure.title][1] == (m.latest.year or "-")
 
 

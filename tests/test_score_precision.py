@@ -29,6 +29,8 @@ def _bank(tmp_path: Path, levels: int, min_coverage: float = 0.5, questions: int
     """
     lines = ['id = "fine"', 'title = "Fine"', 'version = "1"', 'description = "Fine."',
              f"min_coverage = {min_coverage}",
+             # Ranks of two or three partnerships are the point here, not what may be published.
+             "min_count = 1",
              '[[roles]]', 'id = "council"', 'title = "Council"',
              '[[areas]]', 'id = "vision"', 'title = "Vision"']
     for q in range(questions):

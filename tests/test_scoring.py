@@ -206,11 +206,13 @@ def test_spread_needs_two_respondents_and_twenty_five_points_is_divergent(mini_b
 def test_scores_json_has_exactly_the_issue_shape(mini_bank):
     data = score_partnership(mini_bank, worked_responses(), partnership=CODE,
                              wave=WAVE).to_json()
-    # Issue 13 added roles, by_role, apart and quorum (and the bank's method beside them).
+    # Issue 13 added roles, by_role, apart and quorum (and the bank's method beside them);
+    # issue 23 min_count, and n (the people a figure rests on) beside each figure.
     assert set(data) == {"partnership", "bank", "wave", "overall", "areas", "roles",
-                         "partnership_score", "min_roles", "overall_quorum"}
-    assert data["overall"] == {"score": 54.51, "level": "Established"}
+                         "partnership_score", "min_roles", "overall_quorum", "min_count"}
+    assert data["overall"] == {"score": 54.51, "level": "Established", "n": 4}
     assert set(data["areas"][0]) == {"id", "title", "score", "level", "coverage", "respondents",
+                                     "n",
                                      "spread", "divergent", "moderated", "self_assessed",
                                      "by_role", "apart", "apart_differs", "quorum"}
     assert set(data["roles"][0]) == {"id", "title", "respondents", "reported_apart"}

@@ -133,7 +133,7 @@ def test_a_partnership_alone_gets_no_national_comparison(workspace, mini_bank, t
     assert export.national is None
     wb = load_workbook(write_export(export, "xlsx", tmp_path)[0])
     notes = [c.value for c in wb["Summary"]["A"] if isinstance(c.value, str)]
-    assert any("No national comparison" in n for n in notes)
+    assert any(n.startswith("No comparison: no other partnership") for n in notes)
 
 
 def test_print_setup_is_landscape_fit_to_width_with_partnership_in_header(workspace, mini_bank,
@@ -285,8 +285,8 @@ def test_matrix_has_a_colour_scale_frozen_panes_and_filters(bench_workbook):
                                             "Overall"]
 
 
-def test_distribution_has_quartiles_and_a_chart(bench_workbook):
-    bench, wb = bench_workbook
+def test_distribution_has_quartiles_and_a_chart(bench_workbook_of_one):
+    bench, wb = bench_workbook_of_one
     dist = wb["Distribution"]
     rows = {r[0]: r for r in dist.iter_rows(min_row=5, max_col=8, values_only=True) if r[0]}
     vision = bench.area("vision")
@@ -295,12 +295,55 @@ def test_distribution_has_quartiles_and_a_chart(bench_workbook):
     assert len(dist._charts) == 1
 
 
-def test_regions_sheet_holds_the_region_means(bench_workbook):
+def test_regions_sheet_withholds_means_of_fewer_than_min_count_and_says_why(bench_workbook):
+    # Three partnerships, min_count 5: no region, and not the round, has enough for a mean.
     bench, wb = bench_workbook
+    assert bench.min_count == 5 and all(not m for m in bench.region_means.values())
+    sheet = wb["Regions"]
+    rows = {r[0]: r for r in sheet.iter_rows(min_row=2, values_only=True) if r[0]}
+    for region, counts in bench.region_counts.items():
+        assert rows[region][1] == sum(1 for s in bench.scores
+                                      if bench.regions.get(s.partnership) == region)
+        assert rows[region][2] == "–"
+    assert rows["All partnerships"][1:3] == (bench.count, "–")
+    # Nothing under the data table; the Contents sheet says what "–" means.
+    assert not [r for r in rows if str(r).startswith("–")]
+    contents = {r[0]: r[1] for r in wb["Contents"].iter_rows(values_only=True) if r[0]}
+    assert contents["Minimum count"].startswith(
+        "No median, quartile, band, percentile rank or mean is given over fewer than 5 "
+        "partnerships")
+    assert "--min-count" in contents["Minimum count"]
+    dist = wb["Distribution"]
+    vision = next(r for r in dist.iter_rows(min_row=5, max_col=8, values_only=True)
+                  if r[0] == "Vision")
+    assert vision[1:] == (3, "–", "–", "–", "–", "–", "–")
+    assert any(str(r[0]).startswith("–: fewer than 5 partnerships have a score")
+               for r in dist.iter_rows(values_only=True) if r[0])
+
+
+@pytest.fixture
+def bench_workbook_of_one(filled, mini_bank, tmp_path):
+    """The same workspace benchmarked with min_count 1, so every figure is given."""
+    import dataclasses
+
+    from stocktake.scoring.national import national_benchmark
+    from stocktake.workbooks.benchmark import write_benchmark_workbook
+
+    bank = dataclasses.replace(mini_bank, min_count=1)
+    bench = national_benchmark(filled, bank, WAVE)
+    names = {p.code: p for p in filled.partnerships()}
+    return bench, load_workbook(write_benchmark_workbook(tmp_path / "b.xlsx", bench, bank, names))
+
+
+def test_regions_sheet_holds_the_region_means_at_min_count_one(bench_workbook_of_one):
+    bench, wb = bench_workbook_of_one
     rows = {r[0]: r for r in wb["Regions"].iter_rows(min_row=2, values_only=True) if r[0]}
+    assert bench.region_means
     for region, means in bench.region_means.items():
         assert rows[region][2] == pytest.approx(means["vision"])
     assert rows["All partnerships"][1] == bench.count
+    assert rows["All partnerships"][2] == pytest.approx(bench.area("vision").mean)
+    assert not [r for r in rows if r.startswith("–:")]
 
 
 def test_benchmark_about_names_the_bank_and_wave(bench_workbook, mini_bank):

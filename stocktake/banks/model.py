@@ -311,8 +311,8 @@ def content_hash(bank: Bank) -> str:
         data["partnership_score"] = bank.partnership_score
     if bank.min_roles != DEFAULT_MIN_ROLES:
         data["min_roles"] = bank.min_roles
-    if bank.min_count != DEFAULT_MIN_COUNT:
-        data["min_count"] = bank.min_count
+    # min_count is left out: it rules what is published, not what is asked or scored, so a
+    # --min-count (or a bank edited to publish less) still merges the forms it sent out.
     if bank.safeguarding_notice:
         data["safeguarding_notice"] = bank.safeguarding_notice
     canonical = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
@@ -427,7 +427,29 @@ def _load_cached(path: str, mtime_ns: int) -> Bank:
 
 
 def load_bank_cached(path: Path) -> Bank:
-    return _load_cached(str(path), path.stat().st_mtime_ns)
+    return _with_min_count(_load_cached(str(path), path.stat().st_mtime_ns))
+
+
+# A command's --min-count: every bank the command finds publishes to it in place of the
+# bank's own `min_count` (set by the CLI once per command; None: the bank's own).
+_min_count_override: int | None = None
+
+
+def set_min_count(n: int | None) -> None:
+    """Make every bank found from now on (find_bank, available_banks) carry `min_count` n;
+    None restores each bank's own. ValueError below 1."""
+    global _min_count_override
+    if n is not None and n < 1:
+        raise ValueError("min_count must be at least 1")
+    _min_count_override = n
+
+
+def _with_min_count(bank: Bank) -> Bank:
+    from dataclasses import replace
+
+    if _min_count_override is None or bank.min_count == _min_count_override:
+        return bank
+    return replace(bank, min_count=_min_count_override)
 
 
 def available_banks() -> list[Bank]:
@@ -476,7 +498,8 @@ def find_bank(ref: str) -> Bank:
     """A bank by id (searching the bank folders) or by path to a TOML file."""
     candidate = Path(ref)
     if ref.endswith(".toml") or candidate.is_file():
-        return load_bank_cached(candidate) if candidate.is_file() else load_bank(candidate)
+        return (load_bank_cached(candidate) if candidate.is_file()
+                else _with_min_count(load_bank(candidate)))
     for path in bank_files():
         if path.stem == ref:
             bank = load_bank_cached(path)

@@ -79,7 +79,10 @@ def main(
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
                                  help="Show the version and exit."),
 ) -> None:
+    from stocktake.banks.model import set_min_count
+
     state.workspace = workspace
+    set_min_count(None)  # each command's --min-count is its own
     make_output_safe()
 
 

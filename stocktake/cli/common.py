@@ -227,6 +227,25 @@ def partnership_code(text: str, ws=None) -> str:
     return code
 
 
+MIN_COUNT_HELP = ("The fewest partnerships, people or answers a published figure or comparison "
+                  "may rest on (default: the bank's min_count, 5 unless it says otherwise).")
+
+
+def min_count_option():
+    """`--min-count N`, shared by report, export, merge, benchmark and scores."""
+    import typer
+
+    return typer.Option(None, "--min-count", metavar="N", min=1, help=MIN_COUNT_HELP,
+                        show_default=False)
+
+
+def apply_min_count(n: int | None) -> None:
+    """Every bank this command finds publishes to `n` (None: each bank's own min_count)."""
+    from stocktake.banks.model import set_min_count
+
+    set_min_count(n)
+
+
 def resolve_bank(ref: str):
     from stocktake.banks.model import find_bank
 

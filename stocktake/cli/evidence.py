@@ -186,9 +186,10 @@ def _self_views(code: str, banks, view, wave: str | None):
 
 def render_evidence(view, self_views, *, only_area: str | None = None) -> None:
     """The evidence as tables, one per area (or one for measures no area links)."""
-    from stocktake.evidence.report import format_value
+    from stocktake.evidence.report import CONTEXT, format_value
 
     group = view.group
+    notes: list[str] = []
     console.print(Text.assemble(
         (f"{view.name} ({view.code})", "bold"),
         f" · DfE LA {view.la_number} · {view.region or 'region unknown'}"), soft_wrap=False)
@@ -237,13 +238,20 @@ def render_evidence(view, self_views, *, only_area: str | None = None) -> None:
             if group and m.neighbours_counted < m.neighbours_in_group:
                 nb += f" ({m.neighbours_counted})"
             band = Text(m.band, style=BAND_STYLE[m.band]) if m.band else Text(
-                "–" if m.measure.banded else "none", style="dim")
+                "context" if m.context else "–", style="dim")
+            marks = {name: "†" for name in m.not_comparable}
+            notes += m.comparator_notes()
             table.add_row(title, m.latest.year or "–", value, change, m.sparkline(), nb,
-                          format_value(m.region_value, places).replace("not published", "–"),
-                          format_value(m.england, places).replace("not published", "–"), band)
+                          format_value(m.region_value, places).replace("not published", "–")
+                          + marks.get(m.region_name or "", ""),
+                          format_value(m.england, places).replace("not published", "–")
+                          + marks.get("England", ""), band)
         console.print(table)
+    for note in dict.fromkeys(notes):
+        console.print(Text(f"† {note}"), soft_wrap=False)
     console.print(Text("Band: LAIT's quartile among all authorities for the latest year, A best "
-                       "(polarity from DfE's dictionary); 'none' where DfE gives no polarity. "
+                       f"(polarity from DfE's dictionary); context: {CONTEXT.split(': ', 1)[1]} "
+                       "(DfE gives no polarity), so no band and no flag. "
                        "Neighbours: the mean of the ten statistical neighbours' published values; "
                        "(n) where only n of them had one.", style="dim"), soft_wrap=False)
     console.print(Text(f"Source: {view.source}. {view.credit}.", style="dim"), soft_wrap=False)

@@ -16,6 +16,9 @@ from rich.table import Table
 from stocktake.cli.common import shared_option
 from stocktake.cli.common import console, err_console, open_workspace, print_json, resolve_bank
 from stocktake.cli.app import app
+from stocktake.cli.common import apply_min_count, min_count_option
+
+MIN_COUNT = min_count_option()
 from stocktake.errors import StocktakeError, UsageError
 
 
@@ -53,12 +56,14 @@ def export_command(
         None, "--key", metavar="FILE",
         help="The national team's seal key (default: $STOCKTAKE_SEAL_KEY, if set): "
              "workbooks then carry a keyed seal that `merge --key` verifies."),
+    min_count: Optional[int] = MIN_COUNT,
 ) -> None:
     """Export partnerships' answers and scores: one file per partnership, bank and wave,
     named CODE-BANK-WAVE.xlsx (or .csv / .json with a CODE-BANK-WAVE-scores file).
 
     Example: stocktake export E09000007 --bank idea-stocktake --wave 2026-27 --out exports/
     """
+    apply_min_count(min_count)
     from stocktake.workbooks.exports import FORMATS, export_targets
     from stocktake.workbooks.export_round import export_many
     from stocktake.merge import BankShelf

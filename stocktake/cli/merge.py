@@ -17,6 +17,9 @@ from rich.table import Table
 from stocktake.cli.common import shared_option
 from stocktake.cli.common import console, err_console, open_workspace, print_json
 from stocktake.cli.app import app
+from stocktake.cli.common import apply_min_count, min_count_option
+
+MIN_COUNT = min_count_option()
 from stocktake.errors import StocktakeError, UsageError
 
 
@@ -53,6 +56,7 @@ def merge_command(
         help="The national team's seal key (default: $STOCKTAKE_SEAL_KEY, if set): "
              "then every workbook must carry a keyed seal made with it, so a deliberate edit is "
              "refused too."),
+    min_count: Optional[int] = MIN_COUNT,
 ) -> None:
     """Check returned workbooks (About sheet, seal, bank edition), keep the newest export of
     each partnership, and write the national benchmark computed from the merged answers.
@@ -64,6 +68,7 @@ def merge_command(
 
     Example: stocktake merge returns/ --out national.xlsx --groups neighbours.csv
     """
+    apply_min_count(min_count)
     from stocktake.merge import merge_workbooks
 
     if out.suffix.lower() != ".xlsx":

@@ -18,6 +18,9 @@ from rich.text import Text
 from stocktake.cli.common import (check_wave, check_wave_order, console, err_console,
                                   open_workspace, partnership_code, print_json, resolve_bank)
 from stocktake.cli.app import app
+from stocktake.cli.common import apply_min_count, min_count_option
+
+MIN_COUNT = min_count_option()
 from stocktake.errors import StocktakeError
 from stocktake.score_precision import difference, published
 
@@ -40,12 +43,14 @@ def scores_command(
     by_role: bool = typer.Option(False, "--by-role",
                                  help="Show every area's score by each role in full."),
     as_json: bool = JSON_OPTION,
+    min_count: Optional[int] = MIN_COUNT,
 ) -> None:
     """A partnership's maturity score per area: level, coverage, divergence, moderation, its
     national quartile when the workspace holds other partnerships, and each partner's score.
 
     Example: stocktake scores E09000007 --wave 2026-27 --by-role
     """
+    apply_min_count(min_count)
     from stocktake.scoring.national import national_benchmark, partnership_scores
 
     bank = resolve_bank(bank_ref)
@@ -57,7 +62,7 @@ def scores_command(
     flags = self_view_flags(scores.partnership, bank, scores)
     plan = _plan_items(ws, bank, wave, scores)
     if as_json:
-        print_json({**scores.to_json(), "evidence_flags": [f.to_json() for f in flags],
+        print_json({**scores.to_json(bank.min_count), "evidence_flags": [f.to_json() for f in flags],
                     "plan": [{**item.to_json(), "current_level": now} for item, now in plan]})
         return
     nation = None
@@ -126,6 +131,7 @@ def benchmark_command(
     shared: bool = typer.Option(False, "--shared",
                                 help="Let others read the --xlsx workbook (as the umask "
                                      "allows); by default it is owner-only."),
+    min_count: Optional[int] = MIN_COUNT,
 ) -> None:
     """Compare every partnership of a bank and wave: each area's distribution (a box plot of
     min, Q1, median, Q3, max, as Excel's QUARTILE.INC) and each partnership's overall score
@@ -134,6 +140,7 @@ def benchmark_command(
 
     Example: stocktake benchmark --wave 2026-27 --region London --exclude-small
     """
+    apply_min_count(min_count)
     from stocktake.scoring.national import national_benchmark, read_groups_csv
     from stocktake.partnerships.reference import SMALL_AUTHORITIES
 
@@ -289,6 +296,19 @@ def _render_scores(scores, bank, label: str, nation) -> None:
     _render_notes(scores, bank, nation)
 
 
+def quartile_key(nation) -> str:
+    """What the Q column means, the round's scope and the minimum count in it."""
+    from stocktake.partnerships.reference import current_authorities
+    from stocktake.reports.findings import round_scope
+
+    said = (f"Q: quartile in {round_scope(nation.count, len(current_authorities()))}, 1 lowest "
+            "to 4 highest")
+    if any(p.withheld for p in nation.positions + nation.overall_positions):
+        said += (f"; \u2013 where fewer than {nation.min_count} partnerships have a score to "
+                 "place it among")
+    return said + "."
+
+
 def _render_notes(scores, bank, nation) -> None:
     notes: list[Text] = []
     from stocktake.scoring.method import apart_note, quorum_note
@@ -312,8 +332,7 @@ def _render_notes(scores, bank, nation) -> None:
             notes.append(Text(f"* moderated{who}: {area.title} {_fmt(m.score)} "
                               f"(self-assessed {_fmt(area.self_assessed)}){why}"))
     if nation is not None:
-        notes.append(Text(f"Q: national quartile among {nation.count} partnerships, "
-                          "1 lowest to 4 highest."))
+        notes.append(Text(quartile_key(nation)))
     notes.append(Text(f"Cover: share of applicable questions answered; below "
                       f"{bank.min_coverage:.0%} a respondent's area score is withheld.",
                       style="dim"))
@@ -401,6 +420,9 @@ def _render_heat(scores, bank) -> None:
             if view is None or view.score is None:
                 cells.append("–")
                 continue
+            if role.reported_apart and view.respondents < bank.min_count:
+                cells.append(f"({view.respondents})")  # too few to show as a view: the count
+                continue
             band = bank.band_for(view.score)
             mark = "!" if role.id in area.apart_differs else ""
             cells.append(Text(f"{view.score:.0f}{mark}",
@@ -414,7 +436,8 @@ def _render_heat(scores, bank) -> None:
     if apart:
         console.print(Text(f"│ reported apart: {', '.join(short[r.id] for r in apart)} never "
                            "enter the partnership score; ! marks a view 25 points or more from "
-                           "the partnership's. --by-role shows every figure.", style="dim"),
+                           f"the partnership's; (n): n answered, fewer than {bank.min_count}, "
+                           "so no figure is shown. --by-role shows every figure.", style="dim"),
                       soft_wrap=False)
 
 
@@ -487,6 +510,11 @@ def _render_benchmark(bench, bank, names: dict[str, str], region: str | None,
         table.add_row(d.title, _box_plot(d, plot_width), str(d.n), _fmt(d.median),
                       _fmt(d.mean))
     console.print(table)
+    if any(d.withheld for d in rows):
+        console.print(Text(f"\u2013: fewer than {bench.min_count} partnerships have a score "
+                           "for that area, so no quartiles, median or mean are given and none "
+                           f"is placed in a band (the bank's min_count; --min-count N).",
+                           style="dim"), soft_wrap=False)
     left_out = bench.left_out()
     if left_out:
         console.print(Text(f"{left_out} area score(s) answered by fewer than {bank.min_roles} "
@@ -507,15 +535,21 @@ def _render_partnerships(bench, bank, names: dict[str, str], sort: str = "region
     table.add_column("Level", no_wrap=True)
     table.add_column("Band", justify="center", no_wrap=True)
     listed = bench.league() if sort == "score" else bench.by_region(names)
+    places = bench.places.get("overall", 1)
     for scores in listed:
         table.add_row(f"{names[scores.partnership]} ({scores.partnership})",
-                      bench.regions.get(scores.partnership, "") or "–", _fmt(scores.overall),
+                      bench.regions.get(scores.partnership, "") or "–",
+                      _fmt(scores.overall, places),
                       _level(scores.overall_level, scores.overall_colour),
                       _band(bench, scores.partnership, "overall"))
     console.print(table)
-    console.print(Text("Band: the overall score's quarter among these partnerships, A the "
-                       "top quarter to D the lowest (as DfE's LAIT).", style="dim"),
-                  soft_wrap=False)
+    key = (f"Band: the overall score's quarter among these {bench.count} partnerships, A the "
+           "top quarter to D the lowest (as DfE's LAIT)")
+    if any(p.withheld for p in bench.overall_positions):
+        key += f"; \u2013 with fewer than {bench.min_count} to place it among"
+    if places == 2:
+        key += "; scores to 2 decimals where 1 would show two in different bands as equal"
+    console.print(Text(key + ".", style="dim"), soft_wrap=False)
 
 
 def _band(nation, code: str, area_id: str) -> str:
@@ -541,6 +575,8 @@ def _axis(width: int) -> str:
 def _box_plot(d, width: int) -> str:
     if d.n == 0:
         return "no scores".center(width)
+    if d.withheld:
+        return f"{d.withheld} partnerships".center(width)
     line = [" "] * width
     lo, q1, med, q3, hi = (_at(v, width) for v in (d.min, d.q1, d.median, d.q3, d.max))
     for i in range(lo, hi + 1):
@@ -600,8 +636,8 @@ def _partnership_label(ws, code: str) -> str:
     return f"{name} ({code})" + (f", {region}" if region else "")
 
 
-def _fmt(value: float | None) -> str:
-    return "–" if value is None else f"{value:.1f}"
+def _fmt(value: float | None, places: int = 1) -> str:
+    return "–" if value is None else f"{value:.{places}f}"
 
 
 def _r(value: float | None) -> float | None:

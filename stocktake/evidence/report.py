@@ -4,7 +4,9 @@ For each measure: the latest year (the measure's latest year across all areas, a
 and the authority's value then, the year before and the change (only when the years are
 consecutive and both values are published, as LAIT), the series, the mean of the statistical
 neighbours' published values that year and how many were counted, the region's and England's
-values, the quartile band (:mod:`stocktake.evidence.bands`), and the source.
+values, the quartile band (:mod:`stocktake.evidence.bands`), and the source. A comparator (England,
+the region) outside the range of the authorities' own values is named as not comparable
+(`not_comparable`); a measure with no polarity is context (`CONTEXT`), never banded or flagged.
 
     view = measure_evidence(data, "202", "Work_Force_Vac_Rate", group=neighbours_of("202"))
     view.band, view.neighbours_mean, view.to_json()
@@ -20,6 +22,8 @@ from stocktake.evidence.indicators import (ENGLAND, LONDON, Indicators, Measure,
 from stocktake.evidence.neighbours import NeighbourGroup
 
 SPARKS = "▁▂▃▄▅▆▇█"
+# A measure DfE gives no polarity: shown beside the self-view, never read as better or worse.
+CONTEXT = "context: no better or worse direction"
 
 
 @dataclass(frozen=True)
@@ -52,6 +56,45 @@ class MeasureEvidence:
     england: Value
     band: str | None
     series: tuple[YearValue, ...] = field(default=())
+    # The lowest and highest of the authorities' own published values in the latest year.
+    authorities_range: tuple[float, float] | None = None
+
+    @property
+    def context(self) -> bool:
+        """True for a measure with no better or worse direction (no polarity in DfE's
+        dictionary): context, never banded or flagged."""
+        return self.measure.polarity not in ("High", "Low")
+
+    @property
+    def not_comparable(self) -> tuple[str, ...]:
+        """The comparators ("England", the region's name) whose value lies outside the range of
+        every authority's own value: published on another basis (LAIT's England row of
+        first-time entrants is per 100,000 of another population), so not set beside the
+        authority's. The neighbours' mean is of authorities' values, so always inside."""
+        if self.authorities_range is None:
+            return ()
+        low, high = self.authorities_range
+        outside = []
+        for name, value in (("England", self.england), (self.region_name, self.region_value)):
+            if name and is_published(value) and not low <= value <= high:  # type: ignore[operator]
+                outside.append(name)
+        return tuple(outside)
+
+    def comparator_notes(self) -> list[str]:
+        """One sentence per comparator that is not comparable, saying why."""
+        if not self.not_comparable:
+            return []
+        low, high = self.authorities_range  # type: ignore[misc]
+        places = self.measure.places
+        notes = []
+        for name in self.not_comparable:
+            value = self.england if name == "England" else self.region_value
+            notes.append(
+                f"{self.measure.title}: {name}'s value ({format_value(value, places)}) lies "
+                f"outside the range of the authorities' own values ({format_value(low, places)} "
+                f"to {format_value(high, places)}), so it is published on another basis and is "
+                "not a comparison; it takes no part in the band or the self-view flag.")
+        return notes
 
     def to_json(self) -> dict:
         m = self.measure
@@ -65,6 +108,10 @@ class MeasureEvidence:
             "region": {"name": self.region_name, "value": _number(self.region_value)},
             "england": _number(self.england),
             "band": self.band,
+            "context": self.context,
+            "authorities_range": (None if self.authorities_range is None
+                                  else [_clean(v) for v in self.authorities_range]),
+            "not_comparable": list(self.not_comparable),
             "series": [{"year": s.year, "value": _number(s.value)} for s in self.series],
             "source": {"owner": m.owner, "last_update": m.last_update,
                        "next_update": m.next_update, "link": m.link},
@@ -114,7 +161,8 @@ def measure_evidence(data: Indicators, la_number: str, measure_id: str, *,
     return MeasureEvidence(
         measure, areas, latest, previous, change, mean, len(counted),
         len(group.neighbours) if group else 0, region_name, region_value, england, band,
-        tuple(YearValue(y, own[i]) for i, y in enumerate(series.years)))
+        tuple(YearValue(y, own[i]) for i, y in enumerate(series.years)),
+        (min(authorities), max(authorities)) if authorities else None)
 
 
 def _region(data: Indicators, series: Series, name: str) -> tuple[str | None, str | None]:

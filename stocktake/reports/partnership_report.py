@@ -105,7 +105,7 @@ def _evidence_flags(bank: Bank, scores: Any, evidence: Any) -> list[str]:
 
 
 def _area_evidence(doc: Document, bank: Bank, area_id: str, evidence: Any) -> None:
-    from stocktake.evidence.report import format_value
+    from stocktake.evidence.report import CONTEXT, format_value
 
     if evidence is None:
         return
@@ -115,19 +115,31 @@ def _area_evidence(doc: Document, bank: Bank, area_id: str, evidence: Any) -> No
         return
     title = next(a.title for a in bank.areas if a.id == area_id)
     rows = []
+    notes: list[str] = []
     for m in measures:
         places = m.measure.places
+        outside = m.not_comparable
+        notes += m.comparator_notes()
         rows.append((m.measure.title, m.latest.year or "-",
-                     format_value(m.latest.value, places), m.band or "no band",
+                     format_value(m.latest.value, places),
+                     m.band or ("context" if m.context else "no band"),
                      "-" if m.neighbours_mean is None else
                      f"{format_value(m.neighbours_mean, places)} ({m.neighbours_counted})",
-                     format_value(m.region_value, places), format_value(m.england, places),
+                     format_value(m.region_value, places)
+                     + ("†" if m.region_name in outside else ""),
+                     format_value(m.england, places) + ("†" if "England" in outside else ""),
                      "-" if m.change is None else f"{m.change:+,.{places}f}"))
     doc.add(Table(f"Published figures: {title} (band A is the best quarter of authorities; "
                   "neighbours' mean with how many of the ten had a value)",
                   ("Measure", "Year", "Value", "Band", "Neighbours", "Region", "England",
                    "Change"), tuple(rows), frozenset({2, 4, 5, 6, 7}),
                   widths=(25, 8, 10, 8, 16, 10, 12, 11)))
+    if any(m.context for m in measures):
+        doc.add(Paragraph(f"Band \u201ccontext\u201d: {CONTEXT.split(': ', 1)[1]} (DfE gives "
+                          "the measure no polarity), so it has no band and raises no flag.",
+                          kind="note"))
+    for note in notes:
+        doc.add(Paragraph(f"\u2020 {note}", kind="note"))
 
 
 def _medians(bank: Bank, everyone: Sequence[Any]) -> dict[str, tuple[float | None, int]]:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Collection, Iterable, Mapping, Sequence
 
 from stocktake.banks.model import Bank
@@ -80,20 +80,30 @@ class AreaDistribution:
     max: float | None
     mean: float | None
 
+    withheld: str | None = None  # "fewer than 5": too few partnerships to describe
+
     @classmethod
-    def of(cls, area_id: str, title: str, values: Sequence[float]) -> "AreaDistribution":
-        """Quartiles of the scores as published (2 decimals), as a spreadsheet of them gives."""
+    def of(cls, area_id: str, title: str, values: Sequence[float],
+           min_count: int = 1) -> "AreaDistribution":
+        """Quartiles of the scores as published (2 decimals), as a spreadsheet of them gives;
+        with fewer than `min_count` values only the count (and `withheld`) is given."""
         if not values:
             return cls(area_id, title, 0, None, None, None, None, None, None)
+        if len(values) < min_count:
+            return cls(area_id, title, len(values), None, None, None, None, None, None,
+                       withheld=f"fewer than {min_count}")
         shown = [published(v) for v in values]
         q = [quartile_inc(shown, k) for k in range(5)]
         return cls(area_id, title, len(values), q[0], q[1], q[2], q[3], q[4],
                    math.fsum(values) / len(values))
 
     def to_json(self) -> dict:
-        return {"id": self.id, "title": self.title, "n": self.n, "min": _r(self.min),
-                "q1": _r(self.q1), "median": _r(self.median), "q3": _r(self.q3),
-                "max": _r(self.max), "mean": _r(self.mean)}
+        out = {"id": self.id, "title": self.title, "n": self.n, "min": _r(self.min),
+               "q1": _r(self.q1), "median": _r(self.median), "q3": _r(self.q3),
+               "max": _r(self.max), "mean": _r(self.mean)}
+        if self.withheld:
+            out["withheld"] = self.withheld
+        return out
 
 
 @dataclass(frozen=True)
@@ -110,6 +120,10 @@ class Position:
     vs_group: float | None
     group: str = ""  # the comparator group given with --groups, if any
     quorum: bool = True  # False: not a partnership view, so not placed among the others
+    n: int = 0  # partnerships it is placed among (its own score included)
+    withheld: str | None = None  # "fewer than 5": too few to place it among
+    region_n: int = 0  # partnerships of its region with a score here
+    group_n: int = 0  # partnerships of its comparator group with a score here
 
     @property
     def band(self) -> str | None:
@@ -118,12 +132,16 @@ class Position:
 
     def to_json(self, with_group: bool = False) -> dict:
         out = {"partnership": self.partnership, "area": self.area, "score": _r(self.score),
-               "quorum": self.quorum, "quartile": self.quartile, "band": self.band,
+               "quorum": self.quorum, "n": self.n, "quartile": self.quartile, "band": self.band,
                "percentile_rank": self.percentile_rank,
-               "vs_median": _r(self.vs_median), "vs_region": _r(self.vs_region)}
+               "vs_median": _r(self.vs_median), "vs_region": _r(self.vs_region),
+               "region_n": self.region_n}
+        if self.withheld:
+            out["withheld"] = self.withheld
         if with_group:
             out["group"] = self.group or None
             out["vs_group"] = _r(self.vs_group)
+            out["group_n"] = self.group_n
         return out
 
 
@@ -146,6 +164,13 @@ class Benchmark:
     below_quorum: dict[str, tuple[str, ...]] = field(default_factory=dict)
     unmatched_groups: tuple[str, ...] = ()  # --groups codes with no partnership compared here
     excluded: tuple[str, ...] = ()  # codes left out on purpose (e.g. --exclude-small)
+    min_count: int = 1  # the fewest partnerships a median, quartile or mean is given over
+    # region (or group) -> area -> how many partnerships its mean would be over
+    region_counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    group_counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    # area (or "overall") -> the decimals that tell its scores apart where one decimal shows
+    # two in different quartile bands as equal (1 or 2)
+    places: dict[str, int] = field(default_factory=dict)
 
     def area(self, area_id: str) -> AreaDistribution:
         if area_id == OVERALL and self.overall is not None:
@@ -191,6 +216,7 @@ class Benchmark:
         given."""
         with_group = bool(self.groups)
         return {"bank": self.bank, "wave": self.wave, "count": self.count,
+                "min_count": self.min_count,
                 "below_quorum": {a: list(c) for a, c in self.below_quorum.items()},
                 "unmatched_groups": list(self.unmatched_groups),
                 "areas": [a.to_json() for a in self.areas],
@@ -226,10 +252,15 @@ def build_benchmark(bank: Bank, scores: Sequence[PartnershipScores], regions: Ma
             else:
                 below[OVERALL].append(s.partnership)
 
-    region_means = _means_by(values, {s.partnership: regions.get(s.partnership, "") for s in kept})
-    group_means = _means_by(values, {s.partnership: groups.get(s.partnership, "") for s in kept})
+    min_count = bank.min_count
+    region_of = {s.partnership: regions.get(s.partnership, "") for s in kept}
+    group_of = {s.partnership: groups.get(s.partnership, "") for s in kept}
+    region_counts = _counts_by(values, region_of)
+    group_counts = _counts_by(values, group_of)
+    region_means = _means_by(values, region_of, min_count)
+    group_means = _means_by(values, group_of, min_count)
 
-    distributions = {a: AreaDistribution.of(a, titles[a], list(values[a].values()))
+    distributions = {a: AreaDistribution.of(a, titles[a], list(values[a].values()), min_count)
                      for a in area_ids}
     # Each area's scores as published, once: every partnership is placed among the same ones.
     published_values = {a: sorted(published(v) for v in values[a].values()) for a in area_ids}
@@ -246,7 +277,10 @@ def build_benchmark(bank: Bank, scores: Sequence[PartnershipScores], regions: Ma
                 position = _position(s.partnership, area_id, score,
                                      published_values[area_id], distributions[area_id],
                                      region_means.get(region, {}).get(area_id),
-                                     group_means.get(group, {}).get(area_id), group)
+                                     group_means.get(group, {}).get(area_id), group, min_count)
+                position = replace(
+                    position, region_n=region_counts.get(region, {}).get(area_id, 0),
+                    group_n=group_counts.get(group, {}).get(area_id, 0) if group else 0)
             (overall_positions if area_id == OVERALL else positions).append(position)
 
     def area_only(means: dict[str, dict[str, float]]) -> dict[str, dict[str, float]]:
@@ -263,7 +297,10 @@ def build_benchmark(bank: Bank, scores: Sequence[PartnershipScores], regions: Ma
         below_quorum={a: tuple(c) for a, c in below.items() if c},
         unmatched_groups=tuple(sorted(set(groups) - {s.partnership for s in kept}
                                       - excluded)),
-        excluded=tuple(sorted({s.partnership for s in scores} & excluded)))
+        excluded=tuple(sorted({s.partnership for s in scores} & excluded)),
+        min_count=min_count, region_counts=area_only(region_counts),
+        group_counts=area_only(group_counts),
+        places={a: _places_that_separate(positions + overall_positions, a) for a in area_ids})
 
 
 def trend(before: PartnershipScores, after: PartnershipScores) -> list[dict]:
@@ -300,11 +337,12 @@ def version_change(before: Iterable[str], after: Iterable[str]) -> dict:
 
 def _position(code: str, area_id: str, score: float | None, shown: list[float],
               distribution: AreaDistribution, region_mean: float | None,
-              group_mean: float | None, group: str = "") -> Position:
-    """`shown`: the area's scores as published (2 decimals), among which `score` is placed."""
+              group_mean: float | None, group: str = "", min_count: int = 2) -> Position:
+    """`shown`: the area's scores as published (2 decimals), among which `score` is placed;
+    placed only among at least `min_count` (and never fewer than 2)."""
     if score is None:
-        return Position(code, area_id, None, None, None, None, None, None, group)
-    compared = len(shown) >= 2
+        return Position(code, area_id, None, None, None, None, None, None, group, n=len(shown))
+    compared = len(shown) >= max(2, min_count)
     # Ranked at the published precision: two scores that both read 44.44 tie exactly.
     x = published(score)
     return Position(
@@ -313,19 +351,43 @@ def _position(code: str, area_id: str, score: float | None, shown: list[float],
         percentile_rank=percentrank_inc(shown, x) if compared else None,
         vs_median=score - distribution.median if distribution.median is not None else None,
         vs_region=score - region_mean if region_mean is not None else None,
-        vs_group=score - group_mean if group_mean is not None else None, group=group)
+        vs_group=score - group_mean if group_mean is not None else None, group=group,
+        n=len(shown), withheld=None if compared else f"fewer than {max(2, min_count)}")
+
+
+def _places_that_separate(positions: Sequence[Position], area_id: str) -> int:
+    """2 where two scores read the same at one decimal but fall in different quartile bands
+    (61.53 in C, 61.52 in D), so the table shows what separates them; else 1."""
+    bands: dict[float, set] = defaultdict(set)
+    for p in positions:
+        if p.area == area_id and p.score is not None and p.quartile is not None:
+            bands[round(published(p.score), 1)].add(p.quartile)
+    return 2 if any(len(b) > 1 for b in bands.values()) else 1
+
+
+def _counts_by(values: dict[str, dict[str, float]],
+               membership: Mapping[str, str]) -> dict[str, dict[str, int]]:
+    """How many partnerships of each region (or group) have a score, per area."""
+    counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for area_id, by_code in values.items():
+        for code in by_code:
+            name = membership.get(code, "")
+            if name:
+                counts[name][area_id] += 1
+    return {name: dict(areas) for name, areas in sorted(counts.items())}
 
 
 def _means_by(values: dict[str, dict[str, float]],
-              membership: Mapping[str, str]) -> dict[str, dict[str, float]]:
-    """Mean score per region (or group) per area; partnerships without one are left out."""
+              membership: Mapping[str, str], min_count: int = 1) -> dict[str, dict[str, float]]:
+    """Mean score per region (or group) per area over at least `min_count` partnerships;
+    partnerships without one are left out."""
     collected: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
     for area_id, by_code in values.items():
         for code, score in by_code.items():
             name = membership.get(code, "")
             if name:
                 collected[name][area_id].append(score)
-    return {name: {a: math.fsum(v) / len(v) for a, v in areas.items()}
+    return {name: {a: math.fsum(v) / len(v) for a, v in areas.items() if len(v) >= min_count}
             for name, areas in sorted(collected.items())}
 
 

@@ -119,8 +119,14 @@ class RoleView:
     respondents: int  # respondents whose score counts
     spread: float | None  # max - min inside the role; None with fewer than two
 
-    def to_json(self, with_spread: bool = True) -> dict:
-        out = {"score": _round(self.score), "respondents": self.respondents}
+    def to_json(self, with_spread: bool = True, min_count: int = 1) -> dict:
+        """`n` is how many people the score rests on; below `min_count` the score is null
+        and `withheld` says "fewer than N"."""
+        out = {"score": _round(self.score), "respondents": self.respondents,
+               "n": self.respondents}
+        if self.respondents < min_count:
+            out["score"] = None
+            out["withheld"] = f"fewer than {min_count}"
         if with_spread:
             out["spread"] = _round(self.spread)
         return out
@@ -162,14 +168,17 @@ class AreaResult:
     def partner_roles(self) -> tuple[str, ...]:
         return tuple(v.role for v in self.by_role)
 
-    def to_json(self) -> dict:
+    def to_json(self, min_count: int = 1) -> dict:
+        """Groups reported apart below `min_count` people have their score withheld."""
         return {"id": self.id, "title": self.title, "score": _round(self.score),
                 "level": self.level, "coverage": _round(self.coverage, 4),
-                "respondents": self.respondents, "spread": _round(self.spread),
+                "respondents": self.respondents, "n": self.respondents,
+                "spread": _round(self.spread),
                 "divergent": self.divergent, "moderated": self.moderated,
                 "self_assessed": _round(self.self_assessed),
                 "by_role": {v.role: v.to_json() for v in self.by_role},
-                "apart": {v.role: v.to_json(with_spread=False) for v in self.apart},
+                "apart": {v.role: v.to_json(with_spread=False, min_count=min_count)
+                          for v in self.apart},
                 "apart_differs": list(self.apart_differs),
                 "quorum": self.quorum}
 
@@ -210,14 +219,17 @@ class PartnershipScores:
                 return result
         raise KeyError(area_id)
 
-    def to_json(self) -> dict:
-        """The `stocktake scores --json` shape; scores to 2 decimals, coverage as a 0-1 share."""
+    def to_json(self, min_count: int = 1) -> dict:
+        """The `stocktake scores --json` shape; scores to 2 decimals, coverage as a 0-1 share;
+        `n` beside each figure, and groups reported apart withheld below `min_count`."""
         return {"partnership": self.partnership, "bank": self.bank, "wave": self.wave,
                 "partnership_score": self.method, "min_roles": self.min_roles,
+                "min_count": min_count,
                 "roles": [r.to_json() for r in self.roles],
                 "overall_quorum": self.overall_quorum,
-                "overall": {"score": _round(self.overall), "level": self.overall_level},
-                "areas": [a.to_json() for a in self.areas]}
+                "overall": {"score": _round(self.overall), "level": self.overall_level,
+                            "n": self.respondents},
+                "areas": [a.to_json(min_count) for a in self.areas]}
 
 
 def score_partnership(bank: Bank, responses: Sequence[Response],
@@ -379,12 +391,21 @@ def quorum_note(area: AreaResult, bank: Bank) -> str | None:
 
 
 def apart_note(area: AreaResult, bank: Bank) -> list[str]:
-    """One sentence per view reported apart that differs from the partnership's by 25 or more."""
+    """A sentence per group reported apart (children and young people, parents and carers) that
+    answered on the area, in words and counts, never as a score set against the partnership's:
+    "what the 7 children and young people said is less positive than the partners' answers"
+    (25 points or more apart); below the bank's min_count, the count only ("3 answered: fewer
+    than 5, not reported")."""
     notes = []
-    for role in area.apart_differs:
-        view = area.role_view(role)
-        notes.append(f"{role_short_title(bank.role_title(role))} see this differently: "
-                     f"{view.score:.1f} against the partnership's {area.score:.1f}")
+    for view in area.apart:
+        group = role_short_title(bank.role_title(view.role))
+        if view.respondents < bank.min_count:
+            notes.append(f"{group}: {view.respondents} answered, fewer than {bank.min_count}, "
+                         "so not reported")
+        elif view.role in area.apart_differs:
+            direction = "less" if view.score < area.score else "more"
+            notes.append(f"what the {view.respondents} {group.lower()} said is {direction} "
+                         "positive than the partners' answers")
     return notes
 
 

@@ -29,11 +29,13 @@ from openpyxl.worksheet.pagebreak import Break
 from openpyxl.utils import get_column_letter
 
 from stocktake import __version__
+from stocktake.reports.findings import BAND_CONVENTIONS
 from stocktake.responses import now_iso
 from stocktake.privacy.injection import set_text_cell, write_text_row
 from stocktake.workbooks import BENCHMARK_WORKBOOK, FORMAT_VERSION
 from stocktake.workbooks.partnership import chart_label
 from stocktake.workbooks.styles import (BODY_FONT, CENTRE, HEADER_FONT, LABEL_FONT, NOTE_FONT,
+                                        note_rows,
                                         data_table, row_height_for,
                                         BOX, LABEL_FILL, fill_heat, key_value_rows,
                                         RANK_FORMAT,
@@ -191,15 +193,21 @@ def _write_contents(ws: Any, benchmark: "Benchmark", bank: "Bank", scope: str,
                       if benchmark.unmatched_groups else "")
                    if groups else f"None given ({command} --groups FILE adds group means)."),
         ("Bands", "A: the top quarter of partnerships in the area (at or above the upper "
-                  "quartile), B the next, C, D the lowest quarter; the letters DfE's LAIT "
-                  "uses."),
+                  "quartile), B the next, C, D the lowest quarter. " + BAND_CONVENTIONS),
+        ("Minimum count", f"No median, quartile, band, percentile rank or mean is given over "
+                          f"fewer than {benchmark.min_count} partnerships (the bank's "
+                          f"min_count; change it with --min-count N): a figure of so few "
+                          f"would describe those partnerships, not the round. Such a figure "
+                          f"reads – (Distribution, Regions, Groups) or is left empty "
+                          f"(Scores: quartile, band, percentile_rank, vs_median, vs_region)."),
         ("Quartiles", "Excel's QUARTILE.INC; percentile ranks Excel's PERCENTRANK.INC "
                       "truncated to three digits."),
         ("Distribution chart", "Each bar runs from the lowest score to the highest; the blue "
                                "middle is the middle half of the partnerships (lower to upper "
                                "quartile), its two shades meeting at the median."),
         ("Means", "Region and group means leave out a partnership without a score in the "
-                  "area."),
+                  f"area, and are given only over {benchmark.min_count} or more partnerships; "
+                  "the Partnerships column says how many each region or group has."),
         ("Colours", "Score colours run from light (low) to dark (high) in one hue, so they "
                     "read in greyscale: 0 light, 50 middle, 100 dark."),
     ]
@@ -426,9 +434,14 @@ def _write_distribution(ws: Any, benchmark: "Benchmark", bank: "Bank") -> None:
     if benchmark.overall is not None:
         distributions.append(benchmark.overall)
     row = top
+    any_withheld = False
     for d in distributions:
         row += 1
-        values = [d.title, d.n, d.min, d.q1, d.median, d.q3, d.max, d.mean]
+        if d.withheld:
+            values = [d.title, d.n] + [WITHHELD] * 6
+            any_withheld = True
+        else:
+            values = [d.title, d.n, d.min, d.q1, d.median, d.q3, d.max, d.mean]
         write_text_row(ws, row, values)
     style_body(ws, top + 1, row, 1, len(DIST_COLUMNS), wrap_cols=[1])
     set_row_heights(ws, top + 1, row)
@@ -443,6 +456,9 @@ def _write_distribution(ws: Any, benchmark: "Benchmark", bank: "Bank") -> None:
             cell.font = LABEL_FONT
     set_widths(ws, {"A": 42, "B": 13, "C": 11, "D": 13, "E": 11, "F": 13, "G": 11, "H": 11,
                     "I": 3, "J": 3, "K": 26, "L": 12, "M": 12, "N": 12, "O": 12, "P": 12})
+    if any_withheld:
+        note_rows(ws, row + 1, [withheld_note(benchmark.min_count)], len(DIST_COLUMNS),
+                  42 + 13 + 11 * 3 + 13 * 2 + 11)
     _write_segments(ws, distributions, top)
     # The chart prints on a page of its own rather than split across two.
     ws.row_breaks.append(Break(id=row + 2))
@@ -517,56 +533,63 @@ def _add_distribution_chart(ws: Any, top: int, last: int, anchor_row: int, count
 
 
 def _write_regions(ws: Any, benchmark: "Benchmark", bank: "Bank") -> None:
-    areas = _area_ids(bank)
     members: dict[str, list[Any]] = {}
     for scores in benchmark.scores:
         members.setdefault(benchmark.regions.get(scores.partnership, "") or "", []).append(scores)
-    rows = []
-    for region in sorted(members, key=lambda r: (r == "", r)):
-        means = benchmark.region_means.get(region, {})
-        overall = _mean(s.overall for s in members[region])
-        rows.append([region or "(no region)", len(members[region])]
-                    + [overall if area_id == OVERALL else means.get(area_id)
-                       for area_id, _ in areas])
+    rows = [_means_row(benchmark, region or "(no region)", members[region],
+                       benchmark.region_means.get(region, {}),
+                       benchmark.region_counts.get(region, {}), bank)
+            for region in sorted(members, key=lambda r: (r == "", r))]
     national: list[Any] = ["All partnerships", benchmark.count]
-    national += [_safe_mean(benchmark, area_id) for area_id, _ in areas]
+    national += [_national_mean(benchmark, area_id) for area_id, _ in _area_ids(bank)]
     _write_means(ws, bank, "Region", rows, total=national)
 
 
-def _safe_mean(benchmark: "Benchmark", area_id: str) -> float | None:
+def _means_row(benchmark: "Benchmark", name: str, members: list[Any],
+               means: dict[str, float], counts: dict[str, int], bank: "Bank") -> list[Any]:
+    """A region's (or group's) name, its partnerships, and each area's mean over at least the
+    bank's min_count of them; WITHHELD where fewer have a score there."""
+    overall = [s.overall for s in members if s.overall is not None and s.overall_quorum]
+    row: list[Any] = [name, len(members)]
+    for area_id, _ in _area_ids(bank):
+        if area_id == OVERALL:
+            value = (math.fsum(overall) / len(overall)
+                     if overall and len(overall) >= benchmark.min_count else None)
+            row.append(value if value is not None else (WITHHELD if overall else None))
+        elif area_id in means:
+            row.append(means[area_id])
+        else:
+            row.append(WITHHELD if counts.get(area_id) else None)
+    return row
+
+
+def _national_mean(benchmark: "Benchmark", area_id: str) -> Any:
     try:
-        return benchmark.area(area_id).mean
+        d = benchmark.area(area_id)
     except KeyError:
         return None
-
-
-def _mean(values: Any) -> float | None:
-    kept = [v for v in values if v is not None]
-    return math.fsum(kept) / len(kept) if kept else None
+    return WITHHELD if d.withheld else d.mean
 
 
 def _write_groups(ws: Any, benchmark: "Benchmark", bank: "Bank") -> None:
     """Each comparator group's mean per area, laid out as the Regions sheet."""
-    areas = _area_ids(bank)
     members: dict[str, list[Any]] = {}
     for scores in benchmark.scores:
         group = benchmark.groups.get(scores.partnership)
         if group:
             members.setdefault(group, []).append(scores)
-    rows = []
-    for group in sorted(members):
-        means = benchmark.group_means.get(group, {})
-        overall = _mean(s.overall for s in members[group] if s.overall_quorum)
-        rows.append([group, len(members[group])]
-                    + [overall if area_id == OVERALL else means.get(area_id)
-                       for area_id, _ in areas])
+    rows = [_means_row(benchmark, group, members[group], benchmark.group_means.get(group, {}),
+                       benchmark.group_counts.get(group, {}), bank)
+            for group in sorted(members)]
     _write_means(ws, bank, "Group", rows)
 
 
 def _write_means(ws: Any, bank: "Bank", first_head: str, rows: list[list[Any]],
                  total: list[Any] | None = None) -> None:
     """A sheet of means per region or group: its name, how many partnerships, each area's
-    mean (colour-scaled), and a bold `total` row after them when given."""
+    mean (colour-scaled, WITHHELD over fewer than min_count), and a bold `total` row after
+    them when given. Nothing sits under the table (the Contents sheet says what "–" means),
+    so that it reads as data."""
     heads = [first_head, "Partnerships"] + [title for _, title in _area_ids(bank)]
     for col, text in enumerate(heads, start=1):
         set_text_cell(ws.cell(row=1, column=col), text)
@@ -592,6 +615,16 @@ def _write_means(ws: Any, bank: "Bank", first_head: str, rows: list[list[Any]],
     ws.freeze_panes = "C2"
     set_widths(ws, {"A": 26, "B": 12} | {get_column_letter(c): AREA_WIDTH
                                          for c in range(3, last_col + 1)})
+
+
+WITHHELD = "–"
+
+
+def withheld_note(min_count: int) -> str:
+    """What a withheld figure ("–") of the Distribution sheet means."""
+    return (f"–: fewer than {min_count} partnerships have a score for that area, so no "
+            f"quartiles, median or mean are given and no partnership is placed in a band (the "
+            f"bank's min_count of {min_count}; change it with --min-count N).")
 
 
 def _write_areas(ws: Any, bank: "Bank") -> None:

@@ -6,4 +6,4 @@ ANSWER_COLUMNS = ("partnership", "respondent", "role", "area", "question", "ques
                   "value", "score", "status", "evidence", "answered_at")
 SCORE_COLUMNS = ("partnership", "name", "region", "bank", "wave", "area", "area_title", "score",
                  "level", "coverage", "respondents", "spread", "divergent", "moderated",
-                 "self_assessed", "national_median", "national_quartile")
+                 "self_assessed", "national_median", "national_quartile", "national_n")

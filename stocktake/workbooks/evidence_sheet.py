@@ -20,6 +20,7 @@ from openpyxl.chart import LineChart, Reference
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from stocktake.evidence.report import CONTEXT, format_value
 from stocktake.privacy.injection import set_text_cell, write_text_row
 from stocktake.workbooks.styles import (LABEL_FONT, NOTE_FONT, WRAP_TOP, merge_row,
                                         fill_band, fit_row_height, key_value_rows, print_setup, save_workbook,
@@ -76,8 +77,10 @@ def add_evidence_sheet(wb: Workbook, view: Any, self_views: Sequence[Any], *, in
             ("Statistical neighbours", ", ".join(n.name for n in group.neighbours)
              if group else "none in DfE's list"),
             ("Bands", "LAIT's quartile among all authorities for the measure's latest year; "
-                      "A is the best quarter (polarity from DfE's dictionary); no band where DfE "
-                      "gives no polarity"),
+                      "A is the best quarter (polarity from DfE's dictionary); 'context' where "
+                      "DfE gives no polarity (no better or worse direction: no band, no flag); "
+                      "\u2020 marks an England or region value outside every authority's own, "
+                      "published on another basis and not compared"),
             ("Source", view.source if view.source != "shipped" else
              "DfE LAIT data as shipped with stocktake"),
             ("Credit", view.credit)]
@@ -147,10 +150,22 @@ def _measure_row(ws: Any, row: int, m: Any) -> None:
                                    f"next {measure.next_update}") if x)
     if source:
         label += f". Source: {source}"
-    band = m.band or ("-" if measure.banded else "no band")
+    band = m.band or ("context" if m.context else "-")
+    if m.context:
+        label += f". {CONTEXT[0].upper()}{CONTEXT[1:]}"
+    for note in m.comparator_notes():
+        label += f". \u2020 {note.split(': ', 1)[1]}"
+    outside = m.not_comparable
+    region = _value(m.region_value)
+    england = _value(m.england)
+    # A comparator on another basis is not set beside the authority's value as a number.
+    if m.region_name in outside:
+        region = f"{format_value(m.region_value, measure.places)}\u2020"
+    if "England" in outside:
+        england = f"{format_value(m.england, measure.places)}\u2020"
     values = [label, m.latest.year or "-", _value(m.latest.value), band,
               _round(m.neighbours_mean), f"{m.neighbours_counted} of {m.neighbours_in_group}",
-              _value(m.region_value), _value(m.england), _round(m.change)]
+              region, england, _round(m.change)]
     write_text_row(ws, row, values)
     for col in (3, 5, 7, 8, 9):
         cell = ws.cell(row=row, column=col)

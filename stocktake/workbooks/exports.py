@@ -62,6 +62,16 @@ class PartnershipExport:
         except KeyError:
             return None
 
+    def national_n(self, area_id: str) -> int | None:
+        """How many partnerships the median and quartile are over (None: no comparison); below
+        the bank's min_count both are empty."""
+        if self.national is None:
+            return None
+        try:
+            return self.national.area(area_id).n
+        except KeyError:
+            return None
+
     def national_quartile(self, area_id: str) -> int | None:
         position = self._position(area_id)
         return position.quartile if position is not None else None
@@ -149,13 +159,15 @@ class PartnershipExport:
                          "divergent": area.divergent, "moderated": area.moderated,
                          "self_assessed": area.self_assessed,
                          "national_median": self.national_median(area.id),
-                         "national_quartile": self.national_quartile(area.id)})
+                         "national_quartile": self.national_quartile(area.id),
+                         "national_n": self.national_n(area.id)})
         rows.append({**base, "area": "overall", "area_title": "Overall",
                      "score": self.scores.overall, "level": self.scores.overall_level,
                      "coverage": None, "respondents": self.scores.respondents, "spread": None,
                      "divergent": None, "moderated": None, "self_assessed": None,
                      "national_median": self.national_median("overall"),
-                     "national_quartile": self.national_quartile("overall")})
+                     "national_quartile": self.national_quartile("overall"),
+                     "national_n": self.national_n("overall")})
         return rows
 
 

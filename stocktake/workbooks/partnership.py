@@ -286,6 +286,43 @@ def _yes_no(flag: bool | None) -> str | None:
     return None if flag is None else ("yes" if flag else "no")
 
 
+def _comparison_note(export: "PartnershipExport") -> str:
+    """What the median, quartile, band and region and group means compare, over how many, and
+    why any is missing (fewer than the bank's min_count, or no other partnership)."""
+    from stocktake.partnerships.reference import current_authorities
+    from stocktake.reports.findings import round_scope
+
+    nation, min_count = export.national, export.bank.min_count
+    if nation is None:
+        return ("No comparison: no other partnership in this workspace has answered this bank "
+                "in this wave.")
+    scope = round_scope(nation.count, len(current_authorities()))
+    if nation.count < min_count:
+        return (f"No comparison: {nation.count} partnerships in {scope} have answered this "
+                f"bank in this wave, fewer than {min_count} (the bank's min_count), so no "
+                "median, quartile, band or region mean is given: a comparison with so few "
+                "would describe those partnerships, not the round.")
+    code = export.partnership.code
+    region = nation.regions.get(code, "")
+    in_region = sum(1 for s in nation.scores if region and nation.regions.get(s.partnership) == region)
+    said = (f"National median, quartile (1 lowest, 4 highest) and band (A the top quarter to "
+            f"D) compare the {nation.count} partnerships of {scope}. ")
+    if region:
+        said += f"The region mean is of the {in_region} {region} partnerships"
+        if in_region < min_count:
+            said += f", fewer than {min_count}, so it is not given"
+        said += ". "
+    if export.group:
+        in_group = sum(1 for s in nation.scores
+                       if nation.groups.get(s.partnership) == export.group)
+        said += f"The group mean is of the {in_group} partnerships of '{export.group}'"
+        if in_group < min_count:
+            said += f", fewer than {min_count}, so it is not given"
+        said += ". "
+    return (said + f"No figure rests on fewer than {min_count} partnerships. Quartiles place a "
+            "partnership among others; they are not a league table.")
+
+
 def _notes(export: "PartnershipExport") -> list[str]:
     bank = export.bank
     bands = ", ".join(f"{b.label} from {b.min:g}" for b in bank.bands)
@@ -294,17 +331,7 @@ def _notes(export: "PartnershipExport") -> list[str]:
              f"respondent's area score is withheld below {bank.min_coverage:.0%}.",
              "Spread is the gap between the highest and lowest respondent; 25 points or more "
              "marks the area divergent: partners see it differently."]
-    if export.national is not None:
-        group = (f"; the group mean is of its comparator group '{export.group}'"
-                 if export.group else "")
-        notes.append(f"National median, quartile (1 lowest, 4 highest) and band (A the top "
-                     f"quarter to D, as DfE's LAIT) compare {export.national.count} "
-                     f"partnerships in this workspace; the region mean is of its region's "
-                     f"partnerships{group}. Quartiles place a partnership among others; they "
-                     "are not a league table.")
-    else:
-        notes.append("No national comparison: no other partnership in this workspace has "
-                     "answered this bank in this wave.")
+    notes.append(_comparison_note(export))
     for area in export.scores.areas:
         if area.moderated and area.moderation is not None:
             own = "none" if area.self_assessed is None else f"{area.self_assessed:.1f}"

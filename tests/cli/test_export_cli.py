@@ -43,7 +43,14 @@ def test_export_all_as_csv_writes_answers_and_scores_files(cli, ws, tmp_path):
     scores = list(csv.DictReader((tmp_path / "out" / f"E06000001-mini-{WAVE}-scores.csv")
                                  .read_text(encoding="utf-8-sig").splitlines()))
     assert [s["area"] for s in scores] == ["vision", "risk", "overall"]
-    assert scores[0]["national_median"] != ""  # two partnerships: a national comparison
+    # Two partnerships, fewer than the bank's min_count of 5: no median, and the count says why.
+    assert (scores[0]["national_median"], scores[0]["national_n"]) == ("", "2")
+    again = cli("export", "--all", "--format", "csv", "--out", str(tmp_path / "one"),
+                "--min-count", "2")
+    assert again.exit_code == 0, again.output
+    scores = list(csv.DictReader((tmp_path / "one" / f"E06000001-mini-{WAVE}-scores.csv")
+                                 .read_text(encoding="utf-8-sig").splitlines()))
+    assert scores[0]["national_median"] != "" and scores[0]["national_n"] == "2"
 
 
 def test_export_json_lists_what_was_written(cli, ws, tmp_path):

@@ -83,13 +83,15 @@ def test_scores_json_is_the_worked_example_with_moderation(cli, nation):
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert data["partnership"] == "E09000007" and data["bank"] == "mini" and data["wave"] == WAVE
-    assert data["overall"] == {"score": 57.5, "level": "Established"}  # (40 + 75) / 2
+    assert data["overall"] == {"score": 57.5, "level": "Established", "n": 4}  # (40 + 75) / 2
+    assert data["min_count"] == 5
     vision, risk = data["areas"]
     # Issue 13 added the partners' views; the mini bank says nothing of partnership_score, so
     # the partnership score stays the mean over respondents and these figures stand.
     for area in (vision, risk):
         for key in ("by_role", "apart", "apart_differs", "quorum"):
             area.pop(key)
+        assert area.pop("n") == area["respondents"]
     assert data["partnership_score"] == "respondents" and data["min_roles"] == 1
     assert vision == {"id": "vision", "title": "Vision", "score": 40.0, "level": "Developing",
                       "coverage": 0.6667, "respondents": 3, "spread": 77.08, "divergent": True,
@@ -108,7 +110,7 @@ def test_scores_table_reads_at_80_columns_with_marks_and_national_quartile(cli, 
     assert "40.0*" in out and "34.0" in out  # adviser's score, self-assessed beside it
     assert "moderated by Pat Adviser" in out and "Evidence at review day" in out
     assert "◆ 77" in out and "divergent" in out
-    assert "national quartile among 5 partnerships" in out
+    assert "Q: quartile in this round (5 of 153 authorities), 1 lowest to 4 highest." in out
     assert "Withheld:" in out and "Dev (council) answered 1 of 3 questions (33%)" in out
     assert "Embedded" in out and "Overall" in out and "57.5" in out
     assert "█" in out  # the bar
@@ -139,9 +141,10 @@ def test_benchmark_json_shape_and_figures(cli, nation):
     result = cli("benchmark", "--bank", "mini", "--wave", WAVE, "--json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    # Issue 13 added below_quorum and unmatched_groups, and a position's quorum and band.
+    # Issue 13 added below_quorum and unmatched_groups, and a position's quorum and band;
+    # issue 23 min_count, and the n a position is placed among.
     assert set(data) == {"bank", "wave", "count", "areas", "positions", "below_quorum",
-                         "unmatched_groups"}
+                         "unmatched_groups", "min_count"}
     assert data["count"] == 5 and len(data["positions"]) == 10
     vision = data["areas"][0]
     # vision, 100 x (yes 1 + 2 x (level - 1)/3 + staff 0.25) / 4 for levels 4, 1, 2, 3:
@@ -151,7 +154,8 @@ def test_benchmark_json_shape_and_figures(cli, nation):
     camden = next(p for p in data["positions"]
                   if p["partnership"] == "E09000007" and p["area"] == "vision")
     assert set(camden) == {"partnership", "area", "score", "quartile", "percentile_rank",
-                           "vs_median", "vs_region", "quorum", "band"}
+                           "vs_median", "vs_region", "quorum", "band", "n", "region_n"}
+    assert camden["n"] == 5 and camden["region_n"] == 3
     # one of the other four below it: rank 1/4; Q1 is 40 itself, so quartile 2, band C
     assert camden["quartile"] == 2 and camden["percentile_rank"] == 0.25
     assert camden["band"] == "C" and camden["quorum"] is True
@@ -172,7 +176,15 @@ def test_benchmark_exclude_small_region_and_groups(cli, nation, tmp_path):
                              "--json").stdout)
     camden = next(p for p in grouped["positions"]
                   if p["partnership"] == "E09000007" and p["area"] == "vision")
+    # A group of two is no comparison under the bank's minimum of 5 ...
+    assert camden["vs_group"] is None and camden["group_n"] == 2
+    # ... but is with --min-count 2.
+    grouped = json.loads(cli("benchmark", "--bank", "mini", "--wave", WAVE, "--groups", groups,
+                             "--min-count", "2", "--json").stdout)
+    camden = next(p for p in grouped["positions"]
+                  if p["partnership"] == "E09000007" and p["area"] == "vision")
     assert camden["vs_group"] == pytest.approx(40 - (40 + 64.58) / 2, abs=0.01)
+    assert grouped["min_count"] == 2
 
 
 def test_benchmark_bad_groups_file_lists_each_bad_line(cli, nation, tmp_path):
@@ -348,8 +360,15 @@ def test_scores_json_carries_roles_by_role_apart_and_quorum(cli, worked):
         [("council", 3, False), ("police", 1, False), ("young-people", 2, True)]
     safety, help_ = data["areas"]
     assert safety["score"] == 70.0 and safety["spread"] == 40.0 and safety["quorum"] is True
-    assert safety["by_role"]["council"] == {"score": 50.0, "respondents": 3, "spread": 20.0}
-    assert safety["apart"] == {"young-people": {"score": 25.0, "respondents": 2}}
+    assert safety["by_role"]["council"] == {"score": 50.0, "respondents": 3, "n": 3,
+                                            "spread": 20.0}
+    # Two young people: fewer than the bank's min_count of 5, so no figure, and why.
+    assert safety["apart"] == {"young-people": {"score": None, "respondents": 2, "n": 2,
+                                                "withheld": "fewer than 5"}}
+    two = json.loads(cli("scores", "E09000007", "--bank", worked, "--wave", WAVE,
+                         "--min-count", "2", "--json").stdout)
+    assert two["areas"][0]["apart"] == {"young-people": {"score": 25.0, "respondents": 2,
+                                                         "n": 2}}
     assert help_["score"] == 60.0 and help_["quorum"] is False
     assert list(help_["by_role"]) == ["council"]
 
@@ -361,11 +380,18 @@ def test_scores_shows_partners_heat_row_apart_flag_and_quorum_mark_at_80_columns
     assert_fits(result.stdout)
     out = " ".join(result.stdout.split())
     assert "Cou Pol │YP" in out  # the partners, then the view reported apart
-    assert "50 90 25!" in out  # safety: council 50, police 90, young people 25 flagged
+    # safety: council 50, police 90; two young people are a count, not a figure
+    assert "50 90 (2)" in out
     assert "60.0°" in out  # early help: shown, but not a partnership view
     assert "Early help: not a partnership view: only council answered" in out
-    assert ("Keeping children safe: Children and young people see this differently: 25.0 "
-            "against the partnership's 70.0") in out
+    assert ("Keeping children safe: Children and young people: 2 answered, fewer than 5, so "
+            "not reported") in out
+    assert "against the partnership's" not in out
+    out = " ".join(cli("scores", "E09000007", "--bank", worked, "--wave", WAVE,
+                       "--min-count", "2").stdout.split())
+    assert "50 90 25!" in out
+    assert ("Keeping children safe: what the 2 children and young people said is less "
+            "positive than the partners' answers") in out
     assert "Cou Council (3), Pol Police (1), YP Children and young people (2)" in out
 
 
