@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Callable, Mapping
 from stocktake.banks.applicability import is_applicable
 from stocktake.banks.model import AGE_BANDS, AgeBand, Bank, Question
 from stocktake.errors import StocktakeError, UsageError
+from stocktake.provenance import DEMO_MARK, is_simulated
 from stocktake.partnerships.model import Partnership
 from stocktake.partnerships.reference import SMALL_AUTHORITIES, Authority, current_authorities, regions
 from stocktake.responses import (ANSWERED, DONT_KNOW, NOT_APPLICABLE, Answer, Response,
@@ -37,7 +38,6 @@ from stocktake.responses import (ANSWERED, DONT_KNOW, NOT_APPLICABLE, Answer, Re
 if TYPE_CHECKING:
     from stocktake.store.workspace import Workspace
 
-DEMO_MARK = "(demo)"
 INTERVIEW_ADVISER = f"{DEMO_MARK} Improvement adviser"
 SELF_ASSESSMENT_ADVISER = f"{DEMO_MARK} Self-assessment, no adviser"
 MAX_RESPONDENTS = 100
@@ -224,7 +224,7 @@ class DemoWritten:
 
 
 def is_demo_response(response: Response) -> bool:
-    return response.adviser.startswith(DEMO_MARK)
+    return is_simulated(response)
 
 
 # ---------------------------------------------------------------- choosing partnerships

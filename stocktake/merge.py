@@ -282,7 +282,8 @@ def collect_files(paths: Sequence[Path], skip: Iterable[Path] = ()
 def _own_csv(path: Path) -> str:
     """What a CSV is, when its header is that of a CSV stocktake writes itself (a tidy export,
     a round's manifest or chase list); "" otherwise."""
-    from stocktake.workbooks.exports import ANSWER_COLUMNS, SCORE_COLUMNS
+    from stocktake.workbooks.exports import (ANSWER_COLUMNS, SCORE_COLUMNS,
+                                             TIDY_ANSWER_COLUMNS)
     from stocktake.round.fieldwork import CHASE_COLUMNS
     from stocktake.round.manifest import MANIFEST_COLUMNS
 
@@ -292,6 +293,7 @@ def _own_csv(path: Path) -> str:
     except (OSError, UnicodeDecodeError):
         return ""
     return {",".join(ANSWER_COLUMNS): "a tidy CSV written by `stocktake export`",
+            ",".join(TIDY_ANSWER_COLUMNS): "a tidy CSV written by `stocktake export`",
             ",".join(SCORE_COLUMNS): "a tidy CSV written by `stocktake export`",
             ",".join(MANIFEST_COLUMNS): "the manifest written by `stocktake forms create --all`",
             ",".join(CHASE_COLUMNS): "a chase list written by stocktake"}.get(first, "")
@@ -722,7 +724,11 @@ def national_answer_rows(bank: Bank, workbooks: Sequence[ReturnedWorkbook]
                          ) -> list[dict[str, Any]]:
     """Every merged answer in long form (NATIONAL_ANSWER_COLUMNS of the benchmark workbook):
     partnership, respondent, role, question, value and the question's score on 0-100 (empty
-    where the answer does not count), so nobody has to reopen the returned files."""
+    where the answer does not count), so nobody has to reopen the returned files.
+
+    The respondent is a reference by role ("health 2", the second health respondent of that
+    partnership in name order), never the name or job title it was held by: a national workbook
+    leaves the workspace, and a post held by one person names them (issue 23)."""
     from stocktake.banks.applicability import is_applicable
     from stocktake.workbooks.exports import cell_value
     from stocktake.scoring.method import question_score
@@ -732,9 +738,12 @@ def national_answer_rows(bank: Bank, workbooks: Sequence[ReturnedWorkbook]
     rows: list[dict[str, Any]] = []
     for wb in workbooks:
         p = wb.partnership
+        seen: dict[str, int] = {}
         for response in sorted(wb.responses, key=lambda r: r.key.respondent):
             answers = response.answers
             role_title = bank.role_title(response.role)
+            seen[response.role] = seen.get(response.role, 0) + 1
+            reference = f"{response.role} {seen[response.role]}"
             for qid in sorted(answers, key=lambda q: (order.get(q, len(order)), q)):
                 answer = answers[qid]
                 question = bank.question(qid) if bank.has_question(qid) else None
@@ -744,7 +753,7 @@ def national_answer_rows(bank: Bank, workbooks: Sequence[ReturnedWorkbook]
                     s = question_score(question, answer)
                     score = None if s is None else 100.0 * s
                 rows.append({"partnership": p.code, "name": p.name, "region": p.region,
-                             "respondent": response.key.respondent, "role": response.role,
+                             "respondent": reference, "role": response.role,
                              "role_title": role_title,
                              "reported_apart": "yes" if response.role in apart else "no",
                              "area": question.area if question else "", "question": qid,

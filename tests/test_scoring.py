@@ -207,9 +207,11 @@ def test_scores_json_has_exactly_the_issue_shape(mini_bank):
     data = score_partnership(mini_bank, worked_responses(), partnership=CODE,
                              wave=WAVE).to_json()
     # Issue 13 added roles, by_role, apart and quorum (and the bank's method beside them);
-    # issue 23 min_count, and n (the people a figure rests on) beside each figure.
+    # issue 23 min_count, n (the people a figure rests on) beside each figure, and simulated.
     assert set(data) == {"partnership", "bank", "wave", "overall", "areas", "roles",
-                         "partnership_score", "min_roles", "overall_quorum", "min_count"}
+                         "partnership_score", "min_roles", "overall_quorum", "min_count",
+                         "simulated"}
+    assert data["simulated"] is False
     assert data["overall"] == {"score": 54.51, "level": "Established", "n": 4}
     assert set(data["areas"][0]) == {"id", "title", "score", "level", "coverage", "respondents",
                                      "n",

@@ -197,10 +197,12 @@ def test_csv_export_is_one_row_per_answer_and_one_per_area_score(filled, mini_ba
     answers_path, scores_path = write_export(export, "csv", tmp_path)
     assert scores_path.name == "E09000007-mini-2026-27-scores.csv"
     rows = list(csv.DictReader(answers_path.read_text(encoding="utf-8-sig").splitlines()))
-    assert list(rows[0]) == list(ANSWER_COLUMNS)
+    assert list(rows[0]) == list(ANSWER_COLUMNS) + ["simulated"]
     assert len(rows) == export.answer_count
+    assert {r["simulated"] for r in rows} == {"no"}  # typed in, not invented by the demo
     scores = list(csv.DictReader(scores_path.read_text(encoding="utf-8-sig").splitlines()))
     assert [s["area"] for s in scores] == ["vision", "risk", "overall"]
+    assert {s["simulated"] for s in scores} == {"no"}
     vision = export.scores.area("vision")
     assert float(scores[0]["score"]) == pytest.approx(vision.score, abs=1e-6)
 
@@ -218,7 +220,7 @@ def test_json_export_keeps_numbers_as_numbers(filled, mini_bank, tmp_path):
                                              "json", tmp_path)
     answers = json.loads(answers_path.read_text())
     known = next(a for a in answers if a["question"] == "vision.known")
-    assert isinstance(known["value"], int) and set(known) == set(ANSWER_COLUMNS)
+    assert isinstance(known["value"], int) and set(known) == set(ANSWER_COLUMNS) | {"simulated"}
     assert json.loads(scores_path.read_text())[-1]["area"] == "overall"
 
 

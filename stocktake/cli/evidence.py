@@ -237,20 +237,23 @@ def render_evidence(view, self_views, *, only_area: str | None = None) -> None:
             nb = ("–" if m.neighbours_mean is None else f"{m.neighbours_mean:,.{places}f}")
             if group and m.neighbours_counted < m.neighbours_in_group:
                 nb += f" ({m.neighbours_counted})"
-            band = Text(m.band, style=BAND_STYLE[m.band]) if m.band else Text(
-                "context" if m.context else "–", style="dim")
-            marks = {name: "†" for name in m.not_comparable}
+            band = Text(m.band, style=BAND_STYLE[m.band]) if m.band else Text("–", style="dim")
+            if m.context:
+                # In the measure's own cell: the band column stays narrow enough for 80.
+                title.append(f"\n{CONTEXT}", style="italic")
             notes += m.comparator_notes()
+            # A comparator on another basis is not set beside the value: its note gives it.
+            region = ("†" if m.region_name in m.not_comparable else
+                      format_value(m.region_value, places).replace("not published", "–"))
+            england = ("†" if "England" in m.not_comparable else
+                       format_value(m.england, places).replace("not published", "–"))
             table.add_row(title, m.latest.year or "–", value, change, m.sparkline(), nb,
-                          format_value(m.region_value, places).replace("not published", "–")
-                          + marks.get(m.region_name or "", ""),
-                          format_value(m.england, places).replace("not published", "–")
-                          + marks.get("England", ""), band)
+                          region, england, band)
         console.print(table)
     for note in dict.fromkeys(notes):
         console.print(Text(f"† {note}"), soft_wrap=False)
     console.print(Text("Band: LAIT's quartile among all authorities for the latest year, A best "
-                       f"(polarity from DfE's dictionary); context: {CONTEXT.split(': ', 1)[1]} "
+                       "(polarity from DfE's dictionary); a measure marked context has none "
                        "(DfE gives no polarity), so no band and no flag. "
                        "Neighbours: the mean of the ten statistical neighbours' published values; "
                        "(n) where only n of them had one.", style="dim"), soft_wrap=False)

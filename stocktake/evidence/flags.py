@@ -54,6 +54,7 @@ class SelfView:
     level: str | None
     bands: tuple[str | None, ...]
     flag: str | None
+    simulated: bool = False  # the self-assessment is `stocktake demo`'s invented answers
 
     @property
     def key(self) -> str:
@@ -84,5 +85,6 @@ def self_view_rows(bank: Bank, scores, evidence) -> list[SelfView]:
         band = bank.band_for(own)
         bands = tuple(evidence.bands_for(f"{bank.id}/{area.id}"))
         rows.append(SelfView(bank.id, area.id, area.title, own, band.label if band else None,
-                             bands, self_view_flag(bank, own, bands)))
+                             bands, self_view_flag(bank, own, bands),
+                             bool(getattr(scores, "simulated", False))))
     return rows

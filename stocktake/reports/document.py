@@ -79,6 +79,9 @@ class Document:
     blocks: list[Block] = field(default_factory=list)
     lang: str = "en-GB"
     author: str = "stocktake"
+    # Said on the first screen and every printed page (HTML), and in Word's header: "" for real
+    # answers, provenance.SIMULATED_SENTENCE where any answer was invented by `stocktake demo`.
+    marking: str = ""
 
     def add(self, *blocks: Block) -> None:
         self.blocks.extend(blocks)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from html import escape
 from pathlib import Path
 
+from stocktake.provenance import SIMULATED_HEADER
 from stocktake.reports.document import (Bullets, Document, Figure, Heading, Paragraph, Quote,
                                         Table)
 
@@ -28,6 +29,8 @@ p.subtitle { font-size: 1.15rem; margin: 0 0 1rem; }
 p.lead { font-size: 1.1rem; }
 p.note { color: #444; font-style: italic; }
 p.flag { border-left: 4px solid #8a5a00; padding-left: 0.6rem; }
+p.marking { background: #fff4ce; border: 2px solid #8a5a00; padding: 0.5rem 0.8rem;
+            font-weight: bold; }
 dl.meta { display: grid; grid-template-columns: max-content 1fr; gap: 0.2rem 1rem; }
 dl.meta dt { font-weight: bold; }
 dl.meta dd { margin: 0; }
@@ -59,14 +62,26 @@ a { color: #1f4e79; }
 """
 
 
+def _page_marking(marking: str) -> str:
+    """Every printed page's header says the data is simulated (CSS page-margin boxes, which
+    Chromium prints); the header text is ours, never a user's."""
+    if not marking:
+        return ""
+    return ('\n@page { @top-center { content: "' + SIMULATED_HEADER + '"; '
+            'font: bold 9pt "DejaVu Sans", Arial, sans-serif; color: #8a5a00; } }\n')
+
+
 def render_html(doc: Document) -> str:
     """The whole page. Every text is escaped: report content quotes what people typed."""
     parts = [f'<!DOCTYPE html>\n<html lang="{escape(doc.lang)}">\n<head>\n<meta charset="utf-8">',
              '<meta name="viewport" content="width=device-width, initial-scale=1">',
              f"<title>{escape(doc.title)}</title>",
              f'<meta name="author" content="{escape(doc.author)}">',
-             f"<style>{CSS}</style>\n</head>\n<body>",
-             '<header class="cover">', f"<h1>{escape(doc.title)}</h1>"]
+             f"<style>{CSS}{_page_marking(doc.marking)}</style>\n</head>\n<body>",
+             '<header class="cover">']
+    if doc.marking:
+        parts.append(f'<p class="marking" role="note">{escape(doc.marking)}</p>')
+    parts.append(f"<h1>{escape(doc.title)}</h1>")
     if doc.subtitle:
         parts.append(f'<p class="subtitle">{escape(doc.subtitle)}</p>')
     if doc.meta:

@@ -12,6 +12,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, Sequence
 
 from stocktake.banks.model import Bank
+from stocktake.provenance import SIMULATED_SENTENCE, any_simulated
 from stocktake.reports import findings
 from stocktake.reports.document import Bullets, Document, Heading, Paragraph, Table
 
@@ -62,6 +63,8 @@ def national_findings(bank: Bank, wave: str, everyone: Sequence[Any], responses:
     titles = {r.id: role_short_title(r.title) for r in bank.roles}
     roles = Counter(r.role for r in responses if r.answers)
     doc = Document(
+        marking=(SIMULATED_SENTENCE if any_simulated(responses)
+                 or any(getattr(s, "simulated", False) for s in everyone) else ""),
         title=f"Findings of {scope}: {bank.title}",
         subtitle=f"Wave {wave}",
         meta=[("Question bank", f"{bank.title} ({bank.id} {bank.version})"), ("Wave", wave),

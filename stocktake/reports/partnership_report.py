@@ -11,6 +11,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, Sequence
 
 from stocktake.banks.model import Bank
+from stocktake.provenance import SIMULATED_SENTENCE, any_simulated
 from stocktake.reports import findings
 from stocktake.reports.document import (Bullets, Document, Heading, Paragraph, Quote, Table)
 from stocktake.scoring.method import role_short_title
@@ -50,6 +51,7 @@ def partnership_document(ws: "Workspace", bank: Bank, wave: str, code: str, *,
                       | {m.adviser for m in moderations if m.adviser})
     by_role = Counter(r.role for r in responses if r.answers)
     doc = Document(
+        marking=SIMULATED_SENTENCE if scores.simulated or any_simulated(responses) else "",
         title=f"Stocktake report: {name}",
         subtitle=f"{bank.title}, wave {wave}",
         meta=[("Partnership", f"{name} ({code})"), ("Question bank",
@@ -125,9 +127,10 @@ def _area_evidence(doc: Document, bank: Bank, area_id: str, evidence: Any) -> No
                      m.band or ("context" if m.context else "no band"),
                      "-" if m.neighbours_mean is None else
                      f"{format_value(m.neighbours_mean, places)} ({m.neighbours_counted})",
-                     format_value(m.region_value, places)
-                     + ("†" if m.region_name in outside else ""),
-                     format_value(m.england, places) + ("†" if "England" in outside else ""),
+                     "† not comparable" if m.region_name in outside
+                     else format_value(m.region_value, places),
+                     "† not comparable" if "England" in outside
+                     else format_value(m.england, places),
                      "-" if m.change is None else f"{m.change:+,.{places}f}"))
     doc.add(Table(f"Published figures: {title} (band A is the best quarter of authorities; "
                   "neighbours' mean with how many of the ten had a value)",

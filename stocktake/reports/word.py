@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+from stocktake.provenance import SIMULATED_HEADER
 from stocktake.reports.document import (Bullets, Document, Figure, Heading, Paragraph, Quote,
                                         Table)
 
@@ -34,7 +35,16 @@ def write_docx(doc: Document, path: Path) -> Path:
     word.core_properties.author = doc.author
     word.core_properties.language = doc.lang
 
+    if doc.marking:
+        # Word's header repeats on every page; the first page also says it in full.
+        header = section.header.paragraphs[0]
+        header.text = SIMULATED_HEADER
+        for run in header.runs:
+            run.bold = True
     word.add_heading(doc.title, level=0)
+    if doc.marking:
+        para = word.add_paragraph()
+        para.add_run(doc.marking).bold = True
     if doc.subtitle:
         word.add_paragraph(doc.subtitle)
     if doc.meta:

@@ -172,6 +172,11 @@ class Benchmark:
     # two in different quartile bands as equal (1 or 2)
     places: dict[str, int] = field(default_factory=dict)
 
+    @property
+    def simulated(self) -> bool:
+        """True when any partnership compared was scored from `stocktake demo` answers."""
+        return any(s.simulated for s in self.scores)
+
     def area(self, area_id: str) -> AreaDistribution:
         if area_id == OVERALL and self.overall is not None:
             return self.overall
@@ -216,7 +221,7 @@ class Benchmark:
         given."""
         with_group = bool(self.groups)
         return {"bank": self.bank, "wave": self.wave, "count": self.count,
-                "min_count": self.min_count,
+                "min_count": self.min_count, "simulated": self.simulated,
                 "below_quorum": {a: list(c) for a, c in self.below_quorum.items()},
                 "unmatched_groups": list(self.unmatched_groups),
                 "areas": [a.to_json() for a in self.areas],

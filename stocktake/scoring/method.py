@@ -44,6 +44,7 @@ from typing import Iterable, Sequence
 from stocktake.banks.answer_values import finite_number
 from stocktake.banks.applicability import is_applicable
 from stocktake.banks.model import Bank, Question
+from stocktake.provenance import any_simulated
 from stocktake.responses import ANSWERED, NOT_APPLICABLE, Answer, Moderation, Response
 from stocktake.score_precision import SHARE_DECIMALS, at_least, published
 
@@ -212,6 +213,7 @@ class PartnershipScores:
     method: str = "respondents"  # the bank's partnership_score
     min_roles: int = 1
     overall_quorum: bool = True
+    simulated: bool = False  # made from any `stocktake demo` response: every output says so
 
     def area(self, area_id: str) -> AreaResult:
         for result in self.areas:
@@ -226,7 +228,7 @@ class PartnershipScores:
                 "partnership_score": self.method, "min_roles": self.min_roles,
                 "min_count": min_count,
                 "roles": [r.to_json() for r in self.roles],
-                "overall_quorum": self.overall_quorum,
+                "overall_quorum": self.overall_quorum, "simulated": self.simulated,
                 "overall": {"score": _round(self.overall), "level": self.overall_level,
                             "n": self.respondents},
                 "areas": [a.to_json(min_count) for a in self.areas]}
@@ -267,7 +269,8 @@ def score_partnership(bank: Bank, responses: Sequence[Response],
         overall=overall, overall_level=band.label if band else None, areas=areas,
         overall_colour=band.colour if band else None, respondent_scores=tuple(every),
         roles=roles, method=bank.partnership_score, min_roles=bank.min_roles,
-        overall_quorum=len(partner_roles) >= bank.min_roles)
+        overall_quorum=len(partner_roles) >= bank.min_roles,
+        simulated=any_simulated(responses))
 
 
 def latest_moderations(moderations: Iterable[Moderation]) -> dict[str, Moderation]:

@@ -29,6 +29,7 @@ from openpyxl.worksheet.pagebreak import Break
 from openpyxl.utils import get_column_letter
 
 from stocktake import __version__
+from stocktake.provenance import marked
 from stocktake.reports.findings import BAND_CONVENTIONS
 from stocktake.responses import now_iso
 from stocktake.privacy.injection import set_text_cell, write_text_row
@@ -100,8 +101,8 @@ def benchmark_workbook(benchmark: "Benchmark", bank: "Bank",
                        simulated: bool = False, groups_source: str = "") -> Workbook:
     created = now_iso()
     scope = "National merge" if sources is not None else "Benchmark"
-    if simulated:
-        scope = f"SIMULATED demo data - {scope}"
+    if simulated or benchmark.simulated:
+        scope = marked(scope, True)
     header_left = f"{scope}: {bank.title}"
     header_right = f"Wave {benchmark.wave} - created {created[:10]}"
     wb = Workbook()

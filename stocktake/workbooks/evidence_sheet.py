@@ -21,6 +21,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from stocktake.evidence.report import CONTEXT, format_value
+from stocktake.provenance import marked
 from stocktake.privacy.injection import set_text_cell, write_text_row
 from stocktake.workbooks.styles import (LABEL_FONT, NOTE_FONT, WRAP_TOP, merge_row,
                                         fill_band, fit_row_height, key_value_rows, print_setup, save_workbook,
@@ -69,7 +70,9 @@ def add_partnership_evidence(wb: Workbook, export: Any) -> None:
 def add_evidence_sheet(wb: Workbook, view: Any, self_views: Sequence[Any], *, index: int,
                        subtitle: str | None = None) -> Any:
     ws = wb.create_sheet(SHEET, index=index)
-    write_title(ws, "A1", f"{view.name}: published evidence beside the self-assessment",
+    simulated = any(s.simulated for s in self_views)
+    write_title(ws, "A1", marked(f"{view.name}: published evidence beside the self-assessment",
+                                 simulated),
                 subtitle or "DfE Local Authority Interactive Tool (LAIT) measures")
     group = view.group
     info = [("Authority", f"{view.name} ({view.code}), DfE LA number {view.la_number}"),
@@ -103,7 +106,7 @@ def add_evidence_sheet(wb: Workbook, view: Any, self_views: Sequence[Any], *, in
     set_text_cell(ws.cell(row=row, column=1), view.credit)
     ws.cell(row=row, column=1).font = NOTE_FONT
     set_widths(ws, {1: LABEL_WIDTH, 2: 9, 3: 11, 4: 7, 5: 12, 6: 11, 7: 10, 8: 10, 9: 9, 10: 22})
-    print_setup(ws, header_left=f"{view.name} ({view.code})",
+    print_setup(ws, header_left=marked(f"{view.name} ({view.code})", simulated),
                 header_right="Published evidence (DfE LAIT)")
     ws.print_area = f"A1:{get_column_letter(len(COLUMNS))}{row}"
     return ws
@@ -160,9 +163,9 @@ def _measure_row(ws: Any, row: int, m: Any) -> None:
     england = _value(m.england)
     # A comparator on another basis is not set beside the authority's value as a number.
     if m.region_name in outside:
-        region = f"{format_value(m.region_value, measure.places)}\u2020"
+        region = "\u2020 not comparable"
     if "England" in outside:
-        england = f"{format_value(m.england, measure.places)}\u2020"
+        england = "\u2020 not comparable"
     values = [label, m.latest.year or "-", _value(m.latest.value), band,
               _round(m.neighbours_mean), f"{m.neighbours_counted} of {m.neighbours_in_group}",
               region, england, _round(m.change)]

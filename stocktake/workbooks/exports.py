@@ -24,6 +24,7 @@ from stocktake.banks.applicability import is_applicable
 from stocktake.banks.model import Bank
 from stocktake.errors import StocktakeError
 from stocktake.partnerships.model import Partnership
+from stocktake.provenance import is_simulated
 from stocktake.responses import ANSWERED, Answer, Moderation, Response, now_iso
 
 if TYPE_CHECKING:
@@ -31,7 +32,8 @@ if TYPE_CHECKING:
     from stocktake.scoring.method import PartnershipScores
     from stocktake.store.workspace import PartnershipSnapshot, Workspace
 
-from stocktake.workbooks.columns import ANSWER_COLUMNS, SCORE_COLUMNS  # noqa: E402,F401
+from stocktake.workbooks.columns import (ANSWER_COLUMNS, SCORE_COLUMNS,  # noqa: E402,F401
+                                         TIDY_ANSWER_COLUMNS)
 
 FORMATS = ("xlsx", "csv", "json")
 
@@ -109,8 +111,9 @@ class PartnershipExport:
         except KeyError:
             return None
 
-    def answer_rows(self) -> list[dict[str, Any]]:
-        """One row per answer, respondents in name order, questions in bank order.
+    def answer_rows(self, simulated: bool = False) -> list[dict[str, Any]]:
+        """One row per answer, respondents in name order, questions in bank order; with
+        `simulated`, each row says whether `stocktake demo` invented it.
 
         `score` is the question's score on the 0-100 scale of area scores, and empty when the
         answer does not count: not applicable, don't know, unscored, or a question its skip
@@ -143,6 +146,7 @@ class PartnershipExport:
                     "status": answer.status,
                     "evidence": answer.evidence,
                     "answered_at": answer.answered_at,
+                    **({"simulated": is_simulated(response)} if simulated else {}),
                 })
         return rows
 
@@ -150,7 +154,7 @@ class PartnershipExport:
         """One row per area of the bank, then `overall`."""
         p = self.partnership
         base = {"partnership": p.code, "name": p.name, "region": p.region, "bank": self.bank.id,
-                "wave": self.wave}
+                "wave": self.wave, "simulated": self.scores.simulated}
         rows = []
         for area in self.scores.areas:
             rows.append({**base, "area": area.id, "area_title": area.title, "score": area.score,
@@ -358,12 +362,12 @@ def write_export(export: PartnershipExport, fmt: str, out_dir: Path, *,
 
         return [write_partnership_workbook(out_dir / f"{stem}.xlsx", export, shared=shared,
                                            key=key)]
-    answers, scores = export.answer_rows(), export.score_rows()
+    answers, scores = export.answer_rows(simulated=True), export.score_rows()
     if fmt == "csv":
-        files = [(out_dir / f"{stem}.csv", csv_bytes(ANSWER_COLUMNS, answers)),
+        files = [(out_dir / f"{stem}.csv", csv_bytes(TIDY_ANSWER_COLUMNS, answers)),
                  (out_dir / f"{stem}-scores.csv", csv_bytes(SCORE_COLUMNS, scores))]
     else:
-        files = [(out_dir / f"{stem}.json", json_bytes(ANSWER_COLUMNS, answers)),
+        files = [(out_dir / f"{stem}.json", json_bytes(TIDY_ANSWER_COLUMNS, answers)),
                  (out_dir / f"{stem}-scores.json", json_bytes(SCORE_COLUMNS, scores))]
     from stocktake.workbooks.output_files import write_output_bytes
 

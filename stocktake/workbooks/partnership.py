@@ -29,6 +29,7 @@ from openpyxl.worksheet.pagebreak import Break
 
 from stocktake import __version__
 from stocktake.workbooks.columns import ANSWER_COLUMNS
+from stocktake.provenance import SIMULATED, any_simulated, marked
 from stocktake.privacy.injection import set_text_cell, write_text_row
 from stocktake.returns.seal import KEYED_SEAL_METHOD, PLAN_FIELDS, SEAL_METHOD, clean_text, compute_seal
 from stocktake.workbooks import FORMAT_VERSION, PARTNERSHIP_EXPORT
@@ -135,8 +136,9 @@ def _response_row(response: Any) -> dict[str, Any]:
 
 
 def _header_texts(export: "PartnershipExport") -> tuple[str, str]:
+    """Every printed page's header: SIMULATED first where the answers were invented."""
     p = export.partnership
-    return (f"{p.name} ({p.code})",
+    return (marked(f"{p.name} ({p.code})", export.scores.simulated),
             f"{export.bank.title}, {export.wave} - exported {export.exported_at[:10]}")
 
 
@@ -145,11 +147,9 @@ def _header_texts(export: "PartnershipExport") -> tuple[str, str]:
 
 def _write_summary(ws: Any, export: "PartnershipExport") -> None:
     p, scores, bank = export.partnership, export.scores, export.bank
-    from stocktake.demo import is_demo_response
-
-    simulated = any(is_demo_response(r) for r in export.responses)
+    simulated = scores.simulated or any_simulated(export.responses)
     write_title(ws, "A1", f"{p.name}: children's services stocktake"
-                + (" (SIMULATED demo data)" if simulated else ""),
+                + (f" ({SIMULATED})" if simulated else ""),
                 f"{bank.title} - wave {export.wave}"
                 + (" - invented answers, not this council's views" if simulated else ""))
     overall = "" if scores.overall is None else f"{scores.overall:.1f} out of 100"
