@@ -54,12 +54,16 @@ a { color: #1f4e79; }
   body { font-size: 10.5pt; }
   main, header.cover, nav { max-width: none; padding: 0; }
   thead { display: table-header-group; }
-  tr, figure, blockquote { break-inside: avoid; page-break-inside: avoid; }
+  tr, figure, blockquote, table.short { break-inside: avoid; page-break-inside: avoid; }
+  caption { break-after: avoid; page-break-after: avoid; }
   h1, h2, h3 { break-after: avoid; page-break-after: avoid; }
   nav { display: none; }
   a { color: inherit; text-decoration: none; }
 }
 """
+
+
+SHORT_TABLE_ROWS = 12
 
 
 def _page_marking(marking: str) -> str:
@@ -134,7 +138,10 @@ def _table(table: Table) -> str:
         (f'<th scope="row"{cls(i)}>{escape(c)}</th>' if i == 0 else
          f"<td{cls(i)}>{escape(c)}</td>") for i, c in enumerate(row)) + "</tr>"
         for row in table.rows)
-    return (f"<table><caption>{escape(table.caption)}</caption><colgroup>{cols}</colgroup>"
+    # A short table is kept whole on one printed page: split, its head row was left alone at
+    # a page's foot.
+    short = ' class="short"' if len(table.rows) <= SHORT_TABLE_ROWS else ""
+    return (f"<table{short}><caption>{escape(table.caption)}</caption><colgroup>{cols}</colgroup>"
             f"<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>")
 
 

@@ -46,6 +46,9 @@ def national_document(ws: "Workspace", bank: Bank, wave: str, *,
     return national_findings(bank, wave, everyone, responses, regions, today=today)
 
 
+REGIONS_PER_TABLE = 5
+
+
 def national_findings(bank: Bank, wave: str, everyone: Sequence[Any], responses: Sequence[Any],
                       regions: dict[str, str], *, today: date | None = None) -> Document:
     """Pure: the document from the partnerships' scores and their responses."""
@@ -171,10 +174,15 @@ def national_findings(bank: Bank, wave: str, everyone: Sequence[Any], responses:
         doc.add(Paragraph("Not compared, with " + findings.fewer_than(min_count)
                           + " partnerships: " + findings.join_names(
                               [f"{r} ({len(by_region[r])})" for r in small]) + ".", "note"))
-    doc.add(Table("Mean score by area and region (partnerships in each region: "
-                  + ", ".join(f"{r} {len(by_region[r])}" for r in names)
-                  + f"; \u201c-\u201d: {findings.fewer_than(min_count)} with a score)",
-                  ("Area", *names), tuple(rows), frozenset(range(1, len(names) + 1))))
+    # At most five regions a table: nine region names across A4 would break mid-word.
+    for start in range(0, len(names), REGIONS_PER_TABLE):
+        part = names[start:start + REGIONS_PER_TABLE]
+        doc.add(Table("Mean score by area and region (partnerships in each region: "
+                      + ", ".join(f"{r} {len(by_region[r])}" for r in part)
+                      + f"; \u201c-\u201d: {findings.fewer_than(min_count)} with a score)",
+                      ("Area", *part),
+                      tuple((r[0], *r[1 + start:1 + start + len(part)]) for r in rows),
+                      frozenset(range(1, len(part) + 1))))
 
     apart_roles = [r for r in bank.roles if getattr(r, "reported_apart", False)]
     doc.add(Heading(1, "What children, young people and families said", "apart"))

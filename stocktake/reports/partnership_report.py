@@ -136,7 +136,7 @@ def _area_evidence(doc: Document, bank: Bank, area_id: str, evidence: Any) -> No
                   "neighbours' mean with how many of the ten had a value)",
                   ("Measure", "Year", "Value", "Band", "Neighbours", "Region", "England",
                    "Change"), tuple(rows), frozenset({2, 4, 5, 6, 7}),
-                  widths=(25, 8, 10, 8, 16, 10, 12, 11)))
+                  widths=(23, 8, 10, 10, 16, 10, 12, 11)))
     if any(m.context for m in measures):
         doc.add(Paragraph(f"Band \u201ccontext\u201d: {CONTEXT.split(': ', 1)[1]} (DfE gives "
                           "the measure no polarity), so it has no band and raises no flag.",

@@ -36,6 +36,7 @@ BAND_COLOURS = {"A": "#6FBF73", "B": "#B7DEA8", "C": "#FFE08A", "D": "#F4B6B6"}
 FLAG_FONT = Font(name="Calibri", size=10, bold=True, color="B91C1C")
 ROW_HEIGHT = 42  # points: room for a trend chart beside each measure
 LABEL_WIDTH = 46
+INFO_WIDTH = 79  # columns B to I, as set_widths sets them below
 
 
 def write_evidence_workbook(path: Path, view: Any, self_views: Sequence[Any] = ()) -> Path:
@@ -88,10 +89,12 @@ def add_evidence_sheet(wb: Workbook, view: Any, self_views: Sequence[Any], *, in
              "DfE LAIT data as shipped with stocktake"),
             ("Credit", view.credit)]
     row = key_value_rows(ws, 4, info)
+    # Across B to I, the table's printed width (the Trend column prints on a page of its own),
+    # each row as tall as its wrapped text.
     for r in range(4, row):
-        merge_row(ws, r, 2, len(COLUMNS), boxed=True)
+        merge_row(ws, r, 2, len(COLUMNS) - 1, boxed=True)
         ws.cell(row=r, column=2).alignment = WRAP_TOP
-        ws.row_dimensions[r].height = 27 if r in (6, 7, 9) else None
+        fit_row_height(ws, r, [(INFO_WIDTH, ws.cell(row=r, column=2).value)])
     row += 1
     flags = {s.key: s for s in self_views}
     sections: dict[str, list] = {}
@@ -163,9 +166,9 @@ def _measure_row(ws: Any, row: int, m: Any) -> None:
     england = _value(m.england)
     # A comparator on another basis is not set beside the authority's value as a number.
     if m.region_name in outside:
-        region = "\u2020 not comparable"
+        region = "\u2020"
     if "England" in outside:
-        england = "\u2020 not comparable"
+        england = "\u2020"
     values = [label, m.latest.year or "-", _value(m.latest.value), band,
               _round(m.neighbours_mean), f"{m.neighbours_counted} of {m.neighbours_in_group}",
               region, england, _round(m.change)]

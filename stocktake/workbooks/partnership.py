@@ -332,6 +332,11 @@ def _notes(export: "PartnershipExport") -> list[str]:
              "Spread is the gap between the highest and lowest respondent; 25 points or more "
              "marks the area divergent: partners see it differently."]
     notes.append(_comparison_note(export))
+    if export.national is not None and any(a.indicators for a in bank.areas):
+        from stocktake.reports.findings import BAND_CONVENTIONS
+
+        # The Summary's bands and the Evidence sheet's are of two kinds: said once, side by side.
+        notes.append(BAND_CONVENTIONS)
     for area in export.scores.areas:
         if area.moderated and area.moderation is not None:
             own = "none" if area.self_assessed is None else f"{area.self_assessed:.1f}"
