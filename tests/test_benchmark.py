@@ -195,7 +195,7 @@ def test_benchmark_json_has_exactly_the_issue_shape(few_bank):
     # Issue 13 added below_quorum, unmatched_groups, and a position's quorum and band A-D;
     # issue 23 min_count, and each position's n (partnerships placed among) and region_n.
     assert set(data) == {"bank", "wave", "count", "areas", "positions", "below_quorum",
-                         "unmatched_groups", "min_count"}
+                         "unmatched_groups", "min_count", "simulated"}
     assert set(data["areas"][0]) == {"id", "title", "n", "min", "q1", "median", "q3", "max",
                                      "mean"}
     assert set(data["positions"][0]) == {"partnership", "area", "score", "quartile",

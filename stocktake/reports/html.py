@@ -63,7 +63,7 @@ a { color: #1f4e79; }
 """
 
 
-SHORT_TABLE_ROWS = 12
+SHORT_TABLE_ROWS = 8
 
 
 def _page_marking(marking: str) -> str:

@@ -144,7 +144,7 @@ def test_benchmark_json_shape_and_figures(cli, nation):
     # Issue 13 added below_quorum and unmatched_groups, and a position's quorum and band;
     # issue 23 min_count, and the n a position is placed among.
     assert set(data) == {"bank", "wave", "count", "areas", "positions", "below_quorum",
-                         "unmatched_groups", "min_count"}
+                         "unmatched_groups", "min_count", "simulated"}
     assert data["count"] == 5 and len(data["positions"]) == 10
     vision = data["areas"][0]
     # vision, 100 x (yes 1 + 2 x (level - 1)/3 + staff 0.25) / 4 for levels 4, 1, 2, 3:

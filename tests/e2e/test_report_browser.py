@@ -197,10 +197,18 @@ def test_printed_on_a4_no_text_is_below_9_pt(report, pdfs):
     assert small == [], "text below 9 pt:\n" + "\n".join(small)
 
 
+# The page's top margin (16 mm) holds the printed header of simulated data, not its content.
+TOP_MARGIN_PT = 16 / 25.4 * 72
+
+
+def _body(items):
+    return [i for i in items if i["top"] >= TOP_MARGIN_PT - 1]
+
+
 def _starts_inside_a_table(page) -> bool:
     """True when the page's first content is a table's top border, not a caption or text: the
     table began on an earlier page (every table has its caption above it)."""
-    top = min(c["top"] for c in page["chars"])
+    top = min(c["top"] for c in _body(page["chars"]))
     return any(r["height"] <= 1.5 and r["width"] >= 20 and r["bottom"] <= top + 0.5
                for r in page["rects"])
 
@@ -214,10 +222,10 @@ def test_printed_table_carried_onto_the_next_page_repeats_its_header_row(reports
             "return [...document.querySelectorAll('table')].map(t => [...t.querySelectorAll("
             "'thead th')].map(th => th.textContent.trim()).join(' ').split(/\\s+/))")
         for number, page in enumerate(pdfs[report][1:], 2):
-            if not page["chars"] or not _starts_inside_a_table(page):
+            if not _body(page["chars"]) or not _starts_inside_a_table(page):
                 continue
             carried += 1
-            first = browser.text_lines(page["words"])[0][1]
+            first = browser.text_lines(_body(page["words"]))[0][1]
             # A header cell may wrap ("North / East"), so its first line holds some of the
             # header's words; a body row starts with its row header, which is no header word.
             assert any(first[0] == head[0] and set(first) <= set(head) for head in headers), \
@@ -251,3 +259,13 @@ def test_long_action_plan_runs_over_pages_each_starting_with_its_header(reports,
         assert above and above[-1] == header, \
             f"page {number}: the line above the plan's rows is {above[-1:]}"
     assert len(pages) >= 2, f"the plan's rows are on pages {pages} only"
+
+
+def test_every_printed_page_of_a_demo_report_says_it_is_simulated(pdfs):
+    # Issue 23 kind 5: printed by Chromium, the header is on every page, above the content.
+    from stocktake.provenance import SIMULATED_HEADER
+
+    for report in REPORTS:
+        for number, page in enumerate(pdfs[report], 1):
+            header = " ".join(w["text"] for w in page["words"] if w["top"] < TOP_MARGIN_PT - 1)
+            assert header == SIMULATED_HEADER, f"{report} page {number}: {header!r}"
