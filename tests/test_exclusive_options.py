@@ -99,7 +99,7 @@ def test_merge_refuses_a_workbook_whose_answer_combines_none(workspace, x_bank, 
 
     _stored_conflict(workspace, x_bank)
     out = tmp_path / "returns"
-    write_export(gather_export(workspace, x_bank, "E09000007", WAVE), "xlsx", out)
+    write_export(gather_export(workspace, x_bank, "E09000007", WAVE, with_names=True), "xlsx", out)
     monkeypatch.setenv("STOCKTAKE_BANK_PATH", str(tmp_path))  # where the bank file lives
     result = merge_workbooks([out], tmp_path / "national.xlsx")
     assert [r.path.name for r in result.rejected] == [f"E09000007-minix-{WAVE}.xlsx"]

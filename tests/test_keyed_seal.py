@@ -29,7 +29,7 @@ def key_file(tmp_path):
 @pytest.fixture
 def keyed_export(workspace, mini_bank, tmp_path):
     fill_mini(workspace, mini_bank, ("E09000007",))
-    return write_export(gather_export(workspace, mini_bank, "E09000007", WAVE), "xlsx",
+    return write_export(gather_export(workspace, mini_bank, "E09000007", WAVE, with_names=True), "xlsx",
                         tmp_path / "returns", key=KEY)[0]
 
 
@@ -67,7 +67,7 @@ def test_a_workbook_sealed_with_another_key_is_refused(keyed_export, tmp_path):
 
 def test_a_workbook_without_a_keyed_seal_is_refused_by_name(workspace, mini_bank, tmp_path):
     fill_mini(workspace, mini_bank, ("E09000007",))
-    plain = write_export(gather_export(workspace, mini_bank, "E09000007", WAVE), "xlsx",
+    plain = write_export(gather_export(workspace, mini_bank, "E09000007", WAVE, with_names=True), "xlsx",
                          tmp_path / "returns")[0]
     result = merge_workbooks([plain], tmp_path / "n.xlsx", key=KEY)
     assert result.rejected[0].path == plain

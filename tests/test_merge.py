@@ -28,7 +28,8 @@ def exported(workspace, mini_bank, tmp_path):
     national = national_benchmark(workspace, mini_bank, WAVE)
     out = tmp_path / "returns"
     for code in CODES:
-        write_export(gather_export(workspace, mini_bank, code, WAVE, national=national), "xlsx",
+        write_export(gather_export(workspace, mini_bank, code, WAVE, national=national,
+                                   with_names=True), "xlsx",
                      out)
     return out
 
@@ -89,7 +90,7 @@ def test_a_resave_that_changes_types_but_not_meaning_keeps_the_seal(exported):
 
 def test_the_newest_export_of_a_partnership_wins(workspace, mini_bank, exported, tmp_path):
     later = tmp_path / "later"
-    export = gather_export(workspace, mini_bank, "E09000007", WAVE,
+    export = gather_export(workspace, mini_bank, "E09000007", WAVE, with_names=True,
                            exported_at="2099-01-01T00:00:00+00:00")
     newer = write_export(export, "xlsx", later)[0]
     result = merge_workbooks([exported, newer], tmp_path / "national.xlsx")

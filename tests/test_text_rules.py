@@ -132,7 +132,7 @@ def test_export_resaved_by_libreoffice_merges_back_exactly_what_the_workspace_ho
     wave = _wave()
     assert cli("interview", "E09000007", "--bank", "mini", "--role", "council", "--respondent",
                texts[4], "--answers", source, workspace=workspace.root).exit_code == 0
-    exported = write_export(gather_export(workspace, _bank(), "E09000007", wave), "xlsx",
+    exported = write_export(gather_export(workspace, _bank(), "E09000007", wave, with_names=True), "xlsx",
                             tmp_path / "exports")[0]
     resaved = tmp_path / "resaved"
     profile = tmp_path / "profile"

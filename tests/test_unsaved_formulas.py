@@ -17,7 +17,7 @@ from test_workbooks import WAVE, fill_mini
 
 def test_merge_names_a_formula_cell_with_no_saved_value(workspace, mini_bank, tmp_path):
     fill_mini(workspace, mini_bank, ("E09000007",))
-    path = write_export(gather_export(workspace, mini_bank, "E09000007", WAVE), "xlsx",
+    path = write_export(gather_export(workspace, mini_bank, "E09000007", WAVE, with_names=True), "xlsx",
                         tmp_path / "returns")[0]
     wb, cell = answer_cell(path, "Ann Council", "vision.known")
     cell.value = "=1+2"  # openpyxl writes the formula and no value, as a script would
@@ -32,7 +32,7 @@ def test_merge_names_a_formula_cell_with_no_saved_value(workspace, mini_bank, tm
 def test_an_edit_without_formulas_is_still_called_a_broken_seal(workspace, mini_bank,
                                                                 tmp_path):
     fill_mini(workspace, mini_bank, ("E09000007",))
-    path = write_export(gather_export(workspace, mini_bank, "E09000007", WAVE), "xlsx",
+    path = write_export(gather_export(workspace, mini_bank, "E09000007", WAVE, with_names=True), "xlsx",
                         tmp_path / "returns")[0]
     wb, cell = answer_cell(path, "Ann Council", "vision.known")
     cell.value = 1 if cell.value != 1 else 2

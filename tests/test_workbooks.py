@@ -81,11 +81,37 @@ def test_answer_rows_carry_level_numbers_as_numbers_and_text_as_text(filled, min
                                                                      tmp_path):
     wb = load_workbook(export_xlsx(filled, mini_bank, "E09000007", tmp_path))
     rows = {(r[1], r[4]): r for r in wb["Answers"].iter_rows(min_row=2, values_only=True)}
-    known = rows[("Ann Council", "vision.known")]
+    known = rows[("council 1", "vision.known")]  # named by role, not "Ann Council"
     assert known[6] == 1 and known[7] == 0  # level 1 of 4 scores 0
-    assert rows[("Ann Council", "risk.barrier")][6] == "Money"
-    assert rows[("Ann Council", "risk.barrier")][7] is None  # text is never scored
-    assert rows[("Ann Council", "vision.consulted")][6] == "children;staff"
+    assert rows[("council 1", "risk.barrier")][6] == "Money"
+    assert rows[("council 1", "risk.barrier")][7] is None  # text is never scored
+    assert rows[("council 1", "vision.consulted")][6] == "children;staff"
+
+
+def test_an_export_names_respondents_by_role_and_keeps_names_only_when_asked(filled, mini_bank,
+                                                                           tmp_path, cli):
+    # Issue 23 kind 8: a post held by one person names them, so what leaves the workspace says
+    # the role and a number; the workspace itself keeps the names.
+    held = sorted(r.key.respondent for r in filled.responses("E09000007"))
+    names = set(held)
+    path = export_xlsx(filled, mini_bank, "E09000007", tmp_path / "plain")
+    texts = {str(c) for ws in load_workbook(path).worksheets for row in ws.iter_rows(
+        values_only=True) for c in row if c is not None}
+    assert not names & texts
+    respondents = {r[1] for r in load_workbook(path)["Answers"].iter_rows(min_row=2,
+                                                                         values_only=True)}
+    roles = {r.role for r in filled.responses("E09000007")}
+    assert respondents == {f"{role} 1" for role in roles}
+    kept = export_xlsx(filled, mini_bank, "E09000007", tmp_path / "named", with_names=True)
+    assert {r[1] for r in load_workbook(kept)["Answers"].iter_rows(min_row=2,
+                                                                  values_only=True)} == names
+    assert sorted(r.key.respondent for r in filled.responses("E09000007")) == held
+    result = cli("export", "E09000007", "--with-names", "--format", "csv", "--out",
+                 tmp_path / "csv", workspace=filled.root)
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(next((tmp_path / "csv").glob("*-2026-27.csv"))
+                               .read_text(encoding="utf-8-sig").splitlines()))
+    assert {r["respondent"] for r in rows} == names
 
 
 def test_user_text_that_looks_like_a_formula_stays_text(workspace, mini_bank, tmp_path):

@@ -43,6 +43,10 @@ def export_command(
                              help="Folder to write into (created if missing)."),
     redact: bool = typer.Option(False, "--redact",
                                 help="Replace likely personal data in evidence and text answers."),
+    with_names: bool = typer.Option(
+        False, "--with-names",
+        help="Keep respondents' names and job titles (default: each named by role, "
+             "'council 2', since a post held by one person names them)."),
     groups_file: Optional[Path] = typer.Option(
         None, "--groups", metavar="FILE",
         help="CSV of code,group (e.g. statistical neighbours): the workbook also shows the "
@@ -107,7 +111,8 @@ def export_command(
     written: list[dict[str, Any]] = []
     failed: list[dict[str, str]] = []
     results = export_many(ws, targets, shelf, fmt, out, redact=redact, groups=groups,
-                          shared=shared, key=key, jobs=jobs, nationals=nationals)
+                          shared=shared, key=key, jobs=jobs, nationals=nationals,
+                          with_names=with_names)
 
     def record(result: Any) -> None:
         if result.ok:

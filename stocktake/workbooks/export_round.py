@@ -57,6 +57,7 @@ class _Job:
     redact: bool
     shared: bool
     key: bytes | None
+    with_names: bool = False
     nationals: dict[tuple[str, str], Any] = field(default_factory=dict)
     unavailable: dict[tuple[str, str], str] = field(default_factory=dict)
 
@@ -77,7 +78,8 @@ def export_many(ws: "Workspace", targets: Sequence[tuple[str, str, str]], shelf:
                 fmt: str, out: Path, *, redact: bool = False,
                 groups: Mapping[str, str] | None = None, shared: bool = False,
                 key: bytes | None = None, jobs: int = 0,
-                nationals: dict[tuple[str, str], Any] | None = None) -> Iterator[ExportResult]:
+                nationals: dict[tuple[str, str], Any] | None = None,
+                with_names: bool = False) -> Iterator[ExportResult]:
     """Export each (code, bank id, wave) of `targets` in `fmt` into `out`, yielding a result for
     each in the order given, as each is done.
 
@@ -88,7 +90,7 @@ def export_many(ws: "Workspace", targets: Sequence[tuple[str, str, str]], shelf:
     with its reason and the run goes on; any other error stops the run.
     """
     global _JOB
-    job = _Job(ws, shelf, fmt, Path(out), redact, shared, key)
+    job = _Job(ws, shelf, fmt, Path(out), redact, shared, key, with_names)
     jobs = default_jobs() if jobs <= 0 else jobs
     jobs = min(jobs, len(targets))
     pooled = jobs > 1 and len(targets) >= FEW and "fork" in multiprocessing.get_all_start_methods()
@@ -168,7 +170,8 @@ def _export_now(job: _Job, code: str, bank_id: str, wave: str) -> ExportResult:
             raise StocktakeError(job.unavailable[(bank_id, wave)])
         bank = job.shelf.get(bank_id)
         export = gather_export(job.ws, bank, code, wave, redact=job.redact,
-                               national=job.nationals.get((bank_id, wave)))
+                               national=job.nationals.get((bank_id, wave)),
+                               with_names=job.with_names)
         files = write_export(export, job.fmt, job.out, shared=job.shared, key=job.key)
     except StocktakeError as exc:
         return ExportResult(code, bank_id, wave, reason=exc.message)

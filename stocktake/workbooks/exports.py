@@ -226,9 +226,13 @@ def export_targets(ws: "Workspace", codes: Sequence[str] | None, bank_id: str | 
 
 def gather_export(ws: "Workspace", bank: Bank, code: str, wave: str, *, redact: bool = False,
                   national: "Benchmark | None" = None, exported_at: str | None = None,
-                  with_national: bool = True) -> PartnershipExport:
+                  with_national: bool = True, with_names: bool = False) -> PartnershipExport:
     """Everything one partnership's export holds. Pass `national` when exporting many
-    partnerships of one bank and wave, so the national benchmark is computed once."""
+    partnerships of one bank and wave, so the national benchmark is computed once.
+
+    Respondents are named by role ("council 2"), never by the name or job title they are held
+    under, unless `with_names`: an export leaves the workspace, and a post held by one person
+    names them (issue 23)."""
     from stocktake.scoring.national import national_benchmark, workspace_regions
     from stocktake.scoring.method import score_partnership
 
@@ -250,6 +254,8 @@ def gather_export(ws: "Workspace", bank: Bank, code: str, wave: str, *, redact: 
                              hint=f"see what it has with `stocktake answers {code}`")
     moderations = held.moderations(bank.id, wave)
     responses = anonymise_responses(bank, responses)
+    if not with_names:
+        responses = role_references(bank, responses)
     if redact:
         responses, moderations = redact_responses(bank, responses, moderations)
     scores = score_partnership(bank, responses, moderations, partnership=code, wave=wave)
@@ -288,6 +294,22 @@ def earlier_waves(ws: "Workspace", bank: Bank, code: str, wave: str,
         found.append(score_partnership(bank, responses, held.moderations(bank.id, earlier),
                                        partnership=code, wave=earlier))
     return tuple(found)
+
+
+def role_references(bank: Bank, responses: Iterable[Response]) -> list[Response]:
+    """Each named respondent of a role that is not anonymous renamed "ROLE N" (N in name order
+    within the role, so the same workspace exports the same references every time); anonymous
+    roles keep their references (YP-0001), which name nobody. Sorted by the new reference."""
+    responses = list(responses)
+    by_role: dict[str, list[str]] = {}
+    for r in responses:
+        if not bank.is_anonymous(r.role):
+            by_role.setdefault(r.role, []).append(r.key.respondent)
+    renamed = {(role, name): f"{role} {n}" for role, names in by_role.items()
+               for n, name in enumerate(sorted(set(names)), start=1)}
+    out = [replace(r, key=replace(r.key, respondent=renamed[(r.role, r.key.respondent)]))
+           if (r.role, r.key.respondent) in renamed else r for r in responses]
+    return sorted(out, key=lambda r: r.key.respondent)
 
 
 def anonymise_responses(bank: Bank, responses: Iterable[Response]) -> list[Response]:

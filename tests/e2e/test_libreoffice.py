@@ -60,7 +60,7 @@ def national(tmp_path_factory):
     write_demo(ws, demo)
     codes = [p.partnership.code for p in demo.partnerships]
     bench = national_benchmark(ws, bank, WAVE)
-    exports = [write_export(gather_export(ws, bank, code, WAVE, national=bench), "xlsx",
+    exports = [write_export(gather_export(ws, bank, code, WAVE, national=bench, with_names=True), "xlsx",
                             root / "exports")[0] for code in codes]
     benchmark = write_benchmark_workbook(root / "benchmark.xlsx", bench, bank,
                                          {p.code: p for p in ws.partnerships()})
