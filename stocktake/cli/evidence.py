@@ -186,7 +186,7 @@ def _self_views(code: str, banks, view, wave: str | None):
 
 def render_evidence(view, self_views, *, only_area: str | None = None) -> None:
     """The evidence as tables, one per area (or one for measures no area links)."""
-    from stocktake.evidence.report import CONTEXT, format_value
+    from stocktake.evidence.report import CONTEXT, LINK_NOTES, format_value, link_area, link_notes
 
     group = view.group
     notes: list[str] = []
@@ -197,8 +197,10 @@ def render_evidence(view, self_views, *, only_area: str | None = None) -> None:
     sections: dict[str, list] = {}
     for m in view.measures:
         for key in (m.areas or ("",)):
-            if only_area is None or key.endswith("/" + only_area):
-                sections.setdefault(key, []).append(m)
+            # A context or present-day link is listed under its area, its row saying which.
+            area_key = link_area(key)
+            if only_area is None or area_key.endswith("/" + only_area):
+                sections.setdefault(area_key, []).append((m, link_notes(key)))
     for key, measures in sections.items():
         heading = Text(key or "Measures asked for", style="bold")
         own = flags.get(key)
@@ -220,10 +222,12 @@ def render_evidence(view, self_views, *, only_area: str | None = None) -> None:
         table.add_column("Region", justify="right", no_wrap=True)
         table.add_column("England", justify="right", no_wrap=True)
         table.add_column("Band", justify="center", no_wrap=True)
-        for m in measures:
+        for m, link in measures:
             places = m.measure.places
-            title = Text(m.measure.title)
+            title = Text(m.measure.label)
             title.append(f"\n{m.measure.id}", style="dim")
+            for note in link:
+                title.append(f"\n{LINK_NOTES.get(note, note)}", style="italic")
             if m.measure.unit:
                 title.append(f" · {m.measure.unit}", style="dim")
             source = _source_text(m.measure)
