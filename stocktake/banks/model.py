@@ -431,7 +431,9 @@ def load_bank(path: Path) -> Bank:
 
     path = Path(path)
     data = read_bank_toml(path)
-    problems = validate_bank_data(data, path)
+    # A bank whose only problems are in its links still loads (they change no question, and an
+    # older edition kept for `trend --from-bank` must open); `banks validate` names them.
+    problems = [p for p in validate_bank_data(data, path) if not p.links_only]
     if problems:
         raise StocktakeError(
             f"{path}: {len(problems)} problem(s) in the bank",

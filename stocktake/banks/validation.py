@@ -44,6 +44,9 @@ class Problem:
     where: str  # "question vision.x", "area risk", "role police", "bank"
     message: str
     line: int | None = None
+    # A problem in what the bank links, not in what it asks: `banks validate` refuses it, but the
+    # bank still loads, so an older edition's file (kept for `trend --from-bank`) still opens.
+    links_only: bool = False
 
     def render(self) -> str:
         place = f"{self.file}:{self.line}" if self.line else self.file
@@ -364,8 +367,10 @@ class _Checker:
         return None
 
     def check_indicators(self, areas: Any) -> None:
-        """`indicators = [...]` on an area: DfE LAIT measure ids, checked against LAIT's
-        dictionary as shipped; an unknown id is named with its line and the nearest ids."""
+        """`indicators = [...]` (evidence, banded into the area's self-view flag) and
+        `context = [...]` (shown only) on an area: DfE LAIT measure ids, checked against LAIT's
+        dictionary as shipped; an unknown id is named with its line and the nearest ids. A
+        measure may be evidence for one area of a bank only (context anywhere)."""
         if not isinstance(areas, list) or not any(
                 isinstance(a, dict) and ("indicators" in a or "context" in a) for a in areas):
             return
@@ -420,7 +425,7 @@ class _Checker:
                         self.file, where, f"indicator '{measure_id}' is already evidence for area "
                         f"'{first}': one figure may drive one area's flag; list it under "
                         "`context` here (shown, never flagged), or link it to one area only",
-                        self._line_after(start, measure_id)))
+                        self._line_after(start, measure_id), links_only=True))
 
     def _line_after(self, start: int | None, text: str) -> int | None:
         """The first line from `start` on that quotes `text`: where the bad id is written."""

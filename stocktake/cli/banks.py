@@ -99,7 +99,7 @@ def show_bank(
         table = Table(title="Sources (the primary texts the questions cite)",
                       title_justify="left")
         table.add_column("id", no_wrap=True)
-        table.add_column("duty or guidance", ratio=1)
+        table.add_column("duty or guidance", ratio=1, overflow="fold")  # URLs whole
         table.add_column("cited by", ratio=1)
         for src in bank.sources:
             users = [a.id for a in bank.areas if src.id in a.sources] + \

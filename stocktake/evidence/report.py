@@ -304,11 +304,18 @@ def bank_links(banks, area: str | None = None) -> dict[str, tuple[str, ...]]:
     links: dict[str, list[str]] = {}
     for bank in banks:
         present_day = bool(getattr(bank, "period", ""))
+        # One figure drives one area's flag: a bank (an older edition, say) linking a measure as
+        # evidence to several areas has it as evidence in the first and context in the rest.
+        first_area = {}
+        for a in bank.areas:
+            for mid in a.indicators:
+                first_area.setdefault(mid, a.id)
         for a in bank.areas:
             if area is not None and a.id != area:
                 continue
             for mid in a.indicators:
-                links.setdefault(mid, []).append(link_key(bank.id, a.id, present_day=present_day))
+                links.setdefault(mid, []).append(link_key(
+                    bank.id, a.id, context=first_area[mid] != a.id, present_day=present_day))
             for mid in getattr(a, "context", ()):
                 links.setdefault(mid, []).append(link_key(bank.id, a.id, context=True,
                                                           present_day=present_day))
