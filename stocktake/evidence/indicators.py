@@ -68,8 +68,8 @@ class Measure:
 
     @property
     def label(self) -> str:
-        """The title as shown: with its cohort, "Children missing ... [children in care only]"."""
-        return f"{self.title} [{self.cohort} only]" if self.cohort else self.title
+        """The title as shown: with its cohort, "Children missing ... (children in care only)"."""
+        return f"{self.title} ({self.cohort} only)" if self.cohort else self.title
 
     @property
     def banded(self) -> bool:
