@@ -135,7 +135,7 @@ _2002_03: dict[str, tuple[str, ...]] = {
     **_2005_08,
     "council": (
         "Director of social services", "Chief education officer",
-        "Lead councillor for social services", "Head of children's services (social services)",
+        "Lead councillor for social services", "Head of children and families (social services)",
         "Principal officer, child protection", "Head of family support",
         "Quality Protects manager", "Education welfare service manager",
     ),
@@ -210,9 +210,31 @@ _GENERAL_2000S = (
 )
 
 # Before the 2004 Act: children's services plans, Area Child Protection Committees, Quality
-# Protects, social services inspections.
+# Protects, social services inspections, and no children's trusts, common assessment framework
+# or lead professionals yet.
+_BEFORE_2004 = (
+    ("Children and young people's plan", "Children's services plan"),
+    ("Local Safeguarding Children Board", "Area Child Protection Committee"),
+    ("Children's trust board", "Chief officers' group"), ("children's trust board", "chief officers' group"),
+    ("Annual performance assessment self-assessment", "Performance assessment framework return"),
+    ("Annual performance assessment letter", "Social services inspection report"),
+    ("Common assessment framework audit", "Framework for the assessment of children in need: audit"),
+    ("Lead professional guidance, version 2", "Joint working protocol, version 2"),
+    ("Section 11 audit return", "Child protection procedures audit"),
+)
+
+
+def _before_2004(notes: tuple[str, ...]) -> tuple[str, ...]:
+    out = []
+    for note in notes:
+        for later, then in _BEFORE_2004:
+            note = note.replace(later, then)
+        out.append(note)
+    return tuple(out)
+
+
 _EVIDENCE_2002_03: dict[str, tuple[str, ...]] = {
-    **_EVIDENCE_2000S,
+    **{word: _before_2004(notes) for word, notes in _EVIDENCE_2000S.items()},
     "resources": ("Children's services plan {y}-{y1}, resources section",
                   "Social services budget report, quarter 2", "Quality Protects grant return {py}"),
     "recruitment": ("Social services workforce plan {y}-{y1}",

@@ -356,7 +356,8 @@ class _Checker:
                         hint = (f"known: {', '.join(sorted(known))}" if known
                                 else "the bank has no [sources] table")
                         self.problems.append(Problem(
-                            self.file, where, f"cites unknown source '{sid}' ({hint})", line))
+                            self.file, where, f"cites unknown source '{sid}' ({hint})",
+                            self._line_after(line, sid)))
 
     def _line_of_key(self, key: str) -> int | None:
         """The line defining `key = ...` (a [sources] entry), for the message."""
