@@ -540,3 +540,17 @@ def test_demo_of_a_2002_03_bank_speaks_before_the_children_act_2004():
                   "Local Safeguarding Children Board", "safeguarding partners", "section 75",
                   "SEND inspection", "ILACS"):
         assert later not in said, later
+
+
+def test_the_report_names_each_areas_duties_with_where_to_read_them(cli, tmp_path, p26):
+    assert cli("demo", "--bank", "partnership-2026", "--wave", WAVE, "--partnerships", "1",
+               "--json").exit_code == 0
+    code = json.loads(cli("partnerships", "list", "--json").stdout)[0]["code"]
+    page = tmp_path / "report.html"
+    assert cli("report", code, "--bank", "partnership-2026", "--wave", WAVE, "--out",
+               str(page)).exit_code == 0
+    html = page.read_text(encoding="utf-8")
+    for area in p26.areas:
+        for sid in area.sources:
+            assert p26.source_for(sid).url in html, (area.id, sid)
+    assert html.count("Duties and guidance:") == sum(1 for a in p26.areas if a.sources)

@@ -281,6 +281,12 @@ def _area_section(doc: Document, bank: Bank, scores: Any, area: Any, responses: 
     described = next((a.description for a in bank.areas if a.id == area.id), "")
     if described:
         doc.add(Paragraph(described, "note"))
+    cited = next((a.sources for a in bank.areas if a.id == area.id), ())
+    if cited:
+        # The duties the area asks about, from the bank's [sources] table, with where to read them.
+        doc.add(Paragraph("Duties and guidance: " + "; ".join(
+            f"{bank.source_for(sid).title} ({bank.source_for(sid).url})" for sid in cited) + ".",
+            "note"))
     short = _too_little(scores, area, titles)
     if area.score is None:
         doc.add(Paragraph(findings.no_score_sentence(area, short) or "", "flag"))
