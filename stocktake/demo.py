@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Callable, Mapping
 
 from stocktake.banks.applicability import is_applicable
 from stocktake.banks.model import AGE_BANDS, AgeBand, Bank, Question
+from stocktake.demo_eras import evidence_topics, general_evidence, job_titles
 from stocktake.errors import StocktakeError, UsageError
 from stocktake.provenance import DEMO_MARK, is_simulated
 from stocktake.partnerships.model import Partnership
@@ -57,46 +58,8 @@ RESPONDENT_SD, RESPONDENT_AREA_SD, ANSWER_SD = 0.03, 0.03, 0.06
 OPTIMISTS, PESSIMISTS, TEMPERAMENT = 0.08, 0.05, 0.15
 SHARE_WITH_YOUNG_PEOPLE = 0.5
 
-# Job titles by role; the council's first is always its first respondent. No personal names:
-# the demo must never look as if it holds personal data.
-JOB_TITLES: dict[str, tuple[str, ...]] = {
-    "council": (
-        "Director of children's services", "Lead member for children's services",
-        "Head of early help", "Head of children's social care", "Head of education and inclusion",
-        "Principal social worker", "Virtual school head", "Head of commissioning for children",
-        "Head of youth services", "Service manager, children in care",
-        "Head of SEND services", "Head of quality assurance",
-    ),
-    "schools": (
-        "Primary head teacher", "Secondary head teacher", "Chair of governors",
-        "Special school head teacher", "Designated safeguarding lead",
-        "Special educational needs co-ordinator", "Academy trust chief executive",
-        "Nursery school head teacher", "Pupil referral unit head teacher",
-    ),
-    "health": (
-        "Designated nurse", "Designated doctor for safeguarding", "ICB director of nursing",
-        "Health visiting team lead", "School nursing lead", "Named GP for safeguarding",
-        "CAMHS service manager", "Community paediatrician", "Named midwife",
-    ),
-    "police": (
-        "Detective inspector, public protection", "Chief inspector, local policing",
-        "Youth justice liaison officer", "Sergeant, missing children team",
-        "Superintendent, safeguarding",
-    ),
-    "district": (
-        "Head of housing", "Community safety manager", "Leisure and wellbeing manager",
-        "District council chief executive", "Homelessness prevention lead",
-    ),
-    "voluntary": (
-        "Chief executive, local children's charity", "Youth club co-ordinator",
-        "Manager, parent carer forum", "Family support service manager",
-        "Chair, voluntary sector children's forum", "Young carers project lead",
-    ),
-    "young-people": (
-        "Member of the youth parliament", "Children in care council member", "Young inspector",
-        "School council representative", "Young carers group member",
-    ),
-}
+# Job titles and evidence notes come from the bank's era (stocktake.demo_eras): a 2002-03 bank
+# is answered by a director of social services, today's by a director of children's services.
 ROLE_LABELS = {"young-people": "young people"}
 # How often each partner is among a partnership's respondents after the council.
 ROLE_WEIGHTS = {"schools": 5.0, "health": 5.0, "police": 3.0, "voluntary": 3.0, "district": 3.0,
@@ -118,70 +81,6 @@ TEXT_ANSWERS = (
     "We need to hear more from children who are seldom heard, not only the youth council.",
     "Pooled budgets exist on paper but decisions are still made agency by agency.",
     "Demand for mental health support outstrips what CAMHS can offer.",
-)
-
-# Evidence as people cite it: documents, minutes, surveys; none names a person. Notes are chosen
-# by a word in the question's id, so a note on risk cites the risk register, not the vision.
-# {y} is the wave's first year, {py} the year before; {pct} follows the respondent's view.
-EVIDENCE_BY_TOPIC: dict[str, tuple[str, ...]] = {
-    "vision": ("Children and young people's plan {y}-{y3}, section 2",
-               "Staff survey {py}: {pct}% aware of the vision",
-               "Vision statement signed by partners, board minutes, March"),
-    "consult": ("Consultation report: 'Your say' survey, {replies} replies",
-                "Parent carer forum feedback log, {py}-{y1p}",
-                "Report to the board on what changed after consultation, June"),
-    "particip": ("Youth council minutes, June", "Participation strategy {y}-{y2}",
-                 "Young inspectors' report on the leaving care service"),
-    "involvement": ("Youth council minutes, June", "Participation strategy {y}-{y2}",
-                    "Community panel notes, quarter 2"),
-    "partnership": ("Partnership board terms of reference, revised {py}",
-                    "Pooled budget agreement (section 75), signed {py}",
-                    "Schools forum minutes, January"),
-    "commission": ("Joint commissioning strategy {y}-{y2}",
-                   "Pooled budget agreement (section 75), signed {py}",
-                   "Commissioning intentions paper to the ICB, quarter 3"),
-    "leadership": ("Trust board minutes, March", "Lead member briefing notes, {py}",
-                   "Ofsted ILACS report {py}, leadership section"),
-    "communications": ("Communications plan and timeline, version 3",
-                       "Staff newsletter readership survey {py}: {pct}% read it monthly",
-                       "Partnership website analytics, quarter 1"),
-    "change": ("Integration programme plan, version 4", "Programme board highlight report, May",
-               "Staff survey {py}: {pct}% understand the integrated model"),
-    "risk": ("Risk register for the integration programme, reviewed quarterly",
-             "Internal audit of case transfers, {py}",
-             "Safeguarding partnership annual report {py}-{y1p}"),
-    "roles": ("Lead professional guidance, version 2", "Induction pack for integrated teams",
-              "Role descriptions for locality team managers, {py}"),
-    "workforce": ("Workforce development plan {y}-{y1}", "Multi-agency training programme {y}-{y1}",
-                  "Social work health check {py}: {pct}% feel supported"),
-    "recruitment": ("Workforce development plan {y}-{y1}",
-                    "Social worker vacancy report, quarter 2", "Exit interview analysis {py}"),
-    "workload": ("Caseload monitoring report, September", "Social work health check {py}",
-                 "Team manager supervision audit, {py}"),
-    "assessment": ("Early help assessment audit, {py}", "Multi-agency thresholds document, {py}",
-                   "Case file audit, quarter 1"),
-    "performance": ("Performance scorecard to the board, quarter 1",
-                    "Outcomes framework {y}-{y1}", "Annual self-evaluation {py}"),
-    "resources": ("Medium-term financial plan {y}-{y3}", "Joint strategic needs assessment {py}",
-                  "Early help strategy {y}-{y2}, page 7"),
-    "outcomes": ("Joint strategic needs assessment {py}, children's chapter",
-                 "Outcomes framework {y}-{y1}", "Local area SEND inspection report {py}"),
-    "health": ("Joint strategic needs assessment {py}, children's chapter",
-               "ICB safeguarding assurance report, quarter 2"),
-    "safe": ("Safeguarding partnership annual report {py}-{y1p}", "Section 11 audit return {py}"),
-    "achieve": ("School performance tables {py}", "Virtual school head's annual report {py}"),
-    "contribution": ("Youth justice plan {y}-{y1}", "Anti-bullying survey {py}: {pct}% feel safe"),
-    "economic": ("NEET and not-known tracking report, quarter 2", "Care leavers' offer, {py}"),
-    "capacity": ("Annual self-evaluation {py}", "Improvement plan progress report, quarter 2"),
-    "service": ("Children and young people's plan {y}-{y3}, section 2",
-                "Performance scorecard to the board, quarter 1"),
-}
-GENERAL_EVIDENCE = (
-    "Children and young people's plan {y}-{y3}, section 2",
-    "Trust board minutes, March",
-    "Performance scorecard to the board, quarter 1",
-    "Annual self-evaluation {py}",
-    "Section 11 audit return {py}",
 )
 
 SURVEY_WEEKS = 6
@@ -336,7 +235,7 @@ def _simulate_partnership(bank: Bank, wave: str, partnership: Partnership, two_t
                           rng: random.Random) -> list[Response]:
     area_offsets = {area.id: rng.gauss(0, AREA_SD) for area in bank.areas}
     roles = _respondent_roles(bank, two_tier, count, rng)
-    names = _respondent_names(roles, rng)
+    names = _respondent_names(roles, rng, job_titles(bank))
     # Children and young people answer without a name: a reference such as YP-0001 stands in,
     # and each has an age band, which hides the questions not meant for their age.
     ages: dict[str, AgeBand] = {}
@@ -345,7 +244,7 @@ def _simulate_partnership(bank: Bank, wave: str, partnership: Partnership, two_t
             prefix = bank.role(role).reference_prefix
             names[index] = f"{prefix}-{sum(1 for r in roles[:index + 1] if r == role):04d}"
             ages[names[index]] = rng.choice(AGE_BANDS)
-    context = _EvidenceContext.for_wave(wave)
+    context = _EvidenceContext.for_wave(wave, bank)
     responses = []
     for role, name in zip(roles, names):
         age = ages.get(name)
@@ -491,11 +390,12 @@ def _respondent_roles(bank: Bank, two_tier: bool, count: int, rng: random.Random
     return order[:count]
 
 
-def _respondent_names(roles: list[str], rng: random.Random) -> list[str]:
-    """A job title and the role in brackets, each used once in a partnership."""
+def _respondent_names(roles: list[str], rng: random.Random,
+                      titles_by_role: Mapping[str, tuple[str, ...]]) -> list[str]:
+    """A job title of the bank's era and the role in brackets, each used once in a partnership."""
     unused = {}
     for role in sorted(set(roles)):
-        titles = list(JOB_TITLES.get(role, ()))
+        titles = list(titles_by_role.get(role, ()))
         # The director of children's services speaks for the council first; others vary.
         keep = 1 if role == "council" else 0
         rest = titles[keep:]
@@ -522,17 +422,22 @@ def _session_start(window_start: datetime, rng: random.Random) -> datetime:
 @dataclass(frozen=True)
 class _EvidenceContext:
     fields: Mapping[str, str]
+    # Word in a question id -> notes, and the notes for any other question: the bank's era's.
+    topics: Mapping[str, tuple[str, ...]]
+    general: tuple[str, ...]
 
     @classmethod
-    def for_wave(cls, wave: str) -> "_EvidenceContext":
+    def for_wave(cls, wave: str, bank: Bank) -> "_EvidenceContext":
         y = survey_window_start(wave).year
         return cls({"y": str(y), "py": str(y - 1), "y1": f"{(y + 1) % 100:02d}",
                     "y2": f"{(y + 2) % 100:02d}", "y3": f"{(y + 3) % 100:02d}",
-                    "y1p": f"{y % 100:02d}"})
+                    "y1p": f"{y % 100:02d}"}, evidence_topics(bank), general_evidence(bank))
 
     def note(self, question: Question, rng: random.Random, level: float) -> str:
-        topical = [notes for word, notes in EVIDENCE_BY_TOPIC.items() if word in question.id]
-        template = rng.choice(rng.choice(topical) if topical else GENERAL_EVIDENCE)
+        # Notes are chosen by a word in the question's id, so a note on risk cites the risk
+        # register, not the vision; none names a person.
+        topical = [notes for word, notes in self.topics.items() if word in question.id]
+        template = rng.choice(rng.choice(topical) if topical else self.general)
         pct = int(_clamp(rng.gauss(30 + 55 * level, 6), 5, 97))
         replies = rng.randrange(300, 2400, 10)
         return template.format(**self.fields, pct=pct, replies=f"{replies:,}")

@@ -16,7 +16,9 @@ OLD_BANKS = {"idea-stocktake": "2005-06", "joint-area-review": "2005-08",
 @pytest.mark.parametrize("bank_id, era", OLD_BANKS.items())
 def test_each_old_bank_names_its_era_uses_its_bodies_and_points_to_today(bank_id, era):
     bank = find_bank(bank_id)
-    assert bank.version == "2.0"
+    # 2.1: issue 24's fixes (questions split, anachronisms gone); its DfE links are today's.
+    assert bank.version == "2.1"
+    assert bank.period and bank.period[:4] == era[:4]
     assert era in bank.title and era in bank.description
     assert "partnership-2026" in bank.description
     text = " ".join([r.title for r in bank.roles] + [a.description for a in bank.areas]

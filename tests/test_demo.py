@@ -16,8 +16,9 @@ import pytest
 from stocktake.banks.answer_values import format_value, parse_answer
 from stocktake.banks.applicability import is_applicable
 from stocktake.banks.model import find_bank
-from stocktake.demo import (DEMO_MARK, JOB_TITLES, ROLE_LABELS, Demo, is_demo_response,
+from stocktake.demo import (DEMO_MARK, ROLE_LABELS, Demo, is_demo_response,
                             simulate_demo, survey_window_start, write_demo)
+from stocktake.demo_eras import job_titles
 from stocktake.errors import StocktakeError, UsageError
 from stocktake.partnerships.reference import authority, current_authorities, regions
 from stocktake.responses import (ANSWERED, DONT_KNOW, NOT_APPLICABLE, Answer, ResponseKey,
@@ -118,7 +119,7 @@ def test_roles_come_from_the_bank_council_first_and_districts_only_in_county_are
     assert roles["council"] > roles["young-people"]
 
 
-def test_respondents_have_role_appropriate_job_titles_unique_in_their_partnership(national):
+def test_respondents_have_role_appropriate_job_titles_unique_in_their_partnership(idea, national):
     for simulated in national.partnerships:
         names = [r.key.respondent for r in simulated.responses]
         assert len(set(names)) == len(names)
@@ -131,7 +132,7 @@ def test_respondents_have_role_appropriate_job_titles_unique_in_their_partnershi
             label = ROLE_LABELS.get(response.role, response.role)
             title, _, bracket = response.key.respondent.rpartition(" (")
             assert bracket == f"{label})"
-            assert title in JOB_TITLES[response.role]
+            assert title in job_titles(idea)[response.role]
     first = national.partnerships[0].responses[0].key.respondent
     assert first == "Director of children's services (council)"
 

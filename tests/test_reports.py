@@ -275,11 +275,17 @@ def test_report_shows_the_published_figures_linked_to_each_area(workspace, cli, 
     doc = partnership_document(store, bank, WAVE, code)
     view = partnership_evidence(load_indicators(), code, bank_links([bank]))
     tables = [b for b in doc.blocks if getattr(b, "caption", "").startswith("Published figures")]
-    shown = {row[0]: row for t in tables for row in t.rows}
+    # A row's measure is labelled with how its area links it ("...; context only: ...",
+    # "...; present-day equivalent: ..."): a measure may be evidence in one area, context in
+    # another, so it is keyed by its label before the first note.
+    shown = {row[0].split("; ")[0]: row for t in tables for row in t.rows}
+    rows = [row for t in tables for row in t.rows]
     assert shown and len(shown) == len(view.measures)
+    assert len(rows) == sum(len(m.areas) for m in view.measures)  # once per linking area
     for m in view.measures:
-        assert shown[m.measure.title][3] == (m.band or ("context" if m.context else "no band"))
-        assert shown[m.measure.title][1] == (m.latest.year or "-")
+        assert shown[m.measure.label][3] == (m.band or ("context" if m.context else "no band"))
+        assert shown[m.measure.label][1] == (m.latest.year or "-")
+    assert all("present-day equivalent" in row[0] for row in rows)  # idea-stocktake: 2005-06
 
 
 def test_national_findings_name_every_level_tied_for_the_most():

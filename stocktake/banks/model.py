@@ -76,6 +76,21 @@ class Area:
     # DfE LAIT measure ids whose published figures bear on the area (stocktake.evidence). Left out
     # of the bank's hash: linking evidence changes no question, so returned forms still merge.
     indicators: tuple[str, ...] = ()
+    # Measures shown beside the area as context only: never banded into its self-view flag
+    # (a figure about a wider or narrower group than the area asks about). Left out of the hash.
+    context: tuple[str, ...] = ()
+    # Ids in the bank's [sources] table: the statutes and guidance the area rests on.
+    sources: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Source:
+    """One entry of a bank's `[sources]` table: a primary source (legislation.gov.uk, gov.uk)
+    that questions and areas cite by id."""
+
+    id: str
+    title: str
+    url: str
 
 
 @dataclass(frozen=True)
@@ -129,6 +144,8 @@ class Question:
     # Answer values (option ids, level numbers, "yes"/"no") that bring up the bank's
     # safeguarding notice.
     notice: tuple = ()
+    # Ids in the bank's [sources] table: the duty or guidance the question asks about.
+    sources: tuple[str, ...] = ()
 
     def asked_of(self, role: str) -> bool:
         return not self.roles or role in self.roles
@@ -168,6 +185,8 @@ class Question:
             **({"min_age": self.min_age} if self.min_age is not None else {}),
             **({"max_age": self.max_age} if self.max_age is not None else {}),
             **({"notice": list(self.notice)} if self.notice else {}),
+            # `sources` only where cited, so banks without them keep their hash
+            **({"sources": list(self.sources)} if self.sources else {}),
         }
 
 
@@ -189,6 +208,11 @@ class Bank:
     min_count: int = DEFAULT_MIN_COUNT
     # Shown once when an answer marked with `notice` is given: what to do and whom to tell.
     safeguarding_notice: str = ""
+    # The bank's [sources] table, in file order: what its questions and areas cite.
+    sources: tuple[Source, ...] = ()
+    # A bank written for a past period ("2002-03"): the DfE measures it links are today's,
+    # so every output showing them says they are present-day equivalents. Left out of the hash.
+    period: str = ""
 
     @property
     def hash(self) -> str:
@@ -219,6 +243,15 @@ class Bank:
 
     def has_question(self, question_id: str) -> bool:
         return question_id in self._question_index()
+
+    def source_for(self, source_id: str) -> Source:
+        """The [sources] entry with this id; StocktakeError naming the known ids if none."""
+        for src in self.sources:
+            if src.id == source_id:
+                return src
+        known = ", ".join(s.id for s in self.sources) or "none"
+        raise StocktakeError(f"bank {self.id} has no source '{source_id}'",
+                             hint=f"its sources are: {known}")
 
     def area(self, area_id: str) -> Area:
         for area in self.areas:
@@ -265,8 +298,13 @@ class Bank:
             "bands": [{"label": b.label, "min": b.min, "colour": b.colour} for b in self.bands],
             "roles": [_role_dict(r) for r in self.roles],
             "areas": [{"id": a.id, "title": a.title, "description": a.description,
-                       "indicators": list(a.indicators)}
+                       "indicators": list(a.indicators),
+                       **({"context": list(a.context)} if a.context else {}),
+                       **({"sources": list(a.sources)} if a.sources else {})}
                       for a in self.areas],
+            **({"sources": [{"id": s.id, "title": s.title, "url": s.url} for s in self.sources]}
+               if self.sources else {}),
+            **({"period": self.period} if self.period else {}),
             "questions": [q.to_dict() for q in self.questions],
             **({"safeguarding_notice": self.safeguarding_notice}
                if self.safeguarding_notice else {}),
@@ -302,7 +340,8 @@ def content_hash(bank: Bank) -> str:
         "bands": [[b.label, b.min, b.colour] for b in bank.bands],
         "roles": [[r.id, r.title] + ([_role_dict(r)] if r.reported_apart or r.anonymous
                                       else []) for r in bank.roles],
-        "areas": [[a.id, a.title, a.description] for a in bank.areas],
+        "areas": [[a.id, a.title, a.description] + ([list(a.sources)] if a.sources else [])
+                  for a in bank.areas],
         "questions": [q.to_dict() for q in bank.questions],
     }
     # The scoring keys enter the hash only when a bank sets them, so the hash of a bank that
@@ -315,6 +354,9 @@ def content_hash(bank: Bank) -> str:
     # --min-count (or a bank edited to publish less) still merges the forms it sent out.
     if bank.safeguarding_notice:
         data["safeguarding_notice"] = bank.safeguarding_notice
+    # Sources enter only when a bank has them, so older banks keep the hash they had.
+    if bank.sources:
+        data["sources"] = [[s.id, s.title, s.url] for s in bank.sources]
     canonical = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     digest = hashlib.sha256(canonical.encode("utf-8")).hexdigest()
     object.__setattr__(bank, "_hash", digest)
@@ -355,6 +397,7 @@ def bank_from_data(data: dict, source: Path | None = None) -> Bank:
             min_age=int(q["min_age"]) if "min_age" in q else None,
             max_age=int(q["max_age"]) if "max_age" in q else None,
             notice=tuple(q.get("notice", ())),
+            sources=tuple(q.get("sources", ())),
         ))
     return Bank(
         id=data["id"], title=data["title"], version=str(data["version"]),
@@ -366,7 +409,8 @@ def bank_from_data(data: dict, source: Path | None = None) -> Bank:
                          or r["id"] in data.get("reported_apart", ()),
                          bool(r.get("anonymous", False))) for r in data["roles"]),
         areas=tuple(Area(a["id"], a["title"], str(a.get("description", "")).strip(),
-                         tuple(a.get("indicators", [])))
+                         tuple(a.get("indicators", [])), tuple(a.get("context", [])),
+                         tuple(a.get("sources", [])))
                     for a in data["areas"]),
         questions=tuple(questions),
         source=source,
@@ -374,6 +418,9 @@ def bank_from_data(data: dict, source: Path | None = None) -> Bank:
         partnership_score=str(data.get("partnership_score", DEFAULT_PARTNERSHIP_SCORE)),
         min_roles=int(data.get("min_roles", DEFAULT_MIN_ROLES)),
         min_count=int(data.get("min_count", DEFAULT_MIN_COUNT)),
+        sources=tuple(Source(str(sid), str(s["title"]).strip(), str(s["url"]).strip())
+                      for sid, s in data.get("sources", {}).items()),
+        period=str(data.get("period", "")),
     )
 
 
@@ -384,7 +431,9 @@ def load_bank(path: Path) -> Bank:
 
     path = Path(path)
     data = read_bank_toml(path)
-    problems = validate_bank_data(data, path)
+    # A bank whose only problems are in its links still loads (they change no question, and an
+    # older edition kept for `trend --from-bank` must open); `banks validate` names them.
+    problems = [p for p in validate_bank_data(data, path) if not p.links_only]
     if problems:
         raise StocktakeError(
             f"{path}: {len(problems)} problem(s) in the bank",

@@ -22,13 +22,17 @@ COLOUR_PATTERN = re.compile(r"^#[0-9A-Fa-f]{6}$")
 
 TOP_KEYS = {"id", "title", "version", "description", "min_coverage", "bands", "roles", "areas",
             "questions", "safeguarding_notice", "partnership_score", "min_roles", "min_count",
-            "reported_apart"}
+            "reported_apart", "sources", "period"}
 BAND_KEYS = {"label", "min", "colour"}
 ROLE_KEYS = {"id", "title", "reported_apart", "anonymous"}
-AREA_KEYS = {"id", "title", "description", "indicators"}
+AREA_KEYS = {"id", "title", "description", "indicators", "context", "sources"}
+SOURCE_KEYS = {"title", "url"}
+# Sources are primary texts a practitioner can open: a web address, never a file or a script.
+URL_PATTERN = re.compile(r"^https://[^\s/]+\.[^\s]+$")
+PERIOD_PATTERN = re.compile(r"^\d{4}-\d{2}$")
 QUESTION_KEYS = {"id", "area", "text", "type", "guidance", "levels", "options", "weight", "roles",
                  "required", "scored", "when", "min", "max", "unit", "min_age", "max_age",
-                 "notice"}
+                 "notice", "sources"}
 OPTION_KEYS = {"id", "label", "score", "exclusive"}
 WHEN_KEYS = {"question", "is", "in", "at_least"}
 MIN_LEVELS, MAX_LEVELS = 3, 6
@@ -40,6 +44,9 @@ class Problem:
     where: str  # "question vision.x", "area risk", "role police", "bank"
     message: str
     line: int | None = None
+    # A problem in what the bank links, not in what it asks: `banks validate` refuses it, but the
+    # bank still loads, so an older edition's file (kept for `trend --from-bank`) still opens.
+    links_only: bool = False
 
     def render(self) -> str:
         place = f"{self.file}:{self.line}" if self.line else self.file
@@ -117,6 +124,9 @@ class _Checker:
         areas = self.check_simple_list("areas", "area", AREA_KEYS, ("id", "title"))
         self.check_roles_privacy()
         self.check_indicators(d.get("areas"))
+        self.check_period(d.get("period"))
+        sources = self.check_sources(d.get("sources"))
+        self.check_citations(sources)
         self.check_questions(d.get("questions"), set(roles), set(areas))
         self.check_notice_text()
         self.check_partnership_keys(roles)
@@ -284,40 +294,139 @@ class _Checker:
                 ids.append(ident)
         return ids
 
+    def check_period(self, period: Any) -> None:
+        if period is not None and not (isinstance(period, str) and PERIOD_PATTERN.match(period)):
+            self.add_at("bank", f"'period' must be a financial year such as \"2005-06\", not "
+                                f"{period!r}", "period")
+
+    def check_sources(self, sources: Any) -> set[str]:
+        """`[sources]`: a table of id -> {title, url}; every entry needs both, the URL an
+        https address. Returns the ids defined."""
+        if sources is None:
+            return set()
+        if not isinstance(sources, dict):
+            self.add_at("sources", "[sources] must be a table of id = { title = ..., url = ... }",
+                        "sources")
+            return set()
+        ids = set()
+        for sid, entry in sources.items():
+            where = f"source {sid}"
+            line = self._line_of_key(sid)
+            ids.add(sid)
+            if not ID_PATTERN.match(sid.lower()):
+                self.problems.append(Problem(self.file, where, "id may use only letters, digits, "
+                                             "'-', '_' and '.'", line))
+            if not isinstance(entry, dict):
+                self.problems.append(Problem(self.file, where, "must be a table with 'title' and "
+                                             "'url'", line))
+                continue
+            for key in sorted(set(entry) - SOURCE_KEYS):
+                self.problems.append(Problem(self.file, where, f"unknown key '{key}'", line))
+            title, url = entry.get("title"), entry.get("url")
+            if not isinstance(title, str) or not title.strip():
+                self.problems.append(Problem(self.file, where, "missing 'title'", line))
+            if url is None or (isinstance(url, str) and not url.strip()):
+                self.problems.append(Problem(
+                    self.file, where, "has no 'url': give the address of the primary text "
+                    "(legislation.gov.uk, gov.uk), or leave the source out", line))
+            elif not isinstance(url, str) or not URL_PATTERN.match(url.strip()):
+                self.problems.append(Problem(self.file, where, f"'url' must be an https web "
+                                             f"address, not {url!r}", line))
+        return ids
+
+    def check_citations(self, known: set[str]) -> None:
+        """`sources = [...]` on areas and questions: every id must be in [sources]."""
+        for noun, key in (("area", "areas"), ("question", "questions")):
+            items = self.data.get(key)
+            if not isinstance(items, list):
+                continue
+            for item in items:
+                if not isinstance(item, dict) or "sources" not in item:
+                    continue
+                ident = item.get("id")
+                where = f"{noun} {ident}"
+                cited = item["sources"]
+                line = self._line_of_nth(ident, 0) if isinstance(ident, str) else None
+                if not isinstance(cited, list) or not all(isinstance(c, str) for c in cited):
+                    self.problems.append(Problem(self.file, where, "'sources' must be a list of "
+                                                 "ids from the bank's [sources] table", line))
+                    continue
+                for sid in cited:
+                    if sid not in known:
+                        hint = (f"known: {', '.join(sorted(known))}" if known
+                                else "the bank has no [sources] table")
+                        self.problems.append(Problem(
+                            self.file, where, f"cites unknown source '{sid}' ({hint})",
+                            self._line_after(line, sid)))
+
+    def _line_of_key(self, key: str) -> int | None:
+        """The line defining `key = ...` (a [sources] entry), for the message."""
+        pattern = re.compile(rf"^\s*[\"']?{re.escape(key)}[\"']?\s*=")
+        for number, text in enumerate(self.lines, start=1):
+            if pattern.match(text):
+                return number
+        return None
+
     def check_indicators(self, areas: Any) -> None:
-        """`indicators = [...]` on an area: DfE LAIT measure ids, checked against LAIT's
-        dictionary as shipped; an unknown id is named with its line and the nearest ids."""
-        if not isinstance(areas, list) or not any(isinstance(a, dict) and "indicators" in a
-                                                  for a in areas):
+        """`indicators = [...]` (evidence, banded into the area's self-view flag) and
+        `context = [...]` (shown only) on an area: DfE LAIT measure ids, checked against LAIT's
+        dictionary as shipped; an unknown id is named with its line and the nearest ids. A
+        measure may be evidence for one area of a bank only (context anywhere)."""
+        if not isinstance(areas, list) or not any(
+                isinstance(a, dict) and ("indicators" in a or "context" in a) for a in areas):
             return
         from stocktake.evidence.indicators import shipped_dictionary, suggest
 
         known = shipped_dictionary()
         headers = [n for n, text in enumerate(self.lines, start=1)
                    if re.match(r"^\s*\[\[\s*areas\s*\]\]", text)]
+        flagged_by: dict[str, str] = {}
         for position, area in enumerate(areas):
-            if not isinstance(area, dict) or "indicators" not in area:
+            if not isinstance(area, dict):
                 continue
             ident = area.get("id")
             where = f"area {ident}"
             # The nth [[areas]] table is the nth area: its links are written below that line.
             start = headers[position] if position < len(headers) else None
-            links = area["indicators"]
-            if not isinstance(links, list) or not all(isinstance(x, str) for x in links):
-                self.problems.append(Problem(self.file, where, "'indicators' must be a list of "
-                                             "DfE LAIT measure ids (strings)", start))
-                continue
-            for measure_id in links:
-                if measure_id in known:
+            for key in ("indicators", "context"):
+                if key not in area:
                     continue
+                links = area[key]
+                if not isinstance(links, list) or not all(isinstance(x, str) for x in links):
+                    self.problems.append(Problem(self.file, where, f"'{key}' must be a list of "
+                                                 "DfE LAIT measure ids (strings)", start))
+                    continue
+                for measure_id in links:
+                    if measure_id in known:
+                        continue
+                    self.problems.append(Problem(
+                        self.file, where, f"unknown indicator '{measure_id}' (not in DfE LAIT's "
+                        f"dictionary): {suggest(measure_id, known)}",
+                        self._line_after(start, measure_id)))
+                duplicates = sorted({x for x in links if links.count(x) > 1})
+                for measure_id in duplicates:
+                    self.problems.append(Problem(self.file, where,
+                                                 f"indicator '{measure_id}' is listed twice", start))
+            links = area.get("indicators", [])
+            context = area.get("context", [])
+            if not isinstance(links, list) or not isinstance(context, list):
+                continue
+            for measure_id in sorted(set(links) & set(context)):
                 self.problems.append(Problem(
-                    self.file, where, f"unknown indicator '{measure_id}' (not in DfE LAIT's "
-                    f"dictionary): {suggest(measure_id, known)}",
-                    self._line_after(start, measure_id)))
-            duplicates = sorted({x for x in links if links.count(x) > 1})
-            for measure_id in duplicates:
-                self.problems.append(Problem(self.file, where,
-                                             f"indicator '{measure_id}' is listed twice", start))
+                    self.file, where, f"indicator '{measure_id}' is both evidence and context; "
+                    "keep it in one list", self._line_after(start, measure_id)))
+            # One published figure drives the self-view flag of one area only: linked as
+            # evidence to several, one number would raise several flags (issue 24).
+            for measure_id in links:
+                if not isinstance(measure_id, str):
+                    continue
+                first = flagged_by.setdefault(measure_id, str(ident))
+                if first != str(ident):
+                    self.problems.append(Problem(
+                        self.file, where, f"indicator '{measure_id}' is already evidence for area "
+                        f"'{first}': one figure may drive one area's flag; list it under "
+                        "`context` here (shown, never flagged), or link it to one area only",
+                        self._line_after(start, measure_id), links_only=True))
 
     def _line_after(self, start: int | None, text: str) -> int | None:
         """The first line from `start` on that quotes `text`: where the bad id is written."""

@@ -72,15 +72,39 @@ def show_bank(
         return
     console.print(f"[bold]{bank.title}[/] ({bank.id} {bank.version}, hash {bank.hash[:12]})")
     console.print(bank.description)
+    if bank.period:
+        console.print(f"Period: {bank.period}. Its linked DfE measures are today's figures, "
+                      "shown as present-day equivalents.")
     console.print("Roles: " + ", ".join(f"{r.id}" for r in bank.roles))
+    cited = bool(bank.sources)
     for area in bank.areas:
         table = Table(title=f"{area.title} ({area.id})", title_justify="left", show_lines=False)
         table.add_column("question", no_wrap=True)
         table.add_column("type")
         table.add_column("text", ratio=1)
         table.add_column("roles")
+        if cited:
+            table.add_column("sources")
         for q in bank.questions_in(area.id):
-            table.add_row(q.id, q.type, q.text, ", ".join(q.roles) or "all")
+            row = [q.id, q.type, q.text, ", ".join(q.roles) or "all"]
+            if cited:
+                row.append(", ".join(q.sources) or "-")
+            table.add_row(*row)
+        console.print(table)
+        if area.sources:
+            console.print("  Rests on: " + "; ".join(
+                f"{sid} {bank.source_for(sid).title}" for sid in area.sources))
+    if cited:
+        # Each duty or guidance the bank cites, with where to read it and what asks about it.
+        table = Table(title="Sources (the primary texts the questions cite)",
+                      title_justify="left")
+        table.add_column("id", no_wrap=True)
+        table.add_column("duty or guidance", ratio=1, overflow="fold")  # URLs whole
+        table.add_column("cited by", ratio=1)
+        for src in bank.sources:
+            users = [a.id for a in bank.areas if src.id in a.sources] + \
+                [q.id for q in bank.questions if src.id in q.sources]
+            table.add_row(src.id, f"{src.title}\n{src.url}", ", ".join(users) or "-")
         console.print(table)
 
 

@@ -186,7 +186,8 @@ def _self_views(code: str, banks, view, wave: str | None):
 
 def render_evidence(view, self_views, *, only_area: str | None = None) -> None:
     """The evidence as tables, one per area (or one for measures no area links)."""
-    from stocktake.evidence.report import CONTEXT, format_value
+    from stocktake.evidence.report import (CONTEXT, CONTEXT_LINK, LINK_NOTES, PRESENT_DAY,
+                                           format_value, link_area, link_notes)
 
     group = view.group
     notes: list[str] = []
@@ -197,10 +198,15 @@ def render_evidence(view, self_views, *, only_area: str | None = None) -> None:
     sections: dict[str, list] = {}
     for m in view.measures:
         for key in (m.areas or ("",)):
-            if only_area is None or key.endswith("/" + only_area):
-                sections.setdefault(key, []).append(m)
+            # A context or present-day link is listed under its area, its row saying which.
+            area_key = link_area(key)
+            if only_area is None or area_key.endswith("/" + only_area):
+                sections.setdefault(area_key, []).append((m, link_notes(key)))
     for key, measures in sections.items():
         heading = Text(key or "Measures asked for", style="bold")
+        if any(PRESENT_DAY in link for _, link in measures):
+            # A period bank's measures are today's figures: said once, for the whole table.
+            heading.append(f" · {PRESENT_DAY}s (today's figures)")
         own = flags.get(key)
         if own is not None:
             heading.append(f" · self-assessed {own.score_text}")
@@ -210,7 +216,7 @@ def render_evidence(view, self_views, *, only_area: str | None = None) -> None:
         # The box draws a space between columns: no padding, so the table fits 80 columns.
         table = Table(box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True,
                       padding=0)
-        table.add_column("Measure", ratio=1, overflow="fold", min_width=11)
+        table.add_column("Measure", ratio=1, overflow="fold", min_width=10)
         table.add_column("Year", min_width=4, max_width=7, overflow="fold")  # "2021/22-23/24"
         # "not published" takes two lines, so that the table fits 80 columns.
         table.add_column("Value", justify="right", min_width=5, max_width=9, overflow="fold")
@@ -220,10 +226,12 @@ def render_evidence(view, self_views, *, only_area: str | None = None) -> None:
         table.add_column("Region", justify="right", no_wrap=True)
         table.add_column("England", justify="right", no_wrap=True)
         table.add_column("Band", justify="center", no_wrap=True)
-        for m in measures:
+        for m, link in measures:
             places = m.measure.places
-            title = Text(m.measure.title)
+            title = Text(m.measure.label)
             title.append(f"\n{m.measure.id}", style="dim")
+            if CONTEXT_LINK in link:  # the legend under the tables says what it means
+                title.append(f"\n{CONTEXT_LINK} only", style="italic")
             if m.measure.unit:
                 title.append(f" · {m.measure.unit}", style="dim")
             source = _source_text(m.measure)
@@ -252,6 +260,10 @@ def render_evidence(view, self_views, *, only_area: str | None = None) -> None:
         console.print(table)
     for note in dict.fromkeys(notes):
         console.print(Text(f"† {note}"), soft_wrap=False)
+    used = {n for ms in sections.values() for _, link in ms for n in link}
+    for note in (n for n in LINK_NOTES if n in used):
+        console.print(Text(f"{note[0].upper()}{note[1:]}: {LINK_NOTES[note].split(': ', 1)[1]}.",
+                           style="dim"), soft_wrap=False)
     console.print(Text("Band: LAIT's quartile among all authorities for the latest year, A best "
                        "(polarity from DfE's dictionary); a measure marked context has none "
                        "(DfE gives no polarity), so no band and no flag. "

@@ -142,6 +142,7 @@ def bank_linked_measures(banks_dir: Path) -> set[str]:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
         for area in data.get("areas", []):
             found.update(area.get("indicators", []))
+            found.update(area.get("context", []))
     return found
 
 

@@ -5,6 +5,7 @@ script reads the shared copy, and `--indicators` a user's newer one, the same wa
 from __future__ import annotations
 
 import csv
+import re
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -50,6 +51,9 @@ def read_dictionary(path: Path) -> dict[str, dict]:
             "last_update": excel_date(row["Last Update"]),
             "next_update": excel_date(row["Next Update"]),
         }
+        cohort = cohort_of(mid, out[mid]["title"])
+        if cohort:
+            out[mid]["cohort"] = cohort
     return out
 
 
@@ -58,3 +62,26 @@ def _serial(text: str) -> float:
         return float(text)
     except ValueError:
         return -1.0
+
+
+# Measures of the number of children in care itself (and its costs) describe that population,
+# so "children in care only" would say nothing; every other measure LAIT titles by looked-after
+# children or CLA counts only them, and is labelled so that it is not read as covering every
+# child (issue 24: missing-episode measures were shown as if they did).
+CARE_POPULATION = frozenset({
+    "LAC", "LACnum", "LAC_Start_Rate", "LAC_Cease_Rate", "LACceased", "LACnum_Start",
+    "LACFinance", "TotalLACFinance", "LACStableNum_2016on", "LACnum_Adopt_AppUnop",
+    "LACnum_Adopt_ConsentDisp", "No_of LAC Adopted", "LAC_ceased_SGO", "Unacc_Asylmn_Seek_Childn",
+})
+CHILDREN_IN_CARE = "children in care"
+_LOOKED_AFTER = re.compile(r"looked after|\bCLA\b", re.IGNORECASE)
+_CARE_LEAVERS = re.compile(r"care leaver", re.IGNORECASE)
+
+
+def cohort_of(measure_id: str, title: str) -> str:
+    """"children in care" for a measure that counts children in care only (by LAIT's title:
+    "Children looked after ...", "CLA ..."), "" for one about all children, care leavers (whose
+    titles say so) or the size of the care population itself."""
+    if measure_id in CARE_POPULATION or _CARE_LEAVERS.search(title):
+        return ""
+    return CHILDREN_IN_CARE if _LOOKED_AFTER.search(title) else ""

@@ -61,6 +61,15 @@ class Measure:
     link: str = ""
     last_update: str = ""
     next_update: str = ""
+    # Who the measure counts where that is narrower than all children ("children in care",
+    # "care leavers"): stocktake's own label in measures.json, not LAIT's, shown with the title
+    # so that a figure about children in care is not read as one about every child.
+    cohort: str = ""
+
+    @property
+    def label(self) -> str:
+        """The title as shown: with its cohort, "Children missing ... (children in care only)"."""
+        return f"{self.title} ({self.cohort} only)" if self.cohort else self.title
 
     @property
     def banded(self) -> bool:
@@ -204,7 +213,7 @@ def _measures_from(payload: dict) -> dict[str, Measure]:
                          polarity=m["polarity"], unit=m["unit"], dps=m["dps"],
                          no_quartile=m["no_quartile"], year_type=m["year_type"],
                          owner=m["owner"], link=m["link"], last_update=m["last_update"],
-                         next_update=m["next_update"])
+                         next_update=m["next_update"], cohort=m.get("cohort", ""))
             for mid, m in payload["measures"].items()}
 
 

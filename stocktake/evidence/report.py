@@ -24,6 +24,15 @@ from stocktake.evidence.neighbours import NeighbourGroup
 SPARKS = "▁▂▃▄▅▆▇█"
 # A measure DfE gives no polarity: shown beside the self-view, never read as better or worse.
 CONTEXT = "context: no better or worse direction"
+# How a bank links a measure to an area, written after the area's key ("bank/area (context)"):
+# a context link is shown beside the area but never enters its self-view flag; a period bank's
+# links are to today's figures, which are present-day equivalents, not figures of its period.
+CONTEXT_LINK = "context"
+PRESENT_DAY = "present-day equivalent"
+LINK_NOTES = {
+    CONTEXT_LINK: "context only: shown beside the area, never part of its flag",
+    PRESENT_DAY: "present-day equivalent: today's published figure, not one of the bank's period",
+}
 
 
 @dataclass(frozen=True)
@@ -90,7 +99,7 @@ class MeasureEvidence:
         for name in self.not_comparable:
             value = self.england if name == "England" else self.region_value
             notes.append(
-                f"{self.measure.title}: {name}'s value ({format_value(value, places)}) lies "
+                f"{self.measure.label}: {name}'s value ({format_value(value, places)}) lies "
                 f"outside the range of the authorities' own values ({format_value(low, places)} "
                 f"to {format_value(high, places)}), so it is published on another basis and is "
                 "not a comparison; it takes no part in the band or the self-view flag.")
@@ -99,7 +108,8 @@ class MeasureEvidence:
     def to_json(self) -> dict:
         m = self.measure
         return {
-            "id": m.id, "title": m.title, "areas": list(self.areas),
+            "id": m.id, "title": m.title, "label": m.label, "cohort": m.cohort or None,
+            "areas": list(self.areas),
             "polarity": m.polarity or None, "unit": m.unit, "dps": m.places,
             "latest": self.latest.to_json(), "previous": self.previous.to_json(),
             "change": _clean(self.change),
@@ -241,7 +251,11 @@ class PartnershipEvidence:
                 "indicators": [m.to_json() for m in self.measures]}
 
     def bands_for(self, area_key: str) -> list[str | None]:
-        return [m.band for m in self.measures if area_key in m.areas]
+        """The bands of the measures `area_key` ("bank/area") links as evidence: context
+        links are shown but never counted."""
+        return [m.band for m in self.measures
+                if any(link_area(k) == area_key and CONTEXT_LINK not in link_notes(k)
+                       for k in m.areas)]
 
 
 def authority_for_evidence(code: str):
@@ -283,13 +297,45 @@ def partnership_evidence(data: Indicators, code: str,
 
 
 def bank_links(banks, area: str | None = None) -> dict[str, tuple[str, ...]]:
-    """The measures the banks link, each with the areas ("bank/area") linking it, in bank and
-    area order. `area` keeps one area's links only."""
+    """The measures the banks link, each with the areas linking it, in bank and area order:
+    "bank/area" for evidence, with the link's notes in brackets after it ("bank/area
+    (context)", "bank/area (present-day equivalent)" for a bank with a `period`; see
+    :func:`link_key`). `area` keeps one area's links only."""
     links: dict[str, list[str]] = {}
     for bank in banks:
+        present_day = bool(getattr(bank, "period", ""))
+        # One figure drives one area's flag: a bank (an older edition, say) linking a measure as
+        # evidence to several areas has it as evidence in the first and context in the rest.
+        first_area = {}
+        for a in bank.areas:
+            for mid in a.indicators:
+                first_area.setdefault(mid, a.id)
         for a in bank.areas:
             if area is not None and a.id != area:
                 continue
             for mid in a.indicators:
-                links.setdefault(mid, []).append(f"{bank.id}/{a.id}")
+                links.setdefault(mid, []).append(link_key(
+                    bank.id, a.id, context=first_area[mid] != a.id, present_day=present_day))
+            for mid in getattr(a, "context", ()):
+                links.setdefault(mid, []).append(link_key(bank.id, a.id, context=True,
+                                                          present_day=present_day))
     return {mid: tuple(areas) for mid, areas in links.items()}
+
+
+def link_key(bank_id: str, area_id: str, *, context: bool = False,
+             present_day: bool = False) -> str:
+    """"bank/area", with "(context)", "(present-day equivalent)" or both after it."""
+    notes = [n for n, on in ((CONTEXT_LINK, context), (PRESENT_DAY, present_day)) if on]
+    return f"{bank_id}/{area_id}" + (f" ({', '.join(notes)})" if notes else "")
+
+
+def link_area(key: str) -> str:
+    """"bank/area (context)" -> "bank/area"."""
+    return key.split(" (", 1)[0]
+
+
+def link_notes(key: str) -> tuple[str, ...]:
+    """"bank/area (context, present-day equivalent)" -> ("context", "present-day equivalent")."""
+    if " (" not in key or not key.endswith(")"):
+        return ()
+    return tuple(n.strip() for n in key.split(" (", 1)[1][:-1].split(","))

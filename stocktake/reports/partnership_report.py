@@ -107,22 +107,26 @@ def _evidence_flags(bank: Bank, scores: Any, evidence: Any) -> list[str]:
 
 
 def _area_evidence(doc: Document, bank: Bank, area_id: str, evidence: Any) -> None:
-    from stocktake.evidence.report import CONTEXT, format_value
+    from stocktake.evidence.report import CONTEXT, LINK_NOTES, format_value, link_area, link_notes
 
     if evidence is None:
         return
     key = f"{bank.id}/{area_id}"
-    measures = [m for m in evidence.measures if key in m.areas]
+    # Each measure with the notes of its link to this area (context, present-day equivalent).
+    linked = [(m, next(link_notes(k) for k in m.areas if link_area(k) == key))
+              for m in evidence.measures if any(link_area(k) == key for k in m.areas)]
+    measures = [m for m, _ in linked]
     if not measures:
         return
     title = next(a.title for a in bank.areas if a.id == area_id)
     rows = []
     notes: list[str] = []
-    for m in measures:
+    for m, link in linked:
         places = m.measure.places
         outside = m.not_comparable
         notes += m.comparator_notes()
-        rows.append((m.measure.title, m.latest.year or "-",
+        label = "; ".join([m.measure.label] + [LINK_NOTES.get(n, n) for n in link])
+        rows.append((label, m.latest.year or "-",
                      format_value(m.latest.value, places),
                      m.band or ("context" if m.context else "no band"),
                      "-" if m.neighbours_mean is None else
@@ -280,6 +284,12 @@ def _area_section(doc: Document, bank: Bank, scores: Any, area: Any, responses: 
     described = next((a.description for a in bank.areas if a.id == area.id), "")
     if described:
         doc.add(Paragraph(described, "note"))
+    cited = next((a.sources for a in bank.areas if a.id == area.id), ())
+    if cited:
+        # The duties the area asks about, from the bank's [sources] table, with where to read them.
+        doc.add(Paragraph("Duties and guidance: " + "; ".join(
+            f"{bank.source_for(sid).title} ({bank.source_for(sid).url})" for sid in cited) + ".",
+            "note"))
     short = _too_little(scores, area, titles)
     if area.score is None:
         doc.add(Paragraph(findings.no_score_sentence(area, short) or "", "flag"))

@@ -20,7 +20,7 @@ from openpyxl.chart import LineChart, Reference
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from stocktake.evidence.report import CONTEXT, format_value
+from stocktake.evidence.report import CONTEXT, LINK_NOTES, format_value, link_area, link_notes
 from stocktake.provenance import marked
 from stocktake.privacy.injection import set_text_cell, write_text_row
 from stocktake.workbooks.styles import (LABEL_FONT, NOTE_FONT, WRAP_TOP, merge_row,
@@ -99,8 +99,9 @@ def add_evidence_sheet(wb: Workbook, view: Any, self_views: Sequence[Any], *, in
     flags = {s.key: s for s in self_views}
     sections: dict[str, list] = {}
     for m in view.measures:
+        # A context or present-day link is shown in its area's block, the row saying which.
         for key in (m.areas or ("",)):
-            sections.setdefault(key, []).append(m)
+            sections.setdefault(link_area(key), []).append((m, link_notes(key)))
     set_text_cell(ws.cell(row=row - 1, column=DATA_COL),
                   "Series behind the trend charts (values as published; blank: not published)")
     ws.cell(row=row - 1, column=DATA_COL).font = NOTE_FONT
@@ -135,9 +136,9 @@ def _area_block(ws: Any, row: int, key: str, measures: list, own: Any) -> int:
     write_text_row(ws, row, COLUMNS)
     style_header_row(ws, row, 1, len(COLUMNS))
     top = row
-    for m in measures:
+    for m, notes in measures:
         row += 1
-        _measure_row(ws, row, m)
+        _measure_row(ws, row, m, notes)
     style_body(ws, top + 1, row, 1, len(COLUMNS), wrap_cols=[1])
     for r in range(top + 1, row + 1):
         band = ws.cell(row=r, column=4)
@@ -147,10 +148,13 @@ def _area_block(ws: Any, row: int, key: str, measures: list, own: Any) -> int:
     return row + 2
 
 
-def _measure_row(ws: Any, row: int, m: Any) -> None:
+def _measure_row(ws: Any, row: int, m: Any, notes: tuple[str, ...] = ()) -> None:
     measure = m.measure
     number_format = "#,##0" + ("." + "0" * measure.places if measure.places else "")
-    label = f"{measure.title} [{measure.id}]" + (f" ({measure.unit})" if measure.unit else "")
+    label = f"{measure.label} [{measure.id}]" + (f" ({measure.unit})" if measure.unit else "")
+    for note in notes:
+        text = LINK_NOTES.get(note, note)
+        label += f". {text[0].upper()}{text[1:]}"
     source = ", ".join(x for x in (measure.owner, measure.last_update and
                                    f"updated {measure.last_update}", measure.next_update and
                                    f"next {measure.next_update}") if x)

@@ -57,7 +57,7 @@ def bank_data_from_xlsform(path: Path) -> dict:
     path = Path(path)
     check_workbook_file(path)
     try:
-        sheets = read_sheets(path, ["survey", "choices", "settings"], optional=["bands"])
+        sheets = read_sheets(path, ["survey", "choices", "settings"], optional=["bands", "sources"])
     except MissingSheet as exc:
         raise StocktakeError(f"{path}: no '{exc.sheet}' sheet; an XLSForm bank needs survey, "
                              "choices and settings", hint="see README: Writing a bank in a "
@@ -139,6 +139,13 @@ class _Reader:
             data["min_roles"] = _number(setting.get("min_roles"))
         if _text(setting.get("safeguarding_notice")):
             data["safeguarding_notice"] = _text(setting.get("safeguarding_notice"))
+        if _text(setting.get("period")):
+            data["period"] = _text(setting.get("period"))
+        # The [sources] table: a row each (id, title, url); banks validate checks them.
+        sources = {_text(r.get("id")): {"title": _text(r.get("title")), "url": _text(r.get("url"))}
+                   for _, r in self.table("sources") if _text(r.get("id"))}
+        if sources:
+            data["sources"] = sources
         bands = [{"label": _text(r.get("label")), "min": _number(r.get("min")),
                   "colour": _text(r.get("colour")) or "#FFFFFF"} for _, r in self.table("bands")]
         if bands and not _default_bands(bands):
@@ -182,10 +189,12 @@ class _Reader:
                 stack.append(area_id)
                 area = {"id": area_id, "title": _text(record.get("label")),
                         "description": _text(record.get("description"))}
-                linked = [i.strip() for i in _text(record.get("indicators")).split(";")
-                          if i.strip()]
-                if linked:
-                    area["indicators"] = linked
+                for key in ("indicators", "context"):
+                    linked = [i.strip() for i in _text(record.get(key)).split(";") if i.strip()]
+                    if linked:
+                        area[key] = linked
+                if _text(record.get("sources")):
+                    area["sources"] = _text(record.get("sources")).split()
                 areas.append(area)
                 continue
             if lowered == "end_group":
@@ -306,6 +315,8 @@ class _Reader:
             # Level numbers for scales, option ids and yes/no otherwise, as the bank writes them.
             q["notice"] = [int(v) if q.get("type") == "scale" and v.isdigit() else v
                            for v in _text(record.get("notice")).split()]
+        if _text(record.get("sources")):
+            q["sources"] = _text(record.get("sources")).split()
         roles = _text(record.get("roles")).split()
         try:
             relevant = parse_relevant(_text(record.get("relevant")))

@@ -18,7 +18,7 @@ are ignored by pyxform and read back by `authoring.py`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -38,14 +38,17 @@ DEFAULT_ANONYMOUS_ROLES = ("young-people",)
 SURVEY_COLUMNS = ("type", "name", "label", "hint", "required", "relevant", "constraint",
                   "constraint_message", "calculation", "appearance",
                   "area", "roles", "weight", "scored", "unit", "description",
-                  "min_age", "max_age", "notice", "indicators")
+                  "min_age", "max_age", "notice", "indicators", "context", "sources")
 # `reported_apart` and `anonymous` are kept on the role choices, `exclusive` on multi options,
 # so a bank survives the round trip.
 CHOICES_COLUMNS = ("list_name", "name", "label", "score", "reported_apart", "anonymous",
                    "exclusive")
 SETTINGS_COLUMNS = ("form_title", "form_id", "version", "instance_name", "description",
-                    "min_coverage", "safeguarding_notice", "partnership_score", "min_roles")
+                    "min_coverage", "safeguarding_notice", "partnership_score", "min_roles",
+                    "period")
 BANDS_COLUMNS = ("label", "min", "colour")
+# The bank's [sources] table, a row each, so that the duties it cites survive the round trip.
+SOURCES_COLUMNS = ("id", "title", "url")
 
 
 @dataclass(frozen=True)
@@ -56,10 +59,14 @@ class XLSFormSheets:
     choices: list[list]
     settings: list[list]
     bands: list[list]
+    sources: list[list] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, list[list]]:
-        return {"survey": self.survey, "choices": self.choices, "settings": self.settings,
-                "bands": self.bands}
+        sheets = {"survey": self.survey, "choices": self.choices, "settings": self.settings,
+                  "bands": self.bands}
+        if len(self.sources) > 1:  # a bank without [sources] writes the form it always did
+            sheets["sources"] = self.sources
+        return sheets
 
 
 def form_identity(bank: Bank) -> str:
@@ -115,7 +122,8 @@ def xlsform_sheets(bank: Bank, partnerships: Sequence[tuple[str, str]],
         # The published measures an area links travel with it, so the bank comes back whole;
         # LAIT ids hold spaces, so they are joined with "; ".
         add(type="begin_group", name=group, label=area.title, area=area.id,
-            description=area.description, indicators="; ".join(area.indicators))
+            description=area.description, indicators="; ".join(area.indicators),
+            context="; ".join(area.context), sources=" ".join(area.sources))
         for question in bank.questions_in(area.id):
             _question_rows(bank, question, add, choice)
         add(type="end_group", name=group)
@@ -123,10 +131,11 @@ def xlsform_sheets(bank: Bank, partnerships: Sequence[tuple[str, str]],
                 [bank.title, bank.id, form_version(bank),
                  f"concat({ref(PARTNERSHIP_FIELD)}, ' ', {ref(ROLE_FIELD)})",
                  bank.description, bank.min_coverage, bank.safeguarding_notice,
-                 bank.partnership_score, bank.min_roles]]
+                 bank.partnership_score, bank.min_roles, bank.period]]
     bands = [list(BANDS_COLUMNS)] + [[b.label, b.min, b.colour] for b in bank.bands]
+    sources = [list(SOURCES_COLUMNS)] + [[src.id, src.title, src.url] for src in bank.sources]
     _check_unique_names(survey)
-    return XLSFormSheets(survey, choices, settings, bands)
+    return XLSFormSheets(survey, choices, settings, bands, sources)
 
 
 def _check_unique_names(survey: list[list]) -> None:
@@ -164,7 +173,7 @@ def _question_rows(bank: Bank, q: Question, add, choice) -> None:
              "scored": "yes" if q.scored else "no", "unit": q.unit,
              "min_age": "" if q.min_age is None else q.min_age,
              "max_age": "" if q.max_age is None else q.max_age,
-             "notice": " ".join(str(v) for v in q.notice)}
+             "notice": " ".join(str(v) for v in q.notice), "sources": " ".join(q.sources)}
     common = {"name": name, "label": q.text, "hint": q.guidance,
               "required": "yes" if q.required else "",
               "relevant": relevant_expression(bank, q.roles, q.when), **extra}

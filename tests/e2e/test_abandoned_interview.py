@@ -54,8 +54,8 @@ def test_ctrl_c_at_question_one_leaves_no_empty_respondent_counted(tmp_path):
 CHILD = ("interview", "E09000007", "--bank", "partnership-2026", "--role", "young-people",
          "--wave", "2026-27")
 AGE_BAND_READY = "arrow keys or the number"  # the age band's own instruction
-FIRST = "outcomes.yp-sexual-health"  # the first question asked of an 11 to 15 year old
-SECOND = "outcomes.yp-choices-after-16"
+FIRST = "harm-outside-home.yp-someone-to-tell"  # the first question asked of an 11 to 15 year old
+SECOND = "harm-outside-home.yp-feel-safe"
 
 
 def start_child(workspace):

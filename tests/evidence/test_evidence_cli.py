@@ -75,7 +75,9 @@ def test_evidence_json_has_the_documented_shape_and_the_credit(cli):
     assert set(measure) >= {"id", "title", "areas", "polarity", "unit", "latest", "previous",
                             "change", "neighbours_mean", "neighbours_counted", "region",
                             "england", "band", "series", "source"}
-    assert measure["areas"] == ["idea-stocktake/workforce"]
+    # The link names its area and, for a bank of a past period, that the figure is today's.
+    assert measure["areas"] == ["idea-stocktake/workforce (present-day equivalent)"]
+    assert measure["label"] == measure["title"] and measure["cohort"] is None
     assert set(measure["source"]) == {"owner", "last_update", "next_update", "link"}
     assert measure["region"]["name"] in ("London (Inner)", "London")
     years = [int(s["year"][:4]) for s in measure["series"]]
