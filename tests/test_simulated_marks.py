@@ -160,3 +160,32 @@ def test_reports_are_marked_on_every_page(demo):
             headers = [z.read(n).decode("utf-8") for n in z.namelist()
                        if n.startswith("word/header")]
         assert any(SIMULATED_HEADER in h for h in headers), name
+
+
+def test_no_name_or_job_title_leaves_the_workspace(demo):
+    # Issue 23 kind 8: the demo holds its respondents under job titles ("Director of children's
+    # services (council)"); a post held by one person names them, so no file made for sharing
+    # carries one. Read after the other tests of this module have written their files.
+    from stocktake.store.workspace import Workspace
+
+    run, root, codes = demo
+    run("report", codes[0], "--out", root / "titles.html", "--docx", root / "titles.docx")
+    run("export", codes[0], "--out", root / "titles", "--format", "csv")
+    run("export", "--all", "--out", root / "titles-x")
+    run("merge", root / "titles-x", "--out", root / "titles-national.xlsx")
+    held = {r.key.respondent for code in codes for r in Workspace.open(root / "ws").responses(code)}
+    held = {h for h in held if not h.startswith(("YP-", "PC-"))}  # references name nobody
+    assert any("(council)" in h for h in held)  # the demo does hold job titles
+    texts = [(root / "titles.html").read_text(encoding="utf-8")]
+    with zipfile.ZipFile(root / "titles.docx") as z:
+        texts.append(z.read("word/document.xml").decode("utf-8"))
+    texts += [p.read_text(encoding="utf-8-sig") for p in (root / "titles").glob("*.csv")]
+    for path in [*(root / "titles-x").glob("*.xlsx"), *root.glob("titles-national*.xlsx")]:
+        wb = load_workbook(path)
+        texts.append("\n".join(str(c) for ws in wb.worksheets for row in ws.iter_rows(
+            values_only=True) for c in row if c is not None))
+    from html import escape
+
+    for title in held:
+        for text in texts:
+            assert title not in text and escape(title) not in text, title
