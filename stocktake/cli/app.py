@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Optional
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperGroup, TyperOption
 
 from stocktake import __version__
 from stocktake.cli.common import make_output_safe, state
@@ -41,6 +41,20 @@ def hoist_workspace(args: list[str]) -> list[str]:
             rest.append(arg)
         i += 1
     return front + rest
+
+
+def _flag_aware(display):
+    """Typer 0.29's help shows a flag's type (`--json <bool>`), as if the flag took a value:
+    a flag (the help option's included) shows none; every other option is shown as before."""
+    def display_type_rich(self, ctx):
+        return None if getattr(self, "is_flag", False) else display(self, ctx)
+
+    display_type_rich.flag_aware = True
+    return display_type_rich
+
+
+if not getattr(TyperOption.display_type_rich, "flag_aware", False):
+    TyperOption.display_type_rich = _flag_aware(TyperOption.display_type_rich)
 
 
 class _WorkspaceAnywhere(TyperGroup):
