@@ -68,7 +68,7 @@ def create(
         if code is not None or role is not None or respondent is not None:
             raise UsageError("--all writes the forms of the planned round; give no CODE, "
                              "--role or --respondent with it")
-        _create_all(bank_ref, wave, out)
+        _create_all(bank_ref, wave, out, shared)
         return
     if code is None or bank_ref is None or role is None:
         raise UsageError("give CODE, --bank and --role (or --all for a whole round)",
@@ -110,7 +110,7 @@ def create(
     console.print(f"When it comes back: [bold]stocktake forms import {escape(str(path))}[/]")
 
 
-def _create_all(bank_ref: Optional[str], wave: Optional[str], out: Path) -> None:
+def _create_all(bank_ref: Optional[str], wave: Optional[str], out: Path, shared: bool) -> None:
     import sys
 
     from stocktake.cli.common import check_wave
@@ -132,7 +132,7 @@ def _create_all(bank_ref: Optional[str], wave: Optional[str], out: Path) -> None
         if done == total or (done % 50 == 0 and quiet) or (not quiet and done % 10 == 0):
             err_console.print(f"  {done} of {total} forms written")
 
-    rows = write_round_forms(ws, bank, wave, out, progress=progress)
+    rows = write_round_forms(ws, bank, wave, out, progress=progress, shared=shared)
     console.print(f"Wrote {len(rows)} form(s) of {bank.id} {wave} and "
                   f"{escape(str(out / 'manifest.csv'))} (for a mail merge).")
     console.print(f"When they come back: [bold]stocktake forms import {escape(str(out))}[/]; "
