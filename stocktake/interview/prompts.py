@@ -154,6 +154,13 @@ def ask_evidence(current: str = "") -> str:
     return (note or "").strip()
 
 
+def ask_retry(message: str) -> bool:
+    """Yes (the default, Enter) or no."""
+    import questionary
+
+    return bool(questionary.confirm(message, default=True).unsafe_ask())
+
+
 def press_enter(message: str) -> None:
     """Wait for Enter (any key) before going on."""
     import questionary
