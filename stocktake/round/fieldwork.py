@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -116,15 +117,39 @@ def plan_round(ws: "Workspace", bank: Bank, wave: str, roles: Sequence[str], *,
     return ws.save_round(plan)
 
 
-def import_roster(ws: "Workspace", path: Path, bank: Bank, wave: str
-                  ) -> tuple[list[RosterEntry], list[str]]:
+ROSTER_IMPORT = "roster-import"
+
+
+def import_roster(ws: "Workspace", path: Path, bank: Bank, wave: str,
+                  command: Sequence[str] = ()) -> tuple[list[RosterEntry], list[str]]:
     """Check a roster file whole against the bank and the stored roster, then store it.
-    Returns the entries and warnings about entries that are odd but not wrong."""
-    entries = check_roster_rows(read_roster_file(path), bank_id=bank.id, wave=wave,
-                                roles=bank.role_ids, known_codes=known_codes(ws),
-                                existing=ws.roster(bank=bank.id, wave=wave), source=str(path))
+    Returns the entries and warnings about entries that are odd but not wrong.
+
+    The import writes one file per partnership, so it is journalled (store.journal, under
+    `command`, the words that run it again): an import interrupted part-way is reported by
+    `doctor`, and the same import run again stores the rest, taking the entries the interrupted
+    run stored (exactly as in the file) as its own rather than refusing them as already on the
+    roster. A finished import run again is still refused that way."""
+    from stocktake.store import journal
+
+    rows = read_roster_file(path)
+    record_key = {"bank": bank.id, "wave": wave, "file": os.path.abspath(path)}
+    begun = journal.find(ws, ROSTER_IMPORT, record_key)
+    existing = ws.roster(bank=bank.id, wave=wave)
+    stored_before: set[RosterEntry] = set()
+    if begun is not None:
+        in_file = set(check_roster_rows(rows, bank_id=bank.id, wave=wave, roles=bank.role_ids,
+                                        known_codes=known_codes(ws), source=str(path)))
+        stored_before = {e for e in existing if e in in_file}
+        existing = [e for e in existing if e not in stored_before]
+    entries = check_roster_rows(rows, bank_id=bank.id, wave=wave, roles=bank.role_ids,
+                                known_codes=known_codes(ws), existing=existing,
+                                source=str(path))
+    begun = journal.begin(ws, ROSTER_IMPORT, record_key, command=tuple(command),
+                          what=f"a roster import of {os.path.abspath(path)} ({bank.id} {wave})")
     _add_missing_partnerships(ws, entries)
-    ws.add_roster(entries)
+    ws.add_roster(e for e in entries if e not in stored_before)
+    journal.finish(ws, begun)
     return entries, roster_warnings(entries, ws.round_plan(bank.id, wave))
 
 

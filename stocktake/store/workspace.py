@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
 from stocktake.store.atomic import (atomic_write_bytes, ensure_private_dir, link_error, narrow_mode,
-                              refuse_links, write_error)
+                              refuse_links, remove_file, write_error)
 from stocktake.errors import StocktakeError
 from stocktake.store.locking import workspace_lock
 from stocktake.partnerships.model import Partnership, check_code, is_valid_code
@@ -556,8 +556,7 @@ class Workspace:
             with workspace_lock(self.lock_path(path)):
                 refuse_links(path, self.root)
                 try:
-                    if path.exists():  # the emptied version went to the backups just now
-                        path.unlink()
+                    remove_file(path)  # the emptied version went to the backups just now
                 except OSError as exc:
                     raise write_error(exc, path) from None
             with self._transaction(self.index_path) as db:
