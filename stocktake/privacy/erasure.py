@@ -355,6 +355,44 @@ def person_values(ws, partnership: str, keys=None) -> set[str]:
     return {v for v in values if len(v.strip()) >= _MIN_VALUE and not _ID.match(v)}
 
 
+def with_earlier_names(ws, partnership: str, keys) -> list:
+    """`keys` and the same responses under every name they had before (a submission edited at
+    the source to correct the name keeps the old one in `earlier_respondents`), as found in the
+    live file and every copy of it: the backups hold the response under its old name."""
+    from dataclasses import replace as with_field
+
+    from stocktake.store.workspace import read_store_file
+
+    sources = []
+    try:
+        sources.append(read_store_file(ws.shard_path(partnership), ws.root) or {})
+    except Exception:
+        pass
+    for path in stored_copies(ws, partnership):
+        try:
+            data = json.loads(path.read_bytes())
+        except (ValueError, UnicodeDecodeError, RecursionError, OSError):
+            continue
+        if isinstance(data, dict):
+            sources.append(data)
+    found = set(keys)
+    while True:
+        more = set()
+        for data in sources:
+            table = data.get("responses")
+            for doc in (table.values() if isinstance(table, dict) else ()):
+                if not isinstance(doc, dict):
+                    continue
+                for key in found:
+                    if (doc.get("bank"), doc.get("wave"), doc.get("respondent")) == \
+                            (key.bank, key.wave, key.respondent):
+                        more.update(with_field(key, respondent=str(name))
+                                    for name in doc.get("earlier_respondents") or ())
+        if more <= found:
+            return sorted(found, key=_key_tuple)
+        found |= more
+
+
 def _walk_all(doc: dict):
     """(doc, (question, field), text) for every string of a record, answers included."""
     yield from _walk(doc, doc, str(doc.get("question", "")), "")
@@ -379,6 +417,8 @@ def erase(ws, partnership: str, keys, *, command: tuple[str, ...], filters: dict
     if earlier is not None and keys is not None:
         keys = sorted({*keys, *(ResponseKey(*k) for k in earlier.data.get("keys") or [])},
                       key=_key_tuple)
+    if keys is not None:
+        keys = with_earlier_names(ws, partnership, keys)
     values = person_values(ws, partnership, keys)
     if earlier is not None:
         values |= set(earlier.data.get("values", []))

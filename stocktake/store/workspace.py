@@ -445,6 +445,32 @@ class Workspace:
                 db.table("history").insert_multiple(history)
         return Response.from_doc(doc)
 
+    def rename_respondent(self, key: ResponseKey, respondent: str) -> ResponseKey:
+        """Move a response (and its history) to another respondent name, in one write: a
+        submission edited at the source to correct the name. The old name is kept on the
+        response (`earlier_respondents`), so an erasure of the person finds every name they
+        had. StocktakeError if the new name already has a response of that bank and wave."""
+        check_line(respondent, "the respondent's name")
+        new_key = replace(key, respondent=respondent)
+        with self._transaction(self.shard_path(key.partnership)) as db:
+            table = db.table("responses")
+            docs = {("old" if _matches(d, key) else "new"): d for d in table.all()
+                    if _matches(d, key) or _matches(d, new_key)}
+            if "new" in docs:
+                raise StocktakeError(f"{respondent} already answered {key.bank} {key.wave} for "
+                                     f"{key.partnership}",
+                                     hint="reject one of the two submissions in the tool")
+            if "old" not in docs:
+                raise StocktakeError(f"no response of {key.respondent} in {key.partnership}")
+            doc = docs["old"]
+            table.update({"respondent": respondent, "earlier_respondents": [
+                *doc.get("earlier_respondents", []), key.respondent]}, doc_ids=[doc.doc_id])
+            history = db.table("history")
+            moved = [d.doc_id for d in history.all() if _matches(d, key)]
+            if moved:
+                history.update({"respondent": respondent}, doc_ids=moved)
+        return new_key
+
     def history(self, key: ResponseKey) -> list[dict]:
         db = self._read(self.shard_path(key.partnership))
         return [dict(d) for d in db.table("history").all() if _matches(d, key)]
