@@ -185,3 +185,28 @@ def test_an_edit_that_corrects_the_name_moves_the_response_and_an_erasure_finds_
     for value in ("Jo Blogs", "Jo Bloggs", "Jo Blogs, CYPP"):
         assert [str(p) for p in ws.root.rglob("*") if p.is_file()
                 and value.encode() in p.read_bytes()] == [], value
+
+
+def test_a_central_export_without_group_paths_sees_the_edit_too(tmp_path, workspace, mini_bank,
+                                                                form, submission):
+    """Central's `?groupPaths=false` export names the meta fields `instanceID` and
+    `deprecatedID`, without `meta-`."""
+    sheets, xform = form
+    version = form_version(mini_bank)
+    store(workspace, mini_bank, central_csv(tmp_path / "first.csv", xform, sheets, [submission],
+                                            version=version, group_paths=False))
+
+    def edit(row):
+        row["instanceID"] = f"uuid:{EDITED}"
+        row["deprecatedID"] = f"uuid:{FIRST}"
+        row["Edits"] = "1"
+
+    path = rewrite(central_csv(tmp_path / "edited.csv", xform, sheets,
+                               [edited_answers(submission)], version=version,
+                               group_paths=False), ",", edit)
+    batch = read_submissions(path, mini_bank, partnership_lookup(workspace.partnerships()))
+    assert batch.warnings == ()
+    outcome = store_submissions(workspace, mini_bank, [batch], WAVE)
+    assert [s.instance_id for s in outcome.edited] == [EDITED]
+    [response] = workspace.responses("E09000007", mini_bank.id, WAVE)
+    assert response.answers["vision.statement"].value == "no"

@@ -314,3 +314,30 @@ def test_forms_create_all_killed_at_every_write(tmp_path):
     assert planned.returncode == 0, planned.stderr
     kill_at_every_write(setup, tmp_path, ("forms", "create", "--all", "--out",
                                           str(tmp_path / "forms")))
+
+
+@pytest.mark.parametrize("which", [("--respondent", NAME), ()], ids=["respondent", "whole"])
+def test_remove_keeping_a_copy_killed_at_every_write(tmp_path, which):
+    """Without --purge: the removed records are kept in backups/removed/ first, then the
+    partnership's file (and, for a whole partnership, the file and its line in the index)."""
+    setup = erasure_workspace(tmp_path)
+    kill_at_every_write(setup, tmp_path, ("remove", CAMDEN, *which, "--yes"))
+
+
+def test_round_plan_killed_at_every_write(tmp_path):
+    setup = Workspace.open(tmp_path / "setup")
+    kill_at_every_write(setup.root, tmp_path, (
+        "round", "plan", "--bank", "mini", "--wave", WAVE, "--roles", "council,health",
+        "-p", CAMDEN, "-p", LEEDS, "--deadline", "2027-01-31"))
+
+
+def test_forms_create_for_an_anonymous_role_killed_at_every_write(tmp_path):
+    """A child's form carries the reference reserved for it: killed after reserving and before
+    the form is written, the same command run again writes the form for that reference (one
+    reference, not a second one that no form carries)."""
+    setup = Workspace.open(tmp_path / "setup")
+    out = tmp_path / "forms" / "yp.xlsx"
+    writes = kill_at_every_write(setup.root, tmp_path, (
+        "forms", "create", CAMDEN, "--bank", "children", "--role", "young-people", "--wave",
+        WAVE, "--out", str(out)))
+    assert writes >= 3

@@ -137,8 +137,9 @@ def backup_paths(path: Path, backup_dir: Path) -> list[Path]:
 
 
 # Tests of interrupted commands: STOCKTAKE_TEST_KILL_AT=N ends the process (as SIGKILL would:
-# no cleanup, no finally) just before its Nth write to a workspace, counting every file written
-# or deleted here. Read at each write, so a test can set it per subprocess.
+# no cleanup, no finally) just before its Nth write, counting every store file written or
+# deleted here and every file written for people (workbooks.output_files). Read at each write,
+# so a test can set it per subprocess.
 KILL_VARIABLE = "STOCKTAKE_TEST_KILL_AT"
 KILLED_EXIT = 137
 _writes_begun = 0

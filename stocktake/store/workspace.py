@@ -322,9 +322,10 @@ class Workspace:
     def start_anonymous_response(self, partnership: str, bank: str, wave: str, prefix: str, *,
                                  role: str, mode: str = "interview", adviser: str = "",
                                  bank_version: str = "", bank_hash: str = "",
-                                 age_band: str = "") -> Response:
+                                 age_band: str = "", reference: str = "") -> Response:
         """A new, empty response under the next free reference such as `YP-0007`, for a form
-        that must carry its reference before anything is answered (`forms create`).
+        that must carry its reference before anything is answered (`forms create`); under
+        `reference` when given and free (one a journal recorded before an interrupted run).
 
         The reference is chosen and the response stored in one locked write, so two forms made
         at once never share a reference. An interview reserves nothing: it uses
@@ -335,11 +336,22 @@ class Workspace:
         stamp = now_iso()
         with self._transaction(self.shard_path(partnership)) as db:
             table = db.table("responses")
-            key = ResponseKey(partnership, bank, wave, _next_reference(table, bank, wave, prefix))
+            wanted = ResponseKey(partnership, bank, wave, reference) if reference else None
+            free = wanted is not None and re.match(rf"^{re.escape(prefix)}-\d+$", reference) \
+                and not any(_matches(d, wanted) for d in table.all())
+            key = wanted if free else ResponseKey(partnership, bank, wave,
+                                                  _next_reference(table, bank, wave, prefix))
             response = Response(key, role, mode, adviser, bank_version, bank_hash, stamp, stamp,
                                 age_band=age_band)
             table.insert(response.to_doc())
         return response
+
+    def next_reference(self, partnership: str, bank: str, wave: str, prefix: str) -> str:
+        """The reference the next anonymous response would get now (read only: another
+        process may take it first; `start_anonymous_response(reference=...)` then picks the
+        next free one)."""
+        return _next_reference(self._read(self.shard_path(partnership)).table("responses"),
+                               bank, wave, prefix)
 
     def save_answers_under_new_reference(self, partnership: str, bank: str, wave: str,
                                          prefix: str, answers: list[Answer], *, role: str,

@@ -65,8 +65,9 @@ def file_mode(shared: bool = False) -> int:
 def write_output_bytes(path: Path, data: bytes, *, shared: bool = False) -> Path:
     """Write `data` to `path` atomically with the output mode; StocktakeError on failure (a
     DiskFull when the disk is full), leaving the old file, if any, as it was."""
-    from stocktake.store.atomic import write_and_sync
+    from stocktake.store.atomic import write_and_sync, write_boundary
 
+    write_boundary()  # counted with the store's writes, so tests can stop a command here too
     path = Path(path)
     try:
         ensure_output_dir(path.parent, shared)

@@ -45,14 +45,15 @@ CENTRAL, KOBO = "ODK Central", "KoboToolbox"
 SUBMITTED_COLUMNS = ("SubmissionDate", "_submission_time")
 # Columns the tools add to every export (ODK metadata questions too); never warned about.
 CENTRAL_METADATA = {"SubmissionDate", "meta-instanceID", "meta-instanceName", "meta-audit",
-                    "meta-deprecatedID", "meta-entity", "instanceID", "instanceName", "KEY", "SubmitterID", "SubmitterName",
+                    "meta-deprecatedID", "meta-entity", "instanceID", "instanceName",
+                    "deprecatedID", "KEY", "SubmitterID", "SubmitterName",
                     "AttachmentsPresent", "AttachmentsExpected", "Status", "ReviewState",
                     "DeviceID", "Edits", "FormVersion", "isValidated"}
 KOBO_METADATA = {"_id", "_uuid", "_submission_time", "_index", "_status", "_validation_status",
                  "_submitted_by", "__version__", "_notes", "_tags", "_attachments",
                  "_geolocation", "_xform_id_string", "_parent_table_name", "_parent_index",
                  "formhub/uuid", "meta/instanceID", "meta/instanceName", "meta/rootUuid",
-                 "meta/deprecatedID", "meta/audit"}
+                 "meta/deprecatedID", "meta/audit", "rootUuid", "deprecatedID"}
 ODK_METADATA_QUESTIONS = {"start", "end", "today", "deviceid", "username", "phonenumber",
                           "simserial", "subscriberid", "email", "audit", "start-geopoint"}
 KNOWN_METADATA = CENTRAL_METADATA | KOBO_METADATA | ODK_METADATA_QUESTIONS
@@ -62,9 +63,13 @@ INSTANCE_COLUMNS = {CENTRAL: ("KEY", "meta-instanceID"), KOBO: ("_uuid", "meta/i
 # and `meta-deprecatedID` holds the one it replaced; `Edits` counts the edits. KoboToolbox gives
 # the new version a new `_uuid` (and `meta/instanceID`), keeps the first in `meta/rootUuid` and
 # the replaced one in `meta/deprecatedID`.
-VERSION_ID_COLUMNS = {CENTRAL: ("meta-instanceID", "KEY"), KOBO: ("meta/instanceID", "_uuid")}
-ROOT_ID_COLUMNS = {CENTRAL: ("KEY",), KOBO: ("meta/rootUuid",)}
-DEPRECATED_COLUMNS = {CENTRAL: ("meta-deprecatedID",), KOBO: ("meta/deprecatedID",)}
+# Exports without group paths (Central's groupPaths=false, Kobo without "include groups") name
+# the meta fields alone.
+VERSION_ID_COLUMNS = {CENTRAL: ("meta-instanceID", "instanceID", "KEY"),
+                      KOBO: ("meta/instanceID", "instanceID", "_uuid")}
+ROOT_ID_COLUMNS = {CENTRAL: ("KEY",), KOBO: ("meta/rootUuid", "rootUuid")}
+DEPRECATED_COLUMNS = {CENTRAL: ("meta-deprecatedID", "deprecatedID"),
+                      KOBO: ("meta/deprecatedID", "deprecatedID")}
 EDITS_COLUMN = "Edits"
 VERSION_COLUMNS = ("FormVersion", "__version__")
 UNKNOWN_ANSWERS = ("na", "dk")
