@@ -208,3 +208,87 @@ def test_forms_import_on_a_full_disk_says_so_in_the_terminal(mini_bank, tmp_path
     assert "Error: disk full: " in done.stderr and "could not be written" in done.stderr
     assert "Stored 0 form(s) before the disk filled; not stored (2): 0.xlsx, 1.xlsx." in \
         " ".join(done.stderr.split())
+
+
+def folder_modes(top: Path) -> dict[str, int]:
+    """Every folder under `top` (itself included), by its path below `top`."""
+    return {str(p.relative_to(top.parent)): p.stat().st_mode & 0o777
+            for p in [top, *top.rglob("*")] if p.is_dir()}
+
+
+def make_every_output_folder(cli, tmp_path: Path, out: Path, *extra: str) -> list[str]:
+    """Each command that writes for people, aimed at a folder two levels deep that does not
+    exist yet; returns the top folders made (one per command)."""
+    assert cli("round", "plan", "--bank", "mini", "--wave", WAVE, "--roles", "council",
+               "-p", "E09000007").exit_code == 0
+    xlsform = out / "xlsform" / "deep" / "mini.xlsx"
+    runs = {
+        "forms-all": ("forms", "create", "--all", "--bank", "mini", "--wave", WAVE,
+                      "--out", out / "forms-all" / "deep", *extra),
+        "form-one": ("forms", "create", "E09000007", "--bank", "mini", "--role", "council",
+                     "--wave", WAVE, "--out", out / "form-one" / "deep" / "f.xlsx", *extra),
+        "export-all": ("export", "--all", "--out", out / "export-all" / "deep", *extra),
+        "export-one": ("export", "E09000007", "--out", out / "export-one" / "deep", *extra),
+        "benchmark": ("benchmark", "--bank", "mini", "--wave", WAVE, "--xlsx",
+                      out / "benchmark" / "deep" / "b.xlsx", *extra),
+        "merge": ("merge", out / "export-all", "--out", out / "merge" / "deep" / "n.xlsx",
+                  *extra),
+        "chase": ("status", "--bank", "mini", "--wave", WAVE, "--chase",
+                  out / "chase" / "deep" / "chase.csv"),
+        "status-xlsx": ("status", "--bank", "mini", "--wave", WAVE, "--xlsx",
+                        out / "status-xlsx" / "deep" / "s.xlsx"),
+        "xlsform": ("banks", "export-xlsform", "mini", "--out", xlsform),
+        "report": ("report", "E09000007", "--bank", "mini", "--wave", WAVE, "--out",
+                   out / "report" / "deep" / "r.html", "--docx",
+                   out / "report" / "deep-docx" / "r.docx"),
+    }
+    for name, args in runs.items():
+        result = cli(*args)
+        assert result.exit_code == 0, (name, result.output)
+    result = cli("banks", "import-xlsform", xlsform, "--out",
+                 out / "import-xlsform" / "deep" / "mini.toml")
+    assert result.exit_code == 0, result.output
+    result = cli("demo", "--bank", "mini", "--partnerships", "2", "--respondents", "2",
+                 "--out", out / "demo" / "deep", *extra, workspace=tmp_path / "demo-ws")
+    assert result.exit_code == 0, result.output
+    return [*runs, "import-xlsform", "demo"]
+
+
+def test_every_folder_a_command_creates_is_owner_only_whatever_the_umask(cli, filled_ws,
+                                                                        tmp_path):
+    """Issue 28 kind 5: `forms create --all --out DIR` made DIR with the umask's mode (0755);
+    every command's folders, parents included, are 0700 (one helper makes them all)."""
+    out = tmp_path / "out"
+    out.mkdir()
+    with umask(0o022):
+        made = make_every_output_folder(cli, tmp_path, out)
+    found = {}
+    for name in made:
+        assert (out / name).is_dir(), name
+        found.update(folder_modes(out / name))
+    assert len(found) >= 2 * len(made)
+    assert {path: oct(mode) for path, mode in found.items() if mode != 0o700} == {}
+
+
+def test_an_existing_folder_keeps_its_mode(cli, filled_ws, tmp_path):
+    out = tmp_path / "mine"
+    out.mkdir(mode=0o755)
+    out.chmod(0o755)
+    with umask(0o022):
+        assert cli("export", "--all", "--out", out).exit_code == 0
+    assert out.stat().st_mode & 0o777 == 0o755
+    assert set(modes(out).values()) == {0o600}
+
+
+def test_shared_folders_follow_the_umask(cli, filled_ws, tmp_path):
+    out = tmp_path / "out"
+    with umask(0o022):
+        assert cli("round", "plan", "--bank", "mini", "--wave", WAVE, "--roles", "council",
+                   "-p", "E09000007").exit_code == 0
+        result = cli("forms", "create", "--all", "--bank", "mini", "--wave", WAVE, "--out",
+                     out / "forms" / "deep", "--shared")
+        assert result.exit_code == 0, result.output
+        assert cli("export", "--all", "--out", out / "exports" / "deep",
+                   "--shared").exit_code == 0
+    assert set(folder_modes(out).values()) == {0o755}
+    assert set(modes(out).values()) == {0o644}

@@ -204,7 +204,7 @@ def import_xlsform(
 
     Example: stocktake banks import-xlsform my-bank.xlsx --out my-bank.toml
     """
-    from stocktake.store.atomic import atomic_write_bytes
+    from stocktake.workbooks.output_files import write_output_bytes
     from stocktake.errors import UsageError
     from stocktake.returns.file_checks import check_workbook_file
     from stocktake.xlsform.authoring import bank_data_from_xlsform, bank_toml
@@ -216,7 +216,7 @@ def import_xlsform(
     if pyxform_available():
         convert_xlsform(path)  # pyxform's own message, with sheet and row, for a broken form
     data = bank_data_from_xlsform(path)
-    atomic_write_bytes(out, bank_toml(data).encode("utf-8"))
+    write_output_bytes(out, bank_toml(data).encode("utf-8"))
     console.print(f"Wrote {out}: {data['id']} {data['version']}, {len(data['areas'])} areas, "
                   f"{len(data['questions'])} questions. Check it with "
                   f"[bold]stocktake banks validate {out}[/].")

@@ -83,6 +83,25 @@ def open_workspace(*, create: bool = True):
     return Workspace.open(root)
 
 
+def rerun_words(extra: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """This command's words after `stocktake`, to run it again later: the workspace option left
+    out (doctor puts the workspace in front), files and folders named by absolute path (doctor
+    may run elsewhere), `extra` flags (e.g. --yes) added where missing. What a journal record
+    (store.journal) names as the command that finishes an interrupted run."""
+    words: list[str] = []
+    args = iter(sys.argv[1:])
+    for arg in args:
+        if arg in ("-w", "--workspace"):
+            next(args, None)
+            continue
+        if arg.startswith("--workspace="):
+            continue
+        if not arg.startswith("-") and os.path.exists(arg):
+            arg = os.path.abspath(arg)
+        words.append(arg)
+    return (*words, *(flag for flag in extra if flag not in words))
+
+
 WAVE = re.compile(r"^(\d{4})-(\d{2})$")
 
 

@@ -22,7 +22,8 @@ def doctor(
 
     Example: stocktake doctor --restore
     """
-    from stocktake.store.doctor import diagnose, repair_workspace
+    from stocktake.store.doctor import (diagnose, finishing_command, repair_workspace,
+                                        unfinished_line)
 
     ws = open_workspace(create=False)
     found = diagnose(ws)
@@ -44,16 +45,24 @@ def doctor(
                     "listed": repair.listed if repair else [],
                     "not_restored": [{"message": e.message, "details": e.details}
                                      for e in failed],
-                    "leftover_temporary_files": [str(p.relative_to(ws.root)) for p in leftovers]})
+                    "leftover_temporary_files": [str(p.relative_to(ws.root)) for p in leftovers],
+                    "unfinished": [{"what": b.what, "began_at": b.began_at,
+                                    "finish_with": finishing_command(b, ws.root)
+                                    if b.command else None, "record": _rel(b.path, ws)}
+                                   for b in found.unfinished]})
     else:
         _render(ws, reports, repair, links + [p for p, _ in unsafe], leftovers, restore,
                 dict(unsafe))
+        for begun in found.unfinished:
+            console.print(f"[bold red]UNFINISHED[/] {escape(unfinished_line(begun, ws.root))}")
     if not healthy:
         raise typer.Exit(1)
 
 
 def _render(ws, reports, repair, links, leftovers, restore: bool,
             unsafe: dict | None = None) -> None:
+    from stocktake.store.journal import unfinished
+
     console.print(f"Workspace {escape(str(ws.root))}: {len(reports)} store file(s).")
     for item in (repair.restored if repair else []):
         kept = (f" The damaged file is kept as {escape(_rel(item.damaged_copy, ws))}."
@@ -105,7 +114,8 @@ def _render(ws, reports, repair, links, leftovers, restore: bool,
         console.print("Nothing was changed for the problems listed: check which bank version "
                       "these responses were given against, or correct the answers in an "
                       "interview.")
-    elif not damaged and not links and not (repair and repair.not_restored):
+    elif not damaged and not links and not (repair and repair.not_restored) and \
+            not unfinished(ws):
         console.print("No damage found.")
 
 

@@ -68,7 +68,7 @@ def create(
         if code is not None or role is not None or respondent is not None:
             raise UsageError("--all writes the forms of the planned round; give no CODE, "
                              "--role or --respondent with it")
-        _create_all(bank_ref, wave, out)
+        _create_all(bank_ref, wave, out, shared)
         return
     if code is None or bank_ref is None or role is None:
         raise UsageError("give CODE, --bank and --role (or --all for a whole round)",
@@ -96,21 +96,51 @@ def create(
             raise UsageError(f"role {role} answers anonymously: its forms have no name cell, so "
                              "--respondent is refused", hint="leave out --respondent; the form "
                                                              "gets a reference instead")
-        if ws.find_partnership(partnership.code) is None:
-            ws.add_partnerships([partnership])
-        # Reserved now, so that importing the same form twice updates one response.
-        respondent = ws.start_anonymous_response(
-            partnership.code, bank.id, wave, bank.role(role).reference_prefix, role=role,
-            mode="form", bank_version=bank.version, bank_hash=bank.hash).key.respondent
-    path = create_form(out, bank, partnership, role, wave, respondent, shared=shared,
-                       key=key)
+        from stocktake.cli.common import rerun_words
+        from stocktake.store import journal
+
+        # The reference is reserved in the store and then carried by the form: a run killed
+        # between the two would leave a reference no form carries. The journal says which was
+        # reserved, so the same command run again writes the form for it instead of another.
+        from stocktake.responses import ResponseKey
+
+        record_key = {"partnership": partnership.code, "bank": bank.id, "wave": wave,
+                      "role": role, "out": str(out.resolve())}
+        prefix = bank.role(role).reference_prefix
+        begun = journal.find(ws, "form-create", record_key)
+        reserved = begun.data.get("reference", "") if begun else ""
+        held = ws.response(ResponseKey(partnership.code, bank.id, wave, reserved)) \
+            if reserved else None
+        if held is not None and not held.answers and held.role == role:
+            respondent = reserved
+        else:
+            reserved = ws.next_reference(partnership.code, bank.id, wave, prefix)
+            begun = journal.begin(ws, "form-create", record_key, command=rerun_words(),
+                                  what=f"a form for {partnership.code} {role} ({out.name})",
+                                  data={"reference": reserved})
+            if ws.find_partnership(partnership.code) is None:
+                ws.add_partnerships([partnership])
+            # Reserved now, so that importing the same form twice updates one response.
+            respondent = ws.start_anonymous_response(
+                partnership.code, bank.id, wave, prefix, role=role, mode="form",
+                bank_version=bank.version, bank_hash=bank.hash,
+                reference=reserved).key.respondent
+            if respondent != reserved:  # another process took it meanwhile
+                begun = journal.begin(ws, "form-create", record_key, command=begun.command,
+                                      what=begun.what, data={"reference": respondent})
+        path = create_form(out, bank, partnership, role, wave, respondent, shared=shared,
+                           key=key)
+        journal.finish(ws, begun)
+    else:
+        path = create_form(out, bank, partnership, role, wave, respondent, shared=shared,
+                           key=key)
     asked = len(bank.questions_for_role(role))
     console.print(f"Wrote {escape(str(path))}: {asked} questions of {bank.id} {bank.version} for "
                   f"{escape(partnership.name)} ({partnership.code}), role {role}, wave {wave}.")
     console.print(f"When it comes back: [bold]stocktake forms import {escape(str(path))}[/]")
 
 
-def _create_all(bank_ref: Optional[str], wave: Optional[str], out: Path) -> None:
+def _create_all(bank_ref: Optional[str], wave: Optional[str], out: Path, shared: bool) -> None:
     import sys
 
     from stocktake.cli.common import check_wave
@@ -132,7 +162,7 @@ def _create_all(bank_ref: Optional[str], wave: Optional[str], out: Path) -> None
         if done == total or (done % 50 == 0 and quiet) or (not quiet and done % 10 == 0):
             err_console.print(f"  {done} of {total} forms written")
 
-    rows = write_round_forms(ws, bank, wave, out, progress=progress)
+    rows = write_round_forms(ws, bank, wave, out, progress=progress, shared=shared)
     console.print(f"Wrote {len(rows)} form(s) of {bank.id} {wave} and "
                   f"{escape(str(out / 'manifest.csv'))} (for a mail merge).")
     console.print(f"When they come back: [bold]stocktake forms import {escape(str(out))}[/]; "

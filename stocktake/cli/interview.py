@@ -178,7 +178,7 @@ def interview(
                 f"{bank.id} {wave}")
 
     if checked is not None:
-        target.save(checked)
+        target.save(checked, retry=False)  # a file: run again, nothing asked
         console.print(f"Stored {len(checked)} answer{'' if len(checked) == 1 else 's'} for "
                       f"{who()}.")
         for answer in checked:
@@ -223,8 +223,30 @@ class Target:
         self.ws, self.partnership, self.bank, self.wave = ws, partnership, bank, wave
         self.meta, self.key, self.prefix, self.age = meta, key, prefix, age
 
-    def save(self, answers: list[Answer], notices: dict[str, str] | None = None):
-        """Store `answers` (and `notices`) in one write; the stored Response."""
+    def save(self, answers: list[Answer], notices: dict[str, str] | None = None, *,
+             retry: bool = True):
+        """Store `answers` (and `notices`) in one write; the stored Response.
+
+        A workspace kept busy by another command past the lock timeout loses no answer: the
+        respondent is told who holds it and asked to try again (the answer is kept in memory
+        until then); only declining ends the interview, saying what was not stored."""
+        from stocktake.store.locking import LockBusy
+
+        while True:
+            try:
+                return self._save(answers, notices)
+            except LockBusy as busy:
+                if not retry:
+                    raise
+                err_console.print(f"[bold]Not saved yet:[/] {escape(busy.message)}")
+                if not _prompts().ask_retry("Try saving this answer again?"):
+                    raise StocktakeError(
+                        f"{busy.message}; this last answer was not stored (every answer "
+                        "before it was)",
+                        hint="run the same interview again when that command has finished: it "
+                             "carries on where you stopped") from None
+
+    def _save(self, answers: list[Answer], notices: dict[str, str] | None = None):
         if self.key is not None:
             return self.ws.save_answers(self.key, answers, notices=notices, **self.meta)
         response = self.ws.save_answers_under_new_reference(

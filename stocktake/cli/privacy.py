@@ -57,6 +57,18 @@ def privacy_check(
                 + find_in_history(workspace, code, bank=bank, wave=wave)
                 + find_in_stored_copies(workspace, code, bank=bank, wave=wave))
 
+    from stocktake.privacy.erasure import ERASURE
+    from stocktake.store import journal
+    from stocktake.store.doctor import unfinished_line
+
+    # An erasure that was interrupted has left the person somewhere: never "nothing found".
+    pending = [b for b in journal.unfinished(workspace, ERASURE)
+               if code is None or b.key.get("partnership") == code]
+    if pending:
+        raise StocktakeError(
+            f"{len(pending)} erasure(s) begun and not finished: the erased data may still be in "
+            "the workspace", details=[unfinished_line(b, workspace.root) for b in pending],
+            hint="run the command named to finish each, then privacy-check again")
     flagged = scan()
     if purge:
         flagged = _purge(workspace, code, flagged, yes, as_json, scan)

@@ -48,6 +48,16 @@ def remove(
     code = normalise_code(code)
     filters = {"respondent": respondent, "role": role, "bank": bank, "wave": wave}
     whole = not any(v is not None for v in filters.values())
+    if purge:
+        from stocktake.privacy.erasure import ERASURE
+        from stocktake.store import journal
+
+        begun = journal.find(ws, ERASURE, {"partnership": code, "filters": {
+            k: v for k, v in sorted(filters.items()) if v is not None}})
+        if begun is not None and (whole or not ws.matching_responses(code, **filters)):
+            # An interrupted erasure of these respondents: this run finishes it.
+            _finish_erasure(ws, code, begun, filters, as_json)
+            return
     if not ws.shard_path(code).exists() and ws.find_partnership(code) is None:
         raise StocktakeError(f"partnership {code} is not in the workspace {ws.root}",
                              hint="see the codes with `stocktake partnerships list`")
@@ -70,12 +80,17 @@ def remove(
         kept = "nothing will be kept" if purge else "a copy is kept in backups/removed/"
         if not confirm(f"Remove {what}? ({kept})"):
             raise StocktakeError("nothing was removed", hint="add --yes to remove without asking")
-    removal = ws.remove(code, None if whole else [r.key for r in matches], keep=not purge)
     erased = []
     if purge:
-        from stocktake.privacy.erasure import erase_from_copies
+        from stocktake.cli.common import rerun_words
+        from stocktake.privacy.erasure import erase
 
-        erased = erase_from_copies(ws, code, None if whole else [r.key for r in matches])
+        removal, erased = erase(ws, code, None if whole else [r.key for r in matches],
+                                command=rerun_words(extra=("--yes",)), filters=filters)
+        if removal is None:  # whole, and nothing was left of it in the live files
+            removal = _nothing_left(code, whole)
+    else:
+        removal = ws.remove(code, None if whole else [r.key for r in matches], keep=True)
     kept_at = str(removal.kept_at.relative_to(ws.root)) if removal.kept_at else None
     if as_json:
         print_json({"partnership": code, "whole_partnership": whole,
@@ -105,3 +120,37 @@ def remove(
             console.print(f"{verb} {escape(item.file)}.")
         console.print("Nothing of it is kept in the workspace. Exports and workbooks already "
                       "sent elsewhere are not touched.")
+
+
+def _nothing_left(code: str, whole: bool):
+    from stocktake.store.workspace import Removal
+
+    return Removal(code, [], 0, 0, whole, None, 0)
+
+
+def _finish_erasure(ws, code: str, begun, filters: dict, as_json: bool) -> None:
+    """Finish an erasure a killed `remove --purge` began: the same command, run again."""
+    from stocktake.privacy.erasure import erase
+    from stocktake.responses import ResponseKey
+
+    stored = begun.data.get("keys")
+    keys = None if stored is None else [ResponseKey(*k) for k in stored]
+    removal, erased = erase(ws, code, keys, command=begun.command, filters=filters)
+    if as_json:
+        print_json({"partnership": code, "whole_partnership": keys is None, "finished": True,
+                    "began_at": begun.began_at,
+                    "responses": [{"respondent": r.key.respondent, "role": r.role,
+                                   "bank": r.key.bank, "wave": r.key.wave,
+                                   "answers": len(r.answers)} for r in
+                                  (removal.responses if removal else [])],
+                    "kept_at": None, "purged_from": [e.to_dict() for e in erased]})
+        return
+    what = f"the whole partnership {code}" if keys is None else \
+        f"{len(keys)} response(s) of {code}"
+    console.print(f"Finished the erasure begun {escape(begun.began_at)} and interrupted: "
+                  f"{what}.")
+    for item in erased:
+        verb = "Deleted" if item.deleted else f"Dropped {item.records} record(s) from"
+        console.print(f"{verb} {escape(item.file)}.")
+    console.print("Nothing of it is kept in the workspace. Exports and workbooks already "
+                  "sent elsewhere are not touched.")

@@ -111,11 +111,12 @@ def roster_import(
 
     Example: stocktake roster import roster.csv --bank idea-stocktake --wave 2026-27
     """
+    from stocktake.cli.common import rerun_words
     from stocktake.round.fieldwork import import_roster
 
     ws = open_workspace()
     bank, wave = _round_bank_wave(ws, bank_ref, wave)
-    entries, warnings = import_roster(ws, path, bank, wave)
+    entries, warnings = import_roster(ws, path, bank, wave, command=rerun_words())
     codes = {e.partnership for e in entries}
     console.print(f"Added {len(entries)} respondent(s) in {len(codes)} partnership(s) to the "
                   f"roster of {bank.id} {wave}.")

@@ -41,7 +41,8 @@ def import_submissions(
     """Check every file whole, then store one response per submission (mode "submission").
 
     Any bad row or cell in any file stores nothing; each is named with its line or cell. A
-    submission imported before (same instance id) is not imported again.
+    submission imported before (same instance id) is not imported again; one edited at the
+    source since (ODK Central, KoboToolbox) replaces what its earlier version stored.
 
     Example: stocktake submissions import export.csv kobo.xlsx --bank idea-stocktake --wave 2026-27
     """
@@ -75,6 +76,7 @@ def import_submissions(
                     "stored": [_row(s, outcome) for s in outcome.stored],
                     "already_imported": [_row(s, outcome) for s in outcome.already],
                     "resubmitted": [_row(s, outcome) for s in outcome.updated],
+                    "edited_at_source": [_row(s, outcome) for s in outcome.edited],
                     "warnings": warnings})
         return
     for warning in warnings:
@@ -82,13 +84,13 @@ def import_submissions(
     table = Table(title=f"Submissions for {bank.id} {wave}", title_justify="left")
     for name in ("partnership", "respondent", "role", "answers", "instance id"):
         table.add_column(name, justify="right" if name == "answers" else "left")
-    for s in outcome.stored + outcome.updated:
+    for s in outcome.stored + outcome.updated + outcome.edited:
         table.add_row(s.partnership.code, escape(s.respondent), s.role, str(len(s.answers)),
                       s.instance_id)
-    if outcome.stored or outcome.updated:
+    if outcome.stored or outcome.updated or outcome.edited:
         console.print(table)
-    _warn_personal_data(outcome.stored + outcome.updated)
-    for s in outcome.stored + outcome.updated:
+    _warn_personal_data(outcome.stored + outcome.updated + outcome.edited)
+    for s in outcome.stored + outcome.updated + outcome.edited:
         marked = outcome.notices.get(s.instance_id)
         if marked:
             # The child saw the notice on the phone or web form; the adviser importing it sees
@@ -99,6 +101,12 @@ def import_submissions(
                               f"{escape(bank.safeguarding_notice)}")
     console.print(f"Stored {len(outcome.stored)} submission(s); {len(outcome.already)} "
                   "already imported, left as they were.", soft_wrap=False)
+    if outcome.edited:
+        console.print(f"Updated {len(outcome.edited)} submission(s) edited at the source: "
+                      + ", ".join(f"{escape(s.respondent)} ({s.partnership.code})"
+                                  for s in outcome.edited)
+                      + "; the newest version replaced the earlier one (kept in history).",
+                      soft_wrap=False)
     if outcome.updated:
         console.print(f"{len(outcome.updated)} respondent(s) submitted again: "
                       + ", ".join(escape(s.respondent) for s in outcome.updated)

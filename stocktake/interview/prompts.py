@@ -54,6 +54,92 @@ class Reply:
         return self.action == ANSWER
 
 
+# ---------------------------------------------------------------- input typed ahead
+#
+# A terminal without bracketed paste sends a pasted "line one<CR>line two<CR>" as if typed:
+# the first Enter accepts the prompt and the rest would answer the next question. Input that
+# arrives before a question is drawn answers nothing (it is dropped, prompt_toolkit's typeahead
+# store and the terminal's queue alike), and a free-text prompt (an evidence note, a text
+# answer) takes a paste whole: what follows its Enter at once is more of the same text.
+
+
+class _StdinKey:
+    """What prompt_toolkit's typeahead store keys stdin by (Vt100Input.typeahead_hash)."""
+
+    def __init__(self, fd: int):
+        self.fd = fd
+
+    def typeahead_hash(self) -> str:
+        return f"fd-{self.fd}"
+
+
+def _stdin_fd() -> int | None:
+    import os
+    import sys
+
+    try:
+        fd = sys.stdin.fileno()
+    except (AttributeError, OSError, ValueError):
+        return None
+    return fd if os.isatty(fd) else None
+
+
+def _pending_text(fd: int, wait: float = 0.0) -> str:
+    """What has arrived on the terminal and not been read: prompt_toolkit's typeahead (keys it
+    read past the Enter that accepted the last prompt), then the terminal's queue, read without
+    waiting for a whole line."""
+    import os
+    import select
+
+    from prompt_toolkit.input.typeahead import get_typeahead
+
+    text = "".join(k.data for k in get_typeahead(_StdinKey(fd)))
+    chunks = []
+    try:
+        import termios
+        import tty
+
+        saved = termios.tcgetattr(fd)
+    except (ImportError, OSError):
+        return text
+    try:
+        tty.setcbreak(fd, termios.TCSANOW)
+        while select.select([fd], [], [], wait)[0]:
+            chunk = os.read(fd, 4096)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            wait = 0.02  # the rest of a paste arrives together
+    except OSError:
+        pass
+    finally:
+        termios.tcsetattr(fd, termios.TCSANOW, saved)
+    return text + b"".join(chunks).decode("utf-8", "replace")
+
+
+def discard_typed_ahead() -> str:
+    """Drop input that arrived before the next prompt is drawn; returns it (for tests and a
+    note to the user). Nothing happens where stdin is no terminal."""
+    fd = _stdin_fd()
+    if fd is None:
+        return ""
+    return _pending_text(fd)
+
+
+def _rest_of_paste() -> str:
+    """The lines that followed a free-text prompt's Enter at once, as text: line ends as LF,
+    escape sequences and other control characters dropped."""
+    import re
+
+    fd = _stdin_fd()
+    if fd is None:
+        return ""
+    raw = _pending_text(fd, wait=0.05)
+    raw = re.sub(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b.", "", raw).replace("\r\n", "\n")
+    raw = raw.replace("\r", "\n")
+    return "".join(ch for ch in raw if ch in "\n\t" or ch >= " " and ch != "\x7f").strip("\n")
+
+
 def ask_question(question: Question, current: Answer | None = None, *,
                  can_skip: bool = True, message: str = "Your answer", room: int | None = None,
                  offer_help: bool = False) -> Reply:
@@ -65,6 +151,7 @@ def ask_question(question: Question, current: Answer | None = None, *,
     long choices at a word, and then offers the `?` choice (Reply(HELP)), as it does when
     `offer_help` says the caller shortened something too.
     """
+    discard_typed_ahead()
     can_skip = can_skip and not question.required
     if question.type == "multi":
         return _ask_multi(question, current, can_skip, message, room, offer_help)
@@ -133,6 +220,7 @@ def ask_age_band(bands: list[tuple[str, str]]) -> str:
 
     choices = [Choice(label, value=band_id, shortcut_key=ANSWER_KEYS[i])
                for i, (band_id, label) in enumerate(bands)]
+    discard_typed_ahead()
     return questionary.select("How old are you?", choices=choices, use_shortcuts=True,
                               use_jk_keys=False,
                               instruction="(arrow keys or the number, then Enter)").unsafe_ask()
@@ -148,16 +236,31 @@ def ask_evidence(current: str = "") -> str:
         problem = text_problem(text)  # it must come back from a workbook as typed
         return f"The text {problem}" if problem else True
 
+    discard_typed_ahead()
     note = questionary.text("Evidence note", default=current or "", validate=valid,
                             instruction="(optional: where the evidence is; Enter to skip)"
                             ).unsafe_ask()
-    return (note or "").strip()
+    note = "\n".join(part for part in ((note or "").strip(), _rest_of_paste()) if part)
+    problem = text_problem(note)
+    if problem:  # the pasted lines made it unstorable: ask again, showing why
+        print(f"The text {problem}; type the note again")
+        return ask_evidence(current)
+    return note
+
+
+def ask_retry(message: str) -> bool:
+    """Yes (the default, Enter) or no."""
+    import questionary
+
+    discard_typed_ahead()
+    return bool(questionary.confirm(message, default=True).unsafe_ask())
 
 
 def press_enter(message: str) -> None:
     """Wait for Enter (any key) before going on."""
     import questionary
 
+    discard_typed_ahead()
     questionary.press_any_key_to_continue(message).unsafe_ask()
 
 
@@ -168,6 +271,7 @@ def ask_area(areas: list[tuple[str, str]]) -> str | None:
 
     choices: list[Any] = [Choice(label, value=area_id) for area_id, label in areas]
     choices += [Separator(), Choice("Cancel", value=_NONE)]
+    discard_typed_ahead()
     picked = questionary.select("Jump to which area?", choices=choices,
                                 instruction="(arrow keys, Enter to choose)").unsafe_ask()
     return None if picked == _NONE else picked
@@ -180,6 +284,7 @@ def ask_review(items: list[tuple[str, str]]) -> str | None:
 
     choices: list[Any] = [Choice("Finish", value=_NONE), Separator()]
     choices += [Choice(label, value=qid) for qid, label in items]
+    discard_typed_ahead()
     picked = questionary.select("Revisit an answer, or finish", choices=choices,
                                 instruction="(arrow keys, Enter to choose)").unsafe_ask()
     return None if picked == _NONE else picked
@@ -392,5 +497,9 @@ def _ask_typed(question: Question, current: Answer | None, can_skip: bool,
 
     text = questionary.text(message, default=default, validate=valid,
                             instruction=typed_instruction(question, can_skip)).unsafe_ask()
+    if question.type == "text" and not str(text or "").strip().startswith(":"):
+        whole = "\n".join(p for p in (str(text or "").strip(), _rest_of_paste()) if p)
+        if valid(whole) is True:  # a paste taken whole; else the first line, as typed
+            text = whole
     return typed_reply(question, text, can_skip=can_skip)
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
@@ -260,9 +261,8 @@ def erase_from_copies(ws, partnership: str, keys=None) -> list[Erased]:
     every backup and kept copy of the partnership's file, or delete those files when the whole
     partnership went (`keys` None). A copy that is not JSON cannot be cut selectively and is
     deleted whole. Returns what changed, file by file."""
-    from stocktake.store.atomic import write_error
+    from stocktake.store.atomic import remove_file, write_error
     from stocktake.store.locking import workspace_lock
-
     from stocktake.store.workspace import _roster_chooser
 
     wanted = None if keys is None else {(k.bank, k.wave, k.respondent) for k in keys}
@@ -276,7 +276,7 @@ def erase_from_copies(ws, partnership: str, keys=None) -> list[Erased]:
                 data = None
             try:
                 if not isinstance(data, dict):
-                    path.unlink()
+                    remove_file(path)
                     erased.append(Erased(_relative(path, ws.root), 0, True))
                     continue
                 dropped = 0
@@ -297,3 +297,216 @@ def erase_from_copies(ws, partnership: str, keys=None) -> list[Erased]:
             except OSError as exc:
                 raise write_error(exc, path) from None
     return erased
+
+
+# ---------------------------------------------------------------- an erasure that finishes
+
+ERASURE = "erasure"
+# Texts shorter than this are not looked for outside the person's own records ("yes", "3",
+# initials): they would match other people's records, and the records themselves go by key.
+_MIN_VALUE = 4
+_ID = re.compile(r"^[a-z0-9_.:-]+$")
+
+
+def person_values(ws, partnership: str, keys=None) -> set[str]:
+    """Every value the respondents `keys` (all of the partnership when None) ever had, from the
+    live file and every copy of it: their names (every name a record of theirs carried, an
+    earlier one replaced by an edit included), roster e-mail addresses, and every text they gave
+    (answers and evidence, current and earlier)."""
+    from stocktake.store.workspace import _roster_chooser, read_store_file
+
+    wanted = None if keys is None else {(k.bank, k.wave, k.respondent) for k in keys}
+    on_roster = _roster_chooser(None if keys is None else set(keys))
+    sources = []
+    live = ws.shard_path(partnership)
+    try:
+        sources.append(read_store_file(live, ws.root) or {})
+    except Exception:  # a damaged live file: its copies still say who the person was
+        pass
+    for path in stored_copies(ws, partnership):
+        try:
+            data = json.loads(path.read_bytes())
+        except (ValueError, UnicodeDecodeError, RecursionError, OSError):
+            continue
+        if isinstance(data, dict):
+            sources.append(data)
+    values: set[str] = set()
+    for data in sources:
+        for name in ("responses", "history", "roster"):
+            table = data.get(name)
+            if not isinstance(table, dict):
+                continue
+            for doc in table.values():
+                if not isinstance(doc, dict):
+                    continue
+                if name == "roster":
+                    if on_roster(doc):
+                        values.update(str(doc.get(f) or "") for f in ("respondent", "email"))
+                    continue
+                if wanted is not None and \
+                        (doc.get("bank"), doc.get("wave"), doc.get("respondent")) not in wanted:
+                    continue
+                values.add(str(doc.get("respondent") or ""))
+                values.update(str(n) for n in doc.get("earlier_respondents") or ())
+                for _, (_, where), text in _walk_all(doc):
+                    if where.split(".")[-1] in ("value", "evidence", ""):
+                        values.add(text)
+    # Ids (option ids, yes/no) are the bank's, not the person's: other records hold them too.
+    return {v for v in values if len(v.strip()) >= _MIN_VALUE and not _ID.match(v)}
+
+
+def with_earlier_names(ws, partnership: str, keys) -> list:
+    """`keys` and the same responses under every name they had before (a submission edited at
+    the source to correct the name keeps the old one in `earlier_respondents`), as found in the
+    live file and every copy of it: the backups hold the response under its old name."""
+    from dataclasses import replace as with_field
+
+    from stocktake.store.workspace import read_store_file
+
+    sources = []
+    try:
+        sources.append(read_store_file(ws.shard_path(partnership), ws.root) or {})
+    except Exception:
+        pass
+    for path in stored_copies(ws, partnership):
+        try:
+            data = json.loads(path.read_bytes())
+        except (ValueError, UnicodeDecodeError, RecursionError, OSError):
+            continue
+        if isinstance(data, dict):
+            sources.append(data)
+    found = set(keys)
+    while True:
+        more = set()
+        for data in sources:
+            table = data.get("responses")
+            for doc in (table.values() if isinstance(table, dict) else ()):
+                if not isinstance(doc, dict):
+                    continue
+                for key in found:
+                    if (doc.get("bank"), doc.get("wave"), doc.get("respondent")) == \
+                            (key.bank, key.wave, key.respondent):
+                        more.update(with_field(key, respondent=str(name))
+                                    for name in doc.get("earlier_respondents") or ())
+        if more <= found:
+            return sorted(found, key=_key_tuple)
+        found |= more
+
+
+def _walk_all(doc: dict):
+    """(doc, (question, field), text) for every string of a record, answers included."""
+    yield from _walk(doc, doc, str(doc.get("question", "")), "")
+
+
+def erase(ws, partnership: str, keys, *, command: tuple[str, ...], filters: dict):
+    """An erasure (`remove --purge`) that finishes even when interrupted: the respondents `keys`
+    (the whole partnership when None) out of the live file, then out of every backup and kept
+    copy, then every other file of the workspace holding a value they ever had is cut or
+    deleted. A journal record (store.journal) is written first, holding the keys and values, and
+    deleted last: `doctor` and `privacy-check` report it while it is there, and the same command
+    run again finishes the work (it finds the record when no response matches any more).
+
+    `filters` are the options that chose the respondents (the record's key). Returns
+    (Removal or None when the live file held nothing of them any more, [Erased])."""
+    from stocktake.responses import ResponseKey
+    from stocktake.store import journal
+
+    record_key = {"partnership": partnership,
+                  "filters": {k: v for k, v in sorted(filters.items()) if v is not None}}
+    earlier = journal.find(ws, ERASURE, record_key)
+    if earlier is not None and keys is not None:
+        keys = sorted({*keys, *(ResponseKey(*k) for k in earlier.data.get("keys") or [])},
+                      key=_key_tuple)
+    if keys is not None:
+        keys = with_earlier_names(ws, partnership, keys)
+    values = person_values(ws, partnership, keys)
+    if earlier is not None:
+        values |= set(earlier.data.get("values", []))
+    data = {"keys": None if keys is None else [list(_key_tuple(k)) for k in keys],
+            "values": sorted(values)}
+    begun = journal.begin(ws, ERASURE, record_key, command=command,
+                          what=f"an erasure (remove --purge) in {partnership}", data=data)
+    removal = None
+    live = ws.shard_path(partnership)
+    if keys is None:
+        if live.exists() or ws.find_partnership(partnership) is not None:
+            removal = ws.remove(partnership, None, keep=False)
+    elif any(ws.response(k) for k in keys) or _on_live_roster(ws, partnership, keys):
+        removal = ws.remove(partnership, keys, keep=False)
+    erased = erase_from_copies(ws, partnership, keys)
+    erased += sweep_values(ws, values)
+    journal.finish(ws, begun)
+    return removal, erased
+
+
+def _key_tuple(key) -> tuple[str, str, str, str]:
+    return (key.partnership, key.bank, key.wave, key.respondent)
+
+
+def _on_live_roster(ws, partnership: str, keys) -> bool:
+    from stocktake.store.workspace import _roster_chooser, read_store_file
+
+    on_roster = _roster_chooser(set(keys))
+    data = read_store_file(ws.shard_path(partnership), ws.root) or {}
+    return any(on_roster(d) for d in (data.get("roster") or {}).values())
+
+
+def sweep_values(ws, values: set[str]) -> list[Erased]:
+    """Every file of the workspace except the live store files and the journal: records holding
+    any of `values` are dropped from JSON files (each rewritten without backup), other files
+    holding one are deleted. Values the live files still hold (someone else's record says the
+    same) are not looked for."""
+    from stocktake.store.atomic import remove_file, write_error
+    from stocktake.store.journal import JOURNAL_DIR
+
+    live_files = [p for p in ws.store_files() if p.exists()]
+    live_bytes = b"".join(p.read_bytes() for p in live_files)
+    wanted = [v for v in values if not _held_in(v, live_bytes)]
+    if not wanted:
+        return []
+    erased: list[Erased] = []
+    skip = {p.resolve() for p in live_files}
+    for path in sorted(ws.root.rglob("*")):
+        if path.is_symlink() or not path.is_file() or path.resolve() in skip or \
+                path.relative_to(ws.root).parts[0] == JOURNAL_DIR:
+            continue
+        raw = path.read_bytes()
+        if not any(_held_in(v, raw) for v in wanted):
+            continue
+        try:
+            data = json.loads(raw)
+        except (ValueError, UnicodeDecodeError, RecursionError):
+            data = None
+        try:
+            if isinstance(data, dict):
+                dropped = 0
+                for table in data.values():
+                    if not isinstance(table, dict):
+                        continue
+                    for doc_id in [i for i, d in table.items()
+                                   if any(_held_in(v, json.dumps(d, ensure_ascii=False).encode())
+                                          or _held_in(v, json.dumps(d).encode())
+                                          for v in wanted)]:
+                        del table[doc_id]
+                        dropped += 1
+                new = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+                if not any(_held_in(v, new) for v in wanted):
+                    from stocktake.store.locking import workspace_lock
+
+                    with workspace_lock(ws.lock_path(_store_name(path))
+                                        if ".json" in path.name else ws.lock_path(path)):
+                        ws.write_file(path, new, backup=False)
+                    erased.append(Erased(_relative(path, ws.root), dropped, False))
+                    continue
+            remove_file(path)
+            erased.append(Erased(_relative(path, ws.root), 0, True))
+        except OSError as exc:
+            raise write_error(exc, path) from None
+    return erased
+
+
+def _held_in(value: str, raw: bytes) -> bool:
+    """Whether `raw` holds `value` as typed or as JSON writes it (escaped, or \\u-escaped)."""
+    forms = {value.encode("utf-8"), json.dumps(value)[1:-1].encode(),
+             json.dumps(value, ensure_ascii=False)[1:-1].encode("utf-8")}
+    return any(form in raw for form in forms)

@@ -165,7 +165,9 @@ def write_html(text: str, path: Path) -> Path:
 
     path = Path(path)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        from stocktake.output_folders import ensure_output_dir
+
+        ensure_output_dir(path.parent)
         tmp = path.parent / f".{path.name}.{os.getpid()}.tmp"
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as handle:

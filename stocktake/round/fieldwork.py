@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -116,15 +117,39 @@ def plan_round(ws: "Workspace", bank: Bank, wave: str, roles: Sequence[str], *,
     return ws.save_round(plan)
 
 
-def import_roster(ws: "Workspace", path: Path, bank: Bank, wave: str
-                  ) -> tuple[list[RosterEntry], list[str]]:
+ROSTER_IMPORT = "roster-import"
+
+
+def import_roster(ws: "Workspace", path: Path, bank: Bank, wave: str,
+                  command: Sequence[str] = ()) -> tuple[list[RosterEntry], list[str]]:
     """Check a roster file whole against the bank and the stored roster, then store it.
-    Returns the entries and warnings about entries that are odd but not wrong."""
-    entries = check_roster_rows(read_roster_file(path), bank_id=bank.id, wave=wave,
-                                roles=bank.role_ids, known_codes=known_codes(ws),
-                                existing=ws.roster(bank=bank.id, wave=wave), source=str(path))
+    Returns the entries and warnings about entries that are odd but not wrong.
+
+    The import writes one file per partnership, so it is journalled (store.journal, under
+    `command`, the words that run it again): an import interrupted part-way is reported by
+    `doctor`, and the same import run again stores the rest, taking the entries the interrupted
+    run stored (exactly as in the file) as its own rather than refusing them as already on the
+    roster. A finished import run again is still refused that way."""
+    from stocktake.store import journal
+
+    rows = read_roster_file(path)
+    record_key = {"bank": bank.id, "wave": wave, "file": os.path.abspath(path)}
+    begun = journal.find(ws, ROSTER_IMPORT, record_key)
+    existing = ws.roster(bank=bank.id, wave=wave)
+    stored_before: set[RosterEntry] = set()
+    if begun is not None:
+        in_file = set(check_roster_rows(rows, bank_id=bank.id, wave=wave, roles=bank.role_ids,
+                                        known_codes=known_codes(ws), source=str(path)))
+        stored_before = {e for e in existing if e in in_file}
+        existing = [e for e in existing if e not in stored_before]
+    entries = check_roster_rows(rows, bank_id=bank.id, wave=wave, roles=bank.role_ids,
+                                known_codes=known_codes(ws), existing=existing,
+                                source=str(path))
+    begun = journal.begin(ws, ROSTER_IMPORT, record_key, command=tuple(command),
+                          what=f"a roster import of {os.path.abspath(path)} ({bank.id} {wave})")
     _add_missing_partnerships(ws, entries)
-    ws.add_roster(entries)
+    ws.add_roster(e for e in entries if e not in stored_before)
+    journal.finish(ws, begun)
     return entries, roster_warnings(entries, ws.round_plan(bank.id, wave))
 
 
@@ -218,9 +243,10 @@ def workspace_status(ws: "Workspace", bank: Bank, wave: str, *, today: date,
 
 def write_round_forms(ws: "Workspace", bank: Bank, wave: str, out_dir: Path, *,
                       codes: Sequence[str] | None = None,
-                      progress: Callable[[int, int], None] | None = None) -> list[dict]:
+                      progress: Callable[[int, int], None] | None = None,
+                      shared: bool = False) -> list[dict]:
     """One form per expected respondent (or per partnership and role where anyone may answer)
-    in `out_dir`, with the deadline and where to send it printed on each, and `manifest.csv`
+    in `out_dir` (created 0700, the forms 0600, unless `shared`), with the deadline and where to send it printed on each, and `manifest.csv`
     beside them; the manifest is also kept with the round, so `status --chase` can name each
     missing respondent's form. Returns the manifest rows."""
     from stocktake.partnerships.model import partnership_for
@@ -246,16 +272,16 @@ def write_round_forms(ws: "Workspace", bank: Bank, wave: str, out_dir: Path, *,
                              hint="give the plan roles with `stocktake round plan --roles`")
     notes = _return_note(plan)
     partnerships = {p.code: p for p in ws.partnerships()}
-    out_dir.mkdir(parents=True, exist_ok=True)
     rows: list[dict] = []
     for n, (e, name) in enumerate(zip(forms, form_file_names(forms)), start=1):
         partnership = partnerships.get(e.partnership) or partnership_for(e.partnership)
-        create_form(out_dir / name, bank, partnership, e.role, wave, e.respondent, notes=notes)
+        create_form(out_dir / name, bank, partnership, e.role, wave, e.respondent, notes=notes,
+                    shared=shared)
         rows.append({"file": name, "partnership": e.partnership, "name": partnership.name,
                      "role": e.role, "respondent": e.respondent, "email": e.email})
         if progress is not None:
             progress(n, len(forms))
-    write_manifest(out_dir / "manifest.csv", rows)
+    write_manifest(out_dir / "manifest.csv", rows, shared=shared)
     base = plan or RoundPlan(bank.id, wave, (), 1, ())
     ws.save_round(replace(base, forms=tuple(
         {"file": str(out_dir / r["file"]), "partnership": r["partnership"], "role": r["role"],
@@ -274,27 +300,24 @@ def _return_note(plan: RoundPlan | None) -> str:
     return " ".join(parts) + "."
 
 
-def write_manifest(path: Path, rows: Sequence[dict]) -> None:
-    write_csv(path, MANIFEST_COLUMNS, rows)
+def write_manifest(path: Path, rows: Sequence[dict], shared: bool = False) -> None:
+    write_csv(path, MANIFEST_COLUMNS, rows, shared=shared)
 
 
-def write_csv(path: Path, columns: Sequence[str], rows: Sequence[dict]) -> None:
-    """A UTF-8 CSV (with BOM, so Excel reads the accents), written atomically and owner-only;
-    formula-like text gets a leading apostrophe."""
-    from stocktake.store.atomic import atomic_write_bytes
+def write_csv(path: Path, columns: Sequence[str], rows: Sequence[dict],
+              shared: bool = False) -> None:
+    """A UTF-8 CSV (with BOM, so Excel reads the accents), written atomically and owner-only
+    (its folder created 0700) unless `shared`; formula-like text gets a leading apostrophe.
+    StocktakeError (DiskFull when the disk is full) if it cannot be written."""
     from stocktake.privacy.injection import csv_safe
+    from stocktake.workbooks.output_files import write_output_bytes
 
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(columns)
     for row in rows:
         writer.writerow([csv_safe(row.get(c, "")) for c in columns])
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        atomic_write_bytes(path, ("\ufeff" + buffer.getvalue()).encode("utf-8"))
-    except OSError as exc:
-        raise StocktakeError(f"cannot write {path} ({exc.strerror or exc})",
-                             hint="choose a folder you can write to")
+    write_output_bytes(path, ("\ufeff" + buffer.getvalue()).encode("utf-8"), shared=shared)
 
 
 CHASE_COLUMNS = ("partnership", "name", "role", "respondent", "email", "organisation", "form")

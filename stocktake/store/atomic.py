@@ -136,7 +136,41 @@ def backup_paths(path: Path, backup_dir: Path) -> list[Path]:
     return [backup_dir / f"{path.name}.{n}" for n in range(1, BACKUPS + 1)]
 
 
+# Tests of interrupted commands: STOCKTAKE_TEST_KILL_AT=N ends the process (as SIGKILL would:
+# no cleanup, no finally) just before its Nth write, counting every store file written or
+# deleted here and every file written for people (workbooks.output_files). Read at each write,
+# so a test can set it per subprocess.
+KILL_VARIABLE = "STOCKTAKE_TEST_KILL_AT"
+KILLED_EXIT = 137
+_writes_begun = 0
+
+
+def write_boundary() -> None:
+    """Count one write (a file replaced or deleted); under STOCKTAKE_TEST_KILL_AT=N, os._exit
+    before the Nth. Every store write passes here, so a test can stop a command at each step."""
+    global _writes_begun
+    _writes_begun += 1
+    wanted = os.environ.get(KILL_VARIABLE, "")
+    if wanted.isdigit() and _writes_begun == int(wanted):
+        os._exit(KILLED_EXIT)
+
+
+def remove_file(path: Path) -> bool:
+    """Delete a store file (or a copy of one); False if it was not there. A write boundary like
+    any other write, so interrupted deletions are tested too."""
+    if not os.path.lexists(path):
+        return False
+    write_boundary()
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        return False
+    fsync_dir(Path(path).parent)
+    return True
+
+
 def atomic_write_bytes(path: Path, data: bytes, backup_dir: Path | None = None) -> None:
+    write_boundary()
     try:
         _atomic_write_bytes(path, data, backup_dir)
     except OSError as exc:

@@ -216,11 +216,13 @@ class Diagnosis:
     links: list[Path]  # symbolic links inside the workspace
     unsafe_lock_files: list[tuple[Path, str]]  # (lock or owner file, why it is refused)
     leftovers: list[Path]  # temporary files of killed writes: harmless, not counted
+    unfinished: list = field(default_factory=list)  # store.journal.Begun: interrupted commands
 
     @property
     def healthy(self) -> bool:
         """True when doctor (without --restore) exits 0."""
-        return all(r.ok for r in self.reports) and not self.links and not self.unsafe_lock_files
+        return all(r.ok for r in self.reports) and not self.links and \
+            not self.unsafe_lock_files and not self.unfinished
 
     def findings(self) -> list[str]:
         """One plain line per thing that makes the workspace unhealthy, paths relative to it."""
@@ -233,14 +235,34 @@ class Diagnosis:
         lines += [f"LINK {_relative(p, self.root)}" for p in self.links]
         lines += [f"UNSAFE LOCK FILE {_relative(p, self.root)}: {why}"
                   for p, why in self.unsafe_lock_files]
+        lines += [f"UNFINISHED {unfinished_line(b, self.root)}" for b in self.unfinished]
         return lines
+
+
+def finishing_command(begun, root: Path) -> str:
+    """The command that finishes an interrupted one, ready to paste."""
+    import shlex
+
+    return shlex.join(["stocktake", "--workspace", os.path.abspath(root), *begun.command])
+
+
+def unfinished_line(begun, root: Path) -> str:
+    """"a roster import of /x.csv, begun 2026-...: interrupted; run `stocktake ...` to finish
+    it" (an unreadable record: what to do with it)."""
+    if begun.kind == "unreadable" or not begun.command:
+        return (f"{begun.what}: move it out of {_relative(begun.path.parent, root)}/ and run the "
+                "interrupted command again")
+    return (f"{begun.what}, begun {begun.began_at}, was interrupted; run "
+            f"`{finishing_command(begun, root)}` to finish it")
 
 
 def diagnose(ws) -> Diagnosis:
     """What `stocktake doctor` reports for `ws`, without changing anything: each store file's
     report (`check_workspace`), links, unsafe lock files and leftover temporary files."""
+    from stocktake.store.journal import unfinished
+
     return Diagnosis(ws.root, check_workspace(ws), find_links(ws), find_unsafe_lock_files(ws),
-                     leftover_files(ws))
+                     leftover_files(ws), unfinished(ws))
 
 
 def unlisted_shards(ws) -> list[str]:
@@ -383,7 +405,8 @@ def _bank(bank_id: str, banks: dict[str, Any]):
 
 def leftover_files(ws) -> list[Path]:
     """Temporary files left by writes that were killed; harmless, never read."""
-    found = list(ws.root.glob(".*.tmp")) + list((ws.root / "partnerships").glob(".*.tmp"))
+    found = list(ws.root.glob(".*.tmp")) + list((ws.root / "partnerships").glob(".*.tmp")) \
+        + list((ws.root / "journal").glob(".*.tmp"))
     if ws.backup_dir.is_dir():
         found += list(ws.backup_dir.rglob(".*.bak"))
     return sorted(found)

@@ -1,8 +1,14 @@
 """Serialising writers across processes, and saying who is in the way when it takes too long.
 
 A lock is a file locked with the OS (via filelock, so a killed process never leaves it held);
-beside it the holder writes who it is, so a waiting command can report process, host and since
-when instead of hanging.
+beside it the holder writes who it is, so a waiting command can report process, host, command
+and since when instead of hanging.
+
+The timeout (`STOCKTAKE_LOCK_TIMEOUT`, default 15 s) is how long one holder may keep a waiting
+writer out, not how long the wait may last in all: sixteen respondents saving at once on a busy
+machine each hold the lock briefly, and a writer at the back of that queue waits while the lock
+keeps changing hands (never longer than MAX_TIMEOUT in all). Only a holder that keeps it for the
+whole timeout makes the wait fail, with `LockBusy` naming it.
 
     with workspace_lock(ws / "locks" / "E09000007.lock"):
         ...  # read, change, write the shard
@@ -18,6 +24,8 @@ import stat
 import socket
 import sys
 import threading
+import time
+import uuid
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -27,13 +35,24 @@ from stocktake.responses import now_iso
 
 DEFAULT_TIMEOUT = 15.0
 MAX_TIMEOUT = 3600.0
+# How often a waiting writer looks at who holds the lock (a new holder restarts its clock).
+_LOOK_EVERY = 0.25
 TIMEOUT_VARIABLE = "STOCKTAKE_LOCK_TIMEOUT"
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _NONBLOCK = getattr(os, "O_NONBLOCK", 0)
 
 
+class LockBusy(StocktakeError):
+    """A lock kept by one holder for longer than the timeout; `holder` says who (process, host,
+    since when, command). Nothing of the waiting write was done."""
+
+    def __init__(self, message: str, holder: str, hint: str = ""):
+        super().__init__(message, hint=hint)
+        self.holder = holder
+
+
 def lock_timeout() -> float:
-    """Seconds a writer waits for a lock: `STOCKTAKE_LOCK_TIMEOUT`, default 15.
+    """Seconds one holder of a lock may keep a writer waiting: `STOCKTAKE_LOCK_TIMEOUT`, default 15.
 
     StocktakeError for anything but a number of seconds from 0 to MAX_TIMEOUT: `nan`, `inf` or a
     negative number would otherwise mean waiting forever without a word.
@@ -85,16 +104,9 @@ def workspace_lock(lock_path: Path, timeout: float | None = None) -> Iterator[No
             os.close(fd)
     except OSError as exc:
         raise write_error(exc, lock_path) from None
-    lock = FileLock(str(lock_path), timeout=wait, mode=0o600)
+    lock = FileLock(str(lock_path), mode=0o600)
     try:
-        lock.acquire()
-    except Timeout:  # a TimeoutError, so an OSError: caught first
-        holder = _read_holder(lock_path)
-        raise StocktakeError(
-            f"the workspace is busy: {lock_path.stem} has been locked by {holder} "
-            f"for longer than {lock.timeout:g} s",
-            hint="wait for that command to finish and run yours again; if that process no longer "
-                 "exists, the lock frees itself (raise STOCKTAKE_LOCK_TIMEOUT to wait longer)")
+        _acquire(lock, lock_path, wait, Timeout)
     except OSError as exc:
         raise write_error(exc, lock_path) from None
     held.add(key)
@@ -104,6 +116,68 @@ def workspace_lock(lock_path: Path, timeout: float | None = None) -> Iterator[No
     finally:
         held.discard(key)
         lock.release()
+
+
+def _acquire(lock, lock_path: Path, wait: float, timeout_error: type) -> None:
+    """Take `lock`, waiting while its holders change; LockBusy once one holder has kept it
+    `wait` seconds (or the whole wait has lasted MAX_TIMEOUT)."""
+    started = time.monotonic()
+    holder, holder_since = _holder_token(lock_path), started
+    while True:
+        now = time.monotonic()
+        slice_ = max(0.0, min(_LOOK_EVERY, holder_since + wait - now, started + MAX_TIMEOUT - now))
+        try:
+            lock.acquire(timeout=slice_, poll_interval=0.02)
+            return
+        except timeout_error:  # a TimeoutError, so an OSError: caught before the caller's
+            pass
+        now = time.monotonic()
+        token = _holder_token(lock_path)
+        if token != holder:  # the lock changed hands: the queue is moving
+            holder, holder_since = token, now
+        if now - holder_since >= wait or now - started >= MAX_TIMEOUT:
+            who = _read_holder(lock_path)
+            raise LockBusy(
+                f"the workspace is busy: {lock_path.stem} has been locked by {who} for longer "
+                f"than {wait:g} s; nothing of this change was stored",
+                who,
+                hint=f"wait for that command to finish and run yours again, or set "
+                     f"{TIMEOUT_VARIABLE} to wait longer (seconds, up to {MAX_TIMEOUT:g}); if "
+                     "that process no longer exists, the lock frees itself")
+
+
+def _holder_token(lock_path: Path) -> str:
+    """What tells one holding of the lock from the next: the `.owner` file's token ("" when it
+    cannot be read, e.g. half-written, which counts as no change)."""
+    try:
+        fd = os.open(_holder_path(lock_path), os.O_RDONLY | _NOFOLLOW | _NONBLOCK)
+        with os.fdopen(fd, "rb") as handle:
+            info = json.loads(handle.read(4096))
+        return str(info.get("token") or info.get("since") or "")
+    except (OSError, ValueError, RecursionError, AttributeError):
+        return ""
+
+
+def command_words(argv: list[str] | None = None) -> str:
+    """`stocktake interview E09000007`: the program and the command's first words, without
+    the workspace option or any other option (they may hold names), for a waiting command to
+    say what is in its way."""
+    argv = list(sys.argv if argv is None else argv)
+    words: list[str] = []
+    rest = iter(argv[1:])
+    for arg in rest:
+        if arg in ("-w", "--workspace"):
+            next(rest, None)
+            continue
+        if arg.startswith("-"):
+            continue
+        words.append(arg)
+        if len(words) == 2:
+            break
+    program = Path(argv[0]).name if argv else "stocktake"
+    if program in ("__main__.py", "-m", "-c") or program.startswith("python"):
+        program = "stocktake"
+    return " ".join([program, *words])
 
 
 _HELD = threading.local()
@@ -124,7 +198,7 @@ def _write_holder(lock_path: Path) -> None:
     """Say who holds the lock. Never through a link: a planted `.owner` link is refused by name
     (its target left untouched); other failures only cost the waiting command its detail."""
     info = {"pid": os.getpid(), "host": socket.gethostname(), "since": now_iso(),
-            "command": " ".join(sys.argv[:3])}
+            "command": command_words(), "token": uuid.uuid4().hex}
     holder = _holder_path(lock_path)
     try:
         # Truncated only once known to be a file of its own (not a FIFO, no other hard link).

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
 from stocktake.store.atomic import (atomic_write_bytes, ensure_private_dir, link_error, narrow_mode,
-                              refuse_links, write_error)
+                              refuse_links, remove_file, write_error)
 from stocktake.errors import StocktakeError
 from stocktake.store.locking import workspace_lock
 from stocktake.partnerships.model import Partnership, check_code, is_valid_code
@@ -322,9 +322,10 @@ class Workspace:
     def start_anonymous_response(self, partnership: str, bank: str, wave: str, prefix: str, *,
                                  role: str, mode: str = "interview", adviser: str = "",
                                  bank_version: str = "", bank_hash: str = "",
-                                 age_band: str = "") -> Response:
+                                 age_band: str = "", reference: str = "") -> Response:
         """A new, empty response under the next free reference such as `YP-0007`, for a form
-        that must carry its reference before anything is answered (`forms create`).
+        that must carry its reference before anything is answered (`forms create`); under
+        `reference` when given and free (one a journal recorded before an interrupted run).
 
         The reference is chosen and the response stored in one locked write, so two forms made
         at once never share a reference. An interview reserves nothing: it uses
@@ -335,11 +336,22 @@ class Workspace:
         stamp = now_iso()
         with self._transaction(self.shard_path(partnership)) as db:
             table = db.table("responses")
-            key = ResponseKey(partnership, bank, wave, _next_reference(table, bank, wave, prefix))
+            wanted = ResponseKey(partnership, bank, wave, reference) if reference else None
+            free = wanted is not None and re.match(rf"^{re.escape(prefix)}-\d+$", reference) \
+                and not any(_matches(d, wanted) for d in table.all())
+            key = wanted if free else ResponseKey(partnership, bank, wave,
+                                                  _next_reference(table, bank, wave, prefix))
             response = Response(key, role, mode, adviser, bank_version, bank_hash, stamp, stamp,
                                 age_band=age_band)
             table.insert(response.to_doc())
         return response
+
+    def next_reference(self, partnership: str, bank: str, wave: str, prefix: str) -> str:
+        """The reference the next anonymous response would get now (read only: another
+        process may take it first; `start_anonymous_response(reference=...)` then picks the
+        next free one)."""
+        return _next_reference(self._read(self.shard_path(partnership)).table("responses"),
+                               bank, wave, prefix)
 
     def save_answers_under_new_reference(self, partnership: str, bank: str, wave: str,
                                          prefix: str, answers: list[Answer], *, role: str,
@@ -444,6 +456,32 @@ class Workspace:
             if history:
                 db.table("history").insert_multiple(history)
         return Response.from_doc(doc)
+
+    def rename_respondent(self, key: ResponseKey, respondent: str) -> ResponseKey:
+        """Move a response (and its history) to another respondent name, in one write: a
+        submission edited at the source to correct the name. The old name is kept on the
+        response (`earlier_respondents`), so an erasure of the person finds every name they
+        had. StocktakeError if the new name already has a response of that bank and wave."""
+        check_line(respondent, "the respondent's name")
+        new_key = replace(key, respondent=respondent)
+        with self._transaction(self.shard_path(key.partnership)) as db:
+            table = db.table("responses")
+            docs = {("old" if _matches(d, key) else "new"): d for d in table.all()
+                    if _matches(d, key) or _matches(d, new_key)}
+            if "new" in docs:
+                raise StocktakeError(f"{respondent} already answered {key.bank} {key.wave} for "
+                                     f"{key.partnership}",
+                                     hint="reject one of the two submissions in the tool")
+            if "old" not in docs:
+                raise StocktakeError(f"no response of {key.respondent} in {key.partnership}")
+            doc = docs["old"]
+            table.update({"respondent": respondent, "earlier_respondents": [
+                *doc.get("earlier_respondents", []), key.respondent]}, doc_ids=[doc.doc_id])
+            history = db.table("history")
+            moved = [d.doc_id for d in history.all() if _matches(d, key)]
+            if moved:
+                history.update({"respondent": respondent}, doc_ids=moved)
+        return new_key
 
     def history(self, key: ResponseKey) -> list[dict]:
         db = self._read(self.shard_path(key.partnership))
@@ -556,8 +594,7 @@ class Workspace:
             with workspace_lock(self.lock_path(path)):
                 refuse_links(path, self.root)
                 try:
-                    if path.exists():  # the emptied version went to the backups just now
-                        path.unlink()
+                    remove_file(path)  # the emptied version went to the backups just now
                 except OSError as exc:
                     raise write_error(exc, path) from None
             with self._transaction(self.index_path) as db:

@@ -23,6 +23,7 @@ from typing import Any
 
 from stocktake import errors
 from stocktake.errors import StocktakeError
+from stocktake.output_folders import ensure_output_dir
 
 PRIVATE_MODE = 0o600
 PRIVATE_DIR_MODE = 0o700
@@ -61,25 +62,12 @@ def file_mode(shared: bool = False) -> int:
     return 0o666 & ~mask
 
 
-def ensure_output_dir(folder: Path, shared: bool = False) -> Path:
-    """Create `folder` (and missing parents) owner-only unless `shared`; an existing folder
-    keeps its mode."""
-    folder = Path(folder)
-    if folder.is_dir():
-        return folder
-    if shared:
-        folder.mkdir(parents=True, exist_ok=True)
-        return folder
-    from stocktake.store.atomic import ensure_private_dir
-
-    return ensure_private_dir(folder)
-
-
 def write_output_bytes(path: Path, data: bytes, *, shared: bool = False) -> Path:
     """Write `data` to `path` atomically with the output mode; StocktakeError on failure (a
     DiskFull when the disk is full), leaving the old file, if any, as it was."""
-    from stocktake.store.atomic import write_and_sync
+    from stocktake.store.atomic import write_and_sync, write_boundary
 
+    write_boundary()  # counted with the store's writes, so tests can stop a command here too
     path = Path(path)
     try:
         ensure_output_dir(path.parent, shared)

@@ -250,12 +250,11 @@ def _number(value) -> str | float:
 
 
 def write_xlsform(path: Path, sheets: XLSFormSheets) -> Path:
-    """Save the sheets as an .xlsx, atomically."""
-    from stocktake.store.atomic import atomic_write_bytes
+    """Save the sheets as an .xlsx, atomically, owner-only (its folder created 0700);
+    StocktakeError naming the file if it cannot be written."""
+    from stocktake.workbooks.output_files import write_output_bytes
 
-    path = Path(path)
-    atomic_write_bytes(path, xlsform_bytes(sheets))
-    return path
+    return write_output_bytes(Path(path), xlsform_bytes(sheets))
 
 
 def xlsform_bytes(sheets: XLSFormSheets) -> bytes:

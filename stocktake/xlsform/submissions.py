@@ -45,18 +45,32 @@ CENTRAL, KOBO = "ODK Central", "KoboToolbox"
 SUBMITTED_COLUMNS = ("SubmissionDate", "_submission_time")
 # Columns the tools add to every export (ODK metadata questions too); never warned about.
 CENTRAL_METADATA = {"SubmissionDate", "meta-instanceID", "meta-instanceName", "meta-audit",
-                    "meta-deprecatedID", "meta-entity", "instanceID", "instanceName", "KEY", "SubmitterID", "SubmitterName",
+                    "meta-deprecatedID", "meta-entity", "instanceID", "instanceName",
+                    "deprecatedID", "KEY", "SubmitterID", "SubmitterName",
                     "AttachmentsPresent", "AttachmentsExpected", "Status", "ReviewState",
                     "DeviceID", "Edits", "FormVersion", "isValidated"}
 KOBO_METADATA = {"_id", "_uuid", "_submission_time", "_index", "_status", "_validation_status",
                  "_submitted_by", "__version__", "_notes", "_tags", "_attachments",
                  "_geolocation", "_xform_id_string", "_parent_table_name", "_parent_index",
                  "formhub/uuid", "meta/instanceID", "meta/instanceName", "meta/rootUuid",
-                 "meta/deprecatedID", "meta/audit"}
+                 "meta/deprecatedID", "meta/audit", "rootUuid", "deprecatedID"}
 ODK_METADATA_QUESTIONS = {"start", "end", "today", "deviceid", "username", "phonenumber",
                           "simserial", "subscriberid", "email", "audit", "start-geopoint"}
 KNOWN_METADATA = CENTRAL_METADATA | KOBO_METADATA | ODK_METADATA_QUESTIONS
 INSTANCE_COLUMNS = {CENTRAL: ("KEY", "meta-instanceID"), KOBO: ("_uuid", "meta/instanceID")}
+# An edit at the source makes a new version of a submission. ODK Central keeps `KEY` (the
+# logical id, the first version's instanceID) while `meta-instanceID` becomes the new version's
+# and `meta-deprecatedID` holds the one it replaced; `Edits` counts the edits. KoboToolbox gives
+# the new version a new `_uuid` (and `meta/instanceID`), keeps the first in `meta/rootUuid` and
+# the replaced one in `meta/deprecatedID`.
+# Exports without group paths (Central's groupPaths=false, Kobo without "include groups") name
+# the meta fields alone.
+VERSION_ID_COLUMNS = {CENTRAL: ("meta-instanceID", "instanceID", "KEY"),
+                      KOBO: ("meta/instanceID", "instanceID", "_uuid")}
+ROOT_ID_COLUMNS = {CENTRAL: ("KEY",), KOBO: ("meta/rootUuid", "rootUuid")}
+DEPRECATED_COLUMNS = {CENTRAL: ("meta-deprecatedID", "deprecatedID"),
+                      KOBO: ("meta/deprecatedID", "deprecatedID")}
+EDITS_COLUMN = "Edits"
 VERSION_COLUMNS = ("FormVersion", "__version__")
 UNKNOWN_ANSWERS = ("na", "dk")
 # A reviewer's rejection in either tool: such a submission is left out, and said so.
@@ -73,6 +87,17 @@ class Submission:
     role: str
     respondent: str
     answers: tuple[Answer, ...]
+    # The version this row is (instance_id is the version's id, the id imports compare), the
+    # submission's first version (Central KEY, Kobo meta/rootUuid) and the version it replaced,
+    # when the tool says; "" where it does not (a submission never edited).
+    root_id: str = ""
+    deprecated_id: str = ""
+    edits: int = 0  # Central's count of edits at the source
+
+    @property
+    def ids(self) -> set[str]:
+        """Every id that names this submission (any version)."""
+        return {i for i in (self.instance_id, self.root_id, self.deprecated_id) if i}
 
 
 @dataclass(frozen=True)
@@ -133,6 +158,14 @@ def read_submissions(path: Path, bank: Bank, partnership: PartnershipLookup,
         cell = {h: cells[i] if i < len(cells) else None for i, h in enumerate(header)}
         text = {h: _text(v) for h, v in cell.items()}
         instance = _instance_id(text[header[instance_col]])
+        version = next((_instance_id(text[c]) for c in VERSION_ID_COLUMNS[tool]
+                        if text.get(c)), "")
+        root = next((_instance_id(text[c]) for c in ROOT_ID_COLUMNS[tool] if text.get(c)), "")
+        deprecated = next((_instance_id(text[c]) for c in DEPRECATED_COLUMNS[tool]
+                           if text.get(c)), "")
+        edits = int(text[EDITS_COLUMN]) if text.get(EDITS_COLUMN, "").isdigit() else 0
+        if instance and version:
+            instance = version  # the version is what a later download may change
         label = f"{path}: {where}"
         if not instance:
             problems.append(f"{label}: no instance id in {header[instance_col]}")
@@ -184,7 +217,9 @@ def read_submissions(path: Path, bank: Bank, partnership: PartnershipLookup,
         submitted = _submitted_at(next((text[c] for c in SUBMITTED_COLUMNS if c in text), ""))
         if submitted:
             answers = [replace(a, answered_at=submitted) for a in answers]
-        submissions.append(Submission(where, instance, found, role, respondent, tuple(answers)))
+        submissions.append(Submission(where, instance, found, role, respondent, tuple(answers),
+                                      root if root != instance else "",
+                                      deprecated if deprecated != instance else "", edits))
     if problems:
         raise StocktakeError(f"{path}: {len(problems)} problem(s); nothing was stored",
                              hint="fix the rows and cells listed (or the form) and import the "
@@ -411,6 +446,7 @@ class ImportOutcome:
     updated: tuple[Submission, ...] = ()  # resubmissions: replaced the respondent's earlier one
     # instance id: the questions whose answers called for the bank's safeguarding notice
     notices: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    edited: tuple[Submission, ...] = ()  # new versions of submissions edited at the source
 
 
 def partnership_lookup(known: list[Partnership]) -> PartnershipLookup:
@@ -433,6 +469,14 @@ def store_submissions(ws, bank: Bank, batches: list[SubmissionsFile], wave: str)
     """Store every checked submission not imported before, one response each (mode
     "submission", the instance id recorded).
 
+    A submission edited at the source (a new version: ODK Central's `meta-deprecatedID` or
+    Kobo's `meta/deprecatedID` naming a version imported before, or the same Central `KEY` or
+    Kobo `meta/rootUuid` with a new version id) replaces the response its earlier version made,
+    whole, the earlier answers going to history: the newest version is taken, and where the
+    files hold several versions of one submission they are stored oldest first. An edit that
+    changed the respondent's name moves the response to the new name, the old one kept with it
+    (`earlier_respondents`) so an erasure finds every name the person had.
+
     A new submission from a respondent whose answers came from an earlier submission is a
     resubmission (the tools let people edit and send again): it replaces that response whole,
     the earlier answers going to history. A respondent who answered another way (interview,
@@ -443,33 +487,59 @@ def store_submissions(ws, bank: Bank, batches: list[SubmissionsFile], wave: str)
     from stocktake.returns.notices import notices_called_for
 
     existing = ws.responses(bank=bank.id)
-    imported = {i for r in existing for i in (r.instance_id, *r.earlier_instance_ids) if i}
+    owner: dict[str, Any] = {}  # every id a stored response was made from -> the response
+    for r in existing:
+        for i in (r.instance_id, *r.earlier_instance_ids):
+            if i:
+                owner[i] = r
+    imported = set(owner)
     taken = {(r.key.partnership, r.key.wave, r.key.respondent): r for r in existing}
+    candidates = [(batch, sub) for batch in batches for sub in _oldest_first(batch.submissions)]
     stored, already, problems = [], [], []
     updated: set[str] = set()
-    new_from: dict[tuple[str, str], str] = {}
-    for batch in batches:
-        for s in batch.submissions:
-            if s.instance_id in imported:
-                already.append(s)
-                continue
-            key = (s.partnership.code, s.respondent)
-            where = f"{batch.path}: {s.where}"
-            if key in new_from:
-                problems.append(f"{where}: {s.respondent} of {s.partnership.code} also sent a "
-                                f"new submission at {new_from[key]}; one submission per "
-                                "respondent")
-                continue
-            new_from[key] = where
-            other = taken.get((s.partnership.code, wave, s.respondent))
-            if other is not None and other.mode != "submission":
-                problems.append(f"{where}: {s.respondent} of {s.partnership.code}"
-                                f" already has {bank.id} {wave} answers (mode {other.mode})")
-                continue
-            if other is not None:
-                updated.add(s.instance_id)
+    edited: dict[str, Any] = {}  # instance id -> the stored response its earlier version made
+    new_from: dict[tuple[str, str], tuple[str, set[str]]] = {}
+    for batch, s in candidates:
+        if s.instance_id in imported:
+            already.append(s)
+            continue
+        where = f"{batch.path}: {s.where}"
+        earlier = next((owner[i] for i in (s.deprecated_id, s.root_id) if i and i in owner),
+                       None)
+        if earlier is not None and earlier.key.wave == wave and earlier.mode == "submission":
+            if earlier.key.respondent != s.respondent:
+                clash = taken.get((s.partnership.code, wave, s.respondent))
+                if clash is not None and clash is not earlier:
+                    problems.append(f"{where}: submission {s.instance_id} was edited at the "
+                                    f"source to name {s.respondent}, who already has "
+                                    f"{bank.id} {wave} answers of their own")
+                    continue
+            edited[s.instance_id] = earlier
+            for i in s.ids:
+                owner[i] = earlier
             stored.append((batch, s))
             imported.add(s.instance_id)
+            continue
+        key = (s.partnership.code, s.respondent)
+        if key in new_from and not (new_from[key][1] & s.ids):
+            problems.append(f"{where}: {s.respondent} of {s.partnership.code} also sent a "
+                            f"new submission at {new_from[key][0]}; one submission per "
+                            "respondent")
+            continue
+        new_from[key] = (where, new_from.get(key, ("", set()))[1] | s.ids)
+        other = taken.get((s.partnership.code, wave, s.respondent))
+        if other is not None and other.mode != "submission":
+            problems.append(f"{where}: {s.respondent} of {s.partnership.code}"
+                            f" already has {bank.id} {wave} answers (mode {other.mode})")
+            continue
+        if other is not None:
+            updated.add(s.instance_id)
+        stored.append((batch, s))
+        imported.add(s.instance_id)
+        # A later version of this submission in the same files is an edit of what this stores.
+        mine = _Stored(ResponseKey(s.partnership.code, bank.id, wave, s.respondent))
+        for i in s.ids:
+            owner.setdefault(i, mine)
     if problems:
         raise StocktakeError(f"{len(problems)} submission(s) cannot be told apart from other "
                              "answers; nothing was stored", details=problems,
@@ -484,17 +554,47 @@ def store_submissions(ws, bank: Bank, batches: list[SubmissionsFile], wave: str)
         ws.add_partnerships(list(new.values()))
     notices: dict[str, tuple[str, ...]] = {}
     for _, s in stored:
+        key = ResponseKey(s.partnership.code, bank.id, wave, s.respondent)
+        earlier = edited.get(s.instance_id)
+        if earlier is not None and earlier.key != key:
+            ws.rename_respondent(earlier.key, s.respondent)
         # As a form or an interview does: the notice is recorded with the answers that called
         # for it, in the same write (a resubmission keeps the times of notices recorded before).
         called = notices_called_for(bank, s.answers, now_iso())
-        ws.save_answers(ResponseKey(s.partnership.code, bank.id, wave, s.respondent),
-                        list(s.answers), role=s.role, mode="submission",
+        ws.save_answers(key, list(s.answers), role=s.role, mode="submission",
                         bank_version=bank.version, bank_hash=bank.hash,
-                        instance_id=s.instance_id, complete=s.instance_id in updated,
+                        instance_id=s.instance_id,
+                        complete=s.instance_id in updated or earlier is not None,
                         notices=called)
         if called:
             notices[s.instance_id] = tuple(sorted(called))
-    return ImportOutcome(tuple(s for _, s in stored if s.instance_id not in updated),
+    plain = updated | set(edited)
+    return ImportOutcome(tuple(s for _, s in stored if s.instance_id not in plain),
                          tuple(already),
                          tuple(s for _, s in stored if s.instance_id in updated),
-                         notices)
+                         notices,
+                         tuple(s for _, s in stored if s.instance_id in edited))
+
+
+@dataclass(frozen=True)
+class _Stored:
+    """A response this import stores (before it is written), as a later version finds it."""
+
+    key: Any
+    mode: str = "submission"
+
+
+def _oldest_first(submissions) -> list[Submission]:
+    """The file's rows with every version after the one it replaced (a version naming another
+    row's id in its deprecated id), then by Central's count of edits; otherwise as in the file."""
+    by_id = {s.instance_id: s for s in submissions}
+
+    def depth(s: Submission) -> int:
+        n, seen = 0, {s.instance_id}
+        while s.deprecated_id in by_id and s.deprecated_id not in seen:
+            s = by_id[s.deprecated_id]
+            seen.add(s.instance_id)
+            n += 1
+        return n
+
+    return sorted(submissions, key=lambda s: (depth(s), s.edits))
