@@ -70,3 +70,137 @@ def files_under(root: Path) -> dict[str, tuple[int, int]]:
             st = item.lstat()
             found[str(item.relative_to(root))] = (st.st_size, st.st_mtime_ns)
     return found
+
+
+# ---------------------------------------------------------------- workbooks that claim too much
+
+
+def sheet_part_of(path: Path, sheet: str) -> str:
+    """The zip member holding `sheet` (through workbook.xml and its relationships)."""
+    import zipfile
+
+    from stocktake.returns.workbook_reader import sheet_part
+
+    with zipfile.ZipFile(path) as archive:
+        part = sheet_part(archive, set(archive.namelist()), sheet)
+    assert part is not None, f"{path} has no sheet {sheet}"
+    return part
+
+
+def rewrite_part(src: Path, dst: Path, part: str, change) -> Path:
+    """Copy the workbook `src` to `dst` with the bytes of member `part` passed through
+    `change`, every other member as it was."""
+    import zipfile
+
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            zout.writestr(info.filename, change(data) if info.filename == part else data)
+    return dst
+
+
+def with_far_cell(src: Path, dst: Path, sheet: str, ref: str = "XFD1048576",
+                  text: str = "oops") -> Path:
+    """One entry typed in the sheet's last cell (Ctrl+End, a slip in the Name Box)."""
+    import re
+
+    row = int(re.sub(r"\D", "", ref))
+    cell = (f'<row r="{row}"><c r="{ref}" t="inlineStr"><is><t>{text}</t></is></c></row>'
+            ).encode()
+
+    def change(xml: bytes) -> bytes:
+        if b"</sheetData>" in xml:
+            return xml.replace(b"</sheetData>", cell + b"</sheetData>", 1)
+        return xml.replace(b"<sheetData/>", b"<sheetData>" + cell + b"</sheetData>", 1)
+
+    return rewrite_part(src, dst, sheet_part_of(src, sheet), change)
+
+
+def with_claimed_dimension(src: Path, dst: Path, sheet: str,
+                           ref: str = "A1:XFD1048576") -> Path:
+    """The sheet's <dimension> claims the whole grid; its cells are as they were."""
+    import re
+
+    def change(xml: bytes) -> bytes:
+        tag = f'<dimension ref="{ref}"/>'.encode()
+        if re.search(rb"<dimension\b[^>]*/>", xml):
+            return re.sub(rb"<dimension\b[^>]*/>", tag, xml, count=1)
+        return re.sub(rb"(<sheetData)", tag + rb"\1", xml, count=1)
+
+    return rewrite_part(src, dst, sheet_part_of(src, sheet), change)
+
+
+def with_lying_deflate(src: Path, dst: Path, sheet: str, pad_mib: int = 512) -> Path:
+    """The sheet's part padded inside <sheetData> with `pad_mib` MiB of spaces (a deflate stream
+    of a few hundred KiB), while its zip headers declare the unpadded size and CRC: a reader
+    that trusts the header and inflates on is flooded."""
+    import struct
+    import zipfile
+    import zlib
+
+    part = sheet_part_of(src, sheet)
+    with zipfile.ZipFile(src) as zin:
+        original = zin.read(part)
+        others = [(i.filename, zin.read(i)) for i in zin.infolist() if i.filename != part]
+    head, _, tail = original.partition(b"<sheetData>")
+    squeeze = zlib.compressobj(9, zlib.DEFLATED, -15)
+    raw = [squeeze.compress(head + b"<sheetData>")]
+    spaces = b" " * (1 << 20)
+    raw += [squeeze.compress(spaces) for _ in range(pad_mib)]
+    raw += [squeeze.compress(tail), squeeze.flush()]
+    data = b"".join(raw)
+    with zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for name, content in others:
+            zout.writestr(name, content)
+    body = dst.read_bytes()
+    end = body.rfind(b"PK\x05\x06")
+    entries = struct.unpack("<H", body[end + 10:end + 12])[0]
+    directory_size, directory_at = struct.unpack("<II", body[end + 12:end + 20])
+    directory = body[directory_at:directory_at + directory_size]
+    body = body[:directory_at]
+    name = part.encode()
+    crc, size = zlib.crc32(original), len(original)
+    local = struct.pack("<4sHHHHHIIIHH", b"PK\x03\x04", 20, 0, 8, 0, 0x5C21, crc, len(data),
+                        size, len(name), 0) + name
+    central = struct.pack("<4sHHHHHHIIIHHHHHII", b"PK\x01\x02", 20, 20, 0, 8, 0, 0x5C21, crc,
+                          len(data), size, len(name), 0, 0, 0, 0, 0, len(body)) + name
+    body += local + data
+    directory += central
+    dst.write_bytes(body + directory + struct.pack(
+        "<4sHHHHIIH", b"PK\x05\x06", 0, 0, entries + 1, entries + 1, len(directory), len(body),
+        0))
+    return dst
+
+
+def run_bounded(args: list, *, env: dict | None = None, cwd: Path | None = None,
+                memory_mib: int = 2048, timeout: float = 300):
+    """Run `python -m stocktake ARGS` in a child limited to `memory_mib` of address space (so
+    a regression fails here instead of taking the machine down); returns (exit code, stdout,
+    stderr, the child's own peak resident MiB, from wait4's rusage)."""
+    import os
+    import resource
+    import signal
+    import subprocess
+    import sys
+    import tempfile
+    import threading
+
+    def limit() -> None:
+        cap = memory_mib * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        child = subprocess.Popen([sys.executable, "-m", "stocktake", *map(str, args)],
+                                 stdout=out, stderr=err, stdin=subprocess.DEVNULL, env=env,
+                                 cwd=cwd, preexec_fn=limit)
+        timer = threading.Timer(timeout, lambda: os.kill(child.pid, signal.SIGKILL))
+        timer.start()
+        try:
+            _, status, usage = os.wait4(child.pid, 0)
+        finally:
+            timer.cancel()
+        child.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        return (child.returncode, out.read().decode("utf-8", "replace"),
+                err.read().decode("utf-8", "replace"), usage.ru_maxrss // 1024)

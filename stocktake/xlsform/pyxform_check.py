@@ -48,6 +48,11 @@ def convert_xlsform(source: Path | bytes, name: str = "") -> Conversion:
     import io
 
     label = name or (str(source) if isinstance(source, Path) else "the XLSForm")
+    if isinstance(source, Path):
+        from stocktake.returns.sheet_bounds import check_workbook_bounds
+
+        # pyxform densifies every sheet through openpyxl: a stray far cell is refused first.
+        check_workbook_bounds(source)
     data = io.BytesIO(source) if isinstance(source, bytes) else str(source)
     warnings: list[str] = []
     try:
