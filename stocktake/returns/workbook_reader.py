@@ -80,6 +80,31 @@ def read_sheets(path: Path, sheets: Iterable[str], *, reader: str = "calamine",
     return _read_openpyxl(path, wanted, maybe)
 
 
+def sheet_by_header(path: Path, fits: Callable[[list[str]], bool], *,
+                    look_rows: int = 10) -> tuple[str, Rows, int]:
+    """(name, rows, header index) of the first sheet one of whose first `look_rows` rows
+    `fits` (given the row's cells as trimmed lower-case text); else the first sheet, with 0.
+
+    Spreadsheets put other sheets first (Apple Numbers an "Export Summary", a user a notes
+    sheet), so a reader that took the first sheet read the wrong one; callers name the sheet
+    read in every message. StocktakeError for a workbook with no sheets.
+    """
+    path = Path(path)
+    names = sheet_names(path)
+    if not names:
+        raise StocktakeError(f"{path}: the workbook has no sheets")
+    first: tuple[str, Rows, int] | None = None
+    for name in names:
+        rows = read_sheets(path, [name])[name]
+        if first is None:
+            first = (name, rows, 0)
+        for index, row in enumerate(rows[:look_rows]):
+            cells = ["" if v is None else str(v).strip().lower() for v in row]
+            if fits(cells):
+                return name, rows, index
+    return first
+
+
 def _read_calamine(path: Path, wanted: list[str], maybe: list[str],
                    empty_as_none: bool = True) -> dict[str, Rows]:
     from python_calamine import CalamineWorkbook

@@ -54,14 +54,21 @@ def bank_data_from_xlsform(path: Path) -> dict:
     from stocktake.returns.file_checks import check_workbook_file
     from stocktake.returns.workbook_reader import MissingSheet, read_sheets
 
+    from stocktake.returns.workbook_reader import sheet_names
+
     path = Path(path)
     check_workbook_file(path)
+    # Sheet names are case-insensitive to pyxform (`Survey`, `CHOICES`): so here.
+    named = {n.strip().lower(): n for n in reversed(sheet_names(path))}
+    wanted = {base: named.get(base, base) for base in ("survey", "choices", "settings", "bands")}
     try:
-        sheets = read_sheets(path, ["survey", "choices", "settings"], optional=["bands"])
+        found = read_sheets(path, [wanted[b] for b in ("survey", "choices", "settings")],
+                            optional=[wanted["bands"]])
     except MissingSheet as exc:
         raise StocktakeError(f"{path}: no '{exc.sheet}' sheet; an XLSForm bank needs survey, "
                              "choices and settings", hint="see README: Writing a bank in a "
                                                           "spreadsheet")
+    sheets = {base: found[name] for base, name in wanted.items() if name in found}
     reader = _Reader(path, sheets)
     data = reader.read()
     if reader.problems:
@@ -94,6 +101,21 @@ class _Reader:
         self.path = path
         self.sheets = sheets
         self.problems: list[str] = []
+        # Questions refused, so that rows depending on them are not refused a second time.
+        self.refused: set[str] = set()
+        self.language = self.default_language()
+
+    def default_language(self) -> str:
+        """The settings sheet's `default_language` ("English (en)", "English" or "en"),
+        lower-cased; "" when it gives none."""
+        rows = self.sheets.get("settings") or []
+        if len(rows) < 2:
+            return ""
+        header = [_text(h).lower() for h in rows[0]]
+        if "default_language" not in header:
+            return ""
+        at = header.index("default_language")
+        return _text(rows[1][at] if at < len(rows[1]) else "").lower()
 
     def problem(self, sheet: str, row: int, message: str) -> None:
         self.problems.append(f"{self.path}: sheet '{sheet}', row {row}: {message}")
@@ -103,13 +125,13 @@ class _Reader:
         if not rows:
             return []
         header = [_text(h).lower() for h in rows[0]]
-        # A language column (`label::English (en)`) stands in for a plain one.
+        # A language column (`label::English (en)`) stands in for a plain one: the settings'
+        # default_language where it names one, else English, else the first.
         for base in ("label", "hint"):
             if base not in header:
-                for i, h in enumerate(header):
-                    if h.startswith(base + "::"):
-                        header[i] = base
-                        break
+                chosen = _language_column(header, base, self.language)
+                if chosen is not None:
+                    header[chosen] = base
         out = []
         for index, cells in enumerate(rows[1:], start=2):
             record = {h: cells[i] if i < len(cells) else None for i, h in enumerate(header) if h}
@@ -171,7 +193,7 @@ class _Reader:
         by_id: dict[str, dict] = {}
         stack: list[str] = []
         for row, record in self.table("survey"):
-            kind = " ".join(_text(record.get("type")).split())
+            kind = canonical_type(" ".join(_text(record.get("type")).split()))
             name = _text(record.get("name"))
             lowered = kind.lower().replace(" ", "_", 1) if kind.lower().startswith(
                 ("begin ", "end ")) else kind.lower()
@@ -213,12 +235,16 @@ class _Reader:
                 continue
             if name in (PARTNERSHIP_FIELD, RESPONDENT_FIELD):
                 continue
-            if name.endswith(EVIDENCE_SUFFIX) and name[:-len(EVIDENCE_SUFFIX)] in by_id:
+            if name.endswith(EVIDENCE_SUFFIX) and (name[:-len(EVIDENCE_SUFFIX)] in by_id or
+                                                   name[:-len(EVIDENCE_SUFFIX)] in self.refused):
                 continue
+            before = len(self.problems)
             question = self.question(row, record, kind, name, lists, stack, by_id)
             if question is not None:
                 questions.append(question)
                 by_id[question["id"]] = question
+            elif len(self.problems) > before and name:
+                self.refused.add(name)
         if not roles:
             self.problem("survey", 1, "no `select_one` question named 'role'; its choices are "
                                       "the bank's roles")
@@ -325,8 +351,9 @@ class _Reader:
     def condition(self, row, name, condition, by_id) -> dict:
         source = by_id.get(condition.question)
         if source is None:
-            self.problem("survey", row, f"'{name}': relevant names '{condition.question}', which "
-                                        "is not an earlier question")
+            if condition.question not in self.refused:  # else its own refusal says it all
+                self.problem("survey", row, f"'{name}': relevant names '{condition.question}', "
+                                            "which is not an earlier question")
             return {"question": condition.question}
         when: dict[str, Any] = {"question": condition.question}
 
@@ -343,6 +370,56 @@ class _Reader:
         else:
             when["is"] = typed(condition.is_)
         return when
+
+
+def canonical_type(kind: str) -> str:
+    """A survey `type` as stocktake reads it: pyxform's own spellings of a select (`select
+    one LIST`, `select1 LIST`, `select all that apply LIST`, `select_one LIST`, ...), taken from
+    pyxform's alias table (pyxform.aliases.select) where pyxform is installed, become
+    `select_one LIST` or `select_multiple LIST`; `begin`/`end` with pyxform's control words
+    (`group`, `repeat`, `looped group`, ...) become `begin_group`, `begin_repeat` and so on.
+    Anything else is returned as it was, for the reader to accept or name."""
+    try:
+        from pyxform.aliases import control, select
+    except ImportError:  # the xlsform extra is optional: the canonical spellings still work
+        control = {"group": "group", "repeat": "repeat"}
+        select = {"select_one": "select one", "select_multiple": "select all that apply"}
+    lowered = kind.lower()
+    for word in ("begin", "end"):
+        for sep in (" ", "_"):
+            if lowered.startswith(word + sep):
+                what = control.get(lowered[len(word) + 1:].strip())
+                if what is not None:
+                    return f"{word}_{'group' if what == 'group' else 'repeat'}"
+    # Longest spelling first: "select one from" before "select one".
+    for alias in sorted(select, key=len, reverse=True):
+        if "file" in alias or "external" in alias or not lowered.startswith(alias + " "):
+            continue
+        target = {"select one": "select_one",
+                  "select all that apply": "select_multiple"}.get(select[alias])
+        if target is None:
+            break
+        return f"{target} {kind[len(alias):].strip()}"
+    return kind
+
+
+def _language_column(header: list[str], base: str, language: str) -> int | None:
+    """The index of the `base::LANGUAGE` column to read: the one `language` names (by its
+    whole name, its name before the code, or its code), else English, else the first."""
+    found = [(i, h[len(base) + 2:].strip()) for i, h in enumerate(header)
+             if h.startswith(base + "::")]
+    if not found:
+        return None
+
+    def names(lang: str) -> set[str]:
+        match = re.match(r"^(.*?)\s*\(([^)]*)\)\s*$", lang)
+        return {lang, match.group(1).strip(), match.group(2).strip()} if match else {lang}
+
+    for wanted in ([language] if language else []) + ["english", "en"]:
+        for index, lang in found:
+            if wanted in names(lang):
+                return index
+    return found[0][0]
 
 
 def _default_bands(bands: list[dict]) -> bool:

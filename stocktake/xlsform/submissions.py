@@ -327,26 +327,26 @@ def _read_table(path: Path) -> tuple[list[str], list[tuple[str, list[Any], Locat
 
 def _xlsx_table(path: Path):
     from stocktake.returns.file_checks import check_workbook_file
-    from stocktake.returns.workbook_reader import cell_ref, read_sheets, sheet_names
+    from stocktake.returns.workbook_reader import cell_ref, sheet_by_header
 
     check_workbook_file(path)
-    names = sheet_names(path)
-    if not names:
-        raise StocktakeError(f"{path}: the workbook has no sheets")
-    # Kobo names the first sheet after the form and puts repeat groups on later sheets.
-    grid = read_sheets(path, [names[0]])[names[0]]
+    # Kobo names the first sheet after the form and puts repeat groups on later sheets; the
+    # sheet read is the one whose header holds the form's own field (another program may have
+    # put a sheet before it), and every message names it.
+    marker = FORM_FIELD.lower()
+    name, grid, top = sheet_by_header(path, lambda cells: marker in cells, look_rows=1)
     if not grid:
-        raise StocktakeError(f"{path}: sheet '{names[0]}' is empty")
-    header = [_text(h) for h in grid[0]]
-    start = 2 if len(grid) > 1 and _is_hxl_row(grid[1]) else 1
+        raise StocktakeError(f"{path}: sheet '{name}' is empty")
+    header = [_text(h) for h in grid[top]]
+    start = top + 2 if len(grid) > top + 1 and _is_hxl_row(grid[top + 1]) else top + 1
     rows = []
     for r in range(start, len(grid)):
         cells = grid[r]
         if not any(_text(c) for c in cells):
             continue
         number = r + 1
-        rows.append((f"row {number}", list(cells),
-                     lambda c, name, n=number: f"cell {cell_ref(n, c + 1)} ({name})"))
+        rows.append((f"sheet '{name}', row {number}", list(cells),
+                     lambda c, column, n=number: f"cell {cell_ref(n, c + 1)} ({column})"))
     return header, rows
 
 
