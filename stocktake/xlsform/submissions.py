@@ -474,9 +474,13 @@ def partnership_lookup(known: list[Partnership]) -> PartnershipLookup:
     by_code = {p.code: p for p in known}
 
     def lookup(code: str) -> Partnership:
+        from stocktake.partnerships.reference import code_for_dfe_number
+
         code = normalise_code(code or "")
         if not code:
             raise StocktakeError("no partnership code")
+        if code not in by_code:
+            code = code_for_dfe_number(code) or code  # a form edited to DfE's LA numbers
         return by_code.get(code) or partnership_for(code)
 
     return lookup
