@@ -204,3 +204,73 @@ def run_bounded(args: list, *, env: dict | None = None, cwd: Path | None = None,
         err.seek(0)
         return (child.returncode, out.read().decode("utf-8", "replace"),
                 err.read().decode("utf-8", "replace"), usage.ru_maxrss // 1024)
+
+
+# ---------------------------------------------------------------- many returns, cheaply
+
+
+class ReAimer:
+    """Copies of one real export re-aimed at other authorities, at the cost of a zip rewrite:
+    the export's code and name are replaced in every part's text and its plain seal is worked
+    out anew from the rows read once, as a partnership that exported its own answers would
+    have it. 150 copies take a second or two, where 150 exports take a minute."""
+
+    def __init__(self, export: Path, bank):
+        from stocktake.merge import _records, about_values
+        from stocktake.returns.seal import (ANSWER_FIELDS, MODERATION_FIELDS, RESPONSE_FIELDS,
+                                            canonical_answer_lists, canonical_lists,
+                                            canonical_rows)
+        from stocktake.returns.workbook_reader import read_sheets
+
+        self.export = Path(export)
+        sheets = read_sheets(self.export, ["About", "Answers", "_responses"],
+                             optional=["_moderations"], empty_as_none=False)
+        about = about_values(sheets["About"])
+        self.code = str(about["partnership"])
+        self.name = str(about.get("partnership_name") or "")
+        self.seal = str(about["seal"])
+        self.header = canonical_rows("header", [about])[0]
+        with_age = "age_band" in [str(h).strip() for h in sheets["_responses"][0]]
+        self.responses = canonical_lists("responses", _records(
+            self.export, sheets["_responses"],
+            RESPONSE_FIELDS if with_age else RESPONSE_FIELDS[:-1], "r"))
+        self.answers = canonical_answer_lists(_records(self.export, sheets["Answers"],
+                                                       ANSWER_FIELDS, "a"), bank)
+        self.moderations = canonical_lists("moderations", _records(
+            self.export, sheets.get("_moderations") or [list(MODERATION_FIELDS)],
+            MODERATION_FIELDS, "m"))
+        with zipfile_open(self.export) as archive:
+            self.parts = [(i.filename, archive.read(i)) for i in archive.infolist()]
+
+    def copy(self, code: str, name: str, out: Path) -> Path:
+        import zipfile
+
+        from stocktake.returns.seal import HEADER_FIELDS, seal_of
+
+        at = HEADER_FIELDS.index("partnership")
+        header = list(self.header)
+        header[at] = code
+
+        def aimed(rows):
+            return [[code if i == 0 and v == self.code else v for i, v in enumerate(row)]
+                    for row in rows]
+
+        seal = seal_of(header, aimed(self.responses), aimed(self.answers),
+                       aimed(self.moderations))
+        from xml.sax.saxutils import escape
+
+        swaps = [(self.code.encode(), code.encode()), (self.seal.encode(), seal.encode())]
+        if self.name:
+            swaps.append((escape(self.name).encode(), escape(name).encode()))
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+            for filename, data in self.parts:
+                for old, new in swaps:
+                    data = data.replace(old, new)
+                archive.writestr(filename, data)
+        return out
+
+
+def zipfile_open(path: Path):
+    import zipfile
+
+    return zipfile.ZipFile(path)
