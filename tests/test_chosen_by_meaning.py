@@ -88,19 +88,32 @@ def test_a_form_in_pyxforms_other_spellings_imports(tmp_path):
 
 
 def test_one_refusal_causes_no_second_on_the_rows_that_depend_on_it(tmp_path):
+    from stocktake.xlsform.authoring import xlsform_bank
+
     survey = [["type", "name", "label", "relevant"], *ROLE_ROWS,
               ["begin group", "vision", "Vision"],
               ["geopoint", "vision.where", "Where?", ""],
               ["text", "vision.where_evidence", "Evidence", ""],
               ["select_one yn", "vision.a", "A?", "${vision.where} = 'home'"],
+              ["select_one yn", "vision.b", "B?", "${vision.gone} = 'yes'"],
               ["end group"]]
     choices = ROLE_CHOICES + [["yn", "yes", "Yes"], ["yn", "no", "No"]]
     path = _workbook(tmp_path / "g.xlsx", survey, choices)
     with pytest.raises(StocktakeError) as caught:
-        bank_data_from_xlsform(path)
-    details = caught.value.details
-    assert len(details) == 1, details
-    assert "row 4: 'vision.where': question type 'geopoint' cannot be expressed" in details[0]
+        xlsform_bank(path)
+    # Only the condition on a question that is nowhere in the form is refused; the GPS
+    # question is a note, its evidence row passes without a word, and the condition on it is
+    # dropped with a note of its own rather than refused as "not an earlier question".
+    assert len(caught.value.details) == 1, caught.value.details
+    assert "'vision.b': relevant names 'vision.gone'" in caught.value.details[0]
+    survey.pop(-2)
+    data, notes = xlsform_bank(_workbook(tmp_path / "h.xlsx", survey, choices))
+    assert [q["id"] for q in data["questions"]] == ["vision.a"]
+    assert notes == [
+        "sheet 'survey', row 4: 'vision.where' not carried: question type 'geopoint' (GPS); a "
+        "bank asks scale, choice, multi, yesno, number and text questions",
+        "sheet 'survey', row 6: 'vision.a': its condition on 'vision.where' (not carried) is "
+        "dropped: it is always asked"]
 
 
 def test_sheet_names_are_case_insensitive_as_in_pyxform(tmp_path):

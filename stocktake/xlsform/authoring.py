@@ -45,30 +45,24 @@ OWN_MULTI_CONSTRAINT = "not((selected(., 'na') or selected(., 'dk')) and count-s
 
 
 def bank_data_from_xlsform(path: Path) -> dict:
-    """The bank the XLSForm describes, as the dict a bank TOML file parses to.
+    """The bank the XLSForm describes, as the dict a bank TOML file parses to; see
+    :func:`xlsform_bank`, which also gives the notes of what was not carried."""
+    return xlsform_bank(path)[0]
 
-    Raises StocktakeError listing every row stocktake cannot read (sheet and row) and then every
-    problem the bank validator finds in the result.
+
+def xlsform_bank(path: Path) -> tuple[dict, list[str]]:
+    """(bank data, notes) for an XLSForm (.xlsx, or .xls as pyxform reads it).
+
+    Any form pyxform accepts becomes a bank: groups are areas, selects are choices (unscored
+    where neither levels nor scores are given), and what a bank cannot hold (repeats, GPS,
+    media, notes, calculations, filters, other XPath) is left out with a note naming its
+    sheet and row. Raises StocktakeError listing every row stocktake cannot read at all, then
+    every problem the bank validator finds in the result.
     """
     from stocktake.banks.validation import validate_bank_data
-    from stocktake.returns.file_checks import check_workbook_file
-    from stocktake.returns.workbook_reader import MissingSheet, read_sheets
-
-    from stocktake.returns.workbook_reader import sheet_names
 
     path = Path(path)
-    check_workbook_file(path)
-    # Sheet names are case-insensitive to pyxform (`Survey`, `CHOICES`): so here.
-    named = {n.strip().lower(): n for n in reversed(sheet_names(path))}
-    wanted = {base: named.get(base, base) for base in ("survey", "choices", "settings", "bands")}
-    try:
-        found = read_sheets(path, [wanted[b] for b in ("survey", "choices", "settings")],
-                            optional=[wanted["bands"]])
-    except MissingSheet as exc:
-        raise StocktakeError(f"{path}: no '{exc.sheet}' sheet; an XLSForm bank needs survey, "
-                             "choices and settings", hint="see README: Writing a bank in a "
-                                                          "spreadsheet")
-    sheets = {base: found[name] for base, name in wanted.items() if name in found}
+    sheets = _xlsform_sheets(path)
     reader = _Reader(path, sheets)
     data = reader.read()
     if reader.problems:
@@ -81,7 +75,94 @@ def bank_data_from_xlsform(path: Path) -> dict:
         raise StocktakeError(f"{path}: the bank it describes has {len(problems)} problem(s)",
                              details=[f"{path}: {p.where}: {p.message}" for p in problems],
                              hint="fix them in the spreadsheet and import again")
-    return data
+    return data, reader.notes
+
+
+def _xlsform_sheets(path: Path) -> dict:
+    """The form's sheets by lower-cased name (pyxform's names are case-insensitive):
+    survey, choices, and settings and bands where present."""
+    if path.suffix.lower() == ".xls":
+        found = _xls_sheets(path)
+    else:
+        from stocktake.returns.file_checks import check_workbook_file
+        from stocktake.returns.workbook_reader import read_sheets, sheet_names
+
+        check_workbook_file(path)
+        named = {n.strip().lower(): n for n in reversed(sheet_names(path))}
+        wanted = [named[b] for b in ("survey", "choices", "settings", "bands") if b in named]
+        found = {name.strip().lower(): rows
+                 for name, rows in read_sheets(path, [], optional=wanted).items()}
+    for needed in ("survey", "choices"):
+        if needed not in found:
+            raise StocktakeError(f"{path}: no '{needed}' sheet; an XLSForm bank needs survey "
+                                 "and choices (and settings, for its id and title)",
+                                 hint="see README: Writing a bank in a spreadsheet")
+    return found
+
+
+XLS_LIMIT = 16 * 1024 * 1024
+
+
+def check_xls_file(path: Path) -> None:
+    """WorkbookRefused unless `path` is a readable Excel 97-2003 (.xls) file of at most
+    XLS_LIMIT bytes: checked before pyxform or xlrd reads it."""
+    from stocktake.returns.file_checks import OLE_MAGIC, WorkbookRefused
+
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as handle:
+            head = handle.read(8)
+    except OSError as exc:
+        raise WorkbookRefused(path, f"cannot read it ({exc.strerror or exc})",
+                              hint="check the path")
+    if head != OLE_MAGIC:
+        raise WorkbookRefused(path, "named .xls but not an Excel 97-2003 workbook",
+                              hint="save it as .xlsx or .xls from Excel and try again")
+    if size > XLS_LIMIT:
+        raise WorkbookRefused(path, f"{size // (1024 * 1024)} MiB; an XLSForm takes far less",
+                              hint="save it as .xlsx and try again")
+
+
+def _xls_sheets(path: Path) -> dict:
+    """An old-style .xls read with xlrd (as pyxform reads one), row by row as each row holds
+    cells (ragged), so a stray far cell costs one row, not a grid."""
+    from stocktake.returns.file_checks import WorkbookRefused
+
+    check_xls_file(path)
+    try:
+        import xlrd
+    except ImportError:
+        raise StocktakeError(f"{path}: reading .xls needs xlrd",
+                             hint="pip install 'stocktake[xlsform]', or save it as .xlsx")
+    try:
+        book = xlrd.open_workbook(str(path), ragged_rows=True, on_demand=True)
+    except Exception as exc:  # noqa: BLE001 - any failure on an untrusted file is a refusal
+        raise WorkbookRefused(path, f"cannot be read as an .xls workbook ({type(exc).__name__}"
+                                    "; a password-protected file cannot be read)")
+    try:
+        found = {}
+        for name in book.sheet_names():
+            key = name.strip().lower()
+            if key not in ("survey", "choices", "settings", "bands") or key in found:
+                continue
+            sheet = book.sheet_by_name(name)
+            found[key] = [[_xls_value(cell) for cell in sheet.row(r)]
+                          for r in range(sheet.nrows)]
+        return found
+    finally:
+        book.release_resources()
+
+
+def _xls_value(cell) -> Any:
+    import xlrd
+
+    if cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
+        return None
+    if cell.ctype == xlrd.XL_CELL_ERROR:
+        return None
+    if cell.ctype == xlrd.XL_CELL_BOOLEAN:
+        return bool(cell.value)
+    return cell.value
 
 
 def bank_toml(data: dict) -> str:
@@ -103,7 +184,10 @@ class _Reader:
         self.problems: list[str] = []
         # Questions refused, so that rows depending on them are not refused a second time.
         self.refused: set[str] = set()
+        # What the form holds that a bank does not carry, per question: the import goes on.
+        self.notes: list[str] = []
         self.language = self.default_language()
+        self.loose_area: dict | None = None  # where questions in no group go
 
     def default_language(self) -> str:
         """The settings sheet's `default_language` ("English (en)", "English" or "en"),
@@ -119,6 +203,9 @@ class _Reader:
 
     def problem(self, sheet: str, row: int, message: str) -> None:
         self.problems.append(f"{self.path}: sheet '{sheet}', row {row}: {message}")
+
+    def note(self, sheet: str, row: int, message: str) -> None:
+        self.notes.append(f"sheet '{sheet}', row {row}: {message}")
 
     def table(self, sheet: str) -> list[tuple[int, dict[str, Any]]]:
         rows = self.sheets.get(sheet) or []
@@ -152,6 +239,15 @@ class _Reader:
             "version": match.group(1) if match else version,
             "description": _text(setting.get("description")),
         }
+        if not settings:
+            # pyxform needs no settings sheet: a form from the field may have none.
+            stem = re.sub(r"[^a-z0-9]+", "-", self.path.stem.lower()).strip("-") or "form"
+            data.update(id=stem, title=self.path.stem, version="1")
+            self.note("settings", 1, f"no settings sheet: the bank is '{stem}', version 1, "
+                                     "titled after the file")
+        if not data["description"] and (not settings or not _has_stocktake_columns(
+                self.sheets)):
+            data["description"] = f"Imported from the XLSForm '{self.path.stem}'."
         if _text(setting.get("min_coverage")):
             data["min_coverage"] = _number(setting.get("min_coverage"))
         # How the partnership score is made (issue 13); banks validate checks the values.
@@ -215,18 +311,19 @@ class _Reader:
                     stack.pop()
                 continue
             if lowered in ("begin_repeat", "end_repeat"):
-                self.problem("survey", row, f"'{kind}': repeats cannot be expressed in a bank "
-                                            "(each respondent answers each question once)")
+                if lowered == "begin_repeat":
+                    self.note("survey", row, f"repeat '{name}' not carried: its questions are "
+                                             "asked once each (a bank has no repeats)")
                 continue
             if lowered == "calculate":
                 if name != FORM_FIELD:
-                    self.problem("survey", row, f"calculation '{name}': a bank holds no "
-                                                "calculations; stocktake scores the answers")
+                    self.note("survey", row, f"calculation '{name}' not carried: a bank holds "
+                                             "no calculations; stocktake scores the answers")
+                    self.refused.add(name)
                 continue
             if _text(record.get("choice_filter")):
-                self.problem("survey", row, f"'{name}': cascading selects (choice_filter) "
-                                            "cannot be expressed in a bank")
-                continue
+                self.note("survey", row, f"'{name}': its choice filter (a cascading select) is "
+                                         "not carried: every choice is offered")
             if name == ROLE_FIELD and lowered.startswith("select_one"):
                 for option in lists.get(kind.split(" ", 1)[-1], []):
                     role = {"id": option["name"], "title": option["label"]}
@@ -238,16 +335,19 @@ class _Reader:
             if name.endswith(EVIDENCE_SUFFIX) and (name[:-len(EVIDENCE_SUFFIX)] in by_id or
                                                    name[:-len(EVIDENCE_SUFFIX)] in self.refused):
                 continue
-            before = len(self.problems)
             question = self.question(row, record, kind, name, lists, stack, by_id)
             if question is not None:
                 questions.append(question)
                 by_id[question["id"]] = question
-            elif len(self.problems) > before and name:
+            elif name:
                 self.refused.add(name)
         if not roles:
-            self.problem("survey", 1, "no `select_one` question named 'role'; its choices are "
-                                      "the bank's roles")
+            roles.append({"id": "respondent", "title": "Respondent"})
+            self.note("survey", 1, "no `select_one` question named 'role': one role, "
+                                   "'respondent', answers every question (add a role question, "
+                                   "its choices the partners, to ask them apart)")
+        if self.loose_area is not None:
+            areas.insert(0, self.loose_area)
         return roles, areas, questions
 
     def question(self, row, record, kind, name, lists, stack, by_id) -> dict | None:
@@ -259,14 +359,21 @@ class _Reader:
         q: dict[str, Any] = {"id": name, "area": _text(record.get("area")) or
                              (stack[-1] if stack else ""), "text": _text(record.get("label"))}
         if not q["area"]:
-            self.problem("survey", row, f"'{name}' is in no area: put it inside a group, or "
-                                        "fill its 'area' column")
-            return None
+            if self.loose_area is None:
+                self.loose_area = {"id": "questions", "title": "Questions",
+                                   "description": "Questions the form puts in no group."}
+                self.note("survey", row, f"'{name}' and the other questions in no group go in "
+                                         "one area, 'questions' (a group is an area)")
+            q["area"] = "questions"
         constraint = _text(record.get("constraint"))
         if base in ("select_one", "select_multiple"):
+            if len(parts) == 3 and parts[2].lower() == "or_other":
+                self.note("survey", row, f"'{name}': its 'or_other' (Other, please specify) is "
+                                         "not carried")
+                parts = parts[:2]
             if len(parts) != 2:
                 self.problem("survey", row, f"'{kind}': only `select_one LIST` and "
-                                            "`select_multiple LIST` (no or_other, no files)")
+                                            "`select_multiple LIST` (no files)")
                 return None
             options = lists.get(parts[1])
             if options is None:
@@ -290,18 +397,23 @@ class _Reader:
                                  "score": _number(o["score"]) if _text(o["score"]) else 0,
                                  **({"exclusive": True} if o["exclusive"] else {})}
                                 for o in real]
+                if not scored_options:
+                    # No scores given: the answers are kept, and count towards nothing.
+                    q["scored"] = False
             own = alone_constraint([o["name"] for o in options if o["name"] in ("na", "dk")]
                                    + [o["name"] for o in real if o["exclusive"]])
             if constraint and constraint not in (OWN_MULTI_CONSTRAINT, own):
-                self.problem("survey", row, f"'{name}': constraint '{constraint}' cannot be "
-                                            "expressed in a bank")
+                self.note("survey", row, f"'{name}': constraint '{constraint}' not carried")
         elif base in ("decimal", "integer"):
             q["type"] = "number"
             for part in [p for p in constraint.split(" and ") if p.strip()]:
                 match = BOUND.match(part.strip())
                 if not match:
-                    self.problem("survey", row, f"'{name}': constraint '{constraint}': only "
-                                                "`. >= MIN and . <= MAX` can be expressed")
+                    self.note("survey", row, f"'{name}': constraint '{constraint}' not carried "
+                                             "(a bank bounds a number by `. >= MIN and . <= "
+                                             "MAX` only)")
+                    q.pop("min", None)
+                    q.pop("max", None)
                     break
                 q["min" if match.group(1) == ">=" else "max"] = _number(match.group(2))
             if _text(record.get("unit")):
@@ -309,12 +421,14 @@ class _Reader:
         elif base == "text":
             q["type"] = "text"
         elif base == "note":
-            self.problem("survey", row, f"note '{name}': a bank has no notes; put the text in "
-                                        "the next question's hint")
+            self.note("survey", row, f"note '{name}' not carried: a bank has no notes (put the "
+                                     "text in the next question's hint)")
             return None
         else:
-            self.problem("survey", row, f"'{name}': question type '{kind}' cannot be expressed "
-                                        "in a bank (scale, choice, multi, yesno, number, text)")
+            what = _NOT_CARRIED.get(base, "a kind of answer a bank does not take")
+            self.note("survey", row, f"'{name}' not carried: question type '{kind}' ({what}); "
+                                     "a bank asks scale, choice, multi, yesno, number and text "
+                                     "questions")
             return None
         if _text(record.get("hint")):
             q["guidance"] = _text(record.get("hint"))
@@ -336,8 +450,9 @@ class _Reader:
         try:
             relevant = parse_relevant(_text(record.get("relevant")))
         except UnsupportedRelevant as exc:
-            self.problem("survey", row, f"'{name}': relevant: {exc}")
-            return None
+            self.note("survey", row, f"'{name}': its relevant is not carried, so it is asked "
+                                     f"of everyone ({exc})")
+            relevant = parse_relevant("")
         if roles and relevant.roles and sorted(roles) != sorted(relevant.roles):
             self.problem("survey", row, f"'{name}': the roles column ({' '.join(roles)}) and "
                                         f"relevant ({' '.join(relevant.roles)}) disagree")
@@ -345,15 +460,20 @@ class _Reader:
         if roles:
             q["roles"] = roles
         if relevant.condition is not None:
-            q["when"] = self.condition(row, name, relevant.condition, by_id)
+            when = self.condition(row, name, relevant.condition, by_id)
+            if when is not None:
+                q["when"] = when
         return q
 
     def condition(self, row, name, condition, by_id) -> dict:
         source = by_id.get(condition.question)
         if source is None:
-            if condition.question not in self.refused:  # else its own refusal says it all
-                self.problem("survey", row, f"'{name}': relevant names '{condition.question}', "
-                                            "which is not an earlier question")
+            if condition.question in self.refused:  # its own note or refusal says why
+                self.note("survey", row, f"'{name}': its condition on '{condition.question}' "
+                                         "(not carried) is dropped: it is always asked")
+                return None
+            self.problem("survey", row, f"'{name}': relevant names '{condition.question}', "
+                                        "which is not an earlier question")
             return {"question": condition.question}
         when: dict[str, Any] = {"question": condition.question}
 
@@ -370,6 +490,26 @@ class _Reader:
         else:
             when["is"] = typed(condition.is_)
         return when
+
+
+# What the question types a bank does not take hold, for the note that says so.
+_NOT_CARRIED = {
+    "geopoint": "GPS", "geotrace": "GPS", "geoshape": "GPS", "start-geopoint": "GPS",
+    "image": "media", "audio": "media", "video": "media", "file": "media",
+    "background-audio": "media", "barcode": "a scanned code", "date": "a date",
+    "time": "a time", "datetime": "a date and time", "range": "a slider", "rank": "a ranking",
+    "acknowledge": "an acknowledgement", "hidden": "a hidden value",
+    "select_one_from_file": "choices from a file", "select_multiple_from_file":
+        "choices from a file", "select_one_external": "choices from a file",
+}
+
+
+def _has_stocktake_columns(sheets: dict) -> bool:
+    """Whether the survey sheet has any of the columns stocktake's own forms carry."""
+    rows = sheets.get("survey") or [[]]
+    header = {_text(h).lower() for h in rows[0]} if rows else set()
+    return bool(header & {"area", "roles", "weight", "scored", "unit", "min_age", "max_age",
+                          "notice"})
 
 
 def canonical_type(kind: str) -> str:
