@@ -172,38 +172,50 @@ def with_lying_deflate(src: Path, dst: Path, sheet: str, pad_mib: int = 512) -> 
     return dst
 
 
+# Runs stocktake in the child: the address-space limit is set there, and the peak resident
+# size is read from /proc/self/status (VmHWM, the high-water mark of this program's own memory;
+# rusage's ru_maxrss would count the pages of the pytest process the child was forked from).
+_BOUNDED_CHILD = """
+import atexit, os, resource, sys
+cap = int(os.environ["STOCKTAKE_TEST_MEMORY_CAP"])
+resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+def _peak():
+    with open("/proc/self/status") as status:
+        kib = next(int(l.split()[1]) for l in status if l.startswith("VmHWM:"))
+    with open(os.environ["STOCKTAKE_TEST_PEAK_FILE"], "w") as out:
+        out.write(str(kib // 1024))
+atexit.register(_peak)
+sys.argv = ["stocktake", *sys.argv[1:]]
+from stocktake.cli.main import run
+run()
+"""
+
+
 def run_bounded(args: list, *, env: dict | None = None, cwd: Path | None = None,
                 memory_mib: int = 2048, timeout: float = 300):
-    """Run `python -m stocktake ARGS` in a child limited to `memory_mib` of address space (so
-    a regression fails here instead of taking the machine down); returns (exit code, stdout,
-    stderr, the child's own peak resident MiB, from wait4's rusage)."""
+    """Run `stocktake ARGS` in a child process limited to `memory_mib` of address space (so a
+    regression fails here instead of taking the machine down); returns (exit code, stdout,
+    stderr, the child's own peak resident MiB, or None when it died before saying)."""
     import os
-    import resource
-    import signal
     import subprocess
     import sys
     import tempfile
-    import threading
 
-    def limit() -> None:
-        cap = memory_mib * 1024 * 1024
-        resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
-
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        child = subprocess.Popen([sys.executable, "-m", "stocktake", *map(str, args)],
-                                 stdout=out, stderr=err, stdin=subprocess.DEVNULL, env=env,
-                                 cwd=cwd, preexec_fn=limit)
-        timer = threading.Timer(timeout, lambda: os.kill(child.pid, signal.SIGKILL))
-        timer.start()
+    with tempfile.TemporaryDirectory() as scratch:
+        peak_file = Path(scratch) / "peak"
+        child_env = dict(os.environ if env is None else env)
+        child_env.update(STOCKTAKE_TEST_MEMORY_CAP=str(memory_mib * 1024 * 1024),
+                         STOCKTAKE_TEST_PEAK_FILE=str(peak_file))
         try:
-            _, status, usage = os.wait4(child.pid, 0)
-        finally:
-            timer.cancel()
-        child.returncode = os.waitstatus_to_exitcode(status)
-        out.seek(0)
-        err.seek(0)
-        return (child.returncode, out.read().decode("utf-8", "replace"),
-                err.read().decode("utf-8", "replace"), usage.ru_maxrss // 1024)
+            done = subprocess.run([sys.executable, "-c", _BOUNDED_CHILD, *map(str, args)],
+                                  capture_output=True, env=child_env, cwd=cwd,
+                                  stdin=subprocess.DEVNULL, timeout=timeout)
+        except subprocess.TimeoutExpired as exc:
+            return (-9, (exc.stdout or b"").decode("utf-8", "replace"),
+                    (exc.stderr or b"").decode("utf-8", "replace") + "\n(timed out)", None)
+        peak = int(peak_file.read_text()) if peak_file.exists() else None
+        return (done.returncode, done.stdout.decode("utf-8", "replace"),
+                done.stderr.decode("utf-8", "replace"), peak)
 
 
 # ---------------------------------------------------------------- many returns, cheaply

@@ -93,4 +93,4 @@ def test_a_folder_of_150_returns_and_every_hostile_kind_merges_the_good_ones(
     codes = {row[0] for row in wb["Scores"].iter_rows(min_row=2, values_only=True) if row[0]}
     wb.close()
     assert codes == {"E09000007", *(a.code for a in authorities)}
-    assert peak < PEAK_MIB, peak
+    assert peak is not None and peak < PEAK_MIB, peak
