@@ -125,3 +125,74 @@ def test_a_file_named_xls_that_is_not_one_is_refused(cli, tmp_path):
     assert done.exit_code == 1
     assert "named .xls but not an Excel 97-2003 workbook" in " ".join(done.stderr.split())
     assert not (tmp_path / "b.toml").exists()
+
+
+def _book(path: Path, sheets: dict) -> Path:
+    book = Workbook()
+    book.remove(book.active)
+    for title, rows in sheets.items():
+        sheet = book.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+    book.save(path)
+    return path
+
+
+def test_the_habits_of_pyxforms_own_test_forms_are_read(tmp_path):
+    """What pyxform's own example forms (tests/example_xls in XLSForm/pyxform) do, each seen
+    refusing one of them: an older single-colon language column, comment rows with no type,
+    `or specify other`, `begin loop over`, a note with no name, names that are not bank ids,
+    a group and choices with no label, a choice name repeated under a filter, eight levels
+    (a bank's scale has 3 to 6), no choices sheet, and a settings form_id of `ID`."""
+    from stocktake.xlsform.authoring import xlsform_bank
+
+    survey = [["_Category", "type", "name", "label:English"],
+              ["Background"],  # a comment row: text, no type
+              [None, "note", None, "Welcome"],
+              [None, "begin group", "Grp", None],
+              [None, "select_one sexes or specify other", "Sex", "Sex?"],
+              [None, "select_one eight", "_1", "Rate it"],
+              [None, "select_one county", "county", "County?"],
+              [None, "end group", None, None],
+              [None, "begin loop over sexes", "per_sex", "Each"],
+              [None, "integer", "count", "How many?"],
+              [None, "end loop", None, None]]
+    choices = [["list name", "name", "label:English"], ["sexes", "f", "Female"],
+               ["sexes", "m", None], *[["eight", str(i), f"L{i}"] for i in range(1, 9)],
+               ["county", "king", "King (WA)"], ["county", "king", "King (TX)"]]
+    path = _book(tmp_path / "habits.xlsx", {"survey": survey, "choices": choices,
+                                            "settings": [["form_id", "form_title"],
+                                                         ["ID", "Habits"]]})
+    data, notes = xlsform_bank(path)
+    assert data["id"] == "id"
+    assert [(a["id"], a["title"]) for a in data["areas"]] == [("questions", "Questions"),
+                                                               ("grp", "Grp")]
+    questions = {q["id"]: q for q in data["questions"]}
+    assert set(questions) == {"sex", "1", "county", "count"}
+    assert questions["sex"]["text"] == "Sex?"
+    assert [o["label"] for o in questions["sex"]["options"]] == ["Female", "m"]
+    assert questions["1"]["type"] == "choice" and questions["1"]["scored"] is False
+    assert [o["id"] for o in questions["county"]["options"]] == ["king"]
+    said = " ".join(notes)
+    for words in ("'Sex' is the bank's question 'sex'", "its 'or_other'",
+                  "'_1' is the bank's question '1'", "repeat 'per_sex' not carried",
+                  "a 'note' row without a name is left out",
+                  "choice 'king' of list 'county' repeats", "the bank is 'id', version 1",
+                  "group 'Grp' is the bank's area 'grp'"):
+        assert words in said, words
+    # no choices sheet at all: a form of text and numbers
+    plain = _book(tmp_path / "plain.xlsx", {"survey": [["type", "name", "label"],
+                                                       ["text", "who", "Who?"]]})
+    assert [q["id"] for q in xlsform_bank(plain)[0]["questions"]] == ["who"]
+
+
+def test_a_form_with_nothing_a_bank_can_ask_is_refused_saying_so(cli, tmp_path):
+    path = _book(tmp_path / "gps.xlsx", {"survey": [["type", "name", "label"],
+                                                    ["geopoint", "where", "Where?"],
+                                                    ["image", "photo", "A photo"]]})
+    done = cli("banks", "import-xlsform", path, "--out", tmp_path / "b.toml")
+    said = " ".join(done.stderr.split())
+    assert done.exit_code == 1
+    assert "no question in the form is one a bank can ask" in said
+    assert "'where' not carried: question type 'geopoint' (GPS)" in said
+    assert not (tmp_path / "b.toml").exists()

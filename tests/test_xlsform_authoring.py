@@ -128,7 +128,9 @@ def test_the_bank_validator_names_what_the_spreadsheet_leaves_out(tmp_path):
     with pytest.raises(StocktakeError) as caught:
         bank_data_from_xlsform(path)
     text = "\n".join(caught.value.details)
-    assert "missing 'text'" in text and "title" in text and "Thin Bank" in text
+    # The question's text cannot be made up; an empty form_title and an id that is not a bank
+    # id are (issue 28 kind 12: any form pyxform accepts), so only the text is refused.
+    assert "missing 'text'" in text and "title" not in text
 
 
 EVERY_FEATURE = '''

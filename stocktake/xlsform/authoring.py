@@ -92,7 +92,8 @@ def _xlsform_sheets(path: Path) -> dict:
         wanted = [named[b] for b in ("survey", "choices", "settings", "bands") if b in named]
         found = {name.strip().lower(): rows
                  for name, rows in read_sheets(path, [], optional=wanted).items()}
-    for needed in ("survey", "choices"):
+    found.setdefault("choices", [])  # a form without selects needs no choices sheet
+    for needed in ("survey",):
         if needed not in found:
             raise StocktakeError(f"{path}: no '{needed}' sheet; an XLSForm bank needs survey "
                                  "and choices (and settings, for its id and title)",
@@ -207,6 +208,26 @@ class _Reader:
     def note(self, sheet: str, row: int, message: str) -> None:
         self.notes.append(f"sheet '{sheet}', row {row}: {message}")
 
+    def bank_id(self, row: int, name: str) -> str:
+        """A question's bank id for its XLSForm name: the name itself where a bank id may be
+        so (lower-case letters, digits, '-', '_', '.'), else a lower-cased, cleaned form of it,
+        noted, and made unique."""
+        if re.fullmatch(r"[a-z0-9][a-z0-9_.-]*", name):
+            return name
+        made = _slug(name) or "q"
+        if not made[0].isalnum():
+            made = "q" + made
+        taken = getattr(self, "_ids", set())
+        base, n = made, 1
+        while made in taken:
+            n += 1
+            made = f"{base}-{n}"
+        taken.add(made)
+        self._ids = taken
+        self.note("survey", row, f"'{name}' is the bank's question '{made}' (a bank id is "
+                                 "lower-case letters, digits, '-', '_' and '.')")
+        return made
+
     def table(self, sheet: str) -> list[tuple[int, dict[str, Any]]]:
         rows = self.sheets.get(sheet) or []
         if not rows:
@@ -214,6 +235,8 @@ class _Reader:
         header = [_text(h).lower() for h in rows[0]]
         # A language column (`label::English (en)`) stands in for a plain one: the settings'
         # default_language where it names one, else English, else the first.
+        if "label" not in header and "caption" in header:
+            header[header.index("caption")] = "label"  # pyxform's alias (aliases.survey_header)
         for base in ("label", "hint"):
             if base not in header:
                 chosen = _language_column(header, base, self.language)
@@ -239,12 +262,19 @@ class _Reader:
             "version": match.group(1) if match else version,
             "description": _text(setting.get("description")),
         }
-        if not settings:
-            # pyxform needs no settings sheet: a form from the field may have none.
-            stem = re.sub(r"[^a-z0-9]+", "-", self.path.stem.lower()).strip("-") or "form"
-            data.update(id=stem, title=self.path.stem, version="1")
-            self.note("settings", 1, f"no settings sheet: the bank is '{stem}', version 1, "
-                                     "titled after the file")
+        if not settings or not all(data[k] for k in ("id", "title", "version")):
+            # pyxform needs no settings (nor an id, title or version): a form from the field
+            # may have none, and its form_id may not be a bank id ("ID").
+            stem = re.sub(r"[^a-z0-9_.-]+", "-", (data["id"] or self.path.stem).lower())
+            given = {k: data[k] for k in ("id", "title", "version")}
+            data["id"] = stem.strip("-") or "form"
+            data["title"] = data["title"] or self.path.stem
+            data["version"] = data["version"] or "1"
+            if given != {k: data[k] for k in ("id", "title", "version")}:
+                self.note("settings", 2, ("no settings sheet: " if not settings else "")
+                          + f"the bank is '{data['id']}', version "
+                                         f"{data['version']}, titled '{data['title']}' (the "
+                                         "form's settings give no usable id, title or version)")
         if not data["description"] and (not settings or not _has_stocktake_columns(
                 self.sheets)):
             data["description"] = f"Imported from the XLSForm '{self.path.stem}'."
@@ -262,9 +292,23 @@ class _Reader:
         if bands and not _default_bands(bands):
             data["bands"] = bands
         roles, areas, questions = self.survey(lists)
+        used = {q["area"] for q in questions}
+        for area in [a for a in areas if a["id"] not in used]:
+            self.note("survey", 1, f"group '{area['id']}' holds no question a bank carries, so "
+                                   "it is no area")
         data["roles"] = roles
-        data["areas"] = areas
+        data["areas"] = [a for a in areas if a["id"] in used]
         data["questions"] = questions
+        if not questions:
+            raise StocktakeError(f"{self.path}: no question in the form is one a bank can ask "
+                                 "(scale, choice, multi, yesno, number, text), so no bank was "
+                                 "written", details=[f"{self.path}: {n}" for n in self.notes],
+                                 hint="a bank needs at least one such question")
+        if data["id"] != data["id"].lower() or not re.fullmatch(r"[a-z0-9][a-z0-9_.-]*",
+                                                                 data["id"]):
+            given = data["id"]
+            data["id"] = _slug(given) or "form"
+            self.note("settings", 2, f"form_id '{given}' is the bank id '{data['id']}'")
         return {k: v for k, v in data.items() if v != ""}
 
     def choice_lists(self) -> dict[str, list[dict]]:
@@ -272,12 +316,19 @@ class _Reader:
         for row, record in self.table("choices"):
             name = _text(record.get("list_name") or record.get("list name"))
             option = {"row": row, "name": _text(record.get("name")),
-                      "label": _text(record.get("label")), "score": record.get("score"),
+                      "label": _text(record.get("label")) or _text(record.get("name")),
+                      "score": record.get("score"),
                       "reported_apart": _text(record.get("reported_apart")).lower() in YES,
                       "anonymous": _text(record.get("anonymous")).lower() in YES,
                       "exclusive": _text(record.get("exclusive")).lower() in YES}
             if not name or not option["name"]:
                 self.problem("choices", row, "a choice needs list_name and name")
+                continue
+            same = [o for o in lists.get(name, []) if o["name"] == option["name"]]
+            if same:
+                # Filtered lists (choice_filter) repeat a name under each filter value.
+                self.note("choices", row, f"choice '{option['name']}' of list '{name}' repeats "
+                                          f"row {same[0]['row']}: the first is kept")
                 continue
             lists.setdefault(name, []).append(option)
         return lists
@@ -293,12 +344,19 @@ class _Reader:
             name = _text(record.get("name"))
             lowered = kind.lower().replace(" ", "_", 1) if kind.lower().startswith(
                 ("begin ", "end ")) else kind.lower()
+            if not kind:
+                continue  # a comment row (text in other columns, no type): pyxform skips it
             if lowered in METADATA_TYPES:
                 continue
             if lowered == "begin_group":
                 area_id = _text(record.get("area")) or name
+                if not re.fullmatch(r"[a-z0-9][a-z0-9_.-]*", area_id):
+                    given, area_id = area_id, _slug(area_id) or f"group-{row}"
+                    self.note("survey", row, f"group '{given}' is the bank's area '{area_id}' "
+                                             "(an area id is lower-case letters, digits, '-', "
+                                             "'_' and '.')")
                 stack.append(area_id)
-                area = {"id": area_id, "title": _text(record.get("label")),
+                area = {"id": area_id, "title": _text(record.get("label")) or name or area_id,
                         "description": _text(record.get("description"))}
                 linked = [i.strip() for i in _text(record.get("indicators")).split(";")
                           if i.strip()]
@@ -338,7 +396,7 @@ class _Reader:
             question = self.question(row, record, kind, name, lists, stack, by_id)
             if question is not None:
                 questions.append(question)
-                by_id[question["id"]] = question
+                by_id[name] = question  # by its name in the form, which conditions use
             elif name:
                 self.refused.add(name)
         if not roles:
@@ -354,9 +412,9 @@ class _Reader:
         parts = kind.split(" ")
         base = parts[0].lower()
         if not name:
-            self.problem("survey", row, f"a '{kind}' question without a name")
+            self.note("survey", row, f"a '{kind}' row without a name is left out")
             return None
-        q: dict[str, Any] = {"id": name, "area": _text(record.get("area")) or
+        q: dict[str, Any] = {"id": self.bank_id(row, name), "area": _text(record.get("area")) or
                              (stack[-1] if stack else ""), "text": _text(record.get("label"))}
         if not q["area"]:
             if self.loose_area is None:
@@ -367,7 +425,7 @@ class _Reader:
             q["area"] = "questions"
         constraint = _text(record.get("constraint"))
         if base in ("select_one", "select_multiple"):
-            if len(parts) == 3 and parts[2].lower() == "or_other":
+            if [p.lower() for p in parts[2:]] in (["or_other"], ["or", "specify", "other"]):
                 self.note("survey", row, f"'{name}': its 'or_other' (Other, please specify) is "
                                          "not carried")
                 parts = parts[:2]
@@ -387,7 +445,8 @@ class _Reader:
                 q["type"] = "multi"
             elif names == ["yes", "no"] and not scored_options:
                 q["type"] = "yesno"
-            elif names == [str(i) for i in range(1, len(names) + 1)] and not scored_options:
+            elif names == [str(i) for i in range(1, len(names) + 1)] and not scored_options \
+                    and 3 <= len(names) <= 6:  # a bank's scale has 3 to 6 levels
                 q["type"] = "scale"
                 q["levels"] = [o["label"] for o in real]
             else:
@@ -475,7 +534,7 @@ class _Reader:
             self.problem("survey", row, f"'{name}': relevant names '{condition.question}', "
                                         "which is not an earlier question")
             return {"question": condition.question}
-        when: dict[str, Any] = {"question": condition.question}
+        when: dict[str, Any] = {"question": source["id"]}
 
         def typed(value):
             # The form stores levels as names '1'..'N'; the bank writes them as numbers.
@@ -504,6 +563,11 @@ _NOT_CARRIED = {
 }
 
 
+def _slug(text: str) -> str:
+    """Text as a bank id may be written: lower-case, anything else a '-', no leading mark."""
+    return re.sub(r"[^a-z0-9_.-]+", "-", text.lower()).strip("-_.")
+
+
 def _has_stocktake_columns(sheets: dict) -> bool:
     """Whether the survey sheet has any of the columns stocktake's own forms carry."""
     rows = sheets.get("survey") or [[]]
@@ -528,7 +592,8 @@ def canonical_type(kind: str) -> str:
     for word in ("begin", "end"):
         for sep in (" ", "_"):
             if lowered.startswith(word + sep):
-                what = control.get(lowered[len(word) + 1:].strip())
+                rest = lowered[len(word) + 1:].strip()
+                what = control.get(rest) or control.get(rest.split(" ", 1)[0])
                 if what is not None:
                     return f"{word}_{'group' if what == 'group' else 'repeat'}"
     # Longest spelling first: "select one from" before "select one".
@@ -546,8 +611,9 @@ def canonical_type(kind: str) -> str:
 def _language_column(header: list[str], base: str, language: str) -> int | None:
     """The index of the `base::LANGUAGE` column to read: the one `language` names (by its
     whole name, its name before the code, or its code), else English, else the first."""
-    found = [(i, h[len(base) + 2:].strip()) for i, h in enumerate(header)
-             if h.startswith(base + "::")]
+    # `label::English (en)`, or the older single colon (`label:English`) forms still carry.
+    found = [(i, h[len(base):].lstrip(":").strip()) for i, h in enumerate(header)
+             if h.startswith(base + ":")]
     if not found:
         return None
 
