@@ -70,3 +70,219 @@ def files_under(root: Path) -> dict[str, tuple[int, int]]:
             st = item.lstat()
             found[str(item.relative_to(root))] = (st.st_size, st.st_mtime_ns)
     return found
+
+
+# ---------------------------------------------------------------- workbooks that claim too much
+
+
+def sheet_part_of(path: Path, sheet: str) -> str:
+    """The zip member holding `sheet` (through workbook.xml and its relationships)."""
+    import zipfile
+
+    from stocktake.returns.workbook_reader import sheet_part
+
+    with zipfile.ZipFile(path) as archive:
+        part = sheet_part(archive, set(archive.namelist()), sheet)
+    assert part is not None, f"{path} has no sheet {sheet}"
+    return part
+
+
+def rewrite_part(src: Path, dst: Path, part: str, change) -> Path:
+    """Copy the workbook `src` to `dst` with the bytes of member `part` passed through
+    `change`, every other member as it was."""
+    import zipfile
+
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            zout.writestr(info.filename, change(data) if info.filename == part else data)
+    return dst
+
+
+def with_far_cell(src: Path, dst: Path, sheet: str, ref: str = "XFD1048576",
+                  text: str = "oops") -> Path:
+    """One entry typed in the sheet's last cell (Ctrl+End, a slip in the Name Box)."""
+    import re
+
+    row = int(re.sub(r"\D", "", ref))
+    cell = (f'<row r="{row}"><c r="{ref}" t="inlineStr"><is><t>{text}</t></is></c></row>'
+            ).encode()
+
+    def change(xml: bytes) -> bytes:
+        if b"</sheetData>" in xml:
+            return xml.replace(b"</sheetData>", cell + b"</sheetData>", 1)
+        return xml.replace(b"<sheetData/>", b"<sheetData>" + cell + b"</sheetData>", 1)
+
+    return rewrite_part(src, dst, sheet_part_of(src, sheet), change)
+
+
+def with_claimed_dimension(src: Path, dst: Path, sheet: str,
+                           ref: str = "A1:XFD1048576") -> Path:
+    """The sheet's <dimension> claims the whole grid; its cells are as they were."""
+    import re
+
+    def change(xml: bytes) -> bytes:
+        tag = f'<dimension ref="{ref}"/>'.encode()
+        if re.search(rb"<dimension\b[^>]*/>", xml):
+            return re.sub(rb"<dimension\b[^>]*/>", tag, xml, count=1)
+        return re.sub(rb"(<sheetData)", tag + rb"\1", xml, count=1)
+
+    return rewrite_part(src, dst, sheet_part_of(src, sheet), change)
+
+
+def with_lying_deflate(src: Path, dst: Path, sheet: str, pad_mib: int = 512) -> Path:
+    """The sheet's part padded inside <sheetData> with `pad_mib` MiB of spaces (a deflate stream
+    of a few hundred KiB), while its zip headers declare the unpadded size and CRC: a reader
+    that trusts the header and inflates on is flooded."""
+    import struct
+    import zipfile
+    import zlib
+
+    part = sheet_part_of(src, sheet)
+    with zipfile.ZipFile(src) as zin:
+        original = zin.read(part)
+        others = [(i.filename, zin.read(i)) for i in zin.infolist() if i.filename != part]
+    head, _, tail = original.partition(b"<sheetData>")
+    squeeze = zlib.compressobj(9, zlib.DEFLATED, -15)
+    raw = [squeeze.compress(head + b"<sheetData>")]
+    spaces = b" " * (1 << 20)
+    raw += [squeeze.compress(spaces) for _ in range(pad_mib)]
+    raw += [squeeze.compress(tail), squeeze.flush()]
+    data = b"".join(raw)
+    with zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for name, content in others:
+            zout.writestr(name, content)
+    body = dst.read_bytes()
+    end = body.rfind(b"PK\x05\x06")
+    entries = struct.unpack("<H", body[end + 10:end + 12])[0]
+    directory_size, directory_at = struct.unpack("<II", body[end + 12:end + 20])
+    directory = body[directory_at:directory_at + directory_size]
+    body = body[:directory_at]
+    name = part.encode()
+    crc, size = zlib.crc32(original), len(original)
+    local = struct.pack("<4sHHHHHIIIHH", b"PK\x03\x04", 20, 0, 8, 0, 0x5C21, crc, len(data),
+                        size, len(name), 0) + name
+    central = struct.pack("<4sHHHHHHIIIHHHHHII", b"PK\x01\x02", 20, 20, 0, 8, 0, 0x5C21, crc,
+                          len(data), size, len(name), 0, 0, 0, 0, 0, len(body)) + name
+    body += local + data
+    directory += central
+    dst.write_bytes(body + directory + struct.pack(
+        "<4sHHHHIIH", b"PK\x05\x06", 0, 0, entries + 1, entries + 1, len(directory), len(body),
+        0))
+    return dst
+
+
+# Runs stocktake in the child: the address-space limit is set there, and the peak resident
+# size is read from /proc/self/status (VmHWM, the high-water mark of this program's own memory;
+# rusage's ru_maxrss would count the pages of the pytest process the child was forked from).
+_BOUNDED_CHILD = """
+import atexit, os, resource, sys
+cap = int(os.environ["STOCKTAKE_TEST_MEMORY_CAP"])
+resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+def _peak():
+    with open("/proc/self/status") as status:
+        kib = next(int(l.split()[1]) for l in status if l.startswith("VmHWM:"))
+    with open(os.environ["STOCKTAKE_TEST_PEAK_FILE"], "w") as out:
+        out.write(str(kib // 1024))
+atexit.register(_peak)
+sys.argv = ["stocktake", *sys.argv[1:]]
+from stocktake.cli.main import run
+run()
+"""
+
+
+def run_bounded(args: list, *, env: dict | None = None, cwd: Path | None = None,
+                memory_mib: int = 2048, timeout: float = 300):
+    """Run `stocktake ARGS` in a child process limited to `memory_mib` of address space (so a
+    regression fails here instead of taking the machine down); returns (exit code, stdout,
+    stderr, the child's own peak resident MiB, or None when it died before saying)."""
+    import os
+    import subprocess
+    import sys
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as scratch:
+        peak_file = Path(scratch) / "peak"
+        child_env = dict(os.environ if env is None else env)
+        child_env.update(STOCKTAKE_TEST_MEMORY_CAP=str(memory_mib * 1024 * 1024),
+                         STOCKTAKE_TEST_PEAK_FILE=str(peak_file))
+        try:
+            done = subprocess.run([sys.executable, "-c", _BOUNDED_CHILD, *map(str, args)],
+                                  capture_output=True, env=child_env, cwd=cwd,
+                                  stdin=subprocess.DEVNULL, timeout=timeout)
+        except subprocess.TimeoutExpired as exc:
+            return (-9, (exc.stdout or b"").decode("utf-8", "replace"),
+                    (exc.stderr or b"").decode("utf-8", "replace") + "\n(timed out)", None)
+        peak = int(peak_file.read_text()) if peak_file.exists() else None
+        return (done.returncode, done.stdout.decode("utf-8", "replace"),
+                done.stderr.decode("utf-8", "replace"), peak)
+
+
+# ---------------------------------------------------------------- many returns, cheaply
+
+
+class ReAimer:
+    """Copies of one real export re-aimed at other authorities, at the cost of a zip rewrite:
+    the export's code and name are replaced in every part's text and its plain seal is worked
+    out anew from the rows read once, as a partnership that exported its own answers would
+    have it. 150 copies take a second or two, where 150 exports take a minute."""
+
+    def __init__(self, export: Path, bank):
+        from stocktake.merge import _records, about_values
+        from stocktake.returns.seal import (ANSWER_FIELDS, MODERATION_FIELDS, RESPONSE_FIELDS,
+                                            canonical_answer_lists, canonical_lists,
+                                            canonical_rows)
+        from stocktake.returns.workbook_reader import read_sheets
+
+        self.export = Path(export)
+        sheets = read_sheets(self.export, ["About", "Answers", "_responses"],
+                             optional=["_moderations"], empty_as_none=False)
+        about = about_values(sheets["About"])
+        self.code = str(about["partnership"])
+        self.name = str(about.get("partnership_name") or "")
+        self.seal = str(about["seal"])
+        self.header = canonical_rows("header", [about])[0]
+        with_age = "age_band" in [str(h).strip() for h in sheets["_responses"][0]]
+        self.responses = canonical_lists("responses", _records(
+            self.export, sheets["_responses"],
+            RESPONSE_FIELDS if with_age else RESPONSE_FIELDS[:-1], "r"))
+        self.answers = canonical_answer_lists(_records(self.export, sheets["Answers"],
+                                                       ANSWER_FIELDS, "a"), bank)
+        self.moderations = canonical_lists("moderations", _records(
+            self.export, sheets.get("_moderations") or [list(MODERATION_FIELDS)],
+            MODERATION_FIELDS, "m"))
+        with zipfile_open(self.export) as archive:
+            self.parts = [(i.filename, archive.read(i)) for i in archive.infolist()]
+
+    def copy(self, code: str, name: str, out: Path) -> Path:
+        import zipfile
+
+        from stocktake.returns.seal import HEADER_FIELDS, seal_of
+
+        at = HEADER_FIELDS.index("partnership")
+        header = list(self.header)
+        header[at] = code
+
+        def aimed(rows):
+            return [[code if i == 0 and v == self.code else v for i, v in enumerate(row)]
+                    for row in rows]
+
+        seal = seal_of(header, aimed(self.responses), aimed(self.answers),
+                       aimed(self.moderations))
+        from xml.sax.saxutils import escape
+
+        swaps = [(self.code.encode(), code.encode()), (self.seal.encode(), seal.encode())]
+        if self.name:
+            swaps.append((escape(self.name).encode(), escape(name).encode()))
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+            for filename, data in self.parts:
+                for old, new in swaps:
+                    data = data.replace(old, new)
+                archive.writestr(filename, data)
+        return out
+
+
+def zipfile_open(path: Path):
+    import zipfile
+
+    return zipfile.ZipFile(path)

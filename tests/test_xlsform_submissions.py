@@ -263,7 +263,8 @@ def test_an_answer_to_a_question_not_asked_of_the_role_is_named(tmp_path, worksp
     with pytest.raises(StocktakeError) as caught:
         _import(workspace, mini_bank, path)
     assert caught.value.details == [
-        f"{path}: row 3, cell {letter}3 (risk/risk.vacancies): risk.vacancies: not asked of "
+        f"{path}: sheet 'Mini bank for tests', row 3, cell {letter}3 (risk/risk.vacancies): "
+        "risk.vacancies: not asked of "
         "role 'young-people' (asked of council)"]
 
 

@@ -13,7 +13,9 @@ one `<field>/<choice>` column of 0/1 after each select_multiple.
 
 KoboToolbox (kobotoolbox/kpi, kpi/tests/test_mock_data_exports.py; export settings
 `lang: _xml`, `group_sep: /`, `multiple_select: both|details`, seen in the kpi API's
-export_settings): header the fields with their group path joined by '/', select_multiple as a
+export_settings; group_sep is free text, and formpack's fields.py joins both the group path and
+a select_multiple's option columns with it): header the fields with their group path joined by
+'/' (or `group_sep`), select_multiple as a
 summary column of space-separated names followed by `<field>/<choice>` columns of 0/1, then
 `_id,_uuid,_submission_time,_validation_status,_notes,_status,_submitted_by,__version__,_tags,
 _index`. CSV is ';'-separated with every value quoted and CRLF line ends; XLSX has one sheet
@@ -95,18 +97,21 @@ def central_csv(path: Path, xform: str, sheets, submissions: list[dict], *, vers
     return path
 
 
-def _kobo_rows(xform: str, sheets, submissions: list[dict], mode: str = "both"):
+def _kobo_rows(xform: str, sheets, submissions: list[dict], mode: str = "both",
+               group_sep: str = "/", submitted: str = "2026-05-01T10:00:00"):
     paths = [p for p in field_paths(xform) if p[0] != "meta"]
     multis = {row[1]: row[0].split(" ", 1)[1] for row in sheets.survey[1:]
               if str(row[0]).startswith("select_multiple ")}
     header = []
     for p in paths:
-        name = "/".join(p)
+        name = group_sep.join(p)
         if p[-1] in multis:
             if mode in ("both", "summary"):
                 header.append(name)
             if mode in ("both", "details"):
-                header += [name + "/" + c for c in choices_of(sheets, multis[p[-1]])]
+                # formpack: "{label}{group_sep}{option}" (FormChoiceFieldWithMultipleSelect)
+                header += [name + (group_sep or "/") + c
+                           for c in choices_of(sheets, multis[p[-1]])]
         else:
             header.append(name)
     header += KOBO_TAIL
@@ -124,17 +129,18 @@ def _kobo_rows(xform: str, sheets, submissions: list[dict], mode: str = "both"):
                             for c in choices_of(sheets, multis[p[-1]])]
             else:
                 row.append(value)
-        row += [float(60 + index), s["instance"], "2026-05-01T10:00:00", "", "",
+        row += [float(60 + index), s["instance"], submitted, "", "",
                 "submitted_via_web", "", "vBdzksT2SSU9LZi88pxHxQ", "", float(index)]
         rows.append(row)
     return header, rows
 
 
 def kobo_xlsx(path: Path, xform: str, sheets, submissions: list[dict], *, mode: str = "both",
-              title: str = "Mini bank for tests") -> Path:
+              title: str = "Mini bank for tests", group_sep: str = "/",
+              submitted: str = "2026-05-01T10:00:00") -> Path:
     from openpyxl import Workbook
 
-    header, rows = _kobo_rows(xform, sheets, submissions, mode)
+    header, rows = _kobo_rows(xform, sheets, submissions, mode, group_sep, submitted)
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = title[:31]
@@ -146,8 +152,9 @@ def kobo_xlsx(path: Path, xform: str, sheets, submissions: list[dict], *, mode: 
 
 
 def kobo_csv(path: Path, xform: str, sheets, submissions: list[dict], *,
-             mode: str = "both") -> Path:
-    header, rows = _kobo_rows(xform, sheets, submissions, mode)
+             mode: str = "both", group_sep: str = "/",
+             submitted: str = "2026-05-01T10:00:00") -> Path:
+    header, rows = _kobo_rows(xform, sheets, submissions, mode, group_sep, submitted)
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", quoting=csv.QUOTE_ALL, lineterminator="\r\n")
     writer.writerow(header)

@@ -681,3 +681,26 @@ def _similar(a: str, b: str) -> bool:
     from difflib import SequenceMatcher
 
     return SequenceMatcher(None, a, b).ratio() >= 0.8
+
+
+def scoring_advice(bank) -> list[str]:
+    """What to add to score a valid bank that scores little or nothing (a form imported from
+    the field, say): one line per area with no scored question, and a line naming the choice
+    questions left unscored. Empty for a bank whose every area is scored."""
+    scored_areas = {q.area for q in bank.questions if q.scored and q.type != "text"}
+    unscored_choices = [q.id for q in bank.questions
+                        if q.type in ("choice", "multi") and not q.scored]
+    lines = []
+    for area in bank.areas:
+        if area.id not in scored_areas:
+            lines.append(f"{bank.id}: area '{area.id}' scores nothing yet: to score it, make a "
+                         "question a scale (choices named 1, 2, 3, ... as levels), give a "
+                         "choice question's options a score (the choices sheet's `score` "
+                         "column, or `score =` in the bank file) and set `scored = true`, or "
+                         "add a yes/no question")
+    if unscored_choices:
+        shown = ", ".join(unscored_choices[:10]) + (
+            f" and {len(unscored_choices) - 10} more" if len(unscored_choices) > 10 else "")
+        lines.append(f"{bank.id}: {len(unscored_choices)} choice question(s) unscored ({shown}): "
+                     "give each option a score to count them")
+    return lines

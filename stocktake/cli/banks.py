@@ -120,8 +120,11 @@ def validate_banks(
     from stocktake.banks.model import load_bank
     from stocktake.text.problems import listed
 
+    from stocktake.banks.validation import scoring_advice
+
     problems: list[str] = []
     summaries: list[str] = []
+    advice: list[str] = []
     for path in paths:
         found = validate_bank_file(path)
         if found:
@@ -130,11 +133,14 @@ def validate_banks(
         bank = load_bank(path)
         summaries.append(f"{bank.id} {bank.version}: {len(bank.areas)} areas, "
                          f"{len(bank.questions)} questions")
+        advice.extend(scoring_advice(bank))
     if problems:
         raise StocktakeError(f"{len(problems)} problem(s) in {len(paths)} bank file(s)",
                              hint="fix each problem listed, then validate again",
                              details=listed(problems))
     console.print(f"OK: {len(paths)} bank(s) valid ({'; '.join(summaries)})")
+    for line in advice:
+        console.print(line, soft_wrap=True, markup=False, highlight=False)
 
 
 @banks_app.command("export-xlsform")
@@ -195,28 +201,45 @@ def _partnership_choices(ws, codes: List[str]) -> list[tuple[str, str]]:
 
 @banks_app.command("import-xlsform")
 def import_xlsform(
-    path: Path = typer.Argument(..., metavar="FILE.xlsx", help="An XLSForm with stocktake's "
+    path: Path = typer.Argument(..., metavar="FILE.xlsx", help="An XLSForm (.xlsx or .xls), "
+                                                                "with or without stocktake's "
                                                                 "columns (see README)."),
     out: Path = typer.Option(..., "--out", "-o", metavar="BANK.toml",
                              help="Where to write the bank."),
 ) -> None:
     """Turn an XLSForm written in a spreadsheet into a bank (TOML), checked like any bank.
 
+    Any form pyxform accepts (a Kobo or ODK form too) becomes a bank: groups are areas, selects
+    are choices, unscored where no levels or scores are given; what a bank does not carry
+    (repeats, GPS, media, notes, calculations) is listed, a note per question, and kept as
+    comments at the top of the bank file.
+
     Example: stocktake banks import-xlsform my-bank.xlsx --out my-bank.toml
     """
     from stocktake.workbooks.output_files import write_output_bytes
     from stocktake.errors import UsageError
     from stocktake.returns.file_checks import check_workbook_file
-    from stocktake.xlsform.authoring import bank_data_from_xlsform, bank_toml
+    from rich.markup import escape
+
+    from stocktake.cli.common import err_console
+    from stocktake.xlsform.authoring import bank_toml, check_xls_file, xlsform_bank
     from stocktake.xlsform.pyxform_check import convert_xlsform, pyxform_available
 
     if out.suffix.lower() != ".toml":
         raise UsageError(f"{out}: a bank is a .toml file", hint="give --out a name ending .toml")
-    check_workbook_file(path)  # a missing, macro or non-xlsx file, named before pyxform reads it
+    # A missing, macro, oversized or foreign file, named before pyxform reads it.
+    if path.suffix.lower() == ".xls":
+        check_xls_file(path)
+    else:
+        check_workbook_file(path)
     if pyxform_available():
         convert_xlsform(path)  # pyxform's own message, with sheet and row, for a broken form
-    data = bank_data_from_xlsform(path)
-    write_output_bytes(out, bank_toml(data).encode("utf-8"))
+    data, notes = xlsform_bank(path)
+    comments = "".join(f"# Not carried: {n}\n" for n in notes)
+    write_output_bytes(out, (comments + ("\n" if comments else "") + bank_toml(data))
+                       .encode("utf-8"))
+    for note in notes:
+        err_console.print(f"[yellow]Not carried:[/] {escape(note)}")
     console.print(f"Wrote {out}: {data['id']} {data['version']}, {len(data['areas'])} areas, "
                   f"{len(data['questions'])} questions. Check it with "
                   f"[bold]stocktake banks validate {out}[/].")

@@ -14,7 +14,8 @@ from typing import Iterable
 
 from stocktake.errors import StocktakeError
 from stocktake.partnerships.identifiers import OTHER_CODE, is_valid_code  # noqa: F401 - re-exported
-from stocktake.partnerships.reference import authorities, authorities_named, authority, is_gss_code, name_keys
+from stocktake.partnerships.reference import (authorities, authorities_named, authority,
+                                              code_for_dfe_number, is_gss_code, name_keys)
 from stocktake.text.terminal_text import check_line
 
 # The shape of any GSS code (a letter and eight digits), e.g. W06000001 in Wales.
@@ -80,6 +81,9 @@ def resolve_code(text: str, known: Iterable[Partnership] = ()) -> str:
     for p in known:
         if p.code == code or p.code.casefold() == code.casefold():
             return p.code
+    dfe = code_for_dfe_number(code)
+    if dfe is not None:  # DfE's LA number ("202" is Camden), unless a partnership is so coded
+        return dfe
     own = [p for p in known if p.name and name_keys(p.name)[0] == name_keys(code)[0]]
     if len(own) == 1:
         return own[0].code
@@ -181,6 +185,7 @@ def read_partnerships_csv(path: Path) -> list[Partnership]:
             continue
         row = dict(zip(header, (c.strip() for c in cells)))
         code = row.get("code") or ""
+        code = code_for_dfe_number(code) or code  # a DfE LA number stands for its authority
         try:
             p = partnership_for(code, row.get("name") or None, row.get("region") or None)
         except StocktakeError as exc:

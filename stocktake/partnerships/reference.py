@@ -77,6 +77,26 @@ def authority_by_dfe_number(number: str) -> Authority | None:
     return _by_dfe_number().get(str(number).strip())
 
 
+# First cells that make the first line of a file of codes a header: no partnership is coded so.
+CODE_HEADERS = frozenset({"code", "codes", "la code", "la_code", "new_la_code", "old_la_code",
+                          "gss code", "ons code", "partnership", "authority", "local authority",
+                          "la", "la number", "la_number", "dfe number", "dfe la number"})
+
+# DfE's local authority numbers (201 City of London to 938 West Sussex): three digits, the
+# `old_la_code` (or "LA code", "LA number") of DfE's own statistics files.
+DFE_NUMBER = re.compile(r"^\d{3}$")
+
+
+def code_for_dfe_number(text: str) -> str | None:
+    """The GSS code of the authority whose DfE LA number `text` is ("805" -> "E06000001",
+    Hartlepool; authorities.csv's dfe_la_number), or None for text that is not one."""
+    text = str(text).strip()
+    if not DFE_NUMBER.match(text):
+        return None
+    found = authority_by_dfe_number(text)
+    return found.code if found is not None else None
+
+
 def current_authorities() -> list[Authority]:
     return [a for a in authorities() if a.current]
 

@@ -22,6 +22,10 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from stocktake.errors import StocktakeError
+# cell_ref and the part lookups are imported from here by callers written before they moved.
+from stocktake.returns.workbook_parts import (_RELATION_TAG, _SHEET_TAG,  # noqa: F401
+                                              _attributes, cell_ref, sheet_names_in_book,
+                                              sheet_part)
 
 Rows = list[list[Any]]
 READERS = ("calamine", "openpyxl")
@@ -62,6 +66,10 @@ def read_sheets(path: Path, sheets: Iterable[str], *, reader: str = "calamine",
     wanted, maybe = list(sheets), list(optional)
     if reader not in READERS:
         raise ValueError(f"reader must be one of {READERS}")
+    from stocktake.returns.sheet_bounds import check_sheet_bounds
+
+    # Both readers make a dense grid out to the last cell: bounded before either starts.
+    check_sheet_bounds(path, wanted + maybe)
     if reader == "calamine":
         try:
             return _read_calamine(path, wanted, maybe, empty_as_none)
@@ -70,6 +78,31 @@ def read_sheets(path: Path, sheets: Iterable[str], *, reader: str = "calamine",
         except Exception:  # noqa: BLE001 - a file calamine chokes on gets the second reader
             pass
     return _read_openpyxl(path, wanted, maybe)
+
+
+def sheet_by_header(path: Path, fits: Callable[[list[str]], bool], *,
+                    look_rows: int = 10) -> tuple[str, Rows, int]:
+    """(name, rows, header index) of the first sheet one of whose first `look_rows` rows
+    `fits` (given the row's cells as trimmed lower-case text); else the first sheet, with 0.
+
+    Spreadsheets put other sheets first (Apple Numbers an "Export Summary", a user a notes
+    sheet), so a reader that took the first sheet read the wrong one; callers name the sheet
+    read in every message. StocktakeError for a workbook with no sheets.
+    """
+    path = Path(path)
+    names = sheet_names(path)
+    if not names:
+        raise StocktakeError(f"{path}: the workbook has no sheets")
+    first: tuple[str, Rows, int] | None = None
+    for name in names:
+        rows = read_sheets(path, [name])[name]
+        if first is None:
+            first = (name, rows, 0)
+        for index, row in enumerate(rows[:look_rows]):
+            cells = ["" if v is None else str(v).strip().lower() for v in row]
+            if fits(cells):
+                return name, rows, index
+    return first
 
 
 def _read_calamine(path: Path, wanted: list[str], maybe: list[str],
@@ -127,15 +160,6 @@ def _pick_sheets(path: Path, present: list[str], wanted: list[str], maybe: list[
     return out
 
 
-def cell_ref(row: int, col: int) -> str:
-    """1-based row and column -> "F12"."""
-    letters = ""
-    while col:
-        col, rest = divmod(col - 1, 26)
-        letters = chr(65 + rest) + letters
-    return f"{letters}{row}"
-
-
 _FORMULA_ELEMENT = None
 
 
@@ -164,6 +188,10 @@ def formulas_without_values(path: Path, sheets: Iterable[str]) -> list[str]:
     if not has_formula:
         return []
     found: list[str] = []
+    from stocktake.returns.sheet_bounds import check_sheet_bounds
+
+    sheets = list(sheets)
+    check_sheet_bounds(path, sheets)
     try:
         from stocktake.returns.file_checks import safe_load_workbook
 
@@ -173,6 +201,9 @@ def formulas_without_values(path: Path, sheets: Iterable[str]) -> list[str]:
             for name in sheets:
                 if name not in formulas.sheetnames:
                     continue
+                # A stale or hostile <dimension> would pad every row out to its claim.
+                formulas[name].reset_dimensions()
+                values[name].reset_dimensions()
                 for r, (frow, vrow) in enumerate(zip(formulas[name].iter_rows(values_only=True),
                                                      values[name].iter_rows(values_only=True)),
                                                  start=1):
@@ -262,7 +293,7 @@ def sheets_cell_facts(path: Path, sheets: Iterable[str]) -> dict[str, dict[tuple
                 return formats[0]
 
             for sheet in sheets:
-                part = _sheet_part(archive, names, sheet)
+                part = sheet_part(archive, names, sheet)
                 found[sheet] = {} if part is None else _scan_cells(archive.read(part),
                                                                    load_formats)
     except Exception:  # noqa: BLE001 - facts are extra; the values are still read and checked
@@ -323,9 +354,6 @@ def _currency_symbol(section: str) -> str:
     return ""
 
 
-_ATTRIBUTE = re.compile(rb'([\w:.-]+)\s*=\s*(?:"([^"]*)"|\'([^\']*)\')')
-_SHEET_TAG = re.compile(rb"<(?:[\w.-]+:)?sheet\s([^>]*?)/?>")
-_RELATION_TAG = re.compile(rb"<(?:[\w.-]+:)?Relationship\s([^>]*?)/?>")
 _NUMFMT_TAG = re.compile(rb"<(?:[\w.-]+:)?numFmt\s([^>]*?)/?>")
 _CELLXFS = re.compile(rb"<(?:[\w.-]+:)?cellXfs\b[^>]*>(.*?)</(?:[\w.-]+:)?cellXfs>", re.DOTALL)
 _XF_TAG = re.compile(rb"<(?:[\w.-]+:)?xf\b([^>]*?)/?>")
@@ -333,39 +361,6 @@ _CELL = re.compile(rb"<((?:[\w.-]+:)?)c\b([^>]*?)(/?)>")
 _ROW = re.compile(rb"<(?:[\w.-]+:)?row\b([^>]*?)/?>")
 _VALUE = re.compile(rb"<(?:[\w.-]+:)?v\b[^>]*>([^<]*)<")
 _FORMULA = re.compile(rb"<(?:[\w.-]+:)?f\b")
-
-
-def _attributes(raw: bytes) -> dict[str, str]:
-    """A tag's attributes by local name, XML escapes undone."""
-    from html import unescape
-
-    found = {}
-    for name, double, single in _ATTRIBUTE.findall(raw):
-        local = name.rsplit(b":", 1)[-1].decode("utf-8", "replace")
-        found[local] = unescape((double or single).decode("utf-8", "replace"))
-    return found
-
-
-def _sheet_part(archive: Any, names: set[str], sheet: str) -> str | None:
-    """The zip member holding the sheet named `sheet`, through workbook.xml and its rels."""
-    book, rels = "xl/workbook.xml", "xl/_rels/workbook.xml.rels"
-    if book not in names or rels not in names:
-        return None
-    rel_id = None
-    for tag in _SHEET_TAG.finditer(archive.read(book)):
-        attrs = _attributes(tag.group(1))
-        if attrs.get("name") == sheet:
-            rel_id = attrs.get("id")
-            break
-    if rel_id is None:
-        return None
-    for tag in _RELATION_TAG.finditer(archive.read(rels)):
-        attrs = _attributes(tag.group(1))
-        if attrs.get("Id") == rel_id:
-            target = attrs.get("Target") or ""
-            part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-            return part if part in names else None
-    return None
 
 
 def _style_formats(archive: Any, names: set[str]) -> list[str]:

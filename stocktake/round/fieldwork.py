@@ -38,6 +38,9 @@ def known_codes(ws: "Workspace") -> dict[str, str]:
     for a in current_authorities():
         found[a.code.upper()] = a.code
         found.setdefault(a.name.upper(), a.code)
+        if a.dfe_la_number:
+            # DfE's LA number (805 is Hartlepool), as DfE's own files give it.
+            found.setdefault(a.dfe_la_number, a.code)
     for p in ws.partnerships():
         found[p.code.upper()] = p.code
         if p.name:
@@ -47,8 +50,8 @@ def known_codes(ws: "Workspace") -> dict[str, str]:
 
 def resolve_partnerships(ws: "Workspace", given: Sequence[str]) -> list[str]:
     """Codes from `all` (the current authorities), a file of codes (CSV with a `code` or
-    `partnership` column, or one code a line), or codes and names; UsageError naming each
-    one not known."""
+    `partnership` column, or one code a line), or codes, names and DfE LA numbers; UsageError
+    naming each one not known."""
     from stocktake.partnerships.model import normalise_code
     from stocktake.partnerships.reference import current_authorities
 
@@ -88,8 +91,13 @@ def _codes_in_file(path: Path) -> list[str]:
     rows = [cells for _, cells in csv_records(text, path, example="code")]
     if not rows:
         raise StocktakeError(f"{path} names no partnerships")
+    from stocktake.partnerships.reference import CODE_HEADERS
+
     header = [c.strip().lower() for c in rows[0]]
     column = next((header.index(n) for n in ("code", "partnership") if n in header), None)
+    if column is None:
+        # "LA code", "GSS code", "old_la_code"...: the header words the groups CSV knows.
+        column = next((i for i, h in enumerate(header) if h in CODE_HEADERS), None)
     if column is None:
         return [r[0].strip() for r in rows]
     return [r[column].strip() for r in rows[1:] if len(r) > column and r[column].strip()]

@@ -43,10 +43,11 @@ class ReturnRow:
 
 
 def expected_authorities(spec: str) -> list[ExpectedAuthority]:
-    """`all`: the current English children's services authorities; else a CSV file of codes or
-    names (a `code` or `partnership` column, or one a line). UsageError names each unknown one."""
+    """`all`: the current English children's services authorities; else a CSV file of codes,
+    names or DfE LA numbers (a `code`, `partnership` or `LA code` column, or one a line).
+    UsageError names each unknown one."""
     from stocktake.partnerships.model import OTHER_CODE, normalise_code
-    from stocktake.partnerships.reference import current_authorities
+    from stocktake.partnerships.reference import DFE_NUMBER, current_authorities
     from stocktake.round.fieldwork import _codes_in_file
 
     current = current_authorities()
@@ -60,12 +61,16 @@ def expected_authorities(spec: str) -> list[ExpectedAuthority]:
     for a in current:
         by_key[a.code.upper()] = a
         by_key.setdefault(a.name.upper(), a)
+        if a.dfe_la_number:
+            by_key.setdefault(a.dfe_la_number, a)  # DfE's LA number: 805 is Hartlepool
     found: list[ExpectedAuthority] = []
     unknown: list[str] = []
     for raw in _codes_in_file(path):
         known = by_key.get(normalise_code(raw).upper())
         if known is not None:
             found.append(ExpectedAuthority(known.code, known.name, known.region))
+        elif DFE_NUMBER.match(raw.strip()):  # three digits are DfE's scheme, not a code
+            unknown.append(f"{raw} (not the DfE LA number of a current authority)")
         elif OTHER_CODE.match(raw):  # a partnership of the team's own, by its code
             found.append(ExpectedAuthority(raw, raw, ""))
         else:
@@ -73,7 +78,8 @@ def expected_authorities(spec: str) -> list[ExpectedAuthority]:
     if unknown:
         raise StocktakeError(f"{path}: {len(unknown)} entry(ies) are not partnership codes: "
                              + ", ".join(repr(u) for u in unknown[:20]),
-                             hint="one GSS code (e.g. E09000007) or authority name a line")
+                             hint="one GSS code (e.g. E09000007), authority name or DfE LA "
+                                  "number (202) a line")
     return list({e.code: e for e in found}.values())
 
 

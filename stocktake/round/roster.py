@@ -143,30 +143,31 @@ def read_roster_file(path: Path) -> list[tuple[str, dict[str, Any]]]:
 
 
 def _xlsx_rows(path: Path) -> list[tuple[str, dict[str, Any]]]:
-    from stocktake.returns.workbook_reader import read_sheets, sheet_names
+    from stocktake.returns.workbook_reader import sheet_by_header
 
-    names = sheet_names(path)
-    sheet = names[0] if names else None
-    if sheet is None:
-        raise StocktakeError(f"{path} has no sheets")
-    records = read_sheets(path, [sheet])[sheet]
+    # The sheet whose header names the roster's columns, wherever it is (Apple Numbers puts an
+    # "Export Summary" sheet first); messages name the sheet read.
+    sheet, records, top = sheet_by_header(
+        path, lambda cells: all(c in cells for c in COLUMNS))
+    where = f"{path}, sheet '{sheet}'"
     if not records:
-        raise StocktakeError(f"{path} is empty")
-    header = _header(path, ["" if v is None else str(v) for v in records[0]])
+        raise StocktakeError(f"{where} is empty")
+    header = _header(where, ["" if v is None else str(v) for v in records[top]])
     rows = []
-    for number, record in enumerate(records[1:], start=2):
+    for number, record in enumerate(records[top + 1:], start=top + 2):
         values = ["" if v is None else (str(int(v)) if isinstance(v, float) and v.is_integer()
                                         else str(v)) for v in record]
         if not any(v.strip() for v in values):
             continue
         if len(rows) >= MAX_ROWS:
-            raise StocktakeError(f"{path} has more than {MAX_ROWS} rows")
-        rows.append((f"row {number}", {name: (values[i] if i < len(values) else "")
-                                       for i, name in header.items()}))
+            raise StocktakeError(f"{where} has more than {MAX_ROWS} rows")
+        rows.append((f"sheet '{sheet}', row {number}",
+                     {name: (values[i] if i < len(values) else "")
+                      for i, name in header.items()}))
     return rows
 
 
-def _header(path: Path, cells: Sequence[str]) -> dict[int, str]:
+def _header(path: Path | str, cells: Sequence[str]) -> dict[int, str]:
     names = [c.strip().lower() for c in cells]
     # Excel for Mac and others leave empty columns at the end of every line.
     while names and not names[-1]:

@@ -14,7 +14,9 @@ from stocktake.banks.model import Bank
 from stocktake.scoring.benchmark import Benchmark, build_benchmark
 from stocktake.errors import StocktakeError
 from stocktake.partnerships.model import OTHER_CODE, normalise_code
-from stocktake.partnerships.reference import authorities_named, authority, is_gss_code
+from stocktake.partnerships.reference import (CODE_HEADERS as HEADER_WORDS, DFE_NUMBER,
+                                              authorities_named, authority,
+                                              code_for_dfe_number, is_gss_code)
 from stocktake.responses import Moderation, Response
 from stocktake.scoring.method import PartnershipScores, score_partnership
 from stocktake.store.workspace import Workspace, read_store_file
@@ -89,11 +91,6 @@ def workspace_regions(ws: Workspace, codes: Collection[str]) -> dict[str, str]:
     return regions
 
 
-# First cells that make the first line a header: no partnership is coded so.
-HEADER_WORDS = {"code", "codes", "la code", "la_code", "new_la_code", "gss code", "ons code",
-                "partnership", "authority", "local authority", "la"}
-
-
 def read_groups_csv(path: Path) -> dict[str, str]:
     """Comparator groups from a CSV of code,group (header optional): {code: group}, codes
     normalised; a listed authority's name stands for its code ("Camden" is E09000007). Every bad row is reported by file and line in one StocktakeError (a row
@@ -119,11 +116,16 @@ def read_groups_csv(path: Path) -> dict[str, str]:
                          f"{','.join(row)!r}")
             continue
         named = [a for a in authorities_named(cells[0]) if a.current]
-        # A listed authority's name stands for its code, as wherever a partnership is asked for.
-        code = named[0].code if len(named) == 1 else normalise_code(cells[0])
-        if not (is_gss_code(code) or OTHER_CODE.match(code)):
+        # A listed authority's name stands for its code, as wherever a partnership is asked for;
+        # so does its DfE LA number (805 is Hartlepool), the scheme of DfE's own files.
+        code = code_for_dfe_number(cells[0]) or (
+            named[0].code if len(named) == 1 else normalise_code(cells[0]))
+        if not (is_gss_code(code) or OTHER_CODE.match(code)) or (
+                DFE_NUMBER.match(code) and not is_gss_code(code)):
             header = " (a header row starts with code or LA code)" if opening else ""
-            problems.add(f"{path}:{line}: '{cells[0]}' is not a partnership code{header}")
+            scheme = " nor a DfE LA number" if DFE_NUMBER.match(code) else ""
+            problems.add(f"{path}:{line}: '{cells[0]}' is not a partnership code{scheme}"
+                         f"{header}")
             continue
         if code in seen:
             other = groups[code]

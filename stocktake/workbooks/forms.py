@@ -496,11 +496,15 @@ def form_workbook(bank: Bank, partnership: Partnership, role: str, wave: str, re
         ("questions", str(len(placed))),
     ]
     if seal_key is not None:
-        from stocktake.returns.seal import form_seal
+        from stocktake.returns.seal import (FORM_SEAL_METHOD, clean_text, form_field_tags,
+                                            form_seal_v2)
 
-        about_rows.append(("keyed_seal", form_seal(
-            [RESPONSE_FORM, bank.id, bank.version, bank.hash, wave, partnership.code, role],
-            placed, seal_key)))
+        # Sealed as a reader will find them: as the cells hold the text, trimmed.
+        identity = {k: (clean_text(v) if isinstance(v, str) else str(v or "")).strip()
+                    for k, v in about_rows}
+        about_rows += [("keyed_seal_method", FORM_SEAL_METHOD),
+                       ("keyed_seal", form_seal_v2(identity, placed, seal_key)),
+                       ("keyed_fields", form_field_tags(identity, seal_key))]
     # Rows counted here, not read from `max_row`, which scans every cell (quadratic).
     at = 0
     for key, value in about_rows:
@@ -619,10 +623,12 @@ def read_form(path: Path, shelf: Any = None, *, reader: str = "calamine",
     expected = _expected_rows(sheets[ABOUT_SHEET])
     if key is not None:
         _check_form_seal(path, about, [RESPONSE_FORM, bank_id, version, bank.hash, wave, code,
-                                       role], expected, key)
+                                       role], expected, key, anonymous=bank.is_anonymous(role))
     reading = _FormReading(path, bank, role, sheets[FORM_SHEET], facts.get(FORM_SHEET, {}),
                            expected, about)
     respondent, answers, band = reading.run()
+    if key is not None and not bank.is_anonymous(role):
+        _check_issued_name(path, about, respondent)
     from stocktake.text.text_rules import text_problem
 
     problem = text_problem(respondent)
@@ -655,9 +661,25 @@ def _anonymous_identity(bank: Bank, role: str, about: dict, typed: str) -> tuple
     return reference, band, None
 
 
+_NEW_FORM_HINT = "send the respondent a new form made with `stocktake forms create --key`"
+_FIELD_WORDS = {"format": "format", "bank": "bank", "bank_version": "bank version",
+                "bank_hash": "bank edition (hash)", "wave": "wave",
+                "partnership": "partnership", "partnership_name": "partnership's name",
+                "region": "region", "role": "role", "respondent": "respondent"}
+
+
 def _check_form_seal(path: Path, about: dict, identity: list[str], expected: dict[int, str],
-                     key: bytes) -> None:
-    from stocktake.returns.seal import canonical_text, form_seal, seal_matches
+                     key: bytes, *, anonymous: bool = False) -> None:
+    """StocktakeError unless the form's keyed seal is the one `key` makes of what it says.
+
+    Forms sealed by FORM_SEAL_METHOD are checked over every identity (the respondent's name or
+    reference too), and a failure names the fields that changed. A form sealed before that
+    method (no `keyed_seal_method`) is read as it was sealed, over bank, wave, partnership and
+    role, where the respondent writes their own name; an anonymous one is refused, since its
+    seal does not cover the reference that says whose answers they are.
+    """
+    from stocktake.returns.seal import (FORM_SEAL_METHOD, canonical_text, changed_form_fields,
+                                        form_seal, form_seal_v2, seal_matches)
 
     found = canonical_text(about.get("keyed_seal")).strip()
     if not found:
@@ -665,12 +687,51 @@ def _check_form_seal(path: Path, about: dict, identity: list[str], expected: dic
                              "made with the national team's key",
                              hint="send the respondent a form made with `stocktake forms create "
                                   "--key`")
-    if not seal_matches(form_seal(identity, sorted(expected.items()), key), found):
+    method = canonical_text(about.get("keyed_seal_method")).strip()
+    rows = sorted(expected.items())
+    if method == FORM_SEAL_METHOD:
+        fields = {k: canonical_text(v).strip() for k, v in about.items()}
+        if seal_matches(form_seal_v2(fields, rows, key), found):
+            return
+        changed = changed_form_fields(fields, canonical_text(about.get("keyed_fields")), key)
+        if changed and len(changed) < len(_FIELD_WORDS):
+            said = "; ".join(f"its {_FIELD_WORDS[name]} ('{fields.get(name, '')}') is not the "
+                             "one it was issued for" for name in changed)
+            raise StocktakeError(f"{path}: the form's keyed seal does not verify: {said}",
+                                 hint=_NEW_FORM_HINT)
+        why = ("it was made with another key" if changed else
+               "its hidden question rows were changed, or it was made with another key")
+        raise StocktakeError(f"{path}: the form's keyed seal does not verify: {why}",
+                             hint=_NEW_FORM_HINT)
+    if method:
+        raise StocktakeError(f"{path}: the form's keyed seal is of a kind this version of "
+                             f"stocktake does not know ('{method}')", hint=_NEW_FORM_HINT)
+    if anonymous:
+        raise StocktakeError(f"{path}: the form's keyed seal was made by an earlier stocktake "
+                             "and does not cover the respondent's reference, so whose answers "
+                             "these are cannot be verified", hint=_NEW_FORM_HINT)
+    if not seal_matches(form_seal(identity, rows, key), found):
         raise StocktakeError(f"{path}: the form's keyed seal does not verify: what the form is "
                              "for (partnership, role, wave, bank, question rows) was changed, or "
                              "it was made with another key",
                              hint="send the respondent a new form made with `stocktake forms "
                                   "create --key`")
+def _check_issued_name(path: Path, about: dict, typed: str) -> None:
+    """A keyed form issued to a named person is refused when the name written on it is someone
+    else's (case, spacing, accents and punctuation do not count), since it would overwrite that
+    person's answers."""
+    from stocktake.records import name_key
+    from stocktake.returns.seal import canonical_text
+
+    issued = canonical_text(about.get("respondent")).strip()
+    if issued and typed and name_key(issued) != name_key(typed):
+        raise StocktakeError(
+            f"{path}: Form!{NAME_CELL}: the form was issued to '{issued}' but the name on it is "
+            f"'{typed}': with the seal key, a form stands only for the person it was made for",
+            hint="if it is the same person, write the name as issued; for someone else, make "
+                 "them their own form with `stocktake forms create --key`")
+
+
 def _refuse_about_errors(path: Path, rows: list[list[Any]], facts: dict) -> None:
     """An Excel error in the hidden identity cells: the form cannot be placed, so say which."""
     from stocktake.returns.workbook_reader import cell_ref

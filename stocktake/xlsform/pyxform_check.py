@@ -48,11 +48,18 @@ def convert_xlsform(source: Path | bytes, name: str = "") -> Conversion:
     import io
 
     label = name or (str(source) if isinstance(source, Path) else "the XLSForm")
+    if isinstance(source, Path) and source.suffix.lower() != ".xls":
+        from stocktake.returns.sheet_bounds import check_workbook_bounds
+
+        # pyxform densifies every sheet through openpyxl: a stray far cell is refused first.
+        check_workbook_bounds(source)
     data = io.BytesIO(source) if isinstance(source, bytes) else str(source)
     warnings: list[str] = []
     try:
+        kind = ".xls" if isinstance(source, Path) and source.suffix.lower() == ".xls" else \
+            ".xlsx"
         result = convert(xlsform=data, warnings=warnings, validate=False, pretty_print=True,
-                         file_type=".xlsx")
+                         file_type=kind)
     except PyXFormError as exc:
         raise StocktakeError(f"{label}: pyxform refused the form: {exc}",
                              hint="fix the sheet and row named, then try again")

@@ -143,6 +143,13 @@ def read_submissions(path: Path, bank: Bank, partnership: PartnershipLookup,
                   "download it from KoboToolbox with 'XML values and headers' (labels as "
                   "headers cannot be matched to questions), from a form made by `stocktake "
                   f"banks export-xlsform {bank.id}`"))
+    if not file_problems and not any(c is not None and c.question is not None
+                                     for c in columns):
+        unknown = [h for h, c in zip(header, columns) if c is None and h and
+                   h not in KNOWN_METADATA]
+        such = f" (such as '{unknown[0]}')" if unknown else ""
+        file_problems.append(f"no column is a question of bank {bank.id}{such}, so no answer "
+                             "could be read")
     if file_problems:
         how = ("in KoboToolbox choose 'XML values and headers' (with labels the columns and "
                "answers cannot be matched to questions), and export" if tool == KOBO else
@@ -209,14 +216,25 @@ def read_submissions(path: Path, bank: Bank, partnership: PartnershipLookup,
             problems.extend(row_problems)
             continue
         answer_rows = _answer_rows(header, columns, cell, text, locate, where, label, problems)
+        if not answer_rows:
+            problems.append(f"{label}: submission {instance} answers no question of bank "
+                            f"{bank.id} (every question column is empty); reject it in "
+                            f"{tool} if it was sent empty, or export it again")
+            continue
         try:
             answers = check_answer_rows(bank, role, answer_rows, source=str(path))
         except StocktakeError as exc:
             problems.extend(exc.details or [exc.message])
             continue
-        submitted = _submitted_at(next((text[c] for c in SUBMITTED_COLUMNS if c in text), ""))
+        stamp_column = next((c for c in SUBMITTED_COLUMNS if c in text), None)
+        submitted = _submitted_at(cell[stamp_column]) if stamp_column else ""
         if submitted:
             answers = [replace(a, answered_at=submitted) for a in answers]
+        elif stamp_column and text[stamp_column]:
+            warnings.append(f"{where}, {locate(header.index(stamp_column), stamp_column)}: "
+                            f"'{text[stamp_column]}' is not a timestamp as {tool} writes it "
+                            "(re-saved by a spreadsheet?); its answers are dated the time of "
+                            "import instead")
         submissions.append(Submission(where, instance, found, role, respondent, tuple(answers),
                                       root if root != instance else "",
                                       deprecated if deprecated != instance else "", edits))
@@ -266,14 +284,39 @@ def _answer_rows(header, columns, cell, text, locate, where, label,
     return rows
 
 
+def group_separator(bank: Bank, header: list[str]) -> str:
+    """The text joining group and field names in the header: Central's `-`, Kobo's `/` by
+    default, or whatever was typed in KoboToolbox's "group separator" box (a free-text field of
+    its export dialog; formpack joins the group path, and a select_multiple's option columns,
+    with it). Found from the columns that are a group's name, some text, then one of that
+    group's questions; the most common such text wins. "/" when none is found."""
+    from collections import Counter
+
+    by_group: dict[str, list[str]] = {}
+    for q in bank.questions:
+        by_group.setdefault(group_name(q.area), []).append(q.id)
+    found: Counter = Counter()
+    for name in header:
+        for group, ids in by_group.items():
+            if not name.startswith(group) or len(name) <= len(group):
+                continue
+            rest = name[len(group):]
+            for qid in ids:
+                for end in (qid, qid + EVIDENCE_SUFFIX):
+                    if rest.endswith(end) and len(rest) > len(end):
+                        found[rest[:-len(end)]] += 1
+    return found.most_common(1)[0][0] if found else "/"
+
+
 def _columns(bank: Bank, header: list[str]) -> tuple[list[_Column | None], list[str], list[str]]:
     """What each column holds; unknown columns as warnings; file-level problems."""
     fixed = {FORM_FIELD: _Column("form"), PARTNERSHIP_FIELD: _Column("partnership"),
              ROLE_FIELD: _Column("role"), RESPONDENT_FIELD: _Column("respondent")}
+    separator = group_separator(bank, header)
     known: dict[str, _Column] = {}
     for q in bank.questions:
         group = group_name(q.area)
-        for path in (f"{group}-{q.id}", f"{group}/{q.id}", q.id):
+        for path in (f"{group}-{q.id}", f"{group}/{q.id}", f"{group}{separator}{q.id}", q.id):
             known[path] = _Column("answer", q)
             known[path + EVIDENCE_SUFFIX] = _Column("evidence", q)
     columns: list[_Column | None] = []
@@ -282,8 +325,10 @@ def _columns(bank: Bank, header: list[str]) -> tuple[list[_Column | None], list[
     claimed: dict[tuple[str, str], str] = {}
     for name in header:
         column = fixed.get(name) or known.get(name)
-        if column is None and "/" in name:
-            base, option = name.rsplit("/", 1)
+        for joint in dict.fromkeys(("/", separator)):
+            if column is not None or joint not in name:
+                continue
+            base, option = name.rsplit(joint, 1)
             parent = known.get(base)
             if parent is not None and parent.kind == "answer" and parent.question.type == "multi":
                 ok = parent.question.option(option) is not None or option in UNKNOWN_ANSWERS
@@ -317,26 +362,26 @@ def _read_table(path: Path) -> tuple[list[str], list[tuple[str, list[Any], Locat
 
 def _xlsx_table(path: Path):
     from stocktake.returns.file_checks import check_workbook_file
-    from stocktake.returns.workbook_reader import cell_ref, read_sheets, sheet_names
+    from stocktake.returns.workbook_reader import cell_ref, sheet_by_header
 
     check_workbook_file(path)
-    names = sheet_names(path)
-    if not names:
-        raise StocktakeError(f"{path}: the workbook has no sheets")
-    # Kobo names the first sheet after the form and puts repeat groups on later sheets.
-    grid = read_sheets(path, [names[0]])[names[0]]
+    # Kobo names the first sheet after the form and puts repeat groups on later sheets; the
+    # sheet read is the one whose header holds the form's own field (another program may have
+    # put a sheet before it), and every message names it.
+    marker = FORM_FIELD.lower()
+    name, grid, top = sheet_by_header(path, lambda cells: marker in cells, look_rows=1)
     if not grid:
-        raise StocktakeError(f"{path}: sheet '{names[0]}' is empty")
-    header = [_text(h) for h in grid[0]]
-    start = 2 if len(grid) > 1 and _is_hxl_row(grid[1]) else 1
+        raise StocktakeError(f"{path}: sheet '{name}' is empty")
+    header = [_text(h) for h in grid[top]]
+    start = top + 2 if len(grid) > top + 1 and _is_hxl_row(grid[top + 1]) else top + 1
     rows = []
     for r in range(start, len(grid)):
         cells = grid[r]
         if not any(_text(c) for c in cells):
             continue
         number = r + 1
-        rows.append((f"row {number}", list(cells),
-                     lambda c, name, n=number: f"cell {cell_ref(n, c + 1)} ({name})"))
+        rows.append((f"sheet '{name}', row {number}", list(cells),
+                     lambda c, column, n=number: f"cell {cell_ref(n, c + 1)} ({column})"))
     return header, rows
 
 
@@ -408,17 +453,25 @@ def _describe_form(value: str) -> str:
     return f"form '{value}'" if value else "no stocktake_form value"
 
 
-def _submitted_at(value: str) -> str:
+def _submitted_at(value: Any) -> str:
     """ISO UTC to the second, as stocktake stamps answers; "" if the cell is not a timestamp.
 
-    Central writes `2026-05-01T10:00:00.000Z`; Kobo `2026-05-01T10:00:00` in UTC.
+    Central writes `2026-05-01T10:00:00.000Z`; Kobo `2026-05-01T10:00:00` in UTC; a workbook
+    cell may hold a datetime. Day-first or month-first text (`01/05/2026 10:00`, as a
+    spreadsheet re-saves it) is not guessed at: which is the day cannot be told.
     """
     from datetime import datetime, timezone
 
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        return ""
+    if isinstance(value, datetime):
+        moment = value
+    else:
+        text = _text(value)
+        if text.endswith("Z"):
+            text = text[:-1] + "+00:00"  # Python 3.10's fromisoformat does not read Z
+        try:
+            moment = datetime.fromisoformat(text)
+        except ValueError:
+            return ""
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone.utc)
     return moment.astimezone(timezone.utc).replace(microsecond=0).isoformat()
@@ -457,9 +510,13 @@ def partnership_lookup(known: list[Partnership]) -> PartnershipLookup:
     by_code = {p.code: p for p in known}
 
     def lookup(code: str) -> Partnership:
+        from stocktake.partnerships.reference import code_for_dfe_number
+
         code = normalise_code(code or "")
         if not code:
             raise StocktakeError("no partnership code")
+        if code not in by_code:
+            code = code_for_dfe_number(code) or code  # a form edited to DfE's LA numbers
         return by_code.get(code) or partnership_for(code)
 
     return lookup
