@@ -29,6 +29,7 @@ from openpyxl.worksheet.pagebreak import Break
 from openpyxl.utils import get_column_letter
 
 from stocktake import __version__
+from stocktake.scoring.method import role_short_title
 from stocktake.provenance import marked
 from stocktake.reports.findings import BAND_CONVENTIONS
 from stocktake.responses import now_iso
@@ -170,7 +171,7 @@ def _write_contents(ws: Any, benchmark: "Benchmark", bank: "Bank", scope: str,
     groups = sorted(set(benchmark.groups.values()))
     method = ("the mean of the partner roles' scores (each partner sector counts once)"
               if bank.partnership_score == "roles" else "the mean over the respondents")
-    apart = ", ".join(bank.role_title(r) for r in bank.apart_role_ids)
+    apart = ", ".join(role_short_title(bank.role_title(r)) for r in bank.apart_role_ids)
     rows: list[tuple[str, Any]] = [
         *([("Simulated", "Every answer here was invented by `stocktake demo`: the councils are "
                          "real, their scores are not, and nothing here says anything about "

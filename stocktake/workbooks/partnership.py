@@ -29,6 +29,7 @@ from openpyxl.worksheet.pagebreak import Break
 
 from stocktake import __version__
 from stocktake.workbooks.columns import ANSWER_COLUMNS
+from stocktake.scoring.method import role_short_title
 from stocktake.provenance import SIMULATED, any_simulated, marked
 from stocktake.privacy.injection import set_text_cell, write_text_row
 from stocktake.returns.seal import KEYED_SEAL_METHOD, PLAN_FIELDS, SEAL_METHOD, clean_text, compute_seal
@@ -347,7 +348,7 @@ def _notes(export: "PartnershipExport") -> list[str]:
         notes.append("Each area's score is the mean of the partner roles' scores, so each "
                      "partner sector counts once; spread is between those role scores (the "
                      "By partner sheet shows each role).")
-    apart = [bank.role_title(r) for r in bank.apart_role_ids]
+    apart = [role_short_title(bank.role_title(r)) for r in bank.apart_role_ids]
     if apart:
         notes.append(f"Reported apart, never in the partnership score: {'; '.join(apart)}.")
     from stocktake.scoring.method import apart_note, quorum_note
