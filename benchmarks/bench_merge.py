@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Callable
 
 from stocktake.banks.model import Bank, find_bank
-from stocktake.demo import simulate_demo, write_demo
+from stocktake.demo.simulation import simulate_demo, write_demo
 from stocktake.store.workspace import Workspace
 
 WAVE = "2026-27"
@@ -91,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", type=Path, help="Keep the exported workbooks in this folder.")
     args = parser.parse_args(argv)
 
-    from stocktake.merge import merge_workbooks
+    from stocktake.national.merge import merge_workbooks
 
     bank = find_bank(args.bank)
     root = Path(tempfile.mkdtemp(prefix="bench-merge-"))

@@ -12,7 +12,7 @@ import json
 import pytest
 
 from stocktake.errors import StocktakeError
-from stocktake.merge import merge_workbooks
+from stocktake.national.merge import merge_workbooks
 from stocktake.partnerships.model import resolve_code
 from stocktake.partnerships.reference import code_for_dfe_number
 from stocktake.scoring.national import read_groups_csv

@@ -16,9 +16,9 @@ import pytest
 from stocktake.banks.answer_values import format_value, parse_answer
 from stocktake.banks.applicability import is_applicable
 from stocktake.banks.model import find_bank
-from stocktake.demo import (DEMO_MARK, ROLE_LABELS, Demo, is_demo_response,
+from stocktake.demo.simulation import (DEMO_MARK, ROLE_LABELS, Demo, is_demo_response,
                             simulate_demo, survey_window_start, write_demo)
-from stocktake.demo_eras import job_titles
+from stocktake.demo.eras import job_titles
 from stocktake.errors import StocktakeError, UsageError
 from stocktake.partnerships.reference import authority, current_authorities, regions
 from stocktake.responses import (ANSWERED, DONT_KNOW, NOT_APPLICABLE, Answer, ResponseKey,

@@ -7,7 +7,7 @@ import json
 import re
 
 from stocktake.workbooks.exports import gather_export, write_export
-from stocktake.merge import merge_workbooks
+from stocktake.national.merge import merge_workbooks
 from stocktake.scoring.national import national_benchmark
 from stocktake.partnerships.model import partnership_for
 from stocktake.privacy.personal_data import NHS_NUMBER

@@ -74,7 +74,7 @@ def test_form_cell_combining_none_is_refused_by_reference(x_bank, tmp_path):
     path = create_form(tmp_path / "f.xlsx", x_bank, partnership_for("E09000007"), "council",
                        WAVE, "Jo")
     fill(path, {"vision.statement": "Yes", "vision.consulted": "children;none"})
-    from stocktake.merge import BankShelf
+    from stocktake.national.merge import BankShelf
 
     with pytest.raises(StocktakeError) as caught:
         read_form(path, BankShelf([x_bank]))
@@ -95,7 +95,7 @@ def _stored_conflict(workspace, bank):
 def test_merge_refuses_a_workbook_whose_answer_combines_none(workspace, x_bank, tmp_path,
                                                             monkeypatch):
     from stocktake.workbooks.exports import gather_export, write_export
-    from stocktake.merge import merge_workbooks
+    from stocktake.national.merge import merge_workbooks
 
     _stored_conflict(workspace, x_bank)
     out = tmp_path / "returns"

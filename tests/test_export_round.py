@@ -11,8 +11,8 @@ import pytest
 from openpyxl import load_workbook
 
 from stocktake.banks.model import load_bank
-from stocktake.demo import simulate_waves, write_demo
-from stocktake.merge import BankShelf, merge_workbooks
+from stocktake.demo.simulation import simulate_waves, write_demo
+from stocktake.national.merge import BankShelf, merge_workbooks
 from stocktake.workbooks.export_round import export_many
 
 WAVE = "2026-27"

@@ -9,7 +9,7 @@ import pytest
 
 from stocktake.errors import StocktakeError
 from stocktake.workbooks.exports import gather_export, write_export
-from stocktake.merge import merge_workbooks
+from stocktake.national.merge import merge_workbooks
 from stocktake.returns.seal import seal_key, seal_matches
 
 from hostile_files import recompute_seal, set_about

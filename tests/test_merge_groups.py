@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from stocktake.merge import merge_workbooks
+from stocktake.national.merge import merge_workbooks
 from stocktake.scoring.national import national_benchmark, read_groups_csv
 from stocktake.workbooks.exports import gather_export, write_export
 

@@ -14,7 +14,7 @@ import pytest
 from openpyxl import load_workbook
 
 from stocktake.banks.model import load_bank
-from stocktake.demo import simulate_waves, write_demo
+from stocktake.demo.simulation import simulate_waves, write_demo
 from stocktake.workbooks.exports import gather_export, write_export
 from stocktake.scoring.national import national_benchmark
 from stocktake.workbooks.benchmark import write_benchmark_workbook
@@ -185,7 +185,7 @@ def test_benchmark_workbook_with_groups_carries_group_means_and_without_does_not
 
 def test_scores_json_partnership_workbook_and_merge_agree_on_the_demo(two_waves, idea, cli,
                                                                      tmp_path):
-    from stocktake.merge import merge_workbooks
+    from stocktake.national.merge import merge_workbooks
 
     out = tmp_path / "exports"
     result = cli("-w", str(two_waves.root), "export", "--all", "--bank", "idea-stocktake",

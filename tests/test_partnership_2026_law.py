@@ -501,7 +501,7 @@ def test_every_output_names_present_day_equivalents_and_children_in_care_only(cl
 
 
 def test_demo_runs_on_partnership_2026_in_its_own_era(cli):
-    from stocktake.demo import simulate_demo
+    from stocktake.demo.simulation import simulate_demo
 
     import random
 
@@ -527,7 +527,7 @@ def test_demo_runs_on_partnership_2026_in_its_own_era(cli):
 def test_demo_of_a_2002_03_bank_speaks_before_the_children_act_2004():
     import random
 
-    from stocktake.demo import simulate_demo
+    from stocktake.demo.simulation import simulate_demo
 
     bank = find_bank("tomorrows-children")
     demo = simulate_demo(bank, WAVE, random.Random(2), partnerships=20, respondents=8)

@@ -123,7 +123,7 @@ def test_export_with_a_traversal_code_and_a_recomputed_seal_is_refused_by_merge(
 def test_export_with_a_path_for_wave_or_bank_is_refused_even_resealed(workspace, mini_bank,
                                                                       tmp_path, key, value,
                                                                       reason):
-    from stocktake.merge import merge_workbooks
+    from stocktake.national.merge import merge_workbooks
 
     fill_mini(workspace, mini_bank, ("E09000007",))
     path = write_export(gather_export(workspace, mini_bank, "E09000007", WAVE), "xlsx",
@@ -141,7 +141,7 @@ def test_export_whose_rows_name_a_role_the_bank_lacks_is_refused(workspace, mini
                                                                  tmp_path):
     from openpyxl import load_workbook
 
-    from stocktake.merge import merge_workbooks
+    from stocktake.national.merge import merge_workbooks
 
     fill_mini(workspace, mini_bank, ("E09000007",))
     path = write_export(gather_export(workspace, mini_bank, "E09000007", WAVE), "xlsx",

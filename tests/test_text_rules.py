@@ -14,7 +14,7 @@ import pytest
 
 from stocktake.errors import StocktakeError
 from stocktake.workbooks.exports import gather_export, write_export
-from stocktake.merge import merge_workbooks
+from stocktake.national.merge import merge_workbooks
 from stocktake.partnerships.model import partnership_for
 from stocktake.text.text_rules import MAX_CELL_TEXT, checked_text, text_problem
 from stocktake.workbooks.forms import create_form

@@ -6,7 +6,7 @@ from __future__ import annotations
 from openpyxl import load_workbook
 
 from stocktake.workbooks.exports import gather_export, write_export
-from stocktake.merge import merge_workbooks
+from stocktake.national.merge import merge_workbooks
 from stocktake.partnerships.model import partnership_for
 from stocktake.workbooks.forms import create_form
 

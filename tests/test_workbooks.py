@@ -194,7 +194,7 @@ def test_about_names_the_bank_edition_wave_and_seal(filled, mini_bank, tmp_path)
 
 
 def test_moderated_area_shows_the_advisers_score_and_merges_back(filled, mini_bank, tmp_path):
-    from stocktake.merge import read_returned_workbook
+    from stocktake.national.merge import read_returned_workbook
 
     filled.add_moderation(Moderation("E09000007", "mini", WAVE, "risk", 80.0,
                                      "Risk register seen", "Adviser A"))

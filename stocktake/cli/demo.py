@@ -59,7 +59,7 @@ def demo_command(
     """
     import random
 
-    from stocktake.demo import simulate_waves
+    from stocktake.demo.simulation import simulate_waves
     from stocktake.responses import current_wave
 
     bank = resolve_bank(bank_ref)
@@ -121,7 +121,7 @@ def _write_with_progress(ws, demo, force: bool, quiet: bool):
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, \
         TimeElapsedColumn
 
-    from stocktake.demo import write_demo
+    from stocktake.demo.simulation import write_demo
 
     if quiet:
         return write_demo(ws, demo, force=force)

@@ -187,7 +187,7 @@ def import_forms(
 
     Example: stocktake forms import returns/camden-council.xlsx returns/camden-health.xlsx
     """
-    from stocktake.merge import BankShelf, collect_files
+    from stocktake.national.merge import BankShelf, collect_files
     from stocktake.responses import now_iso
     from stocktake.workbooks.forms import read_form
 

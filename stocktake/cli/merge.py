@@ -69,7 +69,7 @@ def merge_command(
     Example: stocktake merge returns/ --out national.xlsx --groups neighbours.csv
     """
     apply_min_count(min_count)
-    from stocktake.merge import merge_workbooks
+    from stocktake.national.merge import merge_workbooks
 
     if out.suffix.lower() != ".xlsx":
         raise UsageError(f"{out}: the national workbook is an .xlsx file",
@@ -197,7 +197,7 @@ def _render_groups(result) -> None:
 def _write_reports(result, report: Path, quiet: bool) -> None:
     """The national findings of each bank and wave merged (one file, or one per group beside
     the name given, as for the national workbook)."""
-    from stocktake.merge import output_paths
+    from stocktake.national.merge import output_paths
     from stocktake.reports.html import render_html, write_html
     from stocktake.reports.national_report import national_findings
 

@@ -304,7 +304,7 @@ def test_a_childs_age_band_travels_through_export_and_merge(children_bank, works
     """The merge scores a child's answers with the age band they gave, so a question hidden
     at their age is not counted against their coverage."""
     from stocktake.workbooks.exports import gather_export, write_export
-    from stocktake.merge import BankShelf, read_returned_workbook
+    from stocktake.national.merge import BankShelf, read_returned_workbook
     from stocktake.responses import ANSWERED, Answer
 
     response = workspace.start_anonymous_response("E09000007", "children", WAVE, "YP",

@@ -15,9 +15,9 @@ import pytest
 from openpyxl import load_workbook
 
 from stocktake.banks.model import find_bank
-from stocktake.demo import simulate_demo, write_demo
+from stocktake.demo.simulation import simulate_demo, write_demo
 from stocktake.workbooks.exports import gather_export, write_export
-from stocktake.merge import merge_workbooks
+from stocktake.national.merge import merge_workbooks
 from stocktake.scoring.national import national_benchmark
 from stocktake.partnerships.model import partnership_for
 from stocktake.scoring.method import score_partnership

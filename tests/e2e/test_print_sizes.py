@@ -35,9 +35,9 @@ def to_pdf(profile: Path, out: Path, *files: Path) -> list[Path]:
 @pytest.fixture(scope="module")
 def workbooks(tmp_path_factory):
     from stocktake.banks.model import find_bank
-    from stocktake.demo import simulate_waves, write_demo
+    from stocktake.demo.simulation import simulate_waves, write_demo
     from stocktake.workbooks.exports import gather_export, write_export
-    from stocktake.merge import merge_workbooks
+    from stocktake.national.merge import merge_workbooks
     from stocktake.scoring.national import national_benchmark
     from stocktake.store.workspace import Workspace
     from stocktake.workbooks.benchmark import write_benchmark_workbook

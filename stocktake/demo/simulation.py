@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Callable, Mapping
 
 from stocktake.banks.applicability import is_applicable
 from stocktake.banks.model import AGE_BANDS, AgeBand, Bank, Question
-from stocktake.demo_eras import evidence_topics, general_evidence, job_titles
+from stocktake.demo.eras import evidence_topics, general_evidence, job_titles
 from stocktake.errors import StocktakeError, UsageError
 from stocktake.provenance import DEMO_MARK, is_simulated
 from stocktake.partnerships.model import Partnership
@@ -58,7 +58,7 @@ RESPONDENT_SD, RESPONDENT_AREA_SD, ANSWER_SD = 0.03, 0.03, 0.06
 OPTIMISTS, PESSIMISTS, TEMPERAMENT = 0.08, 0.05, 0.15
 SHARE_WITH_YOUNG_PEOPLE = 0.5
 
-# Job titles and evidence notes come from the bank's era (stocktake.demo_eras): a 2002-03 bank
+# Job titles and evidence notes come from the bank's era (stocktake.demo.eras): a 2002-03 bank
 # is answered by a director of social services, today's by a director of children's services.
 ROLE_LABELS = {"young-people": "young people"}
 # How often each partner is among a partnership's respondents after the council.
