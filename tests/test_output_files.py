@@ -216,6 +216,14 @@ def folder_modes(top: Path) -> dict[str, int]:
             for p in [top, *top.rglob("*")] if p.is_dir()}
 
 
+def _word() -> bool:
+    try:
+        import docx  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
 def make_every_output_folder(cli, tmp_path: Path, out: Path, *extra: str) -> list[str]:
     """Each command that writes for people, aimed at a folder two levels deep that does not
     exist yet; returns the top folders made (one per command)."""
@@ -239,8 +247,9 @@ def make_every_output_folder(cli, tmp_path: Path, out: Path, *extra: str) -> lis
                         out / "status-xlsx" / "deep" / "s.xlsx"),
         "xlsform": ("banks", "export-xlsform", "mini", "--out", xlsform),
         "report": ("report", "E09000007", "--bank", "mini", "--wave", WAVE, "--out",
-                   out / "report" / "deep" / "r.html", "--docx",
-                   out / "report" / "deep-docx" / "r.docx"),
+                   out / "report" / "deep" / "r.html",
+                   # Word needs python-docx and its lxml (CI runs this file once without lxml).
+                   *(("--docx", out / "report" / "deep-docx" / "r.docx") if _word() else ())),
     }
     for name, args in runs.items():
         result = cli(*args)

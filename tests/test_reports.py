@@ -322,3 +322,36 @@ def test_scores_shows_each_plan_target_beside_the_current_level(cli, two_partner
     data = json.loads(cli("scores", CODE, "-b", "mini", "--wave", WAVE, "--json").stdout)
     assert [(p["area"], p["current_level"], p["target"]) for p in data["plan"]] == [
         ("risk", "Established", "Embedded")]
+
+
+def test_word_without_its_lxml_is_refused_by_name_before_anything_is_written(tmp_path):
+    # python-docx found but its lxml missing (CI's second virtualenv): a clear refusal naming
+    # what to install, exit 1, and no HTML half of the job left behind; HTML alone still works.
+    import os
+    import subprocess
+    import sys
+
+    broken = tmp_path / "broken"
+    (broken / "lxml").mkdir(parents=True)
+    (broken / "lxml" / "__init__.py").write_text(
+        "raise ModuleNotFoundError(\"No module named 'lxml'\", name='lxml')\n")
+    ws = tmp_path / "ws"
+    env = {**os.environ, "NO_COLOR": "1"}
+
+    def run(*args, extra=None):
+        return subprocess.run([sys.executable, "-m", "stocktake", "-w", str(ws), *map(str, args)],
+                              capture_output=True, text=True, env={**env, **(extra or {})},
+                              timeout=300)
+
+    assert run("demo", "--partnerships", "1", "--respondents", "2").returncode == 0
+    code = "E09000005" if "E09000005" in run("partnerships", "list").stdout else None
+    code = code or run("partnerships", "list", "--json").stdout.split('"code": "')[1][:9]
+    blocked = {"PYTHONPATH": str(broken)}
+    done = run("report", code, "--out", tmp_path / "r.html", "--docx", tmp_path / "r.docx",
+               extra=blocked)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "reports need python-docx (its lxml)" in done.stderr
+    assert "Internal error" not in done.stderr and "Traceback" not in done.stderr
+    assert not (tmp_path / "r.html").exists() and not (tmp_path / "r.docx").exists()
+    html = run("report", code, "--out", tmp_path / "h.html", extra=blocked)
+    assert html.returncode == 0, html.stderr

@@ -80,7 +80,7 @@ def merge_command(
                              hint="give --report a name ending .html")
         from stocktake.reports.loading import require_report_libraries
 
-        require_report_libraries()
+        require_report_libraries(word=False)
     groups = None
     if groups_file is not None:
         from stocktake.scoring.national import read_groups_csv

@@ -58,7 +58,7 @@ def report_command(
     for path, suffix in ((out, ".html"), (docx, ".docx")):
         if path is not None and path.suffix.lower() != suffix:
             raise UsageError(f"{path}: expected a file name ending {suffix}")
-    require_report_libraries()
+    require_report_libraries(word=docx is not None)
     ws = open_workspace()
     bank_id, wave = _target(ws, code, bank_ref, wave)
     bank = resolve_bank(bank_ref or bank_id)
