@@ -96,7 +96,7 @@ def list_plan(
     if not items:
         console.print(f"{code} has no plan yet. Add to it with [bold]stocktake plan add {code} "
                       "--bank BANK --area AREA --target LEVEL --action TEXT --owner TEXT "
-                      "--due DATE[/].")
+                      "--due DATE[/].", soft_wrap=False)  # wrapped at words, not mid-word
         return
     table = Table(title=f"Action plan of {code}", title_justify="left", box=box.SIMPLE_HEAD)
     for name, kw in (("id", {"justify": "right"}), ("area", {}), ("target", {}),

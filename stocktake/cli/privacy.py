@@ -79,7 +79,7 @@ def privacy_check(
     elif not flagged:
         scope = code or "the workspace"
         console.print(f"No likely personal data found in {scope}'s answers, their history or "
-                      "the backups.")
+                      "the backups.", soft_wrap=False)
     else:
         _render(flagged)
         console.print("Evidence notes are not the place for details of a child: "

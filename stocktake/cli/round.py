@@ -266,8 +266,9 @@ def _render_status(result) -> None:
                       "roster and nobody has answered. Plan it with [bold]stocktake round plan"
                       "[/].")
         return
+    # No outer padding, so the six columns fit an 80-column terminal.
     table = Table(title=f"Status of {result.bank} {result.wave}", title_justify="left",
-                  box=box.SIMPLE_HEAD)
+                  box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
     table.add_column("code", no_wrap=True)
     table.add_column("partnership", overflow="fold", min_width=10)
     table.add_column("state", no_wrap=True)

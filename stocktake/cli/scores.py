@@ -227,7 +227,7 @@ def trend_command(
         return
     console.print(Text.assemble(
         (_partnership_label(ws, after.partnership), "bold"),
-        f" · {bank.title} · {from_wave} to {to_wave}"))
+        f" · {bank.title} · {from_wave} to {to_wave}"), soft_wrap=False)
     if change["changed"]:
         only = [row["id"] for row in rows if row["from"] is None or row["to"] is None]
         console.print(Text(

@@ -1,0 +1,58 @@
+"""Issue 26 kind 1: what commands print fits an 80-column terminal (rich's width from COLUMNS),
+so no row wraps mid-word ("sta/tus"). Real commands on a real demo workspace with a round."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+WAVE = "2026-27"
+CODE = "{code}"  # the demo's first partnership, filled in by the fixture
+
+
+@pytest.fixture(scope="module")
+def workspace(tmp_path_factory):
+    import json
+
+    ws = tmp_path_factory.mktemp("w80") / "ws"
+    assert _run(ws, "demo", "--partnerships", "3", "--respondents", "2").returncode == 0
+    code = json.loads(_run(ws, "partnerships", "list", "--json").stdout)[0]["code"]
+    done = _run(ws, "round", "plan", "--bank", "idea-stocktake", "--wave", WAVE, "--roles",
+                "council,health", "-p", code)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return ws, code
+
+
+def _run(ws, *args):
+    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "80", "LINES": "24"}
+    return subprocess.run([sys.executable, "-m", "stocktake", "-w", str(ws), *args],
+                          capture_output=True, text=True, env=env, timeout=120)
+
+
+COMMANDS = [
+    ("status", "--bank", "idea-stocktake", "--wave", WAVE),
+    ("plan", "list", CODE),
+    ("privacy-check",),
+    ("partnerships", "list"),
+    ("banks", "list"),
+    ("benchmark",),
+    ("scores", CODE),
+    ("answers", CODE),
+    ("neighbours", CODE),
+    ("evidence", CODE, "--bank", "idea-stocktake"),
+    ("trend", CODE, "--from", "2025-26", "--to", WAVE),
+]
+
+
+@pytest.mark.parametrize("args", COMMANDS, ids=lambda a: " ".join(a))
+def test_output_fits_80_columns(workspace, args):
+    ws, code = workspace
+    done = _run(ws, *(a.replace(CODE, code) for a in args))
+    assert done.returncode == 0, done.stdout + done.stderr
+    lines = (done.stdout + done.stderr).splitlines()
+    assert len(lines) > 1  # it printed something: an empty output fits anything
+    too_wide = [line for line in lines if len(line) > 80]
+    assert not too_wide, too_wide
