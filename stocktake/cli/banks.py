@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import List
 
 import typer
+from rich.text import Text
 from rich.table import Table
 
 from stocktake.cli.common import console, print_json, resolve_bank, stored_line
@@ -70,15 +71,19 @@ def show_bank(
     if as_json:
         print_json(bank.to_dict())
         return
-    console.print(f"[bold]{bank.title}[/] ({bank.id} {bank.version}, hash {bank.hash[:12]})")
-    console.print(bank.description)
+    # The bank's own words are data (never markup), wrapped at words for an 80-column terminal.
+    console.print(Text.assemble((bank.title, "bold"),
+                                f" ({bank.id} {bank.version}, hash {bank.hash[:12]})"),
+                  soft_wrap=False)
+    console.print(Text(bank.description), soft_wrap=False)
     if bank.period:
-        console.print(f"Period: {bank.period}. Its linked DfE measures are today's figures, "
-                      "shown as present-day equivalents.")
-    console.print("Roles: " + ", ".join(f"{r.id}" for r in bank.roles))
+        console.print(Text(f"Period: {bank.period}. Its linked DfE measures are today's figures, "
+                           "shown as present-day equivalents."), soft_wrap=False)
+    console.print(Text("Roles: " + ", ".join(f"{r.id}" for r in bank.roles)), soft_wrap=False)
     cited = bool(bank.sources)
     for area in bank.areas:
-        table = Table(title=f"{area.title} ({area.id})", title_justify="left", show_lines=False)
+        console.print(Text(f"{area.title} ({area.id})", style="italic"), soft_wrap=False)
+        table = Table(show_lines=False)
         table.add_column("question", no_wrap=True)
         table.add_column("type")
         table.add_column("text", ratio=1)
@@ -89,11 +94,11 @@ def show_bank(
             row = [q.id, q.type, q.text, ", ".join(q.roles) or "all"]
             if cited:
                 row.append(", ".join(q.sources) or "-")
-            table.add_row(*row)
+            table.add_row(*(Text(cell) for cell in row))  # a bank's text is data, not markup
         console.print(table)
         if area.sources:
-            console.print("  Rests on: " + "; ".join(
-                f"{sid} {bank.source_for(sid).title}" for sid in area.sources))
+            console.print(Text("  Rests on: " + "; ".join(
+                f"{sid} {bank.source_for(sid).title}" for sid in area.sources)), soft_wrap=False)
     if cited:
         # Each duty or guidance the bank cites, with where to read it and what asks about it.
         table = Table(title="Sources (the primary texts the questions cite)",

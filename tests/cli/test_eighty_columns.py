@@ -44,6 +44,10 @@ COMMANDS = [
     ("neighbours", CODE),
     ("evidence", CODE, "--bank", "idea-stocktake"),
     ("trend", CODE, "--from", "2025-26", "--to", WAVE),
+    ("banks", "show", "idea-stocktake"),
+    ("banks", "show", "partnership-2026"),
+    ("banks", "show", "tomorrows-children"),
+    ("banks", "show", "joint-area-review"),
 ]
 
 
