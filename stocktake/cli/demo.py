@@ -80,7 +80,7 @@ def demo_command(
     nation = national_benchmark(ws, bank, wave)
     known = {p.code: p for p in ws.partnerships()}
     workbook = write_benchmark_workbook(out / f"benchmark-{bank.id}-{wave}.xlsx", nation, bank,
-                                        known, shared=shared, simulated=True)
+                                        known, shared=shared)
     elapsed = time.perf_counter() - started
     # No "top" and "bottom": these are real councils with simulated answers.
     first = min((s.partnership for s in nation.scores), default=None)

@@ -313,23 +313,11 @@ def person_values(ws, partnership: str, keys=None) -> set[str]:
     live file and every copy of it: their names (every name a record of theirs carried, an
     earlier one replaced by an edit included), roster e-mail addresses, and every text they gave
     (answers and evidence, current and earlier)."""
-    from stocktake.store.workspace import _roster_chooser, read_store_file
+    from stocktake.store.workspace import _roster_chooser
 
     wanted = None if keys is None else {(k.bank, k.wave, k.respondent) for k in keys}
     on_roster = _roster_chooser(None if keys is None else set(keys))
-    sources = []
-    live = ws.shard_path(partnership)
-    try:
-        sources.append(read_store_file(live, ws.root) or {})
-    except Exception:  # a damaged live file: its copies still say who the person was
-        pass
-    for path in stored_copies(ws, partnership):
-        try:
-            data = json.loads(path.read_bytes())
-        except (ValueError, UnicodeDecodeError, RecursionError, OSError):
-            continue
-        if isinstance(data, dict):
-            sources.append(data)
+    sources = _stored_documents(ws, partnership)
     values: set[str] = set()
     for data in sources:
         for name in ("responses", "history", "roster"):
@@ -355,15 +343,13 @@ def person_values(ws, partnership: str, keys=None) -> set[str]:
     return {v for v in values if len(v.strip()) >= _MIN_VALUE and not _ID.match(v)}
 
 
-def with_earlier_names(ws, partnership: str, keys) -> list:
-    """`keys` and the same responses under every name they had before (a submission edited at
-    the source to correct the name keeps the old one in `earlier_respondents`), as found in the
-    live file and every copy of it: the backups hold the response under its old name."""
-    from dataclasses import replace as with_field
-
+def _stored_documents(ws, partnership: str) -> list[dict]:
+    """The partnership's live file and every stored copy of it (backups, removed copies), each
+    as its JSON document; a copy that cannot be read is passed over, and a damaged live file too
+    (its copies still say who the person was)."""
     from stocktake.store.workspace import read_store_file
 
-    sources = []
+    sources: list[dict] = []
     try:
         sources.append(read_store_file(ws.shard_path(partnership), ws.root) or {})
     except Exception:
@@ -375,6 +361,16 @@ def with_earlier_names(ws, partnership: str, keys) -> list:
             continue
         if isinstance(data, dict):
             sources.append(data)
+    return sources
+
+
+def with_earlier_names(ws, partnership: str, keys) -> list:
+    """`keys` and the same responses under every name they had before (a submission edited at
+    the source to correct the name keeps the old one in `earlier_respondents`), as found in the
+    live file and every copy of it: the backups hold the response under its old name."""
+    from dataclasses import replace as with_field
+
+    sources = _stored_documents(ws, partnership)
     found = set(keys)
     while True:
         more = set()

@@ -11,7 +11,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, Sequence
 
 from stocktake.banks.model import Bank
-from stocktake.provenance import SIMULATED_SENTENCE, any_simulated
+from stocktake.provenance import SIMULATED_SENTENCE
 from stocktake.reports import findings
 from stocktake.reports.document import (Bullets, Document, Heading, Paragraph, Quote, Table)
 from stocktake.scoring.method import role_short_title
@@ -51,7 +51,7 @@ def partnership_document(ws: "Workspace", bank: Bank, wave: str, code: str, *,
                       | {m.adviser for m in moderations if m.adviser})
     by_role = Counter(r.role for r in responses if r.answers)
     doc = Document(
-        marking=SIMULATED_SENTENCE if scores.simulated or any_simulated(responses) else "",
+        marking=SIMULATED_SENTENCE if scores.simulated else "",
         title=f"Stocktake report: {name}",
         subtitle=f"{bank.title}, wave {wave}",
         meta=[("Partnership", f"{name} ({code})"), ("Question bank",

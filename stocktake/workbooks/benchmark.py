@@ -68,13 +68,13 @@ Source = tuple[str, str, str, int, int]
 
 def write_benchmark_workbook(path: Path, benchmark: "Benchmark", bank: "Bank",
                              partnerships: Mapping[str, "Partnership"], *,
-                             shared: bool = False, simulated: bool = False,
-                             groups_source: str = "") -> Path:
+                             shared: bool = False, groups_source: str = "") -> Path:
     """Write the benchmark workbook to `path`, atomically, owner-only unless `shared`;
-    returns the path. `simulated` marks the title, Contents and About as demo data;
-    `groups_source` names the --groups file on the Contents sheet."""
+    returns the path. Scores from `stocktake demo` answers (benchmark.simulated) mark the title,
+    Contents and About as demo data; `groups_source` names the --groups file on the Contents
+    sheet."""
     return save_workbook(benchmark_workbook(benchmark, bank, partnerships,
-                                            simulated=simulated, groups_source=groups_source),
+                                            groups_source=groups_source),
                          Path(path), shared=shared)
 
 
@@ -99,10 +99,10 @@ def benchmark_workbook(benchmark: "Benchmark", bank: "Bank",
                        partnerships: Mapping[str, "Partnership"],
                        sources: Sequence[Source] | None = None,
                        answers: Sequence[Mapping[str, Any]] | None = None,
-                       simulated: bool = False, groups_source: str = "") -> Workbook:
+                       groups_source: str = "") -> Workbook:
     created = now_iso()
     scope = "National merge" if sources is not None else "Benchmark"
-    if simulated or benchmark.simulated:
+    if benchmark.simulated:
         scope = marked(scope, True)
     header_left = f"{scope}: {bank.title}"
     header_right = f"Wave {benchmark.wave} - created {created[:10]}"
@@ -175,7 +175,7 @@ def _write_contents(ws: Any, benchmark: "Benchmark", bank: "Bank", scope: str,
     rows: list[tuple[str, Any]] = [
         *([("Simulated", "Every answer here was invented by `stocktake demo`: the councils are "
                          "real, their scores are not, and nothing here says anything about "
-                         "them.")] if scope.startswith("SIMULATED") else []),
+                         "them.")] if benchmark.simulated else []),
         ("What this is", f"A comparison of {benchmark.count} partnerships' self-assessed "
                          f"scores on the {bank.title} ({bank.id} {bank.version}), wave "
                          f"{benchmark.wave}."),
@@ -436,12 +436,10 @@ def _write_distribution(ws: Any, benchmark: "Benchmark", bank: "Bank") -> None:
     if benchmark.overall is not None:
         distributions.append(benchmark.overall)
     row = top
-    any_withheld = False
     for d in distributions:
         row += 1
         if d.withheld:
             values = [d.title, d.n] + [WITHHELD] * 6
-            any_withheld = True
         else:
             values = [d.title, d.n, d.min, d.q1, d.median, d.q3, d.max, d.mean]
         write_text_row(ws, row, values)
@@ -458,7 +456,7 @@ def _write_distribution(ws: Any, benchmark: "Benchmark", bank: "Bank") -> None:
             cell.font = LABEL_FONT
     set_widths(ws, {"A": 42, "B": 13, "C": 11, "D": 13, "E": 11, "F": 13, "G": 11, "H": 11,
                     "I": 3, "J": 3, "K": 26, "L": 12, "M": 12, "N": 12, "O": 12, "P": 12})
-    if any_withheld:
+    if any(d.withheld for d in distributions):
         note_rows(ws, row + 1, [withheld_note(benchmark.min_count)], len(DIST_COLUMNS),
                   42 + 13 + 11 * 3 + 13 * 2 + 11)
     _write_segments(ws, distributions, top)
@@ -692,7 +690,7 @@ def _write_about(ws: Any, benchmark: "Benchmark", bank: "Bank", created: str, sc
     entries: list[tuple[str, Any]] = [
         ("format", BENCHMARK_WORKBOOK), ("format_version", str(FORMAT_VERSION)),
         ("tool_version", __version__), ("scope", scope),
-        ("simulated", "yes" if scope.startswith("SIMULATED") else "no"),
+        ("simulated", "yes" if benchmark.simulated else "no"),
         ("bank", bank.id), ("bank_title", bank.title), ("bank_version", bank.version),
         ("bank_hash", bank.hash), ("wave", benchmark.wave),
         ("partnerships", str(benchmark.count)), ("created", created),

@@ -57,20 +57,20 @@ class PartnershipExport:
         return sum(len(r.answers) for r in self.responses)
 
     def national_median(self, area_id: str) -> float | None:
-        if self.national is None:
-            return None
-        try:
-            return self.national.area(area_id).median
-        except KeyError:
-            return None
+        found = self._distribution(area_id)
+        return None if found is None else found.median
 
     def national_n(self, area_id: str) -> int | None:
         """How many partnerships the median and quartile are over (None: no comparison); below
         the bank's min_count both are empty."""
+        found = self._distribution(area_id)
+        return None if found is None else found.n
+
+    def _distribution(self, area_id: str) -> Any:
         if self.national is None:
             return None
         try:
-            return self.national.area(area_id).n
+            return self.national.area(area_id)
         except KeyError:
             return None
 

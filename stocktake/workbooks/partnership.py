@@ -30,7 +30,7 @@ from openpyxl.worksheet.pagebreak import Break
 from stocktake import __version__
 from stocktake.workbooks.columns import ANSWER_COLUMNS
 from stocktake.scoring.method import role_short_title
-from stocktake.provenance import SIMULATED, any_simulated, marked
+from stocktake.provenance import SIMULATED, marked
 from stocktake.privacy.injection import set_text_cell, write_text_row
 from stocktake.returns.seal import KEYED_SEAL_METHOD, PLAN_FIELDS, SEAL_METHOD, clean_text, compute_seal
 from stocktake.workbooks import FORMAT_VERSION, PARTNERSHIP_EXPORT
@@ -148,7 +148,7 @@ def _header_texts(export: "PartnershipExport") -> tuple[str, str]:
 
 def _write_summary(ws: Any, export: "PartnershipExport") -> None:
     p, scores, bank = export.partnership, export.scores, export.bank
-    simulated = scores.simulated or any_simulated(export.responses)
+    simulated = scores.simulated  # scored from export.responses, so it says it of them
     write_title(ws, "A1", f"{p.name}: children's services stocktake"
                 + (f" ({SIMULATED})" if simulated else ""),
                 f"{bank.title} - wave {export.wave}"
