@@ -110,11 +110,13 @@ def main(argv: list[str] | None = None) -> int:
               f"workbook); filled in {filled:.1f} s, exported in {exported:.1f} s")
 
         out = root / "national.xlsx"
-        merge_time = best_of(args.repeat, lambda: merge_workbooks([folder], out))
-        serial_time = best_of(args.repeat, lambda: merge_workbooks([folder], out, workers=1))
+        merge_time = best_of(args.repeat,
+                             lambda: merge_workbooks([folder], out, keep_responses=False))
+        serial_time = best_of(args.repeat, lambda: merge_workbooks([folder], out, workers=1,
+                                                                   keep_responses=False))
         calamine_time = best_of(args.repeat, lambda: read_calamine(files))
         openpyxl_time = best_of(max(1, args.repeat - 1), lambda: read_openpyxl(files))
-        merged = len(merge_workbooks([folder], out).merged)
+        merged = len(merge_workbooks([folder], out, keep_responses=False).merged)
         if merged != len(files):
             print(f"only {merged} of {len(files)} workbooks merged")
             return 1

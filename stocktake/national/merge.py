@@ -18,7 +18,7 @@ from collections import defaultdict
 from operator import itemgetter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 from stocktake.banks.model import Bank
 from stocktake.errors import StocktakeError
@@ -27,11 +27,13 @@ from stocktake.partnerships.model import Partnership
 from stocktake.responses import ANSWERED, Answer, Moderation, Response, ResponseKey
 from stocktake.returns.seal import (ANSWER_FIELDS, HEADER_FIELDS, MODERATION_FIELDS, PLAN_FIELDS,
                             RESPONSE_FIELDS, canonical_answer_lists, canonical_lists,
-                            canonical_rows, canonical_text, seal_matches, seal_of)
+                            canonical_rows, canonical_text, clean_text, seal_matches,
+                            seal_of)
 
 from stocktake.returns.about import BankShelf, about_values, partnership_from_about  # noqa: F401
 
 if TYPE_CHECKING:
+    from stocktake.national.answer_spool import AnswerSpool, Spooled
     from stocktake.scoring.benchmark import Benchmark
     from stocktake.scoring.method import PartnershipScores
     from stocktake.store.workspace import Workspace
@@ -60,9 +62,23 @@ class CheckedExport:
     partnership: Partnership
     exported_at: str
     responses: list[list[str]]
-    answers: list[list[str]]
+    # None once the national rows were spooled and the merge does not store or report the
+    # responses (merge_workbooks, keep_responses=False): `answer_count` says how many there were.
+    answers: list[list[str]] | None
     moderations: list[list[str]]
     plans: list[list[str]] = field(default_factory=list)
+    answer_count: int = 0
+
+    def without_answers(self) -> "CheckedExport":
+        """The same without its answer rows, which a merge that only writes the national
+        workbook has spooled (stocktake.national.answer_spool) and needs no more."""
+        from dataclasses import replace
+
+        return replace(self, answers=None, answer_count=self.answers_held)
+
+    @property
+    def answers_held(self) -> int:
+        return self.answer_count if self.answers is None else len(self.answers)
 
 
 @dataclass(frozen=True)
@@ -81,12 +97,17 @@ class ReturnedWorkbook:
     exported_at: str
     checked: CheckedExport = field(repr=False, compare=False)
     scores: "PartnershipScores" = field(repr=False, compare=False)
+    # Its rows of the national Answers sheet, on disk (merge_workbooks spools them).
+    spooled: "Spooled | None" = field(default=None, repr=False, compare=False)
 
     @property
     def responses(self) -> tuple[Response, ...]:
         built = self.__dict__.get("_responses")
         if built is None:
             c = self.checked
+            if c.answers is None:
+                raise RuntimeError(f"{self.path}: the answers were not kept (merge_workbooks "
+                                   "keeps them with keep_responses=True)")
             built = _rebuild_responses(self.bank, c.partnership.code, c.wave, c.responses,
                                        c.answers)
             object.__setattr__(self, "_responses", built)
@@ -112,8 +133,13 @@ class ReturnedWorkbook:
         return len(self.checked.responses)
 
     @property
+    def roles(self) -> tuple[str, ...]:
+        """The roles of its respondents, sorted, each once."""
+        return tuple(sorted({row[2] for row in self.checked.responses}))
+
+    @property
     def answers(self) -> int:
-        return len(self.checked.answers)
+        return self.checked.answers_held
 
 
 @dataclass(frozen=True)
@@ -593,20 +619,23 @@ def _rebuild_moderation(bank_id: str, wave: str, code: str, row: list[str]) -> M
 def read_workbooks(paths: Sequence[Path], *, shelf: BankShelf | None = None,
                    progress: Callable[[Path], None] | None = None,
                    reader: str = "calamine", workers: int | None = None,
-                   key: bytes | None = None,
+                   key: bytes | None = None, spool: "AnswerSpool | None" = None,
+                   keep_responses: bool = True,
                    ) -> tuple[list[ReturnedWorkbook], list[Rejected]]:
     """Read every file; each is either a ReturnedWorkbook or a Rejected with its reason.
 
     Reading and checking a workbook is independent of every other, so a large merge spreads
     the files over `workers` processes (default: one per CPU, from 16 files up); results come
-    back in file order either way. Each workbook is scored where it was read.
+    back in file order either way. Each workbook is scored where it was read. With `spool`,
+    each workbook's national Answers rows are written to it there too (`.spooled`), and unless
+    `keep_responses` its answer rows are then let go (`.responses` raises).
     """
     shelf = shelf or BankShelf()
     if workers is None:
         workers = min(os.cpu_count() or 1, MAX_WORKERS) if len(paths) >= PARALLEL_FROM else 1
     read: list[ReturnedWorkbook] = []
     rejected: list[Rejected] = []
-    for path, outcome in _outcomes(paths, shelf, reader, workers, key):
+    for path, outcome in _outcomes(paths, shelf, reader, workers, key, spool, keep_responses):
         if isinstance(outcome, Rejected):
             rejected.append(outcome)
         else:
@@ -621,10 +650,14 @@ MAX_WORKERS = 8
 
 
 def _outcomes(paths: Sequence[Path], shelf: BankShelf, reader: str, workers: int,
-              key: bytes | None = None):
+              key: bytes | None = None, spool: "AnswerSpool | None" = None,
+              keep: bool = True):
     if workers <= 1 or len(paths) < 2:
-        for path in paths:
-            yield path, _scored(_read_in(Path(path), shelf, reader, key), shelf)
+        for index, path in enumerate(paths):
+            outcome = _scored(_read_in(Path(path), shelf, reader, key), shelf)
+            if spool is not None and isinstance(outcome, ReturnedWorkbook):
+                outcome = _spooled(outcome, spool, index, keep)
+            yield path, outcome
         return
     import multiprocessing
 
@@ -637,7 +670,8 @@ def _outcomes(paths: Sequence[Path], shelf: BankShelf, reader: str, workers: int
     _WORKER_SHELF = shelf  # forked workers inherit the banks already found
     try:
         with context.Pool(workers) as pool:
-            jobs = [(str(p), reader, key) for p in paths]
+            folder = None if spool is None else str(spool.folder)
+            jobs = [(str(p), reader, key, folder, index, keep) for index, p in enumerate(paths)]
             for path, outcome in zip(paths, pool.imap(_read_in_worker, jobs, chunksize=chunk)):
                 yield path, _scored(outcome, shelf)
     finally:
@@ -659,30 +693,55 @@ def _read_in(path: Path, shelf: BankShelf, reader: str, key: bytes | None = None
 def _scored(outcome: Any, shelf: BankShelf) -> ReturnedWorkbook | Rejected:
     if isinstance(outcome, Rejected):
         return outcome
-    checked, scores = outcome
+    checked, scores, *spooled = outcome
     try:
-        return scored_workbook(checked, shelf, scores)
+        wb = scored_workbook(checked, shelf, scores)
     except Exception as exc:  # noqa: BLE001 - as above: refuse the file, go on
         return Rejected(checked.path, f"cannot be read ({type(exc).__name__}: {exc})")
+    if spooled and spooled[0] is not None:
+        object.__setattr__(wb, "spooled", spooled[0])
+    return wb
+
+
+def _spooled(wb: ReturnedWorkbook, spool: "AnswerSpool", index: int,
+             keep: bool) -> ReturnedWorkbook:
+    """`wb` with its national Answers rows written to `spool`; without `keep`, its answer rows
+    and the responses rebuilt from them let go."""
+    from dataclasses import replace
+
+    spooled = spool.put(f"{index:06d}", answer_cells_of(wb.bank, wb))
+    if keep:
+        return replace(wb, spooled=spooled)
+    # Each respondent's area scores are for one partnership's report, never the national
+    # workbook: a merge that keeps no answers keeps none of those either.
+    return replace(wb, checked=wb.checked.without_answers(), spooled=spooled,
+                   scores=replace(wb.scores, respondent_scores=()))
 
 
 _WORKER_SHELF: BankShelf | None = None
 
 
-def _read_in_worker(job: tuple[str, str, bytes | None]) -> Any:
-    """In a worker: check and score one file. What goes back is the checked rows (lists of
-    text) and the scores; pickling thousands of frozen Answer objects instead would cost more
-    than the worker saves, so the parent rebuilds responses only if it stores them."""
+def _read_in_worker(job: tuple[str, str, bytes | None, str | None, int, bool]) -> Any:
+    """In a worker: check and score one file, and spool its national Answers rows. What goes
+    back is the checked rows (lists of text; without the answers unless kept) and the scores;
+    pickling thousands of frozen Answer objects instead would cost more than the worker saves,
+    so the parent rebuilds responses only if it stores them."""
     global _WORKER_SHELF
     if _WORKER_SHELF is None:
         _WORKER_SHELF = BankShelf()
-    path, reader, key = job
+    path, reader, key, folder, index, keep = job
     outcome = _read_in(Path(path), _WORKER_SHELF, reader, key)
     if isinstance(outcome, Rejected):
         return outcome
     checked = outcome[0]
     try:
-        return checked, scored_workbook(checked, _WORKER_SHELF).scores
+        wb = scored_workbook(checked, _WORKER_SHELF)
+        if folder is None:
+            return checked, wb.scores, None
+        from stocktake.national.answer_spool import AnswerSpool
+
+        wb = _spooled(wb, AnswerSpool(Path(folder)), index, keep)
+        return wb.checked, wb.scores, wb.spooled
     except Exception as exc:  # noqa: BLE001
         return Rejected(checked.path, f"cannot be read ({type(exc).__name__}: {exc})")
 
@@ -722,45 +781,63 @@ def national_benchmark_of(bank: Bank, workbooks: Sequence[ReturnedWorkbook],
 
 def national_answer_rows(bank: Bank, workbooks: Sequence[ReturnedWorkbook]
                          ) -> list[dict[str, Any]]:
-    """Every merged answer in long form (NATIONAL_ANSWER_COLUMNS of the benchmark workbook):
-    partnership, respondent, role, question, value and the question's score on 0-100 (empty
-    where the answer does not count), so nobody has to reopen the returned files.
+    """Every merged answer in long form (NATIONAL_ANSWER_COLUMNS of
+    stocktake.workbooks.national_answers): partnership, respondent, role, question, value and
+    the question's score on 0-100 (empty where the answer does not count), so nobody has to
+    reopen the returned files.
 
     The respondent is a reference by role ("health 2", the second health respondent of that
     partnership in name order), never the name or job title it was held by: a national workbook
     leaves the workspace, and a post held by one person names them (issue 23)."""
+    from stocktake.workbooks.national_answers import NATIONAL_ANSWER_COLUMNS
+
+    return [dict(zip(NATIONAL_ANSWER_COLUMNS, row)) for wb in workbooks
+            for row in _answer_rows_of(bank, wb)]
+
+
+def answer_cells_of(bank: Bank, wb: ReturnedWorkbook) -> list[list[Any]]:
+    """One workbook's rows of national_answer_rows as the sheet's cells (as
+    national_answers.answer_cells makes them: clean text, no empty text)."""
+    return [list(row) for row in _answer_rows_of(bank, wb)]
+
+
+def _answer_rows_of(bank: Bank, wb: ReturnedWorkbook) -> Iterator[tuple[Any, ...]]:
+    """One workbook's answers as tuples in NATIONAL_ANSWER_COLUMNS order, their text as a cell
+    holds it (clean_text) and empty text as None. What repeats from row to row (the bank's
+    words, the partnership's) is cleaned once."""
     from stocktake.banks.applicability import is_applicable
     from stocktake.workbooks.exports import cell_value
     from stocktake.scoring.method import question_score
 
+    def clean(value: Any) -> Any:
+        value = clean_text(value)
+        return None if value == "" else value
+
     apart = set(bank.apart_role_ids)
     order = {q.id: i for i, q in enumerate(bank.questions)}
-    rows: list[dict[str, Any]] = []
-    for wb in workbooks:
-        p = wb.partnership
-        seen: dict[str, int] = {}
-        for response in sorted(wb.responses, key=lambda r: r.key.respondent):
-            answers = response.answers
-            role_title = bank.role_title(response.role)
-            seen[response.role] = seen.get(response.role, 0) + 1
-            reference = f"{response.role} {seen[response.role]}"
-            for qid in sorted(answers, key=lambda q: (order.get(q, len(order)), q)):
-                answer = answers[qid]
-                question = bank.question(qid) if bank.has_question(qid) else None
-                score = None
-                if question is not None and is_applicable(bank, question, response.role,
-                                                           answers):
-                    s = question_score(question, answer)
-                    score = None if s is None else 100.0 * s
-                rows.append({"partnership": p.code, "name": p.name, "region": p.region,
-                             "respondent": reference, "role": response.role,
-                             "role_title": role_title,
-                             "reported_apart": "yes" if response.role in apart else "no",
-                             "area": question.area if question else "", "question": qid,
-                             "question_text": question.text if question else "",
-                             "value": cell_value(question, answer), "score": score,
-                             "status": answer.status})
-    return rows
+    p = wb.partnership
+    held = (clean(p.code), clean(p.name), clean(p.region))
+    words: dict[str, tuple[Any, Any, Any]] = {}
+    seen: dict[str, int] = {}
+    for response in sorted(wb.responses, key=lambda r: r.key.respondent):
+        answers = response.answers
+        role = response.role
+        seen[role] = seen.get(role, 0) + 1
+        who = (clean(f"{role} {seen[role]}"), clean(role), clean(bank.role_title(role)),
+               "yes" if role in apart else "no")
+        for qid in sorted(answers, key=lambda q: (order.get(q, len(order)), q)):
+            answer = answers[qid]
+            question = bank.question(qid) if bank.has_question(qid) else None
+            said = words.get(qid)
+            if said is None:
+                said = words[qid] = (clean(question.area if question else ""), clean(qid),
+                                     clean(question.text if question else ""))
+            score = None
+            if question is not None and is_applicable(bank, question, role, answers):
+                s = question_score(question, answer)
+                score = None if s is None else 100.0 * s
+            yield (*held, *who, *said, clean(cell_value(question, answer)), score,
+                   clean(answer.status))
 
 
 def output_paths(out: Path, groups: Sequence[tuple[str, str]]) -> list[Path]:
@@ -777,7 +854,7 @@ def merge_workbooks(paths: Sequence[Path], out: Path, *, workspace: "Workspace |
                     reader: str = "calamine", workers: int | None = None,
                     expect: Sequence[Any] | None = None, shared: bool = False,
                     key: bytes | None = None, groups: Mapping[str, str] | None = None,
-                    groups_source: str = "") -> MergeResult:
+                    groups_source: str = "", keep_responses: bool = True) -> MergeResult:
     """Read, check and group the files, write the national workbook(s) (owner-only unless
     `shared`), optionally import.
 
@@ -786,7 +863,29 @@ def merge_workbooks(paths: Sequence[Path], out: Path, *, workspace: "Workspace |
     each expected authority, returned or not. `groups` (code -> comparator group, as
     `scoring.national.read_groups_csv` reads them; `groups_source` names their file) adds
     group means to each national workbook; the workspace never stores them.
+
+    Each return's national Answers rows are spooled to a private temporary folder as it is read
+    (stocktake.national.answer_spool). Without `keep_responses` (and with no `workspace` to
+    store them in) each return's answers are then let go, so the memory a merge needs does not
+    grow with the number of returns: `stocktake merge` does that unless asked for --report or
+    --into-workspace, and the merged workbooks' `.responses` then raise.
     """
+    from stocktake.national.answer_spool import AnswerSpool
+
+    with AnswerSpool() as spool:
+        return _merge(paths, Path(out), spool, workspace=workspace, redact=redact,
+                      progress=progress, on_files=on_files, reader=reader, workers=workers,
+                      expect=expect, shared=shared, key=key, groups=groups,
+                      groups_source=groups_source,
+                      keep_responses=keep_responses or workspace is not None)
+
+
+def _merge(paths: Sequence[Path], out: Path, spool: "AnswerSpool", *,
+           workspace: "Workspace | None", redact: bool,
+           progress: Callable[[Path], None] | None, on_files: Callable[[int], None] | None,
+           reader: str, workers: int | None, expect: Sequence[Any] | None, shared: bool,
+           key: bytes | None, groups: Mapping[str, str] | None, groups_source: str,
+           keep_responses: bool) -> MergeResult:
     from stocktake.workbooks.benchmark import write_national_workbook
 
     out = Path(out)
@@ -794,7 +893,7 @@ def merge_workbooks(paths: Sequence[Path], out: Path, *, workspace: "Workspace |
     if on_files is not None:
         on_files(len(files))
     read, rejected = read_workbooks(files, progress=progress, reader=reader, workers=workers,
-                                    key=key)
+                                    key=key, spool=spool, keep_responses=keep_responses)
     kept, duplicates = newest_exports(read)
     named = {Path(p).resolve() for p in paths}
     skipped = [r for r in rejected
@@ -821,7 +920,7 @@ def merge_workbooks(paths: Sequence[Path], out: Path, *, workspace: "Workspace |
                                 sources=[(wb.partnership.code, wb.path.name, wb.exported_at,
                                           wb.respondents, wb.answers) for wb in members],
                                 returns=returns, shared=shared,
-                                answers=national_answer_rows(bank, members),
+                                answers=spool.answer_rows([wb.spooled for wb in members]),
                                 groups_source=groups_source)
         result.outputs.append(NationalOutput(bank, wave, path, benchmark))
         result.merged.extend(members)

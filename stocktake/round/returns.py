@@ -101,4 +101,4 @@ def return_rows(expected: Sequence[ExpectedAuthority],
 def _returned(wb: "ReturnedWorkbook") -> ReturnRow:
     p = wb.partnership
     return ReturnRow(p.code, p.name, p.region, True, wb.path.name, wb.exported_at,
-                     wb.respondents, tuple(sorted({r.role for r in wb.responses})))
+                     wb.respondents, wb.roles)

@@ -53,6 +53,8 @@ if TYPE_CHECKING:
     from stocktake.banks.model import Bank
     from stocktake.scoring.benchmark import Benchmark
     from stocktake.partnerships.model import Partnership
+    from stocktake.workbooks.bulk_sheet import BulkRows
+    from stocktake.workbooks.national_answers import AnswerRows
 
 OVERALL = "overall"
 SCORES_COLUMNS = ("partnership", "name", "region", "group", "row_type", "area", "area_title",
@@ -81,25 +83,44 @@ def write_benchmark_workbook(path: Path, benchmark: "Benchmark", bank: "Bank",
 def write_national_workbook(path: Path, benchmark: "Benchmark", bank: "Bank",
                             partnerships: Mapping[str, "Partnership"],
                             sources: Sequence[Source], returns: Sequence[Any] | None = None,
-                            answers: Sequence[Mapping[str, Any]] | None = None, *,
+                            answers: "AnswerRows | None" = None, *,
                             shared: bool = False, groups_source: str = "") -> Path:
     """The benchmark workbook of a national merge, with a `Sources` sheet of the files merged,
     given `returns` (ReturnRow) a `Returns` sheet of every authority expected, and given
-    `answers` (rows of NATIONAL_ANSWER_COLUMNS) every merged answer in long form.
-    `groups_source` names the --groups file on the Contents sheet."""
-    wb = benchmark_workbook(benchmark, bank, partnerships, sources=sources, answers=answers,
-                            groups_source=groups_source)
-    if returns is not None:
-        from stocktake.workbooks.returns_sheet import write_returns_sheet
-        write_returns_sheet(wb.create_sheet("Returns", index=1), returns, bank, benchmark.wave)
-    return save_workbook(wb, Path(path), shared=shared)
+    `answers` (stocktake.workbooks.national_answers.AnswerRows) every merged answer in long
+    form, written by rustpy-xlsxwriter into the sheet openpyxl wrote (workbooks.bulk_sheet).
+    `groups_source` names the --groups file on the Contents sheet. Written atomically,
+    owner-only unless `shared`; returns the path."""
+    from stocktake.workbooks.bulk_sheet import splice_rows
+    from stocktake.workbooks.national_answers import start_answer_rows
+    from stocktake.workbooks.output_files import workbook_bytes, write_output_bytes
+
+    pending = None if answers is None else start_answer_rows(answers)
+    try:
+        wb = benchmark_workbook(benchmark, bank, partnerships, sources=sources,
+                                answers=None if pending is None else pending.rows,
+                                groups_source=groups_source)
+        if returns is not None:
+            from stocktake.workbooks.returns_sheet import write_returns_sheet
+            write_returns_sheet(wb.create_sheet("Returns", index=1), returns, bank,
+                                benchmark.wave)
+        data = workbook_bytes(wb, Path(path))
+        del wb  # the summary sheets' cells, before the rows are read back in
+        if pending is not None:
+            data = splice_rows(data, "Answers", pending.result())
+        return write_output_bytes(Path(path), data, shared=shared)
+    finally:
+        if pending is not None:
+            pending.cancel()
 
 
 def benchmark_workbook(benchmark: "Benchmark", bank: "Bank",
                        partnerships: Mapping[str, "Partnership"],
                        sources: Sequence[Source] | None = None,
-                       answers: Sequence[Mapping[str, Any]] | None = None,
+                       answers: "BulkRows | None" = None,
                        groups_source: str = "") -> Workbook:
+    """The workbook (openpyxl). With `answers` (bulk_sheet.BulkRows, perhaps still being
+    written), the Answers sheet holds its header row alone: its rows are spliced in after."""
     created = now_iso()
     scope = "National merge" if sources is not None else "Benchmark"
     if benchmark.simulated:
@@ -118,7 +139,9 @@ def benchmark_workbook(benchmark: "Benchmark", bank: "Bank",
     if sources is not None:
         _write_sources(wb.create_sheet("Sources"), sources, partnerships)
     if answers is not None:
-        _write_answers(wb.create_sheet("Answers"), answers)
+        from stocktake.workbooks.national_answers import write_answers_sheet
+
+        write_answers_sheet(wb.create_sheet("Answers"), answers)
     _write_areas(wb.create_sheet("Areas"), bank)
     _write_about(wb.create_sheet("About"), benchmark, bank, created, scope,
                  len(sources) if sources is not None else None)
@@ -641,44 +664,6 @@ def _write_areas(ws: Any, bank: "Bank") -> None:
     set_widths(ws, {"A": 18, "B": 50, "C": 10, "D": 11})
     ws.freeze_panes = "A2"
 
-
-NATIONAL_ANSWER_COLUMNS = ("partnership", "name", "region", "respondent", "role", "role_title",
-                           "reported_apart", "area", "question", "question_text", "value",
-                           "score", "status")
-
-
-def _write_answers(ws: Any, rows: Sequence[Mapping[str, Any]]) -> None:
-    """Every merged answer in long form; plain rows, light styling (national merges hold
-    100,000 and more)."""
-    ws.append(list(NATIONAL_ANSWER_COLUMNS))
-    widths = dict(zip(NATIONAL_ANSWER_COLUMNS, (12, 20, 16, 20, 12, 22, 9, 14, 20, 46, 16, 7,
-                                                 10)))
-    # Text that runs long wraps (and its row grows), so nothing is cut off on paper.
-    wrap = {i: widths[c] for i, c in enumerate(NATIONAL_ANSWER_COLUMNS)
-            if c in ("name", "region", "respondent", "role_title", "question", "question_text",
-                     "value")}
-    from stocktake.returns.seal import clean_text
-    from stocktake.workbooks.bulk_rows import ColumnStyle, put_row_heights, put_rows
-
-    wrapped = ColumnStyle(ws, alignment=WRAP_TOP)
-    top = ColumnStyle(ws, alignment=Alignment(vertical="top"))
-    styles = [wrapped if i in wrap else top for i in range(len(NATIONAL_ANSWER_COLUMNS))]
-    lines, heights = [], []
-    for row in rows:
-        values = [None if (v := clean_text(row.get(c))) == "" else v
-                  for c in NATIONAL_ANSWER_COLUMNS]
-        lines.append(values)
-        heights.append(row_height_for([(w, values[i]) for i, w in wrap.items()]))
-    # In bulk: written cell by cell, every row asked the sheet for its width, so a national
-    # merge's 150,000 answers took hours.
-    put_rows(ws, 2, lines, styles)
-    put_row_heights(ws, 2, heights)
-    style_header_row(ws, 1, 1, len(NATIONAL_ANSWER_COLUMNS), height=32)
-    last = ws.max_row
-    if last > 1:
-        ws.auto_filter.ref = f"A1:{get_column_letter(len(NATIONAL_ANSWER_COLUMNS))}{last}"
-    ws.freeze_panes = "A2"
-    set_widths(ws, {i: widths[c] for i, c in enumerate(NATIONAL_ANSWER_COLUMNS, start=1)})
 
 
 # ---------------------------------------------------------------- About and Sources

@@ -101,6 +101,12 @@ def write_output_bytes(path: Path, data: bytes, *, shared: bool = False) -> Path
 
 def save_workbook_file(wb: Any, path: Path, *, shared: bool = False) -> Path:
     """Save an openpyxl workbook to `path` by :func:`write_output_bytes`."""
+    return write_output_bytes(Path(path), workbook_bytes(wb, path), shared=shared)
+
+
+def workbook_bytes(wb: Any, path: Path) -> bytes:
+    """An openpyxl workbook as the bytes of its file; StocktakeError naming `path` (where it
+    was going) when the temp folder openpyxl spools through is full or cannot be written."""
     import io
 
     buffer = io.BytesIO()
@@ -115,7 +121,7 @@ def save_workbook_file(wb: Any, path: Path, *, shared: bool = False) -> Path:
             raise
         _close_sheet_writers(exc)
         raise output_error(path, full) from None
-    return write_output_bytes(Path(path), buffer.getvalue(), shared=shared)
+    return buffer.getvalue()
 
 
 def _close_sheet_writers(exc: BaseException) -> None:

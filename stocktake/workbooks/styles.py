@@ -195,6 +195,7 @@ def keep_print_legible(ws: Any, *, landscape: bool = True) -> None:
 
 LINE_HEIGHT = 12.75  # points per line of 10-point text
 ROW_HEIGHT = 14.0  # one line of 10-point text with a little air
+MAX_ROW_HEIGHT = 409.0  # the tallest row Excel and LibreOffice allow, in points
 
 
 def wrapped_lines(text: Any, width: float) -> int:
@@ -235,8 +236,12 @@ def fit_row_height(ws: Any, row: int, cells: Iterable[tuple[float, Any]],
 
 def row_height_for(cells: Iterable[tuple[float, Any]], minimum: int = 1) -> float:
     """The height in points of a row holding the wrapped texts given as (column width, text)."""
-    lines = max([minimum] + [wrapped_lines(text, width) for width, text in cells])
-    return max(ROW_HEIGHT, lines * LINE_HEIGHT + 2)
+    return height_of_lines(max([minimum] + [wrapped_lines(text, width) for width, text in cells]))
+
+
+def height_of_lines(lines: int) -> float:
+    """The height in points of a row of `lines` lines of 10-point text, at most a row's limit."""
+    return min(MAX_ROW_HEIGHT, max(ROW_HEIGHT, lines * LINE_HEIGHT + 2))
 
 
 def set_row_heights(ws: Any, first: int, last: int, height: float | None = None) -> None:

@@ -1,0 +1,91 @@
+"""Each merged workbook's national Answers rows, on disk until the national workbook is written.
+
+A merge of 150 returns holds 150,000 answers. Kept in memory until the national workbook is
+written, they (and the rebuilt responses behind them) were most of the merge's memory, and
+twice the returns took twice the memory. Each return's rows are written here where it was read
+(in a worker process, perhaps) and read back one return at a time while the sheet is written,
+so the merge holds one return's answers at once whatever the size of the round.
+
+    spool = AnswerSpool()                        # a private temporary folder
+    spooled = spool.put("E09000001-0", cells)    # cells: lists of values, as answer_cells
+    rows = spool.answer_rows([spooled, ...])     # an AnswerRows for write_national_workbook
+    spool.close()                                # removes the folder
+
+Files are marshal data of plain values (str, float, int, None) written by this process or its
+workers into a folder only this user can read; nothing read from a return is evaluated.
+"""
+
+from __future__ import annotations
+
+import marshal
+from array import array
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterator, Sequence
+
+
+@dataclass(frozen=True)
+class Spooled:
+    """One return's rows on disk: `count` rows with their `heights` (points; an array, one
+    object however many rows, as a merge holds one of these per return), in `path`."""
+
+    path: Path
+    count: int
+    heights: array
+
+
+class AnswerSpool:
+    """A private temporary folder of spooled rows; a context manager that removes it."""
+
+    def __init__(self, folder: Path | None = None):
+        self.folder = Path(folder) if folder is not None else \
+            Path(tempfile.mkdtemp(prefix="stocktake-merge-"))
+
+    def __enter__(self) -> "AnswerSpool":
+        return self
+
+    def __exit__(self, *_exc: Any) -> None:
+        self.close()
+
+    def put(self, name: str, cells: Sequence[Sequence[Any]]) -> Spooled:
+        """Write one return's rows (lists of cell values) as `name`; their heights are worked
+        out here, where the rows are (a worker process, in a parallel merge)."""
+        from stocktake.workbooks.national_answers import answer_heights
+
+        path = self.folder / f"{name}.rows"
+        rows = [tuple(c) for c in cells]
+        with open(path, "wb") as out:
+            marshal.dump(rows, out)
+        return Spooled(path, len(rows), array("d", answer_heights(rows)))
+
+    def answer_rows(self, spooled: Sequence[Spooled]) -> Any:
+        """The rows of `spooled`, in that order, as national_answers.AnswerRows: read back one
+        return at a time while they are written (in another process: SpooledRows pickles)."""
+        from stocktake.workbooks.national_answers import AnswerRows
+
+        heights = array("d")
+        for one in spooled:
+            heights.extend(one.heights)
+        return AnswerRows(SpooledRows(tuple(spooled)), heights, len(heights))
+
+    def close(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+@dataclass(frozen=True)
+class SpooledRows:
+    """Iterating yields the rows of each Spooled in turn, as lists, read from disk one return at
+    a time; RuntimeError if a file holds other than the rows written to it."""
+
+    spooled: tuple[Spooled, ...]
+
+    def __iter__(self) -> Iterator[list[Any]]:
+        for one in self.spooled:
+            with open(one.path, "rb") as held:
+                chunk = marshal.load(held)
+            if len(chunk) != one.count:
+                raise RuntimeError(f"{one.path}: {len(chunk)} rows, {one.count} written")
+            for row in chunk:
+                yield list(row)

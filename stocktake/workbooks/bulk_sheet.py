@@ -1,0 +1,350 @@
+"""A sheet of many rows written by rustpy-xlsxwriter, placed into a workbook openpyxl wrote.
+
+The national workbook's Answers sheet holds every merged answer: 150,000 rows of 13 cells for
+a round of 153 partnerships. openpyxl makes a Python object of every cell and took most of a
+merge's time and memory to write them; rustpy-xlsxwriter (a binding of the Rust
+rust_xlsxwriter) writes the same rows from a generator in about a tenth of the time, in
+constant memory. The summary sheets beside them need openpyxl's styles, charts, conditional
+formats and print setups, so openpyxl writes the workbook with the big sheet's header row
+alone, and the rows are put into that sheet's XML afterwards:
+
+    pending = start_bulk_rows(columns, formats, values, heights, count)  # a child writes them
+    pending.rows.register(openpyxl_sheet)           # the same formats in openpyxl's styles
+    ... openpyxl writes the header row, widths, filter and print setup; saves to bytes ...
+    data = splice_rows(openpyxl_bytes, "Answers", pending.result())  # the whole workbook
+    pending.cancel()                                # the temporary folder removed
+
+Each column has one of the `FORMATS` (its alignment). rustpy-xlsxwriter numbers its cell
+formats in its own styles table; the numbers are looked up there and rewritten to openpyxl's
+where they differ, so the cells keep their look whatever either library's numbering. Text is
+written as inline strings (never shared strings, never formulas: "=SUM(A1)" stays text), the
+escapes `_xHHHH_` included, so every cell's text reads back exactly.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import tempfile
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+from xml.etree import ElementTree
+
+from openpyxl.styles import Alignment
+
+from stocktake.errors import StocktakeError
+
+# A column's look: its alignment (the sheets of many rows use no other style).
+FORMATS: dict[str, dict[str, Any]] = {
+    "top": {"vertical": "top"},
+    "wrap": {"vertical": "top", "wrap_text": True},
+}
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+CHUNK = 1 << 20
+_EMPTY_ROW = re.compile(rb'<row [^>]*/>')
+_UNSIZED_ROW = re.compile(rb'<row (r="\d+")>')
+_DEFAULT_HEIGHT = rb'<row \1 ht="15" customHeight="1">'
+
+
+class SpliceError(RuntimeError):
+    """The two libraries' files did not fit together as expected (a library changed)."""
+
+
+@dataclass
+class BulkRows:
+    """Rows written to a temporary one-sheet workbook: `count` data rows (the header is row 1)
+    in `columns`, column i in `formats[i]` (a key of FORMATS)."""
+
+    path: Path
+    columns: tuple[str, ...]
+    formats: tuple[str, ...]
+    count: int
+    _numbers: dict[str, int] = field(default_factory=dict)
+
+    def register(self, ws: Any) -> None:
+        """Register each format in `ws`'s workbook (openpyxl), before it is saved."""
+        from stocktake.workbooks.bulk_rows import ColumnStyle
+
+        for name in dict.fromkeys(self.formats):
+            self._numbers[name] = ColumnStyle(ws, alignment=Alignment(**FORMATS[name])).number
+
+    def close(self) -> None:
+        shutil.rmtree(self.path.parent, ignore_errors=True)
+
+
+def _rust_format(name: str) -> Any:
+    from rustpy_xlsxwriter import Format
+
+    spec = FORMATS[name]
+    fmt = Format().set_align(spec["vertical"])
+    return fmt.set_text_wrap() if spec.get("wrap_text") else fmt
+
+
+def write_bulk_rows(columns: Sequence[str], formats: Sequence[str],
+                    rows: Iterable[Sequence[Any]], heights: Sequence[float]) -> BulkRows:
+    """Write `rows` (sequences of values in `columns` order; None leaves a cell empty; str,
+    int and float as themselves) to a temporary workbook in a private folder; `heights` holds
+    each row's height in points, in order (fewer: the rest at 15). The caller closes the
+    result.
+
+    Raises BulkRowsError (a StocktakeError) when rustpy-xlsxwriter refuses a row (text longer
+    than a cell holds) or cannot write to the temporary folder."""
+    return start_bulk_rows(columns, formats, rows, heights, background=False).result()
+
+
+class BulkRowsError(StocktakeError):
+    """The rows could not be written: a row Excel cannot hold, or the temp folder full."""
+
+
+class PendingRows:
+    """Rows being written by a child process (start_bulk_rows); `result()` waits for them."""
+
+    def __init__(self, rows: BulkRows, process: Any = None, error: str | None = None):
+        self._rows, self._process, self._error = rows, process, error
+
+    @property
+    def rows(self) -> BulkRows:
+        """The rows as they will be (their count known), before they are written."""
+        return self._rows
+
+    def result(self) -> BulkRows:
+        """The rows written; BulkRowsError (and the temporary folder removed) if they could
+        not be."""
+        if self._process is not None:
+            code = self._process.wait()
+            self._process = None
+            folder = self._rows.path.parent
+            said = folder / "said"
+            if said.exists():
+                self._error = said.read_text(encoding="utf-8", errors="replace")
+            elif code != 0:
+                trace = (folder / "stderr").read_text(encoding="utf-8", errors="replace")
+                last = trace.strip().splitlines()[-1:] or [""]
+                self._error = f"the process writing them stopped (exit {code}) {last[0]}".strip()
+        if self._error is not None:
+            self._rows.close()
+            raise BulkRowsError(f"cannot write the rows of {self._rows.count:,}: "
+                                f"{self._error}",
+                                hint=f"free space in the temporary folder "
+                                     f"({tempfile.gettempdir()}, or set TMPDIR), or see the "
+                                     "row named")
+        return self._rows
+
+    def cancel(self) -> None:
+        """Stop the child if it is still writing, and remove the temporary folder."""
+        if self._process is not None:
+            self._process.kill()
+            self._process.wait()
+            self._process = None
+        self._rows.close()
+
+
+def start_bulk_rows(columns: Sequence[str], formats: Sequence[str],
+                    rows: Iterable[Sequence[Any]], heights: Sequence[float],
+                    count: int | None = None, *, background: bool = True) -> PendingRows:
+    """Begin writing `rows` as write_bulk_rows does; `heights` holds each row's height in
+    points, in order. With `background`, a child process writes them while this one goes on
+    (rustpy-xlsxwriter holds the interpreter while it writes, so a thread would not run beside
+    it): `rows` and `heights` must then pickle (a list, or an object whose iteration reads the
+    rows from disk), and `count`, the number of rows, is needed up front.
+
+    The child is a fresh interpreter (`python -m stocktake.workbooks.bulk_sheet`), given its
+    job on stdin: a fork would begin with all of this process's memory as its own (a merge's
+    peak would count it twice), and multiprocessing's spawn imports the caller's main script
+    again."""
+    import pickle
+    import subprocess
+    import sys
+
+    columns, formats = tuple(columns), tuple(formats)
+    folder = Path(tempfile.mkdtemp(prefix="stocktake-rows-"))
+    path = folder / "rows.xlsx"
+    if not background or count is None:
+        written, error = _write_rows(path, columns, formats, rows, heights)
+        return PendingRows(BulkRows(path, columns, formats, written), error=error)
+    try:
+        # The job, what went wrong and the child's stderr are files in the private folder:
+        # no pipe to fill and stall either process.
+        with open(folder / "job", "wb") as job:
+            pickle.dump((str(path), columns, formats, rows, heights, count), job)
+        with open(folder / "stderr", "wb") as trace:
+            process = subprocess.Popen([sys.executable, "-m", "stocktake.workbooks.bulk_sheet",
+                                        str(folder)], stdin=subprocess.DEVNULL,
+                                       stdout=subprocess.DEVNULL, stderr=trace)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    return PendingRows(BulkRows(path, columns, formats, int(count)), process)
+
+
+def _child_main(folder: Path) -> None:
+    """In the child: read the job from `folder`, write the rows, and leave in `folder`/said what
+    went wrong (nothing there: nothing went wrong)."""
+    import pickle
+
+    # Our own job, written by the process that started us, in a folder only this user reads.
+    with open(folder / "job", "rb") as job:
+        path, columns, formats, rows, heights, count = pickle.load(job)
+    try:
+        written, error = _write_rows(Path(path), columns, formats, rows, heights)
+        if error is None and written != count:
+            error = f"{written:,} rows written, {count:,} expected"
+    except BaseException as exc:  # noqa: BLE001 - reported to the parent, which raises
+        error = f"{type(exc).__name__}: {exc}"
+    if error is not None:
+        (folder / "said").write_text(error, encoding="utf-8")
+
+
+def _write_rows(path: Path, columns: tuple[str, ...], formats: tuple[str, ...],
+                rows: Iterable[Sequence[Any]], heights: Sequence[float]
+                ) -> tuple[int, str | None]:
+    """(rows written, None) or (rows reached, what went wrong)."""
+    from rustpy_xlsxwriter import write_worksheets
+
+    counted = [0]
+
+    def records() -> Iterable[dict[str, Any]]:
+        for values in rows:
+            counted[0] += 1
+            yield dict(zip(columns, values))
+
+    by_format = {name: _rust_format(name) for name in dict.fromkeys(formats)}
+    try:
+        write_worksheets(
+            [("rows", records())], str(path),
+            column_formats={"rows": [by_format[f] for f in formats]},
+            dedupe_strings={"rows": False},  # inline strings, and constant memory
+            # Row 0 is the header; 15 points, rustpy-xlsxwriter's default, it leaves out.
+            row_heights={"rows": {index: h for index, h in enumerate(heights, start=1)
+                                  if h != 15}})
+    except (RuntimeError, OSError, ValueError, TypeError) as exc:
+        return counted[0], f"row {counted[0]:,}: {exc}"
+    return counted[0], None
+
+
+def _sheet_part(package: zipfile.ZipFile, title: str) -> str:
+    """The zip member holding the sheet called `title`, from the workbook and its rels."""
+    book = ElementTree.fromstring(package.read("xl/workbook.xml"))
+    rid = next((s.get(f"{_REL}id") for s in book.iter(f"{_MAIN}sheet")
+                if s.get("name") == title), None)
+    rels = ElementTree.fromstring(package.read("xl/_rels/workbook.xml.rels"))
+    target = next((r.get("Target") for r in rels.iter(f"{_PKG_REL}Relationship")
+                   if r.get("Id") == rid), None)
+    if rid is None or target is None:
+        raise SpliceError(f"no sheet {title!r} in the workbook")
+    target = target.lstrip("/")
+    return target if target.startswith("xl/") else f"xl/{target}"
+
+
+def _style_numbers(package: zipfile.ZipFile) -> dict[int, str]:
+    """rustpy-xlsxwriter's cell format numbers, by the FORMATS key each one is."""
+    styles = ElementTree.fromstring(package.read("xl/styles.xml"))
+    cell_xfs = styles.find(f"{_MAIN}cellXfs")
+    found: dict[int, str] = {}
+    for number, xf in enumerate(cell_xfs if cell_xfs is not None else ()):
+        align = xf.find(f"{_MAIN}alignment")
+        spec = {} if align is None else {
+            "vertical": align.get("vertical"), "wrap_text": align.get("wrapText") == "1"}
+        for name, wanted in FORMATS.items():
+            if spec and spec["vertical"] == wanted["vertical"] and \
+                    spec["wrap_text"] == wanted.get("wrap_text", False):
+                found[number] = name
+    return found
+
+
+def _rows_xml(rows: BulkRows) -> Iterable[bytes]:
+    """The data rows' XML (row 2 on) from the temporary workbook, in chunks, with each cell's
+    format number rewritten to openpyxl's where the two differ."""
+    with zipfile.ZipFile(rows.path) as package:
+        if any(n.endswith("sharedStrings.xml") for n in package.namelist()):
+            raise SpliceError("rustpy-xlsxwriter wrote shared strings")
+        names = _style_numbers(package)
+        remap = {str(n).encode(): str(rows._numbers[name]).encode()
+                 for n, name in names.items() if name in rows._numbers}
+        identity = all(k == v for k, v in remap.items())
+        pattern = re.compile(rb' s="(\d+)"')
+
+        def restyle(match: re.Match) -> bytes:
+            number = remap.get(match.group(1))
+            if number is None:
+                raise SpliceError(f"a cell in format {match.group(1).decode()}, not one of ours")
+            return b' s="' + number + b'"'
+
+        with package.open(_sheet_part(package, "rows")) as sheet:
+            buffer = b""
+            while b"</row>" not in buffer:  # the header row, which openpyxl writes instead
+                chunk = sheet.read(CHUNK)
+                if not chunk:
+                    raise SpliceError("no header row in the rows' sheet")
+                buffer += chunk
+            buffer = buffer[buffer.index(b"</row>") + len(b"</row>"):]
+            done = False
+            while not done:
+                chunk = sheet.read(CHUNK)
+                buffer += chunk
+                end = buffer.find(b"</sheetData>")
+                if end >= 0:
+                    # rustpy-xlsxwriter 0.8 writes the last row's height a second time, as an
+                    # empty row of the same number after it, which Excel calls damage: rows
+                    # with no cells carry nothing of ours, so they go.
+                    piece, done = _EMPTY_ROW.sub(b"", buffer[:end]), True
+                elif not chunk:
+                    raise SpliceError("the rows' sheet has no end")
+                else:
+                    cut = buffer.rfind(b"</row>") + len(b"</row>")
+                    if cut < len(b"</row>"):
+                        continue
+                    piece, buffer = buffer[:cut], buffer[cut:]
+                piece = piece if identity else pattern.sub(restyle, piece)
+                # A height equal to rustpy-xlsxwriter's default (15 points) it leaves out, and
+                # LibreOffice re-measures rows left without one after paginating (a blank page
+                # at the end of a long sheet): every row gets its height written.
+                yield _UNSIZED_ROW.sub(_DEFAULT_HEIGHT, piece)
+
+
+def splice_rows(workbook: bytes, title: str, rows: BulkRows) -> bytes:
+    """`workbook` (an openpyxl-saved xlsx whose sheet `title` holds its header row alone, saved
+    after `rows.register`) with `rows`' data rows put in after that header; returned as the
+    bytes of the whole workbook. Raises SpliceError if either file is not as expected."""
+    if not rows._numbers:
+        raise SpliceError("register the rows' formats in the workbook before saving it")
+    out = io.BytesIO()
+    # Level 1: the rows are most of the file, and the default level takes about three times as
+    # long for a file a fifth smaller.
+    with zipfile.ZipFile(io.BytesIO(workbook)) as source, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as target:
+        part = _sheet_part(source, title)
+        for info in source.infolist():
+            if info.filename != part:
+                target.writestr(info, source.read(info), zipfile.ZIP_DEFLATED)
+                continue
+            xml = source.read(info)
+            start, end = xml.find(b"<sheetData"), xml.rfind(b"</sheetData>")
+            if start < 0 or end < 0 or xml.count(b"<row ", start, end) != 1:
+                raise SpliceError(f"sheet {title!r} holds more than its header row")
+            last = f"{_column_letter(len(rows.columns))}{rows.count + 1}".encode()
+            head = re.sub(rb'<dimension ref="[^"]*"/>', b'<dimension ref="A1:' + last + b'"/>',
+                          xml[:end], count=1)
+            with target.open(info.filename, "w", force_zip64=True) as sheet:
+                sheet.write(head)
+                for piece in _rows_xml(rows):
+                    sheet.write(piece)
+                sheet.write(xml[end:])
+    return out.getvalue()
+
+
+def _column_letter(n: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(n)
+
+
+if __name__ == "__main__":
+    import sys
+
+    _child_main(Path(sys.argv[1]))
