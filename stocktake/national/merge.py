@@ -818,6 +818,7 @@ def _answer_rows_of(bank: Bank, wb: ReturnedWorkbook) -> Iterator[tuple[Any, ...
     p = wb.partnership
     held = (clean(p.code), clean(p.name), clean(p.region))
     words: dict[str, tuple[Any, Any, Any]] = {}
+    scored: dict[tuple[Any, ...], Any] = {}
     seen: dict[str, int] = {}
     for response in sorted(wb.responses, key=lambda r: r.key.respondent):
         answers = response.answers
@@ -834,8 +835,13 @@ def _answer_rows_of(bank: Bank, wb: ReturnedWorkbook) -> Iterator[tuple[Any, ...
                                      clean(question.text if question else ""))
             score = None
             if question is not None and is_applicable(bank, question, role, answers):
-                s = question_score(question, answer)
-                score = None if s is None else 100.0 * s
+                # The same answer to the same question scores the same: most repeat.
+                value = answer.value
+                key = (qid, answer.status, tuple(value) if isinstance(value, list) else value)
+                score = scored.get(key, scored)
+                if score is scored:
+                    s = question_score(question, answer)
+                    score = scored[key] = None if s is None else 100.0 * s
             yield (*held, *who, *said, clean(cell_value(question, answer)), score,
                    clean(answer.status))
 

@@ -38,7 +38,7 @@ from stocktake.workbooks import BENCHMARK_WORKBOOK, FORMAT_VERSION
 from stocktake.workbooks.partnership import chart_label
 from stocktake.workbooks.styles import (BODY_FONT, CENTRE, HEADER_FONT, LABEL_FONT, NOTE_FONT,
                                         note_rows,
-                                        data_table, row_height_for,
+                                        data_table,
                                         BOX, LABEL_FILL, fill_heat, key_value_rows,
                                         RANK_FORMAT,
                                         SCORE_FORMAT, SHARE_FORMAT, WRAP_TOP, StyleMemo,
