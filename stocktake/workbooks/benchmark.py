@@ -92,6 +92,9 @@ def write_national_workbook(path: Path, benchmark: "Benchmark", bank: "Bank",
     if returns is not None:
         from stocktake.workbooks.returns_sheet import write_returns_sheet
         write_returns_sheet(wb.create_sheet("Returns", index=1), returns, bank, benchmark.wave)
+    from stocktake.workbooks.codebook_sheet import add_codebook_sheet
+
+    add_codebook_sheet(wb, bank)  # what each code of the data files means (issue 29)
     return save_workbook(wb, Path(path), shared=shared)
 
 
