@@ -41,9 +41,14 @@ def require_library(fmt: str) -> None:
     if fmt not in FORMATS:
         raise StocktakeError(f"unknown data format '{fmt}'",
                              hint=f"use one of {', '.join(FORMATS)}")
-    import importlib.util
+    import importlib
 
-    missing = [m for m in LIBRARIES[fmt] if importlib.util.find_spec(m) is None]
+    missing = []
+    for name in LIBRARIES[fmt]:
+        try:
+            importlib.import_module(name)
+        except ImportError:  # not installed, or installed without what it needs
+            missing.append(name)
     if missing:
         raise StocktakeError(f"the {fmt} format needs {' and '.join(missing)}, which is not "
                              "installed", hint=f"install the analysis extra: {INSTALL}")
