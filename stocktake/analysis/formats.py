@@ -2,8 +2,7 @@
 (pyarrow), CSV (the standard library).
 
 pyreadstat (the ReadStat C library, which R's haven also uses) writes the labels SPSS and Stata
-keep: variable labels, value labels, SPSS's user-missing values and Stata's extended missing
-values (.a, .b). It needs a data frame, so pandas comes with it. pyarrow writes Parquet and keeps
+keep: variable labels, value labels and SPSS's user-missing values. It needs a data frame, so pandas comes with it. pyarrow writes Parquet and keeps
 each column's labels as field metadata. Both are the `analysis` extra; without them
 `require_library` says what to install.
 
@@ -20,8 +19,6 @@ from pathlib import Path
 from typing import Any
 
 from stocktake.analysis.table import Column, Table
-from stocktake.banks.codebook import (DK_CODE, DK_LABEL, NA_CODE, NA_LABEL, STATA_DK,
-                                      STATA_NA)
 from stocktake.errors import StocktakeError
 
 FORMATS = ("spss", "stata", "parquet", "csv")
@@ -137,24 +134,18 @@ def _readstat(table: Table, fmt: str) -> bytes:
     value_labels: dict[str, dict[Any, str]] = {}
     missing: dict[str, list[Any]] = {}
     measures: dict[str, str] = {}
-    stata_codes = {NA_CODE: STATA_NA, DK_CODE: STATA_DK}
     for c in table.columns:
         labels[c.name] = cut(c.label, limits["variable"])
         if c.numeric:
             measures[c.name] = c.measure
-            if fmt == "stata" and c.missing:
-                # Stata's own missing values: .a not applicable, .b don't know.
-                values = [stata_codes.get(v, v) if v in stata_codes else
-                          (float("nan") if v is None else float(v)) for v in c.values]
-                frame[c.name] = pd.Series(values, dtype=object)
-                missing[c.name] = [stata_codes[m] for m in c.missing if m in stata_codes]
-                coded = {stata_codes.get(k, k): v for k, v in c.value_labels.items()}
-            else:
-                frame[c.name] = pd.Series([float("nan") if v is None else float(v)
-                                           for v in c.values], dtype="float64")
-                if c.missing:
-                    missing[c.name] = list(c.missing)
-                coded = dict(c.value_labels)
+            # Stata's file keeps N/A and don't know as their numbers (labelled), as Parquet and
+            # CSV do: pyreadstat can write them as .a and .b only from an object column, and
+            # which columns it takes for text then depends on their first hundred rows.
+            frame[c.name] = pd.Series([float("nan") if v is None else float(v)
+                                       for v in c.values], dtype="float64")
+            if fmt == "spss" and c.missing:
+                missing[c.name] = list(c.missing)
+            coded = dict(c.value_labels)
             if coded:
                 value_labels[c.name] = {(float(k) if isinstance(k, int) else k):
                                         cut(v, limits["value"]) for k, v in coded.items()}
@@ -180,8 +171,7 @@ def _readstat(table: Table, fmt: str) -> bytes:
             else:
                 pyreadstat.write_dta(df, str(path), file_label=file_label,
                                      column_labels=labels,
-                                     variable_value_labels=value_labels or None,
-                                     missing_user_values=missing or None)
+                                     variable_value_labels=value_labels or None)
         except Exception as exc:  # pyreadstat's own error type, or ReadStat's message
             raise StocktakeError(f"could not write the {table.name} table as {fmt}: {exc}",
                                  hint="report this with the command you ran") from exc

@@ -20,15 +20,13 @@ from typing import Any
 from stocktake.banks.model import Bank, Condition, Question
 
 # The codes N/A and don't know take in a numeric column, the same in every format: SPSS
-# declares them user-missing, Stata's file gives them as the extended missing values .a and .b,
-# Parquet and CSV hold the numbers (each column's metadata and this codebook say what they
-# mean). Negative, so they lie outside every level, option code, 0/1 and every shipped bank's
+# declares them user-missing; Stata, Parquet and CSV hold the numbers, labelled (Stata's value
+# labels, each Parquet column's metadata, this codebook). Negative, so they lie outside every level, option code, 0/1 and every shipped bank's
 # number bounds (all from 0); a bank whose number question allows them is refused by
 # `missing_code_clash` before a data file is written.
 NA_CODE, DK_CODE = -97, -98
 NA_TEXT, DK_TEXT = "na", "dk"  # the same in a text column (SPSS: user-missing strings)
 NA_LABEL, DK_LABEL = "Not applicable", "Don't know"
-STATA_NA, STATA_DK = "a", "b"  # Stata's extended missing values .a and .b
 
 # Stata allows 32 characters, letters, digits and underscores, starting with a letter or _;
 # SPSS 64 bytes. One name serves both, so names are cut below Stata's: to 28, since ReadStat

@@ -55,8 +55,9 @@ def about_rows(book: Codebook) -> list[tuple[str, str]]:
             ("hash", book.hash),
             ("scoring", book.scoring),
             ("missing values", f"Not applicable {NA_CODE}, don't know {DK_CODE} in numeric "
-                               "columns (SPSS: user-missing; Stata: .a and .b), na and dk in "
-                               "text columns; an empty cell: not asked or not answered"),
+                               "columns (SPSS: declared user-missing; Stata, Parquet, CSV: "
+                               "the numbers, labelled), na and dk in text columns; an empty "
+                               "cell: not asked or not answered"),
             ("multi-select", "one 0/1 column per option (1 chosen), as KoboToolbox's formpack "
                              "exports them"),
             ("names", "variable names are the question ids in lower case, . and - as _, at "
