@@ -179,12 +179,15 @@ def _long(bank: Bank, book: Codebook, exports: Sequence["PartnershipExport"]) ->
              "simulated")
     data: dict[str, list[Any]] = {n: [] for n in names}
     variable_of = {v.question: v.name for v in book.variables if not v.option}
+    questions = {q.id: q for q in bank.questions}
+    # A column each, appended to row by row: 150,000 answers in a national round.
+    columns = [data[n] for n in names]
     for export in exports:
         wave = export.wave
         held = {r.key.respondent: r.answers for r in export.responses}
         for row in export.answer_rows(simulated=True):
             qid = row["question"]
-            question = bank.question(qid) if bank.has_question(qid) else None
+            question = questions.get(qid)
             status = row["status"]
             if status == NOT_APPLICABLE:
                 code: Any = NA_CODE
@@ -194,17 +197,14 @@ def _long(bank: Bank, book: Codebook, exports: Sequence["PartnershipExport"]) ->
                 code = wide_value(question, held[row["respondent"]].get(qid), "")
             else:
                 code = None
-            for name, value in (("partnership", row["partnership"]),
-                                ("respondent", row["respondent"]), ("role", row["role"]),
-                                ("wave", wave), ("area", row["area"]), ("question", qid),
-                                ("variable", variable_of.get(qid, "")),
-                                ("value", "" if row["value"] is None else str(row["value"])),
-                                ("code", code), ("status", status), ("score", row["score"]),
-                                ("weight", question.weight if question is not None else None),
-                                ("evidence", row["evidence"] or ""),
-                                ("answered_at", row["answered_at"] or ""),
-                                ("simulated", int(bool(row["simulated"])))):
-                data[name].append(value)
+            value = row["value"]
+            for column, item in zip(columns, (
+                    row["partnership"], row["respondent"], row["role"], wave, row["area"], qid,
+                    variable_of.get(qid, ""), "" if value is None else str(value), code,
+                    status, row["score"], question.weight if question is not None else None,
+                    row["evidence"] or "", row["answered_at"] or "",
+                    int(bool(row["simulated"])))):
+                column.append(item)
     return Table("long", (
         Column("partnership", "Partnership code (ONS)", data["partnership"]),
         Column("respondent", "Respondent reference", data["respondent"]),

@@ -114,11 +114,11 @@ def _parquet(table: Table) -> bytes:
 
 
 def _arrow_type(pa: Any, c: Column) -> Any:
+    """int64 for a column of whole codes (levels, options, 0/1), else float64."""
     if not c.numeric:
         return pa.string()
-    if all(v is None or (isinstance(v, int) and not isinstance(v, bool)) for v in c.values):
-        return pa.int64()
-    return pa.float64()
+    kinds = set(map(type, c.values))
+    return pa.int64() if kinds <= {int, type(None)} else pa.float64()
 
 
 # ---------------------------------------------------------------- SPSS and Stata

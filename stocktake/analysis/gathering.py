@@ -10,7 +10,7 @@ and `stocktake scores` say, with the same personal-data rules (respondents by ro
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator, Mapping, Sequence
 
@@ -41,10 +41,13 @@ class WrittenData:
 def export_workspace_data(ws: "Workspace", targets: Sequence[tuple[str, str, str]], shelf: Any,
                           fmt: str, out: Path, *, redact: bool = False,
                           with_names: bool = False, shared: bool = False,
-                          groups: Mapping[str, str] | None = None) -> Iterator[WrittenData]:
+                          groups: Mapping[str, str] | None = None,
+                          every: bool = False) -> Iterator[WrittenData]:
     """One data set per bank and wave of `targets` ((code, bank id, wave), as
     stocktake.workbooks.exports.export_targets gives them), written in `fmt` into `out`.
-    The national benchmark of each bank and wave is built once, over the whole workspace."""
+    The national benchmark of each bank and wave is built once, over the whole workspace;
+    `every`: the targets are every partnership of each bank and wave (`export --all`), so it
+    is built from their scores instead of reading and scoring them again."""
     from stocktake.analysis.formats import require_library
     from stocktake.scoring.national import national_benchmark
     from stocktake.workbooks.exports import gather_export
@@ -55,9 +58,15 @@ def export_workspace_data(ws: "Workspace", targets: Sequence[tuple[str, str, str
         grouped.setdefault((bank_id, wave), []).append(code)
     for (bank_id, wave), codes in grouped.items():
         bank = shelf.get(bank_id)
-        national = national_benchmark(ws, bank, wave, groups=groups)
-        exports = [gather_export(ws, bank, code, wave, redact=redact, national=national,
-                                 with_names=with_names) for code in codes]
+        exports = [gather_export(ws, bank, code, wave, redact=redact, with_national=False,
+                                 with_names=with_names, with_history=False)
+                   for code in codes]
+        # Every partnership of the bank and wave is here (export --all): the benchmark is
+        # made from their scores, so no partnership is read or scored twice.
+        scores = [e.scores for e in exports] if every else None
+        national = national_benchmark(ws, bank, wave, groups=groups, scores=scores)
+        if national.count >= 2:
+            exports = [replace(e, national=national) for e in exports]
         yield _written(bank, wave, exports, fmt, out, shared)
 
 

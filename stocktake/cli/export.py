@@ -118,7 +118,7 @@ def export_command(
 
     if fmt in data_formats:
         _export_data(ws, targets, shelf, fmt, out, redact=redact, with_names=with_names,
-                     shared=shared, groups=groups, as_json=as_json)
+                     shared=shared, groups=groups, as_json=as_json, every=every)
         return
     nationals: dict[tuple[str, str], Any] = {}
     written: list[dict[str, Any]] = []
@@ -177,13 +177,14 @@ def export_command(
 
 
 def _export_data(ws: Any, targets: Any, shelf: Any, fmt: str, out: Path, *, redact: bool,
-                 with_names: bool, shared: bool, groups: Any, as_json: bool) -> None:
+                 with_names: bool, shared: bool, groups: Any, as_json: bool,
+                 every: bool) -> None:
     """The analysts' data sets: one per bank and wave, every partnership in it."""
     from stocktake.analysis.gathering import export_workspace_data
 
     written = [w for w in export_workspace_data(ws, targets, shelf, fmt, out, redact=redact,
                                                  with_names=with_names, shared=shared,
-                                                 groups=groups)]
+                                                 groups=groups, every=every)]
     if as_json:
         print_json({"written": [w.to_json() for w in written], "failed": []})
         return
