@@ -64,6 +64,39 @@ def test_names_are_stable_short_and_distinct():
     assert variable_name("vision.x", taken=taken) == "vision_x_2"
 
 
+def test_question_names_never_take_a_column_of_the_respondent():
+    """A question whose id reads as a fixed column (role, age_band) gets a name of its own."""
+    from stocktake.banks.codebook import RESPONDENT_COLUMNS
+
+    bank = find_bank("idea-stocktake")
+    first, second = bank.questions[:2]
+    clashing = replace(bank, questions=(replace(first, id="role"), replace(second, id="age-band"),
+                                        *bank.questions[2:]))
+    names = [v.name for v in codebook(clashing).variables[:2]]
+    assert names == ["role_2", "age_band_2"]
+    assert not set(v.name for v in codebook(clashing).variables) & set(RESPONDENT_COLUMNS)
+
+
+def test_spss_text_longer_than_it_holds_is_cut_not_wrapped(tmp_path):
+    """ReadStat writes a text value past SPSS's 32,767 bytes wrapped round (120,000 bytes came
+    back as 20,000): an evidence note that long is cut at the limit; Stata keeps it whole."""
+    pyreadstat = pytest.importorskip("pyreadstat")
+    note = "Evidence: the board's minutes, " + "é" * 70_000
+    table = Table("long", (Column("evidence", "Evidence note", [note, "", "short"]),))
+    for fmt, reader, whole in (("spss", pyreadstat.read_sav, False),
+                               ("stata", pyreadstat.read_dta, True)):
+        path = tmp_path / f"t.{fmt}"
+        path.write_bytes(table_bytes(table, fmt))
+        data, _ = reader(path, output_format="dict")
+        back = list(data["evidence"])
+        if whole:
+            assert back[0] == note
+        else:
+            assert len(back[0].encode()) <= 32767 and back[0].endswith("...")
+            assert note.startswith(back[0][:-3])
+        assert back[1:] == ["", "short"]
+
+
 def test_wide_values_code_each_kind_of_answer():
     bank = find_bank("idea-stocktake")
     kinds = {q.type: q for q in bank.questions}

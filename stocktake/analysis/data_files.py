@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Sequence
 
 from stocktake.analysis.table import Column, Table
-from stocktake.banks.codebook import (DK_CODE, DK_TEXT, NA_CODE, NA_TEXT, Codebook, codebook,
-                                      missing_code_clash, option_code)
+from stocktake.banks.codebook import (DK_CODE, DK_TEXT, NA_CODE, NA_TEXT, RESPONDENT_COLUMNS,
+                                      Codebook, codebook, missing_code_clash, option_code)
 from stocktake.banks.model import Bank, Question
 from stocktake.errors import StocktakeError
 from stocktake.provenance import SIMULATED, is_simulated, marked
@@ -91,9 +91,8 @@ def _labelled(table: Table, bank: Bank, wave: str, simulated: bool) -> Table:
 
 def _wide(bank: Bank, wave: str, book: Codebook,
           exports: Sequence["PartnershipExport"]) -> Table:
-    fixed: dict[str, list[Any]] = {name: [] for name in
-                                   ("partnership", "partnership_name", "region", "bank", "wave",
-                                    "role", "respondent", "age_band", "simulated")}
+    # The codebook keeps question names clear of these.
+    fixed: dict[str, list[Any]] = {name: [] for name in RESPONDENT_COLUMNS}
     data: dict[str, list[Any]] = {v.name: [] for v in book.variables}
     columns_of = {q.id: book.question_columns(q.id) for q in bank.questions}
     for export in exports:

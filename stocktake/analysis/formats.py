@@ -26,11 +26,14 @@ SUFFIXES = {"spss": ".sav", "stata": ".dta", "parquet": ".parquet", "csv": ".csv
 LIBRARIES = {"spss": ("pyreadstat", "pandas"), "stata": ("pyreadstat", "pandas"),
              "parquet": ("pyarrow",), "csv": ()}
 INSTALL = "pip install 'stocktake[analysis]'"
-# The formats' own limits, in UTF-8 bytes (what the files count): SPSS variable labels 256 and
-# value labels 120, its file label 64; Stata's labels 80 characters (Stata 14 and later count
-# characters, which may take up to 4 bytes each; pyreadstat writes version 15).
-LIMITS = {"spss": {"variable": 256, "value": 120, "file": 64},
-          "stata": {"variable": 80, "value": 32000, "file": 80}}
+# The formats' own limits, in UTF-8 bytes (what the files count): SPSS variable labels 256,
+# value labels 120, a text value 32,767 (IBM's SPSS Statistics reference), its file label 64
+# (the header's field); Stata's variable and file labels 80 characters, value labels 32,000
+# bytes (Stata's `help limits`), cut here at 80 bytes, since a character may take four.
+# ReadStat writes a longer SPSS text value wrapped round, not refused: 120,000 bytes came back
+# as 20,000, so text is cut before it is written.
+LIMITS = {"spss": {"variable": 256, "value": 120, "file": 64, "text": 32767},
+          "stata": {"variable": 80, "value": 32000, "file": 80, "text": 2_000_000_000}}
 
 
 def require_library(fmt: str) -> None:
@@ -150,8 +153,9 @@ def _readstat(table: Table, fmt: str) -> bytes:
                 value_labels[c.name] = {(float(k) if isinstance(k, int) else k):
                                         cut(v, limits["value"]) for k, v in coded.items()}
         else:
-            frame[c.name] = pd.Series(["" if v is None else str(v) for v in c.values],
-                                      dtype=object)
+            most = limits["text"]
+            frame[c.name] = pd.Series(["" if v is None else cut(str(v), most)
+                                       for v in c.values], dtype=object)
             if fmt == "spss" and c.missing:
                 missing[c.name] = list(c.missing)
             if fmt == "spss" and c.value_labels:

@@ -40,8 +40,8 @@ RESERVED = frozenset({
     "gt", "le", "lt", "ne", "not", "or", "to",
 })
 # The columns every wide file starts with (stocktake.analysis.data_files writes them).
-RESPONDENT_COLUMNS = ("partnership", "partnership_name", "region", "bank", "wave", "role", "respondent",
-                      "simulated")
+RESPONDENT_COLUMNS = ("partnership", "partnership_name", "region", "bank", "wave", "role",
+                      "respondent", "age_band", "simulated")
 
 SCORING_SENTENCE = (
     "Each answered, scored question gives a score from 0 to 1 (a scale (level - 1) / (levels - "
