@@ -97,6 +97,23 @@ def test_spss_text_longer_than_it_holds_is_cut_not_wrapped(tmp_path):
         assert back[1:] == ["", "short"]
 
 
+def test_text_a_c_library_would_cut_short_is_kept(tmp_path):
+    """A NUL ends a C string: ReadStat wrote "a\\x00b" as "a", silently. Labels, values and the
+    file label keep what follows, the NUL shown as U+FFFD; a lone surrogate too."""
+    pyreadstat = pytest.importorskip("pyreadstat")
+    table = Table("long", (Column("evidence", "Evidence\x00 note", ["a\x00b", "x\ud800y"]),
+                           Column("n", "n", [1, 2], numeric=True,
+                                  value_labels={1: "o\x00ne"})), label="lab\x00el")
+    for fmt, reader in (("spss", pyreadstat.read_sav), ("stata", pyreadstat.read_dta)):
+        path = tmp_path / f"t.{fmt}"
+        path.write_bytes(table_bytes(table, fmt))
+        data, meta = reader(path, output_format="dict")
+        assert list(data["evidence"]) == ["a\ufffdb", "x\ufffdy"]
+        assert meta.column_names_to_labels["evidence"] == "Evidence\ufffd note"
+        assert meta.variable_value_labels["n"][1] == "o\ufffdne"
+        assert meta.file_label == "lab\ufffdel"
+
+
 def test_wide_values_code_each_kind_of_answer():
     bank = find_bank("idea-stocktake")
     kinds = {q.type: q for q in bank.questions}

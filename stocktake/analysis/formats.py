@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -68,11 +69,22 @@ def _note_lines(notes: Any) -> list[str]:
     """SPSS's notes (document records) are lines of at most 80 bytes."""
     import textwrap
 
-    return [cut(line, 80) for note in notes for line in textwrap.wrap(note, 80)]
+    return [cut(line, 80) for note in notes for line in textwrap.wrap(c_text(note), 80)]
+
+
+_C_UNSAFE = re.compile("[\x00\ud800-\udfff]")
+
+
+def c_text(text: str) -> str:
+    """`text` as ReadStat's C strings can hold it: a NUL (which would end the string there,
+    silently) and any lone surrogate become U+FFFD."""
+    return _C_UNSAFE.sub("\ufffd", text)
 
 
 def cut(text: str, limit: int) -> str:
-    """`text` cut to `limit` UTF-8 bytes at a character, ending "..." when cut."""
+    """`text` (made safe by c_text) cut to `limit` UTF-8 bytes at a character, ending "..."
+    when cut."""
+    text = c_text(text)
     data = text.encode("utf-8")
     if len(data) <= limit:
         return text
