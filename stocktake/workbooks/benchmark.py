@@ -85,7 +85,8 @@ def write_national_workbook(path: Path, benchmark: "Benchmark", bank: "Bank",
                             shared: bool = False, groups_source: str = "") -> Path:
     """The benchmark workbook of a national merge, with a `Sources` sheet of the files merged,
     given `returns` (ReturnRow) a `Returns` sheet of every authority expected, and given
-    `answers` (rows of NATIONAL_ANSWER_COLUMNS) every merged answer in long form.
+    `answers` (rows of NATIONAL_ANSWER_COLUMNS) every merged answer in long form, and a
+    `Codebook` sheet (stocktake.workbooks.codebook_sheet) of the bank's variables and codes.
     `groups_source` names the --groups file on the Contents sheet."""
     wb = benchmark_workbook(benchmark, bank, partnerships, sources=sources, answers=answers,
                             groups_source=groups_source)
