@@ -31,9 +31,6 @@ from stocktake.responses import ANSWERED, DONT_KNOW, NOT_APPLICABLE, Answer
 if TYPE_CHECKING:
     from stocktake.workbooks.exports import PartnershipExport
 
-YES_NO = {1: "yes", 0: "no"}
-TABLES = ("wide", "long", "scores", "respondent-scores")
-
 
 @dataclass(frozen=True)
 class DataSet:
