@@ -317,6 +317,9 @@ def main() -> None:
                    check=True, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     table.add("export --all --jobs 1", time.perf_counter() - t0,
               "floor: same Answers rows, bare openpyxl write-only", floor, "one process")
+    from bench_analysis import analysis_floors  # the analysts' data files (issue 29)
+
+    analysis_floors(table.add, national, wave, tmp, env, STOCKTAKE)
     single_export = timed(STOCKTAKE + ["-w", str(single), "export", single_code, "--out",
                                        str(out / "one")], repeat, env)
     table.add("export --all, per workbook", per_workbook, "export of one partnership",

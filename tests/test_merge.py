@@ -169,9 +169,10 @@ def test_openpyxl_reader_and_worker_processes_give_the_same_result(exported, tmp
 def test_national_workbook_lists_its_sources(exported, tmp_path):
     result = merge_workbooks([exported], tmp_path / "national.xlsx")
     wb = load_workbook(result.outputs[0].path)
-    # Issue 13: a Contents sheet first, the merged answers in long form, an Areas lookup.
+    # Issue 13: a Contents sheet first, the merged answers in long form, an Areas lookup;
+    # issue 29: the codebook of the data files.
     assert wb.sheetnames == ["Contents", "Scores", "Matrix", "Distribution", "Regions", "Sources",
-                             "Answers", "Areas", "About"]
+                             "Answers", "Areas", "Codebook", "About"]
     files = [r[2] for r in wb["Sources"].iter_rows(min_row=2, values_only=True)]
     assert files == sorted(p.name for p in exported.glob("*.xlsx"))
 

@@ -28,6 +28,9 @@ FILE_WRITERS = {"write_output_bytes", "save_workbook_file", "save_workbook", "wr
 # holds no answers. A new writer must be added here, and so be thought about.
 WRITERS = {
     "stocktake.workbooks.exports": "test_exports_mark_every_row",
+    "stocktake.analysis.data_files": "test_analysts_data_files_are_marked",
+    "stocktake.analysis.codebook_files": "no answers: a bank's codebook (its variables and "
+                                         "codes)",
     "stocktake.workbooks.partnership": "test_the_partnership_workbook_marks_every_sheet",
     "stocktake.workbooks.benchmark": "test_benchmark_and_national_workbooks_are_marked",
     "stocktake.workbooks.evidence_sheet": "test_the_evidence_workbook_is_marked",
@@ -115,6 +118,29 @@ def test_exports_mark_every_row(demo):
     scores = json.loads(run("scores", codes[0], "--json").stdout)
     assert scores["simulated"] is True
     assert json.loads(run("benchmark", "--json").stdout)["simulated"] is True
+
+
+def test_analysts_data_files_are_marked(demo):
+    """Issue 29: a `simulated` variable in every row and SIMULATED in the file label."""
+    pq = pytest.importorskip("pyarrow.parquet", reason="data files need the 'analysis' extra")
+    pyreadstat = pytest.importorskip("pyreadstat", reason="needs the 'analysis' extra")
+    run, root, codes = demo
+    run("export", "--all", "--format", "parquet", "--out", root / "parquet")
+    run("export", "--all", "--format", "spss", "--out", root / "sav")
+    tables = sorted((root / "parquet").glob("*.parquet"))
+    assert len(tables) == 8  # two waves, four tables each
+    for path in tables:
+        table = pq.read_table(path)
+        assert set(table.column("simulated").to_pylist()) == {1}, path.name
+        assert json.loads(table.schema.metadata[b"stocktake"])["label"].startswith(SIMULATED)
+    for path in sorted((root / "sav").glob("*.sav")):
+        data, meta = pyreadstat.read_sav(path, output_format="dict")
+        assert set(data["simulated"]) == {1.0} and meta.file_label.startswith(SIMULATED)
+    run("export", "--all", "--out", root / "for-data")
+    run("merge", root / "for-data", "--out", root / "n.xlsx", "--data", root / "data")
+    for path in sorted((root / "data").glob("*.csv")):
+        rows = list(csv.DictReader(path.read_text(encoding="utf-8-sig").splitlines()))
+        assert rows and {r["simulated"] for r in rows} == {"1"}, path.name
 
 
 def test_benchmark_and_national_workbooks_are_marked(demo):

@@ -36,9 +36,12 @@ def export_command(
     wave: Optional[str] = typer.Option(None, "--wave", metavar="WAVE",
                                        help="Only this wave, e.g. 2026-27. Default: every wave "
                                             "answered."),
-    fmt: str = typer.Option("xlsx", "--format", "-f", metavar="xlsx|csv|json",
+    fmt: str = typer.Option("xlsx", "--format", "-f", metavar="xlsx|csv|json|spss|stata|parquet",
                             help="xlsx: a report workbook; csv or json: tidy long format (answers, "
-                                 "and a -scores file)."),
+                                 "and a -scores file); spss, stata or parquet: the analysts' "
+                                 "data of each bank and wave (wide, long, scores, respondent "
+                                 "scores, labelled as `stocktake codebook` says; needs the "
+                                 "analysis extra)."),
     out: Path = typer.Option(Path("exports"), "--out", "-o", metavar="DIR",
                              help="Folder to write into (created if missing)."),
     redact: bool = typer.Option(False, "--redact",
@@ -75,9 +78,15 @@ def export_command(
     if (code is None) == (not every):
         raise UsageError("give a partnership CODE or --all (not both)",
                          hint="e.g. `stocktake export E09000007` or `stocktake export --all`")
+    from stocktake.analysis.formats import FORMATS as DATA_FORMATS, require_library
+
     fmt = fmt.strip().lower()
-    if fmt not in FORMATS:
-        raise UsageError(f"unknown format '{fmt}'", hint=f"use --format {' or '.join(FORMATS)}")
+    data_formats = tuple(f for f in DATA_FORMATS if f not in FORMATS)
+    if fmt not in FORMATS + data_formats:
+        raise UsageError(f"unknown format '{fmt}'",
+                         hint=f"use --format {' or '.join(FORMATS + data_formats)}")
+    if fmt in data_formats:
+        require_library(fmt)  # before anything is read or written
     if wave is not None:
         from stocktake.cli.common import check_wave
 
@@ -107,6 +116,10 @@ def export_command(
         raise StocktakeError(f"nothing to export in {ws.root}",
                              hint="record answers first, or check --bank and --wave")
 
+    if fmt in data_formats:
+        _export_data(ws, targets, shelf, fmt, out, redact=redact, with_names=with_names,
+                     shared=shared, groups=groups, as_json=as_json, every=every)
+        return
     nationals: dict[tuple[str, str], Any] = {}
     written: list[dict[str, Any]] = []
     failed: list[dict[str, str]] = []
@@ -161,6 +174,27 @@ def export_command(
         _render(written, failed, out)
     if failed:
         raise typer.Exit(1)
+
+
+def _export_data(ws: Any, targets: Any, shelf: Any, fmt: str, out: Path, *, redact: bool,
+                 with_names: bool, shared: bool, groups: Any, as_json: bool,
+                 every: bool) -> None:
+    """The analysts' data sets: one per bank and wave, every partnership in it."""
+    from stocktake.analysis.gathering import export_workspace_data
+
+    written = [w for w in export_workspace_data(ws, targets, shelf, fmt, out, redact=redact,
+                                                 with_names=with_names, shared=shared,
+                                                 groups=groups, every=every)]
+    if as_json:
+        print_json({"written": [w.to_json() for w in written], "failed": []})
+        return
+    for w in written:
+        console.print(f"Wrote the {escape(w.bank)} {escape(w.wave)} data ({w.partnerships} "
+                      f"partnerships, {w.respondents} respondents, {w.answers} answers"
+                      f"{', SIMULATED' if w.simulated else ''}): "
+                      + escape(", ".join(str(Path(f)) for f in w.files)), soft_wrap=True)
+    console.print("What each variable and code means: stocktake codebook BANK.",
+                  highlight=False)
 
 
 def _render(written: list[dict[str, Any]], failed: list[dict[str, str]], out: Path) -> None:

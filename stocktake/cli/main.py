@@ -26,6 +26,7 @@ from stocktake.cli import demo as _demo  # noqa: E402,F401
 from stocktake.cli import export as _export  # noqa: E402,F401
 from stocktake.cli import forms as _forms  # noqa: E402,F401
 from stocktake.cli import merge as _merge  # noqa: E402,F401
+from stocktake.cli import codebook as _codebook  # noqa: E402,F401
 from stocktake.cli import submissions as _submissions  # noqa: E402,F401
 from stocktake.cli import evidence as _evidence  # noqa: E402,F401
 from stocktake.cli import round as _round  # noqa: E402,F401

@@ -56,6 +56,17 @@ def merge_command(
         help="The national team's seal key (default: $STOCKTAKE_SEAL_KEY, if set): "
              "then every workbook must carry a keyed seal made with it, so a deliberate edit is "
              "refused too."),
+    data_dir: Optional[Path] = typer.Option(
+        None, "--data", metavar="DIR",
+        help="Also write the analysts' data of each bank and wave merged into DIR (wide, long, "
+             "scores, respondent scores; labelled as `stocktake codebook` says)."),
+    data_format: str = typer.Option("csv", "--data-format", metavar="csv|spss|stata|parquet",
+                                    help="The format of --data (spss, stata and parquet need "
+                                         "the analysis extra)."),
+    with_names: bool = typer.Option(
+        False, "--with-names",
+        help="In --data, keep the names respondents were exported under (default: each "
+             "named by role, 'council 2')."),
     min_count: Optional[int] = MIN_COUNT,
 ) -> None:
     """Check returned workbooks (About sheet, seal, bank edition), keep the newest export of
@@ -81,6 +92,16 @@ def merge_command(
         from stocktake.reports.loading import require_report_libraries
 
         require_report_libraries(word=False)
+    data_format = data_format.strip().lower()
+    if data_dir is not None:
+        from stocktake.analysis.formats import FORMATS as DATA_FORMATS, require_library
+
+        if data_format not in DATA_FORMATS:
+            raise UsageError(f"unknown data format '{data_format}'",
+                             hint=f"use --data-format {' or '.join(DATA_FORMATS)}")
+        if data_dir.exists() and not data_dir.is_dir():
+            raise UsageError(f"{data_dir} is a file, not a folder", hint="give --data a folder")
+        require_library(data_format)  # before any workbook is read
     groups = None
     if groups_file is not None:
         from stocktake.scoring.national import read_groups_csv
@@ -116,10 +137,26 @@ def merge_command(
                 progress=lambda _path: progress.advance(task))
     if report is not None and result.outputs:
         _write_reports(result, report, quiet=as_json)
+    data_written = []
+    if data_dir is not None:
+        from stocktake.analysis.gathering import merged_data
+
+        for output in result.outputs:
+            members = [wb for wb in result.merged
+                       if wb.bank.id == output.bank.id and wb.wave == output.wave]
+            data_written.append(merged_data(output.bank, output.wave, members,
+                                            output.benchmark, data_format, data_dir,
+                                            redact=redact, with_names=with_names,
+                                            shared=shared))
     if as_json:
-        print_json(result.to_json())
+        print_json({**result.to_json(),
+                    **({"data": [w.to_json() for w in data_written]} if data_dir else {})})
     else:
         _render(result, into_workspace)
+        for w in data_written:
+            console.print(f"Wrote the {escape(w.bank)} {escape(w.wave)} data "
+                          f"({w.respondents} respondents): "
+                          + escape(", ".join(w.files)), soft_wrap=True)
     if not result.merged and not as_json:
         raise StocktakeError("no workbook could be merged; nothing was written",
                              hint="check the reasons above; merge takes workbooks written by "

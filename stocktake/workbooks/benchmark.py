@@ -88,8 +88,9 @@ def write_national_workbook(path: Path, benchmark: "Benchmark", bank: "Bank",
     """The benchmark workbook of a national merge, with a `Sources` sheet of the files merged,
     given `returns` (ReturnRow) a `Returns` sheet of every authority expected, and given
     `answers` (stocktake.workbooks.national_answers.AnswerRows) every merged answer in long
-    form, written by rustpy-xlsxwriter into the sheet openpyxl wrote (workbooks.bulk_sheet).
-    `groups_source` names the --groups file on the Contents sheet. Written atomically,
+    form, written by rustpy-xlsxwriter into the sheet openpyxl wrote (workbooks.bulk_sheet),
+    and a `Codebook` sheet (stocktake.workbooks.codebook_sheet) of the bank's variables and
+    codes. `groups_source` names the --groups file on the Contents sheet. Written atomically,
     owner-only unless `shared`; returns the path."""
     from stocktake.workbooks.bulk_sheet import splice_rows
     from stocktake.workbooks.national_answers import start_answer_rows
@@ -104,6 +105,9 @@ def write_national_workbook(path: Path, benchmark: "Benchmark", bank: "Bank",
             from stocktake.workbooks.returns_sheet import write_returns_sheet
             write_returns_sheet(wb.create_sheet("Returns", index=1), returns, bank,
                                 benchmark.wave)
+        from stocktake.workbooks.codebook_sheet import add_codebook_sheet
+
+        add_codebook_sheet(wb, bank)  # what each code of the data files means (issue 29)
         data = workbook_bytes(wb, Path(path))
         del wb  # the summary sheets' cells, before the rows are read back in
         if pending is not None:

@@ -226,9 +226,11 @@ def export_targets(ws: "Workspace", codes: Sequence[str] | None, bank_id: str | 
 
 def gather_export(ws: "Workspace", bank: Bank, code: str, wave: str, *, redact: bool = False,
                   national: "Benchmark | None" = None, exported_at: str | None = None,
-                  with_national: bool = True, with_names: bool = False) -> PartnershipExport:
+                  with_national: bool = True, with_names: bool = False,
+                  with_history: bool = True) -> PartnershipExport:
     """Everything one partnership's export holds. Pass `national` when exporting many
-    partnerships of one bank and wave, so the national benchmark is computed once.
+    partnerships of one bank and wave, so the national benchmark is computed once; without
+    `with_history` the earlier waves are not scored (the analysts' data holds one wave).
 
     Respondents are named by role ("council 2"), never by the name or job title they are held
     under, unless `with_names`: an export leaves the workspace, and a post held by one person
@@ -274,7 +276,8 @@ def gather_export(ws: "Workspace", bank: Bank, code: str, wave: str, *, redact: 
                       for i in plans)
     return PartnershipExport(partnership, bank, wave, tuple(responses), tuple(moderations),
                              scores, national, exported_at or now_iso(), redact, plans,
-                             history=earlier_waves(ws, bank, code, wave, held))
+                             history=earlier_waves(ws, bank, code, wave, held)
+                             if with_history else ())
 
 
 def earlier_waves(ws: "Workspace", bank: Bank, code: str, wave: str,
