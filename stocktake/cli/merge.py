@@ -120,7 +120,7 @@ def merge_command(
     if as_json:
         result = merge_workbooks(paths, out, workspace=workspace, redact=redact,
                                  expect=expected, shared=shared, key=key, groups=groups,
-                                 keep_responses=report is not None,
+                                 keep_responses=report is not None or data_dir is not None,
                                  groups_source=groups_file.name if groups_file else "")
     else:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, \
@@ -131,7 +131,8 @@ def merge_command(
             task = progress.add_task("read", total=None)
             result = merge_workbooks(
                 paths, out, workspace=workspace, redact=redact, expect=expected,
-                shared=shared, key=key, groups=groups, keep_responses=report is not None,
+                shared=shared, key=key, groups=groups,
+                keep_responses=report is not None or data_dir is not None,
                 groups_source=groups_file.name if groups_file else "",
                 on_files=lambda n: progress.update(task, total=n),
                 progress=lambda _path: progress.advance(task))
