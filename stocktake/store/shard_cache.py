@@ -169,6 +169,8 @@ def _keep(ws, path: Path, kind: str, key: str, fresh: dict[str, dict]) -> None:
     are gone. Any failure to write leaves the cache as it was (it is only a cache)."""
     from stocktake.store.locking import workspace_lock
 
+    if not _meant_writable(ws):
+        return
     try:
         with workspace_lock(ws.lock_path(path), timeout=LOCK_WAIT):
             entries = _entries(path, kind, key)
@@ -180,6 +182,21 @@ def _keep(ws, path: Path, kind: str, key: str, fresh: dict[str, dict]) -> None:
         _prune(ws, kind, path)
     except (StocktakeError, OSError):
         pass  # read-only, full, busy or linked: the figures in hand are right all the same
+
+
+def _meant_writable(ws) -> bool:
+    """False for a workspace made read-only on purpose (`chmod -R a-w`: its folder, or its
+    cache folder, without the owner's write bit): a read command adds nothing to it, even as
+    root, who could."""
+    for folder in (ws.root, ws.root / CACHE_DIR):
+        try:
+            if not os.lstat(folder).st_mode & stat.S_IWUSR:
+                return False
+        except FileNotFoundError:
+            continue
+        except OSError:
+            return False
+    return True
 
 
 def _prune(ws, kind: str, keep: Path) -> None:
