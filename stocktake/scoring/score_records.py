@@ -1,9 +1,10 @@
 """A partnership's scores as plain data and back, exactly: what the shard cache keeps. Pure.
 
 `scores_record` makes nested lists of str, float, int, bool and None, field by field in the
-dataclasses' own order (a list, not a dict, as a national cache holds some 50,000 of them);
-`scores_from_record` gives back a PartnershipScores equal to the one recorded, every float to
-the last bit (JSON writes floats as their shortest exact repr). RECORD_VERSION names the shape:
+dataclasses' own order (a list, not a dict, as a national cache holds some 50,000 of them), the
+respondents' own scores as JSON text within it; `scores_from_record` gives back a
+PartnershipScores equal to the one recorded, every float to the last bit (JSON writes floats as
+their shortest exact repr), its respondents' scores read when first used. RECORD_VERSION names the shape:
 it enters the cache's key, so a record of another shape is never read as this one.
 
     record = scores_record(scores)
@@ -12,6 +13,8 @@ it enters the cache's key, so a record of another shape is never read as this on
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
 from dataclasses import fields
 from typing import Any
 
@@ -19,7 +22,7 @@ from stocktake.responses import Moderation
 from stocktake.scoring.method import (AreaResult, PartnershipScores, RespondentAreaScore,
                                       RoleSummary, RoleView)
 
-RECORD_VERSION = 2
+RECORD_VERSION = 3
 
 _MODERATION = tuple(f.name for f in fields(Moderation))
 _ROLE_VIEW = tuple(f.name for f in fields(RoleView))
@@ -37,7 +40,11 @@ def scores_record(scores: PartnershipScores) -> list:
         if name == "areas":
             value = [_area_record(a) for a in value]
         elif name == "respondent_scores":
-            value = _respondent_runs(value)
+            # As JSON text inside the record: one string to a reader of the whole cache, read
+            # only by the caller who asks for a respondent's scores (a report, never the
+            # benchmark), which is most of a national cache's size.
+            value = json.dumps(_respondent_runs(value), ensure_ascii=False, allow_nan=False,
+                               separators=(",", ":"))
         elif name == "roles":
             value = [_flat(r, _ROLE_SUMMARY) for r in value]
         out.append(value)
@@ -50,13 +57,54 @@ def scores_from_record(record: list) -> PartnershipScores:
     try:
         values = dict(zip(_SCORES, record, strict=True))
         values["areas"] = tuple(_area_from(a) for a in values["areas"])
-        values["respondent_scores"] = tuple(
-            _make(RespondentAreaScore, _RESPONDENT, [who, role, *row])
-            for who, role, rows in values["respondent_scores"] for row in rows)
+        if not isinstance(values["respondent_scores"], str):
+            raise TypeError("respondent scores are not JSON text")
+        values["respondent_scores"] = RecordedRespondentScores(values["respondent_scores"])
         values["roles"] = tuple(_make(RoleSummary, _ROLE_SUMMARY, r) for r in values["roles"])
         return _make(PartnershipScores, _SCORES, [values[n] for n in _SCORES])
     except (TypeError, KeyError) as exc:
         raise ValueError(f"not a scores record of version {RECORD_VERSION}: {exc}") from None
+
+
+class RecordedRespondentScores(Sequence):
+    """A partnership's RespondentAreaScore tuple, read from its record's JSON text when first
+    used. Equal to (and hashing as) the tuple it holds, so scores read from a record are equal
+    to the scores recorded; pickled as that tuple."""
+
+    __slots__ = ("_text", "_items")
+
+    def __init__(self, text: str):
+        self._text = text
+        self._items: tuple[RespondentAreaScore, ...] | None = None
+
+    def _all(self) -> tuple[RespondentAreaScore, ...]:
+        if self._items is None:
+            self._items = tuple(_make(RespondentAreaScore, _RESPONDENT, [who, role, *row])
+                                for who, role, rows in json.loads(self._text) for row in rows)
+        return self._items
+
+    def __getitem__(self, index):
+        return self._all()[index]
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+    def __iter__(self):
+        return iter(self._all())
+
+    def __eq__(self, other) -> bool:
+        if isinstance(other, RecordedRespondentScores):
+            other = other._all()
+        return isinstance(other, tuple) and self._all() == other
+
+    def __hash__(self) -> int:
+        return hash(self._all())
+
+    def __reduce__(self):
+        return (tuple, (self._all(),))
+
+    def __repr__(self) -> str:
+        return repr(self._all())
 
 
 def _respondent_runs(results) -> list:
