@@ -77,14 +77,14 @@ def derived_per_shard(ws, kind: str, key: str, paths: Sequence[Path],
     must name every input of `derive` besides the file (bank hash, wave, code fingerprint).
     A damaged store file raises DamagedStoreFile, as reading it does anywhere; links are
     refused (StocktakeError)."""
-    from stocktake.store.workspace import parse_store_bytes, read_store_raw
-
+    # Through the workspace's methods: the store's reading checks, without an import of
+    # store.workspace, which reaches this module through the doctor.
     path = cache_path(ws, kind, key)
     held = _entries(path, kind, key)
     found: list[Any] = []
     fresh: dict[str, dict] = {}
     for shard in paths:
-        raw = read_store_raw(shard, ws.root)
+        raw = ws.read_bytes(shard)
         if raw is None:
             found.append(derive(shard, {}))
             continue
@@ -93,7 +93,7 @@ def derived_per_shard(ws, kind: str, key: str, paths: Sequence[Path],
         if entry is not None and entry.get("digest") == digest and "record" in entry:
             found.append(entry["record"])
             continue
-        record = _plain(derive(shard, parse_store_bytes(shard, raw)))
+        record = _plain(derive(shard, ws.parse(shard, raw)))
         fresh[shard.name] = {"digest": digest, "record": record}
         found.append(record)
     if fresh:
@@ -254,8 +254,6 @@ def check_cache(ws, verify: Verifier | None = None) -> list[CacheProblem]:
     kept under a name its key does not give; with `verify`, also each file holding an entry,
     made from a partnership's present file, whose figure differs from what `verify` works out
     afresh. Entries made from older versions of a file are never used, so never checked."""
-    from stocktake.store.workspace import parse_store_bytes, read_store_raw
-
     problems = []
     for path in cache_files(ws):
         if path.is_symlink():
@@ -273,10 +271,10 @@ def check_cache(ws, verify: Verifier | None = None) -> list[CacheProblem]:
         for name, entry in body["shards"].items():
             shard = ws.root / "partnerships" / name
             try:
-                raw = read_store_raw(shard, ws.root)
+                raw = ws.read_bytes(shard)
                 if raw is None or content_digest(raw) != entry["digest"]:
                     continue
-                data = parse_store_bytes(shard, raw)
+                data = ws.parse(shard, raw)
             except (StocktakeError, OSError):
                 continue  # a damaged or linked file is doctor's finding of its own
             why = verify(kind, key, data, entry["record"])

@@ -253,6 +253,14 @@ class Workspace:
     def _read(self, path: Path):
         return _tinydb(_ShardStorage(path, read_store_file(path, self.root)))
 
+    def read_bytes(self, path: Path) -> bytes | None:
+        """A store file's bytes, unparsed (`read_store_raw`): None if it does not exist."""
+        return read_store_raw(path, self.root)
+
+    def parse(self, path: Path, raw: bytes) -> dict:
+        """The TinyDB data in `raw`, the bytes of store file `path` (`parse_store_bytes`)."""
+        return parse_store_bytes(path, raw)
+
     # ------------------------------------------------------------ partnerships
 
     def add_partnerships(self, partnerships: Iterable[Partnership]) -> tuple[int, int]:
