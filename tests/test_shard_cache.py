@@ -247,6 +247,22 @@ def test_a_damaged_cache_is_never_used_and_doctor_names_it(tmp_path, mini_bank, 
     assert cli("doctor").exit_code == 0
 
 
+def test_a_sealed_record_of_another_shape_is_worked_out_afresh_and_named(tmp_path, mini_bank):
+    ws = scored_workspace(tmp_path / "ws")
+    all_partnership_scores(ws, mini_bank, WAVE)
+    path = cache_path(ws, SCORES_KIND, scores_cache_key(mini_bank, WAVE))
+
+    def truncate(body):
+        for entry in body["shards"].values():
+            entry["record"] = entry["record"][:3]
+
+    reseal(path, truncate)
+    assert all_partnership_scores(ws, mini_bank, WAVE) == uncached_scores(ws, mini_bank)
+    found = diagnose(ws, _verifier()).cache
+    assert [c.path for c in found] == [path] and "not a scores record" in found[0].why
+    path.unlink()
+
+
 def test_a_damaged_partnership_file_is_refused_even_with_its_figures_cached(tmp_path,
                                                                             mini_bank):
     from stocktake.store.workspace import DamagedStoreFile
@@ -326,3 +342,19 @@ def test_a_read_only_workspace_is_scored_without_a_cache(tmp_path, mini_bank):
         assert not (ws.root / "cache").exists()
     finally:
         os.chmod(ws.root, 0o700)
+
+
+def test_misses_worked_out_on_two_cores_equal_those_worked_out_in_one(tmp_path, mini_bank):
+    from stocktake.store.workspace import DamagedStoreFile
+
+    ws = scored_workspace(tmp_path / "ws")
+    assert all_partnership_scores(ws, mini_bank, WAVE, jobs=2) == uncached_scores(ws, mini_bank)
+    assert len(read_cache_file(cache_path(ws, SCORES_KIND, scores_cache_key(
+        mini_bank, WAVE)))[0]["shards"]) == len(CODES)
+    assert all_partnership_scores(ws, mini_bank, WAVE, jobs=2) == uncached_scores(ws, mini_bank)
+    ws.shard_path(CODES[2]).write_text('{}')
+    ws.shard_path(CODES[3]).write_text('{"responses": {"1": {"bank": "mini"}}}')
+    with pytest.raises(DamagedStoreFile, match=CODES[3]):
+        all_partnership_scores(ws, mini_bank, WAVE, jobs=2)
+    ws.shard_path(CODES[2]).unlink()
+    ws.shard_path(CODES[3]).unlink()

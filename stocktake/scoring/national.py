@@ -42,20 +42,36 @@ def partnership_scores(ws: Workspace, bank: Bank, wave: str, code: str) -> Partn
     return score_partnership(bank, responses, moderations, partnership=code, wave=wave)
 
 
-def all_partnership_scores(ws: Workspace, bank: Bank, wave: str) -> list[PartnershipScores]:
+def all_partnership_scores(ws: Workspace, bank: Bank, wave: str, *,
+                           jobs: int = 1) -> list[PartnershipScores]:
     """Scores of every partnership with responses to this bank in this wave, by code.
 
     Through the shard cache (store.shard_cache): a partnership's scores are worked out again
     only when its file's bytes, the bank's content hash, the wave or the scoring code differ
-    from those they were worked out from."""
+    from those they were worked out from; with `jobs` > 1, those are worked out on that many
+    cores (worker processes forked from this one)."""
     from stocktake.scoring.score_records import scores_from_record
     from stocktake.store.shard_cache import derived_per_shard
 
+    paths = ws.shard_files()
+    found = []
+    on_cores = None
+    if jobs > 1:
+        def on_cores(items):
+            return _records_on_cores(items, bank, wave, jobs)
     with _collection_paused():
-        records = derived_per_shard(ws, SCORES_KIND, scores_cache_key(bank, wave),
-                                    ws.shard_files(),
-                                    lambda path, data: _scores_record_of(data, bank, wave))
-        return [scores_from_record(r) for r in records if r is not None]
+        records = derived_per_shard(ws, SCORES_KIND, scores_cache_key(bank, wave), paths,
+                                    lambda path, data: _scores_record_of(data, bank, wave),
+                                    derive_raw=on_cores)
+        for path, record in zip(paths, records):
+            if record is None:
+                continue
+            try:
+                found.append(scores_from_record(record))
+            except ValueError:
+                # A sealed record of another shape (made by hand): worked out from the file.
+                found.append(score_shard(path, bank, wave))
+    return [s for s in found if s is not None]
 
 
 @contextmanager
@@ -132,6 +148,31 @@ def verify_scores_entry(key: str, data: Mapping, record) -> str | None:
     if held != fresh:
         return "its scores differ from those the partnership's file gives"
     return None
+
+
+def _records_on_cores(items: list[tuple[Path, bytes]], bank: Bank, wave: str,
+                      jobs: int) -> list:
+    """Each file's scores record from its bytes, on `jobs` cores; DamagedStoreFile, naming the
+    file, for bytes that cannot serve as a store file (checked in the worker, raised here: an
+    error made there would not survive the way back)."""
+    import multiprocessing
+
+    from stocktake.store.workspace import DamagedStoreFile
+
+    with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        made = pool.starmap(_record_of_bytes, [(raw, bank, wave) for _, raw in items],
+                            chunksize=max(1, len(items) // (4 * jobs)))
+    for (path, _), (problem, _) in zip(items, made):
+        if problem:
+            raise DamagedStoreFile(path, problem)
+    return [record for _, record in made]
+
+
+def _record_of_bytes(raw: bytes, bank: Bank, wave: str) -> tuple[str | None, object]:
+    from stocktake.store.doctor import read_store_bytes
+
+    data, problem = read_store_bytes(raw)
+    return (problem, None) if problem else (None, _scores_record_of(data, bank, wave))
 
 
 def _scores_record_of(data: Mapping, bank: Bank, wave: str):

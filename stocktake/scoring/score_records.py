@@ -62,7 +62,7 @@ def scores_from_record(record: list) -> PartnershipScores:
         values["respondent_scores"] = RecordedRespondentScores(values["respondent_scores"])
         values["roles"] = tuple(_make(RoleSummary, _ROLE_SUMMARY, r) for r in values["roles"])
         return _make(PartnershipScores, _SCORES, [values[n] for n in _SCORES])
-    except (TypeError, KeyError) as exc:
+    except (TypeError, KeyError, ValueError) as exc:
         raise ValueError(f"not a scores record of version {RECORD_VERSION}: {exc}") from None
 
 

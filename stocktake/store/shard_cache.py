@@ -67,7 +67,9 @@ def content_digest(raw: bytes) -> str:
 
 
 def derived_per_shard(ws, kind: str, key: str, paths: Sequence[Path],
-                      derive: Callable[[Path, dict], Any]) -> list[Any]:
+                      derive: Callable[[Path, dict], Any], *,
+                      derive_raw: Callable[[list[tuple[Path, bytes]]], list[Any]] | None = None
+                      ) -> list[Any]:
     """`derive(path, data)` of each partnership's file in `paths`, in order, from the cache
     where its entry was made from the file's present bytes, else worked out and kept.
 
@@ -75,29 +77,39 @@ def derived_per_shard(ws, kind: str, key: str, paths: Sequence[Path],
     plain JSON data (dicts, lists, str, float, int, bool, None): what is stored is exactly what
     is returned, here and on every later hit, so callers decode hits and misses alike. `key`
     must name every input of `derive` besides the file (bank hash, wave, code fingerprint).
-    A damaged store file raises DamagedStoreFile, as reading it does anywhere; links are
+    `derive_raw`, when given, works out all the misses at once from their bytes (on several
+    cores), giving what `derive` would for each, in order, and checking the bytes as the store
+    does. A damaged store file raises DamagedStoreFile, as reading it does anywhere; links are
     refused (StocktakeError)."""
     # Through the workspace's methods: the store's reading checks, without an import of
     # store.workspace, which reaches this module through the doctor.
     path = cache_path(ws, kind, key)
     held = _entries(path, kind, key)
-    found: list[Any] = []
-    fresh: dict[str, dict] = {}
-    for shard in paths:
+    found: list[Any] = [None] * len(paths)
+    misses: list[tuple[int, Path, bytes, str]] = []
+    for index, shard in enumerate(paths):
         raw = ws.read_bytes(shard)
         if raw is None:
-            found.append(derive(shard, {}))
+            found[index] = derive(shard, {})
             continue
         digest = content_digest(raw)
         entry = held.get(shard.name)
         if entry is not None and entry.get("digest") == digest and "record" in entry:
-            found.append(entry["record"])
-            continue
-        record = _plain(derive(shard, ws.parse(shard, raw)))
+            found[index] = entry["record"]
+        else:
+            misses.append((index, shard, raw, digest))
+    if not misses:
+        return found
+    if derive_raw is not None and len(misses) > 1:
+        made = derive_raw([(shard, raw) for _, shard, raw, _ in misses])
+    else:
+        made = [derive(shard, ws.parse(shard, raw)) for _, shard, raw, _ in misses]
+    fresh: dict[str, dict] = {}
+    for (index, shard, _, digest), record in zip(misses, made, strict=True):
+        record = _plain(record)
         fresh[shard.name] = {"digest": digest, "record": record}
-        found.append(record)
-    if fresh:
-        _keep(ws, path, kind, key, fresh)
+        found[index] = record
+    _keep(ws, path, kind, key, fresh)
     return found
 
 
