@@ -106,10 +106,15 @@ def derived_per_shard(ws, kind: str, key: str, paths: Sequence[Path],
         made = [derive(shard, ws.parse(shard, raw)) for _, shard, raw, _ in misses]
     fresh: dict[str, dict] = {}
     for (index, shard, _, digest), record in zip(misses, made, strict=True):
-        record = _plain(record)
+        try:
+            record = _plain(record)
+        except ValueError:  # NaN or infinity (a hand-edited file): given, never kept
+            found[index] = record
+            continue
         fresh[shard.name] = {"digest": digest, "record": record}
         found[index] = record
-    _keep(ws, path, kind, key, fresh)
+    if fresh:
+        _keep(ws, path, kind, key, fresh)
     return found
 
 
