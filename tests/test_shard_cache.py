@@ -358,3 +358,22 @@ def test_misses_worked_out_on_two_cores_equal_those_worked_out_in_one(tmp_path, 
         all_partnership_scores(ws, mini_bank, WAVE, jobs=2)
     ws.shard_path(CODES[2]).unlink()
     ws.shard_path(CODES[3]).unlink()
+
+
+@pytest.mark.parametrize("args", [("--min-count", "2"), ("--min-count", "5"),
+                                  ("--region", "London"), ()], ids=" ".join)
+def test_options_are_applied_after_the_cache_as_without_it(tmp_path, cli, args):
+    scored_workspace(tmp_path / "ws")
+    command = ("benchmark", "--bank", "mini", "--wave", WAVE, "--json", *args)
+    cold = cli(*command)
+    assert cold.exit_code == 0, cold.output
+    assert any(p.name.startswith(SCORES_KIND) for p in cache_files(Workspace(tmp_path / "ws")))
+    warm = cli(*command)
+    assert warm.stdout == cold.stdout
+    other = cli("benchmark", "--bank", "mini", "--wave", WAVE, "--json", "--min-count", "3")
+    if args and args[0] == "--min-count":
+        assert json.loads(warm.stdout)["min_count"] == int(args[1])
+        assert json.loads(other.stdout)["min_count"] == 3
+    for path in cache_files(Workspace(tmp_path / "ws")):
+        path.unlink()
+    assert cli(*command).stdout == cold.stdout
