@@ -55,10 +55,7 @@ def all_partnership_scores(ws: Workspace, bank: Bank, wave: str, *,
 
     paths = ws.shard_files()
     found = []
-    on_cores = None
-    if jobs > 1:
-        def on_cores(items):
-            return _records_on_cores(items, bank, wave, jobs)
+    on_cores = (lambda items: _records_on_cores(items, bank, wave, jobs)) if jobs > 1 else None
     with _collection_paused():
         records = derived_per_shard(ws, SCORES_KIND, scores_cache_key(bank, wave), paths,
                                     lambda path, data: _scores_record_of(data, bank, wave),
