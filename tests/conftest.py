@@ -71,13 +71,15 @@ def _owner_may_read(path: Path) -> None:
 def doctor_findings(folder: Path) -> dict[Path, list[str]]:
     """What `stocktake doctor` finds wrong in each workspace under `folder` (healthy ones left
     out), checked in-process with the core the command calls."""
+    from stocktake.cli.doctor import verify_cache
     from stocktake.store.doctor import diagnose
     from stocktake.store.workspace import Workspace
 
     unhealthy = {}
     for root in workspaces_under(folder):
         _readable_again(root)
-        found = diagnose(Workspace(root))  # not Workspace.open: that would create folders
+        # not Workspace.open: that would create folders
+        found = diagnose(Workspace(root), verify_cache)
         if not found.healthy:
             unhealthy[root] = found.findings()
     return unhealthy

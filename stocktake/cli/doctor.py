@@ -26,11 +26,11 @@ def doctor(
                                         unfinished_line)
 
     ws = open_workspace(create=False)
-    found = diagnose(ws)
+    found = diagnose(ws, verify_cache)
     repair = None
     if restore:
-        repair = repair_workspace(ws, found.reports)
-        found = diagnose(ws)  # what the repair left
+        repair = repair_workspace(ws, found.reports, found.cache)
+        found = diagnose(ws, verify_cache)  # what the repair left
     reports, links, unsafe, leftovers = (found.reports, found.links, found.unsafe_lock_files,
                                          found.leftovers)
     failed = repair.not_restored if repair else []
@@ -46,21 +46,37 @@ def doctor(
                     "not_restored": [{"message": e.message, "details": e.details}
                                      for e in failed],
                     "leftover_temporary_files": [str(p.relative_to(ws.root)) for p in leftovers],
+                    "cache": [{"path": _rel(c.path, ws), "why": c.why} for c in found.cache],
+                    "cache_deleted": [_rel(p, ws) for p in repair.cache_deleted]
+                    if repair else [],
                     "unfinished": [{"what": b.what, "began_at": b.began_at,
                                     "finish_with": finishing_command(b, ws.root)
                                     if b.command else None, "record": _rel(b.path, ws)}
                                    for b in found.unfinished]})
     else:
         _render(ws, reports, repair, links + [p for p, _ in unsafe], leftovers, restore,
-                dict(unsafe))
+                dict(unsafe), found.cache)
         for begun in found.unfinished:
             console.print(f"[bold red]UNFINISHED[/] {escape(unfinished_line(begun, ws.root))}")
     if not healthy:
         raise typer.Exit(1)
 
 
+def verify_cache(kind: str, key: str, data: dict, record) -> str | None:
+    """The doctor's check of one cache entry (store.shard_cache.Verifier): the figure worked
+    out afresh, by the code that made it, from the partnership's file it was made from."""
+    from stocktake.round.fieldwork import STATUS_KIND, verify_status_entry
+    from stocktake.scoring.national import SCORES_KIND, verify_scores_entry
+
+    if kind == SCORES_KIND:
+        return verify_scores_entry(key, data, record)
+    if kind == STATUS_KIND:
+        return verify_status_entry(key, data, record)
+    return f"'{kind}' is not a kind of figure stocktake keeps"
+
+
 def _render(ws, reports, repair, links, leftovers, restore: bool,
-            unsafe: dict | None = None) -> None:
+            unsafe: dict | None = None, cache=()) -> None:
     from stocktake.store.journal import unfinished
 
     console.print(f"Workspace {escape(str(ws.root))}: {len(reports)} store file(s).")
@@ -99,6 +115,13 @@ def _render(ws, reports, repair, links, leftovers, restore: bool,
                       f"{escape(_target(link))}); stocktake neither reads nor writes through "
                       "links in a workspace: put the real file or folder in its place, or "
                       "remove the link")
+    for path in (repair.cache_deleted if repair else []):
+        console.print(f"[green]Deleted[/] the cache file {escape(_rel(path, ws))} (its "
+                      "figures are worked out afresh when next asked for).")
+    for problem in cache:
+        console.print(f"[bold red]CACHE[/]    {escape(_rel(problem.path, ws))}: "
+                      f"{escape(problem.why)}; `doctor --restore` deletes it (its figures "
+                      "are worked out afresh when next needed)")
     if leftovers:
         console.print(f"{len(leftovers)} temporary file(s) left by interrupted writes (harmless; "
                       "`doctor --restore` removes those over an hour old).")
@@ -115,7 +138,7 @@ def _render(ws, reports, repair, links, leftovers, restore: bool,
                       "these responses were given against, or correct the answers in an "
                       "interview.")
     elif not damaged and not links and not (repair and repair.not_restored) and \
-            not unfinished(ws):
+            not unfinished(ws) and not cache:
         console.print("No damage found.")
 
 

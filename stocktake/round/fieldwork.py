@@ -14,7 +14,7 @@ import os
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Mapping, Sequence
 
 from stocktake.banks.model import Bank
 from stocktake.errors import StocktakeError, UsageError
@@ -224,8 +224,8 @@ def workspace_status(ws: "Workspace", bank: Bank, wave: str, *, today: date,
     """The round's status from the workspace (one read of each partnership's file)."""
     from stocktake.partnerships.reference import authority
     from stocktake.round.roster import RosterEntry as Entry
-    from stocktake.round.status import ResponseSummary, summarise_response
-    from stocktake.store.workspace import read_store_file
+    from stocktake.round.status import ResponseSummary
+    from stocktake.store.shard_cache import derived_per_shard
 
     plan = ws.round_plan(bank.id, wave)
     names = {p.code: p.name for p in ws.partnerships()}
@@ -233,13 +233,14 @@ def workspace_status(ws: "Workspace", bank: Bank, wave: str, *, today: date,
     roster: list[Entry] = []
     asked: dict[str, tuple] = {}  # each role's questions, worked out once
     paths = [ws.shard_path(c) for c in codes] if codes else ws.shard_files()
-    for path in paths:
-        data = read_store_file(path) or {}
-        for doc in data.get("responses", {}).values():
-            if doc.get("bank") == bank.id and doc.get("wave") == wave:
-                responses.setdefault(doc["partnership"], []).append(
-                    summarise_response(bank, doc, asked))
-        roster.extend(Entry.from_doc(d) for d in data.get("roster", {}).values())
+    # Through the shard cache: a partnership's summaries are worked out again only when its
+    # file's bytes, the bank edition, the wave or this code differ.
+    records = derived_per_shard(ws, STATUS_KIND, status_cache_key(bank, wave), paths,
+                                lambda path, data: status_record(bank, wave, data, asked))
+    for record in records:
+        for partnership, *fields in record["responses"]:
+            responses.setdefault(partnership, []).append(ResponseSummary(*fields))
+        roster.extend(Entry.from_doc(d) for d in record["roster"])
 
     def two_tier(code: str) -> bool:
         known = authority(code)
@@ -247,6 +248,58 @@ def workspace_status(ws: "Workspace", bank: Bank, wave: str, *, today: date,
 
     return round_status(bank, wave, plan, roster, responses, names, two_tier, today=today,
                         codes=codes)
+
+
+STATUS_KIND = "status"
+_STATUS_CODE = ("stocktake.round.fieldwork", "stocktake.round.status",
+                "stocktake.banks.applicability", "stocktake.banks.model", "stocktake.responses")
+
+
+def status_cache_key(bank: Bank, wave: str) -> str:
+    """What a partnership's status record depends on besides its file: the bank's id, version
+    and content hash, the wave, and the code that summarises it."""
+    import json
+
+    from stocktake.store.shard_cache import code_fingerprint
+
+    return json.dumps({"bank": bank.id, "version": bank.version, "hash": bank.hash,
+                       "wave": wave, "code": code_fingerprint(_STATUS_CODE)}, sort_keys=True)
+
+
+def status_record(bank: Bank, wave: str, data: Mapping, asked: dict[str, tuple] | None = None
+                  ) -> dict:
+    """What status needs of one partnership's file, as plain data: {"responses": [[partnership,
+    respondent, role, answered, applicable, last_answer], ...] for the bank and wave,
+    "roster": [roster documents]}."""
+    from stocktake.round.status import summarise_response
+
+    asked = {} if asked is None else asked
+    rows = []
+    for doc in data.get("responses", {}).values():
+        if doc.get("bank") == bank.id and doc.get("wave") == wave:
+            s = summarise_response(bank, doc, asked)
+            rows.append([doc["partnership"], s.respondent, s.role, s.answered, s.applicable,
+                         s.last_answer])
+    return {"responses": rows, "roster": list(data.get("roster", {}).values())}
+
+
+def verify_status_entry(key: str, data: Mapping, record) -> str | None:
+    """For `stocktake doctor`: why a cached status record is not what the partnership file
+    `data` gives under `key` afresh, or None when it is (or the key is no longer in use)."""
+    import json
+
+    from stocktake.banks.model import find_bank
+
+    try:
+        wanted = json.loads(key)
+        bank = find_bank(wanted["bank"])
+    except (ValueError, TypeError, KeyError, StocktakeError):
+        return None
+    if status_cache_key(bank, wanted.get("wave", "")) != key:
+        return None
+    if status_record(bank, wanted["wave"], data) != record:
+        return "its status differs from what the partnership's file gives"
+    return None
 
 
 def write_round_forms(ws: "Workspace", bank: Bank, wave: str, out_dir: Path, *,

@@ -19,6 +19,7 @@ national team can check any figure in its own spreadsheet:
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from typing import Collection, Iterable, Mapping, Sequence
@@ -43,7 +44,7 @@ def percentrank_inc(values: Sequence[float], x: float, significance: int = 3) ->
         raise ValueError(f"{x} lies outside the values ({ordered[0]} to {ordered[-1]})")
     if n == 1:
         return 1.0
-    below = sum(1 for v in ordered if v < x)
+    below = bisect_left(ordered, x)  # how many are below x
     if ordered[below] == x:
         rank = below / (n - 1)
     else:

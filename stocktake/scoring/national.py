@@ -7,6 +7,9 @@
 
 from __future__ import annotations
 
+import gc
+import json
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Collection, Mapping, Sequence
 
@@ -39,20 +42,141 @@ def partnership_scores(ws: Workspace, bank: Bank, wave: str, code: str) -> Partn
     return score_partnership(bank, responses, moderations, partnership=code, wave=wave)
 
 
-def all_partnership_scores(ws: Workspace, bank: Bank, wave: str) -> list[PartnershipScores]:
-    """Scores of every partnership with responses to this bank in this wave, by code."""
-    return [s for s in (score_shard(path, bank, wave) for path in ws.shard_files())
-            if s is not None]
+def all_partnership_scores(ws: Workspace, bank: Bank, wave: str, *,
+                           jobs: int = 1) -> list[PartnershipScores]:
+    """Scores of every partnership with responses to this bank in this wave, by code.
+
+    Through the shard cache (store.shard_cache): a partnership's scores are worked out again
+    only when its file's bytes, the bank's content hash, the wave or the scoring code differ
+    from those they were worked out from; with `jobs` > 1, those are worked out on that many
+    cores (worker processes forked from this one)."""
+    from stocktake.scoring.score_records import scores_from_record
+    from stocktake.store.shard_cache import derived_per_shard
+
+    paths = ws.shard_files()
+    found = []
+    on_cores = (lambda items: _records_on_cores(items, bank, wave, jobs)) if jobs > 1 else None
+    with _collection_paused():
+        records = derived_per_shard(ws, SCORES_KIND, scores_cache_key(bank, wave), paths,
+                                    lambda path, data: _scores_record_of(data, bank, wave),
+                                    derive_raw=on_cores)
+        for path, record in zip(paths, records):
+            if record is None:
+                continue
+            try:
+                found.append(scores_from_record(record))
+            except ValueError:
+                # A sealed record of another shape (made by hand): worked out from the file.
+                found.append(score_shard(path, bank, wave))
+    return [s for s in found if s is not None]
+
+
+@contextmanager
+def _collection_paused():
+    # A national cache read makes some 100,000 objects (its JSON, then the scores) and no
+    # cycles: the collector's passes over them find nothing and took 40% of the decoding.
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def score_shard(path: Path, bank: Bank, wave: str) -> PartnershipScores | None:
     """The scores of the partnership whose file is `path`, or None when it has no responses
-    to this bank in this wave. One file at a time, so a caller may share them among cores."""
-    responses, moderations = _read_shard(path, bank.id, wave)
+    to this bank in this wave. One file at a time, so a caller may share them among cores.
+    Never through the cache: this is what the cache is checked against."""
+    return score_store_data(read_store_file(path) or {}, bank, wave)
+
+
+def score_store_data(data: Mapping, bank: Bank, wave: str) -> PartnershipScores | None:
+    """The scores held in one partnership file's TinyDB data, or None without responses to
+    this bank in this wave."""
+    responses, moderations = _responses_in(data, bank.id, wave)
     if not responses:
         return None
     return score_partnership(bank, responses, moderations,
                              partnership=responses[0].key.partnership, wave=wave)
+
+
+# The cache's kind for scores, and the modules whose code the scores depend on: their source
+# enters the key, so scores worked out by other code (an upgrade, a fix) are never reused.
+SCORES_KIND = "scores"
+_SCORING_CODE = ("stocktake.scoring.method", "stocktake.scoring.score_records",
+                 "stocktake.scoring.national", "stocktake.banks.applicability",
+                 "stocktake.banks.answer_values", "stocktake.banks.model",
+                 "stocktake.score_precision", "stocktake.provenance", "stocktake.responses")
+
+
+def scores_cache_key(bank: Bank, wave: str) -> str:
+    """Everything the cached scores of a partnership depend on besides its file: the bank's id,
+    version and content hash (which covers every question, weight, band, role and threshold
+    scoring reads; `min_count` is left out, as it rules only what is published, which is
+    decided when scores are shown), the wave, and the scoring code."""
+    from stocktake.scoring.score_records import RECORD_VERSION
+    from stocktake.store.shard_cache import code_fingerprint
+
+    return json.dumps({"bank": bank.id, "version": bank.version, "hash": bank.hash,
+                       "wave": wave, "record": RECORD_VERSION,
+                       "code": code_fingerprint(_SCORING_CODE)}, sort_keys=True)
+
+
+def verify_scores_entry(key: str, data: Mapping, record) -> str | None:
+    """For `stocktake doctor`: why a cached scores record is not what the partnership file
+    `data` gives under `key` afresh, or None when it is (or the key is no longer in use: its
+    bank edition gone or changed, or other code)."""
+    from stocktake.banks.model import find_bank
+    from stocktake.scoring.score_records import scores_from_record
+
+    try:
+        wanted = json.loads(key)
+        bank = find_bank(wanted["bank"])
+    except (ValueError, TypeError, KeyError, StocktakeError):
+        return None
+    if scores_cache_key(bank, wanted.get("wave", "")) != key:
+        return None  # never read: its key names another edition or other code
+    fresh = score_store_data(data, bank, wanted["wave"])
+    try:
+        held = None if record is None else scores_from_record(record)
+    except ValueError as exc:
+        return str(exc)
+    if held != fresh:
+        return "its scores differ from those the partnership's file gives"
+    return None
+
+
+def _records_on_cores(items: list[tuple[Path, bytes]], bank: Bank, wave: str,
+                      jobs: int) -> list:
+    """Each file's scores record from its bytes, on `jobs` cores; DamagedStoreFile, naming the
+    file, for bytes that cannot serve as a store file (checked in the worker, raised here: an
+    error made there would not survive the way back)."""
+    import multiprocessing
+
+    from stocktake.store.workspace import DamagedStoreFile
+
+    with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        made = pool.starmap(_record_of_bytes, [(raw, bank, wave) for _, raw in items],
+                            chunksize=max(1, len(items) // (4 * jobs)))
+    for (path, _), (problem, _) in zip(items, made):
+        if problem:
+            raise DamagedStoreFile(path, problem)
+    return [record for _, record in made]
+
+
+def _record_of_bytes(raw: bytes, bank: Bank, wave: str) -> tuple[str | None, object]:
+    from stocktake.store.doctor import read_store_bytes
+
+    data, problem = read_store_bytes(raw)
+    return (problem, None) if problem else (None, _scores_record_of(data, bank, wave))
+
+
+def _scores_record_of(data: Mapping, bank: Bank, wave: str):
+    from stocktake.scoring.score_records import scores_record
+
+    scores = score_store_data(data, bank, wave)
+    return None if scores is None else scores_record(scores)
 
 
 def national_benchmark(ws: Workspace, bank: Bank, wave: str, *, region: str | None = None,
@@ -147,7 +271,11 @@ def read_groups_csv(path: Path) -> dict[str, str]:
 
 def _read_shard(path: Path, bank_id: str, wave: str) -> tuple[list[Response], list[Moderation]]:
     # One read per shard gives both the responses and the moderations.
-    data = read_store_file(path)
+    return _responses_in(read_store_file(path) or {}, bank_id, wave)
+
+
+def _responses_in(data: Mapping, bank_id: str, wave: str
+                  ) -> tuple[list[Response], list[Moderation]]:
     if not data:
         return [], []
     responses = [Response.from_doc(doc) for doc in data.get("responses", {}).values()

@@ -217,12 +217,14 @@ class Diagnosis:
     unsafe_lock_files: list[tuple[Path, str]]  # (lock or owner file, why it is refused)
     leftovers: list[Path]  # temporary files of killed writes: harmless, not counted
     unfinished: list = field(default_factory=list)  # store.journal.Begun: interrupted commands
+    # store.shard_cache.CacheProblem: cache files damaged or wrong; `--restore` deletes them
+    cache: list = field(default_factory=list)
 
     @property
     def healthy(self) -> bool:
         """True when doctor (without --restore) exits 0."""
         return all(r.ok for r in self.reports) and not self.links and \
-            not self.unsafe_lock_files and not self.unfinished
+            not self.unsafe_lock_files and not self.unfinished and not self.cache
 
     def findings(self) -> list[str]:
         """One plain line per thing that makes the workspace unhealthy, paths relative to it."""
@@ -236,6 +238,7 @@ class Diagnosis:
         lines += [f"UNSAFE LOCK FILE {_relative(p, self.root)}: {why}"
                   for p, why in self.unsafe_lock_files]
         lines += [f"UNFINISHED {unfinished_line(b, self.root)}" for b in self.unfinished]
+        lines += [f"CACHE {_relative(c.path, self.root)}: {c.why}" for c in self.cache]
         return lines
 
 
@@ -256,13 +259,17 @@ def unfinished_line(begun, root: Path) -> str:
             f"`{finishing_command(begun, root)}` to finish it")
 
 
-def diagnose(ws) -> Diagnosis:
+def diagnose(ws, verify_cache=None) -> Diagnosis:
     """What `stocktake doctor` reports for `ws`, without changing anything: each store file's
-    report (`check_workspace`), links, unsafe lock files and leftover temporary files."""
+    report (`check_workspace`), links, unsafe lock files, leftover temporary files, and the
+    shard cache's files that are damaged or, with `verify_cache` (a
+    `store.shard_cache.Verifier`: the store cannot work out scores itself), hold a figure
+    that differs from the one the partnership's present file gives."""
     from stocktake.store.journal import unfinished
+    from stocktake.store.shard_cache import check_cache
 
     return Diagnosis(ws.root, check_workspace(ws), find_links(ws), find_unsafe_lock_files(ws),
-                     leftover_files(ws), unfinished(ws))
+                     leftover_files(ws), unfinished(ws), check_cache(ws, verify_cache))
 
 
 def unlisted_shards(ws) -> list[str]:
@@ -406,7 +413,7 @@ def _bank(bank_id: str, banks: dict[str, Any]):
 def leftover_files(ws) -> list[Path]:
     """Temporary files left by writes that were killed; harmless, never read."""
     found = list(ws.root.glob(".*.tmp")) + list((ws.root / "partnerships").glob(".*.tmp")) \
-        + list((ws.root / "journal").glob(".*.tmp"))
+        + list((ws.root / "journal").glob(".*.tmp")) + list((ws.root / "cache").glob(".*.tmp"))
     if ws.backup_dir.is_dir():
         found += list(ws.backup_dir.rglob(".*.bak"))
     return sorted(found)
@@ -521,12 +528,18 @@ class Repair:
     not_restored: list[StocktakeError] = field(default_factory=list)
     listed: list[str] = field(default_factory=list)  # codes added to the index
     leftovers_removed: list[Path] = field(default_factory=list)
+    cache_deleted: list[Path] = field(default_factory=list)
 
 
-def repair_workspace(ws, reports: list[FileReport]) -> Repair:
+def repair_workspace(ws, reports: list[FileReport], cache_problems=()) -> Repair:
     """`doctor --restore`: restore each damaged file, list unlisted partnerships in the index,
-    remove old leftovers. Links and misfitting answers are left for a person."""
+    remove old leftovers, delete the cache files in `cache_problems` (they are rebuilt when
+    next needed). Links and misfitting answers are left for a person."""
+    from stocktake.store.shard_cache import delete_cache
+
     repair = Repair()
+    repair.cache_deleted = delete_cache(ws, [c.path for c in cache_problems
+                                             if not c.path.is_symlink()])
     index_missing = False
     for report in reports:
         if not report.damaged:

@@ -64,6 +64,25 @@ def read_store_file(path: Path, root: Path | None = None) -> dict | None:
     Never through a link: a store file (or a folder between `root` and it) that is a symbolic
     link is refused by name.
     """
+    raw = read_store_raw(path, root)
+    return None if raw is None else parse_store_bytes(path, raw)
+
+
+def parse_store_bytes(path: Path, raw: bytes) -> dict:
+    """The TinyDB data in `raw`, the bytes of the store file `path`; DamagedStoreFile (naming
+    `path`) when they cannot serve as one."""
+    # Hand-edited files can be valid JSON and still lack what every reader relies on.
+    from stocktake.store.doctor import read_store_bytes
+
+    data, problem = read_store_bytes(raw)
+    if problem:
+        raise DamagedStoreFile(path, problem)
+    return data
+
+
+def read_store_raw(path: Path, root: Path | None = None) -> bytes | None:
+    """A store file's bytes as they are on disk, unparsed; None if it does not exist. Refuses
+    links, FIFOs and other non-files as `read_store_file` does (StocktakeError)."""
     refuse_links(path, root if root is not None else _workspace_of(path))
     try:
         # O_NONBLOCK: a FIFO put in a store file's place must not hang every command.
@@ -81,13 +100,7 @@ def read_store_file(path: Path, root: Path | None = None) -> dict | None:
             raw = handle.read()
     except OSError as exc:
         raise StocktakeError(f"cannot read store file {path} ({exc.strerror})")
-    # Hand-edited files can be valid JSON and still lack what every reader relies on.
-    from stocktake.store.doctor import read_store_bytes
-
-    data, problem = read_store_bytes(raw)
-    if problem:
-        raise DamagedStoreFile(path, problem)
-    return data
+    return raw
 
 
 def _workspace_of(path: Path) -> Path:
@@ -239,6 +252,14 @@ class Workspace:
 
     def _read(self, path: Path):
         return _tinydb(_ShardStorage(path, read_store_file(path, self.root)))
+
+    def read_bytes(self, path: Path) -> bytes | None:
+        """A store file's bytes, unparsed (`read_store_raw`): None if it does not exist."""
+        return read_store_raw(path, self.root)
+
+    def parse(self, path: Path, raw: bytes) -> dict:
+        """The TinyDB data in `raw`, the bytes of store file `path` (`parse_store_bytes`)."""
+        return parse_store_bytes(path, raw)
 
     # ------------------------------------------------------------ partnerships
 

@@ -131,17 +131,12 @@ def export_many(ws: "Workspace", targets: Sequence[tuple[str, str, str]], shelf:
 
 def _national(job: _Job, bank_id: str, wave: str, groups: Mapping[str, str] | None,
               jobs: int) -> Any:
-    """The national benchmark of one bank and wave, every partnership scored on `jobs` cores."""
-    from stocktake.scoring.national import national_benchmark, score_shard
+    """The national benchmark of one bank and wave: every partnership's scores from the shard
+    cache, those not in it worked out on `jobs` cores."""
+    from stocktake.scoring.national import all_partnership_scores, national_benchmark
 
     bank = job.shelf.get(bank_id)
-    scores = None
-    if jobs > 1:
-        paths = job.ws.shard_files()
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            found = pool.starmap(score_shard, [(path, bank, wave) for path in paths],
-                                 chunksize=max(1, len(paths) // (4 * jobs)))
-        scores = [s for s in found if s is not None]
+    scores = all_partnership_scores(job.ws, bank, wave, jobs=jobs)
     return national_benchmark(job.ws, bank, wave, groups=groups, scores=scores)
 
 
