@@ -24,6 +24,7 @@ escapes `_xHHHH_` included, so every cell's text reads back exactly.
 from __future__ import annotations
 
 import io
+import os
 import re
 import shutil
 import tempfile
@@ -172,10 +173,16 @@ def start_bulk_rows(columns: Sequence[str], formats: Sequence[str],
         # no pipe to fill and stall either process.
         with open(folder / "job", "wb") as job:
             pickle.dump((str(path), columns, formats, rows, heights, count), job)
+        # The child imports this same stocktake, wherever it was imported from here.
+        import stocktake
+
+        home = str(Path(stocktake.__file__).resolve().parent.parent)
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+            [home] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p])}
         with open(folder / "stderr", "wb") as trace:
             process = subprocess.Popen([sys.executable, "-m", "stocktake.workbooks.bulk_sheet",
                                         str(folder)], stdin=subprocess.DEVNULL,
-                                       stdout=subprocess.DEVNULL, stderr=trace)
+                                       stdout=subprocess.DEVNULL, stderr=trace, env=env)
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
