@@ -53,14 +53,14 @@ INLINE_LIST_LIMIT = 255
 # characters with an ellipsis; such returns are still read by their leading level number.
 DROPDOWN_TEXT_LIMIT = 110
 INPUT_FILL = "FFF8D6"
-# The Answer column, in units of width: every shipped bank's dropdown entries (27 characters
-# at most) fit it whole, and no wider, as every unit it takes is one the text columns lack.
-ANSWER_WIDTH = 23
+ANSWER_WIDTH = 30  # the Answer column, in units of width
 # Printed one page wide (A4 landscape at 90% or more, so 10-point text prints at 9 pt or more;
-# issue 26): the columns A to G come to FORM_PRINT_WIDTH units, LibreOffice's 7 points a unit
-# at 90% within 0.3-inch side margins. The text columns are balanced so that the allowed
+# issue 26): the columns A to G come to FORM_PRINT_WIDTH units, which LibreOffice prints at
+# 7 to 7.2 points a unit, so at 90% they fit within 0.3-inch side margins. The text columns are balanced so that the allowed
 # answers, the longest, set the rows' heights about as often as the question and guidance.
-FORM_WIDTHS = {1: 4, 2: 12, 3: 17, 4: 17, 5: 40, ANSWER_COLUMN: ANSWER_WIDTH, 7: 12, 8: 30}
+# Column C also holds the age-group dropdown (C3) of a children's form, so it shows its
+# longest entry whole.
+FORM_WIDTHS = {1: 4, 2: 12, 3: 20, 4: 15, 5: 30, ANSWER_COLUMN: ANSWER_WIDTH, 7: 11, 8: 30}
 FORM_PRINT_WIDTH = sum(FORM_WIDTHS[c] for c in range(1, 8))
 FORM_PRINT_SCALE = 0.9
 # The notes above the table span B to G, NOTES_WIDTH units.
@@ -532,7 +532,7 @@ def _print_one_page_wide(ws: Any, bands: list[int]) -> None:
     first question."""
     from stocktake.workbooks.print_setup import finish_sheet
 
-    ws.print_title_cols = None
+    ws._print_cols = None  # openpyxl's setter ignores None
     ws.page_setup.scale = None
     ws.page_setup.pageOrder = None
     ws.sheet_properties.pageSetUpPr.fitToPage = True

@@ -621,7 +621,7 @@ def _write_answers(ws: Any, export: "PartnershipExport", rows: list[dict[str, An
     style_header_row(ws, 1, 1, len(ANSWER_COLUMNS), height=20)
     # A sheet for screen (print_setup.for_screen): printed one page wide, so kept no wider
     # than its words need, which prints at about 60%.
-    widths = dict(zip("ABCDEFGHIJK", (12, 15, 11, 13, 16, 36, 16, 7, 10, 28, 22)))
+    widths = dict(zip("ABCDEFGHIJK", (12, 15, 11, 13, 16, 40, 16, 7, 10, 28, 22)))
     # A question id has no space to wrap at: its column as wide as the longest (to a limit).
     longest = max((len(str(r.get("question") or "")) for r in rows), default=0)
     widths["E"] = max(widths["E"], min(36, math.ceil(longest / 1.2) + 1))

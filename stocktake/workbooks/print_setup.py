@@ -126,7 +126,7 @@ def for_screen(ws: Any) -> None:
     ws.page_setup.fitToHeight = 0
     ws.page_setup.scale = None
     ws.page_setup.orientation = "landscape"
-    ws.print_title_cols = None
+    ws._print_cols = None  # openpyxl's setter ignores None
 
 
 def printed_scale(ws: Any) -> float:
