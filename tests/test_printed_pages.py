@@ -129,6 +129,7 @@ def _page(page, sheets: list[str]) -> dict:
     for line in lines.values():
         found.update(tokens("".join(c["text"] for c in sorted(line, key=lambda c: -c["top"]))))
     return {"sheet": sheet, "label": label, "tokens": found,
+            "sequence": " ".join(t for w in body for t in tokens(w["text"])),
             "chars": [c for c in page.chars if c["text"].strip()], "width": page.width,
             "height": page.height, "text": " ".join(w["text"] for w in body),
             "screen": SCREEN in label}
@@ -193,6 +194,22 @@ def test_printed_workbook_pages(printed, kind):
                      for t in tokens(c.value)}
             for n, page in enumerate(mine, start=1):
                 assert heads <= page["tokens"], (kind, ws.title, n, heads - page["tokens"])
+        # Nothing printed past the right margin: LibreOffice writes a title running past the
+        # printed columns out to the page's edge and clips it there ("...(IDeA styl").
+        # (A hidden column's text, as the form's ids, is written there too, unseen: such
+        # sheets are left out.)
+        edge = ws.page_margins.right * 72
+        hidden = any(d.hidden for d in ws.column_dimensions.values())
+        for n, page in enumerate([] if hidden else mine, start=1):
+            over = [c["text"] for c in page["chars"] if MARGIN < c["top"] < page["height"] -
+                    MARGIN and c["x1"] > page["width"] - edge + 2]
+            assert not over, (kind, ws.title, n, "".join(over)[:40])
+        # A sheet's title and subtitle whole, in order, on its first page: a title running
+        # past the printed columns was cut at the page's edge ("...(IDeA styl").
+        for ref in ("A1", "A2"):
+            text = ws[ref].value
+            if isinstance(text, str) and text.strip() and mine:
+                assert " ".join(tokens(text)) in mine[0]["sequence"], (kind, ws.title, text)
         # Every text cell's words whole on one page of its sheet (within its print area).
         cut = []
         bounds = {}

@@ -99,6 +99,43 @@ def widen_for_headings(ws: Any) -> None:
             ws.column_dimensions[letter].width = width
 
 
+# Characters a unit of width of 16-point bold (titles) and 11-point italic (subtitles) text,
+# as LibreOffice prints them; a line of each, in points.
+TITLE_CHARS_PER_UNIT = {16: 0.62, 11: 1.05}
+TITLE_LINE = {16: 21.0, 11: 15.0}
+
+
+def wrap_titles(ws: Any, rows: Iterable[int] = (1, 2)) -> None:
+    """A title (or subtitle) alone in column A that would run past the printed columns, cut
+    at the page's edge ("...2005-06 (IDeA styl"), is merged across them and wrapped, its row
+    as tall as its lines."""
+    from stocktake.workbooks.styles import WRAP_TOP, merge_row
+
+    last = _last_col(ws)
+    width = sum(ws.column_dimensions[get_column_letter(c)].width or 8.43
+                for c in range(1, last + 1)
+                if not ws.column_dimensions[get_column_letter(c)].hidden)
+    merged = {str(r) for r in ws.merged_cells.ranges}
+    for row in rows:
+        cell = ws.cell(row=row, column=1)
+        size = int(cell.font.sz or 11) if cell.font is not None else 11
+        if not isinstance(cell.value, str) or size not in TITLE_CHARS_PER_UNIT:
+            continue
+        if any(ws.cell(row=row, column=c).value is not None for c in range(2, last + 1)):
+            continue
+        if any(ref.startswith(f"A{row}:") for ref in merged):
+            continue
+        chars = max(1, int(width * TITLE_CHARS_PER_UNIT[size]))
+        if len(cell.value) <= chars:
+            continue
+        import textwrap
+
+        lines = len(textwrap.wrap(cell.value, chars))
+        merge_row(ws, row, 1, last)
+        cell.alignment = WRAP_TOP
+        ws.row_dimensions[row].height = lines * TITLE_LINE[size] + 3
+
+
 def name_pages(ws: Any, title: str) -> None:
     """`title` at the left of every page's footer, so a loose page says which sheet it came
     from, and in the middle of the header too where it fits between the left and right
@@ -232,6 +269,7 @@ def finish_sheet(ws: Any, *, screen: bool = False, title: str | None = None,
 
     title = title or ws.title
     widen_for_headings(ws)
+    wrap_titles(ws)
     if screen:
         for_screen(ws)
         title = f"{title} ({SCREEN_MARK}: printed to the page width)"
@@ -277,6 +315,18 @@ def _title_row_span(spec: str) -> tuple[int, int]:
     first = int("".join(ch for ch in parts[0] if ch.isdigit()) or 1)
     last = int("".join(ch for ch in parts[-1] if ch.isdigit()) or first)
     return first, last
+
+
+def _last_col(ws: Any) -> int:
+    from openpyxl.utils import column_index_from_string
+
+    area = ws.print_area
+    if area:
+        ref = str(area).split("!")[-1].replace("$", "").split(":")[-1]
+        letters = "".join(ch for ch in ref if ch.isalpha())
+        if letters:
+            return column_index_from_string(letters)
+    return ws.max_column
 
 
 def _last_row(ws: Any) -> int:
