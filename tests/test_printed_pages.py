@@ -1,7 +1,8 @@
 """What people print (issue 26): every workbook kind of the demo, and the Word report, printed
 through LibreOffice to PDF and read back with pdfplumber.
 
-Made through the CLI as a person would: `stocktake demo`, a partnership's `export`, the
+Made through the CLI as a person would: `stocktake demo`, a partnership's `export` (with a
+two-row action plan), the
 `benchmark`, a national `merge` of eight exports, a round's `status --xlsx` and a schools
 `forms create`. Each PDF page is told to its sheet by the sheet's name at the left of the
 footer (print_setup.name_pages). Asserted per workbook: pages within the goals the README's
@@ -68,6 +69,12 @@ def printed(tmp_path_factory):
     cli(ws, "demo")
     codes = sorted(re.findall(r"\bE\d{8}\b", cli(ws, "partnerships", "list", "--json")))
     x = root / "x"
+    # A two-row action plan: issue 26 saw one printed over two pages.
+    for area, due in (("risk", "2027-03-31"), ("workforce", "2027-06-30")):
+        cli(ws, "plan", "add", codes[0], "--bank", "idea-stocktake", "--area", area,
+            "--target", "Embedded", "--action", f"Agree a joint {area} plan with health and "
+            "police, reviewed by the board each quarter", "--owner", "Head of safeguarding",
+            "--due", due)
     cli(ws, "export", codes[0], "--wave", WAVE, "--out", str(x / "one"))
     for code in codes[:8]:
         cli(ws, "export", code, "--wave", WAVE, "--out", str(x / "eight"))
@@ -278,6 +285,12 @@ def test_word_report_headings_keep_with_their_tables(tmp_path):
         with pdfplumber.open(pdf_path) as pdf:
             pages = [re.sub(r"\s+", " ", p.extract_text() or "") for p in pdf.pages]
         flat = [" ".join(tokens(p)) for p in pages]
+        # Columns wide enough for their words: every word of every table cell is printed
+        # whole ("Risk assessment" broke mid-word in a narrow column).
+        printed_words = {t for text in flat for t in text.split()}
+        broken = {t for table in document.tables for row in table.rows for cell in row.cells
+                  for t in tokens(cell.text)} - printed_words
+        assert not broken, (path.name, sorted(broken)[:10])
         for heading, header in pairs:
             wanted = " ".join(tokens(heading))
             where = [n for n, text in enumerate(flat) if wanted in text]
