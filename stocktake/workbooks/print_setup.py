@@ -2,10 +2,12 @@
 its writers use to lay sheets out for A4.
 
 Every visible sheet is given, on top of styles.print_setup (A4, header, page numbers, no type
-under 8 pt): its own name in the page header, header rows wide enough for their longest word,
-and page breaks that keep a table's heading, header row and first rows together and a short
-table whole on one page. Wide data sheets (Answers) are set apart as sheets for screen: printed
-they fit the page width, in small type, and say so in their page header.
+under 8 pt): its own name at the footer's left (and in the header's middle where it fits),
+header rows wide enough for their longest word, a title too long for the printed columns
+wrapped across them, and page breaks that keep a table's heading, header row and first rows
+together and a short table whole on one page. Wide data sheets (Answers, Scores) are set apart
+as sheets for screen: printed they fit the page width, in small type, and their footer says
+so.
 
     widths = fit_widths([24, 13, 8, 46, 20], shrink=[0, 3, 4])   # total <= LEGIBLE_WIDTH
     finish_print(wb, screen=("Answers",))
@@ -28,8 +30,8 @@ from stocktake.workbooks.styles import (A4_POINTS, HEADER_FILL, POINTS_PER_WIDTH
                                         printed_width)
 
 # The widest sheet that prints one page across (landscape, 0.5 in side margins) with its
-# 10-point type at 8 pt or more.
-# less 2% for LibreOffice's rounding of widths to pixels (a sheet fitted at 79% printed 7.9 pt).
+# 10-point type at 8 pt or more, less 2% for LibreOffice's rounding of widths to pixels (a
+# sheet fitted at 79% printed 7.9 pt).
 LEGIBLE_WIDTH = (A4_POINTS[1] - 72) / (SMALLEST_PRINTED / SMALLEST_FONT * POINTS_PER_WIDTH) \
     * 0.98
 SCREEN_MARK = "for screen"
