@@ -173,13 +173,17 @@ def test_print_setup_is_landscape_fit_to_width_with_partnership_in_header(worksp
         # "&" starts a code in headers: doubled, it prints as itself.
         assert ws.oddHeader.left.text == "Bath && Wells (LOCAL-1)"
         assert "exported" in ws.oddHeader.right.text
-    # Issue 13: fit to one page wide only while the text stays at 8 pt or more; the Answers
-    # sheet is too wide for that, so it prints at 80% across pages, its first column repeated.
+    # Issue 13: fit to one page wide only while the text stays at 8 pt or more. Issue 26: the
+    # Answers sheet, too wide for that, is for screen: printed one page wide in small type,
+    # its header row on every page, and every page says so.
     assert wb["Summary"].page_setup.fitToWidth == 1
     assert wb["Summary"].sheet_properties.pageSetUpPr.fitToPage
-    assert not wb["Answers"].sheet_properties.pageSetUpPr.fitToPage
-    assert wb["Answers"].page_setup.scale == 80 and wb["Answers"].print_title_cols == "$A:$A"
-    assert wb["Answers"].print_title_rows == "$1:$1"
+    answers = wb["Answers"]
+    assert answers.sheet_properties.pageSetUpPr.fitToPage
+    assert (answers.page_setup.fitToWidth, answers.page_setup.fitToHeight) == (1, 0)
+    assert answers.print_title_cols is None and answers.print_title_rows == "$1:$1"
+    assert "for screen" in answers.oddFooter.left.text
+    assert "for screen" not in wb["Summary"].oddFooter.left.text
 
 
 def test_about_names_the_bank_edition_wave_and_seal(filled, mini_bank, tmp_path):

@@ -56,11 +56,26 @@ def write_docx(doc: Document, path: Path) -> Path:
             for run in cells[0].paragraphs[0].runs:
                 run.bold = True
     figures = 0
+    # The paragraphs since the last heading, while no other block has come between: where a
+    # table follows, they keep with it, so the heading, its lead and the table start together
+    # ("Action plan" was left at a page's foot, its table alone on the next page).
+    lead: list | None = None
     for block in doc.blocks:
         if isinstance(block, Heading):
-            word.add_heading(block.text, level=min(block.level, 3))
-        elif isinstance(block, Paragraph):
+            # Kept with what follows, so no heading is left alone at a page's foot.
+            word.add_heading(block.text, level=min(block.level, 3)) \
+                .paragraph_format.keep_with_next = True
+            lead = []
+            continue
+        if isinstance(block, Table) and lead is not None and len(lead) <= LEAD_KEPT:
+            for para in lead:
+                para.paragraph_format.keep_with_next = True
+        if not isinstance(block, Paragraph):
+            lead = None
+        if isinstance(block, Paragraph):
             para = word.add_paragraph(block.text)
+            if lead is not None:
+                lead.append(para)
             if block.kind == "note":
                 for run in para.runs:
                     run.italic = True
@@ -79,6 +94,8 @@ def write_docx(doc: Document, path: Path) -> Path:
         elif isinstance(block, Figure):
             figures += 1
             word.add_picture(io.BytesIO(block.png), width=Cm(16.2))
+            # The picture's paragraph is kept with its caption below it.
+            word.paragraphs[-1].paragraph_format.keep_with_next = True
             _alt_text(word.inline_shapes[-1], block.alt, f"Figure {figures}")
             word.add_paragraph(f"Figure {figures}. {block.caption}", style="Caption")
     return _save(word, Path(path))
@@ -89,14 +106,15 @@ def _table(word, table: Table) -> None:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Cm, Pt
 
-    word.add_paragraph(table.caption, style="Caption")
+    word.add_paragraph(table.caption, style="Caption").paragraph_format.keep_with_next = True
     grid = word.add_table(rows=1, cols=len(table.header))
     grid.style = "Table Grid"
     grid.alignment = WD_TABLE_ALIGNMENT.CENTER
     grid.autofit = False
-    widths = [Cm(TEXT_WIDTH_CM * share) for share in table.column_widths()]
     # Word's cells have wider margins than the page's: wide tables take 9-point text.
-    size = Pt(9) if len(table.header) > 5 else Pt(10)
+    points = 9 if len(table.header) > 5 else 10
+    size = Pt(points)
+    widths = [Cm(cm) for cm in column_widths_cm(table, points)]
     header = grid.rows[0]
     # w:tblHeader: Word and LibreOffice repeat the row at the top of each page.
     _row_property(header, "w:tblHeader")
@@ -110,9 +128,15 @@ def _table(word, table: Table) -> None:
             cell.text = text
             if i in table.numeric:
                 cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    for row in grid.rows:
+    # The caption, the header row and the first row (a short table: every row) keep with
+    # the next, so a heading and its table start on the same page.
+    kept = len(grid.rows) - 1 if len(grid.rows) <= SHORT_TABLE_ROWS else 2
+    for number, row in enumerate(grid.rows):
         # w:cantSplit: a row stays on one page, never half under the repeated header.
         _row_property(row, "w:cantSplit")
+        if number < kept:
+            for cell in row.cells:
+                cell.paragraphs[0].paragraph_format.keep_with_next = True
         for cell, width in zip(row.cells, widths):
             cell.width = width  # Word reads the cells' widths
             for para in cell.paragraphs:
@@ -121,6 +145,37 @@ def _table(word, table: Table) -> None:
     for column, width in zip(grid.columns, widths):
         column.width = width  # LibreOffice reads the grid's
     word.add_paragraph()
+
+
+def column_widths_cm(table: Table, points: float) -> list[float]:
+    """Each column's width in cm across TEXT_WIDTH_CM: the table's shares, widened where a
+    column's longest word (bold in the header) would not fit whole in `points`-point Arial
+    with Word's cell margins, the other columns narrowed to make room ("Risk assessment" broke
+    mid-word in a narrow column)."""
+    shares = [TEXT_WIDTH_CM * share for share in table.column_widths()]
+    need = []
+    for i, head in enumerate(table.header):
+        words = [len(w) * BOLD_CHAR_EM for w in head.split()]
+        words += [len(w) * CHAR_EM for r in table.rows if i < len(r) for w in r[i].split()]
+        need.append(max(words, default=1) * points * CM_PER_POINT + CELL_MARGIN_CM)
+    if sum(need) > TEXT_WIDTH_CM:
+        return shares  # no room for every word whole: the shares as they were
+    widths = [max(s, n) for s, n in zip(shares, need)]
+    while sum(widths) > TEXT_WIDTH_CM + 1e-6:
+        spare = [w - n for w, n in zip(widths, need)]
+        room = sum(spare)
+        excess = sum(widths) - TEXT_WIDTH_CM
+        widths = [w - s * min(1.0, excess / room) for w, s in zip(widths, spare)]
+    return widths
+
+
+# Arial's mean character width, in ems, for words of lower-case letters (bold a little wider);
+# Word's default cell margins are 0.19 cm a side.
+CHAR_EM, BOLD_CHAR_EM = 0.56, 0.62
+CM_PER_POINT = 2.54 / 72
+CELL_MARGIN_CM = 0.45
+SHORT_TABLE_ROWS = 8
+LEAD_KEPT = 5  # paragraphs between a heading and its table kept with both
 
 
 def _row_property(row, name: str) -> None:

@@ -46,7 +46,7 @@ from stocktake.workbooks.styles import (BODY_FONT, CENTRE, HEADER_FONT, LABEL_FO
                                         band_fill,
                                         fit_row_height, print_setup, save_workbook,
                                         set_row_heights, set_widths, style_body,
-                                        style_header_row, wrapped_lines,
+                                        style_header_row,
                                         write_title)
 
 if TYPE_CHECKING:
@@ -101,13 +101,18 @@ def write_national_workbook(path: Path, benchmark: "Benchmark", bank: "Bank",
         wb = benchmark_workbook(benchmark, bank, partnerships, sources=sources,
                                 answers=None if pending is None else pending.rows,
                                 groups_source=groups_source)
+        from stocktake.workbooks.print_setup import finish_sheet
+
         if returns is not None:
             from stocktake.workbooks.returns_sheet import write_returns_sheet
-            write_returns_sheet(wb.create_sheet("Returns", index=1), returns, bank,
-                                benchmark.wave)
+
+            returns_ws = wb.create_sheet("Returns", index=1)
+            write_returns_sheet(returns_ws, returns, bank, benchmark.wave)
+            finish_sheet(returns_ws)
         from stocktake.workbooks.codebook_sheet import add_codebook_sheet
 
         add_codebook_sheet(wb, bank)  # what each code of the data files means (issue 29)
+        finish_sheet(wb["Codebook"])
         data = workbook_bytes(wb, Path(path))
         del wb  # the summary sheets' cells, before the rows are read back in
         if pending is not None:
@@ -155,6 +160,9 @@ def benchmark_workbook(benchmark: "Benchmark", bank: "Bank",
         print_setup(ws, header_left=header_left, header_right=header_right,
                     title_rows="1:1" if ws.title in ("Scores", "Matrix", "Sources", "Answers",
                                                      "Groups", "Regions") else None)
+    from stocktake.workbooks.print_setup import finish_print
+
+    finish_print(wb, screen=("Scores", "Answers"))
     wb.properties.title = f"{scope}: {bank.title}, wave {benchmark.wave}"
     wb.properties.creator = f"stocktake {__version__}"
     wb.properties.subject = "Children's services partnership stocktake benchmark"
@@ -175,13 +183,15 @@ SHEET_PURPOSES = {
     "Contents": "this page",
     "Scores": "one row per partnership and area (row_type 'area') or overall (row_type "
               "'overall'): score, level, quartile, band A-D, percentile rank, and the "
-              "differences from the median, its region's mean and its group's mean",
+              "differences from the median, its region's mean and its group's mean (for "
+              "screen: printed, it fits the page width in small type)",
     "Matrix": "partnerships x areas, coloured by score",
     "Distribution": "each area's minimum, quartiles, median, maximum and mean, with a chart",
     "Regions": "each region's mean score per area",
     "Groups": "each comparator group's mean score per area (from --groups)",
     "Sources": "the returned workbooks merged",
-    "Answers": "every merged answer, one row each, with partnership, role and question",
+    "Answers": "every merged answer, one row each, with partnership, role and question "
+               "(for screen: printed, it fits the page width in small type)",
     "Areas": "area ids and their titles",
     "About": "bank, wave and method, for reading back",
 }
@@ -408,8 +418,11 @@ def _write_matrix(ws: Any, benchmark: "Benchmark", bank: "Bank",
         write_text_row(ws, row, values)
     last_col = len(heads)
     style_area_headers(ws, 4, last_col, heads[3:])
-    style_body(ws, 2, row, 1, last_col)
-    set_row_heights(ws, 2, row)
+    style_body(ws, 2, row, 1, last_col, wrap_cols=(2, 3))
+    # Names and regions wrap (to keep the sheet one page wide); each row as tall as they need.
+    for r in range(2, row + 1):
+        fit_row_height(ws, r, [(NAME_WIDTH, ws.cell(row=r, column=2).value),
+                               (REGION_WIDTH, ws.cell(row=r, column=3).value)])
     score = StyleMemo(number_format=SCORE_FORMAT, alignment=CENTRE)
     bold = StyleMemo(font=LABEL_FONT)
     for cells in ws.iter_rows(min_row=2, max_row=row, min_col=4, max_col=last_col):
@@ -421,24 +434,38 @@ def _write_matrix(ws: Any, benchmark: "Benchmark", bank: "Bank",
         ws.conditional_formatting.add(span, colour_scale(bank))
         ws.auto_filter.ref = f"A1:{get_column_letter(last_col)}{row}"
     ws.freeze_panes = "D2"
-    set_widths(ws, {"A": 11, "B": NAME_WIDTH, "C": REGION_WIDTH} |
+    set_widths(ws, {"A": 12, "B": NAME_WIDTH, "C": REGION_WIDTH} |
                {get_column_letter(c): AREA_WIDTH for c in range(4, last_col + 1)})
 
 
-AREA_WIDTH = 13
-NAME_WIDTH, REGION_WIDTH = 29, 21  # the longest authority name (35 characters) and region (24)
+# An area's column holds a score ("100.0"); its title is set upright in the header (issue 26:
+# titles across 13-unit columns broke mid-word, "Communication/s", and a Matrix of 11 areas
+# printed two pages wide). With these widths a Matrix of up to 11 areas and its names print
+# one page wide at 8 pt (print_setup.LEGIBLE_WIDTH); names and regions wrap.
+AREA_WIDTH = 6.2
+NAME_WIDTH, REGION_WIDTH = 27, 16
 AREA_HEAD_FONT = Font(name=HEADER_FONT.name, size=10, bold=True, color="FFFFFF")
+UPRIGHT = Alignment(text_rotation=90, wrap_text=True, horizontal="center", vertical="bottom")
+# Lines of upright 10-point bold text a column AREA_WIDTH wide holds; points a character.
+UPRIGHT_LINES, UPRIGHT_CHAR_POINTS = 3, 7.0
 
 
 def style_area_headers(ws: Any, first_col: int, last_col: int, titles: Sequence[str]) -> None:
-    """A header row whose area columns carry long titles: smaller type, wrapped at word breaks,
-    the row as tall as the longest title needs."""
-    # Bold 10-point text runs about 1.15 characters per width unit; a word longer than a line
-    # would be split mid-word, so lines are counted at that width.
-    lines = max((wrapped_lines(t, AREA_WIDTH * 0.92) for t in titles), default=1)
-    style_header_row(ws, 1, 1, last_col, height=max(2, lines) * 12 + 8)
+    """A header row whose area columns carry long titles: set upright, wrapped at word breaks
+    into at most UPRIGHT_LINES lines, the row as tall as the longest title's longest line."""
+    import textwrap
+
+    longest = 1
+    for title in titles:
+        width = max((len(w) for w in str(title).split()), default=1)
+        while len(textwrap.wrap(str(title), width)) > UPRIGHT_LINES:
+            width += 1
+        longest = max(longest, width)
+    style_header_row(ws, 1, 1, last_col, height=longest * UPRIGHT_CHAR_POINTS + 12)
     for col in range(first_col, last_col + 1):
-        ws.cell(row=1, column=col).font = AREA_HEAD_FONT
+        cell = ws.cell(row=1, column=col)
+        cell.font = AREA_HEAD_FONT
+        cell.alignment = UPRIGHT
 
 
 # ---------------------------------------------------------------- Distribution
@@ -726,4 +753,6 @@ def _write_sources(ws: Any, sources: Sequence[Source],
     ws.freeze_panes = "A2"
     if last > 1:
         ws.auto_filter.ref = f"A1:F{last}"
-    set_widths(ws, {"A": 13, "B": 30, "C": 48, "D": 26, "E": 13, "F": 11})
+    # One page wide at 8 pt (print_setup.LEGIBLE_WIDTH): room for a file name as `export`
+    # writes it (CODE-BANK-WAVE.xlsx) and an ISO time with its offset.
+    set_widths(ws, {"A": 13, "B": 30, "C": 40, "D": 24, "E": 13, "F": 11})

@@ -35,7 +35,9 @@ DATA_COL = len(COLUMNS) + 2  # the charts' series start here, one blank column a
 BAND_COLOURS = {"A": "#6FBF73", "B": "#B7DEA8", "C": "#FFE08A", "D": "#F4B6B6"}
 FLAG_FONT = Font(name="Calibri", size=10, bold=True, color="B91C1C")
 ROW_HEIGHT = 42  # points: room for a trend chart beside each measure
-LABEL_WIDTH = 46
+# The table prints one page wide at 8 pt or more (print_setup.LEGIBLE_WIDTH): issue 26 saw a
+# block's heading cut at the page's edge when the Trend column printed on a page of its own.
+LABEL_WIDTH = 34
 INFO_WIDTH = 79  # columns B to I, as set_widths sets them below
 
 
@@ -45,6 +47,9 @@ def write_evidence_workbook(path: Path, view: Any, self_views: Sequence[Any] = (
     default = wb.active
     add_evidence_sheet(wb, view, self_views, index=0)
     wb.remove(default)
+    from stocktake.workbooks.print_setup import finish_print
+
+    finish_print(wb)
     return save_workbook(wb, Path(path))
 
 
@@ -89,7 +94,7 @@ def add_evidence_sheet(wb: Workbook, view: Any, self_views: Sequence[Any], *, in
              "DfE LAIT data as shipped with stocktake"),
             ("Credit", view.credit)]
     row = key_value_rows(ws, 4, info)
-    # Across B to I, the table's printed width (the Trend column prints on a page of its own),
+    # Across B to I, beside the labels (the Trend column's charts to their right),
     # each row as tall as its wrapped text.
     for r in range(4, row):
         merge_row(ws, r, 2, len(COLUMNS) - 1, boxed=True)

@@ -54,11 +54,18 @@ INLINE_LIST_LIMIT = 255
 DROPDOWN_TEXT_LIMIT = 110
 INPUT_FILL = "FFF8D6"
 ANSWER_WIDTH = 30  # the Answer column, in units of width
-FORM_WIDTHS = {1: 5, 2: 16, 3: 44, 4: 36, 5: 48, ANSWER_COLUMN: ANSWER_WIDTH, 7: 36, 8: 30}
-# The first printed page holds columns A to D (No., Area, Question, Guidance); the notes above
-# the table span B to D, NOTES_WIDTH units.
-NOTES_COLUMNS = 4
-NOTES_LAST = "D"
+# Printed one page wide (A4 landscape at 90% or more, so 10-point text prints at 9 pt or more;
+# issue 26): the columns A to G come to FORM_PRINT_WIDTH units, which LibreOffice prints at
+# 7 to 7.2 points a unit, so at 90% they fit within 0.3-inch side margins. The text columns are balanced so that the allowed
+# answers, the longest, set the rows' heights about as often as the question and guidance.
+# Column C also holds the age-group dropdown (C3) of a children's form, so it shows its
+# longest entry whole.
+FORM_WIDTHS = {1: 4, 2: 12, 3: 20, 4: 15, 5: 30, ANSWER_COLUMN: ANSWER_WIDTH, 7: 11, 8: 30}
+FORM_PRINT_WIDTH = sum(FORM_WIDTHS[c] for c in range(1, 8))
+FORM_PRINT_SCALE = 0.9
+# The notes above the table span B to G, NOTES_WIDTH units.
+NOTES_COLUMNS = 7
+NOTES_LAST = "G"
 NOTES_WIDTH = sum(FORM_WIDTHS[c] for c in range(2, NOTES_COLUMNS + 1))
 # What the Answer column shows of an entry, as styles.wrapped_lines counts 10-point text (about
 # 1.25 characters per unit of width, less one for the cell's margin). Excel draws a dropdown no
@@ -285,7 +292,6 @@ def form_workbook(bank: Bank, partnership: Partnership, role: str, wave: str, re
     from openpyxl.styles import Alignment, PatternFill, Protection
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
-    from openpyxl.worksheet.pagebreak import Break
 
     from stocktake.privacy.injection import set_text_cell
     from stocktake.workbooks.styles import (BODY_FONT, BOX, LABEL_FILL, LABEL_FONT, NOTE_FONT,
@@ -305,8 +311,7 @@ def form_workbook(bank: Bank, partnership: Partnership, role: str, wave: str, re
     role_title = bank.role(role).title
     anonymous = bank.is_anonymous(role)
 
-    # From column B: column A is repeated on the second printed page, where a title in A1
-    # printed as its first few letters. Wrapped within the first page's columns.
+    # From column B, over the No. column's width, wrapped within the printed page's columns.
     write_title(ws, "B1", f"Response form: {bank.title}",
                 f"{partnership.name} ({partnership.code}) - wave {wave} - answering as: "
                 f"{_short_role(role_title)}" + (f" - reference {respondent}" if anonymous
@@ -345,8 +350,8 @@ def form_workbook(bank: Bank, partnership: Partnership, role: str, wave: str, re
         "not name children or families. Save as .xlsx and send the file back."))
     ws["B5"].font = NOTE_FONT
     ws["B5"].alignment = WRAP_TOP
-    # The notes span the first printed page's columns only (see NOTES_COLUMNS), so no line of
-    # them is cut where the page ends; their rows are as tall as the wrapped text.
+    # The notes span the printed page's columns (see NOTES_COLUMNS), so no line of them is
+    # cut where the page ends; their rows are as tall as the wrapped text.
     ws.merge_cells(f"B5:{NOTES_LAST}5")
     fit_row_height(ws, 5, [(NOTES_WIDTH, ws["B5"].value)], minimum=2)
     # Row 6: the round's notes, then the bank's safeguarding notice where the form asks a
@@ -377,11 +382,13 @@ def form_workbook(bank: Bank, partnership: Partnership, role: str, wave: str, re
     placed: list[tuple[int, str]] = []
     area_titles = {a.id: a.title for a in bank.areas}
     current_area = None
+    bands: list[int] = []  # the rows of area titles
     number = 0
     for question in questions:
         if question.area != current_area:
             current_area = question.area
             row += 1
+            bands.append(row)
             cell = ws.cell(row=row, column=2)
             set_text_cell(cell, area_titles.get(question.area, question.area))
             for col in range(1, len(FORM_COLUMNS)):
@@ -412,8 +419,9 @@ def form_workbook(bank: Bank, partnership: Partnership, role: str, wave: str, re
             cell.protection = unlocked
             cell.fill = input_fill
         ws.cell(row=row, column=1).alignment = Alignment(horizontal="center", vertical="top")
-        fit_row_height(ws, row, [(widths[3], text), (widths[4], question.guidance),
-                                 (widths[5], values[4])], minimum=2)
+        fit_row_height(ws, row, [(widths[2], values[1]), (widths[3], text),
+                                 (widths[4], question.guidance), (widths[5], values[4])],
+                       minimum=2)
         placed.append((row, question.id))
 
         answer_ref = f"{get_column_letter(ANSWER_COLUMN)}{row}"
@@ -470,11 +478,6 @@ def form_workbook(bank: Bank, partnership: Partnership, role: str, wave: str, re
 
     set_widths(ws, widths)
     ws.column_dimensions["H"].hidden = True
-    # Printed two pages across at 8 pt or more: the questions, then (the number repeated) the
-    # allowed answers beside the answer and evidence cells. The break is set, not left to the
-    # program: Excel, whose columns print narrower, would otherwise split after a different
-    # column than LibreOffice.
-    ws.col_breaks.append(Break(id=NOTES_COLUMNS))
     ws.freeze_panes = f"A{HEADER_ROW + 1}"
     ws.protection.sheet = True
     # Resizing rows and columns is harmless and often needed to read long descriptors.
@@ -486,6 +489,7 @@ def form_workbook(bank: Bank, partnership: Partnership, role: str, wave: str, re
                                 f"{_short_role(role_title)}",
                 header_right=f"{bank.title}, wave {wave}",
                 title_rows=f"{HEADER_ROW}:{HEADER_ROW}")
+    _print_one_page_wide(ws, bands)
 
     about_rows: list[tuple[str, Any]] = [
         ("format", RESPONSE_FORM), ("format_version", str(FORMAT_VERSION)),
@@ -520,6 +524,25 @@ def form_workbook(bank: Bank, partnership: Partnership, role: str, wave: str, re
     about.protection.sheet = True
     lists.protection.sheet = True
     return wb
+
+
+def _print_one_page_wide(ws: Any, bands: list[int]) -> None:
+    """Every column on one page across, at FORM_PRINT_SCALE or more (Excel, whose columns print
+    narrower, fits them at 100%), narrow margins, each area's title kept on the page of its
+    first question."""
+    from stocktake.workbooks.print_setup import finish_sheet
+
+    ws._print_cols = None  # openpyxl's setter ignores None
+    ws.page_setup.scale = None
+    ws.page_setup.pageOrder = None
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.page_margins.left = ws.page_margins.right = 0.3
+    ws.page_margins.top, ws.page_margins.bottom = 0.6, 0.5
+    ws.page_margins.header = ws.page_margins.footer = 0.25
+    ws.print_options.horizontalCentered = False
+    finish_sheet(ws, keep=[(band, band + 1) for band in bands])
 
 
 def _dropdown_prompt(question: Question) -> str:

@@ -18,6 +18,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import math
+
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, LineChart, RadarChart, Reference
 from openpyxl.chart.label import DataLabelList
@@ -102,6 +104,9 @@ def partnership_workbook(export: "PartnershipExport", key: bytes | None = None) 
         from stocktake.workbooks.plan_sheet import write_plan_sheet
 
         write_plan_sheet(wb.create_sheet("Plan", index=1), export)
+    from stocktake.workbooks.print_setup import finish_print
+
+    finish_print(wb, screen=("Answers",))
     p = export.partnership
     wb.properties.title = f"{p.name} ({p.code}): {export.bank.title}, wave {export.wave}"
     wb.properties.creator = f"stocktake {__version__}"
@@ -614,7 +619,12 @@ def _write_answers(ws: Any, export: "PartnershipExport", rows: list[dict[str, An
 
     write_text_row(ws, 1, ANSWER_COLUMNS)
     style_header_row(ws, 1, 1, len(ANSWER_COLUMNS), height=20)
-    widths = dict(zip("ABCDEFGHIJK", (12, 22, 12, 14, 28, 50, 18, 8, 11, 40, 22)))
+    # A sheet for screen (print_setup.for_screen): printed one page wide, so kept no wider
+    # than its words need, which prints at about 60%.
+    widths = dict(zip("ABCDEFGHIJK", (12, 15, 11, 13, 16, 40, 16, 7, 10, 28, 22)))
+    # A question id has no space to wrap at: its column as wide as the longest (to a limit).
+    longest = max((len(str(r.get("question") or "")) for r in rows), default=0)
+    widths["E"] = max(widths["E"], min(36, math.ceil(longest / 1.2) + 1))
     wrap = {ANSWER_COLUMNS.index(c): widths["ABCDEFGHIJK"[ANSWER_COLUMNS.index(c)]]
             for c in ("respondent", "question", "question_text", "value", "evidence")}
     score_col = ANSWER_COLUMNS.index("score")

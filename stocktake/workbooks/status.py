@@ -44,6 +44,9 @@ def write_status_workbook(path: Path, status: "RoundStatus") -> Path:
                         c["organisation"], c["form"]] for c in status.chase()],
                       widths=[12, 26, 14, 24, 30, 24, 40], header_left=title,
                       header_right=deadline)
+    from stocktake.workbooks.print_setup import finish_print
+
+    finish_print(wb)
     wb.properties.title = title
     wb.properties.creator = "stocktake"
     return save_workbook(wb, Path(path))

@@ -1,5 +1,6 @@
 """A plain table on a sheet: bold header row that repeats on print, filters, frozen panes,
-wrapped text, printed on A4. For lists (status, returns) that need no chart.
+wrapped text, printed on A4 one page wide (the wider columns narrowed to fit, their text
+wrapped, each row as tall as its text). For lists (status, returns, plans) that need no chart.
 
     write_table_sheet(wb.create_sheet("Returns"), ["Code", "Name"], rows, widths=[12, 30])
 """
@@ -11,21 +12,33 @@ from typing import Any, Sequence
 from openpyxl.utils import get_column_letter
 
 from stocktake.privacy.injection import write_text_row
-from stocktake.workbooks.styles import (print_setup, set_row_heights, set_widths, style_body,
+from stocktake.workbooks.print_setup import fit_widths, heading_width
+from stocktake.workbooks.styles import (print_setup, row_height_for, set_widths, style_body,
                                         style_header_row)
+
+# Columns at most this wide keep their width when a table is narrowed to fit the page: codes,
+# dates and counts read badly wrapped.
+KEEP_WIDTH = 12
 
 
 def write_table_sheet(ws: Any, heads: Sequence[str], rows: Sequence[Sequence[Any]], *,
                       widths: Sequence[float], header_left: str, header_right: str) -> None:
-    """Header in row 1, one row per item; every text cell through the injection guard."""
+    """Header in row 1, one row per item; every text cell through the injection guard.
+    `widths` (units, one per head) are narrowed where their total would not print one page
+    wide at 8 pt (print_setup.LEGIBLE_WIDTH), never below a heading's longest word."""
+    widths = [max(w, heading_width(h)) for w, h in zip(widths, heads)]
+    widths = fit_widths(widths, [i for i, w in enumerate(widths) if w > KEEP_WIDTH],
+                        floor=KEEP_WIDTH)
     write_text_row(ws, 1, heads)
     for r, values in enumerate(rows, start=2):
         write_text_row(ws, r, values)
     last = len(rows) + 1
     style_header_row(ws, 1, 1, len(heads), height=30)
     if rows:
-        style_body(ws, 2, last, 1, len(heads))
-        set_row_heights(ws, 2, last)
+        style_body(ws, 2, last, 1, len(heads), wrap_cols=range(1, len(heads) + 1))
+        for r, values in enumerate(rows, start=2):
+            ws.row_dimensions[r].height = row_height_for(
+                [(w, v) for w, v in zip(widths, values) if isinstance(v, str)])
         ws.auto_filter.ref = f"A1:{get_column_letter(len(heads))}{last}"
     ws.freeze_panes = "A2"
     set_widths(ws, {get_column_letter(i): w for i, w in enumerate(widths, start=1)})
