@@ -89,10 +89,12 @@ def printed(tmp_path_factory):
     cli(ws, "status", "--xlsx", str(books["status"]))
     cli(ws, "forms", "create", codes[0], "--bank", "idea-stocktake", "--role", "schools",
         "--out", str(books["form"]))
-    # The national Answers sheet is another change's (issue 26's note): its pages are left out.
+    # The national Answers and Codebook sheets are for screen (every answer; every variable
+    # and value): the summary sheets are what a board is handed, so their pages are counted.
     national = load_workbook(books["national"])
-    if "Answers" in national.sheetnames:
-        national["Answers"].sheet_state = "hidden"
+    for name in ("Answers", "Codebook"):
+        if name in national.sheetnames:
+            national[name].sheet_state = "hidden"
     summaries = x / "national-summary.xlsx"
     national.save(summaries)
     files = [books[k] for k in ("partnership", "benchmark", "status", "form")] + [summaries]

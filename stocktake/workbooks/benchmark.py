@@ -112,7 +112,9 @@ def write_national_workbook(path: Path, benchmark: "Benchmark", bank: "Bank",
         from stocktake.workbooks.codebook_sheet import add_codebook_sheet
 
         add_codebook_sheet(wb, bank)  # what each code of the data files means (issue 29)
-        finish_sheet(wb["Codebook"])
+        # A reference of every variable and value (hundreds of rows): for screen, as Answers;
+        # `stocktake codebook BANK --out codebook.md` is the one to print.
+        finish_sheet(wb["Codebook"], screen=True)
         data = workbook_bytes(wb, Path(path))
         del wb  # the summary sheets' cells, before the rows are read back in
         if pending is not None:

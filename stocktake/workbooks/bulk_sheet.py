@@ -48,6 +48,7 @@ _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 CHUNK = 1 << 20
 _EMPTY_ROW = re.compile(rb'<row [^>]*/>')
+_OPENPYXL_EMPTY_ROW = re.compile(rb'<row [^>]*(/>|></row>)')
 _UNSIZED_ROW = re.compile(rb'<row (r="\d+")>')
 _DEFAULT_HEIGHT = rb'<row \1 ht="15" customHeight="1">'
 
@@ -332,8 +333,16 @@ def splice_rows(workbook: bytes, title: str, rows: BulkRows) -> bytes:
                 continue
             xml = source.read(info)
             start, end = xml.find(b"<sheetData"), xml.rfind(b"</sheetData>")
-            if start < 0 or end < 0 or xml.count(b"<row ", start, end) != 1:
+            header_end = xml.find(b"</row>", start) + len(b"</row>")
+            if start < 0 or end < 0 or header_end < len(b"</row>") or header_end > end:
+                raise SpliceError(f"sheet {title!r} has no header row")
+            # Rows openpyxl made by being asked for a cell (a print setup reading row 2) and
+            # left empty go; a row with anything in it means the sheet was not left for us.
+            rest = _OPENPYXL_EMPTY_ROW.sub(b"", xml[header_end:end])
+            if rest.strip():
                 raise SpliceError(f"sheet {title!r} holds more than its header row")
+            xml = xml[:header_end] + xml[end:]
+            end = header_end
             last = f"{_column_letter(len(rows.columns))}{rows.count + 1}".encode()
             head = re.sub(rb'<dimension ref="[^"]*"/>', b'<dimension ref="A1:' + last + b'"/>',
                           xml[:end], count=1)
