@@ -30,6 +30,10 @@ HELP_TITLE = "Show the full guidance and choices (press ?)"
 NAV_KEYS = {BACK: "b", SKIP: "s", JUMP: "j", QUIT: "q"}
 NAV_TITLES = {BACK: "Back", SKIP: "Skip for now", JUMP: "Jump to area...", QUIT: "Save and quit"}
 STATUS_KEYS = {NOT_APPLICABLE: "a", DONT_KNOW: "d"}
+# Beside "? Your answer", on the prompt's one line at 80 columns: a hint that wraps takes a line
+# the choices were counted to have, and the question's first line scrolls away. How to move
+# with Back or Skip is said where it matters, if a move is ticked with an option.
+MULTI_INSTRUCTION = "(Space to tick, Enter to confirm)"
 STATUS_TITLES = {NOT_APPLICABLE: "Not applicable", DONT_KNOW: "Don't know"}
 YESNO = (("yes", "Yes", "y"), ("no", "No", "n"))
 ANSWER_KEYS = [*"123456789", *"cefghilmoprtuvwxz"]  # none of the letters above
@@ -426,14 +430,46 @@ def _ask_multi(question: Question, current: Answer | None, can_skip: bool,
             return conflict[0].upper() + conflict[1:]
         return True
 
-    picked = _with_help_key(questionary.checkbox(
-        message, choices=choices, validate=valid,
-        instruction="(Space to tick, Enter to confirm; tick Back, Skip... alone to move)"
-    ), help_choice, [("nav", HELP)]).unsafe_ask()
+    prompt = questionary.checkbox(message, choices=choices, validate=valid,
+                                  instruction=MULTI_INSTRUCTION)
+    # questionary's own echo says "done (2 selections)"; the prompt is erased instead and the
+    # options chosen are echoed by their labels, as a select echoes its choice.
+    prompt.application.erase_when_done = True
+    picked = _with_help_key(prompt, help_choice, [("nav", HELP)]).unsafe_ask()
     options = [p[1] for p in picked if p[0] == "answer"]
     if options:
+        _echo(message, multi_echo(question, options))
         return Reply(ANSWER, ANSWERED, options)
+    if picked[0] != ("nav", HELP):
+        _echo(message, next(c.title for c in choices
+                            if not isinstance(c, Separator) and c.value == picked[0]))
     return _reply_from(picked[0])
+
+
+def multi_echo(question: Question, options: list[str]) -> str:
+    """What the line left after a multi answer says: the chosen options' labels, in the
+    bank's order of the ticks, joined by "; " (a label may hold a comma)."""
+    return "; ".join(" ".join(question.option(o).label.split()) if question.option(o) else o
+                     for o in options)
+
+
+def _echo(message: str, answer: str) -> None:
+    """The answered prompt's line, as questionary draws it ("? Your answer ..."), wrapped at
+    words to the terminal's width."""
+    import shutil
+    import textwrap
+
+    from prompt_toolkit import print_formatted_text
+    from prompt_toolkit.formatted_text import FormattedText
+    from questionary.constants import DEFAULT_QUESTION_PREFIX, DEFAULT_STYLE
+
+    head = f"{DEFAULT_QUESTION_PREFIX} {message} "
+    width = max(30, shutil.get_terminal_size((100, 24)).columns - 1)
+    lines = textwrap.wrap(head + answer, width, subsequent_indent="  ") or [head]
+    rest = "\n".join([lines[0][len(head):]] + lines[1:])
+    print_formatted_text(FormattedText([
+        ("class:qmark", DEFAULT_QUESTION_PREFIX), ("class:question", f" {message} "),
+        ("class:answer", rest)]), style=DEFAULT_STYLE)
 
 
 def typed_reply(question: Question, text: str, *, can_skip: bool = True) -> Reply:
