@@ -283,3 +283,55 @@ def _camden():
     from stocktake.partnerships.model import partnership_for
 
     return partnership_for("E09000007")
+
+
+# ---------------------------------------------------------------- every question type
+
+
+def _dropdown_entries(bank, tmp_path) -> dict[str, list[str]]:
+    from test_form_dropdowns import dropdowns
+    from test_forms import CAMDEN, rows_by_question
+    from stocktake.workbooks.forms import create_form
+
+    path = create_form(tmp_path / "entries.xlsx", bank, CAMDEN, "council", WAVE, "Jo Bloggs")
+    rows = rows_by_question(load_workbook(path)["Form"])
+    lists = dropdowns(path)
+    return {qid: lists[f"F{row}"] for qid, row in rows.items() if f"F{row}" in lists}
+
+
+# Each question type given by its label, its id or number, and the form dropdown's entry (the
+# entry is filled in from the form itself: index into its list).
+EVERY_TYPE = [
+    ("vision.statement", "Yes", "yes"), ("vision.statement", "no", "no"),
+    ("vision.statement", 0, "yes"),
+    ("vision.known", "Most staff.", 3), ("vision.known", "most staff.", 3),
+    ("vision.known", "3", 3), ("vision.known", 2, 3),
+    ("risk.register", "For some changes", "partial"), ("risk.register", "partial", "partial"),
+    ("risk.register", 1, "partial"),
+]
+
+
+@pytest.mark.parametrize("qid, given, wanted", EVERY_TYPE)
+def test_every_type_reads_the_same_from_an_answers_file_and_a_form(bank, tmp_path, qid, given,
+                                                                   wanted):
+    from test_form_dropdowns import answered
+    from test_forms import CAMDEN
+    from stocktake.interview.answers_file import read_answers_file
+    from stocktake.workbooks.forms import create_form
+
+    if isinstance(given, int):  # the form's own dropdown entry
+        given = _dropdown_entries(bank, tmp_path)[qid][given]
+    csv_path = tmp_path / "a.csv"
+    extra = "vision.statement,yes,\n" if qid == "vision.known" else ""
+    csv_path.write_text(f'question,value,evidence\n{extra}{qid},"{given}",\n', encoding="utf-8")
+    got = {a.question: a.value for a in read_answers_file(bank, "council", csv_path)}
+    assert got[qid] == wanted, given
+    path = create_form(tmp_path / "f.xlsx", bank, CAMDEN, "council", WAVE, "Jo Bloggs")
+    if qid == "vision.known":
+        from test_forms import fill
+
+        fill(path, {"vision.statement": "Yes"})
+    assert answered(path, bank, qid, given) == (ANSWERED, wanted), given
+    # Not applicable and Don't know as the form offers them read the same in a file too.
+    for words, status in (("Not applicable", "na"), ("Don't know", "dk")):
+        assert parse_answer(bank.question(qid), words)[0] == status

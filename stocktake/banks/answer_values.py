@@ -70,7 +70,11 @@ def parse_answer(question: Question, raw: Any, words: AnswerWords = FILE_WORDS
             return DONT_KNOW, None
     qtype = question.type
     if qtype == "scale":
-        level = _whole_number(raw if text is None else text.split(" ", 1)[0].rstrip(".:"))
+        # A level's own words, typed whole, are its label, as an option's label is.
+        named = [n for n, words_of in enumerate(question.levels, start=1)
+                 if text is not None and _fold(text) == _fold(words_of)]
+        level = named[0] if len(named) == 1 else \
+            _whole_number(raw if text is None else text.split(" ", 1)[0].rstrip(".:"))
         if level is None or not 1 <= level <= len(question.levels):
             raise BadValue(f"expected a level from 1 to {len(question.levels)}, {words.both}; "
                            f"got {raw!r}")
