@@ -84,8 +84,8 @@ def parse_answer(question: Question, raw: Any, words: AnswerWords = FILE_WORDS
         try:
             chosen = read_options(question, typed)
         except BadValue as exc:
-            raise BadValue(f"expected one of {_option_list(question)} (the label or the id), "
-                           f"{words.both}; {exc}; got {raw!r}") from None
+            raise BadValue(f"{exc}; expected one of {_option_list(question)} (the label or "
+                           f"the id), {words.both}; got {raw!r}") from None
         if chosen is None:
             raise BadValue(f"expected one of {_option_list(question)}, {words.both}; "
                            f"got {raw!r}")
@@ -99,7 +99,7 @@ def parse_answer(question: Question, raw: Any, words: AnswerWords = FILE_WORDS
         try:
             chosen = read_options(question, text or _number_text(raw))
         except BadValue as exc:
-            raise BadValue(f"{expected}; {exc}; got {raw!r}") from None
+            raise BadValue(f"{exc}; {expected}; got {raw!r}") from None
         if not chosen:
             raise BadValue(f"{expected}; got {raw!r}")
         conflict = exclusive_conflict(question, chosen)
