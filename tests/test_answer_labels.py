@@ -335,3 +335,11 @@ def test_every_type_reads_the_same_from_an_answers_file_and_a_form(bank, tmp_pat
     # Not applicable and Don't know as the form offers them read the same in a file too.
     for words, status in (("Not applicable", "na"), ("Don't know", "dk")):
         assert parse_answer(bank.question(qid), words)[0] == status
+
+
+def test_a_long_run_of_separators_is_read_piece_by_piece(bank):
+    question = bank.question("vision.consulted")
+    many = ", ".join(["children", FAMILIES] * 5000)
+    assert read_options(question, many) == ["children", "parents"]
+    with pytest.raises(BadValue, match="'pets' is not among the options"):
+        read_options(question, ", ".join(["children"] * 5000 + ["pets"]))

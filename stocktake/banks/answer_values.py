@@ -48,6 +48,7 @@ FORM_WORDS = AnswerWords("Not applicable", "Don't know")
 # Between several options: `;` (what stocktake writes) or `,` (what people type). A label may
 # hold either, so whole labels are matched before the text is cut there.
 OPTION_SEPARATORS = re.compile(r"\s*[;,]\s*")
+READINGS_KEPT = 4
 
 
 def parse_answer(question: Question, raw: Any, words: AnswerWords = FILE_WORDS
@@ -201,27 +202,42 @@ def read_options(question: Question, text: str) -> list[str] | None:
     if not any(p.strip() for p in pieces):
         return []
     count = len(pieces)
-    # readings[i]: every list of option ids that reads pieces[i:] (a few at most: labels with
-    # separators in them are rare, so this stays small).
-    readings: list[list[list[str]]] = [[] for _ in range(count + 1)]
-    readings[count] = [[]]
+    # A name spans at most as many pieces as the option name with most separators has, so a
+    # long run of commas (a hostile cell) costs a pass per piece, not one per pair of pieces.
+    widest = 1 + max((len(OPTION_SEPARATORS.findall(name)) for o in question.options
+                      for name in (o.id, o.label)), default=0)
+    # readings[i]: the ways of reading pieces[i:], each (option id or None, where the rest
+    # starts, which of that position's readings it goes on with): linked, not copied, so a long
+    # answer costs a pass, and a few kept per position, as two are enough to tell it is
+    # ambiguous.
+    readings: list[list[tuple[str | None, int, int]]] = [[] for _ in range(count + 1)]
+    readings[count] = [(None, count, 0)]
     names: dict[tuple[int, int], list[str]] = {}
     for i in range(count - 1, -1, -1):
         if not pieces[i].strip():
-            readings[i] = [r for r in readings[i + 1]]  # "a;;b", a trailing ";"
+            # "a;;b", a trailing ";": nothing read here, the rest as it reads.
+            readings[i] = [(None, i + 1, k) for k in range(len(readings[i + 1]))]
             continue
-        for j in range(i + 1, count + 1):
+        for j in range(i + 1, min(count, i + widest) + 1):
             span = "".join(pieces[k] + (cuts[k] if k < j - 1 else "") for k in range(i, j))
             named = _options_named(question, span)
             if not named:
                 continue
             names[(i, j)] = named
-            for option in named:
-                for rest in readings[j]:
-                    readings[i].append([option, *rest])
-            if len(readings[i]) > 16:
+            readings[i] += [(option, j, k) for option in named
+                            for k in range(len(readings[j]))][:READINGS_KEPT]
+            if len(readings[i]) >= READINGS_KEPT:
                 break
-    distinct = {tuple(dict.fromkeys(r)) for r in readings[0]}
+
+    def spelled(k: int) -> tuple[str, ...]:
+        ids, at = [], 0
+        while at < count:
+            option, at, k = readings[at][k]
+            if option is not None:
+                ids.append(option)
+        return tuple(dict.fromkeys(ids))
+
+    distinct = {spelled(k) for k in range(len(readings[0]))}
     if len(distinct) == 1:
         return list(distinct.pop())
     if len(distinct) > 1:
