@@ -461,7 +461,7 @@ def form_workbook(bank: Bank, partnership: Partnership, role: str, wave: str, re
             if key not in validations:
                 validations[key] = DataValidation(
                     type=None, allow_blank=True, showErrorMessage=False,
-                    showInputMessage=True, promptTitle="Option ids",
+                    showInputMessage=True, promptTitle="Options",
                     prompt="Type option ids or labels, separated by ; or , as listed in "
                            "Allowed answers.")
             cells.setdefault(key, []).append(answer_ref)

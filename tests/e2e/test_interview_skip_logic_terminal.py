@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import os
 import re
-from pathlib import Path
 
 import pytest
 
@@ -107,7 +106,7 @@ def test_totals_never_grow_and_a_multi_stays_readable_at_80_by_24(skip_bank, tmp
         text = "\n".join(screen)
         first_line = " ".join(groups.text.split()[:8])
         assert first_line in " ".join(text.split()), text
-        assert f"Question 3 of" in screen[_row_of(screen, "Question 3 of")]
+        assert "Question 3 of" in screen[_row_of(screen, "Question 3 of")]
         hint = _row_of(screen, "Your answer")
         assert "(Space to tick, Enter to confirm)" in screen[hint], text
         assert all(len(line.rstrip()) <= COLUMNS for line in screen)
