@@ -104,3 +104,16 @@ def test_a_hidden_question_counts_until_its_condition_is_settled(mini_bank):
     assert flow.progress().total == before - 1
     flow.record(Answer(source.id, ANSWERED, "yes"))
     assert flow.progress().total == before
+
+
+def test_a_prompt_line_that_wraps_is_counted_in_the_prompts_height(mini_bank, monkeypatch):
+    """The hint beside "? Your answer" fits 80 columns on one line; were it to wrap, the lines
+    counted for the prompt grow with it, so the question above stays on screen."""
+    from stocktake.interview import prompts
+
+    multi = mini_bank.question("vision.consulted")
+    assert len(f"? Your answer {prompts.MULTI_INSTRUCTION}") <= 80
+    assert len(f"? Your answer {prompts.SELECT_INSTRUCTION}") <= 80
+    one_line = prompts.prompt_lines(multi, width=80)
+    monkeypatch.setattr(prompts, "MULTI_INSTRUCTION", "(" + "tick " * 14 + ")")  # 86 columns
+    assert prompts.prompt_lines(multi, width=80) == one_line + 1

@@ -34,6 +34,7 @@ STATUS_KEYS = {NOT_APPLICABLE: "a", DONT_KNOW: "d"}
 # the choices were counted to have, and the question's first line scrolls away. How to move
 # with Back or Skip is said where it matters, if a move is ticked with an option.
 MULTI_INSTRUCTION = "(Space to tick, Enter to confirm)"
+SELECT_INSTRUCTION = "(arrow keys or the key shown, then Enter)"
 STATUS_TITLES = {NOT_APPLICABLE: "Not applicable", DONT_KNOW: "Don't know"}
 YESNO = (("yes", "Yes", "y"), ("no", "No", "n"))
 ANSWER_KEYS = [*"123456789", *"cefghilmoprtuvwxz"]  # none of the letters above
@@ -173,8 +174,22 @@ def prompt_lines(question: Question, *, can_skip: bool = True, width: int | None
         return 2
     indent = 5 if question.type == "multi" else 6
     titles = [title for _, title in _answer_choices(question)]
-    return 2 + sum(len(_wrapped(t, indent, width).split("\n")) for t in titles) + \
+    return 1 + _head_lines(question, width) + \
+        sum(len(_wrapped(t, indent, width).split("\n")) for t in titles) + \
         _extra_lines(question, can_skip, compact=False)
+
+
+def _head_lines(question: Question, width: int | None = None, message: str = "Your answer"
+                ) -> int:
+    """The lines the prompt's own line takes ("? Your answer" and its hint), wrapped by the
+    terminal at `width` columns: counted, so a hint that wraps does not push the question's
+    first line off the top."""
+    import math
+    import shutil
+
+    columns = width or shutil.get_terminal_size((100, 24)).columns
+    hint = MULTI_INSTRUCTION if question.type == "multi" else SELECT_INSTRUCTION
+    return max(1, math.ceil(len(f"? {message} {hint}") / max(1, columns)))
 
 
 def _extra_lines(question: Question, can_skip: bool, compact: bool, help_line: bool = False
@@ -193,11 +208,12 @@ def _fitted_titles(question: Question, titles: list[str], can_skip: bool, room: 
     if room is None:
         return full, False, offer_help
     lines = [f.split("\n") for f in full]
-    if 2 + sum(map(len, lines)) + _extra_lines(question, can_skip, False, offer_help) <= room:
+    head = 1 + _head_lines(question)
+    if head + sum(map(len, lines)) + _extra_lines(question, can_skip, False, offer_help) <= room:
         return full, False, offer_help
-    if 2 + sum(map(len, lines)) + _extra_lines(question, can_skip, True, offer_help) <= room:
+    if head + sum(map(len, lines)) + _extra_lines(question, can_skip, True, offer_help) <= room:
         return full, True, offer_help
-    space = room - 2 - _extra_lines(question, can_skip, True, True)
+    space = room - head - _extra_lines(question, can_skip, True, True)
     most = max(map(len, lines))
     while most > 1 and sum(min(len(w), most) for w in lines) > space:
         most -= 1
@@ -396,7 +412,7 @@ def _ask_select(question: Question, current: Answer | None, can_skip: bool,
     answer = _with_help_key(questionary.select(
         message, choices=choices, default=default if default in values else None,
         use_shortcuts=True, use_jk_keys=False,
-        instruction="(arrow keys or the key shown, then Enter)"), help_choice).unsafe_ask()
+        instruction=SELECT_INSTRUCTION), help_choice).unsafe_ask()
     return _reply_from(answer)
 
 
