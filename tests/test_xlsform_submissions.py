@@ -207,8 +207,8 @@ def test_a_choice_name_not_in_the_bank_is_named_by_row_and_column(tmp_path, work
     assert details[0] == (f"{path}: line 2, column risk-risk.register: risk.register: expected "
                           "one of none, partial, full, na or dk; got 'maybe'")
     assert details[1].startswith(f"{path}: line 3, column vision-vision.consulted: "
-                                 "vision.consulted: expected option ids from children, parents, "
-                                 "staff")
+                                 "vision.consulted: 'pets' is not among the options; expected "
+                                 "options from children, parents, staff")
     assert len(details) == 2
     assert workspace.responses() == []
 

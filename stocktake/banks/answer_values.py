@@ -5,6 +5,7 @@ same wherever it came from.
 
     parse_answer(bank.question("vision.known"), "3")   -> ("answered", 3)
     parse_answer(q_multi, "schools;health")           -> ("answered", ["schools", "health"])
+    parse_answer(q_multi, "Schools, Health services") -> ("answered", ["schools", "health"])
     parse_answer(q, "dk")                             -> ("dk", None)
     format_value(q_multi, ["schools", "health"])      -> "schools;health"
 """
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from stocktake.banks.model import Question
@@ -27,11 +29,36 @@ class BadValue(ValueError):
     """A value a question cannot take; the message says what it can take."""
 
 
-def parse_answer(question: Question, raw: Any) -> tuple[str, Any]:
+@dataclass(frozen=True)
+class AnswerWords:
+    """How messages name not applicable and don't know: an answers file's `na` and `dk`, or a
+    form's "Not applicable" and "Don't know" (what its dropdown offers), so a message uses the
+    words of the place the value came from."""
+
+    na: str
+    dk: str
+
+    @property
+    def both(self) -> str:
+        return f"{self.na} or {self.dk}"
+
+
+FILE_WORDS = AnswerWords("na", "dk")
+FORM_WORDS = AnswerWords("Not applicable", "Don't know")
+# Between several options: `;` (what stocktake writes) or `,` (what people type). A label may
+# hold either, so whole labels are matched before the text is cut there.
+OPTION_SEPARATORS = re.compile(r"\s*[;,]\s*")
+READINGS_KEPT = 4
+
+
+def parse_answer(question: Question, raw: Any, words: AnswerWords = FILE_WORDS
+                 ) -> tuple[str, Any]:
     """(status, value) for a raw cell or text; raises BadValue with a reason a user can act on.
 
     Spreadsheets hand back numbers as floats (3.0) and text with stray spaces, so both are
-    accepted where the meaning is clear.
+    accepted where the meaning is clear. A choice or multi is read by :func:`read_options`
+    (labels or ids, several separated by `;` or `,`). `words` names not applicable and don't
+    know in messages, as the source of the value does (FILE_WORDS, FORM_WORDS).
     """
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         raise BadValue("empty value")
@@ -44,25 +71,38 @@ def parse_answer(question: Question, raw: Any) -> tuple[str, Any]:
             return DONT_KNOW, None
     qtype = question.type
     if qtype == "scale":
-        level = _whole_number(raw if text is None else text.split(" ", 1)[0].rstrip(".:"))
+        # A level's own words, typed whole, are its label, as an option's label is.
+        named = [n for n, words_of in enumerate(question.levels, start=1)
+                 if text is not None and _fold(text) == _fold(words_of)]
+        level = named[0] if len(named) == 1 else \
+            _whole_number(raw if text is None else text.split(" ", 1)[0].rstrip(".:"))
         if level is None or not 1 <= level <= len(question.levels):
-            raise BadValue(f"expected a level from 1 to {len(question.levels)}, na or dk; got {raw!r}")
+            raise BadValue(f"expected a level from 1 to {len(question.levels)}, {words.both}; "
+                           f"got {raw!r}")
         return ANSWERED, level
     if qtype == "choice":
-        option = _option_id(question, text if text is not None else _number_text(raw))
-        if option is None:
-            raise BadValue(f"expected one of {_option_list(question)}, na or dk; got {raw!r}")
-        return ANSWERED, option
-    if qtype == "multi":
-        parts = [p.strip() for p in (text or _number_text(raw)).split(";") if p.strip()]
-        chosen, bad = [], []
-        for part in parts:
-            option = _option_id(question, part)
-            (chosen if option else bad).append(option or part)
-        if bad or not chosen:
-            raise BadValue(f"expected option ids from {_option_list(question)} joined by ';'; "
+        typed = text if text is not None else _number_text(raw)
+        try:
+            chosen = read_options(question, typed)
+        except BadValue as exc:
+            raise BadValue(f"{exc}; expected one of {_option_list(question)} (the label or "
+                           f"the id), {words.both}; got {raw!r}") from None
+        if chosen is None:
+            raise BadValue(f"expected one of {_option_list(question)}, {words.both}; "
                            f"got {raw!r}")
-        chosen = list(dict.fromkeys(chosen))
+        if len(chosen) > 1:
+            raise BadValue(f"one option only: {_named(question, chosen)} are several; "
+                           f"got {raw!r}")
+        return ANSWERED, chosen[0]
+    if qtype == "multi":
+        expected = (f"expected options from {_option_list(question)} (labels or ids, "
+                    f"separated by ; or ,), {words.both}")
+        try:
+            chosen = read_options(question, text or _number_text(raw))
+        except BadValue as exc:
+            raise BadValue(f"{exc}; {expected}; got {raw!r}") from None
+        if not chosen:
+            raise BadValue(f"{expected}; got {raw!r}")
         conflict = exclusive_conflict(question, chosen)
         if conflict:
             raise BadValue(f"{conflict}; got {raw!r}")
@@ -70,7 +110,7 @@ def parse_answer(question: Question, raw: Any) -> tuple[str, Any]:
     if qtype == "yesno":
         word = YES_WORDS.get((text or "").lower())
         if word is None:
-            raise BadValue(f"expected yes or no (or na, dk); got {raw!r}")
+            raise BadValue(f"expected yes or no (or {words.na}, {words.dk}); got {raw!r}")
         return ANSWERED, word
     if qtype == "number":
         number = finite_number(raw) if text is None else number_from_text(question, text)
@@ -128,16 +168,125 @@ def describe_value(question: Question, status: str, value: Any) -> str:
     return format_value(question, value)
 
 
-def _option_id(question: Question, text: str) -> str | None:
-    # An exact id first: an option's id means that option even where another's label reads
-    # the same (forms and answers files give ids).
+def read_options(question: Question, text: str) -> list[str] | None:
+    """The option ids a choice or multi answer names, in the order given, each once.
+
+    The one reading for every route (answers files, forms, ODK/Kobo submissions, merged
+    workbooks, the typed interview). Each option may be given by its id or its label (case,
+    spacing and curly apostrophes aside), several separated by `;` or `,`. A label that itself
+    holds a comma or semicolon ("Staff, volunteers and carers") is matched whole before the
+    text is cut at it. None where the text names nothing that matches, with an empty result
+    for text holding only separators.
+
+    Raises BadValue, naming the candidates, where the text reads more than one way: a name that
+    is two options' label (or one's label and another's id in another case), or separators that
+    could split the text into different options. Raises BadValue naming the parts that match
+    no option, where some do and some do not.
+    """
+    body = text.strip()
+    whole = _options_named(question, body)
+    if len(whole) == 1:
+        return whole
+    if len(whole) > 1:
+        raise BadValue(_ambiguous_name(question, body, whole))
+    # Cut at every separator, then join neighbouring pieces back where together they are a
+    # whole label: every way of reading the text is found, so two are told apart, not guessed.
+    pieces: list[str] = []
+    cuts: list[str] = []
+    at = 0
+    for found in OPTION_SEPARATORS.finditer(body):
+        pieces.append(body[at:found.start()])
+        cuts.append(found.group())
+        at = found.end()
+    pieces.append(body[at:])
+    if not any(p.strip() for p in pieces):
+        return []
+    count = len(pieces)
+    # A name spans at most as many pieces as the option name with most separators has, so a
+    # long run of commas (a hostile cell) costs a pass per piece, not one per pair of pieces.
+    widest = 1 + max((len(OPTION_SEPARATORS.findall(name)) for o in question.options
+                      for name in (o.id, o.label)), default=0)
+    # readings[i]: the ways of reading pieces[i:], each (option id or None, where the rest
+    # starts, which of that position's readings it goes on with): linked, not copied, so a long
+    # answer costs a pass, and a few kept per position, as two are enough to tell it is
+    # ambiguous.
+    readings: list[list[tuple[str | None, int, int]]] = [[] for _ in range(count + 1)]
+    readings[count] = [(None, count, 0)]
+    names: dict[tuple[int, int], list[str]] = {}
+    for i in range(count - 1, -1, -1):
+        if not pieces[i].strip():
+            # "a;;b", a trailing ";": nothing read here, the rest as it reads.
+            readings[i] = [(None, i + 1, k) for k in range(len(readings[i + 1]))]
+            continue
+        for j in range(i + 1, min(count, i + widest) + 1):
+            span = "".join(pieces[k] + (cuts[k] if k < j - 1 else "") for k in range(i, j))
+            named = _options_named(question, span)
+            if not named:
+                continue
+            names[(i, j)] = named
+            readings[i] += [(option, j, k) for option in named
+                            for k in range(len(readings[j]))][:READINGS_KEPT]
+            if len(readings[i]) >= READINGS_KEPT:
+                break
+
+    def spelled(k: int) -> tuple[str, ...]:
+        ids, at = [], 0
+        while at < count:
+            option, at, k = readings[at][k]
+            if option is not None:
+                ids.append(option)
+        return tuple(dict.fromkeys(ids))
+
+    distinct = {spelled(k) for k in range(len(readings[0]))}
+    if len(distinct) == 1:
+        return list(distinct.pop())
+    if len(distinct) > 1:
+        for (i, j), named in names.items():
+            if len(named) > 1:
+                span = "".join(pieces[k] + (cuts[k] if k < j - 1 else "") for k in range(i, j))
+                raise BadValue(_ambiguous_name(question, span.strip(), named))
+        ways = " or ".join(_named(question, list(r)) for r in sorted(distinct, key=len))
+        raise BadValue(f"{body!r} can be read as {ways}; write the option ids separated by ;")
+    unknown = [p.strip() for i, p in enumerate(pieces) if p.strip() and
+               not any(a <= i < b for (a, b) in names)]
+    if len(unknown) == len([p for p in pieces if p.strip()]) and len(unknown) == 1:
+        return None
+    shown = ", ".join(repr(u) for u in unknown) or repr(body)
+    raise BadValue(f"{shown} {'is' if len(unknown) == 1 else 'are'} not among the options")
+
+
+def _options_named(question: Question, text: str) -> list[str]:
+    """The ids of the options `text` names, by the closest reading that names any: an exact id
+    (an option's id means that option even where another's label reads the same), then a label
+    as written, then any id or label in another case. More than one id: the text is ambiguous."""
     for opt in question.options:
         if text == opt.id:
-            return opt.id
-    for opt in question.options:
-        if text == opt.id or text.lower() == opt.id.lower() or text.lower() == opt.label.lower():
-            return opt.id
-    return None
+            return [opt.id]
+    spaced = " ".join(text.replace("\u2019", "'").split())
+    if not spaced:
+        return []
+    exact = [opt.id for opt in question.options
+             if spaced == " ".join(opt.label.replace("\u2019", "'").split())]
+    if exact:
+        return exact
+    folded = spaced.lower()
+    return [opt.id for opt in question.options
+            if folded == opt.id.lower() or folded == _fold(opt.label)]
+
+
+def _fold(text: str) -> str:
+    return " ".join(text.replace("\u2019", "'").lower().split())
+
+
+def _named(question: Question, ids: list[str]) -> str:
+    return " + ".join(f"{i} ({question.option(i).label})" if question.option(i) else i
+                      for i in ids)
+
+
+def _ambiguous_name(question: Question, text: str, ids: list[str]) -> str:
+    return (f"{text!r} could be any of: " + "; ".join(
+        f"{i} ({question.option(i).label})" for i in ids)
+        + "; write the option's id instead")
 
 
 def _option_list(question: Question) -> str:

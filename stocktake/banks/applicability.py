@@ -47,6 +47,30 @@ def is_applicable(bank: Bank, question: Question, role: str,
     return condition_met(question.when, answers.get(question.when.question))
 
 
+def may_apply(bank: Bank, question: Question, role: str, answers: Mapping[str, Answer],
+              age: AgeBand | None = None) -> bool:
+    """True where the question applies now or still may: its skip condition (and its source's,
+    up the chain) is met, or hangs on a question not yet answered. Answering only ever settles
+    conditions, so the questions that may apply never grow as a respondent goes on (unless an
+    answer is changed)."""
+    if not question.asked_of(role) or not question.asked_of_age(age):
+        return False
+    if question.when is None:
+        return True
+    source = bank.question(question.when.question)
+    if not may_apply(bank, source, role, answers, age):
+        return False
+    answer = answers.get(question.when.question)
+    return answer is None or condition_met(question.when, answer)
+
+
+def reachable_questions(bank: Bank, role: str, answers: Mapping[str, Answer],
+                        age: AgeBand | None = None) -> list[Question]:
+    """The questions that apply now or still may (`may_apply`), in the bank's order: what an
+    interview's "n of m" counts, so m does not grow as skip conditions are met."""
+    return [q for q in bank.questions if may_apply(bank, q, role, answers, age)]
+
+
 def applicable_questions(bank: Bank, role: str, answers: Mapping[str, Answer],
                          age: AgeBand | None = None) -> list[Question]:
     return [q for q in bank.questions if is_applicable(bank, q, role, answers, age)]

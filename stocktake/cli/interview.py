@@ -506,7 +506,8 @@ def _say_saved(flow: InterviewFlow, target: Target, resume: str) -> None:
 def _render_area_header(flow: InterviewFlow, area_id: str) -> None:
     where = flow.area_position(area_id)
     answered = sum(1 for q in flow.applicable() if q.area == area_id and flow.is_answered(q))
-    count = sum(1 for q in flow.applicable() if q.area == area_id)
+    # Counted as "Question n of m" counts: what applies or still may, so it does not grow.
+    count = sum(1 for q in flow.reachable() if q.area == area_id)
     console.print()
     console.print(Panel(escape(where.area.description),
                         title=f"Area {where.index} of {where.count} · {escape(where.area.title)}",

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
-from stocktake.banks.answer_values import BadValue, parse_answer
+from stocktake.banks.answer_values import FILE_WORDS, AnswerWords, BadValue, parse_answer
 from stocktake.banks.model import AgeBand, Bank
 from stocktake.text.csv_files import SAVE_AS_CSV, csv_records
 from stocktake.errors import StocktakeError
@@ -127,24 +127,28 @@ def _age_reason(question, age: AgeBand | None) -> str:
 
 
 def check_answer_rows(bank: Bank, role: str, rows: Iterable[AnswerRow],
-                      source: str = "", age: AgeBand | None = None) -> list[Answer]:
+                      source: str = "", age: AgeBand | None = None,
+                      words: AnswerWords = FILE_WORDS) -> list[Answer]:
     """Answers for every row, or StocktakeError listing every bad row in `details`.
 
     A row is bad when its question is unknown or not asked of `role` (by role alone: a question
     hidden by a skip condition may still be answered, and the answer is kept), when its value is
     out of range or of the wrong kind for the question, when its text cannot be stored (not
     valid Unicode), or when the question repeats an earlier row. Every problem is listed (the
-    caller cuts the list, after merging it with its own), in the order of the rows.
+    caller cuts the list, after merging it with its own), in the order of the rows. `words`
+    names not applicable and don't know in messages as the rows' source does (a form's
+    FORM_WORDS, an answers file's FILE_WORDS).
     """
-    answers, problems, _ = _check(bank, role, rows, source, limit=sys.maxsize, age=age)
+    answers, problems, _ = _check(bank, role, rows, source, limit=sys.maxsize, age=age,
+                                  words=words)
     if problems:
         raise _bad_rows(source, problems)
     return answers
 
 
 def _check(bank: Bank, role: str, items: Iterable[AnswerRow | _Problem], source: str,
-           limit: int = PROBLEMS_LISTED, age: AgeBand | None = None
-           ) -> tuple[list[Answer], ProblemList, int]:
+           limit: int = PROBLEMS_LISTED, age: AgeBand | None = None,
+           words: AnswerWords = FILE_WORDS) -> tuple[list[Answer], ProblemList, int]:
     """(answers, problems, rows seen) over rows and reading problems, in file order."""
     bank.role(role)
     anonymous = bank.is_anonymous(role)
@@ -206,9 +210,9 @@ def _check(bank: Bank, role: str, items: Iterable[AnswerRow | _Problem], source:
                                 "(or quote the value)")
             continue
         try:
-            status, value = parse_answer(question, row.value)
+            status, value = parse_answer(question, row.value, words)
         except BadValue as exc:
-            reason = "the value is empty; give a value, na or dk, or leave the row out" \
+            reason = f"the value is empty; give a value, {words.both}, or leave the row out" \
                 if str(exc) == "empty value" else str(exc)
             bad(row.where, qid, reason)
             continue

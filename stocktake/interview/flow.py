@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Mapping
 
-from stocktake.banks.applicability import applicable_questions
+from stocktake.banks.applicability import applicable_questions, reachable_questions
 from stocktake.banks.model import AgeBand, Area, Bank, Question
 from stocktake.responses import ANSWERED, DONT_KNOW, NOT_APPLICABLE, Answer
 
@@ -27,7 +27,9 @@ NAVIGATION = (BACK, SKIP, JUMP, QUIT)
 
 @dataclass(frozen=True)
 class Progress:
-    """Where a question sits: `position` of `total` applicable questions, `answered` so far."""
+    """Where a question sits: `position` of `total` questions that apply or still may (a
+    question hidden behind an unanswered skip condition is counted, so `total` does not grow
+    as conditions are met), and `answered`: the applicable questions answered so far."""
 
     position: int
     total: int
@@ -82,13 +84,19 @@ class InterviewFlow:
     def is_answered(self, question: Question) -> bool:
         return question.id in self.answers
 
+    def reachable(self) -> list[Question]:
+        """The questions that apply now or may yet, once the questions they hang on are
+        answered (banks.applicability.reachable_questions)."""
+        return reachable_questions(self.bank, self.role, self.answers, self.age)
+
     def progress(self, question: Question | None = None) -> Progress:
-        """Counts over the applicable questions; position 0 when the question does not apply."""
-        questions = self.applicable()
-        ids = [q.id for q in questions]
+        """Position and total over the questions that apply or still may, answered over those
+        that apply; position 0 when the question does not apply."""
+        reachable = self.reachable()
+        ids = [q.id for q in reachable]
         position = ids.index(question.id) + 1 if question is not None and question.id in ids else 0
-        answered = sum(1 for q in questions if self.is_answered(q))
-        return Progress(position, len(questions), answered)
+        answered = sum(1 for q in self.applicable() if self.is_answered(q))
+        return Progress(position, len(reachable), answered)
 
     def role_areas(self) -> list[Area]:
         """Areas with at least one question for this role (by role alone, so k of n is stable)."""

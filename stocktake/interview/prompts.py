@@ -30,6 +30,11 @@ HELP_TITLE = "Show the full guidance and choices (press ?)"
 NAV_KEYS = {BACK: "b", SKIP: "s", JUMP: "j", QUIT: "q"}
 NAV_TITLES = {BACK: "Back", SKIP: "Skip for now", JUMP: "Jump to area...", QUIT: "Save and quit"}
 STATUS_KEYS = {NOT_APPLICABLE: "a", DONT_KNOW: "d"}
+# Beside "? Your answer", on the prompt's one line at 80 columns: a hint that wraps takes a line
+# the choices were counted to have, and the question's first line scrolls away. How to move
+# with Back or Skip is said where it matters, if a move is ticked with an option.
+MULTI_INSTRUCTION = "(Space to tick, Enter to confirm)"
+SELECT_INSTRUCTION = "(arrow keys or the key shown, then Enter)"
 STATUS_TITLES = {NOT_APPLICABLE: "Not applicable", DONT_KNOW: "Don't know"}
 YESNO = (("yes", "Yes", "y"), ("no", "No", "n"))
 ANSWER_KEYS = [*"123456789", *"cefghilmoprtuvwxz"]  # none of the letters above
@@ -169,8 +174,22 @@ def prompt_lines(question: Question, *, can_skip: bool = True, width: int | None
         return 2
     indent = 5 if question.type == "multi" else 6
     titles = [title for _, title in _answer_choices(question)]
-    return 2 + sum(len(_wrapped(t, indent, width).split("\n")) for t in titles) + \
+    return 1 + _head_lines(question, width) + \
+        sum(len(_wrapped(t, indent, width).split("\n")) for t in titles) + \
         _extra_lines(question, can_skip, compact=False)
+
+
+def _head_lines(question: Question, width: int | None = None, message: str = "Your answer"
+                ) -> int:
+    """The lines the prompt's own line takes ("? Your answer" and its hint), wrapped by the
+    terminal at `width` columns: counted, so a hint that wraps does not push the question's
+    first line off the top."""
+    import math
+    import shutil
+
+    columns = width or shutil.get_terminal_size((100, 24)).columns
+    hint = MULTI_INSTRUCTION if question.type == "multi" else SELECT_INSTRUCTION
+    return max(1, math.ceil(len(f"? {message} {hint}") / max(1, columns)))
 
 
 def _extra_lines(question: Question, can_skip: bool, compact: bool, help_line: bool = False
@@ -189,11 +208,12 @@ def _fitted_titles(question: Question, titles: list[str], can_skip: bool, room: 
     if room is None:
         return full, False, offer_help
     lines = [f.split("\n") for f in full]
-    if 2 + sum(map(len, lines)) + _extra_lines(question, can_skip, False, offer_help) <= room:
+    head = 1 + _head_lines(question)
+    if head + sum(map(len, lines)) + _extra_lines(question, can_skip, False, offer_help) <= room:
         return full, False, offer_help
-    if 2 + sum(map(len, lines)) + _extra_lines(question, can_skip, True, offer_help) <= room:
+    if head + sum(map(len, lines)) + _extra_lines(question, can_skip, True, offer_help) <= room:
         return full, True, offer_help
-    space = room - 2 - _extra_lines(question, can_skip, True, True)
+    space = room - head - _extra_lines(question, can_skip, True, True)
     most = max(map(len, lines))
     while most > 1 and sum(min(len(w), most) for w in lines) > space:
         most -= 1
@@ -392,7 +412,7 @@ def _ask_select(question: Question, current: Answer | None, can_skip: bool,
     answer = _with_help_key(questionary.select(
         message, choices=choices, default=default if default in values else None,
         use_shortcuts=True, use_jk_keys=False,
-        instruction="(arrow keys or the key shown, then Enter)"), help_choice).unsafe_ask()
+        instruction=SELECT_INSTRUCTION), help_choice).unsafe_ask()
     return _reply_from(answer)
 
 
@@ -426,14 +446,46 @@ def _ask_multi(question: Question, current: Answer | None, can_skip: bool,
             return conflict[0].upper() + conflict[1:]
         return True
 
-    picked = _with_help_key(questionary.checkbox(
-        message, choices=choices, validate=valid,
-        instruction="(Space to tick, Enter to confirm; tick Back, Skip... alone to move)"
-    ), help_choice, [("nav", HELP)]).unsafe_ask()
+    prompt = questionary.checkbox(message, choices=choices, validate=valid,
+                                  instruction=MULTI_INSTRUCTION)
+    # questionary's own echo says "done (2 selections)"; the prompt is erased instead and the
+    # options chosen are echoed by their labels, as a select echoes its choice.
+    prompt.application.erase_when_done = True
+    picked = _with_help_key(prompt, help_choice, [("nav", HELP)]).unsafe_ask()
     options = [p[1] for p in picked if p[0] == "answer"]
     if options:
+        _echo(message, multi_echo(question, options))
         return Reply(ANSWER, ANSWERED, options)
+    if picked[0] != ("nav", HELP):
+        _echo(message, next(c.title for c in choices
+                            if not isinstance(c, Separator) and c.value == picked[0]))
     return _reply_from(picked[0])
+
+
+def multi_echo(question: Question, options: list[str]) -> str:
+    """What the line left after a multi answer says: the chosen options' labels, in the
+    bank's order of the ticks, joined by "; " (a label may hold a comma)."""
+    return "; ".join(" ".join(question.option(o).label.split()) if question.option(o) else o
+                     for o in options)
+
+
+def _echo(message: str, answer: str) -> None:
+    """The answered prompt's line, as questionary draws it ("? Your answer ..."), wrapped at
+    words to the terminal's width."""
+    import shutil
+    import textwrap
+
+    from prompt_toolkit import print_formatted_text
+    from prompt_toolkit.formatted_text import FormattedText
+    from questionary.constants import DEFAULT_QUESTION_PREFIX, DEFAULT_STYLE
+
+    head = f"{DEFAULT_QUESTION_PREFIX} {message} "
+    width = max(30, shutil.get_terminal_size((100, 24)).columns - 1)
+    lines = textwrap.wrap(head + answer, width, subsequent_indent="  ") or [head]
+    rest = "\n".join([lines[0][len(head):]] + lines[1:])
+    print_formatted_text(FormattedText([
+        ("class:qmark", DEFAULT_QUESTION_PREFIX), ("class:question", f" {message} "),
+        ("class:answer", rest)]), style=DEFAULT_STYLE)
 
 
 def typed_reply(question: Question, text: str, *, can_skip: bool = True) -> Reply:

@@ -427,7 +427,7 @@ def check_returned_workbook(path: Path, shelf: BankShelf, *, reader: str = "cala
     if unknown:
         raise WorkbookRejected(path, f"respondents with roles bank {bank.id} does not have "
                                      f"({', '.join(shown(r) for r in unknown)})")
-    _check_exclusive_options(path, bank, answers)
+    _check_option_answers(path, bank, answers)
     named = [f"row {i}" for i, row in enumerate(responses, start=2)
              if not is_reference(bank, row[RESPONSE_FIELDS.index("role")],
                                  row[RESPONSE_FIELDS.index("respondent")])]
@@ -442,19 +442,41 @@ def check_returned_workbook(path: Path, shelf: BankShelf, *, reader: str = "cala
                          moderations, plans)
 
 
-def _check_exclusive_options(path: Path, bank: Bank, answers: list[list[str]]) -> None:
-    """A multi answer ticking an exclusive option ("None of these") with others is refused
-    here as it is on every other route."""
-    from stocktake.banks.answer_values import exclusive_conflict
+def _check_option_answers(path: Path, bank: Bank, answers: list[list[str]]) -> None:
+    """Choice and multi answers read as every other route reads them
+    (answer_values.read_options): labels or ids, several by `;` or `,`, each row's value put
+    back as the ids it names; an option the bank does not have, an ambiguous name, or an
+    exclusive option ("None of these") ticked with others is refused, naming the answer."""
+    from stocktake.banks.answer_values import BadValue, exclusive_conflict, read_options
 
-    for _, respondent, qid, status, value, *_ in answers:
-        if status != ANSWERED or not bank.has_question(qid):
+    for row in answers:
+        _, respondent, qid, status, value, *_ = row
+        if status != ANSWERED or not value or not bank.has_question(qid):
             continue
         question = bank.question(qid)
-        if question.type == "multi":
-            conflict = exclusive_conflict(question, [p for p in value.split(";") if p])
-            if conflict:
-                raise WorkbookRejected(path, f"{respondent}'s answer to {qid}: {conflict}")
+        if question.type not in ("choice", "multi"):
+            continue
+        # The canonical text stocktake writes, checked without the general reader: this runs
+        # for every answer of every return.
+        if question.type == "choice" and question.option(value) is not None:
+            continue
+        parts = value.split(";")
+        if question.type == "multi" and all(question.option(p) is not None for p in parts):
+            ids = list(dict.fromkeys(parts))
+        else:
+            try:
+                ids = read_options(question, value)
+            except BadValue as exc:
+                raise WorkbookRejected(path, f"{respondent}'s answer to {qid}: {exc}")
+            if not ids or (question.type == "choice" and len(ids) != 1):
+                known = ", ".join(o.id for o in question.options)
+                raise WorkbookRejected(path, f"{respondent}'s answer to {qid}: {value!r} is not "
+                                             f"one of its options ({known})")
+        conflict = exclusive_conflict(question, ids)
+        if conflict:
+            raise WorkbookRejected(path, f"{respondent}'s answer to {qid}: {conflict}")
+        if ids != parts:
+            row[4] = ";".join(ids)
 
 
 def is_reference(bank: Bank, role: str, respondent: str) -> bool:

@@ -4,7 +4,7 @@
 saying when to answer them): area, question, guidance, the allowed answers or level descriptors
 in full, an Answer cell with an in-cell dropdown of short whole entries that fit the column (a
 level's number, an option's label or id, as the allowed answers beside it name them; a number
-cell checks its range instead; a multi cell takes option ids separated by `;`), and an Evidence
+cell checks its range instead; a multi cell takes option ids or labels separated by `;` or `,`), and an Evidence
 cell. It prints on A4 two pages across, at 8 pt or more. The sheet is protected with only the
 answer, evidence and name cells unlocked; question ids sit in a hidden column and, with the
 bank's identity, on a hidden `About` sheet, so an edited or foreign form is caught.
@@ -182,7 +182,9 @@ def allowed_answers_text(question: Question) -> str:
                 + f"\n{tail}")
     if question.type == "multi":
         lines = [f"{o.id}: {o.label}" for o in question.options]
-        return ("Option ids separated by ; (e.g. "
+        # Labels are read as well as ids (answer_values.read_options); the ids are offered
+        # because they are short to type.
+        return ("Option ids or labels, separated by ; or , (e.g. "
                 f"{';'.join(o.id for o in question.options[:2])})\n" + "\n".join(lines)
                 + f"\n{tail}")
     if question.type == "yesno":
@@ -197,7 +199,7 @@ def allowed_answers_text(question: Question) -> str:
             span = f"A number of at most {_num(question.max)}{unit}"
         else:
             span = f"A number{unit}"
-        return f"{span}, or na / dk"
+        return f"{span}, {tail}"
     return "Your own words"
 
 
@@ -467,8 +469,9 @@ def form_workbook(bank: Bank, partnership: Partnership, role: str, wave: str, re
             if key not in validations:
                 validations[key] = DataValidation(
                     type=None, allow_blank=True, showErrorMessage=False,
-                    showInputMessage=True, promptTitle="Option ids",
-                    prompt="Type option ids separated by ; as listed in Allowed answers.")
+                    showInputMessage=True, promptTitle="Options",
+                    prompt="Type option ids or labels, separated by ; or , as listed in "
+                           "Allowed answers.")
             cells.setdefault(key, []).append(answer_ref)
     from openpyxl.worksheet.cell_range import MultiCellRange
 
@@ -821,7 +824,7 @@ class _FormReading:
 
     def run(self) -> tuple[str, list[Answer], Any]:
         """(respondent, answers, age band or None), or StocktakeError listing every problem."""
-        from stocktake.banks.answer_values import BadValue
+        from stocktake.banks.answer_values import FORM_WORDS, BadValue
         from stocktake.interview.answers_file import AnswerRow, check_answer_rows
         from stocktake.text.problems import listed
 
@@ -909,7 +912,8 @@ class _FormReading:
             rows.append(AnswerRow(f"Form!{_ref(r, answer_col)}", qid, value, evidence or ""))
         answers: list[Answer] = []
         try:
-            answers = check_answer_rows(self.bank, self.role, rows, source=self.source, age=band)
+            answers = check_answer_rows(self.bank, self.role, rows, source=self.source, age=band,
+                                        words=FORM_WORDS)
         except StocktakeError as exc:
             for detail in exc.details or [exc.message]:
                 self.problems.append((*_row_of(detail), detail))
@@ -998,8 +1002,8 @@ def answer_from_cell(question: Question | None, raw: Any, fact: Any = None) -> A
         if question is not None and question.type == "text":
             return shown
         raise BadValue(f"the cell holds the date or time {shown}, not an answer (Excel turns "
-                       "entries such as 3/4 or 1-2 into dates); format the cell as Text and "
-                       "type the answer again")
+                       "entries such as 3/4 or 1-2 into dates); type the answer again with an "
+                       "apostrophe before it ('3/4), which keeps it as text")
     if isinstance(raw, (int, float)):
         if kind == "percent":
             return f"{_plain(raw * 100)}%"

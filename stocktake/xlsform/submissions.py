@@ -260,7 +260,7 @@ def _answer_rows(header, columns, cell, text, locate, where, label,
         qid = column.question.id
         raw = cell[name]
         if column.kind == "answer" and text[name]:
-            values[qid] = " ".join(text[name].split()).replace(" ", ";") \
+            values[qid] = _multi_text(column.question, text[name]) \
                 if column.question.type == "multi" else raw
             where_of[qid] = f"{where}, {locate(index, name)}"
         elif column.kind == "evidence" and text[name]:
@@ -282,6 +282,25 @@ def _answer_rows(header, columns, cell, text, locate, where, label,
         value = values.get(qid, ";".join(chosen.get(qid, [])))
         rows.append(AnswerRow(where_of.get(qid, where), qid, value, evidence.get(qid, "")))
     return rows
+
+
+def _multi_text(question, typed: str) -> str:
+    """A select_multiple cell as answer_values.read_options reads it: the tools' space-separated
+    option names joined by `;`, or, where the cell holds labels (an export "with labels", or an
+    edited cell), the text as it is, so a label's own spaces are not taken for separators."""
+    from stocktake.banks.answer_values import BadValue, read_options
+
+    words = typed.split()
+    ids = {o.id for o in question.options}
+    if words and all(word in ids for word in words):
+        return ";".join(words)
+    try:
+        if read_options(question, typed):
+            return typed.strip()
+    except BadValue:
+        return typed.strip()  # an ambiguous label: its message names the candidates
+    # Neither ids nor labels: as the tools write it, so the message names the bad part.
+    return ";".join(words)
 
 
 def group_separator(bank: Bank, header: list[str]) -> str:

@@ -191,7 +191,9 @@ def test_jump_to_area_then_save_and_quit(terminal, ws):
     result = terminal(MINI + ["--no-evidence"], typed)
     assert result.exit_code == 0
     assert {qid: a.value for qid, a in stored(ws).items()} == {"risk.register": "full"}
-    assert "Saved: 1 of 5 questions answered" in result.stdout
+    # 6 as "Question n of 6" counted them: vision.known may yet apply (vision.statement is
+    # unanswered), so it counts until that is settled (issue 26, kind 6).
+    assert "Saved: 1 of 6 questions answered" in result.stdout
     assert "interview E09000007 --bank mini" in result.stdout
 
 
