@@ -111,8 +111,7 @@ def writer_floors(books: list[Sheets], repeat: int = 1) -> dict[str, float]:
 
 def peak_of(cmd: list[str], env: dict | None = None) -> tuple[float, float | None]:
     """(seconds, peak MiB) of running `cmd`; the MiB None where GNU time is not installed."""
-    gnu_time = shutil.which("time") if os.path.exists("/usr/bin/time") else None
-    if gnu_time is None:
+    if not os.path.exists("/usr/bin/time"):
         start = time.perf_counter()
         subprocess.run(cmd, check=True, env=env, stdout=subprocess.DEVNULL)
         return time.perf_counter() - start, None

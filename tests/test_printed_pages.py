@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import sys
 from collections import defaultdict
@@ -28,7 +27,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+from libreoffice_pdf import SOFFICE, to_pdf
 pdfplumber = pytest.importorskip("pdfplumber", reason="pdfplumber (test extra) is not installed")
 pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not "
@@ -48,16 +47,6 @@ def cli(ws: Path, *args: str) -> str:
                           capture_output=True, text=True, env=env, cwd=ws.parent, timeout=600)
     assert done.returncode == 0, f"stocktake {' '.join(args)}: {done.stdout}{done.stderr}"
     return done.stdout
-
-
-def to_pdf(profile: Path, out: Path, files: list[Path]) -> list[Path]:
-    out.mkdir(parents=True, exist_ok=True)
-    done = subprocess.run(
-        [SOFFICE, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
-         "--convert-to", "pdf", "--outdir", str(out), *map(str, files)],
-        capture_output=True, text=True, timeout=600)
-    assert done.returncode == 0, done.stderr
-    return [out / f"{f.stem}.pdf" for f in files]
 
 
 @pytest.fixture(scope="module")
@@ -99,7 +88,7 @@ def printed(tmp_path_factory):
     national.save(summaries)
     files = [books[k] for k in ("partnership", "benchmark", "status", "form")] + [summaries]
     pdfs = dict(zip(("partnership", "benchmark", "status", "form", "national"),
-                    to_pdf(root / "profile", root / "pdf", files)))
+                    to_pdf(root / "profile", root / "pdf", *files)))
     books["national"] = summaries
     out = {}
     for kind, pdf_path in pdfs.items():
@@ -254,7 +243,7 @@ def test_word_report_headings_keep_with_their_tables(tmp_path):
         out = tmp_path / f"{name}.docx"
         cli(ws, "report", *args, "--out", str(tmp_path / f"{name}.html"), "--docx", str(out))
         files.append(out)
-    pdfs = to_pdf(tmp_path / "profile", tmp_path / "pdf", files)
+    pdfs = to_pdf(tmp_path / "profile", tmp_path / "pdf", *files)
     checked = 0
     for path, pdf_path in zip(files, pdfs):
         document = docx.Document(str(path))

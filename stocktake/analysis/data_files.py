@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
 from stocktake.analysis.table import Column, Table
 from stocktake.banks.codebook import (DK_CODE, DK_TEXT, NA_CODE, NA_TEXT, RESPONDENT_COLUMNS,
@@ -231,85 +231,73 @@ def _long(bank: Bank, book: Codebook, exports: Sequence["PartnershipExport"]) ->
 # ---------------------------------------------------------------- scores
 
 
+_YES_NO = {1: "yes", 0: "no"}
+_SIMULATED = ("simulated", "Invented by stocktake demo (1) or real (0)",
+              {"numeric": True, "value_labels": {1: "simulated", 0: "real"}})
+_SCALE = {"numeric": True, "measure": "scale"}
+# (name, label, Column keywords) of each table's columns, in order.
+SCORE_COLUMNS = (
+    ("partnership", "Partnership code (ONS)", {}),
+    ("name", "Partnership (authority) name", {}),
+    ("region", "Region", {}),
+    ("bank", "Question bank id", {}),
+    ("wave", "Wave (financial year)", {}),
+    ("area", "Area id (overall: the mean of the area scores)", {}),
+    ("area_title", "Area", {}),
+    ("score", "Partnership area score, 0-100 (moderated: the adviser's)", _SCALE),
+    ("level", "Maturity level of the score", {}),
+    ("coverage", "Share of the questions asked that were answered", _SCALE),
+    ("respondents", "Respondents whose score counts", _SCALE),
+    ("spread", "Highest minus lowest partner score", _SCALE),
+    ("divergent", "Spread of 25 points or more", {"numeric": True, "value_labels": _YES_NO}),
+    ("moderated", "Score set by the adviser's moderation",
+     {"numeric": True, "value_labels": _YES_NO}),
+    ("self_assessed", "The respondents' own score, before moderation", _SCALE),
+    ("national_median", "Median of the partnerships compared (empty below the minimum count)",
+     _SCALE),
+    ("national_quartile", "Quartile among them, 1 lowest to 4 highest",
+     {"numeric": True, "measure": "ordinal"}),
+    ("national_n", "Partnerships compared", _SCALE),
+    _SIMULATED,
+)
+RESPONDENT_SCORE_COLUMNS = (
+    ("partnership", "Partnership code (ONS)", {}),
+    ("wave", "Wave (financial year)", {}),
+    ("respondent", "Respondent reference", {}),
+    ("role", "Respondent's role", {}),
+    ("area", "Area id", {}),
+    ("score", "Respondent's area score, 0-100 (empty: withheld or nothing scored)", _SCALE),
+    ("coverage", "Answered / asked in the area", _SCALE),
+    ("answered", "Questions answered (not applicable left out)", _SCALE),
+    ("applicable", "Questions asked of the respondent", _SCALE),
+    ("withheld", "Why the score is withheld (coverage below the bank's minimum)", {}),
+    _SIMULATED,
+)
+
+
+def _table(name: str, specs: Sequence[tuple[str, str, dict]], rows: Iterable[Mapping[str, Any]]
+           ) -> Table:
+    """A table of `specs`' columns from `rows` (mappings by column name; True/False as 1/0)."""
+    data: dict[str, list[Any]] = {n: [] for n, _, _ in specs}
+    for row in rows:
+        for n, values in data.items():
+            value = row.get(n)
+            values.append(int(value) if isinstance(value, bool) else value)
+    return Table(name, tuple(Column(n, label, data[n], **kw) for n, label, kw in specs))
+
+
 def _scores(exports: Sequence["PartnershipExport"]) -> Table:
-    names = ("partnership", "name", "region", "bank", "wave", "area", "area_title", "score",
-             "level", "coverage", "respondents", "spread", "divergent", "moderated",
-             "self_assessed", "national_median", "national_quartile", "national_n",
-             "simulated")
-    data: dict[str, list[Any]] = {n: [] for n in names}
-    for export in exports:
-        for row in export.score_rows():
-            for n in names:
-                value = row.get(n)
-                data[n].append(int(value) if isinstance(value, bool) else value)
-    yes_no = {1: "yes", 0: "no"}
-    return Table("scores", (
-        Column("partnership", "Partnership code (ONS)", data["partnership"]),
-        Column("name", "Partnership (authority) name", data["name"]),
-        Column("region", "Region", data["region"]),
-        Column("bank", "Question bank id", data["bank"]),
-        Column("wave", "Wave (financial year)", data["wave"]),
-        Column("area", "Area id (overall: the mean of the area scores)", data["area"]),
-        Column("area_title", "Area", data["area_title"]),
-        Column("score", "Partnership area score, 0-100 (moderated: the adviser's)",
-               data["score"], numeric=True, measure="scale"),
-        Column("level", "Maturity level of the score", data["level"]),
-        Column("coverage", "Share of the questions asked that were answered", data["coverage"],
-               numeric=True, measure="scale"),
-        Column("respondents", "Respondents whose score counts", data["respondents"],
-               numeric=True, measure="scale"),
-        Column("spread", "Highest minus lowest partner score", data["spread"], numeric=True,
-               measure="scale"),
-        Column("divergent", "Spread of 25 points or more", data["divergent"], numeric=True,
-               value_labels=yes_no),
-        Column("moderated", "Score set by the adviser's moderation", data["moderated"],
-               numeric=True, value_labels=yes_no),
-        Column("self_assessed", "The respondents' own score, before moderation",
-               data["self_assessed"], numeric=True, measure="scale"),
-        Column("national_median", "Median of the partnerships compared (empty below the "
-                                  "minimum count)", data["national_median"], numeric=True,
-               measure="scale"),
-        Column("national_quartile", "Quartile among them, 1 lowest to 4 highest",
-               data["national_quartile"], numeric=True, measure="ordinal"),
-        Column("national_n", "Partnerships compared", data["national_n"], numeric=True,
-               measure="scale"),
-        Column("simulated", "Invented by stocktake demo (1) or real (0)", data["simulated"],
-               numeric=True, value_labels={1: "simulated", 0: "real"}),
-    ))
+    return _table("scores", SCORE_COLUMNS,
+                  (row for export in exports for row in export.score_rows()))
 
 
 def _respondent_scores(exports: Sequence["PartnershipExport"]) -> Table:
-    names = ("partnership", "wave", "respondent", "role", "area", "score", "coverage",
-             "answered", "applicable", "withheld", "simulated")
-    data: dict[str, list[Any]] = {n: [] for n in names}
-    for export in exports:
-        simulated = int(export.scores.simulated)
-        for s in export.scores.respondent_scores:
-            for n, value in (("partnership", export.partnership.code), ("wave", export.wave),
-                             ("respondent", s.respondent), ("role", s.role), ("area", s.area),
-                             ("score", s.score), ("coverage", s.coverage),
-                             ("answered", s.answered), ("applicable", s.applicable),
-                             ("withheld", s.withheld or ""), ("simulated", simulated)):
-                data[n].append(value)
-    return Table("respondent-scores", (
-        Column("partnership", "Partnership code (ONS)", data["partnership"]),
-        Column("wave", "Wave (financial year)", data["wave"]),
-        Column("respondent", "Respondent reference", data["respondent"]),
-        Column("role", "Respondent's role", data["role"]),
-        Column("area", "Area id", data["area"]),
-        Column("score", "Respondent's area score, 0-100 (empty: withheld or nothing scored)",
-               data["score"], numeric=True, measure="scale"),
-        Column("coverage", "Answered / asked in the area", data["coverage"], numeric=True,
-               measure="scale"),
-        Column("answered", "Questions answered (not applicable left out)", data["answered"],
-               numeric=True, measure="scale"),
-        Column("applicable", "Questions asked of the respondent", data["applicable"],
-               numeric=True, measure="scale"),
-        Column("withheld", "Why the score is withheld (coverage below the bank's minimum)",
-               data["withheld"]),
-        Column("simulated", "Invented by stocktake demo (1) or real (0)", data["simulated"],
-               numeric=True, value_labels={1: "simulated", 0: "real"}),
-    ))
+    return _table("respondent-scores", RESPONDENT_SCORE_COLUMNS, (
+        {"partnership": export.partnership.code, "wave": export.wave,
+         "respondent": s.respondent, "role": s.role, "area": s.area, "score": s.score,
+         "coverage": s.coverage, "answered": s.answered, "applicable": s.applicable,
+         "withheld": s.withheld or "", "simulated": int(export.scores.simulated)}
+        for export in exports for s in export.scores.respondent_scores))
 
 
 # ---------------------------------------------------------------- writing

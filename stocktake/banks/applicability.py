@@ -36,15 +36,7 @@ def is_applicable(bank: Bank, question: Question, role: str,
                   answers: Mapping[str, Answer], age: AgeBand | None = None) -> bool:
     """`age` is the respondent's age band (anonymous roles); a question whose `min_age` or
     `max_age` leaves that band out does not apply."""
-    if not question.asked_of(role) or not question.asked_of_age(age):
-        return False
-    if question.when is None:
-        return True
-    # A condition on a question that is itself hidden is not met: chains hide together.
-    source = bank.question(question.when.question)
-    if not is_applicable(bank, source, role, answers, age):
-        return False
-    return condition_met(question.when, answers.get(question.when.question))
+    return _applies(bank, question, role, answers, age, unanswered_may=False)
 
 
 def may_apply(bank: Bank, question: Question, role: str, answers: Mapping[str, Answer],
@@ -53,15 +45,23 @@ def may_apply(bank: Bank, question: Question, role: str, answers: Mapping[str, A
     up the chain) is met, or hangs on a question not yet answered. Answering only ever settles
     conditions, so the questions that may apply never grow as a respondent goes on (unless an
     answer is changed)."""
+    return _applies(bank, question, role, answers, age, unanswered_may=True)
+
+
+def _applies(bank: Bank, question: Question, role: str, answers: Mapping[str, Answer],
+             age: AgeBand | None, *, unanswered_may: bool) -> bool:
     if not question.asked_of(role) or not question.asked_of_age(age):
         return False
     if question.when is None:
         return True
+    # A condition on a question that is itself hidden is not met: chains hide together.
     source = bank.question(question.when.question)
-    if not may_apply(bank, source, role, answers, age):
+    if not _applies(bank, source, role, answers, age, unanswered_may=unanswered_may):
         return False
     answer = answers.get(question.when.question)
-    return answer is None or condition_met(question.when, answer)
+    if unanswered_may and answer is None:
+        return True
+    return condition_met(question.when, answer)
 
 
 def reachable_questions(bank: Bank, role: str, answers: Mapping[str, Answer],

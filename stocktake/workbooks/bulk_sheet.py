@@ -35,6 +35,7 @@ from typing import Any, Iterable, Sequence
 from xml.etree import ElementTree
 
 from openpyxl.styles import Alignment
+from openpyxl.utils import get_column_letter
 
 from stocktake.errors import StocktakeError
 
@@ -343,7 +344,7 @@ def splice_rows(workbook: bytes, title: str, rows: BulkRows) -> bytes:
                 raise SpliceError(f"sheet {title!r} holds more than its header row")
             xml = xml[:header_end] + xml[end:]
             end = header_end
-            last = f"{_column_letter(len(rows.columns))}{rows.count + 1}".encode()
+            last = f"{get_column_letter(len(rows.columns))}{rows.count + 1}".encode()
             head = re.sub(rb'<dimension ref="[^"]*"/>', b'<dimension ref="A1:' + last + b'"/>',
                           xml[:end], count=1)
             with target.open(info.filename, "w", force_zip64=True) as sheet:
@@ -352,12 +353,6 @@ def splice_rows(workbook: bytes, title: str, rows: BulkRows) -> bytes:
                     sheet.write(piece)
                 sheet.write(xml[end:])
     return out.getvalue()
-
-
-def _column_letter(n: int) -> str:
-    from openpyxl.utils import get_column_letter
-
-    return get_column_letter(n)
 
 
 if __name__ == "__main__":

@@ -32,7 +32,8 @@ def answer_cells(row: Mapping[str, Any]) -> list[Any]:
 
 
 def answer_heights(rows: Iterable[Sequence[Any]]) -> list[float]:
-    """answer_height of each row, each text's line count worked out once."""
+    """Each row's height in points, from its wrapped cells (stocktake.workbooks.styles), each
+    text's line count worked out once."""
     from stocktake.workbooks.styles import height_of_lines, wrapped_lines
 
     counted: dict[tuple[int, Any], int] = {}
@@ -48,13 +49,6 @@ def answer_heights(rows: Iterable[Sequence[Any]]) -> list[float]:
                 lines = n
         heights.append(height_of_lines(lines))
     return heights
-
-
-def answer_height(cells: Sequence[Any]) -> float:
-    """The row's height in points, from its wrapped cells (stocktake.workbooks.styles)."""
-    from stocktake.workbooks.styles import row_height_for
-
-    return row_height_for([(width, cells[i]) for i, width in _WRAP_AT])
 
 
 @dataclass(frozen=True)

@@ -319,23 +319,19 @@ def _title_row_span(spec: str) -> tuple[int, int]:
     return first, last
 
 
+def _print_area_end(ws: Any) -> str:
+    """The bottom-right cell of the sheet's print area ("M40"), or "" without one."""
+    area = ws.print_area
+    return str(area).split("!")[-1].replace("$", "").split(":")[-1] if area else ""
+
+
 def _last_col(ws: Any) -> int:
     from openpyxl.utils import column_index_from_string
 
-    area = ws.print_area
-    if area:
-        ref = str(area).split("!")[-1].replace("$", "").split(":")[-1]
-        letters = "".join(ch for ch in ref if ch.isalpha())
-        if letters:
-            return column_index_from_string(letters)
-    return ws.max_column
+    letters = "".join(ch for ch in _print_area_end(ws) if ch.isalpha())
+    return column_index_from_string(letters) if letters else ws.max_column
 
 
 def _last_row(ws: Any) -> int:
-    area = ws.print_area
-    if area:
-        ref = str(area).split("!")[-1].replace("$", "").split(":")[-1]
-        digits = "".join(ch for ch in ref if ch.isdigit())
-        if digits:
-            return int(digits)
-    return ws.max_row
+    digits = "".join(ch for ch in _print_area_end(ws) if ch.isdigit())
+    return int(digits) if digits else ws.max_row

@@ -8,28 +8,15 @@ national workbook of a merge.
 from __future__ import annotations
 
 import random
-import shutil
-import subprocess
-from pathlib import Path
 
 import pytest
 
-SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+from libreoffice_pdf import SOFFICE, to_pdf
 pdfplumber = pytest.importorskip("pdfplumber", reason="pdfplumber (test extra) is not installed")
 pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not "
                                                          "installed")]
 WAVE = "2026-27"
-
-
-def to_pdf(profile: Path, out: Path, *files: Path) -> list[Path]:
-    out.mkdir(parents=True, exist_ok=True)
-    done = subprocess.run(
-        [SOFFICE, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
-         "--convert-to", "pdf", "--outdir", str(out), *map(str, files)],
-        capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stderr
-    return [out / f"{f.stem}.pdf" for f in files]
 
 
 @pytest.fixture(scope="module")
