@@ -123,7 +123,7 @@ def main() -> None:
                                     str(args.partnerships), "--respondents",
                                     str(args.respondents), "--out", str(tmp / "demo")],
                        check=True, stdout=subprocess.DEVNULL)
-        from stocktake.responses import current_wave
+        from stocktake.records.responses import current_wave
 
         def add(measure, seconds, baseline_name, baseline, goal=""):
             print(f"{measure}: {seconds:.2f} s; {baseline_name}: {baseline:.2f} s; "

@@ -35,7 +35,7 @@ from stocktake.banks.model import find_bank  # noqa: E402
 from stocktake.scoring.national import national_benchmark  # noqa: E402
 from stocktake.partnerships.model import partnership_for  # noqa: E402
 from stocktake.partnerships.reference import current_authorities  # noqa: E402
-from stocktake.responses import (ANSWERED, DONT_KNOW, NOT_APPLICABLE, Answer,  # noqa: E402
+from stocktake.records.responses import (ANSWERED, DONT_KNOW, NOT_APPLICABLE, Answer,  # noqa: E402
                                  Moderation, Response, ResponseKey, now_iso)
 from stocktake.store.workspace import Workspace  # noqa: E402
 

@@ -171,7 +171,8 @@ def export_floor(root: Path, bank, wave: str, codes: list[str], out: Path) -> fl
     starts) written by bare openpyxl in write-only mode, no styling, no charts, one file each."""
     from openpyxl import Workbook
 
-    from stocktake.workbooks.exports import ANSWER_COLUMNS, gather_export
+    from stocktake.workbooks.columns import ANSWER_COLUMNS
+    from stocktake.workbooks.exports import gather_export
     from stocktake.store.workspace import Workspace
 
     ws = Workspace(root)
@@ -244,7 +245,7 @@ def main() -> None:
     # --- saving one answer
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     from stocktake.banks.model import find_bank
-    from stocktake.responses import ANSWERED, Answer, ResponseKey, current_wave
+    from stocktake.records.responses import ANSWERED, Answer, ResponseKey, current_wave
     from stocktake.store.workspace import Workspace
 
     bank_obj = find_bank(bank)

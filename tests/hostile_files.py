@@ -42,7 +42,8 @@ def set_about(path: Path, changes: dict[str, Any], *, rows_too: bool = True) -> 
 def recompute_seal(path: Path, bank) -> str:
     """Put the plain SHA-256 seal of the workbook's data back in its About sheet, as anyone
     holding the file can (the method is public)."""
-    from stocktake.national.merge import _records, about_values
+    from stocktake.national.reading import _records
+    from stocktake.returns.about import about_values
     from stocktake.returns.seal import (ANSWER_FIELDS, MODERATION_FIELDS, RESPONSE_FIELDS,
                                 canonical_answer_lists, canonical_lists, canonical_rows,
                                 seal_of)
@@ -231,7 +232,8 @@ class ReAimer:
     have it. 150 copies take a second or two, where 150 exports take a minute."""
 
     def __init__(self, export: Path, bank):
-        from stocktake.national.merge import _records, about_values
+        from stocktake.national.reading import _records
+        from stocktake.returns.about import about_values
         from stocktake.returns.seal import (ANSWER_FIELDS, MODERATION_FIELDS, RESPONSE_FIELDS,
                                             canonical_answer_lists, canonical_lists,
                                             canonical_rows)

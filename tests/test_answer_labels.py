@@ -17,7 +17,7 @@ from openpyxl import load_workbook
 from stocktake.banks.answer_values import FORM_WORDS, BadValue, parse_answer, read_options
 from stocktake.banks.model import load_bank
 from stocktake.errors import StocktakeError
-from stocktake.responses import ANSWERED, Answer, Response, ResponseKey
+from stocktake.records.responses import ANSWERED, Answer, Response, ResponseKey
 
 DATA = Path(__file__).parent / "data"
 WAVE = "2026-27"
@@ -170,7 +170,7 @@ def test_returned_form_reads_a_choice_by_its_dropdown_entry_label_or_id(bank, tm
 def test_form_messages_use_the_forms_words(bank, tmp_path):
     from test_forms import CAMDEN, fill, rows_by_question
     from stocktake.workbooks.forms import create_form, read_form
-    from stocktake.national.merge import BankShelf
+    from stocktake.returns.about import BankShelf
 
     path = create_form(tmp_path / "f.xlsx", bank, CAMDEN, "council", WAVE, "Jo Bloggs")
     fill(path, {"vision.statement": "Maybe", "vision.known": "9",

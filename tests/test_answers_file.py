@@ -8,7 +8,7 @@ import pytest
 
 from stocktake.interview.answers_file import AnswerRow, check_answer_rows, read_answer_rows, read_answers_file
 from stocktake.errors import StocktakeError
-from stocktake.responses import ANSWERED, DONT_KNOW, NOT_APPLICABLE
+from stocktake.records.responses import ANSWERED, DONT_KNOW, NOT_APPLICABLE
 
 
 def write(tmp_path, text: str, name: str = "answers.csv"):

@@ -13,14 +13,16 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from python_calamine import CalamineWorkbook
 
-from stocktake.national.merge import merge_workbooks, national_answer_rows
+from stocktake.national.answer_rows import national_answer_rows
+
+from stocktake.national.merge import merge_workbooks
 from stocktake.text.text_rules import MAX_CELL_TEXT
 from stocktake.workbooks.bulk_sheet import (BulkRowsError, SpliceError, splice_rows,
                                             start_bulk_rows, write_bulk_rows)
 from stocktake.workbooks.exports import gather_export, write_export
-from stocktake.workbooks.national_answers import (FORMATS, NATIONAL_ANSWER_COLUMNS, WRAPPED,
+from stocktake.national.answers_sheet import (FORMATS, NATIONAL_ANSWER_COLUMNS, WRAPPED,
                                                   AnswerRows)
-from stocktake.workbooks.output_files import workbook_bytes
+from stocktake.files.output_files import workbook_bytes
 
 from test_workbooks import WAVE, fill_mini
 
@@ -45,7 +47,7 @@ def _national(tmp_path: Path, rows: list[dict], *, register_first: int = 0) -> P
     numbers away from rustpy-xlsxwriter's, so the rows' formats must be rewritten."""
     from openpyxl.styles import Alignment, Font
 
-    from stocktake.workbooks.national_answers import start_answer_rows, write_answers_sheet
+    from stocktake.national.answers_sheet import start_answer_rows, write_answers_sheet
 
     answers = AnswerRows.of(rows)
     pending = start_answer_rows(answers)

@@ -17,7 +17,7 @@ from stocktake.banks.codebook import (DK_CODE, NA_CODE, NAME_LIMIT, RESERVED, co
                                       variable_name)
 from stocktake.banks.model import available_banks, find_bank
 from stocktake.errors import StocktakeError
-from stocktake.responses import ANSWERED, DONT_KNOW, NOT_APPLICABLE, Answer
+from stocktake.records.responses import ANSWERED, DONT_KNOW, NOT_APPLICABLE, Answer
 
 SHIPPED = sorted(b.id for b in available_banks())
 STATA_NAME = re.compile(r"^[a-z][a-z0-9_]*$")

@@ -21,7 +21,7 @@ from stocktake.demo.simulation import (DEMO_MARK, ROLE_LABELS, Demo, is_demo_res
 from stocktake.demo.eras import job_titles
 from stocktake.errors import StocktakeError, UsageError
 from stocktake.partnerships.reference import authority, current_authorities, regions
-from stocktake.responses import (ANSWERED, DONT_KNOW, NOT_APPLICABLE, Answer, ResponseKey,
+from stocktake.records.responses import (ANSWERED, DONT_KNOW, NOT_APPLICABLE, Answer, ResponseKey,
                                  current_wave)
 
 WAVE = "2026-27"

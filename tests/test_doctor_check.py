@@ -11,7 +11,7 @@ INNER = '''
 import pytest
 
 from stocktake.partnerships.model import partnership_for
-from stocktake.responses import ANSWERED, Answer, ResponseKey
+from stocktake.records.responses import ANSWERED, Answer, ResponseKey
 
 KEY = ResponseKey("E09000007", "mini", "2026-27", "Director")
 

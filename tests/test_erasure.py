@@ -11,7 +11,7 @@ from stocktake.national.merge import merge_workbooks
 from stocktake.scoring.national import national_benchmark
 from stocktake.partnerships.model import partnership_for
 from stocktake.privacy.personal_data import NHS_NUMBER
-from stocktake.responses import ANSWERED, Answer, ResponseKey
+from stocktake.records.responses import ANSWERED, Answer, ResponseKey
 from stocktake.store.workspace import Workspace
 
 VALID_NHS = "9434765919"  # the NHS's published example

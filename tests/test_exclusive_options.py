@@ -11,7 +11,7 @@ from stocktake.banks.validation import validate_bank_data
 from stocktake.banks.model import find_bank, load_bank, read_bank_toml
 from stocktake.errors import StocktakeError
 from stocktake.partnerships.model import partnership_for
-from stocktake.responses import ANSWERED, Answer, Response, ResponseKey
+from stocktake.records.responses import ANSWERED, Answer, Response, ResponseKey
 from test_prompts import CTRL_C, DOWN, ENTER, SPACE, ask
 
 WAVE = "2026-27"
@@ -74,7 +74,7 @@ def test_form_cell_combining_none_is_refused_by_reference(x_bank, tmp_path):
     path = create_form(tmp_path / "f.xlsx", x_bank, partnership_for("E09000007"), "council",
                        WAVE, "Jo")
     fill(path, {"vision.statement": "Yes", "vision.consulted": "children;none"})
-    from stocktake.national.merge import BankShelf
+    from stocktake.returns.about import BankShelf
 
     with pytest.raises(StocktakeError) as caught:
         read_form(path, BankShelf([x_bank]))

@@ -12,7 +12,8 @@ from openpyxl import load_workbook
 
 from stocktake.banks.model import load_bank
 from stocktake.demo.simulation import simulate_waves, write_demo
-from stocktake.national.merge import BankShelf, merge_workbooks
+from stocktake.national.merge import merge_workbooks
+from stocktake.returns.about import BankShelf
 from stocktake.workbooks.export_round import export_many
 
 WAVE = "2026-27"

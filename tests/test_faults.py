@@ -24,7 +24,7 @@ from stocktake.banks.validation import validate_bank_data
 from stocktake.banks.model import bank_from_data
 from stocktake.store.doctor import check_workspace
 from stocktake.partnerships.model import partnership_for
-from stocktake.responses import ANSWERED, Answer, Response, ResponseKey
+from stocktake.records.responses import ANSWERED, Answer, Response, ResponseKey
 from stocktake.store.workspace import Workspace
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -89,7 +89,7 @@ WRITER = textwrap.dedent("""
     import sys, time
     from pathlib import Path
     from stocktake.store.workspace import Workspace
-    from stocktake.responses import Answer, ResponseKey
+    from stocktake.records.responses import Answer, ResponseKey
     ws_dir, name, start = Path(sys.argv[1]), sys.argv[2], float(sys.argv[3])
     ws = Workspace.open(ws_dir)
     while time.time() < start:  # both writers begin together
@@ -125,7 +125,7 @@ KILLED_WRITER = textwrap.dedent("""
     import sys
     from pathlib import Path
     from stocktake.store.workspace import Workspace
-    from stocktake.responses import Answer, ResponseKey
+    from stocktake.records.responses import Answer, ResponseKey
     ws = Workspace.open(Path(sys.argv[1]))
     run = sys.argv[2]
     answers = lambda who: [

@@ -11,7 +11,7 @@ from types import SimpleNamespace
 import pytest
 
 from stocktake.partnerships.model import partnership_for
-from stocktake.responses import ANSWERED, Answer, Response, ResponseKey
+from stocktake.records.responses import ANSWERED, Answer, Response, ResponseKey
 
 pytest.importorskip("matplotlib", reason="reports need the 'reports' extra")
 

@@ -212,7 +212,7 @@ def test_choosing_each_dropdown_entry_stores_its_level_or_option(bank_id, shippe
 def answered(path: Path, bank, qid: str, value: object, shelf=None) -> tuple[str, object]:
     """Fill `qid` with `value` (every other required question with Don't know), import the
     form, and give what was stored for `qid`."""
-    from stocktake.national.merge import BankShelf
+    from stocktake.returns.about import BankShelf
 
     role = load_workbook(path)["About"]
     role = next(r[1].value for r in role.iter_rows() if r[0].value == "role")

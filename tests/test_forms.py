@@ -190,7 +190,7 @@ def test_forms_create_and_import_store_the_answers_in_one_response(cli, tmp_path
     assert imported.exit_code == 0, imported.output
     assert json.loads(imported.stdout)["stored"][0]["answers"] == len(FILLED)
 
-    from stocktake.responses import ResponseKey
+    from stocktake.records.responses import ResponseKey
     from stocktake.store.workspace import Workspace
 
     ws = Workspace.open(tmp_path / "ws")

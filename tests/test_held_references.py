@@ -52,7 +52,7 @@ def test_every_shipped_bank_counts_each_partner_sector_once(path):
 
 def test_the_first_answers_under_a_held_reference_are_a_new_respondent(workspace):
     """`forms import` says "new respondent", not "already stored", for a form's first return."""
-    from stocktake.responses import ANSWERED, Answer
+    from stocktake.records.responses import ANSWERED, Answer
 
     held = workspace.start_anonymous_response("E09000007", "partnership-2026", "2026-27", "YP",
                                               role="young-people", mode="form")

@@ -22,8 +22,8 @@ from pathlib import Path
 import pytest
 
 from stocktake.partnerships.model import partnership_for
-from stocktake.records import RosterEntry
-from stocktake.responses import ANSWERED, Answer, ResponseKey
+from stocktake.records.roster_and_plans import RosterEntry
+from stocktake.records.responses import ANSWERED, Answer, ResponseKey
 from stocktake.store.workspace import Workspace
 
 WAVE = "2026-27"
@@ -264,7 +264,7 @@ def test_merge_into_workspace_killed_at_every_write(tmp_path):
     source = Workspace.open(tmp_path / "source")
     fill_mini(source, __import__("stocktake.banks.model", fromlist=["load_bank"]).load_bank(
         DATA / "mini.toml"), (CAMDEN, HARTLEPOOL))
-    source.add_moderation(__import__("stocktake.responses", fromlist=["Moderation"]).Moderation(
+    source.add_moderation(__import__("stocktake.records.responses", fromlist=["Moderation"]).Moderation(
         CAMDEN, "mini", WAVE, "vision", 40.0, "Not seen", "J. Adviser"))
     exports = tmp_path / "exports"
     made = stocktake(source.root, "export", "--all", "--out", str(exports))

@@ -6,7 +6,7 @@ import pytest
 
 from stocktake.errors import StocktakeError
 from stocktake.interview.flow import InterviewFlow
-from stocktake.responses import ANSWERED, DONT_KNOW, NOT_APPLICABLE, Answer
+from stocktake.records.responses import ANSWERED, DONT_KNOW, NOT_APPLICABLE, Answer
 
 
 def ids(questions):

@@ -10,7 +10,7 @@ import pytest
 
 from stocktake.banks.model import find_bank
 from stocktake.interview.flow import InterviewFlow
-from stocktake.responses import ANSWERED, DONT_KNOW, Answer
+from stocktake.records.responses import ANSWERED, DONT_KNOW, Answer
 
 BANKS = ["idea-stocktake", "joint-area-review", "tomorrows-children"]
 

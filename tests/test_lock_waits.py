@@ -27,7 +27,7 @@ import os, sys, time
 from pathlib import Path
 from stocktake.store.locking import workspace_lock
 from stocktake.store.workspace import Workspace
-from stocktake.responses import ANSWERED, Answer, ResponseKey
+from stocktake.records.responses import ANSWERED, Answer, ResponseKey
 
 root, code, go, release, hold, respondent = sys.argv[1:7]
 sys.argv = ["stocktake", "-w", root, "roster", "import", "big-roster.csv"]

@@ -11,7 +11,8 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from stocktake.workbooks.exports import gather_export, write_export
-from stocktake.national.merge import merge_workbooks, read_returned_workbook
+from stocktake.national.merge import merge_workbooks
+from stocktake.national.reading import read_returned_workbook
 from stocktake.scoring.national import national_benchmark
 from stocktake.scoring.method import score_partnership
 from stocktake.store.workspace import Workspace

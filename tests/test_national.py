@@ -11,7 +11,7 @@ import pytest
 from stocktake.errors import StocktakeError
 from stocktake.scoring.national import national_benchmark, partnership_scores, read_groups_csv
 from stocktake.partnerships.model import partnership_for
-from stocktake.responses import ANSWERED, DONT_KNOW, Answer, Moderation, Response, ResponseKey
+from stocktake.records.responses import ANSWERED, DONT_KNOW, Answer, Moderation, Response, ResponseKey
 from stocktake.scoring.method import score_partnership
 
 WAVE = "2026-27"

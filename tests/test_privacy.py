@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from stocktake.privacy.personal_data import (DATE_OF_BIRTH, EMAIL, NHS_NUMBER, PHONE, describe,
                                find_personal_data, nhs_number_is_valid, redact_text)
-from stocktake.responses import ANSWERED, Answer, Moderation, ResponseKey
+from stocktake.records.responses import ANSWERED, Answer, Moderation, ResponseKey
 
 VALID_NHS = "9434765919"  # the NHS's published example; check digit 9
 

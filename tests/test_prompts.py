@@ -12,7 +12,7 @@ from prompt_toolkit.output import DummyOutput
 from stocktake.banks.answer_values import BadValue
 from stocktake.interview.prompts import (Reply, ask_area, ask_evidence, ask_question, ask_review,
                                typed_instruction, typed_reply)
-from stocktake.responses import ANSWERED, DONT_KNOW, NOT_APPLICABLE, Answer
+from stocktake.records.responses import ANSWERED, DONT_KNOW, NOT_APPLICABLE, Answer
 
 DOWN, UP, ENTER, SPACE, CTRL_C, BACKSPACE = "\x1b[B", "\x1b[A", "\r", " ", "\x03", "\x7f"
 

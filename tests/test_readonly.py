@@ -12,7 +12,7 @@ import subprocess
 import pytest
 
 from stocktake.partnerships.model import partnership_for
-from stocktake.responses import ANSWERED, Answer, ResponseKey
+from stocktake.records.responses import ANSWERED, Answer, ResponseKey
 from stocktake.store.workspace import Workspace
 
 CODE = "E09000007"

@@ -8,7 +8,7 @@ import json
 import re
 
 from stocktake.partnerships.model import partnership_for
-from stocktake.responses import ANSWERED, Answer, Moderation, ResponseKey
+from stocktake.records.responses import ANSWERED, Answer, Moderation, ResponseKey
 
 from test_forms import FILLED, WAVE, fill
 

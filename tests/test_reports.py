@@ -11,7 +11,7 @@ from types import SimpleNamespace
 import pytest
 
 from stocktake.partnerships.model import partnership_for
-from stocktake.responses import ANSWERED, Answer, Response, ResponseKey
+from stocktake.records.responses import ANSWERED, Answer, Response, ResponseKey
 
 pytest.importorskip("matplotlib", reason="reports need the 'reports' extra")
 pytest.importorskip("docx", reason="reports need the 'reports' extra")
@@ -239,7 +239,7 @@ def test_merge_report_states_the_same_findings_as_the_workspace_report(cli, tmp_
     ws = tmp_path / "demo-ws"
     assert cli("demo", "--partnerships", "4", "--respondents", "3", workspace=ws).exit_code == 0
     # The demo writes two waves (issue 13): one national workbook needs one of them.
-    from stocktake.responses import current_wave
+    from stocktake.records.responses import current_wave
 
     assert cli("export", "--all", "--wave", current_wave(), "--out", str(tmp_path / "ex"),
                workspace=ws).exit_code == 0

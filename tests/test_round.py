@@ -271,7 +271,7 @@ def test_merge_expect_all_lists_every_current_authority_returned_or_not(cli, tmp
     assert cli("demo", "--partnerships", "4", "--respondents", "2", workspace=ws).exit_code == 0
     exports = tmp_path / "exports"
     # The demo writes two waves (issue 13): one national workbook needs one of them.
-    from stocktake.responses import current_wave
+    from stocktake.records.responses import current_wave
 
     assert cli("export", "--all", "--wave", current_wave(), "--out", str(exports),
                workspace=ws).exit_code == 0

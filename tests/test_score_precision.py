@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 
 from stocktake.banks.model import load_bank
 from stocktake.scoring.benchmark import build_benchmark, percentrank_inc, trend
-from stocktake.responses import ANSWERED, DONT_KNOW, Answer, Moderation, Response, ResponseKey
-from stocktake.score_precision import at_least, compare, difference, published
+from stocktake.records.responses import ANSWERED, DONT_KNOW, Answer, Moderation, Response, ResponseKey
+from stocktake.arithmetic.precision import at_least, compare, difference, published
 from stocktake.scoring.method import score_partnership
 
 WAVE = "2026-27"
@@ -155,7 +155,7 @@ def test_compare_rounds_as_the_value_reads_not_as_its_binary_expansion():
        st.sampled_from([2, 4]))
 def test_compare_is_the_comparison_of_the_published_values(a, b, digits):
     """The shortcut for values far apart gives what rounding both would."""
-    from stocktake.score_precision import _snap, compare
+    from stocktake.arithmetic.precision import _snap, compare
 
     x, y = _snap(a, digits), _snap(b, digits)
     assert compare(a, b, digits) == (x > y) - (x < y)

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from stocktake.banks.model import Bank, Option, Question, load_bank
-from stocktake.responses import ANSWERED, DONT_KNOW, NOT_APPLICABLE, Answer, Moderation, Response, \
+from stocktake.records.responses import ANSWERED, DONT_KNOW, NOT_APPLICABLE, Answer, Moderation, Response, \
     ResponseKey
 from stocktake.scoring.method import question_score, respondent_area_scores, score_partnership
 

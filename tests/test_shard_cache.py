@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from stocktake.banks.model import load_bank
-from stocktake.responses import (ANSWERED, DONT_KNOW, NOT_APPLICABLE, Answer, Moderation,
+from stocktake.records.responses import (ANSWERED, DONT_KNOW, NOT_APPLICABLE, Answer, Moderation,
                                  ResponseKey)
 from stocktake.round.fieldwork import (STATUS_KIND, status_cache_key, workspace_status)
 from stocktake.round.roster import RosterEntry
@@ -297,7 +297,7 @@ WORKER = textwrap.dedent("""
     import sys
     from pathlib import Path
     from stocktake.banks.model import load_bank
-    from stocktake.responses import ANSWERED, Answer, ResponseKey
+    from stocktake.records.responses import ANSWERED, Answer, ResponseKey
     from stocktake.scoring.national import all_partnership_scores, score_shard
     from stocktake.store.workspace import Workspace
 

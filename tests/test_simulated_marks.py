@@ -17,10 +17,10 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from stocktake.provenance import SIMULATED, SIMULATED_HEADER, SIMULATED_SENTENCE
+from stocktake.records.provenance import SIMULATED, SIMULATED_HEADER, SIMULATED_SENTENCE
 
 PACKAGE = Path(__file__).resolve().parents[1] / "stocktake"
-# The few functions every output file goes through (stocktake.workbooks.output_files and the
+# The few functions every output file goes through (stocktake.files.output_files and the
 # report writers); a module calling one writes a file for people.
 FILE_WRITERS = {"write_output_bytes", "save_workbook_file", "save_workbook", "write_html",
                 "write_docx", "atomic_write_bytes"}
@@ -33,19 +33,20 @@ WRITERS = {
                                          "codes)",
     "stocktake.workbooks.partnership": "test_the_partnership_workbook_marks_every_sheet",
     "stocktake.workbooks.benchmark": "test_benchmark_and_national_workbooks_are_marked",
+    "stocktake.national.workbook": "test_benchmark_and_national_workbooks_are_marked",
     "stocktake.workbooks.evidence_sheet": "test_the_evidence_workbook_is_marked",
     "stocktake.cli.report": "test_reports_are_marked_on_every_page",
     "stocktake.cli.merge": "test_benchmark_and_national_workbooks_are_marked",
-    "stocktake.workbooks.status": "no answers: the round's bookkeeping (who was asked, who "
-                                  "returned, when), made before any answer exists",
+    "stocktake.round.status_workbook": "no answers: the round's bookkeeping (who was asked, "
+                                       "who returned, when), made before any answer exists",
     "stocktake.workbooks.forms": "no answers: a blank form made from the bank",
     "stocktake.round.fieldwork": "no answers: the round's manifest and chase lists",
     "stocktake.cli.banks": "no answers: a bank written from an XLSForm",
     "stocktake.xlsform.export": "no answers: an XLSForm made from the bank",
 }
 # Where the writers themselves live, and the store's own files: not outputs for people.
-NOT_OUTPUTS = {"stocktake.workbooks.output_files", "stocktake.workbooks.styles",
-               "stocktake.reports.html", "stocktake.reports.word", "stocktake.store.atomic"}
+NOT_OUTPUTS = {"stocktake.files.output_files", "stocktake.workbooks.styles",
+               "stocktake.reports.html", "stocktake.reports.word", "stocktake.files.atomic"}
 
 
 def _modules_writing_files() -> set[str]:

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from stocktake.store.atomic import atomic_write_bytes, backup_paths
+from stocktake.files.atomic import atomic_write_bytes, backup_paths
 from stocktake.errors import StocktakeError
 from stocktake.partnerships.model import partnership_for
-from stocktake.responses import ANSWERED, DONT_KNOW, Answer, Moderation, ResponseKey
+from stocktake.records.responses import ANSWERED, DONT_KNOW, Answer, Moderation, ResponseKey
 from stocktake.store.workspace import DamagedStoreFile, Workspace
 
 KEY = ResponseKey("E09000007", "mini", "2026-27", "Director")
@@ -168,7 +168,7 @@ def test_no_reference_is_given_without_an_answer(workspace):
 
 
 def test_write_responses_replaces_by_key_in_one_write(workspace):
-    from stocktake.responses import Response
+    from stocktake.records.responses import Response
 
     first = Response(KEY, "council", answers={"vision.known": Answer("vision.known", ANSWERED, 1)})
     second = Response(KEY, "council", answers={"vision.known": Answer("vision.known", ANSWERED, 4)})

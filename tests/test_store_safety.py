@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from stocktake.store.doctor import check_workspace, find_links
 from stocktake.errors import StocktakeError
 from stocktake.partnerships.model import check_code, partnership_for
-from stocktake.responses import ANSWERED, Answer, ResponseKey
+from stocktake.records.responses import ANSWERED, Answer, ResponseKey
 from stocktake.store.workspace import Workspace
 
 CODE = "E09000007"

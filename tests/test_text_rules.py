@@ -96,7 +96,7 @@ def test_answers_file_line_ends_are_stored_as_lf(cli, tmp_path):
 
 
 def _wave() -> str:
-    from stocktake.responses import current_wave
+    from stocktake.records.responses import current_wave
 
     return current_wave()
 

@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from stocktake.workbooks.exports import ANSWER_COLUMNS, gather_export, write_export
+from stocktake.workbooks.columns import ANSWER_COLUMNS
+from stocktake.workbooks.exports import gather_export, write_export
 from stocktake.partnerships.model import Partnership, partnership_for
-from stocktake.responses import (ANSWERED, DONT_KNOW, NOT_APPLICABLE, Answer, Moderation,
+from stocktake.records.responses import (ANSWERED, DONT_KNOW, NOT_APPLICABLE, Answer, Moderation,
                                  Response, ResponseKey)
 
 WAVE = "2026-27"
@@ -198,7 +199,7 @@ def test_about_names_the_bank_edition_wave_and_seal(filled, mini_bank, tmp_path)
 
 
 def test_moderated_area_shows_the_advisers_score_and_merges_back(filled, mini_bank, tmp_path):
-    from stocktake.national.merge import read_returned_workbook
+    from stocktake.national.reading import read_returned_workbook
 
     filled.add_moderation(Moderation("E09000007", "mini", WAVE, "risk", 80.0,
                                      "Risk register seen", "Adviser A"))

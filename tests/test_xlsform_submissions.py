@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from stocktake.errors import StocktakeError
-from stocktake.responses import ANSWERED, DONT_KNOW, NOT_APPLICABLE
+from stocktake.records.responses import ANSWERED, DONT_KNOW, NOT_APPLICABLE
 from stocktake.xlsform.export import form_identity, form_version, xlsform_bytes, xlsform_sheets
 from stocktake.xlsform.pyxform_check import convert_xlsform
 from stocktake.xlsform.submissions import (CENTRAL, KOBO, partnership_lookup, read_submissions,
@@ -330,7 +330,7 @@ def test_two_new_submissions_from_one_respondent_in_one_download_are_refused(
 
 def test_a_respondent_who_already_answered_another_way_is_refused(tmp_path, workspace,
                                                                   mini_bank, form, two):
-    from stocktake.responses import Answer, ResponseKey
+    from stocktake.records.responses import Answer, ResponseKey
 
     workspace.add_partnerships([partnership_lookup([])("E09000007")])
     key = ResponseKey("E09000007", "mini", WAVE, "Director of children's services")

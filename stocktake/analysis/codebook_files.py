@@ -31,7 +31,7 @@ def write_codebook(bank: Bank, path: Path, *, shared: bool = False) -> Path:
         from stocktake.workbooks.styles import save_workbook
 
         return save_workbook(codebook_workbook(book), path, shared=shared)
-    from stocktake.workbooks.output_files import write_output_bytes
+    from stocktake.files.output_files import write_output_bytes
 
     data = codebook_csv(book) if suffix == ".csv" else codebook_markdown(book).encode("utf-8")
     return write_output_bytes(path, data, shared=shared)

@@ -25,11 +25,11 @@ from stocktake.banks.codebook import (DK_CODE, DK_TEXT, NA_CODE, NA_TEXT, RESPON
                                       Codebook, codebook, missing_code_clash, option_code)
 from stocktake.banks.model import Bank, Question
 from stocktake.errors import StocktakeError
-from stocktake.provenance import SIMULATED, is_simulated, marked
-from stocktake.responses import ANSWERED, DONT_KNOW, NOT_APPLICABLE, Answer
+from stocktake.records.provenance import SIMULATED, is_simulated, marked
+from stocktake.records.responses import ANSWERED, DONT_KNOW, NOT_APPLICABLE, Answer
 
 if TYPE_CHECKING:
-    from stocktake.workbooks.exports import PartnershipExport
+    from stocktake.workbooks.partnership_export import PartnershipExport
 
 
 @dataclass(frozen=True)
@@ -310,7 +310,7 @@ def write_data_set(data: DataSet, fmt: str, out_dir: Path, *, shared: bool = Fal
     StocktakeError (naming `pip install 'stocktake[analysis]'`) when the format's library is
     missing, before anything is written."""
     from stocktake.analysis.formats import SUFFIXES, require_library, table_bytes
-    from stocktake.workbooks.output_files import write_output_bytes
+    from stocktake.files.output_files import write_output_bytes
 
     require_library(fmt)
     out_dir = Path(out_dir)

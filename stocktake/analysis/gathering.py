@@ -77,8 +77,8 @@ def merged_data(bank: Any, wave: str, workbooks: Sequence[Any], benchmark: Any, 
     stocktake.national.merge) compared in `benchmark`, written in `fmt` into `out`."""
     from stocktake.analysis.formats import require_library
     from stocktake.scoring.method import score_partnership
-    from stocktake.workbooks.exports import (PartnershipExport, anonymise_responses,
-                                             redact_responses, role_references)
+    from stocktake.workbooks.exports import anonymise_responses, redact_responses, role_references
+    from stocktake.workbooks.partnership_export import PartnershipExport
 
     require_library(fmt)
     exports = []

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from stocktake.banks.model import Question
-from stocktake.responses import ANSWERED, DONT_KNOW, NOT_APPLICABLE
+from stocktake.records.responses import ANSWERED, DONT_KNOW, NOT_APPLICABLE
 
 NA_WORDS = {"na", "n/a", "not applicable"}
 DK_WORDS = {"dk", "don't know", "dont know", "do not know"}

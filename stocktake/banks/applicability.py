@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Mapping
 
 from stocktake.banks.model import AgeBand, Bank, Condition, Question
-from stocktake.responses import ANSWERED, Answer
+from stocktake.records.responses import ANSWERED, Answer
 
 
 def condition_met(condition: Condition, answer: Answer | None) -> bool:

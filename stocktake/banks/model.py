@@ -19,7 +19,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from stocktake.responses import AGE_BANDS, AgeBand  # noqa: F401 - a respondent's age band
+from stocktake.records.responses import AGE_BANDS, AgeBand  # noqa: F401 - a respondent's age band
 from stocktake.errors import StocktakeError
 
 from stocktake.banks.format import (DEFAULT_MIN_COUNT, DEFAULT_MIN_COVERAGE, DEFAULT_MIN_ROLES,  # noqa: E402,F401
@@ -279,7 +279,7 @@ class Bank:
     def band_for(self, score: float | None) -> Band | None:
         if score is None:
             return None
-        from stocktake.score_precision import at_least
+        from stocktake.arithmetic.precision import at_least
 
         chosen = self.bands[0]
         for band in self.bands:

@@ -14,7 +14,7 @@ from typing import Any
 
 from stocktake.banks.format import (MAX_AGE, MIN_AGE, PARTNERSHIP_SCORE_METHODS, QUESTION_TYPES,
                                     SCORED_BY_DEFAULT, read_bank_toml)
-from stocktake.responses import AGE_BANDS
+from stocktake.records.responses import AGE_BANDS
 from stocktake.errors import StocktakeError
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")

@@ -221,7 +221,7 @@ def import_xlsform(
 
     Example: stocktake banks import-xlsform my-bank.xlsx --out my-bank.toml
     """
-    from stocktake.workbooks.output_files import write_output_bytes
+    from stocktake.files.output_files import write_output_bytes
     from stocktake.errors import UsageError
     from stocktake.returns.file_checks import check_workbook_file
     from rich.markup import escape

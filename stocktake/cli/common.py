@@ -111,7 +111,7 @@ def check_wave(wave: str | None) -> str:
     Raises UsageError naming the value ("'2026/27' is not a wave"), so a read command never
     answers a malformed wave with "no responses".
     """
-    from stocktake.responses import current_wave
+    from stocktake.records.responses import current_wave
 
     from stocktake.partnerships.identifiers import checked_wave
 

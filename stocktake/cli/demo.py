@@ -60,7 +60,7 @@ def demo_command(
     import random
 
     from stocktake.demo.simulation import simulate_waves
-    from stocktake.responses import current_wave
+    from stocktake.records.responses import current_wave
 
     bank = resolve_bank(bank_ref)
     wave = wave or current_wave()
@@ -135,7 +135,7 @@ def _write_with_progress(ws, demo, force: bool, quiet: bool):
 
 def _try_next(bank_id: str, wave: str, code: str | None,
               earlier: str | None = None) -> list[str]:
-    from stocktake.responses import current_wave
+    from stocktake.records.responses import current_wave
 
     prefix = ["stocktake"]
     if state.workspace is not None:

@@ -157,7 +157,7 @@ def _self_views(code: str, banks, view, wave: str | None):
     for; empty when the workspace has no self-assessment of the partnership."""
     from stocktake.evidence.flags import self_view_rows
     from stocktake.scoring.national import partnership_scores
-    from stocktake.responses import current_wave
+    from stocktake.records.responses import current_wave
 
     from stocktake.cli.common import workspace_path
 

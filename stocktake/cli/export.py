@@ -73,7 +73,7 @@ def export_command(
     apply_min_count(min_count)
     from stocktake.workbooks.exports import FORMATS, export_targets
     from stocktake.workbooks.export_round import export_many
-    from stocktake.national.merge import BankShelf
+    from stocktake.returns.about import BankShelf
 
     if (code is None) == (not every):
         raise UsageError("give a partnership CODE or --all (not both)",

@@ -102,7 +102,7 @@ def create(
         # The reference is reserved in the store and then carried by the form: a run killed
         # between the two would leave a reference no form carries. The journal says which was
         # reserved, so the same command run again writes the form for it instead of another.
-        from stocktake.responses import ResponseKey
+        from stocktake.records.responses import ResponseKey
 
         record_key = {"partnership": partnership.code, "bank": bank.id, "wave": wave,
                       "role": role, "out": str(out.resolve())}
@@ -187,8 +187,9 @@ def import_forms(
 
     Example: stocktake forms import returns/camden-council.xlsx returns/camden-health.xlsx
     """
-    from stocktake.national.merge import BankShelf, collect_files
-    from stocktake.responses import now_iso
+    from stocktake.national.reading import collect_files
+    from stocktake.returns.about import BankShelf
+    from stocktake.records.responses import now_iso
     from stocktake.workbooks.forms import read_form
 
     from stocktake.returns.notices import notices_called_for
@@ -222,8 +223,8 @@ def import_forms(
                                   f"{form.respondent}: {', '.join(sorted(marked))}): "
                                   f"{escape(form.bank.safeguarding_notice)}")
         except (DiskFull, OSError) as exc:
-            from stocktake.store.atomic import write_error
-            from stocktake.workbooks.output_files import is_disk_full
+            from stocktake.files.atomic import write_error
+            from stocktake.files.output_files import is_disk_full
 
             if isinstance(exc, OSError):
                 if not is_disk_full(exc):

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from stocktake.interview.flow import InterviewFlow
     from stocktake.partnerships.model import Partnership
     from stocktake.interview.prompts import Reply
-    from stocktake.responses import Answer, ResponseKey
+    from stocktake.records.responses import Answer, ResponseKey
     from stocktake.store.workspace import Workspace
 
 EXIT_INTERRUPTED = 130
@@ -129,7 +129,7 @@ def interview(
 
     Example: stocktake interview E09000007 --bank idea-stocktake --respondent "Jo Bloggs" --role council
     """
-    from stocktake.responses import ResponseKey
+    from stocktake.records.responses import ResponseKey
 
     if answers_file is None and not sys.stdin.isatty():
         raise UsageError(
@@ -288,7 +288,7 @@ def _anonymous_key(ws: Workspace, bank: Bank, code: str, wave: str, role: str,
     the band) for a new one, after the age band is asked (first of all questions). Nothing is
     stored: a new respondent's reference is chosen when the first answer is (`Target`)."""
     from stocktake.banks.model import AGE_BANDS
-    from stocktake.responses import ResponseKey
+    from stocktake.records.responses import ResponseKey
 
     prefix = bank.role(role).reference_prefix
     if reference is not None:
@@ -350,7 +350,7 @@ def run_interview(target: Target, bank: Bank, *, ask_for_evidence: bool = True,
     """Ask until the review's Finish or Save and quit; True if finished. Ctrl-C exits 130.
     `resume()` is the command that carries on, as it stands when it is shown."""
     from stocktake.interview.flow import BACK, JUMP, QUIT, SKIP, InterviewFlow
-    from stocktake.responses import ANSWERED
+    from stocktake.records.responses import ANSWERED
 
     if target.key is None:  # a new anonymous respondent: nothing stored yet
         answers, age, notices = {}, target.age, {}
@@ -427,7 +427,7 @@ def _safeguarding_notice(target: Target, bank: Bank, question: Question,
     """Show the bank's notice the first time a marked answer is given in this response, and
     record when it was shown, by question; a later marked answer gets a one-line reminder.
     Only the question id and the time are kept: nothing beyond the answer itself."""
-    from stocktake.responses import now_iso
+    from stocktake.records.responses import now_iso
 
     if question.id in notices:
         return
@@ -451,7 +451,7 @@ def _prompts():
 
 def _answer(target: Target, flow: InterviewFlow, question: Question, reply: Reply,
             ask_for_evidence: bool) -> None:
-    from stocktake.responses import Answer
+    from stocktake.records.responses import Answer
 
     old = flow.answers.get(question.id)
     answer = Answer(question.id, reply.status, reply.value, evidence=old.evidence if old else "")
@@ -559,7 +559,7 @@ def _render_question(flow: InterviewFlow, question: Question) -> tuple[int | Non
 def _render_full_question(question: Question) -> None:
     """The `?` choice: the whole guidance and every choice's text, then back to the question."""
     from stocktake.banks.answer_values import describe_value
-    from stocktake.responses import ANSWERED
+    from stocktake.records.responses import ANSWERED
 
     console.print()
     console.print(f"[bold]{escape(question.text)}[/]", soft_wrap=False)
@@ -609,7 +609,7 @@ def _short(text: str, width: int = 70) -> str:
 
 def summary_table(flow: InterviewFlow) -> Table:
     """What was answered in each area, and this respondent's own area score and level."""
-    from stocktake.responses import Response, ResponseKey
+    from stocktake.records.responses import Response, ResponseKey
     from stocktake.scoring.method import respondent_area_scores
 
     own = Response(ResponseKey("", flow.bank.id, "", ""), flow.role, answers=flow.answers)
@@ -726,7 +726,7 @@ def moderate(
     """
     import math
 
-    from stocktake.responses import Moderation
+    from stocktake.records.responses import Moderation
 
     bank = resolve_bank(bank_ref)
     found = bank.area(area.strip())

@@ -77,7 +77,7 @@ def run() -> None:
     except Exception as exc:  # noqa: BLE001 - the last line of defence against tracebacks
         if os.environ.get("STOCKTAKE_DEBUG"):
             raise
-        from stocktake.workbooks.output_files import DiskFull, is_disk_full
+        from stocktake.files.output_files import DiskFull, is_disk_full
 
         if is_disk_full(exc):  # a full disk is the machine's state, not a bug
             full = DiskFull(Path(getattr(exc, "filename", None) or "a file"), exc)
@@ -100,6 +100,6 @@ def _machine_failure(exc: Exception) -> StocktakeError | None:
     if not isinstance(exc, OSError) or exc.errno not in (
             errno.EROFS, errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
         return None
-    from stocktake.store.atomic import write_error
+    from stocktake.files.atomic import write_error
 
     return write_error(exc, exc.filename or "a file", in_workspace=False)

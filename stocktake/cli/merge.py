@@ -113,7 +113,7 @@ def merge_command(
     key = seal_key(key_file)
     expected = None
     if expect is not None:
-        from stocktake.round.returns import expected_authorities
+        from stocktake.national.returns import expected_authorities
 
         expected = expected_authorities(expect)
     workspace = open_workspace() if into_workspace else None

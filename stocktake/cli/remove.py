@@ -131,7 +131,7 @@ def _nothing_left(code: str, whole: bool):
 def _finish_erasure(ws, code: str, begun, filters: dict, as_json: bool) -> None:
     """Finish an erasure a killed `remove --purge` began: the same command, run again."""
     from stocktake.privacy.erasure import erase
-    from stocktake.responses import ResponseKey
+    from stocktake.records.responses import ResponseKey
 
     stored = begun.data.get("keys")
     keys = None if stored is None else [ResponseKey(*k) for k in stored]

@@ -244,7 +244,7 @@ def status(
     if chase is not None:
         write_csv(chase, CHASE_COLUMNS, result.chase())
     if xlsx is not None:
-        from stocktake.workbooks.status import write_status_workbook
+        from stocktake.round.status_workbook import write_status_workbook
 
         write_status_workbook(xlsx, result)
     if as_json:

@@ -22,7 +22,7 @@ from stocktake.cli.common import apply_min_count, min_count_option
 
 MIN_COUNT = min_count_option()
 from stocktake.errors import StocktakeError
-from stocktake.score_precision import difference, published
+from stocktake.arithmetic.precision import difference, published
 
 DEFAULT_BANK = "idea-stocktake"
 _EIGHTHS = " ▏▎▍▌▋▊▉"

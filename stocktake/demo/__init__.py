@@ -1,6 +1,6 @@
 """`stocktake demo`: simulated stocktakes of real authorities (`simulation`), with who answers
 and what they cite in each bank's era (`eras`). Every response it writes carries the demo mark
-(stocktake.provenance), so every output made from it says SIMULATED.
+(stocktake.records.provenance), so every output made from it says SIMULATED.
 
 Entry points: `simulation.simulate_waves`, `simulation.write_demo`.
 """

@@ -30,10 +30,10 @@ from stocktake.banks.applicability import is_applicable
 from stocktake.banks.model import AGE_BANDS, AgeBand, Bank, Question
 from stocktake.demo.eras import evidence_topics, general_evidence, job_titles
 from stocktake.errors import StocktakeError, UsageError
-from stocktake.provenance import DEMO_MARK, is_simulated
+from stocktake.records.provenance import DEMO_MARK, is_simulated
 from stocktake.partnerships.model import Partnership
 from stocktake.partnerships.reference import SMALL_AUTHORITIES, Authority, current_authorities, regions
-from stocktake.responses import (ANSWERED, DONT_KNOW, NOT_APPLICABLE, Answer, Response,
+from stocktake.records.responses import (ANSWERED, DONT_KNOW, NOT_APPLICABLE, Answer, Response,
                                  ResponseKey, current_wave)
 
 if TYPE_CHECKING:

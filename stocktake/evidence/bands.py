@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from stocktake.spreadsheet_stats import quartile_inc
+from stocktake.arithmetic.spreadsheet_stats import quartile_inc
 
 BANDS = ("A", "B", "C", "D")
 

@@ -12,10 +12,19 @@ banded measure is never flagged.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Sequence
+from typing import Any, Protocol, Sequence
 
-if TYPE_CHECKING:
-    from stocktake.banks.model import Bank
+
+class Bank(Protocol):
+    """What the flags read of a bank (stocktake.banks.model.Bank): its id, areas and levels.
+    A protocol, not an import, because banks checks its indicator ids against evidence's
+    dictionary: evidence sits below banks, and a ring between them is refused (pyproject)."""
+
+    id: str
+    areas: Sequence[Any]
+    bands: Sequence[Any]
+
+    def band_for(self, score: float | None) -> Any: ...
 
 
 FLAG = "the published figures do not match this view: worth testing in moderation"

@@ -28,7 +28,7 @@ from stocktake.banks.model import AgeBand, Bank
 from stocktake.text.csv_files import SAVE_AS_CSV, csv_records
 from stocktake.errors import StocktakeError
 from stocktake.text.problems import PROBLEMS_LISTED, ProblemList
-from stocktake.responses import Answer
+from stocktake.records.responses import Answer
 from stocktake.text.text_rules import normalise_line_ends, text_problem
 from stocktake.text.text_files import read_text_file
 

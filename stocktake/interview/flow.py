@@ -18,7 +18,7 @@ from typing import Mapping
 
 from stocktake.banks.applicability import applicable_questions, reachable_questions
 from stocktake.banks.model import AgeBand, Area, Bank, Question
-from stocktake.responses import ANSWERED, DONT_KNOW, NOT_APPLICABLE, Answer
+from stocktake.records.responses import ANSWERED, DONT_KNOW, NOT_APPLICABLE, Answer
 
 # What a respondent can do at a prompt besides answering.
 BACK, SKIP, JUMP, QUIT = "back", "skip", "jump", "quit"

@@ -17,7 +17,7 @@ from typing import Any
 from stocktake.banks.answer_values import BadValue, exclusive_conflict, format_value, parse_answer
 from stocktake.banks.model import Question
 from stocktake.interview.flow import BACK, JUMP, QUIT, SKIP
-from stocktake.responses import ANSWERED, DONT_KNOW, NOT_APPLICABLE, Answer
+from stocktake.records.responses import ANSWERED, DONT_KNOW, NOT_APPLICABLE, Answer
 
 ANSWER = "answer"
 # Not a move: "show me the whole question" (guidance and level texts shortened to fit a small

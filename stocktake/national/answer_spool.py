@@ -52,7 +52,7 @@ class AnswerSpool:
     def put(self, name: str, cells: Sequence[Sequence[Any]]) -> Spooled:
         """Write one return's rows (lists of cell values) as `name`; their heights are worked
         out here, where the rows are (a worker process, in a parallel merge)."""
-        from stocktake.workbooks.national_answers import answer_heights
+        from stocktake.national.answers_sheet import answer_heights
 
         path = self.folder / f"{name}.rows"
         rows = [tuple(c) for c in cells]
@@ -63,7 +63,7 @@ class AnswerSpool:
     def answer_rows(self, spooled: Sequence[Spooled]) -> Any:
         """The rows of `spooled`, in that order, as national_answers.AnswerRows: read back one
         return at a time while they are written (in another process: SpooledRows pickles)."""
-        from stocktake.workbooks.national_answers import AnswerRows
+        from stocktake.national.answers_sheet import AnswerRows
 
         heights = array("d")
         for one in spooled:

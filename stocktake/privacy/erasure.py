@@ -261,7 +261,7 @@ def erase_from_copies(ws, partnership: str, keys=None) -> list[Erased]:
     every backup and kept copy of the partnership's file, or delete those files when the whole
     partnership went (`keys` None). A copy that is not JSON cannot be cut selectively and is
     deleted whole. Returns what changed, file by file."""
-    from stocktake.store.atomic import remove_file, write_error
+    from stocktake.files.atomic import remove_file, write_error
     from stocktake.store.locking import workspace_lock
     from stocktake.store.workspace import _roster_chooser
 
@@ -404,7 +404,7 @@ def erase(ws, partnership: str, keys, *, command: tuple[str, ...], filters: dict
 
     `filters` are the options that chose the respondents (the record's key). Returns
     (Removal or None when the live file held nothing of them any more, [Erased])."""
-    from stocktake.responses import ResponseKey
+    from stocktake.records.responses import ResponseKey
     from stocktake.store import journal
 
     record_key = {"partnership": partnership,
@@ -452,7 +452,7 @@ def sweep_values(ws, values: set[str]) -> list[Erased]:
     any of `values` are dropped from JSON files (each rewritten without backup), other files
     holding one are deleted. Values the live files still hold (someone else's record says the
     same) are not looked for."""
-    from stocktake.store.atomic import remove_file, write_error
+    from stocktake.files.atomic import remove_file, write_error
     from stocktake.store.journal import JOURNAL_DIR
 
     live_files = [p for p in ws.store_files() if p.exists()]

@@ -16,7 +16,7 @@ from typing import Any, Mapping
 
 from stocktake.banks.model import Bank
 from stocktake.errors import StocktakeError, UsageError
-from stocktake.records import DONE, OPEN, REMOVED, STATUSES, PlanItem  # noqa: F401 - re-exported
+from stocktake.records.roster_and_plans import DONE, OPEN, REMOVED, STATUSES, PlanItem  # noqa: F401 - re-exported
 
 TEXT_LIMIT = 2000
 PLAN_FIELDS = ("id", "partnership", "bank", "wave", "area", "target", "action", "owner", "due",

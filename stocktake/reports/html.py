@@ -10,7 +10,7 @@ from __future__ import annotations
 from html import escape
 from pathlib import Path
 
-from stocktake.provenance import SIMULATED_HEADER
+from stocktake.records.provenance import SIMULATED_HEADER
 from stocktake.reports.document import (Bullets, Document, Figure, Heading, Paragraph, Quote,
                                         Table)
 
@@ -165,7 +165,7 @@ def write_html(text: str, path: Path) -> Path:
 
     path = Path(path)
     try:
-        from stocktake.output_folders import ensure_output_dir
+        from stocktake.files.output_folders import ensure_output_dir
 
         ensure_output_dir(path.parent)
         tmp = path.parent / f".{path.name}.{os.getpid()}.tmp"

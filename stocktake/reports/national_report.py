@@ -12,7 +12,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, Sequence
 
 from stocktake.banks.model import Bank
-from stocktake.provenance import SIMULATED_SENTENCE, any_simulated
+from stocktake.records.provenance import SIMULATED_SENTENCE, any_simulated
 from stocktake.reports import findings
 from stocktake.reports.document import Bullets, Document, Heading, Paragraph, Table
 
@@ -227,7 +227,7 @@ def _area_title(bank: Bank, area_id: str) -> str:
 def _lowest_level_questions(bank: Bank, responses: Sequence[Any], min_count: int):
     """([(question, share at the lowest level, answers)] for up to TOP_QUESTIONS scale questions
     answered by at least `min_count`, highest share first; how many were left out as too few)."""
-    from stocktake.responses import ANSWERED
+    from stocktake.records.responses import ANSWERED
 
     counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     scales = {q.id: q for q in bank.questions if q.type == "scale"}

@@ -11,7 +11,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, Sequence
 
 from stocktake.banks.model import Bank
-from stocktake.provenance import SIMULATED_SENTENCE
+from stocktake.records.provenance import SIMULATED_SENTENCE
 from stocktake.reports import findings
 from stocktake.reports.document import (Bullets, Document, Heading, Paragraph, Quote, Table)
 from stocktake.scoring.method import role_short_title
@@ -270,7 +270,7 @@ def _not_asked(bank: Bank, scores: Any, area: Any, titles: dict[str, str]) -> li
 
 def _heard(bank: Bank, area_id: str, role: str, responses: Sequence[Any]) -> int:
     """How many people of `role` answered at least one question of the area."""
-    from stocktake.responses import NOT_APPLICABLE
+    from stocktake.records.responses import NOT_APPLICABLE
 
     questions = {q.id for q in bank.questions if q.area == area_id}
     return sum(1 for r in responses if r.role == role and any(
@@ -347,7 +347,7 @@ def _said_most(bank: Bank, area_id: str, role: str, responses: Sequence[Any]
                ) -> list[findings.SaidMost]:
     """Per question of the area asked of `role`: how many of the role answered it, and the
     answer most of them gave, in the form's words (every answer tied for the most is named)."""
-    from stocktake.responses import ANSWERED, DONT_KNOW
+    from stocktake.records.responses import ANSWERED, DONT_KNOW
 
     found = []
     for q in bank.questions:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from stocktake.provenance import SIMULATED_HEADER
+from stocktake.records.provenance import SIMULATED_HEADER
 from stocktake.reports.document import (Bullets, Document, Figure, Heading, Paragraph, Quote,
                                         Table)
 
@@ -201,7 +201,7 @@ def _save(word, path: Path) -> Path:
     buffer = io.BytesIO()
     word.save(buffer)
     try:
-        from stocktake.output_folders import ensure_output_dir
+        from stocktake.files.output_folders import ensure_output_dir
 
         ensure_output_dir(path.parent)
         tmp = path.parent / f".{path.name}.{os.getpid()}.tmp"

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Iterable, Mapping
 
 from stocktake.banks.model import Bank
-from stocktake.responses import Answer, now_iso
+from stocktake.records.responses import Answer, now_iso
 
 
 def notices_called_for(bank: Bank, answers: Iterable[Answer],

@@ -252,7 +252,7 @@ def workspace_status(ws: "Workspace", bank: Bank, wave: str, *, today: date,
 
 STATUS_KIND = "status"
 _STATUS_CODE = ("stocktake.round.fieldwork", "stocktake.round.status",
-                "stocktake.banks.applicability", "stocktake.banks.model", "stocktake.responses")
+                "stocktake.banks.applicability", "stocktake.banks.model", "stocktake.records.responses")
 
 
 def status_cache_key(bank: Bank, wave: str) -> str:
@@ -371,7 +371,7 @@ def write_csv(path: Path, columns: Sequence[str], rows: Sequence[dict],
     (its folder created 0700) unless `shared`; formula-like text gets a leading apostrophe.
     StocktakeError (DiskFull when the disk is full) if it cannot be written."""
     from stocktake.privacy.injection import csv_safe
-    from stocktake.workbooks.output_files import write_output_bytes
+    from stocktake.files.output_files import write_output_bytes
 
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")

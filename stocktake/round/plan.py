@@ -14,7 +14,7 @@ from typing import Any, Iterable, Mapping, Sequence
 
 from stocktake.errors import UsageError
 from stocktake.round.roster import RosterEntry
-from stocktake.records import RoundPlan  # noqa: F401 - re-exported
+from stocktake.records.roster_and_plans import RoundPlan  # noqa: F401 - re-exported
 
 # The district council is a partner only where the county council has districts beneath it.
 DISTRICT_ROLE = "district"

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
 from stocktake.errors import StocktakeError
-from stocktake.records import RosterEntry, name_key  # noqa: F401 - re-exported
+from stocktake.records.roster_and_plans import RosterEntry, name_key  # noqa: F401 - re-exported
 
 COLUMNS = ("partnership", "role", "respondent", "email")
 OPTIONAL_COLUMNS = ("organisation",)

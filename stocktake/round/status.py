@@ -16,7 +16,7 @@ from datetime import date
 from typing import Callable, Iterable, Mapping, Sequence
 
 from stocktake.banks.model import Bank
-from stocktake.responses import ANSWERED, NOT_APPLICABLE, Answer
+from stocktake.records.responses import ANSWERED, NOT_APPLICABLE, Answer
 from stocktake.round.plan import Expected, RoundPlan, expected_respondents
 from stocktake.round.roster import RosterEntry, name_key
 

@@ -25,8 +25,8 @@ from dataclasses import dataclass, field, replace
 from typing import Collection, Iterable, Mapping, Sequence
 
 from stocktake.banks.model import Bank
-from stocktake.score_precision import at_least, difference, published
-from stocktake.spreadsheet_stats import quartile_inc  # noqa: F401 - used here and re-exported
+from stocktake.arithmetic.precision import at_least, difference, published
+from stocktake.arithmetic.spreadsheet_stats import quartile_inc  # noqa: F401 - used here and re-exported
 from stocktake.scoring.method import PartnershipScores
 
 OVERALL = "overall"

@@ -24,7 +24,7 @@ The method (issue 4, and the README) in the order it is applied:
    quorum needs `min_roles` partner roles with a score in any area.
 
 Every threshold (bands, divergence, coverage) is compared at the published precision, 2 decimals
-for scores and 4 for shares, through `stocktake.score_precision`.
+for scores and 4 for shares, through `stocktake.arithmetic.precision`.
 
 Sums go through math.fsum, which is exactly rounded, so results do not depend on the order of
 respondents or answers, not even in the last bit.
@@ -44,9 +44,9 @@ from typing import Iterable, Sequence
 from stocktake.banks.answer_values import finite_number
 from stocktake.banks.applicability import is_applicable
 from stocktake.banks.model import Bank, Question
-from stocktake.provenance import any_simulated
-from stocktake.responses import ANSWERED, NOT_APPLICABLE, Answer, Moderation, Response
-from stocktake.score_precision import SHARE_DECIMALS, at_least, published
+from stocktake.records.provenance import any_simulated
+from stocktake.records.responses import ANSWERED, NOT_APPLICABLE, Answer, Moderation, Response
+from stocktake.arithmetic.precision import SHARE_DECIMALS, at_least, published
 
 # Partners who differ by this many points or more see the area differently: worth a conversation.
 DIVERGENCE_POINTS = 25.0

@@ -20,7 +20,7 @@ from stocktake.partnerships.model import OTHER_CODE, normalise_code
 from stocktake.partnerships.reference import (CODE_HEADERS as HEADER_WORDS, DFE_NUMBER,
                                               authorities_named, authority,
                                               code_for_dfe_number, is_gss_code)
-from stocktake.responses import Moderation, Response
+from stocktake.records.responses import Moderation, Response
 from stocktake.scoring.method import PartnershipScores, score_partnership
 from stocktake.store.workspace import Workspace, read_store_file
 
@@ -107,7 +107,7 @@ SCORES_KIND = "scores"
 _SCORING_CODE = ("stocktake.scoring.method", "stocktake.scoring.score_records",
                  "stocktake.scoring.national", "stocktake.banks.applicability",
                  "stocktake.banks.answer_values", "stocktake.banks.model",
-                 "stocktake.score_precision", "stocktake.provenance", "stocktake.responses")
+                 "stocktake.arithmetic.precision", "stocktake.records.provenance", "stocktake.records.responses")
 
 
 def scores_cache_key(bank: Bank, wave: str) -> str:

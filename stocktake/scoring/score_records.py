@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import fields
 from typing import Any
 
-from stocktake.responses import Moderation
+from stocktake.records.responses import Moderation
 from stocktake.scoring.method import (AreaResult, PartnershipScores, RespondentAreaScore,
                                       RoleSummary, RoleView)
 

@@ -317,7 +317,7 @@ def find_unsafe_lock_files(ws) -> list[tuple[Path, str]]:
 
 
 def _index_backups(ws) -> list[Path]:
-    from stocktake.store.atomic import backup_paths
+    from stocktake.files.atomic import backup_paths
 
     return backup_paths(ws.index_path, ws.backup_dir_for(ws.index_path))
 
@@ -367,7 +367,7 @@ def check_store_file(ws, path: Path, banks: dict[str, Any] | None = None) -> Fil
 def _response_fit(code: str, doc_id: str, doc: dict, banks: dict[str, Any]) -> list[str]:
     """How one stored response fails to fit its partnership file and its bank."""
     from stocktake.banks.answer_values import BadValue, format_value, parse_answer
-    from stocktake.responses import ANSWERED, STATUSES
+    from stocktake.records.responses import ANSWERED, STATUSES
 
     who = f"response {doc_id} ({doc['respondent']}, {doc['bank']} {doc['wave']})"
     problems = []
@@ -459,7 +459,7 @@ def restore_file(ws, path: Path) -> Restored:
     written atomically under the file's lock, and not rolled into the backups (so the good older
     backups stay). Raises StocktakeError if the file is not damaged or no backup reads cleanly.
     """
-    from stocktake.store.atomic import backup_paths
+    from stocktake.files.atomic import backup_paths
     from stocktake.store.locking import workspace_lock
 
     shard = is_shard(ws, path)

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from stocktake.responses import now_iso
+from stocktake.records.responses import now_iso
 
 JOURNAL_DIR = "journal"
 _KIND = re.compile(r"^[a-z][a-z-]{0,40}$")
@@ -94,7 +94,7 @@ def begin(ws, kind: str, key: dict, *, command: tuple[str, ...] | list[str], wha
 
 def finish(ws, begun: Begun) -> None:
     """The command is done: its record goes (a no-op when it went already)."""
-    from stocktake.store.atomic import remove_file, write_error
+    from stocktake.files.atomic import remove_file, write_error
     from stocktake.store.locking import workspace_lock
 
     with workspace_lock(ws.lock_path(begun.path)):

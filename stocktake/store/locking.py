@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Iterator
 
 from stocktake.errors import StocktakeError
-from stocktake.responses import now_iso
+from stocktake.records.responses import now_iso
 
 DEFAULT_TIMEOUT = 15.0
 MAX_TIMEOUT = 3600.0
@@ -83,7 +83,7 @@ def workspace_lock(lock_path: Path, timeout: float | None = None) -> Iterator[No
     """
     from filelock import FileLock, Timeout
 
-    from stocktake.store.atomic import ensure_private_dir, link_error, write_error
+    from stocktake.files.atomic import ensure_private_dir, link_error, write_error
 
     held = _held_here()
     key = os.path.abspath(lock_path)
@@ -205,7 +205,7 @@ def _write_holder(lock_path: Path) -> None:
         fd = os.open(holder, os.O_WRONLY | os.O_CREAT | _NOFOLLOW | _NONBLOCK, 0o600)
     except OSError as exc:
         if exc.errno == errno.ELOOP:
-            from stocktake.store.atomic import link_error
+            from stocktake.files.atomic import link_error
 
             raise link_error(holder) from None
         return
@@ -223,7 +223,7 @@ def _refuse_shared(fd: int, path: Path) -> None:
     hard link of a file elsewhere would change that file."""
     info = os.fstat(fd)
     if not stat.S_ISREG(info.st_mode) or info.st_nlink > 1:
-        from stocktake.store.atomic import LINK_HINT
+        from stocktake.files.atomic import LINK_HINT
 
         why = "is not a regular file" if not stat.S_ISREG(info.st_mode) else \
             "has another name (a hard link)"

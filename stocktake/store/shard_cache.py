@@ -219,7 +219,7 @@ def _meant_writable(ws) -> bool:
 def _prune(ws, kind: str, keep: Path) -> None:
     """Delete the least recently written files of `kind` past KEEP_PER_KIND (keys of banks
     edited since, waves long past, older code): never used again, or cheaply rebuilt."""
-    from stocktake.store.atomic import remove_file
+    from stocktake.files.atomic import remove_file
     from stocktake.store.locking import workspace_lock
 
     mine = [p for p in cache_files(ws) if p.name.startswith(f"{kind}-") and p != keep
@@ -304,7 +304,7 @@ def check_cache(ws, verify: Verifier | None = None) -> list[CacheProblem]:
 def delete_cache(ws, paths: Iterable[Path] | None = None) -> list[Path]:
     """Delete the cache files `paths` (all of them when None), each under its lock; returns
     those deleted. Always safe: every figure in them is worked out again when next asked for."""
-    from stocktake.store.atomic import remove_file
+    from stocktake.files.atomic import remove_file
     from stocktake.store.locking import workspace_lock
 
     removed = []

@@ -29,16 +29,16 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
-from stocktake.store.atomic import (atomic_write_bytes, ensure_private_dir, link_error, narrow_mode,
+from stocktake.files.atomic import (atomic_write_bytes, ensure_private_dir, link_error, narrow_mode,
                               refuse_links, remove_file, write_error)
 from stocktake.errors import StocktakeError
 from stocktake.store.locking import workspace_lock
 from stocktake.partnerships.model import Partnership, check_code, is_valid_code
-from stocktake.responses import MODES, Answer, Moderation, Response, ResponseKey, now_iso
+from stocktake.records.responses import MODES, Answer, Moderation, Response, ResponseKey, now_iso
 from stocktake.text.terminal_text import check_answer_texts, check_line, check_text
 
 if TYPE_CHECKING:
-    from stocktake.records import PlanItem, RosterEntry, RoundPlan
+    from stocktake.records.roster_and_plans import PlanItem, RosterEntry, RoundPlan
 
 FORMAT_VERSION = 1
 INDEX_FILE = "workspace.json"
@@ -626,7 +626,7 @@ class Workspace:
                        len(gone_moderations), whole, kept_at, len(gone_roster))
 
     def _keep_removed(self, partnership: str, tables: dict[str, list[dict]]) -> Path:
-        from stocktake.responses import now_iso as stamp_now
+        from stocktake.records.responses import now_iso as stamp_now
 
         folder = self.backup_dir / REMOVED_DIR
         refuse_links(folder, self.root)
@@ -667,7 +667,7 @@ class Workspace:
         """Everything the partnership's file holds, read once: its responses, moderations and
         plan items as they stood at one moment (an export made from separate reads could mix
         a moderation with answers from before a concurrent save)."""
-        from stocktake.records import PlanItem
+        from stocktake.records.roster_and_plans import PlanItem
 
         db = self._read(self.shard_path(partnership))
         return PartnershipSnapshot(
@@ -688,7 +688,7 @@ class Workspace:
     def plan_items(self, partnership: str, bank: str | None = None,
                    wave: str | None = None) -> list["PlanItem"]:
         """Every plan item of a partnership (removed ones too: callers filter), by id."""
-        from stocktake.records import PlanItem
+        from stocktake.records.roster_and_plans import PlanItem
 
         db = self._read(self.shard_path(partnership))
         return [PlanItem.from_doc(d, d.doc_id) for d in db.table("plans").all()
@@ -696,7 +696,7 @@ class Workspace:
 
     def set_plan_status(self, partnership: str, item_id: int, status: str) -> "PlanItem":
         """Mark a plan item done or removed (kept, so the plan's history stays)."""
-        from stocktake.records import DONE, PlanItem
+        from stocktake.records.roster_and_plans import DONE, PlanItem
 
         with self._transaction(self.shard_path(partnership)) as db:
             table = db.table("plans")
@@ -730,7 +730,7 @@ class Workspace:
     def roster(self, partnership: str | None = None, bank: str | None = None,
                wave: str | None = None) -> list["RosterEntry"]:
         """Roster entries, optionally of one partnership, bank and wave, in the order added."""
-        from stocktake.records import RosterEntry
+        from stocktake.records.roster_and_plans import RosterEntry
 
         paths = self.shard_files() if partnership is None else [self.shard_path(partnership)]
         found = []
@@ -745,7 +745,7 @@ class Workspace:
     def remove_roster_entry(self, partnership: str, respondent: str, bank: str,
                             wave: str) -> int:
         """Take a person off a round's roster; returns how many entries went (0 or 1)."""
-        from stocktake.records import name_key
+        from stocktake.records.roster_and_plans import name_key
 
         with self._transaction(self.shard_path(partnership)) as db:
             table = db.table("roster")
@@ -771,7 +771,7 @@ class Workspace:
 
     def rounds(self) -> list["RoundPlan"]:
         """Every planned round, oldest plan first."""
-        from stocktake.records import RoundPlan
+        from stocktake.records.roster_and_plans import RoundPlan
 
         db = self._read(self.index_path)
         return sorted((RoundPlan.from_doc(d) for d in db.table("rounds").all()),
@@ -840,7 +840,7 @@ def _roster_chooser(keys: set[ResponseKey] | None):
     name matched as the roster matches names (case and spacing do not count)."""
     if keys is None:
         return lambda doc: True
-    from stocktake.records import name_key
+    from stocktake.records.roster_and_plans import name_key
 
     wanted = {(k.bank, k.wave, name_key(k.respondent)) for k in keys}
     return lambda doc: (doc.get("bank"), doc.get("wave"),

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
 
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
@@ -30,9 +30,9 @@ from openpyxl.utils import get_column_letter
 
 from stocktake import __version__
 from stocktake.scoring.method import role_short_title
-from stocktake.provenance import marked
+from stocktake.records.provenance import marked
 from stocktake.reports.findings import BAND_CONVENTIONS
-from stocktake.responses import now_iso
+from stocktake.records.responses import now_iso
 from stocktake.privacy.injection import set_text_cell, write_text_row
 from stocktake.workbooks import BENCHMARK_WORKBOOK, FORMAT_VERSION
 from stocktake.workbooks.partnership import chart_label
@@ -53,8 +53,6 @@ if TYPE_CHECKING:
     from stocktake.banks.model import Bank
     from stocktake.scoring.benchmark import Benchmark
     from stocktake.partnerships.model import Partnership
-    from stocktake.workbooks.bulk_sheet import BulkRows
-    from stocktake.workbooks.national_answers import AnswerRows
 
 OVERALL = "overall"
 SCORES_COLUMNS = ("partnership", "name", "region", "group", "row_type", "area", "area_title",
@@ -80,58 +78,14 @@ def write_benchmark_workbook(path: Path, benchmark: "Benchmark", bank: "Bank",
                          Path(path), shared=shared)
 
 
-def write_national_workbook(path: Path, benchmark: "Benchmark", bank: "Bank",
-                            partnerships: Mapping[str, "Partnership"],
-                            sources: Sequence[Source], returns: Sequence[Any] | None = None,
-                            answers: "AnswerRows | None" = None, *,
-                            shared: bool = False, groups_source: str = "") -> Path:
-    """The benchmark workbook of a national merge, with a `Sources` sheet of the files merged,
-    given `returns` (ReturnRow) a `Returns` sheet of every authority expected, and given
-    `answers` (stocktake.workbooks.national_answers.AnswerRows) every merged answer in long
-    form, written by rustpy-xlsxwriter into the sheet openpyxl wrote (workbooks.bulk_sheet),
-    and a `Codebook` sheet (stocktake.workbooks.codebook_sheet) of the bank's variables and
-    codes. `groups_source` names the --groups file on the Contents sheet. Written atomically,
-    owner-only unless `shared`; returns the path."""
-    from stocktake.workbooks.bulk_sheet import splice_rows
-    from stocktake.workbooks.national_answers import start_answer_rows
-    from stocktake.workbooks.output_files import workbook_bytes, write_output_bytes
-
-    pending = None if answers is None else start_answer_rows(answers)
-    try:
-        wb = benchmark_workbook(benchmark, bank, partnerships, sources=sources,
-                                answers=None if pending is None else pending.rows,
-                                groups_source=groups_source)
-        from stocktake.workbooks.print_setup import finish_sheet
-
-        if returns is not None:
-            from stocktake.workbooks.returns_sheet import write_returns_sheet
-
-            returns_ws = wb.create_sheet("Returns", index=1)
-            write_returns_sheet(returns_ws, returns, bank, benchmark.wave)
-            finish_sheet(returns_ws)
-        from stocktake.workbooks.codebook_sheet import add_codebook_sheet
-
-        add_codebook_sheet(wb, bank)  # what each code of the data files means (issue 29)
-        # A reference of every variable and value (hundreds of rows): for screen, as Answers;
-        # `stocktake codebook BANK --out codebook.md` is the one to print.
-        finish_sheet(wb["Codebook"], screen=True)
-        data = workbook_bytes(wb, Path(path))
-        del wb  # the summary sheets' cells, before the rows are read back in
-        if pending is not None:
-            data = splice_rows(data, "Answers", pending.result())
-        return write_output_bytes(Path(path), data, shared=shared)
-    finally:
-        if pending is not None:
-            pending.cancel()
-
-
 def benchmark_workbook(benchmark: "Benchmark", bank: "Bank",
                        partnerships: Mapping[str, "Partnership"],
                        sources: Sequence[Source] | None = None,
-                       answers: "BulkRows | None" = None,
+                       write_answers: Callable[[Any], None] | None = None,
                        groups_source: str = "") -> Workbook:
-    """The workbook (openpyxl). With `answers` (bulk_sheet.BulkRows, perhaps still being
-    written), the Answers sheet holds its header row alone: its rows are spliced in after."""
+    """The workbook (openpyxl). With `write_answers` (a function of the empty sheet), an
+    `Answers` sheet after `Sources`, written by it: the national merge writes its header row
+    there and splices the rows in after (stocktake.national.workbook)."""
     created = now_iso()
     scope = "National merge" if sources is not None else "Benchmark"
     if benchmark.simulated:
@@ -149,10 +103,8 @@ def benchmark_workbook(benchmark: "Benchmark", bank: "Bank",
         _write_groups(wb.create_sheet("Groups"), benchmark, bank)
     if sources is not None:
         _write_sources(wb.create_sheet("Sources"), sources, partnerships)
-    if answers is not None:
-        from stocktake.workbooks.national_answers import write_answers_sheet
-
-        write_answers_sheet(wb.create_sheet("Answers"), answers)
+    if write_answers is not None:
+        write_answers(wb.create_sheet("Answers"))
     _write_areas(wb.create_sheet("Areas"), bank)
     _write_about(wb.create_sheet("About"), benchmark, bank, created, scope,
                  len(sources) if sources is not None else None)

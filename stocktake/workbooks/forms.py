@@ -26,7 +26,7 @@ from typing import Any, Sequence
 from stocktake.banks.model import AGE_BANDS, Bank, Condition, Question
 from stocktake.errors import StocktakeError
 from stocktake.partnerships.model import Partnership
-from stocktake.responses import Answer, ResponseKey, now_iso
+from stocktake.records.responses import Answer, ResponseKey, now_iso
 from stocktake.workbooks import FORMAT_VERSION, RESPONSE_FORM
 
 AGE_LABEL = "Your age group"
@@ -746,7 +746,7 @@ def _check_issued_name(path: Path, about: dict, typed: str) -> None:
     """A keyed form issued to a named person is refused when the name written on it is someone
     else's (case, spacing, accents and punctuation do not count), since it would overwrite that
     person's answers."""
-    from stocktake.records import name_key
+    from stocktake.records.roster_and_plans import name_key
     from stocktake.returns.seal import canonical_text
 
     issued = canonical_text(about.get("respondent")).strip()

@@ -32,7 +32,7 @@ from openpyxl.worksheet.pagebreak import Break
 from stocktake import __version__
 from stocktake.workbooks.columns import ANSWER_COLUMNS
 from stocktake.scoring.method import role_short_title
-from stocktake.provenance import SIMULATED, marked
+from stocktake.records.provenance import SIMULATED, marked
 from stocktake.privacy.injection import set_text_cell, write_text_row
 from stocktake.returns.seal import KEYED_SEAL_METHOD, PLAN_FIELDS, SEAL_METHOD, clean_text, compute_seal
 from stocktake.workbooks import FORMAT_VERSION, PARTNERSHIP_EXPORT
@@ -48,7 +48,7 @@ from stocktake.workbooks.styles import (ACCENT, BODY_FONT, CENTRE, LABEL_FONT, L
                                         style_body, style_header_row, write_title)
 
 if TYPE_CHECKING:
-    from stocktake.workbooks.exports import PartnershipExport
+    from stocktake.workbooks.partnership_export import PartnershipExport
 
 RESPONSE_COLUMNS = ("partnership", "respondent", "role", "mode", "adviser", "bank_version",
                     "bank_hash", "started_at", "updated_at", "age_band")

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from stocktake.workbooks.table_sheet import write_table_sheet
 
 if TYPE_CHECKING:
-    from stocktake.workbooks.exports import PartnershipExport
+    from stocktake.workbooks.partnership_export import PartnershipExport
 
 
 def write_plan_sheet(ws: Any, export: "PartnershipExport") -> None:

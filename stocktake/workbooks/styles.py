@@ -330,10 +330,10 @@ def merge_row(ws: Any, row: int, first_col: int, last_col: int, *, boxed: bool =
 
 
 def save_workbook(wb: Any, path: Any, *, shared: bool = False) -> Any:
-    """Save whole or not at all, owner-only unless `shared` (stocktake.workbooks.output_files)."""
+    """Save whole or not at all, owner-only unless `shared` (stocktake.files.output_files)."""
     from pathlib import Path
 
-    from stocktake.workbooks.output_files import save_workbook_file
+    from stocktake.files.output_files import save_workbook_file
 
     return save_workbook_file(wb, Path(path), shared=shared)
 

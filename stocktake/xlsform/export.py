@@ -252,7 +252,7 @@ def _number(value) -> str | float:
 def write_xlsform(path: Path, sheets: XLSFormSheets) -> Path:
     """Save the sheets as an .xlsx, atomically, owner-only (its folder created 0700);
     StocktakeError naming the file if it cannot be written."""
-    from stocktake.workbooks.output_files import write_output_bytes
+    from stocktake.files.output_files import write_output_bytes
 
     return write_output_bytes(Path(path), xlsform_bytes(sheets))
 

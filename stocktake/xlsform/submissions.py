@@ -34,7 +34,7 @@ from stocktake.interview.answers_file import AnswerRow, check_answer_rows
 from stocktake.banks.model import Bank, Question
 from stocktake.errors import StocktakeError
 from stocktake.partnerships.model import Partnership
-from stocktake.responses import Answer
+from stocktake.records.responses import Answer
 from stocktake.xlsform.export import (DEFAULT_ANONYMOUS_ROLES, EVIDENCE_SUFFIX, FORM_FIELD,
                                       PARTNERSHIP_FIELD, RESPONDENT_FIELD, form_identity,
                                       group_name)
@@ -559,7 +559,7 @@ def store_submissions(ws, bank: Bank, batches: list[SubmissionsFile], wave: str)
     form), or who submitted twice in the files being imported, is refused by name before
     anything is stored, since which answers are theirs is then not for stocktake to guess.
     """
-    from stocktake.responses import ResponseKey, now_iso
+    from stocktake.records.responses import ResponseKey, now_iso
     from stocktake.returns.notices import notices_called_for
 
     existing = ws.responses(bank=bank.id)

@@ -17,7 +17,7 @@ from prompt_toolkit.application import create_app_session
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
-from stocktake.responses import ResponseKey
+from stocktake.records.responses import ResponseKey
 from stocktake.store.workspace import Workspace
 
 DOWN, ENTER, CTRL_C = "\x1b[B", "\r", "\x03"
@@ -279,7 +279,7 @@ def test_export_never_carries_a_name_stored_for_an_anonymous_role(children_bank,
     """Answers stored under a name before the bank made the role anonymous go out under a
     reference."""
     from stocktake.workbooks.exports import gather_export
-    from stocktake.responses import Answer, ANSWERED
+    from stocktake.records.responses import Answer, ANSWERED
 
     for name in ("Jo Smith", "YP-0001"):
         workspace.save_answers(ResponseKey("E09000007", "children", WAVE, name),
@@ -304,8 +304,9 @@ def test_a_childs_age_band_travels_through_export_and_merge(children_bank, works
     """The merge scores a child's answers with the age band they gave, so a question hidden
     at their age is not counted against their coverage."""
     from stocktake.workbooks.exports import gather_export, write_export
-    from stocktake.national.merge import BankShelf, read_returned_workbook
-    from stocktake.responses import ANSWERED, Answer
+    from stocktake.national.reading import read_returned_workbook
+    from stocktake.returns.about import BankShelf
+    from stocktake.records.responses import ANSWERED, Answer
 
     response = workspace.start_anonymous_response("E09000007", "children", WAVE, "YP",
                                                   role="young-people", age_band="under-11")

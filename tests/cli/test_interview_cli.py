@@ -18,7 +18,7 @@ from prompt_toolkit.application import create_app_session
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
-from stocktake.responses import DONT_KNOW, NOT_APPLICABLE, ResponseKey, current_wave
+from stocktake.records.responses import DONT_KNOW, NOT_APPLICABLE, ResponseKey, current_wave
 from stocktake.store.workspace import Workspace
 
 DOWN, ENTER, SPACE, CTRL_C = "\x1b[B", "\r", " ", "\x03"

@@ -18,7 +18,7 @@ import typer
 
 from stocktake.cli.common import stored_line, stored_text
 from stocktake.partnerships.model import partnership_for
-from stocktake.responses import ANSWERED, Answer, ResponseKey
+from stocktake.records.responses import ANSWERED, Answer, ResponseKey
 from stocktake.store.workspace import Workspace
 
 WAVE = "2026-27"

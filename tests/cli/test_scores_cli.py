@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from stocktake.partnerships.model import partnership_for
-from stocktake.responses import (ANSWERED, DONT_KNOW, NOT_APPLICABLE, Answer, Moderation,
+from stocktake.records.responses import (ANSWERED, DONT_KNOW, NOT_APPLICABLE, Answer, Moderation,
                                  Response, ResponseKey)
 
 WAVE = "2026-27"

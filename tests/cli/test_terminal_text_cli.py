@@ -16,7 +16,7 @@ import pytest
 
 from stocktake.errors import StocktakeError
 from stocktake.partnerships.model import Partnership, partnership_for
-from stocktake.responses import ANSWERED, Answer, Moderation, Response, ResponseKey
+from stocktake.records.responses import ANSWERED, Answer, Moderation, Response, ResponseKey
 from stocktake.text.terminal_text import check_line, check_text, escape_controls
 from test_forms import FILLED, fill
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from stocktake.responses import ANSWERED, Answer, ResponseKey
+from stocktake.records.responses import ANSWERED, Answer, ResponseKey
 from stocktake.store.workspace import Workspace
 
 V1 = '''

@@ -11,7 +11,7 @@ import pytest
 from openpyxl import load_workbook
 
 from stocktake.banks.model import find_bank
-from stocktake.responses import ANSWERED, DONT_KNOW, NOT_APPLICABLE, ResponseKey
+from stocktake.records.responses import ANSWERED, DONT_KNOW, NOT_APPLICABLE, ResponseKey
 from stocktake.workbooks.forms import ANSWER_COLUMN, EVIDENCE_COLUMN, HEADER_ROW, ID_COLUMN, \
     dropdown_values
 

@@ -263,7 +263,7 @@ def test_long_action_plan_runs_over_pages_each_starting_with_its_header(reports,
 
 def test_every_printed_page_of_a_demo_report_says_it_is_simulated(pdfs):
     # Issue 23 kind 5: printed by Chromium, the header is on every page, above the content.
-    from stocktake.provenance import SIMULATED_HEADER
+    from stocktake.records.provenance import SIMULATED_HEADER
 
     for report in REPORTS:
         for number, page in enumerate(pdfs[report], 1):

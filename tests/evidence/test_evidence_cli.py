@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from stocktake.partnerships.model import partnership_for
-from stocktake.responses import ANSWERED, Answer, Response, ResponseKey
+from stocktake.records.responses import ANSWERED, Answer, Response, ResponseKey
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 REPO = Path(__file__).resolve().parents[2]

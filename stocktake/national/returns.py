@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Sequence
 from stocktake.errors import StocktakeError, UsageError
 
 if TYPE_CHECKING:
-    from stocktake.national.merge import ReturnedWorkbook
+    from stocktake.national.returned import ReturnedWorkbook
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from stocktake.store.atomic import ensure_private_dir
+from stocktake.files.atomic import ensure_private_dir
 
 
 def ensure_output_dir(folder: Path, shared: bool = False) -> Path:

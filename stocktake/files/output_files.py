@@ -23,7 +23,7 @@ from typing import Any
 
 from stocktake import errors
 from stocktake.errors import StocktakeError
-from stocktake.output_folders import ensure_output_dir
+from stocktake.files.output_folders import ensure_output_dir
 
 PRIVATE_MODE = 0o600
 PRIVATE_DIR_MODE = 0o700
@@ -65,7 +65,7 @@ def file_mode(shared: bool = False) -> int:
 def write_output_bytes(path: Path, data: bytes, *, shared: bool = False) -> Path:
     """Write `data` to `path` atomically with the output mode; StocktakeError on failure (a
     DiskFull when the disk is full), leaving the old file, if any, as it was."""
-    from stocktake.store.atomic import write_and_sync, write_boundary
+    from stocktake.files.atomic import write_and_sync, write_boundary
 
     write_boundary()  # counted with the store's writes, so tests can stop a command here too
     path = Path(path)
@@ -93,7 +93,7 @@ def write_output_bytes(path: Path, data: bytes, *, shared: bool = False) -> Path
             raise
     except OSError as exc:
         raise output_error(path, exc) from None
-    from stocktake.store.atomic import fsync_dir
+    from stocktake.files.atomic import fsync_dir
 
     fsync_dir(path.parent)
     return path

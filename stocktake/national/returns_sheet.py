@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, Sequence
 from stocktake.workbooks.table_sheet import write_table_sheet
 
 if TYPE_CHECKING:
-    from stocktake.round.returns import ReturnRow
+    from stocktake.national.returns import ReturnRow
 
 
 def write_returns_sheet(ws: Any, rows: Sequence["ReturnRow"], bank: Any, wave: str) -> None:

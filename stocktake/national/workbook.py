@@ -1,0 +1,66 @@
+"""The national workbook: the benchmark workbook of a national merge, with the files merged,
+every authority expected and whether it returned, every merged answer in long form (150,000
+rows and more, written by rustpy-xlsxwriter and spliced in), and the codebook.
+
+    write_national_workbook(Path("national.xlsx"), benchmark, bank, partnerships, sources,
+                            returns=rows, answers=spool.answer_rows(spooled))
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Mapping, Sequence
+
+from stocktake.workbooks.benchmark import Source, benchmark_workbook
+
+if TYPE_CHECKING:
+    from stocktake.banks.model import Bank
+    from stocktake.national.answers_sheet import AnswerRows
+    from stocktake.partnerships.model import Partnership
+    from stocktake.scoring.benchmark import Benchmark
+
+
+def write_national_workbook(path: Path, benchmark: "Benchmark", bank: "Bank",
+                            partnerships: Mapping[str, "Partnership"],
+                            sources: Sequence[Source], returns: Sequence[Any] | None = None,
+                            answers: "AnswerRows | None" = None, *,
+                            shared: bool = False, groups_source: str = "") -> Path:
+    """The benchmark workbook of a national merge, with a `Sources` sheet of the files merged,
+    given `returns` (ReturnRow) a `Returns` sheet of every authority expected, and given
+    `answers` (stocktake.national.answers_sheet.AnswerRows) every merged answer in long
+    form, written by rustpy-xlsxwriter into the sheet openpyxl wrote (workbooks.bulk_sheet),
+    and a `Codebook` sheet (stocktake.workbooks.codebook_sheet) of the bank's variables and
+    codes. `groups_source` names the --groups file on the Contents sheet. Written atomically,
+    owner-only unless `shared`; returns the path."""
+    from stocktake.workbooks.bulk_sheet import splice_rows
+    from stocktake.national.answers_sheet import start_answer_rows, write_answers_sheet
+    from stocktake.files.output_files import workbook_bytes, write_output_bytes
+
+    pending = None if answers is None else start_answer_rows(answers)
+    try:
+        wb = benchmark_workbook(
+            benchmark, bank, partnerships, sources=sources, groups_source=groups_source,
+            write_answers=None if pending is None else (
+                lambda ws: write_answers_sheet(ws, pending.rows)))
+        from stocktake.workbooks.print_setup import finish_sheet
+
+        if returns is not None:
+            from stocktake.national.returns_sheet import write_returns_sheet
+
+            returns_ws = wb.create_sheet("Returns", index=1)
+            write_returns_sheet(returns_ws, returns, bank, benchmark.wave)
+            finish_sheet(returns_ws)
+        from stocktake.workbooks.codebook_sheet import add_codebook_sheet
+
+        add_codebook_sheet(wb, bank)  # what each code of the data files means (issue 29)
+        # A reference of every variable and value (hundreds of rows): for screen, as Answers;
+        # `stocktake codebook BANK --out codebook.md` is the one to print.
+        finish_sheet(wb["Codebook"], screen=True)
+        data = workbook_bytes(wb, Path(path))
+        del wb  # the summary sheets' cells, before the rows are read back in
+        if pending is not None:
+            data = splice_rows(data, "Answers", pending.result())
+        return write_output_bytes(Path(path), data, shared=shared)
+    finally:
+        if pending is not None:
+            pending.cancel()
