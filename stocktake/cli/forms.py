@@ -223,8 +223,7 @@ def import_forms(
                                   f"{form.respondent}: {', '.join(sorted(marked))}): "
                                   f"{escape(form.bank.safeguarding_notice)}")
         except (DiskFull, OSError) as exc:
-            from stocktake.files.atomic import write_error
-            from stocktake.files.output_files import is_disk_full
+            from stocktake.files.atomic import is_disk_full, write_error
 
             if isinstance(exc, OSError):
                 if not is_disk_full(exc):

@@ -77,10 +77,11 @@ def run() -> None:
     except Exception as exc:  # noqa: BLE001 - the last line of defence against tracebacks
         if os.environ.get("STOCKTAKE_DEBUG"):
             raise
-        from stocktake.files.output_files import DiskFull, is_disk_full
+        from stocktake.files.atomic import is_disk_full, write_error
 
         if is_disk_full(exc):  # a full disk is the machine's state, not a bug
-            full = DiskFull(Path(getattr(exc, "filename", None) or "a file"), exc)
+            full = write_error(exc, Path(getattr(exc, "filename", None) or "a file"),
+                               in_workspace=False)
             render_error(full)
             sys.exit(full.exit_code)
         machine = _machine_failure(exc)

@@ -1,4 +1,5 @@
-"""Atomic, durable file replacement with a rolling backup.
+"""The one atomic writer: durable file replacement (with a rolling backup for the store's files),
+for the workspace and for every file going out to people, and the one disk-full error.
 
 A reader, or a machine that loses power, sees either the old file or the new one, never half of
 one: write a temporary file in the same folder, fsync it, rename it over the old name, fsync the
@@ -122,12 +123,20 @@ def write_error(exc: OSError, path: Path | str, in_workspace: bool = True) -> St
             "nothing was changed",
             hint="read commands work on it; to change answers, ask its owner for write access "
                  "or copy it to a folder of your own and give that with --workspace")
+    if code in _DISK_FULL and not in_workspace:
+        return DiskFull(f"disk full: cannot write {path} ({exc.strerror or exc})", Path(path),
+                        hint="free some space (or ask for more quota) and run the command "
+                             "again; nothing half-written was left under that name")
     if code in _DISK_FULL:
         return DiskFull(
             f"disk full: {path} could not be written; nothing of this change was stored", path,
             hint="free some space on that drive and run the command again")
-    if code == errno.ELOOP:
+    if code == errno.ELOOP and in_workspace:
         return link_error(path)
+    if not in_workspace:
+        return StocktakeError(f"cannot write {path} ({exc.strerror or exc})",
+                              hint="choose a folder you can write to, and close the file if it "
+                                   "is open in Excel")
     return StocktakeError(f"cannot write {path} ({exc.strerror or exc})",
                           hint="check the folder exists and you can write to it")
 
@@ -169,33 +178,54 @@ def remove_file(path: Path) -> bool:
     return True
 
 
-def atomic_write_bytes(path: Path, data: bytes, backup_dir: Path | None = None) -> None:
+def atomic_write_bytes(path: Path, data: bytes, backup_dir: Path | None = None, *,
+                       mode: int = FILE_MODE, going_out: bool = False) -> None:
+    """The one atomic writer, for the store's files and for files going out to people: `data`
+    to a temporary file in `path`'s folder (created exclusively, never through a link), fsynced,
+    renamed over `path`, the folder fsynced. With `backup_dir`, the old version is kept there
+    first (rolling BACKUPS). `mode` is the file's permission bits, set whatever the umask.
+
+    A full disk raises DiskFull naming `path` (`going_out`: worded for a file sent out, else for
+    the store); with `going_out` every other failure is a StocktakeError too (write_error). The
+    old file, if any, is left as it was."""
     write_boundary()
     try:
-        _atomic_write_bytes(path, data, backup_dir)
+        _atomic_write_bytes(path, data, backup_dir, mode)
     except OSError as exc:
+        if going_out:
+            raise write_error(exc, path, in_workspace=False) from None
         if exc.errno in _DISK_FULL:  # said as what it is, naming the file, never as a bug
             raise write_error(exc, path) from exc
         raise
 
 
-def _atomic_write_bytes(path: Path, data: bytes, backup_dir: Path | None) -> None:
+def _atomic_write_bytes(path: Path, data: bytes, backup_dir: Path | None, mode: int) -> None:
     folder = path.parent
     tmp = folder / f".{path.name}.{os.getpid()}.tmp"
     tmp.unlink(missing_ok=True)  # a leftover of this pid's killed write, or a planted link
     # O_EXCL: never write through a link put at the temporary name between unlink and open.
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW, FILE_MODE)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW, mode)
     try:
+        os.fchmod(fd, mode)  # whatever the umask took off
         write_and_sync(fd, data)
     except BaseException:
         os.close(fd)
         tmp.unlink(missing_ok=True)
         raise
     os.close(fd)
-    if backup_dir is not None and path.exists():
-        _roll_backups(path, backup_dir)
-    os.replace(tmp, path)
+    try:
+        if backup_dir is not None and path.exists():
+            _roll_backups(path, backup_dir)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
     fsync_dir(folder)
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    """An OSError for want of space: out of space, out of quota, or past RLIMIT_FSIZE."""
+    return isinstance(exc, OSError) and exc.errno in _DISK_FULL
 
 
 def _roll_backups(path: Path, backup_dir: Path) -> None:

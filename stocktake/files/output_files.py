@@ -21,36 +21,18 @@ import os
 from pathlib import Path
 from typing import Any
 
-from stocktake import errors
 from stocktake.errors import StocktakeError
+from stocktake.files.atomic import atomic_write_bytes, write_error
 from stocktake.files.output_folders import ensure_output_dir
 
 PRIVATE_MODE = 0o600
 PRIVATE_DIR_MODE = 0o700
-# Out of space, out of quota, or past the largest file this process may write (RLIMIT_FSIZE).
-DISK_FULL_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
-
-
-class DiskFull(errors.DiskFull):
-    """A file going out that could not be written for want of space."""
-
-    def __init__(self, path: Path, exc: OSError):
-        super().__init__(f"disk full: cannot write {path} ({exc.strerror or exc})", Path(path),
-                         hint="free some space (or ask for more quota) and run the command "
-                              "again; nothing half-written was left under that name")
-
-
-def is_disk_full(exc: BaseException) -> bool:
-    return isinstance(exc, OSError) and exc.errno in DISK_FULL_ERRNOS
 
 
 def output_error(path: Path, exc: OSError) -> StocktakeError:
-    """The StocktakeError for a failed write of `path`: DiskFull when the disk is full."""
-    if is_disk_full(exc):
-        return DiskFull(path, exc)
-    return StocktakeError(f"cannot write {path} ({exc.strerror or exc})",
-                          hint="choose a folder you can write to, and close the file if it is "
-                               "open in Excel")
+    """The StocktakeError for a failed write of `path` going out: DiskFull (stocktake.errors)
+    when the disk is full (stocktake.files.atomic.write_error says which)."""
+    return write_error(exc, path, in_workspace=False)
 
 
 def file_mode(shared: bool = False) -> int:
@@ -63,39 +45,15 @@ def file_mode(shared: bool = False) -> int:
 
 
 def write_output_bytes(path: Path, data: bytes, *, shared: bool = False) -> Path:
-    """Write `data` to `path` atomically with the output mode; StocktakeError on failure (a
-    DiskFull when the disk is full), leaving the old file, if any, as it was."""
-    from stocktake.files.atomic import write_and_sync, write_boundary
-
-    write_boundary()  # counted with the store's writes, so tests can stop a command here too
+    """Write `data` to `path` by the one atomic writer (stocktake.files.atomic) with the output
+    mode; StocktakeError on failure (a DiskFull when the disk is full), leaving the old file, if
+    any, as it was."""
     path = Path(path)
     try:
         ensure_output_dir(path.parent, shared)
-        tmp = path.parent / f".{path.name}.{os.getpid()}.tmp"
-        mode = file_mode(shared)
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0),
-                     mode)
-        try:
-            try:
-                os.fchmod(fd, mode)  # the umask took bits off, or the file was there before
-            except (AttributeError, OSError):
-                pass
-            write_and_sync(fd, data)
-        except BaseException:
-            os.close(fd)
-            tmp.unlink(missing_ok=True)
-            raise
-        os.close(fd)
-        try:
-            os.replace(tmp, path)
-        except BaseException:
-            tmp.unlink(missing_ok=True)
-            raise
     except OSError as exc:
         raise output_error(path, exc) from None
-    from stocktake.files.atomic import fsync_dir
-
-    fsync_dir(path.parent)
+    atomic_write_bytes(path, data, mode=file_mode(shared), going_out=True)
     return path
 
 
