@@ -119,7 +119,7 @@ def test_a_form_made_for_another_bank_edition_is_refused_naming_it(cli, mini_ban
 
 def _rows(path):
     from stocktake.returns.workbook_reader import read_sheets
-    from stocktake.workbooks.forms import _expected_rows
+    from stocktake.workbooks.forms.reading import _expected_rows
 
     return _expected_rows(read_sheets(path, ["About"])["About"])
 

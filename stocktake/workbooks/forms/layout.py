@@ -1,0 +1,337 @@
+"""The form written: one row per question asked of a role (skip-conditional ones too, with a note
+saying when to answer them): area, question, guidance, the allowed answers or level descriptors
+in full, an Answer cell with an in-cell dropdown of short whole entries that fit the column (a
+level's number, an option's label or id; a number cell checks its range instead; a multi cell
+takes option ids or labels separated by `;` or `,`), and an Evidence cell. The sheet is
+protected with only the answer, evidence and name cells unlocked; question ids sit in a hidden
+column and, with the bank's identity, on a hidden `About` sheet, so an edited or foreign form is
+caught. It prints one page wide on A4 landscape at 9 pt or more.
+
+    create_form(Path("camden-council.xlsx"), bank, camden, "council", "2026-27", "Jo Bloggs")
+"""
+
+from __future__ import annotations
+
+from stocktake.workbooks.forms.entries import named_by_label, number_text, age_note, allowed_answers_text, answer_names, condition_note, dropdown_values, notice_note
+from stocktake.workbooks.forms.sheet import ABOUT_SHEET, AGE_LABEL, ANONYMOUS_INSTRUCTIONS, ANSWER_COLUMN, EVIDENCE_COLUMN, FORM_COLUMNS, FORM_SHEET, FORM_WIDTHS, HEADER_ROW, INLINE_LIST_LIMIT, INPUT_FILL, LISTS_SHEET, NAME_CELL, NAME_LABEL, NOTES_LAST, NOTES_WIDTH, ROLE_LABEL
+
+from pathlib import Path
+from typing import Any, Sequence
+
+from stocktake.banks.model import AGE_BANDS, Bank, Question
+from stocktake.errors import StocktakeError
+from stocktake.partnerships.model import Partnership
+from stocktake.records.responses import now_iso
+from stocktake.workbooks import FORMAT_VERSION, RESPONSE_FORM
+
+
+
+# ---------------------------------------------------------------- writing
+
+
+def create_form(path: Path, bank: Bank, partnership: Partnership, role: str, wave: str,
+                respondent: str = "", *, notes: str = "", shared: bool = False,
+                key: bytes | None = None) -> Path:
+    """Write a response form for one role of one partnership (owner-only unless `shared`);
+    returns the path.
+
+    `notes` (e.g. the round's deadline and where to send the form) is printed above the
+    questions."""
+    from stocktake.workbooks.styles import save_workbook
+
+    bank.role(role)
+    questions = bank.questions_for_role(role)
+    if not questions:
+        raise StocktakeError(f"bank {bank.id} asks role '{role}' no questions",
+                             hint=f"choose another role: {', '.join(bank.role_ids)}")
+    return save_workbook(form_workbook(bank, partnership, role, wave, respondent, questions,
+                                       notes=notes, key=key), Path(path), shared=shared)
+
+
+def form_workbook(bank: Bank, partnership: Partnership, role: str, wave: str, respondent: str,
+                  questions: Sequence[Question], *, notes: str = "",
+                  key: bytes | None = None) -> Any:
+    seal_key = key  # `key` names the validations' keys below
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, PatternFill, Protection
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    from stocktake.privacy.injection import set_text_cell
+    from stocktake.workbooks.styles import (BODY_FONT, BOX, LABEL_FILL, LABEL_FONT, NOTE_FONT,
+                                            WRAP_TOP, fit_row_height, print_setup, set_widths,
+                                            style_header_row, wrapped_lines, write_title)
+
+    created = now_iso()
+    wb = Workbook()
+    ws = wb.active
+    ws.title = FORM_SHEET
+    lists = wb.create_sheet(LISTS_SHEET)
+    lists.sheet_state = "hidden"
+    about = wb.create_sheet(ABOUT_SHEET)
+    about.sheet_state = "hidden"
+    unlocked = Protection(locked=False)
+    input_fill = PatternFill("solid", start_color=INPUT_FILL, end_color=INPUT_FILL)
+    role_title = bank.role(role).title
+    anonymous = bank.is_anonymous(role)
+
+    # From column B, over the No. column's width, wrapped within the printed page's columns.
+    write_title(ws, "B1", f"Response form: {bank.title}",
+                f"{partnership.name} ({partnership.code}) - wave {wave} - answering as: "
+                f"{_short_role(role_title)}" + (f" - reference {respondent}" if anonymous
+                                                 else ""))
+    ws["B1"].alignment = WRAP_TOP
+    ws.merge_cells(f"B1:{NOTES_LAST}1")
+    # 16-point bold: about half as many characters a unit as the 10-point text counted.
+    title_lines = wrapped_lines(ws["B1"].value, NOTES_WIDTH * 0.55)
+    ws.row_dimensions[1].height = 21 * title_lines + 2
+    # The role's whole title wraps in row 4: in the subtitle it ran off the printed page.
+    set_text_cell(ws["B4"], ROLE_LABEL)
+    ws["B4"].font = LABEL_FONT
+    ws["B4"].alignment = Alignment(vertical="top")
+    set_text_cell(ws["C4"], role_title)
+    ws["C4"].font = BODY_FONT
+    ws["C4"].alignment = WRAP_TOP
+    ws.merge_cells(f"C4:{NOTES_LAST}4")
+    fit_row_height(ws, 4, [(NOTES_WIDTH - FORM_WIDTHS[2], role_title)])
+    # An anonymous role's form has no name cell: C3 takes the age band, from a list.
+    set_text_cell(ws["B3"], AGE_LABEL if anonymous else NAME_LABEL)
+    ws["B3"].font = LABEL_FONT
+    name = ws[NAME_CELL]
+    set_text_cell(name, None if anonymous else (respondent or None))
+    name.fill, name.protection, name.border, name.font = input_fill, unlocked, BOX, BODY_FONT
+    if anonymous:
+        ages = DataValidation(type="list", formula1='"' + ",".join(
+            b.label for b in AGE_BANDS) + '"', allow_blank=True, showErrorMessage=True,
+            errorTitle="Not an age group", error="Choose your age group from the list.")
+        ages.add(NAME_CELL)
+        ws.add_data_validation(ages)
+    set_text_cell(ws["B5"], ANONYMOUS_INSTRUCTIONS if anonymous else (
+        "Answer in the yellow cells. Pick an answer from the list in each Answer cell: a "
+        "level's number, or an option's name, as Allowed answers gives them in full beside it; "
+        "use Not applicable or Don't know where they fit, and leave a question blank if it is "
+        "not yours to answer. Write your evidence beside it: documents, minutes, examples. Do "
+        "not name children or families. Save as .xlsx and send the file back."))
+    ws["B5"].font = NOTE_FONT
+    ws["B5"].alignment = WRAP_TOP
+    # The notes span the printed page's columns (see NOTES_COLUMNS), so no line of them is
+    # cut where the page ends; their rows are as tall as the wrapped text.
+    ws.merge_cells(f"B5:{NOTES_LAST}5")
+    fit_row_height(ws, 5, [(NOTES_WIDTH, ws["B5"].value)], minimum=2)
+    # Row 6: the round's notes, then the bank's safeguarding notice where the form asks a
+    # question whose answers call for it.
+    marked = [q for q in questions if q.notice]
+    row6 = [notes] if notes else []
+    if marked and bank.safeguarding_notice:
+        row6.append(f"Safeguarding notice: {bank.safeguarding_notice}")
+    if row6:
+        set_text_cell(ws["B6"], "\n\n".join(row6))
+        ws["B6"].font = LABEL_FONT
+        ws["B6"].alignment = WRAP_TOP
+        ws.merge_cells(f"B6:{NOTES_LAST}6")
+        # Bold runs wider than the 1.25 characters a unit wrapped_lines counts.
+        fit_row_height(ws, 6, [(NOTES_WIDTH * 0.9, ws["B6"].value)], minimum=2)
+
+    for col, text in enumerate(FORM_COLUMNS, start=1):
+        set_text_cell(ws.cell(row=HEADER_ROW, column=col), text)
+    style_header_row(ws, HEADER_ROW, 1, len(FORM_COLUMNS))
+    widths = dict(FORM_WIDTHS)
+
+    validations: dict[tuple, Any] = {}
+    # The cells of each validation, set once at the end: openpyxl's `add` checks every range
+    # already held, which made a 20,000-question form take minutes (quadratic).
+    cells: dict[tuple, list[str]] = {}
+    list_col = 0
+    row = HEADER_ROW
+    placed: list[tuple[int, str]] = []
+    area_titles = {a.id: a.title for a in bank.areas}
+    current_area = None
+    bands: list[int] = []  # the rows of area titles
+    number = 0
+    for question in questions:
+        if question.area != current_area:
+            current_area = question.area
+            row += 1
+            bands.append(row)
+            cell = ws.cell(row=row, column=2)
+            set_text_cell(cell, area_titles.get(question.area, question.area))
+            for col in range(1, len(FORM_COLUMNS)):
+                ws.cell(row=row, column=col).fill = LABEL_FILL
+                ws.cell(row=row, column=col).border = BOX
+            cell.font = LABEL_FONT
+            # Not merged across: the title overflows into the empty cells beside it, and each
+            # openpyxl merge checks every merge before it (quadratic in the number of areas).
+        row += 1
+        number += 1
+        text = question.text + (" (required)" if question.required else "")
+        if question.when is not None:
+            text += "\n\n" + condition_note(bank, question.when)
+        if anonymous and (question.min_age is not None or question.max_age is not None):
+            text += "\n\n" + age_note(question)
+        values = [number, area_titles.get(question.area, question.area), text,
+                  question.guidance, allowed_answers_text(question) + notice_note(question),
+                  None, None, question.id]
+        for col, value in enumerate(values, start=1):
+            cell = ws.cell(row=row, column=col)
+            set_text_cell(cell, value)
+            cell.font = BODY_FONT
+            cell.border = BOX
+            cell.alignment = WRAP_TOP
+        # Children are not asked for evidence notes: their evidence cells stay locked.
+        for col in (ANSWER_COLUMN,) if anonymous else (ANSWER_COLUMN, EVIDENCE_COLUMN):
+            cell = ws.cell(row=row, column=col)
+            cell.protection = unlocked
+            cell.fill = input_fill
+        ws.cell(row=row, column=1).alignment = Alignment(horizontal="center", vertical="top")
+        fit_row_height(ws, row, [(widths[2], values[1]), (widths[3], text),
+                                 (widths[4], question.guidance), (widths[5], values[4])],
+                       minimum=2)
+        placed.append((row, question.id))
+
+        answer_ref = f"{get_column_letter(ANSWER_COLUMN)}{row}"
+        choices = dropdown_values(question)
+        if choices is not None:
+            inline = ",".join(choices)
+            if len(inline) + 2 <= INLINE_LIST_LIMIT and not any(
+                    c in inline for c in '"') and all("," not in c for c in choices):
+                formula = f'"{inline}"'
+            else:
+                list_col += 1
+                letter = get_column_letter(list_col)
+                for r, choice in enumerate(choices, start=1):
+                    set_text_cell(lists.cell(row=r, column=list_col), choice)
+                formula = f"'{LISTS_SHEET}'!${letter}$1:${letter}${len(choices)}"
+            prompt = _dropdown_prompt(question)
+            key = ("list", formula, prompt)
+            if key not in validations:
+                validations[key] = DataValidation(
+                    type="list", formula1=formula, allow_blank=True, showErrorMessage=True,
+                    errorTitle="Not one of the answers",
+                    error="Choose an answer from the list (or leave the cell empty).",
+                    showInputMessage=True, promptTitle="Answer", prompt=prompt)
+            cells.setdefault(key, []).append(answer_ref)
+        elif question.type == "number" and (question.min is not None or question.max is not None):
+            low = number_text(question.min) if question.min is not None else None
+            high = number_text(question.max) if question.max is not None else None
+            key = ("number", low, high)
+            if key not in validations:
+                operator, f1, f2 = ("between", low, high) if low is not None and high is not None \
+                    else ("greaterThanOrEqual", low, None) if low is not None \
+                    else ("lessThanOrEqual", high, None)
+                validations[key] = DataValidation(
+                    type="decimal", operator=operator, formula1=f1, formula2=f2,
+                    allow_blank=True, showErrorMessage=True, errorStyle="warning",
+                    errorTitle="Out of range",
+                    error=allowed_answers_text(question) + ". Keep it anyway?",
+                    showInputMessage=True, promptTitle="A number",
+                    prompt=allowed_answers_text(question))
+            cells.setdefault(key, []).append(answer_ref)
+        elif question.type == "multi":
+            key = ("multi",)
+            if key not in validations:
+                validations[key] = DataValidation(
+                    type=None, allow_blank=True, showErrorMessage=False,
+                    showInputMessage=True, promptTitle="Options",
+                    prompt="Type option ids or labels, separated by ; or , as listed in "
+                           "Allowed answers.")
+            cells.setdefault(key, []).append(answer_ref)
+    from openpyxl.worksheet.cell_range import MultiCellRange
+
+    for key, validation in validations.items():
+        validation.sqref = MultiCellRange(" ".join(cells[key]))
+        ws.add_data_validation(validation)
+
+    set_widths(ws, widths)
+    ws.column_dimensions["H"].hidden = True
+    ws.freeze_panes = f"A{HEADER_ROW + 1}"
+    ws.protection.sheet = True
+    # Resizing rows and columns is harmless and often needed to read long descriptors.
+    ws.protection.formatColumns = False
+    ws.protection.formatRows = False
+    ws.sheet_view.showGridLines = False
+    # The role's short name: a whole title ran into the right-hand header on the printed page.
+    print_setup(ws, header_left=f"{partnership.name} ({partnership.code}) - "
+                                f"{_short_role(role_title)}",
+                header_right=f"{bank.title}, wave {wave}",
+                title_rows=f"{HEADER_ROW}:{HEADER_ROW}")
+    _print_one_page_wide(ws, bands)
+
+    about_rows: list[tuple[str, Any]] = [
+        ("format", RESPONSE_FORM), ("format_version", str(FORMAT_VERSION)),
+        ("tool_version", _tool_version()), ("bank", bank.id), ("bank_version", bank.version),
+        ("bank_hash", bank.hash), ("wave", wave), ("partnership", partnership.code),
+        ("partnership_name", partnership.name), ("region", partnership.region),
+        ("role", role), ("respondent", respondent), ("created_at", created),
+        ("questions", str(len(placed))),
+    ]
+    if seal_key is not None:
+        from stocktake.returns.seal import (FORM_SEAL_METHOD, clean_text, form_field_tags,
+                                            form_seal_v2)
+
+        # Sealed as a reader will find them: as the cells hold the text, trimmed.
+        identity = {k: (clean_text(v) if isinstance(v, str) else str(v or "")).strip()
+                    for k, v in about_rows}
+        about_rows += [("keyed_seal_method", FORM_SEAL_METHOD),
+                       ("keyed_seal", form_seal_v2(identity, placed, seal_key)),
+                       ("keyed_fields", form_field_tags(identity, seal_key))]
+    # Rows counted here, not read from `max_row`, which scans every cell (quadratic).
+    at = 0
+    for key, value in about_rows:
+        at += 1
+        set_text_cell(about.cell(row=at, column=1), key)
+        set_text_cell(about.cell(row=at, column=2), value)
+    at += 2
+    about.cell(row=at, column=1).value, about.cell(row=at, column=2).value = "row", "question"
+    for r, qid in placed:
+        at += 1
+        about.cell(row=at, column=1).value = r
+        set_text_cell(about.cell(row=at, column=2), qid)
+    about.protection.sheet = True
+    lists.protection.sheet = True
+    return wb
+
+
+def _print_one_page_wide(ws: Any, bands: list[int]) -> None:
+    """Every column on one page across, at FORM_PRINT_SCALE or more (Excel, whose columns print
+    narrower, fits them at 100%), narrow margins, each area's title kept on the page of its
+    first question."""
+    from stocktake.workbooks.print_setup import finish_sheet
+
+    ws._print_cols = None  # openpyxl's setter ignores None
+    ws.page_setup.scale = None
+    ws.page_setup.pageOrder = None
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.page_margins.left = ws.page_margins.right = 0.3
+    ws.page_margins.top, ws.page_margins.bottom = 0.6, 0.5
+    ws.page_margins.header = ws.page_margins.footer = 0.25
+    ws.print_options.horizontalCentered = False
+    finish_sheet(ws, keep=[(band, band + 1) for band in bands])
+
+
+def _dropdown_prompt(question: Question) -> str:
+    """The note Excel and LibreOffice show beside a selected Answer cell."""
+    if question.type == "scale" and answer_names(question) == \
+            [str(n) for n in range(1, len(question.levels) + 1)]:
+        return ("Choose the level's number; Allowed answers, to the left, says what each "
+                "level means.")
+    if question.type == "choice" and not named_by_label(question):
+        return ("Choose the option's name; Allowed answers, to the left, gives each option "
+                "in full.")
+    return "Choose from the list."
+
+
+def _short_role(title: str) -> str:
+    """"Council" from "Council: director of children's services, ..." (and the same before a
+    bracket or a comma); the whole title where it has no such break."""
+    import re
+
+    head = re.split(r":|\s\(|,", title, maxsplit=1)[0].strip()
+    return head or title
+
+
+def _tool_version() -> str:
+    from stocktake import __version__
+
+    return __version__

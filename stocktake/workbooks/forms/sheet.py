@@ -1,0 +1,50 @@
+"""The form's fixed geometry, shared by the writer (layout) and the reader (reading): its sheets,
+the header row, which column holds what, the columns' widths and the print scale.
+"""
+
+from __future__ import annotations
+
+
+
+AGE_LABEL = "Your age group"
+ANONYMOUS_INSTRUCTIONS = (
+    "Do not write your name anywhere on this form: it is anonymous. Choose your age group in "
+    "the yellow cell above, then pick an answer from the list in each yellow Answer cell. Leave "
+    "a question blank if you would rather not answer it. Save the file and send it back.")
+FORM_SHEET = "Form"
+ABOUT_SHEET = "About"
+LISTS_SHEET = "_lists"
+NAME_CELL = "C3"
+NAME_LABEL = "Your name"
+ROLE_LABEL = "Answering as"
+HEADER_ROW = 7
+ID_COLUMN = 8  # H, hidden
+ANSWER_COLUMN = 6  # F
+EVIDENCE_COLUMN = 7  # G
+FORM_COLUMNS = ("No.", "Area", "Question", "Guidance", "Allowed answers", "Answer", "Evidence",
+                "id")
+NOT_APPLICABLE_TEXT, DONT_KNOW_TEXT = "Not applicable", "Don't know"
+# Excel refuses an inline list longer than this; longer lists point at the hidden list sheet.
+INLINE_LIST_LIMIT = 255
+# Forms made by earlier versions offered scale entries "3 - descriptor", cut at this many
+# characters with an ellipsis; such returns are still read by their leading level number.
+DROPDOWN_TEXT_LIMIT = 110
+INPUT_FILL = "FFF8D6"
+ANSWER_WIDTH = 30  # the Answer column, in units of width
+# Printed one page wide (A4 landscape at 90% or more, so 10-point text prints at 9 pt or more;
+# issue 26): the columns A to G come to FORM_PRINT_WIDTH units, which LibreOffice prints at
+# 7 to 7.2 points a unit, so at 90% they fit within 0.3-inch side margins. The text columns are balanced so that the allowed
+# answers, the longest, set the rows' heights about as often as the question and guidance.
+# Column C also holds the age-group dropdown (C3) of a children's form, so it shows its
+# longest entry whole.
+FORM_WIDTHS = {1: 4, 2: 12, 3: 20, 4: 15, 5: 30, ANSWER_COLUMN: ANSWER_WIDTH, 7: 11, 8: 30}
+FORM_PRINT_WIDTH = sum(FORM_WIDTHS[c] for c in range(1, 8))
+FORM_PRINT_SCALE = 0.9
+# The notes above the table span B to G, NOTES_WIDTH units.
+NOTES_COLUMNS = 7
+NOTES_LAST = "G"
+NOTES_WIDTH = sum(FORM_WIDTHS[c] for c in range(2, NOTES_COLUMNS + 1))
+# What the Answer column shows of an entry, as styles.wrapped_lines counts 10-point text (about
+# 1.25 characters per unit of width, less one for the cell's margin). Excel draws a dropdown no
+# wider than its cell and cuts longer entries, so every entry is kept within this.
+ANSWER_CHARS = int(ANSWER_WIDTH * 1.25) - 1
