@@ -26,7 +26,6 @@ import io
 import json
 import sys
 import tomllib
-from datetime import date, timedelta
 from pathlib import Path
 
 from stocktake.evidence.dictionary import excel_date, read_dictionary  # noqa: F401

@@ -10,9 +10,8 @@ store keeps the items beside the partnership's moderations.
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass
 from datetime import date
-from typing import Any, Mapping
+from typing import Any
 
 from stocktake.banks.model import Bank
 from stocktake.errors import StocktakeError, UsageError

@@ -21,7 +21,7 @@ import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Iterable, Iterator
 
 # A grid of 3 million cells is 24 MB of pointers in Python (and 96 MB inside calamine): far more
 # than any form (a few hundred rows by 8 columns) or export (tens of thousands of answer rows by

@@ -8,9 +8,9 @@ each, by when, and where forms go back; and from it and the roster, who is expec
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Iterable, Sequence
 
 from stocktake.errors import UsageError
 from stocktake.round.roster import RosterEntry

@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
@@ -58,7 +56,7 @@ def check_roster_rows(rows: Iterable[tuple[str, Mapping[str, Any]]], *, bank_id:
     entries: list[RosterEntry] = []
     seen = {(e.partnership, name_key(e.respondent)): "the roster already stored" for e in existing}
     for where, row in rows:
-        def bad(text: str) -> None:
+        def bad(text: str, where: str = where) -> None:  # this row's place, bound now
             problems.append(f"{where}: {text}")
 
         raw_code = str(row.get("partnership") or "").strip()

@@ -20,7 +20,7 @@ from openpyxl.chart import LineChart, Reference
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from stocktake.evidence.report import CONTEXT, LINK_NOTES, format_value, link_area, link_notes
+from stocktake.evidence.report import CONTEXT, LINK_NOTES, link_area, link_notes
 from stocktake.records.provenance import marked
 from stocktake.privacy.injection import set_text_cell, write_text_row
 from stocktake.workbooks.styles import (LABEL_FONT, NOTE_FONT, WRAP_TOP, merge_row,
