@@ -11,7 +11,7 @@ import pytest
 from stocktake.store.doctor import check_workspace, restore_file, store_data_problem
 from stocktake.partnerships.model import partnership_for
 from stocktake.records.responses import ANSWERED, Answer, ResponseKey
-from stocktake.store.workspace import DamagedStoreFile
+from stocktake.store.store_files import DamagedStoreFile
 
 KEY = ResponseKey("E09000007", "mini", "2026-27", "Director")
 

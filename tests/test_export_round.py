@@ -100,7 +100,7 @@ def test_errors_cross_between_processes_whole(kind, tmp_path):
     import pickle
 
     from stocktake.errors import DiskFull, UsageError
-    from stocktake.store.workspace import DamagedStoreFile
+    from stocktake.store.store_files import DamagedStoreFile
 
     error = {"damaged": lambda: DamagedStoreFile(tmp_path / "E09000007.json", "not JSON"),
              "disk full": lambda: DiskFull("no space left writing out.xlsx",

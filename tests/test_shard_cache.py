@@ -32,7 +32,8 @@ from stocktake.scoring.national import (SCORES_KIND, all_partnership_scores, sco
 from stocktake.store.doctor import diagnose, repair_workspace
 from stocktake.store.shard_cache import (cache_files, cache_path, encode_cache,
                                          read_cache_file)
-from stocktake.store.workspace import Workspace, read_store_file
+from stocktake.store.store_files import read_store_file
+from stocktake.store.workspace import Workspace
 
 DATA = Path(__file__).resolve().parent / "data"
 REPO = Path(__file__).resolve().parent.parent
@@ -265,7 +266,7 @@ def test_a_sealed_record_of_another_shape_is_worked_out_afresh_and_named(tmp_pat
 
 def test_a_damaged_partnership_file_is_refused_even_with_its_figures_cached(tmp_path,
                                                                             mini_bank):
-    from stocktake.store.workspace import DamagedStoreFile
+    from stocktake.store.store_files import DamagedStoreFile
 
     ws = scored_workspace(tmp_path / "ws")
     all_partnership_scores(ws, mini_bank, WAVE)
@@ -345,7 +346,7 @@ def test_a_read_only_workspace_is_scored_without_a_cache(tmp_path, mini_bank):
 
 
 def test_misses_worked_out_on_two_cores_equal_those_worked_out_in_one(tmp_path, mini_bank):
-    from stocktake.store.workspace import DamagedStoreFile
+    from stocktake.store.store_files import DamagedStoreFile
 
     ws = scored_workspace(tmp_path / "ws")
     assert all_partnership_scores(ws, mini_bank, WAVE, jobs=2) == uncached_scores(ws, mini_bank)

@@ -14,7 +14,8 @@ from stocktake.files.atomic import atomic_write_bytes, backup_paths
 from stocktake.errors import StocktakeError
 from stocktake.partnerships.model import partnership_for
 from stocktake.records.responses import ANSWERED, DONT_KNOW, Answer, Moderation, ResponseKey
-from stocktake.store.workspace import DamagedStoreFile, Workspace
+from stocktake.store.store_files import DamagedStoreFile
+from stocktake.store.workspace import Workspace
 
 KEY = ResponseKey("E09000007", "mini", "2026-27", "Director")
 

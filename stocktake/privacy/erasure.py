@@ -82,7 +82,7 @@ def find_in_history(ws, partnership: str | None = None, bank: str | None = None,
     data; `field` says "evidence (history)" or "answer (history)"."""
     flagged = []
     paths = ws.shard_files() if partnership is None else [ws.shard_path(partnership)]
-    from stocktake.store.workspace import read_store_file
+    from stocktake.store.store_files import read_store_file
 
     for path in paths:
         data = read_store_file(path, ws.root) or {}
@@ -347,7 +347,7 @@ def _stored_documents(ws, partnership: str) -> list[dict]:
     """The partnership's live file and every stored copy of it (backups, removed copies), each
     as its JSON document; a copy that cannot be read is passed over, and a damaged live file too
     (its copies still say who the person was)."""
-    from stocktake.store.workspace import read_store_file
+    from stocktake.store.store_files import read_store_file
 
     sources: list[dict] = []
     try:
@@ -440,7 +440,8 @@ def _key_tuple(key) -> tuple[str, str, str, str]:
 
 
 def _on_live_roster(ws, partnership: str, keys) -> bool:
-    from stocktake.store.workspace import _roster_chooser, read_store_file
+    from stocktake.store.store_files import read_store_file
+    from stocktake.store.workspace import _roster_chooser
 
     on_roster = _roster_chooser(set(keys))
     data = read_store_file(ws.shard_path(partnership), ws.root) or {}

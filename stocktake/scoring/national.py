@@ -22,7 +22,8 @@ from stocktake.partnerships.reference import (CODE_HEADERS as HEADER_WORDS, DFE_
                                               code_for_dfe_number, is_gss_code)
 from stocktake.records.responses import Moderation, Response
 from stocktake.scoring.method import PartnershipScores, score_partnership
-from stocktake.store.workspace import Workspace, read_store_file
+from stocktake.store.store_files import read_store_file
+from stocktake.store.workspace import Workspace
 
 
 def partnership_scores(ws: Workspace, bank: Bank, wave: str, code: str) -> PartnershipScores:
@@ -154,7 +155,7 @@ def _records_on_cores(items: list[tuple[Path, bytes]], bank: Bank, wave: str,
     error made there would not survive the way back)."""
     import multiprocessing
 
-    from stocktake.store.workspace import DamagedStoreFile
+    from stocktake.store.store_files import DamagedStoreFile
 
     with multiprocessing.get_context("fork").Pool(jobs) as pool:
         made = pool.starmap(_record_of_bytes, [(raw, bank, wave) for _, raw in items],

@@ -19,11 +19,11 @@ change (one answer, or a whole `--answers` file) is read once and written once, 
 
 from __future__ import annotations
 
-import errno
+from stocktake.store.store_files import SHARD_DIR, parse_store_bytes, read_store_file, read_store_raw
+
 import json
 import os
 import re
-import stat
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -33,78 +33,18 @@ from stocktake.files.atomic import (atomic_write_bytes, ensure_private_dir, link
                               refuse_links, remove_file, write_error)
 from stocktake.errors import StocktakeError
 from stocktake.store.locking import workspace_lock
+from stocktake.store.round_records import RoundRecords
 from stocktake.partnerships.model import Partnership, check_code, is_valid_code
 from stocktake.records.responses import MODES, Answer, Moderation, Response, ResponseKey, now_iso
 from stocktake.text.terminal_text import check_answer_texts, check_line, check_text
 
 if TYPE_CHECKING:
-    from stocktake.records.roster_and_plans import PlanItem, RosterEntry, RoundPlan
+    from stocktake.records.roster_and_plans import PlanItem
 
 FORMAT_VERSION = 1
 INDEX_FILE = "workspace.json"
-SHARD_DIR = "partnerships"
 LOCK_DIR = "locks"
 REMOVED_DIR = "removed"
-_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
-
-
-class DamagedStoreFile(StocktakeError):
-    def __init__(self, path: Path, reason: str):
-        super().__init__(
-            f"store file {path} is damaged ({reason})",
-            hint=f"run `stocktake --workspace {path.parent.parent if path.parent.name == SHARD_DIR else path.parent} "
-                 "doctor` to check the workspace, and `doctor --restore` to bring back the last "
-                 "good backup")
-        self.path = path
-
-
-def read_store_file(path: Path, root: Path | None = None) -> dict | None:
-    """A store file's TinyDB data; None if it does not exist; DamagedStoreFile if unreadable.
-
-    Never through a link: a store file (or a folder between `root` and it) that is a symbolic
-    link is refused by name.
-    """
-    raw = read_store_raw(path, root)
-    return None if raw is None else parse_store_bytes(path, raw)
-
-
-def parse_store_bytes(path: Path, raw: bytes) -> dict:
-    """The TinyDB data in `raw`, the bytes of the store file `path`; DamagedStoreFile (naming
-    `path`) when they cannot serve as one."""
-    # Hand-edited files can be valid JSON and still lack what every reader relies on.
-    from stocktake.store.doctor import read_store_bytes
-
-    data, problem = read_store_bytes(raw)
-    if problem:
-        raise DamagedStoreFile(path, problem)
-    return data
-
-
-def read_store_raw(path: Path, root: Path | None = None) -> bytes | None:
-    """A store file's bytes as they are on disk, unparsed; None if it does not exist. Refuses
-    links, FIFOs and other non-files as `read_store_file` does (StocktakeError)."""
-    refuse_links(path, root if root is not None else _workspace_of(path))
-    try:
-        # O_NONBLOCK: a FIFO put in a store file's place must not hang every command.
-        fd = os.open(path, os.O_RDONLY | _NOFOLLOW | getattr(os, "O_NONBLOCK", 0))
-    except FileNotFoundError:
-        return None
-    except OSError as exc:
-        if exc.errno == errno.ELOOP:
-            raise link_error(path) from None
-        raise StocktakeError(f"cannot read store file {path} ({exc.strerror})")
-    try:
-        with os.fdopen(fd, "rb") as handle:
-            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-                raise DamagedStoreFile(path, "not a regular file")
-            raw = handle.read()
-    except OSError as exc:
-        raise StocktakeError(f"cannot read store file {path} ({exc.strerror})")
-    return raw
-
-
-def _workspace_of(path: Path) -> Path:
-    return path.parent.parent if path.parent.name == SHARD_DIR else path.parent
 
 
 def _encode(data: dict) -> bytes:
@@ -136,7 +76,10 @@ def _tinydb(storage: _ShardStorage):
     return TinyDB(storage=lambda: storage)
 
 
-class Workspace:
+class Workspace(RoundRecords):
+    """One workspace folder: its partnerships, responses, answers, moderations and history
+    here; the round's roster and plan and the action plan's items in RoundRecords."""
+
     def __init__(self, root: Path):
         self.root = Path(root)
 
@@ -677,111 +620,6 @@ class Workspace:
             tuple(PlanItem.from_doc(d, d.doc_id) for d in db.table("plans").all()))
 
     # ------------------------------------------------------------ the action plan
-
-    def add_plan_item(self, item: "PlanItem") -> "PlanItem":
-        """Store a plan item; its id is its number in the partnership's file."""
-        item = replace(item, created_at=item.created_at or now_iso())
-        with self._transaction(self.shard_path(item.partnership)) as db:
-            doc_id = db.table("plans").insert(item.to_doc())
-        return replace(item, id=doc_id)
-
-    def plan_items(self, partnership: str, bank: str | None = None,
-                   wave: str | None = None) -> list["PlanItem"]:
-        """Every plan item of a partnership (removed ones too: callers filter), by id."""
-        from stocktake.records.roster_and_plans import PlanItem
-
-        db = self._read(self.shard_path(partnership))
-        return [PlanItem.from_doc(d, d.doc_id) for d in db.table("plans").all()
-                if (bank is None or d["bank"] == bank) and (wave is None or d["wave"] == wave)]
-
-    def set_plan_status(self, partnership: str, item_id: int, status: str) -> "PlanItem":
-        """Mark a plan item done or removed (kept, so the plan's history stays)."""
-        from stocktake.records.roster_and_plans import DONE, PlanItem
-
-        with self._transaction(self.shard_path(partnership)) as db:
-            table = db.table("plans")
-            doc = table.get(doc_id=item_id)
-            if doc is None:
-                raise StocktakeError(f"{partnership} has no plan item {item_id}",
-                                     hint=f"see the plan with `stocktake plan list {partnership}`")
-            changes = {"status": status,
-                       "done_at": now_iso() if status == DONE else doc.get("done_at", "")}
-            table.update(changes, doc_ids=[item_id])
-            return PlanItem.from_doc({**doc, **changes}, item_id)
-
-    # ------------------------------------------------------------ the round (roster, plans)
-
-    def add_roster(self, entries: Iterable["RosterEntry"]) -> int:
-        """Store roster entries, one write per partnership (the roster is personal data and
-        lives with that partnership's responses, so `remove` and `privacy-check` cover it)."""
-        by_code: dict[str, list] = {}
-        for entry in entries:
-            check_line(entry.respondent, "the roster's respondent name")
-            check_line(entry.email or "", f"the e-mail address of {entry.respondent}")
-            check_line(entry.organisation or "", f"the organisation of {entry.respondent}")
-            by_code.setdefault(entry.partnership, []).append(entry)
-        stamp = now_iso()
-        for code, group in by_code.items():
-            with self._transaction(self.shard_path(code)) as db:
-                db.table("roster").insert_multiple({**e.to_doc(), "added_at": stamp}
-                                                   for e in group)
-        return sum(len(g) for g in by_code.values())
-
-    def roster(self, partnership: str | None = None, bank: str | None = None,
-               wave: str | None = None) -> list["RosterEntry"]:
-        """Roster entries, optionally of one partnership, bank and wave, in the order added."""
-        from stocktake.records.roster_and_plans import RosterEntry
-
-        paths = self.shard_files() if partnership is None else [self.shard_path(partnership)]
-        found = []
-        for path in paths:
-            data = read_store_file(path, self.root) or {}
-            for _, doc in sorted(data.get("roster", {}).items(), key=lambda kv: int(kv[0])):
-                if (bank is None or doc.get("bank") == bank) and \
-                        (wave is None or doc.get("wave") == wave):
-                    found.append(RosterEntry.from_doc(doc))
-        return found
-
-    def remove_roster_entry(self, partnership: str, respondent: str, bank: str,
-                            wave: str) -> int:
-        """Take a person off a round's roster; returns how many entries went (0 or 1)."""
-        from stocktake.records.roster_and_plans import name_key
-
-        with self._transaction(self.shard_path(partnership)) as db:
-            table = db.table("roster")
-            gone = [d.doc_id for d in table.all() if d.get("bank") == bank
-                    and d.get("wave") == wave
-                    and name_key(d.get("respondent", "")) == name_key(respondent)]
-            if gone:
-                table.remove(doc_ids=gone)
-        return len(gone)
-
-    def save_round(self, plan: "RoundPlan") -> "RoundPlan":
-        """Record a round's plan; a plan for the same bank and wave replaces the earlier one."""
-        if not plan.planned_at:
-            plan = replace(plan, planned_at=now_iso())
-        with self._transaction(self.index_path) as db:
-            table = db.table("rounds")
-            old = [d.doc_id for d in table.all()
-                   if d.get("bank") == plan.bank and d.get("wave") == plan.wave]
-            if old:
-                table.remove(doc_ids=old)
-            table.insert(plan.to_doc())
-        return plan
-
-    def rounds(self) -> list["RoundPlan"]:
-        """Every planned round, oldest plan first."""
-        from stocktake.records.roster_and_plans import RoundPlan
-
-        db = self._read(self.index_path)
-        return sorted((RoundPlan.from_doc(d) for d in db.table("rounds").all()),
-                      key=lambda p: p.planned_at)
-
-    def round_plan(self, bank: str, wave: str) -> "RoundPlan | None":
-        for plan in self.rounds():
-            if plan.bank == bank and plan.wave == wave:
-                return plan
-        return None
 
 
 @dataclass(frozen=True)

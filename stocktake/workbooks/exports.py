@@ -42,7 +42,7 @@ def export_targets(ws: "Workspace", codes: Sequence[str] | None, bank_id: str | 
     `codes` None means every partnership in the workspace. A named code with nothing to export
     is an error that says what it does have.
     """
-    from stocktake.store.workspace import read_store_file
+    from stocktake.store.store_files import read_store_file
 
     if codes is None:
         paths = ws.shard_files()
