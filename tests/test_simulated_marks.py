@@ -39,7 +39,7 @@ WRITERS = {
     "stocktake.cli.merge": "test_benchmark_and_national_workbooks_are_marked",
     "stocktake.round.status_workbook": "no answers: the round's bookkeeping (who was asked, "
                                        "who returned, when), made before any answer exists",
-    "stocktake.workbooks.forms": "no answers: a blank form made from the bank",
+    "stocktake.workbooks.forms.layout": "no answers: a blank form made from the bank",
     "stocktake.round.fieldwork": "no answers: the round's manifest and chase lists",
     "stocktake.cli.banks": "no answers: a bank written from an XLSForm",
     "stocktake.xlsform.export": "no answers: an XLSForm made from the bank",
