@@ -231,12 +231,15 @@ def _long(bank: Bank, book: Codebook, exports: Sequence["PartnershipExport"]) ->
 # ---------------------------------------------------------------- scores
 
 
+# (name, label, Column keywords) of one column of a table.
+_ColumnSpec = tuple[str, str, dict[str, Any]]
+
 _YES_NO = {1: "yes", 0: "no"}
-_SIMULATED = ("simulated", "Invented by stocktake demo (1) or real (0)",
+_SIMULATED: _ColumnSpec = ("simulated", "Invented by stocktake demo (1) or real (0)",
               {"numeric": True, "value_labels": {1: "simulated", 0: "real"}})
-_SCALE = {"numeric": True, "measure": "scale"}
+_SCALE: dict[str, Any] = {"numeric": True, "measure": "scale"}
 # (name, label, Column keywords) of each table's columns, in order.
-SCORE_COLUMNS = (
+SCORE_COLUMNS: tuple[_ColumnSpec, ...] = (
     ("partnership", "Partnership code (ONS)", {}),
     ("name", "Partnership (authority) name", {}),
     ("region", "Region", {}),
@@ -260,7 +263,7 @@ SCORE_COLUMNS = (
     ("national_n", "Partnerships compared", _SCALE),
     _SIMULATED,
 )
-RESPONDENT_SCORE_COLUMNS = (
+RESPONDENT_SCORE_COLUMNS: tuple[_ColumnSpec, ...] = (
     ("partnership", "Partnership code (ONS)", {}),
     ("wave", "Wave (financial year)", {}),
     ("respondent", "Respondent reference", {}),
@@ -275,7 +278,7 @@ RESPONDENT_SCORE_COLUMNS = (
 )
 
 
-def _table(name: str, specs: Sequence[tuple[str, str, dict]], rows: Iterable[Mapping[str, Any]]
+def _table(name: str, specs: Sequence[_ColumnSpec], rows: Iterable[Mapping[str, Any]]
            ) -> Table:
     """A table of `specs`' columns from `rows` (mappings by column name; True/False as 1/0)."""
     data: dict[str, list[Any]] = {n: [] for n, _, _ in specs}

@@ -145,7 +145,8 @@ def _readstat(table: Table, fmt: str) -> bytes:
 
     limits = LIMITS[fmt]
     frame: dict[str, Any] = {}
-    labels: dict[str, str] = {}
+    # Every column gets a label; typed as pyreadstat's column_labels (which allows None).
+    labels: dict[str, str | None] = {}
     value_labels: dict[str, dict[Any, str]] = {}
     missing: dict[str, list[Any]] = {}
     measures: dict[str, str] = {}

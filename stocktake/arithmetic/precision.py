@@ -14,6 +14,8 @@ through this module instead, so values equal at the published precision compare 
 
 from __future__ import annotations
 
+from typing import overload
+
 SCORE_DECIMALS = 2
 SHARE_DECIMALS = 4
 
@@ -24,6 +26,13 @@ def _snap(value: float, digits: int) -> float:
     return round(float(f"{value:.15g}"), digits)
 
 
+# Overloaded so that a caller holding a float knows it gets a float back, not float | None.
+@overload
+def published(value: float, digits: int = SCORE_DECIMALS) -> float: ...
+@overload
+def published(value: None, digits: int = SCORE_DECIMALS) -> None: ...
+@overload
+def published(value: float | None, digits: int = SCORE_DECIMALS) -> float | None: ...
 def published(value: float | None, digits: int = SCORE_DECIMALS) -> float | None:
     """A score (0-100) as published: rounded to 2 decimals; None stays None."""
     return None if value is None else _snap(float(value), digits)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypedDict
 
 from stocktake.banks.model import Bank, Condition, Question
 
@@ -74,6 +74,20 @@ class Variable:
     scoring: str  # how an answer becomes a 0-100 question score, in words
     measure: str  # SPSS's measure: nominal, ordinal or scale
     numeric: bool  # a number column (else text)
+
+
+class _QuestionFields(TypedDict):
+    """The fields of a Variable that every column of one question shares."""
+
+    question: str
+    area: str
+    roles: str
+    unit: str
+    min: float | None
+    max: float | None
+    scored: bool
+    weight: float
+    condition: str
 
 
 @dataclass(frozen=True)
@@ -144,8 +158,9 @@ def codebook(bank: Bank) -> Codebook:
     for q in bank.questions:
         roles = "every role" if not q.roles or set(q.roles) == every_role else " ".join(q.roles)
         condition = condition_words(bank, q.when) if q.when is not None else ""
-        common = dict(question=q.id, area=q.area, roles=roles, unit=q.unit, min=q.min,
-                      max=q.max, scored=q.scored, weight=q.weight, condition=condition)
+        common = _QuestionFields(question=q.id, area=q.area, roles=roles, unit=q.unit,
+                                 min=q.min, max=q.max, scored=q.scored, weight=q.weight,
+                                 condition=condition)
         if q.type == "multi":
             positive = sum(o.score for o in q.options if o.score > 0)
             for o in q.options:

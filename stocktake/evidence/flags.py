@@ -20,9 +20,13 @@ class Bank(Protocol):
     A protocol, not an import, because banks checks its indicator ids against evidence's
     dictionary: evidence sits below banks, and a ring between them is refused (pyproject)."""
 
-    id: str
-    areas: Sequence[Any]
-    bands: Sequence[Any]
+    # Properties: a Bank is frozen, and a protocol's plain attribute would ask for a settable one.
+    @property
+    def id(self) -> str: ...
+    @property
+    def areas(self) -> Sequence[Any]: ...
+    @property
+    def bands(self) -> Sequence[Any]: ...
 
     def band_for(self, score: float | None) -> Any: ...
 

@@ -91,7 +91,7 @@ def refuse_links(path: Path, root: Path) -> None:
             return
 
 
-def link_error(path: Path) -> StocktakeError:
+def link_error(path: Path | str) -> StocktakeError:
     return StocktakeError(f"{path} is a symbolic link; stocktake refuses links in the workspace",
                           hint=LINK_HINT)
 

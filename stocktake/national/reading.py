@@ -273,6 +273,7 @@ def _check_option_answers(path: Path, bank: Bank, answers: list[list[str]]) -> N
         if question.type == "choice" and question.option(value) is not None:
             continue
         parts = value.split(";")
+        ids: list[str] | None  # read_options' None (nothing matches) is refused below
         if question.type == "multi" and all(question.option(p) is not None for p in parts):
             ids = list(dict.fromkeys(parts))
         else:

@@ -18,9 +18,12 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
 from stocktake.privacy.personal_data import FlaggedText, find_personal_data, redact_text
+
+if TYPE_CHECKING:
+    from stocktake.records.responses import ResponseKey
 
 SHARD_DIR = "partnerships"
 # Tables holding personal data by design: the round's roster keeps each person's name and
@@ -275,7 +278,7 @@ def erase_from_copies(ws, partnership: str, keys=None) -> list[Erased]:
             except (ValueError, UnicodeDecodeError, RecursionError):
                 data = None
             try:
-                if not isinstance(data, dict):
+                if wanted is None or not isinstance(data, dict):  # wanted None: data is None
                     remove_file(path)
                     erased.append(Erased(_relative(path, ws.root), 0, True))
                     continue
@@ -364,7 +367,7 @@ def _stored_documents(ws, partnership: str) -> list[dict]:
     return sources
 
 
-def with_earlier_names(ws, partnership: str, keys) -> list:
+def with_earlier_names(ws, partnership: str, keys: Iterable[ResponseKey]) -> list[ResponseKey]:
     """`keys` and the same responses under every name they had before (a submission edited at
     the source to correct the name keeps the old one in `earlier_respondents`), as found in the
     live file and every copy of it: the backups hold the response under its old name."""
@@ -373,7 +376,7 @@ def with_earlier_names(ws, partnership: str, keys) -> list:
     sources = _stored_documents(ws, partnership)
     found = set(keys)
     while True:
-        more = set()
+        more: set[ResponseKey] = set()
         for data in sources:
             table = data.get("responses")
             for doc in (table.values() if isinstance(table, dict) else ()):

@@ -193,9 +193,9 @@ def apart_sentences(area_title: str, group: str, heard: int, said: Sequence[Said
     found = []
     for item in said:
         if comparable(item.answered, min_count):
-            said = " and ".join(f"{item.count} said \u201c{a}\u201d" for a in item.answers)
+            counts = " and ".join(f"{item.count} said \u201c{a}\u201d" for a in item.answers)
             found.append(f"Of the {item.answered} {group} who answered "
-                         f"\u201c{item.question}\u201d, {said}.")
+                         f"\u201c{item.question}\u201d, {counts}.")
     if not found:
         found.append(f"{heard} {group} answered on {area_title}; no question was answered by "
                      f"{min_count} or more of them, so no answer is reported here.")

@@ -151,8 +151,8 @@ def national_findings(bank: Bank, wave: str, everyone: Sequence[Any], responses:
         for region in names:
             values = [m.area(area.id).score for m in by_region[region]
                       if m.area(area.id).score is not None and m.area(area.id).quorum]
-            enough = findings.comparable(len(values), min_count)
-            mean = sum(values) / len(values) if values and enough else None
+            region_comparable = findings.comparable(len(values), min_count)
+            mean = sum(values) / len(values) if values and region_comparable else None
             row.append("-" if mean is None else f"{mean:.0f}")
             if mean is not None and median is not None:
                 gap = mean - median

@@ -71,7 +71,7 @@ def partnership_document(ws: "Workspace", bank: Bank, wave: str, code: str, *,
         doc.add(Heading(2, "The published figures and the self-view"), Bullets(tuple(flags)))
     doc.add(Heading(1, "Area by area", "areas"))
     for area in scores.areas:
-        _area_section(doc, bank, scores, area, responses, titles, medians.get(area.id), plan,
+        _area_section(doc, bank, scores, area, responses, titles, medians[area.id], plan,
                       redact)
         _area_evidence(doc, bank, area.id, evidence)
     _plan_section(doc, bank, scores, plan)
@@ -178,7 +178,7 @@ def _summary(doc: Document, bank: Bank, scores: Any, name: str,
             Paragraph(findings.summary_sentence(name, scores.overall, scores.overall_level,
                                                 len(scored), len(scores.areas), len(partners),
                                                 below_quorum, bank.min_roles), "lead"))
-    compared = [(a, medians[a.id][0]) for a in scored if medians[a.id][0] is not None]
+    compared = [(a, m) for a in scored if (m := medians[a.id][0]) is not None]
     above = sum(1 for a, m in compared if round(a.score, 2) > round(m, 2))
     below = sum(1 for a, m in compared if round(a.score, 2) < round(m, 2))
     doc.add(Paragraph(findings.standing_sentence(name, above, below,
@@ -257,7 +257,8 @@ def _too_little(scores: Any, area: Any, titles: dict[str, str]
             held[0] += 1
             held[1] += r.answered
             held[2] += r.applicable
-    return [(titles.get(role, role), *counts) for role, counts in short.items()]
+    return [(titles.get(role, role), people, answered, asked)
+            for role, (people, answered, asked) in short.items()]
 
 
 def _not_asked(bank: Bank, scores: Any, area: Any, titles: dict[str, str]) -> list[str]:

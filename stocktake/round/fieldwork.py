@@ -55,6 +55,7 @@ def resolve_partnerships(ws: "Workspace", given: Sequence[str]) -> list[str]:
     from stocktake.partnerships.model import normalise_code
     from stocktake.partnerships.reference import current_authorities
 
+    codes: list[str]
     if not given:
         codes = [p.code for p in ws.partnerships()]
         if not codes:
@@ -64,7 +65,7 @@ def resolve_partnerships(ws: "Workspace", given: Sequence[str]) -> list[str]:
     if [g.lower() for g in given] == [ALL]:
         return [a.code for a in current_authorities()]
     names = known_codes(ws)
-    codes: list[str] = []
+    codes = []
     unknown: list[str] = []
     for item in given:
         path = Path(item)

@@ -130,7 +130,7 @@ def read_roster_file(path: Path) -> list[tuple[str, dict[str, Any]]]:
         raise StocktakeError(f"{path} is empty", hint="the first line names the columns: "
                              + ",".join(COLUMNS))
     header = _header(path, records[0][1])
-    rows = []
+    rows: list[tuple[str, dict[str, Any]]] = []
     for number, record in records[1:]:
         if len(rows) >= MAX_ROWS:
             raise StocktakeError(f"{path} has more than {MAX_ROWS} rows",
@@ -151,7 +151,7 @@ def _xlsx_rows(path: Path) -> list[tuple[str, dict[str, Any]]]:
     if not records:
         raise StocktakeError(f"{where} is empty")
     header = _header(where, ["" if v is None else str(v) for v in records[top]])
-    rows = []
+    rows: list[tuple[str, dict[str, Any]]] = []
     for number, record in enumerate(records[top + 1:], start=top + 2):
         values = ["" if v is None else (str(int(v)) if isinstance(v, float) and v.is_integer()
                                         else str(v)) for v in record]

@@ -149,8 +149,8 @@ def summarise_response(bank: Bank, doc: Mapping,
     for question in asked[role]:
         if question.when is not None and not is_applicable(bank, question, role, answers):
             continue
-        answer = docs.get(question.id)
-        status = answer.get("status") if answer else None
+        answer = docs.get(question.id) or {}
+        status = answer.get("status")
         if status == NOT_APPLICABLE:
             continue
         applicable += 1

@@ -22,7 +22,7 @@ import math
 from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
-from typing import Collection, Iterable, Mapping, Sequence
+from typing import Collection, Iterable, Mapping, Sequence, TypeVar
 
 from stocktake.banks.model import Bank
 from stocktake.arithmetic.precision import at_least, difference, published
@@ -30,6 +30,7 @@ from stocktake.arithmetic.spreadsheet_stats import quartile_inc  # noqa: F401 - 
 from stocktake.scoring.method import PartnershipScores
 
 OVERALL = "overall"
+_V = TypeVar("_V")  # a per-area value: a mean (float) or a count (int)
 
 
 def percentrank_inc(values: Sequence[float], x: float, significance: int = 3) -> float:
@@ -289,7 +290,7 @@ def build_benchmark(bank: Bank, scores: Sequence[PartnershipScores], regions: Ma
                     group_n=group_counts.get(group, {}).get(area_id, 0) if group else 0)
             (overall_positions if area_id == OVERALL else positions).append(position)
 
-    def area_only(means: dict[str, dict[str, float]]) -> dict[str, dict[str, float]]:
+    def area_only(means: dict[str, dict[str, _V]]) -> dict[str, dict[str, _V]]:
         return {k: {a: m for a, m in v.items() if a != OVERALL} for k, v in means.items()}
 
     return Benchmark(
@@ -321,7 +322,9 @@ def trend(before: PartnershipScores, after: PartnershipScores) -> list[dict]:
         old, new = earlier.get(area_id), later.get(area_id)
         was = old.score if old else None
         now = new.score if new else None
-        rows.append({"id": area_id, "title": (new or old).title, "from": was, "to": now,
+        # area_id is a key of later or of earlier, so one of them names it
+        title = later[area_id].title if area_id in later else earlier[area_id].title
+        rows.append({"id": area_id, "title": title, "from": was, "to": now,
                      "change": difference(now, was)})
     return rows
 

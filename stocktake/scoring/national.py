@@ -55,7 +55,7 @@ def all_partnership_scores(ws: Workspace, bank: Bank, wave: str, *,
     from stocktake.store.shard_cache import derived_per_shard
 
     paths = ws.shard_files()
-    found = []
+    found: list[PartnershipScores | None] = []
     on_cores = (lambda items: _records_on_cores(items, bank, wave, jobs)) if jobs > 1 else None
     with _collection_paused():
         records = derived_per_shard(ws, SCORES_KIND, scores_cache_key(bank, wave), paths,
@@ -170,7 +170,9 @@ def _record_of_bytes(raw: bytes, bank: Bank, wave: str) -> tuple[str | None, obj
     from stocktake.store.doctor import read_store_bytes
 
     data, problem = read_store_bytes(raw)
-    return (problem, None) if problem else (None, _scores_record_of(data, bank, wave))
+    if data is None:  # read_store_bytes gives data exactly when there is no problem
+        return problem, None
+    return None, _scores_record_of(data, bank, wave)
 
 
 def _scores_record_of(data: Mapping, bank: Bank, wave: str):

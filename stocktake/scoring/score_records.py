@@ -155,6 +155,6 @@ def _make(cls: type, names: tuple[str, ...], values: list) -> Any:
     # __post_init__ and no defaults to fill, as every field is recorded).
     if len(values) != len(names):
         raise TypeError(f"{cls.__name__} needs {len(names)} fields, got {len(values)}")
-    obj = object.__new__(cls)
+    obj: Any = object.__new__(cls)
     obj.__dict__.update(zip(names, values))
     return obj

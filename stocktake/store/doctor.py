@@ -482,7 +482,8 @@ def restore_file(ws, path: Path) -> Restored:
             if raw is None:
                 continue
             data, why = read_store_bytes(raw)
-            why = why or _kind_problem(data, shard)
+            if data is not None:  # read_store_bytes gives data exactly when why is None
+                why = _kind_problem(data, shard)
             if why:
                 tried.append(f"{_relative(backup, ws.root)}: {why}")
                 continue

@@ -118,7 +118,7 @@ def workspace_lock(lock_path: Path, timeout: float | None = None) -> Iterator[No
         lock.release()
 
 
-def _acquire(lock, lock_path: Path, wait: float, timeout_error: type) -> None:
+def _acquire(lock, lock_path: Path, wait: float, timeout_error: type[BaseException]) -> None:
     """Take `lock`, waiting while its holders change; LockBusy once one holder has kept it
     `wait` seconds (or the whole wait has lasted MAX_TIMEOUT)."""
     started = time.monotonic()

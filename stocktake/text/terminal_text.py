@@ -158,8 +158,10 @@ def can_encode(encoding: str | None, text: str) -> bool:
 
 def is_unicode_encoding(encoding: str | None) -> bool:
     """True for UTF-8/16/32 streams, which encode every character."""
+    if not encoding:
+        return False
     try:
-        return bool(encoding) and codecs.lookup(encoding).name.startswith("utf")
+        return codecs.lookup(encoding).name.startswith("utf")
     except LookupError:
         return False
 

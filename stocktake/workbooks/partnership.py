@@ -212,7 +212,8 @@ def _write_summary(ws: Any, export: "PartnershipExport") -> None:
     ws.row_breaks.append(Break(id=note_row))
     _add_charts(ws, export, first_area, last_area, note_row + 2)
     widths = [SUMMARY_WIDTHS.get(name, 9) for name in columns]
-    set_widths(ws, {i: w for i, w in enumerate(widths, start=1)} | {CHART_LABEL_COL: 26})
+    by_column: dict[str | int, float] = {i: w for i, w in enumerate(widths, start=1)}
+    set_widths(ws, by_column | {CHART_LABEL_COL: 26})
     ws.sheet_view.showGridLines = False
     ws.print_area = f"A1:{get_column_letter(width)}{note_row + 2 + CHART_ROWS}"
     left, right = _header_texts(export)
@@ -621,7 +622,8 @@ def _write_answers(ws: Any, export: "PartnershipExport", rows: list[dict[str, An
     style_header_row(ws, 1, 1, len(ANSWER_COLUMNS), height=20)
     # A sheet for screen (print_setup.for_screen): printed one page wide, so kept no wider
     # than its words need, which prints at about 60%.
-    widths = dict(zip("ABCDEFGHIJK", (12, 15, 11, 13, 16, 40, 16, 7, 10, 28, 22)))
+    widths: dict[str | int, float] = dict(zip("ABCDEFGHIJK",
+                                              (12, 15, 11, 13, 16, 40, 16, 7, 10, 28, 22)))
     # A question id has no space to wrap at: its column as wide as the longest (to a limit).
     longest = max((len(str(r.get("question") or "")) for r in rows), default=0)
     widths["E"] = max(widths["E"], min(36, math.ceil(longest / 1.2) + 1))

@@ -218,7 +218,7 @@ class _Reader:
         made = _slug(name) or "q"
         if not made[0].isalnum():
             made = "q" + made
-        taken = getattr(self, "_ids", set())
+        taken: set[str] = getattr(self, "_ids", set())
         base, n = made, 1
         while made in taken:
             n += 1
@@ -364,8 +364,9 @@ class _Reader:
                                              "(an area id is lower-case letters, digits, '-', "
                                              "'_' and '.')")
                 stack.append(area_id)
-                area = {"id": area_id, "title": _text(record.get("label")) or name or area_id,
-                        "description": _text(record.get("description"))}
+                area: dict[str, Any] = {
+                    "id": area_id, "title": _text(record.get("label")) or name or area_id,
+                    "description": _text(record.get("description"))}
                 for key in ("indicators", "context"):
                     linked = [i.strip() for i in _text(record.get(key)).split(";") if i.strip()]
                     if linked:
@@ -536,7 +537,7 @@ class _Reader:
                 q["when"] = when
         return q
 
-    def condition(self, row, name, condition, by_id) -> dict:
+    def condition(self, row, name, condition, by_id) -> dict | None:
         source = by_id.get(condition.question)
         if source is None:
             if condition.question in self.refused:  # its own note or refusal says why

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Any, Iterable, Sequence
 
 from stocktake.banks.model import Bank, Question
 from stocktake.errors import StocktakeError
@@ -127,11 +127,12 @@ def xlsform_sheets(bank: Bank, partnerships: Sequence[tuple[str, str]],
         for question in bank.questions_in(area.id):
             _question_rows(bank, question, add, choice)
         add(type="end_group", name=group)
-    settings = [list(SETTINGS_COLUMNS),
-                [bank.title, bank.id, form_version(bank),
-                 f"concat({ref(PARTNERSHIP_FIELD)}, ' ', {ref(ROLE_FIELD)})",
-                 bank.description, bank.min_coverage, bank.safeguarding_notice,
-                 bank.partnership_score, bank.min_roles, bank.period]]
+    settings: list[list[Any]] = [list(SETTINGS_COLUMNS),
+                                 [bank.title, bank.id, form_version(bank),
+                                  f"concat({ref(PARTNERSHIP_FIELD)}, ' ', {ref(ROLE_FIELD)})",
+                                  bank.description, bank.min_coverage,
+                                  bank.safeguarding_notice, bank.partnership_score,
+                                  bank.min_roles, bank.period]]
     bands = [list(BANDS_COLUMNS)] + [[b.label, b.min, b.colour] for b in bank.bands]
     sources = [list(SOURCES_COLUMNS)] + [[src.id, src.title, src.url] for src in bank.sources]
     _check_unique_names(survey)
@@ -243,7 +244,7 @@ def alone_constraint(option_ids: Sequence[str]) -> str:
     return f"not(({either}) and count-selected(.) > 1)"
 
 
-def _number(value) -> str | float:
+def _number(value: float | None) -> str:
     if value is None:
         return ""
     return str(int(value)) if float(value).is_integer() else str(value)
