@@ -738,8 +738,11 @@ def moderate(
     wave = check_wave(wave)
     ws = open_workspace()
     partnership = ensure_partnership(ws, code)
-    from stocktake.cli.evidence import show_area_evidence  # the figures before the judgement
-    show_area_evidence(partnership.code, bank, found, wave)
+    from stocktake.cli.evidence import render_area_evidence
+    from stocktake.scoring.self_view import area_evidence_view
+
+    # The figures before the judgement.
+    render_area_evidence(area_evidence_view(ws.root, partnership.code, bank, found, wave))
     earlier = [m for m in ws.moderations(partnership.code, bank.id, wave) if m.area == found.id]
     stored = ws.add_moderation(Moderation(partnership.code, bank.id, wave, found.id, score,
                                           reason, adviser))
