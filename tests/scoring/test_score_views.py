@@ -30,7 +30,7 @@ def nation(workspace):
     """Five partnerships of the test bank, each one council lead; Camden in two waves."""
     workspace.add_partnerships([partnership_for(c) for c in CODES])
     for code, level, register in zip(CODES, (3, 4, 1, 2, 3),
-                                     ("partial", "full", "none", "partial", "full")):
+                                     ("partial", "full", "none", "partial", "full"), strict=True):
         workspace.write_responses(code, lead(code, level, register))
     workspace.write_responses("E09000007", lead("E09000007", 1, "none", EARLIER))
     return workspace
