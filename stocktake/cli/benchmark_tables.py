@@ -15,7 +15,8 @@ from stocktake.cli.score_tables import NO_QUORUM, fmt, level_cell
 
 
 def render_benchmark(bench, bank, names: dict[str, str], region: str | None,
-                      exclude_small: bool, sort: str = "region") -> None:
+                     exclude_small: bool, sort: str = "region") -> None:
+    """Each area's distribution as a box plot on a 0-100 axis, then the partnerships in bands."""
     shown_region = next((r for r in bench.regions.values() if r), region)
     scope = f"{shown_region} only" if region else "all partnerships"
     if exclude_small:

@@ -90,10 +90,12 @@ def evidence_command(
     Example: stocktake evidence E09000007 --bank idea-stocktake --area workforce
     """
     from stocktake.banks.model import available_banks
+    from stocktake.evidence.report import authority_for_evidence
     from stocktake.scoring.self_view import evidence_view
 
+    code = authority_for_evidence(partnership_code(code)).code  # before the bank is looked up
     banks = [resolve_bank(bank_ref)] if bank_ref else available_banks()
-    shown = evidence_view(workspace_path(), partnership_code(code), banks, area=area,
+    shown = evidence_view(workspace_path(), code, banks, area=area,
                           indicators=indicator, wave=wave, indicators_path=indicators_path)
     if xlsx is not None:
         from stocktake.workbooks.evidence_sheet import write_evidence_workbook
@@ -212,6 +214,8 @@ def render_area_evidence(found: AreaEvidence) -> None:
 
 
 def print_self_view_flags(code: str, flags) -> None:
+    """One line per flagged area (stocktake.evidence.flags.SelfView): its self-view, how its
+    banded measures fall, and the command that shows them."""
     from stocktake.evidence.area_view import flag_counts
 
     for row in flags:

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
 
 def render_area_header(flow: InterviewFlow, area_id: str) -> None:
+    """The area's panel: its place among the role's areas, description and answers so far."""
     where = flow.area_position(area_id)
     answered = sum(1 for q in flow.applicable() if q.area == area_id and flow.is_answered(q))
     # Counted as "Question n of m" counts: what applies or still may, so it does not grow.

@@ -130,6 +130,7 @@ def _spread(spread: float | None, divergent: bool) -> str:
 
 
 def level_cell(label: str | None, colour: str | None) -> Text:
+    """A level's label on its band colour (black text, for contrast); "–" for no level."""
     if label is None:
         return Text("–")
     return Text(label, style=f"#000000 on {colour}" if colour else "")
@@ -159,6 +160,7 @@ def render_plan(plan: list, bank) -> None:
 
 
 def fmt(value: float | None, places: int = 1) -> str:
+    """A score to `places` decimals, "–" for none."""
     return "–" if value is None else f"{value:.{places}f}"
 
 

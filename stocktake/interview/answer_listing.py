@@ -46,6 +46,7 @@ class AnswerListing:
         return [row.to_json() for row in self.rows]
 
     def by_respondent(self) -> dict[str, list[AnswerRow]]:
+        """The rows by respondent's name, in the listing's order: one table each."""
         out: dict[str, list[AnswerRow]] = {}
         for row in self.rows:
             out.setdefault(row.response.key.respondent, []).append(row)

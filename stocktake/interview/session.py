@@ -279,9 +279,11 @@ class InterviewSession:
         return notice_due(question.id, self.notices)
 
     def answered(self, question: Question) -> None:
+        """`question` was answered (and saved): on to the next, or back to the review."""
         self.question = None if self.reviewing else self.flow.next_after(question)
 
     def skipped(self, question: Question) -> None:
+        """`question` was skipped: it stays unanswered for the review; on as after an answer."""
         self.flow.skip(question)
         self.answered(question)
 
@@ -349,6 +351,7 @@ class SummaryRow:
 
     @property
     def score_text(self) -> str:
+        """The score to one decimal, "withheld", or "-" for an area not scored."""
         if self.score is not None:
             return f"{self.score:.1f}"
         return "withheld" if self.withheld else "-"

@@ -129,3 +129,19 @@ def test_a_top_level_self_view_with_most_measures_in_d_is_flagged(tmp_path):
 
 def test_a_bank_linking_no_measure_flags_nothing(mini_bank):
     assert self_view_flags("E09000007", mini_bank, _top_level_scores(mini_bank, "E09000007")) == []
+
+
+def test_the_commands_json_is_the_results_to_json(cli, mini_bank, tmp_path):
+    from stocktake.evidence.indicators import load_shipped
+    from stocktake.scoring.self_view import evidence_view
+
+    some = sorted(load_shipped().series)[:2]
+    result = cli("neighbours", "Camden", "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == json.loads(json.dumps(neighbour_list("E09000007")
+                                                              .to_json()))
+    args = [a for m in some for a in ("--indicator", m)]
+    result = cli("evidence", "E09000007", "--bank", "mini", *args, "--json")
+    assert result.exit_code == 0, result.output
+    shown = evidence_view(tmp_path / "ws", "E09000007", [mini_bank], indicators=some)
+    assert json.loads(result.stdout) == json.loads(json.dumps(shown.to_json()))

@@ -87,3 +87,15 @@ def test_answers_of_a_partnership_not_in_the_workspace_are_refused(workspace, mi
     assert "partnerships add" in (caught.value.hint or "")
     workspace.add_partnerships([partnership_for(CODE)])
     assert answer_listing(workspace, mini_bank, WAVE, CODE).rows == ()
+
+
+def test_answers_json_is_the_listings_to_json(workspace, mini_bank, cli):
+    import json
+
+    workspace.add_partnerships([partnership_for(CODE)])
+    _respond(workspace, "Ann", {"vision.statement": "no", "risk.register": "full"})
+    result = cli("answers", "Camden", "--bank", "mini", "--wave", WAVE, "--json")
+    assert result.exit_code == 0, result.output
+    listing = answer_listing(workspace, mini_bank, WAVE, CODE)
+    assert json.loads(result.stdout) == json.loads(json.dumps(listing.to_json()))
+    assert len(listing.rows) == 2

@@ -132,3 +132,32 @@ def test_evidence_view_without_a_workspace_has_no_self_view(tmp_path, mini_bank)
     assert shown.self_views == () and not missing.exists()  # looking creates nothing
     assert shown.to_json()["self_view"] == []
     assert [m["id"] for m in shown.to_json()["indicators"]] == some
+
+
+def _printed(cli, *args: str):
+    import json
+
+    result = cli(*args, "--json")
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def _as_printed(data):
+    import json
+
+    return json.loads(json.dumps(data))
+
+
+def test_each_commands_json_is_its_views_to_json(nation, mini_bank, cli):
+    from stocktake.scoring.benchmark_view import benchmark_view
+    from stocktake.scoring.partnership_view import partnership_view
+    from stocktake.scoring.trend_view import trend_view
+
+    assert _printed(cli, "scores", "Camden", "--bank", "mini") == \
+        _as_printed(partnership_view(nation, mini_bank, WAVE, "E09000007").to_json())
+    assert _printed(cli, "trend", "E09000007", "--bank", "mini", "--from", EARLIER,
+                    "--to", WAVE) == \
+        _as_printed(trend_view(nation, mini_bank, mini_bank, EARLIER, WAVE,
+                               "E09000007").to_json())
+    assert _printed(cli, "benchmark", "--bank", "mini", "--neighbours") == \
+        _as_printed(benchmark_view(nation, mini_bank, WAVE, neighbours=True).to_json())
