@@ -22,6 +22,7 @@ from stocktake.cli.app import app
 from stocktake.cli.common import (check_wave, console, err_console, open_workspace,
                                   resolve_bank, state, stored_line)
 from stocktake.cli.interview_screen import Target, run_interview
+# The interview command below (its --answers branch too) calls these by their old local names.
 from stocktake.cli.interview_screen import safeguarding_notice as _safeguarding_notice
 from stocktake.cli.interview_screen import warn_personal_data as _warn_personal_data
 from stocktake.errors import StocktakeError, UsageError
@@ -62,7 +63,7 @@ def non_empty(value: str | None, option: str) -> str:
         raise UsageError(exc.message, hint=f"give {option} without it")
 
 
-_non_empty = non_empty
+_non_empty = non_empty  # the name the interview command calls
 
 
 # ---------------------------------------------------------------- interview
