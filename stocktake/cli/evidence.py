@@ -8,17 +8,19 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import List, Optional
+from typing import TYPE_CHECKING, List, Optional
 
 import typer
 from rich import box
 from rich.table import Table
 from rich.text import Text
 
-from stocktake.cli.common import (console, err_console, open_workspace, partnership_code,
-                                  print_json, resolve_bank)
+from stocktake.cli.common import (console, err_console, partnership_code, print_json,
+                                  resolve_bank, workspace_path)
 from stocktake.cli.app import app
-from stocktake.errors import StocktakeError, UsageError
+
+if TYPE_CHECKING:
+    from stocktake.evidence.area_view import AreaEvidence, EvidenceView
 
 INDICATORS_OPTION = typer.Option(
     None, "--indicators", metavar="PATH", envvar="STOCKTAKE_INDICATORS",
@@ -39,41 +41,25 @@ def neighbours_command(
 
     Example: stocktake neighbours E09000007
     """
-    from stocktake.evidence.neighbours import neighbour_list_name, require_neighbours
-    from stocktake.evidence.report import authority_for_evidence
-    from stocktake.partnerships.reference import authority_by_dfe_number
+    from stocktake.evidence.area_view import neighbour_list
 
-    if code.strip().isdigit():
-        found = authority_by_dfe_number(code)
-        if found is None:
-            raise StocktakeError(f"no authority has DfE LA number {code.strip()}",
-                                 hint="give a GSS code such as E09000007, or a DfE number such "
-                                      "as 202")
-    else:
-        found = authority_for_evidence(partnership_code(code))  # "Camden" is E09000007
-    group = require_neighbours(found.dfe_la_number, f"{found.name} ({found.code})")
-    rows = []
-    for rank, n in enumerate(group.neighbours, start=1):
-        other = authority_by_dfe_number(n.la_number)
-        rows.append({"rank": rank, "code": other.code if other else None, "name": n.name,
-                     "dfe_la_number": n.la_number, "closeness": n.closeness})
+    # Three digits are DfE's LA number; anything else a code or a name ("Camden").
+    found = neighbour_list(code if code.strip().isdigit() else partnership_code(code))
     if as_json:
-        print_json({"partnership": found.code, "name": found.name,
-                    "dfe_la_number": found.dfe_la_number, "list": neighbour_list_name(),
-                    "neighbours": rows})
+        print_json(found.to_json())
         return
     console.print(Text.assemble((f"{found.name} ({found.code})", "bold"),
-                                f" · DfE LA {found.dfe_la_number} · {group.region} · "
-                                f"{neighbour_list_name()}"), soft_wrap=False)
+                                f" · DfE LA {found.dfe_la_number} · {found.region} · "
+                                f"{found.list_name}"), soft_wrap=False)
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
     table.add_column("#", justify="right", no_wrap=True)
     table.add_column("Neighbour", ratio=1, overflow="fold")
     table.add_column("Code", no_wrap=True)
     table.add_column("DfE", justify="right", no_wrap=True)
     table.add_column("Closeness", no_wrap=True)
-    for row in rows:
-        table.add_row(str(row["rank"]), row["name"], row["code"] or "–", row["dfe_la_number"],
-                      row["closeness"])
+    for row in found.neighbours:
+        table.add_row(str(row.rank), row.name, row.code or "–", row.dfe_la_number,
+                      row.closeness)
     console.print(table)
 
 
@@ -103,98 +89,41 @@ def evidence_command(
 
     Example: stocktake evidence E09000007 --bank idea-stocktake --area workforce
     """
-    from stocktake.evidence.indicators import load_indicators
-    from stocktake.evidence.report import authority_for_evidence, partnership_evidence
+    from stocktake.banks.model import available_banks
+    from stocktake.evidence.report import authority_for_evidence
+    from stocktake.scoring.self_view import evidence_view
 
-    found = authority_for_evidence(partnership_code(code))
-    banks = _banks_in_scope(bank_ref)
-    links = _links(banks, area, indicator)
-    data = load_indicators(indicators_path)
-    view = partnership_evidence(data, found.code, links)
-    self_views = _self_views(found.code, banks, view, wave)
+    code = authority_for_evidence(partnership_code(code)).code  # before the bank is looked up
+    banks = [resolve_bank(bank_ref)] if bank_ref else available_banks()
+    shown = evidence_view(workspace_path(), code, banks, area=area,
+                          indicators=indicator, wave=wave, indicators_path=indicators_path)
     if xlsx is not None:
         from stocktake.workbooks.evidence_sheet import write_evidence_workbook
 
-        written = write_evidence_workbook(Path(xlsx), view, self_views)
+        written = write_evidence_workbook(Path(xlsx), shown.view, list(shown.self_views))
         (err_console if as_json else console).print(f"Wrote the evidence workbook to {written}")
     if as_json:
-        print_json({**view.to_json(), "self_view": [s.to_json() for s in self_views]})
+        print_json(shown.to_json())
         return
-    render_evidence(view, self_views)
-
-
-# ---------------------------------------------------------------- gathering
-
-
-def _banks_in_scope(bank_ref: str | None):
-    if bank_ref:
-        return [resolve_bank(bank_ref)]
-    from stocktake.banks.model import available_banks
-
-    return available_banks()
-
-
-def _links(banks, area: str | None, indicator: list[str] | None) -> dict[str, tuple[str, ...]]:
-    from stocktake.evidence.report import bank_links
-
-    if area is not None and not any(a.id == area for b in banks for a in b.areas):
-        known = sorted({a.id for b in banks for a in b.areas})
-        raise UsageError(f"no bank in scope has an area '{area}'",
-                         hint="its areas are: " + ", ".join(known))
-    linked = bank_links(banks, area)
-    if indicator:
-        return {mid: linked.get(mid, ()) for mid in dict.fromkeys(indicator)}
-    if not linked:
-        where = f"area {area}" if area else "the bank(s) in scope"
-        raise StocktakeError(f"{where} links no published measure",
-                             hint="give measures with --indicator ID, or link them in the bank "
-                                  "with indicators = [...] on the area")
-    return linked
-
-
-def _self_views(code: str, banks, view, wave: str | None):
-    """The self-view against the evidence for each area of each bank the workspace has scores
-    for; empty when the workspace has no self-assessment of the partnership."""
-    from stocktake.evidence.flags import self_view_rows
-    from stocktake.scoring.national import partnership_scores
-    from stocktake.records.responses import current_wave
-
-    from stocktake.cli.common import workspace_path
-
-    rows = []
-    if not workspace_path().is_dir():
-        return rows  # looking at evidence creates no workspace
-    try:
-        ws = open_workspace()
-    except StocktakeError:
-        return rows
-    for bank in banks:
-        if not any(a.indicators for a in bank.areas):
-            continue
-        try:
-            scores = partnership_scores(ws, bank, wave or current_wave(), code)
-        except StocktakeError:
-            continue
-        if scores.respondents == 0:
-            continue
-        rows.extend(self_view_rows(bank, scores, view))
-    return rows
+    render_evidence(shown)
 
 
 # ---------------------------------------------------------------- rendering
 
 
-def render_evidence(view, self_views, *, only_area: str | None = None) -> None:
-    """The evidence as tables, one per area (or one for measures no area links)."""
+def render_evidence(shown: EvidenceView) -> None:
+    """The evidence as tables, one per area (or one for measures no area links): all areas, or
+    `shown.only_area`'s alone."""
     from stocktake.evidence.report import (CONTEXT, CONTEXT_LINK, LINK_NOTES, PRESENT_DAY,
                                            format_value, link_area, link_notes)
 
+    view, only_area = shown.view, shown.only_area
     group = view.group
     notes: list[str] = []
     console.print(Text.assemble(
         (f"{view.name} ({view.code})", "bold"),
         f" · DfE LA {view.la_number} · {view.region or 'region unknown'}"), soft_wrap=False)
-    flags = {s.key: s for s in self_views}
+    flags = {s.key: s for s in shown.self_views}
     sections: dict[str, list] = {}
     for m in view.measures:
         for key in (m.areas or ("",)):
@@ -275,72 +204,27 @@ def render_evidence(view, self_views, *, only_area: str | None = None) -> None:
 # ---------------------------------------------------------------- used by other commands
 
 
-def show_area_evidence(code: str, bank, area, wave: str) -> None:
-    """Before a moderation is recorded: the area's published evidence and the self-view flag.
-    Never stops the moderation: a partnership without evidence gets a dim note."""
-    from stocktake.evidence.indicators import load_indicators
-    from stocktake.evidence.report import bank_links, partnership_evidence
-
-    if not area.indicators:
-        return
-    try:
-        view = partnership_evidence(load_indicators(), code, bank_links([bank], area.id))
-    except StocktakeError as exc:
-        err_console.print(Text(f"Published evidence left out: {exc.message}", style="dim"))
-        return
-    render_evidence(view, _self_views(code, [bank], view, wave), only_area=area.id)
-
-
-def self_view_flags(code: str, bank, scores) -> list:
-    """The areas of `scores` whose self-view the published figures contradict (see
-    stocktake.evidence.flags); empty when the bank links no measures or `code` is not an
-    English authority."""
-    from stocktake.evidence.flags import self_view_rows
-    from stocktake.evidence.indicators import load_indicators
-    from stocktake.evidence.report import bank_links, partnership_evidence
-
-    links = bank_links([bank])
-    if not links or scores.respondents == 0:
-        return []
-    try:
-        view = partnership_evidence(load_indicators(), code, links)
-    except StocktakeError:
-        return []
-    return [row for row in self_view_rows(bank, scores, view) if row.flag]
+def render_area_evidence(found: AreaEvidence) -> None:
+    """Before a moderation is recorded: the area's published evidence and the self-view flag,
+    or a dim note saying why it is left out (the moderation goes ahead either way)."""
+    if found.left_out:
+        err_console.print(Text(f"Published evidence left out: {found.left_out}", style="dim"))
+    if found.evidence is not None:
+        render_evidence(found.evidence)
 
 
 def print_self_view_flags(code: str, flags) -> None:
+    """One line per flagged area (stocktake.evidence.flags.SelfView): its self-view, how its
+    banded measures fall, and the command that shows them."""
+    from stocktake.evidence.area_view import flag_counts
+
     for row in flags:
+        counts = flag_counts(row)
         console.print(Text(f"⚑ {row.title}: self-assessed {row.score_text}, "
-                           f"{sum(b == 'D' for b in row.bands if b)} of "
-                           f"{sum(1 for b in row.bands if b)} banded measures in D, "
-                           f"{sum(b == 'A' for b in row.bands if b)} in A: {row.flag} "
+                           f"{counts.in_d} of {counts.banded} banded measures in D, "
+                           f"{counts.in_a} in A: {row.flag} "
                            f"(stocktake evidence {code} --bank {row.bank} --area {row.area})",
                            style="bold"), soft_wrap=False)
-
-
-def render_neighbour_comparison(rows, names: dict[str, str], bank) -> None:
-    """Each partnership's overall score beside its own neighbours' mean, and how many of its ten
-    neighbours the workspace holds."""
-    console.print(Text("Each partnership beside the mean of its own statistical neighbours "
-                       "(DfE, May 2025) in this workspace", style="bold"), soft_wrap=False)
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
-    table.add_column("Partnership", ratio=1, overflow="fold")
-    table.add_column("Overall", justify="right", no_wrap=True)
-    table.add_column("Neighbours' mean", justify="right", no_wrap=True)
-    table.add_column("Difference", justify="right", no_wrap=True)
-    table.add_column("Neighbours here", justify="right", no_wrap=True)
-    for row in rows:
-        mean = row.means.get("overall")
-        diff = row.difference("overall")
-        table.add_row(f"{names.get(row.code, row.code)} ({row.code})",
-                      _one(row.own.get("overall")), _one(mean),
-                      "–" if diff is None else f"{diff:+.1f}",
-                      f"{len(row.present)} of {row.group_size}" if row.group_size else
-                      "no group")
-    console.print(table)
-    console.print(Text("Per area: stocktake benchmark --neighbours --json. A mean over few "
-                       "neighbours says little.", style="dim"), soft_wrap=False)
 
 
 def _source_text(measure) -> str:
@@ -351,7 +235,3 @@ def _source_text(measure) -> str:
     if measure.next_update:
         parts.append(f"next {measure.next_update}")
     return ", ".join(parts)
-
-
-def _one(value: float | None) -> str:
-    return "–" if value is None else f"{value:.1f}"

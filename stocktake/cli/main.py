@@ -19,6 +19,8 @@ from stocktake.errors import StocktakeError
 from stocktake.cli import banks as _banks  # noqa: E402,F401
 from stocktake.cli import partnerships as _partnerships  # noqa: E402,F401
 from stocktake.cli import interview as _interview  # noqa: E402,F401
+from stocktake.cli import answers as _answers  # noqa: E402,F401
+from stocktake.cli import moderate as _moderate  # noqa: E402,F401
 from stocktake.cli import scores as _scores  # noqa: E402,F401
 from stocktake.cli import privacy as _privacy  # noqa: E402,F401
 from stocktake.cli import doctor as _doctor  # noqa: E402,F401

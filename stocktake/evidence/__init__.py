@@ -5,6 +5,8 @@
 - :mod:`stocktake.evidence.bands`       LAIT's quartile bands A-D with polarity (pure)
 - :mod:`stocktake.evidence.report`      one authority's view of each measure (pure)
 - :mod:`stocktake.evidence.flags`       the self-view against evidence rule (pure)
+- :mod:`stocktake.evidence.area_view`   what `evidence` and `neighbours` show, and the flags
+  under `scores`, as results with to_json() (the self-view's scores come from the caller)
 - :mod:`stocktake.evidence.build`       building the package data from the shared LAIT files
 
 Nothing here is imported by `stocktake --help`; commands import it when they need it.
