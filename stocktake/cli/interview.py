@@ -155,6 +155,10 @@ def interview(
         # Checked whole before anything, the partnership included, is stored.
         checked = read_answers_file(bank, role, answers_file, age=band)
     ws = open_workspace()
+    if checked is not None:
+        _take_in_answers_file(ws, code, bank, role, wave, mode, adviser, respondent, reference,
+                              band, checked, answers_file)  # a file: run again, nothing asked
+        return
     partnership = ensure_partnership(ws, code)
     _warn_district(partnership.code, role)
     meta = {"role": role, "mode": mode, "adviser": adviser, "bank_version": bank.version,
@@ -162,10 +166,6 @@ def interview(
     if anonymous:
         key, band = _anonymous_key(ws, bank, partnership.code, wave, role, reference, band,
                                    checked)
-        if checked is not None and key is not None:
-            from stocktake.interview.answers_file import check_answer_ages
-
-            check_answer_ages(bank, checked, band, str(answers_file))
         target = Target(ws, partnership.code, bank.id, wave, meta, key,
                         prefix=bank.role(role).reference_prefix, age=band)
     else:
@@ -176,19 +176,6 @@ def interview(
         named = escape(target.key.respondent) if target.key else "a new respondent"
         return (f"{named} ({role}), {partnership.code} {escape(partnership.name)}, "
                 f"{bank.id} {wave}")
-
-    if checked is not None:
-        target.save(checked, retry=False)  # a file: run again, nothing asked
-        console.print(f"Stored {len(checked)} answer{'' if len(checked) == 1 else 's'} for "
-                      f"{who()}.")
-        for answer in checked:
-            _warn_personal_data(answer)
-        from stocktake.returns.notices import notices_called_for
-
-        notices = dict(ws.response(target.key).notices)
-        for qid in notices_called_for(bank, checked):
-            _safeguarding_notice(target, bank, bank.question(qid), notices)
-        return
 
     def resume() -> str:
         return resume_command(code=partnership.code, bank_ref=bank_ref,
@@ -205,6 +192,83 @@ def interview(
     # Children are not asked for evidence notes: a note is where a name or a detail would go.
     run_interview(target, bank, ask_for_evidence=not no_evidence and not anonymous,
                   resume=resume)
+
+
+def _take_in_answers_file(ws: Workspace, code: str, bank: Bank, role: str, wave: str,
+                          mode: str, adviser: str, respondent: str | None,
+                          reference: str | None, band, checked: list[Answer],
+                          source: Path) -> None:
+    """`interview --answers`: the checked file's answers stored through the intake
+    (stocktake.returns.intake), the partnership added if missing, the notice recorded in the
+    same write and shown."""
+    from stocktake.interview.answers_file import check_answer_ages
+    from stocktake.records.responses import now_iso
+    from stocktake.returns.intake import Return, take_in
+
+    partnership = _listed_partnership(ws, code)
+    _warn_district(partnership.code, role)
+    prefix = ""
+    if bank.is_anonymous(role):
+        key, band = _anonymous_key(ws, bank, partnership.code, wave, role, reference, band,
+                                   checked)
+        if key is not None:
+            check_answer_ages(bank, checked, band, str(source))
+            respondent = key.respondent
+        else:
+            prefix = bank.role(role).reference_prefix
+    outcome = take_in(ws, [Return(
+        partnership, bank, wave, role, mode, tuple(checked), source=str(source),
+        respondent=respondent or "", reference_prefix=prefix,
+        age_band=band.id if prefix and band else "", adviser=adviser, noticed_at=now_iso())])
+    for added in outcome.partnerships_added:
+        region = f", {added.region}" if added.region else ""
+        console.print(f"Added {added.code} {escape(added.name)}{region} to the workspace.")
+    if outcome.disk_full is not None:
+        raise outcome.disk_full
+    if outcome.refused:
+        raise outcome.refused[0].error
+    [stored] = outcome.stored
+    console.print(f"Stored {len(checked)} answer{'' if len(checked) == 1 else 's'} for "
+                  f"{escape(stored.key.respondent)} ({role}), {partnership.code} "
+                  f"{escape(partnership.name)}, {bank.id} {wave}.")
+    for answer in checked:
+        _warn_personal_data(answer)
+    shown = list(stored.earlier_notices)
+    for qid in stored.called:
+        if qid in stored.earlier_notices:
+            continue
+        _show_notice(bank, shown)
+        shown.append(qid)
+
+
+def _listed_partnership(ws: Workspace, code: str) -> Partnership:
+    """The partnership CODE names, from the workspace or else the shipped list, not yet
+    stored (the intake adds it with the answers); as `ensure_partnership` refuses, refused."""
+    from stocktake.cli.common import partnership_code
+    from stocktake.partnerships.model import partnership_for
+    from stocktake.partnerships.reference import authority
+
+    code = partnership_code(code, ws)
+    found = ws.find_partnership(code)
+    if found is not None:
+        return found
+    if authority(code) is None:
+        raise StocktakeError(
+            f"partnership {code} is not in the workspace {ws.root}, nor in the list of English "
+            "children's services authorities",
+            hint=f"add it first with `stocktake partnerships add {code} --name NAME`")
+    return partnership_for(code)
+
+
+def _show_notice(bank: Bank, shown: list[str]) -> None:
+    """The bank's notice in full the first time a response calls for it; after that a line
+    naming the questions it was shown for."""
+    if shown:
+        console.print(f"[bold red]Safeguarding:[/] this answer also calls for the notice shown "
+                      f"earlier ({escape(', '.join(sorted(shown)))}). Follow it.")
+    else:
+        console.print(Panel(escape(bank.safeguarding_notice), title="Safeguarding notice",
+                            title_align="left", border_style="bold red"), soft_wrap=False)
 
 
 class Target:
@@ -431,12 +495,7 @@ def _safeguarding_notice(target: Target, bank: Bank, question: Question,
 
     if question.id in notices:
         return
-    if notices:
-        console.print(f"[bold red]Safeguarding:[/] this answer also calls for the notice shown "
-                      f"earlier ({escape(', '.join(sorted(notices)))}). Follow it.")
-    else:
-        console.print(Panel(escape(bank.safeguarding_notice), title="Safeguarding notice",
-                            title_align="left", border_style="bold red"), soft_wrap=False)
+    _show_notice(bank, list(notices))
     shown = {question.id: now_iso()}
     target.save([], notices=shown)  # after the answer that called for it: the key is known
     notices.update(shown)

@@ -70,18 +70,15 @@ class Return:
 class Stored:
     """A return stored: under `key` (the reference chosen, for a new child), with `changes`
     against what was held before, `called` the questions (in the order answered) whose
-    answers call for the notice, and `notices` every notice now recorded on the response."""
+    answers call for the notice, `notices` every notice now recorded on the response and
+    `earlier_notices` the questions whose notice it recorded before (shown already)."""
 
     ret: Return
     key: ResponseKey
     changes: "AnswerChanges"
     called: tuple[str, ...] = ()
     notices: Mapping[str, str] = field(default_factory=dict)
-
-    @property
-    def earlier_notices(self) -> tuple[str, ...]:
-        """Questions whose notice the response recorded before this return came in."""
-        return tuple(q for q in self.notices if q not in self.called)
+    earlier_notices: tuple[str, ...] = ()  # recorded on the response before this return
 
     def to_json(self) -> dict[str, Any]:
         """{file, partnership, bank, wave, respondent, role, answers (how many),
@@ -289,14 +286,16 @@ def _store_answers(ws: "Workspace", ret: Return) -> Stored:
         response = ws.save_answers_under_new_reference(
             ret.partnership.code, ret.bank.id, ret.wave, ret.reference_prefix,
             list(ret.answers), **meta)
-        changes = AnswerChanges(False, len(ret.answers), 0, 0)
+        changes, earlier = AnswerChanges(False, len(ret.answers), 0, 0), ()
     else:
+        held = ws.response(ret.renamed_from or key)
+        earlier = tuple(held.notices) if held is not None else ()
         changes = ws.answer_changes(key, ret.answers)
         if ret.renamed_from is not None and ret.renamed_from != key:
             ws.rename_respondent(ret.renamed_from, key.respondent)
         response = ws.save_answers(key, list(ret.answers), instance_id=ret.instance_id,
                                    complete=ret.complete, **meta)
-    return Stored(ret, response.key, changes, tuple(called), dict(response.notices))
+    return Stored(ret, response.key, changes, tuple(called), dict(response.notices), earlier)
 
 
 def _store_whole(ws: "Workspace", unit: list[Return]) -> list[Stored]:
@@ -317,6 +316,7 @@ def _store_whole(ws: "Workspace", unit: list[Return]) -> list[Stored]:
                                                                earlier.get(whole.key)))
         changes = AnswerChanges(whole.key in earlier, len(whole.answers), 0, 0)
         responses.append(response)
-        stored.append(Stored(ret, whole.key, changes, tuple(called), dict(response.notices)))
+        stored.append(Stored(ret, whole.key, changes, tuple(called), dict(response.notices),
+                             tuple(earlier.get(whole.key) or ())))
     ws.write_responses(first.partnership.code, responses)
     return stored
