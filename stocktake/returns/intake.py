@@ -165,39 +165,46 @@ def check_return(ret: Return) -> None:
 
 
 def take_in(ws: "Workspace", returns: Iterable[Return], *, all_or_nothing: bool = False,
-            refresh_partnerships: bool = False) -> IntakeOutcome:
+            refresh_partnerships: bool = False,
+            also_list: Iterable["Partnership"] = ()) -> IntakeOutcome:
     """Store checked returns through the workspace's API; the outcome says what became of each.
 
     Every return is checked (`check_return`) before anything is written. A return that fails
-    is refused with the reason and the others go on; with `all_or_nothing` (a batch of
-    submissions) any failure stores nothing and raises StocktakeError listing each. The
-    partnerships of the returns that passed and that the workspace does not list are added in
-    one write first (with `refresh_partnerships`, every one is written, updating a name or a
-    region: a merged workbook's), so no answers are ever held for a partnership the index does
-    not list. Each return is then saved in one write with the notices its answers call for
-    (those recorded before keep their first time); whole responses of one source and
-    partnership share one write. A write the store refuses (another role under the same name,
-    the workspace locked too long) refuses that return alone. A full disk (errors.DiskFull, or
-    an OSError for want of space) stops the intake: what was stored is in `stored`, the rest
-    in `not_stored`, and `disk_full` holds the worded error. Other OSErrors propagate.
+    is refused with the reason and the others go on (whole responses of one source and
+    partnership, a merged workbook's, are refused together); with `all_or_nothing` (a batch of
+    submissions) any failure stores nothing and raises StocktakeError listing each.
+
+    The partnerships of the returns that passed (and `also_list`: a merged workbook holding
+    only moderations or plans) that the workspace does not list are added in one write first;
+    with `refresh_partnerships` every one is written, updating a name or a region (a merged
+    workbook's). So no answers are ever held for a partnership the index does not list.
+
+    Each return is then saved in one write with the notices its answers call for (those
+    recorded before keep their first time); whole responses of one source and partnership share
+    one write. A write the store refuses (another role under the same name, the workspace
+    locked too long) refuses that return alone. A full disk (errors.DiskFull, or an OSError for
+    want of space) stops the intake: what was stored is in `stored`, the rest in `not_stored`,
+    and `disk_full` holds the worded error. Other OSErrors propagate.
     """
     from stocktake.files.atomic import is_disk_full, write_error
 
     returns = list(returns)
     outcome = IntakeOutcome()
-    checked: list[Return] = []
-    for ret in returns:
+    units = []
+    for unit in _write_units(returns):
         try:
-            check_return(ret)
+            for ret in unit:
+                check_return(ret)
         except StocktakeError as exc:
-            outcome.refused.append(Refused(ret, exc))
+            outcome.refused.extend(Refused(r, exc) for r in unit)
             continue
-        checked.append(ret)
+        units.append(unit)
     if all_or_nothing and outcome.refused:
         _refuse_all(outcome.refused)
-    units = _write_units(checked)
+    checked = [r for unit in units for r in unit]
     try:
-        outcome.partnerships_added = _add_partnerships(ws, checked, refresh_partnerships)
+        outcome.partnerships_added = _add_partnerships(
+            ws, [r.partnership for r in checked] + list(also_list), refresh_partnerships)
     except (DiskFull, OSError) as exc:
         outcome.disk_full = _disk_full(exc, ws, is_disk_full, write_error)
         outcome.not_stored = checked
@@ -254,13 +261,13 @@ def _write_units(returns: Sequence[Return]) -> list[list[Return]]:
     return units
 
 
-def _add_partnerships(ws: "Workspace", returns: Sequence[Return],
+def _add_partnerships(ws: "Workspace", partnerships: Sequence["Partnership"],
                       refresh: bool) -> list["Partnership"]:
     known = {p.code for p in ws.partnerships()}
     wanted: dict[str, "Partnership"] = {}
-    for ret in returns:
-        if refresh or ret.partnership.code not in known:
-            wanted.setdefault(ret.partnership.code, ret.partnership)
+    for p in partnerships:
+        if refresh or p.code not in known:
+            wanted[p.code] = p  # the last given wins, as add_partnerships would have it
     if wanted:
         ws.add_partnerships(list(wanted.values()))
     return [p for code, p in wanted.items() if code not in known]
@@ -288,11 +295,11 @@ def _store_answers(ws: "Workspace", ret: Return) -> Stored:
             list(ret.answers), **meta)
         changes, earlier = AnswerChanges(False, len(ret.answers), 0, 0), ()
     else:
-        held = ws.response(ret.renamed_from or key)
-        earlier = tuple(held.notices) if held is not None else ()
-        changes = ws.answer_changes(key, ret.answers)
         if ret.renamed_from is not None and ret.renamed_from != key:
             ws.rename_respondent(ret.renamed_from, key.respondent)
+        held = ws.response(key)
+        earlier = tuple(held.notices) if held is not None else ()
+        changes = ws.answer_changes(key, ret.answers)
         response = ws.save_answers(key, list(ret.answers), instance_id=ret.instance_id,
                                    complete=ret.complete, **meta)
     return Stored(ret, response.key, changes, tuple(called), dict(response.notices), earlier)
