@@ -113,7 +113,7 @@ class IntakeOutcome:
     stored: list[Stored] = field(default_factory=list)
     refused: list[Refused] = field(default_factory=list)
     not_stored: list[Return] = field(default_factory=list)
-    disk_full: StocktakeError | None = None
+    disk_full: DiskFull | None = None
     partnerships_added: list["Partnership"] = field(default_factory=list)
 
     @property
@@ -182,12 +182,10 @@ def take_in(ws: "Workspace", returns: Iterable[Return], *, all_or_nothing: bool 
     Each return is then saved in one write with the notices its answers call for (those
     recorded before keep their first time); whole responses of one source and partnership share
     one write. A write the store refuses (another role under the same name, the workspace
-    locked too long) refuses that return alone. A full disk (errors.DiskFull, or an OSError for
-    want of space) stops the intake: what was stored is in `stored`, the rest in `not_stored`,
-    and `disk_full` holds the worded error. Other OSErrors propagate.
+    locked too long) refuses that return alone. A full disk (errors.DiskFull, as the store words
+    every write that failed for want of space) stops the intake: what was stored is in
+    `stored`, the rest in `not_stored`, and `disk_full` holds the error.
     """
-    from stocktake.files.atomic import is_disk_full, write_error
-
     returns = list(returns)
     outcome = IntakeOutcome()
     units = []
@@ -205,16 +203,16 @@ def take_in(ws: "Workspace", returns: Iterable[Return], *, all_or_nothing: bool 
     try:
         outcome.partnerships_added = _add_partnerships(
             ws, [r.partnership for r in checked] + list(also_list), refresh_partnerships)
-    except (DiskFull, OSError) as exc:
-        outcome.disk_full = _disk_full(exc, ws, is_disk_full, write_error)
+    except DiskFull as exc:
+        outcome.disk_full = exc
         outcome.not_stored = checked
         return outcome
     for n, unit in enumerate(units):
         try:
             outcome.stored.extend(_store_unit(ws, unit))
-        except (DiskFull, OSError) as exc:
+        except DiskFull as exc:
             # Every later write would fail the same way: say which were stored and which not.
-            outcome.disk_full = _disk_full(exc, ws, is_disk_full, write_error)
+            outcome.disk_full = exc
             outcome.not_stored = [r for later in units[n:] for r in later]
             break
         except StocktakeError as exc:
@@ -234,14 +232,6 @@ def _refuse_all(refused: Sequence[Refused]) -> None:
     raise StocktakeError(f"{len(refused)} answers refused; nothing was stored",
                          hint=refused[0].error.hint,
                          details=[r.error.message for r in refused])
-
-
-def _disk_full(exc: BaseException, ws: "Workspace", is_disk_full, write_error) -> StocktakeError:
-    if isinstance(exc, DiskFull):
-        return exc
-    if not is_disk_full(exc):
-        raise exc
-    return write_error(exc, getattr(exc, "filename", None) or ws.root)  # type: ignore[arg-type]
 
 
 def _write_units(returns: Sequence[Return]) -> list[list[Return]]:
