@@ -208,3 +208,149 @@ def test_a_full_disk_before_any_answer_stores_none(tmp_path):
     assert [r["file"] for r in report["not_stored"]] == ["form-0.xlsx", "form-1.xlsx"]
     assert report["disk_full"].startswith("disk full: ")
     assert not Workspace.open(tmp_path / "ws").responses()
+
+
+def _stocktake_under(ws: Path, limit: int, *args) -> subprocess.CompletedProcess:
+    """The real command in a subprocess whose files may not grow past `limit` bytes."""
+    def small_files():
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    return subprocess.run([sys.executable, "-m", "stocktake", "-w", str(ws), *map(str, args)],
+                          capture_output=True, text=True, timeout=120, preexec_fn=small_files,
+                          env={**os.environ, "NO_COLOR": "1"}, stdin=subprocess.DEVNULL)
+
+
+def _children_submissions(path: Path, count: int) -> Path:
+    pytest.importorskip("pyxform")
+    from stocktake.banks.model import find_bank
+    from stocktake.xlsform.export import form_identity, form_version, xlsform_bytes, \
+        xlsform_sheets
+    from stocktake.xlsform.pyxform_check import convert_xlsform
+    from xlsform_builders import central_csv
+
+    bank = find_bank("children")
+    sheets = xlsform_sheets(bank, [(CAMDEN, "Camden")])
+    xform = convert_xlsform(xlsform_bytes(sheets)).xform
+    return central_csv(path, xform, sheets, [
+        {"instance": f"6f1c2a{n:02x}-0000-4000-8000-00000000000c", "stocktake_form": form_identity(bank),
+         "partnership": CAMDEN, "role": "young-people", "respondent": "", **CHILD_ANSWERS}
+        for n in range(count)], version=form_version(bank))
+
+
+def test_submissions_import_on_a_full_disk_says_which_were_stored(tmp_path):
+    one = _children_submissions(tmp_path / "one.csv", 1)
+    measure = _stocktake_under(tmp_path / "measure", 2 ** 30, "submissions", "import", one,
+                               "--bank", "children", "--wave", WAVE)
+    assert measure.returncode == 0, measure.stderr
+    size = Workspace.open(tmp_path / "measure").shard_path(CAMDEN).stat().st_size
+    many = _children_submissions(tmp_path / "many.csv", 8)
+    ws = tmp_path / "ws"
+    Workspace.open(ws)
+
+    done = _stocktake_under(ws, int(size * 3.5), "submissions", "import", many, "--bank",
+                            "children", "--wave", WAVE, "--json")
+    assert done.returncode == 1, done.stderr
+    assert "Traceback" not in done.stderr and "Internal error" not in done.stderr
+    report = json.loads(done.stdout)
+    stored = [s["instance_id"] for s in report["stored"]]
+    left = [s["instance_id"] for s in report["not_stored"]]
+    assert len(stored) == 3 and len(left) == 5, report
+    assert report["not_stored"][0]["reason"].startswith("not stored: disk full: ")
+    # The notice is named for the ones stored, and recorded on each of them.
+    assert all(sorted(s["safeguarding_notice"]) == sorted(CHILD_ANSWERS)
+               for s in report["stored"])
+    held = Workspace.open(ws).responses()
+    assert sorted(r.instance_id for r in held) == sorted(stored)
+    assert all(sorted(r.notices) == sorted(CHILD_ANSWERS) for r in held)
+
+    # In the terminal: the error, and which were not stored; with space again the same file
+    # stores the rest, the first three not twice.
+    ws2 = tmp_path / "ws2"
+    Workspace.open(ws2)
+    said = _stocktake_under(ws2, int(size * 3.5), "submissions", "import", many, "--bank",
+                            "children", "--wave", WAVE)
+    assert said.returncode == 1
+    assert "Error: disk full: " in said.stderr, said.stderr
+    assert "Not stored (5), the disk being full" in said.stderr
+    again = _stocktake_under(ws2, 2 ** 30, "submissions", "import", many, "--bank", "children",
+                             "--wave", WAVE, "--json")
+    assert again.returncode == 0, again.stderr
+    report = json.loads(again.stdout)
+    assert (len(report["stored"]), len(report["already_imported"])) == (5, 3)
+    assert len(Workspace.open(ws2).responses()) == 8
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A real 1 MiB tmpfs for the workspace (the national workbook is written beside it, so
+    only the workspace runs out). Skipped where mounting is not allowed."""
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m,mode=0700", "tmpfs",
+                           str(mount)], capture_output=True, text=True)
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.strip() or done.returncode}")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], capture_output=True)
+
+
+def _fill_but(mount: Path, free: int) -> Path:
+    filler = mount / "filler"
+    fd = os.open(filler, os.O_WRONLY | os.O_CREAT)
+    try:
+        while True:
+            os.write(fd, b"\0" * 4096)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+    os.truncate(filler, max(0, filler.stat().st_size - free))
+    return filler
+
+
+def test_merge_into_a_full_workspace_says_which_workbooks_were_stored(cli, tmp_path,
+                                                                      small_disk):
+    # Camden's workbook holds one child's answers, Hackney's six long ones: room for Camden's
+    # and not for Hackney's.
+    elsewhere = tmp_path / "adviser-ws"
+    returns = tmp_path / "returns"
+    returns.mkdir()
+    long_answer = "word " * 3000
+    for code, children in (("E09000007", 1), ("E09000012", 6)):
+        for n in range(children):
+            path = _answers_csv(tmp_path / f"{code}-{n}.csv")
+            if code == "E09000012":
+                with path.open("a", encoding="utf-8") as f:
+                    f.write(f"health.comments,{long_answer},\n")
+            answered = cli("interview", code, *CHILD, "--age-band", "11-15", "--answers", path,
+                           workspace=elsewhere)
+            assert answered.exit_code == 0, answered.output
+        done = cli("export", code, "--bank", "children", "--wave", WAVE,
+                   "--out", returns, workspace=elsewhere)
+        assert done.exit_code == 0, done.output
+    ws = small_disk / "ws"
+    Workspace.open(ws)
+    filler = _fill_but(small_disk, 40 * 1024)
+
+    done = _stocktake_under(ws, 2 ** 30, "merge", returns, "--out", tmp_path / "national.xlsx",
+                            "--into-workspace", "--json")
+    assert done.returncode == 1, done.stderr
+    assert "Traceback" not in done.stderr and "Internal error" not in done.stderr
+    report = json.loads(done.stdout)
+    assert [Path(r["file"]).name for r in report["not_stored"]] == \
+        [f"E09000012-children-{WAVE}.xlsx"], report
+    assert report["not_stored"][0]["reason"].startswith("not stored: the disk is full (disk "
+                                                        "full: ")
+    assert [n["partnership"] for n in report["safeguarding_notices"]] == ["E09000007"]
+    said = _stocktake_under(ws, 2 ** 30, "merge", returns, "--out", tmp_path / "again.xlsx",
+                            "--into-workspace")
+    assert said.returncode == 1
+    assert "Stored the answers of 1 partnership(s) in the workspace." in said.stdout, said.stdout
+    assert f"Not stored: {returns / f'E09000012-children-{WAVE}.xlsx'}: not stored" in \
+        said.stderr.replace("\n", ""), said.stderr
+    filler.unlink()
+    held = Workspace.open(ws).responses()
+    assert [r.key.partnership for r in held] == ["E09000007"]
+    assert sorted(held[0].notices) == sorted(CHILD_ANSWERS)
