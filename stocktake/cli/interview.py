@@ -42,20 +42,9 @@ EXIT_INTERRUPTED = 130
 
 def ensure_partnership(ws: Workspace, code: str) -> Partnership:
     """The workspace's partnership for CODE, added from the shipped list if it is not there yet."""
-    from stocktake.cli.common import partnership_code
-    from stocktake.partnerships.model import partnership_for
-    from stocktake.partnerships.reference import authority
-
-    code = partnership_code(code, ws)
-    found = ws.find_partnership(code)
-    if found is not None:
-        return found
-    if authority(code) is None:
-        raise StocktakeError(
-            f"partnership {code} is not in the workspace {ws.root}, nor in the list of English "
-            "children's services authorities",
-            hint=f"add it first with `stocktake partnerships add {code} --name NAME`")
-    partnership = partnership_for(code)
+    partnership = _listed_partnership(ws, code)
+    if ws.find_partnership(partnership.code) is not None:
+        return partnership
     ws.add_partnerships([partnership])
     region = f", {partnership.region}" if partnership.region else ""
     console.print(f"Added {partnership.code} {escape(partnership.name)}{region} to the workspace.")
@@ -242,8 +231,9 @@ def _take_in_answers_file(ws: Workspace, code: str, bank: Bank, role: str, wave:
 
 
 def _listed_partnership(ws: Workspace, code: str) -> Partnership:
-    """The partnership CODE names, from the workspace or else the shipped list, not yet
-    stored (the intake adds it with the answers); as `ensure_partnership` refuses, refused."""
+    """The partnership CODE (or a listed authority's name) names: the workspace's, else the
+    shipped list's, not stored here (`ensure_partnership` and the intake add it). A code in
+    neither is refused with how to add it."""
     from stocktake.cli.common import partnership_code
     from stocktake.partnerships.model import partnership_for
     from stocktake.partnerships.reference import authority

@@ -311,7 +311,9 @@ def _store_whole(ws: "Workspace", unit: list[Return]) -> list[Stored]:
         called = notices_called_for(ret.bank, whole.answers.values(), ret.noticed_at)
         response = replace(whole, notices=with_earlier_notices({**called, **whole.notices},
                                                                earlier.get(whole.key)))
-        changes = AnswerChanges(whole.key in earlier, len(whole.answers), 0, 0)
+        # Read again only for a response held before (a workbook merged a second time).
+        changes = ws.answer_changes(whole.key, whole.answers.values()) \
+            if whole.key in earlier else AnswerChanges(False, len(whole.answers), 0, 0)
         responses.append(response)
         stored.append(Stored(ret, whole.key, changes, tuple(called), dict(response.notices),
                              tuple(earlier.get(whole.key) or ())))

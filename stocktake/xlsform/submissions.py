@@ -642,7 +642,7 @@ def store_submissions(ws, bank: Bank, batches: list[SubmissionsFile], wave: str)
                               renamed_from=earlier.key if earlier is not None else None,
                               noticed_at=now_iso(), where=s.where))
     intake = take_in(ws, returns, all_or_nothing=True)
-    by_return = {id(r): s for r, (_, s) in zip(returns, stored)}
+    by_return = {id(r): s for r, (_, s) in zip(returns, stored, strict=True)}
     taken = [by_return[id(done.ret)] for done in intake.stored]
     notices = {by_return[id(done.ret)].instance_id: tuple(sorted(done.called))
                for done in intake.stored if done.called}
