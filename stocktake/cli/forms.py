@@ -188,67 +188,51 @@ def import_forms(
     Example: stocktake forms import returns/camden-council.xlsx returns/camden-health.xlsx
     """
     from stocktake.national.reading import collect_files
-    from stocktake.returns.about import BankShelf
     from stocktake.records.responses import now_iso
-    from stocktake.workbooks.forms import read_form
-
-    from stocktake.returns.notices import notices_called_for
+    from stocktake.returns.about import BankShelf
+    from stocktake.returns.intake import Return, take_in
     from stocktake.returns.seal import seal_key
+    from stocktake.workbooks.forms import read_form
 
     key = seal_key(key_file)
     files, missing, passed_over = collect_files(paths)
     ws = open_workspace()
     shelf = BankShelf()
-    stored: list[dict[str, Any]] = []
     refused: list[dict[str, Any]] = [{"file": str(m.path), "reason": m.reason, "details": []}
                                      for m in missing]
-    from stocktake.errors import DiskFull
-
-    not_stored: list[dict[str, Any]] = []
-    for n, path in enumerate(files):
+    returns = []
+    for path in files:
         try:
             form = read_form(path, shelf, key=key)
-            changes = ws.answer_changes(form.key, form.answers)
-            marked = notices_called_for(form.bank, form.answers, now_iso())
-            # The partnership first: a full disk after it leaves a partnership with no answers
-            # (harmless), never answers of a partnership the index does not list.
-            if ws.find_partnership(form.partnership.code) is None:
-                ws.add_partnerships([form.partnership])
-            ws.save_answers(form.key, list(form.answers), role=form.role, mode="form",
-                            bank_version=form.bank.version, bank_hash=form.bank.hash,
-                            age_band=form.age_band, notices=marked)
-            if marked and not as_json:
-                # The form carried the notice; the adviser importing it sees it too.
-                err_console.print(f"[bold red]Safeguarding notice[/] ({escape(path.name)}, "
-                                  f"{form.respondent}: {', '.join(sorted(marked))}): "
-                                  f"{escape(form.bank.safeguarding_notice)}")
-        except (DiskFull, OSError) as exc:
-            from stocktake.files.atomic import is_disk_full, write_error
-
-            if isinstance(exc, OSError):
-                if not is_disk_full(exc):
-                    raise
-                exc = write_error(exc, getattr(exc, "filename", None) or ws.root)
-            # Every later form would fail the same way: say which were stored and which not.
-            not_stored = [{"file": str(p), "reason": "not stored: the disk is full"}
-                          for p in files[n:]]
-            not_stored[0]["reason"] = f"not stored: {exc.message}"
-            refused.extend(not_stored)
-            if not as_json:
-                render_error(exc)
-            break
         except StocktakeError as exc:
             refused.append({"file": str(path), "reason": exc.message, "details": exc.details,
                             "hint": exc.hint})
             if not as_json:
                 render_error(exc)
             continue
-        stored.append({"file": str(path), "partnership": form.partnership.code,
-                       "bank": form.bank.id, "wave": form.wave, "respondent": form.respondent,
-                       "role": form.role, "answers": len(form.answers),
-                       "already_stored": changes.existed, "changed": changes.changed,
-                       "added": changes.added, "changes": changes.describe(),
-                       **({"safeguarding_notice": sorted(marked)} if marked else {})})
+        returns.append(Return(form.partnership, form.bank, form.wave, form.role, "form",
+                              form.answers, source=str(path), respondent=form.respondent,
+                              age_band=form.age_band, noticed_at=now_iso()))
+    outcome = take_in(ws, returns)
+    for item in outcome.refused:
+        if not as_json:
+            render_error(item.error)
+    refused.extend(item.to_json() for item in outcome.refused)
+    order = {str(p): n for n, p in enumerate(files)}
+    refused[len(missing):] = sorted(refused[len(missing):], key=lambda r: order[r["file"]])
+    if outcome.disk_full is not None and not as_json:
+        render_error(outcome.disk_full)
+    not_stored = outcome.not_stored_json()
+    refused.extend(not_stored)
+    stored = [s.to_json() for s in outcome.stored]
+    if not as_json:
+        for s in outcome.stored:
+            if s.called:
+                # The form carried the notice; the adviser importing it sees it too.
+                err_console.print(f"[bold red]Safeguarding notice[/] "
+                                  f"({escape(Path(s.ret.source).name)}, {escape(s.key.respondent)}: "
+                                  f"{', '.join(sorted(s.called))}): "
+                                  f"{escape(s.ret.bank.safeguarding_notice)}")
     if as_json:
         print_json({"stored": stored, "refused": refused,
                     "skipped": [{"file": str(s.path), "reason": s.reason}

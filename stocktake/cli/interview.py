@@ -22,9 +22,6 @@ from stocktake.cli.app import app
 from stocktake.cli.common import (check_wave, console, err_console, open_workspace,
                                   resolve_bank, state, stored_line)
 from stocktake.cli.interview_screen import Target, run_interview
-# The interview command below (its --answers branch too) calls these by their old local names.
-from stocktake.cli.interview_screen import safeguarding_notice as _safeguarding_notice
-from stocktake.cli.interview_screen import warn_personal_data as _warn_personal_data
 from stocktake.errors import StocktakeError, UsageError
 from stocktake.interview import session
 from stocktake.interview.session import check_anonymous_options as _check_anonymous_options
@@ -143,6 +140,13 @@ def interview(
         # Checked whole before anything, the partnership included, is stored.
         checked = read_answers_file(bank, role, answers_file, age=band)
     ws = open_workspace()
+    if checked is not None:  # a file: run again, nothing asked
+        from stocktake.cli.answers_intake import take_in_answers_file
+
+        take_in_answers_file(ws, code, bank, role, wave, mode, adviser, respondent, checked,
+                             answers_file, anonymous=lambda p: _anonymous_key(
+                                 ws, bank, p, wave, role, reference, band, checked))
+        return
     partnership = ensure_partnership(ws, code)
     _warn_district(partnership.code, role)
     meta = {"role": role, "mode": mode, "adviser": adviser, "bank_version": bank.version,
@@ -150,10 +154,6 @@ def interview(
     if anonymous:
         key, band = _anonymous_key(ws, bank, partnership.code, wave, role, reference, band,
                                    checked)
-        if checked is not None and key is not None:
-            from stocktake.interview.answers_file import check_answer_ages
-
-            check_answer_ages(bank, checked, band, str(answers_file))
         target = Target(ws, partnership.code, bank.id, wave, meta, key,
                         prefix=bank.role(role).reference_prefix, age=band)
     else:
@@ -164,19 +164,6 @@ def interview(
         named = escape(target.key.respondent) if target.key else "a new respondent"
         return (f"{named} ({role}), {partnership.code} {escape(partnership.name)}, "
                 f"{bank.id} {wave}")
-
-    if checked is not None:
-        target.save(checked, retry=False)  # a file: run again, nothing asked
-        console.print(f"Stored {len(checked)} answer{'' if len(checked) == 1 else 's'} for "
-                      f"{who()}.")
-        for answer in checked:
-            _warn_personal_data(answer)
-        from stocktake.returns.notices import notices_called_for
-
-        notices = dict(ws.response(target.key).notices)
-        for qid in notices_called_for(bank, checked):
-            _safeguarding_notice(target, bank, bank.question(qid), notices)
-        return
 
     def resume() -> str:
         return resume_command(code=partnership.code, bank_ref=bank_ref,

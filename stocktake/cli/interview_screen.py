@@ -8,7 +8,7 @@ stocktake.interview.prompts, loaded only when someone is about to be asked somet
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable
+from typing import Callable, Sequence, TYPE_CHECKING
 
 import typer
 from rich.markup import escape
@@ -115,13 +115,19 @@ def safeguarding_notice(target: Target, bank: Bank, question: Question,
 
 def _show_notice(target: Target, bank: Bank, due: session.NoticeDue,
                  notices: dict[str, str]) -> None:
-    if due.earlier:
+    show_notice(bank, due.earlier)
+    session.record_notice(target, due.question, notices)
+
+
+def show_notice(bank: Bank, earlier: Sequence[str]) -> None:
+    """The bank's notice in full the first time a response calls for it; after that (`earlier`:
+    the questions it was shown for) a line naming them."""
+    if earlier:
         console.print(f"[bold red]Safeguarding:[/] this answer also calls for the notice shown "
-                      f"earlier ({escape(', '.join(due.earlier))}). Follow it.")
+                      f"earlier ({escape(', '.join(sorted(earlier)))}). Follow it.")
     else:
         console.print(Panel(escape(bank.safeguarding_notice), title="Safeguarding notice",
                             title_align="left", border_style="bold red"), soft_wrap=False)
-    session.record_notice(target, due.question, notices)
 
 
 def _prompts():

@@ -162,7 +162,7 @@ def merge_command(
         raise StocktakeError("no workbook could be merged; nothing was written",
                              hint="check the reasons above; merge takes workbooks written by "
                                   "`stocktake export`")
-    if result.rejected or not result.merged:
+    if result.rejected or not result.merged or result.not_stored:
         raise typer.Exit(1)
 
 
@@ -207,8 +207,16 @@ def _render(result, into_workspace: bool) -> None:
     if result.groups and result.outputs:
         _render_groups(result)
     if into_workspace and result.merged:
-        console.print(f"Stored the answers of {len(result.merged)} partnership(s) in the "
-                      "workspace.")
+        left = {r.path for r in result.not_stored if r.reason.startswith("not stored")}
+        console.print(f"Stored the answers of "
+                      f"{sum(1 for wb in result.merged if wb.path not in left)} partnership(s) "
+                      "in the workspace.")
+        for item in result.not_stored:
+            err_console.print(f"[bold red]Not stored:[/] {escape(str(item.path))}: "
+                              f"{escape(item.reason)}")
+        if result.not_stored:
+            err_console.print("Free some space and merge those again with --into-workspace: "
+                              "answers stored already are replaced, not doubled.")
         banks = {wb.partnership.code: wb.bank for wb in result.merged}
         for code, respondent, questions in result.notices:
             err_console.print(f"[bold red]Safeguarding notice[/] ({code} {escape(respondent)}: "

@@ -13,8 +13,8 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from stocktake.cli.common import (console, err_console, open_workspace, print_json, resolve_bank,
-                                  stored_line)
+from stocktake.cli.common import (console, err_console, open_workspace, print_json,
+                                  render_error, resolve_bank, stored_line)
 from stocktake.cli.app import app
 from stocktake.errors import StocktakeError
 
@@ -77,7 +77,10 @@ def import_submissions(
                     "already_imported": [_row(s, outcome) for s in outcome.already],
                     "resubmitted": [_row(s, outcome) for s in outcome.updated],
                     "edited_at_source": [_row(s, outcome) for s in outcome.edited],
-                    "warnings": warnings})
+                    "warnings": warnings,
+                    **({"not_stored": _not_stored_json(outcome)} if outcome.disk_full else {})})
+        if outcome.disk_full is not None:
+            raise typer.Exit(1)
         return
     for warning in warnings:
         err_console.print(f"[yellow]Warning:[/] {escape(warning)}")
@@ -112,6 +115,24 @@ def import_submissions(
                       + ", ".join(escape(s.respondent) for s in outcome.updated)
                       + "; the new submission replaced the earlier one (kept in history).",
                       soft_wrap=False)
+    if outcome.disk_full is not None:
+        render_error(outcome.disk_full)
+        err_console.print(f"Not stored ({len(outcome.not_stored)}), the disk being full: "
+                          + ", ".join(f"{escape(s.respondent)} ({s.partnership.code}, "
+                                      f"{escape(s.where)})" for s in outcome.not_stored)
+                          + ". Free some space and import the same files again: what was "
+                            "stored is not imported twice.", soft_wrap=True)
+        raise typer.Exit(1)
+
+
+def _not_stored_json(outcome) -> list[dict]:
+    """[{partnership, respondent, role, answers, instance_id, where, reason}] left unstored
+    by a full disk: the first says how, the others that the disk is full."""
+    rows = [{**_row(s, outcome), "reason": "not stored: the disk is full"}
+            for s in outcome.not_stored]
+    if rows:
+        rows[0]["reason"] = f"not stored: {outcome.disk_full.message}"
+    return rows
 
 
 def _warn_personal_data(stored) -> None:

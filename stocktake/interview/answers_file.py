@@ -8,7 +8,8 @@ row gives no answers at all. Text is read by :mod:`stocktake.text.text_files` (b
 UTF-16 refused, 16 MiB at most) and CSV by :mod:`stocktake.text.csv_files` (Excel's habits).
 
     answers = read_answers_file(bank, "council", Path("answers.csv"))
-    ws.save_answers(key, answers, role="council")   # one write for the whole file
+    take_in(ws, [Return(partnership, bank, wave, "council", "interview", tuple(answers),
+                        source="answers.csv", respondent="Jo Bloggs")])   # returns.intake
 
 Other readers (offline forms) build :class:`AnswerRow` themselves and call
 :func:`check_answer_rows`, with `where` saying "cell C7" or whatever locates a row for them.

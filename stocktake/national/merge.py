@@ -24,6 +24,7 @@ from stocktake.banks.model import Bank
 
 if TYPE_CHECKING:
     from stocktake.national.answer_spool import AnswerSpool
+    from stocktake.returns.intake import IntakeOutcome
     from stocktake.scoring.benchmark import Benchmark
     from stocktake.store.workspace import Workspace
 
@@ -53,6 +54,10 @@ class MergeResult:
     # With --into-workspace: (partnership, respondent, question ids) for every stored response
     # whose answers call for the bank's safeguarding notice.
     notices: list[tuple[str, str, tuple[str, ...]]] = field(default_factory=list)
+    # With --into-workspace on a full disk: the workbooks left unstored (or stored in part),
+    # and the error.
+    not_stored: list[Rejected] = field(default_factory=list)
+    disk_full: Any = None
 
     @property
     def unmatched_groups(self) -> list[str]:
@@ -97,6 +102,8 @@ class MergeResult:
                                           "questions": list(questions)}
                                          for code, who, questions in self.notices]}
                if self.notices else {}),
+            **({"not_stored": [{"file": str(r.path), "reason": r.reason}
+                               for r in self.not_stored]} if self.not_stored else {}),
         }
 
     def _groups_json(self) -> dict[str, Any]:
@@ -227,7 +234,7 @@ def _merge(paths: Sequence[Path], out: Path, spool: "AnswerSpool", *,
         result.outputs.append(NationalOutput(bank, wave, path, benchmark))
         result.merged.extend(members)
         if workspace is not None:
-            result.notices.extend(import_into_workspace(workspace, members, redact=redact))
+            _store_in_workspace(result, workspace, members, redact)
     if expect is not None:
         from stocktake.national.returns import return_rows
 
@@ -235,50 +242,100 @@ def _merge(paths: Sequence[Path], out: Path, spool: "AnswerSpool", *,
     return result
 
 
-def import_into_workspace(ws: "Workspace", workbooks: Sequence[ReturnedWorkbook], *,
-                          redact: bool = False) -> list[tuple[str, str, tuple[str, ...]]]:
-    """Partnerships in one write, then each partnership's responses in one write; with
-    `redact`, likely personal data in evidence and text answers is replaced first (scores do
-    not change: neither is scored). Each response records the safeguarding notices its answers
-    call for (`returns.notices`); returned: (partnership, respondent, question ids) of each
-    response that has any."""
-    from dataclasses import replace
+def _store_in_workspace(result: MergeResult, ws: "Workspace",
+                        members: Sequence[ReturnedWorkbook], redact: bool) -> None:
+    """`members` into the workspace, unless the disk filled for an earlier bank and wave: what
+    was stored noted on `result` (its notices), what was not in its `not_stored`."""
+    if result.disk_full is not None:
+        result.not_stored.extend(Rejected(wb.path, "not stored: the disk is full")
+                                 for wb in members)
+        return
+    outcome, partial = import_into_workspace(ws, members, redact=redact)
+    result.notices.extend((s.key.partnership, s.key.respondent, tuple(sorted(s.notices)))
+                          for s in outcome.notices)
+    # Merged into the national workbook, but not into the workspace: said as a refusal.
+    refused = {r.ret.source: r.error for r in outcome.refused}
+    result.rejected.extend(Rejected(Path(source), f"not stored in the workspace: {error.message}")
+                           for source, error in refused.items())
+    if outcome.disk_full is None:
+        return
+    left = [wb.path for wb in members if str(wb.path) in {r.source for r in outcome.not_stored}]
+    rows = [Rejected(path, "not stored: the disk is full") for path in left] + \
+        [Rejected(path, "its answers stored, its moderations and plan items not: the disk is "
+                        "full") for path in partial]
+    if rows and not result.not_stored:
+        rows[0] = Rejected(rows[0].path, f"{rows[0].reason} ({outcome.disk_full.message})")
+    result.not_stored.extend(rows)
+    result.disk_full = outcome.disk_full
 
-    from stocktake.returns.notices import notices_called_for, with_earlier_notices
+
+def import_into_workspace(ws: "Workspace", workbooks: Sequence[ReturnedWorkbook], *,
+                          redact: bool = False) -> tuple["IntakeOutcome", list[Path]]:
+    """Each workbook's responses stored whole through the intake (stocktake.returns.intake):
+    the partnerships in one write (names and regions refreshed), each workbook's responses in
+    one write, then each workbook's moderations and plan items.
+
+    With `redact`, likely personal data in evidence and text answers is replaced first (scores
+    do not change: neither is scored). Each response records the safeguarding notices its
+    answers call for (`returns.notices`), those this workspace recorded before keeping their
+    times. Returns the intake's outcome (one Return per response, `source` the workbook's
+    path) and the workbooks whose answers were stored but whose moderations or plan items a
+    full disk then stopped (the outcome's `disk_full` says how).
+    """
+    from stocktake.errors import DiskFull
+    from stocktake.returns.intake import Return, take_in
     from stocktake.workbooks.exports import redact_responses
 
-    noticed: list[tuple[str, str, tuple[str, ...]]] = []
-    ws.add_partnerships(wb.partnership for wb in workbooks)
+    returns: list[Return] = []
+    moderations_of: dict[str, list[Any]] = {}
     for wb in workbooks:
         responses, moderations = list(wb.responses), list(wb.moderations)
         if redact:
             responses, moderations = redact_responses(wb.bank, responses, moderations)
-        # A workbook does not carry the notices recorded where it was made: they are found again
-        # from the answers, and those this workspace recorded before keep their times.
-        earlier = {r.key: r.notices for r in ws.responses(wb.partnership.code, bank=wb.bank.id,
-                                                          wave=wb.wave) if r.notices}
-        responses = [replace(r, notices=with_earlier_notices(
-            {**notices_called_for(wb.bank, r.answers.values()), **r.notices},
-            earlier.get(r.key)))
-            for r in responses]
-        ws.write_responses(wb.partnership.code, responses)
-        noticed.extend((wb.partnership.code, r.key.respondent, tuple(sorted(r.notices)))
-                       for r in responses if r.notices)
-        if moderations:
-            held = {(m.area, m.moderated_at) for m in
-                    ws.moderations(wb.partnership.code, bank=wb.bank.id, wave=wb.wave)}
-            for moderation in moderations:
-                if (moderation.area, moderation.moderated_at) not in held:
-                    ws.add_moderation(moderation)
-        if wb.plans:
-            # An item is the same item when its area, action and creation time agree; its
-            # status may have moved on (done) in the returned workbook.
-            mine = {(i.area, i.action, i.created_at): i for i in
-                    ws.plan_items(wb.partnership.code, wb.bank.id, wb.wave)}
-            for item in wb.plans:
-                held_item = mine.get((item.area, item.action, item.created_at))
-                if held_item is None:
-                    ws.add_plan_item(item)
-                elif held_item.status != item.status:
-                    ws.set_plan_status(wb.partnership.code, held_item.id, item.status)
-    return noticed
+        moderations_of[str(wb.path)] = moderations
+        returns.extend(Return(wb.partnership, wb.bank, wb.wave, r.role, r.mode,
+                              tuple(r.answers.values()), source=str(wb.path),
+                              respondent=r.key.respondent, adviser=r.adviser, whole=r)
+                       for r in responses)
+    outcome = take_in(ws, returns, refresh_partnerships=True,
+                      also_list=[wb.partnership for wb in workbooks])
+    stored = {s.ret.source for s in outcome.stored}
+    with_answers = {r.source for r in returns}
+    partial: list[Path] = []
+    for wb in workbooks:
+        source = str(wb.path)
+        # Moderations and plans follow their workbook's answers: none where those were not
+        # stored, and none once the disk is full.
+        if source not in stored and (source in with_answers or outcome.disk_full):
+            continue
+        if outcome.disk_full is not None:
+            if moderations_of[source] or wb.plans:
+                partial.append(wb.path)
+            continue
+        try:
+            _add_moderations_and_plans(ws, wb, moderations_of[source])
+        except DiskFull as exc:
+            outcome.disk_full = exc
+            partial.append(wb.path)
+    return outcome, partial
+
+
+def _add_moderations_and_plans(ws: "Workspace", wb: ReturnedWorkbook,
+                               moderations: list[Any]) -> None:
+    if moderations:
+        held = {(m.area, m.moderated_at) for m in
+                ws.moderations(wb.partnership.code, bank=wb.bank.id, wave=wb.wave)}
+        for moderation in moderations:
+            if (moderation.area, moderation.moderated_at) not in held:
+                ws.add_moderation(moderation)
+    if wb.plans:
+        # An item is the same item when its area, action and creation time agree; its
+        # status may have moved on (done) in the returned workbook.
+        mine = {(i.area, i.action, i.created_at): i for i in
+                ws.plan_items(wb.partnership.code, wb.bank.id, wb.wave)}
+        for item in wb.plans:
+            held_item = mine.get((item.area, item.action, item.created_at))
+            if held_item is None:
+                ws.add_plan_item(item)
+            elif held_item.status != item.status:
+                ws.set_plan_status(wb.partnership.code, held_item.id, item.status)

@@ -209,13 +209,15 @@ def _write_holder(lock_path: Path) -> None:
 
             raise link_error(holder) from None
         return
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        _refuse_shared(fd, holder)
-        try:
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            _refuse_shared(fd, holder)
             os.ftruncate(fd, 0)
             handle.write(json.dumps(info, ensure_ascii=True))
-        except OSError:
-            pass
+    except OSError:
+        # A full disk fails the write at the flush when the file closes, not at write():
+        # either way only the detail is lost, and the store's own write says the disk is full.
+        pass
 
 
 def _refuse_shared(fd: int, path: Path) -> None:

@@ -519,6 +519,9 @@ class ImportOutcome:
     # instance id: the questions whose answers called for the bank's safeguarding notice
     notices: dict[str, tuple[str, ...]] = field(default_factory=dict)
     edited: tuple[Submission, ...] = ()  # new versions of submissions edited at the source
+    # Left when the disk filled (`disk_full` says how); everything above was stored.
+    not_stored: tuple[Submission, ...] = ()
+    disk_full: StocktakeError | None = None
 
 
 def partnership_lookup(known: list[Partnership]) -> PartnershipLookup:
@@ -558,9 +561,13 @@ def store_submissions(ws, bank: Bank, batches: list[SubmissionsFile], wave: str)
     the earlier answers going to history. A respondent who answered another way (interview,
     form), or who submitted twice in the files being imported, is refused by name before
     anything is stored, since which answers are theirs is then not for stocktake to guess.
+
+    The submissions are stored through the intake (`stocktake.returns.intake.take_in`): new
+    partnerships in one write first, then each submission with the notices it calls for. A full
+    disk stops it: the outcome's `not_stored` and `disk_full` say which were left and why.
     """
     from stocktake.records.responses import ResponseKey, now_iso
-    from stocktake.returns.notices import notices_called_for
+    from stocktake.returns.intake import Return, take_in
 
     existing = ws.responses(bank=bank.id)
     owner: dict[str, Any] = {}  # every id a stored response was made from -> the response
@@ -623,33 +630,30 @@ def store_submissions(ws, bank: Bank, batches: list[SubmissionsFile], wave: str)
                                   "review (ODK Central: Rejected; KoboToolbox: Not approved) "
                                   "and download again, or ask the respondent to use a name of "
                                   "their own")
-    known = {p.code for p in ws.partnerships()}
-    new = {s.partnership.code: s.partnership for _, s in stored
-           if s.partnership.code not in known}
-    if new:
-        ws.add_partnerships(list(new.values()))
-    notices: dict[str, tuple[str, ...]] = {}
-    for _, s in stored:
-        key = ResponseKey(s.partnership.code, bank.id, wave, s.respondent)
+    returns = []
+    for batch, s in stored:
         earlier = edited.get(s.instance_id)
-        if earlier is not None and earlier.key != key:
-            ws.rename_respondent(earlier.key, s.respondent)
         # As a form or an interview does: the notice is recorded with the answers that called
         # for it, in the same write (a resubmission keeps the times of notices recorded before).
-        called = notices_called_for(bank, s.answers, now_iso())
-        ws.save_answers(key, list(s.answers), role=s.role, mode="submission",
-                        bank_version=bank.version, bank_hash=bank.hash,
-                        instance_id=s.instance_id,
-                        complete=s.instance_id in updated or earlier is not None,
-                        notices=called)
-        if called:
-            notices[s.instance_id] = tuple(sorted(called))
+        returns.append(Return(s.partnership, bank, wave, s.role, "submission", s.answers,
+                              source=str(batch.path),
+                              respondent=s.respondent, instance_id=s.instance_id,
+                              complete=s.instance_id in updated or earlier is not None,
+                              renamed_from=earlier.key if earlier is not None else None,
+                              noticed_at=now_iso(), where=s.where))
+    intake = take_in(ws, returns, all_or_nothing=True)
+    by_return = {id(r): s for r, (_, s) in zip(returns, stored, strict=True)}
+    taken = [by_return[id(done.ret)] for done in intake.stored]
+    notices = {by_return[id(done.ret)].instance_id: tuple(sorted(done.called))
+               for done in intake.stored if done.called}
     plain = updated | set(edited)
-    return ImportOutcome(tuple(s for _, s in stored if s.instance_id not in plain),
+    return ImportOutcome(tuple(s for s in taken if s.instance_id not in plain),
                          tuple(already),
-                         tuple(s for _, s in stored if s.instance_id in updated),
+                         tuple(s for s in taken if s.instance_id in updated),
                          notices,
-                         tuple(s for _, s in stored if s.instance_id in edited))
+                         tuple(s for s in taken if s.instance_id in edited),
+                         not_stored=tuple(by_return[id(r)] for r in intake.not_stored),
+                         disk_full=intake.disk_full)
 
 
 @dataclass(frozen=True)
