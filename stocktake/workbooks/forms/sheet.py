@@ -9,8 +9,9 @@ from __future__ import annotations
 AGE_LABEL = "Your age group"
 ANONYMOUS_INSTRUCTIONS = (
     "Do not write your name anywhere on this form: it is anonymous. Choose your age group in "
-    "the yellow cell above, then pick an answer from the list in each yellow Answer cell. Leave "
-    "a question blank if you would rather not answer it. Save the file and send it back.")
+    "the yellow cell above, then pick an answer from the list in each yellow Answer cell "
+    "(Not applicable or Don't know are there too, for any question). Leave a question blank if "
+    "you would rather not answer it. Save the file and send it back.")
 FORM_SHEET = "Form"
 ABOUT_SHEET = "About"
 LISTS_SHEET = "_lists"
@@ -40,6 +41,8 @@ ANSWER_WIDTH = 30  # the Answer column, in units of width
 FORM_WIDTHS = {1: 4, 2: 12, 3: 20, 4: 15, 5: 30, ANSWER_COLUMN: ANSWER_WIDTH, 7: 11, 8: 30}
 FORM_PRINT_WIDTH = sum(FORM_WIDTHS[c] for c in range(1, 8))
 FORM_PRINT_SCALE = 0.9
+# The narrowest the Guidance or Allowed answers column is made (layout balances them).
+MIN_TEXT_WIDTH = 10
 # The notes above the table span B to G, NOTES_WIDTH units.
 NOTES_COLUMNS = 7
 NOTES_LAST = "G"
