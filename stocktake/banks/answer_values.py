@@ -113,8 +113,9 @@ def parse_answer(question: Question, raw: Any, words: AnswerWords = FILE_WORDS
                            f"got {raw!r}")
         return ANSWERED, chosen[0]
     if qtype == "multi":
-        expected = (f"expected options from {_option_list(question, words)} (labels or ids"
-                    f"{words.listed}, separated by ; or ,), {words.both}")
+        named = "labels, or the ids given beside them" if words.by_name else "labels or ids"
+        expected = (f"expected options from {_option_list(question, words)} ({named}, "
+                    f"separated by ; or ,), {words.both}")
         try:
             chosen = read_options(question, text or _number_text(raw), words)
         except BadValue as exc:
