@@ -316,8 +316,10 @@ def test_a_leading_number_is_a_level_only_in_a_scale_question(mini_bank, tmp_pat
 @pytest.mark.parametrize("qid, value, reason", [
     ("vision.known", "5 - Everyone, children too.", "expected a level from 1 to 4"),
     ("vision.known", "Level three", "expected a level from 1 to 4"),
-    ("risk.register", "For some", "expected one of none, partial, full"),
-    ("risk.register", "Option 2", "expected one of none, partial, full"),
+    # Named as the dropdown names them, not by the answers file's ids (issue 26, kind 5).
+    ("risk.register", "For some", "expected one of \u201cNo\u201d; \u201cFor some changes\u201d; "
+                                  "\u201cFor every change, reviewed quarterly\u201d"),
+    ("risk.register", "Option 2", "expected one of \u201cNo\u201d; \u201cFor some changes\u201d"),
 ])
 def test_anything_else_is_refused_by_cell(mini_bank, tmp_path, qid, value, reason):
     path = create_form(tmp_path / "f.xlsx", mini_bank, CAMDEN, "council", WAVE, "Jo Bloggs")

@@ -28,7 +28,7 @@ pytestmark = [pytest.mark.slow,
 CAMDEN = partnership_for("E09000007")
 # Questions a printed page, at least (README, "Printing"); issue 26 aims at 6, which these
 # banks' level descriptors, printed whole on every question at 9 pt, do not leave room for.
-FLOORS = {("idea-stocktake", "schools"): 3.0, ("idea-stocktake", "young-people"): 3.5}
+FLOORS = {("idea-stocktake", "schools"): 2.8, ("idea-stocktake", "young-people"): 3.5}
 HEADINGS = "No. Area Question Guidance Allowed answers Answer Evidence"
 
 

@@ -149,7 +149,9 @@ def form_workbook(bank: Bank, partnership: Partnership, role: str, wave: str, re
     bands: list[int] = []  # the rows of area titles
     numbers = {q.id: n for n, q in enumerate(questions, start=1)}
     texts = [_row_texts(bank, question, numbers, anonymous) for question in questions]
-    widths = _column_widths(questions, texts)
+    asked = {q.area for q in questions}
+    widths = _column_widths(questions, texts, anonymous,
+                            [a.title for a in bank.areas if a.id in asked])
     number = 0
     for question, (text, allowed) in zip(questions, texts):
         if question.area != current_area:
@@ -303,17 +305,18 @@ def _row_texts(bank: Bank, question: Question, numbers: dict[str, int],
 # first ones stand for the rest: a 20,000-question form is laid out as fast as a small one).
 WIDTH_STEP = 2
 WIDTH_SAMPLE = 120
+# The narrowest Question column of a named respondent's form (its heading and short words).
+NAMED_QUESTION_WIDTH = 14
 
 
-def _column_widths(questions: Sequence[Question], texts: Sequence[tuple[str, str]]
-                   ) -> dict[int, float]:
+def _column_widths(questions: Sequence[Question], texts: Sequence[tuple[str, str]],
+                   anonymous: bool = False, areas: Sequence[str] = ()) -> dict[int, float]:
     """The form's column widths (units) for these rows: the Answer column as wide as the
     form's widest dropdown entry (ANSWER_WIDTH at most, so every entry shows whole, as
     ANSWER_CHARS promises), and the width that leaves shared between Question, Guidance and
     Allowed answers so the rows are as short as they can be (issue 26: a form printed 2.1
     questions a page). The printed width stays FORM_PRINT_WIDTH, so the scale stays 90%."""
     from stocktake.workbooks.print_setup import heading_width
-    from stocktake.workbooks.styles import wrapped_lines
 
     widths = dict(FORM_WIDTHS)
     entries = [len(e) for q in questions for e in (dropdown_values(q) or [])]
@@ -322,26 +325,54 @@ def _column_widths(questions: Sequence[Question], texts: Sequence[tuple[str, str
     answer = max(heading_width(FORM_COLUMNS[ANSWER_COLUMN - 1]),
                  math.ceil((longest + 2) / 1.25))
     widths[ANSWER_COLUMN] = min(ANSWER_WIDTH, answer)
+    # The Area column as wide as its longest word, so no area's name breaks mid-word
+    # ("Communication/s" at 12 units).
+    widths[2] = max(FORM_WIDTHS[2], _word_width(areas))
     room = FORM_PRINT_WIDTH - sum(widths[c] for c in (1, 2, ANSWER_COLUMN, EVIDENCE_COLUMN))
-    sample = [(q.guidance, text, allowed) for q, (text, allowed)
+    sample = [(text, q.guidance, allowed) for q, (text, allowed)
               in zip(questions[:WIDTH_SAMPLE], texts[:WIDTH_SAMPLE])]
-    # The Question column also holds the name or age-group cell (C3): at least as wide as
-    # it was, so the longest age group shows whole.
-    low = FORM_WIDTHS[3]
+    # Each text column at least as wide as its longest word. The Question column also holds
+    # the name or age-group cell (C3): on a children's form at least as wide as it was, so the
+    # age-group dropdown (cut by Excel at the cell's edge) shows its longest entry whole; a
+    # name runs on into the empty cell beside it.
+    lows = [max(MIN_TEXT_WIDTH, _word_width(row[k] for row in sample)) for k in range(3)]
+    lows[0] = max(lows[0], FORM_WIDTHS[3] if anonymous else NAMED_QUESTION_WIDTH)
+    # Each text's lines at each width estimated once, then every split tried. Wrapping each
+    # text at every width (textwrap) took a second a form; a paragraph's length over a line's
+    # characters, less half a word lost at each line's end, chooses the same widths within a
+    # unit or two, and the rows' heights are then worked out exactly (fit_row_height).
+    candidates = range(min(lows), room + 1)
+    paragraphs = [[[len(p) for p in str(row[k] or "").split("\n")] for row in sample]
+                  for k in range(3)]
+
+    def estimate(lengths: list[int], width: int) -> int:
+        chars = max(4, int(width * 1.25) - 1) - 3
+        return max(1, sum(max(1, math.ceil(n / chars)) for n in lengths))
+
+    lines_at = [{w: [estimate(row, w) for row in column] for w in candidates}
+                for column in paragraphs]
     best = None
-    for question_width in range(low, room - 2 * MIN_TEXT_WIDTH + 1, WIDTH_STEP):
-        for guidance_width in range(MIN_TEXT_WIDTH, room - question_width - MIN_TEXT_WIDTH + 1,
-                                    WIDTH_STEP):
+    for question_width in range(lows[0], room - lows[1] - lows[2] + 1, WIDTH_STEP):
+        for guidance_width in range(lows[1], room - question_width - lows[2] + 1, WIDTH_STEP):
             allowed_width = room - question_width - guidance_width
-            lines = sum(max(wrapped_lines(text, question_width),
-                            wrapped_lines(guidance, guidance_width),
-                            wrapped_lines(allowed, allowed_width))
-                        for guidance, text, allowed in sample)
-            if best is None or lines < best[0]:
-                best = (lines, question_width, guidance_width, allowed_width)
+            total = sum(map(max, lines_at[0][question_width], lines_at[1][guidance_width],
+                            lines_at[2][allowed_width]))
+            if best is None or total < best[0]:
+                best = (total, question_width, guidance_width, allowed_width)
     if best is not None:
         widths[3], widths[4], widths[5] = best[1:]
     return widths
+
+
+def _word_width(texts: Any) -> int:
+    """The width (units) that holds the longest word of `texts` whole: LibreOffice prints
+    about 1.2 characters of 10-point text a unit, less the cell's margin; lines also break
+    after a hyphen or a slash."""
+    import re
+
+    longest = max((len(w) for text in texts if text
+                   for w in re.split(r"[\s]+|(?<=[-/])", str(text))), default=0)
+    return math.ceil((longest + 1.5) / 1.2)
 
 
 def _print_one_page_wide(ws: Any, bands: list[int]) -> None:
