@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from stocktake.banks.model import Question
 from stocktake.records.responses import ANSWERED, DONT_KNOW, NOT_APPLICABLE

@@ -10,16 +10,20 @@ Answer column as wide as the form's widest dropdown entry needs (so each shows w
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
+from libreoffice_pdf import SOFFICE, to_pdf
 from openpyxl import load_workbook
 
-from libreoffice_pdf import SOFFICE, to_pdf
 from stocktake.banks.model import find_bank
 from stocktake.partnerships.model import partnership_for
-from stocktake.workbooks.forms import (ANSWER_COLUMN, HEADER_ROW, ID_COLUMN, create_form,
-                                       dropdown_values)
+from stocktake.workbooks.forms import (
+    ANSWER_COLUMN,
+    HEADER_ROW,
+    ID_COLUMN,
+    create_form,
+    dropdown_values,
+)
 
 pdfplumber = pytest.importorskip("pdfplumber", reason="pdfplumber (test extra) is not installed")
 pytestmark = [pytest.mark.slow,
