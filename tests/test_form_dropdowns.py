@@ -128,7 +128,12 @@ def test_allowed_answers_give_each_entry_in_full_under_the_same_number_or_name(s
                     else:
                         named_by_id += 1
                         assert entry == option.id and f"{option.id}: {option.label}" in lines
-            assert f"or {NOT_APPLICABLE_TEXT} / {DONT_KNOW_TEXT}" in lines
+            # Not applicable and Don't know: in every dropdown and said once in the form's
+            # instructions, not on a line of every row (issue 26: the rows printed taller).
+            assert entries[-2:] == [NOT_APPLICABLE_TEXT, DONT_KNOW_TEXT]
+            assert f"or {NOT_APPLICABLE_TEXT} / {DONT_KNOW_TEXT}" not in lines
+        instructions = ws["B5"].value
+        assert NOT_APPLICABLE_TEXT in instructions and DONT_KNOW_TEXT in instructions
     assert named_by_id >= 9  # idea-stocktake's and tomorrows-children's long labels
     assert numbered > 100 and described > 5  # the partners' descriptors; "3 - Mostly."
 
@@ -311,8 +316,10 @@ def test_a_leading_number_is_a_level_only_in_a_scale_question(mini_bank, tmp_pat
 @pytest.mark.parametrize("qid, value, reason", [
     ("vision.known", "5 - Everyone, children too.", "expected a level from 1 to 4"),
     ("vision.known", "Level three", "expected a level from 1 to 4"),
-    ("risk.register", "For some", "expected one of none, partial, full"),
-    ("risk.register", "Option 2", "expected one of none, partial, full"),
+    # Named as the dropdown names them, not by the answers file's ids (issue 26, kind 5).
+    ("risk.register", "For some", "expected one of \u201cNo\u201d; \u201cFor some changes\u201d; "
+                                  "\u201cFor every change, reviewed quarterly\u201d"),
+    ("risk.register", "Option 2", "expected one of \u201cNo\u201d; \u201cFor some changes\u201d"),
 ])
 def test_anything_else_is_refused_by_cell(mini_bank, tmp_path, qid, value, reason):
     path = create_form(tmp_path / "f.xlsx", mini_bank, CAMDEN, "council", WAVE, "Jo Bloggs")

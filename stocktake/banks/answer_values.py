@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,14 +38,30 @@ class AnswerWords:
 
     na: str
     dk: str
+    # The options of a choice or multi as the source shows them, in the bank's order (a
+    # form's dropdown entries or labels); None: their ids, as an answers file takes them.
+    names: Callable[[Question], list[str]] | None = None
+    yes_no: str = "yes or no"
+    # Where a form's words for the options are given in full (the option ids of a multi).
+    listed: str = ""
 
     @property
     def both(self) -> str:
         return f"{self.na} or {self.dk}"
 
+    @property
+    def by_name(self) -> bool:
+        return self.names is not None
+
+
+def option_labels(question: Question) -> list[str]:
+    """An option's label for each option, in the bank's order."""
+    return [o.label.strip() for o in question.options]
+
 
 FILE_WORDS = AnswerWords("na", "dk")
-FORM_WORDS = AnswerWords("Not applicable", "Don't know")
+FORM_WORDS = AnswerWords("Not applicable", "Don't know", names=option_labels,
+                         yes_no="Yes or No", listed=" (as Allowed answers gives them)")
 # Between several options: `;` (what stocktake writes) or `,` (what people type). A label may
 # hold either, so whole labels are matched before the text is cut there.
 OPTION_SEPARATORS = re.compile(r"\s*[;,]\s*")
@@ -82,35 +99,38 @@ def parse_answer(question: Question, raw: Any, words: AnswerWords = FILE_WORDS
         return ANSWERED, level
     if qtype == "choice":
         typed = text if text is not None else _number_text(raw)
+        # A form names the options as its dropdown does; an answers file takes labels or ids.
+        either = "" if words.by_name else " (the label or the id)"
         try:
-            chosen = read_options(question, typed)
+            chosen = read_options(question, typed, words)
         except BadValue as exc:
-            raise BadValue(f"{exc}; expected one of {_option_list(question)} (the label or "
-                           f"the id), {words.both}; got {raw!r}") from None
+            raise BadValue(f"{exc}; expected one of {_option_list(question, words)}{either}, "
+                           f"{words.both}; got {raw!r}") from None
         if chosen is None:
-            raise BadValue(f"expected one of {_option_list(question)}, {words.both}; "
+            raise BadValue(f"expected one of {_option_list(question, words)}, {words.both}; "
                            f"got {raw!r}")
         if len(chosen) > 1:
-            raise BadValue(f"one option only: {_named(question, chosen)} are several; "
+            raise BadValue(f"one option only: {_named(question, chosen, words)} are several; "
                            f"got {raw!r}")
         return ANSWERED, chosen[0]
     if qtype == "multi":
-        expected = (f"expected options from {_option_list(question)} (labels or ids, "
+        named = "labels, or the ids given beside them" if words.by_name else "labels or ids"
+        expected = (f"expected options from {_option_list(question, words)} ({named}, "
                     f"separated by ; or ,), {words.both}")
         try:
-            chosen = read_options(question, text or _number_text(raw))
+            chosen = read_options(question, text or _number_text(raw), words)
         except BadValue as exc:
             raise BadValue(f"{exc}; {expected}; got {raw!r}") from None
         if not chosen:
             raise BadValue(f"{expected}; got {raw!r}")
-        conflict = exclusive_conflict(question, chosen)
+        conflict = exclusive_conflict(question, chosen, words)
         if conflict:
             raise BadValue(f"{conflict}; got {raw!r}")
         return ANSWERED, chosen
     if qtype == "yesno":
         word = YES_WORDS.get((text or "").lower())
         if word is None:
-            raise BadValue(f"expected yes or no (or {words.na}, {words.dk}); got {raw!r}")
+            raise BadValue(f"expected {words.yes_no} (or {words.na}, {words.dk}); got {raw!r}")
         return ANSWERED, word
     if qtype == "number":
         number = finite_number(raw) if text is None else number_from_text(question, text)
@@ -125,17 +145,19 @@ def parse_answer(question: Question, raw: Any, words: AnswerWords = FILE_WORDS
     return ANSWERED, _number_text(raw) if text is None else text
 
 
-def exclusive_conflict(question: Question, chosen: list[str]) -> str | None:
+def exclusive_conflict(question: Question, chosen: list[str],
+                       words: AnswerWords = FILE_WORDS) -> str | None:
     """Why these ticked options cannot go together (an exclusive option, such as "None of
     these", with any other), or None. The one rule for every route: prompt, answers file, form,
-    merge and doctor."""
+    merge and doctor; `words` names the option as its source does."""
     if len(chosen) < 2:
         return None
     for option_id in chosen:
         option = question.option(option_id)
         if option is not None and option.exclusive:
-            return (f"'{option.id}' ({option.label}) is ticked on its own, not with other "
-                    "options")
+            named = _named(question, [option.id], words) if words.by_name else \
+                f"'{option.id}' ({option.label})"
+            return f"{named} is ticked on its own, not with other options"
     return None
 
 
@@ -168,7 +190,8 @@ def describe_value(question: Question, status: str, value: Any) -> str:
     return format_value(question, value)
 
 
-def read_options(question: Question, text: str) -> list[str] | None:
+def read_options(question: Question, text: str, words: AnswerWords = FILE_WORDS
+                 ) -> list[str] | None:
     """The option ids a choice or multi answer names, in the order given, each once.
 
     The one reading for every route (answers files, forms, ODK/Kobo submissions, merged
@@ -181,14 +204,15 @@ def read_options(question: Question, text: str) -> list[str] | None:
     Raises BadValue, naming the candidates, where the text reads more than one way: a name that
     is two options' label (or one's label and another's id in another case), or separators that
     could split the text into different options. Raises BadValue naming the parts that match
-    no option, where some do and some do not.
+    no option, where some do and some do not. `words` names the options in those messages as
+    the text's source does (FILE_WORDS: by id; FORM_WORDS: as the form shows them).
     """
     body = text.strip()
     whole = _options_named(question, body)
     if len(whole) == 1:
         return whole
     if len(whole) > 1:
-        raise BadValue(_ambiguous_name(question, body, whole))
+        raise BadValue(_ambiguous_name(question, body, whole, words))
     # Cut at every separator, then join neighbouring pieces back where together they are a
     # whole label: every way of reading the text is found, so two are told apart, not guessed.
     pieces: list[str] = []
@@ -244,9 +268,10 @@ def read_options(question: Question, text: str) -> list[str] | None:
         for (i, j), named in names.items():
             if len(named) > 1:
                 span = "".join(pieces[k] + (cuts[k] if k < j - 1 else "") for k in range(i, j))
-                raise BadValue(_ambiguous_name(question, span.strip(), named))
-        ways = " or ".join(_named(question, list(r)) for r in sorted(distinct, key=len))
-        raise BadValue(f"{body!r} can be read as {ways}; write the option ids separated by ;")
+                raise BadValue(_ambiguous_name(question, span.strip(), named, words))
+        ways = " or ".join(_named(question, list(r), words) for r in sorted(distinct, key=len))
+        raise BadValue(f"{body!r} can be read as {ways}; write the option ids{words.listed} "
+                       "separated by ;")
     unknown = [p.strip() for i, p in enumerate(pieces) if p.strip() and
                not any(a <= i < b for (a, b) in names)]
     if len(unknown) == len([p for p in pieces if p.strip()]) and len(unknown) == 1:
@@ -278,18 +303,28 @@ def _fold(text: str) -> str:
     return " ".join(text.replace("\u2019", "'").lower().split())
 
 
-def _named(question: Question, ids: list[str]) -> str:
+def _named(question: Question, ids: list[str], words: AnswerWords = FILE_WORDS) -> str:
+    """The options `ids` as the source names them: "id (label)" for a file, the form's own
+    name for each (its dropdown entry or label) for a form."""
+    if words.names is not None:
+        names = dict(zip((o.id for o in question.options), words.names(question)))
+        return " + ".join(f"\u201c{names.get(i, i)}\u201d" for i in ids)
     return " + ".join(f"{i} ({question.option(i).label})" if question.option(i) else i
                       for i in ids)
 
 
-def _ambiguous_name(question: Question, text: str, ids: list[str]) -> str:
+def _ambiguous_name(question: Question, text: str, ids: list[str],
+                    words: AnswerWords = FILE_WORDS) -> str:
+    # Candidates are told apart by id, the one name that is never ambiguous; a form shows
+    # each option's id beside its label in Allowed answers.
     return (f"{text!r} could be any of: " + "; ".join(
         f"{i} ({question.option(i).label})" for i in ids)
-        + "; write the option's id instead")
+        + f"; write the option's id{words.listed} instead")
 
 
-def _option_list(question: Question) -> str:
+def _option_list(question: Question, words: AnswerWords = FILE_WORDS) -> str:
+    if words.names is not None:
+        return "; ".join(f"\u201c{name}\u201d" for name in words.names(question))
     return ", ".join(o.id for o in question.options)
 
 

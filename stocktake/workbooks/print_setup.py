@@ -198,17 +198,23 @@ def keep_together(ws: Any, blocks: Iterable[tuple[int, int]], last_row: int | No
     wanted = sorted({b for b in blocks if b[0] <= b[1]})
     if not wanted:
         return
-    limit = page_height(ws) * PAGE_SAFETY
+    full = page_height(ws)
+    limit = full * PAGE_SAFETY
     if limit <= 0:
         return
     breaks = {b.id for b in ws.row_breaks.brk}
     starts = {first: last for first, last in wanted}
     end = last_row or ws.max_row
     used = 0.0
-    first_row = 1
+    # The rows repeated atop every page are taken off each page's height (page_height); the
+    # rows above them (a form's title and notes) fill the first page's top like any other.
+    repeated = range(0)
     if ws.print_title_rows:
-        first_row = _title_row_span(ws.print_title_rows)[1] + 1
-    for row in range(first_row, end + 1):
+        first, last = _title_row_span(ws.print_title_rows)
+        repeated = range(first, last + 1)
+    for row in range(1, end + 1):
+        if row in repeated:
+            continue
         height = _height(ws, row)
         if row in starts and used > 0:
             block = sum(_height(ws, r) for r in range(row, starts[row] + 1))
@@ -216,8 +222,11 @@ def keep_together(ws: Any, blocks: Iterable[tuple[int, int]], last_row: int | No
                 ws.row_breaks.append(Break(id=row - 1))
                 breaks.add(row - 1)
                 used = 0.0
-        if used + height > limit:
-            used = 0.0  # the spreadsheet's own break, before this row
+        # The spreadsheet's own break, before this row: where the page is full, not at the
+        # safety margin, or the pages counted here fall behind the printed ones and a block
+        # is broken before a page that had room for it.
+        if used + height > full:
+            used = 0.0
         used += height
         if row in breaks:
             used = 0.0

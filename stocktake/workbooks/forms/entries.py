@@ -90,26 +90,23 @@ def option_name(question: Question, option_id: str) -> str:
 
 def allowed_answers_text(question: Question) -> str:
     """What column E says a respondent may answer: every level and option in full, numbered or
-    named as the dropdown beside it offers them."""
+    named as the dropdown beside it offers them. Not applicable and Don't know, which every
+    question takes, are said once in the form's instructions and offered in each dropdown;
+    here they are named only where they share a line (yes/no, a number): a line of their own
+    made every question's row taller in print (issue 26)."""
     tail = f"or {NOT_APPLICABLE_TEXT} / {DONT_KNOW_TEXT}"
     if question.type == "scale":
-        lines = [f"{n} - {text}" for n, text in enumerate(question.levels, start=1)]
-        return "\n".join(lines + [tail])
+        return "\n".join(f"{n} - {text}" for n, text in enumerate(question.levels, start=1))
     if question.type == "choice":
         if named_by_label(question):
-            return ("One of:\n" + "\n".join(f"- {o.label}" for o in question.options)
-                    + f"\n{tail}")
+            return "\n".join(f"- {o.label}" for o in question.options)
         names = answer_names(question) or []
-        return ("One of (choose the name before the colon):\n"
-                + "\n".join(f"{name}: {o.label}" for name, o in zip(names, question.options))
-                + f"\n{tail}")
+        return "\n".join(f"{name}: {o.label}" for name, o in zip(names, question.options))
     if question.type == "multi":
-        lines = [f"{o.id}: {o.label}" for o in question.options]
         # Labels are read as well as ids (answer_values.read_options); the ids are offered
         # because they are short to type.
-        return ("Option ids or labels, separated by ; or , (e.g. "
-                f"{';'.join(o.id for o in question.options[:2])})\n" + "\n".join(lines)
-                + f"\n{tail}")
+        return ("One or more, by id or label, with ; or , between:\n"
+                + "\n".join(f"{o.id}: {o.label}" for o in question.options))
     if question.type == "yesno":
         return f"Yes or No, {tail}"
     if question.type == "number":
@@ -126,10 +123,16 @@ def allowed_answers_text(question: Question) -> str:
     return "Your own words"
 
 
-def condition_note(bank: Bank, condition: Condition) -> str:
-    """"Answer only if ..." in words, from a skip condition."""
+def condition_note(bank: Bank, condition: Condition,
+                   numbers: dict[str, int] | None = None) -> str:
+    """"Answer only if ..." in words, from a skip condition. Where `numbers` (question id: its
+    number on the form) holds the question it depends on, that is named by its number, as a
+    form printed on paper does ("your answer to question 1"), else by its words."""
     source = bank.question(condition.question) if bank.has_question(condition.question) else None
-    asked = f"\u201c{source.text}\u201d" if source else condition.question
+    if numbers and condition.question in numbers:
+        asked = f"question {numbers[condition.question]}"
+    else:
+        asked = f"\u201c{source.text}\u201d" if source else condition.question
 
     def say(value: Any) -> str:
         if source is None:

@@ -13,8 +13,9 @@ caught. It prints one page wide on A4 landscape at 9 pt or more.
 from __future__ import annotations
 
 from stocktake.workbooks.forms.entries import named_by_label, number_text, age_note, allowed_answers_text, answer_names, condition_note, dropdown_values, notice_note
-from stocktake.workbooks.forms.sheet import ABOUT_SHEET, AGE_LABEL, ANONYMOUS_INSTRUCTIONS, ANSWER_COLUMN, EVIDENCE_COLUMN, FORM_COLUMNS, FORM_SHEET, FORM_WIDTHS, HEADER_ROW, INLINE_LIST_LIMIT, INPUT_FILL, LISTS_SHEET, NAME_CELL, NAME_LABEL, NOTES_LAST, NOTES_WIDTH, ROLE_LABEL
+from stocktake.workbooks.forms.sheet import FORM_PRINT_WIDTH, MIN_TEXT_WIDTH, NOT_APPLICABLE_TEXT, ANSWER_WIDTH, ABOUT_SHEET, AGE_LABEL, ANONYMOUS_INSTRUCTIONS, ANSWER_COLUMN, EVIDENCE_COLUMN, FORM_COLUMNS, FORM_SHEET, FORM_WIDTHS, HEADER_ROW, INLINE_LIST_LIMIT, INPUT_FILL, LISTS_SHEET, NAME_CELL, NAME_LABEL, NOTES_LAST, NOTES_WIDTH, ROLE_LABEL
 
+import math
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -109,7 +110,7 @@ def form_workbook(bank: Bank, partnership: Partnership, role: str, wave: str, re
     set_text_cell(ws["B5"], ANONYMOUS_INSTRUCTIONS if anonymous else (
         "Answer in the yellow cells. Pick an answer from the list in each Answer cell: a "
         "level's number, or an option's name, as Allowed answers gives them in full beside it; "
-        "use Not applicable or Don't know where they fit, and leave a question blank if it is "
+        "every question also takes Not applicable or Don't know (in each list), and leave a question blank if it is "
         "not yours to answer. Write your evidence beside it: documents, minutes, examples. Do "
         "not name children or families. Save as .xlsx and send the file back."))
     ws["B5"].font = NOTE_FONT
@@ -135,7 +136,6 @@ def form_workbook(bank: Bank, partnership: Partnership, role: str, wave: str, re
     for col, text in enumerate(FORM_COLUMNS, start=1):
         set_text_cell(ws.cell(row=HEADER_ROW, column=col), text)
     style_header_row(ws, HEADER_ROW, 1, len(FORM_COLUMNS))
-    widths = dict(FORM_WIDTHS)
 
     validations: dict[tuple, Any] = {}
     # The cells of each validation, set once at the end: openpyxl's `add` checks every range
@@ -147,8 +147,13 @@ def form_workbook(bank: Bank, partnership: Partnership, role: str, wave: str, re
     area_titles = {a.id: a.title for a in bank.areas}
     current_area = None
     bands: list[int] = []  # the rows of area titles
+    numbers = {q.id: n for n, q in enumerate(questions, start=1)}
+    texts = [_row_texts(bank, question, numbers, anonymous) for question in questions]
+    asked = {q.area for q in questions}
+    widths = _column_widths(questions, texts, anonymous,
+                            [a.title for a in bank.areas if a.id in asked])
     number = 0
-    for question in questions:
+    for question, (text, allowed) in zip(questions, texts):
         if question.area != current_area:
             current_area = question.area
             row += 1
@@ -163,14 +168,8 @@ def form_workbook(bank: Bank, partnership: Partnership, role: str, wave: str, re
             # openpyxl merge checks every merge before it (quadratic in the number of areas).
         row += 1
         number += 1
-        text = question.text + (" (required)" if question.required else "")
-        if question.when is not None:
-            text += "\n\n" + condition_note(bank, question.when)
-        if anonymous and (question.min_age is not None or question.max_age is not None):
-            text += "\n\n" + age_note(question)
         values = [number, area_titles.get(question.area, question.area), text,
-                  question.guidance, allowed_answers_text(question) + notice_note(question),
-                  None, None, question.id]
+                  question.guidance, allowed, None, None, question.id]
         for col, value in enumerate(values, start=1):
             cell = ws.cell(row=row, column=col)
             set_text_cell(cell, value)
@@ -289,6 +288,91 @@ def form_workbook(bank: Bank, partnership: Partnership, role: str, wave: str, re
     about.protection.sheet = True
     lists.protection.sheet = True
     return wb
+
+
+def _row_texts(bank: Bank, question: Question, numbers: dict[str, int],
+               anonymous: bool) -> tuple[str, str]:
+    """(the Question cell, the Allowed answers cell) of a question's row."""
+    text = question.text + (" (required)" if question.required else "")
+    if question.when is not None:
+        text += "\n\n" + condition_note(bank, question.when, numbers)
+    if anonymous and (question.min_age is not None or question.max_age is not None):
+        text += "\n\n" + age_note(question)
+    return text, allowed_answers_text(question) + notice_note(question)
+
+
+# Width searched over in steps of this many units, on at most this many questions (a form's
+# first ones stand for the rest: a 20,000-question form is laid out as fast as a small one).
+WIDTH_STEP = 2
+WIDTH_SAMPLE = 120
+# The narrowest Question column of a named respondent's form (its heading and short words).
+NAMED_QUESTION_WIDTH = 14
+
+
+def _column_widths(questions: Sequence[Question], texts: Sequence[tuple[str, str]],
+                   anonymous: bool = False, areas: Sequence[str] = ()) -> dict[int, float]:
+    """The form's column widths (units) for these rows: the Answer column as wide as the
+    form's widest dropdown entry (ANSWER_WIDTH at most, so every entry shows whole, as
+    ANSWER_CHARS promises), and the width that leaves shared between Question, Guidance and
+    Allowed answers so the rows are as short as they can be (issue 26: a form printed 2.1
+    questions a page). The printed width stays FORM_PRINT_WIDTH, so the scale stays 90%."""
+    from stocktake.workbooks.print_setup import heading_width
+
+    widths = dict(FORM_WIDTHS)
+    entries = [len(e) for q in questions for e in (dropdown_values(q) or [])]
+    # Typed cells (multi, number, text) take what is typed, wrapped: the width of a short entry.
+    longest = max(entries + [len(NOT_APPLICABLE_TEXT)])
+    answer = max(heading_width(FORM_COLUMNS[ANSWER_COLUMN - 1]),
+                 math.ceil((longest + 2) / 1.25))
+    widths[ANSWER_COLUMN] = min(ANSWER_WIDTH, answer)
+    # The Area column as wide as its longest word, so no area's name breaks mid-word
+    # ("Communication/s" at 12 units).
+    widths[2] = max(FORM_WIDTHS[2], _word_width(areas))
+    room = FORM_PRINT_WIDTH - sum(widths[c] for c in (1, 2, ANSWER_COLUMN, EVIDENCE_COLUMN))
+    sample = [(text, q.guidance, allowed) for q, (text, allowed)
+              in zip(questions[:WIDTH_SAMPLE], texts[:WIDTH_SAMPLE])]
+    # Each text column at least as wide as its longest word. The Question column also holds
+    # the name or age-group cell (C3): on a children's form at least as wide as it was, so the
+    # age-group dropdown (cut by Excel at the cell's edge) shows its longest entry whole; a
+    # name runs on into the empty cell beside it.
+    lows = [max(MIN_TEXT_WIDTH, _word_width(row[k] for row in sample)) for k in range(3)]
+    lows[0] = max(lows[0], FORM_WIDTHS[3] if anonymous else NAMED_QUESTION_WIDTH)
+    # Each text's lines at each width estimated once, then every split tried. Wrapping each
+    # text at every width (textwrap) took a second a form; a paragraph's length over a line's
+    # characters, less half a word lost at each line's end, chooses the same widths within a
+    # unit or two, and the rows' heights are then worked out exactly (fit_row_height).
+    candidates = range(min(lows), room + 1)
+    paragraphs = [[[len(p) for p in str(row[k] or "").split("\n")] for row in sample]
+                  for k in range(3)]
+
+    def estimate(lengths: list[int], width: int) -> int:
+        chars = max(4, int(width * 1.25) - 1) - 3
+        return max(1, sum(max(1, math.ceil(n / chars)) for n in lengths))
+
+    lines_at = [{w: [estimate(row, w) for row in column] for w in candidates}
+                for column in paragraphs]
+    best = None
+    for question_width in range(lows[0], room - lows[1] - lows[2] + 1, WIDTH_STEP):
+        for guidance_width in range(lows[1], room - question_width - lows[2] + 1, WIDTH_STEP):
+            allowed_width = room - question_width - guidance_width
+            total = sum(map(max, lines_at[0][question_width], lines_at[1][guidance_width],
+                            lines_at[2][allowed_width]))
+            if best is None or total < best[0]:
+                best = (total, question_width, guidance_width, allowed_width)
+    if best is not None:
+        widths[3], widths[4], widths[5] = best[1:]
+    return widths
+
+
+def _word_width(texts: Any) -> int:
+    """The width (units) that holds the longest word of `texts` whole: LibreOffice prints
+    about 1.2 characters of 10-point text a unit, less the cell's margin; lines also break
+    after a hyphen or a slash."""
+    import re
+
+    longest = max((len(w) for text in texts if text
+                   for w in re.split(r"[\s]+|(?<=[-/])", str(text))), default=0)
+    return math.ceil((longest + 1.5) / 1.2)
 
 
 def _print_one_page_wide(ws: Any, bands: list[int]) -> None:

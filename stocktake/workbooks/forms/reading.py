@@ -291,7 +291,7 @@ class _FormReading:
 
     def run(self) -> tuple[str, list[Answer], Any]:
         """(respondent, answers, age band or None), or StocktakeError listing every problem."""
-        from stocktake.banks.answer_values import FORM_WORDS, BadValue
+        from stocktake.banks.answer_values import BadValue
         from stocktake.interview.answers_file import AnswerRow, check_answer_rows
         from stocktake.text.problems import listed
 
@@ -380,7 +380,7 @@ class _FormReading:
         answers: list[Answer] = []
         try:
             answers = check_answer_rows(self.bank, self.role, rows, source=self.source, age=band,
-                                        words=FORM_WORDS)
+                                        words=form_words())
         except StocktakeError as exc:
             for detail in exc.details or [exc.message]:
                 self.problems.append((*_row_of(detail), detail))
@@ -424,6 +424,21 @@ class _FormReading:
         self.problem(r, c, f"this row has no question (inserted?) and holds '{shown}', which "
                            "would be lost; move it into the Evidence cell of the question it "
                            "is about and delete the row")
+
+
+def form_words() -> Any:
+    """How a message about a form names its answers: Not applicable and Don't know, Yes or
+    No, a choice's options as its dropdown offers them (labels, or ids where labels do not
+    fit) and a multi's by label, never the answers file's `na`, `dk` and ids alone."""
+    from dataclasses import replace
+
+    from stocktake.banks.answer_values import FORM_WORDS, option_labels
+
+    def names(question: Question) -> list[str]:
+        shown = answer_names(question) if question.type == "choice" else None
+        return shown or option_labels(question)
+
+    return replace(FORM_WORDS, names=names)
 
 
 def _encodable(text: str) -> bool:

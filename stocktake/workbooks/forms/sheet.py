@@ -9,8 +9,9 @@ from __future__ import annotations
 AGE_LABEL = "Your age group"
 ANONYMOUS_INSTRUCTIONS = (
     "Do not write your name anywhere on this form: it is anonymous. Choose your age group in "
-    "the yellow cell above, then pick an answer from the list in each yellow Answer cell. Leave "
-    "a question blank if you would rather not answer it. Save the file and send it back.")
+    "the yellow cell above, then pick an answer from the list in each yellow Answer cell "
+    "(Not applicable or Don't know are there too, for any question). Leave a question blank if "
+    "you would rather not answer it. Save the file and send it back.")
 FORM_SHEET = "Form"
 ABOUT_SHEET = "About"
 LISTS_SHEET = "_lists"
@@ -30,16 +31,20 @@ INLINE_LIST_LIMIT = 255
 # characters with an ellipsis; such returns are still read by their leading level number.
 DROPDOWN_TEXT_LIMIT = 110
 INPUT_FILL = "FFF8D6"
-ANSWER_WIDTH = 30  # the Answer column, in units of width
+ANSWER_WIDTH = 30  # the Answer column at its widest, in units of width
 # Printed one page wide (A4 landscape at 90% or more, so 10-point text prints at 9 pt or more;
 # issue 26): the columns A to G come to FORM_PRINT_WIDTH units, which LibreOffice prints at
-# 7 to 7.2 points a unit, so at 90% they fit within 0.3-inch side margins. The text columns are balanced so that the allowed
-# answers, the longest, set the rows' heights about as often as the question and guidance.
-# Column C also holds the age-group dropdown (C3) of a children's form, so it shows its
+# 7 to 7.2 points a unit, so at 90% they fit within 0.3-inch side margins. These are the
+# widths a form starts from and keeps that total: layout narrows the Answer column to its
+# form's widest entry, widens Area to its longest word, and shares the rest between
+# Question, Guidance and Allowed answers by what they hold. Column C also holds the
+# age-group dropdown (C3) of a children's form, so there it keeps its width, which shows the
 # longest entry whole.
 FORM_WIDTHS = {1: 4, 2: 12, 3: 20, 4: 15, 5: 30, ANSWER_COLUMN: ANSWER_WIDTH, 7: 11, 8: 30}
 FORM_PRINT_WIDTH = sum(FORM_WIDTHS[c] for c in range(1, 8))
 FORM_PRINT_SCALE = 0.9
+# The narrowest the Guidance or Allowed answers column is made (layout balances them).
+MIN_TEXT_WIDTH = 10
 # The notes above the table span B to G, NOTES_WIDTH units.
 NOTES_COLUMNS = 7
 NOTES_LAST = "G"
