@@ -19,7 +19,8 @@ from stocktake.banks.model import load_bank
 from stocktake.errors import StocktakeError
 from stocktake.records.responses import ANSWERED, Answer, Response, ResponseKey
 
-DATA = Path(__file__).parent / "data"
+from helpers.paths import DATA
+
 WAVE = "2026-27"
 CHILDREN = "Children and young people"
 FAMILIES = "Parents, carers and families"  # a label holding a comma
@@ -147,8 +148,8 @@ def test_answers_file_csv_and_json_read_the_same(bank, tmp_path, value):
 
 @pytest.mark.parametrize("value", SAME_ANSWER)
 def test_returned_form_reads_the_same(bank, tmp_path, value):
-    from test_form_dropdowns import answered
-    from test_forms import CAMDEN
+    from helpers.forms import CAMDEN
+    from helpers.forms import answered
     from stocktake.workbooks.forms import create_form
 
     path = create_form(tmp_path / "f.xlsx", bank, CAMDEN, "council", WAVE, "Jo Bloggs")
@@ -156,8 +157,8 @@ def test_returned_form_reads_the_same(bank, tmp_path, value):
 
 
 def test_returned_form_reads_a_choice_by_its_dropdown_entry_label_or_id(bank, tmp_path):
-    from test_form_dropdowns import answered, dropdowns
-    from test_forms import CAMDEN, rows_by_question
+    from helpers.forms import CAMDEN, rows_by_question
+    from helpers.forms import answered, dropdowns
     from stocktake.workbooks.forms import create_form
 
     path = create_form(tmp_path / "f.xlsx", bank, CAMDEN, "council", WAVE, "Jo Bloggs")
@@ -168,7 +169,7 @@ def test_returned_form_reads_a_choice_by_its_dropdown_entry_label_or_id(bank, tm
 
 
 def test_form_messages_use_the_forms_words(bank, tmp_path):
-    from test_forms import CAMDEN, fill, rows_by_question
+    from helpers.forms import CAMDEN, fill, rows_by_question
     from stocktake.workbooks.forms import create_form, read_form
     from stocktake.returns.about import BankShelf
 
@@ -201,7 +202,7 @@ def test_answers_file_messages_keep_the_files_words(bank, tmp_path):
 @pytest.mark.parametrize("value", SAME_ANSWER + ["children parents"])
 def test_odk_central_export_reads_the_same(bank, tmp_path, workspace, value):
     pytest.importorskip("pyxform")
-    from xlsform_builders import central_csv
+    from helpers.xlsform_builders import central_csv
     from stocktake.xlsform.export import form_identity, form_version, xlsform_bytes, \
         xlsform_sheets
     from stocktake.xlsform.pyxform_check import convert_xlsform
@@ -224,7 +225,7 @@ def test_odk_central_export_reads_the_same(bank, tmp_path, workspace, value):
 @pytest.mark.parametrize("value", [f"{CHILDREN}, {FAMILIES}", "children, parents",
                                    f"{CHILDREN}; {FAMILIES}"])
 def test_merged_partnership_workbook_reads_the_same(bank, bank_dir, tmp_path, workspace, value):
-    from hostile_files import recompute_seal
+    from helpers.hostile_files import recompute_seal
     from stocktake.national.merge import merge_workbooks
     from stocktake.workbooks.exports import gather_export, write_export
 
@@ -254,7 +255,7 @@ def test_merged_partnership_workbook_reads_the_same(bank, bank_dir, tmp_path, wo
 
 def test_merged_workbook_with_an_unknown_option_is_refused_naming_it(bank, bank_dir, tmp_path,
                                                                      workspace):
-    from hostile_files import recompute_seal
+    from helpers.hostile_files import recompute_seal
     from stocktake.national.merge import merge_workbooks
     from stocktake.workbooks.exports import gather_export, write_export
 
@@ -289,8 +290,8 @@ def _camden():
 
 
 def _dropdown_entries(bank, tmp_path) -> dict[str, list[str]]:
-    from test_form_dropdowns import dropdowns
-    from test_forms import CAMDEN, rows_by_question
+    from helpers.forms import CAMDEN, rows_by_question
+    from helpers.forms import dropdowns
     from stocktake.workbooks.forms import create_form
 
     path = create_form(tmp_path / "entries.xlsx", bank, CAMDEN, "council", WAVE, "Jo Bloggs")
@@ -314,8 +315,8 @@ EVERY_TYPE = [
 @pytest.mark.parametrize("qid, given, wanted", EVERY_TYPE)
 def test_every_type_reads_the_same_from_an_answers_file_and_a_form(bank, tmp_path, qid, given,
                                                                    wanted):
-    from test_form_dropdowns import answered
-    from test_forms import CAMDEN
+    from helpers.forms import CAMDEN
+    from helpers.forms import answered
     from stocktake.interview.answers_file import read_answers_file
     from stocktake.workbooks.forms import create_form
 
@@ -328,7 +329,7 @@ def test_every_type_reads_the_same_from_an_answers_file_and_a_form(bank, tmp_pat
     assert got[qid] == wanted, given
     path = create_form(tmp_path / "f.xlsx", bank, CAMDEN, "council", WAVE, "Jo Bloggs")
     if qid == "vision.known":
-        from test_forms import fill
+        from helpers.forms import fill
 
         fill(path, {"vision.statement": "Yes"})
     assert answered(path, bank, qid, given) == (ANSWERED, wanted), given

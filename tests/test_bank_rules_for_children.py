@@ -8,7 +8,8 @@ import pytest
 
 from stocktake.banks.validation import validate_bank_file
 
-DATA = Path(__file__).resolve().parent / "data"
+from helpers.paths import DATA
+
 
 
 def bank_with(tmp_path: Path, old: str, new: str) -> Path:

@@ -11,7 +11,7 @@ from stocktake.banks.validation import validate_bank_file
 from stocktake.banks.model import find_bank, load_bank, shipped_banks_dir
 from stocktake.errors import StocktakeError
 
-from conftest import DATA, REPO
+from helpers.paths import DATA, REPO
 
 SHIPPED = sorted((REPO / "question_banks").glob("*.toml"))
 

@@ -24,7 +24,7 @@ from stocktake.national.answers_sheet import (FORMATS, NATIONAL_ANSWER_COLUMNS, 
                                                   AnswerRows)
 from stocktake.files.output_files import workbook_bytes
 
-from test_workbooks import WAVE, fill_mini
+from helpers.filling import WAVE, fill_mini
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 TEXTS = ["  spaced  ", "_x0041_ is not an escape here", "=SUM(A1:A9)", "line one\nline two",

@@ -18,7 +18,7 @@ from stocktake.banks.model import bank_from_data
 from stocktake.errors import StocktakeError
 from stocktake.xlsform.authoring import bank_data_from_xlsform, canonical_type
 
-from test_xlsform_authoring import ROLE_CHOICES, ROLE_ROWS, _workbook
+from helpers.xlsform_builders import ROLE_CHOICES, ROLE_ROWS, authoring_workbook
 
 SETTINGS = ["form_title", "form_id", "version", "description", "default_language"]
 
@@ -36,7 +36,7 @@ def _bilingual(tmp_path, default: str | None, name: str = "cy.xlsx"):
                ["yn", "yes", "Ydy", "Yes"], ["yn", "no", "Nac ydy", "No"]]
     header = SETTINGS if default is not None else SETTINGS[:-1]
     values = ["My bank", "my-bank", "1", "Mine."] + ([default] if default is not None else [])
-    return _workbook(tmp_path / name, survey, choices, [header, values])
+    return authoring_workbook(tmp_path / name, survey, choices, [header, values])
 
 
 @pytest.mark.parametrize("default", ["English (en)", "English", "en", None])
@@ -81,7 +81,7 @@ def test_a_form_in_pyxforms_other_spellings_imports(tmp_path):
     choices = ROLE_CHOICES + [["yn", "yes", "Yes"], ["yn", "no", "No"],
                               ["reg", "none", "None", 0], ["reg", "full", "Full", 2],
                               ["opts", "x", "X", 1], ["opts", "y", "Y", 1]]
-    bank = bank_from_data(bank_data_from_xlsform(_workbook(tmp_path / "s.xlsx", survey,
+    bank = bank_from_data(bank_data_from_xlsform(authoring_workbook(tmp_path / "s.xlsx", survey,
                                                            choices)))
     assert [(q.id, q.type) for q in bank.questions] == [
         ("vision.a", "yesno"), ("vision.b", "choice"), ("vision.c", "multi")]
@@ -98,7 +98,7 @@ def test_one_refusal_causes_no_second_on_the_rows_that_depend_on_it(tmp_path):
               ["select_one yn", "vision.b", "B?", "${vision.gone} = 'yes'"],
               ["end group"]]
     choices = ROLE_CHOICES + [["yn", "yes", "Yes"], ["yn", "no", "No"]]
-    path = _workbook(tmp_path / "g.xlsx", survey, choices)
+    path = authoring_workbook(tmp_path / "g.xlsx", survey, choices)
     with pytest.raises(StocktakeError) as caught:
         xlsform_bank(path)
     # Only the condition on a question that is nowhere in the form is refused; the GPS
@@ -107,7 +107,7 @@ def test_one_refusal_causes_no_second_on_the_rows_that_depend_on_it(tmp_path):
     assert len(caught.value.details) == 1, caught.value.details
     assert "'vision.b': relevant names 'vision.gone'" in caught.value.details[0]
     survey.pop(-2)
-    data, notes = xlsform_bank(_workbook(tmp_path / "h.xlsx", survey, choices))
+    data, notes = xlsform_bank(authoring_workbook(tmp_path / "h.xlsx", survey, choices))
     assert [q["id"] for q in data["questions"]] == ["vision.a"]
     assert notes == [
         "sheet 'survey', row 4: 'vision.where' not carried: question type 'geopoint' (GPS); a "
@@ -193,18 +193,18 @@ def test_a_kobo_export_with_a_sheet_put_before_it_is_read_from_its_own(tmp_path,
 
     from stocktake.xlsform.export import xlsform_bytes, xlsform_sheets
     from stocktake.xlsform.pyxform_check import convert_xlsform
-    from test_xlsform_submissions import _assert_stored_as_given, _import, two as two_fixture
-    from xlsform_builders import kobo_xlsx
+    from helpers.submissions import assert_stored_as_given, import_submissions, two_submissions
+    from helpers.xlsform_builders import kobo_xlsx
 
     sheets = xlsform_sheets(mini_bank, [("E09000007", "Camden"), ("E08000025", "Birmingham")])
     xform = convert_xlsform(xlsform_bytes(sheets)).xform
-    path = kobo_xlsx(tmp_path / "mini.xlsx", xform, sheets, two_fixture.__wrapped__(mini_bank))
+    path = kobo_xlsx(tmp_path / "mini.xlsx", xform, sheets, two_submissions(mini_bank))
     wb = load_workbook(path)
     notes = wb.create_sheet("Read me", 0)
     notes.append(["Downloaded from KoboToolbox for the round"])
     wb.save(path)
-    batches, outcome = _import(workspace, mini_bank, path)
+    batches, outcome = import_submissions(workspace, mini_bank, path)
     assert len(outcome.stored) == 2
     assert all(s.where.startswith("sheet 'Mini bank for tests', row ")
                for s in batches[0].submissions)
-    _assert_stored_as_given(workspace, mini_bank)
+    assert_stored_as_given(workspace, mini_bank)

@@ -17,7 +17,7 @@ from stocktake.partnerships.model import resolve_code
 from stocktake.partnerships.reference import code_for_dfe_number
 from stocktake.scoring.national import read_groups_csv
 
-from test_merge import CODES, exported  # noqa: F401 - the fixture: three exported workbooks
+from helpers.filling import CODES
 
 CAMDEN, HARTLEPOOL, BIRMINGHAM = CODES
 

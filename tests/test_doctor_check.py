@@ -3,9 +3,11 @@ that test, naming the workspace and what doctor found; opting out takes a marker
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from conftest import DATA, TESTS, workspaces_under
+from helpers.paths import DATA, TESTS
 
 INNER = '''
 import pytest
@@ -51,6 +53,15 @@ def test_failing_on_its_own(workspace):
 '''
 
 
+def root_conftest(config):
+    """tests/conftest.py as pytest loaded it. Not `import conftest`: every folder's conftest.py
+    is a module called conftest, and which one that name holds depends on collection order."""
+    ours = TESTS / "conftest.py"
+    (found,) = [p for p in config.pluginmanager.get_plugins()
+                if getattr(p, "__file__", None) and Path(p.__file__).resolve() == ours]
+    return found
+
+
 def test_a_test_leaving_a_damaged_workspace_fails_naming_it_and_the_finding(pytester):
     conftest = (TESTS / "conftest.py").read_text(encoding="utf-8")
     inner = conftest.replace('DATA = TESTS / "data"', f"DATA = Path({str(DATA)!r})")
@@ -81,7 +92,7 @@ def test_a_test_leaving_a_damaged_workspace_fails_naming_it_and_the_finding(pyte
 
 
 @pytest.mark.store_damaged_on_purpose("a workspace.json that is a symbolic link, to be found")
-def test_a_workspace_is_found_by_its_index_or_by_its_store_folders(tmp_path):
+def test_a_workspace_is_found_by_its_index_or_by_its_store_folders(tmp_path, pytestconfig):
     from stocktake.partnerships.model import partnership_for
     from stocktake.store.workspace import Workspace
 
@@ -92,4 +103,5 @@ def test_a_workspace_is_found_by_its_index_or_by_its_store_folders(tmp_path):
     (tmp_path / "c" / "partnerships").mkdir(parents=True)  # opened, never written: nothing
     (tmp_path / "d").mkdir()
     (tmp_path / "d" / "workspace.json").symlink_to(listed.index_path)  # a link: doctor's to say
+    workspaces_under = root_conftest(pytestconfig).workspaces_under
     assert workspaces_under(tmp_path) == [tmp_path / "a", tmp_path / "b" / "deep", tmp_path / "d"]

@@ -23,7 +23,7 @@ from stocktake.xlsform.export import form_identity, form_version, xlsform_bytes,
 from stocktake.xlsform.pyxform_check import convert_xlsform
 from stocktake.xlsform.submissions import partnership_lookup, read_submissions, \
     store_submissions
-from xlsform_builders import central_csv, kobo_csv
+from helpers.xlsform_builders import central_csv, kobo_csv
 
 pytest.importorskip("pyxform")
 WAVE = "2026-27"

@@ -12,10 +12,11 @@ from stocktake.banks.model import find_bank, load_bank, read_bank_toml
 from stocktake.errors import StocktakeError
 from stocktake.partnerships.model import partnership_for
 from stocktake.records.responses import ANSWERED, Answer, Response, ResponseKey
-from test_prompts import CTRL_C, DOWN, ENTER, SPACE, ask
+
+from helpers.paths import DATA
+from helpers.prompts import CTRL_C, DOWN, ENTER, SPACE, ask
 
 WAVE = "2026-27"
-DATA = Path(__file__).parent / "data"
 NONE_OPTION = '  { id = "none", label = "None of these", score = 0, exclusive = true },\n'
 
 
@@ -69,7 +70,7 @@ def test_answers_file_row_combining_none_is_refused_and_nothing_stored(cli, tmp_
 
 def test_form_cell_combining_none_is_refused_by_reference(x_bank, tmp_path):
     from stocktake.workbooks.forms import create_form, read_form
-    from test_forms import fill
+    from helpers.forms import fill
 
     path = create_form(tmp_path / "f.xlsx", x_bank, partnership_for("E09000007"), "council",
                        WAVE, "Jo")

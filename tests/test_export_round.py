@@ -16,8 +16,10 @@ from stocktake.national.merge import merge_workbooks
 from stocktake.returns.about import BankShelf
 from stocktake.workbooks.export_round import export_many
 
+from helpers.paths import BANKS
+
 WAVE = "2026-27"
-IDEA = Path(__file__).resolve().parent.parent / "question_banks" / "idea-stocktake.toml"
+IDEA = BANKS / "idea-stocktake.toml"
 # What changes from one export to the next: the time of export, and the seals made over it.
 MOMENT = {"exported_at", "seal", "keyed_seal"}
 

@@ -27,7 +27,8 @@ from stocktake.partnerships.model import partnership_for
 from stocktake.records.responses import ANSWERED, Answer, Response, ResponseKey
 from stocktake.store.workspace import Workspace
 
-DATA = Path(__file__).resolve().parent / "data"
+from helpers.paths import DATA
+
 STOCKTAKE = [sys.executable, "-m", "stocktake"]
 CODE, BANK, WAVE = "E09000007", "mini", "2026-27"
 QUESTIONS = ("vision.statement", "vision.known", "vision.consulted", "risk.register",

@@ -5,13 +5,14 @@ every role. Worked by hand on small real workspaces (tests/data banks, real Tiny
 from __future__ import annotations
 
 import dataclasses
-from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 
 from stocktake.partnerships.model import partnership_for
 from stocktake.records.responses import ANSWERED, Answer, Response, ResponseKey
+
+from helpers.paths import DATA
 
 pytest.importorskip("matplotlib", reason="reports need the 'reports' extra")
 
@@ -38,7 +39,7 @@ def text_of(doc) -> str:
 def children_bank():
     from stocktake.banks.model import load_bank
 
-    return load_bank(Path(__file__).parent / "data" / "children.toml")
+    return load_bank(DATA / "children.toml")
 
 
 def test_a_one_partnership_report_makes_no_comparison_and_says_why(workspace, mini_bank):

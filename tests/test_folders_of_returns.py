@@ -13,8 +13,8 @@ from stocktake.workbooks.exports import gather_export, write_export
 from stocktake.partnerships.model import partnership_for
 from stocktake.workbooks.forms import create_form
 
-from test_forms import FILLED, fill
-from test_workbooks import WAVE, fill_mini
+from helpers.filling import WAVE, fill_mini
+from helpers.forms import FILLED, fill
 
 SAVE_AS = "which stocktake does not read: open it and save it as an Excel workbook (.xlsx), " \
           "then add it again"

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
-from openpyxl.utils import get_column_letter
 
 from stocktake.banks.model import AGE_BANDS, find_bank, load_bank
 from stocktake.errors import StocktakeError
@@ -17,37 +16,18 @@ from stocktake.workbooks.forms import (DONT_KNOW_TEXT, DROPDOWN_TEXT_LIMIT, NAME
                                        NOT_APPLICABLE_TEXT, create_form, read_form)
 from stocktake.workbooks.styles import wrapped_lines
 
-from test_forms import CAMDEN, WAVE, fill, rows_by_question
+from helpers.filling import WAVE
+from helpers.forms import CAMDEN, answered, dropdowns, fill, rows_by_question
+from helpers.paths import DATA
 
 BANKS = ("idea-stocktake", "joint-area-review", "partnership-2026", "tomorrows-children")
 ALLOWED_COLUMN = 5
-DATA = Path(__file__).parent / "data"
 
 
 def shown_chars(width: float) -> int:
     """Characters of 10-point text a column `width` units wide shows on one line: about 1.25 a
     unit, less one for the margin (the rule styles.wrapped_lines lays rows out by)."""
     return int(width * 1.25) - 1
-
-
-def dropdowns(path: Path) -> dict[str, list[str]]:
-    """Every list-validated cell of a form's Form sheet and the entries its dropdown offers."""
-    wb = load_workbook(path)
-    ws, lists = wb["Form"], wb["_lists"]
-    found: dict[str, list[str]] = {}
-    for dv in ws.data_validations.dataValidation:
-        if dv.type != "list":
-            continue
-        formula = dv.formula1
-        if formula.startswith('"'):
-            entries = formula[1:-1].split(",")
-        else:
-            ref = formula.split("!")[1].replace("$", "")
-            entries = [c.value for row in lists[ref] for c in row]
-        for cells in dv.sqref.ranges:
-            for row, col in cells.cells:
-                found[f"{get_column_letter(col)}{row}"] = entries
-    return found
 
 
 @pytest.fixture(scope="module")
@@ -207,20 +187,6 @@ def test_choosing_each_dropdown_entry_stores_its_level_or_option(bank_id, shippe
                 chosen += 1
     assert chosen >= sum(len(q.levels) + 2 if q.type == "scale" else 4 for q in bank.questions
                          if q.type in ("scale", "yesno"))
-
-
-def answered(path: Path, bank, qid: str, value: object, shelf=None) -> tuple[str, object]:
-    """Fill `qid` with `value` (every other required question with Don't know), import the
-    form, and give what was stored for `qid`."""
-    from stocktake.returns.about import BankShelf
-
-    role = load_workbook(path)["About"]
-    role = next(r[1].value for r in role.iter_rows() if r[0].value == "role")
-    required = {q.id: DONT_KNOW_TEXT for q in bank.questions_for_role(role) if q.required}
-    fill(path, {**required, qid: value})
-    got = {a.question: (a.status, a.value) for a in read_form(path, shelf or BankShelf([bank]))
-           .answers}
-    return got[qid]
 
 
 def old_entry(n: int, text: str) -> str:

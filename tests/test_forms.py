@@ -10,43 +10,17 @@ from openpyxl import load_workbook
 
 from stocktake.banks.model import find_bank
 from stocktake.errors import StocktakeError
-from stocktake.partnerships.model import partnership_for
-from stocktake.workbooks.forms import (ANSWER_COLUMN, EVIDENCE_COLUMN, ID_COLUMN, create_form,
+from stocktake.workbooks.forms import (ANSWER_COLUMN, ID_COLUMN, create_form,
                                        read_form)
 
-WAVE = "2026-27"
-CAMDEN = partnership_for("E09000007")
+from helpers.filling import WAVE
+from helpers.forms import CAMDEN, FILLED, fill, rows_by_question
 
 
 @pytest.fixture
 def council_form(mini_bank, tmp_path) -> Path:
     return create_form(tmp_path / "camden-council.xlsx", mini_bank, CAMDEN, "council", WAVE,
                        "Jo Bloggs")
-
-
-def rows_by_question(ws) -> dict[str, int]:
-    return {ws.cell(r, ID_COLUMN).value: r for r in range(1, ws.max_row + 1)
-            if ws.cell(r, ID_COLUMN).value and ws.cell(r, ID_COLUMN).value != "id"}
-
-
-def fill(path: Path, answers: dict[str, object], evidence: dict[str, str] | None = None,
-         out: Path | None = None, name: str | None = None) -> Path:
-    wb = load_workbook(path)
-    ws = wb["Form"]
-    where = rows_by_question(ws)
-    for qid, value in answers.items():
-        ws.cell(where[qid], ANSWER_COLUMN).value = value
-    for qid, text in (evidence or {}).items():
-        ws.cell(where[qid], EVIDENCE_COLUMN).value = text
-    if name is not None:
-        ws["C3"] = name
-    wb.save(out or path)
-    return out or path
-
-
-FILLED = {"vision.statement": "Yes", "vision.known": "3 - Most staff.",
-          "vision.consulted": "children;staff", "risk.register": "For some changes",
-          "risk.vacancies": 12.5, "risk.barrier": "Staff turnover"}
 
 
 def test_form_has_one_row_per_question_asked_of_the_role(council_form, mini_bank):
@@ -168,7 +142,7 @@ def test_a_form_without_a_name_is_refused_at_the_name_cell(mini_bank, tmp_path):
 def test_a_partnership_export_is_not_a_form(workspace, mini_bank, tmp_path):
     from stocktake.workbooks.exports import gather_export, write_export
 
-    from test_workbooks import fill_mini
+    from helpers.filling import fill_mini
 
     fill_mini(workspace, mini_bank, codes=("E09000007",))
     export = write_export(gather_export(workspace, mini_bank, "E09000007", WAVE), "xlsx",

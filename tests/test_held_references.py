@@ -11,7 +11,8 @@ import pytest
 
 from stocktake.banks.model import load_bank
 
-BANKS = Path(__file__).resolve().parent.parent / "question_banks"
+from helpers.paths import BANKS
+
 
 
 def test_a_form_not_yet_returned_is_no_respondent(cli, tmp_path):

@@ -26,10 +26,11 @@ from stocktake.records.roster_and_plans import RosterEntry
 from stocktake.records.responses import ANSWERED, Answer, ResponseKey
 from stocktake.store.workspace import Workspace
 
+from helpers.paths import DATA
+
 WAVE = "2026-27"
 CAMDEN, LEEDS, HARTLEPOOL = "E09000007", "E08000035", "E06000001"
 KILLED = 137
-DATA = Path(__file__).parent / "data"
 
 
 def stocktake(ws: Path, *args: str, kill: int | None = None, cwd: Path | None = None
@@ -238,7 +239,7 @@ def filled_forms(tmp_path: Path) -> Path:
     from stocktake.banks.model import load_bank
     from stocktake.workbooks.forms import create_form
 
-    from test_forms import FILLED, fill
+    from helpers.forms import FILLED, fill
 
     bank = load_bank(DATA / "mini.toml")
     folder = tmp_path / "returns"
@@ -259,7 +260,7 @@ def test_forms_import_of_a_folder_killed_at_every_write(tmp_path):
 
 
 def test_merge_into_workspace_killed_at_every_write(tmp_path):
-    from test_workbooks import fill_mini
+    from helpers.filling import fill_mini
 
     source = Workspace.open(tmp_path / "source")
     fill_mini(source, __import__("stocktake.banks.model", fromlist=["load_bank"]).load_bank(
@@ -285,7 +286,7 @@ def test_submissions_import_killed_at_every_write(tmp_path):
         xlsform_sheets
     from stocktake.xlsform.pyxform_check import convert_xlsform
 
-    from xlsform_builders import central_csv
+    from helpers.xlsform_builders import central_csv
 
     bank = load_bank(DATA / "mini.toml")
     sheets = xlsform_sheets(bank, [(CAMDEN, "Camden"), (LEEDS, "Leeds")])

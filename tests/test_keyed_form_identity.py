@@ -15,10 +15,10 @@ from stocktake.returns.seal import form_seal
 from stocktake.store.workspace import Workspace
 from stocktake.workbooks.forms import create_form
 
-from hostile_files import set_about
-from test_forms import FILLED, fill, rows_by_question
-from test_keyed_seal import KEY, key_file  # noqa: F401 - the fixture
-from test_workbooks import WAVE
+from helpers.filling import WAVE
+from helpers.forms import FILLED, fill, rows_by_question
+from helpers.hostile_files import set_about
+from helpers.seal_key import KEY
 
 
 def _child_form(cli, tmp_path, key_file, name):

@@ -8,10 +8,10 @@ import json
 from stocktake.partnerships.model import partnership_for
 from stocktake.workbooks.forms import create_form
 
-from hostile_files import set_about
-from test_forms import FILLED, fill
-from test_keyed_seal import KEY, key_file  # noqa: F401 - the fixture
-from test_workbooks import WAVE
+from helpers.filling import WAVE
+from helpers.forms import FILLED, fill
+from helpers.hostile_files import set_about
+from helpers.seal_key import KEY
 
 
 def keyed_form(mini_bank, tmp_path, name="f.xlsx", key=KEY):

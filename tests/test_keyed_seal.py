@@ -12,18 +12,11 @@ from stocktake.workbooks.exports import gather_export, write_export
 from stocktake.national.merge import merge_workbooks
 from stocktake.returns.seal import seal_key, seal_matches
 
-from hostile_files import recompute_seal, set_about
-from test_merge import answer_cell
-from test_workbooks import WAVE, fill_mini
+from helpers.cells import answer_cell
+from helpers.filling import WAVE, fill_mini
+from helpers.hostile_files import recompute_seal, set_about
 
-KEY = b"national-team-key-0123456789abcdef"
-
-
-@pytest.fixture
-def key_file(tmp_path):
-    path = tmp_path / "seal.key"
-    path.write_bytes(KEY + b"\n")
-    return path
+from helpers.seal_key import KEY
 
 
 @pytest.fixture

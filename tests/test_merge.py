@@ -17,35 +17,12 @@ from stocktake.scoring.national import national_benchmark
 from stocktake.scoring.method import score_partnership
 from stocktake.store.workspace import Workspace
 
-from test_workbooks import WAVE, fill_mini
-
-CODES = ("E09000007", "E06000001", "E08000025")
-
-
-@pytest.fixture
-def exported(workspace, mini_bank, tmp_path):
-    """Three partnerships exported to tmp_path/returns."""
-    fill_mini(workspace, mini_bank, CODES)
-    national = national_benchmark(workspace, mini_bank, WAVE)
-    out = tmp_path / "returns"
-    for code in CODES:
-        write_export(gather_export(workspace, mini_bank, code, WAVE, national=national,
-                                   with_names=True), "xlsx",
-                     out)
-    return out
+from helpers.cells import answer_cell
+from helpers.filling import CODES, WAVE
 
 
 def path_of(folder: Path, code: str) -> Path:
     return folder / f"{code}-mini-{WAVE}.xlsx"
-
-
-def answer_cell(path: Path, respondent: str, question: str):
-    wb = load_workbook(path)
-    ws = wb["Answers"]
-    for row in ws.iter_rows(min_row=2):
-        if row[1].value == respondent and row[4].value == question:
-            return wb, row[6]
-    raise AssertionError(f"no row for {respondent} {question}")
 
 
 def test_merged_scores_equal_the_workspaces(exported, workspace, mini_bank, tmp_path):

@@ -15,7 +15,7 @@ from stocktake.national.merge import merge_workbooks
 from stocktake.scoring.national import national_benchmark, read_groups_csv
 from stocktake.workbooks.exports import gather_export, write_export
 
-from test_merge import CODES, exported  # noqa: F401 - the fixture: three exported workbooks
+from helpers.filling import CODES
 
 CAMDEN, HARTLEPOOL, BIRMINGHAM = CODES  # E09000007, E06000001, E08000025
 

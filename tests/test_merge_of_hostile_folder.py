@@ -8,7 +8,6 @@ import json
 import shutil
 from pathlib import Path
 
-import pytest
 from openpyxl import Workbook, load_workbook
 
 from stocktake.partnerships.model import partnership_for
@@ -16,11 +15,11 @@ from stocktake.partnerships.reference import current_authorities
 from stocktake.workbooks.exports import gather_export, write_export
 from stocktake.workbooks.forms import create_form
 
-from hostile_files import (ReAimer, run_bounded, set_about, with_claimed_dimension,
-                           with_far_cell, with_lying_deflate)
-from test_file_checks import billion_laughs_workbook, zip_bomb_workbook
-from test_forms import FILLED, fill
-from test_workbooks import WAVE, fill_mini
+from helpers.filling import WAVE, fill_mini
+from helpers.forms import FILLED, fill
+from helpers.hostile_files import (ReAimer, run_bounded, set_about, with_claimed_dimension,
+                                   with_far_cell, with_lying_deflate)
+from helpers.hostile_files import billion_laughs_workbook, zip_bomb_workbook
 
 GOOD = 150
 PEAK_MIB = 300

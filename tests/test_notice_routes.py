@@ -55,7 +55,7 @@ def _by_submission(cli, tmp_path, *options):
     from stocktake.xlsform.export import form_identity, form_version, xlsform_bytes, \
         xlsform_sheets
     from stocktake.xlsform.pyxform_check import convert_xlsform
-    from xlsform_builders import central_csv
+    from helpers.xlsform_builders import central_csv
 
     bank = find_bank("children")
     sheets = xlsform_sheets(bank, [("E09000007", "Camden")])

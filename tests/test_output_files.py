@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import resource
-import shutil
 import subprocess
 import sys
 from contextlib import contextmanager
@@ -17,8 +16,9 @@ from stocktake.partnerships.model import partnership_for
 from stocktake.store.workspace import Workspace
 from stocktake.workbooks.forms import create_form
 
-from test_forms import FILLED, fill
-from test_workbooks import WAVE, fill_mini
+from helpers.filling import WAVE, fill_mini
+from helpers.forms import FILLED, fill
+from helpers.paths import DATA
 
 STOCKTAKE = [sys.executable, "-m", "stocktake"]
 
@@ -173,7 +173,7 @@ def test_forms_import_on_a_full_disk_lists_what_was_stored_and_what_not(mini_ban
     Workspace.open(ws_dir)
     leave_free(small_disk, 24 * 1024)
     done = run_cli("forms", "import", returns, "--json", ws=ws_dir,
-                   env_extra={"STOCKTAKE_BANK_PATH": str(Path(__file__).parent / "data")})
+                   env_extra={"STOCKTAKE_BANK_PATH": str(DATA)})
     assert done.returncode == 1
     assert "Internal error" not in done.stderr and "Traceback" not in done.stderr
     report = json.loads(done.stdout)
@@ -203,7 +203,7 @@ def test_forms_import_on_a_full_disk_says_so_in_the_terminal(mini_bank, tmp_path
     Workspace.open(ws_dir)
     leave_free(small_disk, 0)
     done = run_cli("forms", "import", returns, ws=ws_dir,
-                   env_extra={"STOCKTAKE_BANK_PATH": str(Path(__file__).parent / "data")})
+                   env_extra={"STOCKTAKE_BANK_PATH": str(DATA)})
     assert done.returncode == 1
     assert "Error: disk full: " in done.stderr and "could not be written" in done.stderr
     assert "Stored 0 form(s) before the disk filled; not stored (2): 0.xlsx, 1.xlsx." in \

@@ -19,8 +19,9 @@ from stocktake.scoring.benchmark import build_benchmark
 from stocktake.records.responses import ANSWERED, Answer, Response, ResponseKey
 from stocktake.scoring.method import apart_note, quorum_note, score_partnership
 
+from helpers.paths import BANKS
+
 CODE, WAVE = "E09000007", "2026-27"
-BANKS = Path(__file__).resolve().parent.parent / "question_banks"
 
 
 def worked_bank(method: str = "roles", min_roles: int = 2):

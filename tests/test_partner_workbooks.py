@@ -19,8 +19,10 @@ from stocktake.workbooks.exports import gather_export, write_export
 from stocktake.scoring.national import national_benchmark
 from stocktake.workbooks.benchmark import write_benchmark_workbook
 
+from helpers.paths import BANKS
+
 WAVE, EARLIER = "2026-27", "2025-26"
-IDEA = Path(__file__).resolve().parent.parent / "question_banks" / "idea-stocktake.toml"
+IDEA = BANKS / "idea-stocktake.toml"
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
@@ -15,7 +14,9 @@ from stocktake.banks.model import bank_from_data, find_bank, load_bank
 from stocktake.banks.validation import validate_bank_data, validate_bank_file
 from stocktake.errors import StocktakeError
 
-EDITIONS = Path(__file__).resolve().parent / "data" / "editions"
+from helpers.paths import DATA
+
+EDITIONS = DATA / "editions"
 BANKS = ("partnership-2026", "idea-stocktake", "joint-area-review", "tomorrows-children")
 PERIOD_BANKS = ("idea-stocktake", "joint-area-review", "tomorrows-children")
 WAVE = "2026-27"

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
@@ -24,15 +23,11 @@ from stocktake.scoring.national import national_benchmark
 from stocktake.partnerships.model import partnership_for
 from stocktake.workbooks.forms import create_form
 
-from hostile_files import files_under, recompute_seal, set_about
-from test_forms import FILLED, fill
-from test_workbooks import WAVE, fill_mini
-
-TRAVERSAL = "../../../../outside/config"
-HOSTILE = [TRAVERSAL, "..", ".", "/etc/passwd", "..\\..\\x", "a/b", "E09000007/../x", "",
-           " ", "CON", "nul", "x" * 300, "E09000007\x00", "\u202eE09000007", "~", "$HOME",
-           "C:\\Windows\\x", "tests/data/mini.toml", "mini.toml", "2026-27/..", "2026-28",
-           "2026/27", "-rf", ".hidden", "E09000007.json"]
+from helpers.filling import WAVE, fill_mini
+from helpers.forms import FILLED, fill
+from helpers.hostile_files import files_under, recompute_seal, set_about
+from helpers.path_safety import HOSTILE, TRAVERSAL, WriteAudit, inside
+from helpers.paths import DATA
 
 
 # ---------------------------------------------------------------- one rule, every route
@@ -117,7 +112,7 @@ def test_export_with_a_traversal_code_and_a_recomputed_seal_is_refused_by_merge(
 
 @pytest.mark.parametrize("key,value,reason", [
     ("wave", "../../x", "About sheet, wave: '../../x' is not a wave"),
-    ("bank", str(Path(__file__).parent / "data" / "mini.toml"), "is not a bank id"),
+    ("bank", str(DATA / "mini.toml"), "is not a bank id"),
     ("bank", "mini.toml", "About sheet, bank: 'mini.toml' is not a bank id"),
 ])
 def test_export_with_a_path_for_wave_or_bank_is_refused_even_resealed(workspace, mini_bank,
@@ -160,49 +155,6 @@ def test_export_whose_rows_name_a_role_the_bank_lacks_is_refused(workspace, mini
 # ---------------------------------------------------------------- the property
 
 
-class WriteAudit:
-    """Every path Python opens for writing, renames to, creates, links or removes, seen through
-    the interpreter's audit hooks (PEP 578), so nothing the store or a writer does escapes."""
-
-    active: list[str] | None = None
-    installed = False
-
-    @classmethod
-    def install(cls) -> None:
-        if not cls.installed:
-            sys.addaudithook(cls._hook)
-            cls.installed = True
-
-    @classmethod
-    def _hook(cls, event: str, args: tuple) -> None:
-        seen = cls.active
-        if seen is None:
-            return
-        if event == "open":
-            path, mode, flags = args
-            writing = (isinstance(mode, str) and any(m in mode for m in "wax+")) or \
-                (mode is None and isinstance(flags, int) and
-                 flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC))
-            if writing and isinstance(path, (str, bytes, os.PathLike)):
-                seen.append(os.fsdecode(path))
-        elif event in ("os.rename", "os.link", "os.symlink"):
-            seen.append(os.fsdecode(args[1]))
-        elif event in ("os.mkdir", "os.remove", "os.rmdir", "os.truncate", "os.chmod"):
-            if isinstance(args[0], (str, bytes, os.PathLike)):
-                path = os.fsdecode(args[0])
-                # shutil.rmtree removes by name inside a folder it holds open (dir_fd, the
-                # last argument of these events but truncate's): the folder is the fd's.
-                dir_fd = args[-1] if event != "os.truncate" else None
-                if isinstance(dir_fd, int) and dir_fd >= 0 and not os.path.isabs(path):
-                    path = os.path.join(os.readlink(f"/proc/self/fd/{dir_fd}"), path)
-                seen.append(path)
-
-
-def _inside(path: str, roots: list[Path]) -> bool:
-    real = os.path.realpath(path)
-    return any(real == str(r) or real.startswith(str(r) + os.sep) for r in roots)
-
-
 @pytest.fixture(scope="module")
 def templates(tmp_path_factory):
     """A filled form and an export of the test bank, made once; each example edits a copy."""
@@ -210,7 +162,7 @@ def templates(tmp_path_factory):
     from stocktake.store.workspace import Workspace
 
     here = tmp_path_factory.mktemp("templates")
-    bank = load_bank(Path(__file__).parent / "data" / "mini.toml")
+    bank = load_bank(DATA / "mini.toml")
     form = create_form(here / "form.xlsx", bank, partnership_for("E09000007"), "council", WAVE,
                        "Jo Bloggs")
     fill(form, FILLED)
@@ -285,7 +237,7 @@ def test_no_input_file_makes_stocktake_write_outside_the_workspace_or_out(
     assert "Internal error" not in result.output
     roots = [Path(os.path.realpath(p)) for p in (ws_dir, out_dir, scratch)]
     # A child process's output sent nowhere (subprocess.DEVNULL) is not a file written.
-    outside = [p for p in written if p != os.devnull and not _inside(p, roots)]
+    outside = [p for p in written if p != os.devnull and not inside(p, roots)]
     assert outside == [], (route, key, value, outside)
 
 

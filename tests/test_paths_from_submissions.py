@@ -11,7 +11,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from test_paths_from_files import HOSTILE, WriteAudit, _inside
+from helpers.path_safety import HOSTILE, inside, WriteAudit
+from helpers.paths import DATA
 
 pytest.importorskip("pyxform")
 WAVE = "2026-27"
@@ -24,7 +25,7 @@ def odk(tmp_path_factory):
         xlsform_sheets
     from stocktake.xlsform.pyxform_check import convert_xlsform
 
-    bank = load_bank(Path(__file__).parent / "data" / "mini.toml")
+    bank = load_bank(DATA / "mini.toml")
     sheets = xlsform_sheets(bank, [("E09000007", "Camden")])
     row = {"instance": "6f1c2a9e-0000-4000-8000-000000000001",
            "stocktake_form": form_identity(bank), "partnership": "E09000007",
@@ -41,7 +42,7 @@ def odk(tmp_path_factory):
        value=st.one_of(st.sampled_from(HOSTILE), st.text(max_size=40)))
 def test_no_submission_makes_stocktake_write_outside_the_workspace(cli, odk, tmp_path,
                                                                    monkeypatch, key, value):
-    from xlsform_builders import central_csv
+    from helpers.xlsform_builders import central_csv
 
     WriteAudit.install()
     run = Path(tempfile.mkdtemp(dir=tmp_path))
@@ -59,12 +60,12 @@ def test_no_submission_makes_stocktake_write_outside_the_workspace(cli, odk, tmp
         written, WriteAudit.active = WriteAudit.active, None
     assert "Internal error" not in result.output
     roots = [Path(os.path.realpath(p)) for p in (ws_dir, scratch)]
-    assert [p for p in written if not _inside(p, roots)] == [], (key, value)
+    assert [p for p in written if not inside(p, roots)] == [], (key, value)
 
 
 def test_the_submission_the_property_alters_is_stored_unaltered(cli, odk, tmp_path):
     """So the property above exercises the storing route, not only refusals."""
-    from xlsform_builders import central_csv
+    from helpers.xlsform_builders import central_csv
 
     source = central_csv(tmp_path / "s.csv", odk["xform"], odk["sheets"], [odk["row"]],
                          version=odk["version"])

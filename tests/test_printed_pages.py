@@ -27,7 +27,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from libreoffice_pdf import SOFFICE, to_pdf
+from helpers.libreoffice import SOFFICE, to_pdf
 pdfplumber = pytest.importorskip("pdfplumber", reason="pdfplumber (test extra) is not installed")
 pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not "

@@ -2,32 +2,14 @@
 
 from __future__ import annotations
 
-from contextlib import contextmanager
-
 import pytest
-from prompt_toolkit.application import create_app_session
-from prompt_toolkit.input import create_pipe_input
-from prompt_toolkit.output import DummyOutput
 
 from stocktake.banks.answer_values import BadValue
-from stocktake.interview.prompts import (Reply, ask_area, ask_evidence, ask_question, ask_review,
+from stocktake.interview.prompts import (Reply, ask_area, ask_evidence, ask_review,
                                typed_instruction, typed_reply)
 from stocktake.records.responses import ANSWERED, DONT_KNOW, NOT_APPLICABLE, Answer
 
-DOWN, UP, ENTER, SPACE, CTRL_C, BACKSPACE = "\x1b[B", "\x1b[A", "\r", " ", "\x03", "\x7f"
-
-
-@contextmanager
-def keys(typed: str):
-    """Everything the user will type, queued up front; prompts read it as they come up."""
-    with create_pipe_input() as pipe, create_app_session(input=pipe, output=DummyOutput()):
-        pipe.send_text(typed)
-        yield
-
-
-def ask(question, typed: str, current: Answer | None = None, **options) -> Reply:
-    with keys(typed):
-        return ask_question(question, current, **options)
+from helpers.prompts import BACKSPACE, CTRL_C, DOWN, ENTER, SPACE, ask, keys
 
 
 # ---------------------------------------------------------------- each question type

@@ -10,7 +10,8 @@ import re
 from stocktake.partnerships.model import partnership_for
 from stocktake.records.responses import ANSWERED, Answer, Moderation, ResponseKey
 
-from test_forms import FILLED, WAVE, fill
+from helpers.filling import WAVE
+from helpers.forms import FILLED, fill
 
 CODE = "E09000007"
 NHS = re.compile(rb"943[ -]?476[ -]?5919")

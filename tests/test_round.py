@@ -17,7 +17,7 @@ from openpyxl import load_workbook
 from stocktake.banks.model import load_bank
 from stocktake.workbooks.forms import ANSWER_COLUMN, ID_COLUMN, NAME_CELL, dropdown_values
 
-from conftest import DATA
+from helpers.paths import DATA
 
 WAVE = "2026-27"
 CAMDEN, LEEDS, HARTLEPOOL = "E09000007", "E08000035", "E06000001"

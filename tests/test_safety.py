@@ -4,53 +4,17 @@ from __future__ import annotations
 
 import csv
 import io
-import zipfile
-from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from stocktake.privacy.injection import FORMULA_PREFIXES, csv_safe, is_formula_like, set_text_cell
+from stocktake.privacy.injection import FORMULA_PREFIXES, csv_safe, is_formula_like
+
+from helpers.cells import read_back, sheet_xml, write_column
 
 HYPERLINK = '=HYPERLINK("http://example.invalid","x")'
 HOSTILE = [HYPERLINK, "=1+1", "+44 20 7946 0000", "-2+3", "@SUM(A1:A9)", "\t=cmd", "\r=cmd",
            "=cmd|' /C calc'!A0"]
-
-
-def sheet_xml(path: Path) -> str:
-    with zipfile.ZipFile(path) as archive:
-        return archive.read("xl/worksheets/sheet1.xml").decode("utf-8")
-
-
-def write_column(path: Path, values: list, write_only: bool = False) -> Path:
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-
-    wb = Workbook(write_only=write_only)
-    if write_only:
-        ws = wb.create_sheet("Answers")
-        for value in values:
-            cell = WriteOnlyCell(ws)
-            set_text_cell(cell, value)
-            ws.append([cell])
-    else:
-        ws = wb.active
-        for row, value in enumerate(values, start=1):
-            set_text_cell(ws.cell(row=row, column=1), value)
-    wb.save(path)
-    return path
-
-
-def read_back(path: Path) -> tuple[list, list]:
-    """The first column as openpyxl and as python-calamine read it."""
-    from openpyxl import load_workbook
-    from python_calamine import CalamineWorkbook
-
-    sheet = load_workbook(path).worksheets[0]
-    by_openpyxl = [(c.value, c.data_type) for c in sheet["A"]]
-    by_calamine = [row[0] for row in CalamineWorkbook.from_path(str(path))
-                   .get_sheet_by_index(0).to_python()]
-    return by_openpyxl, by_calamine
 
 
 def test_formula_like_text_is_a_string_cell_with_no_formula_element(tmp_path):

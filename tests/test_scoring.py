@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import random
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -15,8 +14,9 @@ from stocktake.records.responses import ANSWERED, DONT_KNOW, NOT_APPLICABLE, Ans
     ResponseKey
 from stocktake.scoring.method import question_score, respondent_area_scores, score_partnership
 
-DATA = Path(__file__).resolve().parent / "data"
-IDEA = Path(__file__).resolve().parent.parent / "question_banks" / "idea-stocktake.toml"
+from helpers.paths import BANKS, DATA
+
+IDEA = BANKS / "idea-stocktake.toml"
 CODE, WAVE = "E09000007", "2026-27"
 
 

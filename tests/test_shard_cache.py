@@ -34,8 +34,8 @@ from stocktake.store.shard_cache import (cache_files, cache_path, encode_cache,
                                          read_cache_file)
 from stocktake.store.workspace import Workspace, read_store_file
 
-DATA = Path(__file__).resolve().parent / "data"
-REPO = Path(__file__).resolve().parent.parent
+from helpers.paths import DATA, REPO
+
 WAVE = "2026-27"
 CODES = ["E09000007", "E09000001", "E06000001", "E08000003"]
 TODAY = date(2026, 11, 1)

@@ -12,14 +12,14 @@ import os
 import subprocess
 import sys
 import zipfile
-from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
 
 from stocktake.records.provenance import SIMULATED, SIMULATED_HEADER, SIMULATED_SENTENCE
 
-PACKAGE = Path(__file__).resolve().parents[1] / "stocktake"
+from helpers.paths import PACKAGE
+
 # The few functions every output file goes through (stocktake.files.output_files and the
 # report writers); a module calling one writes a file for people.
 FILE_WRITERS = {"write_output_bytes", "save_workbook_file", "save_workbook", "write_html",
@@ -39,7 +39,7 @@ WRITERS = {
     "stocktake.cli.merge": "test_benchmark_and_national_workbooks_are_marked",
     "stocktake.round.status_workbook": "no answers: the round's bookkeeping (who was asked, "
                                        "who returned, when), made before any answer exists",
-    "stocktake.workbooks.forms": "no answers: a blank form made from the bank",
+    "stocktake.workbooks.forms.layout": "no answers: a blank form made from the bank",
     "stocktake.round.fieldwork": "no answers: the round's manifest and chase lists",
     "stocktake.cli.banks": "no answers: a bank written from an XLSForm",
     "stocktake.xlsform.export": "no answers: an XLSForm made from the bank",

@@ -293,7 +293,7 @@ def test_a_form_whose_about_sheet_names_a_path_writes_nothing_outside_the_worksp
                                                                                   tmp_path):
     from openpyxl import load_workbook
 
-    from test_forms import FILLED, fill
+    from helpers.forms import FILLED, fill
 
     form = tmp_path / "forms" / "camden.xlsx"
     form.parent.mkdir()

@@ -18,10 +18,10 @@ from stocktake.partnerships.model import partnership_for
 from stocktake.workbooks.exports import gather_export, write_export
 from stocktake.workbooks.forms import create_form
 
-from hostile_files import (run_bounded, with_claimed_dimension, with_far_cell,
-                           with_lying_deflate)
-from test_forms import FILLED, fill
-from test_workbooks import WAVE, fill_mini
+from helpers.filling import WAVE, fill_mini
+from helpers.forms import FILLED, fill
+from helpers.hostile_files import (run_bounded, with_claimed_dimension, with_far_cell,
+                                   with_lying_deflate)
 
 FILE = object()  # where the file goes in a command
 PEAK_MIB = 400  # a child that densified the grid would need hundreds of GiB
@@ -55,7 +55,7 @@ def _kobo(tmp_path, mini_bank, workspace) -> tuple[Path, str, list]:
     pytest.importorskip("pyxform")
     from stocktake.xlsform.export import form_identity, xlsform_bytes, xlsform_sheets
     from stocktake.xlsform.pyxform_check import convert_xlsform
-    from xlsform_builders import kobo_xlsx
+    from helpers.xlsform_builders import kobo_xlsx
 
     sheets = xlsform_sheets(mini_bank, [("E09000007", "Camden")])
     xform = convert_xlsform(xlsform_bytes(sheets)).xform

@@ -15,9 +15,8 @@ from stocktake.errors import StocktakeError
 from stocktake.xlsform.export import form_version
 from stocktake.xlsform.submissions import read_submissions
 
-from test_xlsform_submissions import (WAVE, _assert_stored_as_given, _import, form,  # noqa: F401
-                                      two)
-from xlsform_builders import central_csv, kobo_csv, kobo_xlsx
+from helpers.submissions import WAVE, assert_stored_as_given, import_submissions
+from helpers.xlsform_builders import central_csv, kobo_csv, kobo_xlsx
 
 pytest.importorskip("pyxform")
 
@@ -33,10 +32,10 @@ def test_every_group_separator_kobo_offers_is_read(tmp_path, workspace, mini_ban
     header = (path.read_text(encoding="utf-8").splitlines()[0] if suffix == ".csv" else "")
     if suffix == ".csv":
         assert f'"vision{sep}vision.known"' in header
-    batches, outcome = _import(workspace, mini_bank, path)
+    batches, outcome = import_submissions(workspace, mini_bank, path)
     assert batches[0].warnings == ()
     assert len(outcome.stored) == 2
-    _assert_stored_as_given(workspace, mini_bank)
+    assert_stored_as_given(workspace, mini_bank)
 
 
 def test_a_file_whose_columns_match_no_question_is_refused(cli, tmp_path, mini_bank, form, two):
@@ -107,7 +106,7 @@ def test_a_submission_time_held_as_a_date_cell_is_read(tmp_path, workspace, mini
     column = [c.value for c in ws[1]].index("_submission_time") + 1
     ws.cell(2, column).value = datetime(2026, 5, 2, 9, 30)
     wb.save(path)
-    batches, outcome = _import(workspace, mini_bank, path)
+    batches, outcome = import_submissions(workspace, mini_bank, path)
     assert batches[0].warnings == ()
     council = workspace.responses("E09000007", "mini", WAVE)[0]
     assert {a.answered_at for a in council.answers.values()} == {"2026-05-02T09:30:00+00:00"}

@@ -5,7 +5,6 @@ trailing commas, decimal commas, JSON habits, unencodable text and huge files, o
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
@@ -17,7 +16,8 @@ from stocktake.partnerships.model import read_partnerships_csv
 from stocktake.text.problems import PROBLEMS_LISTED
 from stocktake.text.text_files import MAX_TEXT_FILE_BYTES
 
-DATA = Path(__file__).resolve().parent / "data"
+from helpers.paths import DATA
+
 
 
 def refusal(call, *args) -> StocktakeError:

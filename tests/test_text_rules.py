@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-import zipfile
 from pathlib import Path
 
 import pytest
@@ -19,9 +18,9 @@ from stocktake.partnerships.model import partnership_for
 from stocktake.text.text_rules import MAX_CELL_TEXT, checked_text, text_problem
 from stocktake.workbooks.forms import create_form
 
-from test_forms import FILLED, fill
-from test_safety import read_back, sheet_xml, write_column
-from test_workbooks import WAVE
+from helpers.cells import read_back, sheet_xml, write_column
+from helpers.filling import WAVE
+from helpers.forms import FILLED, fill
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 

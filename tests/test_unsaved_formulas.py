@@ -10,9 +10,9 @@ from stocktake.national.merge import merge_workbooks
 from stocktake.partnerships.model import partnership_for
 from stocktake.workbooks.forms import create_form
 
-from test_forms import FILLED, fill, rows_by_question
-from test_merge import answer_cell
-from test_workbooks import WAVE, fill_mini
+from helpers.cells import answer_cell
+from helpers.filling import WAVE, fill_mini
+from helpers.forms import FILLED, fill, rows_by_question
 
 
 def test_merge_names_a_formula_cell_with_no_saved_value(workspace, mini_bank, tmp_path):

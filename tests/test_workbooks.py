@@ -12,34 +12,10 @@ from openpyxl import load_workbook
 from stocktake.workbooks.columns import ANSWER_COLUMNS
 from stocktake.workbooks.exports import gather_export, write_export
 from stocktake.partnerships.model import Partnership, partnership_for
-from stocktake.records.responses import (ANSWERED, DONT_KNOW, NOT_APPLICABLE, Answer, Moderation,
-                                 Response, ResponseKey)
+from stocktake.records.responses import (DONT_KNOW, NOT_APPLICABLE, Answer, Moderation,
+                                 Response)
 
-WAVE = "2026-27"
-STAMP = "2026-10-01T09:00:00+00:00"
-
-
-def mini_response(bank, code: str, respondent: str, role: str, level: int,
-                  evidence: str = "Board minutes", text: str = "Money") -> Response:
-    """A respondent of the mini bank answering everything their role is asked, at `level`."""
-    values = {"vision.statement": "yes", "vision.known": level,
-              "vision.consulted": ["children", "staff"][: 1 + level % 2],
-              "risk.register": ["none", "partial", "full", "full"][level - 1],
-              "risk.vacancies": 5.5 * level, "risk.barrier": text}
-    answers = {}
-    for q in bank.questions_for_role(role):
-        answers[q.id] = Answer(q.id, ANSWERED, values[q.id], evidence, STAMP)
-    return Response(ResponseKey(code, bank.id, WAVE, respondent), role, "interview", "",
-                    bank.version, bank.hash, STAMP, STAMP, answers)
-
-
-def fill_mini(ws, bank, codes=("E09000007", "E06000001", "E08000025"), evidence="Board minutes"):
-    ws.add_partnerships([partnership_for(c) for c in codes])
-    for n, code in enumerate(codes):
-        ws.write_responses(code, [
-            mini_response(bank, code, "Ann Council", "council", 1 + n % 4, evidence),
-            mini_response(bank, code, "Bo Health", "health", 1 + (n + 2) % 4, evidence),
-            mini_response(bank, code, "Cy Young", "young-people", 4, evidence)])
+from helpers.filling import STAMP, WAVE, fill_mini, mini_response
 
 
 @pytest.fixture

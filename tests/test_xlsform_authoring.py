@@ -12,28 +12,9 @@ from stocktake.errors import StocktakeError
 from stocktake.xlsform.authoring import bank_data_from_xlsform, bank_toml
 from stocktake.xlsform.export import write_xlsform, xlsform_sheets
 
+from helpers.xlsform_builders import ROLE_CHOICES, ROLE_ROWS, authoring_workbook
+
 SHIPPED = ("idea-stocktake", "joint-area-review", "tomorrows-children", "partnership-2026")
-
-
-def _workbook(path, survey, choices, settings=None):
-    from openpyxl import Workbook
-
-    book = Workbook()
-    book.remove(book.active)
-    for title, rows in (("survey", survey), ("choices", choices),
-                        ("settings", settings or [["form_title", "form_id", "version",
-                                                   "description"],
-                                                  ["My bank", "my-bank", "1", "Mine."]])):
-        sheet = book.create_sheet(title)
-        for row in rows:
-            sheet.append(row)
-    book.save(path)
-    return path
-
-
-ROLE_ROWS = [["select_one role", "role", "Which partner are you?"]]
-ROLE_CHOICES = [["list_name", "name", "label", "score"], ["role", "council", "Council", None],
-                ["role", "health", "Health", None]]
 
 
 @pytest.mark.parametrize("bank_id", SHIPPED)
@@ -71,7 +52,7 @@ def test_a_spreadsheet_without_stocktake_columns_becomes_a_bank(tmp_path):
                               ["levels", "1", "Few"], ["levels", "2", "Some"],
                               ["levels", "3", "Most"],
                               ["reg", "none", "None", 0], ["reg", "full", "Full", 2]]
-    path = _workbook(tmp_path / "mine.xlsx", survey, choices)
+    path = authoring_workbook(tmp_path / "mine.xlsx", survey, choices)
     bank = bank_from_data(bank_data_from_xlsform(path))
     assert (bank.id, bank.title, bank.version) == ("my-bank", "My bank", "1")
     assert [(q.id, q.type) for q in bank.questions] == [
@@ -103,7 +84,7 @@ def test_what_a_bank_cannot_carry_is_noted_with_sheet_and_row(tmp_path):
               ["select_one yn", "vision.c", "C?", "${vision.a} != 'no'", "", ""],
               ["end_group"]]
     choices = ROLE_CHOICES + [["yn", "yes", "Yes"], ["yn", "no", "No"]]
-    path = _workbook(tmp_path / "odd.xlsx", survey, choices)
+    path = authoring_workbook(tmp_path / "odd.xlsx", survey, choices)
     data, notes = xlsform_bank(path)
     assert [q["id"] for q in data["questions"]] == ["vision.a", "vision.b", "vision.c"]
     assert "when" not in data["questions"][2]
@@ -123,7 +104,7 @@ def test_the_bank_validator_names_what_the_spreadsheet_leaves_out(tmp_path):
     survey = [["type", "name", "label"], *ROLE_ROWS, ["begin_group", "vision", "Vision"],
               ["select_one yn", "vision.a", ""], ["end_group"]]
     choices = ROLE_CHOICES + [["yn", "yes", "Yes"], ["yn", "no", "No"]]
-    path = _workbook(tmp_path / "thin.xlsx", survey, choices,
+    path = authoring_workbook(tmp_path / "thin.xlsx", survey, choices,
                      [["form_title", "form_id", "version"], ["", "Thin Bank", "1"]])
     with pytest.raises(StocktakeError) as caught:
         bank_data_from_xlsform(path)

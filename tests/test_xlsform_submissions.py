@@ -10,67 +10,16 @@ from __future__ import annotations
 import pytest
 
 from stocktake.errors import StocktakeError
-from stocktake.records.responses import ANSWERED, DONT_KNOW, NOT_APPLICABLE
+from stocktake.records.responses import ANSWERED
 from stocktake.xlsform.export import form_identity, form_version, xlsform_bytes, xlsform_sheets
 from stocktake.xlsform.pyxform_check import convert_xlsform
-from stocktake.xlsform.submissions import (CENTRAL, KOBO, partnership_lookup, read_submissions,
-                                           store_submissions)
-from xlsform_builders import central_csv, kobo_csv, kobo_xlsx
+from stocktake.xlsform.submissions import (CENTRAL, KOBO, partnership_lookup)
+
+from helpers.paths import DATA
+from helpers.submissions import WAVE, assert_stored_as_given, import_submissions
+from helpers.xlsform_builders import central_csv, kobo_csv, kobo_xlsx
 
 pytest.importorskip("pyxform")
-WAVE = "2026-27"
-
-
-@pytest.fixture
-def form(mini_bank):
-    sheets = xlsform_sheets(mini_bank, [("E09000007", "Camden"), ("E08000025", "Birmingham")])
-    return sheets, convert_xlsform(xlsform_bytes(sheets)).xform
-
-
-@pytest.fixture
-def two(mini_bank):
-    """A council officer who answers everything, and an anonymous young person."""
-    ident = form_identity(mini_bank)
-    return [
-        {"instance": "6f1c2a9e-0000-4000-8000-000000000001", "stocktake_form": ident,
-         "partnership": "E09000007", "role": "council",
-         "respondent": "Director of children's services", "vision.statement": "yes",
-         "vision.statement_evidence": "CYPP 2026 p4", "vision.known": "3",
-         "vision.consulted": "children staff", "risk.register": "partial",
-         "risk.vacancies": "12.5", "risk.barrier": "Recruitment, again"},
-        {"instance": "6f1c2a9e-0000-4000-8000-000000000002", "stocktake_form": ident,
-         "partnership": "E08000025", "role": "young-people", "respondent": "",
-         "vision.statement": "dk", "vision.consulted": "na", "risk.barrier": "Nobody asks us"},
-    ]
-
-
-def _import(workspace, bank, *paths):
-    lookup = partnership_lookup(workspace.partnerships())
-    batches = [read_submissions(p, bank, lookup) for p in paths]
-    return batches, store_submissions(workspace, bank, batches, WAVE)
-
-
-def _assert_stored_as_given(workspace, bank):
-    council = workspace.responses("E09000007", bank.id, WAVE)
-    assert [r.key.respondent for r in council] == ["Director of children's services"]
-    answers = council[0].answers
-    assert council[0].mode == "submission"
-    assert council[0].instance_id == "6f1c2a9e-0000-4000-8000-000000000001"
-    assert council[0].bank_hash == bank.hash
-    assert (answers["vision.statement"].value, answers["vision.statement"].evidence) == \
-        ("yes", "CYPP 2026 p4")
-    assert answers["vision.known"].value == 3
-    assert answers["vision.consulted"].value == ["children", "staff"]
-    assert answers["risk.register"].value == "partial"
-    assert answers["risk.vacancies"].value == 12.5
-    assert answers["risk.barrier"].value == "Recruitment, again"
-    assert all(a.status == ANSWERED for a in answers.values())
-    young = workspace.responses("E08000025", bank.id, WAVE)
-    assert [r.key.respondent for r in young] == ["young-people 6f1c2a9e"]
-    assert young[0].role == "young-people"
-    assert young[0].answers["vision.statement"].status == DONT_KNOW
-    assert young[0].answers["vision.consulted"].status == NOT_APPLICABLE
-    assert set(young[0].answers) == {"vision.statement", "vision.consulted", "risk.barrier"}
 
 
 def test_odk_central_csv_imports_with_the_right_answers(tmp_path, workspace, mini_bank, form,
@@ -81,10 +30,10 @@ def test_odk_central_csv_imports_with_the_right_answers(tmp_path, workspace, min
     header = path.read_text().splitlines()[0].split(",")
     assert header[:2] == ["SubmissionDate", "stocktake_form"]
     assert "vision-vision.known" in header and "meta-instanceID" in header
-    batches, outcome = _import(workspace, mini_bank, path)
+    batches, outcome = import_submissions(workspace, mini_bank, path)
     assert batches[0].tool == CENTRAL and batches[0].warnings == ()
     assert len(outcome.stored) == 2
-    _assert_stored_as_given(workspace, mini_bank)
+    assert_stored_as_given(workspace, mini_bank)
     assert {p.code for p in workspace.partnerships()} == {"E09000007", "E08000025"}
 
 
@@ -94,9 +43,9 @@ def test_odk_central_csv_with_split_select_multiples_imports_the_same(tmp_path, 
     path = central_csv(tmp_path / "mini.csv", xform, sheets, two,
                        version=form_version(mini_bank), split=True)
     assert "vision-vision.consulted/children" in path.read_text().splitlines()[0]
-    batches, _ = _import(workspace, mini_bank, path)
+    batches, _ = import_submissions(workspace, mini_bank, path)
     assert batches[0].warnings == ()
-    _assert_stored_as_given(workspace, mini_bank)
+    assert_stored_as_given(workspace, mini_bank)
 
 
 @pytest.mark.parametrize("mode", ["both", "details", "summary"])
@@ -104,10 +53,10 @@ def test_kobotoolbox_xlsx_imports_with_the_right_answers(tmp_path, workspace, mi
                                                          two, mode):
     sheets, xform = form
     path = kobo_xlsx(tmp_path / "mini.xlsx", xform, sheets, two, mode=mode)
-    batches, outcome = _import(workspace, mini_bank, path)
+    batches, outcome = import_submissions(workspace, mini_bank, path)
     assert batches[0].tool == KOBO and batches[0].warnings == ()
     assert len(outcome.stored) == 2
-    _assert_stored_as_given(workspace, mini_bank)
+    assert_stored_as_given(workspace, mini_bank)
 
 
 def test_kobotoolbox_semicolon_csv_imports_with_the_right_answers(tmp_path, workspace,
@@ -115,9 +64,9 @@ def test_kobotoolbox_semicolon_csv_imports_with_the_right_answers(tmp_path, work
     sheets, xform = form
     path = kobo_csv(tmp_path / "mini.csv", xform, sheets, two)
     assert path.read_bytes().startswith(b'"stocktake_form";"partnership";')
-    batches, _ = _import(workspace, mini_bank, path)
+    batches, _ = import_submissions(workspace, mini_bank, path)
     assert batches[0].tool == KOBO
-    _assert_stored_as_given(workspace, mini_bank)
+    assert_stored_as_given(workspace, mini_bank)
 
 
 def test_importing_the_same_submissions_twice_adds_nothing(tmp_path, workspace, mini_bank, form,
@@ -125,10 +74,10 @@ def test_importing_the_same_submissions_twice_adds_nothing(tmp_path, workspace, 
     sheets, xform = form
     path = central_csv(tmp_path / "mini.csv", xform, sheets, two,
                        version=form_version(mini_bank))
-    _import(workspace, mini_bank, path)
+    import_submissions(workspace, mini_bank, path)
     shard = workspace.shard_path("E09000007")
     before = shard.read_bytes()
-    _, outcome = _import(workspace, mini_bank, path)
+    _, outcome = import_submissions(workspace, mini_bank, path)
     assert (len(outcome.stored), len(outcome.already)) == (0, 2)
     assert shard.read_bytes() == before
     assert len(workspace.responses(bank=mini_bank.id)) == 2
@@ -139,8 +88,8 @@ def test_a_later_export_adds_only_the_new_submissions(tmp_path, workspace, mini_
     first = central_csv(tmp_path / "a.csv", xform, sheets, two[:1],
                         version=form_version(mini_bank))
     both = central_csv(tmp_path / "b.csv", xform, sheets, two, version=form_version(mini_bank))
-    _import(workspace, mini_bank, first)
-    _, outcome = _import(workspace, mini_bank, both)
+    import_submissions(workspace, mini_bank, first)
+    _, outcome = import_submissions(workspace, mini_bank, both)
     assert [s.role for s in outcome.stored] == ["young-people"]
     assert [s.role for s in outcome.already] == ["council"]
 
@@ -153,7 +102,7 @@ def test_a_submission_made_with_another_bank_version_is_refused_naming_it(tmp_pa
     path = central_csv(tmp_path / "mini.csv", xform, sheets, two,
                        version=form_version(mini_bank))
     with pytest.raises(StocktakeError) as caught:
-        _import(workspace, mini_bank, path)
+        import_submissions(workspace, mini_bank, path)
     assert "nothing was stored" in caught.value.message
     assert caught.value.details == [
         f"{path}: line 3: made with bank mini 0.9 (hash abababababab), not mini 1.0 (hash "
@@ -169,7 +118,7 @@ def test_a_file_from_another_form_is_refused_naming_the_version_it_found(tmp_pat
                     "FormVersion\n2026-05-01T10:00:00.000Z,uuid:1,Alice,30,uuid:1,5,Alice,0,0,"
                     ",,,0,2024031501\n")
     with pytest.raises(StocktakeError) as caught:
-        _import(workspace, mini_bank, path)
+        import_submissions(workspace, mini_bank, path)
     assert "no 'stocktake_form' column" in caught.value.message
     assert "form version(s) found: 2024031501" in caught.value.message
 
@@ -189,7 +138,7 @@ def test_unknown_columns_are_warnings_and_the_import_goes_on(tmp_path, workspace
         sheet.cell(1, col, name)
         sheet.cell(2, col, value)
     book.save(path)
-    batches, outcome = _import(workspace, mini_bank, path)
+    batches, outcome = import_submissions(workspace, mini_bank, path)
     assert batches[0].warnings == ("unknown column 'household/size' ignored",)
     assert len(outcome.stored) == 2
 
@@ -202,7 +151,7 @@ def test_a_choice_name_not_in_the_bank_is_named_by_row_and_column(tmp_path, work
     path = central_csv(tmp_path / "mini.csv", xform, sheets, two,
                        version=form_version(mini_bank))
     with pytest.raises(StocktakeError) as caught:
-        _import(workspace, mini_bank, path)
+        import_submissions(workspace, mini_bank, path)
     details = caught.value.details
     assert details[0] == (f"{path}: line 2, column risk-risk.register: risk.register: expected "
                           "one of none, partial, full, na or dk; got 'maybe'")
@@ -226,7 +175,7 @@ def test_a_split_column_for_an_option_not_in_the_bank_is_named_by_cell(tmp_path,
     sheet.cell(2, column, "1")
     book.save(path)
     with pytest.raises(StocktakeError) as caught:
-        _import(workspace, mini_bank, path)
+        import_submissions(workspace, mini_bank, path)
     assert any("row 2, cell" in d and "(vision/vision.consulted/pets): option 'pets' is not one "
                "of question vision.consulted's options" in d for d in caught.value.details)
 
@@ -240,7 +189,7 @@ def test_bad_partnership_role_and_missing_name_are_all_named_and_nothing_is_stor
     path = central_csv(tmp_path / "mini.csv", xform, sheets, two + [extra, fourth, fifth],
                        version=form_version(mini_bank))
     with pytest.raises(StocktakeError) as caught:
-        _import(workspace, mini_bank, path)
+        import_submissions(workspace, mini_bank, path)
     details = caught.value.details
     assert details[0].startswith(f"{path}: line 4, column partnership: E09999999 is not in the "
                                  "list of English children's services authorities")
@@ -261,7 +210,7 @@ def test_an_answer_to_a_question_not_asked_of_the_role_is_named(tmp_path, worksp
     header = [c.value for c in load_workbook(path).active[1]]
     letter = get_column_letter(header.index("risk/risk.vacancies") + 1)
     with pytest.raises(StocktakeError) as caught:
-        _import(workspace, mini_bank, path)
+        import_submissions(workspace, mini_bank, path)
     assert caught.value.details == [
         f"{path}: sheet 'Mini bank for tests', row 3, cell {letter}3 (risk/risk.vacancies): "
         "risk.vacancies: not asked of "
@@ -273,7 +222,7 @@ def test_a_submission_repeated_in_the_file_is_named(tmp_path, workspace, mini_ba
     path = central_csv(tmp_path / "mini.csv", xform, sheets, two + [two[0]],
                        version=form_version(mini_bank))
     with pytest.raises(StocktakeError) as caught:
-        _import(workspace, mini_bank, path)
+        import_submissions(workspace, mini_bank, path)
     assert caught.value.details == [
         f"{path}: line 4: submission 6f1c2a9e-0000-4000-8000-000000000001 repeats line 2"]
 
@@ -285,7 +234,7 @@ def test_a_resubmission_replaces_the_earlier_submission_and_a_later_download_kee
     a third import of the same download changes nothing."""
     sheets, xform = form
     version = form_version(mini_bank)
-    _import(workspace, mini_bank, central_csv(tmp_path / "a.csv", xform, sheets, two[:1],
+    import_submissions(workspace, mini_bank, central_csv(tmp_path / "a.csv", xform, sheets, two[:1],
                                               version=version))
     again = {**two[0], "instance": "6f1c2a9e-0000-4000-8000-0000000000aa",
              "vision.statement": "no", "vision.known": "", "risk.barrier": ""}
@@ -293,7 +242,7 @@ def test_a_resubmission_replaces_the_earlier_submission_and_a_later_download_kee
                 "respondent": "Designated nurse", "role": "council"}
     download = central_csv(tmp_path / "b.csv", xform, sheets, [two[0], again, newcomer],
                            version=version)
-    _, outcome = _import(workspace, mini_bank, download)
+    _, outcome = import_submissions(workspace, mini_bank, download)
     assert [s.respondent for s in outcome.stored] == ["Designated nurse"]
     assert [s.instance_id for s in outcome.updated] == ["6f1c2a9e-0000-4000-8000-0000000000aa"]
     assert [s.instance_id for s in outcome.already] == ["6f1c2a9e-0000-4000-8000-000000000001"]
@@ -308,7 +257,7 @@ def test_a_resubmission_replaces_the_earlier_submission_and_a_later_download_kee
     assert history["risk.barrier"]["removed"] is True
     shard = workspace.shard_path("E09000007")
     before = shard.read_bytes()
-    _, outcome = _import(workspace, mini_bank, download)
+    _, outcome = import_submissions(workspace, mini_bank, download)
     assert (len(outcome.stored), len(outcome.updated), len(outcome.already)) == (0, 0, 3)
     assert shard.read_bytes() == before
 
@@ -320,7 +269,7 @@ def test_two_new_submissions_from_one_respondent_in_one_download_are_refused(
     path = central_csv(tmp_path / "mini.csv", xform, sheets, [two[0], second],
                        version=form_version(mini_bank))
     with pytest.raises(StocktakeError) as caught:
-        _import(workspace, mini_bank, path)
+        import_submissions(workspace, mini_bank, path)
     assert caught.value.details == [
         f"{path}: line 3: Director of children's services of E09000007 also sent a new "
         f"submission at {path}: line 2; one submission per respondent"]
@@ -339,7 +288,7 @@ def test_a_respondent_who_already_answered_another_way_is_refused(tmp_path, work
     path = central_csv(tmp_path / "mini.csv", xform, sheets, two,
                        version=form_version(mini_bank))
     with pytest.raises(StocktakeError) as caught:
-        _import(workspace, mini_bank, path)
+        import_submissions(workspace, mini_bank, path)
     assert "cannot be told apart from other answers; nothing was stored" in caught.value.message
     assert "already has mini 2026-27 answers (mode interview)" in caught.value.details[0]
     assert workspace.response(key).answers["vision.statement"].value == "no"
@@ -356,7 +305,7 @@ def test_submissions_rejected_in_review_are_left_out_and_said_so(tmp_path, works
     cells = lines[2].split(",")
     cells[header.index("ReviewState")] = "rejected"
     path.write_text("\n".join([lines[0], lines[1], ",".join(cells)]) + "\n")
-    batches, outcome = _import(workspace, mini_bank, path)
+    batches, outcome = import_submissions(workspace, mini_bank, path)
     assert [s.role for s in outcome.stored] == ["council"]
     assert batches[0].warnings == (
         "line 3: submission 6f1c2a9e-0000-4000-8000-000000000002 was rejected in ODK Central "
@@ -369,9 +318,9 @@ def test_odk_central_csv_without_group_paths_imports_the_same(tmp_path, workspac
     path = central_csv(tmp_path / "mini.csv", xform, sheets, two,
                        version=form_version(mini_bank), group_paths=False)
     assert ",vision.known," in path.read_text().splitlines()[0]
-    batches, _ = _import(workspace, mini_bank, path)
+    batches, _ = import_submissions(workspace, mini_bank, path)
     assert batches[0].warnings == ()
-    _assert_stored_as_given(workspace, mini_bank)
+    assert_stored_as_given(workspace, mini_bank)
 
 
 def test_answers_are_dated_when_the_tool_received_them(tmp_path, workspace, mini_bank, form,
@@ -379,22 +328,21 @@ def test_answers_are_dated_when_the_tool_received_them(tmp_path, workspace, mini
     sheets, xform = form
     central = central_csv(tmp_path / "c.csv", xform, sheets, two[:1],
                           version=form_version(mini_bank))
-    _import(workspace, mini_bank, central)
+    import_submissions(workspace, mini_bank, central)
     answers = workspace.responses("E09000007")[0].answers.values()
     assert {a.answered_at for a in answers} == {"2026-05-01T10:00:00+00:00"}
     kobo = kobo_xlsx(tmp_path / "k.xlsx", xform, sheets, two[1:])
-    _import(workspace, mini_bank, kobo)
+    import_submissions(workspace, mini_bank, kobo)
     answers = workspace.responses("E08000025")[0].answers.values()
     assert {a.answered_at for a in answers} == {"2026-05-01T10:00:00+00:00"}
 
 
 def test_a_name_given_for_a_role_the_bank_marks_anonymous_is_refused_by_row(tmp_path, workspace):
     """Children and young people answer without a name, in a collected form as anywhere."""
-    from pathlib import Path
 
     from stocktake.banks.model import load_bank
 
-    bank = load_bank(Path(__file__).resolve().parent / "data" / "children.toml")
+    bank = load_bank(DATA / "children.toml")
     sheets = xlsform_sheets(bank, [("E09000007", "Camden")], anonymous_roles=())
     # The bank's own flag keeps the name question away from the anonymous role.
     [name_row] = [row for row in sheets.survey if "respondent" in row]
@@ -407,7 +355,7 @@ def test_a_name_given_for_a_role_the_bank_marks_anonymous_is_refused_by_row(tmp_
     path = central_csv(tmp_path / "children.csv", xform, sheets, [child],
                        version=form_version(bank))
     with pytest.raises(StocktakeError) as caught:
-        _import(workspace, bank, path)
+        import_submissions(workspace, bank, path)
     assert caught.value.details == [
         f"{path}: line 2, column respondent: a name for role 'young-people', which answers "
         "anonymously; leave it empty"]
@@ -421,10 +369,10 @@ def test_central_csv_with_a_byte_order_mark_imports_and_utf16_is_refused_by_name
                        version=form_version(mini_bank))
     text = path.read_text(encoding="utf-8")
     path.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
-    batches, outcome = _import(workspace, mini_bank, path)
+    batches, outcome = import_submissions(workspace, mini_bank, path)
     assert len(outcome.stored) == 2
     wide = tmp_path / "wide.csv"
     wide.write_bytes(text.encode("utf-16"))
     with pytest.raises(StocktakeError) as caught:
-        _import(workspace, mini_bank, wide)
+        import_submissions(workspace, mini_bank, wide)
     assert "saved as UTF-16 text" in caught.value.message

@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 
 from stocktake.store.workspace import Workspace
 
-from test_workbooks import WAVE, fill_mini
+from helpers.filling import WAVE, fill_mini
 
 CODES = ("E09000007", "E06000001")
 

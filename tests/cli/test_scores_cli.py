@@ -11,53 +11,9 @@ from pathlib import Path
 import pytest
 
 from stocktake.partnerships.model import partnership_for
-from stocktake.records.responses import (ANSWERED, DONT_KNOW, NOT_APPLICABLE, Answer, Moderation,
-                                 Response, ResponseKey)
+from stocktake.records.responses import (ANSWERED, Answer, Response, ResponseKey)
 
-WAVE = "2026-27"
-
-
-def _response(code: str, name: str, role: str, answers: dict, wave: str = WAVE) -> Response:
-    built = {qid: Answer(qid, v) if v in (NOT_APPLICABLE, DONT_KNOW) else Answer(qid, ANSWERED, v)
-             for qid, v in answers.items()}
-    return Response(ResponseKey(code, "mini", wave, name), role, answers=built)
-
-
-def worked_example(code: str = "E09000007") -> list[Response]:
-    """The hand-worked example of tests/test_scoring.py: vision 34.03, risk 75, overall 54.51."""
-    return [
-        _response(code, "Ann", "council", {"vision.statement": "yes", "vision.known": 3,
-                                           "vision.consulted": ["children", "staff"],
-                                           "risk.register": "full"}),
-        _response(code, "Bob", "health", {"vision.statement": "no", "vision.known": 4,
-                                          "vision.consulted": DONT_KNOW,
-                                          "risk.register": "partial"}),
-        _response(code, "Cat", "young-people", {"vision.statement": NOT_APPLICABLE,
-                                                "vision.consulted": ["parents"]}),
-        _response(code, "Dev", "council", {"vision.statement": "yes", "vision.known": DONT_KNOW,
-                                           "vision.consulted": DONT_KNOW,
-                                           "risk.register": NOT_APPLICABLE}),
-    ]
-
-
-def one_respondent(code: str, level: int, register: str, wave: str = WAVE) -> list[Response]:
-    return [_response(code, "Lead", "council", {"vision.statement": "yes", "vision.known": level,
-                                                "vision.consulted": ["staff"],
-                                                "risk.register": register}, wave)]
-
-
-@pytest.fixture
-def nation(workspace):
-    """Camden (the worked example, vision moderated) and four others; names in the workspace."""
-    codes = ["E09000007", "E09000001", "E08000025", "E06000053", "E09000033"]
-    workspace.add_partnerships([partnership_for(c) for c in codes])
-    workspace.write_responses("E09000007", worked_example())
-    workspace.add_moderation(Moderation("E09000007", "mini", WAVE, "vision", 40.0,
-                                        "Evidence at review day", "Pat Adviser"))
-    for code, level, register in (("E09000001", 4, "full"), ("E08000025", 1, "none"),
-                                  ("E06000053", 2, "partial"), ("E09000033", 3, "full")):
-        workspace.write_responses(code, one_respondent(code, level, register))
-    return workspace
+from helpers.filling import WAVE, one_respondent, worked_example
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ import re
 
 import pytest
 
-import browser  # tests/e2e/browser.py
+from helpers import browser
 
 pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(browser.missing() is not None,

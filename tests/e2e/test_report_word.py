@@ -10,16 +10,14 @@ The PDFs are left in the test's tmp folder (pytest --basetemp=DIR keeps them).
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
-import browser  # tests/e2e/browser.py: the demo workspace and reading PDFs back
-
-SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+from helpers import browser  # the demo workspace and reading PDFs back
+from helpers.libreoffice import SOFFICE
 
 
 def _writer_missing() -> str | None:

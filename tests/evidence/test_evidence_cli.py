@@ -17,8 +17,8 @@ import pytest
 from stocktake.partnerships.model import partnership_for
 from stocktake.records.responses import ANSWERED, Answer, Response, ResponseKey
 
-DATA = Path(__file__).resolve().parents[1] / "data"
-REPO = Path(__file__).resolve().parents[2]
+from helpers.paths import DATA, REPO
+
 WAVE = "2026-27"
 
 

@@ -1,8 +1,11 @@
 """Building returned files the way a hostile or careless partner would: About values changed in
-a real workbook, and an export's plain seal recomputed so only a keyed seal can tell."""
+a real workbook, and an export's plain seal recomputed so only a keyed seal can tell; sheets
+with a far cell, a claimed grid or a lying deflate stream; and workbooks no reader may open
+(nested entities, a zip bomb)."""
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -291,3 +294,58 @@ def zipfile_open(path: Path):
     import zipfile
 
     return zipfile.ZipFile(path)
+
+
+# ---------------------------------------------------------------- workbooks no reader may open
+
+# Nine nested entities, each ten of the one before: a billion "lol"s if a parser expands them.
+BILLION_LAUGHS = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<!DOCTYPE worksheet [\n'
+    ' <!ENTITY lol "lol">\n'
+    + "".join(f' <!ENTITY lol{i} "{("&lol" + str(i - 1) + ";") * 10 if i > 1 else "&lol;" * 10}">\n'
+              for i in range(1, 10))
+    + ']>\n'
+    '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    '<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&lol9;</t></is></c></row></sheetData>'
+    '</worksheet>')
+
+
+def real_workbook(path: Path) -> Path:
+    """A plain one-sheet workbook saved by openpyxl at `path` (Camden, 3 in its first row)."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active["A1"] = "Camden"
+    wb.active["B1"] = 3
+    wb.save(path)
+    return path
+
+
+def replace_part(source: Path, target: Path, part: str, data: bytes | str,
+                 extra: dict[str, bytes] | None = None) -> Path:
+    """A copy of a real workbook with one part's bytes replaced (and extra parts added)."""
+    with zipfile.ZipFile(source) as src, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            dst.writestr(item.filename, data if item.filename == part else src.read(item.filename))
+        for name, content in (extra or {}).items():
+            dst.writestr(name, content)
+    return target
+
+
+def billion_laughs_workbook(tmp_path: Path) -> Path:
+    """tmp_path/laughs.xlsx: a real workbook whose sheet is BILLION_LAUGHS."""
+    return replace_part(real_workbook(tmp_path / "plain.xlsx"), tmp_path / "laughs.xlsx",
+                        "xl/worksheets/sheet1.xml", BILLION_LAUGHS)
+
+
+def zip_bomb_workbook(path: Path) -> Path:
+    """1 GiB of zeros in one part, streamed in 1 MiB chunks: about 1 MiB on disk, 3 s to build."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+        with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as part:
+            chunk = bytes(1024 * 1024)
+            for _ in range(1024):
+                part.write(chunk)
+    return path

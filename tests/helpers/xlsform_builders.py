@@ -162,3 +162,29 @@ def kobo_csv(path: Path, xform: str, sheets, submissions: list[dict], *,
         writer.writerow([("%d" % v) if isinstance(v, float) else v for v in row])
     path.write_text(out.getvalue(), encoding="utf-8")
     return path
+
+
+# ---------------------------------------------------------------- a bank written in a spreadsheet
+
+def authoring_workbook(path, survey, choices, settings=None):
+    """A bank written as an XLSForm workbook at `path`: `survey`, `choices` and `settings` sheets
+    of rows (lists of cells); the settings default to a bank called my-bank."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.remove(book.active)
+    for title, rows in (("survey", survey), ("choices", choices),
+                        ("settings", settings or [["form_title", "form_id", "version",
+                                                   "description"],
+                                                  ["My bank", "my-bank", "1", "Mine."]])):
+        sheet = book.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+    book.save(path)
+    return path
+
+
+# The role question and its two roles, rows of the survey and choices sheets.
+ROLE_ROWS = [["select_one role", "role", "Which partner are you?"]]
+ROLE_CHOICES = [["list_name", "name", "label", "score"], ["role", "council", "Council", None],
+                ["role", "health", "Health", None]]
