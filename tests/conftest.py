@@ -23,7 +23,7 @@ REPO = TESTS.parent
 # Shared helpers' asserts report like a test's own (tests/helpers/__init__.py).
 pytest.register_assert_rewrite("helpers")
 
-pytest_plugins = ["pytester"]  # tests/test_doctor_check.py runs tests of the doctor check
+pytest_plugins = ["pytester"]  # tests/store/test_doctor_check.py runs tests of the doctor check
 
 DAMAGE_MARKER = "store_damaged_on_purpose"
 # Inside a workspace these hold backups, locks and shards, never another workspace.
@@ -180,69 +180,3 @@ def cli(tmp_path, capsys, monkeypatch):
 
     return invoke
 
-
-# ---------------------------------------------------------------- shared by several modules
-# (imports inside: tests/test_doctor_check.py runs a copy of this file where helpers/ is not
-# importable)
-
-
-@pytest.fixture
-def exported(workspace, mini_bank, tmp_path):
-    """Three partnerships of the mini bank exported to tmp_path/returns, names kept."""
-    from stocktake.scoring.national import national_benchmark
-    from stocktake.workbooks.exports import gather_export, write_export
-
-    from helpers.filling import CODES, WAVE, fill_mini
-
-    fill_mini(workspace, mini_bank, CODES)
-    national = national_benchmark(workspace, mini_bank, WAVE)
-    out = tmp_path / "returns"
-    for code in CODES:
-        write_export(gather_export(workspace, mini_bank, code, WAVE, national=national,
-                                   with_names=True), "xlsx", out)
-    return out
-
-
-@pytest.fixture
-def key_file(tmp_path):
-    """The national team's seal key (helpers.seal_key.KEY) in a file, as `--key` takes it."""
-    from helpers.seal_key import KEY
-
-    path = tmp_path / "seal.key"
-    path.write_bytes(KEY + b"\n")
-    return path
-
-
-@pytest.fixture
-def nation(workspace):
-    """Camden (the worked example, vision moderated) and four others; names in the workspace."""
-    from stocktake.partnerships.model import partnership_for
-    from stocktake.records.responses import Moderation
-
-    from helpers.filling import WAVE, one_respondent, worked_example
-
-    codes = ["E09000007", "E09000001", "E08000025", "E06000053", "E09000033"]
-    workspace.add_partnerships([partnership_for(c) for c in codes])
-    workspace.write_responses("E09000007", worked_example())
-    workspace.add_moderation(Moderation("E09000007", "mini", WAVE, "vision", 40.0,
-                                        "Evidence at review day", "Pat Adviser"))
-    for code, level, register in (("E09000001", 4, "full"), ("E08000025", 1, "none"),
-                                  ("E06000053", 2, "partial"), ("E09000033", 3, "full")):
-        workspace.write_responses(code, one_respondent(code, level, register))
-    return workspace
-
-
-@pytest.fixture
-def form(mini_bank):
-    """(XLSForm sheets, XForm) of the mini bank for Camden and Birmingham."""
-    from helpers.submissions import mini_form
-
-    return mini_form(mini_bank)
-
-
-@pytest.fixture
-def two(mini_bank):
-    """A council officer who answers everything, and an anonymous young person."""
-    from helpers.submissions import two_submissions
-
-    return two_submissions(mini_bank)

@@ -287,7 +287,7 @@ roles = ["council", "young-people"]
 
 @pytest.fixture
 def worked(workspace, tmp_path, monkeypatch):
-    """3 council, 1 police, 2 young people (tests/test_partner_views.py works it by hand);
+    """3 council, 1 police, 2 young people (tests/scoring/test_partner_views.py works it by hand);
     early help is asked of the council and young people only, so it has no partner quorum."""
     bank = tmp_path / "worked.toml"
     bank.write_text(WORKED_BANK, encoding="utf-8")

@@ -1,6 +1,6 @@
 """Importing submissions from ODK Central and KoboToolbox exports (`stocktake/xlsform/submissions.py`).
 
-Each export is built as the tool writes it (see tests/xlsform_builders.py for the sources: ODK
+Each export is built as the tool writes it (see tests/helpers/xlsform_builders.py for the sources: ODK
 Central's central-backend tests, KoboToolbox's kpi export tests), from the XForm pyxform makes
 of the exported XLSForm, and imported into a real workspace.
 """

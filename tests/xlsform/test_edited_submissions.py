@@ -7,8 +7,8 @@ submissions.js: `SubmissionDate, meta-instanceID, ..., KEY, SubmitterID, Submitt
 AttachmentsPresent, AttachmentsExpected, Status, ReviewState, DeviceID, Edits, FormVersion`).
 KoboToolbox gives the edited version a new `_uuid` and `meta/instanceID`, the first version's in
 `meta/rootUuid` (kpi looks a submission up by `meta/rootUuid` or `_uuid`) and the replaced one
-in `meta/deprecatedID`. Each export below is the unedited one made by tests/xlsform_builders.py
-with those columns set as the tool sets them after one edit.
+in `meta/deprecatedID`. Each export below is the unedited one made by
+tests/helpers/xlsform_builders.py with those columns set as the tool sets them after one edit.
 """
 
 from __future__ import annotations
