@@ -3,11 +3,13 @@ covered, and partnership-2026 complete enough to use."""
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
 
 from stocktake.banks.model import find_bank
+from stocktake.store.workspace import Workspace
 
 OLD_BANKS = {"idea-stocktake": "2005-06", "joint-area-review": "2005-08",
              "tomorrows-children": "2002-03"}
@@ -117,3 +119,9 @@ def test_partnership_2026_has_three_checkable_questions_per_area_and_every_role(
 def test_demo_runs_on_partnership_2026(cli, tmp_path):
     result = cli("demo", "--bank", "partnership-2026", "--partnerships", "4", "--json")
     assert result.exit_code == 0, result.output
+    made = json.loads(result.stdout)
+    assert (made["simulated"], made["bank"], made["partnerships"]) == (True, "partnership-2026", 4)
+    assert made["respondents"] >= 4 and made["answers"] > made["respondents"]
+    ws = Workspace(tmp_path / "ws")
+    assert len(ws.partnerships()) == 4
+    assert all(ws.responses(p.code, "partnership-2026", made["wave"]) for p in ws.partnerships())

@@ -138,7 +138,6 @@ def test_trend_compares_the_two_editions_area_by_area(cli, tmp_path):
                  "--from-bank", str(old), "--json")
     assert result.exit_code == 0, result.output
     got = json.loads(result.stdout)
-    text = json.dumps(got)
     assert got["versions"] == {"from": ["1.1"], "to": ["2.0"], "changed": True}
     areas = {a["id"]: a for a in got["areas"]}
     assert areas["safeguarding"]["change"] is not None  # in both editions: compared

@@ -26,6 +26,7 @@ def narrow(monkeypatch):
 
 
 def assert_fits(text: str, columns: int = 80) -> None:
+    assert text.strip(), "nothing printed: an empty output fits any width"
     too_wide = [line for line in text.splitlines() if len(line) > columns]
     assert not too_wide, f"lines wider than {columns}: {too_wide}"
     assert "\x1b[" not in text  # NO_COLOR: no escape codes at all
@@ -226,12 +227,14 @@ def test_real_terminal_80_columns_no_color(nation, tmp_path):
     exe = Path(sys.executable).with_name("stocktake")
     command = [str(exe)] if exe.exists() else [sys.executable, "-m", "stocktake"]
     env = {**os.environ, "COLUMNS": "80", "NO_COLOR": "1"}
-    for args in (["scores", "E09000007"], ["benchmark"]):
+    for args, shown in ((["scores", "E09000007"], "Camden (E09000007), London"),
+                        (["benchmark"], "5 partnerships")):
         done = subprocess.run(command + ["-w", str(nation.root), *args, "--bank", "mini",
                                          "--wave", WAVE],
                               capture_output=True, text=True, env=env, timeout=60)
         assert done.returncode == 0, done.stderr
         assert_fits(done.stdout)
+        assert shown in " ".join(done.stdout.split()), (args, done.stdout[:400])
 
 
 # ---------------------------------------------------------------- partners' scores (issue 13)

@@ -226,6 +226,7 @@ def test_libreoffice_converts_the_word_report_to_a4_pages_holding_every_heading(
 @needs_writer
 @pytest.mark.parametrize("report", REPORTS)
 def test_libreoffice_sets_no_text_below_9_pt(report, converted):
+    assert any(p["smallest"] is not None for p in converted[report]), "no text on any page"
     small = {n: round(p["smallest"], 1) for n, p in enumerate(converted[report], 1)
              if p["smallest"] is not None and p["smallest"] < 8.95}
     assert small == {}, f"pages with text below 9 pt (page: size): {small}"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 from stocktake.partnerships.model import partnership_for
+from stocktake.store.workspace import Workspace
 from stocktake.workbooks.forms import create_form
 
 from helpers.filling import WAVE
@@ -33,8 +34,6 @@ def test_a_keyed_form_moved_to_another_partnership_is_refused(cli, mini_bank, tm
     done = cli("forms", "import", form, "--key", key_file)
     assert done.exit_code == 1
     assert "the form's keyed seal does not verify" in " ".join(done.stderr.split())
-    from stocktake.store.workspace import Workspace
-
     assert Workspace.open(tmp_path / "ws").responses() == []
 
 
@@ -57,4 +56,8 @@ def test_forms_create_takes_the_key_from_a_file(cli, tmp_path, key_file):
     assert cli("forms", "create", "E09000007", "--bank", "mini", "--role", "council", "--wave",
                WAVE, "--key", key_file, "--out", out).exit_code == 0
     fill(out, FILLED, name="Jo")
-    assert cli("forms", "import", out, "--key", key_file).exit_code == 0
+    done = cli("forms", "import", out, "--key", key_file)
+    assert done.exit_code == 0, done.output
+    stored = Workspace(tmp_path / "ws").responses("E09000007", "mini", WAVE)
+    assert [r.key.respondent for r in stored] == ["Jo"]
+    assert stored[0].answers["vision.statement"].value == "yes"

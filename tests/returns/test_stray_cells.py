@@ -134,7 +134,10 @@ def test_a_stray_cell_within_reach_is_read_not_refused(tmp_path, mini_bank):
     good, _, _ = _form(tmp_path, mini_bank)
     near = with_far_cell(good, tmp_path / "near.xlsx", "Form", ref="Z500", text="note")
     code, out, err, _ = _run(["forms", "import", FILE], near, tmp_path)
-    assert "refused: sheet" not in out + err
+    said = " ".join((out + err).split())
+    assert "refused: sheet" not in said
+    assert code == 1, said[-800:]
+    assert "Form!Z500: this row has no question (inserted?) and holds 'note'" in said, said[-800:]
 
 
 def test_one_wide_row_is_bounded_by_its_cells_not_by_the_column_alone(tmp_path, mini_bank):

@@ -83,6 +83,8 @@ def test_a_write_on_a_read_only_mount_says_the_workspace_is_read_only(cli, read_
 def test_a_read_only_mount_is_not_reported_as_cannot_create(cli, read_only_workspace):
     result = cli("partnerships", "list", workspace=read_only_workspace)
     assert "cannot create workspace" not in result.output
+    assert result.exit_code == 0, result.output
+    assert CODE in result.stdout
 
 
 @pytest.mark.parametrize("args", READS, ids=" ".join)

@@ -161,10 +161,40 @@ def test_a_lock_timeout_that_is_no_number_of_seconds_is_a_clear_error(cli, monke
     assert "Internal error" not in result.output
 
 
-@pytest.mark.parametrize("value", ["0", "2.5", " 30 "])
-def test_a_lock_timeout_in_seconds_is_used(cli, monkeypatch, value):
+@pytest.mark.parametrize("value, seconds", [("0", 0), ("2.5", 2.5), (" 30 ", 30), ("", 15)])
+def test_a_lock_timeout_in_seconds_is_read_as_that_many_seconds(monkeypatch, value, seconds):
+    from stocktake.store.locking import lock_timeout
+
     monkeypatch.setenv("STOCKTAKE_LOCK_TIMEOUT", value)
-    assert cli("partnerships", "add", CODE).exit_code == 0
+    assert lock_timeout() == seconds  # "" is unset: the documented default of 15 s
+
+
+@pytest.mark.parametrize("value, shown", [("0", "0"), (" 2.5 ", "2.5")])
+def test_a_lock_timeout_in_seconds_is_used(cli, monkeypatch, tmp_path, value, shown):
+    """Another process holding the partnership's lock past the timeout set fails the save after
+    that timeout, saying so; released, the same command with the same timeout stores."""
+    from helpers.lock_holder import holder
+
+    monkeypatch.setenv("STOCKTAKE_LOCK_TIMEOUT", value)
+    ws = Workspace.open(tmp_path / "ws")
+    ws.add_partnerships([partnership_for(CODE)])
+    interview = ("interview", CODE, "--bank", "mini", "--role", "council", "--respondent", "Eve",
+                 "--wave", "2026-27", "--answers", _answers_file(tmp_path))
+    release = tmp_path / "release"
+    held = holder(ws.root, release=str(release))
+    try:
+        assert held.stdout.readline().strip() == "held"
+        result = cli(*interview, workspace=ws.root)
+    finally:
+        release.touch()
+        held.wait(timeout=60)
+    assert result.exit_code == 1, result.output
+    message = " ".join(result.stderr.split())
+    assert f"for longer than {shown} s; nothing of this change was stored" in message
+    assert ws.responses(CODE) == []
+    again = cli(*interview, workspace=ws.root)
+    assert again.exit_code == 0, again.output
+    assert [r.key.respondent for r in ws.responses(CODE)] == ["Eve"]
 
 
 # ---------------------------------------------------------------- symbolic links
