@@ -20,7 +20,10 @@ TESTS = Path(__file__).resolve().parent
 DATA = TESTS / "data"
 REPO = TESTS.parent
 
-pytest_plugins = ["pytester"]  # tests/test_doctor_check.py runs tests of the doctor check
+# Shared helpers' asserts report like a test's own (tests/helpers/__init__.py).
+pytest.register_assert_rewrite("helpers")
+
+pytest_plugins = ["pytester"]  # tests/store/test_doctor_check.py runs tests of the doctor check
 
 DAMAGE_MARKER = "store_damaged_on_purpose"
 # Inside a workspace these hold backups, locks and shards, never another workspace.
@@ -176,3 +179,4 @@ def cli(tmp_path, capsys, monkeypatch):
         return Result(code, out, err)
 
     return invoke
+

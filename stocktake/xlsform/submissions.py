@@ -1,6 +1,6 @@
 """Submissions as ODK Central and KoboToolbox export them, checked whole, as responses.
 
-Formats read (each built exactly so in tests/test_xlsform_submissions.py, with sources):
+Formats read (each built exactly so in tests/xlsform/test_xlsform_submissions.py, with sources):
 
 * ODK Central CSV (`submissions.csv`): comma-separated; header `SubmissionDate`,
   `meta-instanceID`, the fields with their group path joined by `-` (`vision-vision.known`), then

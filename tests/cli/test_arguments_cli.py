@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from stocktake.cli.app import hoist_workspace
-from stocktake.partnerships.model import partnership_for
-from test_scores_cli import WAVE, nation, one_respondent  # noqa: F401 - fixture
+
+from helpers.filling import WAVE, one_respondent
 
 READ_COMMANDS_WITH_WAVE = [
     ["scores", "E09000007", "--bank", "mini"],

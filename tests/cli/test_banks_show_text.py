@@ -3,9 +3,8 @@ a question are shown as written, never read as rich markup (issue 26, found with
 
 from __future__ import annotations
 
-from pathlib import Path
+from helpers.paths import DATA
 
-DATA = Path(__file__).resolve().parents[1] / "data"
 
 
 def test_bank_text_in_square_brackets_is_shown_as_written(cli, tmp_path):

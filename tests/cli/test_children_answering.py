@@ -20,6 +20,8 @@ from prompt_toolkit.output import DummyOutput
 from stocktake.records.responses import ResponseKey
 from stocktake.store.workspace import Workspace
 
+from helpers.paths import DATA
+
 DOWN, ENTER, CTRL_C = "\x1b[B", "\r", "\x03"
 WAVE = "2026-27"
 CHILD = ["interview", "E09000007", "--bank", "children", "--role", "young-people", "--wave", WAVE]
@@ -293,11 +295,10 @@ def test_export_never_carries_a_name_stored_for_an_anonymous_role(children_bank,
 
 @pytest.fixture
 def children_bank():
-    from pathlib import Path
 
     from stocktake.banks.model import load_bank
 
-    return load_bank(Path(__file__).resolve().parent.parent / "data" / "children.toml")
+    return load_bank(DATA / "children.toml")
 
 
 def test_a_childs_age_band_travels_through_export_and_merge(children_bank, workspace, tmp_path):

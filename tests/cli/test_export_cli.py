@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 
 from stocktake.store.workspace import Workspace
 
-from test_workbooks import WAVE, fill_mini
+from helpers.filling import WAVE, fill_mini
 
 CODES = ("E09000007", "E06000001")
 
@@ -90,6 +90,7 @@ def test_redacted_export_hides_an_email_address(cli, tmp_path, mini_bank, monkey
     assert result.exit_code == 0, result.output
     text = (tmp_path / "exports" / f"E09000007-mini-{WAVE}.csv").read_text(encoding="utf-8-sig")
     assert "jo@example.org" not in text
+    assert "mail [redacted e-mail address]" in text  # the evidence is there, masked
 
 
 def test_export_help_has_an_example(cli):

@@ -10,8 +10,8 @@ import zipfile
 import pytest
 from openpyxl import load_workbook
 
-from test_file_checks import billion_laughs_workbook, zip_bomb_workbook
-from test_workbooks import WAVE, fill_mini
+from helpers.filling import WAVE, fill_mini
+from helpers.hostile_files import billion_laughs_workbook, zip_bomb_workbook
 
 HYPERLINK = '=HYPERLINK("http://example.invalid","x")'
 NHS_NUMBER = "943 476 5919"  # passes the modulus 11 check

@@ -32,8 +32,8 @@ def latin1_locale(tmp_path_factory) -> dict[str, str] | None:
     if shutil.which("localedef") is None:
         return None
     where = tmp_path_factory.mktemp("locale")
-    done = subprocess.run(["localedef", "-i", "en_GB", "-f", "ISO-8859-1",
-                           str(where / "en_GB.ISO-8859-1")], capture_output=True)
+    subprocess.run(["localedef", "-i", "en_GB", "-f", "ISO-8859-1",
+                    str(where / "en_GB.ISO-8859-1")], capture_output=True)
     if not (where / "en_GB.ISO-8859-1").exists():
         return None
     return {"LOCPATH": str(where), "LANG": "en_GB.ISO-8859-1"}

@@ -9,7 +9,8 @@ import pytest
 
 from stocktake.errors import StocktakeError
 from stocktake.partnerships.model import Partnership, partnership_for, resolve_code
-from test_scores_cli import WAVE, nation  # noqa: F401 - fixture
+
+from helpers.filling import WAVE
 
 
 @pytest.mark.parametrize("typed,code", [
@@ -50,7 +51,7 @@ def test_names_of_the_workspaces_own_partnerships_resolve_too():
 ], ids=lambda a: a[0])
 def test_every_read_command_takes_a_name_for_the_code(cli, nation, args):
     if args[0] == "trend":
-        from test_scores_cli import one_respondent
+        from helpers.filling import one_respondent
 
         nation.write_responses("E09000007", one_respondent("E09000007", 2, "full", "2025-26"))
     result = cli(*args, workspace=nation.root)

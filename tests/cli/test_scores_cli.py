@@ -11,53 +11,9 @@ from pathlib import Path
 import pytest
 
 from stocktake.partnerships.model import partnership_for
-from stocktake.records.responses import (ANSWERED, DONT_KNOW, NOT_APPLICABLE, Answer, Moderation,
-                                 Response, ResponseKey)
+from stocktake.records.responses import (ANSWERED, Answer, Response, ResponseKey)
 
-WAVE = "2026-27"
-
-
-def _response(code: str, name: str, role: str, answers: dict, wave: str = WAVE) -> Response:
-    built = {qid: Answer(qid, v) if v in (NOT_APPLICABLE, DONT_KNOW) else Answer(qid, ANSWERED, v)
-             for qid, v in answers.items()}
-    return Response(ResponseKey(code, "mini", wave, name), role, answers=built)
-
-
-def worked_example(code: str = "E09000007") -> list[Response]:
-    """The hand-worked example of tests/test_scoring.py: vision 34.03, risk 75, overall 54.51."""
-    return [
-        _response(code, "Ann", "council", {"vision.statement": "yes", "vision.known": 3,
-                                           "vision.consulted": ["children", "staff"],
-                                           "risk.register": "full"}),
-        _response(code, "Bob", "health", {"vision.statement": "no", "vision.known": 4,
-                                          "vision.consulted": DONT_KNOW,
-                                          "risk.register": "partial"}),
-        _response(code, "Cat", "young-people", {"vision.statement": NOT_APPLICABLE,
-                                                "vision.consulted": ["parents"]}),
-        _response(code, "Dev", "council", {"vision.statement": "yes", "vision.known": DONT_KNOW,
-                                           "vision.consulted": DONT_KNOW,
-                                           "risk.register": NOT_APPLICABLE}),
-    ]
-
-
-def one_respondent(code: str, level: int, register: str, wave: str = WAVE) -> list[Response]:
-    return [_response(code, "Lead", "council", {"vision.statement": "yes", "vision.known": level,
-                                                "vision.consulted": ["staff"],
-                                                "risk.register": register}, wave)]
-
-
-@pytest.fixture
-def nation(workspace):
-    """Camden (the worked example, vision moderated) and four others; names in the workspace."""
-    codes = ["E09000007", "E09000001", "E08000025", "E06000053", "E09000033"]
-    workspace.add_partnerships([partnership_for(c) for c in codes])
-    workspace.write_responses("E09000007", worked_example())
-    workspace.add_moderation(Moderation("E09000007", "mini", WAVE, "vision", 40.0,
-                                        "Evidence at review day", "Pat Adviser"))
-    for code, level, register in (("E09000001", 4, "full"), ("E08000025", 1, "none"),
-                                  ("E06000053", 2, "partial"), ("E09000033", 3, "full")):
-        workspace.write_responses(code, one_respondent(code, level, register))
-    return workspace
+from helpers.filling import WAVE, one_respondent, worked_example
 
 
 @pytest.fixture
@@ -70,6 +26,7 @@ def narrow(monkeypatch):
 
 
 def assert_fits(text: str, columns: int = 80) -> None:
+    assert text.strip(), "nothing printed: an empty output fits any width"
     too_wide = [line for line in text.splitlines() if len(line) > columns]
     assert not too_wide, f"lines wider than {columns}: {too_wide}"
     assert "\x1b[" not in text  # NO_COLOR: no escape codes at all
@@ -270,12 +227,14 @@ def test_real_terminal_80_columns_no_color(nation, tmp_path):
     exe = Path(sys.executable).with_name("stocktake")
     command = [str(exe)] if exe.exists() else [sys.executable, "-m", "stocktake"]
     env = {**os.environ, "COLUMNS": "80", "NO_COLOR": "1"}
-    for args in (["scores", "E09000007"], ["benchmark"]):
+    for args, shown in ((["scores", "E09000007"], "Camden (E09000007), London"),
+                        (["benchmark"], "5 partnerships")):
         done = subprocess.run(command + ["-w", str(nation.root), *args, "--bank", "mini",
                                          "--wave", WAVE],
                               capture_output=True, text=True, env=env, timeout=60)
         assert done.returncode == 0, done.stderr
         assert_fits(done.stdout)
+        assert shown in " ".join(done.stdout.split()), (args, done.stdout[:400])
 
 
 # ---------------------------------------------------------------- partners' scores (issue 13)
@@ -331,7 +290,7 @@ roles = ["council", "young-people"]
 
 @pytest.fixture
 def worked(workspace, tmp_path, monkeypatch):
-    """3 council, 1 police, 2 young people (tests/test_partner_views.py works it by hand);
+    """3 council, 1 police, 2 young people (tests/scoring/test_partner_views.py works it by hand);
     early help is asked of the council and young people only, so it has no partner quorum."""
     bank = tmp_path / "worked.toml"
     bank.write_text(WORKED_BANK, encoding="utf-8")

@@ -18,7 +18,8 @@ from stocktake.errors import StocktakeError
 from stocktake.partnerships.model import Partnership, partnership_for
 from stocktake.records.responses import ANSWERED, Answer, Moderation, Response, ResponseKey
 from stocktake.text.terminal_text import check_line, check_text, escape_controls
-from test_forms import FILLED, fill
+
+from helpers.forms import FILLED, fill
 
 WAVE = "2026-27"
 ESCAPE_NAME = "Eve\x1b]0;PWNED\x07\x1b[2J"

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from xlsform_builders import central_csv
+from helpers.xlsform_builders import central_csv
 
 pytest.importorskip("pyxform")
 

@@ -10,8 +10,8 @@ import pytest
 
 pexpect = pytest.importorskip("pexpect")
 
-from test_interview_terminal import (PROMPT_READY, TIMEOUT, environment,  # noqa: E402
-                                     spawn, stocktake_command)
+from helpers.terminal import (PROMPT_READY, TIMEOUT, environment,  # noqa: E402
+                              spawn, stocktake_command)
 
 pytestmark = pytest.mark.slow
 

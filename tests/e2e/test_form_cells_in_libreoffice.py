@@ -14,10 +14,10 @@ from stocktake.errors import StocktakeError
 from stocktake.partnerships.model import partnership_for
 from stocktake.workbooks.forms import ANSWER_COLUMN, ID_COLUMN, create_form, read_form
 
-from test_form_typed_in_libreoffice import SYSTEM_PYTHON, TYPIST, _uno_available
+from helpers.libreoffice import SYSTEM_PYTHON, TYPIST, uno_available
 
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(
-    not _uno_available(), reason="needs LibreOffice and its Python bridge (Debian python3-uno)")]
+    not uno_available(), reason="needs LibreOffice and its Python bridge (Debian python3-uno)")]
 
 F = chr(64 + ANSWER_COLUMN)
 

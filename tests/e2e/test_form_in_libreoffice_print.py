@@ -6,32 +6,23 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
-from test_print_sizes import to_pdf
 
 from stocktake.banks.model import find_bank
 from stocktake.partnerships.model import partnership_for
 from stocktake.workbooks.forms import (ANSWER_CHARS, ANSWER_WIDTH, HEADER_ROW, ID_COLUMN,
                                        create_form, dropdown_values)
 
-SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
-SYSTEM_PYTHON = "/usr/bin/python3"
-READER = Path(__file__).with_name("libreoffice_dropdowns.py")
+from helpers.libreoffice import READER, SOFFICE, SYSTEM_PYTHON, to_pdf, uno_available
+
 CAMDEN = partnership_for("E09000007")
 pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not "
                                                          "installed")]
-
-
-def _uno_available() -> bool:
-    if SOFFICE is None or not Path(SYSTEM_PYTHON).exists():
-        return False
-    return subprocess.run([SYSTEM_PYTHON, "-c", "import uno"], capture_output=True).returncode == 0
 
 
 def form(tmp_path: Path, bank_id: str, role: str) -> Path:
@@ -40,7 +31,7 @@ def form(tmp_path: Path, bank_id: str, role: str) -> Path:
                        "YP-0001" if bank.is_anonymous(role) else "Jo Bloggs")
 
 
-@pytest.mark.skipif(not _uno_available(), reason="needs LibreOffice's Python bridge "
+@pytest.mark.skipif(not uno_available(), reason="needs LibreOffice's Python bridge "
                                                  "(Debian python3-uno)")
 @pytest.mark.parametrize("bank_id, role", [("partnership-2026", "council"),
                                            ("partnership-2026", "young-people"),

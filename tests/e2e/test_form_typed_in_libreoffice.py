@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
-from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -15,18 +13,11 @@ from stocktake.records.responses import ANSWERED, DONT_KNOW, NOT_APPLICABLE, Res
 from stocktake.workbooks.forms import ANSWER_COLUMN, EVIDENCE_COLUMN, HEADER_ROW, ID_COLUMN, \
     dropdown_values
 
-SYSTEM_PYTHON = "/usr/bin/python3"
-TYPIST = Path(__file__).with_name("libreoffice_typist.py")
-
-
-def _uno_available() -> bool:
-    if not shutil.which("soffice") or not Path(SYSTEM_PYTHON).exists():
-        return False
-    return subprocess.run([SYSTEM_PYTHON, "-c", "import uno"], capture_output=True).returncode == 0
+from helpers.libreoffice import SYSTEM_PYTHON, TYPIST, uno_available
 
 
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(
-    not _uno_available(), reason="needs LibreOffice and its Python bridge (Debian python3-uno)")]
+    not uno_available(), reason="needs LibreOffice and its Python bridge (Debian python3-uno)")]
 
 
 def test_form_typed_in_libreoffice_imports_with_what_was_typed(cli, tmp_path):

@@ -15,7 +15,7 @@ import re
 
 import pytest
 
-from test_small_terminal import COLUMNS, ROWS, Terminal
+from helpers.terminal import COLUMNS, ROWS, Terminal
 
 pytest.importorskip("pexpect")
 pytest.importorskip("pyte")

@@ -6,49 +6,17 @@ with `stocktake answers --json`, then starts again and sees the first unanswered
 
 from __future__ import annotations
 
-import io
 import json
-import os
-import shutil
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
+
+from helpers.terminal import (EVIDENCE_READY, PROMPT_READY, TIMEOUT, environment, spawn,
+                              stocktake_command)
 
 pexpect = pytest.importorskip("pexpect")
 
 pytestmark = pytest.mark.slow
-
-TIMEOUT = 30  # generous: a cold start on a slow CI machine imports rich, typer and questionary
-PROMPT_READY = "arrow keys or the key shown"  # questionary's instruction: the prompt is live
-EVIDENCE_READY = "Enter to skip"
-
-
-def stocktake_command() -> list[str]:
-    """The console script beside this Python, else on PATH, else `python -m stocktake`."""
-    beside = Path(sys.executable).with_name("stocktake")
-    if beside.exists():
-        return [str(beside)]
-    found = shutil.which("stocktake")
-    return [found] if found else [sys.executable, "-m", "stocktake"]
-
-
-def environment() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("STOCKTAKE_BANK_PATH", "COLUMNS")}
-    env.update({"TERM": "xterm", "NO_COLOR": "1", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8",
-                # pexpect never answers prompt_toolkit's cursor-position requests, which would
-                # cost a second's wait at the end of every prompt.
-                "PROMPT_TOOLKIT_NO_CPR": "1"})
-    return env
-
-
-def spawn(workspace: Path, *args: str):
-    command = stocktake_command() + ["-w", str(workspace), *args]
-    child = pexpect.spawn(command[0], command[1:], env=environment(), encoding="utf-8",
-                          dimensions=(50, 160), timeout=TIMEOUT)
-    child.logfile_read = io.StringIO()  # everything the terminal showed, for the asserts
-    return child
 
 
 INTERVIEW = ("interview", "E09000007", "--bank", "idea-stocktake", "--respondent", "Jo Bloggs",

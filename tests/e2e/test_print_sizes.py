@@ -11,7 +11,7 @@ import random
 
 import pytest
 
-from libreoffice_pdf import SOFFICE, to_pdf
+from helpers.libreoffice import SOFFICE, to_pdf
 pdfplumber = pytest.importorskip("pdfplumber", reason="pdfplumber (test extra) is not installed")
 pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not "

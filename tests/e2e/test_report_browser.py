@@ -15,7 +15,7 @@ import re
 
 import pytest
 
-import browser  # tests/e2e/browser.py
+from helpers import browser
 
 pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(browser.missing() is not None,
@@ -187,6 +187,8 @@ def test_printed_on_a4_every_page_is_a4_and_nothing_runs_off_it(report, pdfs):
 
 @pytest.mark.parametrize("report", REPORTS)
 def test_printed_on_a4_no_text_is_below_9_pt(report, pdfs):
+    assert any(c["text"].strip() for page in pdfs[report] for c in page["chars"]), \
+        "no text printed at all (an empty print has no small text)"
     small = []
     for number, page in enumerate(pdfs[report], 1):
         # Chart labels are text too: the SVG keeps its fonts as text (svg.fonttype none).

@@ -10,16 +10,14 @@ The PDFs are left in the test's tmp folder (pytest --basetemp=DIR keeps them).
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
-import browser  # tests/e2e/browser.py: the demo workspace and reading PDFs back
-
-SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+from helpers import browser  # the demo workspace and reading PDFs back
+from helpers.libreoffice import SOFFICE
 
 
 def _writer_missing() -> str | None:
@@ -228,6 +226,7 @@ def test_libreoffice_converts_the_word_report_to_a4_pages_holding_every_heading(
 @needs_writer
 @pytest.mark.parametrize("report", REPORTS)
 def test_libreoffice_sets_no_text_below_9_pt(report, converted):
+    assert any(p["smallest"] is not None for p in converted[report]), "no text on any page"
     small = {n: round(p["smallest"], 1) for n, p in enumerate(converted[report], 1)
              if p["smallest"] is not None and p["smallest"] < 8.95}
     assert small == {}, f"pages with text below 9 pt (page: size): {small}"

@@ -11,19 +11,17 @@ from __future__ import annotations
 import json
 import os
 import textwrap
-import time
 from pathlib import Path
 
 import pytest
 
-from test_interview_terminal import environment, stocktake_command
+from helpers.terminal import Terminal
 
 pexpect = pytest.importorskip("pexpect")
 pyte = pytest.importorskip("pyte")
 
 pytestmark = pytest.mark.slow
 
-ROWS, COLUMNS = 24, 80
 LONG = ("The partnership has agreed this level after a review of the evidence with every "
         "partner, and it is recorded in the minutes of the board with the actions that follow")
 
@@ -84,45 +82,6 @@ def _tall_bank_on_the_bank_path(tall_bank, monkeypatch):
     each test (tests/conftest.py), looks it up by id on the bank path, as a user's would."""
     monkeypatch.setenv("STOCKTAKE_BANK_PATH", os.pathsep.join(
         [os.environ["STOCKTAKE_BANK_PATH"], str(tall_bank[0].parent)]))
-
-
-class Terminal:
-    """A real pseudo-terminal of 24 x 80 and what is on its screen."""
-
-    def __init__(self, args: list[str]):
-        command = stocktake_command() + args
-        env = environment()
-        env.pop("LINES", None)
-        self.child = pexpect.spawn(command[0], command[1:], env=env, encoding="utf-8",
-                                   dimensions=(ROWS, COLUMNS), timeout=30)
-        self.screen = pyte.Screen(COLUMNS, ROWS)
-        self.stream = pyte.Stream(self.screen)
-
-    def wait_for(self, text: str, seconds: float = 30, settle: bool = True) -> list[str]:
-        end = time.time() + seconds
-        while time.time() < end:
-            try:
-                self.stream.feed(self.child.read_nonblocking(65536, timeout=0.2))
-            except pexpect.TIMEOUT:
-                pass
-            if any(text in line for line in self.screen.display):
-                if settle:
-                    self._settle()
-                return list(self.screen.display)
-        raise AssertionError(f"{text!r} never appeared:\n" + "\n".join(self.screen.display))
-
-    def _settle(self) -> None:
-        for _ in range(3):
-            try:
-                self.stream.feed(self.child.read_nonblocking(65536, timeout=0.3))
-            except pexpect.TIMEOUT:
-                return
-
-    def send(self, keys: str) -> None:
-        self.child.send(keys)
-
-    def close(self) -> None:
-        self.child.terminate(force=True)
 
 
 def _first_words(text: str, n: int = 6) -> str:

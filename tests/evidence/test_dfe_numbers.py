@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from stocktake.evidence.build import find_shared_lait
-from stocktake.partnerships.reference import authorities, authority, authority_by_dfe_number, current_authorities
+from stocktake.partnerships.reference import (authorities, authority, authority_by_dfe_number,
+                                              current_authorities)
 
-REPO = Path(__file__).resolve().parents[2]
+from helpers.paths import REPO
+
 
 
 def test_every_current_authority_has_its_own_three_digit_dfe_number():

@@ -17,8 +17,8 @@ import pytest
 from stocktake.partnerships.model import partnership_for
 from stocktake.records.responses import ANSWERED, Answer, Response, ResponseKey
 
-DATA = Path(__file__).resolve().parents[1] / "data"
-REPO = Path(__file__).resolve().parents[2]
+from helpers.paths import DATA, REPO
+
 WAVE = "2026-27"
 
 
@@ -394,11 +394,17 @@ def test_evidence_and_neighbours_fit_an_80_column_terminal(cli, monkeypatch, wor
 
     monkeypatch.setattr(common.console, "width", 80)
     monkeypatch.setattr(common.err_console, "width", 80)
-    for args in (("evidence", "E09000007", "--bank", "idea-stocktake"),
-                 ("evidence", "E09000007", "--bank", "joint-area-review"),
-                 ("neighbours", "E09000007")):
-        text = cli(*args).stdout
-        too_wide = [line for line in text.splitlines() if len(line) > 80]
+    # Each command's own heading and table header: an error, or an empty output, fits anything.
+    measures, neighbours = ["Measure", "Year", "Value"], ["#", "Neighbour", "Code"]
+    for args, header in ((("evidence", "E09000007", "--bank", "idea-stocktake"), measures),
+                         (("evidence", "E09000007", "--bank", "joint-area-review"), measures),
+                         (("neighbours", "E09000007"), neighbours)):
+        result = cli(*args)
+        assert result.exit_code == 0, (args, result.output)
+        lines = result.stdout.splitlines()
+        assert lines and lines[0].startswith("Camden (E09000007) · DfE LA 202"), (args, lines[:2])
+        assert any(line.split()[:3] == header for line in lines), (args, header)
+        too_wide = [line for line in lines if len(line) > 80]
         assert not too_wide, (args, too_wide)
 
 

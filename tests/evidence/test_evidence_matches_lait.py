@@ -11,11 +11,12 @@ import re
 import statistics
 from collections import defaultdict
 from functools import cache
-from pathlib import Path
 
 import pytest
 
 from stocktake.evidence.build import find_shared_lait
+
+from helpers.paths import REPO
 
 LAIT = find_shared_lait()
 pytestmark = pytest.mark.skipif(LAIT is None, reason="the shared LAIT files "
@@ -209,7 +210,7 @@ def test_neighbours_of_camden_are_the_shared_lists_ten_in_order(cli):
 def test_rebuilding_the_shipped_data_from_the_shared_files_gives_the_same_bytes(tmp_path):
     from stocktake.evidence.build import build
 
-    repo = Path(__file__).resolve().parents[2]
+    repo = REPO
     build(LAIT, tmp_path, repo / "question_banks")
     for name in ("indicators.json.gz", "measures.json", "neighbours.json"):
         assert (tmp_path / name).read_bytes() == (repo / "stocktake" / "data" / name).read_bytes(), name

@@ -63,7 +63,7 @@ def _by_submission(cli, here: Path):
     from stocktake.xlsform.export import form_identity, form_version, xlsform_bytes, \
         xlsform_sheets
     from stocktake.xlsform.pyxform_check import convert_xlsform
-    from xlsform_builders import central_csv
+    from helpers.xlsform_builders import central_csv
 
     bank = find_bank("children")
     sheets = xlsform_sheets(bank, [(CAMDEN, "Camden")])
@@ -226,7 +226,7 @@ def _children_submissions(path: Path, count: int) -> Path:
     from stocktake.xlsform.export import form_identity, form_version, xlsform_bytes, \
         xlsform_sheets
     from stocktake.xlsform.pyxform_check import convert_xlsform
-    from xlsform_builders import central_csv
+    from helpers.xlsform_builders import central_csv
 
     bank = find_bank("children")
     sheets = xlsform_sheets(bank, [(CAMDEN, "Camden")])

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from libreoffice_pdf import SOFFICE, to_pdf
+from helpers.libreoffice import SOFFICE, to_pdf
 from openpyxl import load_workbook
 
 from stocktake.banks.model import find_bank

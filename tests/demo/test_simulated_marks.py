@@ -1,0 +1,218 @@
+"""Issue 23 kind 5: every output made from `stocktake demo` answers says SIMULATED where a reader
+cannot miss it. The first test walks the package for every module that writes a file for people
+and fails when one is not listed here, with the command that proves its mark (or why it holds no
+answers); the others run those commands on a real demo workspace and read each file back."""
+
+from __future__ import annotations
+
+import ast
+import csv
+import json
+import os
+import subprocess
+import sys
+import zipfile
+
+import pytest
+from openpyxl import load_workbook
+
+from stocktake.records.provenance import SIMULATED, SIMULATED_HEADER, SIMULATED_SENTENCE
+
+from helpers.paths import PACKAGE
+
+# The few functions every output file goes through (stocktake.files.output_files and the
+# report writers); a module calling one writes a file for people.
+FILE_WRITERS = {"write_output_bytes", "save_workbook_file", "save_workbook", "write_html",
+                "write_docx", "atomic_write_bytes"}
+# Each module that writes files for people: the test below that reads its mark back, or why it
+# holds no answers. A new writer must be added here, and so be thought about.
+WRITERS = {
+    "stocktake.workbooks.exports": "test_exports_mark_every_row",
+    "stocktake.analysis.data_files": "test_analysts_data_files_are_marked",
+    "stocktake.analysis.codebook_files": "no answers: a bank's codebook (its variables and "
+                                         "codes)",
+    "stocktake.workbooks.partnership": "test_the_partnership_workbook_marks_every_sheet",
+    "stocktake.workbooks.benchmark": "test_benchmark_and_national_workbooks_are_marked",
+    "stocktake.national.workbook": "test_benchmark_and_national_workbooks_are_marked",
+    "stocktake.workbooks.evidence_sheet": "test_the_evidence_workbook_is_marked",
+    "stocktake.cli.report": "test_reports_are_marked_on_every_page",
+    "stocktake.cli.merge": "test_benchmark_and_national_workbooks_are_marked",
+    "stocktake.round.status_workbook": "no answers: the round's bookkeeping (who was asked, "
+                                       "who returned, when), made before any answer exists",
+    "stocktake.workbooks.forms.layout": "no answers: a blank form made from the bank",
+    "stocktake.round.fieldwork": "no answers: the round's manifest and chase lists",
+    "stocktake.cli.banks": "no answers: a bank written from an XLSForm",
+    "stocktake.xlsform.export": "no answers: an XLSForm made from the bank",
+}
+# Where the writers themselves live, and the store's own files: not outputs for people.
+NOT_OUTPUTS = {"stocktake.files.output_files", "stocktake.workbooks.styles",
+               "stocktake.reports.html", "stocktake.reports.word", "stocktake.files.atomic"}
+
+
+def _modules_writing_files() -> set[str]:
+    found = set()
+    for path in PACKAGE.rglob("*.py"):
+        module = ".".join(path.relative_to(PACKAGE.parent).with_suffix("").parts)
+        if module.startswith("stocktake.store.") or module in NOT_OUTPUTS:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call):
+                name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+                if name in FILE_WRITERS:
+                    found.add(module)
+    return found
+
+
+def test_every_module_that_writes_for_people_is_accounted_for():
+    found = _modules_writing_files()
+    unknown = sorted(found - set(WRITERS))
+    assert not unknown, f"new writers: say how they mark simulated data in WRITERS: {unknown}"
+    tested = {v for v in WRITERS.values() if v.startswith("test_")}
+    assert tested <= set(globals()), "WRITERS names a test that does not exist"
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    """Six simulated partnerships (enough to compare: the bank's min_count is 5), and the real
+    command run as a user runs it."""
+    root = tmp_path_factory.mktemp("sim")
+    ws = root / "ws"
+    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "100"}
+
+    def run(*args):
+        done = subprocess.run([sys.executable, "-m", "stocktake", "-w", str(ws),
+                               *map(str, args)], capture_output=True, text=True, env=env,
+                              timeout=300)
+        assert done.returncode == 0, done.stdout + done.stderr
+        return done
+
+    run("demo", "--partnerships", "6", "--respondents", "2")
+    codes = [p["code"] for p in json.loads(run("partnerships", "list", "--json").stdout)]
+    return run, root, codes
+
+
+def _sheet_headers(wb) -> dict[str, str]:
+    return {ws.title: ws.oddHeader.left.text or "" for ws in wb.worksheets
+            if ws.sheet_state == "visible"}
+
+
+def test_the_partnership_workbook_marks_every_sheet(demo):
+    run, root, codes = demo
+    run("export", codes[0], "--out", root / "x")
+    wb = load_workbook(next((root / "x").glob("*.xlsx")))
+    assert SIMULATED in wb.worksheets[0]["A1"].value
+    headers = _sheet_headers(wb)
+    assert headers and all(h.startswith(SIMULATED) for h in headers.values()), headers
+
+
+def test_exports_mark_every_row(demo):
+    run, root, codes = demo
+    run("export", codes[0], "--format", "csv", "--out", root / "csv")
+    for path in (root / "csv").glob("*.csv"):
+        rows = list(csv.DictReader(path.read_text(encoding="utf-8-sig").splitlines()))
+        assert rows and {r["simulated"] for r in rows} == {"yes"}, path.name
+    run("export", codes[0], "--format", "json", "--out", root / "json")
+    for path in (root / "json").glob("*.json"):
+        rows = json.loads(path.read_text(encoding="utf-8"))
+        assert rows and all(r["simulated"] is True for r in rows), path.name
+    scores = json.loads(run("scores", codes[0], "--json").stdout)
+    assert scores["simulated"] is True
+    assert json.loads(run("benchmark", "--json").stdout)["simulated"] is True
+
+
+def test_analysts_data_files_are_marked(demo):
+    """Issue 29: a `simulated` variable in every row and SIMULATED in the file label."""
+    pq = pytest.importorskip("pyarrow.parquet", reason="data files need the 'analysis' extra")
+    pyreadstat = pytest.importorskip("pyreadstat", reason="needs the 'analysis' extra")
+    run, root, codes = demo
+    run("export", "--all", "--format", "parquet", "--out", root / "parquet")
+    run("export", "--all", "--format", "spss", "--out", root / "sav")
+    tables = sorted((root / "parquet").glob("*.parquet"))
+    assert len(tables) == 8  # two waves, four tables each
+    for path in tables:
+        table = pq.read_table(path)
+        assert set(table.column("simulated").to_pylist()) == {1}, path.name
+        assert json.loads(table.schema.metadata[b"stocktake"])["label"].startswith(SIMULATED)
+    for path in sorted((root / "sav").glob("*.sav")):
+        data, meta = pyreadstat.read_sav(path, output_format="dict")
+        assert set(data["simulated"]) == {1.0} and meta.file_label.startswith(SIMULATED)
+    run("export", "--all", "--out", root / "for-data")
+    run("merge", root / "for-data", "--out", root / "n.xlsx", "--data", root / "data")
+    for path in sorted((root / "data").glob("*.csv")):
+        rows = list(csv.DictReader(path.read_text(encoding="utf-8-sig").splitlines()))
+        assert rows and {r["simulated"] for r in rows} == {"1"}, path.name
+
+
+def test_benchmark_and_national_workbooks_are_marked(demo):
+    run, root, codes = demo
+    run("benchmark", "--xlsx", root / "bench.xlsx")
+    run("export", "--all", "--out", root / "returns")
+    run("merge", root / "returns", "--out", root / "national.xlsx", "--report",
+        root / "national.html")
+    # The demo answers two waves: one national workbook (and report) for each.
+    for name in ("bench.xlsx", "national-idea-stocktake-2026-27.xlsx",
+                 "national-idea-stocktake-2025-26.xlsx"):
+        wb = load_workbook(root / name)
+        contents = {r[0]: r[1] for r in wb["Contents"].iter_rows(values_only=True) if r[0]}
+        assert contents["Simulated"].startswith("Every answer here was invented"), name
+        headers = _sheet_headers(wb)
+        assert all(h.startswith(SIMULATED) for h in headers.values()), (name, headers)
+    html = (root / "national-idea-stocktake-2026-27.html").read_text(encoding="utf-8")
+    assert SIMULATED_HEADER in html and SIMULATED_SENTENCE.split(".")[0] in html
+
+
+def test_the_evidence_workbook_is_marked(demo):
+    run, root, codes = demo
+    run("evidence", codes[0], "--xlsx", root / "evidence.xlsx")
+    wb = load_workbook(root / "evidence.xlsx")
+    assert wb.worksheets[0]["A1"].value.startswith(SIMULATED)
+    assert _sheet_headers(wb)["Evidence"].startswith(SIMULATED)
+
+
+def test_reports_are_marked_on_every_page(demo):
+    pytest.importorskip("docx", reason="reports need the 'reports' extra")
+    run, root, codes = demo
+    run("report", codes[0], "--out", root / "r.html", "--docx", root / "r.docx")
+    run("report", "--national", "--out", root / "n.html", "--docx", root / "n.docx")
+    for name in ("r.html", "n.html"):
+        html = (root / name).read_text(encoding="utf-8")
+        # The first thing on the page, and the header of every printed page.
+        body = html.split("<body>", 1)[1]
+        assert body.lstrip().startswith('<header class="cover">\n<p class="marking"') or \
+            body.index('class="marking"') < body.index("<h1>"), name
+        assert f'@top-center {{ content: "{SIMULATED_HEADER}"' in html, name
+    for name in ("r.docx", "n.docx"):
+        with zipfile.ZipFile(root / name) as z:
+            headers = [z.read(n).decode("utf-8") for n in z.namelist()
+                       if n.startswith("word/header")]
+        assert any(SIMULATED_HEADER in h for h in headers), name
+
+
+def test_no_name_or_job_title_leaves_the_workspace(demo):
+    # Issue 23 kind 8: the demo holds its respondents under job titles ("Director of children's
+    # services (council)"); a post held by one person names them, so no file made for sharing
+    # carries one. Read after the other tests of this module have written their files.
+    from stocktake.store.workspace import Workspace
+
+    run, root, codes = demo
+    run("report", codes[0], "--out", root / "titles.html", "--docx", root / "titles.docx")
+    run("export", codes[0], "--out", root / "titles", "--format", "csv")
+    run("export", "--all", "--out", root / "titles-x")
+    run("merge", root / "titles-x", "--out", root / "titles-national.xlsx")
+    held = {r.key.respondent for code in codes for r in Workspace.open(root / "ws").responses(code)}
+    held = {h for h in held if not h.startswith(("YP-", "PC-"))}  # references name nobody
+    assert any("(council)" in h for h in held)  # the demo does hold job titles
+    texts = [(root / "titles.html").read_text(encoding="utf-8")]
+    with zipfile.ZipFile(root / "titles.docx") as z:
+        texts.append(z.read("word/document.xml").decode("utf-8"))
+    texts += [p.read_text(encoding="utf-8-sig") for p in (root / "titles").glob("*.csv")]
+    for path in [*(root / "titles-x").glob("*.xlsx"), *root.glob("titles-national*.xlsx")]:
+        wb = load_workbook(path)
+        texts.append("\n".join(str(c) for ws in wb.worksheets for row in ws.iter_rows(
+            values_only=True) for c in row if c is not None))
+    from html import escape
+
+    for title in held:
+        for text in texts:
+            assert title not in text and escape(title) not in text, title
