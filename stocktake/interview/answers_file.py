@@ -113,9 +113,13 @@ def _no_answers(path: Path) -> StocktakeError:
 
 def check_answer_ages(bank: Bank, answers: Iterable[Answer], age: AgeBand | None,
                       source: str = "") -> None:
-    """Refuse, all at once, answers to questions not asked at this age band."""
-    problems = [_Problem(a.question, a.question, _age_reason(bank.question(a.question), age))
-                for a in answers if not bank.question(a.question).asked_of_age(age)]
+    """Refuse, all at once, answers to questions not asked at this age band: StocktakeError
+    naming each question and the ages it is asked at, in `details`."""
+    problems = ProblemList()
+    for answer in answers:
+        question = bank.question(answer.question)
+        if not question.asked_of_age(age):
+            problems.add(_Problem(answer.question, "", _age_reason(question, age)).render(source))
     if problems:
         raise _bad_rows(source, problems)
 

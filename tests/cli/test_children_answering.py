@@ -209,6 +209,25 @@ def test_answers_file_rows_a_child_cannot_give_are_refused_and_nothing_stored(cl
     assert ws.responses() == []
 
 
+def test_answers_file_resuming_a_child_refuses_rows_their_age_band_is_not_asked(cli, tmp_path,
+                                                                                ws):
+    """A resumed child keeps the age band stored with them: a later file's rows for questions
+    not asked at that age are refused by question, with the ages asked, and nothing is added
+    (this check once crashed with an internal error instead)."""
+    first = tmp_path / "a.csv"
+    first.write_text("question,value,evidence\nsafety.someone-to-tell,yes,\n", encoding="utf-8")
+    assert cli(*CHILD, "--age-band", "under-11", "--answers", first).exit_code == 0
+    later = tmp_path / "b.csv"
+    later.write_text("question,value,evidence\nhealth.sexual-health,yes,\n", encoding="utf-8")
+    result = cli(*CHILD, "--reference", "YP-0001", "--answers", later)
+    assert result.exit_code == 1, result.output
+    assert "Internal error" not in result.output
+    assert ("health.sexual-health: not asked of children and young people aged under 11 "
+            "(asked at ages 11 to 25)") in result.output
+    [response] = child_responses(ws)
+    assert set(response.answers) == {"safety.someone-to-tell"}
+
+
 def test_answers_file_for_a_child_needs_an_age_band(cli, tmp_path, ws):
     path = tmp_path / "a.csv"
     path.write_text("question,value\nsafety.someone-to-tell,yes\n", encoding="utf-8")
