@@ -15,6 +15,7 @@ the region) outside the range of the authorities' own values is named as not com
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TypeGuard
 
 from stocktake.evidence.bands import quartile_band
 from stocktake.evidence.indicators import (ENGLAND, LONDON, Indicators, Measure, Series, Value,
@@ -85,7 +86,7 @@ class MeasureEvidence:
         low, high = self.authorities_range
         outside = []
         for name, value in (("England", self.england), (self.region_name, self.region_value)):
-            if name and is_published(value) and not low <= value <= high:  # type: ignore[operator]
+            if name and _published(value) and not low <= value <= high:
                 outside.append(name)
         return tuple(outside)
 
@@ -158,15 +159,18 @@ def measure_evidence(data: Indicators, la_number: str, measure_id: str, *,
     if group:
         for n in group.neighbours:
             value = series.values.get(n.la_number, [None] * len(series.years))[last]
-            if is_published(value):
-                counted.append(value)  # type: ignore[arg-type]
+            if _published(value):
+                counted.append(value)
     mean = sum(counted) / len(counted) if counted else None
     region_name, region_number = _region(data, series, group.region if group else region)
     region_value = series.values.get(region_number, [None] * (last + 1))[last] if region_number else None
     england = series.values.get(ENGLAND, [None] * (last + 1))[last]
-    authorities = [v[last] for la, v in series.values.items()
-                   if not is_region_or_england(la) and is_published(v[last])]
-    band = quartile_band(latest.value if latest.published else None, authorities,
+    authorities: list[float] = []
+    for la, values in series.values.items():
+        theirs = values[last]
+        if not is_region_or_england(la) and _published(theirs):
+            authorities.append(theirs)
+    band = quartile_band(latest.value if _published(latest.value) else None, authorities,
                          measure.polarity, measure.no_quartile)
     return MeasureEvidence(
         measure, areas, latest, previous, change, mean, len(counted),
@@ -202,24 +206,29 @@ def format_value(value: Value, places: int) -> str:
 
 def sparkline(values: list[Value]) -> str:
     """The series as block characters, lowest to highest; `·` for a year not published."""
-    numbers = [v for v in values if is_published(v)]
+    numbers = [v for v in values if _published(v)]
     if not numbers:
         return "·" * len(values)
     low, high = min(numbers), max(numbers)
     out = []
     for v in values:
-        if not is_published(v):
-            out.append("·")
-        elif high == low:
-            out.append(SPARKS[3])
+        if _published(v):
+            out.append(SPARKS[3] if high == low
+                       else SPARKS[round((v - low) / (high - low) * (len(SPARKS) - 1))])
         else:
-            out.append(SPARKS[round((v - low) / (high - low) * (len(SPARKS) - 1))])
+            out.append("·")
     return "".join(out)
 
 
 def latest_year_number(data: Indicators, measure_id: str) -> int | None:
     series = data.series.get(measure_id)
     return year_number(series.years[-1]) if series and series.years else None
+
+
+def _published(value: Value) -> TypeGuard[float]:
+    # is_published says exactly "a float" (a text code or None is not published): the guard
+    # lets the checker know a published value is a number.
+    return is_published(value)
 
 
 def _number(value: Value) -> float | None:
@@ -306,7 +315,7 @@ def bank_links(banks, area: str | None = None) -> dict[str, tuple[str, ...]]:
         present_day = bool(getattr(bank, "period", ""))
         # One figure drives one area's flag: a bank (an older edition, say) linking a measure as
         # evidence to several areas has it as evidence in the first and context in the rest.
-        first_area = {}
+        first_area: dict[str, str] = {}
         for a in bank.areas:
             for mid in a.indicators:
                 first_area.setdefault(mid, a.id)
