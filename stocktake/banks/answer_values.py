@@ -114,8 +114,8 @@ def parse_answer(question: Question, raw: Any, words: AnswerWords = FILE_WORDS
                            f"got {raw!r}")
         return ANSWERED, chosen[0]
     if qtype == "multi":
-        named = "labels, or the ids given beside them" if words.by_name else "labels or ids"
-        expected = (f"expected options from {_option_list(question, words)} ({named}, "
+        given_as = "labels, or the ids given beside them" if words.by_name else "labels or ids"
+        expected = (f"expected options from {_option_list(question, words)} ({given_as}, "
                     f"separated by ; or ,), {words.both}")
         try:
             chosen = read_options(question, text or _number_text(raw), words)
@@ -184,7 +184,7 @@ def describe_value(question: Question, status: str, value: Any) -> str:
         opt = question.option(value)
         return opt.label if opt else str(value)
     if question.type == "multi" and isinstance(value, list):
-        return "; ".join(question.option(v).label if question.option(v) else v for v in value)
+        return "; ".join(opt.label if (opt := question.option(v)) else v for v in value)
     if question.type == "number" and question.unit:
         return f"{format_value(question, value)} {question.unit}".strip()
     return format_value(question, value)
@@ -309,8 +309,13 @@ def _named(question: Question, ids: list[str], words: AnswerWords = FILE_WORDS) 
     if words.names is not None:
         names = dict(zip((o.id for o in question.options), words.names(question)))
         return " + ".join(f"\u201c{names.get(i, i)}\u201d" for i in ids)
-    return " + ".join(f"{i} ({question.option(i).label})" if question.option(i) else i
-                      for i in ids)
+    return " + ".join(_id_and_label(question, i) for i in ids)
+
+
+def _id_and_label(question: Question, option_id: str) -> str:
+    """"id (label)" for one of the question's options; the id alone for one it has not."""
+    opt = question.option(option_id)
+    return f"{option_id} ({opt.label})" if opt else option_id
 
 
 def _ambiguous_name(question: Question, text: str, ids: list[str],
@@ -318,7 +323,7 @@ def _ambiguous_name(question: Question, text: str, ids: list[str],
     # Candidates are told apart by id, the one name that is never ambiguous; a form shows
     # each option's id beside its label in Allowed answers.
     return (f"{text!r} could be any of: " + "; ".join(
-        f"{i} ({question.option(i).label})" for i in ids)
+        _id_and_label(question, i) for i in ids)
         + f"; write the option's id{words.listed} instead")
 
 

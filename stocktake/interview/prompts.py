@@ -12,12 +12,15 @@ which looks like an answer); the caller has already saved every earlier answer.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from stocktake.banks.answer_values import BadValue, exclusive_conflict, format_value, parse_answer
 from stocktake.banks.model import Question
 from stocktake.interview.flow import BACK, JUMP, QUIT, SKIP
 from stocktake.records.responses import ANSWERED, DONT_KNOW, NOT_APPLICABLE, Answer
+
+if TYPE_CHECKING:
+    from prompt_toolkit.input import Input
 
 ANSWER = "answer"
 # Not a move: "show me the whole question" (guidance and level texts shortened to fit a small
@@ -98,7 +101,9 @@ def _pending_text(fd: int, wait: float = 0.0) -> str:
 
     from prompt_toolkit.input.typeahead import get_typeahead
 
-    text = "".join(k.data for k in get_typeahead(_StdinKey(fd)))
+    # get_typeahead reads nothing of its Input but typeahead_hash(); the key alone looks up
+    # what the last prompt's terminal Input stored, with no second Input opened on stdin.
+    text = "".join(k.data for k in get_typeahead(cast("Input", _StdinKey(fd))))
     chunks = []
     try:
         import termios
@@ -465,7 +470,7 @@ def _ask_multi(question: Question, current: Answer | None, can_skip: bool,
 def multi_echo(question: Question, options: list[str]) -> str:
     """What the line left after a multi answer says: the chosen options' labels, in the
     bank's order of the ticks, joined by "; " (a label may hold a comma)."""
-    return "; ".join(" ".join(question.option(o).label.split()) if question.option(o) else o
+    return "; ".join(" ".join(opt.label.split()) if (opt := question.option(o)) else o
                      for o in options)
 
 

@@ -224,12 +224,14 @@ def _merge(paths: Sequence[Path], out: Path, spool: "AnswerSpool", *,
             from stocktake.national.returns import return_rows
 
             returns = return_rows(expect, members)
+        spooled = [wb.spooled for wb in members if wb.spooled is not None]
+        assert len(spooled) == len(members), "read_workbooks spools every workbook it is given"
         write_national_workbook(path, benchmark, bank,
                                 {wb.partnership.code: wb.partnership for wb in members},
                                 sources=[(wb.partnership.code, wb.path.name, wb.exported_at,
                                           wb.respondents, wb.answers) for wb in members],
                                 returns=returns, shared=shared,
-                                answers=spool.answer_rows([wb.spooled for wb in members]),
+                                answers=spool.answer_rows(spooled),
                                 groups_source=groups_source)
         result.outputs.append(NationalOutput(bank, wave, path, benchmark))
         result.merged.extend(members)

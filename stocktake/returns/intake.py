@@ -279,6 +279,7 @@ def _store_answers(ws: "Workspace", ret: Return) -> Stored:
                             "bank_version": ret.bank.version, "bank_hash": ret.bank.hash,
                             "age_band": ret.age_band, "notices": called}
     key = ret.key
+    earlier: tuple[str, ...]  # the questions whose notices were recorded before
     if key is None:
         response = ws.save_answers_under_new_reference(
             ret.partnership.code, ret.bank.id, ret.wave, ret.reference_prefix,

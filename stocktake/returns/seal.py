@@ -183,7 +183,7 @@ def canonical_answer_lists(rows: Iterable[Sequence[Any]],
     """
     text, stamp = canonical_text, canonical_timestamp
     questions: dict[str, Question | None] = {}
-    out = []
+    out: list[list[str]] = []
     append = out.append
     for partnership, respondent, question, status, value, evidence, answered_at in rows:
         if type(partnership) is not str or "\r" in partnership:
@@ -216,7 +216,7 @@ FIELD_SEPARATOR, ROW_SEPARATOR = "\x1f", "\x1e"
 
 
 def seal_of(header: list[str], responses: list[list[str]], answers: list[list[str]],
-            moderations: list[list[str]], plans: list[list[str]] = (),
+            moderations: list[list[str]], plans: Sequence[list[str]] = (),
             key: bytes | None = None) -> str:
     """The hex SHA-256 of the canonical document built from canonical rows.
 

@@ -102,6 +102,7 @@ def sheet_by_header(path: Path, fits: Callable[[list[str]], bool], *,
             cells = ["" if v is None else str(v).strip().lower() for v in row]
             if fits(cells):
                 return name, rows, index
+    assert first is not None, "names is not empty, so the loop set the first sheet"
     return first
 
 
@@ -113,7 +114,7 @@ def _read_calamine(path: Path, wanted: list[str], maybe: list[str],
 
     def rows_of(name: str) -> Rows:
         # skip_empty_area=False keeps row 1 as row 1 even when its first cells are empty.
-        rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        rows: Rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
         if empty_as_none:
             rows = [[None if v == "" else v for v in row] if "" in row else row for row in rows]
         return rows

@@ -76,8 +76,9 @@ def question_score(question: Question, answer: Answer | None) -> float | None:
     if qtype == "multi":
         chosen_ids = value if isinstance(value, (list, tuple)) else [value]
         positive = math.fsum(o.score for o in question.options if o.score > 0)
-        chosen = [question.option(str(c)) for c in dict.fromkeys(chosen_ids)]
-        if positive <= 0 or any(o is None for o in chosen):
+        named = [question.option(str(c)) for c in dict.fromkeys(chosen_ids)]
+        chosen = [o for o in named if o is not None]
+        if positive <= 0 or len(chosen) < len(named):  # an id the question has no option for
             return None
         return min(1.0, math.fsum(o.score for o in chosen) / positive)
     if qtype == "yesno":
@@ -123,8 +124,9 @@ class RoleView:
     def to_json(self, with_spread: bool = True, min_count: int = 1) -> dict:
         """`n` is how many people the score rests on; below `min_count` the score is null
         and `withheld` says "fewer than N"."""
-        out = {"score": _round(self.score), "respondents": self.respondents,
-               "n": self.respondents}
+        out: dict[str, float | int | str | None] = {
+            "score": _round(self.score), "respondents": self.respondents,
+            "n": self.respondents}
         if self.respondents < min_count:
             out["score"] = None
             out["withheld"] = f"fewer than {min_count}"
@@ -405,7 +407,9 @@ def apart_note(area: AreaResult, bank: Bank) -> list[str]:
         if view.respondents < bank.min_count:
             notes.append(f"{group}: {view.respondents} answered, fewer than {bank.min_count}, "
                          "so not reported")
-        elif view.role in area.apart_differs:
+        # apart_differs holds only roles whose score and the area's are both set.
+        elif view.role in area.apart_differs and view.score is not None \
+                and area.score is not None:
             direction = "less" if view.score < area.score else "more"
             notes.append(f"what the {view.respondents} {group.lower()} said is {direction} "
                          "positive than the partners' answers")

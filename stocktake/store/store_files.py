@@ -49,6 +49,7 @@ def parse_store_bytes(path: Path, raw: bytes) -> dict:
     data, problem = read_store_bytes(raw)
     if problem:
         raise DamagedStoreFile(path, problem)
+    assert data is not None, "read_store_bytes gives data exactly when there is no problem"
     return data
 
 

@@ -301,10 +301,12 @@ class Workspace(RoundRecords):
         with self._transaction(self.shard_path(partnership)) as db:
             table = db.table("responses")
             wanted = ResponseKey(partnership, bank, wave, reference) if reference else None
-            free = wanted is not None and re.match(rf"^{re.escape(prefix)}-\d+$", reference) \
-                and not any(_matches(d, wanted) for d in table.all())
-            key = wanted if free else ResponseKey(partnership, bank, wave,
-                                                  _next_reference(table, bank, wave, prefix))
+            if wanted is not None and re.match(rf"^{re.escape(prefix)}-\d+$", reference) \
+                    and not any(_matches(d, wanted) for d in table.all()):
+                key = wanted
+            else:
+                key = ResponseKey(partnership, bank, wave,
+                                  _next_reference(table, bank, wave, prefix))
             response = Response(key, role, mode, adviser, bank_version, bank_hash, stamp, stamp,
                                 age_band=age_band)
             table.insert(response.to_doc())
@@ -524,20 +526,20 @@ class Workspace(RoundRecords):
         """
         path = self.shard_path(partnership)
         whole = keys is None
-        wanted = None if whole else set(keys)
+        wanted = None if keys is None else set(keys)
         kept_at = None
         with self._transaction(path) as db:
             responses, history, roster = (db.table("responses"), db.table("history"),
                                           db.table("roster"))
 
             def chosen(doc) -> bool:
-                return whole or ResponseKey(doc["partnership"], doc["bank"], doc["wave"],
-                                            doc["respondent"]) in wanted
+                return wanted is None or ResponseKey(doc["partnership"], doc["bank"], doc["wave"],
+                                                     doc["respondent"]) in wanted
 
             gone = [dict(d) for d in responses.all() if chosen(d)]
             if not gone and not whole:
                 raise StocktakeError(f"no such response in {partnership}")
-            on_roster = _roster_chooser(None if whole else wanted)
+            on_roster = _roster_chooser(wanted)
             gone_history = [dict(d) for d in history.all() if chosen(d)]
             gone_roster = [dict(d) for d in roster.all() if on_roster(d)]
             gone_moderations = [dict(d) for d in db.table("moderations").all()] if whole else []

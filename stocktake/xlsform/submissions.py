@@ -134,10 +134,10 @@ def read_submissions(path: Path, bank: Bank, partnership: PartnershipLookup,
     if instance_col is None:
         file_problems.append(f"no instance id column ({' or '.join(INSTANCE_COLUMNS[tool])})")
     if FORM_FIELD not in header:
-        found = _versions_found(header, rows)
+        versions = _versions_found(header, rows)
         raise StocktakeError(
             f"{path}: not a submissions export of a form made by stocktake (no '{FORM_FIELD}' "
-            f"column){found}",
+            f"column){versions}",
             hint=(f"export the form with `stocktake banks export-xlsform {bank.id}`, collect "
                   "with it, and import its submissions" if tool == CENTRAL else
                   "download it from KoboToolbox with 'XML values and headers' (labels as "
@@ -150,7 +150,7 @@ def read_submissions(path: Path, bank: Bank, partnership: PartnershipLookup,
         such = f" (such as '{unknown[0]}')" if unknown else ""
         file_problems.append(f"no column is a question of bank {bank.id}{such}, so no answer "
                              "could be read")
-    if file_problems:
+    if file_problems or instance_col is None:  # no instance column is among the problems
         how = ("in KoboToolbox choose 'XML values and headers' (with labels the columns and "
                "answers cannot be matched to questions), and export" if tool == KOBO else
                "export")
@@ -196,6 +196,7 @@ def read_submissions(path: Path, bank: Bank, partnership: PartnershipLookup,
         if role not in bank.role_ids:
             row_problems.append(f"{label}, column {ROLE_FIELD}: role '{role}' is not one of "
                                 f"bank {bank.id}'s roles ({', '.join(bank.role_ids)})")
+        found: Partnership | None
         try:
             found = partnership(text[PARTNERSHIP_FIELD])
         except StocktakeError as exc:
@@ -212,7 +213,7 @@ def read_submissions(path: Path, bank: Bank, partnership: PartnershipLookup,
             respondent = f"{role} {instance[:8]}"
         elif not respondent:
             row_problems.append(f"{label}, column {RESPONDENT_FIELD}: no respondent name")
-        if row_problems:
+        if row_problems or found is None:  # no partnership found is among the row's problems
             problems.extend(row_problems)
             continue
         answer_rows = _answer_rows(header, columns, cell, text, locate, where, label, problems)
@@ -349,7 +350,8 @@ def _columns(bank: Bank, header: list[str]) -> tuple[list[_Column | None], list[
                 continue
             base, option = name.rsplit(joint, 1)
             parent = known.get(base)
-            if parent is not None and parent.kind == "answer" and parent.question.type == "multi":
+            if parent is not None and parent.kind == "answer" and parent.question is not None \
+                    and parent.question.type == "multi":
                 ok = parent.question.option(option) is not None or option in UNKNOWN_ANSWERS
                 column = _Column("option" if ok else "bad-option", parent.question, option)
         if column is not None:
@@ -415,7 +417,7 @@ def _csv_table(path: Path):
     delimiter = ";" if first.count(";") > first.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     header: list[str] | None = None
-    rows = []
+    rows: list[tuple[str, list[Any], Locate]] = []
     while True:
         line = reader.line_num + 1
         try:
@@ -576,7 +578,7 @@ def store_submissions(ws, bank: Bank, batches: list[SubmissionsFile], wave: str)
             if i:
                 owner[i] = r
     imported = set(owner)
-    taken = {(r.key.partnership, r.key.wave, r.key.respondent): r for r in existing}
+    by_name = {(r.key.partnership, r.key.wave, r.key.respondent): r for r in existing}
     candidates = [(batch, sub) for batch in batches for sub in _oldest_first(batch.submissions)]
     stored, already, problems = [], [], []
     updated: set[str] = set()
@@ -591,7 +593,7 @@ def store_submissions(ws, bank: Bank, batches: list[SubmissionsFile], wave: str)
                        None)
         if earlier is not None and earlier.key.wave == wave and earlier.mode == "submission":
             if earlier.key.respondent != s.respondent:
-                clash = taken.get((s.partnership.code, wave, s.respondent))
+                clash = by_name.get((s.partnership.code, wave, s.respondent))
                 if clash is not None and clash is not earlier:
                     problems.append(f"{where}: submission {s.instance_id} was edited at the "
                                     f"source to name {s.respondent}, who already has "
@@ -610,7 +612,7 @@ def store_submissions(ws, bank: Bank, batches: list[SubmissionsFile], wave: str)
                             "respondent")
             continue
         new_from[key] = (where, new_from.get(key, ("", set()))[1] | s.ids)
-        other = taken.get((s.partnership.code, wave, s.respondent))
+        other = by_name.get((s.partnership.code, wave, s.respondent))
         if other is not None and other.mode != "submission":
             problems.append(f"{where}: {s.respondent} of {s.partnership.code}"
                             f" already has {bank.id} {wave} answers (mode {other.mode})")

@@ -52,7 +52,6 @@ def create_form(path: Path, bank: Bank, partnership: Partnership, role: str, wav
 def form_workbook(bank: Bank, partnership: Partnership, role: str, wave: str, respondent: str,
                   questions: Sequence[Question], *, notes: str = "",
                   key: bytes | None = None) -> Any:
-    seal_key = key  # `key` names the validations' keys below
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, PatternFill, Protection
     from openpyxl.utils import get_column_letter
@@ -188,6 +187,7 @@ def form_workbook(bank: Bank, partnership: Partnership, role: str, wave: str, re
         placed.append((row, question.id))
 
         answer_ref = f"{get_column_letter(ANSWER_COLUMN)}{row}"
+        rule: tuple[str | None, ...]  # a validation's kind and settings: one validation each
         choices = dropdown_values(question)
         if choices is not None:
             inline = ",".join(choices)
@@ -201,46 +201,46 @@ def form_workbook(bank: Bank, partnership: Partnership, role: str, wave: str, re
                     set_text_cell(lists.cell(row=r, column=list_col), choice)
                 formula = f"'{LISTS_SHEET}'!${letter}$1:${letter}${len(choices)}"
             prompt = _dropdown_prompt(question)
-            key = ("list", formula, prompt)
-            if key not in validations:
-                validations[key] = DataValidation(
+            rule = ("list", formula, prompt)
+            if rule not in validations:
+                validations[rule] = DataValidation(
                     type="list", formula1=formula, allow_blank=True, showErrorMessage=True,
                     errorTitle="Not one of the answers",
                     error="Choose an answer from the list (or leave the cell empty).",
                     showInputMessage=True, promptTitle="Answer", prompt=prompt)
-            cells.setdefault(key, []).append(answer_ref)
+            cells.setdefault(rule, []).append(answer_ref)
         elif question.type == "number" and (question.min is not None or question.max is not None):
             low = number_text(question.min) if question.min is not None else None
             high = number_text(question.max) if question.max is not None else None
-            key = ("number", low, high)
-            if key not in validations:
+            rule = ("number", low, high)
+            if rule not in validations:
                 operator, f1, f2 = ("between", low, high) if low is not None and high is not None \
                     else ("greaterThanOrEqual", low, None) if low is not None \
                     else ("lessThanOrEqual", high, None)
-                validations[key] = DataValidation(
+                validations[rule] = DataValidation(
                     type="decimal", operator=operator, formula1=f1, formula2=f2,
                     allow_blank=True, showErrorMessage=True, errorStyle="warning",
                     errorTitle="Out of range",
                     error=allowed_answers_text(question) + ". Keep it anyway?",
                     showInputMessage=True, promptTitle="A number",
                     prompt=allowed_answers_text(question))
-            cells.setdefault(key, []).append(answer_ref)
+            cells.setdefault(rule, []).append(answer_ref)
         elif question.type == "multi":
-            key = ("multi",)
-            if key not in validations:
-                validations[key] = DataValidation(
+            rule = ("multi",)
+            if rule not in validations:
+                validations[rule] = DataValidation(
                     type=None, allow_blank=True, showErrorMessage=False,
                     showInputMessage=True, promptTitle="Options",
                     prompt="Type option ids or labels, separated by ; or , as listed in "
                            "Allowed answers.")
-            cells.setdefault(key, []).append(answer_ref)
+            cells.setdefault(rule, []).append(answer_ref)
     from openpyxl.worksheet.cell_range import MultiCellRange
 
-    for key, validation in validations.items():
-        validation.sqref = MultiCellRange(" ".join(cells[key]))
+    for rule, validation in validations.items():
+        validation.sqref = MultiCellRange(" ".join(cells[rule]))
         ws.add_data_validation(validation)
 
-    set_widths(ws, widths)
+    set_widths(ws, {get_column_letter(c): w for c, w in widths.items()})
     ws.column_dimensions["H"].hidden = True
     ws.freeze_panes = f"A{HEADER_ROW + 1}"
     ws.protection.sheet = True
@@ -263,7 +263,7 @@ def form_workbook(bank: Bank, partnership: Partnership, role: str, wave: str, re
         ("role", role), ("respondent", respondent), ("created_at", created),
         ("questions", str(len(placed))),
     ]
-    if seal_key is not None:
+    if key is not None:
         from stocktake.returns.seal import (FORM_SEAL_METHOD, clean_text, form_field_tags,
                                             form_seal_v2)
 
@@ -271,13 +271,13 @@ def form_workbook(bank: Bank, partnership: Partnership, role: str, wave: str, re
         identity = {k: (clean_text(v) if isinstance(v, str) else str(v or "")).strip()
                     for k, v in about_rows}
         about_rows += [("keyed_seal_method", FORM_SEAL_METHOD),
-                       ("keyed_seal", form_seal_v2(identity, placed, seal_key)),
-                       ("keyed_fields", form_field_tags(identity, seal_key))]
+                       ("keyed_seal", form_seal_v2(identity, placed, key)),
+                       ("keyed_fields", form_field_tags(identity, key))]
     # Rows counted here, not read from `max_row`, which scans every cell (quadratic).
     at = 0
-    for key, value in about_rows:
+    for name, value in about_rows:
         at += 1
-        set_text_cell(about.cell(row=at, column=1), key)
+        set_text_cell(about.cell(row=at, column=1), name)
         set_text_cell(about.cell(row=at, column=2), value)
     at += 2
     about.cell(row=at, column=1).value, about.cell(row=at, column=2).value = "row", "question"
@@ -310,7 +310,7 @@ NAMED_QUESTION_WIDTH = 14
 
 
 def _column_widths(questions: Sequence[Question], texts: Sequence[tuple[str, str]],
-                   anonymous: bool = False, areas: Sequence[str] = ()) -> dict[int, float]:
+                   anonymous: bool = False, areas: Sequence[str] = ()) -> dict[int, int]:
     """The form's column widths (units) for these rows: the Answer column as wide as the
     form's widest dropdown entry (ANSWER_WIDTH at most, so every entry shows whole, as
     ANSWER_CHARS promises), and the width that leaves shared between Question, Guidance and
@@ -318,11 +318,12 @@ def _column_widths(questions: Sequence[Question], texts: Sequence[tuple[str, str
     questions a page). The printed width stays FORM_PRINT_WIDTH, so the scale stays 90%."""
     from stocktake.workbooks.print_setup import heading_width
 
+    # Whole units: the text columns' widths are tried one by one (range) below.
     widths = dict(FORM_WIDTHS)
     entries = [len(e) for q in questions for e in (dropdown_values(q) or [])]
     # Typed cells (multi, number, text) take what is typed, wrapped: the width of a short entry.
     longest = max(entries + [len(NOT_APPLICABLE_TEXT)])
-    answer = max(heading_width(FORM_COLUMNS[ANSWER_COLUMN - 1]),
+    answer = max(math.ceil(heading_width(FORM_COLUMNS[ANSWER_COLUMN - 1])),
                  math.ceil((longest + 2) / 1.25))
     widths[ANSWER_COLUMN] = min(ANSWER_WIDTH, answer)
     # The Area column as wide as its longest word, so no area's name breaks mid-word

@@ -13,7 +13,7 @@ from stocktake.workbooks.forms.sheet import ABOUT_SHEET, AGE_LABEL, ANSWER_COLUM
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Sequence
+from typing import AbstractSet, Any, Sequence
 
 from stocktake.banks.model import AGE_BANDS, Bank, Question
 from stocktake.errors import StocktakeError
@@ -621,7 +621,7 @@ def _expected_rows(rows: list[list[Any]]) -> dict[int, str]:
 
 def _missing_required(bank: Bank, role: str, rows: Sequence[Any], found: dict[str, int],
                       source: str, answer_col: int = ANSWER_COLUMN,
-                      skip: set[str] = frozenset()) -> list[str]:
+                      skip: AbstractSet[str] = frozenset()) -> list[str]:
     """Required questions the form leaves blank, where their skip conditions ask them.
 
     Works from the rows as typed, so a bad value elsewhere does not make every required
