@@ -140,7 +140,7 @@ def interview(
         # Checked whole before anything, the partnership included, is stored.
         checked = read_answers_file(bank, role, answers_file, age=band)
     ws = open_workspace()
-    if checked is not None:  # a file: run again, nothing asked
+    if checked is not None and answers_file is not None:  # read from the file: nothing asked
         from stocktake.cli.answers_intake import take_in_answers_file
 
         take_in_answers_file(ws, code, bank, role, wave, mode, adviser, respondent, checked,
@@ -149,14 +149,15 @@ def interview(
         return
     partnership = ensure_partnership(ws, code)
     _warn_district(partnership.code, role)
-    meta = {"role": role, "mode": mode, "adviser": adviser, "bank_version": bank.version,
-            "bank_hash": bank.hash}
+    meta: session.ResponseMeta = {"role": role, "mode": mode, "adviser": adviser,
+                                  "bank_version": bank.version, "bank_hash": bank.hash}
     if anonymous:
         key, band = _anonymous_key(ws, bank, partnership.code, wave, role, reference, band,
                                    checked)
         target = Target(ws, partnership.code, bank.id, wave, meta, key,
                         prefix=bank.role(role).reference_prefix, age=band)
     else:
+        assert respondent is not None, "a named role's --respondent is checked non-empty above"
         target = Target(ws, partnership.code, bank.id, wave, meta,
                         ResponseKey(partnership.code, bank.id, wave, respondent))
 

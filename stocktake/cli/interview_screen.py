@@ -53,13 +53,14 @@ def run_interview(target: Target, bank: Bank, *, ask_for_evidence: bool = True,
     shown_area: str | None = None
     try:
         while True:
-            if talk.question is None:
+            question = talk.question
+            if question is None:
                 revisit = _review(talk)
                 if revisit is None:
                     break
                 talk.revisit(revisit)
                 shown_area = None
-            question = talk.question
+                continue
             if question.area != shown_area:
                 render_area_header(flow, question.area)
                 shown_area = question.area
@@ -141,6 +142,7 @@ def _answer(talk: InterviewSession, question: Question, reply: Reply,
             ask_for_evidence: bool) -> None:
     from stocktake.records.responses import Answer
 
+    assert reply.status is not None, "an answer's Reply carries its status"
     old = talk.flow.answers.get(question.id)
     answer = Answer(question.id, reply.status, reply.value, evidence=old.evidence if old else "")
     _save(talk, answer)
@@ -152,7 +154,8 @@ def _answer(talk: InterviewSession, question: Question, reply: Reply,
 
 
 def _save(talk: InterviewSession, answer: Answer) -> None:
-    if talk.save_answer(answer):
+    # True from save_answer: the target has just been given its key.
+    if talk.save_answer(answer) and talk.target.key is not None:
         console.print(f"Reference {talk.target.key.respondent} given: no name is stored.")
     warn_personal_data(answer)
 

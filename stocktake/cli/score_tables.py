@@ -102,8 +102,8 @@ def _render_notes(scores, bank, nation) -> None:
     notes.append(Text(f"Cover: share of applicable questions answered; below "
                       f"{bank.min_coverage:.0%} a respondent's area score is withheld.",
                       style="dim"))
-    for note in notes:
-        console.print(note, soft_wrap=False)
+    for line in notes:
+        console.print(line, soft_wrap=False)
     withheld = [(a.title, reason) for a in scores.areas for reason in a.withheld]
     if withheld:
         console.print(Text("Withheld:", style="bold"))

@@ -139,9 +139,11 @@ def benchmark_command(
     if as_json:
         print_json(view.to_json())
         return
-    render_benchmark(bench, bank, view.names, region, exclude_small, sort)
+    # benchmark_tables (not this module's to change) declares the names a dict.
+    names = dict(view.names)
+    render_benchmark(bench, bank, names, region, exclude_small, sort)
     if view.compared is not None:
-        render_neighbour_comparison(view.compared, view.names, bank)
+        render_neighbour_comparison(view.compared, names, bank)
 
 
 @app.command("trend")

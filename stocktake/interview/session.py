@@ -19,7 +19,7 @@ import re
 import shlex
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from stocktake.errors import StocktakeError, UsageError
 
@@ -34,6 +34,16 @@ if TYPE_CHECKING:
 # ---------------------------------------------------------------- where the answers go
 
 
+class ResponseMeta(TypedDict):
+    """How a response is being taken, stored with it (Workspace.save_answers' keywords)."""
+
+    role: str
+    mode: str  # one of stocktake.records.responses.MODES
+    adviser: str
+    bank_version: str
+    bank_hash: str
+
+
 class Target:
     """Where one interview's answers go: the response under `key`, or, for a new anonymous
     respondent (`key` None), a reference chosen when the first answer is saved.
@@ -45,7 +55,7 @@ class Target:
     """
 
     def __init__(self, ws: Workspace, partnership: str, bank: str, wave: str,
-                 meta: dict[str, str], key: ResponseKey | None, *, prefix: str = "",
+                 meta: ResponseMeta, key: ResponseKey | None, *, prefix: str = "",
                  age: AgeBand | None = None):
         self.ws, self.partnership, self.bank, self.wave = ws, partnership, bank, wave
         self.meta, self.key, self.prefix, self.age = meta, key, prefix, age
