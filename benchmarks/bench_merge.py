@@ -24,7 +24,9 @@ import time
 from pathlib import Path
 from typing import Callable
 
-from stocktake.banks.model import Bank, find_bank
+from stocktake.banks.model import Bank
+
+from stocktake.banks.loading import find_bank
 from stocktake.demo.simulation import simulate_demo, write_demo
 from stocktake.store.workspace import Workspace
 

@@ -31,7 +31,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from stocktake.banks.applicability import is_applicable  # noqa: E402
-from stocktake.banks.model import find_bank  # noqa: E402
+from stocktake.banks.loading import find_bank  # noqa: E402
 from stocktake.scoring.national import national_benchmark  # noqa: E402
 from stocktake.partnerships.model import partnership_for  # noqa: E402
 from stocktake.partnerships.reference import current_authorities  # noqa: E402

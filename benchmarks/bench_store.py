@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from stocktake.banks.model import find_bank  # noqa: E402
+from stocktake.banks.loading import find_bank  # noqa: E402
 from stocktake.demo.simulation import simulate_demo, write_demo  # noqa: E402
 from stocktake.records.responses import ANSWERED, Answer, ResponseKey  # noqa: E402
 from stocktake.store.workspace import Workspace  # noqa: E402

@@ -102,7 +102,7 @@ def big_bank(folder: Path, questions: int) -> Path:
 def forms_create_seconds(tmp: Path, questions: int) -> float:
     """Seconds for create_form on a bank of `questions` questions (median of 3)."""
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    from stocktake.banks.model import load_bank
+    from stocktake.banks.loading import load_bank
     from stocktake.partnerships.model import partnership_for
     from stocktake.workbooks.forms import create_form
 
@@ -144,7 +144,7 @@ def fill_form(path: Path, bank_id: str) -> Path:
     """The form at `path` with every answer cell filled as a respondent would, saved beside it."""
     from openpyxl import load_workbook
 
-    from stocktake.banks.model import find_bank
+    from stocktake.banks.loading import find_bank
     from stocktake.workbooks.forms import ANSWER_COLUMN, ID_COLUMN, dropdown_values
 
     bank = find_bank(bank_id)
@@ -244,7 +244,7 @@ def main() -> None:
 
     # --- saving one answer
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    from stocktake.banks.model import find_bank
+    from stocktake.banks.loading import find_bank
     from stocktake.records.responses import ANSWERED, Answer, ResponseKey, current_wave
     from stocktake.store.workspace import Workspace
 

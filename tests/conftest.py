@@ -131,7 +131,7 @@ def _isolated_environment(monkeypatch, tmp_path):
 
 @pytest.fixture
 def mini_bank():
-    from stocktake.banks.model import load_bank
+    from stocktake.banks.loading import load_bank
 
     return load_bank(DATA / "mini.toml")
 

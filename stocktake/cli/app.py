@@ -93,7 +93,7 @@ def main(
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
                                  help="Show the version and exit."),
 ) -> None:
-    from stocktake.banks.model import set_min_count
+    from stocktake.banks.loading import set_min_count
 
     state.workspace = workspace
     set_min_count(None)  # each command's --min-count is its own

@@ -30,7 +30,7 @@ def list_banks(as_json: bool = typer.Option(False, "--json", help="Print JSON on
     """
     from rich.markup import escape
 
-    from stocktake.banks.model import scan_banks
+    from stocktake.banks.loading import scan_banks
     from stocktake.cli.common import err_console
 
     banks, failed = scan_banks()
@@ -122,7 +122,7 @@ def validate_banks(
     Example: stocktake banks validate question_banks/*.toml
     """
     from stocktake.banks.validation import validate_bank_file
-    from stocktake.banks.model import load_bank
+    from stocktake.banks.loading import load_bank
     from stocktake.text.problems import listed
 
     from stocktake.banks.validation import scoring_advice

@@ -260,13 +260,13 @@ def min_count_option():
 
 def apply_min_count(n: int | None) -> None:
     """Every bank this command finds publishes to `n` (None: each bank's own min_count)."""
-    from stocktake.banks.model import set_min_count
+    from stocktake.banks.loading import set_min_count
 
     set_min_count(n)
 
 
 def resolve_bank(ref: str):
-    from stocktake.banks.model import find_bank
+    from stocktake.banks.loading import find_bank
 
     return find_bank(ref)
 

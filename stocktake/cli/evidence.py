@@ -89,7 +89,7 @@ def evidence_command(
 
     Example: stocktake evidence E09000007 --bank idea-stocktake --area workforce
     """
-    from stocktake.banks.model import available_banks
+    from stocktake.banks.loading import available_banks
     from stocktake.evidence.report import authority_for_evidence
     from stocktake.scoring.self_view import evidence_view
 

@@ -24,7 +24,7 @@ class BankShelf:
 
     def get(self, bank_id: str) -> Bank:
         if bank_id not in self._banks:
-            from stocktake.banks.model import find_bank
+            from stocktake.banks.loading import find_bank
 
             try:
                 self._banks[bank_id] = find_bank(bank_id)

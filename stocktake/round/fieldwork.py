@@ -289,7 +289,7 @@ def verify_status_entry(key: str, data: Mapping, record) -> str | None:
     `data` gives under `key` afresh, or None when it is (or the key is no longer in use)."""
     import json
 
-    from stocktake.banks.model import find_bank
+    from stocktake.banks.loading import find_bank
 
     try:
         wanted = json.loads(key)

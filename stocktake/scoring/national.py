@@ -128,7 +128,7 @@ def verify_scores_entry(key: str, data: Mapping, record) -> str | None:
     """For `stocktake doctor`: why a cached scores record is not what the partnership file
     `data` gives under `key` afresh, or None when it is (or the key is no longer in use: its
     bank edition gone or changed, or other code)."""
-    from stocktake.banks.model import find_bank
+    from stocktake.banks.loading import find_bank
     from stocktake.scoring.score_records import scores_from_record
 
     try:

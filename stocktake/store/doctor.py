@@ -401,7 +401,7 @@ def _response_fit(code: str, doc_id: str, doc: dict, banks: dict[str, Any]) -> l
 def _bank(bank_id: str, banks: dict[str, Any]):
     """The bank, or a string saying why it cannot be found; looked up once per run."""
     if bank_id not in banks:
-        from stocktake.banks.model import find_bank
+        from stocktake.banks.loading import find_bank
 
         try:
             banks[bank_id] = find_bank(bank_id)

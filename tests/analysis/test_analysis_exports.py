@@ -18,7 +18,7 @@ pyreadstat = pytest.importorskip("pyreadstat")
 pq = pytest.importorskip("pyarrow.parquet")
 
 from stocktake.banks.codebook import DK_CODE, NA_CODE, codebook  # noqa: E402
-from stocktake.banks.model import find_bank  # noqa: E402
+from stocktake.banks.loading import find_bank  # noqa: E402
 from stocktake.records.provenance import SIMULATED  # noqa: E402
 
 BANK, WAVE = "idea-stocktake", "2026-27"

@@ -15,7 +15,7 @@ from stocktake.analysis.formats import LIMITS, cut, table_bytes
 from stocktake.analysis.table import Column, Table
 from stocktake.banks.codebook import (DK_CODE, NA_CODE, NAME_LIMIT, RESERVED, codebook,
                                       variable_name)
-from stocktake.banks.model import available_banks, find_bank
+from stocktake.banks.loading import available_banks, find_bank
 from stocktake.errors import StocktakeError
 from stocktake.records.responses import ANSWERED, DONT_KNOW, NOT_APPLICABLE, Answer
 

@@ -79,7 +79,7 @@ def test_marked_answers_without_notice_text_are_named(tmp_path):
 
 
 def test_every_shipped_bank_marks_children_anonymous_and_reported_apart():
-    from stocktake.banks.model import load_bank, shipped_banks_dir
+    from stocktake.banks.loading import load_bank, shipped_banks_dir
 
     for path in sorted(shipped_banks_dir().glob("*.toml")):
         bank = load_bank(path)

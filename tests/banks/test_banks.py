@@ -8,7 +8,7 @@ import shutil
 import pytest
 
 from stocktake.banks.validation import validate_bank_file
-from stocktake.banks.model import find_bank, load_bank, shipped_banks_dir
+from stocktake.banks.loading import find_bank, load_bank, shipped_banks_dir
 from stocktake.errors import StocktakeError
 
 from helpers.paths import DATA, REPO

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from stocktake.banks.model import find_bank
+from stocktake.banks.loading import find_bank
 from stocktake.store.workspace import Workspace
 
 OLD_BANKS = {"idea-stocktake": "2005-06", "joint-area-review": "2005-08",

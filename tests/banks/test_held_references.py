@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from stocktake.banks.model import load_bank
+from stocktake.banks.loading import load_bank
 
 from helpers.paths import BANKS
 

@@ -10,7 +10,9 @@ from urllib.parse import urlparse
 
 import pytest
 
-from stocktake.banks.model import bank_from_data, find_bank, load_bank
+from stocktake.banks.model import bank_from_data
+
+from stocktake.banks.loading import find_bank, load_bank
 from stocktake.banks.validation import validate_bank_data, validate_bank_file
 from stocktake.errors import StocktakeError
 

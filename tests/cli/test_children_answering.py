@@ -315,7 +315,7 @@ def test_export_never_carries_a_name_stored_for_an_anonymous_role(children_bank,
 @pytest.fixture
 def children_bank():
 
-    from stocktake.banks.model import load_bank
+    from stocktake.banks.loading import load_bank
 
     return load_bank(DATA / "children.toml")
 

@@ -15,7 +15,7 @@ import pytest
 
 from stocktake.banks.answer_values import format_value, parse_answer
 from stocktake.banks.applicability import is_applicable
-from stocktake.banks.model import find_bank
+from stocktake.banks.loading import find_bank
 from stocktake.demo.simulation import (DEMO_MARK, ROLE_LABELS, Demo, is_demo_response,
                             simulate_demo, survey_window_start, write_demo)
 from stocktake.demo.eras import job_titles

@@ -9,7 +9,7 @@ import subprocess
 
 import pytest
 
-from stocktake.banks.model import find_bank
+from stocktake.banks.loading import find_bank
 from stocktake.demo.simulation import simulate_demo, write_demo
 from stocktake.evidence.indicators import load_shipped
 from stocktake.evidence.report import bank_links, partnership_evidence

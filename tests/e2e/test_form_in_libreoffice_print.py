@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from stocktake.banks.model import find_bank
+from stocktake.banks.loading import find_bank
 from stocktake.partnerships.model import partnership_for
 from stocktake.workbooks.forms import (ANSWER_CHARS, ANSWER_WIDTH, HEADER_ROW, ID_COLUMN,
                                        create_form, dropdown_values)

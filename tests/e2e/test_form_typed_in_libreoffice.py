@@ -8,7 +8,7 @@ import subprocess
 import pytest
 from openpyxl import load_workbook
 
-from stocktake.banks.model import find_bank
+from stocktake.banks.loading import find_bank
 from stocktake.records.responses import ANSWERED, DONT_KNOW, NOT_APPLICABLE, ResponseKey
 from stocktake.workbooks.forms import ANSWER_COLUMN, EVIDENCE_COLUMN, HEADER_ROW, ID_COLUMN, \
     dropdown_values

@@ -42,7 +42,7 @@ def _question(lines: list[str], q, qid: str, when: str = "") -> None:
 
 @pytest.fixture(scope="module")
 def skip_bank(tmp_path_factory):
-    from stocktake.banks.model import find_bank
+    from stocktake.banks.loading import find_bank
 
     shipped = find_bank("idea-stocktake")
     frequency = shipped.question("consultation.frequency")

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from stocktake.banks.model import find_bank
+from stocktake.banks.loading import find_bank
 from stocktake.demo.simulation import simulate_demo, write_demo
 from stocktake.workbooks.exports import gather_export, write_export
 from stocktake.national.merge import merge_workbooks

@@ -21,7 +21,7 @@ WAVE = "2026-27"
 
 @pytest.fixture(scope="module")
 def workbooks(tmp_path_factory):
-    from stocktake.banks.model import find_bank
+    from stocktake.banks.loading import find_bank
     from stocktake.demo.simulation import simulate_waves, write_demo
     from stocktake.workbooks.exports import gather_export, write_export
     from stocktake.national.merge import merge_workbooks

@@ -27,7 +27,7 @@ LONG = ("The partnership has agreed this level after a review of the evidence wi
 
 
 def _tallest_questions(count: int = 4) -> list:
-    from stocktake.banks.model import find_bank
+    from stocktake.banks.loading import find_bank
 
     found = []
     for bank_id in ("idea-stocktake", "joint-area-review", "tomorrows-children"):
@@ -126,7 +126,7 @@ def test_question_mark_shows_the_full_guidance_then_the_question_again(tall_bank
         assert any("(? for more)" in line for line in screen)
         term.send("?")
         screen = term.wait_for("Press Enter to go back")
-        from stocktake.banks.model import load_bank
+        from stocktake.banks.loading import load_bank
 
         question = load_bank(path).question(asked[0][0])
         last_words = " ".join(question.guidance.split()[-5:])

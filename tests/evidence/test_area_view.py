@@ -24,7 +24,7 @@ def _shipped_indicators(monkeypatch):
 
 def linked_bank(tmp_path: Path, links: list[str], area: str = "risk"):
     """The test bank with `indicators = [...]` under one area."""
-    from stocktake.banks.model import load_bank
+    from stocktake.banks.loading import load_bank
 
     text = (DATA / "mini.toml").read_text(encoding="utf-8")
     end = text.index("\n\n", text.index(f'id = "{area}"\n'))

@@ -97,7 +97,7 @@ def test_evidence_text_shows_values_to_the_dictionarys_places_with_band_and_spar
 
 
 def test_every_shipped_bank_links_measures_the_shipped_data_holds():
-    from stocktake.banks.model import find_bank
+    from stocktake.banks.loading import find_bank
 
     shipped = set(shipped_ids())
     for bank_id in ("idea-stocktake", "joint-area-review", "tomorrows-children"):
@@ -318,7 +318,7 @@ def test_benchmark_neighbours_compares_each_with_its_own_neighbours_present(cli,
 
 
 def _bank():
-    from stocktake.banks.model import load_bank
+    from stocktake.banks.loading import load_bank
 
     return load_bank(DATA / "mini.toml")
 

@@ -238,7 +238,7 @@ def test_plan_add_killed_at_every_write(tmp_path):
 
 
 def filled_forms(tmp_path: Path) -> Path:
-    from stocktake.banks.model import load_bank
+    from stocktake.banks.loading import load_bank
     from stocktake.workbooks.forms import create_form
 
     from helpers.forms import FILLED, fill
@@ -265,7 +265,7 @@ def test_merge_into_workspace_killed_at_every_write(tmp_path):
     from helpers.filling import fill_mini
 
     source = Workspace.open(tmp_path / "source")
-    fill_mini(source, __import__("stocktake.banks.model", fromlist=["load_bank"]).load_bank(
+    fill_mini(source, __import__("stocktake.banks.loading", fromlist=["load_bank"]).load_bank(
         DATA / "mini.toml"), (CAMDEN, HARTLEPOOL))
     source.add_moderation(__import__("stocktake.records.responses", fromlist=["Moderation"]).Moderation(
         CAMDEN, "mini", WAVE, "vision", 40.0, "Not seen", "J. Adviser"))
@@ -283,7 +283,7 @@ def test_merge_into_workspace_killed_at_every_write(tmp_path):
 
 def test_submissions_import_killed_at_every_write(tmp_path):
     pytest.importorskip("pyxform")
-    from stocktake.banks.model import load_bank
+    from stocktake.banks.loading import load_bank
     from stocktake.xlsform.export import form_identity, form_version, xlsform_bytes, \
         xlsform_sheets
     from stocktake.xlsform.pyxform_check import convert_xlsform

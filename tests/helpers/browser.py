@@ -191,7 +191,7 @@ def _build(root: Path) -> dict:
 def _long_plan(ws: Path, code: str) -> None:
     # Through the core, not 33 CLI runs: `plan add` itself is run above and tested in
     # tests/reports/test_reports.py; here only the table's length matters.
-    from stocktake.banks.model import find_bank
+    from stocktake.banks.loading import find_bank
     from stocktake.reports.action_plan import new_plan_item
     from stocktake.store.workspace import Workspace
 

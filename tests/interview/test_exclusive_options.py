@@ -8,7 +8,8 @@ import pytest
 
 from stocktake.banks.answer_values import BadValue, parse_answer
 from stocktake.banks.validation import validate_bank_data
-from stocktake.banks.model import find_bank, load_bank, read_bank_toml
+from stocktake.banks.model import read_bank_toml
+from stocktake.banks.loading import find_bank, load_bank
 from stocktake.errors import StocktakeError
 from stocktake.partnerships.model import partnership_for
 from stocktake.records.responses import ANSWERED, Answer, Response, ResponseKey

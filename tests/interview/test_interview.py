@@ -168,7 +168,7 @@ def test_review_lists_unanswered_and_dont_know_and_summary_counts_by_area(mini_b
 
 
 def test_flow_over_a_shipped_bank_visits_every_council_question_once(mini_bank):
-    from stocktake.banks.model import find_bank
+    from stocktake.banks.loading import find_bank
 
     bank = find_bank("idea-stocktake")
     flow = InterviewFlow(bank, "council")

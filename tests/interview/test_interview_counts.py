@@ -8,7 +8,7 @@ import random
 
 import pytest
 
-from stocktake.banks.model import find_bank
+from stocktake.banks.loading import find_bank
 from stocktake.interview.flow import InterviewFlow
 from stocktake.records.responses import ANSWERED, DONT_KNOW, Answer
 

@@ -149,7 +149,7 @@ def test_required_question_cannot_be_skipped(mini_bank):
 
 
 def test_shipped_required_question_hides_skip(mini_bank):
-    from stocktake.banks.model import find_bank
+    from stocktake.banks.loading import find_bank
 
     q = find_bank("idea-stocktake").question("vision.has-statement")
     assert q.required

@@ -30,7 +30,7 @@ def named(ws, bank, role: str = "council", respondent: str = "Jo Bloggs") -> Tar
 
 @pytest.fixture
 def children():
-    from stocktake.banks.model import load_bank
+    from stocktake.banks.loading import load_bank
 
     return load_bank(DATA / "children.toml")
 

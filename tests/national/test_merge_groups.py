@@ -49,7 +49,7 @@ ONE = ("--min-count", "1")
 
 @pytest.fixture
 def min_count_one():
-    from stocktake.banks.model import set_min_count
+    from stocktake.banks.loading import set_min_count
 
     set_min_count(1)
     yield

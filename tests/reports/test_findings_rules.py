@@ -37,7 +37,7 @@ def text_of(doc) -> str:
 
 @pytest.fixture
 def children_bank():
-    from stocktake.banks.model import load_bank
+    from stocktake.banks.loading import load_bank
 
     return load_bank(DATA / "children.toml")
 

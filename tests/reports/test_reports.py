@@ -260,7 +260,7 @@ def test_merge_report_states_the_same_findings_as_the_workspace_report(cli, tmp_
 
 
 def test_report_shows_the_published_figures_linked_to_each_area(workspace, cli, tmp_path):
-    from stocktake.banks.model import find_bank
+    from stocktake.banks.loading import find_bank
     from stocktake.evidence.indicators import load_indicators
     from stocktake.evidence.report import bank_links, partnership_evidence
     from stocktake.reports.partnership_report import partnership_document

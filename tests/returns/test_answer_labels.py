@@ -15,7 +15,7 @@ import pytest
 from openpyxl import load_workbook
 
 from stocktake.banks.answer_values import FORM_WORDS, BadValue, parse_answer, read_options
-from stocktake.banks.model import load_bank
+from stocktake.banks.loading import load_bank
 from stocktake.errors import StocktakeError
 from stocktake.records.responses import ANSWERED, Answer, Response, ResponseKey
 

@@ -172,7 +172,7 @@ def test_excel_error_in_an_answer_cell_is_named_not_read_as_blank(form, error):
 
 
 def test_error_in_a_required_answer_is_reported_once_not_as_unanswered(tmp_path):
-    from stocktake.banks.model import find_bank
+    from stocktake.banks.loading import find_bank
 
     bank = find_bank("idea-stocktake")
     required = next(q.id for q in bank.questions_for_role("council") if q.required)

@@ -59,7 +59,7 @@ def _by_form(cli, here: Path):
 
 def _by_submission(cli, here: Path):
     pytest.importorskip("pyxform")
-    from stocktake.banks.model import find_bank
+    from stocktake.banks.loading import find_bank
     from stocktake.xlsform.export import form_identity, form_version, xlsform_bytes, \
         xlsform_sheets
     from stocktake.xlsform.pyxform_check import convert_xlsform
@@ -146,7 +146,7 @@ def test_a_notice_recorded_before_keeps_its_time_and_is_not_shown_again(cli, tmp
 _TAKE_IN = textwrap.dedent("""
     import json, sys
     from pathlib import Path
-    from stocktake.banks.model import find_bank
+    from stocktake.banks.loading import find_bank
     from stocktake.partnerships.model import partnership_for
     from stocktake.records.responses import Answer
     from stocktake.returns.intake import Return, take_in
@@ -222,7 +222,7 @@ def _stocktake_under(ws: Path, limit: int, *args) -> subprocess.CompletedProcess
 
 def _children_submissions(path: Path, count: int) -> Path:
     pytest.importorskip("pyxform")
-    from stocktake.banks.model import find_bank
+    from stocktake.banks.loading import find_bank
     from stocktake.xlsform.export import form_identity, form_version, xlsform_bytes, \
         xlsform_sheets
     from stocktake.xlsform.pyxform_check import convert_xlsform

@@ -179,7 +179,7 @@ def test_an_old_named_form_is_read_as_it_was_sealed(cli, mini_bank, tmp_path, ke
 
 
 def test_an_old_anonymous_form_is_refused_under_the_key(cli, tmp_path, key_file):
-    from stocktake.banks.model import find_bank
+    from stocktake.banks.loading import find_bank
 
     form = _answer_child(_child_form(cli, tmp_path, key_file, "yp1.xlsx"))
     _old_seal(form, find_bank("children"), "E09000007", "young-people", WAVE)

@@ -51,7 +51,7 @@ def _by_form(cli, tmp_path):
 
 def _by_submission(cli, tmp_path, *options):
     pytest.importorskip("pyxform")
-    from stocktake.banks.model import find_bank
+    from stocktake.banks.loading import find_bank
     from stocktake.xlsform.export import form_identity, form_version, xlsform_bytes, \
         xlsform_sheets
     from stocktake.xlsform.pyxform_check import convert_xlsform

@@ -158,7 +158,7 @@ def test_export_whose_rows_name_a_role_the_bank_lacks_is_refused(workspace, mini
 @pytest.fixture(scope="module")
 def templates(tmp_path_factory):
     """A filled form and an export of the test bank, made once; each example edits a copy."""
-    from stocktake.banks.model import load_bank
+    from stocktake.banks.loading import load_bank
     from stocktake.store.workspace import Workspace
 
     here = tmp_path_factory.mktemp("templates")

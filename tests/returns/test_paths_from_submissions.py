@@ -20,7 +20,7 @@ WAVE = "2026-27"
 
 @pytest.fixture(scope="module")
 def odk(tmp_path_factory):
-    from stocktake.banks.model import load_bank
+    from stocktake.banks.loading import load_bank
     from stocktake.xlsform.export import form_identity, form_version, xlsform_bytes, \
         xlsform_sheets
     from stocktake.xlsform.pyxform_check import convert_xlsform

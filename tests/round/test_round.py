@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from stocktake.banks.model import load_bank
+from stocktake.banks.loading import load_bank
 from stocktake.workbooks.forms import ANSWER_COLUMN, ID_COLUMN, NAME_CELL, dropdown_values
 
 from helpers.paths import DATA

@@ -14,7 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from stocktake.banks.validation import validate_bank_file
-from stocktake.banks.model import bank_from_data, load_bank
+from stocktake.banks.model import bank_from_data
+from stocktake.banks.loading import load_bank
 from stocktake.scoring.benchmark import build_benchmark
 from stocktake.records.responses import ANSWERED, Answer, Response, ResponseKey
 from stocktake.scoring.method import apart_note, quorum_note, score_partnership

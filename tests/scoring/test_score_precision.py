@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from stocktake.banks.model import load_bank
+from stocktake.banks.loading import load_bank
 from stocktake.scoring.benchmark import build_benchmark, percentrank_inc, trend
 from stocktake.records.responses import ANSWERED, DONT_KNOW, Answer, Moderation, Response, ResponseKey
 from stocktake.arithmetic.precision import at_least, compare, difference, published

@@ -92,7 +92,7 @@ def test_the_trend_view_is_the_change_between_the_waves(nation, mini_bank):
 
 
 def test_a_trend_from_another_bank_is_refused(nation, mini_bank):
-    from stocktake.banks.model import load_bank
+    from stocktake.banks.loading import load_bank
     from stocktake.scoring.trend_view import check_edition, trend_view
 
     other = load_bank(Path(__file__).resolve().parents[1] / "data" / "children.toml")

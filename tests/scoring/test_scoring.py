@@ -9,7 +9,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from stocktake.banks.model import Bank, Option, Question, load_bank
+from stocktake.banks.model import Bank, Option, Question
+
+from stocktake.banks.loading import load_bank
 from stocktake.records.responses import ANSWERED, DONT_KNOW, NOT_APPLICABLE, Answer, Moderation, Response, \
     ResponseKey
 from stocktake.scoring.method import question_score, respondent_area_scores, score_partnership

@@ -21,7 +21,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from stocktake.banks.model import load_bank
+from stocktake.banks.loading import load_bank
 from stocktake.records.responses import (ANSWERED, DONT_KNOW, NOT_APPLICABLE, Answer, Moderation,
                                  ResponseKey)
 from stocktake.round.fieldwork import (STATUS_KIND, status_cache_key, workspace_status)
@@ -297,7 +297,7 @@ def test_an_erasure_leaves_no_name_in_the_cache(tmp_path, cli, mini_bank):
 WORKER = textwrap.dedent("""
     import sys
     from pathlib import Path
-    from stocktake.banks.model import load_bank
+    from stocktake.banks.loading import load_bank
     from stocktake.records.responses import ANSWERED, Answer, ResponseKey
     from stocktake.scoring.national import all_partnership_scores, score_shard
     from stocktake.store.workspace import Workspace

@@ -9,7 +9,7 @@ import json
 import pytest
 
 from stocktake.interview.answers_file import read_answers_file
-from stocktake.banks.model import load_bank
+from stocktake.banks.loading import load_bank
 from stocktake.errors import StocktakeError
 from stocktake.scoring.national import read_groups_csv
 from stocktake.partnerships.model import read_partnerships_csv

@@ -149,7 +149,7 @@ def test_export_resaved_by_libreoffice_merges_back_exactly_what_the_workspace_ho
 
 
 def _bank():
-    from stocktake.banks.model import find_bank
+    from stocktake.banks.loading import find_bank
 
     return find_bank("mini")
 

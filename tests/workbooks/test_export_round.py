@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from stocktake.banks.model import load_bank
+from stocktake.banks.loading import load_bank
 from stocktake.demo.simulation import simulate_waves, write_demo
 from stocktake.national.merge import merge_workbooks
 from stocktake.returns.about import BankShelf

@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from stocktake.banks.model import AGE_BANDS, find_bank, load_bank
+from stocktake.banks.model import AGE_BANDS
+
+from stocktake.banks.loading import find_bank, load_bank
 from stocktake.errors import StocktakeError
 from stocktake.workbooks.forms import (DONT_KNOW_TEXT, DROPDOWN_TEXT_LIMIT, NAME_CELL,
                                        NOT_APPLICABLE_TEXT, create_form, read_form)

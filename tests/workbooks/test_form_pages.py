@@ -15,7 +15,7 @@ import pytest
 from helpers.libreoffice import SOFFICE, to_pdf
 from openpyxl import load_workbook
 
-from stocktake.banks.model import find_bank
+from stocktake.banks.loading import find_bank
 from stocktake.partnerships.model import partnership_for
 from stocktake.workbooks.forms import (
     ANSWER_COLUMN,

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from stocktake.banks.model import load_bank
+from stocktake.banks.loading import load_bank
 from stocktake.errors import StocktakeError
 from stocktake.partnerships.model import partnership_for
 from stocktake.returns.about import BankShelf

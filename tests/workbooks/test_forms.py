@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from stocktake.banks.model import find_bank
+from stocktake.banks.loading import find_bank
 from stocktake.errors import StocktakeError
 from stocktake.workbooks.forms import (ANSWER_COLUMN, ID_COLUMN, create_form,
                                        read_form)

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from stocktake.banks.model import load_bank
+from stocktake.banks.loading import load_bank
 from stocktake.demo.simulation import simulate_waves, write_demo
 from stocktake.workbooks.exports import gather_export, write_export
 from stocktake.scoring.national import national_benchmark
@@ -256,7 +256,7 @@ def _cut_cells(wb, sheets) -> list[str]:
 
 def test_no_text_is_cut_off_in_the_benchmark_and_partnership_sheets(tmp_path):
     """Every current authority's name and region, and every shipped bank's area titles."""
-    from stocktake.banks.model import find_bank
+    from stocktake.banks.loading import find_bank
     from stocktake.partnerships.reference import current_authorities
     from stocktake.store.workspace import Workspace
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from stocktake.banks.model import load_bank
+from stocktake.banks.loading import load_bank
 
 pytest.importorskip("pyxform")
 

@@ -7,7 +7,9 @@ import tomllib
 
 import pytest
 
-from stocktake.banks.model import bank_from_data, find_bank
+from stocktake.banks.model import bank_from_data
+
+from stocktake.banks.loading import find_bank
 from stocktake.errors import StocktakeError
 from stocktake.xlsform.authoring import bank_data_from_xlsform, bank_toml
 from stocktake.xlsform.export import write_xlsform, xlsform_sheets
@@ -184,7 +186,7 @@ guidance = "Keep it short."
 
 
 def test_round_trip_keeps_bands_coverage_weights_flags_bounds_and_conditions(tmp_path):
-    from stocktake.banks.model import load_bank
+    from stocktake.banks.loading import load_bank
 
     source = tmp_path / "features.toml"
     source.write_text(EVERY_FEATURE)

@@ -11,7 +11,9 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from stocktake.banks.model import Condition, find_bank
+from stocktake.banks.model import Condition
+
+from stocktake.banks.loading import find_bank
 from stocktake.errors import StocktakeError
 from stocktake.partnerships.reference import current_authorities
 from stocktake.xlsform.export import (form_identity, form_version, write_xlsform,

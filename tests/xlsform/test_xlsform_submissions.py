@@ -340,7 +340,7 @@ def test_answers_are_dated_when_the_tool_received_them(tmp_path, workspace, mini
 def test_a_name_given_for_a_role_the_bank_marks_anonymous_is_refused_by_row(tmp_path, workspace):
     """Children and young people answer without a name, in a collected form as anywhere."""
 
-    from stocktake.banks.model import load_bank
+    from stocktake.banks.loading import load_bank
 
     bank = load_bank(DATA / "children.toml")
     sheets = xlsform_sheets(bank, [("E09000007", "Camden")], anonymous_roles=())
