@@ -9,7 +9,8 @@ import typer
 from rich.text import Text
 from rich.table import Table
 
-from stocktake.cli.common import console, print_json, resolve_bank, stored_line
+from stocktake.cli.common import Csv, Json, console, print_json, resolve_bank, stored_line
+from stocktake.cli.output import Column, Format, output_format, show
 from stocktake.cli.app import app
 from stocktake.errors import StocktakeError
 
@@ -19,12 +20,17 @@ banks_app = typer.Typer(help="Question banks: list, show and validate them.\n\n"
 app.add_typer(banks_app, name="banks")
 
 
+BANK_COLUMNS = (Column("id", no_wrap=True, style="bold"), Column("title"),
+                Column("version", justify="right"), Column("areas", justify="right"),
+                Column("questions", justify="right"))
+
+
 @banks_app.command("list")
-def list_banks(as_json: bool = typer.Option(False, "--json", help="Print JSON only.")) -> None:
+def list_banks(as_json: Json = False, as_csv: Csv = False) -> None:
     """List the banks stocktake can find (shipped, and folders in $STOCKTAKE_BANK_PATH).
 
-    Files that could not be loaded are named with the reason (on stderr with --json, so the
-    JSON stays a list of banks).
+    Files that could not be loaded are named with the reason (on stderr with --json or --csv,
+    so stdout stays a list of banks).
 
     Example: stocktake banks list --json
     """
@@ -33,24 +39,15 @@ def list_banks(as_json: bool = typer.Option(False, "--json", help="Print JSON on
     from stocktake.banks.model import scan_banks
     from stocktake.cli.common import err_console
 
+    fmt = output_format(as_json, as_csv)
     banks, failed = scan_banks()
-    if as_json:
-        print_json([{"id": b.id, "title": b.title, "version": b.version, "hash": b.hash,
-                     "areas": len(b.areas), "questions": len(b.questions),
-                     "path": str(b.source)} for b in banks])
+    show([{"id": b.id, "title": b.title, "version": b.version, "hash": b.hash,
+           "areas": len(b.areas), "questions": len(b.questions), "path": str(b.source)}
+          for b in banks], BANK_COLUMNS, fmt, title="Question banks")
+    if fmt is not Format.TABLE:
         for path, reason in failed:
             err_console.print(f"Not loaded: {escape(str(path))}: {escape(reason)}")
         return
-    table = Table(title="Question banks", title_justify="left")
-    table.add_column("id", style="bold", no_wrap=True)
-    table.add_column("title")
-    table.add_column("version", justify="right")
-    table.add_column("areas", justify="right")
-    table.add_column("questions", justify="right")
-    for b in banks:
-        table.add_row(escape(b.id), escape(b.title), escape(b.version), str(len(b.areas)),
-                      str(len(b.questions)))
-    console.print(table)
     for path, reason in failed:
         console.print(f"[bold]Not loaded:[/] {escape(str(path))}: {escape(reason)}")
     if failed:

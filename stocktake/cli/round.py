@@ -13,12 +13,11 @@ from pathlib import Path
 from typing import List, Optional
 
 import typer
-from rich import box
 from rich.markup import escape
-from rich.table import Table
 
-from stocktake.cli.common import (console, err_console, open_workspace, print_json, resolve_bank,
-                                  stored_line)
+from stocktake.cli.common import (Bank, Csv, Json, RoundBank, RoundWave, Wave, console,
+                                  err_console, open_workspace, resolve_bank, stored_line)
+from stocktake.cli.output import Column, Format, output_format, show
 from stocktake.cli.app import app
 from stocktake.errors import UsageError
 
@@ -35,9 +34,6 @@ round_app = typer.Typer(
     no_args_is_help=True)
 app.add_typer(round_app, name="round")
 
-BANK_HELP = "Bank id or .toml path. Default: the latest planned round's bank."
-WAVE_HELP = "Wave, e.g. 2026-27. Default: the latest planned round's wave, else this year's."
-
 
 def _round_bank_wave(ws, bank_ref: Optional[str], wave: Optional[str]):
     from stocktake.cli.common import check_wave
@@ -52,10 +48,8 @@ def _round_bank_wave(ws, bank_ref: Optional[str], wave: Optional[str]):
 
 @round_app.command("plan")
 def plan(
-    bank_ref: str = typer.Option(..., "--bank", "-b", metavar="BANK", help="Bank id or .toml path."),
-    wave: Optional[str] = typer.Option(None, "--wave", metavar="WAVE",
-                                       help="Wave, e.g. 2026-27. Default: this financial year.",
-                                       callback=stored_line),
+    bank_ref: Bank,
+    wave: Wave = None,
     roles: str = typer.Option(..., "--roles", metavar="ROLE,ROLE",
                               help="The roles asked, comma-separated (district is asked only "
                                    "in two-tier areas).", callback=stored_line),
@@ -101,9 +95,8 @@ def plan(
 def roster_import(
     path: Path = typer.Argument(..., metavar="FILE", help="CSV or xlsx: partnership, role, "
                                 "respondent, email (organisation optional)."),
-    bank_ref: Optional[str] = typer.Option(None, "--bank", "-b", metavar="BANK", help=BANK_HELP),
-    wave: Optional[str] = typer.Option(None, "--wave", metavar="WAVE", help=WAVE_HELP,
-                                       callback=stored_line),
+    bank_ref: RoundBank = None,
+    wave: RoundWave = None,
 ) -> None:
     """Import who is asked; the whole file is checked first and every bad row listed (unknown
     partnership or role, the same person twice, a malformed e-mail address): nothing is stored
@@ -135,9 +128,8 @@ def roster_add(
                               callback=stored_line),
     organisation: str = typer.Option("", "--organisation", metavar="TEXT",
                                      help="Their organisation.", callback=stored_line),
-    bank_ref: Optional[str] = typer.Option(None, "--bank", "-b", metavar="BANK", help=BANK_HELP),
-    wave: Optional[str] = typer.Option(None, "--wave", metavar="WAVE", help=WAVE_HELP,
-                                       callback=stored_line),
+    bank_ref: RoundBank = None,
+    wave: RoundWave = None,
 ) -> None:
     """Add one person to the roster.
 
@@ -161,8 +153,8 @@ def roster_add(
 def roster_remove(
     code: str = typer.Argument(..., metavar="CODE", help="Partnership code."),
     respondent: str = typer.Option(..., "--respondent", metavar="NAME", help="The person."),
-    bank_ref: Optional[str] = typer.Option(None, "--bank", "-b", metavar="BANK", help=BANK_HELP),
-    wave: Optional[str] = typer.Option(None, "--wave", metavar="WAVE", help=WAVE_HELP),
+    bank_ref: RoundBank = None,
+    wave: RoundWave = None,
 ) -> None:
     """Take a person off the roster (their answers, if any, stay).
 
@@ -183,9 +175,10 @@ def roster_remove(
 @roster_app.command("list")
 def roster_list(
     code: Optional[str] = typer.Argument(None, metavar="[CODE]", help="One partnership only."),
-    bank_ref: Optional[str] = typer.Option(None, "--bank", "-b", metavar="BANK", help=BANK_HELP),
-    wave: Optional[str] = typer.Option(None, "--wave", metavar="WAVE", help=WAVE_HELP),
-    as_json: bool = typer.Option(False, "--json", help="Print JSON only."),
+    bank_ref: RoundBank = None,
+    wave: RoundWave = None,
+    as_json: Json = False,
+    as_csv: Csv = False,
 ) -> None:
     """List who is asked.
 
@@ -193,32 +186,24 @@ def roster_list(
     """
     from stocktake.cli.common import partnership_code
 
+    fmt = output_format(as_json, as_csv)
     ws = open_workspace()
     bank, wave = _round_bank_wave(ws, bank_ref, wave)
     entries = ws.roster(partnership_code(code, ws) if code else None, bank=bank.id, wave=wave)
-    if as_json:
-        print_json([e.to_doc() for e in entries])
-        return
-    if not entries:
-        console.print(f"Nobody is on the roster of {bank.id} {wave} yet. Add people with "
-                      "[bold]stocktake roster import FILE[/].")
-        return
-    table = Table(title=f"Roster of {bank.id} {wave} ({len(entries)})", title_justify="left")
-    for name in ("partnership", "role", "respondent", "email", "organisation"):
-        table.add_column(name, overflow="fold")
-    for e in entries:
-        table.add_row(e.partnership, e.role, escape(e.respondent), escape(e.email),
-                      escape(e.organisation))
-    console.print(table)
+    show([e.to_doc() for e in entries], ROSTER_COLUMNS, fmt,
+         title=f"Roster of {bank.id} {wave} ({len(entries)})",
+         empty=f"Nobody is on the roster of {bank.id} {wave} yet. Add people with "
+               "[bold]stocktake roster import FILE[/].")
 
 
 @app.command("status")
 def status(
     codes: Optional[List[str]] = typer.Argument(None, metavar="[CODE...]",
                                                 help="Only these partnerships."),
-    bank_ref: Optional[str] = typer.Option(None, "--bank", "-b", metavar="BANK", help=BANK_HELP),
-    wave: Optional[str] = typer.Option(None, "--wave", metavar="WAVE", help=WAVE_HELP),
-    as_json: bool = typer.Option(False, "--json", help="Print JSON only."),
+    bank_ref: RoundBank = None,
+    wave: RoundWave = None,
+    as_json: Json = False,
+    as_csv: Csv = False,
     xlsx: Optional[Path] = typer.Option(None, "--xlsx", metavar="PATH.xlsx",
                                         help="Also write the status as a workbook."),
     chase: Optional[Path] = typer.Option(None, "--chase", metavar="PATH.csv",
@@ -234,6 +219,7 @@ def status(
     from stocktake.cli.common import partnership_code
     from stocktake.round.fieldwork import CHASE_COLUMNS, workspace_status, write_csv
 
+    fmt = output_format(as_json, as_csv)
     ws = open_workspace()
     bank, wave = _round_bank_wave(ws, bank_ref, wave)
     if xlsx is not None and xlsx.suffix.lower() != ".xlsx":
@@ -247,56 +233,32 @@ def status(
         from stocktake.round.status_workbook import write_status_workbook
 
         write_status_workbook(xlsx, result)
-    if as_json:
-        data = result.to_json()
-        if chase is not None:
-            data["chase"] = result.chase()
-        print_json(data)
+    data = result.to_json()
+    if chase is not None:
+        data["chase"] = result.chase()
+    show(result.rows(), STATUS_COLUMNS, fmt, json=data,
+         title=f"Status of {result.bank} {result.wave}",
+         empty=f"No round of {result.bank} {result.wave} is planned, nobody is on its roster "
+               "and nobody has answered. Plan it with [bold]stocktake round plan[/].")
+    if fmt is not Format.TABLE:
         return
-    _render_status(result)
+    if result.partnerships:
+        console.print(result.summary())
+        t = result.totals()
+        if t["partial"] or t["not_started"]:
+            console.print("To chase: [bold]stocktake status --chase chase.csv[/]")
     if chase is not None:
         console.print(f"Wrote {escape(str(chase))}: {len(result.chase())} respondent(s) to chase.")
     if xlsx is not None:
         console.print(f"Wrote {escape(str(xlsx))}.")
 
 
-def _render_status(result) -> None:
-    if not result.partnerships:
-        console.print(f"No round of {result.bank} {result.wave} is planned, nobody is on its "
-                      "roster and nobody has answered. Plan it with [bold]stocktake round plan"
-                      "[/].")
-        return
-    # No outer padding, so the six columns fit an 80-column terminal.
-    table = Table(title=f"Status of {result.bank} {result.wave}", title_justify="left",
-                  box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
-    table.add_column("code", no_wrap=True)
-    table.add_column("partnership", overflow="fold", min_width=10)
-    table.add_column("state", no_wrap=True)
-    table.add_column("received", justify="right", no_wrap=True)
-    table.add_column("still to come", overflow="fold", min_width=14)
-    table.add_column("last", no_wrap=True)
-    for p in result.partnerships:
-        expected = sum(p.expected.values())
-        got = sum(p.received.values())
-        waiting: dict[str, int] = {}
-        for m in p.missing:
-            waiting[m.role] = waiting.get(m.role, 0) + 1
-        still = ", ".join(role if n == 1 else f"{role} x{n}" for role, n in waiting.items())
-        if p.unexpected:
-            still += ("; " if still else "") + f"{len(p.unexpected)} not on the roster"
-        table.add_row(p.code, escape(p.name), p.state, f"{got}/{expected}", still or "-",
-                      (p.last_answer or "")[:10] or "-")
-    console.print(table)
-    t = result.totals()
-    line = (f"{t['complete']} complete, {t['partial']} partial, {t['not_started']} not started; "
-            f"{t['received']} of {t['expected']} respondents received.")
-    days = result.days_to_deadline
-    if days is not None:
-        line += (f" {days} day(s) to the deadline ({result.deadline})." if days >= 0 else
-                 f" The deadline ({result.deadline}) passed {-days} day(s) ago.")
-    console.print(line, soft_wrap=False)
-    if t["partial"] or t["not_started"]:
-        console.print("To chase: [bold]stocktake status --chase chase.csv[/]")
+STATUS_COLUMNS = (Column("code", no_wrap=True), Column("partnership", min_width=10),
+                  Column("state", no_wrap=True), Column("received", justify="right", no_wrap=True),
+                  Column("still_to_come", "still to come", min_width=14),
+                  Column("last", no_wrap=True))
+ROSTER_COLUMNS = tuple(Column(name) for name in ("partnership", "role", "respondent", "email",
+                                                 "organisation"))
 
 
 def _warn(warnings: list[str]) -> None:
