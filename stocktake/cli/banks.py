@@ -58,7 +58,7 @@ def list_banks(as_json: Json = False, as_csv: Csv = False) -> None:
 @banks_app.command("show")
 def show_bank(
     bank_ref: str = typer.Argument(..., metavar="BANK", help="Bank id, or path to a .toml file."),
-    as_json: bool = typer.Option(False, "--json", help="Print the whole bank as JSON."),
+    as_json: Json = False,
 ) -> None:
     """Show a bank's areas and questions.
 

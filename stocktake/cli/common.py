@@ -193,9 +193,11 @@ def confirm(question: str) -> bool:
 
 def shared_option():
     """`--shared`, as every command that writes files for people takes it."""
-    return typer.Option(False, "--shared",
-                        help="Let others read the files written (as the umask allows); by "
-                             "default they are owner-only, as they hold names and evidence.")
+    return typer.Option(False, "--shared", help=SHARED_HELP)
+
+
+SHARED_HELP = ("Let others read the files written (as the umask allows); by default they are "
+               "owner-only, as they hold names and evidence.")
 
 
 # The options many commands share, declared once (issue 27 point 5). The default policy: a wave
@@ -218,6 +220,9 @@ Wave = Annotated[Optional[str], typer.Option(
 RoundWave = Annotated[Optional[str], typer.Option(
     "--wave", metavar="WAVE", help="Wave, e.g. 2026-27. Default: the latest planned round's "
                                    "wave, else this year's.", callback=stored_line)]
+OnlyBankId = Annotated[Optional[str], typer.Option(
+    *_BANK_FLAGS, metavar="BANK", help="Only responses to this bank (its id, as `stocktake banks "
+                                       "list` shows it).")]
 OnlyWave = Annotated[Optional[str], typer.Option(
     "--wave", metavar="WAVE", help="Only this wave, e.g. 2026-27. Default: every wave.",
     callback=stored_line)]
@@ -227,5 +232,6 @@ OutFile = Annotated[Path, typer.Option("--out", "-o", metavar="PATH",
                                        help="The file to write.")]
 OutDir = Annotated[Path, typer.Option("--out", "-o", metavar="DIR",
                                       help="The folder to write into (made if missing).")]
-MinCount = Annotated[Optional[int], min_count_option()]
-Shared = Annotated[bool, shared_option()]
+MinCount = Annotated[Optional[int], typer.Option("--min-count", metavar="N", min=1,
+                                                  help=MIN_COUNT_HELP, show_default=False)]
+Shared = Annotated[bool, typer.Option("--shared", help=SHARED_HELP)]

@@ -13,12 +13,11 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from stocktake.cli.common import shared_option
-from stocktake.cli.common import console, err_console, open_workspace, print_json, resolve_bank
+from stocktake.cli.common import (Json, MinCount, OnlyBank, OnlyWave, OutDir, Shared,
+                                  apply_min_count, console, err_console, open_workspace,
+                                  print_json, resolve_bank)
 from stocktake.cli.app import app
-from stocktake.cli.common import apply_min_count, min_count_option
 
-MIN_COUNT = min_count_option()
 from stocktake.errors import StocktakeError, UsageError
 
 
@@ -30,20 +29,15 @@ def export_command(
     code: Optional[str] = typer.Argument(None, metavar="CODE",
                                          help="Partnership code, e.g. E09000007."),
     every: bool = typer.Option(False, "--all", help="Export every partnership in the workspace."),
-    bank_ref: Optional[str] = typer.Option(None, "--bank", "-b", metavar="BANK",
-                                           help="Only this bank (id or .toml path). Default: "
-                                                "every bank answered."),
-    wave: Optional[str] = typer.Option(None, "--wave", metavar="WAVE",
-                                       help="Only this wave, e.g. 2026-27. Default: every wave "
-                                            "answered."),
+    bank_ref: OnlyBank = None,
+    wave: OnlyWave = None,
     fmt: str = typer.Option("xlsx", "--format", "-f", metavar="xlsx|csv|json|spss|stata|parquet",
                             help="xlsx: a report workbook; csv or json: tidy long format (answers, "
                                  "and a -scores file); spss, stata or parquet: the analysts' "
                                  "data of each bank and wave (wide, long, scores, respondent "
                                  "scores, labelled as `stocktake codebook` says; needs the "
                                  "analysis extra)."),
-    out: Path = typer.Option(Path("exports"), "--out", "-o", metavar="DIR",
-                             help="Folder to write into (created if missing)."),
+    out: OutDir = Path("exports"),
     redact: bool = typer.Option(False, "--redact",
                                 help="Replace likely personal data in evidence and text answers."),
     with_names: bool = typer.Option(
@@ -54,8 +48,8 @@ def export_command(
         None, "--groups", metavar="FILE",
         help="CSV of code,group (e.g. statistical neighbours): the workbook also shows the "
              "group's mean."),
-    as_json: bool = typer.Option(False, "--json", help="Print what was written as JSON only."),
-    shared: bool = shared_option(),
+    as_json: Json = False,
+    shared: Shared = False,
     jobs: int = typer.Option(0, "--jobs", "-j", metavar="N", min=0,
                              help="Workbooks written side by side (with --all): 0, the "
                                   "default, uses every core; 1 writes one at a time."),
@@ -63,7 +57,7 @@ def export_command(
         None, "--key", metavar="FILE",
         help="The national team's seal key (default: $STOCKTAKE_SEAL_KEY, if set): "
              "workbooks then carry a keyed seal that `merge --key` verifies."),
-    min_count: Optional[int] = MIN_COUNT,
+    min_count: MinCount = None,
 ) -> None:
     """Export partnerships' answers and scores: one file per partnership, bank and wave,
     named CODE-BANK-WAVE.xlsx (or .csv / .json with a CODE-BANK-WAVE-scores file).

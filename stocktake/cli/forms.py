@@ -13,9 +13,8 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from stocktake.cli.common import shared_option, stored_line
-from stocktake.cli.common import (console, err_console, open_workspace, print_json, render_error,
-                                  resolve_bank)
+from stocktake.cli.common import (Shared, console, err_console, open_workspace, print_json,
+                                  render_error, resolve_bank, stored_line)
 from stocktake.cli.app import app
 from stocktake.errors import StocktakeError, UsageError
 
@@ -51,7 +50,7 @@ def create(
                                             "financial year.", callback=stored_line),
     out: Path = typer.Option(..., "--out", "-o", metavar="PATH.xlsx|DIR",
                              help="Where to write the form (with --all, a folder)."),
-    shared: bool = shared_option(),
+    shared: Shared = False,
     key_file: Optional[Path] = typer.Option(
         None, "--key", metavar="FILE",
         help="The national team's seal key (default: $STOCKTAKE_SEAL_KEY, if set): "

@@ -14,12 +14,10 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from stocktake.cli.common import shared_option
-from stocktake.cli.common import console, err_console, open_workspace, print_json
+from stocktake.cli.common import (Json, MinCount, Shared, apply_min_count, console, err_console,
+                                  open_workspace, print_json)
 from stocktake.cli.app import app
-from stocktake.cli.common import apply_min_count, min_count_option
 
-MIN_COUNT = min_count_option()
 from stocktake.errors import StocktakeError, UsageError
 
 
@@ -29,7 +27,7 @@ def merge_command(
                                        help="Exported partnership workbooks, or folders of them."),
     out: Path = typer.Option(..., "--out", "-o", metavar="PATH.xlsx",
                              help="The national benchmark workbook to write."),
-    as_json: bool = typer.Option(False, "--json", help="Print the outcome as JSON only."),
+    as_json: Json = False,
     into_workspace: bool = typer.Option(False, "--into-workspace",
                                         help="Also store the merged answers in the workspace."),
     redact: bool = typer.Option(False, "--redact",
@@ -50,7 +48,7 @@ def merge_command(
              "are for the workbook only: --into-workspace stores the answers, not the groups "
              "(give --groups to `benchmark` or `export` there), and the --report findings "
              "stay by region."),
-    shared: bool = shared_option(),
+    shared: Shared = False,
     key_file: Optional[Path] = typer.Option(
         None, "--key", metavar="FILE",
         help="The national team's seal key (default: $STOCKTAKE_SEAL_KEY, if set): "
@@ -67,7 +65,7 @@ def merge_command(
         False, "--with-names",
         help="In --data, keep the names respondents were exported under (default: each "
              "named by role, 'council 2')."),
-    min_count: Optional[int] = MIN_COUNT,
+    min_count: MinCount = None,
 ) -> None:
     """Check returned workbooks (About sheet, seal, bank edition), keep the newest export of
     each partnership, and write the national benchmark computed from the merged answers.

@@ -9,7 +9,8 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from stocktake.cli.common import confirm, console, open_workspace, print_json
+from stocktake.cli.common import (Json, OnlyBankId, OnlyWave, confirm, console, open_workspace,
+                                  print_json)
 from stocktake.cli.app import app
 from stocktake.errors import StocktakeError, UsageError
 
@@ -18,13 +19,13 @@ from stocktake.errors import StocktakeError, UsageError
 def privacy_check(
     code: Optional[str] = typer.Argument(None, metavar="CODE",
                                          help="One partnership's GSS code; default: all."),
-    bank: Optional[str] = typer.Option(None, "--bank", help="Only this bank's responses."),
-    wave: Optional[str] = typer.Option(None, "--wave", help="Only this wave, e.g. 2026-27."),
+    bank: OnlyBankId = None,
+    wave: OnlyWave = None,
     purge: bool = typer.Option(False, "--purge",
                                help="Mask what is found in the answers, their history, the "
                                     "backups and kept copies, saying what changed (asks first)."),
     yes: bool = typer.Option(False, "--yes", "-y", help="With --purge: do not ask (scripts)."),
-    as_json: bool = typer.Option(False, "--json", help="Print JSON only."),
+    as_json: Json = False,
 ) -> None:
     """List evidence notes and text answers holding likely personal data (NHS numbers, e-mail
     addresses, phone numbers, dates of birth), with that data masked: in the current answers,

@@ -8,7 +8,8 @@ from typing import Optional
 import typer
 from rich.markup import escape
 
-from stocktake.cli.common import confirm, console, err_console, open_workspace, print_json
+from stocktake.cli.common import (Json, OnlyBankId, OnlyWave, confirm, console, err_console,
+                                  open_workspace, print_json)
 from stocktake.cli.app import app
 from stocktake.errors import StocktakeError
 
@@ -20,15 +21,13 @@ def remove(
                                              help="Only this respondent's responses."),
     role: Optional[str] = typer.Option(None, "--role", metavar="ROLE",
                                        help="Only responses given in this role."),
-    bank: Optional[str] = typer.Option(None, "--bank", metavar="BANK",
-                                       help="Only responses to this bank (its id)."),
-    wave: Optional[str] = typer.Option(None, "--wave", metavar="WAVE",
-                                       help="Only responses of this wave, e.g. 2026-27."),
+    bank: OnlyBankId = None,
+    wave: OnlyWave = None,
     yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation (scripts)."),
     purge: bool = typer.Option(False, "--purge",
                                help="Keep no copy: also drop the removed records from the "
                                     "backups and earlier copies (a data-protection erasure)."),
-    as_json: bool = typer.Option(False, "--json", help="Print what was removed as JSON only."),
+    as_json: Json = False,
 ) -> None:
     """Remove a respondent (or the responses matching every option given) or, with no option,
     the whole partnership: its answers, their history, the round roster's entries for those
