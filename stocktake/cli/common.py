@@ -126,7 +126,7 @@ def print_json(data: Any) -> None:
 def render_error(exc: StocktakeError) -> None:
     err_console.print(f"[bold red]Error:[/] {_escape(exc.message)}")
     for line in exc.details:
-        err_console.print(f"  - {_escape(line)}", soft_wrap=True)
+        err_console.print(f"  - {_escape(line)}")
     if exc.hint:
         err_console.print(f"[bold]Hint:[/] {_escape(exc.hint)}")
 

@@ -243,7 +243,7 @@ def status(
     if fmt is not Format.TABLE:
         return
     if result.partnerships:
-        console.print(result.summary())
+        console.print(result.summary(), soft_wrap=False)
         t = result.totals()
         if t["partial"] or t["not_started"]:
             console.print("To chase: [bold]stocktake status --chase chase.csv[/]")
