@@ -7,7 +7,6 @@ from typing import List
 
 import typer
 from rich.text import Text
-from rich.table import Table
 
 from stocktake.cli.common import Csv, Json, console, print_json, resolve_bank, stored_line
 from stocktake.cli.output import Column, Format, output_format, show
@@ -55,6 +54,12 @@ def list_banks(as_json: Json = False, as_csv: Csv = False) -> None:
     console.print("Show one with [bold]stocktake banks show ID[/].")
 
 
+QUESTION_COLUMNS = (Column("question", no_wrap=True), Column("type"), Column("text", ratio=1),
+                    Column("roles"), Column("sources"))
+SOURCE_COLUMNS = (Column("id", no_wrap=True), Column("source", "duty or guidance", ratio=1),
+                  Column("cited_by", "cited by", ratio=1))
+
+
 @banks_app.command("show")
 def show_bank(
     bank_ref: str = typer.Argument(..., metavar="BANK", help="Bank id, or path to a .toml file."),
@@ -78,36 +83,22 @@ def show_bank(
                            "shown as present-day equivalents."), soft_wrap=False)
     console.print(Text("Roles: " + ", ".join(f"{r.id}" for r in bank.roles)), soft_wrap=False)
     cited = bool(bank.sources)
+    question_columns = QUESTION_COLUMNS if cited else QUESTION_COLUMNS[:-1]
     for area in bank.areas:
         console.print(Text(f"{area.title} ({area.id})", style="italic"), soft_wrap=False)
-        table = Table(show_lines=False)
-        table.add_column("question", no_wrap=True)
-        table.add_column("type")
-        table.add_column("text", ratio=1)
-        table.add_column("roles")
-        if cited:
-            table.add_column("sources")
-        for q in bank.questions_in(area.id):
-            row = [q.id, q.type, q.text, ", ".join(q.roles) or "all"]
-            if cited:
-                row.append(", ".join(q.sources) or "-")
-            table.add_row(*(Text(cell) for cell in row))  # a bank's text is data, not markup
-        console.print(table)
+        show([{"question": q.id, "type": q.type, "text": q.text,
+               "roles": ", ".join(q.roles) or "all", "sources": ", ".join(q.sources) or "-"}
+              for q in bank.questions_in(area.id)], question_columns)
         if area.sources:
             console.print(Text("  Rests on: " + "; ".join(
                 f"{sid} {bank.source_for(sid).title}" for sid in area.sources)), soft_wrap=False)
     if cited:
         # Each duty or guidance the bank cites, with where to read it and what asks about it.
-        table = Table(title="Sources (the primary texts the questions cite)",
-                      title_justify="left")
-        table.add_column("id", no_wrap=True)
-        table.add_column("duty or guidance", ratio=1, overflow="fold")  # URLs whole
-        table.add_column("cited by", ratio=1)
-        for src in bank.sources:
-            users = [a.id for a in bank.areas if src.id in a.sources] + \
-                [q.id for q in bank.questions if src.id in q.sources]
-            table.add_row(src.id, f"{src.title}\n{src.url}", ", ".join(users) or "-")
-        console.print(table)
+        show([{"id": src.id, "source": f"{src.title}\n{src.url}",
+               "cited_by": ", ".join([a.id for a in bank.areas if src.id in a.sources]
+                                     + [q.id for q in bank.questions if src.id in q.sources])
+               or "-"} for src in bank.sources], SOURCE_COLUMNS,
+             title="Sources (the primary texts the questions cite)")
 
 
 @banks_app.command("validate")

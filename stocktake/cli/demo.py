@@ -12,12 +12,11 @@ from pathlib import Path
 
 import typer
 from rich.markup import escape
-from rich import box
-from rich.table import Table
 
 from stocktake.cli.common import (Bank, Json, OutDir, Shared, Wave, console, err_console,
                                   open_workspace, print_json, resolve_bank, state)
 from stocktake.cli.app import app
+from stocktake.cli.output import Column, show
 
 DEFAULT_BANK = "idea-stocktake"
 
@@ -168,6 +167,9 @@ def _score(value: float | None) -> str:
     return "-" if value is None else f"{value:.1f}"
 
 
+MEDIAN_COLUMNS = (Column("area"), Column("median", justify="right"), Column("level"))
+
+
 def _render_summary(summary: dict, built: float) -> None:
     console.print("[bold]SIMULATED DATA[/]: real authorities' names with invented answers; "
                   "no figure here says anything about those councils.")
@@ -189,15 +191,9 @@ def _render_summary(summary: dict, built: float) -> None:
         console.print(f"Removed {summary['earlier_demo']} demo response(s) left by an earlier "
                       "run with another seed or size.")
 
-    medians = Table(title="National median by area (simulated)", title_justify="left",
-                    box=box.SIMPLE)
-    medians.add_column("area")
-    medians.add_column("median", justify="right")
-    medians.add_column("level")
-    for area in summary["medians"]:
-        medians.add_row(area["title"], _score(area["median"]), area["level"] or "-")
-    console.print(medians)
-
+    show([{"area": a["title"], "median": _score(a["median"]), "level": a["level"]}
+          for a in summary["medians"]], MEDIAN_COLUMNS,
+         title="National median by area (simulated)")
     console.print("Try next:")
     for command in summary["try_next"]:
         console.print(f"  [bold]{escape(command)}[/]", soft_wrap=True)

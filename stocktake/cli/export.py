@@ -11,12 +11,12 @@ from typing import Any, Optional
 
 import typer
 from rich.markup import escape
-from rich.table import Table
 
 from stocktake.cli.common import (Json, MinCount, OnlyBank, OnlyWave, OutDir, Shared,
                                   apply_min_count, console, err_console, open_workspace,
                                   print_json, resolve_bank)
 from stocktake.cli.app import app
+from stocktake.cli.output import Column, show
 
 from stocktake.errors import StocktakeError, UsageError
 
@@ -191,17 +191,13 @@ def _export_data(ws: Any, targets: Any, shelf: Any, fmt: str, out: Path, *, reda
                   highlight=False)
 
 
+EXPORTED_COLUMNS = (Column("partnership", no_wrap=True), Column("respondents", justify="right"),
+                    Column("answers", justify="right"), Column("files", "file(s)"))
+
+
 def _render(written: list[dict[str, Any]], failed: list[dict[str, str]], out: Path) -> None:
-    if written:
-        table = Table(title=f"Exported to {escape(str(out))}", title_justify="left")
-        table.add_column("partnership", no_wrap=True)
-        table.add_column("respondents", justify="right")
-        table.add_column("answers", justify="right")
-        table.add_column("file(s)", overflow="fold")
-        for row in written:
-            table.add_row(row["partnership"], str(row["respondents"]), str(row["answers"]),
-                          escape(", ".join(Path(f).name for f in row["files"])))
-        console.print(table)
+    show([{**row, "files": ", ".join(Path(f).name for f in row["files"])} for row in written],
+         EXPORTED_COLUMNS, title=f"Exported to {out}")
     for row in failed:
         err_console.print(f"[bold red]Not exported:[/] {escape(row['partnership'])} "
                           f"{escape(row['bank'])} {escape(row['wave'])}: "
