@@ -133,7 +133,7 @@ def validate_banks(
                              details=listed(problems))
     console.print(f"OK: {len(paths)} bank(s) valid ({'; '.join(summaries)})")
     for line in advice:
-        console.print(line, soft_wrap=True, markup=False, highlight=False)
+        console.print(line, markup=False, highlight=False)
 
 
 @banks_app.command("export-xlsform")

@@ -45,5 +45,4 @@ def codebook_command(
                     "file": str(written)})
         return
     console.print(f"Wrote {escape(str(written))}: {len(book.variables)} variables, "
-                  f"{len(book.values)} values of {escape(bank.id)} {escape(bank.version)}.",
-                  soft_wrap=True)
+                  f"{len(book.values)} values of {escape(bank.id)} {escape(bank.version)}.")

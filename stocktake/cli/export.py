@@ -186,7 +186,7 @@ def _export_data(ws: Any, targets: Any, shelf: Any, fmt: str, out: Path, *, reda
         console.print(f"Wrote the {escape(w.bank)} {escape(w.wave)} data ({w.partnerships} "
                       f"partnerships, {w.respondents} respondents, {w.answers} answers"
                       f"{', SIMULATED' if w.simulated else ''}): "
-                      + escape(", ".join(str(Path(f)) for f in w.files)), soft_wrap=True)
+                      + escape(", ".join(str(Path(f)) for f in w.files)))
     console.print("What each variable and code means: stocktake codebook BANK.",
                   highlight=False)
 

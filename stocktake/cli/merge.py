@@ -155,7 +155,7 @@ def merge_command(
         for w in data_written:
             console.print(f"Wrote the {escape(w.bank)} {escape(w.wave)} data "
                           f"({w.respondents} respondents): "
-                          + escape(", ".join(w.files)), soft_wrap=True)
+                          + escape(", ".join(w.files)))
     if not result.merged and not as_json:
         raise StocktakeError("no workbook could be merged; nothing was written",
                              hint="check the reasons above; merge takes workbooks written by "

@@ -93,9 +93,7 @@ def remove(
     kept_at = str(removal.kept_at.relative_to(ws.root)) if removal.kept_at else None
     if as_json:
         print_json({"partnership": code, "whole_partnership": whole,
-                    "responses": [{"respondent": r.key.respondent, "role": r.role,
-                                   "bank": r.key.bank, "wave": r.key.wave,
-                                   "answers": len(r.answers)} for r in removal.responses],
+                    "responses": _removed(removal.responses),
                     "history_records": removal.history, "moderations": removal.moderations,
                     "roster_entries": removal.roster,
                     "kept_at": kept_at, "purged_from": [e.to_dict() for e in erased]})
@@ -121,6 +119,12 @@ def remove(
                       "sent elsewhere are not touched.")
 
 
+def _removed(responses) -> list[dict]:
+    """The responses removed, as --json names them (the answers counted, not listed)."""
+    return [{"respondent": r.key.respondent, "role": r.role, "bank": r.key.bank,
+             "wave": r.key.wave, "answers": len(r.answers)} for r in responses]
+
+
 def _nothing_left(code: str, whole: bool):
     from stocktake.store.workspace import Removal
 
@@ -138,10 +142,7 @@ def _finish_erasure(ws, code: str, begun, filters: dict, as_json: bool) -> None:
     if as_json:
         print_json({"partnership": code, "whole_partnership": keys is None, "finished": True,
                     "began_at": begun.began_at,
-                    "responses": [{"respondent": r.key.respondent, "role": r.role,
-                                   "bank": r.key.bank, "wave": r.key.wave,
-                                   "answers": len(r.answers)} for r in
-                                  (removal.responses if removal else [])],
+                    "responses": _removed(removal.responses if removal else []),
                     "kept_at": None, "purged_from": [e.to_dict() for e in erased]})
         return
     what = f"the whole partnership {code}" if keys is None else \
