@@ -228,8 +228,6 @@ OnlyWave = Annotated[Optional[str], typer.Option(
     callback=stored_line)]
 Json = Annotated[bool, typer.Option("--json", help="Print JSON only.")]
 Csv = Annotated[bool, typer.Option("--csv", help="Print CSV only (one line per row).")]
-OutFile = Annotated[Path, typer.Option("--out", "-o", metavar="PATH",
-                                       help="The file to write.")]
 OutDir = Annotated[Path, typer.Option("--out", "-o", metavar="DIR",
                                       help="The folder to write into (made if missing).")]
 MinCount = Annotated[Optional[int], typer.Option("--min-count", metavar="N", min=1,
