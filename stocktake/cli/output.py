@@ -74,8 +74,8 @@ def show(rows: Sequence[Mapping[str, Any]], columns: Sequence[Column],
          empty: str | None = None) -> None:
     """Print a listing in `fmt`.
 
-    TABLE: `table_of(rows, columns, title)`, or `empty` (rich markup, ours) when there are no
-    rows. JSON: `json` (a result object's `to_json()` is called; default the rows themselves)
+    TABLE: `table_of(rows, columns, title)`, or `empty` (rich markup, ours; wrapped at the
+    console's width, a pipe's too) when there are no rows. JSON: `json` (a result object's `to_json()` is called; default the rows themselves)
     alone on stdout, as `print_json` writes it. CSV: a header of the columns' keys, then one
     line per row, formula-like text given a leading apostrophe (privacy.injection.csv_safe),
     so a listing opened in Excel never runs anything.
@@ -89,7 +89,8 @@ def show(rows: Sequence[Mapping[str, Any]], columns: Sequence[Column],
         return
     if not rows:
         if empty:
-            console.print(empty)
+            # Where the table would have been, so wrapped at its width as the table would be.
+            console.print(empty, soft_wrap=False)
         return
     console.print(table_of(rows, columns, title=title))
 
