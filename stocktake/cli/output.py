@@ -15,6 +15,7 @@ from enum import Enum
 from typing import Any, Mapping, Sequence
 
 from rich import box
+from rich.console import JustifyMethod
 from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
@@ -47,7 +48,7 @@ class Column:
 
     key: str
     header: str | None = None
-    justify: str = "left"
+    justify: JustifyMethod = "left"
     no_wrap: bool = False
     min_width: int | None = None
     ratio: int | None = None
