@@ -129,3 +129,23 @@ def test_status_csv_says_what_the_table_says(ws):
     table = " ".join(ws("status").stdout.split())
     assert "0/2" in table and "council, health" in table
     assert "0 complete, 0 partial, 2 not started; 0 of 4 respondents received." in table
+
+
+def test_privacy_check_lists_its_findings_as_csv_too(ws, tmp_path):
+    answers = tmp_path / "answers.csv"
+    answers.write_text("question,value,evidence\n"
+                       "vision.statement,yes,Ask jo.bloggs@example.com for the minutes\n",
+                       encoding="utf-8")
+    done = ws("interview", CAMDEN, "--bank", "mini", "--role", "council", "--respondent", "Jo",
+              "--answers", str(answers))
+    assert done.exit_code == 0, done.output
+    as_csv = ws("privacy-check", "--csv")
+    assert as_csv.exit_code == 1  # found: scripts gate on it, whatever the format
+    fields, rows = _csv_rows(as_csv.stdout)
+    assert fields == ["place", "partnership", "respondent", "question", "kinds", "masked"]
+    found = json.loads(ws("privacy-check", "--json").stdout)
+    # The rows the table shows: the question with the field the text was found in.
+    assert [(r["partnership"], r["question"], r["masked"]) for r in rows] == \
+        [(f["partnership"], f"{f['question']} ({f['field']})", f["masked"]) for f in found]
+    assert all("jo.bloggs@example.com" not in r["masked"] for r in rows)
+    assert ws("privacy-check", "--purge", "--csv").exit_code == 2
