@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import List
 
 import typer
+from rich.table import Table
 from rich.text import Text
 
 from stocktake.cli.common import Csv, Json, console, print_json, resolve_bank, stored_line
@@ -56,8 +57,6 @@ def list_banks(as_json: Json = False, as_csv: Csv = False) -> None:
 
 QUESTION_COLUMNS = (Column("question", no_wrap=True), Column("type"), Column("text", ratio=1),
                     Column("roles"), Column("sources"))
-SOURCE_COLUMNS = (Column("id", no_wrap=True), Column("source", "duty or guidance", ratio=1),
-                  Column("cited_by", "cited by", ratio=1))
 
 
 @banks_app.command("show")
@@ -94,11 +93,19 @@ def show_bank(
                 f"{sid} {bank.source_for(sid).title}" for sid in area.sources)), soft_wrap=False)
     if cited:
         # Each duty or guidance the bank cites, with where to read it and what asks about it.
-        show([{"id": src.id, "source": f"{src.title}\n{src.url}",
-               "cited_by": ", ".join([a.id for a in bank.areas if src.id in a.sources]
-                                     + [q.id for q in bank.questions if src.id in q.sources])
-               or "-"} for src in bank.sources], SOURCE_COLUMNS,
-             title="Sources (the primary texts the questions cite)")
+        # Each duty or guidance the bank cites, with where to read it and what asks about it;
+        # ruled columns, so an address folded over lines reads (and is found) as one.
+        table = Table(title="Sources (the primary texts the questions cite)",
+                      title_justify="left")
+        table.add_column("id", no_wrap=True)
+        table.add_column("duty or guidance", ratio=1, overflow="fold")  # URLs whole
+        table.add_column("cited by", ratio=1)
+        for src in bank.sources:
+            users = [a.id for a in bank.areas if src.id in a.sources] + \
+                [q.id for q in bank.questions if src.id in q.sources]
+            table.add_row(Text(src.id), Text(f"{src.title}\n{src.url}"),
+                          Text(", ".join(users) or "-"))
+        console.print(table)
 
 
 @banks_app.command("validate")
