@@ -54,7 +54,9 @@ def _flag_aware(display):
 
 
 if not getattr(TyperOption.display_type_rich, "flag_aware", False):
-    TyperOption.display_type_rich = _flag_aware(TyperOption.display_type_rich)
+    # typer's own method replaced on purpose, so flags show no metavar (issue 26 kind 6).
+    TyperOption.display_type_rich = _flag_aware(  # type: ignore[method-assign]
+        TyperOption.display_type_rich)
 
 
 class _WorkspaceAnywhere(TyperGroup):

@@ -6,10 +6,11 @@ from pathlib import Path
 from typing import List
 
 import typer
-from rich.text import Text
 from rich.table import Table
+from rich.text import Text
 
-from stocktake.cli.common import console, print_json, resolve_bank, stored_line
+from stocktake.cli.common import Csv, Json, console, print_json, resolve_bank, stored_line
+from stocktake.cli.output import Column, Format, output_format, show
 from stocktake.cli.app import app
 from stocktake.errors import StocktakeError
 
@@ -19,12 +20,17 @@ banks_app = typer.Typer(help="Question banks: list, show and validate them.\n\n"
 app.add_typer(banks_app, name="banks")
 
 
+BANK_COLUMNS = (Column("id", no_wrap=True, style="bold"), Column("title"),
+                Column("version", justify="right"), Column("areas", justify="right"),
+                Column("questions", justify="right"))
+
+
 @banks_app.command("list")
-def list_banks(as_json: bool = typer.Option(False, "--json", help="Print JSON only.")) -> None:
+def list_banks(as_json: Json = False, as_csv: Csv = False) -> None:
     """List the banks stocktake can find (shipped, and folders in $STOCKTAKE_BANK_PATH).
 
-    Files that could not be loaded are named with the reason (on stderr with --json, so the
-    JSON stays a list of banks).
+    Files that could not be loaded are named with the reason (on stderr with --json or --csv,
+    so stdout stays a list of banks).
 
     Example: stocktake banks list --json
     """
@@ -33,24 +39,15 @@ def list_banks(as_json: bool = typer.Option(False, "--json", help="Print JSON on
     from stocktake.banks.loading import scan_banks
     from stocktake.cli.common import err_console
 
+    fmt = output_format(as_json, as_csv)
     banks, failed = scan_banks()
-    if as_json:
-        print_json([{"id": b.id, "title": b.title, "version": b.version, "hash": b.hash,
-                     "areas": len(b.areas), "questions": len(b.questions),
-                     "path": str(b.source)} for b in banks])
+    show([{"id": b.id, "title": b.title, "version": b.version, "hash": b.hash,
+           "areas": len(b.areas), "questions": len(b.questions), "path": str(b.source)}
+          for b in banks], BANK_COLUMNS, fmt, title="Question banks")
+    if fmt is not Format.TABLE:
         for path, reason in failed:
             err_console.print(f"Not loaded: {escape(str(path))}: {escape(reason)}")
         return
-    table = Table(title="Question banks", title_justify="left")
-    table.add_column("id", style="bold", no_wrap=True)
-    table.add_column("title")
-    table.add_column("version", justify="right")
-    table.add_column("areas", justify="right")
-    table.add_column("questions", justify="right")
-    for b in banks:
-        table.add_row(escape(b.id), escape(b.title), escape(b.version), str(len(b.areas)),
-                      str(len(b.questions)))
-    console.print(table)
     for path, reason in failed:
         console.print(f"[bold]Not loaded:[/] {escape(str(path))}: {escape(reason)}")
     if failed:
@@ -58,10 +55,14 @@ def list_banks(as_json: bool = typer.Option(False, "--json", help="Print JSON on
     console.print("Show one with [bold]stocktake banks show ID[/].")
 
 
+QUESTION_COLUMNS = (Column("question", no_wrap=True), Column("type"), Column("text", ratio=1),
+                    Column("roles"), Column("sources"))
+
+
 @banks_app.command("show")
 def show_bank(
     bank_ref: str = typer.Argument(..., metavar="BANK", help="Bank id, or path to a .toml file."),
-    as_json: bool = typer.Option(False, "--json", help="Print the whole bank as JSON."),
+    as_json: Json = False,
 ) -> None:
     """Show a bank's areas and questions.
 
@@ -81,26 +82,19 @@ def show_bank(
                            "shown as present-day equivalents."), soft_wrap=False)
     console.print(Text("Roles: " + ", ".join(f"{r.id}" for r in bank.roles)), soft_wrap=False)
     cited = bool(bank.sources)
+    question_columns = QUESTION_COLUMNS if cited else QUESTION_COLUMNS[:-1]
     for area in bank.areas:
         console.print(Text(f"{area.title} ({area.id})", style="italic"), soft_wrap=False)
-        table = Table(show_lines=False)
-        table.add_column("question", no_wrap=True)
-        table.add_column("type")
-        table.add_column("text", ratio=1)
-        table.add_column("roles")
-        if cited:
-            table.add_column("sources")
-        for q in bank.questions_in(area.id):
-            row = [q.id, q.type, q.text, ", ".join(q.roles) or "all"]
-            if cited:
-                row.append(", ".join(q.sources) or "-")
-            table.add_row(*(Text(cell) for cell in row))  # a bank's text is data, not markup
-        console.print(table)
+        show([{"question": q.id, "type": q.type, "text": q.text,
+               "roles": ", ".join(q.roles) or "all", "sources": ", ".join(q.sources) or "-"}
+              for q in bank.questions_in(area.id)], question_columns)
         if area.sources:
             console.print(Text("  Rests on: " + "; ".join(
                 f"{sid} {bank.source_for(sid).title}" for sid in area.sources)), soft_wrap=False)
     if cited:
         # Each duty or guidance the bank cites, with where to read it and what asks about it.
+        # Each duty or guidance the bank cites, with where to read it and what asks about it;
+        # ruled columns, so an address folded over lines reads (and is found) as one.
         table = Table(title="Sources (the primary texts the questions cite)",
                       title_justify="left")
         table.add_column("id", no_wrap=True)
@@ -109,7 +103,8 @@ def show_bank(
         for src in bank.sources:
             users = [a.id for a in bank.areas if src.id in a.sources] + \
                 [q.id for q in bank.questions if src.id in q.sources]
-            table.add_row(src.id, f"{src.title}\n{src.url}", ", ".join(users) or "-")
+            table.add_row(Text(src.id), Text(f"{src.title}\n{src.url}"),
+                          Text(", ".join(users) or "-"))
         console.print(table)
 
 
@@ -145,7 +140,7 @@ def validate_banks(
                              details=listed(problems))
     console.print(f"OK: {len(paths)} bank(s) valid ({'; '.join(summaries)})")
     for line in advice:
-        console.print(line, soft_wrap=True, markup=False, highlight=False)
+        console.print(line, markup=False, highlight=False)
 
 
 @banks_app.command("export-xlsform")

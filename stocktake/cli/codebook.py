@@ -13,7 +13,7 @@ import typer
 from rich.markup import escape
 
 from stocktake.cli.app import app
-from stocktake.cli.common import console, print_json, resolve_bank, shared_option
+from stocktake.cli.common import Json, Shared, console, print_json, resolve_bank
 
 
 @app.command("codebook")
@@ -22,8 +22,8 @@ def codebook_command(
     out: Optional[Path] = typer.Option(None, "--out", "-o", metavar="PATH",
                                        help="The file to write: .xlsx, .csv or .md (default "
                                             "codebook-BANK.xlsx here)."),
-    as_json: bool = typer.Option(False, "--json", help="Print what was written as JSON only."),
-    shared: bool = shared_option(),
+    as_json: Json = False,
+    shared: Shared = False,
 ) -> None:
     """Write a bank's codebook: one row per variable of the data files (question id, area, type,
     text, roles asked, unit, min/max, scored, weight, its condition in words) and one per value
@@ -45,5 +45,4 @@ def codebook_command(
                     "file": str(written)})
         return
     console.print(f"Wrote {escape(str(written))}: {len(book.variables)} variables, "
-                  f"{len(book.values)} values of {escape(bank.id)} {escape(bank.version)}.",
-                  soft_wrap=True)
+                  f"{len(book.values)} values of {escape(bank.id)} {escape(bank.version)}.")

@@ -6,46 +6,15 @@ import json
 import os
 import re
 import sys
-import threading
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Optional
 
-from rich.console import Console
-from rich.segment import Segment
+import typer
 
+from stocktake.cli.consoles import SafeConsole, console, err_console  # noqa: F401 (shared)
+from stocktake.cli.option_text import checked_option, stored_line, stored_text  # noqa: F401
 from stocktake.errors import StocktakeError, UsageError
-from stocktake.text.terminal_text import escape_controls, is_unicode_encoding, make_stream_safe
-
-
-class SafeConsole(Console):
-    """A rich Console that escapes control characters in every piece of text it renders (user
-    text included, wherever it is placed: tables, panels, errors), leaving rich's own styling
-    codes alone, so nothing printed can drive the terminal."""
-
-    _rendering = threading.local()
-
-    def render(self, renderable, options=None):
-        # Rich renders nested renderables through this method too; escaping once, at the top,
-        # keeps the cost to one pass over the segments (measured: within noise of rich's own).
-        if getattr(self._rendering, "active", False):
-            return super().render(renderable, options)
-        return self._escaped(super().render(renderable, options))
-
-    def _escaped(self, segments):
-        self._rendering.active = True
-        try:
-            for segment in segments:
-                if segment.control is None and segment.text:
-                    escaped = escape_controls(segment.text)
-                    if escaped is not segment.text:
-                        segment = Segment(escaped, segment.style, segment.control)
-                yield segment
-        finally:
-            self._rendering.active = False
-
-
-console = SafeConsole(highlight=False, soft_wrap=True)
-err_console = SafeConsole(stderr=True, highlight=False, soft_wrap=True)
+from stocktake.text.terminal_text import is_unicode_encoding, make_stream_safe
 
 
 def make_output_safe() -> None:
@@ -135,62 +104,6 @@ def check_wave_order(from_wave: str, to_wave: str) -> tuple[str, str]:
     return earlier, later
 
 
-def checked_option(value: str, option: str, *, lines: bool = False) -> str:
-    """`value` as given for `option` (e.g. "--adviser", "CODE") if the store can keep it: line
-    ends as LF where `lines` allows them (a reason, an action), else one line.
-
-    Raises UsageError (exit 2) naming the option for a control character or text-direction
-    override (stocktake.text.terminal_text), or text a workbook would change on the way
-    (stocktake.text.text_rules: over 32,767 characters, an `_xHHHH_` sequence). The same rules
-    meet text read from a file there, as data errors (exit 1) naming the file and line or cell;
-    here the command line itself is wrong, whichever rule meets it.
-    """
-    from stocktake.text.terminal_text import check_line, check_text
-    from stocktake.text.text_rules import checked_text
-
-    try:
-        (check_text if lines else check_line)(value, f"{option}:")
-    except StocktakeError as exc:
-        raise UsageError(exc.message, hint=f"give {option} again without them (a pasted value, "
-                                           "or shell quoting such as $'...', can carry "
-                                           "them)") from None
-    try:
-        return checked_text(value, option)
-    except StocktakeError as exc:
-        raise UsageError(exc.message) from None
-
-
-def _check_option_values(param, value, *, lines: bool):
-    if value is None:
-        return value
-    # An argument is named by its metavar (CODE), an option by its long name (--adviser).
-    opts = [o for o in getattr(param, "opts", ()) if o.startswith("--")]
-    if opts and getattr(param, "param_type_name", "") == "option":
-        name = opts[0]
-    else:
-        name = (getattr(param, "metavar", None) or param.name or "").upper().strip("[].")
-    if isinstance(value, (list, tuple)):
-        return type(value)(checked_option(v, name, lines=lines) if isinstance(v, str) else v
-                           for v in value)
-    return checked_option(value, name, lines=lines) if isinstance(value, str) else value
-
-
-def stored_line(ctx, param, value):
-    """Callback for an option or argument whose value is kept (stored, or written into a form):
-    one line, checked by :func:`checked_option` while the command line is parsed, so nothing
-    is opened or stored before a bad value is refused (exit 2, naming the option)."""
-    if getattr(ctx, "resilient_parsing", False):
-        return value
-    return _check_option_values(param, value, lines=False)
-
-
-def stored_text(ctx, param, value):
-    """As :func:`stored_line`, for free text that may run over lines (a reason, an action)."""
-    if getattr(ctx, "resilient_parsing", False):
-        return value
-    return _check_option_values(param, value, lines=True)
-
-
 _JSON_UNSAFE = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
@@ -213,7 +126,7 @@ def print_json(data: Any) -> None:
 def render_error(exc: StocktakeError) -> None:
     err_console.print(f"[bold red]Error:[/] {_escape(exc.message)}")
     for line in exc.details:
-        err_console.print(f"  - {_escape(line)}", soft_wrap=True)
+        err_console.print(f"  - {_escape(line)}")
     if exc.hint:
         err_console.print(f"[bold]Hint:[/] {_escape(exc.hint)}")
 
@@ -252,8 +165,6 @@ MIN_COUNT_HELP = ("The fewest partnerships, people or answers a published figure
 
 def min_count_option():
     """`--min-count N`, shared by report, export, merge, benchmark and scores."""
-    import typer
-
     return typer.Option(None, "--min-count", metavar="N", min=1, help=MIN_COUNT_HELP,
                         show_default=False)
 
@@ -273,8 +184,6 @@ def resolve_bank(ref: str):
 
 def confirm(question: str) -> bool:
     """Ask yes/no on stderr (default no); end of input counts as no, never as a traceback."""
-    import typer
-
     try:
         return typer.confirm(question, default=False, err=True)
     except typer.Abort:
@@ -284,8 +193,43 @@ def confirm(question: str) -> bool:
 
 def shared_option():
     """`--shared`, as every command that writes files for people takes it."""
-    import typer
+    return typer.Option(False, "--shared", help=SHARED_HELP)
 
-    return typer.Option(False, "--shared",
-                        help="Let others read the files written (as the umask allows); by "
-                             "default they are owner-only, as they hold names and evidence.")
+
+SHARED_HELP = ("Let others read the files written (as the umask allows); by default they are "
+               "owner-only, as they hold names and evidence.")
+
+
+# The options many commands share, declared once (issue 27 point 5). The default policy: a wave
+# left out is this financial year (Wave), or the latest planned round's (RoundWave), or every
+# wave where it only narrows a listing (OnlyWave); a bank left out is the round's (RoundBank) or
+# every bank (OnlyBank); a command that needs one bank and has no round to take it from asks for
+# it (Bank, given no default at the parameter). --json and --csv print that alone on stdout.
+
+_BANK_FLAGS = ("--bank", "-b")
+Bank = Annotated[str, typer.Option(*_BANK_FLAGS, metavar="BANK",
+                                   help="Bank id (see `stocktake banks list`) or .toml path.")]
+RoundBank = Annotated[Optional[str], typer.Option(
+    *_BANK_FLAGS, metavar="BANK", help="Bank id or .toml path. Default: the latest planned "
+                                       "round's bank.")]
+OnlyBank = Annotated[Optional[str], typer.Option(
+    *_BANK_FLAGS, metavar="BANK", help="Only this bank (id or .toml path). Default: every bank.")]
+Wave = Annotated[Optional[str], typer.Option(
+    "--wave", metavar="WAVE", help="Wave, e.g. 2026-27. Default: the current financial year.",
+    callback=stored_line)]
+RoundWave = Annotated[Optional[str], typer.Option(
+    "--wave", metavar="WAVE", help="Wave, e.g. 2026-27. Default: the latest planned round's "
+                                   "wave, else this year's.", callback=stored_line)]
+OnlyBankId = Annotated[Optional[str], typer.Option(
+    *_BANK_FLAGS, metavar="BANK", help="Only responses to this bank (its id, as `stocktake banks "
+                                       "list` shows it).")]
+OnlyWave = Annotated[Optional[str], typer.Option(
+    "--wave", metavar="WAVE", help="Only this wave, e.g. 2026-27. Default: every wave.",
+    callback=stored_line)]
+Json = Annotated[bool, typer.Option("--json", help="Print JSON only.")]
+Csv = Annotated[bool, typer.Option("--csv", help="Print CSV only (one line per row).")]
+OutDir = Annotated[Path, typer.Option("--out", "-o", metavar="DIR",
+                                      help="The folder to write into (made if missing).")]
+MinCount = Annotated[Optional[int], typer.Option("--min-count", metavar="N", min=1,
+                                                  help=MIN_COUNT_HELP, show_default=False)]
+Shared = Annotated[bool, typer.Option("--shared", help=SHARED_HELP)]

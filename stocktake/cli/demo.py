@@ -9,17 +9,14 @@ from __future__ import annotations
 import shlex
 import time
 from pathlib import Path
-from typing import Optional
 
 import typer
 from rich.markup import escape
-from rich import box
-from rich.table import Table
 
-from stocktake.cli.common import shared_option, stored_line
-from stocktake.cli.common import (console, err_console, open_workspace, print_json, resolve_bank,
-                                  state)
+from stocktake.cli.common import (Bank, Json, OutDir, Shared, Wave, console, err_console,
+                                  open_workspace, print_json, resolve_bank, state)
 from stocktake.cli.app import app
+from stocktake.cli.output import Column, show
 
 DEFAULT_BANK = "idea-stocktake"
 
@@ -33,19 +30,15 @@ def demo_command(
                                          "partners)."),
     seed: int = typer.Option(1, "--seed", metavar="S",
                              help="Random seed: the same seed gives the same stocktakes."),
-    bank_ref: str = typer.Option(DEFAULT_BANK, "--bank", "-b", metavar="BANK",
-                                 help="Bank id, or path to a .toml file."),
-    wave: Optional[str] = typer.Option(None, "--wave", metavar="WAVE",
-                                       help="Wave, e.g. 2026-27. Default: the current financial "
-                                            "year.", show_default=False, callback=stored_line),
-    out: Path = typer.Option(Path("exports"), "--out", metavar="DIR",
-                             help="Folder for the benchmark workbook."),
+    bank_ref: Bank = DEFAULT_BANK,
+    wave: Wave = None,
+    out: OutDir = Path("exports"),
     force: bool = typer.Option(False, "--force",
                                help="Add demo data even where the workspace holds real "
                                     "responses to this bank and wave (they are never "
                                     "overwritten)."),
-    as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON only."),
-    shared: bool = shared_option(),
+    as_json: Json = False,
+    shared: Shared = False,
 ) -> None:
     """Fill the workspace with simulated stocktakes of real English authorities in two waves
     (the one asked for and the year before, a little less mature), then write the benchmark
@@ -174,6 +167,9 @@ def _score(value: float | None) -> str:
     return "-" if value is None else f"{value:.1f}"
 
 
+MEDIAN_COLUMNS = (Column("area"), Column("median", justify="right"), Column("level"))
+
+
 def _render_summary(summary: dict, built: float) -> None:
     console.print("[bold]SIMULATED DATA[/]: real authorities' names with invented answers; "
                   "no figure here says anything about those councils.")
@@ -195,15 +191,9 @@ def _render_summary(summary: dict, built: float) -> None:
         console.print(f"Removed {summary['earlier_demo']} demo response(s) left by an earlier "
                       "run with another seed or size.")
 
-    medians = Table(title="National median by area (simulated)", title_justify="left",
-                    box=box.SIMPLE)
-    medians.add_column("area")
-    medians.add_column("median", justify="right")
-    medians.add_column("level")
-    for area in summary["medians"]:
-        medians.add_row(area["title"], _score(area["median"]), area["level"] or "-")
-    console.print(medians)
-
+    show([{"area": a["title"], "median": _score(a["median"]), "level": a["level"]}
+          for a in summary["medians"]], MEDIAN_COLUMNS,
+         title="National median by area (simulated)")
     console.print("Try next:")
     for command in summary["try_next"]:
         console.print(f"  [bold]{escape(command)}[/]", soft_wrap=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 from rich.markup import escape
 
-from stocktake.cli.common import console, err_console, open_workspace, print_json
+from stocktake.cli.common import Json, console, err_console, open_workspace, print_json
 from stocktake.cli.app import app
 
 
@@ -14,7 +14,7 @@ def doctor(
     restore: bool = typer.Option(False, "--restore",
                                  help="Replace each damaged store file by its newest backup that "
                                       "reads cleanly, keeping the damaged one beside it."),
-    as_json: bool = typer.Option(False, "--json", help="Print JSON only."),
+    as_json: Json = False,
 ) -> None:
     """Check every store file (readable, complete, listed in workspace.json, named by a valid
     code), every response against its bank (known questions, valid values), and that the

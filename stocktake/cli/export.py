@@ -11,14 +11,13 @@ from typing import Any, Optional
 
 import typer
 from rich.markup import escape
-from rich.table import Table
 
-from stocktake.cli.common import shared_option
-from stocktake.cli.common import console, err_console, open_workspace, print_json, resolve_bank
+from stocktake.cli.common import (Json, MinCount, OnlyBank, OnlyWave, OutDir, Shared,
+                                  apply_min_count, console, err_console, open_workspace,
+                                  print_json, resolve_bank)
 from stocktake.cli.app import app
-from stocktake.cli.common import apply_min_count, min_count_option
+from stocktake.cli.output import Column, show
 
-MIN_COUNT = min_count_option()
 from stocktake.errors import StocktakeError, UsageError
 
 
@@ -30,20 +29,15 @@ def export_command(
     code: Optional[str] = typer.Argument(None, metavar="CODE",
                                          help="Partnership code, e.g. E09000007."),
     every: bool = typer.Option(False, "--all", help="Export every partnership in the workspace."),
-    bank_ref: Optional[str] = typer.Option(None, "--bank", "-b", metavar="BANK",
-                                           help="Only this bank (id or .toml path). Default: "
-                                                "every bank answered."),
-    wave: Optional[str] = typer.Option(None, "--wave", metavar="WAVE",
-                                       help="Only this wave, e.g. 2026-27. Default: every wave "
-                                            "answered."),
+    bank_ref: OnlyBank = None,
+    wave: OnlyWave = None,
     fmt: str = typer.Option("xlsx", "--format", "-f", metavar="xlsx|csv|json|spss|stata|parquet",
                             help="xlsx: a report workbook; csv or json: tidy long format (answers, "
                                  "and a -scores file); spss, stata or parquet: the analysts' "
                                  "data of each bank and wave (wide, long, scores, respondent "
                                  "scores, labelled as `stocktake codebook` says; needs the "
                                  "analysis extra)."),
-    out: Path = typer.Option(Path("exports"), "--out", "-o", metavar="DIR",
-                             help="Folder to write into (created if missing)."),
+    out: OutDir = Path("exports"),
     redact: bool = typer.Option(False, "--redact",
                                 help="Replace likely personal data in evidence and text answers."),
     with_names: bool = typer.Option(
@@ -54,8 +48,8 @@ def export_command(
         None, "--groups", metavar="FILE",
         help="CSV of code,group (e.g. statistical neighbours): the workbook also shows the "
              "group's mean."),
-    as_json: bool = typer.Option(False, "--json", help="Print what was written as JSON only."),
-    shared: bool = shared_option(),
+    as_json: Json = False,
+    shared: Shared = False,
     jobs: int = typer.Option(0, "--jobs", "-j", metavar="N", min=0,
                              help="Workbooks written side by side (with --all): 0, the "
                                   "default, uses every core; 1 writes one at a time."),
@@ -63,7 +57,7 @@ def export_command(
         None, "--key", metavar="FILE",
         help="The national team's seal key (default: $STOCKTAKE_SEAL_KEY, if set): "
              "workbooks then carry a keyed seal that `merge --key` verifies."),
-    min_count: Optional[int] = MIN_COUNT,
+    min_count: MinCount = None,
 ) -> None:
     """Export partnerships' answers and scores: one file per partnership, bank and wave,
     named CODE-BANK-WAVE.xlsx (or .csv / .json with a CODE-BANK-WAVE-scores file).
@@ -192,22 +186,18 @@ def _export_data(ws: Any, targets: Any, shelf: Any, fmt: str, out: Path, *, reda
         console.print(f"Wrote the {escape(w.bank)} {escape(w.wave)} data ({w.partnerships} "
                       f"partnerships, {w.respondents} respondents, {w.answers} answers"
                       f"{', SIMULATED' if w.simulated else ''}): "
-                      + escape(", ".join(str(Path(f)) for f in w.files)), soft_wrap=True)
+                      + escape(", ".join(str(Path(f)) for f in w.files)))
     console.print("What each variable and code means: stocktake codebook BANK.",
                   highlight=False)
 
 
+EXPORTED_COLUMNS = (Column("partnership", no_wrap=True), Column("respondents", justify="right"),
+                    Column("answers", justify="right"), Column("files", "file(s)"))
+
+
 def _render(written: list[dict[str, Any]], failed: list[dict[str, str]], out: Path) -> None:
-    if written:
-        table = Table(title=f"Exported to {escape(str(out))}", title_justify="left")
-        table.add_column("partnership", no_wrap=True)
-        table.add_column("respondents", justify="right")
-        table.add_column("answers", justify="right")
-        table.add_column("file(s)", overflow="fold")
-        for row in written:
-            table.add_row(row["partnership"], str(row["respondents"]), str(row["answers"]),
-                          escape(", ".join(Path(f).name for f in row["files"])))
-        console.print(table)
+    show([{**row, "files": ", ".join(Path(f).name for f in row["files"])} for row in written],
+         EXPORTED_COLUMNS, title=f"Exported to {out}")
     for row in failed:
         err_console.print(f"[bold red]Not exported:[/] {escape(row['partnership'])} "
                           f"{escape(row['bank'])} {escape(row['wave'])}: "

@@ -13,9 +13,8 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from stocktake.cli.common import shared_option, stored_line
-from stocktake.cli.common import (console, err_console, open_workspace, print_json, render_error,
-                                  resolve_bank)
+from stocktake.cli.common import (Shared, console, err_console, open_workspace, print_json,
+                                  render_error, resolve_bank, stored_line)
 from stocktake.cli.app import app
 from stocktake.errors import StocktakeError, UsageError
 
@@ -51,7 +50,7 @@ def create(
                                             "financial year.", callback=stored_line),
     out: Path = typer.Option(..., "--out", "-o", metavar="PATH.xlsx|DIR",
                              help="Where to write the form (with --all, a folder)."),
-    shared: bool = shared_option(),
+    shared: Shared = False,
     key_file: Optional[Path] = typer.Option(
         None, "--key", metavar="FILE",
         help="The national team's seal key (default: $STOCKTAKE_SEAL_KEY, if set): "
@@ -76,7 +75,6 @@ def create(
                               "-o camden-health.xlsx")
     from stocktake.cli.common import check_wave, partnership_code
     from stocktake.partnerships.model import partnership_for
-    from stocktake.workbooks.forms import create_form
 
     if out.suffix.lower() != ".xlsx":
         raise UsageError(f"{out}: a form is an .xlsx workbook", hint="give --out a name ending "
@@ -89,54 +87,15 @@ def create(
     from stocktake.returns.seal import seal_key
 
     key = seal_key(key_file)  # a bad key refused before any response is reserved
-    bank.role(role)
-    respondent = (respondent or "").strip()
-    if bank.is_anonymous(role):
-        if respondent:
-            raise UsageError(f"role {role} answers anonymously: its forms have no name cell, so "
-                             "--respondent is refused", hint="leave out --respondent; the form "
-                                                             "gets a reference instead")
-        from stocktake.cli.common import rerun_words
-        from stocktake.store import journal
+    from stocktake.cli.common import rerun_words
+    from stocktake.round.respondent_form import write_respondent_form
 
-        # The reference is reserved in the store and then carried by the form: a run killed
-        # between the two would leave a reference no form carries. The journal says which was
-        # reserved, so the same command run again writes the form for it instead of another.
-        from stocktake.records.responses import ResponseKey
-
-        record_key = {"partnership": partnership.code, "bank": bank.id, "wave": wave,
-                      "role": role, "out": str(out.resolve())}
-        prefix = bank.role(role).reference_prefix
-        begun = journal.find(ws, "form-create", record_key)
-        reserved = begun.data.get("reference", "") if begun else ""
-        held = ws.response(ResponseKey(partnership.code, bank.id, wave, reserved)) \
-            if reserved else None
-        if held is not None and not held.answers and held.role == role:
-            respondent = reserved
-        else:
-            reserved = ws.next_reference(partnership.code, bank.id, wave, prefix)
-            begun = journal.begin(ws, "form-create", record_key, command=rerun_words(),
-                                  what=f"a form for {partnership.code} {role} ({out.name})",
-                                  data={"reference": reserved})
-            if ws.find_partnership(partnership.code) is None:
-                ws.add_partnerships([partnership])
-            # Reserved now, so that importing the same form twice updates one response.
-            respondent = ws.start_anonymous_response(
-                partnership.code, bank.id, wave, prefix, role=role, mode="form",
-                bank_version=bank.version, bank_hash=bank.hash,
-                reference=reserved).key.respondent
-            if respondent != reserved:  # another process took it meanwhile
-                begun = journal.begin(ws, "form-create", record_key, command=begun.command,
-                                      what=begun.what, data={"reference": respondent})
-        path = create_form(out, bank, partnership, role, wave, respondent, shared=shared,
-                           key=key)
-        journal.finish(ws, begun)
-    else:
-        path = create_form(out, bank, partnership, role, wave, respondent, shared=shared,
-                           key=key)
-    asked = len(bank.questions_for_role(role))
-    console.print(f"Wrote {escape(str(path))}: {asked} questions of {bank.id} {bank.version} for "
-                  f"{escape(partnership.name)} ({partnership.code}), role {role}, wave {wave}.")
+    written = write_respondent_form(ws, bank, partnership, role, wave, respondent or "", out,
+                                    key=key, shared=shared, command=rerun_words())
+    path = written.path
+    console.print(f"Wrote {escape(str(path))}: {written.questions} questions of {bank.id} "
+                  f"{bank.version} for {escape(partnership.name)} ({partnership.code}), role "
+                  f"{role}, wave {wave}.")
     console.print(f"When it comes back: [bold]stocktake forms import {escape(str(path))}[/]")
 
 
@@ -238,12 +197,12 @@ def import_forms(
                     "skipped": [{"file": str(s.path), "reason": s.reason}
                                 for s in passed_over]})
     else:
-        for item in refused[:len(missing)]:
-            err_console.print(f"[bold red]Error:[/] {escape(item['file'])}: "
-                              f"{escape(item['reason'])}")
-        for item in passed_over:
-            err_console.print(f"[bold]Passed over:[/] {escape(str(item.path))}: "
-                              f"{escape(item.reason)}")
+        for said in refused[:len(missing)]:
+            err_console.print(f"[bold red]Error:[/] {escape(said['file'])}: "
+                              f"{escape(said['reason'])}")
+        for skipped in passed_over:
+            err_console.print(f"[bold]Passed over:[/] {escape(str(skipped.path))}: "
+                              f"{escape(skipped.reason)}")
         if stored:
             table = Table(title="Forms imported", title_justify="left")
             for name in ("file", "partnership", "wave", "respondent", "role", "answers"):

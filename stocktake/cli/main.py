@@ -32,6 +32,7 @@ from stocktake.cli import codebook as _codebook  # noqa: E402,F401
 from stocktake.cli import submissions as _submissions  # noqa: E402,F401
 from stocktake.cli import evidence as _evidence  # noqa: E402,F401
 from stocktake.cli import round as _round  # noqa: E402,F401
+from stocktake.cli import roster as _roster  # noqa: E402,F401
 from stocktake.cli import plan as _plan  # noqa: E402,F401
 from stocktake.cli import report as _report  # noqa: E402,F401
 from stocktake.cli import remove as _remove  # noqa: E402,F401

@@ -12,14 +12,12 @@ from typing import List, Optional
 
 import typer
 from rich.markup import escape
-from rich.table import Table
 
-from stocktake.cli.common import shared_option
-from stocktake.cli.common import console, err_console, open_workspace, print_json
+from stocktake.cli.common import (Json, MinCount, Shared, apply_min_count, console, err_console,
+                                  open_workspace, print_json)
 from stocktake.cli.app import app
-from stocktake.cli.common import apply_min_count, min_count_option
+from stocktake.cli.output import Column, show
 
-MIN_COUNT = min_count_option()
 from stocktake.errors import StocktakeError, UsageError
 
 
@@ -29,7 +27,7 @@ def merge_command(
                                        help="Exported partnership workbooks, or folders of them."),
     out: Path = typer.Option(..., "--out", "-o", metavar="PATH.xlsx",
                              help="The national benchmark workbook to write."),
-    as_json: bool = typer.Option(False, "--json", help="Print the outcome as JSON only."),
+    as_json: Json = False,
     into_workspace: bool = typer.Option(False, "--into-workspace",
                                         help="Also store the merged answers in the workspace."),
     redact: bool = typer.Option(False, "--redact",
@@ -50,7 +48,7 @@ def merge_command(
              "are for the workbook only: --into-workspace stores the answers, not the groups "
              "(give --groups to `benchmark` or `export` there), and the --report findings "
              "stay by region."),
-    shared: bool = shared_option(),
+    shared: Shared = False,
     key_file: Optional[Path] = typer.Option(
         None, "--key", metavar="FILE",
         help="The national team's seal key (default: $STOCKTAKE_SEAL_KEY, if set): "
@@ -67,7 +65,7 @@ def merge_command(
         False, "--with-names",
         help="In --data, keep the names respondents were exported under (default: each "
              "named by role, 'council 2')."),
-    min_count: Optional[int] = MIN_COUNT,
+    min_count: MinCount = None,
 ) -> None:
     """Check returned workbooks (About sheet, seal, bank edition), keep the newest export of
     each partnership, and write the national benchmark computed from the merged answers.
@@ -137,18 +135,18 @@ def merge_command(
                 on_files=lambda n: progress.update(task, total=n),
                 progress=lambda _path: progress.advance(task))
     if report is not None and result.outputs:
-        _write_reports(result, report, quiet=as_json)
+        from stocktake.national.outputs import national_reports
+
+        for path, bank_id, wave in national_reports(result, report):
+            if not as_json:
+                console.print(f"Wrote {escape(str(path))}: the national findings of "
+                              f"{bank_id} {wave}.")
     data_written = []
     if data_dir is not None:
-        from stocktake.analysis.gathering import merged_data
+        from stocktake.national.outputs import merged_data_files
 
-        for output in result.outputs:
-            members = [wb for wb in result.merged
-                       if wb.bank.id == output.bank.id and wb.wave == output.wave]
-            data_written.append(merged_data(output.bank, output.wave, members,
-                                            output.benchmark, data_format, data_dir,
-                                            redact=redact, with_names=with_names,
-                                            shared=shared))
+        data_written = merged_data_files(result, data_format, data_dir, redact=redact,
+                                         with_names=with_names, shared=shared)
     if as_json:
         print_json({**result.to_json(),
                     **({"data": [w.to_json() for w in data_written]} if data_dir else {})})
@@ -157,7 +155,7 @@ def merge_command(
         for w in data_written:
             console.print(f"Wrote the {escape(w.bank)} {escape(w.wave)} data "
                           f"({w.respondents} respondents): "
-                          + escape(", ".join(w.files)), soft_wrap=True)
+                          + escape(", ".join(w.files)))
     if not result.merged and not as_json:
         raise StocktakeError("no workbook could be merged; nothing was written",
                              hint="check the reasons above; merge takes workbooks written by "
@@ -166,18 +164,15 @@ def merge_command(
         raise typer.Exit(1)
 
 
+MERGED_COLUMNS = (Column("partnership", no_wrap=True), Column("name"),
+                  Column("respondents", justify="right"), Column("answers", justify="right"),
+                  Column("file"))
+
+
 def _render(result, into_workspace: bool) -> None:
-    if result.merged:
-        table = Table(title=f"Merged ({len(result.merged)})", title_justify="left")
-        table.add_column("partnership", no_wrap=True)
-        table.add_column("name")
-        table.add_column("respondents", justify="right")
-        table.add_column("answers", justify="right")
-        table.add_column("file")
-        for wb in result.merged:
-            table.add_row(wb.partnership.code, escape(wb.partnership.name),
-                          str(wb.respondents), str(wb.answers), escape(wb.path.name))
-        console.print(table)
+    show([{"partnership": wb.partnership.code, "name": wb.partnership.name,
+           "respondents": wb.respondents, "answers": wb.answers, "file": wb.path.name}
+          for wb in result.merged], MERGED_COLUMNS, title=f"Merged ({len(result.merged)})")
     # One line per refused file, path first, so the list can be searched and copied.
     for item in result.rejected:
         err_console.print(f"[bold red]Refused:[/] {escape(str(item.path))}: "
@@ -239,24 +234,3 @@ def _render_groups(result) -> None:
         err_console.print(f"--groups: {len(codes)} code(s) have no partnership merged{where}, "
                           f"so they are in no group mean: {', '.join(codes)}",
                           style="yellow", soft_wrap=False, markup=False)
-
-
-def _write_reports(result, report: Path, quiet: bool) -> None:
-    """The national findings of each bank and wave merged (one file, or one per group beside
-    the name given, as for the national workbook)."""
-    from stocktake.national.merge import output_paths
-    from stocktake.reports.html import render_html, write_html
-    from stocktake.reports.national_report import national_findings
-
-    groups = [(o.bank.id, o.wave) for o in result.outputs]
-    for output, path in zip(result.outputs, output_paths(report, groups)):
-        members = [wb for wb in result.merged
-                   if wb.bank.id == output.bank.id and wb.wave == output.wave]
-        doc = national_findings(output.bank, output.wave, [wb.scores for wb in members],
-                                [r for wb in members for r in wb.responses],
-                                {wb.partnership.code: wb.partnership.region or "Unknown region"
-                                 for wb in members})
-        write_html(render_html(doc), path)
-        if not quiet:
-            console.print(f"Wrote {escape(str(path))}: the national findings of "
-                          f"{output.bank.id} {output.wave}.")

@@ -6,9 +6,8 @@ from pathlib import Path
 from typing import Optional
 
 import typer
-from rich.table import Table
-
-from stocktake.cli.common import console, open_workspace, print_json, stored_line
+from stocktake.cli.common import Csv, Json, console, open_workspace, stored_line
+from stocktake.cli.output import Column, output_format, show
 from stocktake.cli.app import app
 
 partnerships_app = typer.Typer(
@@ -45,27 +44,20 @@ def add(
                       f"{', '.join(known.replaced_by)}.")
 
 
+PARTNERSHIP_COLUMNS = (Column("code", no_wrap=True), Column("name"), Column("region"))
+
+
 @partnerships_app.command("list")
-def list_partnerships(as_json: bool = typer.Option(False, "--json", help="Print JSON only.")) -> None:
+def list_partnerships(as_json: Json = False, as_csv: Csv = False) -> None:
     """List the workspace's partnerships.
 
     Example: stocktake partnerships list --json
     """
+    fmt = output_format(as_json, as_csv)
     found = open_workspace(create=False).partnerships()
-    if as_json:
-        print_json([p.to_doc() for p in found])
-        return
-    if not found:
-        console.print("No partnerships yet. Add one with [bold]stocktake partnerships add "
-                      "E09000007[/].")
-        return
-    table = Table(title=f"Partnerships ({len(found)})", title_justify="left")
-    table.add_column("code", no_wrap=True)
-    table.add_column("name")
-    table.add_column("region")
-    for p in found:
-        table.add_row(p.code, p.name, p.region)
-    console.print(table)
+    show([p.to_doc() for p in found], PARTNERSHIP_COLUMNS, fmt,
+         title=f"Partnerships ({len(found)})",
+         empty="No partnerships yet. Add one with [bold]stocktake partnerships add E09000007[/].")
 
 
 @partnerships_app.command("import")

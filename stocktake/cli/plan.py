@@ -6,15 +6,12 @@
 
 from __future__ import annotations
 
-from typing import Optional
-
 import typer
-from rich import box
 from rich.markup import escape
-from rich.table import Table
 
-from stocktake.cli.common import (console, err_console, open_workspace, print_json, resolve_bank,
-                                  stored_line, stored_text)
+from stocktake.cli.common import (Bank, Csv, Json, OnlyBank, OnlyWave, Wave, console, err_console,
+                                  open_workspace, resolve_bank, stored_line, stored_text)
+from stocktake.cli.output import Column, output_format, show
 from stocktake.cli.app import app
 
 plan_app = typer.Typer(
@@ -26,14 +23,12 @@ plan_app = typer.Typer(
     no_args_is_help=True)
 app.add_typer(plan_app, name="plan")
 
-WAVE_HELP = "Wave, e.g. 2026-27. Default: the current financial year."
-
 
 @plan_app.command("add")
 def add(
     code: str = typer.Argument(..., metavar="CODE", help="Partnership code, e.g. E09000007.",
                                callback=stored_line),
-    bank_ref: str = typer.Option(..., "--bank", "-b", metavar="BANK", help="Bank id or .toml path."),
+    bank_ref: Bank = ...,  # type: ignore[assignment]  # typer: the Ellipsis makes it required
     area: str = typer.Option(..., "--area", metavar="AREA", help="The area, e.g. risk.",
                              callback=stored_line),
     target: str = typer.Option(..., "--target", metavar="LEVEL",
@@ -44,8 +39,7 @@ def add(
                               callback=stored_text),
     due: str = typer.Option(..., "--due", metavar="YYYY-MM-DD", help="By when.",
                             callback=stored_line),
-    wave: Optional[str] = typer.Option(None, "--wave", metavar="WAVE", help=WAVE_HELP,
-                                       callback=stored_line),
+    wave: Wave = None,
 ) -> None:
     """Add an action to the plan.
 
@@ -68,14 +62,19 @@ def add(
         err_console.print(f"[yellow]Warning:[/] {escape(line)}", soft_wrap=False)
 
 
+PLAN_COLUMNS = (Column("id", justify="right", no_wrap=True), Column("area"), Column("target"),
+                Column("action", min_width=16), Column("owner"), Column("due", no_wrap=True),
+                Column("status"))
+
+
 @plan_app.command("list")
 def list_plan(
     code: str = typer.Argument(..., metavar="CODE", help="Partnership code."),
-    bank_ref: Optional[str] = typer.Option(None, "--bank", "-b", metavar="BANK",
-                                           help="One bank only."),
-    wave: Optional[str] = typer.Option(None, "--wave", metavar="WAVE", help="One wave only."),
+    bank_ref: OnlyBank = None,
+    wave: OnlyWave = None,
     removed: bool = typer.Option(False, "--removed", help="Show removed items too."),
-    as_json: bool = typer.Option(False, "--json", help="Print JSON only."),
+    as_json: Json = False,
+    as_csv: Csv = False,
 ) -> None:
     """List the plan: area, target, action, owner, due date, status.
 
@@ -84,30 +83,16 @@ def list_plan(
     from stocktake.cli.common import check_wave, partnership_code
     from stocktake.reports.action_plan import REMOVED
 
+    fmt = output_format(as_json, as_csv)
     code = partnership_code(code)
     bank_id = resolve_bank(bank_ref).id if bank_ref else None
     ws = open_workspace()
     ws.partnership(code)
     items = [i for i in ws.plan_items(code, bank_id, check_wave(wave) if wave else None)
              if removed or i.status != REMOVED]
-    if as_json:
-        print_json([i.to_json() for i in items])
-        return
-    if not items:
-        console.print(f"{code} has no plan yet. Add to it with [bold]stocktake plan add {code} "
-                      "--bank BANK --area AREA --target LEVEL --action TEXT --owner TEXT "
-                      "--due DATE[/].", soft_wrap=False)  # wrapped at words, not mid-word
-        return
-    table = Table(title=f"Action plan of {code}", title_justify="left", box=box.SIMPLE_HEAD)
-    for name, kw in (("id", {"justify": "right"}), ("area", {}), ("target", {}),
-                     ("action", {"overflow": "fold", "min_width": 16}),
-                     ("owner", {"overflow": "fold"}),
-                     ("due", {"no_wrap": True}), ("status", {})):
-        table.add_column(name, **kw)
-    for i in items:
-        table.add_row(str(i.id), i.area, i.target, escape(i.action), escape(i.owner), i.due,
-                      i.status)
-    console.print(table)
+    show([i.to_json() for i in items], PLAN_COLUMNS, fmt, title=f"Action plan of {code}",
+         empty=f"{code} has no plan yet. Add to it with [bold]stocktake plan add {code} --bank "
+               "BANK --area AREA --target LEVEL --action TEXT --owner TEXT --due DATE[/].")
 
 
 def _set_status(code: str, item_id: int, status: str) -> None:

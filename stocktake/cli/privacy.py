@@ -7,10 +7,11 @@ from typing import Optional
 
 import typer
 from rich.markup import escape
-from rich.table import Table
 
-from stocktake.cli.common import confirm, console, open_workspace, print_json
+from stocktake.cli.common import (Csv, Json, OnlyBankId, OnlyWave, confirm, console, open_workspace,
+                                  print_json)
 from stocktake.cli.app import app
+from stocktake.cli.output import Column, output_format, show
 from stocktake.errors import StocktakeError, UsageError
 
 
@@ -18,13 +19,14 @@ from stocktake.errors import StocktakeError, UsageError
 def privacy_check(
     code: Optional[str] = typer.Argument(None, metavar="CODE",
                                          help="One partnership's GSS code; default: all."),
-    bank: Optional[str] = typer.Option(None, "--bank", help="Only this bank's responses."),
-    wave: Optional[str] = typer.Option(None, "--wave", help="Only this wave, e.g. 2026-27."),
+    bank: OnlyBankId = None,
+    wave: OnlyWave = None,
     purge: bool = typer.Option(False, "--purge",
                                help="Mask what is found in the answers, their history, the "
                                     "backups and kept copies, saying what changed (asks first)."),
     yes: bool = typer.Option(False, "--yes", "-y", help="With --purge: do not ask (scripts)."),
-    as_json: bool = typer.Option(False, "--json", help="Print JSON only."),
+    as_json: Json = False,
+    as_csv: Csv = False,
 ) -> None:
     """List evidence notes and text answers holding likely personal data (NHS numbers, e-mail
     addresses, phone numbers, dates of birth), with that data masked: in the current answers,
@@ -42,6 +44,10 @@ def privacy_check(
     from stocktake.privacy.erasure import find_in_history, find_in_stored_copies
     from stocktake.privacy.personal_data import scan_workspace
 
+    fmt = output_format(as_json, as_csv)
+    if purge and as_csv:
+        raise UsageError("--purge reports what it masked as JSON or in the terminal, not CSV",
+                         hint="leave out --csv with --purge (--json prints it for a script)")
     wave = check_wave(wave) if wave is not None else None
     workspace = open_workspace(create=False)
     if code:
@@ -74,8 +80,8 @@ def privacy_check(
         flagged = _purge(workspace, code, flagged, yes, as_json, scan)
         if as_json:
             return
-    elif as_json:
-        print_json([f.to_dict() for f in flagged])
+    elif as_json or as_csv:
+        show(_rows(flagged), FINDING_COLUMNS, fmt, json=[f.to_dict() for f in flagged])
     elif not flagged:
         scope = code or "the workspace"
         console.print(f"No likely personal data found in {scope}'s answers, their history or "
@@ -90,19 +96,20 @@ def privacy_check(
         raise typer.Exit(1)
 
 
+FINDING_COLUMNS = (Column("place", "where", no_wrap=True), Column("partnership", no_wrap=True),
+                   Column("respondent"), Column("question"), Column("kinds", "kind"),
+                   Column("masked", "text (masked)", min_width=30))
+
+
+def _rows(flagged) -> list[dict]:
+    return [{**f.to_dict(), "kinds": ", ".join(f.kinds),
+             "question": f.question if f.field == "answer" else f"{f.question} ({f.field})"}
+            for f in flagged]
+
+
 def _render(flagged) -> None:
-    table = Table(title=f"Likely personal data ({len(flagged)} place(s))", title_justify="left")
-    table.add_column("where", no_wrap=True)
-    table.add_column("partnership", no_wrap=True)
-    table.add_column("respondent")
-    table.add_column("question")
-    table.add_column("kind")
-    table.add_column("text (masked)", min_width=30)
-    for f in flagged:
-        question = f.question if f.field == "answer" else f"{f.question} ({f.field})"
-        table.add_row(*(escape(cell) for cell in (f.place, f.partnership, f.respondent, question,
-                                                   ", ".join(f.kinds), f.masked)))
-    console.print(table)
+    show(_rows(flagged), FINDING_COLUMNS,
+         title=f"Likely personal data ({len(flagged)} place(s))")
 
 
 def _purge(workspace, code, flagged, yes: bool, as_json: bool, scan) -> list:

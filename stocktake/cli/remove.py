@@ -8,7 +8,8 @@ from typing import Optional
 import typer
 from rich.markup import escape
 
-from stocktake.cli.common import confirm, console, err_console, open_workspace, print_json
+from stocktake.cli.common import (Json, OnlyBankId, OnlyWave, confirm, console, err_console,
+                                  open_workspace, print_json)
 from stocktake.cli.app import app
 from stocktake.errors import StocktakeError
 
@@ -20,15 +21,13 @@ def remove(
                                              help="Only this respondent's responses."),
     role: Optional[str] = typer.Option(None, "--role", metavar="ROLE",
                                        help="Only responses given in this role."),
-    bank: Optional[str] = typer.Option(None, "--bank", metavar="BANK",
-                                       help="Only responses to this bank (its id)."),
-    wave: Optional[str] = typer.Option(None, "--wave", metavar="WAVE",
-                                       help="Only responses of this wave, e.g. 2026-27."),
+    bank: OnlyBankId = None,
+    wave: OnlyWave = None,
     yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation (scripts)."),
     purge: bool = typer.Option(False, "--purge",
                                help="Keep no copy: also drop the removed records from the "
                                     "backups and earlier copies (a data-protection erasure)."),
-    as_json: bool = typer.Option(False, "--json", help="Print what was removed as JSON only."),
+    as_json: Json = False,
 ) -> None:
     """Remove a respondent (or the responses matching every option given) or, with no option,
     the whole partnership: its answers, their history, the round roster's entries for those
@@ -94,9 +93,7 @@ def remove(
     kept_at = str(removal.kept_at.relative_to(ws.root)) if removal.kept_at else None
     if as_json:
         print_json({"partnership": code, "whole_partnership": whole,
-                    "responses": [{"respondent": r.key.respondent, "role": r.role,
-                                   "bank": r.key.bank, "wave": r.key.wave,
-                                   "answers": len(r.answers)} for r in removal.responses],
+                    "responses": _removed(removal.responses),
                     "history_records": removal.history, "moderations": removal.moderations,
                     "roster_entries": removal.roster,
                     "kept_at": kept_at, "purged_from": [e.to_dict() for e in erased]})
@@ -122,6 +119,12 @@ def remove(
                       "sent elsewhere are not touched.")
 
 
+def _removed(responses) -> list[dict]:
+    """The responses removed, as --json names them (the answers counted, not listed)."""
+    return [{"respondent": r.key.respondent, "role": r.role, "bank": r.key.bank,
+             "wave": r.key.wave, "answers": len(r.answers)} for r in responses]
+
+
 def _nothing_left(code: str, whole: bool):
     from stocktake.store.workspace import Removal
 
@@ -139,10 +142,7 @@ def _finish_erasure(ws, code: str, begun, filters: dict, as_json: bool) -> None:
     if as_json:
         print_json({"partnership": code, "whole_partnership": keys is None, "finished": True,
                     "began_at": begun.began_at,
-                    "responses": [{"respondent": r.key.respondent, "role": r.role,
-                                   "bank": r.key.bank, "wave": r.key.wave,
-                                   "answers": len(r.answers)} for r in
-                                  (removal.responses if removal else [])],
+                    "responses": _removed(removal.responses if removal else []),
                     "kept_at": None, "purged_from": [e.to_dict() for e in erased]})
         return
     what = f"the whole partnership {code}" if keys is None else \

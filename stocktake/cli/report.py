@@ -13,11 +13,10 @@ from typing import Optional
 import typer
 from rich.markup import escape
 
-from stocktake.cli.common import console, err_console, open_workspace, resolve_bank
+from stocktake.cli.common import (MinCount, apply_min_count, console, err_console, open_workspace,
+                                  resolve_bank)
 from stocktake.cli.app import app
-from stocktake.cli.common import apply_min_count, min_count_option
 
-MIN_COUNT = min_count_option()
 from stocktake.errors import StocktakeError, UsageError
 
 
@@ -38,7 +37,7 @@ def report_command(
                                         help="Also write it as a Word document."),
     redact: bool = typer.Option(True, "--redact/--no-redact",
                                 help="Mask likely personal data in quoted evidence (default)."),
-    min_count: Optional[int] = MIN_COUNT,
+    min_count: MinCount = None,
 ) -> None:
     """Write the report: cover, summary with a chart against the round's median, one section
     per area (partners' scores, moderation, questions scored highest and lowest, evidence
@@ -71,6 +70,7 @@ def report_command(
         from stocktake.cli.common import partnership_code
         from stocktake.reports.partnership_report import partnership_document
 
+        assert code is not None  # CODE or --national, one of them: refused above otherwise
         code = partnership_code(code)
         doc = partnership_document(ws, bank, wave, code, redact=redact)
         stem = f"report-{code}-{bank.id}-{wave}"

@@ -1,7 +1,7 @@
-"""`stocktake roster ...`, `stocktake round plan` and `stocktake status`: running a round.
+"""`stocktake round plan` and `stocktake status`: running a round (who is asked is in
+`stocktake roster`, cli/roster.py).
 
     stocktake round plan --bank idea-stocktake --wave 2026-27 --roles council,health,police --partnerships all --deadline 2027-01-31
-    stocktake roster import roster.csv
     stocktake forms create --all --out forms/
     stocktake status --chase chase.csv
 """
@@ -13,21 +13,14 @@ from pathlib import Path
 from typing import List, Optional
 
 import typer
-from rich import box
 from rich.markup import escape
-from rich.table import Table
 
-from stocktake.cli.common import (console, err_console, open_workspace, print_json, resolve_bank,
-                                  stored_line)
+from stocktake.cli.common import (Bank, Csv, Json, RoundBank, RoundWave, Wave, console,
+                                  err_console, open_workspace, resolve_bank, stored_line)
+from stocktake.cli.output import Column, Format, output_format, show
 from stocktake.cli.app import app
 from stocktake.errors import UsageError
 
-roster_app = typer.Typer(
-    help="The roster: who is asked to answer in each partnership (personal data: kept in the "
-         "workspace, owner-only).\n\n"
-         "Example: stocktake roster import roster.csv --bank idea-stocktake --wave 2026-27",
-    no_args_is_help=True)
-app.add_typer(roster_app, name="roster")
 round_app = typer.Typer(
     help="A round's plan: bank, wave, the roles asked in each partnership, the deadline.\n\n"
          "Example: stocktake round plan --bank idea-stocktake --wave 2026-27 --roles "
@@ -35,11 +28,8 @@ round_app = typer.Typer(
     no_args_is_help=True)
 app.add_typer(round_app, name="round")
 
-BANK_HELP = "Bank id or .toml path. Default: the latest planned round's bank."
-WAVE_HELP = "Wave, e.g. 2026-27. Default: the latest planned round's wave, else this year's."
 
-
-def _round_bank_wave(ws, bank_ref: Optional[str], wave: Optional[str]):
+def round_bank_wave(ws, bank_ref: Optional[str], wave: Optional[str]):
     from stocktake.cli.common import check_wave
     from stocktake.round.fieldwork import round_for
 
@@ -52,10 +42,8 @@ def _round_bank_wave(ws, bank_ref: Optional[str], wave: Optional[str]):
 
 @round_app.command("plan")
 def plan(
-    bank_ref: str = typer.Option(..., "--bank", "-b", metavar="BANK", help="Bank id or .toml path."),
-    wave: Optional[str] = typer.Option(None, "--wave", metavar="WAVE",
-                                       help="Wave, e.g. 2026-27. Default: this financial year.",
-                                       callback=stored_line),
+    bank_ref: Bank,
+    wave: Wave = None,
     roles: str = typer.Option(..., "--roles", metavar="ROLE,ROLE",
                               help="The roles asked, comma-separated (district is asked only "
                                    "in two-tier areas).", callback=stored_line),
@@ -90,135 +78,21 @@ def plan(
                       return_to=(return_to or "").strip())
     due = f", due {made.deadline}" if made.deadline else ""
     if made.deadline and date.fromisoformat(made.deadline) < date.today():
-        _warn([f"the deadline {made.deadline} has already passed"])
+        warn([f"the deadline {made.deadline} has already passed"])
     console.print(f"Planned {bank.id} {wave}: {len(made.partnerships)} partnership(s), roles "
                   f"{', '.join(made.roles)}, {made.per_role} each{due}.", soft_wrap=False)
     console.print("Next: [bold]stocktake roster import FILE[/] to name people (optional), then "
                   "[bold]stocktake forms create --all --out forms/[/].", soft_wrap=False)
 
 
-@roster_app.command("import")
-def roster_import(
-    path: Path = typer.Argument(..., metavar="FILE", help="CSV or xlsx: partnership, role, "
-                                "respondent, email (organisation optional)."),
-    bank_ref: Optional[str] = typer.Option(None, "--bank", "-b", metavar="BANK", help=BANK_HELP),
-    wave: Optional[str] = typer.Option(None, "--wave", metavar="WAVE", help=WAVE_HELP,
-                                       callback=stored_line),
-) -> None:
-    """Import who is asked; the whole file is checked first and every bad row listed (unknown
-    partnership or role, the same person twice, a malformed e-mail address): nothing is stored
-    from a file with a bad row.
-
-    Example: stocktake roster import roster.csv --bank idea-stocktake --wave 2026-27
-    """
-    from stocktake.cli.common import rerun_words
-    from stocktake.round.fieldwork import import_roster
-
-    ws = open_workspace()
-    bank, wave = _round_bank_wave(ws, bank_ref, wave)
-    entries, warnings = import_roster(ws, path, bank, wave, command=rerun_words())
-    codes = {e.partnership for e in entries}
-    console.print(f"Added {len(entries)} respondent(s) in {len(codes)} partnership(s) to the "
-                  f"roster of {bank.id} {wave}.")
-    _warn(warnings)
-
-
-@roster_app.command("add")
-def roster_add(
-    code: str = typer.Argument(..., metavar="CODE", help="Partnership code, e.g. E09000007.",
-                               callback=stored_line),
-    role: str = typer.Option(..., "--role", "-r", metavar="ROLE", help="The role answering.",
-                             callback=stored_line),
-    respondent: str = typer.Option(..., "--respondent", metavar="NAME",
-                                   help="The person asked.", callback=stored_line),
-    email: str = typer.Option("", "--email", metavar="ADDRESS", help="Their e-mail address.",
-                              callback=stored_line),
-    organisation: str = typer.Option("", "--organisation", metavar="TEXT",
-                                     help="Their organisation.", callback=stored_line),
-    bank_ref: Optional[str] = typer.Option(None, "--bank", "-b", metavar="BANK", help=BANK_HELP),
-    wave: Optional[str] = typer.Option(None, "--wave", metavar="WAVE", help=WAVE_HELP,
-                                       callback=stored_line),
-) -> None:
-    """Add one person to the roster.
-
-    Example: stocktake roster add E09000007 --role health --respondent "Designated nurse"
-    --email nurse@example.nhs.uk
-    """
-    from stocktake.round.fieldwork import add_to_roster
-
-    from stocktake.cli.common import partnership_code
-
-    ws = open_workspace()
-    bank, wave = _round_bank_wave(ws, bank_ref, wave)
-    code = partnership_code(code, ws)  # a name works too: "Camden" is E09000007
-    entry, warnings = add_to_roster(ws, bank, wave, code, role, respondent, email, organisation)
-    console.print(f"Added {escape(entry.respondent)} ({entry.role}) to the roster of "
-                  f"{entry.partnership} for {bank.id} {wave}.")
-    _warn(warnings)
-
-
-@roster_app.command("remove")
-def roster_remove(
-    code: str = typer.Argument(..., metavar="CODE", help="Partnership code."),
-    respondent: str = typer.Option(..., "--respondent", metavar="NAME", help="The person."),
-    bank_ref: Optional[str] = typer.Option(None, "--bank", "-b", metavar="BANK", help=BANK_HELP),
-    wave: Optional[str] = typer.Option(None, "--wave", metavar="WAVE", help=WAVE_HELP),
-) -> None:
-    """Take a person off the roster (their answers, if any, stay).
-
-    Example: stocktake roster remove E09000007 --respondent "Designated nurse"
-    """
-    from stocktake.errors import StocktakeError
-    from stocktake.cli.common import partnership_code
-
-    ws = open_workspace()
-    bank, wave = _round_bank_wave(ws, bank_ref, wave)
-    code = partnership_code(code, ws)
-    if not ws.remove_roster_entry(code, respondent, bank.id, wave):
-        raise StocktakeError(f"{respondent} is not on the roster of {code} for {bank.id} {wave}",
-                             hint=f"see it with `stocktake roster list {code}`")
-    console.print(f"Removed {escape(respondent)} from the roster of {code}.")
-
-
-@roster_app.command("list")
-def roster_list(
-    code: Optional[str] = typer.Argument(None, metavar="[CODE]", help="One partnership only."),
-    bank_ref: Optional[str] = typer.Option(None, "--bank", "-b", metavar="BANK", help=BANK_HELP),
-    wave: Optional[str] = typer.Option(None, "--wave", metavar="WAVE", help=WAVE_HELP),
-    as_json: bool = typer.Option(False, "--json", help="Print JSON only."),
-) -> None:
-    """List who is asked.
-
-    Example: stocktake roster list E09000007 --json
-    """
-    from stocktake.cli.common import partnership_code
-
-    ws = open_workspace()
-    bank, wave = _round_bank_wave(ws, bank_ref, wave)
-    entries = ws.roster(partnership_code(code, ws) if code else None, bank=bank.id, wave=wave)
-    if as_json:
-        print_json([e.to_doc() for e in entries])
-        return
-    if not entries:
-        console.print(f"Nobody is on the roster of {bank.id} {wave} yet. Add people with "
-                      "[bold]stocktake roster import FILE[/].")
-        return
-    table = Table(title=f"Roster of {bank.id} {wave} ({len(entries)})", title_justify="left")
-    for name in ("partnership", "role", "respondent", "email", "organisation"):
-        table.add_column(name, overflow="fold")
-    for e in entries:
-        table.add_row(e.partnership, e.role, escape(e.respondent), escape(e.email),
-                      escape(e.organisation))
-    console.print(table)
-
-
 @app.command("status")
 def status(
     codes: Optional[List[str]] = typer.Argument(None, metavar="[CODE...]",
                                                 help="Only these partnerships."),
-    bank_ref: Optional[str] = typer.Option(None, "--bank", "-b", metavar="BANK", help=BANK_HELP),
-    wave: Optional[str] = typer.Option(None, "--wave", metavar="WAVE", help=WAVE_HELP),
-    as_json: bool = typer.Option(False, "--json", help="Print JSON only."),
+    bank_ref: RoundBank = None,
+    wave: RoundWave = None,
+    as_json: Json = False,
+    as_csv: Csv = False,
     xlsx: Optional[Path] = typer.Option(None, "--xlsx", metavar="PATH.xlsx",
                                         help="Also write the status as a workbook."),
     chase: Optional[Path] = typer.Option(None, "--chase", metavar="PATH.csv",
@@ -234,8 +108,9 @@ def status(
     from stocktake.cli.common import partnership_code
     from stocktake.round.fieldwork import CHASE_COLUMNS, workspace_status, write_csv
 
+    fmt = output_format(as_json, as_csv)
     ws = open_workspace()
-    bank, wave = _round_bank_wave(ws, bank_ref, wave)
+    bank, wave = round_bank_wave(ws, bank_ref, wave)
     if xlsx is not None and xlsx.suffix.lower() != ".xlsx":
         raise UsageError(f"{xlsx}: the status workbook is an .xlsx file",
                          hint="give --xlsx a name ending .xlsx")
@@ -247,58 +122,31 @@ def status(
         from stocktake.round.status_workbook import write_status_workbook
 
         write_status_workbook(xlsx, result)
-    if as_json:
-        data = result.to_json()
-        if chase is not None:
-            data["chase"] = result.chase()
-        print_json(data)
+    data = result.to_json()
+    if chase is not None:
+        data["chase"] = result.chase()
+    show(result.rows(), STATUS_COLUMNS, fmt, json=data,
+         title=f"Status of {result.bank} {result.wave}",
+         empty=f"No round of {result.bank} {result.wave} is planned, nobody is on its roster "
+               "and nobody has answered. Plan it with [bold]stocktake round plan[/].")
+    if fmt is not Format.TABLE:
         return
-    _render_status(result)
+    if result.partnerships:
+        console.print(result.summary(), soft_wrap=False)
+        t = result.totals()
+        if t["partial"] or t["not_started"]:
+            console.print("To chase: [bold]stocktake status --chase chase.csv[/]")
     if chase is not None:
         console.print(f"Wrote {escape(str(chase))}: {len(result.chase())} respondent(s) to chase.")
     if xlsx is not None:
         console.print(f"Wrote {escape(str(xlsx))}.")
 
 
-def _render_status(result) -> None:
-    if not result.partnerships:
-        console.print(f"No round of {result.bank} {result.wave} is planned, nobody is on its "
-                      "roster and nobody has answered. Plan it with [bold]stocktake round plan"
-                      "[/].")
-        return
-    # No outer padding, so the six columns fit an 80-column terminal.
-    table = Table(title=f"Status of {result.bank} {result.wave}", title_justify="left",
-                  box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
-    table.add_column("code", no_wrap=True)
-    table.add_column("partnership", overflow="fold", min_width=10)
-    table.add_column("state", no_wrap=True)
-    table.add_column("received", justify="right", no_wrap=True)
-    table.add_column("still to come", overflow="fold", min_width=14)
-    table.add_column("last", no_wrap=True)
-    for p in result.partnerships:
-        expected = sum(p.expected.values())
-        got = sum(p.received.values())
-        waiting: dict[str, int] = {}
-        for m in p.missing:
-            waiting[m.role] = waiting.get(m.role, 0) + 1
-        still = ", ".join(role if n == 1 else f"{role} x{n}" for role, n in waiting.items())
-        if p.unexpected:
-            still += ("; " if still else "") + f"{len(p.unexpected)} not on the roster"
-        table.add_row(p.code, escape(p.name), p.state, f"{got}/{expected}", still or "-",
-                      (p.last_answer or "")[:10] or "-")
-    console.print(table)
-    t = result.totals()
-    line = (f"{t['complete']} complete, {t['partial']} partial, {t['not_started']} not started; "
-            f"{t['received']} of {t['expected']} respondents received.")
-    days = result.days_to_deadline
-    if days is not None:
-        line += (f" {days} day(s) to the deadline ({result.deadline})." if days >= 0 else
-                 f" The deadline ({result.deadline}) passed {-days} day(s) ago.")
-    console.print(line, soft_wrap=False)
-    if t["partial"] or t["not_started"]:
-        console.print("To chase: [bold]stocktake status --chase chase.csv[/]")
-
-
-def _warn(warnings: list[str]) -> None:
+STATUS_COLUMNS = (Column("code", no_wrap=True), Column("partnership", min_width=10),
+                  Column("state", no_wrap=True), Column("received", justify="right", no_wrap=True),
+                  Column("still_to_come", "still to come", min_width=14),
+                  Column("last", no_wrap=True))
+def warn(warnings: list[str]) -> None:
+    """Each warning on stderr, as a round's commands give them."""
     for line in warnings:
         err_console.print(f"[yellow]Warning:[/] {escape(line)}")

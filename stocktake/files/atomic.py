@@ -21,6 +21,7 @@ import errno
 import os
 import stat
 from pathlib import Path
+from typing import TypeGuard
 
 from stocktake.errors import DiskFull, StocktakeError
 
@@ -223,7 +224,7 @@ def _atomic_write_bytes(path: Path, data: bytes, backup_dir: Path | None, mode: 
     fsync_dir(folder)
 
 
-def is_disk_full(exc: BaseException) -> bool:
+def is_disk_full(exc: BaseException) -> TypeGuard[OSError]:
     """An OSError for want of space: out of space, out of quota, or past RLIMIT_FSIZE."""
     return isinstance(exc, OSError) and exc.errno in _DISK_FULL
 

@@ -94,6 +94,34 @@ class RoundStatus:
                 "partnerships": [p.to_json() for p in self.partnerships],
                 "totals": self.totals()}
 
+    def rows(self) -> list[dict]:
+        """One row per partnership, as status lists them: code, partnership (its name), state,
+        received ("got/expected" respondents), still_to_come (the roles waited for, "health x2",
+        and how many answered who are not on the roster), last (the last answer's date)."""
+        rows = []
+        for p in self.partnerships:
+            waiting: dict[str, int] = {}
+            for m in p.missing:
+                waiting[m.role] = waiting.get(m.role, 0) + 1
+            still = ", ".join(role if n == 1 else f"{role} x{n}" for role, n in waiting.items())
+            if p.unexpected:
+                still += ("; " if still else "") + f"{len(p.unexpected)} not on the roster"
+            rows.append({"code": p.code, "partnership": p.name, "state": p.state,
+                         "received": f"{sum(p.received.values())}/{sum(p.expected.values())}",
+                         "still_to_come": still, "last": (p.last_answer or "")[:10]})
+        return rows
+
+    def summary(self) -> str:
+        """The totals in a sentence, with the days to (or since) the deadline."""
+        t = self.totals()
+        line = (f"{t['complete']} complete, {t['partial']} partial, {t['not_started']} not "
+                f"started; {t['received']} of {t['expected']} respondents received.")
+        days = self.days_to_deadline
+        if days is not None:
+            line += (f" {days} day(s) to the deadline ({self.deadline})." if days >= 0 else
+                     f" The deadline ({self.deadline}) passed {-days} day(s) ago.")
+        return line
+
     def chase(self) -> list[dict]:
         """One row per missing respondent, for a mail merge."""
         return [{"partnership": p.code, "name": p.name, **m.to_json()}

@@ -130,6 +130,15 @@ CASES = [
       "--out", "form.xlsx"], "--wave"),
     (["submissions", "import", _submissions, "-b", "mini", "--wave", "2026\x00-27"], "--wave"),
     (["demo", "--wave", "2026\x00-27", "-n", "1", "-m", "1", "--out", "exports"], "--wave"),
+    # --wave is declared once (cli.common), checked alike where it only narrows what is read.
+    (["status", "-b", "mini", "--wave", "2026\x00-27"], "--wave"),
+    (["plan", "list", "E09000007", "--wave", "2026\x00-27"], "--wave"),
+    (["roster", "list", "-b", "mini", "--wave", "2026\x00-27"], "--wave"),
+    (["roster", "remove", "E09000007", "--respondent", "Jo", "-b", "mini", "--wave",
+      "2026\x00-27"], "--wave"),
+    (["privacy-check", "--wave", "2026\x00-27"], "--wave"),
+    (["remove", "E09000007", "--wave", "2026\x00-27", "--yes"], "--wave"),
+    (["export", "E09000007", "--wave", "2026\x00-27", "--out", "exports"], "--wave"),
     (["banks", "export-xlsform", "mini", "--out", "mini-form.xlsx", "--partnership",
       "E0900\x000007"], "--partnership"),
 ]

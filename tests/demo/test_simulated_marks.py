@@ -37,6 +37,7 @@ WRITERS = {
     "stocktake.workbooks.evidence_sheet": "test_the_evidence_workbook_is_marked",
     "stocktake.cli.report": "test_reports_are_marked_on_every_page",
     "stocktake.cli.merge": "test_benchmark_and_national_workbooks_are_marked",
+    "stocktake.national.outputs": "test_benchmark_and_national_workbooks_are_marked",
     "stocktake.round.status_workbook": "no answers: the round's bookkeeping (who was asked, "
                                        "who returned, when), made before any answer exists",
     "stocktake.workbooks.forms.layout": "no answers: a blank form made from the bank",
