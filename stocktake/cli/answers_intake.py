@@ -19,7 +19,7 @@ from stocktake.returns.intake import Return, take_in
 
 if TYPE_CHECKING:
     from stocktake.banks.model import Bank
-    from stocktake.store.workspace import Workspace
+    from stocktake.store import Workspace
 
 
 def take_in_answers_file(ws: Workspace, code: str, bank: Bank, role: str, wave: str,

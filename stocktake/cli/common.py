@@ -31,7 +31,7 @@ state = _State()
 
 
 def workspace_path() -> Path:
-    from stocktake.store.workspace import default_workspace_dir
+    from stocktake.store import default_workspace_dir
 
     return state.workspace or default_workspace_dir()
 
@@ -39,7 +39,7 @@ def workspace_path() -> Path:
 def open_workspace(*, create: bool = True):
     """The workspace; a read command (create=False) refuses a folder that does not exist rather
     than leaving an empty workspace behind where a mistyped `-w` pointed."""
-    from stocktake.store.workspace import Workspace
+    from stocktake.store import Workspace
 
     root = workspace_path().expanduser()
     if not create and not root.exists():

@@ -77,7 +77,7 @@ def verify_cache(kind: str, key: str, data: dict, record) -> str | None:
 
 def _render(ws, reports, repair, links, leftovers, restore: bool,
             unsafe: dict | None = None, cache=()) -> None:
-    from stocktake.store.journal import unfinished
+    from stocktake.store import unfinished
 
     console.print(f"Workspace {escape(str(ws.root))}: {len(reports)} store file(s).")
     for item in (repair.restored if repair else []):

@@ -29,7 +29,7 @@ from stocktake.interview.session import check_anonymous_options as _check_anonym
 if TYPE_CHECKING:
     from stocktake.banks.model import Bank
     from stocktake.partnerships.model import Partnership
-    from stocktake.store.workspace import Workspace
+    from stocktake.store import Workspace
 
 
 # ---------------------------------------------------------------- shared checks

@@ -49,7 +49,7 @@ def remove(
     whole = not any(v is not None for v in filters.values())
     if purge:
         from stocktake.privacy.erasure import ERASURE
-        from stocktake.store import journal
+        from stocktake import store as journal  # the store's public face: its journal's names
 
         begun = journal.find(ws, ERASURE, {"partnership": code, "filters": {
             k: v for k, v in sorted(filters.items()) if v is not None}})
@@ -126,7 +126,7 @@ def _removed(responses) -> list[dict]:
 
 
 def _nothing_left(code: str, whole: bool):
-    from stocktake.store.workspace import Removal
+    from stocktake.store import Removal
 
     return Removal(code, [], 0, 0, whole, None, 0)
 
