@@ -44,7 +44,8 @@ from stocktake.workbooks.styles import (BODY_FONT, CENTRE, HEADER_FONT, LABEL_FO
                                         SCORE_FORMAT, SHARE_FORMAT, WRAP_TOP, StyleMemo,
                                         chart_title,
                                         band_fill,
-                                        fit_row_height, print_setup, save_workbook,
+                                        fit_row_height, header_pair, print_setup,
+                                        save_workbook,
                                         set_row_heights, set_widths, style_body,
                                         style_header_row,
                                         write_title)
@@ -90,8 +91,9 @@ def benchmark_workbook(benchmark: "Benchmark", bank: "Bank",
     scope = "National merge" if sources is not None else "Benchmark"
     if benchmark.simulated:
         scope = marked(scope, True)
-    header_left = f"{scope}: {bank.title}"
     header_right = f"Wave {benchmark.wave} - created {created[:10]}"
+    header_left, header_right = header_pair((f"{scope}: {bank.title}", header_right),
+                                            (f"{scope}: {bank.id}", header_right))
     wb = Workbook()
     contents = wb.active
     contents.title = "Contents"

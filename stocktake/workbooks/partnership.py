@@ -143,9 +143,12 @@ def _response_row(response: Any) -> dict[str, Any]:
 
 def _header_texts(export: "PartnershipExport") -> tuple[str, str]:
     """Every printed page's header: SIMULATED first where the answers were invented."""
+    from stocktake.workbooks.styles import header_pair
+
     p = export.partnership
-    return (marked(f"{p.name} ({p.code})", export.scores.simulated),
-            f"{export.bank.title}, {export.wave} - exported {export.exported_at[:10]}")
+    when = f"{export.wave} - exported {export.exported_at[:10]}"
+    who = marked(f"{p.name} ({p.code})", export.scores.simulated)
+    return header_pair((who, f"{export.bank.title}, {when}"), (who, f"{export.bank.id} {when}"))
 
 
 # ---------------------------------------------------------------- Summary

@@ -118,6 +118,19 @@ def header_footer_text(text: str) -> str:
     return text.replace("&", "&&")
 
 
+# What one header line holds of 10-point text on A4 between 0.5-inch margins, with a gap
+# between its two sections (about 5.6 points a character, wide letters counted).
+HEADER_LINE_CHARS = {True: 120, False: 80}  # landscape, portrait
+
+
+def header_pair(pair: tuple[str, str], shorter: tuple[str, str],
+                landscape: bool = True) -> tuple[str, str]:
+    """A printed page's header (left, right): `shorter` in place of `pair` when the two texts
+    would not fit one line, where they print over each other ("...(E06000012)Children's...");
+    neither LibreOffice nor Excel reads a line break in a header section alike."""
+    return pair if sum(map(len, pair)) <= HEADER_LINE_CHARS[landscape] else shorter
+
+
 def print_setup(ws: Any, *, header_left: str, header_right: str, title_rows: str | None = None,
                 landscape: bool = True, pages_tall: int = 0) -> None:
     """Landscape, fit to one page wide, the report's subject and date in the header, page numbers

@@ -126,7 +126,8 @@ def _page(page, sheets: list[str]) -> dict:
             lines[round(c["x0"])].append(c)
     for line in lines.values():
         found.update(tokens("".join(c["text"] for c in sorted(line, key=lambda c: -c["top"]))))
-    return {"sheet": sheet, "label": label, "tokens": found,
+    head = [c for c in page.chars if c["text"].strip() and c["top"] < MARGIN]
+    return {"sheet": sheet, "label": label, "tokens": found, "head": head,
             "sequence": " ".join(t for w in body for t in tokens(w["text"])),
             "chars": [c for c in page.chars if c["text"].strip()], "width": page.width,
             "height": page.height, "text": " ".join(w["text"] for w in body),
@@ -170,6 +171,15 @@ def test_printed_workbook_pages(printed, kind):
         off = [c["text"] for c in page["chars"] if 0 <= c["top"] <= page["height"]
                and (c["x0"] < -0.5 or c["x1"] > page["width"] + 0.5)]
         assert not off, (kind, number, "".join(off)[:60])
+        # The header's sections never print over each other (a long left and right did).
+        line = defaultdict(list)
+        for c in page["head"]:
+            line[round(c["top"])].append(c)
+        for chars in line.values():
+            chars.sort(key=lambda c: c["x0"])
+            crossed = [a["text"] + b["text"] for a, b in zip(chars, chars[1:])
+                       if b["x0"] < a["x1"] - 1]
+            assert not crossed, (kind, number, crossed[:3], "".join(c["text"] for c in chars))
     assert {s.title for s in visible} <= set(by_sheet), set(by_sheet)
 
     # Pages within the goals (README, "Printing").

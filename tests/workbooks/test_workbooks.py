@@ -361,3 +361,19 @@ def test_benchmark_about_names_the_bank_and_wave(bench_workbook, mini_bank):
     assert about["format"] == "stocktake benchmark workbook"
     assert (about["bank"], about["bank_version"], about["bank_hash"], about["wave"]) == \
         ("mini", "1.0", mini_bank.hash, WAVE)
+
+
+def test_a_header_too_long_for_one_line_takes_its_shorter_words(workspace, mini_bank):
+    # Seen printed: "...North East Lincolnshire (E06000012)Children's trust partnership
+    # stocktake..." where a long name and a long bank title shared the header's one line.
+    from stocktake.workbooks.styles import HEADER_LINE_CHARS, header_pair
+
+    fits = ("Camden (E09000007)", "A bank, 2026-27 - exported 2026-12-07")
+    assert header_pair(fits, ("x", "y")) == fits
+    long = ("SIMULATED demo data - North East Lincolnshire (E06000012)",
+            "Children's trust partnership stocktake, 2005-06 (IDeA style), 2026-27 - exported "
+            "2026-12-07")
+    assert sum(map(len, long)) > HEADER_LINE_CHARS[True]
+    short = (long[0], "idea-stocktake 2026-27 - exported 2026-12-07")
+    assert header_pair(long, short) == short
+    assert header_pair(fits, short, landscape=False) == fits
