@@ -180,3 +180,21 @@ def cli(tmp_path, capsys, monkeypatch):
 
     return invoke
 
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A real 1 MiB tmpfs; the test fills it to the space it wants (helpers.disks.leave_free).
+    Skipped where mounting is not allowed (not root, no tmpfs)."""
+    import subprocess
+
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m,mode=0700", "tmpfs",
+                           str(mount)], capture_output=True, text=True)
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.strip() or done.returncode}")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], capture_output=True)
+

@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from helpers.disks import leave_free
 
 from stocktake.partnerships.model import partnership_for
 from stocktake.store.workspace import Workspace
@@ -91,37 +92,6 @@ def test_an_export_over_an_older_world_readable_file_makes_it_owner_only(cli, fi
 
 
 # ---------------------------------------------------------------- a full disk
-
-
-@pytest.fixture
-def small_disk(tmp_path):
-    """A real 1 MiB tmpfs; the test fills it to the space it wants. Skipped where mounting is
-    not allowed (not root, no tmpfs)."""
-    mount = tmp_path / "disk"
-    mount.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m,mode=0700", "tmpfs",
-                           str(mount)], capture_output=True, text=True)
-    if done.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.strip() or done.returncode}")
-    try:
-        yield mount
-    finally:
-        subprocess.run(["umount", "-l", str(mount)], capture_output=True)
-
-
-def leave_free(mount: Path, free: int) -> None:
-    """Fill the file system but for about `free` bytes."""
-    filler = mount / "filler"
-    fd = os.open(filler, os.O_WRONLY | os.O_CREAT)
-    try:
-        while True:
-            os.write(fd, b"\0" * 4096)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-    size = filler.stat().st_size
-    os.truncate(filler, max(0, size - free))
 
 
 def run_cli(*args, ws: Path, env_extra=None, preexec=None) -> subprocess.CompletedProcess:

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from helpers.disks import leave_free
 
 from stocktake.store.workspace import Workspace
 
@@ -280,36 +281,6 @@ def test_submissions_import_on_a_full_disk_says_which_were_stored(tmp_path):
     assert len(Workspace.open(ws2).responses()) == 8
 
 
-@pytest.fixture
-def small_disk(tmp_path):
-    """A real 1 MiB tmpfs for the workspace (the national workbook is written beside it, so
-    only the workspace runs out). Skipped where mounting is not allowed."""
-    mount = tmp_path / "disk"
-    mount.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m,mode=0700", "tmpfs",
-                           str(mount)], capture_output=True, text=True)
-    if done.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.strip() or done.returncode}")
-    try:
-        yield mount
-    finally:
-        subprocess.run(["umount", "-l", str(mount)], capture_output=True)
-
-
-def _fill_but(mount: Path, free: int) -> Path:
-    filler = mount / "filler"
-    fd = os.open(filler, os.O_WRONLY | os.O_CREAT)
-    try:
-        while True:
-            os.write(fd, b"\0" * 4096)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-    os.truncate(filler, max(0, filler.stat().st_size - free))
-    return filler
-
-
 def test_merge_into_a_full_workspace_says_which_workbooks_were_stored(cli, tmp_path,
                                                                       small_disk):
     # Camden's workbook holds one child's answers, Hackney's six long ones: room for Camden's
@@ -332,7 +303,7 @@ def test_merge_into_a_full_workspace_says_which_workbooks_were_stored(cli, tmp_p
         assert done.exit_code == 0, done.output
     ws = small_disk / "ws"
     Workspace.open(ws)
-    filler = _fill_but(small_disk, 40 * 1024)
+    filler = leave_free(small_disk, 40 * 1024)
 
     done = _stocktake_under(ws, 2 ** 30, "merge", returns, "--out", tmp_path / "national.xlsx",
                             "--into-workspace", "--json")
