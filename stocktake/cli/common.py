@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import sys
@@ -114,6 +113,8 @@ def print_json(data: Any) -> None:
     character is written as a \\u escape, so "Zoë Łukaszewicz" survives; C1 controls and bidi
     overrides are always escaped (json.dumps escapes C0 itself), so nothing drives a terminal.
     """
+    import json  # loaded when a command prints JSON, not at every start
+
     ascii_only = not is_unicode_encoding(getattr(sys.stdout, "encoding", None))
     text = json.dumps(data, indent=2, ensure_ascii=ascii_only, default=str)
     if not ascii_only:

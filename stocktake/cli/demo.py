@@ -6,7 +6,6 @@
 
 from __future__ import annotations
 
-import shlex
 import time
 from pathlib import Path
 
@@ -144,6 +143,8 @@ def _try_next(bank_id: str, wave: str, code: str | None,
     if earlier is not None:
         bank = ["--bank", bank_id] if bank_id != DEFAULT_BANK else []
         commands.append([*prefix, "trend", code, *bank, "--from", earlier, "--to", wave])
+    import shlex
+
     lines = [shlex.join(c) for c in commands]
     import importlib.util
 

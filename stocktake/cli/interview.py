@@ -21,12 +21,11 @@ from rich.markup import escape
 from stocktake.cli.app import app
 from stocktake.cli.common import (check_wave, console, err_console, open_workspace,
                                   resolve_bank, state, stored_line)
-from stocktake.cli.interview_screen import Target, run_interview
 from stocktake.errors import StocktakeError, UsageError
-from stocktake.interview import session
-from stocktake.interview.session import check_anonymous_options as _check_anonymous_options
 
+# The interview's screen and session load when a command runs, not for `--help`.
 if TYPE_CHECKING:
+    from stocktake.interview import session
     from stocktake.banks.model import Bank
     from stocktake.partnerships.model import Partnership
     from stocktake.store import Workspace
@@ -37,6 +36,7 @@ if TYPE_CHECKING:
 
 def ensure_partnership(ws: Workspace, code: str) -> Partnership:
     """The workspace's partnership for CODE, added from the shipped list if it is not there yet."""
+    from stocktake.interview import session
     from stocktake.cli.common import partnership_code
 
     partnership, added = session.partnership_or_add(ws, partnership_code(code, ws))
@@ -114,6 +114,8 @@ def interview(
 
     Example: stocktake interview E09000007 --bank idea-stocktake --respondent "Jo Bloggs" --role council
     """
+    from stocktake.cli.interview_screen import Target, run_interview
+    from stocktake.interview import session
     from stocktake.records.responses import ResponseKey
 
     if answers_file is None and not sys.stdin.isatty():
@@ -124,7 +126,7 @@ def interview(
     bank = resolve_bank(bank_ref)
     bank.role(role)
     anonymous = bank.is_anonymous(role)
-    band = _check_anonymous_options(bank, role, respondent, reference, age_band_id)
+    band = session.check_anonymous_options(bank, role, respondent, reference, age_band_id)
     if not anonymous:
         respondent = _non_empty(respondent, "--respondent")
     wave = check_wave(wave)
@@ -188,6 +190,7 @@ def _anonymous_key(ws: Workspace, bank: Bank, code: str, wave: str, role: str,
     """The key and age band of an anonymous respondent: an earlier one by reference, or (None,
     the band) for a new one, after the age band is asked (first of all questions). Nothing is
     stored: a new respondent's reference is chosen when the first answer is (`Target`)."""
+    from stocktake.interview import session
     from stocktake.banks.model import AGE_BANDS
 
     if reference is not None:
@@ -209,6 +212,7 @@ def resume_command(*, code: str, bank_ref: str, respondent: str | None, role: st
                    adviser: str = "", self_assessment: bool = False,
                    no_evidence: bool = False, anonymous: bool = False) -> str:
     """The exact command that resumes this interview, with the -w given, if any."""
+    from stocktake.interview import session
     return session.resume_command(code=code, bank_ref=bank_ref, respondent=respondent,
                                   role=role, wave=wave, adviser=adviser,
                                   self_assessment=self_assessment, no_evidence=no_evidence,
@@ -216,6 +220,7 @@ def resume_command(*, code: str, bank_ref: str, respondent: str | None, role: st
 
 
 def _warn_district(code: str, role: str) -> None:
+    from stocktake.interview import session
     said = session.district_warning(code, role)
     if said:
         err_console.print(f"[yellow]Warning:[/] {said}")

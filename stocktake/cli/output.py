@@ -8,7 +8,6 @@ options). Commands build rows (or a result object with `to_json()`); this module
 
 from __future__ import annotations
 
-import csv
 import sys
 from dataclasses import dataclass
 from enum import Enum
@@ -98,6 +97,8 @@ def show(rows: Sequence[Mapping[str, Any]], columns: Sequence[Column],
 
 def write_csv(rows: Sequence[Mapping[str, Any]], columns: Sequence[Column], stream=None) -> None:
     """The rows as CSV on `stream` (stdout): RFC 4180 line ends, keys as the header."""
+    import csv  # loaded for --csv only, not at every command's start
+
     from stocktake.privacy.injection import csv_safe
 
     out = stream or sys.stdout
