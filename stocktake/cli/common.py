@@ -192,11 +192,6 @@ def confirm(question: str) -> bool:
         return False
 
 
-def shared_option():
-    """`--shared`, as every command that writes files for people takes it."""
-    return typer.Option(False, "--shared", help=SHARED_HELP)
-
-
 SHARED_HELP = ("Let others read the files written (as the umask allows); by default they are "
                "owner-only, as they hold names and evidence.")
 

@@ -103,28 +103,31 @@ def listed_partnership(ws: Workspace, code: str) -> Partnership:
     """The partnership `code` (a resolved GSS code) names: the workspace's, else the shipped
     list's, not stored here (`partnership_or_add` and the intake add it). Raises
     StocktakeError for a code in neither, with the `partnerships add` hint."""
+    found = ws.find_partnership(code)
+    return found if found is not None else _shipped_partnership(ws, code)
+
+
+def partnership_or_add(ws: Workspace, code: str) -> tuple[Partnership, bool]:
+    """The workspace's partnership for `code` (a resolved GSS code) and False, or, when it is
+    not there yet, the shipped list's, added, and True (StocktakeError as listed_partnership)."""
+    found = ws.find_partnership(code)
+    if found is not None:
+        return found, False
+    partnership = _shipped_partnership(ws, code)
+    ws.add_partnerships([partnership])
+    return partnership, True
+
+
+def _shipped_partnership(ws: Workspace, code: str) -> Partnership:
     from stocktake.partnerships.model import partnership_for
     from stocktake.partnerships.reference import authority
 
-    found = ws.find_partnership(code)
-    if found is not None:
-        return found
     if authority(code) is None:
         raise StocktakeError(
             f"partnership {code} is not in the workspace {ws.root}, nor in the list of English "
             "children's services authorities",
             hint=f"add it first with `stocktake partnerships add {code} --name NAME`")
     return partnership_for(code)
-
-
-def partnership_or_add(ws: Workspace, code: str) -> tuple[Partnership, bool]:
-    """The workspace's partnership for `code` (a resolved GSS code) and False, or, when it is
-    not there yet, the shipped list's, added, and True (StocktakeError as listed_partnership)."""
-    partnership = listed_partnership(ws, code)
-    if ws.find_partnership(partnership.code) is not None:
-        return partnership, False
-    ws.add_partnerships([partnership])
-    return partnership, True
 
 
 # ---------------------------------------------------------------- who is answering

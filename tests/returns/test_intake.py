@@ -18,83 +18,20 @@ import sys
 import textwrap
 from pathlib import Path
 
-import openpyxl
 import pytest
+from helpers.child_routes import (CAMDEN, CHILD, CHILD_ANSWERS, WAVE, answers_csv,
+                                 by_answers_file, by_form, by_merge, by_submission)
 from helpers.disks import leave_free
 
 from stocktake.store.workspace import Workspace
 
-WAVE = "2026-27"
-CAMDEN = "E09000007"
 NOTICE = "TEST NOTICE"  # the children test bank's safeguarding notice begins so
-CHILD_ANSWERS = {"safety.feel-safe": "often-unsafe", "safety.someone-to-tell": "no"}
-CHILD = ("--bank", "children", "--role", "young-people", "--wave", WAVE)
-
-
-def _answers_csv(path: Path) -> Path:
-    path.write_text("question,value,evidence\n"
-                    + "".join(f"{q},{v},\n" for q, v in CHILD_ANSWERS.items()),
-                    encoding="utf-8")
-    return path
-
-
-def _by_answers_file(cli, here: Path):
-    return cli("interview", CAMDEN, *CHILD, "--age-band", "11-15", "--answers",
-               _answers_csv(here / "a.csv"), workspace=here / "ws")
-
-
-def _by_form(cli, here: Path):
-    out = here / "child.xlsx"
-    made = cli("forms", "create", CAMDEN, "-b", "children", "-r", "young-people", "--wave", WAVE,
-               "-o", out, workspace=here / "ws")
-    assert made.exit_code == 0, made.output
-    wb = openpyxl.load_workbook(out)
-    sheet = wb["Form"]
-    rows = {sheet.cell(row=r, column=8).value: r for r in range(8, sheet.max_row + 1)}
-    sheet["C3"] = "11 to 15"
-    sheet.cell(row=rows["safety.feel-safe"], column=6).value = "I often feel unsafe"
-    sheet.cell(row=rows["safety.someone-to-tell"], column=6).value = "No"
-    wb.save(out)
-    return cli("forms", "import", out, workspace=here / "ws")
-
-
-def _by_submission(cli, here: Path):
-    pytest.importorskip("pyxform")
-    from stocktake.banks.loading import find_bank
-    from stocktake.xlsform.export import form_identity, form_version, xlsform_bytes, \
-        xlsform_sheets
-    from stocktake.xlsform.pyxform_check import convert_xlsform
-    from helpers.xlsform_builders import central_csv
-
-    bank = find_bank("children")
-    sheets = xlsform_sheets(bank, [(CAMDEN, "Camden")])
-    xform = convert_xlsform(xlsform_bytes(sheets)).xform
-    path = central_csv(here / "children.csv", xform, sheets, [
-        {"instance": "6f1c2a9e-0000-4000-8000-00000000000c", "stocktake_form": form_identity(bank),
-         "partnership": CAMDEN, "role": "young-people", "respondent": "", **CHILD_ANSWERS}],
-        version=form_version(bank))
-    return cli("submissions", "import", path, "--bank", "children", "--wave", WAVE,
-               workspace=here / "ws")
-
-
-def _by_merge(cli, here: Path):
-    elsewhere = here / "adviser-ws"
-    answered = cli("interview", CAMDEN, *CHILD, "--age-band", "11-15", "--answers",
-                   _answers_csv(here / "a.csv"), workspace=elsewhere)
-    assert answered.exit_code == 0, answered.output
-    exported = here / "returns" / "camden.xlsx"
-    exported.parent.mkdir()
-    done = cli("export", CAMDEN, "--bank", "children", "--wave", WAVE, "--out", exported,
-               workspace=elsewhere)
-    assert done.exit_code == 0, done.output
-    return cli("merge", exported.parent, "--out", here / "national.xlsx", "--into-workspace",
-               workspace=here / "ws")
 
 
 # The mode each route records: how the answers were given, which the intake keeps.
-ROUTES = {"answers file": (_by_answers_file, "interview"), "form": (_by_form, "form"),
-          "submission": (_by_submission, "submission"),
-          "merge into workspace": (_by_merge, "interview")}
+ROUTES = {"answers file": (by_answers_file, "interview"), "form": (by_form, "form"),
+          "submission": (by_submission, "submission"),
+          "merge into workspace": (by_merge, "interview")}
 
 
 def test_one_child_through_every_route_is_stored_and_noticed_alike(cli, tmp_path):
@@ -131,11 +68,11 @@ def test_one_child_through_every_route_is_stored_and_noticed_alike(cli, tmp_path
 def test_a_notice_recorded_before_keeps_its_time_and_is_not_shown_again(cli, tmp_path):
     """The same answers file twice for one child (by reference): the second time stores the
     answers again but neither re-times the notices nor shows the notice again."""
-    first = _by_answers_file(cli, tmp_path)
+    first = by_answers_file(cli, tmp_path)
     assert first.exit_code == 0, first.output
     [before] = Workspace.open(tmp_path / "ws").responses()
     again = cli("interview", CAMDEN, *CHILD, "--reference", before.key.respondent, "--answers",
-                _answers_csv(tmp_path / "b.csv"), workspace=tmp_path / "ws")
+                answers_csv(tmp_path / "b.csv"), workspace=tmp_path / "ws")
     assert again.exit_code == 0, again.output
     assert NOTICE not in again.output
     [after] = Workspace.open(tmp_path / "ws").responses()
@@ -291,7 +228,7 @@ def test_merge_into_a_full_workspace_says_which_workbooks_were_stored(cli, tmp_p
     long_answer = "word " * 3000
     for code, children in (("E09000007", 1), ("E09000012", 6)):
         for n in range(children):
-            path = _answers_csv(tmp_path / f"{code}-{n}.csv")
+            path = answers_csv(tmp_path / f"{code}-{n}.csv")
             if code == "E09000012":
                 with path.open("a", encoding="utf-8") as f:
                     f.write(f"health.comments,{long_answer},\n")
