@@ -313,6 +313,7 @@ def write_data_set(data: DataSet, fmt: str, out_dir: Path, *, shared: bool = Fal
     StocktakeError (naming `pip install 'stocktake[analysis]'`) when the format's library is
     missing, before anything is written."""
     from stocktake.analysis.formats import SUFFIXES, require_library, table_bytes
+    from stocktake.files.atomic import written_together
     from stocktake.files.output_files import write_output_bytes
 
     require_library(fmt)
@@ -320,6 +321,7 @@ def write_data_set(data: DataSet, fmt: str, out_dir: Path, *, shared: bool = Fal
     # Every file made before any is written: a table that cannot be written leaves none.
     made = [(out_dir / f"{data.stem(t)}{SUFFIXES[fmt]}", table_bytes(t, fmt))
             for t in data.tables]
-    for path, payload in made:
-        write_output_bytes(path, payload, shared=shared)
+    with written_together():  # and a disk that fills at the third leaves none of the four
+        for path, payload in made:
+            write_output_bytes(path, payload, shared=shared)
     return [path for path, _ in made]

@@ -175,10 +175,12 @@ def _export_data(ws: Any, targets: Any, shelf: Any, fmt: str, out: Path, *, reda
                  every: bool) -> None:
     """The analysts' data sets: one per bank and wave, every partnership in it."""
     from stocktake.analysis.gathering import export_workspace_data
+    from stocktake.files.atomic import written_together
 
-    written = [w for w in export_workspace_data(ws, targets, shelf, fmt, out, redact=redact,
-                                                 with_names=with_names, shared=shared,
-                                                 groups=groups, every=every)]
+    with written_together():  # every bank and wave's tables, or none of them
+        written = list(export_workspace_data(ws, targets, shelf, fmt, out, redact=redact,
+                                             with_names=with_names, shared=shared,
+                                             groups=groups, every=every))
     if as_json:
         print_json({"written": [w.to_json() for w in written], "failed": []})
         return

@@ -115,43 +115,49 @@ def merge_command(
 
         expected = expected_authorities(expect)
     workspace = open_workspace() if into_workspace else None
-    if as_json:
-        result = merge_workbooks(paths, out, workspace=workspace, redact=redact,
-                                 expect=expected, shared=shared, key=key, groups=groups,
-                                 keep_responses=report is not None or data_dir is not None,
-                                 groups_source=groups_file.name if groups_file else "")
-    else:
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, \
-            TimeRemainingColumn
+    from stocktake.files.atomic import written_together
 
-        with Progress(TextColumn("Reading workbooks"), BarColumn(), MofNCompleteColumn(),
-                      TimeRemainingColumn(), console=err_console, transient=True) as progress:
-            task = progress.add_task("read", total=None)
-            result = merge_workbooks(
-                paths, out, workspace=workspace, redact=redact, expect=expected,
-                shared=shared, key=key, groups=groups,
-                keep_responses=report is not None or data_dir is not None,
-                groups_source=groups_file.name if groups_file else "",
-                on_files=lambda n: progress.update(task, total=n),
-                progress=lambda _path: progress.advance(task))
-    if report is not None and result.outputs:
-        from stocktake.national.outputs import national_reports
+    # The national workbook, its report and its data land together or not at all: a full
+    # disk at the data leaves no workbook without the data it was asked to have.
+    with written_together():
+        if as_json:
+            result = merge_workbooks(paths, out, workspace=workspace, redact=redact,
+                                     expect=expected, shared=shared, key=key, groups=groups,
+                                     keep_responses=report is not None or data_dir is not None,
+                                     groups_source=groups_file.name if groups_file else "")
+        else:
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, \
+                TimeRemainingColumn
 
-        for path, bank_id, wave in national_reports(result, report):
-            if not as_json:
-                console.print(f"Wrote {escape(str(path))}: the national findings of "
-                              f"{bank_id} {wave}.")
-    data_written = []
-    if data_dir is not None:
-        from stocktake.national.outputs import merged_data_files
+            with Progress(TextColumn("Reading workbooks"), BarColumn(), MofNCompleteColumn(),
+                          TimeRemainingColumn(), console=err_console, transient=True) as progress:
+                task = progress.add_task("read", total=None)
+                result = merge_workbooks(
+                    paths, out, workspace=workspace, redact=redact, expect=expected,
+                    shared=shared, key=key, groups=groups,
+                    keep_responses=report is not None or data_dir is not None,
+                    groups_source=groups_file.name if groups_file else "",
+                    on_files=lambda n: progress.update(task, total=n),
+                    progress=lambda _path: progress.advance(task))
+        reports = []
+        if report is not None and result.outputs:
+            from stocktake.national.outputs import national_reports
 
-        data_written = merged_data_files(result, data_format, data_dir, redact=redact,
-                                         with_names=with_names, shared=shared)
+            reports = national_reports(result, report)
+        data_written = []
+        if data_dir is not None:
+            from stocktake.national.outputs import merged_data_files
+
+            data_written = merged_data_files(result, data_format, data_dir, redact=redact,
+                                             with_names=with_names, shared=shared)
     if as_json:
         print_json({**result.to_json(),
                     **({"data": [w.to_json() for w in data_written]} if data_dir else {})})
     else:
         _render(result, into_workspace)
+        for path, bank_id, wave in reports:  # said once they are on disk
+            console.print(f"Wrote {escape(str(path))}: the national findings of "
+                          f"{bank_id} {wave}.")
         for w in data_written:
             console.print(f"Wrote the {escape(w.bank)} {escape(w.wave)} data "
                           f"({w.respondents} respondents): "

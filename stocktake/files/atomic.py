@@ -7,6 +7,8 @@ folder. The old version is kept as a hard link in the backup folder (free: no co
 `BACKUPS` generations, so `stocktake doctor --restore` has something to bring back.
 
     atomic_write_bytes(path, data, backup_dir=ws / "backups")
+    with written_together():      # several files going out: all of them, or none
+        ...
 
 Nothing here follows a symbolic link inside the workspace: temporary files are created
 exclusively (a link planted at their name is refused, not written through), and a store file or
@@ -18,10 +20,13 @@ mount, a full disk, a folder without write permission) become a StocktakeError s
 from __future__ import annotations
 
 import errno
+import itertools
 import os
 import stat
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
-from typing import TypeGuard
+from typing import Iterator, TypeGuard
 
 from stocktake.errors import DiskFull, StocktakeError
 
@@ -188,10 +193,15 @@ def atomic_write_bytes(path: Path, data: bytes, backup_dir: Path | None = None, 
 
     A full disk raises DiskFull naming `path` (`going_out`: worded for a file sent out, else for
     the store); with `going_out` every other failure is a StocktakeError too (write_error). The
-    old file, if any, is left as it was."""
+    old file, if any, is left as it was. A file going out inside `written_together()` is only
+    staged: it takes its name when the block ends."""
     write_boundary()
+    together = _together.get() if going_out else None
     try:
-        _atomic_write_bytes(path, data, backup_dir, mode)
+        if together is not None:
+            together.append((_staged(path, data, mode, f".{next(_serial)}"), path))
+        else:
+            _atomic_write_bytes(path, data, backup_dir, mode)
     except OSError as exc:
         if going_out:
             raise write_error(exc, path, in_workspace=False) from None
@@ -200,9 +210,49 @@ def atomic_write_bytes(path: Path, data: bytes, backup_dir: Path | None = None, 
         raise
 
 
-def _atomic_write_bytes(path: Path, data: bytes, backup_dir: Path | None, mode: int) -> None:
-    folder = path.parent
-    tmp = folder / f".{path.name}.{os.getpid()}.tmp"
+# The files going out staged by the innermost written_together(): (temporary, target).
+_together: ContextVar[list[tuple[Path, Path]] | None] = ContextVar("stocktake_together",
+                                                                   default=None)
+_serial = itertools.count()
+
+
+@contextmanager
+def written_together() -> Iterator[None]:
+    """Files going out (atomic_write_bytes with `going_out`) written inside the block land
+    together or not at all: each is written and fsynced to a temporary file as it comes, and all
+    are renamed into place when the block ends without an error. On any error, every temporary
+    file is removed and no target is touched, so a full disk part way through a command that
+    writes several files of one result (merge's workbook, report and data; the analysts' four
+    tables) leaves the old files, not some new ones beside them. Blocks nest: an inner one
+    joins the outer. The store's own writes are never deferred."""
+    if _together.get() is not None:
+        yield
+        return
+    staged: list[tuple[Path, Path]] = []
+    token = _together.set(staged)
+    try:
+        yield
+    except BaseException:
+        for tmp, _target in staged:
+            tmp.unlink(missing_ok=True)
+        raise
+    finally:
+        _together.reset(token)
+    for n, (tmp, target) in enumerate(staged):
+        try:
+            os.replace(tmp, target)  # a rename takes no space: only a changed folder fails
+        except OSError as exc:
+            for rest, _target in staged[n:]:
+                rest.unlink(missing_ok=True)
+            raise write_error(exc, target, in_workspace=False) from None
+    for folder in {target.parent for _tmp, target in staged}:
+        fsync_dir(folder)
+
+
+def _staged(path: Path, data: bytes, mode: int, serial: str = "") -> Path:
+    """`data` in a new temporary file beside `path`, fsynced; its path. `serial` tells apart
+    the files one written_together() block stages for the same target (the later wins)."""
+    tmp = path.parent / f".{path.name}.{os.getpid()}{serial}.tmp"
     tmp.unlink(missing_ok=True)  # a leftover of this pid's killed write, or a planted link
     # O_EXCL: never write through a link put at the temporary name between unlink and open.
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW, mode)
@@ -214,6 +264,11 @@ def _atomic_write_bytes(path: Path, data: bytes, backup_dir: Path | None, mode: 
         tmp.unlink(missing_ok=True)
         raise
     os.close(fd)
+    return tmp
+
+
+def _atomic_write_bytes(path: Path, data: bytes, backup_dir: Path | None, mode: int) -> None:
+    tmp = _staged(path, data, mode)
     try:
         if backup_dir is not None and path.exists():
             _roll_backups(path, backup_dir)
@@ -221,7 +276,7 @@ def _atomic_write_bytes(path: Path, data: bytes, backup_dir: Path | None, mode: 
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-    fsync_dir(folder)
+    fsync_dir(path.parent)
 
 
 def is_disk_full(exc: BaseException) -> TypeGuard[OSError]:

@@ -158,22 +158,8 @@ def _figure(figure: Figure, number: int) -> str:
 
 
 def write_html(text: str, path: Path) -> Path:
-    """Write the page atomically, owner-only (it quotes evidence); StocktakeError if it cannot."""
-    import os
+    """Write the page by the one atomic writer, owner-only (it quotes evidence); StocktakeError
+    (DiskFull for a full disk) if it cannot be written, the old file left as it was."""
+    from stocktake.files.output_files import write_output_bytes
 
-    from stocktake.errors import StocktakeError
-
-    path = Path(path)
-    try:
-        from stocktake.files.output_folders import ensure_output_dir
-
-        ensure_output_dir(path.parent)
-        tmp = path.parent / f".{path.name}.{os.getpid()}.tmp"
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except OSError as exc:
-        raise StocktakeError(f"cannot write {path} ({exc.strerror or exc})",
-                             hint="choose a folder you can write to")
-    return path
+    return write_output_bytes(Path(path), text.encode("utf-8"))

@@ -194,23 +194,10 @@ def _alt_text(shape, alt: str, title: str) -> None:
 
 
 def _save(word, path: Path) -> Path:
-    import os
-
-    from stocktake.errors import StocktakeError
+    """The document by the one atomic writer, owner-only (it quotes evidence); StocktakeError
+    (DiskFull for a full disk) if it cannot be written, the old file left as it was."""
+    from stocktake.files.output_files import write_output_bytes
 
     buffer = io.BytesIO()
     word.save(buffer)
-    try:
-        from stocktake.files.output_folders import ensure_output_dir
-
-        ensure_output_dir(path.parent)
-        tmp = path.parent / f".{path.name}.{os.getpid()}.tmp"
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(buffer.getvalue())
-        os.replace(tmp, path)
-    except OSError as exc:
-        raise StocktakeError(f"cannot write {path} ({exc.strerror or exc})",
-                             hint="choose a folder you can write to, and close the file if it "
-                                  "is open in Word")
-    return path
+    return write_output_bytes(path, buffer.getvalue())
