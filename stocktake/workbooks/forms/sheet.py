@@ -34,15 +34,22 @@ INPUT_FILL = "FFF8D6"
 ANSWER_WIDTH = 30  # the Answer column at its widest, in units of width
 # Printed one page wide (A4 landscape at 90% or more, so 10-point text prints at 9 pt or more;
 # issue 26): the columns A to G come to FORM_PRINT_WIDTH units, which LibreOffice prints at
-# 7 to 7.2 points a unit, so at 90% they fit within 0.3-inch side margins. These are the
-# widths a form starts from and keeps that total: layout narrows the Answer column to its
-# form's widest entry, widens Area to its longest word, and shares the rest between
-# Question, Guidance and Allowed answers by what they hold. Column C also holds the
-# age-group dropdown (C3) of a children's form, so there it keeps its width, which shows the
-# longest entry whole.
-FORM_WIDTHS = {1: 4, 2: 12, 3: 20, 4: 15, 5: 30, ANSWER_COLUMN: ANSWER_WIDTH, 7: 11, 8: 30}
+# 7 to 7.1 points a unit, so at 90% they fit within FORM_SIDE_MARGIN (inches) each side; Excel,
+# whose columns print about a quarter narrower, fits them at 100%. These are the widths a form
+# starts from and keeps that total: layout narrows the Answer column to its form's widest
+# entry, widens Area to its longest word, and shares the rest between Question, Guidance and
+# Allowed answers by what they hold. Column C also holds the age-group dropdown (C3) of a
+# children's form, so there it keeps its width, which shows the longest entry whole.
+FORM_WIDTHS = {1: 4, 2: 12, 3: 20, 4: 15, 5: 33, ANSWER_COLUMN: ANSWER_WIDTH, 7: 11, 8: 30}
 FORM_PRINT_WIDTH = sum(FORM_WIDTHS[c] for c in range(1, 8))
 FORM_PRINT_SCALE = 0.9
+FORM_SIDE_MARGIN = 0.25
+# Top and bottom margins and the header's and footer's distance from the page's edge (inches):
+# the page header and footer are one line each, so the rows start and end close to them.
+FORM_TOP_MARGIN, FORM_BOTTOM_MARGIN, FORM_HEADER_MARGIN = 0.5, 0.45, 0.2
+# The header row repeated atop each printed page: one line (points), since every heading fits
+# its column on one line (print_setup.widen_for_headings); two lines took a row of text a page.
+FORM_HEADER_HEIGHT = 17
 # The narrowest the Guidance or Allowed answers column is made (layout balances them).
 MIN_TEXT_WIDTH = 10
 # The notes above the table span B to G, NOTES_WIDTH units.
