@@ -96,8 +96,9 @@ def test_allowed_answers_give_each_entry_in_full_under_the_same_number_or_name(s
                 continue
             # Run in as one paragraph, a bullet between entries (issue 26: a line each printed
             # each row taller); a safeguarding pointer on a line after them.
-            lines = [part for entry in ws.cell(row, ALLOWED_COLUMN).value.split(RUN_IN)
-                     for part in entry.split("\n")]
+            # A level's number is held to its dash by a no-break space.
+            lines = [part.replace("\u00a0", " ") for entry in
+                     ws.cell(row, ALLOWED_COLUMN).value.split(RUN_IN) for part in entry.split("\n")]
             if question.type == "scale":
                 full = [f"{n} - {level}" for n, level in enumerate(question.levels, start=1)]
                 assert all(line in lines for line in full)

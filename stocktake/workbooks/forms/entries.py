@@ -98,7 +98,8 @@ def allowed_answers_text(question: Question) -> str:
     where they share a line (yes/no, a number)."""
     tail = f"or {NOT_APPLICABLE_TEXT} / {DONT_KNOW_TEXT}"
     if question.type == "scale":
-        return run_in(f"{n} - {text}" for n, text in enumerate(question.levels, start=1))
+        # The number held to its dash (a no-break space), so no line ends "\u2022 3".
+        return run_in(f"{n}\u00a0- {text}" for n, text in enumerate(question.levels, start=1))
     if question.type == "choice":
         if named_by_label(question):
             return run_in(o.label for o in question.options)
@@ -125,8 +126,9 @@ def allowed_answers_text(question: Question) -> str:
 
 
 # Between the levels or options of Allowed answers, run in as one paragraph: a bullet, since
-# their texts hold full stops, commas, semicolons and colons of their own.
-RUN_IN = " \u2022 "
+# their texts hold full stops, commas, semicolons and colons of their own; held to the entry
+# after it by a no-break space, so no line ends with a bullet.
+RUN_IN = " \u2022\u00a0"
 MULTI_LEAD = "One or more, by id or label, with ; or , between them: "
 
 

@@ -45,8 +45,9 @@ FORM_PRINT_WIDTH = sum(FORM_WIDTHS[c] for c in range(1, 8))
 FORM_PRINT_SCALE = 0.9
 FORM_SIDE_MARGIN = 0.25
 # Top and bottom margins and the header's and footer's distance from the page's edge (inches):
-# the page header and footer are one line each, so the rows start and end close to them.
-FORM_TOP_MARGIN, FORM_BOTTOM_MARGIN, FORM_HEADER_MARGIN = 0.5, 0.45, 0.2
+# the page header and footer are one line each, so the rows end close to the footer; they start
+# 0.6 in down, where the header's line (0.2 in down, 10 points tall) is well clear of them.
+FORM_TOP_MARGIN, FORM_BOTTOM_MARGIN, FORM_HEADER_MARGIN = 0.6, 0.45, 0.2
 # The header row repeated atop each printed page: one line (points), since every heading fits
 # its column on one line (print_setup.widen_for_headings); two lines took a row of text a page.
 FORM_HEADER_HEIGHT = 17
