@@ -1,11 +1,12 @@
 """The form written: one row per question asked of a role (skip-conditional ones too, with a note
-saying when to answer them): area, question, guidance, the allowed answers or level descriptors
-in full, an Answer cell with an in-cell dropdown of short whole entries that fit the column (a
-level's number, an option's label or id; a number cell checks its range instead; a multi cell
-takes option ids or labels separated by `;` or `,`), and an Evidence cell. The sheet is
-protected with only the answer, evidence and name cells unlocked; question ids sit in a hidden
-column and, with the bank's identity, on a hidden `About` sheet, so an edited or foreign form is
-caught. It prints one page wide on A4 landscape at 9 pt or more.
+saying when to answer them): area; the question with its guidance in italics under it, one cell
+across the Question and Guidance columns; the allowed answers or level descriptors in full, run
+in as one paragraph; an Answer cell with an in-cell dropdown of short whole entries that fit
+the column (a level's number, an option's label or id; a number cell checks its range instead;
+a multi cell takes option ids or labels separated by `;` or `,`), and an Evidence cell. The
+sheet is protected with only the answer, evidence and name cells unlocked; question ids sit in
+a hidden column and, with the bank's identity, on a hidden `About` sheet, so an edited or
+foreign form is caught. It prints one page wide on A4 landscape at 90% (9 pt).
 
     create_form(Path("camden-council.xlsx"), bank, camden, "council", "2026-27", "Jo Bloggs")
 """
@@ -53,15 +54,16 @@ def form_workbook(bank: Bank, partnership: Partnership, role: str, wave: str, re
                   questions: Sequence[Question], *, notes: str = "",
                   key: bytes | None = None) -> Any:
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, PatternFill, Protection
+    from openpyxl.styles import Alignment, Font, PatternFill, Protection
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
     from stocktake.privacy.injection import set_text_cell
-    from stocktake.workbooks.styles import (BODY_FONT, BOX, LABEL_FILL, LABEL_FONT, NOTE_FONT,
-                                            WRAP_TOP, StyleMemo, fit_row_height, merge_row,
-                                            print_setup, set_widths, style_header_row,
-                                            wrapped_lines, write_title)
+    from stocktake.workbooks.print_setup import heading_width
+    from stocktake.workbooks.styles import (BODY_FONT, BOX, HEADER_FONT, LABEL_FILL, LABEL_FONT,
+                                            NOTE_FONT, WRAP_TOP, StyleMemo, fit_row_height,
+                                            merge_row, print_setup, set_widths,
+                                            style_header_row, wrapped_lines, write_title)
 
     created = now_iso()
     wb = Workbook()
@@ -133,10 +135,6 @@ def form_workbook(bank: Bank, partnership: Partnership, role: str, wave: str, re
         # Bold runs wider than the 1.25 characters a unit wrapped_lines counts.
         fit_row_height(ws, 6, [(NOTES_WIDTH * 0.9, ws["B6"].value)], minimum=2)
 
-    for col, text in enumerate(FORM_COLUMNS, start=1):
-        set_text_cell(ws.cell(row=HEADER_ROW, column=col), text)
-    style_header_row(ws, HEADER_ROW, 1, len(FORM_COLUMNS), height=FORM_HEADER_HEIGHT)
-
     validations: dict[tuple, Any] = {}
     # The cells of each validation, set once at the end: openpyxl's `add` checks every range
     # already held, which made a 20,000-question form take minutes (quadratic).
@@ -152,6 +150,18 @@ def form_workbook(bank: Bank, partnership: Partnership, role: str, wave: str, re
     asked = {q.area for q in questions}
     widths = _column_widths(questions, texts, anonymous,
                             [a.title for a in bank.areas if a.id in asked])
+    for col, text in enumerate(FORM_COLUMNS, start=1):
+        set_text_cell(ws.cell(row=HEADER_ROW, column=col), text)
+    # One line where every heading fits its column on one (they do, at the widths chosen), as
+    # the rows repeated atop each page take a page's room.
+    one_line = all(heading_width(text.replace(" ", "_")) <= widths[col]
+                   for col, text in enumerate(FORM_COLUMNS[:EVIDENCE_COLUMN], start=1))
+    style_header_row(ws, HEADER_ROW, 1, len(FORM_COLUMNS),
+                     height=FORM_HEADER_HEIGHT if one_line else 30)
+    # The guidance is the italic part of the question cell under it; its heading says so.
+    guidance_heading = ws.cell(row=HEADER_ROW, column=4)
+    guidance_heading.font = Font(name=HEADER_FONT.name, size=HEADER_FONT.sz, bold=True,
+                                 italic=True, color=HEADER_FONT.color)
     # Each column's cells styled alike, worked out once (StyleMemo): set cell by cell, the
     # styles were most of the time a large form took to write.
     body = dict(font=BODY_FONT, border=BOX, alignment=WRAP_TOP)
@@ -343,9 +353,10 @@ def _column_widths(questions: Sequence[Question], texts: Sequence[tuple[str, str
                    anonymous: bool = False, areas: Sequence[str] = ()) -> dict[int, int]:
     """The form's column widths (units) for these rows: the Answer column as wide as the
     form's widest dropdown entry (ANSWER_WIDTH at most, so every entry shows whole, as
-    ANSWER_CHARS promises), and the width that leaves shared between Question, Guidance and
-    Allowed answers so the rows are as short as they can be (issue 26: a form printed 2.1
-    questions a page). The printed width stays FORM_PRINT_WIDTH, so the scale stays 90%."""
+    ANSWER_CHARS promises), and the width that leaves shared between the question cell
+    (Question and Guidance merged) and Allowed answers so the rows are as short as they can be
+    (issue 26: a form printed 2.1 questions a page). The printed width stays
+    FORM_PRINT_WIDTH, which prints one page across at FORM_PRINT_SCALE."""
     from stocktake.workbooks.print_setup import heading_width
 
     # Whole units: the text columns' widths are tried one by one (range) below.
