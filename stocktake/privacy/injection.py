@@ -30,14 +30,20 @@ def set_text_cell(cell: Any, value: Any) -> None:
     would refuse with IllegalCharacterError) are dropped, so pasted text never stops an export.
     """
     if isinstance(value, str):
-        # Line ends as LF first (stocktake.text.text_rules), so the file is the same whether
-        # openpyxl writes with lxml (which keeps a bare CR) or the standard library.
-        if "\r" in value:
-            value = value.replace("\r\n", "\n").replace("\r", "\n")
-        cell.value = _illegal_characters().sub("", value)
+        cell.value = clean_cell_text(value)
         cell.data_type = "s"
     else:
         cell.value = value
+
+
+def clean_cell_text(text: str) -> str:
+    """`text` as a cell (or a run of a rich-text cell) can hold it: line ends as LF, and the
+    control characters XML cannot hold dropped."""
+    # Line ends as LF first (stocktake.text.text_rules), so the file is the same whether
+    # openpyxl writes with lxml (which keeps a bare CR) or the standard library.
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _illegal_characters().sub("", text)
 
 
 def _illegal_characters():

@@ -333,8 +333,10 @@ def merge_row(ws: Any, row: int, first_col: int, last_col: int, *, boxed: bool =
     """
     from openpyxl.worksheet.cell_range import CellRange
 
-    ws.merged_cells.add(CellRange(min_col=first_col, min_row=row, max_col=last_col,
-                                  max_row=row))
+    # Into the set itself: MultiCellRange.add first compares the range with every merge held,
+    # which made a form's one merge a question quadratic in its questions.
+    ws.merged_cells.ranges.add(CellRange(min_col=first_col, min_row=row, max_col=last_col,
+                                         max_row=row))
     if boxed:
         middle, end = memo_for(ws, "box middle", border=BOX_MIDDLE), \
             memo_for(ws, "box end", border=BOX_END)

@@ -38,7 +38,7 @@ MARGIN = 38
 # Pages per printed workbook of the demo (README, "Printing"): the goals the layout is held to.
 GOALS = {"partnership": 26, "benchmark": 14, "national": 14, "status": 28}
 # A form prints at least this many questions a page (README, "Printing").
-FORM_QUESTIONS_PER_PAGE = 2.8
+FORM_QUESTIONS_PER_PAGE = 4.1
 
 
 def cli(ws: Path, *args: str) -> str:

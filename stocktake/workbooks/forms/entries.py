@@ -89,24 +89,26 @@ def option_name(question: Question, option_id: str) -> str:
 
 
 def allowed_answers_text(question: Question) -> str:
-    """What column E says a respondent may answer: every level and option in full, numbered or
-    named as the dropdown beside it offers them. Not applicable and Don't know, which every
-    question takes, are said once in the form's instructions and offered in each dropdown;
-    here they are named only where they share a line (yes/no, a number): a line of their own
-    made every question's row taller in print (issue 26)."""
+    """What column E says a respondent may answer: every level and option in full, as the
+    dropdown beside it names them ("3 - ...", a label, "id: label"), run in as one paragraph
+    with a bullet between them (RUN_IN). A line each left most of a printed row blank beside
+    each level's last words, and the row as tall as the levels' lines (issue 26: 2.8
+    questions a page). Not applicable and Don't know, which every question takes, are said
+    once in the form's instructions and offered in each dropdown; here they are named only
+    where they share a line (yes/no, a number)."""
     tail = f"or {NOT_APPLICABLE_TEXT} / {DONT_KNOW_TEXT}"
     if question.type == "scale":
-        return "\n".join(f"{n} - {text}" for n, text in enumerate(question.levels, start=1))
+        # The number held to its dash (a no-break space), so no line ends "\u2022 3".
+        return run_in(f"{n}\u00a0- {text}" for n, text in enumerate(question.levels, start=1))
     if question.type == "choice":
         if named_by_label(question):
-            return "\n".join(f"- {o.label}" for o in question.options)
+            return run_in(o.label for o in question.options)
         names = answer_names(question) or []
-        return "\n".join(f"{name}: {o.label}" for name, o in zip(names, question.options))
+        return run_in(f"{name}: {o.label}" for name, o in zip(names, question.options))
     if question.type == "multi":
         # Labels are read as well as ids (answer_values.read_options); the ids are offered
         # because they are short to type.
-        return ("One or more, by id or label, with ; or , between:\n"
-                + "\n".join(f"{o.id}: {o.label}" for o in question.options))
+        return (MULTI_LEAD + run_in(f"{o.id}: {o.label}" for o in question.options))
     if question.type == "yesno":
         return f"Yes or No, {tail}"
     if question.type == "number":
@@ -121,6 +123,19 @@ def allowed_answers_text(question: Question) -> str:
             span = f"A number{unit}"
         return f"{span}, {tail}"
     return "Your own words"
+
+
+# Between the levels or options of Allowed answers, run in as one paragraph: a bullet, since
+# their texts hold full stops, commas, semicolons and colons of their own; held to the entry
+# after it by a no-break space, so no line ends with a bullet.
+RUN_IN = " \u2022\u00a0"
+MULTI_LEAD = "One or more, by id or label, with ; or , between them: "
+
+
+def run_in(items: Any) -> str:
+    """Levels or options as one paragraph, RUN_IN between each, their own line breaks made
+    spaces (a line of its own is what the run-in saves)."""
+    return RUN_IN.join(str(item).replace("\n", " ") for item in items)
 
 
 def condition_note(bank: Bank, condition: Condition,

@@ -1,11 +1,12 @@
 """The form written: one row per question asked of a role (skip-conditional ones too, with a note
-saying when to answer them): area, question, guidance, the allowed answers or level descriptors
-in full, an Answer cell with an in-cell dropdown of short whole entries that fit the column (a
-level's number, an option's label or id; a number cell checks its range instead; a multi cell
-takes option ids or labels separated by `;` or `,`), and an Evidence cell. The sheet is
-protected with only the answer, evidence and name cells unlocked; question ids sit in a hidden
-column and, with the bank's identity, on a hidden `About` sheet, so an edited or foreign form is
-caught. It prints one page wide on A4 landscape at 9 pt or more.
+saying when to answer them): area; the question with its guidance in italics under it, one cell
+across the Question and Guidance columns; the allowed answers or level descriptors in full, run
+in as one paragraph; an Answer cell with an in-cell dropdown of short whole entries that fit
+the column (a level's number, an option's label or id; a number cell checks its range instead;
+a multi cell takes option ids or labels separated by `;` or `,`), and an Evidence cell. The
+sheet is protected with only the answer, evidence and name cells unlocked; question ids sit in
+a hidden column and, with the bank's identity, on a hidden `About` sheet, so an edited or
+foreign form is caught. It prints one page wide on A4 landscape at 90% (9 pt).
 
     create_form(Path("camden-council.xlsx"), bank, camden, "council", "2026-27", "Jo Bloggs")
 """
@@ -13,7 +14,7 @@ caught. It prints one page wide on A4 landscape at 9 pt or more.
 from __future__ import annotations
 
 from stocktake.workbooks.forms.entries import named_by_label, number_text, age_note, allowed_answers_text, answer_names, condition_note, dropdown_values, notice_note
-from stocktake.workbooks.forms.sheet import FORM_PRINT_WIDTH, MIN_TEXT_WIDTH, NOT_APPLICABLE_TEXT, ANSWER_WIDTH, ABOUT_SHEET, AGE_LABEL, ANONYMOUS_INSTRUCTIONS, ANSWER_COLUMN, EVIDENCE_COLUMN, FORM_COLUMNS, FORM_SHEET, FORM_WIDTHS, HEADER_ROW, INLINE_LIST_LIMIT, INPUT_FILL, LISTS_SHEET, NAME_CELL, NAME_LABEL, NOTES_LAST, NOTES_WIDTH, ROLE_LABEL
+from stocktake.workbooks.forms.sheet import FORM_PRINT_SCALE, FORM_BOTTOM_MARGIN, FORM_HEADER_HEIGHT, FORM_HEADER_MARGIN, FORM_SIDE_MARGIN, FORM_TOP_MARGIN, FORM_PRINT_WIDTH, MIN_TEXT_WIDTH, NOT_APPLICABLE_TEXT, ANSWER_WIDTH, ABOUT_SHEET, AGE_LABEL, ANONYMOUS_INSTRUCTIONS, ANSWER_COLUMN, EVIDENCE_COLUMN, FORM_COLUMNS, FORM_SHEET, FORM_WIDTHS, HEADER_ROW, INLINE_LIST_LIMIT, INPUT_FILL, LISTS_SHEET, NAME_CELL, NAME_LABEL, NOTES_LAST, NOTES_WIDTH, ROLE_LABEL
 
 import math
 from pathlib import Path
@@ -53,13 +54,15 @@ def form_workbook(bank: Bank, partnership: Partnership, role: str, wave: str, re
                   questions: Sequence[Question], *, notes: str = "",
                   key: bytes | None = None) -> Any:
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, PatternFill, Protection
+    from openpyxl.styles import Alignment, Font, PatternFill, Protection
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
     from stocktake.privacy.injection import set_text_cell
-    from stocktake.workbooks.styles import (BODY_FONT, BOX, LABEL_FILL, LABEL_FONT, NOTE_FONT,
-                                            WRAP_TOP, fit_row_height, print_setup, set_widths,
+    from stocktake.workbooks.print_setup import heading_width
+    from stocktake.workbooks.styles import (BODY_FONT, BOX, HEADER_FONT, LABEL_FILL, LABEL_FONT,
+                                            NOTE_FONT, WRAP_TOP, StyleMemo, fit_row_height,
+                                            merge_row, print_setup, set_widths,
                                             style_header_row, wrapped_lines, write_title)
 
     created = now_iso()
@@ -132,10 +135,6 @@ def form_workbook(bank: Bank, partnership: Partnership, role: str, wave: str, re
         # Bold runs wider than the 1.25 characters a unit wrapped_lines counts.
         fit_row_height(ws, 6, [(NOTES_WIDTH * 0.9, ws["B6"].value)], minimum=2)
 
-    for col, text in enumerate(FORM_COLUMNS, start=1):
-        set_text_cell(ws.cell(row=HEADER_ROW, column=col), text)
-    style_header_row(ws, HEADER_ROW, 1, len(FORM_COLUMNS))
-
     validations: dict[tuple, Any] = {}
     # The cells of each validation, set once at the end: openpyxl's `add` checks every range
     # already held, which made a 20,000-question form take minutes (quadratic).
@@ -151,6 +150,27 @@ def form_workbook(bank: Bank, partnership: Partnership, role: str, wave: str, re
     asked = {q.area for q in questions}
     widths = _column_widths(questions, texts, anonymous,
                             [a.title for a in bank.areas if a.id in asked])
+    for col, text in enumerate(FORM_COLUMNS, start=1):
+        set_text_cell(ws.cell(row=HEADER_ROW, column=col), text)
+    # One line where every heading fits its column on one (they do, at the widths chosen), as
+    # the rows repeated atop each page take a page's room.
+    one_line = all(heading_width(text.replace(" ", "_")) <= widths[col]
+                   for col, text in enumerate(FORM_COLUMNS[:EVIDENCE_COLUMN], start=1))
+    style_header_row(ws, HEADER_ROW, 1, len(FORM_COLUMNS),
+                     height=FORM_HEADER_HEIGHT if one_line else 30)
+    # The guidance is the italic part of the question cell under it; its heading says so.
+    guidance_heading = ws.cell(row=HEADER_ROW, column=4)
+    guidance_heading.font = Font(name=HEADER_FONT.name, size=HEADER_FONT.sz, bold=True,
+                                 italic=True, color=HEADER_FONT.color)
+    # Each column's cells styled alike, worked out once (StyleMemo): set cell by cell, the
+    # styles were most of the time a large form took to write.
+    body = dict(font=BODY_FONT, border=BOX, alignment=WRAP_TOP)
+    styles = {col: StyleMemo(**body) for col in range(1, len(FORM_COLUMNS) + 1)}
+    styles[1] = StyleMemo(**{**body, "alignment": Alignment(horizontal="center",
+                                                             vertical="top")})
+    # Children are not asked for evidence notes: their evidence cells stay locked.
+    for col in (ANSWER_COLUMN,) if anonymous else (ANSWER_COLUMN, EVIDENCE_COLUMN):
+        styles[col] = StyleMemo(**body, protection=unlocked, fill=input_fill)
     number = 0
     for question, (text, allowed) in zip(questions, texts):
         if question.area != current_area:
@@ -167,23 +187,20 @@ def form_workbook(bank: Bank, partnership: Partnership, role: str, wave: str, re
             # openpyxl merge checks every merge before it (quadratic in the number of areas).
         row += 1
         number += 1
-        values = [number, area_titles.get(question.area, question.area), text,
-                  question.guidance, allowed, None, None, question.id]
+        values = [number, area_titles.get(question.area, question.area), text, None, allowed,
+                  None, None, question.id]
         for col, value in enumerate(values, start=1):
             cell = ws.cell(row=row, column=col)
             set_text_cell(cell, value)
-            cell.font = BODY_FONT
-            cell.border = BOX
-            cell.alignment = WRAP_TOP
-        # Children are not asked for evidence notes: their evidence cells stay locked.
-        for col in (ANSWER_COLUMN,) if anonymous else (ANSWER_COLUMN, EVIDENCE_COLUMN):
-            cell = ws.cell(row=row, column=col)
-            cell.protection = unlocked
-            cell.fill = input_fill
-        ws.cell(row=row, column=1).alignment = Alignment(horizontal="center", vertical="top")
-        fit_row_height(ws, row, [(widths[2], values[1]), (widths[3], text),
-                                 (widths[4], question.guidance), (widths[5], values[4])],
-                       minimum=2)
+            styles[col].apply(cell)
+        # The question and its guidance share one cell across the Question and Guidance
+        # columns, the guidance in italics under it: side by side, each row was as tall as
+        # the longer of the two, and most of the other column blank (issue 26).
+        ws.cell(row=row, column=3).value = _question_text(text, question.guidance)
+        merge_row(ws, row, 3, 4, boxed=True)
+        fit_row_height(ws, row, [(widths[2], values[1]),
+                                 (widths[3] + widths[4], _joined(text, question.guidance)),
+                                 (widths[5], values[4])], minimum=2)
         placed.append((row, question.id))
 
         answer_ref = f"{get_column_letter(ANSWER_COLUMN)}{row}"
@@ -290,20 +307,43 @@ def form_workbook(bank: Bank, partnership: Partnership, role: str, wave: str, re
     return wb
 
 
+def _joined(text: str, guidance: str) -> str:
+    """The Question cell's text as plain text: the question, its notes, then its guidance."""
+    return f"{text}\n{guidance}" if guidance else text
+
+
+def _question_text(text: str, guidance: str) -> Any:
+    """The Question cell: the question and its notes, then the guidance on a line of its own
+    in italics, so the two read apart in one cell (rich text; a reader sees `_joined`)."""
+    from openpyxl.cell.rich_text import CellRichText, TextBlock
+    from openpyxl.cell.text import InlineFont
+
+    from stocktake.privacy.injection import clean_cell_text
+    from stocktake.workbooks.styles import FONT_NAME, INK
+
+    if not guidance:
+        return clean_cell_text(text)
+    plain = InlineFont(rFont=FONT_NAME, sz=10, color=INK)
+    italic = InlineFont(rFont=FONT_NAME, sz=10, color=INK, i=True)
+    return CellRichText(TextBlock(plain, clean_cell_text(text) + "\n"),
+                        TextBlock(italic, clean_cell_text(guidance)))
+
+
 def _row_texts(bank: Bank, question: Question, numbers: dict[str, int],
                anonymous: bool) -> tuple[str, str]:
-    """(the Question cell, the Allowed answers cell) of a question's row."""
+    """(the Question cell, the Allowed answers cell) of a question's row; the Question cell's
+    guidance is added by `_question_text`. Each note starts a line of its own (a blank line
+    before it made every such row a line taller in print)."""
     text = question.text + (" (required)" if question.required else "")
     if question.when is not None:
-        text += "\n\n" + condition_note(bank, question.when, numbers)
+        text += "\n" + condition_note(bank, question.when, numbers)
     if anonymous and (question.min_age is not None or question.max_age is not None):
-        text += "\n\n" + age_note(question)
+        text += "\n" + age_note(question)
     return text, allowed_answers_text(question) + notice_note(question)
 
 
-# Width searched over in steps of this many units, on at most this many questions (a form's
-# first ones stand for the rest: a 20,000-question form is laid out as fast as a small one).
-WIDTH_STEP = 2
+# Widths are chosen on at most this many questions (a form's first ones stand for the rest: a
+# 20,000-question form is laid out as fast as a small one).
 WIDTH_SAMPLE = 120
 # The narrowest Question column of a named respondent's form (its heading and short words).
 NAMED_QUESTION_WIDTH = 14
@@ -313,9 +353,10 @@ def _column_widths(questions: Sequence[Question], texts: Sequence[tuple[str, str
                    anonymous: bool = False, areas: Sequence[str] = ()) -> dict[int, int]:
     """The form's column widths (units) for these rows: the Answer column as wide as the
     form's widest dropdown entry (ANSWER_WIDTH at most, so every entry shows whole, as
-    ANSWER_CHARS promises), and the width that leaves shared between Question, Guidance and
-    Allowed answers so the rows are as short as they can be (issue 26: a form printed 2.1
-    questions a page). The printed width stays FORM_PRINT_WIDTH, so the scale stays 90%."""
+    ANSWER_CHARS promises), and the width that leaves shared between the question cell
+    (Question and Guidance merged) and Allowed answers so the rows are as short as they can be
+    (issue 26: a form printed 2.1 questions a page). The printed width stays
+    FORM_PRINT_WIDTH, which prints one page across at FORM_PRINT_SCALE."""
     from stocktake.workbooks.print_setup import heading_width
 
     # Whole units: the text columns' widths are tried one by one (range) below.
@@ -330,38 +371,40 @@ def _column_widths(questions: Sequence[Question], texts: Sequence[tuple[str, str
     # ("Communication/s" at 12 units).
     widths[2] = max(FORM_WIDTHS[2], _word_width(areas))
     room = FORM_PRINT_WIDTH - sum(widths[c] for c in (1, 2, ANSWER_COLUMN, EVIDENCE_COLUMN))
-    sample = [(text, q.guidance, allowed) for q, (text, allowed)
+    sample = [(_joined(text, q.guidance), allowed) for q, (text, allowed)
               in zip(questions[:WIDTH_SAMPLE], texts[:WIDTH_SAMPLE])]
-    # Each text column at least as wide as its longest word. The Question column also holds
-    # the name or age-group cell (C3): on a children's form at least as wide as it was, so the
+    # Each text at least as wide as its longest word. The Question column also holds the name
+    # or age-group cell (C3): on a children's form at least as wide as it was, so the
     # age-group dropdown (cut by Excel at the cell's edge) shows its longest entry whole; a
-    # name runs on into the empty cell beside it.
-    lows = [max(MIN_TEXT_WIDTH, _word_width(row[k] for row in sample)) for k in range(3)]
-    lows[0] = max(lows[0], FORM_WIDTHS[3] if anonymous else NAMED_QUESTION_WIDTH)
+    # name runs on into the empty cell beside it. The Guidance column, whose heading stands
+    # over the guidance's half of the merged Question cell, is as wide as that heading at least.
+    lows = [max(MIN_TEXT_WIDTH, _word_width(row[k] for row in sample)) for k in range(2)]
+    question_low = FORM_WIDTHS[3] if anonymous else NAMED_QUESTION_WIDTH
+    guidance_low = math.ceil(heading_width(FORM_COLUMNS[3]))
+    lows[0] = max(lows[0], question_low + guidance_low)
     # Each text's lines at each width estimated once, then every split tried. Wrapping each
     # text at every width (textwrap) took a second a form; a paragraph's length over a line's
     # characters, less half a word lost at each line's end, chooses the same widths within a
     # unit or two, and the rows' heights are then worked out exactly (fit_row_height).
-    candidates = range(min(lows), room + 1)
     paragraphs = [[[len(p) for p in str(row[k] or "").split("\n")] for row in sample]
-                  for k in range(3)]
+                  for k in range(2)]
 
     def estimate(lengths: list[int], width: int) -> int:
         chars = max(4, int(width * 1.25) - 1) - 3
         return max(1, sum(max(1, math.ceil(n / chars)) for n in lengths))
 
-    lines_at = [{w: [estimate(row, w) for row in column] for w in candidates}
-                for column in paragraphs]
     best = None
-    for question_width in range(lows[0], room - lows[1] - lows[2] + 1, WIDTH_STEP):
-        for guidance_width in range(lows[1], room - question_width - lows[2] + 1, WIDTH_STEP):
-            allowed_width = room - question_width - guidance_width
-            total = sum(map(max, lines_at[0][question_width], lines_at[1][guidance_width],
-                            lines_at[2][allowed_width]))
-            if best is None or total < best[0]:
-                best = (total, question_width, guidance_width, allowed_width)
+    for asked_width in range(lows[0], room - lows[1] + 1):
+        allowed_width = room - asked_width
+        total = sum(max(estimate(a, asked_width), estimate(b, allowed_width))
+                    for a, b in zip(*paragraphs))
+        if best is None or total < best[0]:
+            best = (total, asked_width, allowed_width)
     if best is not None:
-        widths[3], widths[4], widths[5] = best[1:]
+        asked_width, widths[5] = best[1:]
+        # The merged cell's width split about evenly under the two headings.
+        widths[3] = max(question_low, asked_width // 2)
+        widths[4] = asked_width - widths[3]
     return widths
 
 
@@ -377,20 +420,24 @@ def _word_width(texts: Any) -> int:
 
 
 def _print_one_page_wide(ws: Any, bands: list[int]) -> None:
-    """Every column on one page across, at FORM_PRINT_SCALE or more (Excel, whose columns print
-    narrower, fits them at 100%), narrow margins, each area's title kept on the page of its
-    first question."""
+    """Every column on one page across at FORM_PRINT_SCALE exactly (10-point text at 9 pt),
+    narrow margins, each area's title kept on the page of its first question.
+
+    A set scale, not fitted to the page's width: LibreOffice chose 90% or 92% for forms of
+    the same printed width (its own rounding), and the smaller the scale that is still 9 pt,
+    the more rows a page holds. FORM_PRINT_WIDTH units print 788 points wide at 90% in
+    LibreOffice (7.0 points a unit), within the 806 between the margins; Excel, whose columns
+    print narrower, leaves more room still."""
     from stocktake.workbooks.print_setup import finish_sheet
 
     ws._print_cols = None  # openpyxl's setter ignores None
-    ws.page_setup.scale = None
+    ws.sheet_properties.pageSetUpPr.fitToPage = False
+    ws.page_setup.scale = round(FORM_PRINT_SCALE * 100)
     ws.page_setup.pageOrder = None
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.page_margins.left = ws.page_margins.right = 0.3
-    ws.page_margins.top, ws.page_margins.bottom = 0.6, 0.5
-    ws.page_margins.header = ws.page_margins.footer = 0.25
+    ws.page_setup.fitToWidth = ws.page_setup.fitToHeight = None
+    ws.page_margins.left = ws.page_margins.right = FORM_SIDE_MARGIN
+    ws.page_margins.top, ws.page_margins.bottom = FORM_TOP_MARGIN, FORM_BOTTOM_MARGIN
+    ws.page_margins.header = ws.page_margins.footer = FORM_HEADER_MARGIN
     ws.print_options.horizontalCentered = False
     finish_sheet(ws, keep=[(band, band + 1) for band in bands])
 

@@ -32,18 +32,27 @@ INLINE_LIST_LIMIT = 255
 DROPDOWN_TEXT_LIMIT = 110
 INPUT_FILL = "FFF8D6"
 ANSWER_WIDTH = 30  # the Answer column at its widest, in units of width
-# Printed one page wide (A4 landscape at 90% or more, so 10-point text prints at 9 pt or more;
-# issue 26): the columns A to G come to FORM_PRINT_WIDTH units, which LibreOffice prints at
-# 7 to 7.2 points a unit, so at 90% they fit within 0.3-inch side margins. These are the
-# widths a form starts from and keeps that total: layout narrows the Answer column to its
-# form's widest entry, widens Area to its longest word, and shares the rest between
-# Question, Guidance and Allowed answers by what they hold. Column C also holds the
-# age-group dropdown (C3) of a children's form, so there it keeps its width, which shows the
-# longest entry whole.
-FORM_WIDTHS = {1: 4, 2: 12, 3: 20, 4: 15, 5: 30, ANSWER_COLUMN: ANSWER_WIDTH, 7: 11, 8: 30}
+# Printed one page wide at FORM_PRINT_SCALE, set (A4 landscape at 90%, so 10-point text prints
+# at 9 pt; issue 26): the columns A to G come to FORM_PRINT_WIDTH units, which LibreOffice
+# prints at 7.0 points a unit (788 points at 90%), within the 806 between FORM_SIDE_MARGIN
+# (inches) each side; Excel, whose columns print about a quarter narrower, leaves more room.
+# These are the widths a form starts from and keeps that total: layout narrows the Answer
+# column to its form's widest entry, widens Area to its longest word, and shares the rest
+# between the question cell (Question and Guidance, merged) and Allowed answers by what they
+# hold. Column C also holds the age-group dropdown (C3) of a children's form, so there it keeps
+# its width, which shows the longest entry whole.
+FORM_WIDTHS = {1: 4, 2: 12, 3: 20, 4: 15, 5: 33, ANSWER_COLUMN: ANSWER_WIDTH, 7: 11, 8: 30}
 FORM_PRINT_WIDTH = sum(FORM_WIDTHS[c] for c in range(1, 8))
 FORM_PRINT_SCALE = 0.9
-# The narrowest the Guidance or Allowed answers column is made (layout balances them).
+FORM_SIDE_MARGIN = 0.25
+# Top and bottom margins and the header's and footer's distance from the page's edge (inches):
+# the page header and footer are one line each, so the rows end close to the footer; they start
+# 0.6 in down, where the header's line (0.2 in down, 10 points tall) is well clear of them.
+FORM_TOP_MARGIN, FORM_BOTTOM_MARGIN, FORM_HEADER_MARGIN = 0.6, 0.45, 0.2
+# The header row repeated atop each printed page: one line (points), since every heading fits
+# its column on one line (print_setup.widen_for_headings); two lines took a row of text a page.
+FORM_HEADER_HEIGHT = 17
+# The narrowest the question cell or the Allowed answers column is made (layout balances them).
 MIN_TEXT_WIDTH = 10
 # The notes above the table span B to G, NOTES_WIDTH units.
 NOTES_COLUMNS = 7
