@@ -8,7 +8,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import List, Optional
+from typing import Any, List, Optional
 
 import typer
 from rich.markup import escape
@@ -78,7 +78,6 @@ def merge_command(
     Example: stocktake merge returns/ --out national.xlsx --groups neighbours.csv
     """
     apply_min_count(min_count)
-    from stocktake.national.merge import merge_workbooks
 
     if out.suffix.lower() != ".xlsx":
         raise UsageError(f"{out}: the national workbook is an .xlsx file",
@@ -116,40 +115,20 @@ def merge_command(
         expected = expected_authorities(expect)
     workspace = open_workspace() if into_workspace else None
     from stocktake.files.atomic import written_together
+    from stocktake.national.outputs import merged_data_files, national_reports
 
     # The national workbook, its report and its data land together or not at all: a full
     # disk at the data leaves no workbook without the data it was asked to have.
     with written_together():
-        if as_json:
-            result = merge_workbooks(paths, out, workspace=workspace, redact=redact,
-                                     expect=expected, shared=shared, key=key, groups=groups,
-                                     keep_responses=report is not None or data_dir is not None,
-                                     groups_source=groups_file.name if groups_file else "")
-        else:
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, \
-                TimeRemainingColumn
-
-            with Progress(TextColumn("Reading workbooks"), BarColumn(), MofNCompleteColumn(),
-                          TimeRemainingColumn(), console=err_console, transient=True) as progress:
-                task = progress.add_task("read", total=None)
-                result = merge_workbooks(
-                    paths, out, workspace=workspace, redact=redact, expect=expected,
-                    shared=shared, key=key, groups=groups,
-                    keep_responses=report is not None or data_dir is not None,
-                    groups_source=groups_file.name if groups_file else "",
-                    on_files=lambda n: progress.update(task, total=n),
-                    progress=lambda _path: progress.advance(task))
-        reports = []
-        if report is not None and result.outputs:
-            from stocktake.national.outputs import national_reports
-
-            reports = national_reports(result, report)
-        data_written = []
-        if data_dir is not None:
-            from stocktake.national.outputs import merged_data_files
-
-            data_written = merged_data_files(result, data_format, data_dir, redact=redact,
-                                             with_names=with_names, shared=shared)
+        result = _merged(paths, out, as_json, workspace=workspace, redact=redact,
+                         expect=expected, shared=shared, key=key, groups=groups,
+                         keep_responses=report is not None or data_dir is not None,
+                         groups_source=groups_file.name if groups_file else "")
+        reports = (national_reports(result, report)
+                   if report is not None and result.outputs else [])
+        data_written = (merged_data_files(result, data_format, data_dir, redact=redact,
+                                          with_names=with_names, shared=shared)
+                        if data_dir is not None else [])
     if as_json:
         print_json({**result.to_json(),
                     **({"data": [w.to_json() for w in data_written]} if data_dir else {})})
@@ -168,6 +147,23 @@ def merge_command(
                                   "`stocktake export`")
     if result.rejected or not result.merged or result.not_stored:
         raise typer.Exit(1)
+
+
+def _merged(paths, out: Path, as_json: bool, **options: Any):
+    """merge_workbooks with `options`, under a progress bar unless the output is JSON."""
+    from stocktake.national.merge import merge_workbooks
+
+    if as_json:
+        return merge_workbooks(paths, out, **options)
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, \
+        TimeRemainingColumn
+
+    with Progress(TextColumn("Reading workbooks"), BarColumn(), MofNCompleteColumn(),
+                  TimeRemainingColumn(), console=err_console, transient=True) as progress:
+        task = progress.add_task("read", total=None)
+        return merge_workbooks(paths, out, **options,
+                               on_files=lambda n: progress.update(task, total=n),
+                               progress=lambda _path: progress.advance(task))
 
 
 MERGED_COLUMNS = (Column("partnership", no_wrap=True), Column("name"),

@@ -187,16 +187,16 @@ def form_workbook(bank: Bank, partnership: Partnership, role: str, wave: str, re
             # openpyxl merge checks every merge before it (quadratic in the number of areas).
         row += 1
         number += 1
-        values = [number, area_titles.get(question.area, question.area), text, None, allowed,
-                  None, None, question.id]
+        # The question and its guidance share one cell across the Question and Guidance
+        # columns, the guidance in italics under it: side by side, each row was as tall as
+        # the longer of the two, and most of the other column blank (issue 26).
+        values = [number, area_titles.get(question.area, question.area),
+                  _question_text(text, question.guidance), None, allowed, None, None,
+                  question.id]
         for col, value in enumerate(values, start=1):
             cell = ws.cell(row=row, column=col)
             set_text_cell(cell, value)
             styles[col].apply(cell)
-        # The question and its guidance share one cell across the Question and Guidance
-        # columns, the guidance in italics under it: side by side, each row was as tall as
-        # the longer of the two, and most of the other column blank (issue 26).
-        ws.cell(row=row, column=3).value = _question_text(text, question.guidance)
         merge_row(ws, row, 3, 4, boxed=True)
         fit_row_height(ws, row, [(widths[2], values[1]),
                                  (widths[3] + widths[4], _joined(text, question.guidance)),
@@ -314,17 +314,18 @@ def _joined(text: str, guidance: str) -> str:
 
 def _question_text(text: str, guidance: str) -> Any:
     """The Question cell: the question and its notes, then the guidance on a line of its own
-    in italics, so the two read apart in one cell (rich text; a reader sees `_joined`)."""
+    in italics, so the two read apart in one cell (rich text, its runs cleaned as
+    set_text_cell cleans a plain text; a reader sees `_joined`)."""
     from openpyxl.cell.rich_text import CellRichText, TextBlock
     from openpyxl.cell.text import InlineFont
 
     from stocktake.privacy.injection import clean_cell_text
-    from stocktake.workbooks.styles import FONT_NAME, INK
+    from stocktake.workbooks.styles import BODY_FONT, FONT_NAME, INK
 
     if not guidance:
-        return clean_cell_text(text)
-    plain = InlineFont(rFont=FONT_NAME, sz=10, color=INK)
-    italic = InlineFont(rFont=FONT_NAME, sz=10, color=INK, i=True)
+        return text
+    plain = InlineFont(rFont=FONT_NAME, sz=BODY_FONT.sz, color=INK)
+    italic = InlineFont(rFont=FONT_NAME, sz=BODY_FONT.sz, color=INK, i=True)
     return CellRichText(TextBlock(plain, clean_cell_text(text) + "\n"),
                         TextBlock(italic, clean_cell_text(guidance)))
 
