@@ -139,7 +139,8 @@ def merge_command(
                           f"{bank_id} {wave}.")
         for w in data_written:
             console.print(f"Wrote the {escape(w.bank)} {escape(w.wave)} data "
-                          f"({w.respondents} respondents): "
+                          f"({w.respondents} respondents"
+                          f"{', SIMULATED' if w.simulated else ''}): "
                           + escape(", ".join(w.files)))
     if not result.merged and not as_json:
         raise StocktakeError("no workbook could be merged; nothing was written",
@@ -166,13 +167,13 @@ def _merged(paths, out: Path, as_json: bool, **options: Any):
                                progress=lambda _path: progress.advance(task))
 
 
-MERGED_COLUMNS = (Column("partnership", no_wrap=True), Column("name"),
-                  Column("respondents", justify="right"), Column("answers", justify="right"),
-                  Column("file"))
+# The code and name in one column, so the file's name fits 80 columns whole beside them.
+MERGED_COLUMNS = (Column("partnership"), Column("respondents", justify="right"),
+                  Column("answers", justify="right"), Column("file"))
 
 
 def _render(result, into_workspace: bool) -> None:
-    show([{"partnership": wb.partnership.code, "name": wb.partnership.name,
+    show([{"partnership": f"{wb.partnership.code} {wb.partnership.name}",
            "respondents": wb.respondents, "answers": wb.answers, "file": wb.path.name}
           for wb in result.merged], MERGED_COLUMNS, title=f"Merged ({len(result.merged)})")
     # One line per refused file, path first, so the list can be searched and copied.

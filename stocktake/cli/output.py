@@ -60,13 +60,37 @@ def table_of(rows: Sequence[Mapping[str, Any]], columns: Sequence[Column], *,
     is Text, never markup: a name such as "[bold]" is shown as written. None shows as "-"."""
     table = Table(title=escape(title) if title else None, title_justify="left",
                   box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
-    for c in columns:
-        table.add_column(c.header or c.key, justify=c.justify, no_wrap=c.no_wrap,
+    cells = [[_cell(row.get(c.key)) for c in columns] for row in rows]
+    for c, whole in zip(columns, _kept_whole(columns, cells)):
+        no_wrap = c.no_wrap or whole
+        table.add_column(c.header or c.key, justify=c.justify, no_wrap=no_wrap,
                          min_width=c.min_width, ratio=c.ratio, style=c.style,
-                         overflow="ellipsis" if c.no_wrap else "fold")
-    for row in rows:
-        table.add_row(*(Text(_cell(row.get(c.key))) for c in columns))
+                         overflow="ellipsis" if no_wrap else "fold")
+    for line in cells:
+        table.add_row(*(Text(text) for text in line))
     return table
+
+
+def _kept_whole(columns: Sequence[Column], cells: list[list[str]]) -> list[bool]:
+    """For each column, whether it is held unwrapped: a column whose every cell is one word
+    (a file name, an id) to WORD_LIMIT characters, where the table still fits the console with
+    it whole and every other column at its longest word. Folded, such a word was cut
+    ("E09000005-idea-stockt/ake-2025-26.xlsx"); rich narrows the other columns instead."""
+    longest = [max((len(word) for line in cells for word in line[n].split()), default=0)
+               for n in range(len(columns))]
+    whole = [not c.no_wrap and 0 < longest[n] <= WORD_LIMIT
+             and all(len(line[n].split()) <= 1 for line in cells)
+             for n, c in enumerate(columns)]
+    needed = sum(max(len(c.header or c.key), c.min_width or 0, longest[n])
+                 for n, c in enumerate(columns))
+    # Two spaces between columns (no outer padding: table_of's pad_edge and collapse_padding).
+    if needed + 2 * (len(columns) - 1) > console.width:
+        return [False] * len(columns)
+    return whole
+
+
+# The longest one-word cells a column is held unwrapped for: longer, they are folded.
+WORD_LIMIT = 40
 
 
 def show(rows: Sequence[Mapping[str, Any]], columns: Sequence[Column],

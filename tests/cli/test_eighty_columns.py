@@ -60,3 +60,20 @@ def test_output_fits_80_columns(workspace, args):
     assert len(lines) > 1  # it printed something: an empty output fits anything
     too_wide = [line for line in lines if len(line) > 80]
     assert not too_wide, too_wide
+
+
+def test_file_names_stay_whole_in_export_and_merge_at_80_columns(workspace, tmp_path):
+    """A table of file names folded them mid-word ("E09000005-idea-stockt/ake-2026-27.xlsx");
+    each is now on one line, and the tables still fit 80 columns."""
+    ws, _ = workspace
+    exported = _run(ws, "export", "--all", "--wave", WAVE, "--out", str(tmp_path / "ex"))
+    assert exported.returncode == 0, exported.stdout + exported.stderr
+    names = sorted(p.name for p in (tmp_path / "ex").glob("*.xlsx"))
+    assert len(names) == 3
+    merged = _run(ws, "merge", str(tmp_path / "ex"), "--out", str(tmp_path / "n.xlsx"))
+    assert merged.returncode == 0, merged.stdout + merged.stderr
+    for done in (exported, merged):
+        lines = done.stdout.splitlines()
+        table = [line for line in lines if not line.startswith(("Wrote", "Exported", "Merged"))]
+        assert not [line for line in table if len(line) > 80], table
+        assert all(any(name in line for line in lines) for name in names), done.stdout

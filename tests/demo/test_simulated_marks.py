@@ -139,7 +139,10 @@ def test_analysts_data_files_are_marked(demo):
         data, meta = pyreadstat.read_sav(path, output_format="dict")
         assert set(data["simulated"]) == {1.0} and meta.file_label.startswith(SIMULATED)
     run("export", "--all", "--out", root / "for-data")
-    run("merge", root / "for-data", "--out", root / "n.xlsx", "--data", root / "data")
+    merged = run("merge", root / "for-data", "--out", root / "n.xlsx", "--data", root / "data")
+    # The terminal says so too, as `export --format` does.
+    said = [line for line in merged.stdout.splitlines() if line.startswith("Wrote the ")]
+    assert len(said) == 2 and all("respondents, SIMULATED)" in line for line in said), said
     for path in sorted((root / "data").glob("*.csv")):
         rows = list(csv.DictReader(path.read_text(encoding="utf-8-sig").splitlines()))
         assert rows and {r["simulated"] for r in rows} == {"1"}, path.name
