@@ -142,7 +142,7 @@ def write_error(exc: OSError, path: Path | str, in_workspace: bool = True) -> St
     if not in_workspace:
         return StocktakeError(f"cannot write {path} ({exc.strerror or exc})",
                               hint="choose a folder you can write to, and close the file if it "
-                                   "is open in Excel")
+                                   "is open in another program (Excel, Word, a browser)")
     return StocktakeError(f"cannot write {path} ({exc.strerror or exc})",
                           hint="check the folder exists and you can write to it")
 
@@ -232,9 +232,15 @@ def written_together() -> Iterator[None]:
     token = _together.set(staged)
     try:
         yield
-    except BaseException:
+    except BaseException as exc:
         for tmp, _target in staged:
             tmp.unlink(missing_ok=True)
+        if isinstance(exc, StocktakeError) and staged:
+            # The error names one file; the others of the result were not written either.
+            names = [target.name for _tmp, target in staged]
+            more = f" and {len(names) - 5} more" if len(names) > 5 else ""
+            exc.details.append("Nor were the other files of this command written: "
+                               f"{', '.join(names[:5])}{more} (each left as it was).")
         raise
     finally:
         _together.reset(token)

@@ -45,6 +45,8 @@ def test_a_full_disk_at_the_last_file_leaves_none_and_the_old_files_as_they_were
             write_output_bytes(tmp_path / "b.csv", b"new b")
             write_output_bytes(small_disk / "c.csv", b"x" * 65536)
     assert f"disk full: cannot write {small_disk / 'c.csv'}" in caught.value.message
+    assert caught.value.details == ["Nor were the other files of this command written: a.csv, "
+                                    "b.csv (each left as it was)."]
     assert (tmp_path / "a.csv").read_bytes() == b"old a"
     assert not (tmp_path / "b.csv").exists() and not (small_disk / "c.csv").exists()
     assert leftovers(tmp_path, small_disk) == []
@@ -95,6 +97,8 @@ def test_merge_data_on_a_full_disk_leaves_no_national_workbook(tmp_path, small_d
     assert f"disk full: cannot write {data}/" in done.stderr, done.stderr
     assert "Traceback" not in done.stderr and "Internal error" not in done.stderr
     assert "Wrote" not in done.stdout  # nothing is said to be written that is not
+    assert ("Nor were the other files of this command written: national.xlsx (each left as "
+            "it was).") in " ".join(done.stderr.split()), done.stderr
     assert not (tmp_path / "national.xlsx").exists()
     assert list(data.iterdir()) == [] and leftovers(tmp_path) == []
     # With room, the same merge writes the workbook and its data.
