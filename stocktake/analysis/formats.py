@@ -84,6 +84,8 @@ def c_text(text: str) -> str:
 def cut(text: str, limit: int) -> str:
     """`text` (made safe by c_text) cut to `limit` UTF-8 bytes at a character, ending "..."
     when cut."""
+    if len(text) <= limit and text.isascii() and "\x00" not in text:
+        return text  # nearly every value: no NUL, no surrogate, one byte a character
     text = c_text(text)
     data = text.encode("utf-8")
     if len(data) <= limit:
@@ -166,9 +168,7 @@ def _readstat(table: Table, fmt: str) -> bytes:
                 value_labels[c.name] = {(float(k) if isinstance(k, int) else k):
                                         cut(v, limits["value"]) for k, v in coded.items()}
         else:
-            most = limits["text"]
-            frame[c.name] = pd.Series(["" if v is None else cut(str(v), most)
-                                       for v in c.values], dtype=object)
+            frame[c.name] = pd.Series(_cut_texts(c.values, limits["text"]), dtype=object)
             if fmt == "spss" and c.missing:
                 missing[c.name] = list(c.missing)
             if fmt == "spss" and c.value_labels:
@@ -196,3 +196,10 @@ def _readstat(table: Table, fmt: str) -> bytes:
             data = handle.read()
         os.unlink(path)
     return data
+
+
+def _cut_texts(values: Any, limit: int) -> list[str]:
+    """A text column's values as `cut` makes them ("" for None), each distinct value cut once:
+    a long table repeats its codes, roles and question texts on every row."""
+    made = {v: "" if v is None else cut(str(v), limit) for v in dict.fromkeys(values)}
+    return list(map(made.__getitem__, values))

@@ -53,13 +53,15 @@ def export_workspace_data(ws: "Workspace", targets: Sequence[tuple[str, str, str
     from stocktake.workbooks.exports import gather_export
 
     require_library(fmt)
+    partnerships = {p.code: p for p in ws.partnerships()}
     grouped: dict[tuple[str, str], list[str]] = {}
     for code, bank_id, wave in targets:
         grouped.setdefault((bank_id, wave), []).append(code)
     for (bank_id, wave), codes in grouped.items():
         bank = shelf.get(bank_id)
         exports = [gather_export(ws, bank, code, wave, redact=redact, with_national=False,
-                                 with_names=with_names, with_history=False)
+                                 with_names=with_names, with_history=False,
+                                 partnerships=partnerships)
                    for code in codes]
         # Every partnership of the bank and wave is here (export --all): the benchmark is
         # made from their scores, so no partnership is read or scored twice.

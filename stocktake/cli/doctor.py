@@ -67,11 +67,14 @@ def verify_cache(kind: str, key: str, data: dict, record) -> str | None:
     out afresh, by the code that made it, from the partnership's file it was made from."""
     from stocktake.round.fieldwork import STATUS_KIND, verify_status_entry
     from stocktake.scoring.national import SCORES_KIND, verify_scores_entry
+    from stocktake.workbooks.exports import TARGETS_KIND, verify_targets_entry
 
     if kind == SCORES_KIND:
         return verify_scores_entry(key, data, record)
     if kind == STATUS_KIND:
         return verify_status_entry(key, data, record)
+    if kind == TARGETS_KIND:
+        return verify_targets_entry(key, data, record)
     return f"'{kind}' is not a kind of figure stocktake keeps"
 
 

@@ -608,18 +608,26 @@ class Workspace(RoundRecords):
         return [Moderation.from_doc(d) for d in db.table("moderations").all()
                 if (bank is None or d["bank"] == bank) and (wave is None or d["wave"] == wave)]
 
-    def snapshot(self, partnership: str) -> "PartnershipSnapshot":
+    def snapshot(self, partnership: str, bank: str | None = None,
+                 wave: str | None = None) -> "PartnershipSnapshot":
         """Everything the partnership's file holds, read once: its responses, moderations and
         plan items as they stood at one moment (an export made from separate reads could mix
-        a moderation with answers from before a concurrent save)."""
+        a moderation with answers from before a concurrent save). With `bank` or `wave`, only
+        the records of that bank and wave are decoded (a one-wave export of a file holding
+        two decoded both: half its time)."""
         from stocktake.records.roster_and_plans import PlanItem
+
+        def wanted(doc: dict) -> bool:
+            return (bank is None or doc.get("bank") == bank) and \
+                (wave is None or doc.get("wave") == wave)
 
         db = self._read(self.shard_path(partnership))
         return PartnershipSnapshot(
             partnership,
-            tuple(Response.from_doc(d) for d in db.table("responses").all()),
-            tuple(Moderation.from_doc(d) for d in db.table("moderations").all()),
-            tuple(PlanItem.from_doc(d, d.doc_id) for d in db.table("plans").all()))
+            tuple(Response.from_doc(d) for d in db.table("responses").all() if wanted(d)),
+            tuple(Moderation.from_doc(d) for d in db.table("moderations").all() if wanted(d)),
+            tuple(PlanItem.from_doc(d, d.doc_id) for d in db.table("plans").all()
+                  if wanted(d)))
 
     # ------------------------------------------------------------ the action plan
 

@@ -58,6 +58,7 @@ class _Job:
     shared: bool
     key: bytes | None
     with_names: bool = False
+    partnerships: dict[str, Any] = field(default_factory=dict)  # the workspace's, by code
     nationals: dict[tuple[str, str], Any] = field(default_factory=dict)
     unavailable: dict[tuple[str, str], str] = field(default_factory=dict)
 
@@ -90,7 +91,8 @@ def export_many(ws: "Workspace", targets: Sequence[tuple[str, str, str]], shelf:
     with its reason and the run goes on; any other error stops the run.
     """
     global _JOB
-    job = _Job(ws, shelf, fmt, Path(out), redact, shared, key, with_names)
+    job = _Job(ws, shelf, fmt, Path(out), redact, shared, key, with_names,
+               {p.code: p for p in ws.partnerships()})
     jobs = default_jobs() if jobs <= 0 else jobs
     jobs = min(jobs, len(targets))
     pooled = jobs > 1 and len(targets) >= FEW and "fork" in multiprocessing.get_all_start_methods()
@@ -164,9 +166,11 @@ def _export_now(job: _Job, code: str, bank_id: str, wave: str) -> ExportResult:
         if (bank_id, wave) in job.unavailable:
             raise StocktakeError(job.unavailable[(bank_id, wave)])
         bank = job.shelf.get(bank_id)
+        # Earlier waves' scores are the workbook's Trend sheet; the tidy files hold one wave.
         export = gather_export(job.ws, bank, code, wave, redact=job.redact,
                                national=job.nationals.get((bank_id, wave)),
-                               with_names=job.with_names)
+                               with_names=job.with_names, with_history=job.fmt == "xlsx",
+                               partnerships=job.partnerships)
         files = write_export(export, job.fmt, job.out, shared=job.shared, key=job.key)
     except StocktakeError as exc:
         return ExportResult(code, bank_id, wave, reason=exc.message)

@@ -34,6 +34,7 @@ from stocktake.store.shard_cache import (cache_files, cache_path, encode_cache,
                                          read_cache_file)
 from stocktake.store.store_files import read_store_file
 from stocktake.store.workspace import Workspace
+from stocktake.workbooks.exports import TARGETS_KIND, export_targets, targets_cache_key
 
 from helpers.paths import DATA, REPO
 
@@ -59,6 +60,17 @@ def uncached_status(ws: Workspace, bank, wave: str = WAVE):
     names = {p.code: p.name for p in ws.partnerships()}
     return round_status(bank, wave, ws.round_plan(bank.id, wave), roster, responses, names,
                         lambda code: False, today=TODAY)
+
+
+def uncached_targets(ws: Workspace, bank_id=None, wave=None) -> list:
+    """What export_targets gave before the cache: every file read whole."""
+    found = []
+    for path in ws.shard_files():
+        data = read_store_file(path) or {}
+        found.extend(t for t in sorted({(d["partnership"], d["bank"], d["wave"])
+                                        for d in data.get("responses", {}).values()})
+                     if (bank_id is None or t[1] == bank_id) and (wave is None or t[2] == wave))
+    return found
 
 
 def answer(qid: str, level: int) -> Answer:
@@ -117,6 +129,8 @@ def test_after_random_edits_to_random_partnerships_cached_figures_equal_uncached
             # Between edits: the cache is filled, then edited files must be worked out again.
             assert all_partnership_scores(ws, mini_bank, WAVE) == uncached_scores(ws, mini_bank)
             assert workspace_status(ws, mini_bank, WAVE, today=TODAY) == uncached_status(ws, mini_bank)
+            assert export_targets(ws, None, None, None) == uncached_targets(ws)
+            assert export_targets(ws, None, "mini", WAVE) == uncached_targets(ws, "mini", WAVE)
         assert all_partnership_scores(ws, mini_bank, "2025-26") == \
             uncached_scores(ws, mini_bank, "2025-26")
         assert diagnose(ws, _verifier()).cache == []
@@ -262,6 +276,30 @@ def test_a_sealed_record_of_another_shape_is_worked_out_afresh_and_named(tmp_pat
     found = diagnose(ws, _verifier()).cache
     assert [c.path for c in found] == [path] and "not a scores record" in found[0].why
     path.unlink()
+
+
+@pytest.mark.parametrize("wrong", ["another shape", "another wave"])
+def test_export_targets_of_a_wrong_cache_are_worked_out_afresh_or_named_by_doctor(
+        tmp_path, mini_bank, wrong):
+    ws = scored_workspace(tmp_path / "ws")
+    assert export_targets(ws, None, None, None) == uncached_targets(ws)
+    path = cache_path(ws, TARGETS_KIND, targets_cache_key())
+    assert len(read_cache_file(path)[0]["shards"]) == len(CODES)
+
+    def change(body):
+        for entry in body["shards"].values():
+            entry["record"] = ("not targets" if wrong == "another shape"
+                               else [[row[0], row[1], "2030-31"] for row in entry["record"]])
+
+    reseal(path, change)
+    if wrong == "another shape":
+        assert export_targets(ws, None, None, None) == uncached_targets(ws)
+    found = diagnose(ws, _verifier()).cache
+    assert [c.path for c in found] == [path]
+    assert ("not a list" if wrong == "another shape" else "differ") in found[0].why
+    assert repair_workspace(ws, [], found).cache_deleted == [path]
+    assert export_targets(ws, None, None, None) == uncached_targets(ws)
+    assert diagnose(ws, _verifier()).healthy
 
 
 def test_a_damaged_partnership_file_is_refused_even_with_its_figures_cached(tmp_path,

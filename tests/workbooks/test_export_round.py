@@ -120,3 +120,47 @@ def test_progress_without_a_terminal_names_what_is_written(round_of_five, cli, t
                str(tmp_path / "csv"))
     assert done.exit_code == 0, done.output
     assert "exported 10 of 10 CSV exports" in done.stderr
+
+
+def test_a_one_wave_read_of_a_file_holds_all_the_whole_file_holds_of_that_wave(round_of_five):
+    """The tidy and analysts' exports read one bank and wave of each file (snapshot with
+    bank and wave); what they get is what the whole file holds of it, nothing of the other."""
+    from stocktake.records.responses import Moderation
+    from stocktake.records.roster_and_plans import PlanItem
+
+    ws = round_of_five
+    code = ws.partnerships()[0].code
+    for wave in ("2025-26", WAVE):
+        ws.add_moderation(Moderation(code, "idea-stocktake", wave, "vision", 50.0, "seen", "Pat"))
+        ws.add_plan_item(PlanItem(code, "idea-stocktake", wave, "vision", "Established",
+                                  f"act in {wave}", "Pat", "2027-03-31"))
+    whole = ws.snapshot(code)
+    assert {r.key.wave for r in whole.all_responses} == {"2025-26", WAVE}
+    for wave in ("2025-26", WAVE):
+        one = ws.snapshot(code, "idea-stocktake", wave)
+        assert one.all_responses and one.all_moderations and one.all_plan_items
+        assert list(one.all_responses) == whole.responses("idea-stocktake", wave)
+        assert list(one.all_moderations) == whole.moderations("idea-stocktake", wave)
+        assert list(one.all_plan_items) == whole.plan_items("idea-stocktake", wave)
+    assert ws.snapshot(code, "another-bank").all_responses == ()
+
+
+def test_the_tidy_exports_of_a_two_wave_round_hold_the_wave_asked_for(round_of_five, cli,
+                                                                      tmp_path):
+    import csv
+
+    for fmt in ("csv", "json"):
+        result = cli("export", "--all", "--wave", WAVE, "--format", fmt, "--out",
+                     str(tmp_path / fmt))
+        assert result.exit_code == 0, result.output
+    codes = {p.code for p in round_of_five.partnerships()}
+    for code in codes:
+        stem = f"{code}-idea-stocktake-{WAVE}"
+        with open(tmp_path / "csv" / f"{stem}.csv", encoding="utf-8-sig", newline="") as f:
+            rows = list(csv.DictReader(f))
+        held = [r for r in round_of_five.responses(code, "idea-stocktake", WAVE) if r.answers]
+        assert len(rows) == sum(len(r.answers) for r in held)
+        assert {row["partnership"] for row in rows} == {code}
+        scores = (tmp_path / "csv" / f"{stem}-scores.csv").read_text(encoding="utf-8-sig")
+        assert f",{WAVE}," in scores and ",2025-26," not in scores
+    assert not list((tmp_path / "csv").glob("*2025-26*"))
