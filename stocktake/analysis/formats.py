@@ -201,5 +201,8 @@ def _readstat(table: Table, fmt: str) -> bytes:
 def _cut_texts(values: Any, limit: int) -> list[str]:
     """A text column's values as `cut` makes them ("" for None), each distinct value cut once:
     a long table repeats its codes, roles and question texts on every row."""
-    made = {v: "" if v is None else cut(str(v), limit) for v in dict.fromkeys(values)}
+    try:
+        made = {v: "" if v is None else cut(str(v), limit) for v in dict.fromkeys(values)}
+    except TypeError:  # a value that cannot be a key (a list): each cut in turn
+        return ["" if v is None else cut(str(v), limit) for v in values]
     return list(map(made.__getitem__, values))

@@ -114,6 +114,26 @@ def test_text_a_c_library_would_cut_short_is_kept(tmp_path):
         assert meta.file_label == "lab\ufffdel"
 
 
+def test_text_values_repeated_or_of_other_kinds_are_written_as_each_would_be_alone(tmp_path):
+    """Text values are cut once per distinct value (a long table repeats its texts on every
+    row): a value repeated, one past the limit, one that is not text, and a missing one come
+    back as each would alone."""
+    pyreadstat = pytest.importorskip("pyreadstat")
+    past = "x" * (LIMITS["spss"]["text"] + 5)
+    values = ["short", past, None, "short", past, 7, "a\x00b", "short"]
+    unhashable = ["short", ["a", "b"], None]
+    for column in (values, unhashable):
+        table = Table("long", (Column("evidence", "Evidence note", column),))
+        path = tmp_path / "t.sav"
+        path.write_bytes(table_bytes(table, "spss"))
+        data, _ = pyreadstat.read_sav(path, output_format="dict")
+        expected = ["" if v is None else cut(str(v), LIMITS["spss"]["text"]) for v in column]
+        assert list(data["evidence"]) == expected
+    assert expected[1] == "['a', 'b']"
+    assert cut(past, LIMITS["spss"]["text"]).endswith("...")
+    assert cut("a\x00b", 10) == "a\ufffdb"
+
+
 def test_wide_values_code_each_kind_of_answer():
     bank = find_bank("idea-stocktake")
     kinds = {q.type: q for q in bank.questions}
