@@ -233,8 +233,11 @@ def _wrapped_lines(text: str, chars: int) -> int:
     import textwrap
 
     lines = 0
-    # Spreadsheets also break after ';' and '-', as in multi answers like "a;b;c".
-    spaced = text.replace(";", "; ").replace("-", "- ")
+    # Spreadsheets also break after '-' ("staff-" / "champions"), but not after ';': a multi
+    # answer "website;briefings;staff-champions" breaks only at its hyphens, or where a run
+    # is wider than the column (counted so by break_long_words). Counting a break after each
+    # ';' made such rows a line short, the last line cut off in print.
+    spaced = text.replace("-", "- ")
     for paragraph in spaced.split("\n"):
         lines += max(1, len(textwrap.wrap(paragraph, chars, break_long_words=True,
                                           break_on_hyphens=False)))

@@ -41,7 +41,7 @@ def test_a_form_not_yet_returned_is_no_respondent(cli, tmp_path):
 def _heading(path: Path) -> str:
     from openpyxl import load_workbook
 
-    return str(load_workbook(path)["Form"]["B2"].value)
+    return str(load_workbook(path)["Form"]["C2"].value)
 
 
 @pytest.mark.parametrize("path", sorted(BANKS.glob("*.toml")), ids=lambda p: p.stem)

@@ -250,11 +250,11 @@ def test_child_form_has_no_name_cell_carries_the_notice_and_imports_under_a_refe
     wb = openpyxl.load_workbook(out)
     sheet = wb["Form"]
     cells = [str(c.value) for row in sheet.iter_rows() for c in row if c.value is not None]
-    assert "Your name" not in cells and sheet["B3"].value == "Your age group"
+    assert "Your name" not in cells and sheet["C3"].value == "Your age group"
     assert any(NOTICE in c for c in cells)
     assert any("please read the safeguarding notice" in c for c in cells)
     rows = {sheet.cell(row=r, column=8).value: r for r in range(8, sheet.max_row + 1)}
-    sheet["C3"] = "11 to 15"
+    sheet["D3"] = "11 to 15"
     sheet.cell(row=rows["safety.feel-safe"], column=6).value = "I often feel unsafe"
     sheet.cell(row=rows["health.sexual-health"], column=6).value = "Yes"
     wb.save(out)
@@ -277,13 +277,13 @@ def test_child_form_with_a_name_typed_in_is_refused_by_cell(cli, tmp_path, ws):
         "-o", out)
     wb = openpyxl.load_workbook(out)
     sheet = wb["Form"]
-    sheet["C3"] = "Jo Smith"
+    sheet["D3"] = "Jo Smith"
     rows = {sheet.cell(row=r, column=8).value: r for r in range(8, sheet.max_row + 1)}
     sheet.cell(row=rows["safety.someone-to-tell"], column=6).value = "Yes"
     wb.save(out)
     result = cli("forms", "import", out)
     assert result.exit_code == 1
-    assert "Form!C3" in result.output and "takes no name" in result.output
+    assert "Form!D3" in result.output and "takes no name" in result.output
     assert all(not r.answers for r in ws.responses())
 
 

@@ -47,7 +47,7 @@ def test_form_with_an_escape_sequence_in_the_name_is_refused_and_nothing_printed
     assert result.exit_code == 1
     assert_no_terminal_controls(result.output)
     # Refused at the cell, naming the character (the text rule every workbook route shares).
-    assert "Form!C3" in result.stderr and "respondent's name" in result.stderr
+    assert "Form!D3" in result.stderr and "respondent's name" in result.stderr
     assert "U+001B (ESC)" in result.stderr
     from stocktake.store.workspace import Workspace
 

@@ -36,7 +36,7 @@ def by_form(cli, here: Path):
     wb = openpyxl.load_workbook(out)
     sheet = wb["Form"]
     rows = {sheet.cell(row=r, column=8).value: r for r in range(8, sheet.max_row + 1)}
-    sheet["C3"] = "11 to 15"
+    sheet["D3"] = "11 to 15"
     sheet.cell(row=rows["safety.feel-safe"], column=6).value = "I often feel unsafe"
     sheet.cell(row=rows["safety.someone-to-tell"], column=6).value = "No"
     wb.save(out)

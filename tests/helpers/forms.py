@@ -39,7 +39,7 @@ def fill(path: Path, answers: dict[str, object], evidence: dict[str, str] | None
     for qid, text in (evidence or {}).items():
         ws.cell(where[qid], EVIDENCE_COLUMN).value = text
     if name is not None:
-        ws["C3"] = name
+        ws["D3"] = name
     wb.save(out or path)
     return out or path
 

@@ -21,9 +21,20 @@ def uno_available() -> bool:
     return subprocess.run([SYSTEM_PYTHON, "-c", "import uno"], capture_output=True).returncode == 0
 
 
+def draws_calibri_as_excel() -> bool:
+    """Whether LibreOffice here draws the workbooks' Calibri with Carlito, its metric twin, and
+    so sizes their columns and wraps their text as Excel does (fontconfig's choice)."""
+    found = subprocess.run(["fc-match", "Calibri"], capture_output=True, text=True)
+    return found.returncode == 0 and "carlito" in found.stdout.lower()
+
+
 def to_pdf(profile: Path, out: Path, *files: Path, timeout: float = 600) -> list[Path]:
     """Convert `files` to PDF in `out` with a LibreOffice profile of their own (`profile`);
-    returns the PDFs' paths, in order."""
+    returns the PDFs' paths, in order. The pages measured are those Excel prints only with
+    Carlito installed (.ci/run installs it): without it, this fails saying so."""
+    assert draws_calibri_as_excel(), (
+        "LibreOffice here would draw Calibri with a wider stand-in, so the printed pages are "
+        "not Excel's: install Carlito (Debian: apt-get install fonts-crosextra-carlito)")
     out.mkdir(parents=True, exist_ok=True)
     done = subprocess.run(
         [SOFFICE, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",

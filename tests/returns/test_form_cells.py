@@ -187,14 +187,14 @@ def test_error_in_a_required_answer_is_reported_once_not_as_unanswered(tmp_path)
 def test_error_in_the_name_and_evidence_cells_is_named(form):
     wb = load_workbook(form)
     ws = wb["Form"]
-    ws["C3"].value, ws["C3"].data_type = "#REF!", "e"
+    ws["D3"].value, ws["D3"].data_type = "#REF!", "e"
     row = rows_by_question(ws)["vision.known"]
     ws.cell(row, EVIDENCE_COLUMN).value = "#VALUE!"
     ws.cell(row, EVIDENCE_COLUMN).data_type = "e"
     ws.cell(row, ANSWER_COLUMN).value = 2
     wb.save(form)
     problems = "\n".join(problems_of(form))
-    assert "Form!C3: the cell holds the Excel error #REF! instead of your name" in problems
+    assert "Form!D3: the cell holds the Excel error #REF! instead of your name" in problems
     assert f"Form!G{row}: vision.known: the cell holds the Excel error #VALUE! instead of " \
            "evidence" in problems
 
@@ -340,9 +340,9 @@ def test_a_name_that_is_not_valid_unicode_is_named_by_cell_not_a_crash(form, mon
     def with_surrogate(*args, **kwargs):
         sheets = real(*args, **kwargs)
         if "Form" in sheets:
-            sheets["Form"][2][2] = "Jo\ud800"
+            sheets["Form"][2][3] = "Jo\ud800"
         return sheets
 
     monkeypatch.setattr(reader, "read_sheets", with_surrogate)
     [problem] = problems_of(form)
-    assert "Form!C3: the name holds a character that is not text" in problem
+    assert "Form!D3: the name holds a character that is not text" in problem

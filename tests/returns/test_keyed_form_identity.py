@@ -32,7 +32,7 @@ def _child_form(cli, tmp_path, key_file, name):
 def _answer_child(path, feel="I mostly feel safe"):
     wb = load_workbook(path)
     ws = wb["Form"]
-    ws["C3"] = "11 to 15"
+    ws["D3"] = "11 to 15"
     ws.cell(rows_by_question(ws)["safety.feel-safe"], 6).value = feel
     wb.save(path)
     return path

@@ -130,7 +130,7 @@ def test_status_and_chase_list_say_complete_partial_and_not_started_then_all_com
 def test_forms_carry_the_deadline_and_where_to_send_them(planned):
     rows = manifest(planned)
     sheet = load_workbook(planned / rows[0]["file"])["Form"]
-    assert sheet["B6"].value == ("Please return this form by 31 January 2027 to "
+    assert sheet["C6"].value == ("Please return this form by 31 January 2027 to "
                                  "stocktake@example.gov.uk.")
 
 

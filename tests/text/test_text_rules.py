@@ -113,7 +113,7 @@ def test_form_name_typed_with_an_escape_sequence_is_refused_by_cell(cli, mini_ba
     fill(form, FILLED, name="Eve_x001B_]0;PWNED_x0007_")
     result = cli("forms", "import", form)
     assert result.exit_code == 1
-    assert "Form!C3: the respondent's name holds the control character U+001B" in \
+    assert "Form!D3: the respondent's name holds the control character U+001B" in \
         " ".join(result.stderr.split())
 
 

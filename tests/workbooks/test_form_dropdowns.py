@@ -119,7 +119,7 @@ def test_allowed_answers_give_each_entry_in_full_under_the_same_number_or_name(s
             # instructions, not on a line of every row (issue 26: the rows printed taller).
             assert entries[-2:] == [NOT_APPLICABLE_TEXT, DONT_KNOW_TEXT]
             assert f"or {NOT_APPLICABLE_TEXT} / {DONT_KNOW_TEXT}" not in lines
-        instructions = ws["B5"].value
+        instructions = ws["C5"].value
         assert NOT_APPLICABLE_TEXT in instructions and DONT_KNOW_TEXT in instructions
     assert named_by_id >= 9  # idea-stocktake's and tomorrows-children's long labels
     assert numbered > 100 and described > 5  # the partners' descriptors; "3 - Mostly."

@@ -48,7 +48,7 @@ def test_only_answer_evidence_and_name_cells_are_unlocked(council_form):
     unlocked = {c.coordinate for row in ws.iter_rows() for c in row
                 if c.protection.locked is False}
     rows = rows_by_question(ws).values()
-    expected = {f"F{r}" for r in rows} | {f"G{r}" for r in rows} | {"C3"}
+    expected = {f"F{r}" for r in rows} | {f"G{r}" for r in rows} | {"D3"}
     assert unlocked == expected
     assert ws.column_dimensions["H"].hidden
 
@@ -139,7 +139,7 @@ def test_a_form_without_a_name_is_refused_at_the_name_cell(mini_bank, tmp_path):
     fill(path, {"vision.statement": "No"})
     with pytest.raises(StocktakeError) as caught:
         read_form(path)
-    assert any("Form!C3" in d for d in caught.value.details)
+    assert any("Form!D3" in d for d in caught.value.details)
 
 
 def test_a_partnership_export_is_not_a_form(workspace, mini_bank, tmp_path):

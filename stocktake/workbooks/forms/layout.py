@@ -14,7 +14,7 @@ foreign form is caught. It prints one page wide on A4 landscape at 90% (9 pt).
 from __future__ import annotations
 
 from stocktake.workbooks.forms.entries import named_by_label, number_text, age_note, allowed_answers_text, answer_names, condition_note, dropdown_values, notice_note
-from stocktake.workbooks.forms.sheet import FORM_PRINT_SCALE, FORM_BOTTOM_MARGIN, FORM_HEADER_HEIGHT, FORM_HEADER_MARGIN, FORM_SIDE_MARGIN, FORM_TOP_MARGIN, FORM_PRINT_WIDTH, MIN_TEXT_WIDTH, NOT_APPLICABLE_TEXT, ANSWER_WIDTH, ABOUT_SHEET, AGE_LABEL, ANONYMOUS_INSTRUCTIONS, ANSWER_COLUMN, EVIDENCE_COLUMN, FORM_COLUMNS, FORM_SHEET, FORM_WIDTHS, HEADER_ROW, INLINE_LIST_LIMIT, INPUT_FILL, LISTS_SHEET, NAME_CELL, NAME_LABEL, NOTES_LAST, NOTES_WIDTH, ROLE_LABEL
+from stocktake.workbooks.forms.sheet import FORM_PRINT_SCALE, FORM_BOTTOM_MARGIN, FORM_HEADER_HEIGHT, FORM_HEADER_MARGIN, FORM_SIDE_MARGIN, FORM_TOP_MARGIN, FORM_PRINT_WIDTH, MIN_TEXT_WIDTH, NOT_APPLICABLE_TEXT, ANSWER_WIDTH, ABOUT_SHEET, AGE_LABEL, ANONYMOUS_INSTRUCTIONS, ANSWER_COLUMN, EVIDENCE_COLUMN, FORM_COLUMNS, FORM_SHEET, FORM_WIDTHS, HEADER_ROW, INLINE_LIST_LIMIT, INPUT_FILL, LISTS_SHEET, NAME_CELL, NAME_LABEL, NOTES_FIRST, NOTES_LAST, NOTES_WIDTH, ROLE_LABEL
 
 import math
 from pathlib import Path
@@ -78,28 +78,29 @@ def form_workbook(bank: Bank, partnership: Partnership, role: str, wave: str, re
     role_title = bank.role(role).title
     anonymous = bank.is_anonymous(role)
 
-    # From column B, over the No. column's width, wrapped within the printed page's columns.
-    write_title(ws, "B1", f"Response form: {bank.title}",
+    # From column C (B, Area, is hidden), wrapped within the printed page's columns.
+    write_title(ws, "C1", f"Response form: {bank.title}",
                 f"{partnership.name} ({partnership.code}) - wave {wave} - answering as: "
                 f"{_short_role(role_title)}" + (f" - reference {respondent}" if anonymous
                                                  else ""))
-    ws["B1"].alignment = WRAP_TOP
-    ws.merge_cells(f"B1:{NOTES_LAST}1")
+    ws["C1"].alignment = WRAP_TOP
+    ws.merge_cells(f"C1:{NOTES_LAST}1")
     # 16-point bold: about half as many characters a unit as the 10-point text counted.
-    title_lines = wrapped_lines(ws["B1"].value, NOTES_WIDTH * 0.55)
+    title_lines = wrapped_lines(ws["C1"].value, NOTES_WIDTH * 0.55)
     ws.row_dimensions[1].height = 21 * title_lines + 2
     # The role's whole title wraps in row 4: in the subtitle it ran off the printed page.
-    set_text_cell(ws["B4"], ROLE_LABEL)
-    ws["B4"].font = LABEL_FONT
-    ws["B4"].alignment = Alignment(vertical="top")
-    set_text_cell(ws["C4"], role_title)
-    ws["C4"].font = BODY_FONT
-    ws["C4"].alignment = WRAP_TOP
-    ws.merge_cells(f"C4:{NOTES_LAST}4")
-    fit_row_height(ws, 4, [(NOTES_WIDTH - FORM_WIDTHS[2], role_title)])
-    # An anonymous role's form has no name cell: C3 takes the age band, from a list.
-    set_text_cell(ws["B3"], AGE_LABEL if anonymous else NAME_LABEL)
-    ws["B3"].font = LABEL_FONT
+    set_text_cell(ws["C4"], ROLE_LABEL)
+    ws["C4"].font = LABEL_FONT
+    ws["C4"].alignment = Alignment(vertical="top")
+    set_text_cell(ws["D4"], role_title)
+    ws["D4"].font = BODY_FONT
+    ws["D4"].alignment = WRAP_TOP
+    ws.merge_cells(f"D4:{NOTES_LAST}4")
+    # D to G is at least this wide whatever the widths chosen below (C at most FORM_WIDTHS[3]).
+    fit_row_height(ws, 4, [(NOTES_WIDTH - FORM_WIDTHS[3], role_title)])
+    # An anonymous role's form has no name cell: D3 takes the age band, from a list.
+    set_text_cell(ws["C3"], AGE_LABEL if anonymous else NAME_LABEL)
+    ws["C3"].font = LABEL_FONT
     name = ws[NAME_CELL]
     set_text_cell(name, None if anonymous else (respondent or None))
     name.fill, name.protection, name.border, name.font = input_fill, unlocked, BOX, BODY_FONT
@@ -109,18 +110,19 @@ def form_workbook(bank: Bank, partnership: Partnership, role: str, wave: str, re
             errorTitle="Not an age group", error="Choose your age group from the list.")
         ages.add(NAME_CELL)
         ws.add_data_validation(ages)
-    set_text_cell(ws["B5"], ANONYMOUS_INSTRUCTIONS if anonymous else (
+    notes_at = f"{NOTES_FIRST}5"
+    set_text_cell(ws[notes_at], ANONYMOUS_INSTRUCTIONS if anonymous else (
         "Answer in the yellow cells. Pick an answer from the list in each Answer cell: a "
         "level's number, or an option's name, as Allowed answers gives them in full beside it; "
         "every question also takes Not applicable or Don't know (in each list), and leave a question blank if it is "
         "not yours to answer. Write your evidence beside it: documents, minutes, examples. Do "
         "not name children or families. Save as .xlsx and send the file back."))
-    ws["B5"].font = NOTE_FONT
-    ws["B5"].alignment = WRAP_TOP
+    ws[notes_at].font = NOTE_FONT
+    ws[notes_at].alignment = WRAP_TOP
     # The notes span the printed page's columns (see NOTES_COLUMNS), so no line of them is
     # cut where the page ends; their rows are as tall as the wrapped text.
-    ws.merge_cells(f"B5:{NOTES_LAST}5")
-    fit_row_height(ws, 5, [(NOTES_WIDTH, ws["B5"].value)], minimum=2)
+    ws.merge_cells(f"{notes_at}:{NOTES_LAST}5")
+    fit_row_height(ws, 5, [(NOTES_WIDTH, ws[notes_at].value)], minimum=2)
     # Row 6: the round's notes, then the bank's safeguarding notice where the form asks a
     # question whose answers call for it.
     marked = [q for q in questions if q.notice]
@@ -128,12 +130,13 @@ def form_workbook(bank: Bank, partnership: Partnership, role: str, wave: str, re
     if marked and bank.safeguarding_notice:
         row6.append(f"Safeguarding notice: {bank.safeguarding_notice}")
     if row6:
-        set_text_cell(ws["B6"], "\n\n".join(row6))
-        ws["B6"].font = LABEL_FONT
-        ws["B6"].alignment = WRAP_TOP
-        ws.merge_cells(f"B6:{NOTES_LAST}6")
+        notice_at = f"{NOTES_FIRST}6"
+        set_text_cell(ws[notice_at], "\n\n".join(row6))
+        ws[notice_at].font = LABEL_FONT
+        ws[notice_at].alignment = WRAP_TOP
+        ws.merge_cells(f"{notice_at}:{NOTES_LAST}6")
         # Bold runs wider than the 1.25 characters a unit wrapped_lines counts.
-        fit_row_height(ws, 6, [(NOTES_WIDTH * 0.9, ws["B6"].value)], minimum=2)
+        fit_row_height(ws, 6, [(NOTES_WIDTH * 0.9, ws[notice_at].value)], minimum=2)
 
     validations: dict[tuple, Any] = {}
     # The cells of each validation, set once at the end: openpyxl's `add` checks every range
@@ -177,7 +180,8 @@ def form_workbook(bank: Bank, partnership: Partnership, role: str, wave: str, re
             current_area = question.area
             row += 1
             bands.append(row)
-            cell = ws.cell(row=row, column=2)
+            # In C: B (Area) is hidden, and the band is where each area's title shows.
+            cell = ws.cell(row=row, column=3)
             set_text_cell(cell, area_titles.get(question.area, question.area))
             for col in range(1, len(FORM_COLUMNS)):
                 ws.cell(row=row, column=col).fill = LABEL_FILL
@@ -198,8 +202,7 @@ def form_workbook(bank: Bank, partnership: Partnership, role: str, wave: str, re
             set_text_cell(cell, value)
             styles[col].apply(cell)
         merge_row(ws, row, 3, 4, boxed=True)
-        fit_row_height(ws, row, [(widths[2], values[1]),
-                                 (widths[3] + widths[4], _joined(text, question.guidance)),
+        fit_row_height(ws, row, [(widths[3] + widths[4], _joined(text, question.guidance)),
                                  (widths[5], values[4])], minimum=2)
         placed.append((row, question.id))
 
@@ -259,6 +262,9 @@ def form_workbook(bank: Bank, partnership: Partnership, role: str, wave: str, re
 
     set_widths(ws, {get_column_letter(c): w for c, w in widths.items()})
     ws.column_dimensions["H"].hidden = True
+    # Area is the band over each area's questions: the column, which took a tenth of the
+    # printed width on every row, is kept (its cells read as before) but hidden.
+    ws.column_dimensions["B"].hidden = True
     ws.freeze_panes = f"A{HEADER_ROW + 1}"
     ws.protection.sheet = True
     # Resizing rows and columns is harmless and often needed to read long descriptors.
@@ -371,17 +377,20 @@ def _column_widths(questions: Sequence[Question], texts: Sequence[tuple[str, str
     # The Area column as wide as its longest word, so no area's name breaks mid-word
     # ("Communication/s" at 12 units).
     widths[2] = max(FORM_WIDTHS[2], _word_width(areas))
-    room = FORM_PRINT_WIDTH - sum(widths[c] for c in (1, 2, ANSWER_COLUMN, EVIDENCE_COLUMN))
+    room = FORM_PRINT_WIDTH - sum(widths[c] for c in (1, ANSWER_COLUMN, EVIDENCE_COLUMN))
     sample = [(_joined(text, q.guidance), allowed) for q, (text, allowed)
               in zip(questions[:WIDTH_SAMPLE], texts[:WIDTH_SAMPLE])]
-    # Each text at least as wide as its longest word. The Question column also holds the name
-    # or age-group cell (C3): on a children's form at least as wide as it was, so the
+    # Each text at least as wide as its longest word. The Guidance column also holds the name
+    # or age-group cell (D3): on a children's form at least FORM_WIDTHS[3] wide, so the
     # age-group dropdown (cut by Excel at the cell's edge) shows its longest entry whole; a
-    # name runs on into the empty cell beside it. The Guidance column, whose heading stands
-    # over the guidance's half of the merged Question cell, is as wide as that heading at least.
+    # name runs on into the empty cell beside it. The Question column holds the label beside
+    # it ("Your age group") and so is at least NAMED_QUESTION_WIDTH; the Guidance column, whose
+    # heading stands over the guidance's half of the merged Question cell, is as wide as that
+    # heading at least.
     lows = [max(MIN_TEXT_WIDTH, _word_width(row[k] for row in sample)) for k in range(2)]
-    question_low = FORM_WIDTHS[3] if anonymous else NAMED_QUESTION_WIDTH
-    guidance_low = math.ceil(heading_width(FORM_COLUMNS[3]))
+    question_low = NAMED_QUESTION_WIDTH
+    guidance_low = max(math.ceil(heading_width(FORM_COLUMNS[3])),
+                       FORM_WIDTHS[3] if anonymous else 0)
     lows[0] = max(lows[0], question_low + guidance_low)
     # Each text's lines at each width estimated once, then every split tried. Wrapping each
     # text at every width (textwrap) took a second a form; a paragraph's length over a line's
@@ -404,7 +413,7 @@ def _column_widths(questions: Sequence[Question], texts: Sequence[tuple[str, str
     if best is not None:
         asked_width, widths[5] = best[1:]
         # The merged cell's width split about evenly under the two headings.
-        widths[3] = max(question_low, asked_width // 2)
+        widths[3] = min(max(question_low, asked_width // 2), asked_width - guidance_low)
         widths[4] = asked_width - widths[3]
     return widths
 

@@ -121,12 +121,12 @@ def read_form(path: Path, shelf: Any = None, *, reader: str = "calamine",
                            expected, about)
     respondent, answers, band = reading.run()
     if key is not None and not bank.is_anonymous(role):
-        _check_issued_name(path, about, respondent)
+        _check_issued_name(path, about, respondent, reading.name_ref)
     from stocktake.text.text_rules import text_problem
 
     problem = text_problem(respondent)
     if problem:
-        raise StocktakeError(f"{path}: Form!{NAME_CELL}: the respondent's name {problem}",
+        raise StocktakeError(f"{path}: Form!{reading.name_ref}: the respondent's name {problem}",
                              hint="fix the name and import the form again")
     partnership = partnership_from_about(code, about)
     return FilledForm(path, bank, partnership, role, wave, respondent, tuple(answers),
@@ -209,7 +209,7 @@ def _check_form_seal(path: Path, about: dict, identity: list[str], expected: dic
                              "it was made with another key",
                              hint="send the respondent a new form made with `stocktake forms "
                                   "create --key`")
-def _check_issued_name(path: Path, about: dict, typed: str) -> None:
+def _check_issued_name(path: Path, about: dict, typed: str, where: str = NAME_CELL) -> None:
     """A keyed form issued to a named person is refused when the name written on it is someone
     else's (case, spacing, accents and punctuation do not count), since it would overwrite that
     person's answers."""
@@ -219,7 +219,7 @@ def _check_issued_name(path: Path, about: dict, typed: str) -> None:
     issued = canonical_text(about.get("respondent")).strip()
     if issued and typed and name_key(issued) != name_key(typed):
         raise StocktakeError(
-            f"{path}: Form!{NAME_CELL}: the form was issued to '{issued}' but the name on it is "
+            f"{path}: Form!{where}: the form was issued to '{issued}' but the name on it is "
             f"'{typed}': with the seal key, a form stands only for the person it was made for",
             hint="if it is the same person, write the name as issued; for someone else, make "
                  "them their own form with `stocktake forms create --key`")
@@ -251,6 +251,8 @@ class _FormReading:
         self.expected = expected
         self.about = about or {}
         self.problems: list[tuple[int, int, str]] = []
+        # Where the name (or age group) was read: D3, or C3 on forms made before 7 December.
+        self.name_ref = NAME_CELL
 
     def cell(self, r: int, c: int) -> Any:
         if 0 < r <= len(self.rows) and 0 < c <= len(self.rows[r - 1]):
@@ -300,6 +302,9 @@ class _FormReading:
         evidence_col = columns.get("evidence", EVIDENCE_COLUMN)
         id_col = columns.get("id", ID_COLUMN)
         name_r, name_c = self.name_cell(header_row)
+        from stocktake.returns.workbook_reader import cell_ref
+
+        self.name_ref = cell_ref(name_r, name_c)
         band = None
         anonymous = self.bank.is_anonymous(self.role)
         if anonymous:

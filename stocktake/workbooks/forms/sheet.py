@@ -15,7 +15,10 @@ ANONYMOUS_INSTRUCTIONS = (
 FORM_SHEET = "Form"
 ABOUT_SHEET = "About"
 LISTS_SHEET = "_lists"
-NAME_CELL = "C3"
+# The name (or, on an anonymous form, the age group) is typed in D3, its label in C3: column B
+# (Area) is hidden. Forms made before 7 December have them in C3 and B3; the reader finds the
+# label wherever it is and reads the cell to its right.
+NAME_CELL = "D3"
 NAME_LABEL = "Your name"
 ROLE_LABEL = "Answering as"
 HEADER_ROW = 7
@@ -33,16 +36,20 @@ DROPDOWN_TEXT_LIMIT = 110
 INPUT_FILL = "FFF8D6"
 ANSWER_WIDTH = 30  # the Answer column at its widest, in units of width
 # Printed one page wide at FORM_PRINT_SCALE, set (A4 landscape at 90%, so 10-point text prints
-# at 9 pt; issue 26): the columns A to G come to FORM_PRINT_WIDTH units, which LibreOffice
-# prints at 7.0 points a unit (788 points at 90%), within the 806 between FORM_SIDE_MARGIN
-# (inches) each side; Excel, whose columns print about a quarter narrower, leaves more room.
-# These are the widths a form starts from and keeps that total: layout narrows the Answer
-# column to its form's widest entry, widens Area to its longest word, and shares the rest
-# between the question cell (Question and Guidance, merged) and Allowed answers by what they
-# hold. Column C also holds the age-group dropdown (C3) of a children's form, so there it keeps
-# its width, which shows the longest entry whole.
+# at 9 pt; issue 26): the columns A to G come to FORM_PRINT_WIDTH units, column B (Area, each
+# area being the band over its questions) hidden and so not counted. A unit is a digit of the
+# workbook's Calibri 11 (7 pixels, about 5.3 points with the cell's margin): Excel, and
+# LibreOffice with Carlito (Calibri's metric twin, bundled with LibreOffice on Windows and
+# macOS; Debian's fonts-crosextra-carlito), print 156 units about 780 points wide at 90%,
+# within the 788 between FORM_SIDE_MARGIN (inches) each side. At 125 units, laid out for a
+# LibreOffice that drew Calibri with a wider stand-in, Excel left a fifth of every page blank
+# at the right. FORM_WIDTHS are the widths a form starts from: layout narrows the Answer
+# column to its form's widest entry and shares the rest of FORM_PRINT_WIDTH between the
+# question cell (Question and Guidance, merged) and Allowed answers by what they hold. Column
+# D also holds the age-group dropdown (D3) of a children's form, so there it keeps a width
+# that shows the longest entry whole.
 FORM_WIDTHS = {1: 4, 2: 12, 3: 20, 4: 15, 5: 33, ANSWER_COLUMN: ANSWER_WIDTH, 7: 11, 8: 30}
-FORM_PRINT_WIDTH = sum(FORM_WIDTHS[c] for c in range(1, 8))
+FORM_PRINT_WIDTH = 156
 FORM_PRINT_SCALE = 0.9
 FORM_SIDE_MARGIN = 0.25
 # Top and bottom margins and the header's and footer's distance from the page's edge (inches):
@@ -54,10 +61,10 @@ FORM_TOP_MARGIN, FORM_BOTTOM_MARGIN, FORM_HEADER_MARGIN = 0.6, 0.45, 0.2
 FORM_HEADER_HEIGHT = 17
 # The narrowest the question cell or the Allowed answers column is made (layout balances them).
 MIN_TEXT_WIDTH = 10
-# The notes above the table span B to G, NOTES_WIDTH units.
+# The notes above the table span C to G, NOTES_WIDTH units (all but No.; B is hidden).
 NOTES_COLUMNS = 7
-NOTES_LAST = "G"
-NOTES_WIDTH = sum(FORM_WIDTHS[c] for c in range(2, NOTES_COLUMNS + 1))
+NOTES_FIRST, NOTES_LAST = "C", "G"
+NOTES_WIDTH = FORM_PRINT_WIDTH - FORM_WIDTHS[1]
 # What the Answer column shows of an entry, as styles.wrapped_lines counts 10-point text (about
 # 1.25 characters per unit of width, less one for the cell's margin). Excel draws a dropdown no
 # wider than its cell and cuts longer entries, so every entry is kept within this.
