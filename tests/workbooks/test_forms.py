@@ -142,6 +142,27 @@ def test_a_form_without_a_name_is_refused_at_the_name_cell(mini_bank, tmp_path):
     assert any("Form!D3" in d for d in caught.value.details)
 
 
+def test_a_form_laid_out_before_the_area_column_was_hidden_is_read_by_its_label(
+        mini_bank, tmp_path):
+    """Forms made before 7 December have the name's label in B3 and the name in C3 (now C3 and
+    D3): the reader finds the label where it is, reads the cell to its right, and names that
+    cell when the name is wrong."""
+    path = create_form(tmp_path / "old.xlsx", mini_bank, CAMDEN, "council", WAVE, "Jo Bloggs")
+    wb = load_workbook(path)
+    ws = wb["Form"]
+    assert (ws["C3"].value, ws["D3"].value) == ("Your name", "Jo Bloggs")
+    ws["B3"], ws["C3"], ws["D3"] = "Your name", "Sam Older", None
+    wb.save(path)
+    fill(path, FILLED)
+    assert read_form(path).respondent == "Sam Older"
+    wb = load_workbook(path)
+    wb["Form"]["C3"] = None
+    wb.save(path)
+    with pytest.raises(StocktakeError) as caught:
+        read_form(path)
+    assert any("Form!C3" in d for d in caught.value.details), caught.value.details
+
+
 def test_a_partnership_export_is_not_a_form(workspace, mini_bank, tmp_path):
     from stocktake.workbooks.exports import gather_export, write_export
 
