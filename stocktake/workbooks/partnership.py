@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import math
-import re
 
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, LineChart, RadarChart, Reference
@@ -41,7 +40,7 @@ from openpyxl.utils import get_column_letter
 
 from stocktake.workbooks.styles import (ACCENT, BODY_FONT, CENTRE, LABEL_FONT, LINE_HEIGHT,
                                         NOTE_FONT, heat_legend, heat_scale, memo_for, merge_row, note_rows,
-                                        wrapped_lines,
+                                        word_width, wrapped_lines,
                                         SCORE_FORMAT, SHARE_FORMAT, WRAP_TOP,
                                         chart_title, data_table, fill_band, fit_row_height, hex_colour,
                                         row_height_for,
@@ -631,11 +630,9 @@ def _write_answers(ws: Any, export: "PartnershipExport", rows: list[dict[str, An
     # A question id has no space to wrap at: its column as wide as the longest (to a limit).
     longest = max((len(str(r.get("question") or "")) for r in rows), default=0)
     widths["E"] = max(widths["E"], min(36, math.ceil(longest / 1.2) + 1))
-    # A multi answer breaks only at its hyphens ("website;briefings;staff-" is one run): the
-    # value column as wide as its longest run (to a limit), or the run breaks mid-word.
-    run = max((len(part) for r in rows for part in _RUN_BREAKS.split(str(r.get("value") or ""))),
-              default=0)
-    widths["G"] = max(widths["G"], min(30, math.ceil(run / 1.2) + 1))
+    # A multi answer breaks only at its hyphens ("website;briefings;staff-" is one word): the
+    # value column as wide as its longest word (to a limit), or the word breaks mid-way.
+    widths["G"] = max(widths["G"], min(30, word_width(r.get("value") for r in rows)))
     wrap = {ANSWER_COLUMNS.index(c): widths["ABCDEFGHIJK"[ANSWER_COLUMNS.index(c)]]
             for c in ("respondent", "question", "question_text", "value", "evidence")}
     score_col = ANSWER_COLUMNS.index("score")
@@ -668,8 +665,6 @@ def _write_answers(ws: Any, export: "PartnershipExport", rows: list[dict[str, An
 
 
 _TOP = Alignment(vertical="top")
-# Where a cell's text may break: at spaces, and after a hyphen.
-_RUN_BREAKS = re.compile(r"\s+|(?<=-)")
 
 
 # ---------------------------------------------------------------- About and hidden sheets

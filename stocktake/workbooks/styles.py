@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import math
+import re
 from typing import Any, Iterable, Mapping, Sequence
 
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -242,6 +243,19 @@ def _wrapped_lines(text: str, chars: int) -> int:
         lines += max(1, len(textwrap.wrap(paragraph, chars, break_long_words=True,
                                           break_on_hyphens=False)))
     return lines
+
+
+def word_width(texts: Iterable[Any]) -> int:
+    """The width (units) that holds the longest word of `texts` whole, a word being what a
+    line may not break inside: lines break at spaces and after a hyphen or a slash, never
+    after ';' (a multi answer "website;briefings;staff-" is one word). LibreOffice prints about
+    1.2 characters of 10-point text a unit, less the cell's margin."""
+    longest = max((len(w) for text in texts if text
+                   for w in _WORD_BREAKS.split(str(text))), default=0)
+    return math.ceil((longest + 1.5) / 1.2)
+
+
+_WORD_BREAKS = re.compile(r"[\s]+|(?<=[-/])")
 
 
 def fit_row_height(ws: Any, row: int, cells: Iterable[tuple[float, Any]],

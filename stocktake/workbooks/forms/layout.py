@@ -365,6 +365,7 @@ def _column_widths(questions: Sequence[Question], texts: Sequence[tuple[str, str
     (issue 26: a form printed 2.1 questions a page). The printed width stays
     FORM_PRINT_WIDTH, which prints one page across at FORM_PRINT_SCALE."""
     from stocktake.workbooks.print_setup import heading_width
+    from stocktake.workbooks.styles import word_width
 
     # Whole units: the text columns' widths are tried one by one (range) below.
     widths = dict(FORM_WIDTHS)
@@ -376,7 +377,7 @@ def _column_widths(questions: Sequence[Question], texts: Sequence[tuple[str, str
     widths[ANSWER_COLUMN] = min(ANSWER_WIDTH, answer)
     # The Area column as wide as its longest word, so no area's name breaks mid-word
     # ("Communication/s" at 12 units).
-    widths[2] = max(FORM_WIDTHS[2], _word_width(areas))
+    widths[2] = max(FORM_WIDTHS[2], word_width(areas))
     room = FORM_PRINT_WIDTH - sum(widths[c] for c in (1, ANSWER_COLUMN, EVIDENCE_COLUMN))
     sample = [(_joined(text, q.guidance), allowed) for q, (text, allowed)
               in zip(questions[:WIDTH_SAMPLE], texts[:WIDTH_SAMPLE])]
@@ -387,7 +388,7 @@ def _column_widths(questions: Sequence[Question], texts: Sequence[tuple[str, str
     # it ("Your age group") and so is at least NAMED_QUESTION_WIDTH; the Guidance column, whose
     # heading stands over the guidance's half of the merged Question cell, is as wide as that
     # heading at least.
-    lows = [max(MIN_TEXT_WIDTH, _word_width(row[k] for row in sample)) for k in range(2)]
+    lows = [max(MIN_TEXT_WIDTH, word_width(row[k] for row in sample)) for k in range(2)]
     question_low = NAMED_QUESTION_WIDTH
     guidance_low = max(math.ceil(heading_width(FORM_COLUMNS[3])),
                        FORM_WIDTHS[3] if anonymous else 0)
@@ -416,17 +417,6 @@ def _column_widths(questions: Sequence[Question], texts: Sequence[tuple[str, str
         widths[3] = min(max(question_low, asked_width // 2), asked_width - guidance_low)
         widths[4] = asked_width - widths[3]
     return widths
-
-
-def _word_width(texts: Any) -> int:
-    """The width (units) that holds the longest word of `texts` whole: LibreOffice prints
-    about 1.2 characters of 10-point text a unit, less the cell's margin; lines also break
-    after a hyphen or a slash."""
-    import re
-
-    longest = max((len(w) for text in texts if text
-                   for w in re.split(r"[\s]+|(?<=[-/])", str(text))), default=0)
-    return math.ceil((longest + 1.5) / 1.2)
 
 
 def _print_one_page_wide(ws: Any, bands: list[int]) -> None:
