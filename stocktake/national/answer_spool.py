@@ -7,7 +7,7 @@ twice the returns took twice the memory. Each return's rows are written here whe
 so the merge holds one return's answers at once whatever the size of the round.
 
     spool = AnswerSpool()                        # a private temporary folder
-    spooled = spool.put("E09000001-0", cells)    # cells: lists of values, as answer_cells
+    spooled = spool.put("E09000001-0", cells, value_width(bank))  # cells: as answer_cells
     rows = spool.answer_rows([spooled, ...])     # an AnswerRows for write_national_workbook
     spool.close()                                # removes the folder
 
@@ -29,11 +29,13 @@ from typing import Any, Iterator, Sequence
 @dataclass(frozen=True)
 class Spooled:
     """One return's rows on disk: `count` rows with their `heights` (points; an array, one
-    object however many rows, as a merge holds one of these per return), in `path`."""
+    object however many rows, as a merge holds one of these per return) for a value column
+    `value_width` units wide, in `path`."""
 
     path: Path
     count: int
     heights: array
+    value_width: float
 
 
 class AnswerSpool:
@@ -49,26 +51,33 @@ class AnswerSpool:
     def __exit__(self, *_exc: Any) -> None:
         self.close()
 
-    def put(self, name: str, cells: Sequence[Sequence[Any]]) -> Spooled:
-        """Write one return's rows (lists of cell values) as `name`; their heights are worked
-        out here, where the rows are (a worker process, in a parallel merge)."""
+    def put(self, name: str, cells: Sequence[Sequence[Any]], value_width: float) -> Spooled:
+        """Write one return's rows (lists of cell values) as `name`; their heights, with the
+        value column `value_width` units wide (answers_sheet.value_width of the bank), are
+        worked out here, where the rows are (a worker process, in a parallel merge)."""
         from stocktake.national.answers_sheet import answer_heights
 
         path = self.folder / f"{name}.rows"
         rows = [tuple(c) for c in cells]
         with open(path, "wb") as out:
             marshal.dump(rows, out)
-        return Spooled(path, len(rows), array("d", answer_heights(rows)))
+        return Spooled(path, len(rows), array("d", answer_heights(rows, value_width)),
+                       value_width)
 
     def answer_rows(self, spooled: Sequence[Spooled]) -> Any:
         """The rows of `spooled`, in that order, as national_answers.AnswerRows: read back one
         return at a time while they are written (in another process: SpooledRows pickles)."""
         from stocktake.national.answers_sheet import AnswerRows
 
+        widths = {one.value_width for one in spooled}
+        if len(widths) > 1:
+            raise ValueError(f"rows spooled for value columns of {sorted(widths)} units: one "
+                             "sheet has one width")
         heights = array("d")
         for one in spooled:
             heights.extend(one.heights)
-        return AnswerRows(SpooledRows(tuple(spooled)), heights, len(heights))
+        return AnswerRows(SpooledRows(tuple(spooled)), heights, len(heights),
+                          *(widths or ()))
 
     def close(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)

@@ -20,7 +20,25 @@ WIDTHS = dict(zip(NATIONAL_ANSWER_COLUMNS, (12, 20, 16, 20, 12, 22, 9, 14, 20, 4
 # Text that runs long wraps (and its row grows), so nothing is cut off on paper.
 WRAPPED = ("name", "region", "respondent", "role_title", "question", "question_text", "value")
 FORMATS = tuple("wrap" if c in WRAPPED else "top" for c in NATIONAL_ANSWER_COLUMNS)
-_WRAP_AT = [(i, WIDTHS[c]) for i, c in enumerate(NATIONAL_ANSWER_COLUMNS) if c in WRAPPED]
+VALUE_COL = NATIONAL_ANSWER_COLUMNS.index("value")
+VALUE_WIDTHS = (WIDTHS["value"], 30)  # the value column's least and greatest width
+
+
+def value_width(bank: Any) -> int:
+    """The value column's width (units) for answers to `bank`: as wide as the longest run a
+    line cannot break (a multi answer of every option, "website;briefings;staff-", breaks only
+    at its hyphens; stocktake.workbooks.styles.word_width), within VALUE_WIDTHS; so no chosen
+    option id breaks mid-word on screen or paper."""
+    from stocktake.workbooks.styles import word_width
+
+    runs = [";".join(o.id for o in q.options) for q in bank.questions if q.options]
+    least, most = VALUE_WIDTHS
+    return max(least, min(most, word_width(runs)))
+
+
+def _wrap_at(value: float) -> list[tuple[int, float]]:
+    return [(i, value if i == VALUE_COL else WIDTHS[c])
+            for i, c in enumerate(NATIONAL_ANSWER_COLUMNS) if c in WRAPPED]
 
 
 def answer_cells(row: Mapping[str, Any]) -> list[Any]:
@@ -31,16 +49,19 @@ def answer_cells(row: Mapping[str, Any]) -> list[Any]:
     return [None if (v := clean_text(row.get(c))) == "" else v for c in NATIONAL_ANSWER_COLUMNS]
 
 
-def answer_heights(rows: Iterable[Sequence[Any]]) -> list[float]:
-    """Each row's height in points, from its wrapped cells (stocktake.workbooks.styles), each
-    text's line count worked out once."""
+def answer_heights(rows: Iterable[Sequence[Any]], value: float = WIDTHS["value"]
+                   ) -> list[float]:
+    """Each row's height in points, from its wrapped cells (stocktake.workbooks.styles) with
+    the value column `value` units wide (value_width of the bank), each text's line count
+    worked out once."""
     from stocktake.workbooks.styles import height_of_lines, wrapped_lines
 
     counted: dict[tuple[int, Any], int] = {}
     heights = []
+    wrap_at = _wrap_at(value)
     for cells in rows:
         lines = 1
-        for i, width in _WRAP_AT:
+        for i, width in wrap_at:
             key = (i, cells[i])
             n = counted.get(key)
             if n is None:
@@ -54,18 +75,22 @@ def answer_heights(rows: Iterable[Sequence[Any]]) -> list[float]:
 @dataclass(frozen=True)
 class AnswerRows:
     """The Answers sheet's rows, ready to write: iterating `rows` yields each row's cells in
-    order (as answer_cells), `heights` holds each row's height in points, `count` is how many
-    there are. Both pickle: the rows are written in another process."""
+    order (as answer_cells), `heights` holds each row's height in points with the value column
+    `value_width` units wide, `count` is how many there are. Both pickle: the rows are written
+    in another process."""
 
     rows: Iterable[list[Any]]
     heights: Sequence[float]
     count: int
+    value_width: float = WIDTHS["value"]
 
     @classmethod
-    def of(cls, answers: Iterable[Mapping[str, Any]]) -> "AnswerRows":
-        """From mappings by NATIONAL_ANSWER_COLUMNS, all held in memory."""
+    def of(cls, answers: Iterable[Mapping[str, Any]], value: float = WIDTHS["value"]
+           ) -> "AnswerRows":
+        """From mappings by NATIONAL_ANSWER_COLUMNS, all held in memory; `value` as in
+        answer_heights."""
         cells = [answer_cells(a) for a in answers]
-        return cls(cells, answer_heights(cells), len(cells))
+        return cls(cells, answer_heights(cells, value), len(cells), value)
 
 
 def start_answer_rows(answers: AnswerRows) -> Any:
@@ -78,10 +103,11 @@ def start_answer_rows(answers: AnswerRows) -> Any:
                            answers.count)
 
 
-def write_answers_sheet(ws: Any, rows: Any) -> None:
-    """The header, widths, filter and frozen header row of the Answers sheet `ws` (openpyxl),
-    whose `rows` (bulk_sheet.BulkRows, perhaps still being written) are spliced in once the
-    workbook is saved."""
+def write_answers_sheet(ws: Any, rows: Any, value: float = WIDTHS["value"]) -> None:
+    """The header, widths (the value column `value` units, as the rows' heights were worked
+    out), filter and frozen header row of the Answers sheet `ws` (openpyxl), whose `rows`
+    (bulk_sheet.BulkRows, perhaps still being written) are spliced in once the workbook is
+    saved."""
     from openpyxl.utils import get_column_letter
 
     from stocktake.workbooks.styles import set_widths, style_header_row
@@ -93,4 +119,5 @@ def write_answers_sheet(ws: Any, rows: Any) -> None:
         ws.auto_filter.ref = (f"A1:{get_column_letter(len(NATIONAL_ANSWER_COLUMNS))}"
                               f"{rows.count + 1}")
     ws.freeze_panes = "A2"
-    set_widths(ws, {i: WIDTHS[c] for i, c in enumerate(NATIONAL_ANSWER_COLUMNS, start=1)})
+    set_widths(ws, {i: value if i - 1 == VALUE_COL else WIDTHS[c]
+                    for i, c in enumerate(NATIONAL_ANSWER_COLUMNS, start=1)})

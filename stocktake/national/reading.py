@@ -493,7 +493,9 @@ def _spooled(wb: ReturnedWorkbook, spool: "AnswerSpool", index: int,
     and the responses rebuilt from them let go."""
     from dataclasses import replace
 
-    spooled = spool.put(f"{index:06d}", answer_cells_of(wb.bank, wb))
+    from stocktake.national.answers_sheet import value_width
+
+    spooled = spool.put(f"{index:06d}", answer_cells_of(wb.bank, wb), value_width(wb.bank))
     if keep:
         return replace(wb, spooled=spooled)
     # Each respondent's area scores are for one partnership's report, never the national

@@ -37,25 +37,27 @@ def write_national_workbook(path: Path, benchmark: "Benchmark", bank: "Bank",
     from stocktake.files.output_files import workbook_bytes, write_output_bytes
 
     pending = None if answers is None else start_answer_rows(answers)
-    try:
-        wb = benchmark_workbook(
-            benchmark, bank, partnerships, sources=sources, groups_source=groups_source,
-            write_answers=None if pending is None else (
-                lambda ws: write_answers_sheet(ws, pending.rows)))
-        from stocktake.workbooks.print_setup import finish_sheet
 
+    def more_sheets(wb: Any, header_left: str, header_right: str) -> None:
         if returns is not None:
             from stocktake.national.returns_sheet import write_returns_sheet
 
-            returns_ws = wb.create_sheet("Returns", index=1)
-            write_returns_sheet(returns_ws, returns, bank, benchmark.wave)
-            finish_sheet(returns_ws)
-        from stocktake.workbooks.codebook_sheet import add_codebook_sheet
+            write_returns_sheet(wb.create_sheet("Returns", index=1), returns, bank,
+                                benchmark.wave, simulated=benchmark.simulated)
+        from stocktake.banks.codebook import codebook
+        from stocktake.workbooks.codebook_sheet import write_codebook_sheet
 
-        add_codebook_sheet(wb, bank)  # what each code of the data files means (issue 29)
-        # A reference of every variable and value (hundreds of rows): for screen, as Answers;
-        # `stocktake codebook BANK --out codebook.md` is the one to print.
-        finish_sheet(wb["Codebook"], screen=True)
+        # What each code of the data files means (issue 29), before About.
+        write_codebook_sheet(wb.create_sheet("Codebook", index=wb.sheetnames.index("About")),
+                             codebook(bank), header_left=header_left,
+                             header_right=header_right)
+
+    try:
+        wb = benchmark_workbook(
+            benchmark, bank, partnerships, sources=sources, groups_source=groups_source,
+            write_answers=None if pending is None or answers is None else (
+                lambda ws: write_answers_sheet(ws, pending.rows, answers.value_width)),
+            more_sheets=more_sheets)
         data = workbook_bytes(wb, Path(path))
         del wb  # the summary sheets' cells, before the rows are read back in
         if pending is not None:

@@ -10,9 +10,10 @@ fails its CRC and the file is refused).
 
     check_sheet_bounds(Path("returns/camden.xlsx"), ["About", "Answers"])  # WorkbookRefused
 
-The common case costs one C-level regular-expression pass per chunk: only references with
-two or more column letters, or five or more row digits, are looked at one by one, and only a
-sheet whose cells carry no references (rare writers) is walked tag by tag.
+The common case costs two C-level regular-expression passes per chunk (one for cells without
+a reference, one for references with two or more column letters or six or more row digits);
+only a sheet with such references is read reference by reference, and only a sheet whose
+cells carry no references (rare writers) is walked tag by tag.
 """
 
 from __future__ import annotations
@@ -33,8 +34,14 @@ _CARRY = 4096  # the longest tag kept from one chunk for the next
 # Cell references as writers put them (` r="F12"`); the literal start lets the pattern engine
 # skip to candidates. References with two or three column letters are few in any form or
 # export, so they are looked at one by one; rows are bounded by their number of digits.
-_WIDE_REF = re.compile(rb""" r=["']([A-Z]{2,3})\d""")
-_ROW_DIGITS = {n: re.compile(rb""" r=["'][A-Z]{1,3}\d{%d}""" % n) for n in range(1, 8)}
+# One pass finds both kinds worth a look: a reference with two or three column letters (group
+# 1, its row's sixth digit in group 2 if it has one), or one of one letter whose row has six
+# digits or more (group 3), past which no bound is kept. Letters of either case: a reader may
+# take "xfd1048576" as well.
+_WIDE_OR_FAR = re.compile(rb""" r=["'](?:([A-Za-z]{2,3})\d{5}(\d)?|([A-Za-z]{2,3})\d|"""
+                          rb"""[A-Za-z]\d{5}(\d))""")
+_ANY_ROW = re.compile(rb""" r=["'][A-Za-z]{1,3}\d""")
+BOUND_DIGITS = 5  # rows below 100,000 (with no reference of six digits or more)
 _ANY_REF = re.compile(rb"""<(?:[\w.-]+:)?c\s[^>]*?\br\s*=\s*["']([A-Za-z]+)(\d+)["']""")
 # "c" then a space not followed by r=, or another end of the name, looked back on for the "<"
 # or prefix colon: starting at the rarer "c" is five times faster than starting at every "<".
@@ -142,26 +149,26 @@ def part_extent(archive: zipfile.ZipFile, part: str,
                 max_cells: int = MAX_GRID_CELLS) -> Extent:
     """The Extent of one worksheet part, streamed in chunks (never the whole part in memory):
     exact when it is above `max_cells`, else possibly an upper bound (no closer look needed)."""
-    digits = columns = 0
-    column_ref = ""
+    columns, column_ref = 0, ""
+    far = referenced = False
     for chunk in _chunks(archive, part):
         if _unreferenced(chunk):
             return _walk(archive, part)
-        for wide in _WIDE_REF.findall(chunk):
-            column = _split(wide.decode("ascii") + "1")[1]
-            if column > columns:
-                columns, column_ref = column, wide.decode("ascii")
-        for n in range(7, digits, -1):
-            if _ROW_DIGITS[n].search(chunk):
-                digits = n
-                break
-    if digits:
-        # Every row number has at most `digits` digits; single letters are within column Z.
-        bound = Extent(10 ** digits - 1, max(columns, 26), "", column_ref)
+        for wide_long, wide_far, wide, one_far in _WIDE_OR_FAR.findall(chunk):
+            far = far or bool(wide_far or one_far)
+            letters = (wide_long or wide).decode("ascii").upper()
+            if letters:
+                column = _split(letters + "1")[1]
+                if column > columns:
+                    columns, column_ref = column, letters
+        referenced = referenced or bool(columns) or _ANY_ROW.search(chunk) is not None
+    if not referenced and not far:
+        return Extent()
+    if not far:
+        # Every row number has at most BOUND_DIGITS digits; single letters are within Z.
+        bound = Extent(10 ** BOUND_DIGITS - 1, max(columns, 26), "", column_ref)
         if bound.cells <= max_cells:
             return bound
-    if not digits and not columns:
-        return Extent()
     exact = Extent()
     for chunk in _chunks(archive, part):
         for letters, number in _ANY_REF.findall(chunk):

@@ -36,13 +36,14 @@ from stocktake.records.responses import now_iso
 from stocktake.privacy.injection import set_text_cell, write_text_row
 from stocktake.workbooks import BENCHMARK_WORKBOOK, FORMAT_VERSION
 from stocktake.workbooks.partnership import chart_label
+from stocktake.workbooks.codebook_sheet import CODEBOOK_PURPOSE
 from stocktake.workbooks.styles import (BODY_FONT, CENTRE, HEADER_FONT, LABEL_FONT, NOTE_FONT,
                                         note_rows,
                                         data_table,
                                         BOX, LABEL_FILL, fill_heat, key_value_rows,
                                         RANK_FORMAT,
                                         SCORE_FORMAT, SHARE_FORMAT, WRAP_TOP, StyleMemo,
-                                        chart_title,
+                                        chart_title, place_chart,
                                         band_fill,
                                         fit_row_height, header_pair, print_setup,
                                         save_workbook,
@@ -83,10 +84,15 @@ def benchmark_workbook(benchmark: "Benchmark", bank: "Bank",
                        partnerships: Mapping[str, "Partnership"],
                        sources: Sequence[Source] | None = None,
                        write_answers: Callable[[Any], None] | None = None,
-                       groups_source: str = "") -> Workbook:
+                       groups_source: str = "",
+                       more_sheets: Callable[[Workbook, str, str], None] | None = None
+                       ) -> Workbook:
     """The workbook (openpyxl). With `write_answers` (a function of the empty sheet), an
     `Answers` sheet after `Sources`, written by it: the national merge writes its header row
-    there and splices the rows in after (stocktake.national.workbook)."""
+    there and splices the rows in after (stocktake.national.workbook). With `more_sheets`, a
+    function of the workbook and the page header's left and right texts that adds sheets of
+    its own, each with its print setup, before the Contents sheet lists every sheet in tab
+    order."""
     created = now_iso()
     scope = "National merge" if sources is not None else "Benchmark"
     if benchmark.simulated:
@@ -110,15 +116,20 @@ def benchmark_workbook(benchmark: "Benchmark", bank: "Bank",
     _write_areas(wb.create_sheet("Areas"), bank)
     _write_about(wb.create_sheet("About"), benchmark, bank, created, scope,
                  len(sources) if sources is not None else None)
+    own = set(wb.sheetnames)
+    if more_sheets is not None:
+        more_sheets(wb, header_left, header_right)
     _write_contents(contents, benchmark, bank, scope, wb.sheetnames, partnerships,
                     groups_source, "merge" if sources is not None else "benchmark")
-    for ws in wb.worksheets:
+    for ws in (ws for ws in wb.worksheets if ws.title in own):
         print_setup(ws, header_left=header_left, header_right=header_right,
                     title_rows="1:1" if ws.title in ("Scores", "Matrix", "Sources", "Answers",
                                                      "Groups", "Regions") else None)
     from stocktake.workbooks.print_setup import finish_print
 
-    finish_print(wb, screen=("Scores", "Answers"))
+    # The Codebook is a reference of hundreds of rows, for screen as Answers is;
+    # `stocktake codebook BANK --out codebook.md` is the one to print.
+    finish_print(wb, screen=("Scores", "Answers", "Codebook"))
     wb.properties.title = f"{scope}: {bank.title}, wave {benchmark.wave}"
     wb.properties.creator = f"stocktake {__version__}"
     wb.properties.subject = "Children's services partnership stocktake benchmark"
@@ -148,6 +159,10 @@ SHEET_PURPOSES = {
     "Sources": "the returned workbooks merged",
     "Answers": "every merged answer, one row each, with partnership, role and question "
                "(for screen: printed, it fits the page width in small type)",
+    "Returns": "every authority expected in the round (--expect), whether its return "
+               "arrived, and the file merged",
+    "Codebook": CODEBOOK_PURPOSE + " (for screen: printed, it fits the page width in small "
+                                   "type)",
     "Areas": "area ids and their titles",
     "About": "bank, wave and method, for reading back",
 }
@@ -531,12 +546,11 @@ def _add_distribution_chart(ws: Any, top: int, last: int, anchor_row: int, count
     # A legend would list the invisible first segment too; the note under the table says
     # how to read the bars instead.
     chart.legend = None
-    chart.width = 24
-    chart.height = min(15.0, max(9.0, 0.9 * count + 4))
     chart.alt_text = ("Floating bar chart of each area's scores across the partnerships: "
                       "minimum, lower quartile, median, upper quartile and maximum, from the "
                       "table above.")
-    ws.add_chart(chart, f"A{anchor_row}")
+    place_chart(ws, chart, 1, len(DIST_COLUMNS), anchor_row,
+                cm_high=min(15.0, max(9.0, 0.9 * count + 4)))
 
 
 # ---------------------------------------------------------------- Regions

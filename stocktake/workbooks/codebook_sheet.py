@@ -2,14 +2,13 @@
 both (the national workbook). Holds the bank's words only, never an answer.
 
     write_codebook_sheet(wb.create_sheet("Codebook"), codebook(bank), header_left=..., ...)
-    add_codebook_sheet(wb, bank)            # the national workbook's, listed on its Contents
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from stocktake.banks.codebook import Codebook, Value, Variable, codebook
+from stocktake.banks.codebook import Codebook, Value, Variable
 from stocktake.workbooks.table_sheet import write_table_sheet
 
 VARIABLE_HEADS = ("variable", "question", "option", "area", "type", "text", "roles", "unit",
@@ -70,32 +69,3 @@ def write_codebook_sheet(ws: Any, book: Codebook, *, header_left: str, header_ri
     write_table_sheet(ws, FLAT_HEADS, flat_rows(book),
                       widths=[9, 28, 30, 16, 14, 10, 60, 16, 8, 6, 6, 7, 6, 30, 30, 7, 7, 8],
                       header_left=header_left, header_right=header_right)
-
-
-def add_codebook_sheet(wb: Any, bank: Any) -> None:
-    """A Codebook sheet before the workbook's About sheet (at the end when there is none), with
-    the first sheet's print header, and named in the Contents sheet's list of sheets when the
-    workbook has one (that list ends the sheet)."""
-    first = wb.worksheets[0]
-    header_left = _header_text(first.oddHeader.left.text)
-    header_right = _header_text(first.oddHeader.right.text)
-    index = wb.sheetnames.index("About") if "About" in wb.sheetnames else len(wb.sheetnames)
-    ws = wb.create_sheet("Codebook", index=index)
-    write_codebook_sheet(ws, codebook(bank), header_left=header_left, header_right=header_right)
-    if first.title == "Contents":
-        from copy import copy
-
-        from stocktake.privacy.injection import set_text_cell
-
-        last = first.max_row
-        for col, text in ((1, "Codebook"), (2, CODEBOOK_PURPOSE)):
-            above, cell = first.cell(row=last, column=col), first.cell(row=last + 1, column=col)
-            set_text_cell(cell, text)
-            cell.font, cell.alignment = copy(above.font), copy(above.alignment)
-            cell.border, cell.fill = copy(above.border), copy(above.fill)
-        first.row_dimensions[last + 1].height = first.row_dimensions[last].height
-
-
-def _header_text(text: str | None) -> str:
-    """A header's text as print_setup takes it (it escapes & again)."""
-    return (text or "").replace("&&", "&")

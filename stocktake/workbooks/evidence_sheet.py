@@ -23,7 +23,7 @@ from openpyxl.utils import get_column_letter
 from stocktake.evidence.report import CONTEXT, LINK_NOTES, link_area, link_notes
 from stocktake.records.provenance import marked
 from stocktake.privacy.injection import set_text_cell, write_text_row
-from stocktake.workbooks.styles import (LABEL_FONT, NOTE_FONT, WRAP_TOP, merge_row,
+from stocktake.workbooks.styles import (LABEL_FONT, NOTE_FONT, WRAP_TOP, merge_row, place_chart,
                                         fill_band, fit_row_height, key_value_rows, print_setup, save_workbook,
                                         set_widths, style_body, style_header_row, write_title)
 
@@ -205,7 +205,6 @@ def _trend_chart(ws: Any, row: int, m: Any) -> None:
                       s.value if s.published else None)
     chart = LineChart()
     chart.legend = None
-    chart.height, chart.width = 1.45, 4.6  # cm: inside one 42-point row and the Trend column
     chart.y_axis.delete = True
     chart.x_axis.delete = True
     chart.y_axis.majorGridlines = None
@@ -219,7 +218,7 @@ def _trend_chart(ws: Any, row: int, m: Any) -> None:
     series.graphicalProperties.line.width = 19050
     series.smooth = False
     chart.display_blanks = "gap"
-    ws.add_chart(chart, f"{get_column_letter(TREND_COL)}{row}")
+    place_chart(ws, chart, TREND_COL, TREND_COL, row, 1)  # the Trend cell, and no more
 
 
 def _value(value: Any) -> Any:

@@ -16,7 +16,7 @@ value, never a formula, so a re-save cannot change a result.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Sequence
 
 import math
 
@@ -42,8 +42,8 @@ from stocktake.workbooks.styles import (ACCENT, BODY_FONT, CENTRE, LABEL_FONT, L
                                         NOTE_FONT, heat_legend, heat_scale, memo_for, merge_row, note_rows,
                                         word_width, wrapped_lines,
                                         SCORE_FORMAT, SHARE_FORMAT, WRAP_TOP,
-                                        chart_title, data_table, fill_band, fit_row_height, hex_colour,
-                                        row_height_for,
+                                        chart_title, columns_spanning, data_table, fill_band,
+                                        fit_row_height, hex_colour, place_chart, row_height_for,
                                         key_value_rows, print_setup, save_workbook, set_widths,
                                         style_body, style_header_row, write_title)
 
@@ -211,19 +211,19 @@ def _write_summary(ws: Any, export: "PartnershipExport") -> None:
     note_row = note_rows(ws, row + 2, _notes(export), width, SUMMARY_WIDTH * 0.95)
 
     _write_chart_labels(ws, export, top, first_area)
-    # The charts print on a page of their own, large enough to read, after the table.
-    ws.row_breaks.append(Break(id=note_row))
-    _add_charts(ws, export, first_area, last_area, note_row + 2)
     widths = [SUMMARY_WIDTHS.get(name, 9) for name in columns]
     by_column: dict[str | int, float] = {i: w for i, w in enumerate(widths, start=1)}
     set_widths(ws, by_column | {CHART_LABEL_COL: 26})
+    # The charts print on a page of their own, large enough to read, after the table.
+    ws.row_breaks.append(Break(id=note_row))
+    _add_charts(ws, export, first_area, last_area, note_row + 2, _radar_columns(widths))
     ws.sheet_view.showGridLines = False
     ws.print_area = f"A1:{get_column_letter(width)}{note_row + 2 + CHART_ROWS}"
     left, right = _header_texts(export)
     print_setup(ws, header_left=left, header_right=right)
 
 
-CHART_ROWS = 30  # rows of 15 points the charts cover: 14.5 cm and a margin
+CHART_ROWS = 30  # rows of 15 points on the chart page: 28 the charts cover (14.8 cm), a margin
 CHART_LABEL_COL = 18  # column R, outside the print area
 AREA_COL_WIDTH = 26
 # Summed, at most 135 units with the group column: printed at 80%, one A4 page wide.
@@ -376,8 +376,20 @@ def _notes(export: "PartnershipExport") -> list[str]:
     return notes
 
 
+CHART_SHARE = 0.6  # of the table's width for the radar, which needs room for its labels
+
+
+def _radar_columns(widths: Sequence[float]) -> int:
+    """How many of the Summary's columns the radar covers: the boundary nearest CHART_SHARE of
+    the table's width, the bar chart taking the rest."""
+    goal = CHART_SHARE * sum(widths)
+    return min(range(1, len(widths)), key=lambda count: abs(sum(widths[:count]) - goal))
+
+
 def _add_charts(ws: Any, export: "PartnershipExport", first: int, last: int,
-                anchor_row: int) -> None:
+                anchor_row: int, radar_columns: int) -> None:
+    """The radar over the Summary's first `radar_columns` columns and the bars over the rest,
+    side by side on the chart page, each covering its cells so neither overlaps the other."""
     labels = Reference(ws, min_col=CHART_LABEL_COL, min_row=first, max_row=last)
 
     radar = RadarChart()
@@ -409,11 +421,10 @@ def _add_charts(ws: Any, export: "PartnershipExport", first: int, last: int,
         series.marker.size = 6
         series.marker.graphicalProperties = GraphicalProperties(solidFill=colour)
         series.marker.graphicalProperties.line.solidFill = colour
-    radar.width, radar.height = 15.5, 14.5
     radar.alt_text = ("Radar chart of the partnership's score in each area from 0 to 100"
                       + (", with the national median" if export.national is not None else "")
                       + ". The same figures are in the table above.")
-    ws.add_chart(radar, f"A{anchor_row}")
+    place_chart(ws, radar, 1, radar_columns, anchor_row, CHART_ROWS - 2)
 
     bars = BarChart()
     bars.type = "bar"
@@ -442,10 +453,10 @@ def _add_charts(ws: Any, export: "PartnershipExport", first: int, last: int,
     series.dLbls.numFmt = "0.0"
     for flag in ("showSerName", "showCatName", "showLegendKey", "showPercent"):
         setattr(series.dLbls, flag, False)
-    bars.width, bars.height = 10.2, 14.5
     bars.alt_text = ("Bar chart of the partnership's score in each area from 0 to 100, "
                      "coloured by level. The same figures are in the table above.")
-    ws.add_chart(bars, f"F{anchor_row}")
+    place_chart(ws, bars, radar_columns + 1, len(summary_columns(export)), anchor_row,
+                CHART_ROWS - 2, gap_before=True)
 
 
 # ---------------------------------------------------------------- By partner
@@ -522,10 +533,10 @@ def _write_by_partner(ws: Any, export: "PartnershipExport") -> None:
         for series, colour in zip(chart.series, SERIES_COLOURS):
             series.graphicalProperties.solidFill = colour
             series.graphicalProperties.line.solidFill = colour
-        chart.width, chart.height = 24, min(15.0, 0.8 * len(scores.areas) + 5)
         chart.alt_text = ("Bar chart of each role's score in each area from 0 to 100, the "
                           "partnership's first. The same figures are in the table above.")
-        ws.add_chart(chart, f"A{note_row + 1}")
+        place_chart(ws, chart, 1, last_col, note_row + 1,
+                    cm_high=min(15.0, 0.8 * len(scores.areas) + 5))
     ws.freeze_panes = f"B{top + 1}"
     ws.sheet_view.showGridLines = False
     left, right = _header_texts(export)
@@ -594,11 +605,11 @@ def _write_trend(ws: Any, export: "PartnershipExport") -> None:
     chart.x_axis.delete = False
     chart.y_axis.delete = False
     chart.legend.position = "r"
-    chart.width, chart.height = 24, 13
     chart.alt_text = (f"Line chart of the score in each area from wave {waves[0].wave} to "
                       f"{waves[-1].wave}. The same figures are in the table above.")
     ws.row_breaks.append(Break(id=row + 1))
-    ws.add_chart(chart, f"A{row + 2}")
+    # Wider than a two-wave table: the legend of area titles needs the room.
+    place_chart(ws, chart, 1, max(last_col, columns_spanning(ws, 1, 24)), row + 2, cm_high=13)
     ws.freeze_panes = f"B{top + 1}"
     ws.sheet_view.showGridLines = False
     left, right = _header_texts(export)

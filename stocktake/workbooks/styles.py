@@ -434,6 +434,53 @@ def chart_title(text: str, size: float = 11) -> Any:
     return Title(tx=Text(rich=RichText(p=[paragraph])), overlay=False)
 
 
+CM_PER_PIXEL = 2.54 / 96
+DEFAULT_ROW_POINTS = 15.0  # a row Excel and LibreOffice leave at its default height
+CHART_GAP_EMU = 72_000  # 2 mm between charts set side by side (360,000 EMU to the cm)
+
+
+def column_cm(width: float) -> float:
+    """A column of `width` units (characters of Calibri 11's digits) in cm as Excel draws it:
+    seven pixels a character and five of padding, at 96 pixels an inch."""
+    return math.trunc(width * 7 + 5) * CM_PER_PIXEL
+
+
+def columns_spanning(ws: Any, first_col: int, cm: float) -> int:
+    """The last column (1-based) such that columns `first_col` to it are at least `cm` wide,
+    read from the sheet's widths (8.43 where none is set); set the widths first."""
+    col, total = first_col, 0.0
+    while True:
+        dim = ws.column_dimensions.get(get_column_letter(col))
+        width = dim.width if dim is not None and dim.width else 8.43
+        total += column_cm(width)
+        if total >= cm:
+            return col
+        col += 1
+
+
+def place_chart(ws: Any, chart: Any, first_col: int, last_col: int, top_row: int,
+                rows: int | None = None, *, cm_high: float | None = None,
+                gap_before: bool = False) -> None:
+    """Anchor `chart` to cells: columns `first_col` to `last_col` (1-based, inclusive) from
+    `top_row`, over `rows` rows (or as many default rows as make `cm_high`). A chart sized in
+    cm beside columns sized in characters spills over its neighbour or past the print area
+    wherever the reader's font differs from the writer's guess; one that covers cells moves and
+    sizes with them, in Excel and LibreOffice alike. `gap_before` leaves 2 mm at its left, for
+    a chart set beside another."""
+    from openpyxl.drawing.spreadsheet_drawing import AnchorMarker, TwoCellAnchor
+
+    if rows is None:
+        if cm_high is None:
+            raise ValueError("place_chart needs rows or cm_high")
+        rows = max(1, round(cm_high / (DEFAULT_ROW_POINTS / 72 * 2.54)))
+    anchor = TwoCellAnchor(editAs="twoCell")
+    anchor._from = AnchorMarker(col=first_col - 1, row=top_row - 1,
+                                colOff=CHART_GAP_EMU if gap_before else 0)
+    anchor.to = AnchorMarker(col=last_col, row=top_row - 1 + rows)
+    chart.anchor = anchor
+    ws.add_chart(chart)
+
+
 # One hue, light (low) to dark (high): it reads the same in greyscale and to colour-blind
 # readers, and dark ink stays legible on the darkest step (ColorBrewer "Blues", cut short).
 HEAT_COLOURS = ((0, "F7FBFF"), (50, "9ECAE1"), (100, "4292C6"))

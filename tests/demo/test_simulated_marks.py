@@ -152,8 +152,9 @@ def test_benchmark_and_national_workbooks_are_marked(demo):
     run, root, codes = demo
     run("benchmark", "--xlsx", root / "bench.xlsx")
     run("export", "--all", "--out", root / "returns")
+    # --expect adds the Returns sheet, whose page header once went unmarked.
     run("merge", root / "returns", "--out", root / "national.xlsx", "--report",
-        root / "national.html")
+        root / "national.html", "--expect", "all")
     # The demo answers two waves: one national workbook (and report) for each.
     for name in ("bench.xlsx", "national-idea-stocktake-2026-27.xlsx",
                  "national-idea-stocktake-2025-26.xlsx"):
@@ -162,6 +163,8 @@ def test_benchmark_and_national_workbooks_are_marked(demo):
         assert contents["Simulated"].startswith("Every answer here was invented"), name
         headers = _sheet_headers(wb)
         assert all(h.startswith(SIMULATED) for h in headers.values()), (name, headers)
+        if name.startswith("national"):
+            assert "Returns" in headers, (name, list(headers))
     html = (root / "national-idea-stocktake-2026-27.html").read_text(encoding="utf-8")
     assert SIMULATED_HEADER in html and SIMULATED_SENTENCE.split(".")[0] in html
 

@@ -92,9 +92,11 @@ def _run(command, file, tmp_path):
 
 
 @pytest.mark.parametrize("reader", sorted(READERS))
-def test_a_cell_at_the_grids_end_is_refused_naming_it(reader, tmp_path, mini_bank, workspace):
+@pytest.mark.parametrize("ref", ["XFD1048576", "xfd1048576"])  # a reader takes either case
+def test_a_cell_at_the_grids_end_is_refused_naming_it(reader, ref, tmp_path, mini_bank,
+                                                      workspace):
     good, sheet, command = _source(reader, tmp_path, mini_bank, workspace)
-    hostile = with_far_cell(good, tmp_path / "far.xlsx", sheet)
+    hostile = with_far_cell(good, tmp_path / "far.xlsx", sheet, ref)
     code, out, err, peak = _run(command, hostile, tmp_path)
     said = " ".join((out + err).split())
     assert code == 1, said[-800:]
@@ -169,3 +171,45 @@ def test_a_merge_goes_on_past_a_file_that_would_take_it_down(tmp_path, mini_bank
     assert "sheet 'Answers' has a cell at XFD1048576" in refused["stray.xlsx"]
     assert (tmp_path / "national.xlsx").exists()
     assert peak is not None and peak < PEAK_MIB, peak
+
+
+# ---------------------------------------------------------------- the bound, by property
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+from stocktake.returns.sheet_bounds import part_extent  # noqa: E402
+
+_LETTERS = st.text(alphabet="ABCXYZabcxyz", min_size=1, max_size=3)
+_REFS = st.lists(st.tuples(_LETTERS, st.integers(1, 1_048_576)), min_size=0, max_size=12)
+
+
+def _column(letters: str) -> int:
+    column = 0
+    for letter in letters.upper():
+        column = column * 26 + ord(letter) - 64
+    return column
+
+
+@settings(max_examples=300, deadline=None)
+@given(refs=_REFS, max_cells=st.sampled_from([100, 3_000_000, 10**9]))
+def test_the_bound_is_refused_exactly_when_the_cells_reach_past_it(tmp_path_factory, refs,
+                                                                   max_cells):
+    """Whatever the references (either case, one to three letters, rows of one to seven
+    digits): part_extent is above `max_cells` exactly when the cells' own grid is, and below
+    it never smaller than that grid."""
+    import zipfile
+
+    cells = "".join(f'<c r="{letters}{row}" t="n"><v>1</v></c>' for letters, row in refs)
+    path = tmp_path_factory.mktemp("bound") / "sheet.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("xl/worksheets/sheet1.xml",
+                         f'<worksheet><sheetData><row r="1">{cells}</row></sheetData>'
+                         "</worksheet>")
+    rows = max((row for _, row in refs), default=0)
+    columns = max((_column(letters) for letters, _ in refs), default=0)
+    with zipfile.ZipFile(path) as archive:
+        found = part_extent(archive, "xl/worksheets/sheet1.xml", max_cells)
+    assert (found.cells > max_cells) == (rows * columns > max_cells)
+    assert found.rows >= rows and found.columns >= columns
+    if found.cells > max_cells:
+        assert (found.rows, found.columns) == (rows, columns)
