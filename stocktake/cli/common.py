@@ -224,7 +224,34 @@ OnlyWave = Annotated[Optional[str], typer.Option(
     callback=stored_line)]
 Json = Annotated[bool, typer.Option("--json", help="Print JSON only.")]
 Csv = Annotated[bool, typer.Option("--csv", help="Print CSV only (one line per row).")]
-OutDir = Annotated[Path, typer.Option("--out", "-o", metavar="DIR",
+# What a file is named, not a folder: `--out national.xlsx` for a folder option made a folder
+# called national.xlsx, the files inside it.
+FILE_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".json", ".sav", ".dta",
+                           ".parquet", ".docx", ".html", ".htm", ".md", ".pdf", ".zip",
+                           ".txt"})
+
+
+def a_folder(ctx: Any, param: Any, value: Any) -> Any:
+    """Callback for an option naming a folder to write into: a path ending as a file's name
+    does (.xlsx, .csv, ...) that is not an existing folder is refused (exit 2), naming the
+    option, before anything is written."""
+    if getattr(ctx, "resilient_parsing", False) or value is None:
+        return value
+    name = next((o for o in getattr(param, "opts", ()) if o.startswith("--")), "--out")
+    return checked_folder(Path(value), name)
+
+
+def checked_folder(path: Path, option: str) -> Path:
+    """`path` if it may be the folder `option` writes into; UsageError (exit 2) if it ends as
+    a file's name does (FILE_SUFFIXES) and is not an existing folder."""
+    if path.suffix.lower() in FILE_SUFFIXES and not path.is_dir():
+        raise UsageError(f"{option} {path}: that names a file, and {option} is the folder to "
+                         "write into (each file in it is named for what it holds)",
+                         hint=f"give a folder, e.g. {option} {path.with_suffix('')}")
+    return path
+
+
+OutDir = Annotated[Path, typer.Option("--out", "-o", metavar="DIR", callback=a_folder,
                                       help="The folder to write into (made if missing).")]
 MinCount = Annotated[Optional[int], typer.Option("--min-count", metavar="N", min=1,
                                                   help=MIN_COUNT_HELP, show_default=False)]

@@ -13,7 +13,8 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from stocktake.cli.common import (Shared, console, err_console, open_workspace, print_json,
+from stocktake.cli.common import (Shared, checked_folder, console, err_console, open_workspace,
+                                  print_json,
                                   render_error, resolve_bank, stored_line)
 from stocktake.cli.app import app
 from stocktake.errors import StocktakeError, UsageError
@@ -67,7 +68,7 @@ def create(
         if code is not None or role is not None or respondent is not None:
             raise UsageError("--all writes the forms of the planned round; give no CODE, "
                              "--role or --respondent with it")
-        _create_all(bank_ref, wave, out, shared)
+        _create_all(bank_ref, wave, checked_folder(out, "--out"), shared)
         return
     if code is None or bank_ref is None or role is None:
         raise UsageError("give CODE, --bank and --role (or --all for a whole round)",

@@ -13,7 +13,8 @@ from typing import Any, List, Optional
 import typer
 from rich.markup import escape
 
-from stocktake.cli.common import (Json, MinCount, Shared, apply_min_count, console, err_console,
+from stocktake.cli.common import (Json, MinCount, Shared, a_folder, apply_min_count, console,
+                                  err_console,
                                   open_workspace, print_json)
 from stocktake.cli.app import app
 from stocktake.cli.output import Column, show
@@ -55,7 +56,7 @@ def merge_command(
              "then every workbook must carry a keyed seal made with it, so a deliberate edit is "
              "refused too."),
     data_dir: Optional[Path] = typer.Option(
-        None, "--data", metavar="DIR",
+        None, "--data", metavar="DIR", callback=a_folder,
         help="Also write the analysts' data of each bank and wave merged into DIR (wide, long, "
              "scores, respondent scores; labelled as `stocktake codebook` says)."),
     data_format: str = typer.Option("csv", "--data-format", metavar="csv|spss|stata|parquet",
