@@ -70,3 +70,20 @@ def difference(after: float | None, before: float | None) -> float | None:
     if after is None or before is None:
         return None
     return _snap(published(after) - published(before), SCORE_DECIMALS) + 0.0
+
+
+def fixed(value: float, places: int = 1, *, grouped: bool = False, signed: bool = False) -> str:
+    """`value` to `places` decimals as a spreadsheet shows it under the format "0.0": its 15
+    significant digits rounded half away from zero, so a figure reads the same in a report, a
+    terminal table and the workbook beside them. Python's own formatting rounds the binary
+    value, so a mean of 32.949999999999996 read 32.9 in the report and 33.0 in the workbook,
+    and 12.25 read 12.2 against the workbook's 12.3. `grouped` puts thousands separators in
+    (1,234.5); `signed` a + before a positive value (a change)."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    exact = Decimal(f"{float(value):.15g}")
+    shown = exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    if shown == 0:
+        shown = abs(shown)  # never "-0.0"
+    text = f"{shown:{'+' if signed else ''}{',' if grouped else ''}.{places}f}"
+    return text

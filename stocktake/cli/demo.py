@@ -16,6 +16,7 @@ from stocktake.cli.common import (Bank, Json, OutDir, Shared, Wave, console, err
                                   open_workspace, print_json, resolve_bank, state)
 from stocktake.cli.app import app
 from stocktake.cli.output import Column, show
+from stocktake.arithmetic.precision import fixed
 
 DEFAULT_BANK = "idea-stocktake"
 
@@ -165,7 +166,7 @@ def _round(value: float | None) -> float | None:
 
 
 def _score(value: float | None) -> str:
-    return "-" if value is None else f"{value:.1f}"
+    return "-" if value is None else f"{fixed(value)}"
 
 
 MEDIAN_COLUMNS = (Column("area"), Column("median", justify="right"), Column("level"))

@@ -18,6 +18,7 @@ from rich.text import Text
 from stocktake.cli.common import (console, err_console, partnership_code, print_json,
                                   resolve_bank, workspace_path)
 from stocktake.cli.app import app
+from stocktake.arithmetic.precision import fixed
 
 if TYPE_CHECKING:
     from stocktake.evidence.area_view import AreaEvidence, EvidenceView
@@ -170,8 +171,10 @@ def render_evidence(shown: EvidenceView) -> None:
                 table.add_row(title, "–", "no data in this extract", "", "", "", "", "", "–")
                 continue
             value = format_value(m.latest.value, places)
-            change = "–" if m.change is None else f"{m.change:+,.{places}f}"
-            nb = ("–" if m.neighbours_mean is None else f"{m.neighbours_mean:,.{places}f}")
+            change = "–" if m.change is None else \
+                fixed(m.change, places, grouped=True, signed=True)
+            nb = "–" if m.neighbours_mean is None else \
+                fixed(m.neighbours_mean, places, grouped=True)
             if group and m.neighbours_counted < m.neighbours_in_group:
                 nb += f" ({m.neighbours_counted})"
             band = Text(m.band, style=BAND_STYLE[m.band]) if m.band else Text("–", style="dim")

@@ -11,6 +11,7 @@ from rich.text import Text
 
 from stocktake.cli.common import console
 from stocktake.cli.score_tables import NO_QUORUM, fmt, level_cell
+from stocktake.arithmetic.precision import fixed
 
 
 def role_abbreviations(role_ids) -> dict[str, str]:
@@ -58,7 +59,7 @@ def render_heat(scores, bank) -> None:
                 continue
             band = bank.band_for(view.score)
             mark = "!" if role.id in area.apart_differs else ""
-            cells.append(Text(f"{view.score:.0f}{mark}",
+            cells.append(Text(f"{fixed(view.score, 0)}{mark}",
                               style=f"#000000 on {band.colour}" if band else ""))
         cells.append("" if area.quorum else NO_QUORUM)
         table.add_row(*cells)

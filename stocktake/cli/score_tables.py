@@ -10,6 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from stocktake.cli.common import console
+from stocktake.arithmetic.precision import fixed
 
 NO_QUORUM = "°"
 _EIGHTHS = " ▏▎▍▌▋▊▉"
@@ -126,7 +127,7 @@ def _bar(score: float | None, width: int) -> str:
 def _spread(spread: float | None, divergent: bool) -> str:
     if spread is None:
         return "–"
-    return f"{'◆ ' if divergent else ''}{spread:.0f}"
+    return f"{'◆ ' if divergent else ''}{fixed(spread, 0)}"
 
 
 def level_cell(label: str | None, colour: str | None) -> Text:
@@ -161,7 +162,7 @@ def render_plan(plan: list, bank) -> None:
 
 def fmt(value: float | None, places: int = 1) -> str:
     """A score to `places` decimals, "–" for none."""
-    return "–" if value is None else f"{value:.{places}f}"
+    return "–" if value is None else f"{fixed(value, places)}"
 
 
 

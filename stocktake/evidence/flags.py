@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any, Protocol, Sequence
+from stocktake.arithmetic.precision import fixed
 
 
 class Bank(Protocol):
@@ -77,7 +78,7 @@ class SelfView:
     def score_text(self) -> str:
         if self.self_assessed is None:
             return "– (no score)"
-        return f"{self.self_assessed:.1f} ({self.level})"
+        return f"{fixed(self.self_assessed)} ({self.level})"
 
     def to_json(self) -> dict:
         return {"bank": self.bank, "area": self.area, "title": self.title,

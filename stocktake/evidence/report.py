@@ -21,6 +21,7 @@ from stocktake.evidence.bands import quartile_band
 from stocktake.evidence.indicators import (ENGLAND, LONDON, Indicators, Measure, Series, Value,
                                            is_published, is_region_or_england, year_number)
 from stocktake.evidence.neighbours import NeighbourGroup
+from stocktake.arithmetic.precision import fixed
 
 SPARKS = "▁▂▃▄▅▆▇█"
 # A measure DfE gives no polarity: shown beside the self-view, never read as better or worse.
@@ -201,7 +202,7 @@ def format_value(value: Value, places: int) -> str:
     """A value to the measure's decimal places; "not published" for a code or no row."""
     if not is_published(value):
         return "not published"
-    return f"{value:,.{places}f}"
+    return fixed(float(value), places, grouped=True)  # type: ignore[arg-type]
 
 
 def sparkline(values: list[Value]) -> str:

@@ -18,9 +18,9 @@ DEMO_MARK = "(demo)"
 SIMULATED = "SIMULATED demo data"
 # A printed page's header: short, and without quotes (it goes into CSS and Word as it is).
 SIMULATED_HEADER = "SIMULATED demo data: invented answers, not these councils\u2019 views"
-SIMULATED_SENTENCE = ("Simulated: every answer here was invented by `stocktake demo`. The councils "
-                      "are real; their answers are not, and nothing here says anything about "
-                      "them.")
+SIMULATED_SENTENCE = ("Simulated: every answer here was invented by stocktake\u2019s demo "
+                      "command. The councils are real; their answers are not, and nothing "
+                      "here says anything about them.")
 
 
 def is_simulated(response: Any) -> bool:

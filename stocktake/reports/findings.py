@@ -32,12 +32,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
+from stocktake.arithmetic.precision import fixed
 
 DIVERGENCE = 25.0
 
 
 def score_text(score: float | None) -> str:
-    return "no score" if score is None else f"{score:.1f}"
+    return "no score" if score is None else f"{fixed(score)}"
 
 
 def _key(score: float) -> float:
@@ -113,7 +114,7 @@ def summary_sentence(partnership: str, overall: float | None, level: str | None,
                 "answers to be scored.")
     people = f" from the answers of {plural(respondents, 'person', 'people')}" \
         if respondents is not None else ""
-    said = (f"{partnership} rates itself {level} overall (a score of {overall:.1f} out of 100), "
+    said = (f"{partnership} rates itself {level} overall (a score of {fixed(overall)} out of 100), "
             f"with {scored} of {total} areas scored{people}.")
     if below_quorum:
         said += (f" The overall includes {plural(len(below_quorum), 'area')} answered by fewer "
@@ -154,11 +155,11 @@ def divergence_sentence(area: Any, titles: Mapping[str, str]) -> str | None:
         if _key(high[0].score) != _key(low[0].score):
             each = lambda group: "" if len(group) == 1 else ", each"  # noqa: E731
             return (f"Partners see {area.title} differently: {_roles_with_counts(high, titles)}"
-                    f"{each(high)} {high[0].score:.1f} against "
-                    f"{_roles_with_counts(low, titles)}{each(low)} {low[0].score:.1f} "
-                    f"(a spread of {area.spread:.1f} points between the people who answered).")
+                    f"{each(high)} {fixed(high[0].score)} against "
+                    f"{_roles_with_counts(low, titles)}{each(low)} {fixed(low[0].score)} "
+                    f"(a spread of {fixed(area.spread)} points between the people who answered).")
     return (f"Respondents see {area.title} differently: their scores spread over "
-            f"{area.spread:.1f} points.")
+            f"{fixed(area.spread)} points.")
 
 
 @dataclass(frozen=True)
@@ -270,10 +271,10 @@ def moderation_sentence(area: Any) -> str | None:
     if not area.moderated or area.moderation is None:
         return None
     m = area.moderation
-    before = (f" (the partners' own score was {area.self_assessed:.1f})"
+    before = (f" (the partners' own score was {fixed(area.self_assessed)})"
               if area.self_assessed is not None else "")
     reason = f": {m.reason}" if m.reason else ""
-    return f"The adviser moderated {area.title} to {m.score:.1f}{before}{reason}."
+    return f"The adviser moderated {area.title} to {fixed(m.score)}{before}{reason}."
 
 
 @dataclass(frozen=True)
@@ -311,9 +312,9 @@ def group_gap_sentence(group: str, n: int, area_title: str, mean: float, median:
     """"In the 8 South West partnerships, Vision averages 61.0, 12.0 points above the median of
     the 20 partnerships in this round (49.0).": the group's count is always in the sentence."""
     gap = mean - median
-    return (f"In the {plural(n, group + ' partnership')}, {area_title} averages {mean:.1f}, "
-            f"{abs(gap):.1f} points {'above' if gap > 0 else 'below'} the median of the "
-            f"{total} partnerships in this round ({median:.1f}).")
+    return (f"In the {plural(n, group + ' partnership')}, {area_title} averages {fixed(mean)}, "
+            f"{fixed(abs(gap))} points {'above' if gap > 0 else 'below'} the median of the "
+            f"{total} partnerships in this round ({fixed(median)}).")
 
 
 def round_scope(partnerships: int, authorities: int) -> str:

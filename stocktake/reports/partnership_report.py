@@ -15,6 +15,7 @@ from stocktake.records.provenance import SIMULATED_SENTENCE
 from stocktake.reports import findings
 from stocktake.reports.document import (Bullets, Document, Heading, Paragraph, Quote, Table)
 from stocktake.scoring.method import role_short_title
+from stocktake.arithmetic.precision import fixed
 
 if TYPE_CHECKING:
     from stocktake.store.workspace import Workspace
@@ -135,7 +136,8 @@ def _area_evidence(doc: Document, bank: Bank, area_id: str, evidence: Any) -> No
                      else format_value(m.region_value, places),
                      "† not comparable" if "England" in outside
                      else format_value(m.england, places),
-                     "-" if m.change is None else f"{m.change:+,.{places}f}"))
+                     "-" if m.change is None else
+                     fixed(m.change, places, grouped=True, signed=True)))
     doc.add(Table(f"Published figures: {title} (band A is the best quarter of authorities; "
                   "neighbours' mean with how many of the ten had a value)",
                   ("Measure", "Year", "Value", "Band", "Neighbours", "Region", "England",
@@ -200,10 +202,10 @@ def _summary(doc: Document, bank: Bank, scores: Any, name: str,
     strongest, weakest = findings.strongest_and_weakest(scores.areas)
     if strongest:
         doc.add(Paragraph("Strongest: " + "; ".join(
-            f"{a.title} ({a.level}, {a.score:.1f})" for a in strongest) + "."))
+            f"{a.title} ({a.level}, {fixed(a.score)})" for a in strongest) + "."))
     if weakest:
         doc.add(Paragraph("Weakest: " + "; ".join(
-            f"{a.title} ({a.level}, {a.score:.1f})" for a in weakest) + "."))
+            f"{a.title} ({a.level}, {fixed(a.score)})" for a in weakest) + "."))
     flags = []
     for a in scores.areas:
         flags += [s for s in (findings.divergence_sentence(a, titles),
@@ -228,7 +230,7 @@ def _summary(doc: Document, bank: Bank, scores: Any, name: str,
                   ("Area", "Score", "Level", "Round's median (partnerships)", "Spread",
                    "People"),
                   tuple((a.title, findings.score_text(a.score), a.level or "-",
-                         ("-" if medians[a.id][0] is None else f"{medians[a.id][0]:.1f}")
+                         findings.score_text(medians[a.id][0]).replace("no score", "-")
                          + f" ({medians[a.id][1]})", findings.score_text(a.spread),
                          str(a.respondents))
                         for a in scores.areas), frozenset({1, 3, 4, 5}),
@@ -300,11 +302,11 @@ def _area_section(doc: Document, bank: Bank, scores: Any, area: Any, responses: 
             vs = findings.no_comparison_sentence(area.title, n, bank.min_count)
         else:
             gap = round(area.score, 2) - round(value, 2)
-            where = ("at" if gap == 0 else f"{abs(gap):.1f} points "
+            where = ("at" if gap == 0 else f"{fixed(abs(gap))} points "
                      + ("above" if gap > 0 else "below"))
             vs = (f"That is {where} the median of the {n} partnerships in this round with a "
-                  f"score here ({value:.1f}).")
-        doc.add(Paragraph(f"{area.level}: a score of {area.score:.1f}. {vs}"))
+                  f"score here ({fixed(value)}).")
+        doc.add(Paragraph(f"{area.level}: a score of {fixed(area.score)}. {vs}"))
         doc.add(Paragraph(findings.resting_on_sentence(area, titles, short,
                                                        _not_asked(bank, scores, area, titles))
                           or "", "note"))
@@ -333,9 +335,10 @@ def _area_section(doc: Document, bank: Bank, scores: Any, area: Any, responses: 
                                           bank.min_count)
     if extremes:
         high, low = extremes
-        doc.add(Paragraph(f"Scored highest: \u201c{high.text}\u201d ({high.mean * 100:.0f} of "
+        doc.add(Paragraph(f"Scored highest: \u201c{high.text}\u201d "
+                          f"({fixed(high.mean * 100, 0)} of "
                           f"100, {high.answered} answers). Scored lowest: \u201c{low.text}\u201d "
-                          f"({low.mean * 100:.0f} of 100, {low.answered} answers)."))
+                          f"({fixed(low.mean * 100, 0)} of 100, {low.answered} answers)."))
     for quote in _quotes(bank, area.id, responses, titles, redact):
         doc.add(quote)
     items = [i for i in plan if i.area == area.id]

@@ -9,12 +9,52 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from typing import Any
 
 from stocktake.records.provenance import SIMULATED_HEADER
 from stocktake.reports.document import (Bullets, Document, Figure, Heading, Paragraph, Quote,
                                         Table)
 
 TEXT_WIDTH_CM = 17.0  # A4 less two 2 cm margins
+
+
+def _page_footer(section: Any, title: str) -> None:
+    """Every page's foot: the report's title, then "Page n of m" (Word's PAGE and NUMPAGES
+    fields, which Word and LibreOffice fill in as they lay the pages out), in 9 point: a
+    printed report left with a partnership is handed round loose."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    para = section.footer.paragraphs[0]
+    para.text = ""
+
+    def text(words: str) -> None:
+        para.add_run(words).font.size = Pt(9)
+
+    def field(code: str) -> None:
+        # A field is five runs: begin, the instruction, separate, the text shown until the
+        # reader's program works the number out, end.
+        for kind, body in (("begin", None), ("instr", code), ("separate", None),
+                           ("shown", "1"), ("end", None)):
+            run = para.add_run()
+            run.font.size = Pt(9)
+            if kind == "instr":
+                element = OxmlElement("w:instrText")
+                element.set(qn("xml:space"), "preserve")
+                element.text = f" {body} "
+            elif kind == "shown":
+                element = OxmlElement("w:t")
+                element.text = body
+            else:
+                element = OxmlElement("w:fldChar")
+                element.set(qn("w:fldCharType"), kind)
+            run._r.append(element)
+
+    text(f"{title} - page ")
+    field("PAGE")
+    text(" of ")
+    field("NUMPAGES")
 
 
 def write_docx(doc: Document, path: Path) -> Path:
@@ -41,6 +81,7 @@ def write_docx(doc: Document, path: Path) -> Path:
         header.text = SIMULATED_HEADER
         for run in header.runs:
             run.bold = True
+    _page_footer(section, doc.title)
     word.add_heading(doc.title, level=0)
     if doc.marking:
         para = word.add_paragraph()
@@ -84,8 +125,11 @@ def write_docx(doc: Document, path: Path) -> Path:
                     run.font.size = Pt(12)
         elif isinstance(block, Quote):
             para = word.add_paragraph(block.text, style="Quote")
+            # A quote and who said it on one page: the attribution alone atop the next page
+            # left the words unowned on the page before.
+            para.paragraph_format.keep_with_next = True
+            para.paragraph_format.keep_together = True
             word.add_paragraph(f"- {block.source}").alignment = WD_ALIGN_PARAGRAPH.RIGHT
-            del para
         elif isinstance(block, Bullets):
             for item in block.items:
                 word.add_paragraph(item, style="List Bullet")

@@ -272,7 +272,7 @@ def _store_unit(ws: "Workspace", unit: list[Return]) -> list[Stored]:
 
 def _store_answers(ws: "Workspace", ret: Return) -> Stored:
     from stocktake.returns.notices import notices_called_for
-    from stocktake.store.workspace import AnswerChanges
+    from stocktake.store.workspace import AnswerChanges, changes_from
 
     called = notices_called_for(ret.bank, ret.answers, ret.noticed_at)
     meta: dict[str, Any] = {"role": ret.role, "mode": ret.mode, "adviser": ret.adviser,
@@ -290,7 +290,7 @@ def _store_answers(ws: "Workspace", ret: Return) -> Stored:
             ws.rename_respondent(ret.renamed_from, key.respondent)
         held = ws.response(key)
         earlier = tuple(held.notices) if held is not None else ()
-        changes = ws.answer_changes(key, ret.answers)
+        changes = changes_from(held, ret.answers)  # from the read above, not a second one
         response = ws.save_answers(key, list(ret.answers), instance_id=ret.instance_id,
                                    complete=ret.complete, **meta)
     return Stored(ret, response.key, changes, tuple(called), dict(response.notices), earlier)

@@ -487,19 +487,7 @@ class Workspace(RoundRecords):
         """How `answers` differ from what is stored for `key` (before saving them): what a
         re-import of a form tells its user. Replaced answers keep their earlier value in the
         history when saved."""
-        stored = self.response(key)
-        before = stored.answers if stored else {}
-        added = changed = same = 0
-        for answer in answers:
-            old = before.get(answer.question)
-            if old is None:
-                added += 1
-            elif _changed(old.to_doc(), answer):
-                changed += 1
-            else:
-                same += 1
-        # A response with no answers is a reference held for a form, not a respondent yet.
-        return AnswerChanges(bool(stored and stored.answers), added, changed, same)
+        return changes_from(self.response(key), answers)
 
     # ------------------------------------------------------------ removing
 
@@ -723,3 +711,20 @@ def default_workspace_dir() -> Path:
     from platformdirs import user_data_dir
 
     return Path(user_data_dir("stocktake", appauthor=False))
+
+
+def changes_from(stored: Response | None, answers: Iterable[Answer]) -> "AnswerChanges":
+    """How `answers` differ from `stored` (the response held, None if none): Workspace.
+    answer_changes for a caller that has read the response already."""
+    before = stored.answers if stored else {}
+    added = changed = same = 0
+    for answer in answers:
+        old = before.get(answer.question)
+        if old is None:
+            added += 1
+        elif _changed(old.to_doc(), answer):
+            changed += 1
+        else:
+            same += 1
+    # A response with no answers is a reference held for a form, not a respondent yet.
+    return AnswerChanges(bool(stored and stored.answers), added, changed, same)

@@ -45,7 +45,8 @@ from stocktake.workbooks.styles import (BODY_FONT, CENTRE, HEADER_FONT, LABEL_FO
                                         SCORE_FORMAT, SHARE_FORMAT, WRAP_TOP, StyleMemo,
                                         chart_title, place_chart,
                                         band_fill,
-                                        fit_row_height, header_pair, print_setup,
+                                        fit_row_height, header_footer_text, header_pair,
+                                        print_setup,
                                         save_workbook,
                                         set_row_heights, set_widths, style_body,
                                         style_header_row,
@@ -181,9 +182,9 @@ def _write_contents(ws: Any, benchmark: "Benchmark", bank: "Bank", scope: str,
               if bank.partnership_score == "roles" else "the mean over the respondents")
     apart = ", ".join(role_short_title(bank.role_title(r)) for r in bank.apart_role_ids)
     rows: list[tuple[str, Any]] = [
-        *([("Simulated", "Every answer here was invented by `stocktake demo`: the councils are "
-                         "real, their scores are not, and nothing here says anything about "
-                         "them.")] if benchmark.simulated else []),
+        *([("Simulated", "Every answer here was invented by stocktake\u2019s demo command: the "
+                         "councils are real, their scores are not, and nothing here says "
+                         "anything about them.")] if benchmark.simulated else []),
         ("What this is", f"A comparison of {benchmark.count} partnerships' self-assessed "
                          f"scores on the {bank.title} ({bank.id} {bank.version}), wave "
                          f"{benchmark.wave}."),
@@ -566,7 +567,7 @@ def _write_regions(ws: Any, benchmark: "Benchmark", bank: "Bank") -> None:
             for region in sorted(members, key=lambda r: (r == "", r))]
     national: list[Any] = ["All partnerships", benchmark.count]
     national += [_national_mean(benchmark, area_id) for area_id, _ in _area_ids(bank)]
-    _write_means(ws, bank, "Region", rows, total=national)
+    _write_means(ws, bank, "Region", rows, benchmark.min_count, total=national)
 
 
 def _means_row(benchmark: "Benchmark", name: str, members: list[Any],
@@ -605,15 +606,16 @@ def _write_groups(ws: Any, benchmark: "Benchmark", bank: "Bank") -> None:
     rows = [_means_row(benchmark, group, members[group], benchmark.group_means.get(group, {}),
                        benchmark.group_counts.get(group, {}), bank)
             for group in sorted(members)]
-    _write_means(ws, bank, "Group", rows)
+    _write_means(ws, bank, "Group", rows, benchmark.min_count)
 
 
 def _write_means(ws: Any, bank: "Bank", first_head: str, rows: list[list[Any]],
-                 total: list[Any] | None = None) -> None:
+                 min_count: int, total: list[Any] | None = None) -> None:
     """A sheet of means per region or group: its name, how many partnerships, each area's
-    mean (colour-scaled, WITHHELD over fewer than min_count), and a bold `total` row after
-    them when given. Nothing sits under the table (the Contents sheet says what "–" means),
-    so that it reads as data."""
+    mean (colour-scaled, WITHHELD over fewer than `min_count`), and a bold `total` row after
+    them when given. Nothing sits under the table, so that it reads as data; what "–" means
+    is at the foot of every printed page (a page of dashes handed to a board said nothing of
+    why) and on the Contents sheet."""
     heads = [first_head, "Partnerships"] + [title for _, title in _area_ids(bank)]
     for col, text in enumerate(heads, start=1):
         set_text_cell(ws.cell(row=1, column=col), text)
@@ -639,6 +641,10 @@ def _write_means(ws: Any, bank: "Bank", first_head: str, rows: list[list[Any]],
     ws.freeze_panes = "C2"
     set_widths(ws, {"A": 26, "B": 12} | {get_column_letter(c): AREA_WIDTH
                                          for c in range(3, last_col + 1)})
+    for footer in (ws.oddFooter, ws.evenFooter, ws.firstFooter):
+        footer.right.text = header_footer_text(
+            f"{WITHHELD}: a mean of fewer than {min_count} partnerships, withheld")
+        footer.right.size = 10
 
 
 WITHHELD = "–"

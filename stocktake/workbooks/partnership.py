@@ -46,6 +46,7 @@ from stocktake.workbooks.styles import (ACCENT, BODY_FONT, CENTRE, LABEL_FONT, L
                                         fit_row_height, hex_colour, place_chart, row_height_for,
                                         key_value_rows, print_setup, save_workbook, set_widths,
                                         style_body, style_header_row, write_title)
+from stocktake.arithmetic.precision import fixed
 
 if TYPE_CHECKING:
     from stocktake.workbooks.partnership_export import PartnershipExport
@@ -161,7 +162,7 @@ def _write_summary(ws: Any, export: "PartnershipExport") -> None:
                 + (f" ({SIMULATED})" if simulated else ""),
                 f"{bank.title} - wave {export.wave}"
                 + (" - invented answers, not this council's views" if simulated else ""))
-    overall = "" if scores.overall is None else f"{scores.overall:.1f} out of 100"
+    overall = "" if scores.overall is None else f"{fixed(scores.overall)} out of 100"
     info = [("Partnership", p.name), ("Code", p.code), ("Region", p.region or "-"),
             ("Question bank", f"{bank.title} ({bank.id} {bank.version})"),
             ("Wave", export.wave), ("Respondents", scores.respondents),
@@ -349,9 +350,9 @@ def _notes(export: "PartnershipExport") -> list[str]:
         notes.append(BAND_CONVENTIONS)
     for area in export.scores.areas:
         if area.moderated and area.moderation is not None:
-            own = "none" if area.self_assessed is None else f"{area.self_assessed:.1f}"
+            own = "none" if area.self_assessed is None else f"{fixed(area.self_assessed)}"
             m = area.moderation
-            notes.append(f"{area.title}: moderated to {m.score:.1f} by {m.adviser} (the "
+            notes.append(f"{area.title}: moderated to {fixed(m.score)} by {m.adviser} (the "
                          f"partners' own mean {own}): {m.reason}")
     if bank.partnership_score == "roles":
         notes.append("Each area's score is the mean of the partner roles' scores, so each "
@@ -595,10 +596,11 @@ def _write_trend(ws: Any, export: "PartnershipExport") -> None:
     chart.add_data(data, from_rows=True, titles_from_data=False)
     chart.set_categories(Reference(ws, min_col=2, max_col=last_col - 1, min_row=top,
                                    max_row=top))
-    for series, (_, title), colour in zip(chart.series, rows, _cycle(SERIES_COLOURS)):
+    for series, (_, title), (colour, dash, symbol) in zip(chart.series, rows, _line_looks()):
         series.tx = SeriesLabel(v=chart_label(title))
         series.graphicalProperties.line.solidFill = colour
-        series.marker.symbol = "circle"
+        series.graphicalProperties.line.dashStyle = dash
+        series.marker.symbol = symbol
     chart.y_axis.scaling.min = 0
     chart.y_axis.scaling.max = 100
     chart.y_axis.majorUnit = 25
@@ -620,10 +622,16 @@ SIGNED = "+0.0;-0.0;0.0"
 CENTRE_WRAP = Alignment(horizontal="center", vertical="top", wrap_text=True)
 
 
-def _cycle(items: tuple[str, ...]) -> Any:
-    from itertools import cycle
+def _line_looks() -> Any:
+    """(colour, dash, marker) for each line of a chart in turn: the colours, then the colours
+    again dashed with other markers. A bank's 11 areas and the overall line are 12 series
+    against 9 colours, and repeating the colours alone made two lines of one look."""
+    from itertools import count
 
-    return cycle(items)
+    for n in count():
+        turn = n // len(SERIES_COLOURS) % 3
+        yield (SERIES_COLOURS[n % len(SERIES_COLOURS)], ("solid", "dash", "sysDot")[turn],
+               ("circle", "triangle", "square")[turn])
 
 
 # ---------------------------------------------------------------- Answers

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from stocktake.records.provenance import marked
 from stocktake.workbooks.table_sheet import write_table_sheet
 
 if TYPE_CHECKING:
@@ -29,6 +30,8 @@ def write_plan_sheet(ws: Any, export: "PartnershipExport") -> None:
     write_table_sheet(ws, ["Area", "Current level", "Score", "Target", "Action", "Owner", "Due",
                            "Status", "Done on"], rows,
                       widths=[24, 13, 8, 13, 46, 20, 11, 9, 11],
-                      header_left=f"Action plan: {export.partnership.name} "
-                                  f"({export.partnership.code})",
+                      # The current levels and scores are the demo's where it invented them.
+                      header_left=marked(f"Action plan: {export.partnership.name} "
+                                         f"({export.partnership.code})",
+                                         export.scores.simulated),
                       header_right=f"{export.bank.title}, wave {export.wave}")

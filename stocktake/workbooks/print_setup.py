@@ -192,14 +192,20 @@ def page_height(ws: Any) -> float:
     return page / printed_scale(ws) - repeated
 
 
-def keep_together(ws: Any, blocks: Iterable[tuple[int, int]], last_row: int | None = None) -> None:
+def keep_together(ws: Any, blocks: Iterable[tuple[int, int]], last_row: int | None = None, *,
+                  every_page: bool = False) -> None:
     """Row breaks so that each block of rows (first, last) starts a page rather than run over
-    a page's foot, where it fits on one page; breaks already set are kept and counted."""
+    a page's foot, where it fits on one page; breaks already set are kept and counted.
+
+    With `every_page`, every page's end is a break of its own, where a page of Excel's size
+    is full: Excel and LibreOffice then print the same pages (LibreOffice's page holds a row
+    or two more than Excel's, so a block kept whole by Excel's count could still end
+    LibreOffice's page: a form's area title alone at the foot of a page)."""
     wanted = sorted({b for b in blocks if b[0] <= b[1]})
-    if not wanted:
+    if not wanted and not every_page:
         return
     full = page_height(ws)
-    limit = full * PAGE_SAFETY
+    limit = full if every_page else full * PAGE_SAFETY
     if limit <= 0:
         return
     breaks = {b.id for b in ws.row_breaks.brk}
@@ -226,6 +232,9 @@ def keep_together(ws: Any, blocks: Iterable[tuple[int, int]], last_row: int | No
         # safety margin, or the pages counted here fall behind the printed ones and a block
         # is broken before a page that had room for it.
         if used + height > full:
+            if every_page and used > 0 and row - 1 not in breaks:
+                ws.row_breaks.append(Break(id=row - 1))
+                breaks.add(row - 1)
             used = 0.0
         used += height
         if row in breaks:
@@ -235,10 +244,13 @@ def keep_together(ws: Any, blocks: Iterable[tuple[int, int]], last_row: int | No
 def table_blocks(ws: Any) -> list[tuple[int, int]]:
     """The blocks keep_together should keep for each table under a header row: the heading
     just above (a line of bold or title text), the header row and KEEP_ROWS rows after it, or
-    the whole table when it has at most SHORT_TABLE rows."""
+    the whole table when it has at most SHORT_TABLE rows or fits on a page (a table run on to
+    the next page has no header row there, where a sheet holds many tables and cannot repeat
+    one: the Evidence sheet's areas)."""
     blocks = []
     headers = _header_rows(ws)
     repeated = _title_row_span(ws.print_title_rows)[1] if ws.print_title_rows else 0
+    room = page_height(ws) * PAGE_SAFETY
     for row in headers:
         if row <= repeated:
             continue
@@ -250,10 +262,11 @@ def table_blocks(ws: Any) -> list[tuple[int, int]]:
                 first = above - 1
         last = row
         while last + 1 <= ws.max_row and any(c.value is not None for c in ws[last + 1]) \
-                and last + 1 not in headers and last - row < SHORT_TABLE:
+                and last + 1 not in headers:
             last += 1
-        end = last if last - row < SHORT_TABLE else row + KEEP_ROWS
-        blocks.append((first, min(end, last)))
+        whole = last - row < SHORT_TABLE or (
+            not repeated and sum(_height(ws, r) for r in range(first, last + 1)) <= room)
+        blocks.append((first, last if whole else min(row + KEEP_ROWS, last)))
     return blocks
 
 
@@ -271,11 +284,12 @@ def finish_print(wb: Any, *, screen: Sequence[str] = (), titles: dict[str, str] 
 
 
 def finish_sheet(ws: Any, *, screen: bool = False, title: str | None = None,
-                 keep: Sequence[tuple[int, int]] = ()) -> None:
+                 keep: Sequence[tuple[int, int]] = (), every_page: bool = False) -> None:
     """The print set-up a sheet gets last (after styles.print_setup): `title` (default: its
     name) in the page header; headings as wide as their longest word; with `screen`, fitted
     to the page width and marked for screen; else each table's heading and first rows (and
-    the blocks in `keep`) kept on one page."""
+    the blocks in `keep`) kept on one page, and with `every_page` each page's end set as a
+    break of its own (keep_together)."""
     from stocktake.workbooks.styles import keep_print_legible
 
     title = title or ws.title
@@ -288,7 +302,7 @@ def finish_sheet(ws: Any, *, screen: bool = False, title: str | None = None,
         if ws.sheet_properties.pageSetUpPr is not None and \
                 ws.sheet_properties.pageSetUpPr.fitToPage:
             keep_print_legible(ws, landscape=ws.page_setup.orientation != "portrait")
-        keep_together(ws, [*table_blocks(ws), *keep], _last_row(ws))
+        keep_together(ws, [*table_blocks(ws), *keep], _last_row(ws), every_page=every_page)
     name_pages(ws, title)
 
 

@@ -216,32 +216,54 @@ def wrapped_lines(text: Any, width: float) -> int:
     """How many lines `text` takes when wrapped in a column `width` characters wide.
 
     Neither Excel nor LibreOffice grows a row for wrapped text it did not lay out itself, so
-    writers set row heights from this estimate (10-point text runs about 1.25 characters per
-    width unit).
+    writers set row heights from this: the text laid out as a spreadsheet lays it out, word by
+    word, each word as wide as Calibri draws it at 10 points (stocktake.workbooks.glyph_widths)
+    in the width Excel gives a column of `width` units (7 pixels a unit at 96 dpi, less its
+    padding); lines break at spaces and after a hyphen, never after ';', and a word wider than
+    the line breaks where it must.
     """
     if text is None or text == "":
         return 1
-    chars = max(4, int(width * 1.25) - 1)
     text = str(text)
-    if len(text) <= chars and "\n" not in text:
-        return 1  # most cells: no need to wrap at all (and textwrap is most of the cost)
-    return _wrapped_lines(text, chars)
+    points = max(12.0, width * POINTS_PER_UNIT)
+    if len(text) * WIDEST_CHAR_POINTS <= points and "\n" not in text:
+        return 1  # most cells: too short to wrap whatever their letters (and no measuring)
+    return _wrapped_lines(text, round(points, 2))
 
 
-@functools.lru_cache(maxsize=4096)
-def _wrapped_lines(text: str, chars: int) -> int:
+POINTS_PER_UNIT = 7 * 0.75  # a unit of column width is 7 pixels (Calibri 11's digit), 0.75 pt each
+WIDEST_CHAR_POINTS = 9.5  # 10-point "W", "M" and kin are narrower
+_BREAKS = re.compile(r"[^ -]*-+|[^ -]+| +")  # a hyphen ends its run: a line may break after it
+
+
+@functools.lru_cache(maxsize=8192)
+def _wrapped_lines(text: str, points: float) -> int:
     # Cached: a question's text and a level's wording repeat once per respondent.
-    import textwrap
+    from stocktake.workbooks.glyph_widths import text_points
 
     lines = 0
-    # Spreadsheets also break after '-' ("staff-" / "champions"), but not after ';': a multi
-    # answer "website;briefings;staff-champions" breaks only at its hyphens, or where a run
-    # is wider than the column (counted so by break_long_words). Counting a break after each
-    # ';' made such rows a line short, the last line cut off in print.
-    spaced = text.replace("-", "- ")
-    for paragraph in spaced.split("\n"):
-        lines += max(1, len(textwrap.wrap(paragraph, chars, break_long_words=True,
-                                          break_on_hyphens=False)))
+    for paragraph in text.split("\n"):
+        lines += 1
+        used = 0.0
+        pending_space = 0.0  # a space hangs at a line's end, so it counts only before a word
+        for run in _BREAKS.findall(paragraph):
+            if run[0] == " ":
+                pending_space += text_points(run)
+                continue
+            size = text_points(run)
+            if used and used + pending_space + size <= points:
+                used += pending_space + size
+            elif not used and size <= points:
+                used = size
+            else:
+                if used:
+                    lines += 1  # the run starts the next line
+                # A run wider than a line breaks where it must, a line at a time.
+                while size > points:
+                    lines += 1
+                    size -= points
+                used = size
+            pending_space = 0.0
     return lines
 
 

@@ -32,7 +32,8 @@ from pathlib import Path
 from typing import Any
 
 from stocktake.errors import StocktakeError
-from stocktake.xlsform.export import (EVIDENCE_SUFFIX, FORM_FIELD, PARTNERSHIP_FIELD,
+from stocktake.xlsform.export import (EVIDENCE_SUFFIX, FORM_FIELD, NOTICE_SUFFIX,
+                                      PARTNERSHIP_FIELD,
                                       RESPONDENT_FIELD, alone_constraint)
 from stocktake.xlsform.relevance import ROLE_FIELD, UnsupportedRelevant, parse_relevant
 
@@ -403,6 +404,11 @@ class _Reader:
                 continue
             if name.endswith(EVIDENCE_SUFFIX) and (name[:-len(EVIDENCE_SUFFIX)] in by_id or
                                                    name[:-len(EVIDENCE_SUFFIX)] in self.refused):
+                continue
+            # The safeguarding notice shown after a question (stocktake's own export): the
+            # bank carries it as the settings' notice and the question's `notice` column.
+            if lowered == "note" and name.endswith(NOTICE_SUFFIX) and \
+                    name[:-len(NOTICE_SUFFIX)] in by_id:
                 continue
             question = self.question(row, record, kind, name, lists, stack, by_id)
             if question is not None:

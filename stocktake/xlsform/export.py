@@ -30,6 +30,10 @@ FORM_FIELD = "stocktake_form"
 PARTNERSHIP_FIELD = "partnership"
 RESPONDENT_FIELD = "respondent"
 EVIDENCE_SUFFIX = "_evidence"
+# The note after a question whose answers call for the safeguarding notice, shown on the phone
+# when one of them is chosen (as the interview shows it): a child answering "I often feel
+# unsafe" on a phone is told where to turn there and then, not only the adviser afterwards.
+NOTICE_SUFFIX = "_notice"
 TOP_LEVEL_FIELDS = (FORM_FIELD, PARTNERSHIP_FIELD, ROLE_FIELD, RESPONDENT_FIELD)
 NOT_APPLICABLE = ("na", "Not applicable")
 DONT_KNOW = ("dk", "Don't know")
@@ -219,11 +223,25 @@ def _question_rows(bank: Bank, q: Question, add, choice) -> None:
     if q.type in ("scale", "choice", "multi", "yesno") and offers_unknown:
         choice(name, *NOT_APPLICABLE)
         choice(name, *DONT_KNOW)
+    if q.notice and bank.safeguarding_notice:
+        add(type="note", name=f"{name}{NOTICE_SUFFIX}",
+            label=f"Safeguarding notice: {bank.safeguarding_notice}",
+            relevant=notice_expression(q))
     if q.type != "text":
         add(type="text", name=f"{name}{EVIDENCE_SUFFIX}",
             label="Evidence for your answer (optional)",
             hint="A document, meeting or example that shows it.",
             relevant=f"{ref(name)} != ''")
+
+
+def notice_expression(q: Question) -> str:
+    """The XLSForm condition true when `q` is answered with one of the answers its bank marks
+    for the safeguarding notice (`q.notice`: levels, option ids, yes or no)."""
+    # As Question.calls_for_notice compares them: the stored value's text.
+    values = [literal(str(v)) for v in q.notice]
+    if q.type == "multi":
+        return " or ".join(f"selected({ref(q.id)}, {v})" for v in values)
+    return " or ".join(f"{ref(q.id)} = {v}" for v in values)
 
 
 def _xml_name(ident: str, noun: str) -> str:

@@ -36,6 +36,7 @@ from stocktake.errors import StocktakeError
 from stocktake.partnerships.model import Partnership
 from stocktake.records.responses import Answer
 from stocktake.xlsform.export import (DEFAULT_ANONYMOUS_ROLES, EVIDENCE_SUFFIX, FORM_FIELD,
+                                      NOTICE_SUFFIX,
                                       PARTNERSHIP_FIELD, RESPONDENT_FIELD, form_identity,
                                       group_name)
 from stocktake.xlsform.relevance import ROLE_FIELD
@@ -339,6 +340,8 @@ def _columns(bank: Bank, header: list[str]) -> tuple[list[_Column | None], list[
         for path in (f"{group}-{q.id}", f"{group}/{q.id}", f"{group}{separator}{q.id}", q.id):
             known[path] = _Column("answer", q)
             known[path + EVIDENCE_SUFFIX] = _Column("evidence", q)
+            if q.notice:  # the safeguarding note after it: no answer (a tool may list it)
+                known[path + NOTICE_SUFFIX] = _Column("notice", q)
     columns: list[_Column | None] = []
     warnings: list[str] = []
     problems: list[str] = []

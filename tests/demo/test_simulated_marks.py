@@ -100,11 +100,20 @@ def _sheet_headers(wb) -> dict[str, str]:
 
 def test_the_partnership_workbook_marks_every_sheet(demo):
     run, root, codes = demo
+    # A Plan sheet too: its current levels and scores are the demo's (its header once was not
+    # marked).
+    run("plan", "add", codes[0], "--bank", "idea-stocktake", "--area", "risk", "--target",
+        "Embedded", "--action", "Agree a joint risk plan", "--owner", "Head of safeguarding",
+        "--due", "2027-03-31")
     run("export", codes[0], "--out", root / "x")
-    wb = load_workbook(next((root / "x").glob("*.xlsx")))
-    assert SIMULATED in wb.worksheets[0]["A1"].value
-    headers = _sheet_headers(wb)
-    assert headers and all(h.startswith(SIMULATED) for h in headers.values()), headers
+    sheets = set()
+    for path in sorted((root / "x").glob("*.xlsx")):  # one workbook per wave
+        wb = load_workbook(path)
+        assert SIMULATED in wb.worksheets[0]["A1"].value
+        headers = _sheet_headers(wb)
+        assert headers and all(h.startswith(SIMULATED) for h in headers.values()), headers
+        sheets.update(headers)
+    assert "Plan" in sheets
 
 
 def test_exports_mark_every_row(demo):

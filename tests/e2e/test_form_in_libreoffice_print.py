@@ -72,7 +72,8 @@ def test_printed_form_is_a4_at_8_points_with_nothing_cut(tmp_path):
         top = [words_of(str(sheet[ref].value)) for ref in ("C1", "C2", "D4", "C5", "C6")
                if sheet[ref].value]
         with pdfplumber.open(pdf_path) as pdf:
-            assert len(pdf.pages) >= 2
+            # The council's 72 questions run to pages; the children's 10 fit on one.
+            assert len(pdf.pages) >= (2 if path == council else 1)
             for number, page in enumerate(pdf.pages, start=1):
                 assert sorted((round(page.width), round(page.height))) == [595, 842]
                 chars = [c for c in page.chars if c["text"].strip()]
@@ -90,11 +91,11 @@ def test_printed_form_is_a4_at_8_points_with_nothing_cut(tmp_path):
                 text = words_of(page.extract_text())
                 # Issue 26: one page across, every column's heading on every page, and 9 pt
                 # or more (10-point text at 90% or more).
-                assert "No. Question Guidance Allowed answers Answer Evidence" in text, \
-                    number
+                assert ("No. Question (its guidance in italics) Allowed answers Answer "
+                        "Evidence") in text, number
                 assert min(c["size"] for c in chars) >= 8.95, (pdf_path.name, number)
             first = words_of(pdf.pages[0].extract_text())
-            second = words_of(pdf.pages[1].extract_text())
+            rest = " ".join(words_of(p.extract_text()) for p in pdf.pages[1:])
         for block in top:  # title, subtitle, role, instructions, notice: whole on page 1
             assert block in first, block
-        assert not re.search(r"\bRes\b|Camd\b", second)  # no title cut to its first letters
+        assert not re.search(r"\bRes\b|Camd\b", rest)  # no title cut to its first letters

@@ -226,6 +226,19 @@ def test_libreoffice_converts_the_word_report_to_a4_pages_holding_every_heading(
 
 @needs_writer
 @pytest.mark.parametrize("report", REPORTS)
+def test_every_printed_page_is_numbered_of_the_whole_under_the_reports_title(report, reports,
+                                                                           converted):
+    """A report left with a partnership is handed round loose: each page says whose it is and
+    where it stands (Word's PAGE and NUMPAGES fields, filled in by LibreOffice here)."""
+    pages = converted[report]
+    title = word(reports, report).core_properties.title
+    for number, page in enumerate(pages, 1):
+        text = " ".join(page["text"].split())
+        assert text.endswith(f"{title} - page {number} of {len(pages)}"), (number, text[-120:])
+
+
+@needs_writer
+@pytest.mark.parametrize("report", REPORTS)
 def test_libreoffice_sets_no_text_below_9_pt(report, converted):
     assert any(p["smallest"] is not None for p in converted[report]), "no text on any page"
     small = {n: round(p["smallest"], 1) for n, p in enumerate(converted[report], 1)
@@ -257,3 +270,15 @@ def test_libreoffice_repeats_the_long_plans_header_and_splits_no_row_across_page
         assert split == [], (f"page {number}: between the header and the first row stands "
                              f"{split}, the end of a row split across pages")
     assert len(pages) >= 2, f"the plan's rows are on pages {pages} only"
+
+
+@needs_writer
+@pytest.mark.parametrize("report", REPORTS)
+def test_a_quote_is_kept_with_who_said_it(report, reports):
+    paragraphs = word(reports, report).paragraphs
+    quotes = [i for i, p in enumerate(paragraphs) if p.style.name == "Quote"]
+    if report == "partnership":
+        assert quotes, "the demo's partnership report quotes its evidence"
+    for i in quotes:
+        assert paragraphs[i].paragraph_format.keep_with_next, paragraphs[i].text[:40]
+        assert paragraphs[i + 1].text.startswith("- "), paragraphs[i + 1].text[:40]

@@ -67,10 +67,9 @@ def by_merge(cli, here: Path):
     answered = cli("interview", CAMDEN, *CHILD, "--age-band", "11-15", "--answers",
                    answers_csv(here / "a.csv"), workspace=elsewhere)
     assert answered.exit_code == 0, answered.output
-    exported = here / "returns" / "camden.xlsx"
-    exported.parent.mkdir()
-    done = cli("export", CAMDEN, "--bank", "children", "--wave", WAVE, "--out", exported,
+    returns = here / "returns"
+    done = cli("export", CAMDEN, "--bank", "children", "--wave", WAVE, "--out", returns,
                workspace=elsewhere)
     assert done.exit_code == 0, done.output
-    return cli("merge", exported.parent, "--out", here / "national.xlsx", "--into-workspace",
+    return cli("merge", returns, "--out", here / "national.xlsx", "--into-workspace",
                workspace=here / "ws")

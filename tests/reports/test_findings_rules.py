@@ -53,15 +53,16 @@ def test_a_one_partnership_report_makes_no_comparison_and_says_why(workspace, mi
                          "vision.consulted": ["staff"], "risk.register": "full"}))])
     doc = partnership_document(workspace, mini_bank, WAVE, code)
     text = text_of(doc)
-    # Vision: (1 + 2 * 1 + 0.25) / 4 = 81.25.
-    assert ("Embedded: a score of 81.2. No comparison with the round for Vision: only 1 "
+    # Vision: (1 + 2 * 1 + 0.25) / 4 = 81.25, which the workbook's "0.0" shows as 81.3, and so
+    # does the report (precision.fixed; Python's own formatting gave 81.2).
+    assert ("Embedded: a score of 81.3. No comparison with the round for Vision: only 1 "
             "partnership has a score there, fewer than the 5 a comparison needs.") in text
     assert ("Camden is not compared with the round: the round has 1 partnership with scores, "
             "fewer than the 5 a comparison needs.") in text
     assert "median of 1" not in text and "against a median" not in text
     figure = next(b for b in doc.blocks if hasattr(b, "svg"))
     assert "no median is marked" in figure.caption and "(median" not in figure.alt
-    assert "Vision | 81.2 | Embedded | - (1) |" in text
+    assert "Vision | 81.3 | Embedded | - (1) |" in text
 
 
 def test_a_region_of_two_is_named_with_its_count_and_compared_only_above_the_minimum(
@@ -84,8 +85,9 @@ def test_a_region_of_two_is_named_with_its_count_and_compared_only_above_the_min
     # Vision: known 4 -> (1 + 2 + 0.25) / 4 = 81.25; known 1 -> 31.25; the median is 31.25.
     text = text_of(national_document(workspace, dataclasses.replace(mini_bank, min_count=2),
                                      WAVE))
-    assert ("In the 2 South West partnerships, Vision averages 81.2, 50.0 points above the "
-            "median of the 5 partnerships in this round (31.2).") in text
+    # 81.25 and 31.25 read as the workbook shows them: 81.3 and 31.3.
+    assert ("In the 2 South West partnerships, Vision averages 81.3, 50.0 points above the "
+            "median of the 5 partnerships in this round (31.3).") in text
     assert "Findings of this round (5 of 153 authorities)" in text
 
 

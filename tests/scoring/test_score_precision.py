@@ -159,3 +159,20 @@ def test_compare_is_the_comparison_of_the_published_values(a, b, digits):
 
     x, y = _snap(a, digits), _snap(b, digits)
     assert compare(a, b, digits) == (x > y) - (x < y)
+
+
+@pytest.mark.parametrize("value, places, kw, shown", [
+    (32.949999999999996, 1, {}, "33.0"),   # a neighbours' mean the report printed as 32.9
+    (12.25, 1, {}, "12.3"),                # Python's own formatting: 12.2
+    (0.15, 1, {}, "0.2"),
+    (-0.04, 1, {}, "0.0"),                 # never "-0.0"
+    (-2.45, 1, {}, "-2.5"),                # half away from zero, as a spreadsheet shows it
+    (1234.5, 0, {"grouped": True}, "1,235"),
+    (2.5, 1, {"signed": True}, "+2.5"),
+    (-2.5, 1, {"signed": True}, "-2.5"),
+    (0.0, 1, {"signed": True}, "+0.0"),
+])
+def test_fixed_shows_a_figure_as_the_workbook_does(value, places, kw, shown):
+    from stocktake.arithmetic.precision import fixed
+
+    assert fixed(value, places, **kw) == shown

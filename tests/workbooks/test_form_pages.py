@@ -37,7 +37,8 @@ pytestmark = [pytest.mark.slow,
 CAMDEN = partnership_for("E09000007")
 # Questions a printed page, at least (README, "Printing"); issue 26 aims at 6.
 FLOORS = {("idea-stocktake", "schools"): 6.0, ("idea-stocktake", "young-people"): 3.5}
-HEADINGS = "No. Question Guidance Allowed answers Answer Evidence"  # Area (B) is hidden
+# Area (B) is hidden; the question and its guidance share one cell, and one heading.
+HEADINGS = "No. Question (its guidance in italics) Allowed answers Answer Evidence"
 
 
 def tokens(text: str) -> set[str]:
@@ -84,6 +85,21 @@ def test_form_prints_at_least_its_floor_of_questions_a_page(printed, key):
         for col in (3, 4, 5):
             words = tokens(ws.cell(r, col).value or "")
             assert not words or any(words <= found for _, found, _ in pages), (r, col)
+
+
+@pytest.mark.parametrize("key", list(FLOORS), ids=lambda k: "-".join(k))
+def test_each_page_ends_where_the_form_says_and_never_on_an_area_title(printed, key):
+    """Every page's end is a break of the form's own, at Excel's page size: LibreOffice, whose
+    page holds a row or two more, printed an area's title alone at a page's foot when it was
+    left to break the pages itself."""
+    path, pages = printed[key]
+    ws = load_workbook(path)["Form"]
+    ends = sorted(b.id for b in ws.row_breaks.brk)
+    assert len(pages) == len(ends) + 1  # the pages printed are the form's own
+    bands = {r for r in range(HEADER_ROW + 1, ws.max_row + 1)
+             if not ws.cell(r, ID_COLUMN).value and ws.cell(r, 3).value}
+    assert bands, "the form has area titles"
+    assert not bands & set(ends), sorted(bands & set(ends))
 
 
 def test_answer_column_is_as_wide_as_the_widest_entry_and_the_text_columns_share_the_rest(

@@ -224,3 +224,26 @@ def test_forms_import_refuses_a_text_file_named_xlsx(cli, tmp_path):
 def test_forms_help_has_examples(cli):
     assert "Example: stocktake forms create" in cli("forms", "create", "--help").stdout
     assert "Example: stocktake forms import" in cli("forms", "import", "--help").stdout
+
+
+@pytest.mark.parametrize("bank_id", ["children", "idea-stocktake", "partnership-2026"])
+def test_a_blank_childrens_form_says_which_answers_the_safeguarding_notice_is_for(tmp_path,
+                                                                                  bank_id):
+    """The bank's notice is written for an answer given ("This answer says a child ... feels
+    unsafe"); atop a form nobody has filled in it is introduced by the questions it is for."""
+    bank = find_bank(bank_id)
+    path = create_form(tmp_path / "f.xlsx", bank, CAMDEN, "young-people", WAVE)
+    sheet = load_workbook(path)["Form"]
+    numbers = [sheet.cell(r, 1).value for r in range(1, sheet.max_row + 1)
+               if sheet.cell(r, ID_COLUMN).value and bank.has_question(
+                   str(sheet.cell(r, ID_COLUMN).value))
+               and bank.question(str(sheet.cell(r, ID_COLUMN).value)).notice]
+    assert numbers, "the children's form asks a question that calls for the notice"
+    [notice] = [c.value for row in sheet.iter_rows(max_row=8) for c in row
+                if isinstance(c.value, str) and bank.safeguarding_notice in c.value]
+    asked = " or ".join(str(n) for n in numbers) if len(numbers) <= 2 else None
+    lead = notice[:notice.index(bank.safeguarding_notice)]
+    assert lead.startswith("Safeguarding notice, to read if your answer to question")
+    assert lead.endswith(" points here: ")
+    if asked:
+        assert f" {asked} points here" in lead

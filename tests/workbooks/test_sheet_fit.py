@@ -181,3 +181,13 @@ def test_the_contents_sheet_lists_every_sheet_in_tab_order_with_what_it_holds(bo
     assert all(isinstance(held, str) and held.strip() for _, held in listed), listed
     if kind == "national":  # the sheets the merge adds to the benchmark's
         assert {"Returns", "Codebook"} <= set(visible)
+
+
+def test_no_two_lines_of_the_trend_chart_look_alike(books):
+    """12 series (11 areas and overall) against 9 colours: two lines once shared a look."""
+    wb = load_workbook(books["partnership"])
+    [chart] = wb["Trend"]._charts
+    looks = [(s.graphicalProperties.line.solidFill.srgbClr,  # read back as its hex text
+              s.graphicalProperties.line.prstDash, s.marker.symbol) for s in chart.series]
+    assert len(looks) >= 10
+    assert len(set(looks)) == len(looks), looks

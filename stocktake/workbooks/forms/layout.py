@@ -54,13 +54,13 @@ def form_workbook(bank: Bank, partnership: Partnership, role: str, wave: str, re
                   questions: Sequence[Question], *, notes: str = "",
                   key: bytes | None = None) -> Any:
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill, Protection
+    from openpyxl.styles import Alignment, PatternFill, Protection
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
     from stocktake.privacy.injection import set_text_cell
     from stocktake.workbooks.print_setup import heading_width
-    from stocktake.workbooks.styles import (BODY_FONT, BOX, HEADER_FONT, LABEL_FILL, LABEL_FONT,
+    from stocktake.workbooks.styles import (BODY_FONT, BOX, LABEL_FILL, LABEL_FONT,
                                             NOTE_FONT, WRAP_TOP, StyleMemo, fit_row_height,
                                             merge_row, print_setup, set_widths,
                                             style_header_row, wrapped_lines, write_title)
@@ -125,10 +125,10 @@ def form_workbook(bank: Bank, partnership: Partnership, role: str, wave: str, re
     fit_row_height(ws, 5, [(NOTES_WIDTH, ws[notes_at].value)], minimum=2)
     # Row 6: the round's notes, then the bank's safeguarding notice where the form asks a
     # question whose answers call for it.
-    marked = [q for q in questions if q.notice]
+    marked = [n for n, q in enumerate(questions, start=1) if q.notice]
     row6 = [notes] if notes else []
     if marked and bank.safeguarding_notice:
-        row6.append(f"Safeguarding notice: {bank.safeguarding_notice}")
+        row6.append(notice_lead(marked) + bank.safeguarding_notice)
     if row6:
         notice_at = f"{NOTES_FIRST}6"
         set_text_cell(ws[notice_at], "\n\n".join(row6))
@@ -153,18 +153,20 @@ def form_workbook(bank: Bank, partnership: Partnership, role: str, wave: str, re
     asked = {q.area for q in questions}
     widths = _column_widths(questions, texts, anonymous,
                             [a.title for a in bank.areas if a.id in asked])
-    for col, text in enumerate(FORM_COLUMNS, start=1):
-        set_text_cell(ws.cell(row=HEADER_ROW, column=col), text)
+    # The question and its guidance share one cell across the Question and Guidance columns
+    # (below), so their heading is one too, saying which part is the guidance: two headings
+    # over one cell read as if the Guidance column had been left empty.
+    headings = dict(enumerate(FORM_COLUMNS, start=1)) | {3: QUESTION_HEADING, 4: ""}
+    for col, text in headings.items():
+        set_text_cell(ws.cell(row=HEADER_ROW, column=col), text or None)
     # One line where every heading fits its column on one (they do, at the widths chosen), as
     # the rows repeated atop each page take a page's room.
-    one_line = all(heading_width(text.replace(" ", "_")) <= widths[col]
-                   for col, text in enumerate(FORM_COLUMNS[:EVIDENCE_COLUMN], start=1))
+    room = dict(widths) | {3: widths[3] + widths[4]}
+    one_line = all(heading_width(text.replace(" ", "_")) <= room[col]
+                   for col, text in list(headings.items())[:EVIDENCE_COLUMN] if text)
     style_header_row(ws, HEADER_ROW, 1, len(FORM_COLUMNS),
                      height=FORM_HEADER_HEIGHT if one_line else 30)
-    # The guidance is the italic part of the question cell under it; its heading says so.
-    guidance_heading = ws.cell(row=HEADER_ROW, column=4)
-    guidance_heading.font = Font(name=HEADER_FONT.name, size=HEADER_FONT.sz, bold=True,
-                                 italic=True, color=HEADER_FONT.color)
+    ws.merge_cells(start_row=HEADER_ROW, start_column=3, end_row=HEADER_ROW, end_column=4)
     # Each column's cells styled alike, worked out once (StyleMemo): set cell by cell, the
     # styles were most of the time a large form took to write.
     body = dict(font=BODY_FONT, border=BOX, alignment=WRAP_TOP)
@@ -439,7 +441,7 @@ def _print_one_page_wide(ws: Any, bands: list[int]) -> None:
     ws.page_margins.top, ws.page_margins.bottom = FORM_TOP_MARGIN, FORM_BOTTOM_MARGIN
     ws.page_margins.header = ws.page_margins.footer = FORM_HEADER_MARGIN
     ws.print_options.horizontalCentered = False
-    finish_sheet(ws, keep=[(band, band + 1) for band in bands])
+    finish_sheet(ws, keep=[(band, band + 1) for band in bands], every_page=True)
 
 
 def _dropdown_prompt(question: Question) -> str:
@@ -467,3 +469,17 @@ def _tool_version() -> str:
     from stocktake import __version__
 
     return __version__
+
+
+QUESTION_HEADING = "Question (its guidance in italics)"
+
+
+def notice_lead(numbers: list[int]) -> str:
+    """What comes before the bank's safeguarding notice atop a blank form: the notice is
+    written for an answer given ("This answer says a child ... feels unsafe"), and a form
+    printed before anyone has answered must not read as if one had been; so it says which
+    questions' answers point to it."""
+    asked = " or ".join(str(n) for n in numbers) if len(numbers) <= 2 else \
+        ", ".join(str(n) for n in numbers[:-1]) + f" or {numbers[-1]}"
+    return (f"Safeguarding notice, to read if your answer to question"
+            f"{'s' if len(numbers) > 1 else ''} {asked} points here: ")
