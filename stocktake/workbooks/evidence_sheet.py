@@ -23,9 +23,11 @@ from openpyxl.utils import get_column_letter
 from stocktake.evidence.report import CONTEXT, LINK_NOTES, link_area, link_notes
 from stocktake.records.provenance import marked
 from stocktake.privacy.injection import set_text_cell, write_text_row
+from stocktake.workbooks.print_setup import PAGE_SAFETY, page_height
 from stocktake.workbooks.styles import (LABEL_FONT, NOTE_FONT, WRAP_TOP, merge_row, place_chart,
-                                        fill_band, fit_row_height, key_value_rows, print_setup, save_workbook,
-                                        set_widths, style_body, style_header_row, write_title)
+                                        fill_band, fit_row_height, key_value_rows, print_setup,
+                                        row_height_for, save_workbook, set_widths, style_body,
+                                        style_header_row, write_title)
 
 SHEET = "Evidence"
 COLUMNS = ("Measure", "Year", "Value", "Band", "Neighbours' mean", "Neighbours counted",
@@ -110,52 +112,83 @@ def add_evidence_sheet(wb: Workbook, view: Any, self_views: Sequence[Any], *, in
     set_text_cell(ws.cell(row=row - 1, column=DATA_COL),
                   "Series behind the trend charts (values as published; blank: not published)")
     ws.cell(row=row - 1, column=DATA_COL).font = NOTE_FONT
-    for key, measures in sections.items():
-        row = _area_block(ws, row, key, measures, flags.get(key))
-    set_text_cell(ws.cell(row=row, column=1), view.credit)
-    ws.cell(row=row, column=1).font = NOTE_FONT
+    # Set up for print before the tables are laid out: a table longer than a printed page is
+    # cut into parts that each fit one, each under its own header row.
     set_widths(ws, {1: LABEL_WIDTH, 2: 9, 3: 11, 4: 7, 5: 12, 6: 11, 7: 10, 8: 10, 9: 9, 10: 22})
+    ws.print_area = f"A1:{get_column_letter(len(COLUMNS))}1"
     print_setup(ws, header_left=marked(f"{view.name} ({view.code})", simulated),
                 header_right="Published evidence (DfE LAIT)")
+    room = page_height(ws) * PAGE_SAFETY
+    for key, measures in sections.items():
+        row = _area_block(ws, row, key, measures, flags.get(key), room)
+    set_text_cell(ws.cell(row=row, column=1), view.credit)
+    ws.cell(row=row, column=1).font = NOTE_FONT
     ws.print_area = f"A1:{get_column_letter(len(COLUMNS))}{row}"
     return ws
 
 
-def _area_block(ws: Any, row: int, key: str, measures: list, own: Any) -> int:
+HEAD_POINTS = 30  # the header row (style_header_row's height) and the area's title above it
+TITLE_POINTS = 15
+
+
+def _area_block(ws: Any, row: int, key: str, measures: list, own: Any, room: float) -> int:
+    """An area's title (and flag), then its measures under a header row; where they would run
+    past a printed page (`room` points of rows), in parts that each fit one, each part titled
+    "(continued)" under a header row of its own, since a sheet of many tables cannot repeat
+    one header row atop every page. Returns the row after the block's blank row."""
     heading = key.split("/", 1)[-1] if key else "Measures asked for"
     title = own.title if own is not None else heading
     text = title if own is None else f"{title}: self-assessed {own.score_text}"
-    cell = ws.cell(row=row, column=1)
-    set_text_cell(cell, text)
-    cell.font = LABEL_FONT
-    merge_row(ws, row, 1, len(COLUMNS))
-    if own is not None and own.level:
-        cell.fill = PatternFill("solid", start_color="DCE6F1", end_color="DCE6F1")
-    row += 1
-    if own is not None and own.flag:
-        flag = ws.cell(row=row, column=1)
-        set_text_cell(flag, f"Flag: {own.flag}")
-        flag.font = FLAG_FONT
+    flagged = own is not None and bool(own.flag)
+    heights = [_measure_height(m, notes) for m, notes in measures]
+    parts: list[list[int]] = [[]]
+    used: float = TITLE_POINTS * (2 if flagged else 1) + HEAD_POINTS
+    for index, height in enumerate(heights):
+        if parts[-1] and used + height > room:
+            parts.append([])
+            used = TITLE_POINTS + HEAD_POINTS
+        parts[-1].append(index)
+        used += height
+    for number, part in enumerate(parts):
+        cell = ws.cell(row=row, column=1)
+        set_text_cell(cell, text if number == 0 else f"{text} (continued)")
+        cell.font = LABEL_FONT
         merge_row(ws, row, 1, len(COLUMNS))
+        if own is not None and own.level:
+            cell.fill = PatternFill("solid", start_color="DCE6F1", end_color="DCE6F1")
         row += 1
-    write_text_row(ws, row, COLUMNS)
-    style_header_row(ws, row, 1, len(COLUMNS))
-    top = row
-    for m, notes in measures:
-        row += 1
-        _measure_row(ws, row, m, notes)
-    style_body(ws, top + 1, row, 1, len(COLUMNS), wrap_cols=[1])
-    for r in range(top + 1, row + 1):
-        band = ws.cell(row=r, column=4)
-        if band.value in BAND_COLOURS:
-            fill_band(band, BAND_COLOURS[band.value])
-            band.alignment = Alignment(horizontal="center", vertical="top")
+        if flagged and number == 0:
+            flag = ws.cell(row=row, column=1)
+            set_text_cell(flag, f"Flag: {own.flag}")
+            flag.font = FLAG_FONT
+            merge_row(ws, row, 1, len(COLUMNS))
+            row += 1
+        write_text_row(ws, row, COLUMNS)
+        style_header_row(ws, row, 1, len(COLUMNS), height=HEAD_POINTS)
+        top = row
+        for index in part:
+            row += 1
+            m, notes = measures[index]
+            _measure_row(ws, row, m, notes)
+        style_body(ws, top + 1, row, 1, len(COLUMNS), wrap_cols=[1])
+        for r in range(top + 1, row + 1):
+            band = ws.cell(row=r, column=4)
+            if band.value in BAND_COLOURS:
+                fill_band(band, BAND_COLOURS[band.value])
+                band.alignment = Alignment(horizontal="center", vertical="top")
+        if number < len(parts) - 1:
+            row += 1  # the next part starts a page (print_setup keeps each part whole)
     return row + 2
 
 
-def _measure_row(ws: Any, row: int, m: Any, notes: tuple[str, ...] = ()) -> None:
+def _measure_height(m: Any, notes: tuple[str, ...]) -> float:
+    """The height in points _measure_row gives the measure's row."""
+    return max(ROW_HEIGHT, row_height_for([(LABEL_WIDTH, _measure_label(m, notes))]))
+
+
+def _measure_label(m: Any, notes: tuple[str, ...] = ()) -> str:
+    """The Measure cell's text: the measure, its notes, source and comparators' caveats."""
     measure = m.measure
-    number_format = "#,##0" + ("." + "0" * measure.places if measure.places else "")
     label = f"{measure.label} [{measure.id}]" + (f" ({measure.unit})" if measure.unit else "")
     for note in notes:
         text = LINK_NOTES.get(note, note)
@@ -165,11 +198,18 @@ def _measure_row(ws: Any, row: int, m: Any, notes: tuple[str, ...] = ()) -> None
                                    f"next {measure.next_update}") if x)
     if source:
         label += f". Source: {source}"
-    band = m.band or ("context" if m.context else "-")
     if m.context:
         label += f". {CONTEXT[0].upper()}{CONTEXT[1:]}"
     for note in m.comparator_notes():
         label += f". \u2020 {note.split(': ', 1)[1]}"
+    return label
+
+
+def _measure_row(ws: Any, row: int, m: Any, notes: tuple[str, ...] = ()) -> None:
+    measure = m.measure
+    number_format = "#,##0" + ("." + "0" * measure.places if measure.places else "")
+    label = _measure_label(m, notes)
+    band = m.band or ("context" if m.context else "-")
     outside = m.not_comparable
     region = _value(m.region_value)
     england = _value(m.england)
@@ -188,8 +228,7 @@ def _measure_row(ws: Any, row: int, m: Any, notes: tuple[str, ...] = ()) -> None
             cell.number_format = number_format if col != 9 else "+" + number_format + ";-" + \
                 number_format + ";0"
     # Tall enough for the wrapped label, and never shorter than the trend chart.
-    fit_row_height(ws, row, [(LABEL_WIDTH, label)])
-    ws.row_dimensions[row].height = max(ROW_HEIGHT, ws.row_dimensions[row].height)
+    ws.row_dimensions[row].height = _measure_height(m, notes)
     if len(m.series) >= 2:
         _trend_chart(ws, row, m)
 

@@ -303,3 +303,18 @@ def test_word_report_headings_keep_with_their_tables(tmp_path):
                 (path.name, heading, header)
             checked += 1
     assert checked >= 5
+
+
+@pytest.mark.timeout(1800)
+def test_every_evidence_page_has_its_tables_header_row(printed):
+    """A sheet of many tables repeats no header row, so the Evidence sheet cuts an area's
+    measures that would run past a page into parts under a header row each: its Outcomes
+    table ran on to a page with no header."""
+    from stocktake.workbooks.evidence_sheet import COLUMNS
+
+    _, pages = printed["partnership"]
+    evidence = [p for p in pages if p["sheet"] == "Evidence"]
+    assert len(evidence) >= 3
+    heads = {t for c in COLUMNS for t in tokens(c)}
+    for n, page in enumerate(evidence[1:], start=2):  # the first holds the sheet's notes
+        assert heads <= page["tokens"], (n, heads - page["tokens"])
