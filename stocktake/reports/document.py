@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Sequence, Union
+from typing import Callable, Sequence, Union
 
 
 @dataclass(frozen=True)
@@ -42,6 +42,38 @@ class Table:
     numeric: frozenset[int] = frozenset()  # columns aligned right
     widths: tuple[float, ...] = ()  # relative column widths; empty: from the text
     nowrap: frozenset[int] = frozenset()  # columns kept on one line (dates, levels)
+
+    def fitted_widths(self, total: float, points: float, margin: float,
+                      ems: Callable[[str, bool], float], bold_first: bool = False
+                      ) -> list[float]:
+        """Each column's width across `total`, in one unit throughout (cm for Word, points
+        for the page): `points` is the type's size and `margin` a cell's padding and borders,
+        in that unit; `ems(word, bold)` a word's width in ems of the font (the header bold,
+        and the first column with `bold_first`). The shares of column_widths, widened where a
+        column's longest word would not fit whole, the others narrowed to make room; where no
+        widths hold every word whole, each column in proportion to its longest word."""
+        shares = [total * share for share in self.column_widths()]
+        need = self.word_widths(points, margin, ems, bold_first)
+        if sum(need) > total:
+            return [n * total / sum(need) for n in need]
+        widths = [max(s, n) for s, n in zip(shares, need)]
+        while sum(widths) > total * (1 + 1e-9):
+            spare = [w - n for w, n in zip(widths, need)]
+            room = sum(spare)
+            excess = sum(widths) - total
+            widths = [w - s * min(1.0, excess / room) for w, s in zip(widths, spare)]
+        return widths
+
+    def word_widths(self, points: float, margin: float, ems: Callable[[str, bool], float],
+                    bold_first: bool = False) -> list[float]:
+        """Each column's least width holding its longest word whole (fitted_widths)."""
+        need = []
+        for i, head in enumerate(self.header):
+            bold = bold_first and i == 0
+            words = [ems(w, True) for w in head.split()]
+            words += [ems(w, bold) for r in self.rows if i < len(r) for w in r[i].split()]
+            need.append(max(words, default=1.0) * points + margin)
+        return need
 
     def column_widths(self) -> tuple[float, ...]:
         """Shares of the width summing to 1: as given, else from each column's longest word

@@ -196,21 +196,10 @@ def column_widths_cm(table: Table, points: float) -> list[float]:
     column's longest word (bold in the header) would not fit whole in `points`-point Arial
     with Word's cell margins, the other columns narrowed to make room ("Risk assessment" broke
     mid-word in a narrow column)."""
-    shares = [TEXT_WIDTH_CM * share for share in table.column_widths()]
-    need = []
-    for i, head in enumerate(table.header):
-        words = [len(w) * BOLD_CHAR_EM for w in head.split()]
-        words += [len(w) * CHAR_EM for r in table.rows if i < len(r) for w in r[i].split()]
-        need.append(max(words, default=1) * points * CM_PER_POINT + CELL_MARGIN_CM)
-    if sum(need) > TEXT_WIDTH_CM:
-        return shares  # no room for every word whole: the shares as they were
-    widths = [max(s, n) for s, n in zip(shares, need)]
-    while sum(widths) > TEXT_WIDTH_CM + 1e-6:
-        spare = [w - n for w, n in zip(widths, need)]
-        room = sum(spare)
-        excess = sum(widths) - TEXT_WIDTH_CM
-        widths = [w - s * min(1.0, excess / room) for w, s in zip(widths, spare)]
-    return widths
+    def ems(word: str, bold: bool) -> float:
+        return len(word) * (BOLD_CHAR_EM if bold else CHAR_EM)
+
+    return table.fitted_widths(TEXT_WIDTH_CM, points * CM_PER_POINT, CELL_MARGIN_CM, ems)
 
 
 # Arial's mean character width, in ems, for words of lower-case letters (bold a little wider);
