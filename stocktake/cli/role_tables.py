@@ -46,7 +46,12 @@ def render_heat(scores, bank) -> None:
     for role in roles:
         table.add_column(("│" if role.reported_apart else "") + short[role.id],
                          justify="right", no_wrap=True, min_width=4)
-    table.add_column("Q", no_wrap=True)
+    # The mark of an area no partnership view (too few partner roles), in a column of its
+    # own only where an area has it: headed "Q" and empty in every row, it read as the
+    # quartile column of the table above.
+    marked = any(not area.quorum for area in scores.areas)
+    if marked:
+        table.add_column(NO_QUORUM, no_wrap=True)
     for area in scores.areas:
         cells: list = [area.title]
         for role in roles:
@@ -61,7 +66,8 @@ def render_heat(scores, bank) -> None:
             mark = "!" if role.id in area.apart_differs else ""
             cells.append(Text(f"{fixed(view.score, 0)}{mark}",
                               style=f"#000000 on {band.colour}" if band else ""))
-        cells.append("" if area.quorum else NO_QUORUM)
+        if marked:
+            cells.append("" if area.quorum else NO_QUORUM)
         table.add_row(*cells)
     console.print(table)
     key = ", ".join(f"{short[r.id]} {role_name(bank, r.id)} ({r.respondents})" for r in roles)

@@ -339,6 +339,9 @@ def test_scores_shows_partners_heat_row_apart_flag_and_quorum_mark_at_80_columns
     assert_fits(result.stdout)
     out = " ".join(result.stdout.split())
     assert "Cou Pol │YP" in out  # the partners, then the view reported apart
+    # The partners' table marks early help, no partnership view, in a column headed by the
+    # mark itself (it was "Q", as the quartile column above).
+    assert "Cou Pol │YP °" in out
     # safety: council 50, police 90; two young people are a count, not a figure
     assert "50 90 (2)" in out
     assert "60.0°" in out  # early help: shown, but not a partnership view
@@ -373,3 +376,13 @@ def test_benchmark_lists_groups_codes_not_in_the_workspace(cli, nation, tmp_path
     assert json.loads(result.stdout)["unmatched_groups"] == ["E08000026", "E09000020"]
     assert "2 code(s) have no partnership compared here" in " ".join(result.stderr.split())
     assert "E08000026, E09000020" in " ".join(result.stderr.split())
+
+
+def test_the_partners_table_has_no_empty_mark_column_where_every_area_is_a_partnership_view(
+        cli, tmp_path):
+    assert cli("demo", "--partnerships", "1", "--respondents", "4").exit_code == 0
+    code = json.loads(cli("partnerships", "list", "--json").stdout)[0]["code"]
+    out = cli("scores", code, "--bank", "idea-stocktake", "--wave", "2026-27").stdout
+    head = next(line for line in out.splitlines()
+                if line.split()[:1] == ["Area"] and "Cou" in line)
+    assert head.split()[-1] != "Q" and "°" not in head, head
