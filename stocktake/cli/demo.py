@@ -166,7 +166,7 @@ def _round(value: float | None) -> float | None:
 
 
 def _score(value: float | None) -> str:
-    return "-" if value is None else f"{fixed(value)}"
+    return "-" if value is None else fixed(value)
 
 
 MEDIAN_COLUMNS = (Column("area"), Column("median", justify="right"), Column("level"))

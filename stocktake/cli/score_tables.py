@@ -162,7 +162,7 @@ def render_plan(plan: list, bank) -> None:
 
 def fmt(value: float | None, places: int = 1) -> str:
     """A score to `places` decimals, "–" for none."""
-    return "–" if value is None else f"{fixed(value, places)}"
+    return "–" if value is None else fixed(value, places)
 
 
 

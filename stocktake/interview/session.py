@@ -375,7 +375,7 @@ class SummaryRow:
     def score_text(self) -> str:
         """The score to one decimal, "withheld", or "-" for an area not scored."""
         if self.score is not None:
-            return f"{fixed(self.score)}"
+            return fixed(self.score)
         return "withheld" if self.withheld else "-"
 
 

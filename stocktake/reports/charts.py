@@ -83,7 +83,7 @@ def area_figure(rows: Sequence[tuple[str, float | None, float | None]], *,
         ax.scatter([m for _, m in marks], [y for y, _ in marks], marker="|", s=420,
                    linewidths=2.5, color=MARKER, label=marker_label, zorder=3)
     for y, (_, s, _) in zip(ys, rows):
-        ax.text((s or 0) + LABEL_GAP, y, "no score" if s is None else f"{fixed(s, 0)}",
+        ax.text((s or 0) + LABEL_GAP, y, "no score" if s is None else fixed(s, 0),
                 va="center", ha="left", fontsize=9, zorder=4,
                 bbox={"boxstyle": "square,pad=0.05", "facecolor": "white",
                       "edgecolor": "none"})

@@ -38,7 +38,7 @@ DIVERGENCE = 25.0
 
 
 def score_text(score: float | None) -> str:
-    return "no score" if score is None else f"{fixed(score)}"
+    return "no score" if score is None else fixed(score)
 
 
 def _key(score: float) -> float:

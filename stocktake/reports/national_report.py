@@ -154,7 +154,7 @@ def national_findings(bank: Bank, wave: str, everyone: Sequence[Any], responses:
                       if m.area(area.id).score is not None and m.area(area.id).quorum]
             region_comparable = findings.comparable(len(values), min_count)
             mean = sum(values) / len(values) if values and region_comparable else None
-            row.append("-" if mean is None else f"{fixed(mean, 0)}")
+            row.append("-" if mean is None else fixed(mean, 0))
             if mean is not None and median is not None:
                 gap = mean - median
                 if abs(gap) + 1e-9 >= REGION_GAP:

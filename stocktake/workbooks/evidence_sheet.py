@@ -169,7 +169,7 @@ def _area_block(ws: Any, row: int, key: str, measures: list, own: Any, room: flo
         for index in part:
             row += 1
             m, notes = measures[index]
-            _measure_row(ws, row, m, notes)
+            _measure_row(ws, row, m, notes, heights[index])
         style_body(ws, top + 1, row, 1, len(COLUMNS), wrap_cols=[1])
         for r in range(top + 1, row + 1):
             band = ws.cell(row=r, column=4)
@@ -205,7 +205,8 @@ def _measure_label(m: Any, notes: tuple[str, ...] = ()) -> str:
     return label
 
 
-def _measure_row(ws: Any, row: int, m: Any, notes: tuple[str, ...] = ()) -> None:
+def _measure_row(ws: Any, row: int, m: Any, notes: tuple[str, ...], height: float) -> None:
+    """One measure's row, `height` points tall (_measure_height)."""
     measure = m.measure
     number_format = "#,##0" + ("." + "0" * measure.places if measure.places else "")
     label = _measure_label(m, notes)
@@ -228,7 +229,7 @@ def _measure_row(ws: Any, row: int, m: Any, notes: tuple[str, ...] = ()) -> None
             cell.number_format = number_format if col != 9 else "+" + number_format + ";-" + \
                 number_format + ";0"
     # Tall enough for the wrapped label, and never shorter than the trend chart.
-    ws.row_dimensions[row].height = _measure_height(m, notes)
+    ws.row_dimensions[row].height = height
     if len(m.series) >= 2:
         _trend_chart(ws, row, m)
 

@@ -350,7 +350,7 @@ def _notes(export: "PartnershipExport") -> list[str]:
         notes.append(BAND_CONVENTIONS)
     for area in export.scores.areas:
         if area.moderated and area.moderation is not None:
-            own = "none" if area.self_assessed is None else f"{fixed(area.self_assessed)}"
+            own = "none" if area.self_assessed is None else fixed(area.self_assessed)
             m = area.moderation
             notes.append(f"{area.title}: moderated to {fixed(m.score)} by {m.adviser} (the "
                          f"partners' own mean {own}): {m.reason}")

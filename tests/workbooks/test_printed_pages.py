@@ -17,16 +17,14 @@ The PDFs are left in the test's tmp folder (pytest --basetemp=DIR keeps them).
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 from collections import defaultdict
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
 
+from helpers.commands import cli
 from helpers.libreoffice import SOFFICE, to_pdf
 pdfplumber = pytest.importorskip("pdfplumber", reason="pdfplumber (test extra) is not installed")
 pytestmark = [pytest.mark.slow,
@@ -41,12 +39,6 @@ GOALS = {"partnership": 26, "benchmark": 14, "national": 14, "status": 34}
 FORM_QUESTIONS_PER_PAGE = 6.0
 
 
-def cli(ws: Path, *args: str) -> str:
-    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "120"}
-    done = subprocess.run([sys.executable, "-m", "stocktake", "-w", str(ws), *args],
-                          capture_output=True, text=True, env=env, cwd=ws.parent, timeout=600)
-    assert done.returncode == 0, f"stocktake {' '.join(args)}: {done.stdout}{done.stderr}"
-    return done.stdout
 
 
 @pytest.fixture(scope="module")

@@ -11,10 +11,7 @@ LibreOffice cut in half) is found, as is a row never fitted at all.
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -23,17 +20,13 @@ from openpyxl.utils import get_column_letter, range_boundaries
 
 from stocktake.workbooks.styles import height_of_lines, word_width, wrapped_lines
 
+from helpers.commands import cli
+
 pytestmark = pytest.mark.slow
 WAVE = "2026-27"
 KINDS = ("partnership", "benchmark", "national", "status", "schools form", "council form")
 
 
-def cli(ws: Path, *args: str) -> str:
-    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "120"}
-    done = subprocess.run([sys.executable, "-m", "stocktake", "-w", str(ws), *args],
-                          capture_output=True, text=True, env=env, cwd=ws.parent, timeout=600)
-    assert done.returncode == 0, f"stocktake {' '.join(args)}: {done.stdout}{done.stderr}"
-    return done.stdout
 
 
 @pytest.fixture(scope="module")
