@@ -164,7 +164,7 @@ def render_evidence(shown: EvidenceView) -> None:
                 title.append(f"\n{CONTEXT_LINK} only", style="italic")
             if m.measure.unit:
                 title.append(f" · {m.measure.unit}", style="dim")
-            source = _source_text(m.measure)
+            source = m.measure.source
             if source:
                 title.append(f"\n{source}", style="dim")
             if not m.series:
@@ -228,13 +228,3 @@ def print_self_view_flags(code: str, flags) -> None:
                            f"{counts.in_a} in A: {row.flag} "
                            f"(stocktake evidence {code} --bank {row.bank} --area {row.area})",
                            style="bold"), soft_wrap=False)
-
-
-def _source_text(measure) -> str:
-    """"DfE, updated 2025-11-01, next 2026-11-01": who publishes it and when it changes."""
-    parts = [measure.owner] if measure.owner else []
-    if measure.last_update:
-        parts.append(f"updated {measure.last_update}")
-    if measure.next_update:
-        parts.append(f"next {measure.next_update}")
-    return ", ".join(parts)

@@ -20,6 +20,21 @@ def excel_date(serial: str) -> str:
     return (date(1899, 12, 30) + timedelta(days=int(number))).isoformat()
 
 
+def closed(text: str) -> str:
+    """`text` with every bracket it opens and never closes closed at its end: LAIT's owner of
+    HospAd0-14 ends "... Office for National Statistics (ONS", and printed after it as "Source:
+    ..., updated 2025-02-01" the bracket would swallow the date."""
+    for opening, closing in ("()", "[]"):
+        depth = 0
+        for char in text:
+            if char == opening:
+                depth += 1
+            elif char == closing and depth:
+                depth -= 1
+        text += closing * depth
+    return text
+
+
 def read_dictionary(path: Path) -> dict[str, dict]:
     """The dictionary by measure id. A measure listed under several topics keeps the entry most
     recently updated (LAIT shows each topic's entry on its own page; we have one view per id)."""
@@ -38,15 +53,15 @@ def read_dictionary(path: Path) -> dict[str, dict]:
     for mid, row in chosen.items():
         dps = row["dps"].strip()
         out[mid] = {
-            "title": row["Chart_title"].strip() or row["Measure"].strip(),
-            "measure": row["Measure"].strip(),
+            "title": closed(row["Chart_title"].strip() or row["Measure"].strip()),
+            "measure": closed(row["Measure"].strip()),
             "topics": topics[mid],
             "polarity": row["Polarity"].strip() if row["Polarity"].strip() in ("High", "Low") else "",
-            "unit": row["y_axis_name"].strip(),
+            "unit": closed(row["y_axis_name"].strip()),
             "dps": int(float(dps)) if dps else None,
             "no_quartile": bool(row["No_Quartile"].strip()),
             "year_type": row["Year_Type"].strip(),
-            "owner": row["Data Owner (DO) /Supplier and Contact Details"].strip(),
+            "owner": closed(row["Data Owner (DO) /Supplier and Contact Details"].strip()),
             "link": row["Hyperlink(s)"].strip().split()[0] if row["Hyperlink(s)"].strip() else "",
             "last_update": excel_date(row["Last Update"]),
             "next_update": excel_date(row["Next Update"]),

@@ -72,6 +72,19 @@ class Measure:
         return f"{self.title} ({self.cohort} only)" if self.cohort else self.title
 
     @property
+    def source(self) -> str:
+        """Who publishes it and when it changes, as a sentence's words: "Department for
+        Education, updated 1 November 2025, next 1 November 2026" ("" when LAIT says none)."""
+        from stocktake.text.dates_in_words import in_words
+
+        parts = [self.owner] if self.owner else []
+        if self.last_update:
+            parts.append(f"updated {in_words(self.last_update)}")
+        if self.next_update:
+            parts.append(f"next {in_words(self.next_update)}")
+        return ", ".join(parts)
+
+    @property
     def banded(self) -> bool:
         """Whether LAIT gives this measure a quartile band: it needs a polarity and no
         `No_Quartile` mark."""

@@ -69,8 +69,8 @@ def area_figure(rows: Sequence[tuple[str, float | None, float | None]], *,
                 marker_label: str = "England median"):
     """(matplotlib figure, axes) of `area_chart`, before it is rendered: the tests read the
     drawn bars' and labels' positions from it. Each score's label sits just past the end of
-    its own bar, whatever the marker's place; the marker is drawn taller than the label so
-    both show where they meet."""
+    its own bar, whatever the marker's place, unless the marker would run through it: then
+    just past the marker, on the same line."""
     plt = _pyplot()
     titles = [_wrap(t) for t, _, _ in rows]
     height = max(2.2, 0.34 * len(rows) + 0.9)
@@ -82,13 +82,22 @@ def area_figure(rows: Sequence[tuple[str, float | None, float | None]], *,
     if marks:
         ax.scatter([m for _, m in marks], [y for y, _ in marks], marker="|", s=420,
                    linewidths=2.5, color=MARKER, label=marker_label, zorder=3)
-    for y, (_, s, _) in zip(ys, rows):
-        ax.text((s or 0) + LABEL_GAP, y, "no score" if s is None else fixed(s, 0),
-                va="center", ha="left", fontsize=9, zorder=4,
-                bbox={"boxstyle": "square,pad=0.05", "facecolor": "white",
-                      "edgecolor": "none"})
+    labels = [ax.text((s or 0) + LABEL_GAP, y, "no score" if s is None else fixed(s, 0),
+                      va="center", ha="left", fontsize=9, zorder=4,
+                      bbox={"boxstyle": "square,pad=0.05", "facecolor": "white",
+                            "edgecolor": "none"}) for y, (_, s, _) in zip(ys, rows)]
     ax.set_yticks(ys, titles)
     ax.set_xlim(0, 105)
+    # A marker just past a bar's end would run through its label ("|60|" read as one mark):
+    # that label moves to just past the marker. Measured as drawn, in score units.
+    renderer = fig.canvas.get_renderer()
+    to_scores = ax.transData.inverted()
+    for label, (_, _, m) in zip(labels, rows):
+        if m is None:
+            continue
+        box = label.get_window_extent(renderer).transformed(to_scores)
+        if box.x0 - LABEL_GAP / 2 <= m <= box.x1 + LABEL_GAP / 2:
+            label.set_x(m + LABEL_GAP)
     ax.set_xlabel("Score (0-100)")
     for x in (25, 50, 75):
         ax.axvline(x, color="#bbbbbb", linewidth=0.8, zorder=0)

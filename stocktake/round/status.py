@@ -21,6 +21,8 @@ from stocktake.round.plan import Expected, RoundPlan, expected_respondents
 from stocktake.round.roster import RosterEntry, name_key
 
 COMPLETE, PARTIAL, NOT_STARTED = "complete", "partial", "not started"
+# Answers came, but no plan or roster says who was to answer: nothing can be complete or missing.
+UNPLANNED = "none expected"
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,8 @@ class PartnershipStatus:
 
     @property
     def state(self) -> str:
+        if not sum(self.expected.values()):
+            return UNPLANNED if (sum(self.received.values()) or self.started) else NOT_STARTED
         if self.missing:
             return PARTIAL if (sum(self.received.values()) or self.started) else NOT_STARTED
         return COMPLETE if sum(self.expected.values()) else NOT_STARTED
@@ -86,7 +90,9 @@ class RoundStatus:
                 "received": sum(min(sum(p.received.values()), sum(p.expected.values()))
                                 for p in self.partnerships),
                 "complete": states.count(COMPLETE), "partial": states.count(PARTIAL),
-                "not_started": states.count(NOT_STARTED)}
+                "not_started": states.count(NOT_STARTED), "none_expected": states.count(UNPLANNED),
+                "received_none_expected": sum(sum(p.received.values()) for p in self.partnerships
+                                              if p.state == UNPLANNED)}
 
     def to_json(self) -> dict:
         return {"bank": self.bank, "wave": self.wave, "deadline": self.deadline or None,
@@ -106,8 +112,10 @@ class RoundStatus:
             still = ", ".join(role if n == 1 else f"{role} x{n}" for role, n in waiting.items())
             if p.unexpected:
                 still += ("; " if still else "") + f"{len(p.unexpected)} not on the roster"
+            expected = sum(p.expected.values())
             rows.append({"code": p.code, "partnership": p.name, "state": p.state,
-                         "received": f"{sum(p.received.values())}/{sum(p.expected.values())}",
+                         # "4/0" would read as four of none: nobody was expected, so no total
+                         "received": f"{sum(p.received.values())}/{expected if expected else '-'}",
                          "still_to_come": still, "last": (p.last_answer or "")[:10]})
         return rows
 
@@ -116,6 +124,12 @@ class RoundStatus:
         t = self.totals()
         line = (f"{t['complete']} complete, {t['partial']} partial, {t['not_started']} not "
                 f"started; {t['received']} of {t['expected']} respondents received.")
+        if t["none_expected"]:
+            sent = (f"{t['none_expected']} partnership(s) sent {t['received_none_expected']} "
+                    "respondent(s) with nobody expected of them (no round plan or roster), so "
+                    "none of those can be complete or chased until \"stocktake round plan\" "
+                    "says who is to answer.")
+            line = sent if t["none_expected"] == t["partnerships"] else f"{line} {sent}"
         days = self.days_to_deadline
         if days is not None:
             line += (f" {days} day(s) to the deadline ({self.deadline})." if days >= 0 else
@@ -216,6 +230,10 @@ def partnership_status(bank: Bank, code: str, name: str, expected: Sequence[Expe
     for e in expected:
         expected_count[e.role] = expected_count.get(e.role, 0) + 1
         received.setdefault(e.role, 0)
+    if not expected:
+        # Nobody expected, so nobody missing: what arrived is counted by its role all the same.
+        for response in received_resp:
+            received[response.role] = received.get(response.role, 0) + 1
     for e in expected:
         if e.respondent:
             key = name_key(e.respondent)

@@ -28,7 +28,8 @@ def write_status_workbook(path: Path, status: "RoundStatus") -> Path:
     for p in status.partnerships:
         rows.append([p.code, p.name, p.state, sum(p.expected.values()),
                      sum(p.received.values()), p.started,
-                     "; ".join(f"{r} {p.received.get(r, 0)}/{n}" for r, n in p.expected.items()),
+                     "; ".join(f"{r} {p.received.get(r, 0)}/{n}" for r, n in p.expected.items())
+                     or "; ".join(f"{r} {n}/-" for r, n in p.received.items()),
                      len(p.missing), ", ".join(p.unexpected),
                      None if p.answered_share is None else round(p.answered_share * 100, 1),
                      (p.last_answer or "")[:10]])

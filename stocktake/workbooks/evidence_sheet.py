@@ -193,11 +193,8 @@ def _measure_label(m: Any, notes: tuple[str, ...] = ()) -> str:
     for note in notes:
         text = LINK_NOTES.get(note, note)
         label += f". {text[0].upper()}{text[1:]}"
-    source = ", ".join(x for x in (measure.owner, measure.last_update and
-                                   f"updated {measure.last_update}", measure.next_update and
-                                   f"next {measure.next_update}") if x)
-    if source:
-        label += f". Source: {source}"
+    if measure.source:
+        label += f". Source: {measure.source}"
     if m.context:
         label += f". {CONTEXT[0].upper()}{CONTEXT[1:]}"
     for note in m.comparator_notes():

@@ -7,6 +7,8 @@ wrapped, each row as tall as its text). For lists (status, returns, plans) that 
 
 from __future__ import annotations
 
+import math
+import re
 from typing import Any, Sequence
 
 from openpyxl.utils import get_column_letter
@@ -19,16 +21,36 @@ from stocktake.workbooks.styles import (print_setup, row_height_for, set_widths,
 # Columns at most this wide keep their width when a table is narrowed to fit the page: codes,
 # dates and counts read badly wrapped.
 KEEP_WIDTH = 12
+# A date or a time stamp: a spreadsheet breaks it after its hyphens ("2026-12-" / "07T13:45"),
+# so a column of them is kept as wide as its longest, never narrowed.
+ISO_STAMP = re.compile(r"\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?")
+STAMP_MARGIN = 1.5  # units: the cell's padding, and a little air
+
+
+def stamp_width(values: Sequence[Any]) -> float | None:
+    """The width (units) that holds the longest of `values` on one line when every one that is
+    not empty is an ISO date or time stamp; None when any is something else, or none is given."""
+    from stocktake.workbooks.glyph_widths import text_points
+    from stocktake.workbooks.styles import POINTS_PER_UNIT
+
+    stamps = [v for v in values if v not in (None, "")]
+    if not stamps or not all(isinstance(v, str) and ISO_STAMP.fullmatch(v) for v in stamps):
+        return None
+    return math.ceil(max(text_points(v) for v in stamps) / POINTS_PER_UNIT + STAMP_MARGIN)
 
 
 def write_table_sheet(ws: Any, heads: Sequence[str], rows: Sequence[Sequence[Any]], *,
                       widths: Sequence[float], header_left: str, header_right: str) -> None:
     """Header in row 1, one row per item; every text cell through the injection guard.
     `widths` (units, one per head) are narrowed where their total would not print one page
-    wide at 8 pt (print_setup.LEGIBLE_WIDTH), never below a heading's longest word."""
+    wide at 8 pt (print_setup.LEGIBLE_WIDTH), never below a heading's longest word; a column of
+    dates or time stamps is as wide as its longest and never narrowed (stamp_width)."""
     widths = [max(w, heading_width(h)) for w, h in zip(widths, heads)]
-    widths = fit_widths(widths, [i for i, w in enumerate(widths) if w > KEEP_WIDTH],
-                        floor=KEEP_WIDTH)
+    stamped = {i: stamp_width([row[i] for row in rows if i < len(row)])
+               for i in range(len(heads))}
+    widths = [max(w, stamped[i] or 0) for i, w in enumerate(widths)]
+    widths = fit_widths(widths, [i for i, w in enumerate(widths)
+                                 if w > KEEP_WIDTH and stamped[i] is None], floor=KEEP_WIDTH)
     write_text_row(ws, 1, heads)
     for r, values in enumerate(rows, start=2):
         write_text_row(ws, r, values)

@@ -38,6 +38,27 @@ def test_each_score_label_sits_at_the_end_of_its_own_bar_not_at_the_median():
     plt.close(fig)
 
 
+def test_a_marker_just_past_a_bar_never_runs_through_its_label():
+    """The Word report's Figure 1 drew "|60|": a median of 62 ran through the label of 60."""
+    import matplotlib.pyplot as plt
+
+    rows = [("Vision", 60.0, 62.0), ("Leadership", 40.0, 41.5), ("Risk", 50.0, 50.0),
+            ("Change", 70.0, 80.0), ("Outcomes", 97.0, 100.0), ("Roles", None, 1.0)]
+    fig, bars, labels, renderer = drawn(rows)
+    ax = fig.axes[0]
+    to_pixels = ax.transData
+    width = ax.get_window_extent(renderer).width
+    for bar, label, (title, score, median) in zip(bars, labels, rows):
+        box = label.get_window_extent(renderer)
+        marker_x = to_pixels.transform((median, 0))[0]
+        half_line = 2.5 / 72 * fig.dpi / 2  # the marker's line, 2.5 points wide
+        assert not box.x0 - half_line < marker_x < box.x1 + half_line, title
+        end = bar.get_window_extent(renderer).x1
+        after = max(end, marker_x + half_line) if box.x0 > marker_x else end
+        assert 0 <= box.x0 - after <= 0.02 * width, (title, box.x0, after)
+    plt.close(fig)
+
+
 def test_dollar_signs_in_titles_are_text_never_mathtext():
     from stocktake.reports.charts import area_chart, level_chart
 

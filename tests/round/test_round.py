@@ -102,7 +102,8 @@ def test_status_and_chase_list_say_complete_partial_and_not_started_then_all_com
     assert by_code[HARTLEPOOL]["state"] == "not started"
     assert by_code[HARTLEPOOL]["expected"] == {"council": 1, "health": 1}
     assert status["totals"] == {"partnerships": 3, "expected": 6, "received": 3, "complete": 1,
-                                "partial": 1, "not_started": 1}
+                                "partial": 1, "not_started": 1, "none_expected": 0,
+                                "received_none_expected": 0}
     assert status["deadline"] == "2027-01-31"
 
     chase_path = tmp_path / "chase.csv"
@@ -370,3 +371,30 @@ def test_merge_expect_names_returns_it_was_not_told_to_expect(cli, tmp_path):
     sheet = load_workbook(tmp_path / "n.xlsx")["Returns"]
     rows = list(sheet.iter_rows(min_row=2, values_only=True))
     assert [(r[0], r[3], r[8]) for r in rows][2:] == [(c, "yes", "no") for c in codes[1:]]
+
+
+def test_answers_with_no_plan_or_roster_are_counted_and_called_none_expected(cli, tmp_path):
+    """Status of a workspace whose answers came before any plan: "not started 0/0" beside a
+    last answer's date said nothing had come; what came is counted, and nobody is chased."""
+    assert cli("partnerships", "add", CAMDEN).exit_code == 0
+    answers = tmp_path / "answers.csv"
+    answers.write_text("question,value\nvision.statement,yes\nvision.known,3\n"
+                       "risk.register,full\n", encoding="utf-8")
+    for role, name in (("council", "Jo"), ("health", "Sam"), ("health", "Ali")):
+        done = cli("interview", CAMDEN, "--bank", "mini", "--wave", WAVE, "--role", role,
+                   "--respondent", name, "--answers", str(answers))
+        assert done.exit_code == 0, done.output
+    shown = json.loads(cli("status", "--bank", "mini", "--wave", WAVE, "--json").stdout)
+    camden = shown["partnerships"][0]
+    assert camden["state"] == "none expected"
+    assert camden["received"] == {"council": 1, "health": 2} and camden["missing"] == []
+    assert shown["totals"]["none_expected"] == 1
+    assert shown["totals"]["received_none_expected"] == 3
+    table = " ".join(cli("status", "--bank", "mini", "--wave", WAVE).stdout.split())
+    assert "3/-" in table and "0/0" not in table and "not started" not in table
+    assert "1 partnership(s) sent 3 respondent(s) with nobody expected of them" in table
+    assert "To chase" not in table
+    out = tmp_path / "status.xlsx"
+    assert cli("status", "--bank", "mini", "--wave", WAVE, "--xlsx", str(out)).exit_code == 0
+    row = next(load_workbook(out)["Status"].iter_rows(min_row=2, values_only=True))
+    assert row[2] == "none expected" and row[4] == 3 and row[6] == "council 1/-; health 2/-"
