@@ -38,11 +38,20 @@ from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 
 from stocktake.errors import StocktakeError
+from stocktake.workbooks.styles import BODY_FONT, FONT_NAME, INK, SCORE_FORMAT
 
-# A column's look: its alignment (the sheets of many rows use no other style).
+_BODY = (FONT_NAME, float(BODY_FONT.size), INK)  # the partnership workbook's body text
+
+# A column's look: its alignment, and for some its font (name, points, colour as RRGGBB) and
+# number format. Without a font, a cell has the workbook's default (Calibri 11).
 FORMATS: dict[str, dict[str, Any]] = {
     "top": {"vertical": "top"},
     "wrap": {"vertical": "top", "wrap_text": True},
+    "body top": {"vertical": "top", "font": _BODY},
+    "body wrap": {"vertical": "top", "wrap_text": True, "font": _BODY},
+    "body centre": {"vertical": "top", "horizontal": "center", "font": _BODY},
+    "body score": {"vertical": "top", "horizontal": "center", "font": _BODY,
+                   "number_format": SCORE_FORMAT},
 }
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -52,6 +61,9 @@ _EMPTY_ROW = re.compile(rb'<row [^>]*/>')
 _OPENPYXL_EMPTY_ROW = re.compile(rb'<row [^>]*(/>|></row>)')
 _UNSIZED_ROW = re.compile(rb'<row (r="\d+")>')
 _DEFAULT_HEIGHT = rb'<row \1 ht="15" customHeight="1">'
+# rustpy-xlsxwriter writes a Python int as a float ("<v>2.0</v>"), which a reader takes back
+# as 2.0: a level or a count is written as the whole number it is (the same number to Excel).
+_INTEGRAL = re.compile(rb'<v>(-?\d+)\.0</v>')
 
 
 class SpliceError(RuntimeError):
@@ -74,10 +86,24 @@ class BulkRows:
         from stocktake.workbooks.bulk_rows import ColumnStyle
 
         for name in dict.fromkeys(self.formats):
-            self._numbers[name] = ColumnStyle(ws, alignment=Alignment(**FORMATS[name])).number
+            self._numbers[name] = ColumnStyle(ws, **_openpyxl_style(FORMATS[name])).number
 
     def close(self) -> None:
         shutil.rmtree(self.path.parent, ignore_errors=True)
+
+
+def _openpyxl_style(spec: dict[str, Any]) -> dict[str, Any]:
+    from openpyxl.styles import Font
+
+    style: dict[str, Any] = {"alignment": Alignment(
+        vertical=spec["vertical"], horizontal=spec.get("horizontal"),
+        wrap_text=spec.get("wrap_text") or None)}
+    if "font" in spec:
+        name, size, colour = spec["font"]
+        style["font"] = Font(name=name, size=size, color=colour)
+    if "number_format" in spec:
+        style["number_format"] = spec["number_format"]
+    return style
 
 
 def _rust_format(name: str) -> Any:
@@ -85,7 +111,16 @@ def _rust_format(name: str) -> Any:
 
     spec = FORMATS[name]
     fmt = Format().set_align(spec["vertical"])
-    return fmt.set_text_wrap() if spec.get("wrap_text") else fmt
+    if spec.get("horizontal"):
+        fmt = fmt.set_align(spec["horizontal"])
+    if spec.get("wrap_text"):
+        fmt = fmt.set_text_wrap()
+    if "font" in spec:
+        font, size, colour = spec["font"]
+        fmt = fmt.set_font_name(font).set_font_size(size).set_font_color(f"#{colour}")
+    if "number_format" in spec:
+        fmt = fmt.set_num_format(spec["number_format"])
+    return fmt
 
 
 def write_bulk_rows(columns: Sequence[str], formats: Sequence[str],
@@ -250,20 +285,42 @@ def _sheet_part(package: zipfile.ZipFile, title: str) -> str:
     return target if target.startswith("xl/") else f"xl/{target}"
 
 
-def _style_numbers(package: zipfile.ZipFile) -> dict[int, str]:
-    """rustpy-xlsxwriter's cell format numbers, by the FORMATS key each one is."""
+def _style_numbers(package: zipfile.ZipFile, names: Sequence[str]) -> dict[int, str]:
+    """rustpy-xlsxwriter's cell format numbers, by the FORMATS key (of `names`, the rows'
+    own) each one is: its alignment, and its font and number format where the key names
+    them. SpliceError when one format could be two of `names`."""
     styles = ElementTree.fromstring(package.read("xl/styles.xml"))
+    fonts = [(font.find(f"{_MAIN}name"), font.find(f"{_MAIN}sz"), font.find(f"{_MAIN}color"))
+             for font in styles.iter(f"{_MAIN}font")]
+    codes = {n.get("numFmtId"): n.get("formatCode") for n in styles.iter(f"{_MAIN}numFmt")}
     cell_xfs = styles.find(f"{_MAIN}cellXfs")
     found: dict[int, str] = {}
     for number, xf in enumerate(cell_xfs if cell_xfs is not None else ()):
         align = xf.find(f"{_MAIN}alignment")
-        spec = {} if align is None else {
-            "vertical": align.get("vertical"), "wrap_text": align.get("wrapText") == "1"}
-        for name, wanted in FORMATS.items():
-            if spec and spec["vertical"] == wanted["vertical"] and \
-                    spec["wrap_text"] == wanted.get("wrap_text", False):
-                found[number] = name
+        if align is None:
+            continue
+        font = fonts[int(xf.get("fontId") or 0)]
+        seen = {"vertical": align.get("vertical"), "horizontal": align.get("horizontal"),
+                "wrap_text": align.get("wrapText") == "1",
+                "font": (font[0] is not None and font[0].get("val"),
+                         font[1] is not None and float(font[1].get("val") or 0),
+                         font[2] is not None and (font[2].get("rgb") or "")[-6:].upper()),
+                "number_format": codes.get(xf.get("numFmtId"), "General")}
+        matches = [name for name in dict.fromkeys(names) if _same(FORMATS[name], seen)]
+        if len(matches) > 1:
+            raise SpliceError(f"formats {matches} cannot be told apart in the rows' file")
+        if matches:
+            found[number] = matches[0]
     return found
+
+
+def _same(spec: dict[str, Any], seen: dict[str, Any]) -> bool:
+    """Whether a format read from a file (`seen`) is `spec`, in what `spec` says."""
+    return seen["vertical"] == spec["vertical"] and \
+        seen["horizontal"] == spec.get("horizontal") and \
+        seen["wrap_text"] == spec.get("wrap_text", False) and \
+        ("font" not in spec or seen["font"] == spec["font"]) and \
+        seen["number_format"] == spec.get("number_format", "General")
 
 
 def _rows_xml(rows: BulkRows) -> Iterable[bytes]:
@@ -272,7 +329,7 @@ def _rows_xml(rows: BulkRows) -> Iterable[bytes]:
     with zipfile.ZipFile(rows.path) as package:
         if any(n.endswith("sharedStrings.xml") for n in package.namelist()):
             raise SpliceError("rustpy-xlsxwriter wrote shared strings")
-        names = _style_numbers(package)
+        names = _style_numbers(package, rows.formats)
         remap = {str(n).encode(): str(rows._numbers[name]).encode()
                  for n, name in names.items() if name in rows._numbers}
         identity = all(k == v for k, v in remap.items())
@@ -313,7 +370,7 @@ def _rows_xml(rows: BulkRows) -> Iterable[bytes]:
                 # A height equal to rustpy-xlsxwriter's default (15 points) it leaves out, and
                 # LibreOffice re-measures rows left without one after paginating (a blank page
                 # at the end of a long sheet): every row gets its height written.
-                yield _UNSIZED_ROW.sub(_DEFAULT_HEIGHT, piece)
+                yield _INTEGRAL.sub(rb'<v>\1</v>', _UNSIZED_ROW.sub(_DEFAULT_HEIGHT, piece))
 
 
 def splice_rows(workbook: bytes, title: str, rows: BulkRows) -> bytes:

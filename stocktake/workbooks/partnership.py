@@ -41,10 +41,10 @@ from openpyxl.utils import get_column_letter
 from stocktake.workbooks.styles import (ACCENT, BODY_FONT, CENTRE, LABEL_FONT, LINE_HEIGHT,
                                         NOTE_FONT, heat_legend, heat_scale, memo_for, merge_row, note_rows,
                                         word_width, wrapped_lines,
-                                        SCORE_FORMAT, SHARE_FORMAT, WRAP_TOP,
+                                        SCORE_FORMAT, SHARE_FORMAT,
                                         chart_title, columns_spanning, data_table, fill_band,
                                         fit_row_height, hex_colour, place_chart, row_height_for,
-                                        key_value_rows, print_setup, save_workbook, set_widths,
+                                        key_value_rows, print_setup, set_widths,
                                         style_body, style_header_row, write_title)
 from stocktake.arithmetic.precision import fixed
 
@@ -67,16 +67,24 @@ def write_partnership_workbook(path: Path, export: "PartnershipExport", *,
                                shared: bool = False, key: bytes | None = None) -> Path:
     """Write the workbook to `path` (atomically: a reader never sees half a file); with `key`,
     the About sheet carries a keyed seal as well as the plain one."""
+    from stocktake.files.output_files import workbook_bytes, write_output_bytes
     from stocktake.workbooks.bulk_rows import release
+    from stocktake.workbooks.bulk_sheet import splice_rows
 
-    wb = partnership_workbook(export, key=key)
+    wb, answers = partnership_workbook(export, key=key)
     try:
-        return save_workbook(wb, Path(path), shared=shared)
-    finally:
+        data = workbook_bytes(wb, Path(path))
         release(wb)
+        return write_output_bytes(Path(path), splice_rows(data, "Answers", answers),
+                                  shared=shared)
+    finally:
+        answers.close()
 
 
-def partnership_workbook(export: "PartnershipExport", key: bytes | None = None) -> Workbook:
+def partnership_workbook(export: "PartnershipExport", key: bytes | None = None
+                         ) -> tuple[Workbook, Any]:
+    """The workbook, its Answers sheet holding the header row alone, and the Answers rows
+    (bulk_sheet.BulkRows, written apart) that write_partnership_workbook splices in."""
     wb = Workbook()
     summary = wb.active
     summary.title = "Summary"
@@ -90,29 +98,33 @@ def partnership_workbook(export: "PartnershipExport", key: bytes | None = None) 
         _write_trend(wb.create_sheet("Trend"), export)
     from stocktake.workbooks.evidence_sheet import add_partnership_evidence  # noqa: PLC0415
     add_partnership_evidence(wb, export)
-    _write_answers(wb.create_sheet("Answers"), export, answer_rows)
-    header = about_header(export)
-    plan_rows = _cleaned(item.seal_row() for item in export.plans)
-    seal = compute_seal(header, response_rows, answer_rows, moderation_rows, bank=export.bank,
-                        plans=plan_rows)
-    keyed = compute_seal(header, response_rows, answer_rows, moderation_rows, bank=export.bank,
-                         key=key, plans=plan_rows) if key is not None else None
-    _write_about(wb.create_sheet("About"), export, header, seal, len(answer_rows), keyed)
-    _write_hidden(wb.create_sheet("_responses"), RESPONSE_COLUMNS, response_rows)
-    _write_hidden(wb.create_sheet("_moderations"), MODERATION_COLUMNS, moderation_rows)
-    _write_hidden(wb.create_sheet("_plans"), PLAN_FIELDS, plan_rows)
-    if export.plans:
-        from stocktake.workbooks.plan_sheet import write_plan_sheet
+    answers = _write_answers(wb.create_sheet("Answers"), export, answer_rows)
+    try:
+        header = about_header(export)
+        plan_rows = _cleaned(item.seal_row() for item in export.plans)
+        seal = compute_seal(header, response_rows, answer_rows, moderation_rows, bank=export.bank,
+                            plans=plan_rows)
+        keyed = compute_seal(header, response_rows, answer_rows, moderation_rows, bank=export.bank,
+                             key=key, plans=plan_rows) if key is not None else None
+        _write_about(wb.create_sheet("About"), export, header, seal, len(answer_rows), keyed)
+        _write_hidden(wb.create_sheet("_responses"), RESPONSE_COLUMNS, response_rows)
+        _write_hidden(wb.create_sheet("_moderations"), MODERATION_COLUMNS, moderation_rows)
+        _write_hidden(wb.create_sheet("_plans"), PLAN_FIELDS, plan_rows)
+        if export.plans:
+            from stocktake.workbooks.plan_sheet import write_plan_sheet
 
-        write_plan_sheet(wb.create_sheet("Plan", index=1), export)
-    from stocktake.workbooks.print_setup import finish_print
+            write_plan_sheet(wb.create_sheet("Plan", index=1), export)
+        from stocktake.workbooks.print_setup import finish_print
 
-    finish_print(wb, screen=("Answers",))
-    p = export.partnership
-    wb.properties.title = f"{p.name} ({p.code}): {export.bank.title}, wave {export.wave}"
-    wb.properties.creator = f"stocktake {__version__}"
-    wb.properties.subject = "Children's services partnership stocktake"
-    return wb
+        finish_print(wb, screen=("Answers",))
+        p = export.partnership
+        wb.properties.title = f"{p.name} ({p.code}): {export.bank.title}, wave {export.wave}"
+        wb.properties.creator = f"stocktake {__version__}"
+        wb.properties.subject = "Children's services partnership stocktake"
+    except BaseException:
+        answers.close()  # its temporary folder
+        raise
+    return wb, answers
 
 
 def summary_columns(export: "PartnershipExport") -> tuple[str, ...]:
@@ -637,8 +649,11 @@ def _line_looks() -> Any:
 # ---------------------------------------------------------------- Answers
 
 
-def _write_answers(ws: Any, export: "PartnershipExport", rows: list[dict[str, Any]]) -> None:
-    from stocktake.workbooks.bulk_rows import ColumnStyle, put_row_heights, put_rows
+def _write_answers(ws: Any, export: "PartnershipExport", rows: list[dict[str, Any]]) -> Any:
+    """The Answers sheet's header row, widths, table and print setup; its rows are written by
+    rustpy-xlsxwriter (workbooks.bulk_sheet), returned as a BulkRows for write_partnership_workbook
+    to splice into the saved file (openpyxl made most of an export's time out of them)."""
+    from stocktake.workbooks.bulk_sheet import write_bulk_rows
 
     write_text_row(ws, 1, ANSWER_COLUMNS)
     style_header_row(ws, 1, 1, len(ANSWER_COLUMNS), height=20)
@@ -656,12 +671,8 @@ def _write_answers(ws: Any, export: "PartnershipExport", rows: list[dict[str, An
             for c in ("respondent", "question", "question_text", "value", "evidence")}
     score_col = ANSWER_COLUMNS.index("score")
     centred = {score_col, ANSWER_COLUMNS.index("status")}
-    plain = ColumnStyle(ws, font=BODY_FONT, alignment=_TOP)
-    wrapped = ColumnStyle(ws, font=BODY_FONT, alignment=WRAP_TOP)
-    middle = ColumnStyle(ws, font=BODY_FONT, alignment=CENTRE)
-    score = ColumnStyle(ws, font=BODY_FONT, alignment=CENTRE, number_format=SCORE_FORMAT)
-    chosen = [score if i == score_col else middle if i in centred else
-              wrapped if i in wrap else plain for i in range(len(ANSWER_COLUMNS))]
+    formats = ["body score" if i == score_col else "body centre" if i in centred else
+               "body wrap" if i in wrap else "body top" for i in range(len(ANSWER_COLUMNS))]
     texts = [name in TEXT_COLUMNS for name in ANSWER_COLUMNS]
     values, heights = [], []
     for row in rows:
@@ -673,14 +684,15 @@ def _write_answers(ws: Any, export: "PartnershipExport", rows: list[dict[str, An
             line.append(None if value == "" else value)
         values.append(line)
         heights.append(row_height_for([(width, line[index]) for index, width in wrap.items()]))
-    put_rows(ws, 2, values, chosen)
-    put_row_heights(ws, 2, heights)
+    bulk = write_bulk_rows(ANSWER_COLUMNS, formats, values, heights)
+    bulk.register(ws)
     last = len(rows) + 1
     data_table(ws, "StocktakeAnswers", ANSWER_COLUMNS, last)
     ws.freeze_panes = "A2"
     set_widths(ws, widths)
     left, right = _header_texts(export)
     print_setup(ws, header_left=left, header_right=right, title_rows="1:1")
+    return bulk
 
 
 _TOP = Alignment(vertical="top")

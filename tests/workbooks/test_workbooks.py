@@ -63,6 +63,28 @@ def test_answer_rows_carry_level_numbers_as_numbers_and_text_as_text(filled, min
     assert rows[("council 1", "risk.barrier")][6] == "Money"
     assert rows[("council 1", "risk.barrier")][7] is None  # text is never scored
     assert rows[("council 1", "vision.consulted")][6] == "children;staff"
+    # Whole numbers read back as ints (rustpy-xlsxwriter writes 1 as "1.0"), not only equal.
+    assert type(known[6]) is int and type(known[7]) is int
+
+
+def test_answer_cells_keep_the_body_style_their_column_gives(filled, mini_bank, tmp_path):
+    """The rows are written by rustpy-xlsxwriter and spliced in: each cell keeps openpyxl's
+    style of its column (Calibri 10 in ink, top; wrapped text; scores centred as 0.0)."""
+    sheet = load_workbook(export_xlsx(filled, mini_bank, "E09000007", tmp_path))["Answers"]
+    heads = [c.value for c in sheet[1]]
+    for row in sheet.iter_rows(min_row=2):
+        for name, cell in zip(heads, row):
+            if cell.value is None:
+                continue
+            assert (cell.font.name, cell.font.sz, str(cell.font.color.rgb)[-6:]) == \
+                ("Calibri", 10.0, "1F2937"), cell.coordinate
+            assert cell.alignment.vertical == "top"
+            assert bool(cell.alignment.wrap_text) == (name in (
+                "respondent", "question", "question_text", "value", "evidence")), cell.coordinate
+            assert cell.alignment.horizontal == ("center" if name in ("score", "status")
+                                                 else None), cell.coordinate
+            assert cell.number_format == ("0.0" if name == "score" else "General")
+        assert sheet.row_dimensions[row[0].row].height >= 14
 
 
 def test_an_export_names_respondents_by_role_and_keeps_names_only_when_asked(filled, mini_bank,
