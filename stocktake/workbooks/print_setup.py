@@ -248,6 +248,7 @@ def table_blocks(ws: Any) -> list[tuple[int, int]]:
     the next page has no header row there, where a sheet holds many tables and cannot repeat
     one: the Evidence sheet's areas)."""
     blocks = []
+    filled = _filled_rows(ws)
     headers = _header_rows(ws)
     repeated = _title_row_span(ws.print_title_rows)[1] if ws.print_title_rows else 0
     room = page_height(ws) * PAGE_SAFETY
@@ -256,13 +257,12 @@ def table_blocks(ws: Any) -> list[tuple[int, int]]:
             continue
         first = row
         above = row - 1
-        if above >= 1 and _is_heading(ws, above):
+        if above >= 1 and _is_heading(filled.get(above, ())):
             first = above
-            if above - 1 >= 1 and _is_heading(ws, above - 1):
+            if above - 1 >= 1 and _is_heading(filled.get(above - 1, ())):
                 first = above - 1
         last = row
-        while last + 1 <= ws.max_row and any(c.value is not None for c in ws[last + 1]) \
-                and last + 1 not in headers:
+        while last + 1 <= ws.max_row and last + 1 in filled and last + 1 not in headers:
             last += 1
         whole = last - row < SHORT_TABLE or (
             not repeated and sum(_height(ws, r) for r in range(first, last + 1)) <= room)
@@ -324,8 +324,19 @@ def _header_rows(ws: Any) -> list[int]:
     return rows
 
 
-def _is_heading(ws: Any, row: int) -> bool:
-    cells = [c for c in ws[row] if c.value is not None]
+def _filled_rows(ws: Any) -> dict[int, list[Any]]:
+    """Each row's cells that hold a value, by row number, from the cells the sheet has:
+    `ws[row]` would make an empty cell in every column of every row it looks at, which the
+    workbook then writes."""
+    rows: dict[int, list[Any]] = {}
+    for (row, _), cell in sorted(ws._cells.items()):
+        if cell.value is not None:
+            rows.setdefault(row, []).append(cell)
+    return rows
+
+
+def _is_heading(cells: Sequence[Any]) -> bool:
+    """Whether a row whose filled cells are `cells` is a heading: one bold value, no header."""
     return len(cells) == 1 and cells[0].font is not None and bool(cells[0].font.b) and \
         not _is_header(cells[0])
 
