@@ -4,9 +4,11 @@ The national workbook's Answers sheet holds every merged answer: 150,000 rows of
 a round of 153 partnerships. openpyxl makes a Python object of every cell and took most of a
 merge's time and memory to write them; rustpy-xlsxwriter (a binding of the Rust
 rust_xlsxwriter) writes the same rows from a generator in about a tenth of the time, in
-constant memory. The summary sheets beside them need openpyxl's styles, charts, conditional
-formats and print setups, so openpyxl writes the workbook with the big sheet's header row
-alone, and the rows are put into that sheet's XML afterwards:
+constant memory. A partnership workbook's Answers sheet (a thousand rows, most of its file) is
+written the same way, in this process (write_bulk_rows). The summary sheets beside them need
+openpyxl's styles, charts, conditional formats and print setups, so openpyxl writes the
+workbook with the big sheet's header row alone, and the rows are put into that sheet's XML
+afterwards:
 
     pending = start_bulk_rows(columns, formats, values, heights, count)  # a child writes them
     pending.rows.register(openpyxl_sheet)           # the same formats in openpyxl's styles
@@ -14,9 +16,11 @@ alone, and the rows are put into that sheet's XML afterwards:
     data = splice_rows(openpyxl_bytes, "Answers", pending.result())  # the whole workbook
     pending.cancel()                                # the temporary folder removed
 
-Each column has one of the `FORMATS` (its alignment). rustpy-xlsxwriter numbers its cell
-formats in its own styles table; the numbers are looked up there and rewritten to openpyxl's
-where they differ, so the cells keep their look whatever either library's numbering. Text is
+Each column has one of the `FORMATS` (its alignment, and for some a font and a number format).
+rustpy-xlsxwriter numbers its cell formats in its own styles table; the numbers are found
+there by what each format is and rewritten to openpyxl's where they differ, so the cells keep
+their look whatever either library's numbering. Whole numbers are written as such (rustpy
+writes 2 as "2.0"). Text is
 written as inline strings (never shared strings, never formulas: "=SUM(A1)" stays text), the
 escapes `_xHHHH_` included, so every cell's text reads back exactly.
 """
@@ -27,11 +31,13 @@ import io
 import os
 import re
 import shutil
+import sys
 import tempfile
 import zipfile
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Iterator, Sequence
 from xml.etree import ElementTree
 
 from openpyxl.styles import Alignment
@@ -136,7 +142,24 @@ def write_bulk_rows(columns: Sequence[str], formats: Sequence[str],
 
 
 class BulkRowsError(StocktakeError):
-    """The rows could not be written: a row Excel cannot hold, or the temp folder full."""
+    """The rows could not be written: a row Excel cannot hold, or the temp folder full.
+    `os_error` is the operating system's refusal (errno and words) when that was the cause,
+    for a writer to report as it reports its own (a full disk as a full disk)."""
+
+    os_error: OSError | None = None
+
+
+# rust_xlsxwriter stops with a panic, not an error, when the OS refuses a write: its message
+# carries the refusal as Rust prints it, "Os { code: 28, kind: StorageFull, ... }".
+_OS_REFUSAL = re.compile(r"Os \{ code: (\d+)")
+
+
+def _os_error_in(text: str) -> OSError | None:
+    found = _OS_REFUSAL.search(text or "")
+    if found is None:
+        return None
+    code = int(found.group(1))
+    return OSError(code, os.strerror(code))
 
 
 class PendingRows:
@@ -166,11 +189,13 @@ class PendingRows:
                 self._error = f"the process writing them stopped (exit {code}) {last[0]}".strip()
         if self._error is not None:
             self._rows.close()
-            raise BulkRowsError(f"cannot write the rows of {self._rows.count:,}: "
-                                f"{self._error}",
-                                hint=f"free space in the temporary folder "
-                                     f"({tempfile.gettempdir()}, or set TMPDIR), or see the "
-                                     "row named")
+            error = BulkRowsError(f"cannot write the rows of {self._rows.count:,}: "
+                                  f"{self._error}",
+                                  hint=f"free space in the temporary folder "
+                                       f"({tempfile.gettempdir()}, or set TMPDIR), or see the "
+                                       "row named")
+            error.os_error = _os_error_in(self._error)
+            raise error
         return self._rows
 
     def cancel(self) -> None:
@@ -197,7 +222,6 @@ def start_bulk_rows(columns: Sequence[str], formats: Sequence[str],
     again."""
     import pickle
     import subprocess
-    import sys
 
     columns, formats = tuple(columns), tuple(formats)
     folder = Path(tempfile.mkdtemp(prefix="stocktake-rows-"))
@@ -259,16 +283,41 @@ def _write_rows(path: Path, columns: tuple[str, ...], formats: tuple[str, ...],
 
     by_format = {name: _rust_format(name) for name in dict.fromkeys(formats)}
     try:
-        write_worksheets(
+        with _rust_says_nothing():
+            write_worksheets(
             [("rows", records())], str(path),
             column_formats={"rows": [by_format[f] for f in formats]},
-            dedupe_strings={"rows": False},  # inline strings, and constant memory
-            # Row 0 is the header; 15 points, rustpy-xlsxwriter's default, it leaves out.
-            row_heights={"rows": {index: h for index, h in enumerate(heights, start=1)
-                                  if h != 15}})
+                dedupe_strings={"rows": False},  # inline strings, and constant memory
+                # Row 0 is the header; 15 points, rustpy-xlsxwriter's default, it leaves out.
+                row_heights={"rows": {index: h for index, h in enumerate(heights, start=1)
+                                      if h != 15}})
     except (RuntimeError, OSError, ValueError, TypeError) as exc:
         return counted[0], f"row {counted[0]:,}: {exc}"
+    except BaseException as exc:  # noqa: BLE001 - pyo3's PanicException is a BaseException
+        if type(exc).__name__ != "PanicException":
+            raise
+        return counted[0], f"row {counted[0]:,}: {exc}"
     return counted[0], None
+
+
+@contextmanager
+def _rust_says_nothing() -> Iterator[None]:
+    """Standard error (the file descriptor) sent nowhere while rust_xlsxwriter writes: on a
+    refused write it panics, and Rust prints the panic and a backtrace note there before the
+    PanicException reaches us, which says it again and is reported as ours."""
+    sys.stderr.flush()
+    try:
+        saved = os.dup(2)
+    except OSError:  # no descriptor 2 (a service): nothing to quieten
+        yield
+        return
+    try:
+        with open(os.devnull, "wb") as nowhere:
+            os.dup2(nowhere.fileno(), 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
 
 
 def _sheet_part(package: zipfile.ZipFile, title: str) -> str:

@@ -67,11 +67,17 @@ def write_partnership_workbook(path: Path, export: "PartnershipExport", *,
                                shared: bool = False, key: bytes | None = None) -> Path:
     """Write the workbook to `path` (atomically: a reader never sees half a file); with `key`,
     the About sheet carries a keyed seal as well as the plain one."""
-    from stocktake.files.output_files import workbook_bytes, write_output_bytes
+    from stocktake.files.output_files import output_error, workbook_bytes, write_output_bytes
     from stocktake.workbooks.bulk_rows import release
-    from stocktake.workbooks.bulk_sheet import splice_rows
+    from stocktake.workbooks.bulk_sheet import BulkRowsError, splice_rows
 
-    wb, answers = partnership_workbook(export, key=key)
+    try:
+        wb, answers = partnership_workbook(export, key=key)
+    except BulkRowsError as exc:
+        if exc.os_error is None:
+            raise
+        # The disk refused the rows' temporary file: said as the workbook's own write says it.
+        raise output_error(Path(path), exc.os_error) from None
     try:
         data = workbook_bytes(wb, Path(path))
         release(wb)
