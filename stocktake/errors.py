@@ -51,3 +51,11 @@ class DiskFull(StocktakeError):
     def __init__(self, message: str, path: object, hint: str | None = None):
         super().__init__(message, hint)
         self.path = path
+
+
+def is_rust_panic(exc: BaseException) -> bool:
+    """Whether `exc` is a Rust library's panic come through pyo3 (python-calamine,
+    rustpy-xlsxwriter): a `PanicException`, which derives from BaseException, so that
+    `except Exception` lets it through as a traceback. Callers that hand a file to such a
+    library catch it with this and say what went wrong as for any other failure."""
+    return type(exc).__name__ == "PanicException"

@@ -43,7 +43,7 @@ from xml.etree import ElementTree
 from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 
-from stocktake.errors import StocktakeError
+from stocktake.errors import StocktakeError, is_rust_panic
 from stocktake.workbooks.styles import BODY_FONT, FONT_NAME, INK, SCORE_FORMAT
 
 _BODY = (FONT_NAME, float(BODY_FONT.size), INK)  # the partnership workbook's body text
@@ -294,7 +294,7 @@ def _write_rows(path: Path, columns: tuple[str, ...], formats: tuple[str, ...],
     except (RuntimeError, OSError, ValueError, TypeError) as exc:
         return counted[0], f"row {counted[0]:,}: {exc}"
     except BaseException as exc:  # noqa: BLE001 - pyo3's PanicException is a BaseException
-        if type(exc).__name__ != "PanicException":
+        if not is_rust_panic(exc):
             raise
         return counted[0], f"row {counted[0]:,}: {exc}"
     return counted[0], None
