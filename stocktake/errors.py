@@ -59,3 +59,8 @@ def is_rust_panic(exc: BaseException) -> bool:
     `except Exception` lets it through as a traceback. Callers that hand a file to such a
     library catch it with this and say what went wrong as for any other failure."""
     return type(exc).__name__ == "PanicException"
+
+
+def is_library_failure(exc: BaseException) -> bool:
+    """An Exception, or a Rust library's panic (is_rust_panic); not Ctrl-C or an exit."""
+    return isinstance(exc, Exception) or is_rust_panic(exc)

@@ -32,9 +32,9 @@ def write_national_workbook(path: Path, benchmark: "Benchmark", bank: "Bank",
     and a `Codebook` sheet (stocktake.workbooks.codebook_sheet) of the bank's variables and
     codes. `groups_source` names the --groups file on the Contents sheet. Written atomically,
     owner-only unless `shared`; returns the path."""
-    from stocktake.workbooks.bulk_sheet import BulkRowsError, splice_rows
+    from stocktake.workbooks.bulk_sheet import refusals_said_as_writes_of, splice_rows
     from stocktake.national.answers_sheet import start_answer_rows, write_answers_sheet
-    from stocktake.files.output_files import output_error, workbook_bytes, write_output_bytes
+    from stocktake.files.output_files import workbook_bytes, write_output_bytes
 
     pending = None if answers is None else start_answer_rows(answers)
 
@@ -61,13 +61,8 @@ def write_national_workbook(path: Path, benchmark: "Benchmark", bank: "Bank",
         data = workbook_bytes(wb, Path(path))
         del wb  # the summary sheets' cells, before the rows are read back in
         if pending is not None:
-            try:
+            with refusals_said_as_writes_of(Path(path)):
                 rows = pending.result()
-            except BulkRowsError as exc:
-                if exc.os_error is None:
-                    raise
-                # The disk refused the rows' temporary file: said as the workbook's own is.
-                raise output_error(Path(path), exc.os_error) from None
             data = splice_rows(data, "Answers", rows)
         return write_output_bytes(Path(path), data, shared=shared)
     finally:

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from stocktake.errors import StocktakeError, is_rust_panic
+from stocktake.errors import StocktakeError, is_library_failure
 # cell_ref and the part lookups are imported from here by callers written before they moved.
 from stocktake.returns.workbook_parts import (_RELATION_TAG, _SHEET_TAG,  # noqa: F401
                                               _attributes, cell_ref, sheet_names_in_book,
@@ -45,9 +45,9 @@ def sheet_names(path: Path) -> list[str]:
         from python_calamine import CalamineWorkbook
 
         return list(CalamineWorkbook.from_path(str(path)).sheet_names)
-    except BaseException as exc:  # noqa: BLE001 - any calamine failure falls back to openpyxl
-        if not isinstance(exc, Exception) and not is_rust_panic(exc):
-            raise  # Ctrl-C and exits are not calamine failures; a panic is one
+    except BaseException as exc:  # noqa: BLE001 - any calamine failure falls back to openpyxl,
+        if not is_library_failure(exc):  # a panic too
+            raise
         wb = _openpyxl_open(path)
         try:
             return list(wb.sheetnames)
@@ -77,9 +77,9 @@ def read_sheets(path: Path, sheets: Iterable[str], *, reader: str = "calamine",
             return _read_calamine(path, wanted, maybe, empty_as_none)
         except MissingSheet:
             raise
-        except BaseException as exc:  # noqa: BLE001 - a file calamine chokes on gets the second
-            if not isinstance(exc, Exception) and not is_rust_panic(exc):
-                raise  # reader, even one it panics on; Ctrl-C and exits go on up
+        except BaseException as exc:  # noqa: BLE001 - a file calamine chokes on, or panics
+            if not is_library_failure(exc):  # on, gets the second reader
+                raise
     return _read_openpyxl(path, wanted, maybe)
 
 

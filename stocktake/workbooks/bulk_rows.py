@@ -1,7 +1,8 @@
 """Many rows of data into a sheet at close to the cost of the bare values.
 
-A partnership export's Answers sheet holds a thousand rows of eleven cells; the national
-workbook a hundred times that. Going through `ws.cell()` and setting a font and an alignment on
+A partnership export's hidden data sheets (its responses, moderations and plans) are written
+cell by cell here; its Answers rows, like the national workbook's, by rustpy-xlsxwriter
+(stocktake.workbooks.bulk_sheet). Going through `ws.cell()` and setting a font and an alignment on
 each cell costs more than writing the file, and on saving openpyxl hashes each cell's style
 again to find its number. Here each column's style is worked out once, and every cell is made
 directly with that style and its number (`_style` and `style_id` are openpyxl's per-cell style
@@ -10,7 +11,6 @@ workbook only).
 
     columns = [ColumnStyle(ws, font=BODY_FONT, alignment=WRAP_TOP), ...]   # one per column
     put_rows(ws, 2, rows, columns)          # rows: lists of values, first at row 2
-    put_row_heights(ws, 2, heights)         # points, one per row
 
 Text goes in as text (a string cell even when it starts with "="), never as a formula; text
 must already be clean (stocktake.returns.seal.clean_text), as openpyxl refuses what XML cannot
@@ -20,12 +20,11 @@ hold.
 from __future__ import annotations
 
 from copy import copy
-from typing import Any, Iterable, Iterator, Sequence
+from typing import Any, Iterable, Sequence
 
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils.exceptions import IllegalCharacterError
-from openpyxl.worksheet.dimensions import RowDimension
 
 
 class _StyledCell(Cell):
@@ -118,34 +117,6 @@ def _check_text(text: str) -> None:
         raise ValueError("text longer than a cell can hold (32,767 characters)")
     if ILLEGAL_CHARACTERS_RE.search(text):
         raise IllegalCharacterError(f"{text} cannot be used in worksheets.")
-
-
-def put_row_heights(ws: Any, first_row: int, heights: Iterable[float]) -> None:
-    """Give rows from `first_row` on the heights in points, in one pass.
-
-    Rows of the same height share one record (openpyxl writes a row's height from it and
-    takes the row's number from its place), so a thousand rows do not make a thousand: set
-    heights here only on rows nothing restyles afterwards.
-    """
-    shared: dict[float, Any] = {}
-    dimensions = ws.row_dimensions
-    for row, height in enumerate(heights, start=first_row):
-        record = shared.get(height)
-        if record is None:
-            record = shared[height] = _SharedRowHeight(ws, row, height)
-        dimensions[row] = record
-
-
-class _SharedRowHeight(RowDimension):
-    """A row height many rows share, its XML attributes worked out once (openpyxl lists a
-    record's attributes afresh for every row it writes)."""
-
-    def __init__(self, ws: Any, row: int, height: float):
-        super().__init__(ws, index=row, ht=height, customHeight=True)
-        self._attributes = tuple(super().__iter__())
-
-    def __iter__(self) -> Iterator[tuple[str, str]]:
-        return iter(self._attributes)
 
 
 def release(wb: Any) -> None:

@@ -154,6 +154,21 @@ class BulkRowsError(StocktakeError):
 _OS_REFUSAL = re.compile(r"Os \{ code: (\d+)")
 
 
+@contextmanager
+def refusals_said_as_writes_of(path: Path) -> Iterator[None]:
+    """Within it, rows the disk refused (BulkRowsError with an `os_error`) are raised as the
+    failed write of `path`, the workbook they were for, as its own save would say it (a full
+    disk as a full disk: stocktake.files.output_files.output_error)."""
+    from stocktake.files.output_files import output_error
+
+    try:
+        yield
+    except BulkRowsError as exc:
+        if exc.os_error is None:
+            raise
+        raise output_error(Path(path), exc.os_error) from None
+
+
 def _os_error_in(text: str) -> OSError | None:
     found = _OS_REFUSAL.search(text or "")
     if found is None:

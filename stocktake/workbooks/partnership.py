@@ -67,17 +67,12 @@ def write_partnership_workbook(path: Path, export: "PartnershipExport", *,
                                shared: bool = False, key: bytes | None = None) -> Path:
     """Write the workbook to `path` (atomically: a reader never sees half a file); with `key`,
     the About sheet carries a keyed seal as well as the plain one."""
-    from stocktake.files.output_files import output_error, workbook_bytes, write_output_bytes
+    from stocktake.files.output_files import workbook_bytes, write_output_bytes
     from stocktake.workbooks.bulk_rows import release
-    from stocktake.workbooks.bulk_sheet import BulkRowsError, splice_rows
+    from stocktake.workbooks.bulk_sheet import refusals_said_as_writes_of, splice_rows
 
-    try:
+    with refusals_said_as_writes_of(Path(path)):
         wb, answers = partnership_workbook(export, key=key)
-    except BulkRowsError as exc:
-        if exc.os_error is None:
-            raise
-        # The disk refused the rows' temporary file: said as the workbook's own write says it.
-        raise output_error(Path(path), exc.os_error) from None
     try:
         data = workbook_bytes(wb, Path(path))
         release(wb)
@@ -690,18 +685,15 @@ def _write_answers(ws: Any, export: "PartnershipExport", rows: list[dict[str, An
             line.append(None if value == "" else value)
         values.append(line)
         heights.append(row_height_for([(width, line[index]) for index, width in wrap.items()]))
-    bulk = write_bulk_rows(ANSWER_COLUMNS, formats, values, heights)
-    bulk.register(ws)
-    last = len(rows) + 1
-    data_table(ws, "StocktakeAnswers", ANSWER_COLUMNS, last)
+    data_table(ws, "StocktakeAnswers", ANSWER_COLUMNS, len(rows) + 1)
     ws.freeze_panes = "A2"
     set_widths(ws, widths)
     left, right = _header_texts(export)
     print_setup(ws, header_left=left, header_right=right, title_rows="1:1")
+    # Written last: from here the caller owns the rows' temporary folder (partnership_workbook).
+    bulk = write_bulk_rows(ANSWER_COLUMNS, formats, values, heights)
+    bulk.register(ws)
     return bulk
-
-
-_TOP = Alignment(vertical="top")
 
 
 # ---------------------------------------------------------------- About and hidden sheets

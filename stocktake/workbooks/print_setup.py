@@ -329,7 +329,7 @@ def _filled_rows(ws: Any) -> dict[int, list[Any]]:
     `ws[row]` would make an empty cell in every column of every row it looks at, which the
     workbook then writes."""
     rows: dict[int, list[Any]] = {}
-    for (row, _), cell in sorted(ws._cells.items()):
+    for (row, _), cell in ws._cells.items():
         if cell.value is not None:
             rows.setdefault(row, []).append(cell)
     return rows

@@ -10,7 +10,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils.exceptions import IllegalCharacterError
 
-from stocktake.workbooks.bulk_rows import ColumnStyle, put_row_heights, put_rows, release
+from stocktake.workbooks.bulk_rows import ColumnStyle, put_rows, release
 
 BOLD = Font(name="Calibri", size=10, bold=True)
 WRAP = Alignment(wrap_text=True, vertical="top")
@@ -58,17 +58,6 @@ def test_text_a_cell_cannot_hold_is_refused(text, error):
     ws = wb.active
     with pytest.raises(error):
         put_rows(ws, 1, [["fine", text]], [ColumnStyle(ws, font=BOLD)] * 2)
-
-
-def test_rows_of_one_height_share_a_record_and_each_reads_back_its_own(tmp_path):
-    wb = Workbook()
-    ws = wb.active
-    put_rows(ws, 1, [["x"]] * 5, [ColumnStyle(ws)])
-    put_row_heights(ws, 2, [20.0, 40.25, 20.0, 14.75])
-    assert ws.row_dimensions[2] is ws.row_dimensions[4]
-    back = _saved(tmp_path, wb)
-    assert [back.row_dimensions[r].height for r in range(1, 6)] == [None, 20.0, 40.25, 20.0,
-                                                                    14.75]
 
 
 def test_release_empties_a_saved_workbook(tmp_path):
