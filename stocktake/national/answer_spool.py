@@ -90,6 +90,34 @@ class SpooledRows:
 
     spooled: tuple[Spooled, ...]
 
+    @property
+    def count(self) -> int:
+        return sum(one.count for one in self.spooled)
+
+    def heights(self) -> array:
+        """Every row's height in points, in order."""
+        heights = array("d")
+        for one in self.spooled:
+            heights.extend(one.heights)
+        return heights
+
+    def split(self, parts: int) -> list["SpooledRows"]:
+        """These rows as at most `parts` SpooledRows in order, cut at returns' ends, each as
+        near an equal share of the rows as those ends allow (none empty)."""
+        total = self.count
+        cut: list[list[Spooled]] = [[]]
+        done = 0
+        for one in self.spooled:
+            # A new part here when this end of a return lies nearer the part's share of the
+            # rows than the next end does.
+            share = total * len(cut) / parts
+            if cut[-1] and len(cut) < parts and \
+                    abs(done - share) <= abs(done + one.count - share):
+                cut.append([])
+            cut[-1].append(one)
+            done += one.count
+        return [SpooledRows(tuple(c)) for c in cut if c]
+
     def __iter__(self) -> Iterator[list[Any]]:
         for one in self.spooled:
             with open(one.path, "rb") as held:

@@ -94,13 +94,19 @@ class AnswerRows:
 
 
 def start_answer_rows(answers: AnswerRows) -> Any:
-    """Begin writing the rows (by rustpy-xlsxwriter, in a child process where processes fork):
-    a bulk_sheet.PendingRows, whose `.result()` the national workbook splices in after
-    openpyxl has written the rest, and whose `.cancel()` cleans up."""
-    from stocktake.workbooks.bulk_sheet import start_bulk_rows
+    """Begin writing the rows (by rustpy-xlsxwriter, in child processes: one per CPU for a
+    national round, bulk_sheet.writers_for): a bulk_sheet.PendingRows, whose `.result()` the
+    national workbook splices in after openpyxl has written the rest, and whose `.cancel()`
+    cleans up."""
+    from stocktake.workbooks.bulk_sheet import start_bulk_parts, writers_for
 
-    return start_bulk_rows(NATIONAL_ANSWER_COLUMNS, FORMATS, answers.rows, answers.heights,
-                           answers.count)
+    writers = writers_for(answers.count)
+    # Rows a merge spooled (answer_spool.SpooledRows) cut at returns' ends, one part a child.
+    split = getattr(answers.rows, "split", None)
+    parts: list[tuple[Any, Any, int]] = [(answers.rows, answers.heights, answers.count)]
+    if split is not None and writers > 1:
+        parts = [(part, part.heights(), part.count) for part in split(writers)]
+    return start_bulk_parts(NATIONAL_ANSWER_COLUMNS, FORMATS, parts)
 
 
 def write_answers_sheet(ws: Any, rows: Any, value: float = WIDTHS["value"]) -> None:

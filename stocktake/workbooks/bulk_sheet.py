@@ -4,8 +4,9 @@ The national workbook's Answers sheet holds every merged answer: 150,000 rows of
 a round of 153 partnerships. openpyxl makes a Python object of every cell and took most of a
 merge's time and memory to write them; rustpy-xlsxwriter (a binding of the Rust
 rust_xlsxwriter) writes the same rows from a generator in about a tenth of the time, in
-constant memory. A partnership workbook's Answers sheet (a thousand rows, most of its file) is
-written the same way, in this process (write_bulk_rows). The summary sheets beside them need
+constant memory, and a national round's in parts, one child process per CPU
+(start_bulk_parts, stocktake.workbooks.rust_rows). A partnership workbook's Answers sheet (a
+thousand rows, most of its file) is written the same way, in this process (write_bulk_rows). The summary sheets beside them need
 openpyxl's styles, charts, conditional formats and print setups, so openpyxl writes the
 workbook with the big sheet's header row alone, and the rows are put into that sheet's XML
 afterwards:
@@ -43,7 +44,7 @@ from xml.etree import ElementTree
 from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 
-from stocktake.errors import StocktakeError, is_rust_panic
+from stocktake.errors import StocktakeError
 from stocktake.workbooks.styles import BODY_FONT, FONT_NAME, INK, SCORE_FORMAT
 
 _BODY = (FONT_NAME, float(BODY_FONT.size), INK)  # the partnership workbook's body text
@@ -78,14 +79,21 @@ class SpliceError(RuntimeError):
 
 @dataclass
 class BulkRows:
-    """Rows written to a temporary one-sheet workbook: `count` data rows (the header is row 1)
-    in `columns`, column i in `formats[i]` (a key of FORMATS)."""
+    """Rows written to temporary one-sheet workbooks in one private folder: `count` data rows
+    (the header is row 1) in `columns`, column i in `formats[i]` (a key of FORMATS). `path` is
+    the first part's file; `parts` every part's, in row order (rust_rows: each part holds its
+    own rows under their final numbers, with a header row of its own just above them)."""
 
     path: Path
     columns: tuple[str, ...]
     formats: tuple[str, ...]
     count: int
     _numbers: dict[str, int] = field(default_factory=dict)
+    parts: tuple[Path, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not self.parts:
+            self.parts = (self.path,)
 
     def register(self, ws: Any) -> None:
         """Register each format in `ws`'s workbook (openpyxl), before it is saved."""
@@ -110,23 +118,6 @@ def _openpyxl_style(spec: dict[str, Any]) -> dict[str, Any]:
     if "number_format" in spec:
         style["number_format"] = spec["number_format"]
     return style
-
-
-def _rust_format(name: str) -> Any:
-    from rustpy_xlsxwriter import Format
-
-    spec = FORMATS[name]
-    fmt = Format().set_align(spec["vertical"])
-    if spec.get("horizontal"):
-        fmt = fmt.set_align(spec["horizontal"])
-    if spec.get("wrap_text"):
-        fmt = fmt.set_text_wrap()
-    if "font" in spec:
-        font, size, colour = spec["font"]
-        fmt = fmt.set_font_name(font).set_font_size(size).set_font_color(f"#{colour}")
-    if "number_format" in spec:
-        fmt = fmt.set_num_format(spec["number_format"])
-    return fmt
 
 
 def write_bulk_rows(columns: Sequence[str], formats: Sequence[str],
@@ -178,10 +169,11 @@ def _os_error_in(text: str) -> OSError | None:
 
 
 class PendingRows:
-    """Rows being written by a child process (start_bulk_rows); `result()` waits for them."""
+    """Rows being written by child processes (start_bulk_rows); `result()` waits for them."""
 
-    def __init__(self, rows: BulkRows, process: Any = None, error: str | None = None):
-        self._rows, self._process, self._error = rows, process, error
+    def __init__(self, rows: BulkRows, processes: Sequence[Any] = (),
+                 error: str | None = None):
+        self._rows, self._processes, self._error = rows, list(processes), error
 
     @property
     def rows(self) -> BulkRows:
@@ -190,20 +182,24 @@ class PendingRows:
 
     def result(self) -> BulkRows:
         """The rows written; BulkRowsError (and the temporary folder removed) if they could
-        not be."""
-        if self._process is not None:
-            code = self._process.wait()
-            self._process = None
-            folder = self._rows.path.parent
-            said = folder / "said"
+        not be: the first part's refusal in row order, the other children stopped."""
+        from stocktake.workbooks.rust_rows import said_path
+
+        folder = self._rows.path.parent
+        for part, process in enumerate(self._processes):
+            code = process.wait()
+            said = said_path(folder, part)
             if said.exists():
                 self._error = said.read_text(encoding="utf-8", errors="replace")
             elif code != 0:
-                trace = (folder / "stderr").read_text(encoding="utf-8", errors="replace")
+                trace = (folder / f"stderr-{part}").read_text(encoding="utf-8",
+                                                              errors="replace")
                 last = trace.strip().splitlines()[-1:] or [""]
                 self._error = f"the process writing them stopped (exit {code}) {last[0]}".strip()
+            if self._error is not None:
+                break
         if self._error is not None:
-            self._rows.close()
+            self.cancel()
             error = BulkRowsError(f"cannot write the rows of {self._rows.count:,}: "
                                   f"{self._error}",
                                   hint=f"free space in the temporary folder "
@@ -211,15 +207,31 @@ class PendingRows:
                                        "row named")
             error.os_error = _os_error_in(self._error)
             raise error
+        self._processes = []
         return self._rows
 
     def cancel(self) -> None:
-        """Stop the child if it is still writing, and remove the temporary folder."""
-        if self._process is not None:
-            self._process.kill()
-            self._process.wait()
-            self._process = None
+        """Stop the children still writing, and remove the temporary folder."""
+        for process in self._processes:
+            if process.poll() is None:
+                process.kill()
+            process.wait()
+        self._processes = []
         self._rows.close()
+
+
+# A part of fewer rows than this costs more in the start of its child than it saves.
+LEAST_PART = 20_000
+
+
+def writers_for(count: int) -> int:
+    """How many children to write `count` rows in: one per CPU this process may run on (at
+    most 8), none with fewer than LEAST_PART rows to write."""
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cpus = os.cpu_count() or 1
+    return max(1, min(cpus, 8, count // LEAST_PART))
 
 
 def start_bulk_rows(columns: Sequence[str], formats: Sequence[str],
@@ -229,110 +241,66 @@ def start_bulk_rows(columns: Sequence[str], formats: Sequence[str],
     points, in order. With `background`, a child process writes them while this one goes on
     (rustpy-xlsxwriter holds the interpreter while it writes, so a thread would not run beside
     it): `rows` and `heights` must then pickle (a list, or an object whose iteration reads the
-    rows from disk), and `count`, the number of rows, is needed up front.
+    rows from disk), and `count`, the number of rows, is needed up front."""
+    columns, formats = tuple(columns), tuple(formats)
+    if not background or count is None:
+        from stocktake.workbooks.rust_rows import write_rows
 
-    The child is a fresh interpreter (`python -m stocktake.workbooks.bulk_sheet`), given its
-    job on stdin: a fork would begin with all of this process's memory as its own (a merge's
-    peak would count it twice), and multiprocessing's spawn imports the caller's main script
-    again."""
+        folder = Path(tempfile.mkdtemp(prefix="stocktake-rows-"))
+        path = folder / "rows-0.xlsx"
+        written, error = write_rows(path, columns, [FORMATS[f] for f in formats], rows,
+                                    heights)
+        return PendingRows(BulkRows(path, columns, formats, written), error=error)
+    return start_bulk_parts(columns, formats, [(rows, heights, int(count))])
+
+
+def start_bulk_parts(columns: Sequence[str], formats: Sequence[str],
+                     parts: Sequence[tuple[Iterable[Sequence[Any]], Sequence[float], int]]
+                     ) -> PendingRows:
+    """Begin writing the rows of `parts` ((rows, heights, count), in row order, each rows and
+    heights as start_bulk_rows takes them in the background), each part by a child of its own,
+    all at once: one sheet's rows, in the time of the longest part.
+
+    Each child is a fresh interpreter (`python -m stocktake.workbooks.rust_rows FOLDER PART`)
+    importing no more than it needs, given its job in a file: a fork would begin with all of
+    this process's memory as its own (a merge's peak would count it twice), and
+    multiprocessing's spawn imports the caller's main script again."""
     import pickle
     import subprocess
 
+    from stocktake.workbooks.rust_rows import job_path
+
     columns, formats = tuple(columns), tuple(formats)
+    specs = [FORMATS[f] for f in formats]
     folder = Path(tempfile.mkdtemp(prefix="stocktake-rows-"))
-    path = folder / "rows.xlsx"
-    if not background or count is None:
-        written, error = _write_rows(path, columns, formats, rows, heights)
-        return PendingRows(BulkRows(path, columns, formats, written), error=error)
+    paths = tuple(folder / f"rows-{n}.xlsx" for n in range(len(parts)))
+    processes: list[Any] = []
     try:
-        # The job, what went wrong and the child's stderr are files in the private folder:
-        # no pipe to fill and stall either process.
-        with open(folder / "job", "wb") as job:
-            pickle.dump((str(path), columns, formats, rows, heights, count), job)
         # The child imports this same stocktake, wherever it was imported from here.
         import stocktake
 
         home = str(Path(stocktake.__file__).resolve().parent.parent)
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(
             [home] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p])}
-        with open(folder / "stderr", "wb") as trace:
-            process = subprocess.Popen([sys.executable, "-m", "stocktake.workbooks.bulk_sheet",
-                                        str(folder)], stdin=subprocess.DEVNULL,
-                                       stdout=subprocess.DEVNULL, stderr=trace, env=env)
+        first = 0
+        for n, (rows, heights, count) in enumerate(parts):
+            # The job, what went wrong and the child's stderr are files in the private
+            # folder: no pipe to fill and stall either process.
+            with open(job_path(folder, n), "wb") as job:
+                pickle.dump((str(paths[n]), columns, specs, rows, heights, count, first), job)
+            with open(folder / f"stderr-{n}", "wb") as trace:
+                processes.append(subprocess.Popen(
+                    [sys.executable, "-m", "stocktake.workbooks.rust_rows", str(folder),
+                     str(n)], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                    stderr=trace, env=env))
+            first += count
     except BaseException:
+        for process in processes:
+            process.kill()
+            process.wait()
         shutil.rmtree(folder, ignore_errors=True)
         raise
-    return PendingRows(BulkRows(path, columns, formats, int(count)), process)
-
-
-def _child_main(folder: Path) -> None:
-    """In the child: read the job from `folder`, write the rows, and leave in `folder`/said what
-    went wrong (nothing there: nothing went wrong)."""
-    import pickle
-
-    # Our own job, written by the process that started us, in a folder only this user reads.
-    with open(folder / "job", "rb") as job:
-        path, columns, formats, rows, heights, count = pickle.load(job)
-    try:
-        written, error = _write_rows(Path(path), columns, formats, rows, heights)
-        if error is None and written != count:
-            error = f"{written:,} rows written, {count:,} expected"
-    except BaseException as exc:  # noqa: BLE001 - reported to the parent, which raises
-        error = f"{type(exc).__name__}: {exc}"
-    if error is not None:
-        (folder / "said").write_text(error, encoding="utf-8")
-
-
-def _write_rows(path: Path, columns: tuple[str, ...], formats: tuple[str, ...],
-                rows: Iterable[Sequence[Any]], heights: Sequence[float]
-                ) -> tuple[int, str | None]:
-    """(rows written, None) or (rows reached, what went wrong)."""
-    from rustpy_xlsxwriter import write_worksheets
-
-    counted = [0]
-
-    def records() -> Iterable[dict[str, Any]]:
-        for values in rows:
-            counted[0] += 1
-            yield dict(zip(columns, values))
-
-    by_format = {name: _rust_format(name) for name in dict.fromkeys(formats)}
-    try:
-        with _rust_says_nothing():
-            write_worksheets(
-            [("rows", records())], str(path),
-            column_formats={"rows": [by_format[f] for f in formats]},
-                dedupe_strings={"rows": False},  # inline strings, and constant memory
-                # Row 0 is the header; 15 points, rustpy-xlsxwriter's default, it leaves out.
-                row_heights={"rows": {index: h for index, h in enumerate(heights, start=1)
-                                      if h != 15}})
-    except (RuntimeError, OSError, ValueError, TypeError) as exc:
-        return counted[0], f"row {counted[0]:,}: {exc}"
-    except BaseException as exc:  # noqa: BLE001 - pyo3's PanicException is a BaseException
-        if not is_rust_panic(exc):
-            raise
-        return counted[0], f"row {counted[0]:,}: {exc}"
-    return counted[0], None
-
-
-@contextmanager
-def _rust_says_nothing() -> Iterator[None]:
-    """Standard error (the file descriptor) sent nowhere while rust_xlsxwriter writes: on a
-    refused write it panics, and Rust prints the panic and a backtrace note there before the
-    PanicException reaches us, which says it again and is reported as ours."""
-    sys.stderr.flush()
-    try:
-        saved = os.dup(2)
-    except OSError:  # no descriptor 2 (a service): nothing to quieten
-        yield
-        return
-    try:
-        with open(os.devnull, "wb") as nowhere:
-            os.dup2(nowhere.fileno(), 2)
-        yield
-    finally:
-        os.dup2(saved, 2)
-        os.close(saved)
+    return PendingRows(BulkRows(paths[0], columns, formats, first, parts=paths), processes)
 
 
 def _sheet_part(package: zipfile.ZipFile, title: str) -> str:
@@ -388,9 +356,15 @@ def _same(spec: dict[str, Any], seen: dict[str, Any]) -> bool:
 
 
 def _rows_xml(rows: BulkRows) -> Iterable[bytes]:
-    """The data rows' XML (row 2 on) from the temporary workbook, in chunks, with each cell's
-    format number rewritten to openpyxl's where the two differ."""
-    with zipfile.ZipFile(rows.path) as package:
+    """The data rows' XML (row 2 on) from the temporary workbooks, part after part, in chunks,
+    with each cell's format number rewritten to openpyxl's where the two differ."""
+    for path in rows.parts:
+        yield from _part_xml(rows, path)
+
+
+def _part_xml(rows: BulkRows, path: Path) -> Iterable[bytes]:
+    """The data rows of one part's workbook (its header row left out), as _rows_xml."""
+    with zipfile.ZipFile(path) as package:
         if any(n.endswith("sharedStrings.xml") for n in package.namelist()):
             raise SpliceError("rustpy-xlsxwriter wrote shared strings")
         names = _style_numbers(package, rows.formats)
@@ -470,13 +444,54 @@ def splice_rows(workbook: bytes, title: str, rows: BulkRows) -> bytes:
                           xml[:end], count=1)
             with target.open(info.filename, "w", force_zip64=True) as sheet:
                 sheet.write(head)
-                for piece in _rows_xml(rows):
+                # zlib lets go of the interpreter while it inflates and deflates: the rows are
+                # read and rewritten in a thread while this one compresses what came before.
+                for piece in read_ahead(_rows_xml(rows)):
                     sheet.write(piece)
                 sheet.write(xml[end:])
     return out.getvalue()
 
 
-if __name__ == "__main__":
-    import sys
+def read_ahead(pieces: Iterable[Any], depth: int = 4) -> Iterator[Any]:
+    """The items of `pieces`, in order, made by a thread of their own up to `depth` ahead of
+    the caller; an exception raised making them is raised here, and a caller that stops early
+    stops the thread."""
+    import queue
+    import threading
 
-    _child_main(Path(sys.argv[1]))
+    done = object()
+    ahead: "queue.Queue[Any]" = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def put(item: Any) -> bool:
+        while not stop.is_set():
+            try:
+                ahead.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def make() -> None:
+        try:
+            for item in pieces:
+                if not put((True, item)):
+                    return
+        except BaseException as exc:  # noqa: BLE001 - raised again in the caller's thread
+            put((False, exc))
+            return
+        put((True, done))
+
+    worker = threading.Thread(target=make, name="stocktake-read-ahead", daemon=True)
+    worker.start()
+    try:
+        while True:
+            ok, item = ahead.get()
+            if not ok:
+                raise item
+            if item is done:
+                return
+            yield item
+    finally:
+        stop.set()
+        worker.join()

@@ -184,3 +184,89 @@ def test_libreoffice_opens_and_resaves_the_spliced_workbook_with_every_text_inta
     assert [v[10] for v in values[1:]] == [r["value"] for r in rows]
     back = load_workbook(resaved)["Answers"]
     assert back["J2"].alignment.wrap_text and back["A2"].alignment.vertical == "top"
+
+
+# ---------------------------------------------------------------- rows written in parts
+
+
+def _spliced(tmp_path: Path, name: str, parts) -> bytes:
+    """The Answers sheet's XML of a workbook whose rows were written as `parts`."""
+    from stocktake.national.answers_sheet import write_answers_sheet
+    from stocktake.workbooks.bulk_sheet import start_bulk_parts
+
+    pending = start_bulk_parts(NATIONAL_ANSWER_COLUMNS, FORMATS, parts)
+    try:
+        wb = Workbook()
+        wb.active.title = "Contents"
+        write_answers_sheet(wb.create_sheet("Answers"), pending.rows)
+        data = splice_rows(workbook_bytes(wb, tmp_path / f"{name}.xlsx"), "Answers",
+                           pending.result())
+    finally:
+        pending.cancel()
+    path = tmp_path / f"{name}.xlsx"
+    path.write_bytes(data)
+    with zipfile.ZipFile(path) as package:
+        return package.read("xl/worksheets/sheet2.xml")
+
+
+def test_rows_written_in_parts_make_the_very_sheet_one_writer_makes(tmp_path):
+    answers = AnswerRows.of(_rows([t for t in TEXTS if len(t) < 1000] * 9))
+    cells, heights = list(answers.rows), list(answers.heights)
+    assert len(set(heights)) > 1  # some rows taller than others, so heights must line up
+    whole = _spliced(tmp_path, "one", [(cells, heights, len(cells))])
+    cuts = (0, 7, 8, 60, len(cells))
+    parts = [(cells[a:b], heights[a:b], b - a) for a, b in zip(cuts, cuts[1:])]
+    assert _spliced(tmp_path, "four", parts) == whole
+    numbers = [int(n) for n in __import__("re").findall(rb'<row r="(\d+)"', whole)]
+    assert numbers == list(range(1, len(cells) + 2))  # the header, then every row once
+
+
+def test_a_row_refused_in_a_later_part_is_named_by_its_row_in_the_sheet(tmp_path):
+    from stocktake.workbooks.bulk_sheet import start_bulk_parts
+
+    parts = [([["a"]] * 5, [], 5), ([["b"], ["c" * (MAX_CELL_TEXT + 1)]], [], 2)]
+    pending = start_bulk_parts(["value"], ["wrap"], parts)
+    with pytest.raises(BulkRowsError, match="row 7"):
+        pending.result()
+    assert not pending.rows.path.parent.exists()
+
+
+def test_spooled_rows_split_at_returns_ends_into_near_equal_parts(tmp_path):
+    from stocktake.national.answer_spool import AnswerSpool
+
+    sizes = [3, 50, 7, 7, 40, 1, 12, 30]
+    with AnswerSpool(tmp_path / "spool") as spool:
+        (tmp_path / "spool").mkdir()
+        spooled = [spool.put(f"{n:06d}", [[f"r{n}-{i}"] + [None] * 12 for i in range(size)], 16)
+                   for n, size in enumerate(sizes)]
+        rows = spool.answer_rows(spooled).rows
+        for k in (1, 2, 3, 5, 8, 20):
+            parts = rows.split(k)
+            assert 1 <= len(parts) <= min(k, len(sizes))
+            assert all(p.count for p in parts)
+            assert [one for p in parts for one in p.spooled] == spooled  # every return, in order
+            assert [r for p in parts for r in p] == list(rows)
+            assert [h for p in parts for h in p.heights()] == list(rows.heights())
+        halves = [p.count for p in rows.split(2)]
+        assert halves == [67, 83]  # cut at the end nearest the middle that reaches it
+
+
+def test_a_merge_writing_its_rows_in_three_parts_holds_what_one_writer_gives(
+        tmp_path, workspace, mini_bank, monkeypatch):
+    import stocktake.workbooks.bulk_sheet as bulk_sheet
+
+    codes = ("E09000007", "E09000001", "E08000003", "E06000001")
+    fill_mini(workspace, mini_bank, codes)
+    folder = tmp_path / "returns"
+    for code in codes:
+        write_export(gather_export(workspace, mini_bank, code, WAVE), "xlsx", folder)
+    one = merge_workbooks([folder], tmp_path / "one.xlsx", workers=1, keep_responses=False)
+    monkeypatch.setattr(bulk_sheet, "writers_for", lambda count: 3)
+    three = merge_workbooks([folder], tmp_path / "three.xlsx", workers=1, keep_responses=False)
+    assert not one.rejected and not three.rejected
+    got = [CalamineWorkbook.from_path(str(tmp_path / f"{n}.xlsx")).get_sheet_by_name("Answers")
+           .to_python() for n in ("one", "three")]
+    assert len(got[0]) > 4 and got[0] == got[1]
+    with zipfile.ZipFile(tmp_path / "one.xlsx") as a, zipfile.ZipFile(tmp_path / "three.xlsx") as b:
+        sheet = next(n for n in a.namelist() if a.read(n).count(b"<row ") == len(got[0]))
+        assert a.read(sheet) == b.read(sheet)
