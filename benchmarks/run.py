@@ -462,10 +462,18 @@ def main() -> None:
     subprocess.run(STOCKTAKE + ["-w", str(national), "export", "--all", "--out", str(both)],
                    check=True, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     double = len(list(both.glob("*.xlsx")))
-    merge2, merge2_mib = peak_of(STOCKTAKE + ["merge", str(both), "--out",
-                                              str(out / "national2.xlsx")], env)
+    merge2_cmd = STOCKTAKE + ["merge", str(both), "--out", str(out / "national2.xlsx")]
+    # In pairs, the 153 just before the 306, and the pair of the median ratio reported: a
+    # shared machine's speed drifts over a minute, and one run of each measured that drift.
+    pairs = []
+    for _ in range(max(1, min(repeat, 3))):
+        one, two = peak_of(merge_cmd, env), peak_of(merge2_cmd, env)
+        pairs.append((two[0] / one[0], one, two))
+    _, (once, _), (merge2, _) = sorted(pairs, key=lambda p: p[0])[len(pairs) // 2]
+    merge2_mib = max((two[1] for _, _, two in pairs if two[1] is not None), default=None)
     table.add(f"merge {double} workbooks (two waves)", merge2,
-              f"merge {len(workbooks)} workbooks", merge, "goal <= 2.1x")
+              f"merge {len(workbooks)} workbooks, run just before (the median of "
+              f"{len(pairs)} pairs)", once, "goal <= 2.1x")
     if merge_mib is not None and merge2_mib is not None:
         memory.append((f"merge {len(workbooks)} workbooks", merge_mib, "goal < 300 MiB"))
         memory.append((f"merge {double} workbooks", merge2_mib,

@@ -22,8 +22,7 @@ def doctor(
 
     Example: stocktake doctor --restore
     """
-    from stocktake.store.doctor import (diagnose, finishing_command, repair_workspace,
-                                        unfinished_line)
+    from stocktake.store.doctor import diagnose, repair_workspace, unfinished_line
 
     ws = open_workspace(create=False)
     found = diagnose(ws, verify_cache)
@@ -36,23 +35,7 @@ def doctor(
     failed = repair.not_restored if repair else []
     healthy = found.healthy and not failed
     if as_json:
-        print_json({"workspace": str(ws.root), "ok": healthy,
-                    "files": [r.to_dict(ws.root) for r in reports],
-                    "links": [{"path": _rel(p, ws), "target": _target(p)} for p in links],
-                    "unsafe_lock_files": [{"path": _rel(p, ws), "why": why}
-                                          for p, why in unsafe],
-                    "restored": [r.to_dict(ws.root) for r in repair.restored] if repair else [],
-                    "listed": repair.listed if repair else [],
-                    "not_restored": [{"message": e.message, "details": e.details}
-                                     for e in failed],
-                    "leftover_temporary_files": [str(p.relative_to(ws.root)) for p in leftovers],
-                    "cache": [{"path": _rel(c.path, ws), "why": c.why} for c in found.cache],
-                    "cache_deleted": [_rel(p, ws) for p in repair.cache_deleted]
-                    if repair else [],
-                    "unfinished": [{"what": b.what, "began_at": b.began_at,
-                                    "finish_with": finishing_command(b, ws.root)
-                                    if b.command else None, "record": _rel(b.path, ws)}
-                                   for b in found.unfinished]})
+        print_json(found.to_json(repair))
     else:
         _render(ws, reports, repair, links + [p for p, _ in unsafe], leftovers, restore,
                 dict(unsafe), found.cache)
@@ -80,6 +63,8 @@ def verify_cache(kind: str, key: str, data: dict, record) -> str | None:
 
 def _render(ws, reports, repair, links, leftovers, restore: bool,
             unsafe: dict | None = None, cache=()) -> None:
+    from stocktake.store.doctor import link_target
+
     from stocktake.store import unfinished
 
     console.print(f"Workspace {escape(str(ws.root))}: {len(reports)} store file(s).")
@@ -115,7 +100,7 @@ def _render(ws, reports, repair, links, leftovers, restore: bool,
                           "stocktake will not write to it: remove it (locks are remade)")
             continue
         console.print(f"[bold red]DAMAGED[/]  {escape(_rel(link, ws))}: a symbolic link (to "
-                      f"{escape(_target(link))}); stocktake neither reads nor writes through "
+                      f"{escape(link_target(link))}); stocktake neither reads nor writes through "
                       "links in a workspace: put the real file or folder in its place, or "
                       "remove the link")
     for path in (repair.cache_deleted if repair else []):
@@ -143,15 +128,6 @@ def _render(ws, reports, repair, links, leftovers, restore: bool,
     elif not damaged and not links and not (repair and repair.not_restored) and \
             not unfinished(ws) and not cache:
         console.print("No damage found.")
-
-
-def _target(link) -> str:
-    import os
-
-    try:
-        return os.readlink(link)
-    except OSError:
-        return "?"
 
 
 def _rel(path, ws) -> str:

@@ -241,6 +241,38 @@ class Diagnosis:
         lines += [f"CACHE {_relative(c.path, self.root)}: {c.why}" for c in self.cache]
         return lines
 
+    def to_json(self, repair: "Repair | None" = None) -> dict[str, Any]:
+        """`stocktake doctor --json`: what was found, and what `repair` (--restore) did;
+        paths relative to the workspace. "ok" is False when anything makes the workspace
+        unhealthy or a damaged file could not be restored."""
+        root = self.root
+        failed = repair.not_restored if repair else []
+        return {"workspace": str(root), "ok": self.healthy and not failed,
+                "files": [r.to_dict(root) for r in self.reports],
+                "links": [{"path": _relative(p, root), "target": link_target(p)}
+                          for p in self.links],
+                "unsafe_lock_files": [{"path": _relative(p, root), "why": why}
+                                      for p, why in self.unsafe_lock_files],
+                "restored": [r.to_dict(root) for r in repair.restored] if repair else [],
+                "listed": repair.listed if repair else [],
+                "not_restored": [{"message": e.message, "details": e.details} for e in failed],
+                "leftover_temporary_files": [_relative(p, root) for p in self.leftovers],
+                "cache": [{"path": _relative(c.path, root), "why": c.why} for c in self.cache],
+                "cache_deleted": [_relative(p, root) for p in repair.cache_deleted]
+                if repair else [],
+                "unfinished": [{"what": b.what, "began_at": b.began_at,
+                                "finish_with": finishing_command(b, root)
+                                if b.command else None, "record": _relative(b.path, root)}
+                               for b in self.unfinished]}
+
+
+def link_target(link: Path) -> str:
+    """Where a symbolic link points, as it says it ("?" when it cannot be read)."""
+    try:
+        return os.readlink(link)
+    except OSError:
+        return "?"
+
 
 def finishing_command(begun, root: Path) -> str:
     """The command that finishes an interrupted one, ready to paste."""

@@ -199,3 +199,21 @@ def test_damaged_store_file_raised_by_the_store_names_doctor(workspace):
         assert f"--workspace {workspace.root} doctor" in exc.hint
     else:
         raise AssertionError("a truncated shard was read without complaint")
+
+
+@pytest.mark.store_damaged_on_purpose("a symbolic link in the workspace, for doctor to name")
+def test_the_diagnosis_as_json_names_links_within_the_workspace(workspace):
+    from stocktake.store.doctor import diagnose
+
+    workspace.add_partnerships([partnership_for("E09000007")])
+    folder = workspace.root / "partnerships"
+    folder.mkdir(exist_ok=True)
+    (folder / "elsewhere.json").symlink_to("/nowhere/at/all")
+    found = diagnose(workspace)
+    said = found.to_json()
+    assert said["ok"] is False and said["ok"] == found.healthy
+    assert said["links"] == [{"path": "partnerships/elsewhere.json",
+                              "target": "/nowhere/at/all"}]
+    assert said["restored"] == said["listed"] == said["cache_deleted"] == []
+    assert {f["file"] for f in said["files"]} >= {"workspace.json"}
+    json.dumps(said)  # plain data, as `doctor --json` prints it
