@@ -73,11 +73,9 @@ class AnswerSpool:
         if len(widths) > 1:
             raise ValueError(f"rows spooled for value columns of {sorted(widths)} units: one "
                              "sheet has one width")
-        heights = array("d")
-        for one in spooled:
-            heights.extend(one.heights)
-        return AnswerRows(SpooledRows(tuple(spooled)), heights, len(heights),
-                          *(widths or ()))
+        rows = SpooledRows(tuple(spooled))
+        heights = rows.heights()
+        return AnswerRows(rows, heights, len(heights), *(widths or ()))
 
     def close(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)
