@@ -56,11 +56,11 @@ def render_heat(scores, bank) -> None:
         cells: list = [area.title]
         for role in roles:
             view = area.role_view(role.id)
+            if view is not None and role.reported_apart and view.respondents < bank.min_count:
+                cells.append(f"({view.respondents})")  # too few to show as a view: the count
+                continue
             if view is None or view.score is None:
                 cells.append("–")
-                continue
-            if role.reported_apart and view.respondents < bank.min_count:
-                cells.append(f"({view.respondents})")  # too few to show as a view: the count
                 continue
             band = bank.band_for(view.score)
             mark = "!" if role.id in area.apart_differs else ""
@@ -77,7 +77,8 @@ def render_heat(scores, bank) -> None:
         console.print(Text(f"│ reported apart: {', '.join(short[r.id] for r in apart)} never "
                            "enter the partnership score; ! marks a view 25 points or more from "
                            f"the partnership's; (n): n answered, fewer than {bank.min_count}, "
-                           "so no figure is shown. --by-role shows every figure.", style="dim"),
+                           "so no figure is shown. --by-role shows each role in full.",
+                           style="dim"),
                       soft_wrap=False)
 
 
@@ -111,7 +112,8 @@ def render_by_role(scores, bank) -> None:
                           + (f"{gap:+.1f}" if gap is not None else "–"))
     console.print(table)
     console.print(Text("Within: the spread inside the role (highest - lowest respondent). "
-                       "(apart): reported apart, not in the partnership score.", style="dim"),
+                       "(apart): reported apart, not in the partnership score; with fewer than "
+                       f"{bank.min_count} answering, only how many.", style="dim"),
                   soft_wrap=False)
 
 

@@ -37,7 +37,7 @@ def partnership_document(ws: "Workspace", bank: Bank, wave: str, code: str, *,
     from stocktake.scoring.national import all_partnership_scores, partnership_scores
     from stocktake.reports.action_plan import REMOVED
 
-    scores = partnership_scores(ws, bank, wave, code)
+    scores = partnership_scores(ws, bank, wave, code).published(bank.min_count)
     partnership = ws.find_partnership(code)
     name = partnership.name if partnership else code
     responses = ws.responses(code, bank=bank.id, wave=wave)

@@ -38,7 +38,7 @@ respondents or answers, not even in the last bit.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Iterable, Sequence
 
 from stocktake.banks.answer_values import finite_number
@@ -171,8 +171,21 @@ class AreaResult:
     def partner_roles(self) -> tuple[str, ...]:
         return tuple(v.role for v in self.by_role)
 
+    def published(self, min_count: int) -> "AreaResult":
+        """This area as it may be shown: each group reported apart with fewer than `min_count`
+        respondents keeps its count and loses its score and spread, and is no longer among
+        `apart_differs` (which would tell which way their answers went)."""
+        small = {v.role for v in self.apart if v.respondents < min_count}
+        if not small:
+            return self
+        return replace(self, apart=tuple(replace(v, score=None, spread=None)
+                                         if v.role in small else v for v in self.apart),
+                       apart_differs=tuple(r for r in self.apart_differs if r not in small))
+
     def to_json(self, min_count: int = 1) -> dict:
-        """Groups reported apart below `min_count` people have their score withheld."""
+        """Groups reported apart below `min_count` people have their score withheld, and are
+        not named in `apart_differs`."""
+        small = {v.role for v in self.apart if v.respondents < min_count}
         return {"id": self.id, "title": self.title, "score": _round(self.score),
                 "level": self.level, "coverage": _round(self.coverage, 4),
                 "respondents": self.respondents, "n": self.respondents,
@@ -182,7 +195,7 @@ class AreaResult:
                 "by_role": {v.role: v.to_json() for v in self.by_role},
                 "apart": {v.role: v.to_json(with_spread=False, min_count=min_count)
                           for v in self.apart},
-                "apart_differs": list(self.apart_differs),
+                "apart_differs": [r for r in self.apart_differs if r not in small],
                 "quorum": self.quorum}
 
 
@@ -222,6 +235,16 @@ class PartnershipScores:
             if result.id == area_id:
                 return result
         raise KeyError(area_id)
+
+    def published(self, min_count: int) -> "PartnershipScores":
+        """These scores as they may be shown, read or compared by a person: every area's
+        groups reported apart below `min_count` respondents hold their count and no figure
+        (AreaResult.published). `min_count` is the bank's (or --min-count's), decided when
+        scores are shown, so the scores worked out and cached keep every figure."""
+        areas = tuple(a.published(min_count) for a in self.areas)
+        if all(new is old for new, old in zip(areas, self.areas)):
+            return self
+        return replace(self, areas=areas)
 
     def to_json(self, min_count: int = 1) -> dict:
         """The `stocktake scores --json` shape; scores to 2 decimals, coverage as a 0-1 share;

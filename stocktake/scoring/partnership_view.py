@@ -50,7 +50,7 @@ def partnership_view(ws: Workspace, bank: Any, wave: str, code: str, *,
     from stocktake.evidence.area_view import self_view_flags
     from stocktake.scoring.national import national_benchmark, partnership_scores
 
-    scores = partnership_scores(ws, bank, wave, code)
+    scores = partnership_scores(ws, bank, wave, code).published(bank.min_count)
     flags = tuple(self_view_flags(scores.partnership, bank, scores))
     plan = tuple(plan_with_levels(ws, bank, wave, scores))
     nation, left_out = None, ""

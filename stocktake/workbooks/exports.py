@@ -155,7 +155,9 @@ def gather_export(ws: "Workspace", bank: Bank, code: str, wave: str, *, redact: 
         responses = role_references(bank, responses)
     if redact:
         responses, moderations = redact_responses(bank, responses, moderations)
-    scores = score_partnership(bank, responses, moderations, partnership=code, wave=wave)
+    # As it may be shown: a group reported apart below min_count holds its count alone.
+    scores = score_partnership(bank, responses, moderations, partnership=code,
+                               wave=wave).published(bank.min_count)
     if national is None and with_national:
         national = national_benchmark(ws, bank, wave)
     if national is not None and (national.count < 2 or
@@ -190,7 +192,8 @@ def earlier_waves(ws: "Workspace", bank: Bank, code: str, wave: str,
     for earlier in waves:
         responses = [r for r in every if r.key.wave == earlier]
         found.append(score_partnership(bank, responses, held.moderations(bank.id, earlier),
-                                       partnership=code, wave=earlier))
+                                       partnership=code, wave=earlier)
+                     .published(bank.min_count))
     return tuple(found)
 
 

@@ -524,7 +524,9 @@ def _write_by_partner(ws: Any, export: "PartnershipExport") -> None:
              + ("the mean of the partner roles' scores (each sector counts once)."
                 if bank.partnership_score == "roles" else "the mean over partner respondents."),
              "Roles reported apart are their own view and never enter the partnership score; "
-             "an empty cell: the role was not asked, or its scores were withheld."]
+             "an empty cell: the role was not asked, or its scores were withheld, or fewer "
+             f"than {bank.min_count} answered in a group reported apart (only how many is "
+             "shown)."]
     note_row = note_rows(ws, note_row, texts, last_col, AREA_COL_WIDTH + 10 * (last_col - 1))
     set_widths(ws, {"A": AREA_COL_WIDTH} | {get_column_letter(c): 10
                                             for c in range(2, last_col + 1)})

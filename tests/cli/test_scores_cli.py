@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import os
 import subprocess
 import sys
@@ -364,6 +365,18 @@ def test_scores_by_role_lists_every_role_with_respondents_and_spread_within(cli,
     lines = [" ".join(line.split()) for line in result.stdout.splitlines()]
     assert "Council 50.0 Established 3 20.0 -20.0" in lines
     assert "Police 90.0 Embedded 1 – +20.0" in lines
+    # Two young people, fewer than the bank's 5: their count alone, in full as in the heat
+    # row (their 25, 45 points below the partnership, is neither shown nor flagged).
+    out = " ".join(result.stdout.split())  # the role's name wraps at 72 columns
+    assert re.search(r"Children and young people (\(apart\) )?[–-] [–-] 2 [–-] [–-]", out), out
+    assert "25.0" not in out and "-45.0" not in out
+    data = json.loads(cli("scores", "E09000007", "--bank", worked, "--wave", WAVE,
+                          "--by-role", "--json").stdout)
+    assert data["areas"][0]["apart"]["young-people"]["score"] is None
+    assert data["areas"][0]["apart_differs"] == []
+    result = cli("scores", "E09000007", "--bank", worked, "--wave", WAVE, "--by-role",
+                 "--min-count", "2")
+    lines = [" ".join(line.split()) for line in result.stdout.splitlines()]
     assert "Children and young people (apart) 25.0 Developing 2 10.0 ! -45.0" in lines
 
 

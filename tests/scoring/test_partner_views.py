@@ -261,3 +261,18 @@ def test_bank_keys_that_say_nothing_keep_the_respondents_method_and_its_hash(tmp
     assert plain.partnership_score == "respondents" and plain.min_roles == 1
     by_roles = load_bank(_bank_with(tmp_path, 'partnership_score = "roles"'))
     assert by_roles.hash != plain.hash  # the method is part of the edition a merge checks
+
+
+def test_published_scores_hold_a_small_groups_count_and_no_figure():
+    """The worked example's two young people (25, flagged 45 points from the partnership's) as
+    shown: below min_count 5 their count alone, no spread, not flagged; from 2 up, as worked."""
+    scores = score_partnership(worked_bank(), worked_responses(), partnership=CODE, wave=WAVE)
+    shown = scores.published(5).area("safety")
+    (young,) = shown.apart
+    assert (young.role, young.score, young.spread, young.respondents) == \
+        ("young-people", None, None, 2)
+    assert shown.apart_differs == ()
+    assert shown.by_role == scores.area("safety").by_role and shown.score == 70.0
+    assert scores.published(2) is scores  # nothing withheld: the very same scores
+    assert scores.to_json(5)["areas"][0]["apart_differs"] == []
+    assert scores.to_json(2)["areas"][0]["apart_differs"] == ["young-people"]

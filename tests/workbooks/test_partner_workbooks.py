@@ -275,3 +275,24 @@ def test_no_text_is_cut_off_in_the_benchmark_and_partnership_sheets(tmp_path):
         book = load_workbook(write_export(gather_export(ws, bank, code, WAVE, national=nation),
                                           "xlsx", tmp_path / bank_id)[0])
         assert _cut_cells(book, ["Summary", "By partner", "About"]) == []
+
+
+def test_a_group_reported_apart_below_min_count_is_a_count_in_the_by_partner_sheet(
+        two_waves, idea, tmp_path):
+    """One young person answered for E06000030 (seed 4): fewer than the bank's min_count of 5,
+    so the By partner sheet heads their column with the count and leaves every score empty,
+    as the Summary sheet and `scores` withhold it; the scores the export carries agree."""
+    export = gather_export(two_waves, idea, "E06000030", WAVE)
+    (young,) = [r for r in export.scores.roles if r.reported_apart]
+    assert young.respondents == 1 < idea.min_count
+    rows = _rows(load_workbook(write_export(export, "xlsx", tmp_path)[0])["By partner"])
+    head_row = next(i for i, r in enumerate(rows) if r[0] == "Area")
+    col = rows[head_row].index("Children and young people (1), reported apart")
+    answered = [a for a in export.scores.areas if a.role_view("young-people") is not None]
+    assert answered  # the young person answered in some areas: a score worked out, not shown
+    for offset, area in enumerate(export.scores.areas, start=1):
+        assert rows[head_row + offset][col] is None, area.id
+        assert area.apart_differs == ()
+    for area in answered:
+        assert area.role_view("young-people").score is None
+        assert area.role_view("young-people").respondents == 1
