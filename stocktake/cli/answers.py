@@ -13,7 +13,7 @@ from rich.table import Table
 
 from stocktake.cli.app import app
 from stocktake.cli.common import (check_wave, console, open_workspace, partnership_code,
-                                  print_json, resolve_bank)
+                                  print_json, print_provenance, resolve_bank)
 
 
 @app.command("answers")
@@ -45,6 +45,9 @@ def answers(
         who = f" from {respondent}" if respondent else ""
         console.print(f"No answers{escape(who)} stored for {code}, {bank.id} {wave}.")
         return
+    from stocktake.records.provenance import any_simulated
+
+    print_provenance(any_simulated(row.response for row in listing.rows))
     # One table per respondent, one line per answer: a listing to scan, not to read in full.
     for name, items in listing.by_respondent().items():
         role = items[0].response.role

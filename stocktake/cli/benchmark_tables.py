@@ -10,6 +10,7 @@ from rich import box
 from rich.table import Table
 from rich.text import Text
 
+from stocktake.arithmetic.precision import fixed
 from stocktake.cli.common import console
 from stocktake.cli.score_tables import NO_QUORUM, fmt, level_cell
 
@@ -139,9 +140,14 @@ def render_neighbour_comparison(rows, names: dict[str, str], bank) -> None:
         diff = row.difference("overall")
         table.add_row(f"{names.get(row.code, row.code)} ({row.code})",
                       fmt(row.own.get("overall")), fmt(mean),
-                      "–" if diff is None else f"{diff:+.1f}",
+                      "–" if diff is None else fixed(diff, signed=True),
                       f"{len(row.present)} of {row.group_size}" if row.group_size else
                       "no group")
     console.print(table)
-    console.print(Text("Per area: stocktake benchmark --neighbours --json. A mean over few "
-                       "neighbours says little.", style="dim"), soft_wrap=False)
+    key = "Per area: stocktake benchmark --neighbours --json."
+    if any(row.withheld("overall") for row in rows):
+        key = (f"\u2013: fewer than {bank.min_count} of the partnership's neighbours here have "
+               "a score, so no mean or difference is given: a mean of so few would describe "
+               "those partnerships, not its neighbours (the bank's min_count; --min-count N). "
+               + key)
+    console.print(Text(key, style="dim"), soft_wrap=False)

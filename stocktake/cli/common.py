@@ -124,6 +124,22 @@ def print_json(data: Any) -> None:
     sys.stdout.flush()
 
 
+def print_provenance(simulated: bool, compared: tuple[int, int] = (0, 0)) -> None:
+    """The first line of a command's screen when what it shows was invented: SIMULATED where the
+    answers shown are `stocktake demo`'s; otherwise, where `compared` (simulated, total) says
+    the partnerships it is set beside include simulated ones, that. Nothing for real data."""
+    from rich.text import Text
+
+    from stocktake.records.provenance import (COMPARED_HEADER, SIMULATED_HEADER,
+                                              compared_sentence)
+
+    if simulated:
+        console.print(Text(SIMULATED_HEADER, style="bold black on yellow"), soft_wrap=False)
+    elif compared[0]:
+        console.print(Text(COMPARED_HEADER, style="bold black on yellow"), soft_wrap=False)
+        console.print(Text(compared_sentence(*compared), style="yellow"), soft_wrap=False)
+
+
 def render_error(exc: StocktakeError) -> None:
     err_console.print(f"[bold red]Error:[/] {_escape(exc.message)}")
     for line in exc.details:

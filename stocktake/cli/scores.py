@@ -18,8 +18,10 @@ from rich.text import Text
 from stocktake.cli.app import app
 from stocktake.cli.common import (apply_min_count, check_wave, check_wave_order, console,
                                   err_console, min_count_option, open_workspace,
-                                  partnership_code, print_json, resolve_bank)
+                                  partnership_code, print_json, print_provenance,
+                                  resolve_bank)
 from stocktake.cli.score_tables import fmt
+from stocktake.records.provenance import simulated_among
 
 MIN_COUNT = min_count_option()
 DEFAULT_BANK = "idea-stocktake"
@@ -61,6 +63,8 @@ def scores_command(
     if as_json:
         print_json(view.to_json())
         return
+    print_provenance(view.scores.simulated,
+                     simulated_among(view.nation.scores) if view.nation else (0, 0))
     if view.nation_left_out:
         err_console.print(Text(f"National quartiles left out: {view.nation_left_out}",
                                style="dim"))
@@ -141,6 +145,8 @@ def benchmark_command(
         return
     # benchmark_tables (not this module's to change) declares the names a dict.
     names = dict(view.names)
+    among = simulated_among(bench.scores)
+    print_provenance(among[0] > 0 and among[0] == among[1], among)
     render_benchmark(bench, bank, names, region, exclude_small, sort)
     if view.compared is not None:
         render_neighbour_comparison(view.compared, names, bank)
@@ -178,9 +184,16 @@ def trend_command(
     if as_json:
         print_json(view.to_json())
         return
+    print_provenance(view.simulated)
     console.print(Text.assemble((view.label, "bold"),
                                 f" · {view.bank_title} · {from_wave} to {to_wave}"),
                   soft_wrap=False)
+    # Who stands behind each wave's figures, so a change is read against its base.
+    console.print(Text(" · ".join(
+        f"{w}: {n} respondent{'' if n == 1 else 's'}"
+        + ("" if ok else " (not a partnership view)")
+        for w, n, ok in zip((from_wave, to_wave), view.respondents, view.quorum)),
+        style="dim"), soft_wrap=False)
     change = view.versions
     if change["changed"]:
         only = view.one_wave_only()

@@ -29,6 +29,14 @@ class NeighbourComparison:
     own: dict[str, float | None]  # area id (and "overall") -> the partnership's score
     means: dict[str, float | None]  # area id -> the mean of the present neighbours' scores
     counted: dict[str, int]  # area id -> how many neighbours had a score there
+    min_count: int = 1  # below it the mean (and the difference) is withheld
+
+    def withheld(self, area_id: str) -> str | None:
+        """"fewer than 5" where some neighbours have a score but too few to give a mean of."""
+        from stocktake.reports.findings import comparable, fewer_than
+
+        n = self.counted.get(area_id, 0)
+        return fewer_than(self.min_count) if n and not comparable(n, self.min_count) else None
 
     def difference(self, area_id: str) -> float | None:
         own, mean = self.own.get(area_id), self.means.get(area_id)
@@ -38,17 +46,26 @@ class NeighbourComparison:
         def r(v):
             return None if v is None else round(v, 2)
 
+        def area(a: str) -> dict:
+            out = {"score": r(self.own.get(a)), "neighbours_mean": r(self.means[a]),
+                   "neighbours_counted": self.counted[a], "n": self.counted[a],
+                   "difference": r(self.difference(a))}
+            if self.withheld(a):
+                out["withheld"] = self.withheld(a)
+            return out
+
         return {"partnership": self.code, "dfe_la_number": self.la_number or None,
                 "neighbours_in_group": self.group_size,
                 "neighbours_present": len(self.present), "present": list(self.present),
-                "areas": {a: {"score": r(self.own.get(a)), "neighbours_mean": r(self.means[a]),
-                              "neighbours_counted": self.counted[a],
-                              "difference": r(self.difference(a))} for a in self.means}}
+                "areas": {a: area(a) for a in self.means}}
 
 
-def compare_with_neighbours(scores: Sequence[PartnershipScores]) -> list[NeighbourComparison]:
+def compare_with_neighbours(scores: Sequence[PartnershipScores],
+                            min_count: int = 1) -> list[NeighbourComparison]:
     """For each partnership scored, its neighbours' mean per area and overall (neighbours with no
-    score in an area are left out of that area's mean), in the order given."""
+    score in an area are left out of that area's mean), in the order given; with fewer than
+    `min_count` neighbours scored there, the mean is withheld (None), the count kept, as the
+    findings rules withhold a region's or group's mean."""
     from stocktake.evidence.neighbours import neighbours_of
     from stocktake.partnerships.reference import authority, authority_by_dfe_number
 
@@ -71,10 +88,11 @@ def compare_with_neighbours(scores: Sequence[PartnershipScores]) -> list[Neighbo
         for key in own:
             values = [v for code in present
                       if (v := _score(by_code[code], key)) is not None]
-            means[key] = sum(values) / len(values) if values else None
+            means[key] = (sum(values) / len(values)
+                          if values and len(values) >= min_count else None)
             counted[key] = len(values)
         out.append(NeighbourComparison(s.partnership, number, len(group.neighbours) if group else 0,
-                                       tuple(present), own, means, counted))
+                                       tuple(present), own, means, counted, min_count))
     return out
 
 

@@ -8,6 +8,7 @@ document's header, a workbook's first sheet and print header, and a field of eve
 
     is_simulated(response)           # True for a demo response
     SIMULATED                        # "SIMULATED demo data"
+    compared_sentence(6, 7)          # a real partnership set beside simulated ones
 """
 
 from __future__ import annotations
@@ -35,3 +36,24 @@ def any_simulated(responses: Iterable[Any]) -> bool:
 def marked(text: str, simulated: bool) -> str:
     """`text` with SIMULATED in front when the data is simulated: "SIMULATED demo data - ..."."""
     return f"{SIMULATED} - {text}" if simulated else text
+
+
+# A real partnership's figures set beside a round that holds simulated partnerships: its own
+# answers are real, so the SIMULATED words above would be untrue of it; what is invented is
+# what it is compared against, and every such output says so instead.
+COMPARED_HEADER = "Compared with SIMULATED demo data: not real councils\u2019 views"
+
+
+def compared_sentence(simulated: int, total: int) -> str:
+    """The first screen's words for real answers compared against a round in which `simulated`
+    of `total` partnerships were invented by `stocktake demo` (0 < simulated <= total)."""
+    return (f"Compared with simulated data: {simulated} of the {total} partnerships in this "
+            "comparison were invented by stocktake\u2019s demo command, so every median, "
+            "quartile and comparison here rests partly on invented answers.")
+
+
+def simulated_among(scores: Iterable[Any]) -> tuple[int, int]:
+    """(how many of `scores` are simulated, how many there are): PartnershipScores or anything
+    with a `simulated` attribute."""
+    every = list(scores)
+    return sum(1 for s in every if getattr(s, "simulated", False)), len(every)

@@ -112,8 +112,17 @@ class Document:
     lang: str = "en-GB"
     author: str = "stocktake"
     # Said on the first screen and every printed page (HTML), and in Word's header: "" for real
-    # answers, provenance.SIMULATED_SENTENCE where any answer was invented by `stocktake demo`.
+    # answers, provenance.SIMULATED_SENTENCE where any answer was invented by `stocktake demo`
+    # (or compared_sentence where only the partnerships compared against were).
     marking: str = ""
+    # Every printed page's header where `marking` is said: SIMULATED_HEADER unless given.
+    page_header: str = ""
+
+    @property
+    def header(self) -> str:
+        from stocktake.records.provenance import SIMULATED_HEADER
+
+        return (self.page_header or SIMULATED_HEADER) if self.marking else ""
 
     def add(self, *blocks: Block) -> None:
         self.blocks.extend(blocks)

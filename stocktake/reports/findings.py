@@ -13,10 +13,13 @@ Rules (`min_count` is the bank's `min_count`, 5 unless the bank or `--min-count`
   people who answered ..., 5 said ...") with the direction against the partners' (less or more
   positive: 25 points or more apart; else in line), never as a score set against the
   partnership's.
-- Ties: scores equal at two decimals are equal; every role at a tied extreme is named, in bank
-  order.
+- Ties: figures are compared as the sentence prints them (two areas printed 66.7 are equal);
+  every role at a tied extreme is named, in bank order. Where a list is cut (strongest and
+  weakest, questions scored highest and lowest, the national top five) and the cut falls inside
+  a tie, every tied item is named when that makes at most `TIE_SLACK` more than the list's
+  length, else the tie is counted ("9 areas tie at 100.0 (Embedded)"): bank order never picks.
 - Strongest and weakest: the two highest and the two lowest scored areas (fewer when fewer are
-  scored).
+  scored); when every scored area reads the same, that is said instead.
 - Divergent: an area whose spread is 25 points or more; the partners who differ are the roles
   with the highest and the lowest score, each with how many people it rests on.
 - Quorum: an area scored by fewer partner roles than the bank's `min_roles` is "not a
@@ -24,25 +27,75 @@ Rules (`min_count` is the bank's `min_count`, 5 unless the bank or `--min-count`
 - National levels: per area, the level most partnerships are at (every level tied for the most
   is named), and how many are at the lowest level.
 - Questions scored highest and lowest in an area: the mean question score (0-1) over the
-  partners who answered it, from questions answered by at least `min_count`; shown only with two
-  such questions that differ.
+  partners who answered it, from questions answered by at least `min_count`; with fewer than two
+  such questions, or all of them equal, a sentence says so and why.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Callable, Generic, Mapping, Sequence, TypeVar
 from stocktake.arithmetic.precision import fixed
 
 DIVERGENCE = 25.0
+# How many more than a list's length may be named when its cut falls inside a tie; beyond it
+# the tie is counted, not listed, so a director reads nine names only where nine were asked for.
+TIE_SLACK = 2
+
+T = TypeVar("T")
 
 
 def score_text(score: float | None) -> str:
     return "no score" if score is None else fixed(score)
 
 
-def _key(score: float) -> float:
-    return round(score, 2)
+def shown(value: float, places: int = 1) -> Decimal:
+    """A figure as a sentence prints it, to compare on: two scores printed 66.7 are equal,
+    whatever their third decimal, or a reader would see one ranked above its equal."""
+    return Decimal(fixed(value, places))
+
+
+def _key(score: float) -> Decimal:
+    return shown(score)
+
+
+@dataclass(frozen=True)
+class Cut(Generic[T]):
+    """The head of a ranked list: `named`, in rank order, and `tied`, the items tied at the cut
+    too many to name (empty when every tied item is named or the cut fell between figures)."""
+
+    named: list[T]
+    tied: list[T] = field(default_factory=list)
+
+    def items(self) -> list[T]:
+        return self.named + self.tied
+
+    def without(self, drop: Sequence[T]) -> "Cut[T]":
+        gone = {id(x) for x in drop}
+        return Cut([x for x in self.named if id(x) not in gone],
+                   [x for x in self.tied if id(x) not in gone])
+
+
+def cut_with_ties(ranked: Sequence[T], figure: Callable[[T], Any], n: int,
+                  slack: int = TIE_SLACK) -> Cut[T]:
+    """The first `n` of `ranked` (sorted so equal figures are together). A cut inside a tie of
+    `figure` takes every tied item when that makes at most n + `slack`; else the list stops
+    before the tie and the tie is returned whole in `tied`."""
+    ranked = list(ranked)
+    if len(ranked) <= n or n <= 0 or figure(ranked[n - 1]) != figure(ranked[n]):
+        return Cut(ranked[:max(n, 0)])
+    at = figure(ranked[n - 1])
+    before = [x for x in ranked[:n] if figure(x) != at]
+    tie = [x for x in ranked if figure(x) == at]
+    if len(before) + len(tie) <= n + slack:
+        return Cut(before + tie)
+    return Cut(before, tie)
+
+
+def ties_phrase(n: int, noun: str, at: str) -> str:
+    """"9 areas tie at 100.0 (Embedded)", "4 questions tie at 61 of 100"."""
+    return f"{plural(n, noun)} tie at {at}"
 
 
 def plural(n: int, one: str, many: str | None = None) -> str:
@@ -77,8 +130,8 @@ def join_names(names: Sequence[str]) -> str:
 
 
 def tied_extremes(views: Sequence[Any]) -> tuple[list[Any], list[Any]]:
-    """(every view at the highest score, every view at the lowest), equal at two decimals, in
-    the order given (bank order). `views` carry `.score` (not None)."""
+    """(every view at the highest score, every view at the lowest), equal as printed (one
+    decimal), in the order given (bank order). `views` carry `.score` (not None)."""
     if not views:
         return [], []
     top = max(_key(v.score) for v in views)
@@ -92,16 +145,63 @@ def _roles_with_counts(views: Sequence[Any], titles: Mapping[str, str]) -> str:
                        for v in views])
 
 
-def strongest_and_weakest(areas: Sequence[Any], n: int = 2) -> tuple[list[Any], list[Any]]:
-    """(strongest, weakest) areas with a score, each up to `n`, never the same area twice."""
+def area_extremes(areas: Sequence[Any], n: int = 2) -> tuple[Cut[Any], Cut[Any]]:
+    """(strongest, weakest) areas with a score, each up to `n` (one each with two or three
+    scored), cut on the score as printed, never the same area at both ends: a tie reaching
+    both ends belongs to the end whose extreme it is, or, in the middle, to neither."""
     scored = [a for a in areas if a.score is not None]
     order = {a.id: i for i, a in enumerate(areas)}
     high = sorted(scored, key=lambda a: (-_key(a.score), order[a.id]))
-    take = min(n, len(scored) // 2) if len(scored) > 1 else len(scored)
-    strongest = high[:take]
     low = sorted(scored, key=lambda a: (_key(a.score), order[a.id]))
-    weakest = [a for a in low if a not in strongest][:take]
+    take = min(n, len(scored) // 2) if len(scored) > 1 else len(scored)
+    strongest = cut_with_ties(high, lambda a: _key(a.score), take)
+    if len(scored) < 2:
+        return strongest, Cut([])
+    weakest = cut_with_ties(low, lambda a: _key(a.score), take)
+    top, bottom = _key(high[0].score), _key(low[0].score)
+    if top == bottom:
+        return Cut([]), Cut([])
+    low_ids = {id(a) for a in weakest.items()}
+    both = [a for a in strongest.items() if id(a) in low_ids]
+    if both:
+        strongest = strongest.without([a for a in both if _key(a.score) != top])
+        weakest = weakest.without([a for a in both if _key(a.score) != bottom])
     return strongest, weakest
+
+
+def strongest_and_weakest(areas: Sequence[Any], n: int = 2) -> tuple[list[Any], list[Any]]:
+    """(strongest, weakest) areas with a score, each up to `n`, tied areas at a cut included,
+    never the same area twice."""
+    strongest, weakest = area_extremes(areas, n)
+    return strongest.items(), weakest.items()
+
+
+def _area_figure(a: Any) -> str:
+    return f"{a.title} ({a.level}, {fixed(a.score)})"
+
+
+def _tied_areas(tied: Sequence[Any]) -> str:
+    levels = list(dict.fromkeys(a.level for a in tied))
+    return ties_phrase(len(tied), "area", f"{fixed(tied[0].score)} ({join_names(levels)})")
+
+
+def strongest_and_weakest_sentences(areas: Sequence[Any], n: int = 2) -> list[str]:
+    """"Strongest: Vision (Embedded, 100.0); Risk (Embedded, 100.0)." and "Weakest: ...";
+    "Strongest: 9 areas tie at 100.0 (Embedded)." where too many tie to name; one sentence when
+    every scored area reads the same."""
+    scored = [a for a in areas if a.score is not None]
+    if len(scored) >= 2 and len({_key(a.score) for a in scored}) == 1:
+        levels = list(dict.fromkeys(a.level for a in scored))
+        return [f"All {len(scored)} scored areas read {fixed(scored[0].score)} "
+                f"({join_names(levels)}), so none is strongest or weakest."]
+    said = []
+    for label, cut in zip(("Strongest", "Weakest"), area_extremes(areas, n)):
+        parts = [_area_figure(a) for a in cut.named]
+        if cut.tied:
+            parts.append(("then " if parts else "") + _tied_areas(cut.tied))
+        if parts:
+            said.append(f"{label}: " + "; ".join(parts) + ".")
+    return said
 
 
 def summary_sentence(partnership: str, overall: float | None, level: str | None,
@@ -285,18 +385,74 @@ class QuestionMean:
     answered: int
 
 
+def _of_100(m: QuestionMean) -> Decimal:
+    return shown(m.mean * 100, 0)
+
+
 def question_extremes(means: Sequence[QuestionMean], min_count: int = 1
-                      ) -> tuple[QuestionMean, QuestionMean] | None:
-    """(highest, lowest) question by mean score, from questions answered by at least
-    `min_count`; None unless two such questions differ."""
+                      ) -> tuple[Cut[QuestionMean], Cut[QuestionMean]] | None:
+    """(highest, lowest) questions by mean score as printed ("61 of 100"), from questions
+    answered by at least `min_count`, in the order given (bank order); each a Cut of one with
+    its ties. None unless two such questions differ."""
     usable = [m for m in means if m.answered and comparable(m.answered, min_count)]
     if len(usable) < 2:
         return None
-    high = max(usable, key=lambda m: (round(m.mean, 4), -usable.index(m)))
-    low = min(usable, key=lambda m: (round(m.mean, 4), usable.index(m)))
-    if high is low or round(high.mean, 4) == round(low.mean, 4):
+    order = {id(m): i for i, m in enumerate(usable)}
+    high = sorted(usable, key=lambda m: (-_of_100(m), order[id(m)]))
+    low = sorted(usable, key=lambda m: (_of_100(m), order[id(m)]))
+    if _of_100(high[0]) == _of_100(low[0]):
         return None
-    return high, low
+    return cut_with_ties(high, _of_100, 1), cut_with_ties(low, _of_100, 1)
+
+
+def _answers(group: Sequence[QuestionMean]) -> str:
+    counts = sorted({m.answered for m in group})
+    if len(counts) == 1:
+        return f"{plural(counts[0], 'answer')}{' each' if len(group) > 1 else ''}"
+    return f"{counts[0]} to {counts[-1]} answers"
+
+
+def _end_sentence(label: str, cut: Cut[QuestionMean]) -> str:
+    if cut.tied:
+        at = f"{_of_100(cut.tied[0])} of 100"
+        return f"{label}: {ties_phrase(len(cut.tied), 'question', at)} ({_answers(cut.tied)})."
+    if len(cut.named) == 1:
+        m = cut.named[0]
+        return f"{label}: \u201c{m.text}\u201d ({_of_100(m)} of 100, {_answers([m])})."
+    at = f"{label}, tied at {_of_100(cut.named[0])} of 100"
+    if len({m.answered for m in cut.named}) == 1:
+        return (f"{at} ({_answers(cut.named)}): "
+                + join_names([f"\u201c{m.text}\u201d" for m in cut.named]) + ".")
+    return (f"{at}: " + join_names([f"\u201c{m.text}\u201d ({_answers([m])})"
+                                    for m in cut.named]) + ".")
+
+
+def question_extremes_sentence(means: Sequence[QuestionMean], min_count: int) -> str | None:
+    """The questions scored highest and lowest in an area, every tie named or counted; where
+    none can be singled out, why: how many answers, against `min_count`. None when the area has
+    fewer than two scored questions answered, so there was never a pair to set side by side."""
+    answered = [m for m in means if m.answered]
+    if len(answered) < 2:
+        return None
+    usable = [m for m in answered if comparable(m.answered, min_count)]
+    few = [m for m in answered if not comparable(m.answered, min_count)]
+    most = max((m.answered for m in few), default=0)
+    counted = plural(most, "answer")
+    none = "so no question is singled out as scored highest or lowest"
+    if not usable:
+        has = f"has {counted}" if len({m.answered for m in few}) == 1 else f"has at most {counted}"
+        return f"Each question here {has}, fewer than {min_count}, {none}."
+    if len(usable) == 1:
+        return (f"Only 1 question here has {min_count} or more answers (the others have at "
+                f"most {most}), {none}.")
+    left = (f" {plural(len(few), 'question')} with {fewer_than(min_count)} answers "
+            f"{'is' if len(few) == 1 else 'are'} not compared." if few else "")
+    extremes = question_extremes(usable, min_count)
+    if extremes is None:
+        return (f"The {len(usable)} questions with {min_count} or more answers all score "
+                f"{_of_100(usable[0])} of 100, {none}.{left}")
+    high, low = extremes
+    return f"{_end_sentence('Scored highest', high)} {_end_sentence('Scored lowest', low)}{left}"
 
 
 def level_share_sentence(area_title: str, levels: Sequence[str], count: int, total: int) -> str:

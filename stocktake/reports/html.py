@@ -10,7 +10,6 @@ from __future__ import annotations
 from html import escape
 from pathlib import Path
 
-from stocktake.records.provenance import SIMULATED_HEADER
 from stocktake.reports.page_fonts import word_ems
 from stocktake.reports.document import (Bullets, Document, Figure, Heading, Paragraph, Quote,
                                         Table)
@@ -75,12 +74,12 @@ TABLE_POINTS, DENSE_POINTS = 10.0, 9.0
 CELL_PADDING_PT, DENSE_PADDING_PT = 0.8 * 12 + 2, 0.5 * 12 + 2
 
 
-def _page_marking(marking: str) -> str:
+def _page_marking(header: str) -> str:
     """Every printed page's header says the data is simulated (CSS page-margin boxes, which
-    Chromium prints); the header text is ours, never a user's."""
-    if not marking:
+    Chromium prints); the header text is ours (stocktake.records.provenance), never a user's."""
+    if not header:
         return ""
-    return ('\n@page { @top-center { content: "' + SIMULATED_HEADER + '"; '
+    return ('\n@page { @top-center { content: "' + header + '"; '
             'font: bold 9pt "DejaVu Sans", Arial, sans-serif; color: #8a5a00; } }\n')
 
 
@@ -90,7 +89,7 @@ def render_html(doc: Document) -> str:
              '<meta name="viewport" content="width=device-width, initial-scale=1">',
              f"<title>{escape(doc.title)}</title>",
              f'<meta name="author" content="{escape(doc.author)}">',
-             f"<style>{CSS}{_page_marking(doc.marking)}</style>\n</head>\n<body>",
+             f"<style>{CSS}{_page_marking(doc.header)}</style>\n</head>\n<body>",
              '<header class="cover">']
     if doc.marking:
         parts.append(f'<p class="marking" role="note">{escape(doc.marking)}</p>')

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
 TOP_QUESTIONS = 5
 REGION_GAP = 10.0  # points between a region's mean and the round's median worth a sentence
+REGION_GAPS = 8  # the largest regional gaps listed
 CAVEATS = (
     "These are self-assessments: they say how partners see their partnerships, not how "
     "inspectors would grade them.",
@@ -111,14 +112,20 @@ def national_findings(bank: Bank, wave: str, everyone: Sequence[Any], responses:
             continue
         lowest, few = _lowest_level_questions(bank, [r for r in responses if wanted(r.role)],
                                               min_count)
-        if lowest:
+        if lowest.named:
             doc.add(Table(f"Scale questions answered by {label}, by the share of answers at the "
                           "lowest level (questions with at least "
                           f"{min_count} answers)",
                           ("Question", "Area", "At the lowest level", "Answers"),
-                          tuple((q.text, _area_title(bank, q.area), f"{share:.0%}", str(n))
-                                for q, share, n in lowest), frozenset({2, 3})))
-        else:
+                          tuple((q.text, _area_title(bank, q.area), _percent(share), str(n))
+                                for q, share, n in lowest.named), frozenset({2, 3})))
+        if lowest.tied:
+            doc.add(Paragraph(
+                f"{'Below those listed, ' if lowest.named else ''}"
+                f"{findings.plural(len(lowest.tied), 'scale question')} answered by {label} "
+                f"tie at {_percent(lowest.tied[0][1])} of answers at the lowest level (each "
+                f"with {min_count} or more answers): too many to list, so none is singled out."))
+        if not lowest.items():
             doc.add(Paragraph(f"No scale question answered by {label} has answers at the lowest "
                               f"level from {min_count} or more people.", "note"))
         if few:
@@ -165,9 +172,17 @@ def national_findings(bank: Bank, wave: str, everyone: Sequence[Any], responses:
     if not findings.comparable(total, min_count):
         doc.add(Paragraph(findings.no_comparison_sentence("any area", total, min_count)))
     elif gaps:
-        doc.add(Bullets(tuple(
-            findings.group_gap_sentence(region, n, title, mean, median, every)
-            for _, region, title, mean, median, n, every in sorted(gaps, reverse=True)[:8])))
+        order = {a.title: i for i, a in enumerate(bank.areas)}
+        ranked = sorted(gaps, key=lambda g: (-findings.shown(g[0]), order[g[2]], g[1]))
+        cut = findings.cut_with_ties(ranked, lambda g: findings.shown(g[0]), REGION_GAPS)
+        lines = [findings.group_gap_sentence(region, n, title, mean, median, every)
+                 for _, region, title, mean, median, n, every in cut.named]
+        if cut.tied:
+            lines.append(f"{'Below those, ' if lines else ''}{len(cut.tied)} region and area "
+                         "pairs differ from the round's median by the same "
+                         f"{fixed(cut.tied[0][0])} points: too many to list, so none is "
+                         "singled out.")
+        doc.add(Bullets(tuple(lines)))
     else:
         doc.add(Paragraph(f"No region with {min_count} or more partnerships differs from the "
                           f"round's median by {REGION_GAP:.0f} points or more in any area."))
@@ -225,13 +240,19 @@ def _area_title(bank: Bank, area_id: str) -> str:
     return next((a.title for a in bank.areas if a.id == area_id), area_id)
 
 
+def _percent(share: float) -> str:
+    return f"{fixed(share * 100, 0)}%"
+
+
 def _lowest_level_questions(bank: Bank, responses: Sequence[Any], min_count: int):
-    """([(question, share at the lowest level, answers)] for up to TOP_QUESTIONS scale questions
-    answered by at least `min_count`, highest share first; how many were left out as too few)."""
+    """(a Cut of [(question, share at the lowest level, answers)]: up to TOP_QUESTIONS scale
+    questions answered by at least `min_count`, highest share as printed first, then bank
+    order, ties at the cut named or counted; how many were left out as too few)."""
     from stocktake.records.responses import ANSWERED
 
     counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     scales = {q.id: q for q in bank.questions if q.type == "scale"}
+    order = {q.id: i for i, q in enumerate(bank.questions)}
     for response in responses:
         for qid, answer in response.answers.items():
             if qid in scales and answer.status == ANSWERED and answer.value is not None:
@@ -239,7 +260,11 @@ def _lowest_level_questions(bank: Bank, responses: Sequence[Any], min_count: int
                 if answer.value == 1:
                     counts[qid][0] += 1
     few = sum(1 for _, n in counts.values() if n and not findings.comparable(n, min_count))
+
+    def figure(row):
+        return findings.shown(row[1] * 100, 0)
+
     ranked = sorted(((scales[q], low / n, n) for q, (low, n) in counts.items()
                      if n and findings.comparable(n, min_count)),
-                    key=lambda t: (-round(t[1], 4), t[0].id))
-    return [r for r in ranked if r[1] > 0][:TOP_QUESTIONS], few
+                    key=lambda t: (-figure(t), order[t[0].id]))
+    return findings.cut_with_ties([r for r in ranked if r[1] > 0], figure, TOP_QUESTIONS), few

@@ -11,7 +11,8 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, Sequence
 
 from stocktake.banks.model import Bank
-from stocktake.records.provenance import SIMULATED_SENTENCE
+from stocktake.records.provenance import (COMPARED_HEADER, SIMULATED_HEADER, SIMULATED_SENTENCE,
+                                          compared_sentence, simulated_among)
 from stocktake.reports import findings
 from stocktake.reports.document import (Bullets, Document, Heading, Paragraph, Quote, Table)
 from stocktake.scoring.method import role_short_title
@@ -44,6 +45,7 @@ def partnership_document(ws: "Workspace", bank: Bank, wave: str, code: str, *,
     moderations = ws.moderations(code, bank=bank.id, wave=wave)
     plan = [i for i in ws.plan_items(code, bank.id, wave) if i.status != REMOVED]
     everyone = all_partnership_scores(ws, bank, wave)
+    among = simulated_among(everyone)  # a real partnership set beside simulated ones
     medians = _medians(bank, everyone)
     titles = {r.id: role_short_title(r.title) for r in bank.roles}
     today = today or date.today()
@@ -52,7 +54,10 @@ def partnership_document(ws: "Workspace", bank: Bank, wave: str, code: str, *,
                       | {m.adviser for m in moderations if m.adviser})
     by_role = Counter(r.role for r in responses if r.answers)
     doc = Document(
-        marking=SIMULATED_SENTENCE if scores.simulated else "",
+        marking=(SIMULATED_SENTENCE if scores.simulated else
+                 compared_sentence(*among) if among[0] else ""),
+        page_header=SIMULATED_HEADER if scores.simulated else
+        COMPARED_HEADER if among[0] else "",
         title=f"Stocktake report: {name}",
         subtitle=f"{bank.title}, wave {wave}",
         meta=[("Partnership", f"{name} ({code})"), ("Question bank",
@@ -199,13 +204,8 @@ def _summary(doc: Document, bank: Bank, scores: Any, name: str,
         marker = "median of this round"
     doc.add(area_chart([(a.title, a.score, medians[a.id][0]) for a in scores.areas],
                        caption=caption, marker_label=marker))
-    strongest, weakest = findings.strongest_and_weakest(scores.areas)
-    if strongest:
-        doc.add(Paragraph("Strongest: " + "; ".join(
-            f"{a.title} ({a.level}, {fixed(a.score)})" for a in strongest) + "."))
-    if weakest:
-        doc.add(Paragraph("Weakest: " + "; ".join(
-            f"{a.title} ({a.level}, {fixed(a.score)})" for a in weakest) + "."))
+    for sentence in findings.strongest_and_weakest_sentences(scores.areas):
+        doc.add(Paragraph(sentence))
     flags = []
     for a in scores.areas:
         flags += [s for s in (findings.divergence_sentence(a, titles),
@@ -222,9 +222,8 @@ def _summary(doc: Document, bank: Bank, scores: Any, name: str,
     if flags:
         doc.add(Heading(2, "Worth a conversation"), Bullets(tuple(flags)))
     else:
-        doc.add(Paragraph("No area is divergent, and what children, young people, parents and "
-                          "carers said is in line with the partners' answers wherever enough "
-                          "of them answered."))
+        doc.add(Paragraph(" ".join(["No area is divergent."]
+                                   + _apart_in_line(bank, scores, responses))))
     withheld_medians = any(medians[a.id][0] is None for a in scores.areas)
     doc.add(Table("Areas at a glance (People: partners whose answers count)",
                   ("Area", "Score", "Level", "Round's median (partnerships)", "Spread",
@@ -239,6 +238,32 @@ def _summary(doc: Document, bank: Bank, scores: Any, name: str,
         doc.add(Paragraph(f"Round's median “-”: fewer than {bank.min_count} "
                           "partnerships have a score for the area (partnership views only), so "
                           "there is no median to compare with.", "note"))
+
+
+def _apart_in_line(bank: Bank, scores: Any, responses: Sequence[Any]) -> list[str]:
+    """Per group reported apart that answered, what can truly be said when no area is flagged:
+    in line where enough of them answered to set beside the partners, else that too few did."""
+    said = []
+    for role in bank.apart_role_ids:
+        people = sum(1 for r in responses if r.role == role and r.answers)
+        if not people:
+            continue
+        group = findings.group_name(bank.role_title(role))
+        heard = {a.id: _heard(bank, a.id, role, responses) for a in scores.areas}
+        compared = [a for a in scores.areas if findings.comparable(heard[a.id], bank.min_count)
+                    and findings.apart_direction(
+                        getattr(a.role_view(role), "score", None), a.score) is not None]
+        if compared:
+            where = ("every area" if len(compared) == len(scores.areas) else
+                     f"the {findings.plural(len(compared), 'area')} where {bank.min_count} or "
+                     "more of them answered")
+            said.append(f"What {group} said is in line with the partners' answers in {where}.")
+            continue
+        most = max(heard.values(), default=0)
+        count = str(people) if most == people else f"at most {most} on any one area"
+        said.append(f"Too few {group} answered ({count}) to set what they said beside the "
+                    "partners' answers.")
+    return said
 
 
 def _authorities() -> int:
@@ -331,14 +356,10 @@ def _area_section(doc: Document, bank: Bank, scores: Any, area: Any, responses: 
                              findings.score_text(v.score)) for v in views),
                       frozenset({1, 2})))
     partner_responses = [r for r in responses if r.role not in set(bank.apart_role_ids)]
-    extremes = findings.question_extremes(_question_means(bank, area.id, partner_responses),
-                                          bank.min_count)
+    extremes = findings.question_extremes_sentence(
+        _question_means(bank, area.id, partner_responses), bank.min_count)
     if extremes:
-        high, low = extremes
-        doc.add(Paragraph(f"Scored highest: \u201c{high.text}\u201d "
-                          f"({fixed(high.mean * 100, 0)} of "
-                          f"100, {high.answered} answers). Scored lowest: \u201c{low.text}\u201d "
-                          f"({fixed(low.mean * 100, 0)} of 100, {low.answered} answers)."))
+        doc.add(Paragraph(extremes))
     for quote in _quotes(bank, area.id, responses, titles, redact):
         doc.add(quote)
     items = [i for i in plan if i.area == area.id]

@@ -8,10 +8,10 @@ header row repeats across pages, and charts as pictures with their alt text.
 from __future__ import annotations
 
 import io
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from stocktake.records.provenance import SIMULATED_HEADER
 from stocktake.reports.document import (Bullets, Document, Figure, Heading, Paragraph, Quote,
                                         Table)
 
@@ -71,14 +71,20 @@ def write_docx(doc: Document, path: Path) -> Path:
     normal = word.styles["Normal"]
     normal.font.name = "Arial"
     normal.font.size = Pt(11)
-    word.core_properties.title = doc.title
-    word.core_properties.author = doc.author
-    word.core_properties.language = doc.lang
+    props = word.core_properties
+    props.title = doc.title
+    props.author = props.last_modified_by = doc.author
+    props.language = doc.lang
+    # python-docx's template says it was made in 2013 "by python-docx": the file's own
+    # properties must say who made it and when, as its cover does.
+    props.created = props.modified = datetime.now(timezone.utc).replace(microsecond=0)
+    props.comments = ""
+    props.revision = 1
 
     if doc.marking:
         # Word's header repeats on every page; the first page also says it in full.
         header = section.header.paragraphs[0]
-        header.text = SIMULATED_HEADER
+        header.text = doc.header
         for run in header.runs:
             run.bold = True
     _page_footer(section, doc.title)

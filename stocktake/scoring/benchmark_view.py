@@ -54,11 +54,13 @@ def benchmark_view(ws: Workspace, bank: Any, wave: str, *, region: str | None = 
 
 
 def neighbour_rows(ws: Workspace, bank: Any, wave: str, bench: Benchmark) -> list:
-    """Each partnership in `bench` beside its neighbours' mean; the neighbours count wherever
-    they are in the workspace, even outside the benchmark's region."""
+    """Each partnership in `bench` beside its neighbours' mean (withheld over fewer than the
+    bank's min_count neighbours with a score); the neighbours count wherever they are in the
+    workspace, even outside the benchmark's region."""
     from stocktake.evidence.neighbour_scores import compare_with_neighbours
     from stocktake.scoring.national import all_partnership_scores
 
     shown = {s.partnership for s in bench.scores}
-    return [r for r in compare_with_neighbours(all_partnership_scores(ws, bank, wave))
+    return [r for r in compare_with_neighbours(all_partnership_scores(ws, bank, wave),
+                                               bank.min_count)
             if r.code in shown]

@@ -32,10 +32,15 @@ class TrendView:
     versions: dict
     overall: dict
     areas: tuple[dict, ...]
+    simulated: bool = False  # either wave holds a `stocktake demo` answer
+    respondents: tuple[int, int] = (0, 0)  # partner respondents who count, each wave
+    quorum: tuple[bool, bool] = (True, True)  # each wave a partnership view overall
 
     def to_json(self) -> dict:
         return {"partnership": self.partnership, "bank": self.bank, "from": self.from_wave,
-                "to": self.to_wave, "versions": self.versions,
+                "to": self.to_wave, "versions": self.versions, "simulated": self.simulated,
+                "respondents": {"from": self.respondents[0], "to": self.respondents[1]},
+                "quorum": {"from": self.quorum[0], "to": self.quorum[1]},
                 "overall": {k: published(v) for k, v in self.overall.items()},
                 "areas": [{**row, "from": published(row["from"]), "to": published(row["to"]),
                            "change": published(row["change"])} for row in self.areas]}
@@ -66,7 +71,9 @@ def trend_view(ws: Workspace, bank: Any, from_bank: Any, from_wave: str, to_wave
                "change": difference(after.overall, before.overall)}
     return TrendView(after.partnership, partnership_label(ws, after.partnership), bank.id,
                      bank.title, from_wave, to_wave, change, overall,
-                     tuple(trend(before, after)))
+                     tuple(trend(before, after)), before.simulated or after.simulated,
+                     (before.respondents, after.respondents),
+                     (before.overall_quorum, after.overall_quorum))
 
 
 def check_edition(bank: Any, from_bank: Any) -> None:

@@ -32,7 +32,7 @@ from openpyxl.worksheet.pagebreak import Break
 from stocktake import __version__
 from stocktake.workbooks.columns import ANSWER_COLUMNS
 from stocktake.scoring.method import role_short_title
-from stocktake.records.provenance import SIMULATED, marked
+from stocktake.records.provenance import COMPARED_HEADER, SIMULATED, marked
 from stocktake.privacy.injection import set_text_cell, write_text_row
 from stocktake.returns.seal import KEYED_SEAL_METHOD, PLAN_FIELDS, SEAL_METHOD, clean_text, compute_seal
 from stocktake.workbooks import FORMAT_VERSION, PARTNERSHIP_EXPORT
@@ -162,7 +162,16 @@ def _header_texts(export: "PartnershipExport") -> tuple[str, str]:
     p = export.partnership
     when = f"{export.wave} - exported {export.exported_at[:10]}"
     who = marked(f"{p.name} ({p.code})", export.scores.simulated)
+    if not export.scores.simulated and _compared_with_simulated(export)[0]:
+        who = f"{who} - {COMPARED_HEADER}"
     return header_pair((who, f"{export.bank.title}, {when}"), (who, f"{export.bank.id} {when}"))
+
+
+def _compared_with_simulated(export: "PartnershipExport") -> tuple[int, int]:
+    """(simulated, total) partnerships of the national benchmark the export is set beside."""
+    from stocktake.records.provenance import simulated_among
+
+    return simulated_among(export.national.scores) if export.national is not None else (0, 0)
 
 
 # ---------------------------------------------------------------- Summary
@@ -171,10 +180,17 @@ def _header_texts(export: "PartnershipExport") -> tuple[str, str]:
 def _write_summary(ws: Any, export: "PartnershipExport") -> None:
     p, scores, bank = export.partnership, export.scores, export.bank
     simulated = scores.simulated  # scored from export.responses, so it says it of them
-    write_title(ws, "A1", f"{p.name}: children's services stocktake"
-                + (f" ({SIMULATED})" if simulated else ""),
-                f"{bank.title} - wave {export.wave}"
-                + (" - invented answers, not this council's views" if simulated else ""))
+    among = _compared_with_simulated(export)
+    title = f"{p.name}: children's services stocktake"
+    subtitle = f"{bank.title} - wave {export.wave}"
+    if simulated:
+        title += f" ({SIMULATED})"
+        subtitle += " - invented answers, not this council's views"
+    elif among[0]:  # its own answers are real; the round it is placed in is partly invented
+        title += f" ({COMPARED_HEADER})"
+        subtitle += (f" - {among[0]} of the {among[1]} partnerships it is compared with are "
+                     "simulated (invented answers)")
+    write_title(ws, "A1", title, subtitle)
     overall = "" if scores.overall is None else f"{fixed(scores.overall)} out of 100"
     info = [("Partnership", p.name), ("Code", p.code), ("Region", p.region or "-"),
             ("Question bank", f"{bank.title} ({bank.id} {bank.version})"),

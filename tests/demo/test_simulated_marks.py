@@ -232,3 +232,102 @@ def test_no_name_or_job_title_leaves_the_workspace(demo):
     for title in held:
         for text in texts:
             assert title not in text and escape(title) not in text, title
+
+
+def test_every_terminal_screen_of_demo_answers_opens_with_simulated(demo):
+    """The first screen, too: a table of invented answers read in the terminal (or pasted into
+    an e-mail) says SIMULATED on its first line, and its JSON says `simulated`."""
+    run, root, codes = demo
+    for args in (("scores", codes[0]), ("scores", codes[0], "--by-role"), ("benchmark",),
+                 ("benchmark", "--neighbours"),
+                 ("trend", codes[0], "--from", "2025-26", "--to", "2026-27"),
+                 ("answers", codes[0], "--wave", "2026-27")):
+        first = run(*args).stdout.splitlines()[0]
+        assert first == SIMULATED_HEADER, (args, first)
+    trend = json.loads(run("trend", codes[0], "--from", "2025-26", "--to", "2026-27",
+                           "--json").stdout)
+    assert trend["simulated"] is True
+    # Who stands behind each wave's figures, beside the change.
+    out = run("trend", codes[0], "--from", "2025-26", "--to", "2026-27").stdout
+    said = [f"{wave}: {trend['respondents'][end]} respondent"
+            + "s" * (trend["respondents"][end] != 1)
+            + ("" if trend["quorum"][end] else " (not a partnership view)")
+            for wave, end in (("2025-26", "from"), ("2026-27", "to"))]
+    assert " · ".join(said) in " ".join(out.split()), out
+
+
+@pytest.fixture(scope="module")
+def mixed(demo, tmp_path_factory):
+    """A real partnership (Camden, three partners answering by hand) added to the demo's six."""
+    run, root, codes = demo
+    ws = tmp_path_factory.mktemp("mixed") / "ws"
+    import shutil
+
+    shutil.copytree(root / "ws", ws)
+    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "100"}
+
+    def run_mixed(*args):
+        done = subprocess.run([sys.executable, "-m", "stocktake", "-w", str(ws),
+                               *map(str, args)], capture_output=True, text=True, env=env,
+                              timeout=300)
+        assert done.returncode == 0, done.stdout + done.stderr
+        return done
+
+    bank = json.loads(run_mixed("banks", "show", "idea-stocktake", "--json").stdout)
+    run_mixed("partnerships", "add", "E09000007")
+    values = {"scale": lambda q: "3", "yesno": lambda q: "yes",
+              "choice": lambda q: q["options"][-1]["id"], "multi": lambda q: q["options"][0]["id"],
+              "number": lambda q: str(q.get("min") or 1), "text": lambda q: "Minutes"}
+    for role in ("council", "health", "schools"):
+        rows = ["question,value,evidence"] + [
+            f"{q['id']},{values[q['type']](q)}," for q in bank["questions"]
+            if role in q["roles"] and q["type"] in values]
+        path = ws.parent / f"{role}.csv"
+        path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+        run_mixed("interview", "E09000007", "--bank", "idea-stocktake", "--wave", "2026-27",
+                  "--role", role, "--respondent", f"{role} lead", "--answers", path)
+    return run_mixed, ws.parent
+
+
+def test_a_real_partnership_compared_with_simulated_ones_says_so_everywhere(mixed):
+    """Its own answers are real, so not SIMULATED; the round it is placed in is six-sevenths
+    invented, and the terminal, the report (first screen and every printed page) and the
+    workbook (first sheet and print header) say so."""
+    from stocktake.records.provenance import COMPARED_HEADER, compared_sentence
+
+    run, root = mixed
+    out = run("scores", "E09000007", "--wave", "2026-27").stdout
+    assert out.splitlines()[0] == COMPARED_HEADER
+    assert "6 of the 7 partnerships in this comparison were" in " ".join(out.split())
+    assert SIMULATED_HEADER not in out
+    run("report", "E09000007", "--wave", "2026-27", "--out", root / "r.html", "--docx",
+        root / "r.docx")
+    html = (root / "r.html").read_text(encoding="utf-8")
+    assert f'@top-center {{ content: "{COMPARED_HEADER}"' in html
+    assert compared_sentence(6, 7) in html.replace("&#x27;", "'").replace("&rsquo;", "\u2019")
+    with zipfile.ZipFile(root / "r.docx") as z:
+        headers = [z.read(n).decode("utf-8") for n in z.namelist()
+                   if n.startswith("word/header")]
+    assert any(COMPARED_HEADER in h for h in headers)
+    run("export", "E09000007", "--wave", "2026-27", "--out", root / "x")
+    wb = load_workbook(next((root / "x").glob("*.xlsx")))
+    assert COMPARED_HEADER in wb["Summary"]["A1"].value
+    assert "6 of the 7 partnerships it is compared with are simulated" in \
+        wb["Summary"]["A2"].value
+    assert COMPARED_HEADER in wb["Summary"].oddHeader.left.text
+
+
+def test_the_word_report_says_who_made_it_and_when(demo):
+    pytest.importorskip("docx", reason="reports need the 'reports' extra")
+    import datetime
+
+    import docx
+
+    run, root, codes = demo
+    run("report", codes[0], "--out", root / "p.html", "--docx", root / "p.docx")
+    props = docx.Document(str(root / "p.docx")).core_properties
+    assert props.author == props.last_modified_by == "stocktake"
+    assert "python-docx" not in (props.comments or "")
+    now = datetime.datetime.now(datetime.timezone.utc)
+    for when in (props.created, props.modified):
+        assert abs((when.replace(tzinfo=datetime.timezone.utc) - now).total_seconds()) < 600
