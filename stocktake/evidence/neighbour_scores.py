@@ -32,11 +32,10 @@ class NeighbourComparison:
     min_count: int = 1  # below it the mean (and the difference) is withheld
 
     def withheld(self, area_id: str) -> str | None:
-        """"fewer than 5" where some neighbours have a score but too few to give a mean of."""
-        from stocktake.reports.findings import comparable, fewer_than
-
+        """"fewer than 5" where some neighbours have a score but too few to give a mean of
+        (the words of stocktake.reports.findings.fewer_than, which evidence may not import)."""
         n = self.counted.get(area_id, 0)
-        return fewer_than(self.min_count) if n and not comparable(n, self.min_count) else None
+        return f"fewer than {self.min_count}" if 0 < n < self.min_count else None
 
     def difference(self, area_id: str) -> float | None:
         own, mean = self.own.get(area_id), self.means.get(area_id)
