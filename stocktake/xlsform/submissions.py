@@ -14,9 +14,12 @@ Formats read (each built exactly so in tests/xlsform/test_xlsform_submissions.py
   one `<field>/<option>` column of 0/1 each; an optional second row of HXL tags.
 
 Each row is one respondent. Every bad row and cell is named (by line or cell, and column) and
-nothing is returned unless the whole file is good. Unknown columns other than the tools'
-metadata are returned as warnings. A row whose `stocktake_form` is not this bank's id, version
-and hash is refused, naming what it holds.
+nothing is returned unless the whole file is good; a CSV line with more or fewer cells than the
+header is such a row (its cells cannot be told to their columns). Unknown columns other than the
+tools' metadata, and values in a column the header gives no name, are returned as warnings. A
+row whose `stocktake_form` is not this bank's id, version and hash is refused, naming what it
+holds. A refusal (`SubmissionsRefused`) still names every readable answer that calls for the
+bank's safeguarding notice, as does a file whose rejected submissions are left out.
 
     batch = read_submissions(Path("idea-stocktake.csv"), bank, partnership_lookup)
     for s in batch.submissions: ...
@@ -27,6 +30,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import Any, Callable
 
@@ -102,11 +106,58 @@ class Submission:
 
 
 @dataclass(frozen=True)
+class NoticeCalled:
+    """A submission holding an answer that calls for the safeguarding notice, and not stored:
+    rejected in review, or in files the import refused. Nothing records the notice, so the
+    command must show it: the child's answer is not to be lost with the file."""
+
+    file: str
+    where: str  # "line 4" or "sheet 'x', row 4"
+    instance_id: str  # "" where the row has none
+    partnership: str  # the code as the row gives it
+    role: str
+    respondent: str  # "" for a child (anonymous), or a name not yet checked
+    questions: tuple[str, ...]  # the questions whose answers call for it, in bank order
+    why: str  # why it was not stored, in words
+
+    def describe(self) -> str:
+        """'FILE: line 2 holds an answer that calls for the safeguarding notice (...)'."""
+        who = ", ".join(x for x in (self.partnership, self.role, self.respondent,
+                                    f"submission {self.instance_id}" if self.instance_id
+                                    else "") if x)
+        return (f"{self.file}: {self.where} holds an answer that calls for the safeguarding "
+                f"notice ({', '.join(self.questions)}; {who}); {self.why}")
+
+    def to_json(self) -> dict[str, Any]:
+        """{file, where, instance_id, partnership, role, respondent, questions, recorded
+        (always False: nothing was stored), reason}."""
+        return {"file": self.file, "where": self.where, "instance_id": self.instance_id,
+                "partnership": self.partnership, "role": self.role,
+                "respondent": self.respondent, "questions": list(self.questions),
+                "recorded": False, "reason": self.why}
+
+
+class SubmissionsRefused(StocktakeError):
+    """Submissions refused whole, nothing stored. `notices` names every readable row whose
+    answers call for the safeguarding notice (shown, not recorded: nothing was stored);
+    `files[i]` is the file `details[i]` is about ("" where it is about none)."""
+
+    def __init__(self, message: str, hint: str | None = None, *,
+                 details: list[str] | None = None, notices: tuple[NoticeCalled, ...] = (),
+                 files: list[str] | None = None):
+        super().__init__(message, hint, details=details)
+        self.notices = tuple(notices)
+        self.files = list(files) if files is not None else [""] * len(self.details)
+
+
+@dataclass(frozen=True)
 class SubmissionsFile:
     path: Path
     tool: str  # CENTRAL or KOBO
     submissions: tuple[Submission, ...]
     warnings: tuple[str, ...]  # unknown columns, each named once
+    # Rows left out (rejected in review) whose answers call for the notice: shown, not stored.
+    unimported_notices: tuple[NoticeCalled, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -122,10 +173,13 @@ def read_submissions(path: Path, bank: Bank, partnership: PartnershipLookup,
     """Read and check a whole export; StocktakeError lists every bad row and cell in details.
 
     `partnership(code)` gives the Partnership for a code or raises StocktakeError saying why
-    the code is refused (the same check the command line makes).
+    the code is refused (the same check the command line makes). A refusal of the file's rows
+    or columns is a SubmissionsRefused whose `notices` name each readable row holding an
+    answer that calls for the safeguarding notice; rejected rows holding one are in the
+    result's `unimported_notices`.
     """
     path = Path(path)
-    header, rows = _read_table(path)
+    header, rows, table_problems = _read_table(path)
     tool = _tool(path, header)
     columns, warnings, file_problems = _columns(bank, header)
     for needed in (FORM_FIELD, PARTNERSHIP_FIELD, ROLE_FIELD):
@@ -151,15 +205,20 @@ def read_submissions(path: Path, bank: Bank, partnership: PartnershipLookup,
         such = f" (such as '{unknown[0]}')" if unknown else ""
         file_problems.append(f"no column is a question of bank {bank.id}{such}, so no answer "
                              "could be read")
+    refused_why = "not stored: the file was refused"
     if file_problems or instance_col is None:  # no instance column is among the problems
         how = ("in KoboToolbox choose 'XML values and headers' (with labels the columns and "
                "answers cannot be matched to questions), and export" if tool == KOBO else
                "export")
-        raise StocktakeError(f"{path}: cannot read this {tool} export", details=file_problems,
-                             hint=f"{how} the submissions of the form made by `stocktake banks "
-                                  f"export-xlsform {bank.id}` as they come, without editing")
-    problems: list[str] = []
+        raise SubmissionsRefused(
+            f"{path}: cannot read this {tool} export", details=file_problems,
+            hint=f"{how} the submissions of the form made by `stocktake banks "
+                 f"export-xlsform {bank.id}` as they come, without editing",
+            notices=_called(bank, path, header, columns, rows, instance_col, refused_why))
+    warnings.extend(_unnamed_values(header, rows))
+    problems: list[str] = list(table_problems)
     submissions: list[Submission] = []
+    unimported: list[NoticeCalled] = []
     seen_ids: dict[str, str] = {}
     identity = form_identity(bank)
     for where, cells, locate in rows:
@@ -186,6 +245,10 @@ def read_submissions(path: Path, bank: Bank, partnership: PartnershipLookup,
         if rejected:
             warnings.append(f"{where}: submission {instance} was rejected in {tool} "
                             f"({rejected[0]}); not imported")
+            # Left out, but a child's "I often feel unsafe" in it is still the adviser's to see.
+            unimported.extend(_called(bank, path, header, columns, [(where, cells, locate)],
+                                      instance_col, f"not imported: rejected in {tool}'s "
+                                                    f"review ({rejected[0]})"))
             continue
         if text[FORM_FIELD] != identity:
             problems.append(f"{label}: made with {_describe_form(text[FORM_FIELD])}, not "
@@ -241,13 +304,77 @@ def read_submissions(path: Path, bank: Bank, partnership: PartnershipLookup,
                                       root if root != instance else "",
                                       deprecated if deprecated != instance else "", edits))
     if problems:
-        raise StocktakeError(f"{path}: {len(problems)} problem(s); nothing was stored",
-                             hint="fix the rows and cells listed (or the form) and import the "
-                                  "file again", details=problems)
+        # Every readable row, the good ones and the rejected ones too: none of them is stored,
+        # so none of their notices is recorded, and the adviser must see each here.
+        raise SubmissionsRefused(f"{path}: {len(problems)} problem(s); nothing was stored",
+                                 hint="fix the rows and cells listed (or the form) and import "
+                                      "the file again", details=problems,
+                                 files=[str(path)] * len(problems),
+                                 notices=_called(bank, path, header, columns, rows,
+                                                 instance_col, refused_why))
     if not rows:
         raise StocktakeError(f"{path}: no submissions in the file",
                              hint="download the submissions again once some have come in")
-    return SubmissionsFile(path, tool, tuple(submissions), tuple(warnings))
+    return SubmissionsFile(path, tool, tuple(submissions), tuple(warnings), tuple(unimported))
+
+
+def _called(bank: Bank, path: Path, header: list[str], columns: list[_Column | None], rows,
+            instance_col: int | None, why: str) -> tuple[NoticeCalled, ...]:
+    """The rows, readable or not as a whole, with an answer that calls for the notice.
+
+    Each notice question's cell is read alone against its question, whatever else in the row
+    is wrong (another cell's bad value, an unknown partnership): the child's answer is what
+    matters. A cell that is not one of the question's values calls for nothing.
+    """
+    from stocktake.banks.answer_values import FILE_WORDS, BadValue, parse_answer
+
+    if not any(c is not None and c.question is not None and c.question.notice
+               for c in columns):
+        return ()
+    found = []
+    for where, cells, locate in rows:
+        cell = {h: cells[i] if i < len(cells) else None for i, h in enumerate(header)}
+        text = {h: _text(v) for h, v in cell.items()}
+        scratch: list[str] = []  # the row's own problems are the reader's to name
+        questions = []
+        for row in _answer_rows(header, columns, cell, text, locate, where, where, scratch):
+            question = bank.question(row.question)
+            if not question.notice:
+                continue
+            try:
+                status, value = parse_answer(question, row.value, FILE_WORDS)
+            except BadValue:
+                continue
+            if status == "answered" and question.calls_for_notice(value):
+                questions.append(question.id)
+        if questions:
+            instance = _instance_id(text[header[instance_col]]) if instance_col is not None \
+                else ""
+            role = text.get(ROLE_FIELD, "")
+            # A name typed for a child is refused, and not to be repeated where it is shown.
+            named = "" if role not in bank.role_ids or bank.is_anonymous(role) else \
+                text.get(RESPONDENT_FIELD, "")
+            found.append(NoticeCalled(str(path), where, instance,
+                                      text.get(PARTNERSHIP_FIELD, ""), role, named,
+                                      tuple(questions), why))
+    return tuple(found)
+
+
+def _unnamed_values(header: list[str], rows) -> list[str]:
+    """A warning for each column the header gives no name that holds a value in some row (a
+    workbook's cells past the header's last, or under an empty header cell): never read."""
+    said = []
+    for index in range(max((len(cells) for _, cells, _ in rows), default=0)):
+        if index < len(header) and header[index]:
+            continue
+        for where, cells, locate in rows:
+            if index < len(cells) and _text(cells[index]):
+                said.append(f"{where}, {locate(index, '')}: "
+                            f"'{_text(cells[index])[:40]}' is in a column the header gives no "
+                            "name; ignored (every column of an export has a name: was a value "
+                            "typed beside the export?)")
+                break
+    return said
 
 
 def _answer_rows(header, columns, cell, text, locate, where, label,
@@ -378,9 +505,14 @@ def _columns(bank: Bank, header: list[str]) -> tuple[list[_Column | None], list[
 Locate = Callable[[int, str], str]
 
 
-def _read_table(path: Path) -> tuple[list[str], list[tuple[str, list[Any], Locate]]]:
+def _read_table(path: Path
+                ) -> tuple[list[str], list[tuple[str, list[Any], Locate]], list[str]]:
+    """(header, rows as (where, cells, locate), the rows that cannot be read, named)."""
     if path.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
-        return _xlsx_table(path)
+        # A workbook places each cell by its reference: a row shorter than the header only
+        # leaves its last cells empty, and no value can move to another column.
+        header, rows = _xlsx_table(path)
+        return header, rows, []
     return _csv_table(path)
 
 
@@ -405,7 +537,8 @@ def _xlsx_table(path: Path):
             continue
         number = r + 1
         rows.append((f"sheet '{name}', row {number}", list(cells),
-                     lambda c, column, n=number: f"cell {cell_ref(n, c + 1)} ({column})"))
+                     lambda c, column, n=number: f"cell {cell_ref(n, c + 1)}"
+                                                 + (f" ({column})" if column else "")))
     return header, rows
 
 
@@ -421,6 +554,7 @@ def _csv_table(path: Path):
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     header: list[str] | None = None
     rows: list[tuple[str, list[Any], Locate]] = []
+    broken: list[str] = []
     while True:
         line = reader.line_num + 1
         try:
@@ -434,14 +568,20 @@ def _csv_table(path: Path):
             continue
         if not any(c.strip() for c in cells) or (len(rows) == 0 and _is_hxl_row(cells)):
             continue
-        if len(cells) > len(header):
-            raise StocktakeError(f"{path}: line {line}: {len(cells)} cells but the header has "
-                                 f"{len(header)} columns", hint="export the file again")
+        if len(cells) != len(header):
+            # CSV places a cell by counting separators: one lost or added (a line cut short,
+            # a comma typed in an unquoted cell) moves every later value to another column, so
+            # a rejected ReviewState could read as no review at all. Neither end is trusted.
+            broken.append(f"{path}: line {line}: {len(cells)} cells but the header has "
+                          f"{len(header)} columns, so its values cannot be told to their "
+                          "columns; export the file again (a file edited in a text editor or "
+                          "cut short in copying loses its cells)")
+            continue
         rows.append((f"line {line}", cells,
-                     lambda c, name: f"column {name}"))
+                     lambda c, name: f"column {name or c + 1}"))
     if header is None:
         raise StocktakeError(f"{path}: the file is empty")
-    return header, rows
+    return header, rows, broken
 
 
 def _is_hxl_row(cells) -> bool:
@@ -527,6 +667,8 @@ class ImportOutcome:
     # Left when the disk filled (`disk_full` says how); everything above was stored.
     not_stored: tuple[Submission, ...] = ()
     disk_full: StocktakeError | None = None
+    # In two of the files with the same answers, stored once: (the later, where the first is).
+    repeated: tuple[tuple[Submission, str], ...] = ()
 
 
 def partnership_lookup(known: list[Partnership]) -> PartnershipLookup:
@@ -561,6 +703,13 @@ def store_submissions(ws, bank: Bank, batches: list[SubmissionsFile], wave: str)
     changed the respondent's name moves the response to the new name, the old one kept with it
     (`earlier_respondents`) so an erasure finds every name the person had.
 
+    A submission whose instance id was imported before, or is earlier in these files, with
+    the same answers (and partnership, role and respondent) is left as it was (`already`,
+    `repeated`); with other answers, and the id not only an earlier version of an edited
+    submission, it is refused by name: a tool gives an edit a new instance id, so the file was
+    changed after download. An answer stored earlier and changed in this workspace since (its
+    submitted value in the response's history) is not another answer.
+
     A new submission from a respondent whose answers came from an earlier submission is a
     resubmission (the tools let people edit and send again): it replaces that response whole,
     the earlier answers going to history. A respondent who answered another way (interview,
@@ -570,9 +719,13 @@ def store_submissions(ws, bank: Bank, batches: list[SubmissionsFile], wave: str)
     The submissions are stored through the intake (`stocktake.returns.intake.take_in`): new
     partnerships in one write first, then each submission with the notices it calls for. A full
     disk stops it: the outcome's `not_stored` and `disk_full` say which were left and why.
+
+    Every refusal is a SubmissionsRefused raised before anything is written, its `notices`
+    naming each submission in the files (and each rejected row) whose answers call for the
+    safeguarding notice, since none is recorded.
     """
     from stocktake.records.responses import ResponseKey, now_iso
-    from stocktake.returns.intake import Return, take_in
+    from stocktake.returns.intake import Return, check_return, take_in
 
     existing = ws.responses(bank=bank.id)
     owner: dict[str, Any] = {}  # every id a stored response was made from -> the response
@@ -581,26 +734,66 @@ def store_submissions(ws, bank: Bank, batches: list[SubmissionsFile], wave: str)
             if i:
                 owner[i] = r
     imported = set(owner)
+    current = {r.instance_id: r for r in existing if r.instance_id}
     by_name = {(r.key.partnership, r.key.wave, r.key.respondent): r for r in existing}
     candidates = [(batch, sub) for batch in batches for sub in _oldest_first(batch.submissions)]
-    stored, already, problems = [], [], []
+    stored, already = [], []
+    problems: list[tuple[str, str]] = []  # (file, what is wrong and what to do)
+    resent: list[int] = []  # which of them are a submission sent again with other answers
+    repeated: list[tuple[Submission, str]] = []
+    seen: dict[str, tuple[str, Submission]] = {}  # instance id -> where first in these files
     updated: set[str] = set()
     edited: dict[str, Any] = {}  # instance id -> the stored response its earlier version made
     new_from: dict[tuple[str, str], tuple[str, set[str]]] = {}
     for batch, s in candidates:
-        if s.instance_id in imported:
-            already.append(s)
-            continue
         where = f"{batch.path}: {s.where}"
+        if s.instance_id in seen:
+            first_where, first = seen[s.instance_id]
+            differ = _differences(_answered(first), _answered(s))
+            if differ:
+                resent.append(len(problems))
+                problems.append((str(batch.path), f"{where}: submission {s.instance_id} "
+                                 f"appears twice, here and at {first_where}, with other "
+                                 f"answers ({', '.join(differ)}); a tool gives an edit a new "
+                                 "instance id, so one file seems changed after download: "
+                                 f"import the newest download from {batch.tool} alone, as "
+                                 "downloaded"))
+            else:
+                repeated.append((s, first_where))
+            continue
+        seen[s.instance_id] = (where, s)
+        if s.instance_id in imported:
+            held = current.get(s.instance_id)
+            # An earlier version of a submission edited since (an older download) is left as
+            # it was; only the version a response holds now is compared.
+            differ = [] if held is None else _differences(
+                _held_answers(held), _answered(s), partial(ws.history, held.key))
+            if differ:
+                resent.append(len(problems))
+                problems.append((str(batch.path), f"{where}: submission {s.instance_id} "
+                                 f"already imported with other answers ({', '.join(differ)}); "
+                                 "an edit made at the source carries a new instance id and "
+                                 "the old one as deprecatedID, and this has neither, so the "
+                                 "file seems changed after download: download it again from "
+                                 f"{batch.tool} and import it as downloaded; to change the "
+                                 f"answers, edit the submission in {batch.tool}"))
+            else:
+                already.append(s)
+            continue
         earlier = next((owner[i] for i in (s.deprecated_id, s.root_id) if i and i in owner),
                        None)
         if earlier is not None and earlier.key.wave == wave and earlier.mode == "submission":
+            if earlier.role != s.role:
+                problems.append((str(batch.path), f"{where}: submission {s.instance_id} was "
+                                 f"edited at the source to role '{s.role}'; its earlier "
+                                 f"version answered as '{earlier.role}'"))
+                continue
             if earlier.key.respondent != s.respondent:
                 clash = by_name.get((s.partnership.code, wave, s.respondent))
                 if clash is not None and clash is not earlier:
-                    problems.append(f"{where}: submission {s.instance_id} was edited at the "
-                                    f"source to name {s.respondent}, who already has "
-                                    f"{bank.id} {wave} answers of their own")
+                    problems.append((str(batch.path), f"{where}: submission {s.instance_id} "
+                                     f"was edited at the source to name {s.respondent}, who "
+                                     f"already has {bank.id} {wave} answers of their own"))
                     continue
             edited[s.instance_id] = earlier
             for i in s.ids:
@@ -610,31 +803,48 @@ def store_submissions(ws, bank: Bank, batches: list[SubmissionsFile], wave: str)
             continue
         key = (s.partnership.code, s.respondent)
         if key in new_from and not (new_from[key][1] & s.ids):
-            problems.append(f"{where}: {s.respondent} of {s.partnership.code} also sent a "
-                            f"new submission at {new_from[key][0]}; one submission per "
-                            "respondent")
+            problems.append((str(batch.path), f"{where}: {s.respondent} of "
+                             f"{s.partnership.code} also sent a new submission at "
+                             f"{new_from[key][0]}; one submission per respondent"))
             continue
         new_from[key] = (where, new_from.get(key, ("", set()))[1] | s.ids)
         other = by_name.get((s.partnership.code, wave, s.respondent))
         if other is not None and other.mode != "submission":
-            problems.append(f"{where}: {s.respondent} of {s.partnership.code}"
-                            f" already has {bank.id} {wave} answers (mode {other.mode})")
+            problems.append((str(batch.path), f"{where}: {s.respondent} of "
+                             f"{s.partnership.code} already has {bank.id} {wave} answers "
+                             f"(mode {other.mode})"))
+            continue
+        if other is not None and other.role != s.role:
+            # The store would refuse it mid-import, after the submissions before it were
+            # written: refused here, so the command stays all or nothing.
+            problems.append((str(batch.path), f"{where}: {s.respondent} of "
+                             f"{s.partnership.code} already has {bank.id} {wave} answers as "
+                             f"role '{other.role}', not '{s.role}'"))
             continue
         if other is not None:
             updated.add(s.instance_id)
         stored.append((batch, s))
         imported.add(s.instance_id)
         # A later version of this submission in the same files is an edit of what this stores.
-        mine = _Stored(ResponseKey(s.partnership.code, bank.id, wave, s.respondent))
+        mine = _Stored(ResponseKey(s.partnership.code, bank.id, wave, s.respondent), s.role)
         for i in s.ids:
             owner.setdefault(i, mine)
+    refusal = "not stored: the import was refused"
     if problems:
-        raise StocktakeError(f"{len(problems)} submission(s) cannot be told apart from other "
-                             "answers; nothing was stored", details=problems,
-                             hint="reject the unwanted submission in the collection tool's "
-                                  "review (ODK Central: Rejected; KoboToolbox: Not approved) "
-                                  "and download again, or ask the respondent to use a name of "
-                                  "their own")
+        hints = []
+        if len(resent) < len(problems):
+            hints.append("reject the unwanted submission in the collection tool's review (ODK "
+                         "Central: Rejected; KoboToolbox: Not approved) and download again, "
+                         "or ask the respondent to use a name of their own")
+        if resent:
+            hints.append("import each export as the tool wrote it (an answer changed in the "
+                         "file is not an edit at the source), then import again")
+        raise SubmissionsRefused(
+            f"{len(problems)} submission(s) cannot be told apart from other answers; nothing "
+            "was stored" if not resent else
+            f"{len(problems)} submission(s) refused; nothing was stored",
+            hint="; ".join(hints), details=[d for _, d in problems],
+            files=[f for f, _ in problems], notices=notices_in(bank, batches, refusal))
     returns = []
     for batch, s in stored:
         earlier = edited.get(s.instance_id)
@@ -646,6 +856,19 @@ def store_submissions(ws, bank: Bank, batches: list[SubmissionsFile], wave: str)
                               complete=s.instance_id in updated or earlier is not None,
                               renamed_from=earlier.key if earlier is not None else None,
                               noticed_at=now_iso(), where=s.where))
+    bad = []
+    for ret in returns:
+        try:
+            check_return(ret)
+        except StocktakeError as exc:
+            bad.append((ret.source, f"{ret.source}: {ret.where}: {exc.message}"))
+    if bad:
+        # take_in would refuse them too, but without the notices of the others.
+        raise SubmissionsRefused(f"{len(bad)} submission(s) cannot be stored; nothing was "
+                                 "stored", details=[d for _, d in bad],
+                                 files=[f for f, _ in bad],
+                                 hint="fix what each line says at the source and download "
+                                      "again", notices=notices_in(bank, batches, refusal))
     intake = take_in(ws, returns, all_or_nothing=True)
     by_return = {id(r): s for r, (_, s) in zip(returns, stored, strict=True)}
     taken = [by_return[id(done.ret)] for done in intake.stored]
@@ -658,7 +881,60 @@ def store_submissions(ws, bank: Bank, batches: list[SubmissionsFile], wave: str)
                          notices,
                          tuple(s for s in taken if s.instance_id in edited),
                          not_stored=tuple(by_return[id(r)] for r in intake.not_stored),
-                         disk_full=intake.disk_full)
+                         disk_full=intake.disk_full, repeated=tuple(repeated))
+
+
+def notices_in(bank: Bank, batches: list[SubmissionsFile], why: str
+               ) -> tuple[NoticeCalled, ...]:
+    """Every submission in `batches` whose answers call for the safeguarding notice, as not
+    stored for `why`, then each file's rejected rows holding such an answer; in file order."""
+    from stocktake.returns.notices import notices_called_for
+
+    found: list[NoticeCalled] = []
+    for batch in batches:
+        for s in batch.submissions:
+            called = notices_called_for(bank, s.answers)
+            if called:
+                order = [q.id for q in bank.questions if q.id in called]
+                found.append(NoticeCalled(str(batch.path), s.where, s.instance_id,
+                                          s.partnership.code, s.role,
+                                          "" if bank.is_anonymous(s.role) else s.respondent,
+                                          tuple(order), why))
+        found.extend(batch.unimported_notices)
+    return tuple(found)
+
+
+_Answered = dict[str, tuple[Any, ...]]
+
+
+def _answered(s: Submission) -> _Answered:
+    """What two copies of one submission must agree on: who, and every answer (its time is
+    the tool's, not part of the answer)."""
+    return {"partnership": (s.partnership.code,), "role": (s.role,),
+            "respondent": (s.respondent,),
+            **{a.question: (a.status, a.value, a.evidence or "") for a in s.answers}}
+
+
+def _held_answers(r) -> _Answered:
+    return {"partnership": (r.key.partnership,), "role": (r.role,),
+            "respondent": (r.key.respondent,),
+            **{q: (a.status, a.value, a.evidence or "") for q, a in r.answers.items()}}
+
+
+def _differences(held: _Answered, given: _Answered,
+                 history: Callable[[], list[dict]] | None = None) -> list[str]:
+    """The fields (partnership, role, respondent, question ids) `given` has otherwise than
+    `held`; a question whose given answer `held` had before and changed since (in `history`,
+    read only if needed) is not one."""
+    differ = [k for k in dict.fromkeys([*held, *given]) if held.get(k) != given.get(k)]
+    if differ and history is not None:
+        before: dict[str, list[tuple[Any, ...]]] = {}
+        for entry in history():
+            old = entry.get("previous") or {}
+            before.setdefault(entry.get("question", ""), []).append(
+                (old.get("status"), old.get("value"), old.get("evidence") or ""))
+        differ = [k for k in differ if not (k in given and given[k] in before.get(k, []))]
+    return differ
 
 
 @dataclass(frozen=True)
@@ -666,6 +942,7 @@ class _Stored:
     """A response this import stores (before it is written), as a later version finds it."""
 
     key: Any
+    role: str
     mode: str = "submission"
 
 
