@@ -161,23 +161,28 @@ def import_forms(
     refused: list[dict[str, Any]] = [{"file": str(m.path), "reason": m.reason, "details": []}
                                      for m in missing]
     returns = []
+    known = ws.partnerships()
+    blanks: dict[str, tuple[tuple[str, str], ...]] = {}
     for path in files:
         try:
-            form = read_form(path, shelf, key=key)
+            form = read_form(path, shelf, key=key, known=known)
         except StocktakeError as exc:
             refused.append({"file": str(path), "reason": exc.message, "details": exc.details,
-                            "hint": exc.hint})
+                            "hint": exc.hint, **_notice_json(exc)})
             if not as_json:
                 render_error(exc)
+                _print_refused_notice(path, exc)
             continue
+        blanks[str(path)] = form.blank
         returns.append(Return(form.partnership, form.bank, form.wave, form.role, "form",
                               form.answers, source=str(path), respondent=form.respondent,
                               age_band=form.age_band, noticed_at=now_iso()))
     outcome = take_in(ws, returns)
     for item in outcome.refused:
         if not as_json:
-            render_error(item.error)
-    refused.extend(item.to_json() for item in outcome.refused)
+            render_error(_naming_file(item.error, item.ret.source))
+    refused.extend({**item.to_json(), "reason": _naming_file(item.error, item.ret.source).message}
+                   for item in outcome.refused)
     order = {str(p): n for n, p in enumerate(files)}
     refused[len(missing):] = sorted(refused[len(missing):], key=lambda r: order[r["file"]])
     if outcome.disk_full is not None and not as_json:
@@ -185,6 +190,8 @@ def import_forms(
     not_stored = outcome.not_stored_json()
     refused.extend(not_stored)
     stored = [s.to_json() for s in outcome.stored]
+    for row, s in zip(stored, outcome.stored):
+        row["kept_blank"] = _kept_blank(ws, s, blanks.get(s.ret.source, ()))
     if not as_json:
         for s in outcome.stored:
             if s.called:
@@ -216,6 +223,13 @@ def import_forms(
                 if row["already_stored"]:
                     console.print(f"{escape(Path(row['file']).name)}: {escape(row['respondent'])}"
                                   f" {escape(row['changes'])}.")
+                if row["kept_blank"]:
+                    kept = ", ".join(f"{k['cell']} ({k['question']})" for k in row["kept_blank"])
+                    console.print(
+                        f"{escape(Path(row['file']).name)}: {len(row['kept_blank'])} answer(s) "
+                        f"blank in this form kept from the earlier one: {escape(kept)}. A blank "
+                        "cell does not clear an answer; to replace one, choose another answer "
+                        "(Not applicable or Don't know too) and import the form again.")
         if not_stored:
             err_console.print(f"Stored {len(stored)} form(s) before the disk filled; not "
                               f"stored ({len(not_stored)}): "
@@ -225,3 +239,42 @@ def import_forms(
             err_console.print(f"{len(refused)} form(s) refused; nothing from them was stored.")
     if refused:
         raise typer.Exit(1)
+
+
+def _naming_file(error: StocktakeError, source: str) -> StocktakeError:
+    """`error` as said of the form `source`: the intake's checks name the field, not the file,
+    and a folder of forms leaves the reader guessing which one."""
+    if not source or error.message.startswith(source):
+        return error
+    return StocktakeError(f"{source}: {error.message}", hint=error.hint, details=error.details,
+                          exit_code=error.exit_code)
+
+
+def _notice_json(exc: StocktakeError) -> dict[str, Any]:
+    """{safeguarding_notice: [question ids], safeguarding_cells: [{cell, question}]} for a
+    refused form whose answers call for the notice (workbooks.forms.RefusedForm), else {}."""
+    notices = getattr(exc, "notices", ())
+    if not notices:
+        return {}
+    return {"safeguarding_notice": sorted({qid for _, qid in notices}),
+            "safeguarding_cells": [{"cell": cell, "question": qid} for cell, qid in notices]}
+
+
+def _print_refused_notice(path: Path, exc: StocktakeError) -> None:
+    notices = getattr(exc, "notices", ())
+    if not notices:
+        return
+    # Nothing was stored, but the child who gave the answer may need help now.
+    cells = ", ".join(f"{cell} ({qid})" for cell, qid in notices)
+    err_console.print(f"[bold red]Safeguarding notice[/] ({escape(path.name)}, refused and not "
+                      f"stored, {escape(cells)}): {escape(getattr(exc, 'notice', '') or '')}")
+
+
+def _kept_blank(ws: Any, stored: Any, blank: tuple[tuple[str, str], ...]) -> list[dict[str, str]]:
+    """[{cell, question}] of the question rows a form left blank whose answers the response
+    held already: the store keeps them (a blank cell is not an answer), so the import says so."""
+    if not blank or not stored.changes.existed:
+        return []
+    response = ws.response(stored.key)
+    held = response.answers if response is not None else {}
+    return [{"cell": cell, "question": qid} for qid, cell in blank if qid in held]

@@ -11,6 +11,7 @@ from __future__ import annotations
 from stocktake.workbooks.forms.entries import answer_names
 from stocktake.workbooks.forms.sheet import ABOUT_SHEET, AGE_LABEL, ANSWER_COLUMN, EVIDENCE_COLUMN, FORM_COLUMNS, FORM_SHEET, HEADER_ROW, ID_COLUMN, NAME_CELL, NAME_LABEL
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import AbstractSet, Any, Sequence
@@ -36,17 +37,33 @@ class FilledForm:
     answers: tuple[Answer, ...]
     # Anonymous roles: the age band chosen on the form (an AGE_BANDS id), else "".
     age_band: str = ""
+    # Question id -> its Answer cell ("Form!F9") for each question row left blank: a form sent
+    # again leaves the answers it held before in place, so the import says which.
+    blank: tuple[tuple[str, str], ...] = ()
 
     @property
     def key(self) -> ResponseKey:
         return ResponseKey(self.partnership.code, self.bank.id, self.wave, self.respondent)
 
 
+class RefusedForm(StocktakeError):
+    """A form refused whole whose answers, read by their cells, call for the bank's
+    safeguarding notice: `notices` is ((cell, question id), ...) and `notice` the bank's text,
+    so the person importing still sees it though nothing was stored."""
+
+    def __init__(self, error: StocktakeError, notices: Sequence[tuple[str, str]], notice: str):
+        super().__init__(error.message, error.hint, details=error.details,
+                         exit_code=error.exit_code)
+        self.notices = tuple(notices)
+        self.notice = notice
+
+
 # ---------------------------------------------------------------- reading
 
 
 def read_form(path: Path, shelf: Any = None, *, reader: str = "calamine",
-              key: bytes | None = None) -> FilledForm:
+              key: bytes | None = None,
+              known: Sequence[Partnership] | None = None) -> FilledForm:
     """Check a returned form whole; StocktakeError lists the problems (by cell) in details.
 
     Each answer is read by its hidden question id, wherever its row now is, so a row inserted
@@ -57,9 +74,18 @@ def read_form(path: Path, shelf: Any = None, *, reader: str = "calamine",
     can be meant is named by cell. At most PROBLEMS_LISTED problems are listed, with a count
     of the rest. With `key`, the form must carry a keyed seal made with it
     (:func:`stocktake.returns.seal.form_seal`).
+
+    Refused too, by cell: a row whose question text (or No.) is not the question its hidden id
+    names (rows sorted or moved in the visible columns); a formula in any cell, even one with
+    a saved result (its result is never taken for what was typed); a partnership code in the
+    About sheet that is neither one of `known` (the workspace's partnerships) nor a listed
+    English authority, or a partnership name there that is not that partnership's. The
+    partnership's name and region come from `known` or the list, never from the form. A form
+    refused once its bank is known raises :class:`RefusedForm` when an answer on it calls for
+    the bank's safeguarding notice.
     """
     from stocktake.returns.file_checks import check_workbook_file
-    from stocktake.returns.about import BankShelf, about_values, partnership_from_about
+    from stocktake.returns.about import BankShelf, about_values
     from stocktake.returns.seal import canonical_text
     from stocktake.returns.workbook_reader import MissingSheet, read_sheets, sheets_cell_facts
 
@@ -72,7 +98,9 @@ def read_form(path: Path, shelf: Any = None, *, reader: str = "calamine",
         raise StocktakeError(f"{path}: not a stocktake response form (no About sheet)",
                              hint="create forms with `stocktake forms create`")
     facts = sheets_cell_facts(path, [ABOUT_SHEET, FORM_SHEET])
-    _refuse_about_errors(path, sheets[ABOUT_SHEET], facts.get(ABOUT_SHEET, {}))
+    formulas = formula_cells(path, [ABOUT_SHEET, FORM_SHEET])
+    _refuse_about_errors(path, sheets[ABOUT_SHEET], facts.get(ABOUT_SHEET, {}),
+                         formulas.get(ABOUT_SHEET, {}))
     about = about_values(sheets[ABOUT_SHEET])
     kind = canonical_text(about.get("format")).strip()
     if kind != RESPONSE_FORM:
@@ -113,12 +141,36 @@ def read_form(path: Path, shelf: Any = None, *, reader: str = "calamine",
     except StocktakeError:
         raise StocktakeError(f"{path}: the form is for role '{role}', which bank {bank_id} "
                              "does not have")
+    try:
+        return _read_known_form(path, bank, role, wave, code, version, sheets, facts,
+                                formulas, about, key, known)
+    except StocktakeError as exc:
+        # Whatever refused the form, an answer on it that calls for the notice is still
+        # seen by the person importing it: the child who gave it may need help now.
+        called = _notices_on_form(bank, role, sheets[FORM_SHEET], facts.get(FORM_SHEET, {}),
+                                  formulas.get(FORM_SHEET, {}), _expected_rows(
+                                      sheets[ABOUT_SHEET]))
+        if called and not isinstance(exc, RefusedForm):
+            raise RefusedForm(exc, called, bank.safeguarding_notice) from None
+        raise
+
+
+def _read_known_form(path: Path, bank: Bank, role: str, wave: str, code: str, version: str,
+                     sheets: dict, facts: dict, formulas: dict, about: dict,
+                     key: bytes | None, known: Sequence[Partnership] | None) -> FilledForm:
+    """The rest of :func:`read_form`, once the form's bank and role are known."""
+    from stocktake.text.terminal_text import check_line
+
+    bank_id = bank.id
     expected = _expected_rows(sheets[ABOUT_SHEET])
     if key is not None:
         _check_form_seal(path, about, [RESPONSE_FORM, bank_id, version, bank.hash, wave, code,
                                        role], expected, key, anonymous=bank.is_anonymous(role))
+    # After the seal, which says better what of a keyed form was changed.
+    _check_row_map(path, bank, role, sheets[ABOUT_SHEET], expected)
+    partnership = _form_partnership(path, code, about, sheets[ABOUT_SHEET], known)
     reading = _FormReading(path, bank, role, sheets[FORM_SHEET], facts.get(FORM_SHEET, {}),
-                           expected, about)
+                           expected, about, formulas.get(FORM_SHEET, {}))
     respondent, answers, band = reading.run()
     if key is not None and not bank.is_anonymous(role):
         _check_issued_name(path, about, respondent, reading.name_ref)
@@ -128,9 +180,56 @@ def read_form(path: Path, shelf: Any = None, *, reader: str = "calamine",
     if problem:
         raise StocktakeError(f"{path}: Form!{reading.name_ref}: the respondent's name {problem}",
                              hint="fix the name and import the form again")
-    partnership = partnership_from_about(code, about)
+    try:
+        check_line(respondent, "the respondent's name")
+    except StocktakeError as exc:
+        raise StocktakeError(f"{path}: Form!{reading.name_ref}: {exc.message}",
+                             hint=exc.hint) from None
     return FilledForm(path, bank, partnership, role, wave, respondent, tuple(answers),
-                      band.id if band else "")
+                      band.id if band else "", tuple(reading.blank))
+
+
+def _about_cell(rows: list[list[Any]], name: str) -> str:
+    """Where the About sheet holds `name`'s value ("About!B8"), for messages."""
+    for r, row in enumerate(rows, start=1):
+        if row and isinstance(row[0], str) and row[0].strip() == name:
+            return f"{ABOUT_SHEET}!B{r}"
+    return ABOUT_SHEET
+
+
+def _form_partnership(path: Path, code: str, about: dict, rows: list[list[Any]],
+                      known: Sequence[Partnership] | None) -> Partnership:
+    """The partnership the form is for, as the workspace (`known`) or the shipped list of
+    English children's services authorities has it; StocktakeError naming the About cell for
+    a code neither holds, or a name on the form that is not that partnership's.
+
+    The form's name and region are never stored: the hidden sheet can be edited, and a name
+    taken from it would rename the partnership (or list an authority under another's name).
+    """
+    from stocktake.partnerships.reference import authority, code_for_dfe_number, name_keys
+    from stocktake.returns.seal import canonical_text
+
+    by_code = {p.code: p for p in known or ()}
+    listed = authority(code) or authority(code_for_dfe_number(code) or "")
+    partnership = by_code.get(code) or (by_code.get(listed.code) if listed else None)
+    if partnership is None and listed is not None:
+        partnership = Partnership(listed.code, listed.name, listed.region, listed.type)
+    hint = ("the hidden About sheet was edited; send the respondent a new form made with "
+            "`stocktake forms create`")
+    if partnership is None:
+        raise StocktakeError(
+            f"{path}: {_about_cell(rows, 'partnership')}: the form is for partnership '{code}', "
+            "which is neither in the list of English children's services authorities nor a "
+            "partnership of this workspace",
+            hint=hint + " (a partnership of your own: `stocktake partnerships add CODE --name "
+                        "NAME` first)")
+    named = canonical_text(about.get("partnership_name")).strip()
+    names = {partnership.name} | ({listed.name} if listed is not None else set())
+    if named and not any(name_keys(named)[0] == name_keys(n)[0] for n in names):
+        raise StocktakeError(
+            f"{path}: {_about_cell(rows, 'partnership_name')}: the form names its partnership "
+            f"'{named}', but its code {partnership.code} is {partnership.name}'s", hint=hint)
+    return partnership
 
 
 def _anonymous_identity(bank: Bank, role: str, about: dict, typed: str) -> tuple:
@@ -225,32 +324,178 @@ def _check_issued_name(path: Path, about: dict, typed: str, where: str = NAME_CE
                  "them their own form with `stocktake forms create --key`")
 
 
-def _refuse_about_errors(path: Path, rows: list[list[Any]], facts: dict) -> None:
-    """An Excel error in the hidden identity cells: the form cannot be placed, so say which."""
+def _refuse_about_errors(path: Path, rows: list[list[Any]], facts: dict,
+                         formulas: dict | None = None) -> None:
+    """An Excel error or a formula in the hidden identity cells: the form cannot be placed, so
+    say which. A formula is refused even with a saved result: stocktake writes none, and its
+    result would stand in for what the form was made with."""
     from stocktake.returns.workbook_reader import cell_ref
 
+    def what(r: int) -> str:
+        key = rows[r - 1][0] if r - 1 < len(rows) and rows[r - 1] else None
+        return f"the form's {key}" if isinstance(key, str) and key.strip() else "its value"
+
+    hint = ("the hidden About sheet was edited; send the respondent a new form made with "
+            "`stocktake forms create` and copy the answers into it")
     for (r, c), fact in sorted(facts.items()):
         if fact.error or fact.formula_without_value:
-            key = rows[r - 1][0] if r - 1 < len(rows) and rows[r - 1] else None
-            what = f"the form's {key}" if isinstance(key, str) and key.strip() else "its value"
             held = f"the Excel error {fact.error}" if fact.error else \
                 "a formula with no saved result"
             raise StocktakeError(
-                f"{path}: {ABOUT_SHEET}!{cell_ref(r, c)} holds {held} instead of {what}",
-                hint="the hidden About sheet was edited; send the respondent a new form made "
-                     "with `stocktake forms create` and copy the answers into it")
+                f"{path}: {ABOUT_SHEET}!{cell_ref(r, c)} holds {held} instead of {what(r)}",
+                hint=hint)
+    for (r, c), formula in sorted((formulas or {}).items()):
+        raise StocktakeError(
+            f"{path}: {ABOUT_SHEET}!{cell_ref(r, c)} holds a formula ({_shown(formula)}) "
+            f"instead of {what(r)}", hint=hint)
+
+
+def _shown(text: str, most: int = 60) -> str:
+    from stocktake.text.terminal_text import escape_controls
+
+    text = escape_controls(" ".join(text.split()))
+    return text if len(text) <= most else text[:most - 3] + "..."
+
+
+_FORMULA_TAG = re.compile(rb"<(?:[\w.-]+:)?f(?=[\s/>])([^>]*?)(/?)>")
+_FORMULA_END = re.compile(rb"</(?:[\w.-]+:)?f>")
+_CELL_REF = re.compile(rb"""\br\s*=\s*["']([A-Za-z]{1,3}\d{1,7})["']""")
+
+
+def formula_cells(path: Path, sheets: Sequence[str]) -> dict[str, dict[tuple[int, int], str]]:
+    """Per sheet, (row, column) -> the formula ("=1+1") of every cell holding one, saved
+    result or not.
+
+    Both readers give a formula's saved result as if it had been typed (LibreOffice and Excel
+    save one), so `=1+1` would read as 2 and `=HYPERLINK(url, "click me")` as "click me".
+    The sheet's XML is searched for formula elements with a regular expression over bytes, as
+    :func:`stocktake.returns.workbook_reader.sheets_cell_facts` does (no entity is expanded),
+    after a byte test that a sheet without formulas fails at once. A cell of a shared formula
+    that carries no text of its own reads as "=" alone. An unreadable part gives no formulas:
+    the other checks still run. Call :func:`stocktake.returns.file_checks.check_workbook_file`
+    first.
+    """
+    import zipfile
+    from html import unescape
+
+    from stocktake.returns.workbook_parts import sheet_part
+    from stocktake.returns.workbook_reader import _position
+
+    found: dict[str, dict[tuple[int, int], str]] = {}
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+            for sheet in sheets:
+                part = sheet_part(archive, names, sheet)
+                cells: dict[tuple[int, int], str] = {}
+                found[sheet] = cells
+                xml = archive.read(part) if part is not None else b""
+                if b"<f" not in xml and b":f" not in xml:
+                    continue
+                for tag in _FORMULA_TAG.finditer(xml):
+                    # A formula is its cell's first child: the tag before it opens the cell.
+                    opened = xml.rfind(b"<", 0, tag.start())
+                    ref = _CELL_REF.search(xml, opened, tag.start())
+                    if opened < 0 or ref is None:
+                        continue
+                    text = ""
+                    if not tag.group(2):
+                        end = _FORMULA_END.search(xml, tag.end())
+                        if end is not None:
+                            text = unescape(xml[tag.end():end.start()].decode("utf-8",
+                                                                              "replace"))
+                    cells[_position(ref.group(1).decode("ascii"), 0, 0)] = "=" + text.strip()
+    except Exception:  # noqa: BLE001 - an unreadable part is reported by the readers
+        return {}
+    return found
+
+
+def _check_row_map(path: Path, bank: Bank, role: str, rows: list[list[Any]],
+                   expected: dict[int, str]) -> None:
+    """The hidden About sheet's row map (form row -> question id) as the form was made: each
+    id once, each a question the role is asked, in the bank's order. Sorted or edited, it
+    would misplace the No. of every row and the rows reported deleted; refused by its cell."""
+    order = {q.id: n for n, q in enumerate(bank.questions_for_role(role))}
+    where: dict[str, str] = {}
+    for r, row in enumerate(rows, start=1):
+        if len(row) >= 2 and not isinstance(row[0], str) and row[0] is not None:
+            where.setdefault(_canonical(row[1]), f"{ABOUT_SHEET}!B{r}")
+    seen: set[str] = set()
+    last = -1
+    for _, qid in sorted(expected.items()):
+        cell = where.get(qid, ABOUT_SHEET)
+        if qid in seen or qid not in order or order[qid] < last:
+            why = ("lists it twice" if qid in seen else
+                   f"is not a question bank {bank.id} asks role {role}" if qid not in order
+                   else "is out of the bank's order")
+            raise StocktakeError(
+                f"{path}: {cell}: the hidden About sheet's map of the form's rows {why} "
+                f"({qid}): the sheet was sorted or edited",
+                hint="send the respondent a new form made with `stocktake forms create` and "
+                     "copy the answers into it")
+        seen.add(qid)
+        last = order[qid]
+
+
+def _canonical(value: Any) -> str:
+    from stocktake.returns.seal import canonical_text
+
+    return canonical_text(value).strip()
+
+
+def _notices_on_form(bank: Bank, role: str, rows: list[list[Any]], facts: dict,
+                     formulas: dict, expected: dict[int, str]) -> list[tuple[str, str]]:
+    """[(answer cell, question id)] of the answers on a form that call for the bank's
+    notice, read as a refused form's answers must be: each by its hidden id, and also as the
+    question its row's text shows (the child answered what they read). Best effort: a cell
+    that does not read as an answer calls for nothing."""
+    from stocktake.banks.answer_values import BadValue, parse_answer
+
+    if not any(q.notice for q in bank.questions_for_role(role)):
+        return []
+    reading = _FormReading(Path(), bank, role, rows, facts, expected, None, formulas)
+    header_row, columns = reading.header()
+    answer_col = columns.get("answer", ANSWER_COLUMN)
+    id_col = columns.get("id", ID_COLUMN)
+    asked = {q.id: q for q in bank.questions_for_role(role)}
+    called: list[tuple[str, str]] = []
+    for r in range(header_row + 1, len(rows) + 1):
+        qid = reading.text(r, id_col)
+        raw = reading.cell(r, answer_col)
+        if qid not in asked or raw is None or (r, answer_col) in formulas:
+            continue
+        read_as = [asked[qid]]
+        shown = reading.question_shown(r, columns)
+        if shown is not None and shown.id != qid:
+            read_as.append(shown)
+        for question in read_as:
+            try:
+                value = answer_from_cell(question, raw, facts.get((r, answer_col)))
+                status, parsed = parse_answer(question, value, form_words())
+            except (BadValue, StocktakeError):
+                continue
+            if status == "answered" and question.calls_for_notice(parsed) and \
+                    (f"Form!{_ref(r, answer_col)}", question.id) not in called:
+                called.append((f"Form!{_ref(r, answer_col)}", question.id))
+    return called
 
 
 class _FormReading:
     """One pass over a returned Form sheet: the layout by labels, the answers by question id."""
 
     def __init__(self, path: Path, bank: Bank, role: str, rows: list[list[Any]], facts: dict,
-                 expected: dict[int, str], about: dict | None = None):
+                 expected: dict[int, str], about: dict | None = None,
+                 formulas: dict[tuple[int, int], str] | None = None):
         self.path, self.source = path, str(path)
         self.bank, self.role, self.rows, self.facts = bank, role, rows, facts
         self.expected = expected
         self.about = about or {}
+        self.formulas = formulas or {}
         self.problems: list[tuple[int, int, str]] = []
+        # (question id, its Answer cell) of each question row left blank, in row order.
+        self.blank: list[tuple[str, str]] = []
+        self._texts: dict[str, tuple[Question, ...]] | None = None
+        self.looked_at: set[tuple[int, int]] = set()
         # Where the name (or age group) was read: D3, or C3 on forms made before 7 December.
         self.name_ref = NAME_CELL
 
@@ -288,6 +533,88 @@ class _FormReading:
                 if self.text(r, c).lower() in (NAME_LABEL.lower(), AGE_LABEL.lower()):
                     return r, c + 1
         return 3, 3
+
+    def question_column(self, columns: dict[str, int]) -> int | None:
+        """The Question column: "Question (its guidance in italics)", or "Question" on forms
+        made before the guidance shared its cell."""
+        return next((c for label, c in columns.items() if label.startswith("question")), None)
+
+    def question_shown(self, r: int, columns: dict[str, int]) -> Question | None:
+        """The question of the role whose text row `r`'s Question cell reads as, else None."""
+        col = self.question_column(columns)
+        if col is None:
+            return None
+        if self._texts is None:
+            # By first line, so a form of thousands of questions is not searched row by row.
+            texts: dict[str, tuple[Question, ...]] = {}
+            for q in self.bank.questions_for_role(self.role):
+                first = (_lines(q.text) or [""])[0]
+                texts[first] = texts.get(first, ()) + (q,)
+            self._texts = texts
+        shown = self.text(r, col)
+        first = (_lines(shown) or [""])[0]
+        candidates = self._texts.get(first, ()) + \
+            self._texts.get(first.removesuffix(REQUIRED_MARK), ())
+        return next((q for q in candidates if _reads_as(shown, q)), None)
+
+    def check_row_text(self, r: int, qid: str, columns: dict[str, int], number: int) -> bool:
+        """Whether row `r`'s visible cells are those of question `qid` (its hidden id): the
+        Question cell reads as the bank's text, and the No. is the question's place on the form
+        where the form shows one. A row sorted or moved in the visible columns alone carries an
+        answer to one question beside another's id, so such a row is reported, never read."""
+        col = self.question_column(columns)
+        if col is None or not self.bank.has_question(qid):
+            return True
+        question = self.bank.question(qid)
+        shown = self.text(r, col)
+        number_col = columns.get("no.")
+        numbered = self.cell(r, number_col) if number_col else None
+        try:
+            given = int(float(numbered)) if numbered not in (None, "") else None
+        except (TypeError, ValueError):
+            given = -1
+        if _reads_as(shown, question) and given in (None, number):
+            return True
+        other = self.question_shown(r, columns)
+        if not shown:
+            said = "its question's text is gone"
+        else:
+            said = f"the question reads '{_shown(shown)}'"
+            if given not in (None, number):
+                said = f"it is numbered {given} and " + said
+        whose = f" (question {other.id}'s text)" if other is not None and other.id != qid \
+            else ""
+        self.problems.append((r, 0, (
+            f"{self.source}: Form!row {r}: {said}{whose} but its id is {qid} (question "
+            f"{number} of the form): the rows were moved or sorted apart from the hidden id "
+            "column, so the answers on them are not the answers to their questions; undo the "
+            "sort (or copy the answers into a new form made with `stocktake forms create`) and "
+            "import it again")))
+        return False
+
+    def formula(self, r: int, c: int, what: str, typed: str, qid: str = "") -> bool:
+        """Whether (r, c) holds a formula, reported as such: its saved result is not what was
+        typed there (=1+1 reads as 2, a HYPERLINK as its label), so it is never stored."""
+        self.looked_at.add((r, c))
+        formula = self.formulas.get((r, c))
+        fact = self.facts.get((r, c))
+        if formula is None or (fact is not None and fact.formula_without_value):
+            return False
+        self.problem(r, c, f"{qid + ': ' if qid else ''}the cell holds a formula "
+                           f"({_shown(formula)}), not {what}; type {typed} itself (a "
+                           "formula's result is never stored)")
+        return True
+
+    def other_formulas(self) -> None:
+        """Formulas outside the cells a person fills in (a question's text or id, the No.):
+        stocktake writes none, and their results would stand in for the form's own words."""
+        for (r, c), formula in sorted(self.formulas.items()):
+            fact = self.facts.get((r, c))
+            if (r, c) in self.looked_at or (fact is not None and fact.formula_without_value):
+                continue
+            self.problem(r, c, f"the cell holds a formula ({_shown(formula)}), which no cell "
+                               "of a form stocktake made holds; undo the change (or copy the "
+                               "answers into a new form made with `stocktake forms create`)")
 
     # ---- reading
 
@@ -358,9 +685,16 @@ class _FormReading:
                 "made) was deleted; put it back (Undo, or copy it from a new form) and answer "
                 "it there, or the question goes unanswered")))
 
+        from stocktake.text.terminal_text import check_text
+
         rows: list[AnswerRow] = []
         reported: set[str] = set()
+        numbers = {qid: n for n, (_, qid) in enumerate(sorted(self.expected.items()), start=1)}
         for qid, r in sorted(found.items(), key=lambda item: item[1]):
+            self.looked_at.update({(r, answer_col), (r, evidence_col)})
+            if not self.check_row_text(r, qid, columns, numbers.get(qid, 0)):
+                reported.add(qid)
+                continue
             evidence = self.evidence_text(r, evidence_col, qid)
             raw = self.cell(r, answer_col)
             fact = self.facts.get((r, answer_col))
@@ -369,10 +703,17 @@ class _FormReading:
                                             "answer itself")
                 reported.add(qid)
                 continue
+            if self.formula(r, answer_col, "an answer", "the answer", qid):
+                reported.add(qid)
+                continue
             if raw is None or (isinstance(raw, str) and not raw.strip()):
                 if evidence:
                     self.problem(r, evidence_col, f"{qid}: evidence given but no answer; choose "
                                                   "an answer (Don't know if unsure)")
+                self.blank.append((qid, f"Form!{_ref(r, answer_col)}"))
+                continue
+            if evidence is None:
+                reported.add(qid)  # reported by its own cell
                 continue
             question = self.bank.question(qid) if self.bank.has_question(qid) else None
             try:
@@ -381,6 +722,13 @@ class _FormReading:
                 self.problem(r, answer_col, f"{qid}: {exc}")
                 reported.add(qid)
                 continue
+            if isinstance(value, str):
+                try:
+                    check_text(value, "the answer")
+                except StocktakeError as exc:
+                    self.problem(r, answer_col, f"{qid}: {exc.message}")
+                    reported.add(qid)
+                    continue
             rows.append(AnswerRow(f"Form!{_ref(r, answer_col)}", qid, value, evidence or ""))
         answers: list[Answer] = []
         try:
@@ -392,6 +740,8 @@ class _FormReading:
         required = _missing_required(self.bank, self.role, rows, found, self.source,
                                      answer_col, skip=set(missing) | reported)
         self.problems.extend((*_row_of(p), p) for p in required)
+        self.looked_at.add((name_r, name_c))
+        self.other_formulas()
         if self.problems:
             ordered = [text for _, _, text in sorted(self.problems, key=lambda p: (p[0], p[1]))]
             raise StocktakeError(f"{self.path}: {len(ordered)} problem(s); nothing from this "
@@ -404,6 +754,8 @@ class _FormReading:
         return respondent or "", answers, band
 
     def identity_text(self, r: int, c: int, what: str) -> str | None:
+        if self.formula(r, c, what, what):
+            return None
         fact = self.facts.get((r, c))
         if fact is not None and (fact.error or fact.formula_without_value):
             self.problem(r, c, f"{_held(fact)} instead of {what}; type it there")
@@ -411,12 +763,32 @@ class _FormReading:
         return _cell_text(self.cell(r, c), fact).strip()
 
     def evidence_text(self, r: int, c: int, qid: str) -> str | None:
+        """The evidence in (r, c), or None where the cell cannot be stored (reported here, by
+        this cell: the answers' checks would name the Answer cell)."""
+        from stocktake.text.terminal_text import check_text
+        from stocktake.text.text_rules import normalise_line_ends, text_problem
+
         fact = self.facts.get((r, c))
         if fact is not None and (fact.error or fact.formula_without_value):
             self.problem(r, c, f"{qid}: {_held(fact)} instead of evidence; type the evidence "
                                "itself")
             return None
-        return _cell_text(self.cell(r, c), fact).strip()
+        if self.formula(r, c, "evidence", "the evidence", qid):
+            return None
+        text = _cell_text(self.cell(r, c), fact).strip()
+        problem = text_problem(normalise_line_ends(text))
+        if problem is None and not _encodable(text):
+            problem = ("holds a character that is not text (half of a surrogate pair); type "
+                       "the evidence again")
+        if problem is None:
+            try:
+                check_text(text, "the evidence")
+            except StocktakeError as exc:
+                problem = exc.message.removeprefix("the evidence ")
+        if problem is not None:
+            self.problem(r, c, f"{qid}: the evidence: the text {problem}")
+            return None
+        return text
 
     def stray_row(self, r: int, areas: set[str], id_col: int) -> None:
         """A row with no question id: an area heading, an empty inserted row, or a note."""
@@ -444,6 +816,30 @@ def form_words() -> Any:
         return shown or option_labels(question)
 
     return replace(FORM_WORDS, names=names)
+
+
+# What the form adds to a required question's text (layout._row_texts).
+REQUIRED_MARK = " (required)"
+
+
+def _lines(text: str) -> list[str]:
+    """A cell's text as its lines, spaces run together, line ends and empty lines aside (a
+    re-save may turn LF into CRLF or a space into a non-breaking one)."""
+    from stocktake.privacy.injection import clean_cell_text
+
+    lines = (" ".join(line.split()) for line in clean_cell_text(text).splitlines())
+    return [line for line in lines if line]
+
+
+def _reads_as(shown: str, question: Question) -> bool:
+    """Whether a Question cell's text is `question`'s as a form writes it: the bank's text
+    (its last line marked " (required)" where it is), then any notes and the guidance on lines
+    of their own, which are not compared (forms made by earlier versions worded them
+    differently, and the text alone tells one question from another)."""
+    want, got = _lines(question.text), _lines(shown)
+    if not want or len(got) < len(want) or got[:len(want) - 1] != want[:-1]:
+        return False
+    return got[len(want) - 1] in (want[-1], want[-1] + REQUIRED_MARK)
 
 
 def _encodable(text: str) -> bool:
