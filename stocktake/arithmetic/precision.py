@@ -87,3 +87,10 @@ def fixed(value: float, places: int = 1, *, grouped: bool = False, signed: bool 
         shown = abs(shown)  # never "-0.0"
     text = f"{shown:{'+' if signed else ''}{',' if grouped else ''}.{places}f}"
     return text
+
+
+def fixed_score(value: float, places: int = 1, *, signed: bool = False) -> str:
+    """A score (or a difference of scores) as read: its published value (2 decimals) to
+    `places`, as the workbook's "0.0" shows the published cell. Rounding the raw value instead
+    had 52.6455 read 52.6 beside a median of 52.65 that reads 52.7."""
+    return fixed(published(value), places, signed=signed)

@@ -10,7 +10,7 @@ from rich import box
 from rich.table import Table
 from rich.text import Text
 
-from stocktake.arithmetic.precision import fixed
+from stocktake.arithmetic.precision import difference, fixed
 from stocktake.cli.common import console
 from stocktake.cli.score_tables import NO_QUORUM, fmt, level_cell
 
@@ -137,9 +137,11 @@ def render_neighbour_comparison(rows, names: dict[str, str], bank) -> None:
     table.add_column("Neighbours here", justify="right", no_wrap=True)
     for row in rows:
         mean = row.means.get("overall")
-        diff = row.difference("overall")
+        own = row.own.get("overall")
+        # Between the two figures as shown beside it, so 52.65 against 52.65 reads +0.0.
+        diff = None if row.difference("overall") is None else difference(own, mean)
         table.add_row(f"{names.get(row.code, row.code)} ({row.code})",
-                      fmt(row.own.get("overall")), fmt(mean),
+                      fmt(own), fmt(mean),
                       "–" if diff is None else fixed(diff, signed=True),
                       f"{len(row.present)} of {row.group_size}" if row.group_size else
                       "no group")

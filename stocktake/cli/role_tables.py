@@ -11,7 +11,7 @@ from rich.text import Text
 
 from stocktake.cli.common import console
 from stocktake.cli.score_tables import NO_QUORUM, fmt, level_cell
-from stocktake.arithmetic.precision import fixed
+from stocktake.arithmetic.precision import difference, fixed, fixed_score
 
 
 def role_abbreviations(role_ids) -> dict[str, str]:
@@ -64,7 +64,7 @@ def render_heat(scores, bank) -> None:
                 continue
             band = bank.band_for(view.score)
             mark = "!" if role.id in area.apart_differs else ""
-            cells.append(Text(f"{fixed(view.score, 0)}{mark}",
+            cells.append(Text(f"{fixed_score(view.score, 0)}{mark}",
                               style=f"#000000 on {band.colour}" if band else ""))
         if marked:
             cells.append("" if area.quorum else NO_QUORUM)
@@ -103,13 +103,12 @@ def render_by_role(scores, bank) -> None:
             apart = view in area.apart
             band = bank.band_for(view.score)
             name = role_name(bank, view.role)
-            gap = (view.score - area.score
-                   if view.score is not None and area.score is not None else None)
+            gap = difference(view.score, area.score)
             table.add_row(f"  {name}" + (" (apart)" if apart else ""), fmt(view.score),
                           level_cell(band.label if band else None, band.colour if band else None),
                           str(view.respondents), fmt(view.spread),
                           ("! " if view.role in area.apart_differs else "")
-                          + (f"{gap:+.1f}" if gap is not None else "–"))
+                          + (fixed(gap, signed=True) if gap is not None else "–"))
     console.print(table)
     console.print(Text("Within: the spread inside the role (highest - lowest respondent). "
                        "(apart): reported apart, not in the partnership score; with fewer than "

@@ -10,7 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from stocktake.cli.common import console
-from stocktake.arithmetic.precision import fixed
+from stocktake.arithmetic.precision import fixed_score
 
 NO_QUORUM = "°"
 _EIGHTHS = " ▏▎▍▌▋▊▉"
@@ -127,7 +127,7 @@ def _bar(score: float | None, width: int) -> str:
 def _spread(spread: float | None, divergent: bool) -> str:
     if spread is None:
         return "–"
-    return f"{'◆ ' if divergent else ''}{fixed(spread, 0)}"
+    return f"{'◆ ' if divergent else ''}{fixed_score(spread, 0)}"
 
 
 def level_cell(label: str | None, colour: str | None) -> Text:
@@ -161,8 +161,9 @@ def render_plan(plan: list, bank) -> None:
 
 
 def fmt(value: float | None, places: int = 1) -> str:
-    """A score to `places` decimals, "–" for none."""
-    return "–" if value is None else fixed(value, places)
+    """A score to `places` decimals, "–" for none: its published value rounded, so it reads as
+    the workbook and the median beside it do."""
+    return "–" if value is None else fixed_score(value, places)
 
 
 

@@ -15,6 +15,7 @@ from rich import box
 from rich.table import Table
 from rich.text import Text
 
+from stocktake.arithmetic.precision import fixed
 from stocktake.cli.app import app
 from stocktake.cli.common import (apply_min_count, check_wave, check_wave_order, console,
                                   err_console, min_count_option, open_workspace,
@@ -219,6 +220,7 @@ def trend_command(
 def _arrow(change: float | None) -> str:
     if change is None:
         return "–"
-    if round(change, 1) == 0:
+    shown = fixed(change, signed=True)
+    if shown in ("0.0", "+0.0"):
         return "= 0.0"
-    return f"{'▲' if change > 0 else '▼'} {change:+.1f}"
+    return f"{'▲' if change > 0 else '▼'} {shown}"

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any, Protocol, Sequence
-from stocktake.arithmetic.precision import fixed
+from stocktake.arithmetic.precision import fixed_score
 
 
 class Bank(Protocol):
@@ -78,7 +78,7 @@ class SelfView:
     def score_text(self) -> str:
         if self.self_assessed is None:
             return "– (no score)"
-        return f"{fixed(self.self_assessed)} ({self.level})"
+        return f"{fixed_score(self.self_assessed)} ({self.level})"
 
     def to_json(self) -> dict:
         return {"bank": self.bank, "area": self.area, "title": self.title,

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from stocktake.errors import StocktakeError, UsageError
-from stocktake.arithmetic.precision import fixed
+from stocktake.arithmetic.precision import fixed_score
 
 if TYPE_CHECKING:
     from stocktake.banks.model import AgeBand, Bank, Question
@@ -375,7 +375,7 @@ class SummaryRow:
     def score_text(self) -> str:
         """The score to one decimal, "withheld", or "-" for an area not scored."""
         if self.score is not None:
-            return fixed(self.score)
+            return fixed_score(self.score)
         return "withheld" if self.withheld else "-"
 
 

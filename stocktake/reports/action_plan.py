@@ -16,7 +16,7 @@ from typing import Any
 from stocktake.banks.model import Bank
 from stocktake.errors import StocktakeError, UsageError
 from stocktake.records.roster_and_plans import DONE, OPEN, REMOVED, STATUSES, PlanItem  # noqa: F401 - re-exported
-from stocktake.arithmetic.precision import fixed
+from stocktake.arithmetic.precision import fixed_score
 
 TEXT_LIMIT = 2000
 PLAN_FIELDS = ("id", "partnership", "bank", "wave", "area", "target", "action", "owner", "due",
@@ -89,7 +89,7 @@ def plan_item_warnings(ws: Any, bank: Bank, item: PlanItem, today: date | None =
         return found  # no answers yet: nothing to compare the target with
     now, then = level_rank(bank, current.level), level_rank(bank, item.target)
     if now is not None and then is not None and then <= now:
-        score = "no score" if current.score is None else fixed(current.score)
+        score = "no score" if current.score is None else fixed_score(current.score)
         found.append(f"{item.area} is already {current.level} ({score}); the "
                      f"target {item.target} is {'the same level' if then == now else 'lower'}")
     return found

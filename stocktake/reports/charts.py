@@ -12,7 +12,7 @@ import re
 from typing import Sequence
 
 from stocktake.reports.document import Figure
-from stocktake.arithmetic.precision import fixed
+from stocktake.arithmetic.precision import fixed_score
 
 BAR = "#2b6ca3"
 MARKER = "#1a1a1a"
@@ -58,8 +58,8 @@ def area_chart(rows: Sequence[tuple[str, float | None, float | None]], *, captio
     """
     fig, _ = area_figure(rows, marker_label=marker_label)
     described = "; ".join(
-        f"{t} {('no score' if s is None else f'{fixed(s, 0)}')}"
-        + (f" (median {fixed(m, 0)})" if m is not None else "") for t, s, m in rows)
+        f"{t} {('no score' if s is None else f'{fixed_score(s, 0)}')}"
+        + (f" (median {fixed_score(m, 0)})" if m is not None else "") for t, s, m in rows)
     marked = f", with the {marker_label} marked" if any(m is not None for *_, m in rows) else ""
     alt = f"Bar chart of the area scores out of 100{marked}: {described}."
     return _render(fig, alt, caption)
@@ -82,7 +82,7 @@ def area_figure(rows: Sequence[tuple[str, float | None, float | None]], *,
     if marks:
         ax.scatter([m for _, m in marks], [y for y, _ in marks], marker="|", s=420,
                    linewidths=2.5, color=MARKER, label=marker_label, zorder=3)
-    labels = [ax.text((s or 0) + LABEL_GAP, y, "no score" if s is None else fixed(s, 0),
+    labels = [ax.text((s or 0) + LABEL_GAP, y, "no score" if s is None else fixed_score(s, 0),
                       va="center", ha="left", fontsize=9, zorder=4,
                       bbox={"boxstyle": "square,pad=0.05", "facecolor": "white",
                             "edgecolor": "none"}) for y, (_, s, _) in zip(ys, rows)]

@@ -36,7 +36,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Callable, Generic, Mapping, Sequence, TypeVar
-from stocktake.arithmetic.precision import fixed
+from stocktake.arithmetic.precision import difference, fixed_score
 
 DIVERGENCE = 25.0
 # How many more than a list's length may be named when its cut falls inside a tie; beyond it
@@ -47,13 +47,13 @@ T = TypeVar("T")
 
 
 def score_text(score: float | None) -> str:
-    return "no score" if score is None else fixed(score)
+    return "no score" if score is None else fixed_score(score)
 
 
 def shown(value: float, places: int = 1) -> Decimal:
     """A figure as a sentence prints it, to compare on: two scores printed 66.7 are equal,
     whatever their third decimal, or a reader would see one ranked above its equal."""
-    return Decimal(fixed(value, places))
+    return Decimal(fixed_score(value, places))
 
 
 def _key(score: float) -> Decimal:
@@ -177,12 +177,12 @@ def strongest_and_weakest(areas: Sequence[Any], n: int = 2) -> tuple[list[Any], 
 
 
 def _area_figure(a: Any) -> str:
-    return f"{a.title} ({a.level}, {fixed(a.score)})"
+    return f"{a.title} ({a.level}, {fixed_score(a.score)})"
 
 
 def _tied_areas(tied: Sequence[Any]) -> str:
     levels = list(dict.fromkeys(a.level for a in tied))
-    return ties_phrase(len(tied), "area", f"{fixed(tied[0].score)} ({join_names(levels)})")
+    return ties_phrase(len(tied), "area", f"{fixed_score(tied[0].score)} ({join_names(levels)})")
 
 
 def strongest_and_weakest_sentences(areas: Sequence[Any], n: int = 2) -> list[str]:
@@ -192,7 +192,7 @@ def strongest_and_weakest_sentences(areas: Sequence[Any], n: int = 2) -> list[st
     scored = [a for a in areas if a.score is not None]
     if len(scored) >= 2 and len({_key(a.score) for a in scored}) == 1:
         levels = list(dict.fromkeys(a.level for a in scored))
-        return [f"All {len(scored)} scored areas read {fixed(scored[0].score)} "
+        return [f"All {len(scored)} scored areas read {fixed_score(scored[0].score)} "
                 f"({join_names(levels)}), so none is strongest or weakest."]
     said = []
     for label, cut in zip(("Strongest", "Weakest"), area_extremes(areas, n)):
@@ -214,7 +214,7 @@ def summary_sentence(partnership: str, overall: float | None, level: str | None,
                 "answers to be scored.")
     people = f" from the answers of {plural(respondents, 'person', 'people')}" \
         if respondents is not None else ""
-    said = (f"{partnership} rates itself {level} overall (a score of {fixed(overall)} out of 100), "
+    said = (f"{partnership} rates itself {level} overall (a score of {fixed_score(overall)} out of 100), "
             f"with {scored} of {total} areas scored{people}.")
     if below_quorum:
         said += (f" The overall includes {plural(len(below_quorum), 'area')} answered by fewer "
@@ -255,11 +255,11 @@ def divergence_sentence(area: Any, titles: Mapping[str, str]) -> str | None:
         if _key(high[0].score) != _key(low[0].score):
             each = lambda group: "" if len(group) == 1 else ", each"  # noqa: E731
             return (f"Partners see {area.title} differently: {_roles_with_counts(high, titles)}"
-                    f"{each(high)} {fixed(high[0].score)} against "
-                    f"{_roles_with_counts(low, titles)}{each(low)} {fixed(low[0].score)} "
-                    f"(a spread of {fixed(area.spread)} points between the people who answered).")
+                    f"{each(high)} {fixed_score(high[0].score)} against "
+                    f"{_roles_with_counts(low, titles)}{each(low)} {fixed_score(low[0].score)} "
+                    f"(a spread of {fixed_score(area.spread)} points between the people who answered).")
     return (f"Respondents see {area.title} differently: their scores spread over "
-            f"{fixed(area.spread)} points.")
+            f"{fixed_score(area.spread)} points.")
 
 
 @dataclass(frozen=True)
@@ -371,10 +371,10 @@ def moderation_sentence(area: Any) -> str | None:
     if not area.moderated or area.moderation is None:
         return None
     m = area.moderation
-    before = (f" (the partners' own score was {fixed(area.self_assessed)})"
+    before = (f" (the partners' own score was {fixed_score(area.self_assessed)})"
               if area.self_assessed is not None else "")
     reason = f": {m.reason}" if m.reason else ""
-    return f"The adviser moderated {area.title} to {fixed(m.score)}{before}{reason}."
+    return f"The adviser moderated {area.title} to {fixed_score(m.score)}{before}{reason}."
 
 
 @dataclass(frozen=True)
@@ -467,10 +467,10 @@ def group_gap_sentence(group: str, n: int, area_title: str, mean: float, median:
                        total: int) -> str:
     """"In the 8 South West partnerships, Vision averages 61.0, 12.0 points above the median of
     the 20 partnerships in this round (49.0).": the group's count is always in the sentence."""
-    gap = mean - median
-    return (f"In the {plural(n, group + ' partnership')}, {area_title} averages {fixed(mean)}, "
-            f"{fixed(abs(gap))} points {'above' if gap > 0 else 'below'} the median of the "
-            f"{total} partnerships in this round ({fixed(median)}).")
+    gap = difference(mean, median) or 0.0
+    return (f"In the {plural(n, group + ' partnership')}, {area_title} averages {fixed_score(mean)}, "
+            f"{fixed_score(abs(gap))} points {'above' if gap > 0 else 'below'} the median of the "
+            f"{total} partnerships in this round ({fixed_score(median)}).")
 
 
 def round_scope(partnerships: int, authorities: int) -> str:

@@ -15,7 +15,8 @@ from stocktake.banks.model import Bank
 from stocktake.records.provenance import SIMULATED_SENTENCE, any_simulated
 from stocktake.reports import findings
 from stocktake.reports.document import Bullets, Document, Heading, Paragraph, Table
-from stocktake.arithmetic.precision import fixed
+from stocktake.arithmetic.precision import (SHARE_DECIMALS, difference, fixed, fixed_score,
+                                            published)
 
 if TYPE_CHECKING:
     from stocktake.store.workspace import Workspace
@@ -153,7 +154,8 @@ def national_findings(bank: Bank, wave: str, everyone: Sequence[Any], responses:
     for area in bank.areas:
         every = [m.area(area.id).score for m in everyone
                  if m.area(area.id).score is not None and m.area(area.id).quorum]
-        median = (quartile_inc(every, 2)
+        # Of the scores as published, as the benchmark's median is: the one the reader sees.
+        median = (quartile_inc([published(v) for v in every], 2)
                   if findings.comparable(len(every), min_count) else None)
         row = [area.title]
         for region in names:
@@ -161,9 +163,9 @@ def national_findings(bank: Bank, wave: str, everyone: Sequence[Any], responses:
                       if m.area(area.id).score is not None and m.area(area.id).quorum]
             region_comparable = findings.comparable(len(values), min_count)
             mean = sum(values) / len(values) if values and region_comparable else None
-            row.append("-" if mean is None else fixed(mean, 0))
+            row.append("-" if mean is None else fixed_score(mean, 0))
             if mean is not None and median is not None:
-                gap = mean - median
+                gap = difference(mean, median) or 0.0
                 if abs(gap) + 1e-9 >= REGION_GAP:
                     gaps.append((abs(gap), region, area.title, mean, median, len(values),
                                  len(every)))
@@ -241,7 +243,7 @@ def _area_title(bank: Bank, area_id: str) -> str:
 
 
 def _percent(share: float) -> str:
-    return f"{fixed(share * 100, 0)}%"
+    return f"{fixed(published(share, SHARE_DECIMALS) * 100, 0)}%"
 
 
 def _lowest_level_questions(bank: Bank, responses: Sequence[Any], min_count: int):

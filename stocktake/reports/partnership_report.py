@@ -16,7 +16,7 @@ from stocktake.records.provenance import (COMPARED_HEADER, SIMULATED_HEADER, SIM
 from stocktake.reports import findings
 from stocktake.reports.document import (Bullets, Document, Heading, Paragraph, Quote, Table)
 from stocktake.scoring.method import role_short_title
-from stocktake.arithmetic.precision import fixed
+from stocktake.arithmetic.precision import compare, difference, fixed, fixed_score
 
 if TYPE_CHECKING:
     from stocktake.store.workspace import Workspace
@@ -186,8 +186,8 @@ def _summary(doc: Document, bank: Bank, scores: Any, name: str,
                                                 len(scored), len(scores.areas), len(partners),
                                                 below_quorum, bank.min_roles), "lead"))
     compared = [(a, m) for a in scored if (m := medians[a.id][0]) is not None]
-    above = sum(1 for a, m in compared if round(a.score, 2) > round(m, 2))
-    below = sum(1 for a, m in compared if round(a.score, 2) < round(m, 2))
+    above = sum(1 for a, m in compared if compare(a.score, m) > 0)
+    below = sum(1 for a, m in compared if compare(a.score, m) < 0)
     doc.add(Paragraph(findings.standing_sentence(name, above, below,
                                                  len(compared) - above - below, len(compared),
                                                  len(scored), count, bank.min_count,
@@ -326,12 +326,12 @@ def _area_section(doc: Document, bank: Bank, scores: Any, area: Any, responses: 
         if value is None:
             vs = findings.no_comparison_sentence(area.title, n, bank.min_count)
         else:
-            gap = round(area.score, 2) - round(value, 2)
+            gap = difference(area.score, value) or 0.0
             where = ("at" if gap == 0 else f"{fixed(abs(gap))} points "
                      + ("above" if gap > 0 else "below"))
             vs = (f"That is {where} the median of the {n} partnerships in this round with a "
-                  f"score here ({fixed(value)}).")
-        doc.add(Paragraph(f"{area.level}: a score of {fixed(area.score)}. {vs}"))
+                  f"score here ({fixed_score(value)}).")
+        doc.add(Paragraph(f"{area.level}: a score of {fixed_score(area.score)}. {vs}"))
         doc.add(Paragraph(findings.resting_on_sentence(area, titles, short,
                                                        _not_asked(bank, scores, area, titles))
                           or "", "note"))

@@ -126,6 +126,10 @@ class Position:
     withheld: str | None = None  # "fewer than 5": too few to place it among
     region_n: int = 0  # partnerships of its region with a score here
     group_n: int = 0  # partnerships of its comparator group with a score here
+    # The full-precision means vs_region and vs_group are taken from: those differences are
+    # between published figures, so the means cannot be worked back from them.
+    region_mean: float | None = None
+    group_mean: float | None = None
 
     @property
     def band(self) -> str | None:
@@ -358,9 +362,12 @@ def _position(code: str, area_id: str, score: float | None, shown: list[float],
         partnership=code, area=area_id, score=score,
         quartile=quartile_of(shown, x) if compared else None,
         percentile_rank=percentrank_inc(shown, x) if compared else None,
-        vs_median=score - distribution.median if distribution.median is not None else None,
-        vs_region=score - region_mean if region_mean is not None else None,
-        vs_group=score - group_mean if group_mean is not None else None, group=group,
+        # Between the figures as published, beside which each is read: a partnership at the
+        # median is 0.0 from it, not the -0.00333 its unrounded score would give.
+        vs_median=difference(score, distribution.median),
+        vs_region=difference(score, region_mean),
+        vs_group=difference(score, group_mean), group=group,
+        region_mean=region_mean, group_mean=group_mean,
         n=len(shown), withheld=None if compared else f"fewer than {max(2, min_count)}")
 
 

@@ -33,6 +33,7 @@ from stocktake.scoring.method import role_short_title
 from stocktake.records.provenance import marked
 from stocktake.reports.findings import BAND_CONVENTIONS
 from stocktake.records.responses import now_iso
+from stocktake.arithmetic.precision import published, published_share
 from stocktake.privacy.injection import set_text_cell, write_text_row
 from stocktake.workbooks import BENCHMARK_WORKBOOK, FORMAT_VERSION
 from stocktake.workbooks.partnership import chart_label
@@ -304,7 +305,8 @@ def _write_scores(ws: Any, benchmark: "Benchmark", bank: "Bank",
                       "group": benchmark.groups.get(code) or None,
                       "row_type": "overall" if area_id == OVERALL else "area",
                       "area": area_id, "area_title": titles.get(area_id, area_id),
-                      "score": score, "level": level or "withheld", "coverage": coverage,
+                      "score": published(score), "level": level or "withheld",
+                      "coverage": published_share(coverage),
                       "quorum": ("yes" if position is None or position.quorum else "no"),
                       "quartile": position.quartile if position else None,
                       "band": position.band if position else None,
@@ -382,8 +384,8 @@ def _write_matrix(ws: Any, benchmark: "Benchmark", bank: "Bank",
     for scores in benchmark.scores:
         row += 1
         code = scores.partnership
-        by_area = {a.id: a.score for a in scores.areas}
-        by_area[OVERALL] = scores.overall
+        by_area = {a.id: published(a.score) for a in scores.areas}
+        by_area[OVERALL] = published(scores.overall)
         values: list[Any] = [code, _name(partnerships, code),
                              _region(benchmark, partnerships, code)]
         values += [by_area.get(area_id) for area_id, _ in areas]
@@ -467,7 +469,7 @@ def _write_distribution(ws: Any, benchmark: "Benchmark", bank: "Bank") -> None:
         if d.withheld:
             values = [d.title, d.n] + [WITHHELD] * 6
         else:
-            values = [d.title, d.n, d.min, d.q1, d.median, d.q3, d.max, d.mean]
+            values = [d.title, d.n, d.min, d.q1, d.median, d.q3, d.max, published(d.mean)]
         write_text_row(ws, row, values)
     style_body(ws, top + 1, row, 1, len(DIST_COLUMNS), wrap_cols=[1])
     set_row_heights(ws, top + 1, row)
@@ -580,9 +582,10 @@ def _means_row(benchmark: "Benchmark", name: str, members: list[Any],
         if area_id == OVERALL:
             value = (math.fsum(overall) / len(overall)
                      if overall and len(overall) >= benchmark.min_count else None)
-            row.append(value if value is not None else (WITHHELD if overall else None))
+            row.append(published(value) if value is not None
+                       else (WITHHELD if overall else None))
         elif area_id in means:
-            row.append(means[area_id])
+            row.append(published(means[area_id]))
         else:
             row.append(WITHHELD if counts.get(area_id) else None)
     return row
@@ -593,7 +596,7 @@ def _national_mean(benchmark: "Benchmark", area_id: str) -> Any:
         d = benchmark.area(area_id)
     except KeyError:
         return None
-    return WITHHELD if d.withheld else d.mean
+    return WITHHELD if d.withheld else published(d.mean)
 
 
 def _write_groups(ws: Any, benchmark: "Benchmark", bank: "Bank") -> None:

@@ -46,7 +46,7 @@ from stocktake.workbooks.styles import (ACCENT, BODY_FONT, CENTRE, LABEL_FONT, L
                                         fit_row_height, hex_colour, place_chart, row_height_for,
                                         key_value_rows, print_setup, set_widths,
                                         style_body, style_header_row, write_title)
-from stocktake.arithmetic.precision import fixed
+from stocktake.arithmetic.precision import difference, fixed_score, published, published_share
 
 if TYPE_CHECKING:
     from stocktake.workbooks.partnership_export import PartnershipExport
@@ -191,7 +191,7 @@ def _write_summary(ws: Any, export: "PartnershipExport") -> None:
         subtitle += (f" - {among[0]} of the {among[1]} partnerships it is compared with are "
                      "simulated (invented answers)")
     write_title(ws, "A1", title, subtitle)
-    overall = "" if scores.overall is None else f"{fixed(scores.overall)} out of 100"
+    overall = "" if scores.overall is None else f"{fixed_score(scores.overall)} out of 100"
     info = [("Partnership", p.name), ("Code", p.code), ("Region", p.region or "-"),
             ("Question bank", f"{bank.title} ({bank.id} {bank.version})"),
             ("Wave", export.wave), ("Respondents", scores.respondents),
@@ -295,14 +295,17 @@ def _summary_row(ws: Any, row: int, columns: tuple[str, ...], export: "Partnersh
                  coverage: float | None, respondents: int | None,
                  spread: float | None, divergent: bool | None, moderated: bool | None,
                  partners: Any) -> None:
-    record = {"Area": title, "Score": score, "Level": level or "withheld",
-              "Coverage": coverage, "Respondents": respondents, "Spread": spread,
+    # Each figure as published, so the cell holds what the report and `scores --json` say and
+    # a formula over the cells gives the benchmark's own figures.
+    record = {"Area": title, "Score": published(score), "Level": level or "withheld",
+              "Coverage": published_share(coverage), "Respondents": respondents,
+              "Spread": published(spread),
               "Divergent": _yes_no(divergent), "Moderated": _yes_no(moderated),
-              "National median": export.national_median(area_id),
+              "National median": published(export.national_median(area_id)),
               "National quartile": export.national_quartile(area_id),
               "Band": export.national_band(area_id),
-              "Region mean": export.region_mean(area_id),
-              GROUP_COLUMN: export.group_mean(area_id), "Partners": partners}
+              "Region mean": published(export.region_mean(area_id)),
+              GROUP_COLUMN: published(export.group_mean(area_id)), "Partners": partners}
     write_text_row(ws, row, [record[c] for c in columns])
     scored, share = memo_for(ws, "score", number_format=SCORE_FORMAT), \
         memo_for(ws, "share", number_format=SHARE_FORMAT)
@@ -379,9 +382,9 @@ def _notes(export: "PartnershipExport") -> list[str]:
         notes.append(BAND_CONVENTIONS)
     for area in export.scores.areas:
         if area.moderated and area.moderation is not None:
-            own = "none" if area.self_assessed is None else fixed(area.self_assessed)
+            own = "none" if area.self_assessed is None else fixed_score(area.self_assessed)
             m = area.moderation
-            notes.append(f"{area.title}: moderated to {fixed(m.score)} by {m.adviser} (the "
+            notes.append(f"{area.title}: moderated to {fixed_score(m.score)} by {m.adviser} (the "
                          f"partners' own mean {own}): {m.reason}")
     if bank.partnership_score == "roles":
         notes.append("Each area's score is the mean of the partner roles' scores, so each "
@@ -515,11 +518,11 @@ def _write_by_partner(ws: Any, export: "PartnershipExport") -> None:
     row = top
     for area in scores.areas:
         row += 1
-        values: list[Any] = [area.title, area.score]
+        values: list[Any] = [area.title, published(area.score)]
         for role in partners + apart:
             view = area.role_view(role.id)
-            values.append(view.score if view is not None else None)
-        values += [area.spread, _partners_cell(area)]
+            values.append(published(view.score) if view is not None else None)
+        values += [published(area.spread), _partners_cell(area)]
         write_text_row(ws, row, values)
     last_col = len(heads)
     lines = max(wrapped_lines(h, 9) for h in heads)
@@ -600,12 +603,12 @@ def _write_trend(ws: Any, export: "PartnershipExport") -> None:
         values: list[Any] = [title]
         for w in waves:
             if area_id == "overall":
-                values.append(w.overall)
+                values.append(published(w.overall))
             else:
                 found = next((a for a in w.areas if a.id == area_id), None)
-                values.append(found.score if found else None)
-        before, after = values[-2], values[-1]
-        values.append(after - before if before is not None and after is not None else None)
+                values.append(published(found.score) if found else None)
+        # Between the two published cells beside it: 0.0 when both read the same.
+        values.append(difference(values[-1], values[-2]))
         write_text_row(ws, row, values)
     last_col = len(heads)
     style_header_row(ws, top, 1, last_col)

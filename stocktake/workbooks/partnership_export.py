@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from stocktake.arithmetic.precision import published, published_share
 from stocktake.banks.answer_values import format_value
 from stocktake.banks.applicability import is_applicable
 from stocktake.banks.model import Bank
@@ -73,17 +74,16 @@ class PartnershipExport:
 
     def region_mean(self, area_id: str) -> float | None:
         """The mean of this partnership's region in the area (overall: of the overall scores)."""
-        return self._mean_of(area_id, "vs_region")
+        return self._mean_of(area_id, "region_mean")
 
     def group_mean(self, area_id: str) -> float | None:
-        return self._mean_of(area_id, "vs_group")
+        return self._mean_of(area_id, "group_mean")
 
     def _mean_of(self, area_id: str, field_name: str) -> float | None:
         position = self._position(area_id)
         if position is None or position.score is None:
             return None
-        gap = getattr(position, field_name)
-        return None if gap is None else position.score - gap
+        return getattr(position, field_name)
 
     def _position(self, area_id: str) -> Any:
         if self.national is None:
@@ -120,7 +120,7 @@ class PartnershipExport:
                 score = None
                 if question is not None and is_applicable(bank, question, role, answers, age):
                     s = question_score(question, answer)
-                    score = None if s is None else 100.0 * s
+                    score = None if s is None else published(100.0 * s)
                 rows.append({
                     "partnership": partnership,
                     "respondent": respondent,
@@ -138,25 +138,27 @@ class PartnershipExport:
         return rows
 
     def score_rows(self) -> list[dict[str, Any]]:
-        """One row per area of the bank, then `overall`."""
+        """One row per area of the bank, then `overall`: scores, spreads and the median as
+        published (2 decimals), coverage to 4, as `scores --json` gives them."""
         p = self.partnership
         base = {"partnership": p.code, "name": p.name, "region": p.region, "bank": self.bank.id,
                 "wave": self.wave, "simulated": self.scores.simulated}
         rows = []
         for area in self.scores.areas:
-            rows.append({**base, "area": area.id, "area_title": area.title, "score": area.score,
-                         "level": area.level, "coverage": area.coverage,
-                         "respondents": area.respondents, "spread": area.spread,
+            rows.append({**base, "area": area.id, "area_title": area.title,
+                         "score": published(area.score), "level": area.level,
+                         "coverage": published_share(area.coverage),
+                         "respondents": area.respondents, "spread": published(area.spread),
                          "divergent": area.divergent, "moderated": area.moderated,
-                         "self_assessed": area.self_assessed,
-                         "national_median": self.national_median(area.id),
+                         "self_assessed": published(area.self_assessed),
+                         "national_median": published(self.national_median(area.id)),
                          "national_quartile": self.national_quartile(area.id),
                          "national_n": self.national_n(area.id)})
         rows.append({**base, "area": "overall", "area_title": "Overall",
-                     "score": self.scores.overall, "level": self.scores.overall_level,
+                     "score": published(self.scores.overall), "level": self.scores.overall_level,
                      "coverage": None, "respondents": self.scores.respondents, "spread": None,
                      "divergent": None, "moderated": None, "self_assessed": None,
-                     "national_median": self.national_median("overall"),
+                     "national_median": published(self.national_median("overall")),
                      "national_quartile": self.national_quartile("overall"),
                      "national_n": self.national_n("overall")})
         return rows

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from stocktake.arithmetic.precision import published
 from stocktake.records.provenance import marked
+from stocktake.workbooks.styles import SCORE_FORMAT
 from stocktake.workbooks.table_sheet import write_table_sheet
 
 if TYPE_CHECKING:
@@ -24,7 +26,7 @@ def write_plan_sheet(ws: Any, export: "PartnershipExport") -> None:
         now = current.get(item.area)
         rows.append([titles.get(item.area, item.area),
                      (now.level or "no score") if now is not None else "-",
-                     None if now is None or now.score is None else round(now.score, 1),
+                     None if now is None else published(now.score),
                      item.target, item.action, item.owner, item.due, item.status,
                      (item.done_at or "")[:10]])
     write_table_sheet(ws, ["Area", "Current level", "Score", "Target", "Action", "Owner", "Due",
@@ -35,3 +37,6 @@ def write_plan_sheet(ws: Any, export: "PartnershipExport") -> None:
                                          f"({export.partnership.code})",
                                          export.scores.simulated),
                       header_right=f"{export.bank.title}, wave {export.wave}")
+    # The cell holds the published score; shown at one decimal, as the Summary sheet shows it.
+    for r in range(2, len(rows) + 2):
+        ws.cell(row=r, column=3).number_format = SCORE_FORMAT

@@ -86,7 +86,7 @@ def test_national_benchmark_covers_every_partnership_with_regions_from_the_works
     # vision: 33.33, 55.56, 77.78, 100 -> Camden is the top quartile, 100 percentile rank
     camden = bench.position("E09000007", "vision")
     assert (camden.quartile, camden.percentile_rank) == (4, 1.0)
-    assert camden.vs_region == pytest.approx(100 - (100 + 100 / 3) / 2)
+    assert camden.vs_region == 33.33  # 100 - 66.67, the mean as published
 
 
 def test_region_filter_keeps_only_that_region_and_refuses_unknown_regions(workspace, mini_bank):
