@@ -194,9 +194,21 @@ def apply_min_count(n: int | None) -> None:
 
 
 def resolve_bank(ref: str):
+    """The bank `--bank` names. An id no bank has is misuse of the option, exit 2, as for any
+    option value outside its choices; a bank file that is there but will not load is bad
+    input, exit 1, as find_bank says it."""
     from stocktake.banks.loading import find_bank
 
-    return find_bank(ref)
+    try:
+        return find_bank(ref)
+    except UsageError:
+        raise
+    except StocktakeError as error:
+        # find_bank says "unknown bank" only when no file and no bank id matched: the one
+        # failure that is the option's, not a file's.
+        if error.message != f"unknown bank '{ref}'":
+            raise
+        raise UsageError(error.message, hint=error.hint, details=error.details) from None
 
 
 def confirm(question: str) -> bool:

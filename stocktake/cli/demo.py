@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import Optional
 
 import typer
 from rich.markup import escape
 
-from stocktake.cli.common import (Bank, Json, OutDir, Shared, Wave, console, err_console,
+from stocktake.cli.common import (Bank, Json, Shared, Wave, a_folder, console, err_console,
                                   open_workspace, print_json, resolve_bank, state)
 from stocktake.cli.app import app
 from stocktake.cli.output import Column, show
@@ -32,7 +33,10 @@ def demo_command(
                              help="Random seed: the same seed gives the same stocktakes."),
     bank_ref: Bank = DEFAULT_BANK,
     wave: Wave = None,
-    out: OutDir = Path("exports"),
+    out: Optional[Path] = typer.Option(
+        None, "--out", "-o", metavar="DIR", callback=a_folder,
+        help="The folder to write the workbook into (made if missing). Default: exports/ in "
+             "the workspace folder."),
     force: bool = typer.Option(False, "--force",
                                help="Add demo data even where the workspace holds real "
                                     "responses to this bank and wave (they are never "
@@ -72,8 +76,13 @@ def demo_command(
 
     nation = national_benchmark(ws, bank, wave)
     known = {p.code: p for p in ws.partnerships()}
-    workbook = write_benchmark_workbook(out / f"benchmark-{bank.id}-{wave}.xlsx", nation, bank,
-                                        known, shared=shared)
+    # Inside the workspace unless --out says otherwise: a folder of the current directory was
+    # shared by every demo run from there, and the second overwrote the first's workbook.
+    folder = out if out is not None else ws.root / "exports"
+    wanted = folder / f"benchmark-{bank.id}-{wave}.xlsx"
+    target = _free_target(ws, wanted)
+    workbook = write_benchmark_workbook(target, nation, bank, known, shared=shared)
+    _record_written(ws, Path(workbook))
     elapsed = time.perf_counter() - started
     # No "top" and "bottom": these are real councils with simulated answers.
     first = min((s.partnership for s in nation.scores), default=None)
@@ -81,7 +90,9 @@ def demo_command(
         "simulated": True,
         "bank": bank.id, "wave": wave, "seed": seed,
         "partnerships": written.partnerships, "respondents": written.respondents,
-        "answers": written.answers, "workspace": str(ws.root), "workbook": str(Path(workbook).resolve()),
+        "answers": written.answers, "workspace": str(ws.root),
+        "workbook": str(Path(workbook).resolve()),
+        "kept_other": str(wanted.resolve()) if target != wanted else None,
         "earlier_waves": [{"wave": d.wave, "respondents": w.respondents, "answers": w.answers}
                           for d, w in zip(demos[:-1], earlier)],
         "benchmark_partnerships": nation.count,
@@ -97,6 +108,61 @@ def demo_command(
         print_json(summary)
         return
     _render_summary(summary, built)
+
+
+# The demo's own record of the workbooks it wrote (path and SHA-256), kept in the workspace:
+# a file at the target that is not one of them came from another workspace, or was changed
+# since, and is left as it was.
+WRITTEN_RECORD = "demo-written.json"
+
+
+def _written_by(ws) -> dict[str, str]:
+    import json
+
+    try:
+        data = json.loads((ws.root / WRITTEN_RECORD).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}  # no record (or an unreadable one): no file counts as this workspace's
+    return {k: v for k, v in data.items() if isinstance(k, str) and isinstance(v, str)} \
+        if isinstance(data, dict) else {}
+
+
+def _digest(path: Path) -> str | None:
+    import hashlib
+
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def _free_target(ws, wanted: Path) -> Path:
+    """`wanted`, unless a file is there that this workspace's demo did not write: then the
+    first free `NAME-2.xlsx`, `NAME-3.xlsx`... beside it."""
+    if not wanted.exists() or _written_by(ws).get(str(wanted.resolve())) == _digest(wanted):
+        return wanted
+    for n in range(2, 1000):
+        beside = wanted.with_name(f"{wanted.stem}-{n}{wanted.suffix}")
+        if not beside.exists() or \
+                _written_by(ws).get(str(beside.resolve())) == _digest(beside):
+            return beside
+    from stocktake.errors import StocktakeError
+
+    raise StocktakeError(f"{wanted}: the file is another workspace's, and so are the 998 "
+                         "names beside it", hint="give the demo another folder with --out")
+
+
+def _record_written(ws, workbook: Path) -> None:
+    import json
+
+    record = _written_by(ws)
+    digest = _digest(workbook)
+    if digest is not None:
+        record[str(workbook.resolve())] = digest
+        # The workspace's own writer: bookkeeping of the workspace, not a file for people.
+        ws.write_file(ws.root / WRITTEN_RECORD,
+                      json.dumps(record, indent=1, sort_keys=True).encode("utf-8"),
+                      backup=False)
 
 
 def _check_wave(wave: str) -> None:
@@ -184,8 +250,12 @@ def _render_summary(summary: dict, built: float) -> None:
         console.print(f"Also the wave before, {earlier['wave']}: {earlier['respondents']} "
                       f"respondents and {earlier['answers']:,} answers, a little less mature, "
                       "so that trend has something to show.")
-    console.print(f"Workspace: {summary['workspace']}")
-    console.print(f"Benchmark workbook: [bold]{summary['workbook']}[/]")
+    console.print(f"Workspace: {escape(summary['workspace'])}")
+    if summary["kept_other"]:
+        console.print(f"[yellow]Note:[/] {escape(summary['kept_other'])} was not made from this "
+                      "workspace (another workspace's demo, or changed since): left as it was, "
+                      "and this demo's workbook written beside it.", soft_wrap=True)
+    console.print(f"Benchmark workbook: [bold]{escape(summary['workbook'])}[/]")
     if summary["kept_real"]:
         console.print(f"[yellow]Note:[/] {summary['kept_real']} real response(s) share a name "
                       "with a demo respondent and were left as they were.")

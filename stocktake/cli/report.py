@@ -17,7 +17,7 @@ from stocktake.cli.common import (MinCount, apply_min_count, console, err_consol
                                   resolve_bank)
 from stocktake.cli.app import app
 
-from stocktake.errors import StocktakeError, UsageError
+from stocktake.errors import UsageError
 
 
 @app.command("report")
@@ -91,18 +91,15 @@ def report_command(
 def _target(ws, code: Optional[str], bank_ref: Optional[str], wave: Optional[str]
             ) -> tuple[str, str]:
     """The bank and wave meant: as given, else the only (or latest) one answered."""
-    from stocktake.workbooks.exports import export_targets
     from stocktake.cli.common import partnership_code
+    from stocktake.cli.export import answered_targets
 
     bank_id = resolve_bank(bank_ref).id if bank_ref else None
     if wave is not None:
         from stocktake.cli.common import check_wave
 
         wave = check_wave(wave)
-    targets = export_targets(ws, [partnership_code(code)] if code else None, bank_id, wave)
-    if not targets:
-        raise StocktakeError(f"nothing to report on in {ws.root}",
-                             hint="record answers first, or check --bank and --wave")
+    targets = answered_targets(ws, partnership_code(code) if code else None, bank_id, wave)
     banks = sorted({b for _, b, _ in targets})
     if len(banks) > 1:
         raise UsageError(f"answers to {len(banks)} banks: {', '.join(banks)}",

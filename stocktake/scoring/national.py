@@ -7,6 +7,8 @@
 
 from __future__ import annotations
 
+import re
+
 import gc
 import json
 from contextlib import contextmanager
@@ -218,11 +220,22 @@ def workspace_regions(ws: Workspace, codes: Collection[str]) -> dict[str, str]:
     return regions
 
 
+# What a code that is meant as a GSS code but is not one looks like: a nation's letter and
+# digits ("E0900007", a digit short). Taken as a code of one's own it would match nothing.
+_GSS_LIKE = re.compile(r"^[EWSN]\d+$", re.IGNORECASE)
+_GROUPS_EXAMPLE = "E09000007,Inner London"
+
+
 def read_groups_csv(path: Path) -> dict[str, str]:
-    """Comparator groups from a CSV of code,group (header optional): {code: group}, codes
-    normalised; a listed authority's name stands for its code ("Camden" is E09000007). Every bad row is reported by file and line in one StocktakeError (a row
-    without two cells, a cell that is not a partnership code, a code given twice); a
-    missing, empty or undecodable file is refused too."""
+    """Comparator groups from a CSV of code,group: {code: group}, codes normalised; a listed
+    authority's name stands for its code ("Camden" is E09000007), and so does its DfE LA
+    number. The first line is the header (its first cell `code`, `LA code` or another
+    CODE_HEADERS word, whatever the second is called), or else already a row whose code is
+    a GSS code, a listed authority's name or a DfE LA number: a first line that is neither
+    (`x,y`) is refused, since it would be taken for a code of one's own and match nothing.
+    Every bad row is reported by file and line in one StocktakeError (a row without two
+    cells, an empty code or group, a cell that is not a partnership code, a code given
+    twice); a missing, empty or undecodable file is refused too."""
     path = Path(path)
     from stocktake.text.csv_files import SAVE_AS_CSV, csv_records
     from stocktake.text.problems import ProblemList
@@ -238,21 +251,35 @@ def read_groups_csv(path: Path) -> dict[str, str]:
         opening, first = first, False
         if opening and cells and cells[0].casefold() in HEADER_WORDS:
             continue  # a header, whatever the second column is called
-        if len(cells) != 2 or not cells[0] or not cells[1]:
+        if len(cells) != 2:
+            # A trailing comma is gone by now (csv_records), so `E09000007,` is one cell too.
+            missing = " (no group)" if len(cells) == 1 and cells[0] else ""
             problems.add(f"{path}:{line}: expected two cells, code and group; got "
-                         f"{','.join(row)!r}")
+                         f"{','.join(row)!r}{missing}")
+            continue
+        if not cells[0] or not cells[1]:
+            empty = "code" if not cells[0] else "group"
+            problems.add(f"{path}:{line}: the {empty} is empty in {','.join(row)!r}; each row "
+                         f"reads code,group, e.g. {_GROUPS_EXAMPLE}")
             continue
         named = [a for a in authorities_named(cells[0]) if a.current]
         # A listed authority's name stands for its code, as wherever a partnership is asked for;
         # so does its DfE LA number (805 is Hartlepool), the scheme of DfE's own files.
         code = code_for_dfe_number(cells[0]) or (
             named[0].code if len(named) == 1 else normalise_code(cells[0]))
+        if opening and not is_gss_code(code):
+            problems.add(f"{path}:{line}: '{cells[0]}' is not a partnership code (a header "
+                         f"row starts with code or LA code): found {','.join(row)!r}, where "
+                         f"the first line should read code,group, or be a row such as "
+                         f"{_GROUPS_EXAMPLE}")
+            continue
         if not (is_gss_code(code) or OTHER_CODE.match(code)) or (
-                DFE_NUMBER.match(code) and not is_gss_code(code)):
-            header = " (a header row starts with code or LA code)" if opening else ""
-            scheme = " nor a DfE LA number" if DFE_NUMBER.match(code) else ""
-            problems.add(f"{path}:{line}: '{cells[0]}' is not a partnership code{scheme}"
-                         f"{header}")
+                DFE_NUMBER.match(code) and not is_gss_code(code)) or (
+                _GSS_LIKE.match(code) and not is_gss_code(code)):
+            scheme = (" nor a DfE LA number" if DFE_NUMBER.match(code) else
+                      " (a GSS code is a letter and eight digits, e.g. E09000007)"
+                      if _GSS_LIKE.match(code) else " nor a listed authority's name")
+            problems.add(f"{path}:{line}: '{cells[0]}' is not a partnership code{scheme}")
             continue
         if code in seen:
             other = groups[code]
@@ -262,13 +289,13 @@ def read_groups_csv(path: Path) -> dict[str, str]:
             continue
         seen[code] = line
         groups[code] = cells[1]
+    hint = f"the first line reads code,group; each line after it a code and its group, e.g. " \
+           f"{_GROUPS_EXAMPLE}"
     if problems:
-        raise StocktakeError(f"{path}: {len(problems)} bad row(s)",
-                             hint="each line should read code,group, e.g. E09000007,Inner London",
+        raise StocktakeError(f"{path}: {len(problems)} bad row(s)", hint=hint,
                              details=problems.details())
     if not groups:
-        raise StocktakeError(f"{path}: no groups found",
-                             hint="each line should read code,group, e.g. E09000007,Inner London")
+        raise StocktakeError(f"{path}: no groups found", hint=hint)
     return groups
 
 

@@ -135,7 +135,8 @@ def test_bands_must_cover_zero_to_hundred(tmp_path):
 
 def test_unknown_bank_id_is_a_clear_error(cli):
     result = cli("banks", "show", "no-such-bank")
-    assert result.exit_code == 1 and "unknown bank 'no-such-bank'" in result.stderr
+    # An id no bank has is misuse of the command (exit 2), as for a bad option value.
+    assert result.exit_code == 2 and "unknown bank 'no-such-bank'" in result.stderr
     assert "idea-stocktake" in result.stderr  # the hint lists the known banks
 
 

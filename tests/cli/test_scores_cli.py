@@ -89,7 +89,7 @@ def test_scores_of_an_unknown_partnership_or_empty_wave_is_a_clear_error(cli, na
     assert result.exit_code == 1
     assert "no responses to mini in wave 2024-25" in result.stderr and "2026-27" in result.stderr
     result = cli("scores", "E09000007", "--bank", "nope", "--wave", WAVE)
-    assert result.exit_code == 1 and "unknown bank 'nope'" in result.stderr
+    assert result.exit_code == 2 and "unknown bank 'nope'" in result.stderr  # usage
 
 
 # ---------------------------------------------------------------- benchmark
