@@ -134,13 +134,15 @@ def merge_command(
         print_json({**result.to_json(),
                     **({"data": [w.to_json() for w in data_written]} if data_dir else {})})
     else:
-        _render(result, into_workspace)
+        from stocktake.reports.findings import plural
+
+        _render(result, into_workspace, out, report)
         for path, bank_id, wave in reports:  # said once they are on disk
             console.print(f"Wrote {escape(str(path))}: the national findings of "
                           f"{bank_id} {wave}.")
         for w in data_written:
             console.print(f"Wrote the {escape(w.bank)} {escape(w.wave)} data "
-                          f"({w.respondents} respondents"
+                          f"({plural(w.respondents, 'respondent')}"
                           f"{', SIMULATED' if w.simulated else ''}): "
                           + escape(", ".join(w.files)))
     if not result.merged and not as_json:
@@ -173,7 +175,18 @@ MERGED_COLUMNS = (Column("partnership"), Column("respondents", justify="right"),
                   Column("answers", justify="right"), Column("file"))
 
 
-def _render(result, into_workspace: bool) -> None:
+def _render(result, into_workspace: bool, out: Path, report: Optional[Path] = None) -> None:
+    from stocktake.reports.findings import plural
+
+    if len(result.outputs) > 1:
+        # Said first, before the table: the files written are not named as --out asked.
+        held = ", ".join(f"{o.bank.id} {o.wave}" for o in result.outputs)
+        reports = f", and reports {report.stem}-BANK-WAVE{report.suffix}" \
+            if report is not None else ""
+        named = out.with_name(f"{out.stem}-BANK-WAVE{out.suffix}")
+        console.print(f"{len(result.outputs)} banks and waves among the workbooks ({held}): "
+                      f"one national workbook each, named {escape(str(named))} instead of "
+                      f"{escape(str(out))}{escape(reports)}.")
     show([{"partnership": f"{wb.partnership.code} {wb.partnership.name}",
            "respondents": wb.respondents, "answers": wb.answers, "file": wb.path.name}
           for wb in result.merged], MERGED_COLUMNS, title=f"Merged ({len(result.merged)})")
@@ -186,13 +199,15 @@ def _render(result, into_workspace: bool) -> None:
         err_console.print(f"[bold]Passed over:[/] {escape(str(item.path))}: "
                           f"{escape(item.reason)}")
     for output in result.outputs:
-        console.print(f"Wrote {escape(str(output.path))}: {output.benchmark.count} partnerships, "
+        console.print(f"Wrote {escape(str(output.path))}: "
+                      f"{plural(output.benchmark.count, 'partnership')}, "
                       f"{output.bank.id} {output.bank.version}, wave {output.wave}.")
     if result.returns:
         missing = result.not_returned
         extra = result.not_expected
         expected = len(result.returns) - len(extra)
-        console.print(f"Returns: {expected - len(missing)} of {expected} expected authorities "
+        console.print(f"Returns: {expected - len(missing)} of "
+                      f"{plural(expected, 'expected authority', 'expected authorities')} "
                       "returned.")
         if extra:
             console.print(f"Merged all the same, though not expected ({len(extra)}): "
@@ -206,10 +221,12 @@ def _render(result, into_workspace: bool) -> None:
     if result.groups and result.outputs:
         _render_groups(result)
     if into_workspace and result.merged:
-        left = {r.path for r in result.not_stored if r.reason.startswith("not stored")}
-        console.print(f"Stored the answers of "
-                      f"{sum(1 for wb in result.merged if wb.path not in left)} partnership(s) "
-                      "in the workspace.")
+        # Refused by the workspace (listed above as Refused) or left by a full disk: not stored.
+        left = {r.path for r in result.not_stored if r.reason.startswith("not stored")} | \
+            {r.path for r in result.rejected if r.reason.startswith("not stored in the workspace")}
+        stored = sum(1 for wb in result.merged if wb.path not in left)
+        console.print(f"Stored the answers of {plural(stored, 'partnership')} in the "
+                      "workspace.")
         for item in result.not_stored:
             err_console.print(f"[bold red]Not stored:[/] {escape(str(item.path))}: "
                               f"{escape(item.reason)}")
@@ -225,9 +242,11 @@ def _render(result, into_workspace: bool) -> None:
 
 def _render_groups(result) -> None:
     """What the groups file gave, and every code in it with no merged partnership."""
+    from stocktake.reports.findings import plural
+
     count = len(set(result.groups.values()))
-    console.print(f"Groups from {escape(result.groups_source)}: {count} group(s) of "
-                  f"{len(result.groups)} code(s).")
+    console.print(f"Groups from {escape(result.groups_source)}: {plural(count, 'group')} of "
+                  f"{plural(len(result.groups), 'code')}.")
     if len(result.outputs) > 1:
         unmatched = [(o.path.name, o.benchmark.unmatched_groups) for o in result.outputs
                      if o.benchmark.unmatched_groups]
@@ -235,6 +254,8 @@ def _render_groups(result) -> None:
         unmatched = [("", tuple(result.unmatched_groups))] if result.unmatched_groups else []
     for name, codes in unmatched:
         where = f" in {name}" if name else ""
-        err_console.print(f"--groups: {len(codes)} code(s) have no partnership merged{where}, "
-                          f"so they are in no group mean: {', '.join(codes)}",
+        have = "has" if len(codes) == 1 else "have"
+        err_console.print(f"--groups: {plural(len(codes), 'code')} {have} no partnership "
+                          f"merged{where}, so {'it is' if len(codes) == 1 else 'they are'} in "
+                          f"no group mean: {', '.join(codes)}",
                           style="yellow", soft_wrap=False, markup=False)

@@ -257,7 +257,8 @@ def _store_in_workspace(result: MergeResult, ws: "Workspace",
                           for s in outcome.notices)
     # Merged into the national workbook, but not into the workspace: said as a refusal.
     refused = {r.ret.source: r.error for r in outcome.refused}
-    result.rejected.extend(Rejected(Path(source), f"not stored in the workspace: {error.message}")
+    result.rejected.extend(Rejected(Path(source), f"not stored in the workspace: {error.message}"
+                                    + (f"; {error.hint}" if error.hint else ""))
                            for source, error in refused.items())
     if outcome.disk_full is None:
         return

@@ -318,5 +318,5 @@ def _store_whole(ws: "Workspace", unit: list[Return]) -> list[Stored]:
         responses.append(response)
         stored.append(Stored(ret, whole.key, changes, tuple(called), dict(response.notices),
                              tuple(earlier.get(whole.key) or ())))
-    ws.write_responses(first.partnership.code, responses)
+    ws.write_responses(first.partnership.code, responses, merging=True)
     return stored

@@ -454,11 +454,20 @@ class Workspace(RoundRecords):
         return [dict(d) for d in db.table("history").all() if _matches(d, key)]
 
     def write_responses(self, partnership: str, responses: list[Response],
-                        remove: Iterable[ResponseKey] = ()) -> None:
+                        remove: Iterable[ResponseKey] = (), *, merging: bool = False) -> None:
         """Store whole responses in one write (demo, merge): each replaces any with its key.
 
         Responses named in `remove` are taken out in the same write (the demo clearing its own
         earlier run); their history stays.
+
+        `merging` (a returned workbook's responses, `merge --into-workspace`): checked in the
+        same locked write against what is held, so nothing held is lost. StocktakeError, and
+        nothing written, when the workspace holds answers of the same partnership, bank and
+        wave from respondents the workbook does not carry (an export names respondents by role,
+        "council 1", so merging it where they are held under their names would count each
+        twice), or when a held answer the workbook changes or leaves out was answered later
+        than the workbook's (it would be replaced by an older one). Otherwise each answer
+        replaced or left out goes to the history, as an edit does.
         """
         for response in responses:
             check_answer_texts(response.key.respondent, response.adviser,
@@ -468,20 +477,23 @@ class Workspace(RoundRecords):
             gone = [d.doc_id for d in table.all() for key in remove if _matches(d, key)]
             if gone:
                 table.remove(doc_ids=gone)
-            existing = {(d["bank"], d["wave"], d["respondent"]): d.doc_id for d in table.all()}
+            held = {(d["bank"], d["wave"], d["respondent"]): d for d in table.all()}
+            history = _merge_history(partnership, responses, held) if merging else []
             inserts = []
             for response in responses:
                 if response.key.partnership != partnership:
                     raise ValueError("response for another partnership")
                 doc = response.to_doc()
-                doc_id = existing.get((response.key.bank, response.key.wave,
-                                       response.key.respondent))
-                if doc_id is None:
+                before = held.get((response.key.bank, response.key.wave,
+                                   response.key.respondent))
+                if before is None:
                     inserts.append(doc)
                 else:
-                    table.update(doc, doc_ids=[doc_id])
+                    table.update(doc, doc_ids=[before.doc_id])
             if inserts:
                 table.insert_multiple(inserts)
+            if history:
+                db.table("history").insert_multiple(history)
 
     def answer_changes(self, key: ResponseKey, answers: Iterable[Answer]) -> "AnswerChanges":
         """How `answers` differ from what is stored for `key` (before saving them): what a
@@ -696,6 +708,53 @@ def _next_reference(table, bank: str, wave: str, prefix: str) -> str:
 def _matches(doc: dict, key: ResponseKey) -> bool:
     return (doc.get("bank") == key.bank and doc.get("wave") == key.wave
             and doc.get("respondent") == key.respondent and doc.get("partnership") == key.partnership)
+
+
+def _merge_history(partnership: str, responses: list[Response], held: dict) -> list[dict]:
+    """The history rows of a merge that replaces `held` docs (by (bank, wave, respondent)) with
+    `responses`; StocktakeError where the merge would lose something (Workspace.write_responses).
+    """
+    incoming = {(r.key.bank, r.key.wave, r.key.respondent) for r in responses}
+    sets = {key[:2] for key in incoming}
+    others = sorted(key[2] for key in held if key[:2] in sets and key not in incoming)
+    if others:
+        bank, wave = sorted(sets)[0]
+        shown = ", ".join(others[:4]) + (f" and {len(others) - 4} more" if len(others) > 4
+                                         else "")
+        raise StocktakeError(
+            f"{partnership}: this workspace holds {bank} {wave} answers from "
+            f"{len(others)} respondent(s) the workbook does not carry ({shown}); merged, its "
+            "respondents would be counted beside them, the same people twice (an export names "
+            "respondents by role, such as 'council 1')",
+            hint=f"merge it into a workspace that does not hold {partnership}'s answers, or take "
+                 f"those out first (`stocktake remove {partnership} --bank {bank} --wave "
+                 f"{wave}`: kept in backups/removed/)")
+    stamp = now_iso()
+    rows = []
+    for response in responses:
+        key = response.key
+        before = held.get((key.bank, key.wave, key.respondent))
+        if before is None:
+            continue
+        newest = max((a.answered_at for a in response.answers.values()), default="")
+        for qid, old in (before.get("answers") or {}).items():
+            new = response.answers.get(qid)
+            if new is not None and not _changed(old, new):
+                continue
+            when = new.answered_at if new is not None else newest
+            if (old.get("answered_at") or "") > (when or ""):
+                raise StocktakeError(
+                    f"{partnership}: {key.respondent}'s answer to {qid} here was given at "
+                    f"{old.get('answered_at')}, later than the workbook's "
+                    + (f"({new.answered_at})" if new is not None else
+                       f"(which leaves it out; its newest answer is {newest or 'undated'})")
+                    + "; merged, the newer answer would be replaced by an older one",
+                    hint=f"export {partnership} from this workspace and merge that where the "
+                         "workbook came from, or take the workspace's answers out first "
+                         f"(`stocktake remove {partnership} --respondent {key.respondent}`)")
+            rows.append({**key.as_dict(), "question": qid, "previous": old,
+                         "replaced_at": stamp, **({} if new is not None else {"removed": True})})
+    return rows
 
 
 def _changed(old: dict, new: Answer) -> bool:

@@ -255,7 +255,7 @@ def test_merge_into_a_full_workspace_says_which_workbooks_were_stored(cli, tmp_p
     said = _stocktake_under(ws, 2 ** 30, "merge", returns, "--out", tmp_path / "again.xlsx",
                             "--into-workspace")
     assert said.returncode == 1
-    assert "Stored the answers of 1 partnership(s) in the workspace." in said.stdout, said.stdout
+    assert "Stored the answers of 1 partnership in the workspace." in said.stdout, said.stdout
     assert f"Not stored: {returns / f'E09000012-children-{WAVE}.xlsx'}: not stored" in \
         said.stderr.replace("\n", ""), said.stderr
     filler.unlink()
