@@ -109,6 +109,48 @@ def writer_floors(books: list[Sheets], repeat: int = 1) -> dict[str, float]:
     return floors
 
 
+def without_cells_floor(root: Path, bank_id: str, wave: str, codes: Sequence[str]) -> float:
+    """Seconds openpyxl takes, in one process, to save every partnership workbook of `codes`
+    with every cell taken out: what is left is what a records writer cannot write (the charts,
+    data validation, conditional formats, print setups, defined names and styles).
+
+    Each workbook is built as `export --all` builds it (its export gathered against the
+    national benchmark, then stocktake.workbooks.partnership.partnership_workbook), off the
+    clock; only the saves are timed. Set beside the cells' floor, it says how far below the
+    command any writer of these sheets could go while openpyxl writes their charts."""
+    import gc
+    import io
+
+    from stocktake.returns.about import BankShelf
+    from stocktake.scoring.national import national_benchmark
+    from stocktake.store.workspace import Workspace
+    from stocktake.workbooks.exports import gather_export
+    from stocktake.workbooks.partnership import partnership_workbook
+
+    ws = Workspace(root)
+    bank = BankShelf().get(bank_id)
+    national = national_benchmark(ws, bank, wave)
+    took = 0.0
+    collecting = gc.isenabled()
+    gc.disable()  # as export_round does while a workbook is made
+    try:
+        for code in codes:
+            wb, answers = partnership_workbook(gather_export(ws, bank, code, wave,
+                                                             national=national))
+            answers.close()
+            for sheet in wb.worksheets:
+                sheet._cells.clear()  # noqa: SLF001 - openpyxl keeps no public way to empty a sheet
+            start = time.perf_counter()
+            wb.save(io.BytesIO())
+            took += time.perf_counter() - start
+            del wb
+            gc.collect(1)
+    finally:
+        if collecting:
+            gc.enable()
+    return took
+
+
 def peak_of(cmd: list[str], env: dict | None = None) -> tuple[float, float | None]:
     """(seconds, peak MiB) of running `cmd`; the MiB None where GNU time is not installed."""
     if not os.path.exists("/usr/bin/time"):
