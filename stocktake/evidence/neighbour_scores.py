@@ -38,12 +38,14 @@ class NeighbourComparison:
         return f"fewer than {self.min_count}" if 0 < n < self.min_count else None
 
     def difference(self, area_id: str) -> float | None:
-        own, mean = self.own.get(area_id), self.means.get(area_id)
-        return None if own is None or mean is None else own - mean
+        """The partnership's score less its neighbours' mean, between the two as published (2
+        decimals), so it is the difference of the figures shown beside it."""
+        from stocktake.arithmetic.precision import difference
+
+        return difference(self.own.get(area_id), self.means.get(area_id))
 
     def to_json(self) -> dict:
-        def r(v):
-            return None if v is None else round(v, 2)
+        from stocktake.arithmetic.precision import published as r
 
         def area(a: str) -> dict:
             out = {"score": r(self.own.get(a)), "neighbours_mean": r(self.means[a]),
