@@ -265,7 +265,16 @@ def _render_summary(summary: dict, built: float) -> None:
 
     show([{"area": a["title"], "median": _score(a["median"]), "level": a["level"]}
           for a in summary["medians"]], MEDIAN_COLUMNS,
-         title="National median by area (simulated)")
+         title=f"Median by area across {_scope(summary['benchmark_partnerships'])}, "
+               "simulated")
     console.print("Try next:")
     for command in summary["try_next"]:
         console.print(f"  [bold]{escape(command)}[/]", soft_wrap=True)
+
+
+def _scope(partnerships: int) -> str:
+    """"this round (5 of 153 authorities)": a demo of a few is not the nation."""
+    from stocktake.partnerships.reference import current_authorities
+    from stocktake.reports.findings import round_scope
+
+    return round_scope(partnerships, len(current_authorities()))
