@@ -120,7 +120,9 @@ class PartnershipExport:
                 score = None
                 if question is not None and is_applicable(bank, question, role, answers, age):
                     s = question_score(question, answer)
-                    score = None if s is None else published(100.0 * s)
+                    # Exact, not published: the analysts' files recompute every area score
+                    # from these, and must reach the published figure (issue 29).
+                    score = None if s is None else 100.0 * s
                 rows.append({
                     "partnership": partnership,
                     "respondent": respondent,

@@ -212,8 +212,9 @@ def test_codebook_command_refuses_what_it_cannot_write(cli, tmp_path):
     result = cli("codebook", "idea-stocktake", "--out", tmp_path / "cb.txt")
     assert result.exit_code == 2 and ".xlsx, .csv or .md" in result.stderr
     assert not (tmp_path / "cb.txt").exists()
+    # An unknown bank is a usage error (exit 2), as an unknown --bank is everywhere.
     result = cli("codebook", "no-such-bank", "--out", tmp_path / "cb.md")
-    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert result.exit_code == 2 and "Traceback" not in result.output
     assert not (tmp_path / "cb.md").exists()
 
 
