@@ -13,6 +13,7 @@ from stocktake.partnerships.model import partnership_for
 from stocktake.records.responses import ANSWERED, Answer, Response, ResponseKey
 
 from helpers.paths import DATA
+from helpers.report_text import answers, text_of
 
 pytest.importorskip("matplotlib", reason="reports need the 'reports' extra")
 
@@ -20,19 +21,6 @@ WAVE = "2026-27"
 WHEN = "2026-11-01T10:00:00+00:00"
 
 
-def answers(given: dict) -> dict:
-    return {q: Answer(q, ANSWERED, v, "", WHEN) for q, v in given.items()}
-
-
-def text_of(doc) -> str:
-    parts = [doc.title, doc.subtitle, *(f"{k}: {v}" for k, v in doc.meta)]
-    for block in doc.blocks:
-        for attr in ("text", "caption", "alt"):
-            if hasattr(block, attr):
-                parts.append(getattr(block, attr))
-        parts.extend(getattr(block, "items", ()))
-        parts.extend(" | ".join(r) for r in getattr(block, "rows", ()))
-    return "\n".join(parts)
 
 
 @pytest.fixture

@@ -13,7 +13,8 @@ from types import SimpleNamespace
 import pytest
 
 from stocktake.partnerships.model import partnership_for
-from stocktake.records.responses import ANSWERED, Answer, Response, ResponseKey
+from stocktake.records.responses import Response, ResponseKey
+from helpers.report_text import answers, text_of
 
 pytest.importorskip("matplotlib", reason="reports need the 'reports' extra")
 
@@ -22,19 +23,6 @@ WHEN = "2026-11-01T10:00:00+00:00"
 CAMDEN = "E09000007"
 
 
-def answers(given: dict) -> dict:
-    return {q: Answer(q, ANSWERED, v, "", WHEN) for q, v in given.items()}
-
-
-def text_of(doc) -> str:
-    parts = [doc.title, doc.subtitle, *(f"{k}: {v}" for k, v in doc.meta)]
-    for block in doc.blocks:
-        for attr in ("text", "caption", "alt"):
-            if hasattr(block, attr):
-                parts.append(getattr(block, attr))
-        parts.extend(getattr(block, "items", ()))
-        parts.extend(" | ".join(r) for r in getattr(block, "rows", ()))
-    return "\n".join(parts)
 
 
 @pytest.fixture

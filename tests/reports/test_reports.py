@@ -11,17 +11,14 @@ from types import SimpleNamespace
 import pytest
 
 from stocktake.partnerships.model import partnership_for
-from stocktake.records.responses import ANSWERED, Answer, Response, ResponseKey
+from stocktake.records.responses import Response, ResponseKey
+from helpers.report_text import answers, text_of
 
 pytest.importorskip("matplotlib", reason="reports need the 'reports' extra")
 pytest.importorskip("docx", reason="reports need the 'reports' extra")
 
 CODE, WAVE = "E09000007", "2026-27"
 
-
-def answers(given: dict, evidence: dict | None = None) -> dict:
-    return {q: Answer(q, ANSWERED, v, (evidence or {}).get(q, ""), "2026-11-01T10:00:00+00:00")
-            for q, v in given.items()}
 
 
 def response(name: str, role: str, given: dict, evidence: dict | None = None) -> Response:
@@ -50,16 +47,6 @@ def two_partners(workspace, mini_bank):
     ])
     return workspace
 
-
-def text_of(doc) -> str:
-    parts = [doc.title, doc.subtitle, *(f"{k}: {v}" for k, v in doc.meta)]
-    for block in doc.blocks:
-        for attr in ("text", "caption", "source", "alt"):
-            if hasattr(block, attr):
-                parts.append(getattr(block, attr))
-        parts.extend(getattr(block, "items", ()))
-        parts.extend(" | ".join(r) for r in getattr(block, "rows", ()))
-    return "\n".join(parts)
 
 
 def test_partnership_report_states_the_divergent_areas_and_the_questions_at_each_end(
