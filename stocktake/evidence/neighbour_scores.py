@@ -48,9 +48,10 @@ class NeighbourComparison:
         from stocktake.arithmetic.precision import published as r
 
         def area(a: str) -> dict:
-            out = {"score": r(self.own.get(a)), "neighbours_mean": r(self.means[a]),
-                   "neighbours_counted": self.counted[a], "n": self.counted[a],
-                   "difference": r(self.difference(a))}
+            out: dict[str, float | int | str | None] = {
+                "score": r(self.own.get(a)), "neighbours_mean": r(self.means[a]),
+                "neighbours_counted": self.counted[a], "n": self.counted[a],
+                "difference": r(self.difference(a))}
             if self.withheld(a):
                 out["withheld"] = self.withheld(a)
             return out
