@@ -298,7 +298,8 @@ def import_into_workspace(ws: "Workspace", workbooks: Sequence[ReturnedWorkbook]
         moderations_of[str(wb.path)] = moderations
         returns.extend(Return(wb.partnership, wb.bank, wb.wave, r.role, r.mode,
                               tuple(r.answers.values()), source=str(wb.path),
-                              respondent=r.key.respondent, adviser=r.adviser, whole=r)
+                              respondent=r.key.respondent, adviser=r.adviser, whole=r,
+                              redacted=redact)
                        for r in responses)
     outcome = take_in(ws, returns, refresh_partnerships=True,
                       also_list=[wb.partnership for wb in workbooks])

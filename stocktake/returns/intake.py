@@ -38,6 +38,8 @@ class Return:
     notice was shown to the person importing; None for each answer's own time (else now).
     `renamed_from`: the key of the response a submission edited at the source renames.
     `source` names the file (and `where`, the line or row in it) in every outcome.
+    `redacted`: a whole response whose likely personal data was masked on purpose (`merge
+    --redact`): what it replaces is not kept in the history, which would keep what was masked.
     """
 
     partnership: "Partnership"
@@ -57,6 +59,7 @@ class Return:
     whole: Response | None = None
     noticed_at: str | None = None
     where: str = ""
+    redacted: bool = False
 
     @property
     def key(self) -> ResponseKey | None:
@@ -318,5 +321,6 @@ def _store_whole(ws: "Workspace", unit: list[Return]) -> list[Stored]:
         responses.append(response)
         stored.append(Stored(ret, whole.key, changes, tuple(called), dict(response.notices),
                              tuple(earlier.get(whole.key) or ())))
-    ws.write_responses(first.partnership.code, responses, merging=True)
+    ws.write_responses(first.partnership.code, responses, merging=True,
+                       keep_history=not first.redacted)
     return stored

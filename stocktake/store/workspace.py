@@ -454,7 +454,8 @@ class Workspace(RoundRecords):
         return [dict(d) for d in db.table("history").all() if _matches(d, key)]
 
     def write_responses(self, partnership: str, responses: list[Response],
-                        remove: Iterable[ResponseKey] = (), *, merging: bool = False) -> None:
+                        remove: Iterable[ResponseKey] = (), *, merging: bool = False,
+                        keep_history: bool = True) -> None:
         """Store whole responses in one write (demo, merge): each replaces any with its key.
 
         Responses named in `remove` are taken out in the same write (the demo clearing its own
@@ -467,7 +468,8 @@ class Workspace(RoundRecords):
         "council 1", so merging it where they are held under their names would count each
         twice), or when a held answer the workbook changes or leaves out was answered later
         than the workbook's (it would be replaced by an older one). Otherwise each answer
-        replaced or left out goes to the history, as an edit does.
+        replaced or left out goes to the history, as an edit does, unless not `keep_history`
+        (a workbook merged with --redact: the history would keep what was masked).
         """
         for response in responses:
             check_answer_texts(response.key.respondent, response.adviser,
@@ -479,6 +481,8 @@ class Workspace(RoundRecords):
                 table.remove(doc_ids=gone)
             held = {(d["bank"], d["wave"], d["respondent"]): d for d in table.all()}
             history = _merge_history(partnership, responses, held) if merging else []
+            if not keep_history:
+                history = []  # checked all the same; only the record of what was masked goes
             inserts = []
             for response in responses:
                 if response.key.partnership != partnership:
