@@ -121,6 +121,9 @@ def render_evidence(shown: EvidenceView) -> None:
     view, only_area = shown.view, shown.only_area
     group = view.group
     notes: list[str] = []
+    from stocktake.cli.common import print_provenance
+
+    print_provenance(shown.simulated)  # the self-views beside DfE's figures were invented
     console.print(Text.assemble(
         (f"{view.name} ({view.code})", "bold"),
         f" · DfE LA {view.la_number} · {view.region or 'region unknown'}"), soft_wrap=False)

@@ -100,8 +100,14 @@ class EvidenceView:
     self_views: tuple[SelfView, ...] = ()
     only_area: str | None = None
 
+    @property
+    def simulated(self) -> bool:
+        """A self-view beside the figures is `stocktake demo`'s invented answers."""
+        return any(s.simulated for s in self.self_views)
+
     def to_json(self) -> dict:
-        return {**self.view.to_json(), "self_view": [s.to_json() for s in self.self_views]}
+        return {**self.view.to_json(), "simulated": self.simulated,
+                "self_view": [s.to_json() for s in self.self_views]}
 
 
 def evidence_links(banks: Sequence[Any], area: str | None = None,

@@ -12,7 +12,8 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, Sequence
 
 from stocktake.banks.model import Bank
-from stocktake.records.provenance import SIMULATED_SENTENCE, any_simulated
+from stocktake.records.provenance import (COMPARED_HEADER, SIMULATED_SENTENCE, any_simulated,
+                                          compared_sentence, simulated_among)
 from stocktake.reports import findings
 from stocktake.reports.document import Bullets, Document, Heading, Paragraph, Table
 from stocktake.arithmetic.precision import (SHARE_DECIMALS, difference, fixed, fixed_score,
@@ -68,9 +69,14 @@ def national_findings(bank: Bank, wave: str, everyone: Sequence[Any], responses:
     levels = [b.label for b in bank.bands]
     titles = {r.id: role_short_title(r.title) for r in bank.roles}
     roles = Counter(r.role for r in responses if r.answers)
+    invented, _ = simulated_among(everyone)
+    # All invented: SIMULATED; some among real partnerships: the comparison says it is partly
+    # invented, as "every answer here was invented" would be untrue of the real ones.
+    all_invented = (0 < invented == total) or (not everyone and any_simulated(responses))
     doc = Document(
-        marking=(SIMULATED_SENTENCE if any_simulated(responses)
-                 or any(getattr(s, "simulated", False) for s in everyone) else ""),
+        marking=(SIMULATED_SENTENCE if all_invented else
+                 compared_sentence(invented, total) if invented else ""),
+        page_header="" if all_invented or not invented else COMPARED_HEADER,
         title=f"Findings of {scope}: {bank.title}",
         subtitle=f"Wave {wave}",
         meta=[("Question bank", f"{bank.title} ({bank.id} {bank.version})"), ("Wave", wave),

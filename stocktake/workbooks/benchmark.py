@@ -30,7 +30,7 @@ from openpyxl.utils import get_column_letter
 
 from stocktake import __version__
 from stocktake.scoring.method import role_short_title
-from stocktake.records.provenance import marked
+from stocktake.records.provenance import COMPARED_HEADER, compared_sentence, marked
 from stocktake.reports.findings import BAND_CONVENTIONS
 from stocktake.records.responses import now_iso
 from stocktake.arithmetic.precision import published, published_share
@@ -97,8 +97,11 @@ def benchmark_workbook(benchmark: "Benchmark", bank: "Bank",
     order."""
     created = now_iso()
     scope = "National merge" if sources is not None else "Benchmark"
-    if benchmark.simulated:
+    invented, every = _simulated_count(benchmark)
+    if invented and invented == every:
         scope = marked(scope, True)
+    elif invented:  # some real partnerships among invented ones: say it of the comparison
+        scope = f"{COMPARED_HEADER} - {scope}"
     header_right = f"Wave {benchmark.wave} - created {created[:10]}"
     header_left, header_right = header_pair((f"{scope}: {bank.title}", header_right),
                                             (f"{scope}: {bank.id}", header_right))
@@ -185,7 +188,9 @@ def _write_contents(ws: Any, benchmark: "Benchmark", bank: "Bank", scope: str,
     rows: list[tuple[str, Any]] = [
         *([("Simulated", "Every answer here was invented by stocktake\u2019s demo command: the "
                          "councils are real, their scores are not, and nothing here says "
-                         "anything about them.")] if benchmark.simulated else []),
+                         "anything about them.")] if _all_simulated(benchmark) else
+          [("Simulated", compared_sentence(*_simulated_count(benchmark)))]
+          if benchmark.simulated else []),
         ("What this is", f"A comparison of {benchmark.count} partnerships' self-assessed "
                          f"scores on the {bank.title} ({bank.id} {bank.version}), wave "
                          f"{benchmark.wave}."),
@@ -735,3 +740,15 @@ def _write_sources(ws: Any, sources: Sequence[Source],
     # One page wide at 8 pt (print_setup.LEGIBLE_WIDTH): room for a file name as `export`
     # writes it (CODE-BANK-WAVE.xlsx) and an ISO time with its offset.
     set_widths(ws, {"A": 13, "B": 30, "C": 40, "D": 24, "E": 13, "F": 11})
+
+
+def _simulated_count(benchmark: Any) -> tuple[int, int]:
+    """(simulated, every) partnerships of the benchmark: all invented, or some among real ones."""
+    from stocktake.records.provenance import simulated_among
+
+    return simulated_among(benchmark.scores)
+
+
+def _all_simulated(benchmark: Any) -> bool:
+    invented, every = _simulated_count(benchmark)
+    return bool(invented) and invented == every

@@ -331,3 +331,32 @@ def test_the_word_report_says_who_made_it_and_when(demo):
     now = datetime.datetime.now(datetime.timezone.utc)
     for when in (props.created, props.modified):
         assert abs((when.replace(tzinfo=datetime.timezone.utc) - now).total_seconds()) < 600
+
+
+def test_a_round_partly_invented_is_said_so_not_all_invented(mixed):
+    """The national report and the benchmark workbook of a round holding one real partnership
+    among six simulated say the comparison is partly invented; "every answer here was
+    invented" would be untrue of the real one."""
+    from stocktake.records.provenance import COMPARED_HEADER, compared_sentence
+
+    run, root = mixed
+    run("report", "--national", "--wave", "2026-27", "--out", root / "n.html")
+    html = (root / "n.html").read_text(encoding="utf-8")
+    assert f'@top-center {{ content: "{COMPARED_HEADER}"' in html
+    assert "6 of the 7 partnerships in this comparison were invented" in html
+    assert "every answer here was invented" not in html.lower()
+    run("benchmark", "--wave", "2026-27", "--xlsx", root / "b.xlsx")
+    contents = load_workbook(root / "b.xlsx")["Contents"]
+    cells = [v for row in contents.iter_rows(values_only=True) for v in row if v]
+    assert cells[0].startswith(COMPARED_HEADER)
+    assert compared_sentence(6, 7) in cells
+    assert contents.oddHeader.left.text.startswith(COMPARED_HEADER)
+
+
+def test_evidence_beside_invented_answers_says_simulated(demo):
+    run, root, codes = demo
+    out = run("evidence", codes[0], "--bank", "idea-stocktake", "--wave", "2026-27").stdout
+    assert out.splitlines()[0] == SIMULATED_HEADER
+    shown = json.loads(run("evidence", codes[0], "--bank", "idea-stocktake", "--wave",
+                           "2026-27", "--json").stdout)
+    assert shown["simulated"] is True
