@@ -139,12 +139,16 @@ def _digest(path: Path) -> str | None:
 def _free_target(ws, wanted: Path) -> Path:
     """`wanted`, unless a file is there that this workspace's demo did not write: then the
     first free `NAME-2.xlsx`, `NAME-3.xlsx`... beside it."""
-    if not wanted.exists() or _written_by(ws).get(str(wanted.resolve())) == _digest(wanted):
+    written = _written_by(ws)
+
+    def ours_or_free(path: Path) -> bool:
+        return not path.exists() or written.get(str(path.resolve())) == _digest(path)
+
+    if ours_or_free(wanted):
         return wanted
     for n in range(2, 1000):
         beside = wanted.with_name(f"{wanted.stem}-{n}{wanted.suffix}")
-        if not beside.exists() or \
-                _written_by(ws).get(str(beside.resolve())) == _digest(beside):
+        if ours_or_free(beside):
             return beside
     from stocktake.errors import StocktakeError
 

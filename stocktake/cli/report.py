@@ -92,7 +92,7 @@ def _target(ws, code: Optional[str], bank_ref: Optional[str], wave: Optional[str
             ) -> tuple[str, str]:
     """The bank and wave meant: as given, else the only (or latest) one answered."""
     from stocktake.cli.common import partnership_code
-    from stocktake.cli.export import answered_targets
+    from stocktake.workbooks.exports import answered_targets
 
     bank_id = resolve_bank(bank_ref).id if bank_ref else None
     if wave is not None:

@@ -251,12 +251,16 @@ class CellFacts:
 
     `number_format` is the format code ("0%", "d-mmm", "@"; "General" when none); `error` the
     Excel error the cell holds ("#N/A"), else None; `formula_without_value` is True for a
-    formula saved with no result (calamine and openpyxl read it as empty).
+    formula saved with no result (calamine and openpyxl read it as empty). `formula` is the
+    formula of a cell holding one, saved result or not ("=1+1"; "=" alone for a cell of a
+    shared formula that carries no text of its own), else "": both readers give a formula's
+    saved result as if it had been typed, so `=1+1` reads as 2.
     """
 
     number_format: str = "General"
     error: str | None = None
     formula_without_value: bool = False
+    formula: str = ""
 
     @property
     def kind(self) -> str:
@@ -275,8 +279,8 @@ def sheets_cell_facts(path: Path, sheets: Iterable[str]) -> dict[str, dict[tuple
     Read from the workbook's XML (styles.xml and the sheet's `s` and `t` attributes), because
     neither calamine nor openpyxl's read-only values say that 0.15 was typed as 15% or that an
     empty value was #N/A. Only cells holding a value or formula with a number format other than
-    General (or a plain number format), an error, or a formula without a value are returned,
-    so the map stays small. An unreadable part gives an empty map: the values are then read as
+    General (or a plain number format), an error, or a formula (with its text, `formula`) are
+    returned, so the map stays small. An unreadable part gives an empty map: the values are then read as
     the reader gives them. Call :func:`stocktake.returns.file_checks.check_workbook_file` first.
 
     The parts are scanned with regular expressions over bytes rather than parsed: a form sheet
@@ -364,7 +368,8 @@ _XF_TAG = re.compile(rb"<(?:[\w.-]+:)?xf\b([^>]*?)/?>")
 _CELL = re.compile(rb"<((?:[\w.-]+:)?)c\b([^>]*?)(/?)>")
 _ROW = re.compile(rb"<(?:[\w.-]+:)?row\b([^>]*?)/?>")
 _VALUE = re.compile(rb"<(?:[\w.-]+:)?v\b[^>]*>([^<]*)<")
-_FORMULA = re.compile(rb"<(?:[\w.-]+:)?f\b")
+_FORMULA = re.compile(rb"<(?:[\w.-]+:)?f\b([^>]*?)(/?)>")
+_FORMULA_END = re.compile(rb"</(?:[\w.-]+:)?f>")
 
 
 def _style_formats(archive: Any, names: set[str]) -> list[str]:
@@ -446,13 +451,26 @@ def _facts_of(xml: bytes, match, prefix: bytes, attrs: dict, formats: list[str]
     value = _VALUE.search(body)
     text = value.group(1).decode("utf-8", "replace").strip() if value else ""
     error = (text or "#N/A") if kind == "e" else None
-    empty_formula = _FORMULA.search(body) is not None and not text and \
-        kind not in ("e", "str", "inlineStr")
+    tag = _FORMULA.search(body)
+    formula = "" if tag is None else "=" + _formula_text(body, tag)
+    empty_formula = tag is not None and not text and kind not in ("e", "str", "inlineStr")
     style = attrs.get("s", "0")
     code = formats[int(style)] if style.isdigit() and int(style) < len(formats) else "General"
-    if error or empty_formula or format_kind(code) not in ("general", "number"):
-        return CellFacts(code, error, empty_formula)
+    if error or formula or format_kind(code) not in ("general", "number"):
+        return CellFacts(code, error, empty_formula, formula)
     return None
+
+
+def _formula_text(body: bytes, tag: Any) -> str:
+    """The text of the formula element `tag` opens in a cell's `body` ("" when self-closed)."""
+    from html import unescape
+
+    if tag.group(2):
+        return ""
+    end = _FORMULA_END.search(body, tag.end())
+    if end is None:
+        return ""
+    return unescape(body[tag.end():end.start()].decode("utf-8", "replace")).strip()
 
 
 def _scan_cells_in_order(xml: bytes, formats: list[str]) -> dict[tuple[int, int], CellFacts]:

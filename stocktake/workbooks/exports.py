@@ -80,6 +80,55 @@ def export_targets(ws: "Workspace", codes: Sequence[str] | None, bank_id: str | 
     return targets
 
 
+def answered_targets(ws: "Workspace", code: str | None, bank_id: str | None,
+                     wave: str | None) -> list[tuple[str, str, str]]:
+    """(code, bank id, wave) answered in the workspace (by `code` only, when given), of the
+    bank and wave when given; none is an error naming the bank and wave asked for and the
+    ones there are, so that "nothing" never reads as an empty workspace when it is not."""
+    if code is None:
+        targets = export_targets(ws, None, bank_id, wave)
+        if targets:
+            return targets
+        held = export_targets(ws, None, None, None) if (bank_id or wave) else []
+    else:
+        if ws.find_partnership(code) is None and not ws.shard_path(code).exists():
+            raise StocktakeError(f"partnership {code} is not in the workspace {ws.root}",
+                                 hint="check the code with `stocktake partnerships list`")
+        try:
+            held = export_targets(ws, [code], None, None)
+        except StocktakeError:
+            held = []  # it is there (checked above), so its file holds no answers at all
+        targets = [t for t in held if (bank_id is None or t[1] == bank_id)
+                   and (wave is None or t[2] == wave)]
+        if targets:
+            return targets
+    raise nothing_answered(ws, code, bank_id, wave, held)
+
+
+def nothing_answered(ws: "Workspace", code: str | None, bank_id: str | None,
+                     wave: str | None, held: list[tuple[str, str, str]]) -> StocktakeError:
+    """The error for no answers to the bank and wave asked for: what was asked for, and
+    which banks and waves this workspace (or partnership) does have answers to."""
+    from stocktake.reports.findings import join_names
+
+    who = f" from {code}" if code else ""
+    owner = "it" if code else "this workspace"
+    if not held:
+        return StocktakeError(f"no answers{who} in {ws.root} yet",
+                              hint="record some first, e.g. with `stocktake interview`")
+    banks = sorted({b for _, b, _ in held})
+    bank = bank_id or (banks[0] if len(banks) == 1 else "any bank")
+    asked = f"no answers{who} to {bank}" + (f" in wave {wave}" if wave else "")
+    waves_of = {b: sorted({w for _, b2, w in held if b2 == b}) for b in banks}
+    if bank_id in waves_of or (bank_id is None and len(banks) == 1):
+        waves = waves_of[bank]
+        return StocktakeError(f"{asked}; {owner} has {join_names(waves)}",
+                              hint=f"give --wave {waves[-1]} (or another of those)")
+    has = "; ".join(f"{b} {join_names(w)}" for b, w in waves_of.items())
+    return StocktakeError(f"{asked}; {owner} has answers to {has}",
+                          hint="give --bank and --wave of one of those")
+
+
 def response_keys(data: dict) -> list[list[str]]:
     """[[code, bank id, wave], ...] of the responses in one partnership's file (its TinyDB
     `data`, whose responses the store's checks give all three as text), sorted, each once:

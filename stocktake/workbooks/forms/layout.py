@@ -14,7 +14,7 @@ foreign form is caught. It prints one page wide on A4 landscape at 90% (9 pt).
 from __future__ import annotations
 
 from stocktake.workbooks.forms.entries import named_by_label, number_text, age_note, allowed_answers_text, answer_names, condition_note, dropdown_values, notice_note
-from stocktake.workbooks.forms.sheet import FORM_PRINT_SCALE, FORM_BOTTOM_MARGIN, FORM_HEADER_HEIGHT, FORM_HEADER_MARGIN, FORM_SIDE_MARGIN, FORM_TOP_MARGIN, FORM_PRINT_WIDTH, MIN_TEXT_WIDTH, NOT_APPLICABLE_TEXT, ANSWER_WIDTH, ABOUT_SHEET, AGE_LABEL, ANONYMOUS_INSTRUCTIONS, ANSWER_COLUMN, EVIDENCE_COLUMN, FORM_COLUMNS, FORM_SHEET, FORM_WIDTHS, HEADER_ROW, INLINE_LIST_LIMIT, INPUT_FILL, LISTS_SHEET, NAME_CELL, NAME_LABEL, NOTES_FIRST, NOTES_LAST, NOTES_WIDTH, ROLE_LABEL
+from stocktake.workbooks.forms.sheet import FORM_PRINT_SCALE, FORM_BOTTOM_MARGIN, FORM_HEADER_HEIGHT, FORM_HEADER_MARGIN, FORM_SIDE_MARGIN, FORM_TOP_MARGIN, FORM_PRINT_WIDTH, MIN_TEXT_WIDTH, NOT_APPLICABLE_TEXT, ANSWER_WIDTH, ABOUT_SHEET, AGE_LABEL, ANONYMOUS_INSTRUCTIONS, ANSWER_COLUMN, EVIDENCE_COLUMN, FORM_COLUMNS, FORM_SHEET, FORM_WIDTHS, HEADER_ROW, INLINE_LIST_LIMIT, INPUT_FILL, LISTS_SHEET, NAME_CELL, NAME_LABEL, NOTES_FIRST, NOTES_LAST, NOTES_WIDTH, REQUIRED_MARK, ROLE_LABEL
 
 import math
 from pathlib import Path
@@ -343,7 +343,7 @@ def _row_texts(bank: Bank, question: Question, numbers: dict[str, int],
     """(the Question cell, the Allowed answers cell) of a question's row; the Question cell's
     guidance is added by `_question_text`. Each note starts a line of its own (a blank line
     before it made every such row a line taller in print)."""
-    text = question.text + (" (required)" if question.required else "")
+    text = question.text + (REQUIRED_MARK if question.required else "")
     if question.when is not None:
         text += "\n" + condition_note(bank, question.when, numbers)
     if anonymous and (question.min_age is not None or question.max_age is not None):

@@ -9,9 +9,8 @@ seal on the hidden About sheet catches a form edited outside its unlocked cells,
 from __future__ import annotations
 
 from stocktake.workbooks.forms.entries import answer_names
-from stocktake.workbooks.forms.sheet import ABOUT_SHEET, AGE_LABEL, ANSWER_COLUMN, EVIDENCE_COLUMN, FORM_COLUMNS, FORM_SHEET, HEADER_ROW, ID_COLUMN, NAME_CELL, NAME_LABEL
+from stocktake.workbooks.forms.sheet import ABOUT_SHEET, AGE_LABEL, ANSWER_COLUMN, EVIDENCE_COLUMN, FORM_COLUMNS, FORM_SHEET, HEADER_ROW, ID_COLUMN, NAME_CELL, NAME_LABEL, REQUIRED_MARK
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import AbstractSet, Any, Sequence
@@ -98,7 +97,9 @@ def read_form(path: Path, shelf: Any = None, *, reader: str = "calamine",
         raise StocktakeError(f"{path}: not a stocktake response form (no About sheet)",
                              hint="create forms with `stocktake forms create`")
     facts = sheets_cell_facts(path, [ABOUT_SHEET, FORM_SHEET])
-    formulas = formula_cells(path, [ABOUT_SHEET, FORM_SHEET])
+    # Every formula, saved result or not, per sheet: none is ever taken for what was typed.
+    formulas = {sheet: {at: fact.formula for at, fact in cells.items() if fact.formula}
+                for sheet, cells in facts.items()}
     _refuse_about_errors(path, sheets[ABOUT_SHEET], facts.get(ABOUT_SHEET, {}),
                          formulas.get(ABOUT_SHEET, {}))
     about = about_values(sheets[ABOUT_SHEET])
@@ -355,59 +356,6 @@ def _shown(text: str, most: int = 60) -> str:
 
     text = escape_controls(" ".join(text.split()))
     return text if len(text) <= most else text[:most - 3] + "..."
-
-
-_FORMULA_TAG = re.compile(rb"<(?:[\w.-]+:)?f(?=[\s/>])([^>]*?)(/?)>")
-_FORMULA_END = re.compile(rb"</(?:[\w.-]+:)?f>")
-_CELL_REF = re.compile(rb"""\br\s*=\s*["']([A-Za-z]{1,3}\d{1,7})["']""")
-
-
-def formula_cells(path: Path, sheets: Sequence[str]) -> dict[str, dict[tuple[int, int], str]]:
-    """Per sheet, (row, column) -> the formula ("=1+1") of every cell holding one, saved
-    result or not.
-
-    Both readers give a formula's saved result as if it had been typed (LibreOffice and Excel
-    save one), so `=1+1` would read as 2 and `=HYPERLINK(url, "click me")` as "click me".
-    The sheet's XML is searched for formula elements with a regular expression over bytes, as
-    :func:`stocktake.returns.workbook_reader.sheets_cell_facts` does (no entity is expanded),
-    after a byte test that a sheet without formulas fails at once. A cell of a shared formula
-    that carries no text of its own reads as "=" alone. An unreadable part gives no formulas:
-    the other checks still run. Call :func:`stocktake.returns.file_checks.check_workbook_file`
-    first.
-    """
-    import zipfile
-    from html import unescape
-
-    from stocktake.returns.workbook_parts import sheet_part
-    from stocktake.returns.workbook_reader import _position
-
-    found: dict[str, dict[tuple[int, int], str]] = {}
-    try:
-        with zipfile.ZipFile(path) as archive:
-            names = set(archive.namelist())
-            for sheet in sheets:
-                part = sheet_part(archive, names, sheet)
-                cells: dict[tuple[int, int], str] = {}
-                found[sheet] = cells
-                xml = archive.read(part) if part is not None else b""
-                if b"<f" not in xml and b":f" not in xml:
-                    continue
-                for tag in _FORMULA_TAG.finditer(xml):
-                    # A formula is its cell's first child: the tag before it opens the cell.
-                    opened = xml.rfind(b"<", 0, tag.start())
-                    ref = _CELL_REF.search(xml, opened, tag.start())
-                    if opened < 0 or ref is None:
-                        continue
-                    text = ""
-                    if not tag.group(2):
-                        end = _FORMULA_END.search(xml, tag.end())
-                        if end is not None:
-                            text = unescape(xml[tag.end():end.start()].decode("utf-8",
-                                                                              "replace"))
-                    cells[_position(ref.group(1).decode("ascii"), 0, 0)] = "=" + text.strip()
-    except Exception:  # noqa: BLE001 - an unreadable part is reported by the readers
-        return {}
-    return found
 
 
 def _check_row_map(path: Path, bank: Bank, role: str, rows: list[list[Any]],
@@ -816,10 +764,6 @@ def form_words() -> Any:
         return shown or option_labels(question)
 
     return replace(FORM_WORDS, names=names)
-
-
-# What the form adds to a required question's text (layout._row_texts).
-REQUIRED_MARK = " (required)"
 
 
 def _lines(text: str) -> list[str]:

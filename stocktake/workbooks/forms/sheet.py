@@ -20,6 +20,8 @@ LISTS_SHEET = "_lists"
 # label wherever it is and reads the cell to its right.
 NAME_CELL = "D3"
 NAME_LABEL = "Your name"
+# What a required question's text carries on the form (the reader strips it to compare).
+REQUIRED_MARK = " (required)"
 ROLE_LABEL = "Answering as"
 HEADER_ROW = 7
 ID_COLUMN = 8  # H, hidden
