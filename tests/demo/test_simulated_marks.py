@@ -73,12 +73,8 @@ def test_every_module_that_writes_for_people_is_accounted_for():
     assert tested <= set(globals()), "WRITERS names a test that does not exist"
 
 
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    """Six simulated partnerships (enough to compare: the bank's min_count is 5), and the real
-    command run as a user runs it."""
-    root = tmp_path_factory.mktemp("sim")
-    ws = root / "ws"
+def _stocktake_in(ws):
+    """The real command on workspace `ws`, as a user runs it; each run must succeed."""
     env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "100"}
 
     def run(*args):
@@ -88,6 +84,15 @@ def demo(tmp_path_factory):
         assert done.returncode == 0, done.stdout + done.stderr
         return done
 
+    return run
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    """Six simulated partnerships (enough to compare: the bank's min_count is 5), and the real
+    command run as a user runs it."""
+    root = tmp_path_factory.mktemp("sim")
+    run = _stocktake_in(root / "ws")
     run("demo", "--partnerships", "6", "--respondents", "2")
     codes = [p["code"] for p in json.loads(run("partnerships", "list", "--json").stdout)]
     return run, root, codes
@@ -264,15 +269,7 @@ def mixed(demo, tmp_path_factory):
     import shutil
 
     shutil.copytree(root / "ws", ws)
-    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "100"}
-
-    def run_mixed(*args):
-        done = subprocess.run([sys.executable, "-m", "stocktake", "-w", str(ws),
-                               *map(str, args)], capture_output=True, text=True, env=env,
-                              timeout=300)
-        assert done.returncode == 0, done.stdout + done.stderr
-        return done
-
+    run_mixed = _stocktake_in(ws)
     bank = json.loads(run_mixed("banks", "show", "idea-stocktake", "--json").stdout)
     run_mixed("partnerships", "add", "E09000007")
     values = {"scale": lambda q: "3", "yesno": lambda q: "yes",
